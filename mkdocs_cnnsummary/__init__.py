@@ -1,0 +1,8 @@
+"""mkdocs-cnnsummary: exact, explained shape and parameter tables for neural networks."""
+
+from __future__ import annotations
+
+from .engine import SpecError, Summary, summarize
+
+__version__ = "0.1.0"
+__all__ = ["SpecError", "Summary", "__version__", "summarize"]

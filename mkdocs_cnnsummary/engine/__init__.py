@@ -1,0 +1,37 @@
+"""The shape/parameter engine: pure Python, no Markdown, MkDocs or Jinja.
+
+>>> summary = summarize("input: [28, 28, 1]\\nlayers:\\n  - Conv2D: [32, 3]\\n")
+>>> summary.layers[0].params
+320
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import SpecError
+from .network import build_summary
+from .spec import NetworkSpec, parse_spec
+from .summary import InputRecord, LayerRecord, Step, Summary, Weight
+
+__all__ = [
+    "InputRecord",
+    "LayerRecord",
+    "NetworkSpec",
+    "SpecError",
+    "Step",
+    "Summary",
+    "Weight",
+    "build_summary",
+    "parse_spec",
+    "summarize",
+]
+
+
+def summarize(spec: str | dict[str, Any], *, framework: str | None = None) -> Summary:
+    """Compute a network described by ``spec`` (YAML text or a dict).
+
+    ``framework`` is the default when the spec has no ``framework:`` key.
+    Raises :class:`SpecError` (with line, layer and message) for a wrong spec.
+    """
+    return build_summary(parse_spec(spec), framework)

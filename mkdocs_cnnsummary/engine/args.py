@@ -1,0 +1,183 @@
+"""Constructor-argument declarations and the converters that check them.
+
+A converter takes the value the author wrote and returns the normalised value
+(``kernel_size: 3`` -> ``(3, 3)``) or raises :class:`ArgError` saying what is
+wrong; the engine adds the argument, layer and line to the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import did_you_mean
+
+
+class ArgError(ValueError):
+    """A value that an argument does not accept."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "required"
+
+
+REQUIRED: Any = _Required()
+
+Converter = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One constructor argument: its name, default and converter.
+
+    ``used=False`` marks an argument that is accepted (the framework accepts it)
+    but changes neither shapes nor parameter counts (initializers, momentum ...).
+    """
+
+    name: str
+    default: Any = None
+    convert: Converter | None = None
+    used: bool = True
+    doc: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def normalise(self, value: Any) -> Any:
+        if self.convert is None or value is None:
+            return value
+        return self.convert(value)
+
+
+def ignored(*names: str) -> tuple[Arg, ...]:
+    """Arguments accepted and ignored (they change no shape and no count)."""
+    return tuple(Arg(n, None, used=False) for n in names)
+
+
+# converters -----------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def integer(value: Any, *, minimum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise ArgError(f"expected an integer, got {_describe(value)}")
+    if minimum is not None and value < minimum:
+        raise ArgError(f"must be at least {minimum}, got {value}")
+    return value
+
+
+def positive_int(value: Any) -> int:
+    return integer(value, minimum=1)
+
+
+def non_negative_int(value: Any) -> int:
+    return integer(value, minimum=0)
+
+
+def number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ArgError(f"expected a number, got {_describe(value)}")
+    return value
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ArgError(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ArgError(f"expected a string, got {_describe(value)}")
+    return value
+
+
+def int_tuple(n: int, *, minimum: int = 0, name: str = "") -> Converter:
+    """An int (repeated n times) or a sequence of exactly n ints."""
+
+    def convert(value: Any) -> tuple[int, ...]:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (integer(value, minimum=minimum),) * n
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            if len(value) != n:
+                raise ArgError(f"expected an integer or {n} integers, got {len(value)} values {list(value)}")
+            return tuple(integer(v, minimum=minimum) for v in value)
+        raise ArgError(f"expected an integer or a list of {n} integers, got {_describe(value)}")
+
+    return convert
+
+
+def pairs(n: int) -> Converter:
+    """Keras padding/cropping: an int, n ints, or n pairs of ints -> n (before, after) pairs."""
+
+    def convert(value: Any) -> tuple[tuple[int, int], ...]:
+        if isinstance(value, int) and not isinstance(value, bool):
+            v = integer(value, minimum=0)
+            return ((v, v),) * n
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            if n == 1 and len(value) == 2 and all(isinstance(v, int) for v in value):
+                return ((integer(value[0], minimum=0), integer(value[1], minimum=0)),)
+            if len(value) != n:
+                raise ArgError(f"expected an integer, {n} integers or {n} pairs, got {list(value)}")
+            out = []
+            for v in value:
+                if isinstance(v, int) and not isinstance(v, bool):
+                    out.append((integer(v, minimum=0),) * 2)
+                elif isinstance(v, Sequence) and not isinstance(v, str) and len(v) == 2:
+                    out.append((integer(v[0], minimum=0), integer(v[1], minimum=0)))
+                else:
+                    raise ArgError(f"expected an integer or a pair of integers, got {v!r}")
+            return tuple(out)
+        raise ArgError(f"expected an integer, {n} integers or {n} pairs, got {_describe(value)}")
+
+    return convert
+
+
+def one_of(*choices: Any, lower: bool = True) -> Converter:
+    """One of a fixed set of values (strings compared case-insensitively)."""
+
+    def convert(value: Any) -> Any:
+        probe = value.lower() if lower and isinstance(value, str) else value
+        if probe in choices:
+            return probe
+        shown = ", ".join(repr(c) for c in choices)
+        hint = did_you_mean(str(value), [str(c) for c in choices]) if isinstance(value, str) else None
+        raise ArgError(f"must be one of {shown}, got {value!r}", hint)
+
+    return convert
+
+
+def int_list(value: Any) -> tuple[int, ...]:
+    """An int or a list of ints."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,)
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return tuple(integer(v) for v in value)
+    raise ArgError(f"expected an integer or a list of integers, got {_describe(value)}")
+
+
+def shape(value: Any) -> tuple[int | None, ...]:
+    """A shape: a list of sizes, each an integer or null."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (integer(value, minimum=0),)
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return tuple(None if v is None else integer(v, minimum=-1) for v in value)
+    raise ArgError(f"expected a shape such as [28, 28, 1], got {_describe(value)}")
+
+
+def anything(value: Any) -> Any:
+    return value

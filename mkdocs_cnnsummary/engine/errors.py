@@ -1,0 +1,93 @@
+"""The one exception a wrong spec raises."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class SpecError(ValueError):
+    """A network description that cannot be computed.
+
+    Attributes:
+        message: what is wrong, in words ("a 3×3 kernel does not fit the 2×2 input ...").
+        line: 1-based line in the spec text (None when the spec came as a dict).
+        layer: the layer's name, when the error belongs to one layer.
+        layer_type: the layer's type ("Conv2D"), when known.
+        hint: what to change, when there is a suggestion.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        layer: str | None = None,
+        layer_type: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.line = line
+        self.layer = layer
+        self.layer_type = layer_type
+        self.hint = hint
+        super().__init__(self.describe())
+
+    def where(self) -> str:
+        """The location prefix: ``line 9, layer 'too_small' (Conv2D)``."""
+        parts = []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.layer is not None:
+            kind = f" ({self.layer_type})" if self.layer_type else ""
+            parts.append(f"layer {self.layer!r}{kind}")
+        elif self.layer_type is not None:
+            parts.append(f"layer type {self.layer_type}")
+        return ", ".join(parts)
+
+    def describe(self) -> str:
+        """The whole message: location, what is wrong and the hint."""
+        text = self.message
+        if self.hint:
+            text = f"{text}; {self.hint}"
+        where = self.where()
+        return f"{where}: {text}" if where else text
+
+    def located(self, *, line: int | None = None, layer: str | None = None,
+                layer_type: str | None = None) -> SpecError:
+        """Fill in location fields that are still unknown."""
+        if self.line is None and line is not None:
+            self.line = line
+        if self.layer is None and layer is not None:
+            self.layer = layer
+        if self.layer_type is None and layer_type is not None:
+            self.layer_type = layer_type
+        self.args = (self.describe(),)
+        return self
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON form of the error."""
+        return {
+            "message": self.message,
+            "line": self.line,
+            "layer": self.layer,
+            "layer_type": self.layer_type,
+            "hint": self.hint,
+            "text": self.describe(),
+        }
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A ``did you mean 'X'?`` hint for a misspelt name, or None."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    if word.lower() in lowered:
+        return f"did you mean {lowered[word.lower()]!r}?"
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    if not close:
+        close = [lowered[c] for c in difflib.get_close_matches(word.lower(), list(lowered), n=3, cutoff=0.6)]
+    if not close:
+        return None
+    if len(close) == 1:
+        return f"did you mean {close[0]!r}?"
+    return "did you mean " + ", ".join(repr(c) for c in close[:-1]) + f" or {close[-1]!r}?"

@@ -1,0 +1,244 @@
+"""Arithmetic that remembers how it was written.
+
+A worked step shows the same expression twice: once with symbols
+(``(k_h × k_w × c_in + 1) × filters``) and once with numbers
+(``(3 × 3 × 1024 + 1) × 512``).  Building both from one tree guarantees that the
+numbers shown evaluate to the result shown.
+
+Values are exact (``Fraction``); a variable whose value is unknown (None) makes
+every expression that uses it unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import ceil, floor
+
+Number = int | Fraction
+
+# Precedence levels used to decide parentheses.
+_ADD, _MUL, _ATOM = 1, 2, 3
+
+
+class Expr:
+    """A node of an arithmetic expression."""
+
+    prec = _ATOM
+
+    @property
+    def value(self) -> Number | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def sym(self) -> str:  # pragma: no cover - abstract
+        """Rendering with symbols."""
+        raise NotImplementedError
+
+    def num(self) -> str:  # pragma: no cover - abstract
+        """Rendering with numbers (only valid when ``value`` is known)."""
+        raise NotImplementedError
+
+    def unknowns(self) -> list[Var]:
+        """Variables whose value is unknown."""
+        return []
+
+    @property
+    def int_value(self) -> int | None:
+        """The value as an int (None when unknown)."""
+        v = self.value
+        if v is None:
+            return None
+        if isinstance(v, Fraction):
+            if v.denominator != 1:
+                raise ValueError(f"{self.sym()} is not an integer: {v}")
+            return int(v)
+        return v
+
+    # operator sugar -------------------------------------------------------
+    def __add__(self, other: Expr | int) -> Expr:
+        return BinOp("+", self, lift(other))
+
+    def __radd__(self, other: int) -> Expr:
+        return BinOp("+", lift(other), self)
+
+    def __sub__(self, other: Expr | int) -> Expr:
+        return BinOp("−", self, lift(other))
+
+    def __rsub__(self, other: int) -> Expr:
+        return BinOp("−", lift(other), self)
+
+    def __mul__(self, other: Expr | int) -> Expr:
+        return BinOp("×", self, lift(other))
+
+    def __rmul__(self, other: int) -> Expr:
+        return BinOp("×", lift(other), self)
+
+    def __truediv__(self, other: Expr | int) -> Expr:
+        return BinOp("/", self, lift(other))
+
+    def __rtruediv__(self, other: int) -> Expr:
+        return BinOp("/", lift(other), self)
+
+
+@dataclass(frozen=True, eq=False)
+class Const(Expr):
+    """A literal integer that reads the same in both renderings."""
+
+    n: int
+
+    @property
+    def value(self) -> Number:
+        return self.n
+
+    def sym(self) -> str:
+        return str(self.n)
+
+    def num(self) -> str:
+        return str(self.n)
+
+
+@dataclass(frozen=True, eq=False)
+class Var(Expr):
+    """A named quantity: ``k_h`` shown as a symbol, ``3`` as a number.
+
+    ``desc`` says in words what it is ("the input height"), for the note that
+    explains an unknown result.
+    """
+
+    symbol: str
+    val: int | None
+    desc: str | None = None
+
+    @property
+    def value(self) -> Number | None:
+        return self.val
+
+    def sym(self) -> str:
+        return self.symbol
+
+    def num(self) -> str:
+        if self.val is None:
+            return self.symbol
+        return str(self.val)
+
+    def unknowns(self) -> list[Var]:
+        return [self] if self.val is None else []
+
+
+@dataclass(frozen=True, eq=False)
+class BinOp(Expr):
+    """``a + b``, ``a − b``, ``a × b`` or the exact quotient ``a/b``."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+    @property
+    def prec(self) -> int:  # type: ignore[override]
+        return _ADD if self.op in "+−" else _MUL
+
+    @property
+    def value(self) -> Number | None:
+        a, b = self.left.value, self.right.value
+        if a is None or b is None:
+            return None
+        if self.op == "+":
+            return a + b
+        if self.op == "−":
+            return a - b
+        if self.op == "×":
+            return a * b
+        result = Fraction(a) / Fraction(b)
+        return int(result) if result.denominator == 1 else result
+
+    def _render(self, render: str) -> str:
+        left = getattr(self.left, render)()
+        right = getattr(self.right, render)()
+        if self.left.prec < self.prec:
+            left = f"({left})"
+        # right operand of − and / needs brackets at equal precedence, too
+        if self.right.prec < self.prec or (self.right.prec == self.prec and self.op in "−/"):
+            right = f"({right})"
+        if self.op == "/":
+            return f"{left}/{right}"
+        return f"{left} {self.op} {right}"
+
+    def sym(self) -> str:
+        return self._render("sym")
+
+    def num(self) -> str:
+        return self._render("num")
+
+    def unknowns(self) -> list[Var]:
+        return self.left.unknowns() + self.right.unknowns()
+
+
+@dataclass(frozen=True, eq=False)
+class Round(Expr):
+    """``⌊x⌋`` or ``⌈x⌉``."""
+
+    inner: Expr
+    up: bool = False
+
+    @property
+    def value(self) -> Number | None:
+        v = self.inner.value
+        if v is None:
+            return None
+        return ceil(v) if self.up else floor(v)
+
+    def _wrap(self, text: str) -> str:
+        return f"⌈{text}⌉" if self.up else f"⌊{text}⌋"
+
+    def sym(self) -> str:
+        return self._wrap(self.inner.sym())
+
+    def num(self) -> str:
+        return self._wrap(self.inner.num())
+
+    def unknowns(self) -> list[Var]:
+        return self.inner.unknowns()
+
+
+def lift(x: Expr | int) -> Expr:
+    """Wrap a plain int as a constant."""
+    if isinstance(x, Expr):
+        return x
+    if isinstance(x, bool) or not isinstance(x, int):
+        raise TypeError(f"cannot use {x!r} in an expression")
+    return Const(x)
+
+
+def var(symbol: str, value: int | None, desc: str | None = None) -> Var:
+    """A named quantity."""
+    return Var(symbol, value, desc)
+
+
+def floor_div(a: Expr | int, b: Expr | int) -> Expr:
+    """``⌊a/b⌋``."""
+    return Round(lift(a) / lift(b))
+
+
+def ceil_div(a: Expr | int, b: Expr | int) -> Expr:
+    """``⌈a/b⌉``."""
+    return Round(lift(a) / lift(b), up=True)
+
+
+def product(factors: list[Expr | int]) -> Expr:
+    """``f1 × f2 × ...`` (the constant 1 for an empty list)."""
+    if not factors:
+        return Const(1)
+    out = lift(factors[0])
+    for f in factors[1:]:
+        out = out * f
+    return out
+
+
+def total(terms: list[Expr | int]) -> Expr:
+    """``t1 + t2 + ...`` (the constant 0 for an empty list)."""
+    if not terms:
+        return Const(0)
+    out = lift(terms[0])
+    for t in terms[1:]:
+        out = out + t
+    return out

@@ -1,0 +1,105 @@
+"""What Keras layers share: the base class, data_format handling and spatial-size steps."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..args import Arg, one_of
+from ..expr import Expr, ceil_div, floor_div, var
+from ..layer import Calc, Layer
+from ..summary import Shape
+
+#: (word, symbol) for each spatial axis, by rank
+AXES: dict[int, tuple[tuple[str, str], ...]] = {
+    1: (("length", "n"),),
+    2: (("height", "h"), ("width", "w")),
+    3: (("depth", "d"), ("height", "h"), ("width", "w")),
+}
+
+
+def data_format_arg() -> Arg:
+    """Keras' ``data_format`` (None means the default, channels_last)."""
+    return Arg("data_format", None, one_of("channels_last", "channels_first"))
+
+
+class KerasLayer(Layer):
+    """Base of Keras layers."""
+
+    framework: ClassVar[str] = "keras"
+
+    @property
+    def channels_first(self) -> bool:
+        return self.config.get("data_format") == "channels_first"
+
+    def spatial(self, shape: Shape) -> list[int | None]:
+        """The spatial sizes of a (batch, ..., channels) or (batch, channels, ...) shape."""
+        return list(shape[2:]) if self.channels_first else list(shape[1:-1])
+
+    def channels(self, shape: Shape) -> int | None:
+        return shape[1] if self.channels_first else shape[-1]
+
+    def assemble(self, spatial: list[int | None], channels: int | None) -> Shape:
+        """Put batch, spatial sizes and channels back in the layer's data format."""
+        if self.channels_first:
+            return (None, channels, *spatial)
+        return (None, *spatial, channels)
+
+    def expect_rank(self, shape: Shape, rank: int, calc: Calc, what: str = "") -> None:
+        """Keras' input_spec ndim check."""
+        if len(shape) != rank:
+            layout = what or ("(batch, " + ", ".join(["..."] * (rank - 1)) + ")")
+            raise calc.error(
+                f"expects a {rank}-D input {layout} (batch included), got {len(shape)}-D {fmt(shape)}",
+                "check the layer before it (a Flatten or Reshape may be missing or extra)")
+
+    def expect_known_channels(self, shape: Shape, calc: Calc) -> int:
+        c = self.channels(shape)
+        if c is None:
+            axis = "first" if self.channels_first else "last"
+            raise calc.error(f"the channel dimension ({axis} axis) of the input must be known, got {fmt(shape)}",
+                             "give the input a known number of channels")
+        return c
+
+
+def fmt(shape: Any) -> str:
+    """``(None, 28, 28, 1)``."""
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
+
+
+def in_var(size: int | None, axis: tuple[str, str], prefix: str = "") -> Expr:
+    """The input size on one axis, as a variable that explains itself when unknown."""
+    word, sym = axis
+    return var(f"{prefix}{sym}", size, f"the input {word}")
+
+
+def window_outputs(calc: Calc, spatial: list[int | None], kernel: tuple[int, ...], strides: tuple[int, ...],
+                   dilation: tuple[int, ...], padding: str, *, what: str = "kernel",
+                   kernel_sym: str = "k") -> list[int | None]:
+    """Keras' conv/pool output sizes (``valid``: ⌊(n − k)/s⌋ + 1; ``same``: ⌈n/s⌉), one step per axis.
+
+    A window that does not fit raises the error Keras raises, explained.
+    """
+    axes = AXES[len(spatial)]
+    out: list[int | None] = []
+    for size, k_, s_, d_, axis in zip(spatial, kernel, strides, dilation, axes, strict=True):
+        word, sym = axis
+        n = in_var(size, axis)
+        s = var(f"s_{sym}", s_)
+        if padding == "valid":
+            k = var(f"{kernel_sym}_{sym}", k_)
+            if d_ > 1:
+                expr = floor_div(n - var(f"d_{sym}", d_) * (k - 1) - 1, s) + 1
+            else:
+                expr = floor_div(n - k, s) + 1
+            out.append(calc.step(f"output {word}", expr))
+        else:
+            out.append(calc.step(f"output {word}", ceil_div(n, s),
+                                 note=f"padding='{padding}' gives ⌈input/stride⌉"))
+    if padding == "valid" and any(o is not None and o <= 0 for o in out):
+        eff = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
+        dilated = " dilated" if any(d > 1 for d in dilation) else ""
+        raise calc.error(
+            f"a {'×'.join(map(str, eff))}{dilated} {what} does not fit the "
+            f"{'×'.join('None' if x is None else str(x) for x in spatial)} input with padding='valid'",
+            f"use padding='same' or a smaller {what}")
+    return out

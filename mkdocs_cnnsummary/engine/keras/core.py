@@ -1,0 +1,122 @@
+"""Core Keras layers: InputLayer, Dense, Activation, Dropout, Flatten."""
+
+from __future__ import annotations
+
+from ..args import REQUIRED, Arg, boolean, ignored, number, positive_int, shape, string
+from ..expr import product, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import KerasLayer, fmt
+
+
+@register
+class InputLayer(KerasLayer):
+    """A network input (``Input(shape=(28, 28, 1))``); appears in the inputs, not the layers."""
+
+    type_name = "InputLayer"
+    aliases = ("Input",)
+    is_input = True
+    min_inputs = 0
+    max_inputs = 0
+    arguments = (
+        Arg("shape", None, shape, doc="shape without the batch dimension"),
+        Arg("batch_size", None, positive_int),
+        *ignored("dtype", "sparse", "batch_shape", "input_tensor", "optional", "ragged"),
+    )
+
+    @classmethod
+    def validate(cls, config):
+        if config["shape"] is None and config.get("input_shape") is None:
+            from ..errors import SpecError
+
+            raise SpecError("needs a shape", layer_type=cls.type_name, hint="write InputLayer: {shape: [28, 28, 1]}")
+        return config
+
+    def input_shape(self) -> Shape:
+        declared = self.cfg.shape if self.cfg.shape is not None else self.cfg.input_shape
+        return (self.cfg.batch_size, *declared)
+
+
+@register
+class Dense(KerasLayer):
+    """Fully connected: the last axis becomes ``units``."""
+
+    type_name = "Dense"
+    arguments = (
+        Arg("units", REQUIRED, positive_int, doc="size of the output's last axis"),
+        Arg("activation", None),
+        Arg("use_bias", True, boolean, doc="false drops the bias (units parameters)"),
+        *ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+                 "activity_regularizer", "kernel_constraint", "bias_constraint", "lora_rank", "lora_alpha",
+                 "quantization_config"),
+    )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        if len(x) < 2:
+            raise calc.error(f"expects an input with at least 2 dimensions, got {fmt(x)}")
+        return (*x[:-1], self.cfg.units)
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        if x[-1] is None:
+            raise calc.error(f"the last dimension of the input must be known, got {fmt(x)}",
+                             "a Flatten of an input with unknown sizes gives None; give the input a known size")
+        n_in = var("n_in", x[-1])
+        units = var("units", self.cfg.units)
+        calc.weight("kernel", (x[-1], self.cfg.units))
+        if self.cfg.use_bias:
+            calc.weight("bias", (self.cfg.units,))
+            calc.params((n_in + 1) * units)
+        else:
+            calc.params(n_in * units)
+
+
+@register
+class Activation(KerasLayer):
+    """Applies an activation function; the shape is unchanged."""
+
+    type_name = "Activation"
+    arguments = (Arg("activation", REQUIRED, string, doc="name of the activation"),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class Dropout(KerasLayer):
+    """Randomly zeroes inputs during training; the shape is unchanged."""
+
+    type_name = "Dropout"
+    arguments = (
+        Arg("rate", REQUIRED, number),
+        Arg("noise_shape", None),
+        Arg("seed", None, used=False),
+    )
+
+    @classmethod
+    def validate(cls, config):
+        if not 0 <= config["rate"] <= 1:
+            from ..errors import SpecError
+
+            raise SpecError(f"rate must be between 0 and 1, got {config['rate']}", layer_type=cls.type_name)
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class Flatten(KerasLayer):
+    """Flattens every axis but the batch into one."""
+
+    type_name = "Flatten"
+    arguments = (Arg("data_format", None),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        dims = x[1:]
+        names = ["d_" + str(i + 1) for i in range(len(dims))]
+        factors = [var(n, d, f"input dimension {i + 1}") for i, (n, d) in enumerate(zip(names, dims, strict=True))]
+        size = calc.step("output size", product(factors))
+        return (x[0], size)

@@ -1,0 +1,233 @@
+"""The base class of every layer type, the recorder of its worked steps, and the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+from .args import REQUIRED, Arg, ArgError
+from .errors import SpecError, did_you_mean
+from .expr import Expr, lift
+from .summary import Shape, Step, Weight
+
+OutputShape = Shape | list[Shape]
+
+
+class Calc:
+    """Collects the worked steps and the weights of one layer while it is computed."""
+
+    def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None) -> None:
+        self.layer = layer
+        self.steps: list[Step] = []
+        self.weights: list[Weight] = []
+        self._declared: list[tuple[int | None, bool]] = []  # (params step result, buffers?)
+        self._nested = nested
+
+    # worked steps -------------------------------------------------------------
+    def step(self, quantity: str, expr: Expr | int, note: str | None = None) -> int | None:
+        """Record ``quantity = formula = substituted = result`` and return the result."""
+        expr = lift(expr)
+        value = expr.int_value
+        if value is None:
+            missing = expr.unknowns()
+            what = missing[0].desc or missing[0].symbol if missing else "a size"
+            unknown = f"unknown because {what} is None"
+            note = f"{unknown}; {note}" if note else unknown
+            self.steps.append(Step(quantity, expr.sym(), None, None, note))
+        else:
+            self.steps.append(Step(quantity, expr.sym(), expr.num(), value, note))
+        return value
+
+    def params(self, expr: Expr | int, quantity: str = "params", note: str | None = None) -> int | None:
+        """Record the parameter-count step; it is checked against the weights added."""
+        value = self.step(quantity, expr, note)
+        self._declared.append((value, False))
+        return value
+
+    def buffers(self, expr: Expr | int, quantity: str = "buffers", note: str | None = None) -> int | None:
+        """Record the buffer-count step (PyTorch running statistics ...)."""
+        value = self.step(quantity, expr, note)
+        self._declared.append((value, True))
+        return value
+
+    def weight(self, name: str, shape: Sequence[int | None], *, trainable: bool = True,
+               buffer: bool = False) -> None:
+        """Add one weight tensor; a frozen layer makes every weight non-trainable."""
+        if any(d is None for d in shape):
+            raise self.error(
+                f"the weight {name!r} would have shape {tuple(shape)}: its size depends on an unknown "
+                "input size", "give the input a known size on that axis")
+        trainable = trainable and self.layer.trainable and not buffer
+        self.weights.append(Weight(name, tuple(int(d) for d in shape), trainable, buffer))  # type: ignore[arg-type]
+
+    def check(self) -> None:
+        """The parameter steps must add up to the weights (an engine bug otherwise)."""
+        for is_buffer in (False, True):
+            declared = [v for v, b in self._declared if b is is_buffer]
+            if not declared:
+                continue
+            actual = sum(w.size for w in self.weights if w.buffer is is_buffer)
+            if sum(v or 0 for v in declared) != actual:
+                raise AssertionError(
+                    f"{self.layer.type_name}: worked steps give {declared}, weights give {actual}")
+
+    # errors ------------------------------------------------------------------
+    def error(self, message: str, hint: str | None = None) -> SpecError:
+        """A spec error located at this layer (``raise calc.error(...)``)."""
+        return SpecError(message, line=self.layer.line, layer=self.layer.name,
+                         layer_type=self.layer.type_name, hint=hint)
+
+    # wrapped layers ------------------------------------------------------------
+    def nested(self, spec: Any, inputs: list[Shape], prefix: str) -> OutputShape:
+        """Compute a wrapped layer (Bidirectional's LSTM ...) in place, prefixing its steps and weights."""
+        if self._nested is None:  # pragma: no cover - always set by the network builder
+            raise AssertionError("nested layers are not available here")
+        inner: Layer = self._nested(spec, self.layer)
+        sub = Calc(inner, self._nested)
+        shape = inner.compute_output_shape(inputs, sub)
+        inner.build(inputs, sub)
+        sub.check()
+        for s in sub.steps:
+            self.steps.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note))
+        for w in sub.weights:
+            self.weights.append(Weight(f"{prefix}/{w.name}", w.shape, w.trainable and self.layer.trainable,
+                                       w.buffer))
+        return shape
+
+
+class Layer:
+    """One layer type: its arguments, output shape, weights and worked steps.
+
+    Subclasses declare ``type_name`` and ``arguments`` (constructor order, with
+    defaults) and override :meth:`compute_output_shape` and, if the layer has
+    weights, :meth:`build`.  They are registered with :func:`register`.
+    """
+
+    type_name: ClassVar[str] = ""
+    aliases: ClassVar[tuple[str, ...]] = ()
+    framework: ClassVar[str] = "keras"
+    arguments: ClassVar[tuple[Arg, ...]] = ()
+    min_inputs: ClassVar[int] = 1
+    max_inputs: ClassVar[int | None] = 1
+    is_input: ClassVar[bool] = False
+
+    def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
+                 line: int | None = None) -> None:
+        self.name = name
+        self.config = config
+        self.cfg = SimpleNamespace(**config)
+        self.trainable = trainable
+        self.line = line
+
+    # arguments -----------------------------------------------------------------
+    @classmethod
+    def all_arguments(cls) -> tuple[Arg, ...]:
+        """Own arguments followed by the framework's common ones (name, dtype ...)."""
+        from .framework import get_framework
+
+        own = {a.name for a in cls.arguments}
+        return cls.arguments + tuple(a for a in get_framework(cls.framework).common_args if a.name not in own)
+
+    @classmethod
+    def bind(cls, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Match positional and keyword arguments to declarations; check and normalise them.
+
+        Raises SpecError (without location: the caller adds it).
+        """
+        declared = cls.all_arguments()
+        by_name = {a.name: a for a in declared}
+        positional = [a for a in cls.arguments]
+        if len(args) > len(positional):
+            raise SpecError(
+                f"takes at most {len(positional)} positional arguments "
+                f"({', '.join(a.name for a in positional) or 'none'}), got {len(args)}",
+                layer_type=cls.type_name)
+        given: dict[str, Any] = {}
+        for decl, value in zip(positional, args, strict=False):
+            given[decl.name] = value
+        for key, value in kwargs.items():
+            if key not in by_name:
+                hint = did_you_mean(key, by_name) or (
+                    "accepted arguments: " + ", ".join(a.name for a in cls.arguments))
+                raise SpecError(f"unknown argument {key!r}", layer_type=cls.type_name, hint=hint)
+            if key in given:
+                raise SpecError(f"argument {key!r} given twice (by position and by name)",
+                                layer_type=cls.type_name)
+            given[key] = value
+        config: dict[str, Any] = {}
+        for decl in declared:
+            if decl.name in given:
+                try:
+                    config[decl.name] = decl.normalise(given[decl.name])
+                except ArgError as exc:
+                    raise SpecError(f"argument {decl.name!r} {exc.message}", layer_type=cls.type_name,
+                                    hint=exc.hint) from None
+            elif decl.required:
+                raise SpecError(f"missing required argument {decl.name!r}", layer_type=cls.type_name,
+                                hint=f"for example {cls.type_name}({decl.name}=...)")
+            else:
+                config[decl.name] = decl.normalise(decl.default)
+        return cls.validate(config)
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        """Cross-argument checks (override); raise SpecError, return the config."""
+        return config
+
+    @classmethod
+    def summary_line(cls) -> str:
+        """The first line of the class docstring (for the layer reference)."""
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+    # computation -----------------------------------------------------------------
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
+        """The output shape (batch first), recording the worked steps on ``calc``."""
+        raise NotImplementedError
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        """Add the weights and the parameter step (nothing for weightless layers)."""
+
+
+# registry -------------------------------------------------------------------------
+
+_CATALOGS: dict[str, dict[str, type[Layer]]] = {}
+
+
+def register(cls: type[Layer]) -> type[Layer]:
+    """Class decorator: make a layer type available by its name (and aliases)."""
+    if not cls.type_name:
+        raise TypeError(f"{cls.__name__} has no type_name")
+    catalog = _CATALOGS.setdefault(cls.framework, {})
+    for key in (cls.type_name, *cls.aliases):
+        if key in catalog:
+            raise TypeError(f"{cls.framework} layer {key!r} registered twice")
+        catalog[key] = cls
+    return cls
+
+
+def catalog(framework: str) -> dict[str, type[Layer]]:
+    """Every layer type of a framework, by name (aliases included)."""
+    from .framework import get_framework
+
+    get_framework(framework)  # imports the catalog modules
+    return _CATALOGS.get(framework, {})
+
+
+def lookup(framework: str, type_name: str) -> type[Layer]:
+    """The class for a layer type name, or a SpecError with a did-you-mean."""
+    types = catalog(framework)
+    if type_name in types:
+        return types[type_name]
+    raise SpecError(f"unknown layer type {type_name!r} for framework {framework!r}",
+                    hint=did_you_mean(type_name, types) or "see the layer reference for the supported types")
+
+
+def describe_shape(shape: Shape) -> str:
+    """``(None, 28, 28, 1)``."""
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def arg_default_repr(arg: Arg) -> str:
+    """A default as shown in the layer reference."""
+    return "required" if arg.default is REQUIRED else repr(arg.default)

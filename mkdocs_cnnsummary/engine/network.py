@@ -1,0 +1,254 @@
+"""From a parsed spec to a computed Summary: naming, wiring, ordering and running each layer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .args import ArgError
+from .args import shape as shape_arg
+from .errors import SpecError, did_you_mean
+from .framework import Framework, get_framework
+from .layer import Calc, Layer, lookup
+from .spec import LayerSpec, NetworkSpec
+from .summary import InputRecord, LayerRecord, Shape, Summary
+
+
+def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Layer:
+    """A Layer object from its spec: type looked up, arguments bound and checked."""
+    try:
+        cls = lookup(framework, spec.type)
+        config = cls.bind(spec.args, spec.kwargs)
+    except SpecError as exc:
+        raise exc.located(line=spec.line, layer=name or spec.name, layer_type=spec.type) from None
+    trainable = True if spec.trainable is None else spec.trainable
+    return cls(name or spec.name or cls.type_name, config, trainable=trainable, line=spec.line)
+
+
+def _nested_factory(framework: str):
+    def make(spec: Any, parent: Layer) -> Layer:
+        if not isinstance(spec, LayerSpec):
+            raise SpecError(f"expected a layer, got {spec!r}", line=parent.line, layer=parent.name,
+                            layer_type=parent.type_name)
+        if spec.line is None:
+            spec.line = parent.line
+        inner = instantiate(spec, framework, spec.name or get_framework(framework).auto_name(spec.type))
+        if spec.trainable is None:
+            inner.trainable = parent.trainable
+        return inner
+
+    return make
+
+
+def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...]:
+    try:
+        return shape_arg(raw)
+    except ArgError as exc:
+        raise SpecError(f"input {name!r}: {exc.message}", line=line,
+                        hint="write the shape without the batch dimension, e.g. [28, 28, 1]; null = unknown") from None
+
+
+class _Node:
+    """A layer while the network is being wired."""
+
+    def __init__(self, spec: LayerSpec, layer: Layer, inputs: list[str]) -> None:
+        self.spec = spec
+        self.layer = layer
+        self.inputs = inputs
+
+
+def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> list[str]:
+    """Explicit names first; the others get Keras-style ``conv2d``, ``conv2d_1`` ..."""
+    explicit: dict[str, LayerSpec] = {}
+    for spec in specs:
+        if spec.name is not None:
+            if spec.name in explicit or spec.name in taken:
+                first = explicit.get(spec.name)
+                where = f" (first used on line {first.line})" if first and first.line else ""
+                raise SpecError(f"duplicate layer name {spec.name!r}{where}", line=spec.line, layer=spec.name,
+                                layer_type=spec.type, hint="give each layer its own name")
+            explicit[spec.name] = spec
+    used = set(explicit) | taken
+    counters: dict[str, int] = {}
+    names = []
+    for spec in specs:
+        if spec.name is not None:
+            names.append(spec.name)
+            continue
+        base = fw.auto_name(spec.type)
+        while True:
+            n = counters.get(base, 0)
+            counters[base] = n + 1
+            candidate = base if n == 0 else f"{base}_{n}"
+            if candidate not in used:
+                break
+        used.add(candidate)
+        names.append(candidate)
+    return names
+
+
+def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
+    """Layer names in an order where every layer comes after its inputs; cycles are errors."""
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 = visiting, 2 = done
+
+    for start in nodes:
+        if state.get(start) == 2:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            name, i = stack.pop()
+            if i == 0:
+                if state.get(name) == 2:
+                    continue
+                state[name] = 1
+                path.append(name)
+            deps = [_base(d) for d in nodes[name].inputs if _base(d) not in input_names]
+            if i < len(deps):
+                stack.append((name, i + 1))
+                dep = deps[i]
+                if state.get(dep) == 1:
+                    cycle = [*path[path.index(dep):], dep]
+                    node = nodes[name]
+                    raise SpecError("the layers form a cycle: " + " -> ".join(reversed(cycle)),
+                                    line=node.spec.line, layer=name, layer_type=node.spec.type,
+                                    hint="a layer cannot depend on its own output; check the 'inputs' lists")
+                if state.get(dep) != 2:
+                    stack.append((dep, 0))
+            else:
+                state[name] = 2
+                path.pop()
+                order.append(name)
+    return order
+
+
+def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
+    """Compute every layer of a parsed network."""
+    fw = get_framework(net.framework or framework or "keras")
+    make_nested = _nested_factory(fw.name)
+
+    # inputs: declared at the top, as InputLayer items, or by the first layer's input_shape
+    inputs: list[InputRecord] = []
+    specs = list(net.layers)
+    for ispec in net.inputs:
+        name = ispec.name or fw.input_name
+        inputs.append(InputRecord(name, (None, *_input_shape(ispec.shape, ispec.line, name)), ispec.line))
+
+    layers_objs: list[Layer] = []
+    taken = {i.name for i in inputs}
+    names = _assign_names(specs, fw, taken)
+    layer_specs: list[tuple[LayerSpec, str]] = []
+    for spec, name in zip(specs, names, strict=True):
+        layer = instantiate(spec, fw.name, name)
+        if layer.is_input:
+            shape = layer.input_shape()  # type: ignore[attr-defined]
+            inputs.append(InputRecord(name if spec.name else _input_name(fw, inputs, spec), shape, spec.line))
+            continue
+        layers_objs.append(layer)
+        layer_specs.append((spec, layer.name))
+
+    if not inputs and layers_objs:
+        first = layers_objs[0]
+        declared = first.config.get("input_shape") or (
+            (first.config["input_dim"],) if first.config.get("input_dim") else None)
+        if declared is None:
+            raise SpecError("the network has no input shape", line=layer_specs[0][0].line,
+                            hint="add input: [...] at the top (the shape without the batch dimension)")
+        inputs.append(InputRecord(fw.input_name, (None, *_input_shape(declared, first.line, "input")),
+                                  first.line))
+
+    input_names = {i.name for i in inputs}
+    if len(input_names) != len(inputs):
+        raise SpecError("two inputs have the same name", line=inputs[-1].line)
+
+    # wiring: explicit inputs, or the previous item
+    nodes: dict[str, _Node] = {}
+    previous = inputs[0].name if len(inputs) == 1 or not layers_objs else None
+    known = input_names | {layer.name for layer in layers_objs}
+    for (spec, name), layer in zip(layer_specs, layers_objs, strict=True):
+        if spec.inputs is not None:
+            srcs = list(spec.inputs)
+            for src in srcs:
+                if _base(src) not in known:
+                    raise SpecError(f"unknown input {src!r}", line=spec.line, layer=name, layer_type=spec.type,
+                                    hint=did_you_mean(src, known) or "inputs must name an input or a layer")
+                if src == name:
+                    raise SpecError("a layer cannot take its own output as input", line=spec.line, layer=name,
+                                    layer_type=spec.type)
+        elif previous is None:
+            raise SpecError("with several inputs, the first layer must say which it takes", line=spec.line,
+                            layer=name, layer_type=spec.type,
+                            hint="add inputs: [name] (" + ", ".join(sorted(input_names)) + ")")
+        else:
+            srcs = [previous]
+        nodes[name] = _Node(spec, layer, srcs)
+        previous = name
+
+    order = _topological(nodes, input_names)
+
+    # run the layers
+    shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
+    records: dict[str, LayerRecord] = {}
+    for name in order:
+        node = nodes[name]
+        layer = node.layer
+        in_shapes = [_single(shapes, src, layer) for src in node.inputs]
+        n = len(in_shapes)
+        if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
+            want = (f"exactly {layer.min_inputs}" if layer.min_inputs == layer.max_inputs else
+                    f"at least {layer.min_inputs}" if layer.max_inputs is None else
+                    f"{layer.min_inputs} to {layer.max_inputs}")
+            raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
+                            line=layer.line, layer=name, layer_type=layer.type_name,
+                            hint="set inputs: [...] to the layers it should take")
+        calc = Calc(layer, make_nested)
+        try:
+            out = layer.compute_output_shape(in_shapes, calc)
+            layer.build(in_shapes, calc)
+        except SpecError as exc:
+            raise exc.located(line=layer.line, layer=name, layer_type=layer.type_name) from None
+        calc.check()
+        shapes[name] = out
+        records[name] = LayerRecord(
+            name=name, type=layer.type_name, inputs=list(node.inputs),
+            output_shape=list(out) if isinstance(out, list) else tuple(out),
+            weights=calc.weights, calculation=calc.steps, line=layer.line)
+
+    outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
+    for out_name in outputs:
+        if out_name not in shapes:
+            raise SpecError(f"unknown output {out_name!r}", line=net.outputs_line,
+                            hint=did_you_mean(out_name, shapes) or "outputs must name layers")
+    return Summary(name=net.name, inputs=inputs, layers=[records[s.name] for _, s in
+                                                         zip(layer_specs, layers_objs, strict=True)],
+                   outputs=list(outputs), framework=fw.name)
+
+
+def _input_name(fw: Framework, inputs: list[InputRecord], spec: LayerSpec) -> str:
+    return fw.input_name if not inputs else f"{fw.input_name}_{len(inputs)}"
+
+
+_INDEXED = re.compile(r"(.+)\[(\d+)\]")
+
+
+def _base(src: str) -> str:
+    """``lstm[1]`` -> ``lstm`` (one output of a multi-output layer)."""
+    m = _INDEXED.fullmatch(src)
+    return m.group(1) if m else src
+
+
+def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> Shape:
+    m = _INDEXED.fullmatch(src)
+    shape = shapes[_base(src)]
+    if m:
+        index = int(m.group(2))
+        if not isinstance(shape, list) or index >= len(shape):
+            count = len(shape) if isinstance(shape, list) else 1
+            raise SpecError(f"{_base(src)!r} has {count} output{'s' if count > 1 else ''}, no output {index}",
+                            line=layer.line, layer=layer.name, layer_type=layer.type_name)
+        return shape[index]
+    if isinstance(shape, list):
+        raise SpecError(f"input {src!r} has several outputs", line=layer.line, layer=layer.name,
+                        layer_type=layer.type_name, hint=f"take one of them with {src}[0], {src}[1] ...")
+    return shape

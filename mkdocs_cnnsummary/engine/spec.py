@@ -1,0 +1,333 @@
+"""Reading a network description: YAML (safe, with line numbers) and constructor calls (``ast``).
+
+Nothing the author wrote is evaluated: YAML goes through a SafeLoader and a
+string such as ``Conv2D(8, (3, 3), padding='same')`` is parsed with ``ast``
+and only literal values are accepted.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import SpecError, did_you_mean
+
+TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "layers", "outputs", "expect", "description")
+ITEM_KEYS = ("name", "inputs", "trainable")
+
+
+class LineDict(dict):
+    """A mapping that remembers the line of each key (1-based)."""
+
+    line: int | None = None
+    key_lines: dict[Any, int]
+
+
+class LineList(list):
+    """A sequence that remembers the line of each item (1-based)."""
+
+    line: int | None = None
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings and sequences carry line numbers."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise SpecError(f"a mapping key must be a plain value, got {key!r}", line=key_node.start_mark.line + 1)
+        if key in out:
+            raise SpecError(f"key {key!r} appears twice in the same mapping", line=key_node.start_mark.line + 1,
+                            hint="remove one of them")
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely, keeping line numbers; a syntax error becomes a SpecError with its line."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)
+    except SpecError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = None
+        if "mapping values are not allowed" in problem:
+            hint = "a value containing ': ' must be quoted, e.g. - \"Conv2D(8, 3)\""
+        elif "found character '\\t'" in problem:
+            hint = "indent with spaces, not tabs"
+        raise SpecError(f"invalid YAML: {problem}", line=line, hint=hint) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"invalid YAML: {exc}") from None
+
+
+# the parsed description ---------------------------------------------------------
+
+
+@dataclass
+class LayerSpec:
+    """One layer as written: its type, arguments and graph wiring."""
+
+    type: str
+    args: list[Any] = field(default_factory=list)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None
+    inputs: list[str] | None = None
+    trainable: bool | None = None
+    line: int | None = None
+    source: str | None = None  # the text of a constructor call, when written as one
+
+
+@dataclass
+class InputSpec:
+    """One network input: its name and its shape without the batch dimension."""
+
+    name: str | None
+    shape: Any
+    line: int | None = None
+
+
+@dataclass
+class NetworkSpec:
+    """A whole network description."""
+
+    layers: list[LayerSpec]
+    inputs: list[InputSpec] = field(default_factory=list)
+    name: str | None = None
+    framework: str | None = None
+    outputs: list[str] | None = None
+    outputs_line: int | None = None
+    expect: Any = None
+    expect_line: int | None = None
+    line_offset: int = 0
+
+
+# constructor calls -------------------------------------------------------------------
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def _literal(node: ast.AST, line: int | None) -> Any:
+    """A literal argument value; nested calls become LayerSpecs, dotted names strings."""
+    if isinstance(node, ast.Call):
+        return _call_to_spec(node, line, None)
+    if isinstance(node, ast.Name | ast.Attribute):
+        dotted = _dotted(node)
+        if dotted is not None:
+            if dotted in ("None", "True", "False"):
+                return {"None": None, "True": True, "False": False}[dotted]
+            return dotted  # e.g. activation=tf.nn.relu: a name, kept as text
+    if isinstance(node, ast.Tuple | ast.List):
+        return [_literal(e, line) for e in node.elts]
+    if isinstance(node, ast.Dict):
+        return {_literal(k, line): _literal(v, line) for k, v in zip(node.keys, node.values, strict=True)}
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError):
+        raise SpecError(f"argument {ast.unparse(node)!r} is not a literal value", line=line,
+                        hint="write numbers, strings, lists and tuples only; expressions are not evaluated") from None
+
+
+def _call_to_spec(node: ast.Call, line: int | None, source: str | None) -> LayerSpec:
+    dotted = _dotted(node.func)
+    if dotted is None:
+        raise SpecError(f"{ast.unparse(node.func)!r} is not a layer type name", line=line)
+    type_name = dotted.rsplit(".", 1)[-1]
+    args = []
+    for a in node.args:
+        if isinstance(a, ast.Starred):
+            raise SpecError("*args is not supported in a layer call", line=line)
+        args.append(_literal(a, line))
+    kwargs: dict[str, Any] = {}
+    for kw in node.keywords:
+        if kw.arg is None:
+            raise SpecError("**kwargs is not supported in a layer call", line=line)
+        kwargs[kw.arg] = _literal(kw.value, line)
+    spec = LayerSpec(type=type_name, args=args, kwargs=kwargs, line=line, source=source)
+    _pop_wiring(spec, kwargs, line)
+    return spec
+
+
+def _pop_wiring(spec: LayerSpec, kwargs: dict[str, Any], line: int | None) -> None:
+    """Move ``name`` and ``trainable`` keyword arguments to the layer's wiring."""
+    if "name" in kwargs:
+        spec.name = _check_name(kwargs.pop("name"), line)
+    if "trainable" in kwargs:
+        value = kwargs.pop("trainable")
+        if not isinstance(value, bool):
+            raise SpecError(f"trainable must be true or false, got {value!r}", line=line)
+        spec.trainable = value
+
+
+def parse_call(text: str, line: int | None = None) -> LayerSpec:
+    """``Conv2D(8, (3, 3), padding='same')`` -> LayerSpec, or a bare type name ``Flatten``."""
+    stripped = text.strip()
+    try:
+        tree = ast.parse(stripped, mode="eval")
+    except SyntaxError as exc:
+        raise SpecError(f"cannot read {stripped!r} as a layer: {exc.msg}", line=line,
+                        hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}") from None
+    body = tree.body
+    if isinstance(body, ast.Call):
+        return _call_to_spec(body, line, stripped)
+    dotted = _dotted(body)
+    if dotted is not None:
+        return LayerSpec(type=dotted.rsplit(".", 1)[-1], line=line, source=stripped)
+    raise SpecError(f"cannot read {stripped!r} as a layer", line=line,
+                    hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
+
+
+def _check_name(value: Any, line: int | None) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"a layer name must be a non-empty string, got {value!r}", line=line)
+    return value
+
+
+def _names(value: Any, line: int | None, what: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise SpecError(f"{what} must be a layer name or a list of layer names, got {value!r}", line=line)
+
+
+def parse_item(item: Any, line: int | None) -> LayerSpec:
+    """One entry of ``layers:`` (a string or a one-type mapping) -> LayerSpec."""
+    if isinstance(item, str):
+        return parse_call(item, line)
+    if isinstance(item, dict):
+        if isinstance(item, LineDict) and item.line is not None:
+            line = item.line
+        type_keys = [k for k in item if k not in ITEM_KEYS]
+        if len(type_keys) != 1:
+            if not type_keys:
+                raise SpecError("this layer has no type", line=line,
+                                hint="add one key naming the layer type, e.g. Conv2D: {filters: 32}")
+            raise SpecError(
+                "a layer mapping needs exactly one layer-type key besides name, inputs and trainable; "
+                f"found {', '.join(repr(k) for k in type_keys)}", line=line,
+                hint="put each layer in its own list item (starting with '-')")
+        type_key = type_keys[0]
+        if not isinstance(type_key, str):
+            raise SpecError(f"layer type must be a name, got {type_key!r}", line=line)
+        value = item[type_key]
+        spec = LayerSpec(type=type_key, line=line)
+        if "(" in type_key:
+            spec = parse_call(type_key, line)
+            if value is not None:
+                raise SpecError(f"{type_key!r} already has its arguments in parentheses", line=line,
+                                hint="remove the value after the colon or the parentheses")
+        elif value is None:
+            pass
+        elif isinstance(value, dict):
+            kwargs = {str(k): v for k, v in value.items()}
+            _pop_wiring(spec, kwargs, line)
+            spec.kwargs = kwargs
+        elif isinstance(value, list):
+            spec.args = list(value)
+        else:
+            spec.args = [value]
+        if "name" in item:
+            spec.name = _check_name(item["name"], line)
+        if "inputs" in item:
+            spec.inputs = _names(item["inputs"], line, "inputs")
+        if "trainable" in item:
+            if not isinstance(item["trainable"], bool):
+                raise SpecError(f"trainable must be true or false, got {item['trainable']!r}", line=line)
+            spec.trainable = item["trainable"]
+        return spec
+    raise SpecError(f"cannot read {item!r} as a layer", line=line,
+                    hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
+
+
+def _line_of(container: Any, key: Any) -> int | None:
+    if isinstance(container, LineDict):
+        return container.key_lines.get(key, container.line)
+    return None
+
+
+def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
+    """A spec (YAML text or an already-loaded dict) -> NetworkSpec."""
+    data = load_yaml(spec) if isinstance(spec, str) else spec
+    if data is None:
+        raise SpecError("the spec is empty", hint="write at least input: [...] and layers: [...]")
+    if isinstance(data, list):
+        data = {"layers": data}
+    if not isinstance(data, dict):
+        raise SpecError(f"the spec must be a mapping with 'layers', got {type(data).__name__}", line=1,
+                        hint="start with input: [28, 28, 1] and layers:")
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            raise SpecError(f"unknown top-level key {key!r}", line=_line_of(data, key),
+                            hint=did_you_mean(str(key), TOP_LEVEL_KEYS) or
+                            "allowed: " + ", ".join(TOP_LEVEL_KEYS))
+    if "input" in data and "inputs" in data:
+        raise SpecError("give either 'input' or 'inputs', not both", line=_line_of(data, "inputs"))
+
+    net = NetworkSpec(layers=[])
+    if "name" in data and data["name"] is not None:
+        net.name = str(data["name"])
+    if "framework" in data:
+        if not isinstance(data["framework"], str):
+            raise SpecError(f"framework must be a name, got {data['framework']!r}", line=_line_of(data, "framework"))
+        net.framework = data["framework"].strip().lower()
+
+    if "input" in data:
+        net.inputs = [InputSpec(None, data["input"], _line_of(data, "input"))]
+    elif "inputs" in data:
+        raw = data["inputs"]
+        line = _line_of(data, "inputs")
+        if not isinstance(raw, dict) or not raw:
+            raise SpecError("inputs must map names to shapes, e.g. inputs: {image: [224, 224, 3]}", line=line)
+        net.inputs = [InputSpec(str(k), v, _line_of(raw, k) or line) for k, v in raw.items()]
+
+    layers = data.get("layers")
+    layers_line = _line_of(data, "layers")
+    if layers is None:
+        raise SpecError("the spec has no layers", line=layers_line, hint="add layers: followed by a list")
+    if not isinstance(layers, list):
+        raise SpecError("layers must be a list (each item starting with '-')", line=layers_line)
+    lines = layers.item_lines if isinstance(layers, LineList) else [None] * len(layers)
+    for item, line in zip(layers, lines, strict=True):
+        net.layers.append(parse_item(item, line))
+    if not net.layers and not net.inputs:
+        raise SpecError("the spec has no layers", line=layers_line)
+
+    if "outputs" in data and data["outputs"] is not None:
+        net.outputs_line = _line_of(data, "outputs")
+        net.outputs = _names(data["outputs"], net.outputs_line, "outputs")
+    if "expect" in data:
+        net.expect = data["expect"]
+        net.expect_line = _line_of(data, "expect")
+    return net

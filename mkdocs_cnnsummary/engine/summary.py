@@ -1,0 +1,178 @@
+"""What the engine computes: one record per layer and the totals (the public result)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Shape = tuple[int | None, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a worked calculation.
+
+    ``substituted`` evaluates exactly to ``result``; both are None when a size
+    is unknown, and ``note`` then says why.
+    """
+
+    quantity: str
+    formula: str
+    substituted: str | None
+    result: int | None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "quantity": self.quantity,
+            "formula": self.formula,
+            "substituted": self.substituted,
+            "result": self.result,
+        }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One weight tensor of a layer (``kernel`` of shape (3, 3, 1, 32))."""
+
+    name: str
+    shape: tuple[int, ...]
+    trainable: bool = True
+    buffer: bool = False  # a PyTorch buffer (running_mean ...), not a parameter
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+
+@dataclass
+class LayerRecord:
+    """Everything known about one layer after computation."""
+
+    name: str
+    type: str
+    inputs: list[str]
+    output_shape: Shape | list[Shape]
+    weights: list[Weight] = field(default_factory=list)
+    calculation: list[Step] = field(default_factory=list)
+    line: int | None = None
+    depth: int = 0  # nesting depth (wrapped layers of Bidirectional / TimeDistributed ...)
+    extra: dict[str, Any] = field(default_factory=dict)  # further columns (framework specific)
+
+    @property
+    def multi_output(self) -> bool:
+        return isinstance(self.output_shape, list)
+
+    @property
+    def params(self) -> int:
+        return sum(w.size for w in self.weights if not w.buffer)
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(w.size for w in self.weights if w.trainable and not w.buffer)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return self.params - self.trainable_params
+
+    @property
+    def buffers(self) -> int:
+        return sum(w.size for w in self.weights if w.buffer)
+
+    def to_dict(self, *, with_buffers: bool = False) -> dict[str, Any]:
+        shape: Any = (
+            [list(s) for s in self.output_shape] if self.multi_output else list(self.output_shape)
+        )
+        out: dict[str, Any] = {
+            "name": self.name,
+            "type": self.type,
+            "inputs": list(self.inputs),
+            "output_shape": shape,
+            "params": self.params,
+            "trainable_params": self.trainable_params,
+            "non_trainable_params": self.non_trainable_params,
+        }
+        if with_buffers:
+            out["buffers"] = self.buffers
+        out["calculation"] = [s.to_dict() for s in self.calculation]
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """A network input."""
+
+    name: str
+    shape: Shape
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "shape": list(self.shape)}
+
+
+@dataclass
+class Summary:
+    """The computed network: inputs, layers in order, outputs and totals."""
+
+    name: str | None
+    inputs: list[InputRecord]
+    layers: list[LayerRecord]
+    outputs: list[str]
+    framework: str = "keras"
+
+    @property
+    def total_params(self) -> int:
+        return sum(layer.params for layer in self.layers)
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(layer.trainable_params for layer in self.layers)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return self.total_params - self.trainable_params
+
+    @property
+    def total_buffers(self) -> int:
+        return sum(layer.buffers for layer in self.layers)
+
+    @property
+    def is_graph(self) -> bool:
+        """True when some layer is not simply fed by the one listed before it."""
+        previous = self.inputs[0].name if len(self.inputs) == 1 else None
+        for layer in self.layers:
+            if layer.inputs != [previous]:
+                return True
+            previous = layer.name
+        return len(self.outputs) != 1 or (self.layers and self.outputs[0] != self.layers[-1].name)
+
+    def layer(self, name: str) -> LayerRecord:
+        """The layer called ``name``."""
+        for rec in self.layers:
+            if rec.name == name:
+                return rec
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form documented in README.md."""
+        with_buffers = self.framework == "pytorch"
+        out: dict[str, Any] = {
+            "name": self.name,
+            "framework": self.framework,
+            "inputs": [i.to_dict() for i in self.inputs],
+            "layers": [layer.to_dict(with_buffers=with_buffers) for layer in self.layers],
+            "outputs": list(self.outputs),
+            "total_params": self.total_params,
+            "trainable_params": self.trainable_params,
+            "non_trainable_params": self.non_trainable_params,
+        }
+        if with_buffers:
+            out["total_buffers"] = self.total_buffers
+        return out

@@ -1,0 +1,85 @@
+"""An independent evaluator for the ``substituted`` text of worked steps.
+
+It accepts only integers, spaces, ``+ − × / ( )``, ``⌊ ⌋`` and ``⌈ ⌉`` (the
+characters the README promises) and evaluates exactly with fractions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+ALLOWED = re.compile(r"^[0-9 +−×/()⌊⌋⌈⌉]+$")
+_TOKEN = re.compile(r"\s*(\d+|[+−×/()⌊⌋⌈⌉])")
+_CLOSE = {"(": ")", "⌊": "⌋", "⌈": "⌉"}
+
+
+def evaluate(text: str) -> Fraction:
+    """Evaluate a substituted formula; ValueError on any other character or bad syntax."""
+    if not ALLOWED.match(text):
+        raise ValueError(f"forbidden character in {text!r}")
+    tokens: list[str] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            if text[pos:].strip() == "":
+                break
+            raise ValueError(f"cannot read {text[pos:]!r}")
+        tokens.append(m.group(1))
+        pos = m.end()
+    value, rest = _sum(tokens)
+    if rest:
+        raise ValueError(f"trailing tokens {rest} in {text!r}")
+    return value
+
+
+def _sum(tokens: list[str]) -> tuple[Fraction, list[str]]:
+    value, tokens = _product(tokens)
+    while tokens and tokens[0] in "+−":
+        op, tokens = tokens[0], tokens[1:]
+        rhs, tokens = _product(tokens)
+        value = value + rhs if op == "+" else value - rhs
+    return value, tokens
+
+
+def _product(tokens: list[str]) -> tuple[Fraction, list[str]]:
+    value, tokens = _atom(tokens)
+    while tokens and tokens[0] in "×/":
+        op, tokens = tokens[0], tokens[1:]
+        rhs, tokens = _atom(tokens)
+        value = value * rhs if op == "×" else value / rhs
+    return value, tokens
+
+
+def _atom(tokens: list[str]) -> tuple[Fraction, list[str]]:
+    if not tokens:
+        raise ValueError("unexpected end")
+    tok, tokens = tokens[0], tokens[1:]
+    if tok.isdigit():
+        return Fraction(int(tok)), tokens
+    if tok in _CLOSE:
+        value, tokens = _sum(tokens)
+        if not tokens or tokens[0] != _CLOSE[tok]:
+            raise ValueError(f"missing {_CLOSE[tok]}")
+        tokens = tokens[1:]
+        if tok == "⌊":
+            value = Fraction(math.floor(value))
+        elif tok == "⌈":
+            value = Fraction(math.ceil(value))
+        return value, tokens
+    raise ValueError(f"unexpected {tok!r}")
+
+
+def check_steps(summary) -> int:
+    """Assert every worked step of a Summary evaluates to its result; return how many were checked."""
+    checked = 0
+    for layer in summary.layers:
+        for step in layer.calculation:
+            if step.result is None:
+                assert step.substituted is None and step.note, (layer.name, step)
+                continue
+            assert evaluate(step.substituted) == step.result, (layer.name, step)
+            checked += 1
+    return checked
