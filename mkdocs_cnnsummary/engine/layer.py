@@ -111,6 +111,9 @@ class Layer:
     min_inputs: ClassVar[int] = 1
     max_inputs: ClassVar[int | None] = 1
     is_input: ClassVar[bool] = False
+    #: a small call and its input shapes (batch excluded) shown with worked formulas in the layer
+    #: reference, e.g. ``("Conv2D(8, 3)", (28, 28, 1))``; None lets the reference choose one
+    example: ClassVar[tuple[Any, ...] | None] = None
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:
