@@ -33,10 +33,10 @@ class SpecError(ValueError):
         self.hint = hint
         super().__init__(self.describe())
 
-    def where(self) -> str:
+    def where(self, *, with_line: bool = True) -> str:
         """The location prefix: ``line 9, layer 'too_small' (Conv2D)``."""
         parts = []
-        if self.line is not None:
+        if with_line and self.line is not None:
             parts.append(f"line {self.line}")
         if self.layer is not None:
             kind = f" ({self.layer_type})" if self.layer_type else ""
@@ -45,13 +45,22 @@ class SpecError(ValueError):
             parts.append(f"layer type {self.layer_type}")
         return ", ".join(parts)
 
-    def describe(self) -> str:
-        """The whole message: location, what is wrong and the hint."""
+    def describe(self, *, with_line: bool = True) -> str:
+        """The whole message: location, what is wrong and the hint.
+
+        ``with_line=False`` leaves the line out, for callers that prefix their own
+        ``FILE:LINE:`` (see :meth:`in_file`).
+        """
         text = self.message
         if self.hint:
             text = f"{text}; {self.hint}"
-        where = self.where()
+        where = self.where(with_line=with_line)
         return f"{where}: {text}" if where else text
+
+    def in_file(self, source: str) -> str:
+        """The message as compilers print it: ``unet.yaml:9: layer 'too_small' (Conv2D): ...``."""
+        prefix = f"{source}:{self.line}" if self.line is not None else source
+        return f"{prefix}: {self.describe(with_line=False)}"
 
     def located(self, *, line: int | None = None, layer: str | None = None,
                 layer_type: str | None = None) -> SpecError:
