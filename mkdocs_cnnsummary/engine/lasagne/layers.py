@@ -1,0 +1,467 @@
+"""Lasagne layers (``lasagne.layers``), channels first: (batch, channels, rows, columns).
+
+Sizes follow ``lasagne/layers/conv.py`` ``conv_output_length`` and
+``lasagne/layers/pool.py`` ``pool_output_length``; ``DenseLayer`` flattens every
+axis after ``num_leading_axes`` on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_tuple, number, one_of, positive_int, shape
+from ..errors import SpecError
+from ..expr import Expr, ceil_div, product, total, var
+from ..layer import Calc, Layer, register
+from ..summary import Shape
+
+AXES = {1: (("length", "n"),), 2: (("rows", "h"), ("columns", "w")),
+        3: (("depth", "d"), ("rows", "h"), ("columns", "w"))}
+
+#: what Lasagne writes as a default initializer; ``b: null`` removes the bias
+DEFAULT_INIT = "Constant(0.)"
+
+
+def fmt(shape_: Shape) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape_) + ")"
+
+
+class LasagneLayer(Layer):
+    """Base of Lasagne layers."""
+
+    framework: ClassVar[str] = "lasagne"
+
+    def expect_rank(self, x: Shape, rank: int, calc: Calc) -> None:
+        if len(x) != rank:
+            raise calc.error(f"expects a {rank}-D input (batch, channels, ...) with the batch axis, "
+                             f"got {len(x)}-D {fmt(x)}", "check the layer before it")
+
+    def known_channels(self, x: Shape, calc: Calc) -> int:
+        if x[1] is None:
+            raise calc.error(f"the number of input channels (axis 1) must be known, got {fmt(x)}")
+        return x[1]
+
+
+def _pad(n: int):
+    def convert(value: Any) -> Any:
+        if value == "valid":
+            return (0,) * n
+        if value in ("full", "same"):
+            return value
+        if isinstance(value, str):
+            raise ArgError(f"must be an integer, a tuple of {n} integers, 'valid', 'full' or 'same', got {value!r}")
+        return int_tuple(n)(value)
+
+    return convert
+
+
+@register
+class InputLayer(LasagneLayer):
+    """The network input; ``shape`` includes the batch axis, e.g. (None, 1, 28, 28)."""
+
+    type_name = "InputLayer"
+    is_input = True
+    min_inputs = 0
+    max_inputs = 0
+    arguments = (Arg("shape", REQUIRED, shape, doc="shape including the batch axis"), *ignored("input_var"))
+
+    def input_shape(self) -> Shape:
+        return tuple(self.cfg.shape)
+
+
+class BaseConvLayer(LasagneLayer):
+    """Shared by Conv1DLayer/Conv2DLayer/Conv3DLayer."""
+
+    rank: ClassVar[int] = 2
+
+    @classmethod
+    def conv_arguments(cls, n: int) -> tuple[Arg, ...]:
+        return (
+            Arg("num_filters", REQUIRED, positive_int, doc="number of output channels"),
+            Arg("filter_size", REQUIRED, int_tuple(n, minimum=1)),
+            Arg("stride", 1, int_tuple(n, minimum=1)),
+            Arg("pad", 0, _pad(n), doc="an integer, 'valid' (0), 'full' (filter − 1) or 'same' (filter // 2)"),
+            Arg("untie_biases", False, boolean, doc="one bias per filter and output position"),
+            Arg("W", "GlorotUniform()", used=False),
+            Arg("b", DEFAULT_INIT, doc="null removes the bias"),
+            Arg("nonlinearity", "rectify", used=False),
+            Arg("flip_filters", True, used=False),
+            Arg("num_groups", 1, positive_int),
+            *ignored("convolution"),
+        )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["pad"] == "same" and any(k % 2 == 0 for k in config["filter_size"]):
+            raise SpecError(f"pad='same' requires an odd filter size, got {config['filter_size']}",
+                            layer_type=cls.type_name, hint="use an odd filter_size or an integer pad")
+        if config["num_filters"] % config["num_groups"]:
+            raise SpecError(f"num_groups={config['num_groups']} must divide num_filters={config['num_filters']}",
+                            layer_type=cls.type_name)
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.expect_rank(x, self.rank + 2, calc)
+        c_in = self.known_channels(x, calc)
+        if c_in % self.cfg.num_groups:
+            raise calc.error(f"num_groups={self.cfg.num_groups} must divide the {c_in} input channels")
+        out: list[int | None] = []
+        for size, k_, s_, axis, i in zip(x[2:], self.cfg.filter_size, self.cfg.stride, AXES[self.rank],
+                                         range(self.rank), strict=True):
+            word, sym = axis
+            n = var(sym, size, f"the input {word}")
+            k = var(f"k_{sym}", k_)
+            s = var(f"s_{sym}", s_)
+            pad = self.cfg.pad
+            if pad == "same":
+                length: Expr = n
+                note = "pad='same' keeps the size (before the stride)"
+            elif pad == "full":
+                length = n + (k - 1)
+                note = "pad='full' pads filter − 1 on both sides"
+            elif pad[i] == 0:
+                length = n - (k - 1)
+                note = None
+            else:
+                length = n + 2 * var(f"p_{sym}", pad[i]) - (k - 1)
+                note = None
+            expr = length if s_ == 1 else ceil_div(length, s)
+            value = calc.step(f"output {word}", expr, note)
+            if value is not None and value <= 0:
+                raise calc.error(f"a filter of size {k_} does not fit the input {word} {size}",
+                                 "use pad='same' or a smaller filter_size")
+            out.append(value)
+        self.out_sizes = out
+        return (x[0], self.cfg.num_filters, *out)
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        c_in = x[1]
+        groups = self.cfg.num_groups
+        kernel = [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[self.rank], self.cfg.filter_size, strict=True)]
+        per_filter: Expr = var("c_in", c_in)
+        if groups > 1:
+            per_filter = per_filter / var("num_groups", groups)
+        weights = product([*kernel, per_filter])
+        filters = var("num_filters", self.cfg.num_filters)
+        calc.weight("W", (self.cfg.num_filters, c_in // groups, *self.cfg.filter_size))
+        if self.cfg.b is None:
+            calc.params(weights * filters)
+        elif self.cfg.untie_biases:
+            sizes = self.out_sizes
+            calc.weight("b", (self.cfg.num_filters, *sizes))
+            positions = [var(f"out_{sym}", v) for (_, sym), v in zip(AXES[self.rank], sizes, strict=True)]
+            calc.params(weights * filters + product([filters, *positions]),
+                        note="untie_biases: one bias per filter and output position")
+        else:
+            calc.weight("b", (self.cfg.num_filters,))
+            calc.params((weights + 1) * filters)
+
+
+@register
+class Conv1DLayer(BaseConvLayer):
+    """1-D convolution over (batch, channels, length)."""
+
+    type_name = "Conv1DLayer"
+    rank = 1
+    arguments = BaseConvLayer.conv_arguments(1)
+
+
+@register
+class Conv2DLayer(BaseConvLayer):
+    """2-D convolution over (batch, channels, rows, columns)."""
+
+    type_name = "Conv2DLayer"
+    rank = 2
+    arguments = BaseConvLayer.conv_arguments(2)
+
+
+@register
+class Conv3DLayer(BaseConvLayer):
+    """3-D convolution over (batch, channels, depth, rows, columns)."""
+
+    type_name = "Conv3DLayer"
+    rank = 3
+    arguments = BaseConvLayer.conv_arguments(3)
+
+
+class BasePoolLayer(LasagneLayer):
+    """Shared by the pooling layers (``stride`` defaults to ``pool_size``)."""
+
+    rank: ClassVar[int] = 2
+
+    @classmethod
+    def pool_arguments(cls, n: int, *, mode: bool) -> tuple[Arg, ...]:
+        args = (
+            Arg("pool_size", REQUIRED, int_tuple(n, minimum=1)),
+            Arg("stride", None, int_tuple(n, minimum=1), doc="defaults to pool_size"),
+            Arg("pad", 0, int_tuple(n)),
+            Arg("ignore_border", True, boolean, doc="false adds a partial window at the border"),
+        )
+        if mode:
+            args += (Arg("mode", "max", one_of("max", "average_inc_pad", "average_exc_pad"), used=False),)
+        return args
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["stride"] is None:
+            config["stride"] = config["pool_size"]
+        if not config["ignore_border"] and any(config["pad"]):
+            raise SpecError("padding requires ignore_border=True", layer_type=cls.type_name,
+                            hint="set ignore_border: true or pad: 0")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.expect_rank(x, self.rank + 2, calc)
+        out: list[int | None] = []
+        for size, k_, s_, p_, (word, sym) in zip(x[2:], self.cfg.pool_size, self.cfg.stride, self.cfg.pad,
+                                                 AXES[self.rank], strict=True):
+            n = var(sym, size, f"the input {word}")
+            k = var(f"k_{sym}", k_)
+            s = var(f"s_{sym}", s_)
+            if self.cfg.ignore_border:
+                length = n - (k - 1) if p_ == 0 else n + 2 * var(f"p_{sym}", p_) - (k - 1)
+                value = calc.step(f"output {word}", ceil_div(length, s))
+            elif s_ >= k_:
+                value = calc.step(f"output {word}", ceil_div(n, s),
+                                  "ignore_border=False keeps a partial window at the border")
+            else:
+                rest = None if size is None else size - k_
+                if rest is not None and rest < 0:
+                    value = calc.step(f"output {word}", 1, "the window is larger than the input: one partial window")
+                else:
+                    value = calc.step(f"output {word}", ceil_div(n - k, s) + 1,
+                                      "ignore_border=False keeps a partial window at the border")
+            if value is not None and value <= 0:
+                raise calc.error(f"a pool of size {k_} does not fit the input {word} {size}",
+                                 "use a smaller pool_size or ignore_border: false")
+            out.append(value)
+        return (x[0], x[1], *out)
+
+
+@register
+class Pool1DLayer(BasePoolLayer):
+    """1-D pooling (max or average)."""
+
+    type_name = "Pool1DLayer"
+    rank = 1
+    arguments = BasePoolLayer.pool_arguments(1, mode=True)
+
+
+@register
+class Pool2DLayer(BasePoolLayer):
+    """2-D pooling (max or average)."""
+
+    type_name = "Pool2DLayer"
+    rank = 2
+    arguments = BasePoolLayer.pool_arguments(2, mode=True)
+
+
+@register
+class MaxPool1DLayer(BasePoolLayer):
+    """1-D max pooling."""
+
+    type_name = "MaxPool1DLayer"
+    rank = 1
+    arguments = BasePoolLayer.pool_arguments(1, mode=False)
+
+
+@register
+class MaxPool2DLayer(BasePoolLayer):
+    """2-D max pooling."""
+
+    type_name = "MaxPool2DLayer"
+    rank = 2
+    arguments = BasePoolLayer.pool_arguments(2, mode=False)
+
+
+@register
+class GlobalPoolLayer(LasagneLayer):
+    """Pools every axis after the channels: (batch, channels, ...) -> (batch, channels)."""
+
+    type_name = "GlobalPoolLayer"
+    arguments = (Arg("pool_function", "mean", used=False),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0][:2]
+
+
+@register
+class Upscale2DLayer(LasagneLayer):
+    """Repeats rows and columns ``scale_factor`` times."""
+
+    type_name = "Upscale2DLayer"
+    arguments = (Arg("scale_factor", REQUIRED, int_tuple(2, minimum=1)),
+                 Arg("mode", "repeat", one_of("repeat", "dilate"), used=False))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.expect_rank(x, 4, calc)
+        out = [calc.step(f"output {word}", var(sym, size, f"the input {word}") * var(f"scale_{sym}", f))
+               for size, f, (word, sym) in zip(x[2:], self.cfg.scale_factor, AXES[2], strict=True)]
+        return (x[0], x[1], *out)
+
+
+@register
+class DenseLayer(LasagneLayer):
+    """Fully connected; flattens every axis after ``num_leading_axes`` itself."""
+
+    type_name = "DenseLayer"
+    arguments = (
+        Arg("num_units", REQUIRED, positive_int),
+        Arg("W", "GlorotUniform()", used=False),
+        Arg("b", DEFAULT_INIT, doc="null removes the bias"),
+        Arg("nonlinearity", "rectify", used=False),
+        Arg("num_leading_axes", 1, positive_int),
+    )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        lead = self.cfg.num_leading_axes
+        if lead >= len(x):
+            raise calc.error(f"num_leading_axes={lead} leaves no axis to connect in the {len(x)}-D input {fmt(x)}")
+        if any(d is None for d in x[lead:]):
+            raise calc.error(f"needs a fixed input shape after the leading axes, got {fmt(x)}")
+        return (*x[:lead], self.cfg.num_units)
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        trailing = x[self.cfg.num_leading_axes:]
+        names = (["c", "h", "w"] if len(trailing) == 3 else ["n_in"] if len(trailing) == 1
+                 else [f"d_{i + 1}" for i in range(len(trailing))])
+        n_in = product([var(n, d) for n, d in zip(names, trailing, strict=True)])
+        units = var("num_units", self.cfg.num_units)
+        size = 1
+        for d in trailing:
+            size *= d
+        calc.weight("W", (size, self.cfg.num_units))
+        if self.cfg.b is None:
+            calc.params(n_in * units)
+        else:
+            calc.weight("b", (self.cfg.num_units,))
+            calc.params((n_in + 1) * units)
+
+
+@register
+class DropoutLayer(LasagneLayer):
+    """Randomly zeroes inputs during training; the shape is unchanged."""
+
+    type_name = "DropoutLayer"
+    aliases = ("dropout",)
+    arguments = (Arg("p", 0.5, number), Arg("rescale", True, boolean, used=False),
+                 Arg("shared_axes", (), used=False))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class NonlinearityLayer(LasagneLayer):
+    """Applies a nonlinearity; the shape is unchanged."""
+
+    type_name = "NonlinearityLayer"
+    arguments = (Arg("nonlinearity", "rectify", used=False),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class FlattenLayer(LasagneLayer):
+    """Keeps ``outdim − 1`` leading axes and flattens the rest."""
+
+    type_name = "FlattenLayer"
+    arguments = (Arg("outdim", 2, positive_int),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        keep = self.cfg.outdim - 1
+        if keep >= len(x):
+            raise calc.error(f"outdim={self.cfg.outdim} needs more than {len(x)} input axes")
+        rest = x[keep:]
+        size = calc.step("output size", product([var(f"d_{i + keep}", d, f"input axis {i + keep}")
+                                                 for i, d in enumerate(rest)]))
+        return (*x[:keep], size)
+
+
+@register
+class BatchNormLayer(LasagneLayer):
+    """Batch normalization: beta and gamma are learned; mean and inv_std are not trainable."""
+
+    type_name = "BatchNormLayer"
+    arguments = (
+        Arg("axes", "auto"),
+        Arg("epsilon", 1e-4, used=False),
+        Arg("alpha", 0.1, used=False),
+        Arg("beta", DEFAULT_INIT, doc="null removes the shift"),
+        Arg("gamma", "Constant(1.)", doc="null removes the scale"),
+        Arg("mean", DEFAULT_INIT, used=False),
+        Arg("inv_std", "Constant(1.)", used=False),
+    )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        axes = self.cfg.axes
+        if axes == "auto":
+            axes = (0, *range(2, len(x)))
+        elif isinstance(axes, int):
+            axes = (axes,)
+        kept = [d for i, d in enumerate(x) if i not in axes]
+        if any(d is None for d in kept):
+            raise calc.error(f"the normalized axes of {fmt(x)} must have known sizes")
+        c = product([var("c" if len(kept) == 1 else f"d_{i}", d) for i, d in enumerate(kept)])
+        learned = [n for n in ("beta", "gamma") if self.config[n] is not None]
+        for n in learned:
+            calc.weight(n, tuple(kept))
+        for n in ("mean", "inv_std"):
+            calc.weight(n, tuple(kept), trainable=False)
+        calc.params((len(learned) + 2) * c, note="beta and gamma learned; mean and inv_std not trainable")
+
+
+class MergeLayer(LasagneLayer):
+    """Base of layers taking several inputs."""
+
+    min_inputs = 2
+    max_inputs = None
+
+
+@register
+class ConcatLayer(MergeLayer):
+    """Concatenates its inputs along ``axis`` (1, the channels, by default)."""
+
+    type_name = "ConcatLayer"
+    arguments = (Arg("axis", 1), Arg("cropping", None, used=False))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        first = inputs[0]
+        axis = self.cfg.axis % len(first)
+        for other in inputs[1:]:
+            if len(other) != len(first) or any(a != b for i, (a, b) in enumerate(zip(first, other, strict=True))
+                                               if i != axis and None not in (a, b)):
+                raise calc.error(f"cannot concatenate {fmt(first)} and {fmt(other)} along axis {self.cfg.axis}",
+                                 "all other axes must have the same sizes")
+        sizes = [s[axis] for s in inputs]
+        joined = calc.step("output size on the axis",
+                          total([var(f"n_{i + 1}", v, f"input {i + 1}'s size") for i, v in enumerate(sizes)]))
+        return (*first[:axis], joined, *first[axis + 1:])
+
+
+@register
+class ElemwiseSumLayer(MergeLayer):
+    """Adds its inputs element by element (same shapes)."""
+
+    type_name = "ElemwiseSumLayer"
+    arguments = (Arg("coeffs", 1, used=False), Arg("cropping", None, used=False))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        first = inputs[0]
+        for other in inputs[1:]:
+            if len(other) != len(first) or any(None not in (a, b) and a != b
+                                               for a, b in zip(first, other, strict=True)):
+                raise calc.error(f"cannot add {fmt(first)} and {fmt(other)}: shapes differ")
+        return tuple(next((d for d in dims if d is not None), None) for dims in zip(*inputs, strict=True))
