@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import SpecError
+from .expect import check_expectations
 from .network import build_summary
 from .spec import NetworkSpec, parse_spec
 from .summary import InputRecord, LayerRecord, Step, Summary, Weight
@@ -32,6 +33,10 @@ def summarize(spec: str | dict[str, Any], *, framework: str | None = None) -> Su
     """Compute a network described by ``spec`` (YAML text or a dict).
 
     ``framework`` is the default when the spec has no ``framework:`` key.
-    Raises :class:`SpecError` (with line, layer and message) for a wrong spec.
+    Raises :class:`SpecError` (with line, layer and message) for a wrong spec,
+    and for a value under ``expect:`` that differs from the computed one.
     """
-    return build_summary(parse_spec(spec), framework)
+    net = parse_spec(spec)
+    summary = build_summary(net, framework)
+    check_expectations(summary, net.expect, net.expect_line)
+    return summary

@@ -1,0 +1,134 @@
+"""The ``expect:`` key: values the author asserts, checked against what was computed.
+
+```yaml
+expect:
+  total_params: 217706
+  trainable_params: 217706
+  non_trainable_params: 0
+  conv2d: {output_shape: [null, 24, 24, 32], params: 832}
+```
+
+Keys other than the three totals name layers (they may also be grouped under
+``layers:``).  A mismatch is a :class:`SpecError` on the line of the entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import SpecError, did_you_mean
+from .summary import LayerRecord, Shape, Summary
+
+TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params")
+LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params")
+
+
+def _line(container: Any, key: Any, default: int | None) -> int | None:
+    key_lines = getattr(container, "key_lines", None)
+    if key_lines and key in key_lines:
+        return key_lines[key]
+    return default
+
+
+def _count(value: Any, what: str, line: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SpecError(f"expect: {what} must be a whole number, got {value!r}", line=line,
+                        hint="write the number without quotes; 2_097_664 is allowed")
+    return value
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def _shape_text(shape: Shape | list[Shape]) -> str:
+    def one(s: Shape) -> str:
+        return "[" + ", ".join("null" if d is None else str(d) for d in s) + "]"
+
+    return "[" + ", ".join(one(s) for s in shape) + "]" if isinstance(shape, list) else one(shape)
+
+
+def _as_shape(value: Any, line: int | None) -> tuple[int | None, ...]:
+    if not isinstance(value, list | tuple) or not all(
+            d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
+        raise SpecError(f"expect: output_shape must be a list of sizes, got {value!r}", line=line,
+                        hint="e.g. output_shape: [null, 24, 24, 32] (null = the batch or an unknown size)")
+    return tuple(value)
+
+
+def _shape_matches(expected: Any, computed: Shape | list[Shape], line: int | None) -> bool:
+    """Compare, accepting the shape with or without the batch dimension."""
+    if isinstance(computed, list):
+        if not isinstance(expected, list | tuple) or not all(isinstance(e, list | tuple) for e in expected):
+            return False
+        return len(expected) == len(computed) and all(
+            _shape_matches(list(e), c, line) for e, c in zip(expected, computed, strict=True))
+    want = _as_shape(expected, line)
+    return want == tuple(computed) or want == tuple(computed[1:])
+
+
+def _check_totals(summary: Summary, key: str, value: Any, line: int | None) -> None:
+    want = _count(value, key, line)
+    got = getattr(summary, key)
+    if want != got:
+        raise SpecError(f"expect: {key} is {_fmt(want)} but the network computes {_fmt(got)}", line=line,
+                        hint="correct the network or the expected value")
+
+
+def _check_layer(record: LayerRecord, entries: Any, line: int | None) -> None:
+    if not isinstance(entries, dict):
+        raise SpecError(f"expect: layer {record.name!r} needs a mapping such as {{params: 832}}", line=line)
+    for key, value in entries.items():
+        key_line = _line(entries, key, line)
+        if key not in LAYER_KEYS:
+            raise SpecError(f"expect: unknown key {key!r} for layer {record.name!r}", line=key_line,
+                            layer=record.name, layer_type=record.type,
+                            hint=did_you_mean(str(key), LAYER_KEYS) or "allowed: " + ", ".join(LAYER_KEYS))
+        if key == "output_shape":
+            if not _shape_matches(value, record.output_shape, key_line):
+                raise SpecError(
+                    f"expect: output_shape is {_shape_text(_as_listed(value))} but the network computes "
+                    f"{_shape_text(record.output_shape)}", line=key_line, layer=record.name,
+                    layer_type=record.type, hint="correct the network or the expected shape")
+            continue
+        want = _count(value, f"{record.name}.{key}", key_line)
+        got = getattr(record, key)
+        if want != got:
+            raise SpecError(f"expect: {key} is {_fmt(want)} but the network computes {_fmt(got)}",
+                            line=key_line, layer=record.name, layer_type=record.type,
+                            hint="correct the network or the expected value")
+
+
+def _as_listed(value: Any) -> Any:
+    if isinstance(value, list | tuple) and value and all(isinstance(v, list | tuple) for v in value):
+        return [tuple(v) for v in value]
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def check_expectations(summary: Summary, expect: Any, line: int | None = None) -> None:
+    """Raise SpecError at the first expected value that differs from the computed one."""
+    if expect is None:
+        return
+    if not isinstance(expect, dict):
+        raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
+    layers = {rec.name: rec for rec in summary.layers}
+    for key, value in expect.items():
+        key_line = _line(expect, key, line)
+        if key in TOTAL_KEYS:
+            _check_totals(summary, key, value, key_line)
+        elif key == "layers" and "layers" not in layers:
+            if not isinstance(value, dict):
+                raise SpecError("expect: layers must map layer names to expected values", line=key_line)
+            for name, entries in value.items():
+                _check_named(layers, name, entries, _line(value, name, key_line))
+        else:
+            _check_named(layers, key, value, key_line)
+
+
+def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:
+    if name not in layers:
+        hint = did_you_mean(str(name), [*layers, *TOTAL_KEYS])
+        raise SpecError(f"expect: no layer named {name!r}", line=line,
+                        hint=hint or "expect takes total_params, trainable_params, non_trainable_params "
+                        "and layer names")
+    _check_layer(layers[name], entries, line)
