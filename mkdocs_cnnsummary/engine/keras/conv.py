@@ -1,4 +1,4 @@
-"""Keras convolutions: Conv1D/2D/3D."""
+"""Keras convolutions: Conv1D/2D/3D, their transposes, depthwise and separable convolutions."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of, positive_int
 from ..errors import SpecError
-from ..expr import Expr, product, var
+from ..expr import Expr, Var, floor_div, product, var
 from ..layer import Calc, register
 from ..summary import Shape
-from .base import AXES, KerasLayer, data_format_arg, window_outputs
+from .base import AXES, KerasLayer, data_format_arg, in_var, window_outputs
 
 WEIGHT_ARGS = ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
                       "activity_regularizer", "kernel_constraint", "bias_constraint", "lora_rank", "lora_alpha")
@@ -103,3 +103,268 @@ class Conv3D(BaseConv):
     aliases = ("Convolution3D",)
     rank = 3
     arguments = BaseConv.conv_arguments(3)
+
+
+# transposed convolutions ------------------------------------------------------------------------
+
+TRANSPOSE_WEIGHT_ARGS = ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+                                "activity_regularizer", "kernel_constraint", "bias_constraint")
+
+
+def transpose_arguments(rank: int) -> tuple[Arg, ...]:
+    """Conv1DTranspose/Conv2DTranspose order; Conv3DTranspose swaps data_format and output_padding."""
+    output_padding = Arg("output_padding", None, int_tuple(rank, minimum=0),
+                         doc="extra rows/columns on one side; must be smaller than strides")
+    data_format = data_format_arg()
+    middle = (data_format, output_padding) if rank == 3 else (output_padding, data_format)
+    return (
+        Arg("filters", REQUIRED, positive_int, doc="number of output channels"),
+        Arg("kernel_size", REQUIRED, int_tuple(rank, minimum=1), doc="window size"),
+        Arg("strides", 1, int_tuple(rank, minimum=1)),
+        Arg("padding", "valid", one_of("valid", "same")),
+        *middle,
+        Arg("dilation_rate", 1, int_tuple(rank, minimum=1)),
+        Arg("activation", None),
+        Arg("use_bias", True, boolean),
+        *TRANSPOSE_WEIGHT_ARGS,
+    )
+
+
+class BaseConvTranspose(KerasLayer):
+    """Shared by Conv1DTranspose/2D/3D: Keras' TF-style output sizes and the kernel+bias count."""
+
+    rank: ClassVar[int] = 2
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        strides, dilation, out_pad = config["strides"], config["dilation_rate"], config["output_padding"]
+        if max(strides) > 1 and max(dilation) > 1:
+            raise SpecError("strides > 1 cannot be combined with dilation_rate > 1",
+                            layer_type=cls.type_name, hint="set one of them to 1")
+        if out_pad is not None:
+            for i, (op, s) in enumerate(zip(out_pad, strides, strict=True)):
+                if op >= s:
+                    raise SpecError(f"output_padding must be smaller than strides on every axis; on axis {i + 1} "
+                                    f"output_padding is {op} and strides is {s}", layer_type=cls.type_name,
+                                    hint=f"use output_padding < {s} or a larger stride")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.expect_rank(x, self.rank + 2, calc)
+        self.expect_known_channels(x, calc)
+        out_pad = self.cfg.output_padding or (None,) * self.rank
+        spatial = [
+            self.output_size(calc, size, axis, k, s, d, op)
+            for size, axis, k, s, d, op in zip(self.spatial(x), AXES[self.rank], self.cfg.kernel_size,
+                                               self.cfg.strides, self.cfg.dilation_rate, out_pad, strict=True)
+        ]
+        return self.assemble(spatial, self.cfg.filters)
+
+    def output_size(self, calc: Calc, size: int | None, axis: tuple[str, str], k_: int, s_: int, d_: int,
+                    op_: int | None) -> int | None:
+        """One axis of keras' ``_get_output_shape_given_tf_padding``."""
+        word, sym = axis
+        n = in_var(size, axis)
+        s = var(f"s_{sym}", s_)
+        if self.cfg.padding == "same" and op_ is None:
+            return calc.step(f"output {word}", n * s, note="padding='same' without output_padding gives input × stride")
+        k: Var = var(f"k_{sym}", k_)
+        k_eff = d_ * (k_ - 1) + 1
+        if d_ > 1:
+            calc.step(f"dilated kernel {word}", var(f"d_{sym}", d_) * (k - 1) + 1)
+            k = var(f"k'_{sym}", k_eff)
+        if self.cfg.padding == "valid":
+            if op_ is not None:
+                return calc.step(f"output {word}", (n - 1) * s + k + var(f"op_{sym}", op_))
+            if s_ > k_eff:
+                return calc.step(f"output {word}", (n - 1) * s + s,
+                                 note=f"output_padding=None: ({sym} − 1) × s_{sym} + max({k.symbol}, s_{sym}), "
+                                      "and the stride is larger than the kernel")
+            return calc.step(f"output {word}", (n - 1) * s + k,
+                             note=f"output_padding=None: ({sym} − 1) × s_{sym} + max({k.symbol}, s_{sym})")
+        # padding='same' with an explicit output_padding: (n − 1)·s + (k mod 2) + op
+        return calc.step(f"output {word}", (n - 1) * s + k - 2 * floor_div(k, 2) + var(f"op_{sym}", op_),
+                         note=f"{k.symbol} − 2 × ⌊{k.symbol}/2⌋ is {k.symbol} mod 2")
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        c_in = self.channels(inputs[0])
+        filters = var("filters", self.cfg.filters)
+        per_filter = product([*kernel_factors(self.rank, self.cfg.kernel_size), var("c_in", c_in)])
+        calc.weight("kernel", (*self.cfg.kernel_size, self.cfg.filters, c_in))
+        if self.cfg.use_bias:
+            calc.weight("bias", (self.cfg.filters,))
+            calc.params((per_filter + 1) * filters)
+        else:
+            calc.params(per_filter * filters)
+
+
+def kernel_factors(rank: int, kernel_size: tuple[int, ...]) -> list[Expr]:
+    """``k_h``, ``k_w`` ... as variables."""
+    return [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[rank], kernel_size, strict=True)]
+
+
+@register
+class Conv1DTranspose(BaseConvTranspose):
+    """Transposed 1-D convolution: (batch, steps, channels) grows by the stride."""
+
+    type_name = "Conv1DTranspose"
+    aliases = ("Convolution1DTranspose",)
+    rank = 1
+    arguments = transpose_arguments(1)
+
+
+@register
+class Conv2DTranspose(BaseConvTranspose):
+    """Transposed 2-D convolution (deconvolution): height and width grow by the strides."""
+
+    type_name = "Conv2DTranspose"
+    aliases = ("Convolution2DTranspose",)
+    rank = 2
+    arguments = transpose_arguments(2)
+
+
+@register
+class Conv3DTranspose(BaseConvTranspose):
+    """Transposed 3-D convolution: depth, height and width grow by the strides."""
+
+    type_name = "Conv3DTranspose"
+    aliases = ("Convolution3DTranspose",)
+    rank = 3
+    arguments = transpose_arguments(3)
+
+
+# depthwise and separable convolutions -------------------------------------------------------------
+
+DEPTHWISE_WEIGHT_ARGS = ("depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer",
+                         "activity_regularizer", "depthwise_constraint", "bias_constraint")
+
+
+class SpatialConv(KerasLayer):
+    """What depthwise and separable convolutions share: input checks and output sizes."""
+
+    rank: ClassVar[int] = 2
+
+    def output_spatial(self, x: Shape, calc: Calc) -> tuple[list[int | None], int]:
+        self.expect_rank(x, self.rank + 2, calc)
+        c_in = self.expect_known_channels(x, calc)
+        spatial = window_outputs(calc, self.spatial(x), self.cfg.kernel_size, self.cfg.strides,
+                                 self.cfg.dilation_rate, self.cfg.padding)
+        return spatial, c_in
+
+    def depthwise_factors(self, c_in: int | None) -> list[Expr]:
+        """``k_h × k_w × c_in × depth_multiplier`` (the depthwise kernel)."""
+        return [*kernel_factors(self.rank, self.cfg.kernel_size), var("c_in", c_in),
+                var("depth_multiplier", self.cfg.depth_multiplier)]
+
+
+def depthwise_arguments(rank: int) -> tuple[Arg, ...]:
+    return (
+        Arg("kernel_size", REQUIRED, int_tuple(rank, minimum=1), doc="window size"),
+        Arg("strides", 1, int_tuple(rank, minimum=1)),
+        Arg("padding", "valid", one_of("valid", "same")),
+        Arg("depth_multiplier", 1, positive_int, doc="output channels per input channel"),
+        data_format_arg(),
+        Arg("dilation_rate", 1, int_tuple(rank, minimum=1)),
+        Arg("activation", None),
+        Arg("use_bias", True, boolean),
+        *ignored(*DEPTHWISE_WEIGHT_ARGS),
+    )
+
+
+class BaseDepthwiseConv(SpatialConv):
+    """One filter bank per input channel: c_in × depth_multiplier output channels."""
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        spatial, c_in = self.output_spatial(inputs[0], calc)
+        channels = calc.step("output channels", var("c_in", c_in) * var("depth_multiplier", self.cfg.depth_multiplier))
+        return self.assemble(spatial, channels)
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        c_in = self.channels(inputs[0])
+        dm = self.cfg.depth_multiplier
+        calc.weight("kernel", (*self.cfg.kernel_size, c_in, dm))
+        kernel = product(kernel_factors(self.rank, self.cfg.kernel_size))
+        per_channel = var("c_in", c_in) * var("depth_multiplier", dm)
+        if self.cfg.use_bias:
+            calc.weight("bias", (c_in * dm,))
+            calc.params((kernel + 1) * per_channel)
+        else:
+            calc.params(kernel * per_channel)
+
+
+@register
+class DepthwiseConv1D(BaseDepthwiseConv):
+    """Depthwise 1-D convolution: each channel is convolved with its own filters."""
+
+    type_name = "DepthwiseConv1D"
+    rank = 1
+    arguments = depthwise_arguments(1)
+
+
+@register
+class DepthwiseConv2D(BaseDepthwiseConv):
+    """Depthwise 2-D convolution: each channel is convolved with its own filters."""
+
+    type_name = "DepthwiseConv2D"
+    rank = 2
+    arguments = depthwise_arguments(2)
+
+
+def separable_arguments(rank: int) -> tuple[Arg, ...]:
+    return (
+        Arg("filters", REQUIRED, positive_int, doc="number of output channels (of the pointwise step)"),
+        Arg("kernel_size", REQUIRED, int_tuple(rank, minimum=1), doc="window size of the depthwise step"),
+        Arg("strides", 1, int_tuple(rank, minimum=1)),
+        Arg("padding", "valid", one_of("valid", "same")),
+        data_format_arg(),
+        Arg("dilation_rate", 1, int_tuple(rank, minimum=1)),
+        Arg("depth_multiplier", 1, positive_int, doc="depthwise output channels per input channel"),
+        Arg("activation", None),
+        Arg("use_bias", True, boolean, doc="bias of the pointwise step (the depthwise step has none)"),
+        *ignored("depthwise_initializer", "pointwise_initializer", "bias_initializer", "depthwise_regularizer",
+                 "pointwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint",
+                 "pointwise_constraint", "bias_constraint"),
+    )
+
+
+class BaseSeparableConv(SpatialConv):
+    """A depthwise convolution followed by a 1×1 (pointwise) convolution; the bias is on the pointwise one."""
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        spatial, _ = self.output_spatial(inputs[0], calc)
+        return self.assemble(spatial, self.cfg.filters)
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        c_in = self.channels(inputs[0])
+        dm = self.cfg.depth_multiplier
+        calc.weight("depthwise_kernel", (*self.cfg.kernel_size, c_in, dm))
+        calc.weight("pointwise_kernel", ((1,) * self.rank + (c_in * dm, self.cfg.filters)))
+        depthwise = product(self.depthwise_factors(c_in))
+        pointwise_in = var("c_in", c_in) * var("depth_multiplier", dm)
+        filters = var("filters", self.cfg.filters)
+        if self.cfg.use_bias:
+            calc.weight("bias", (self.cfg.filters,))
+            calc.params(depthwise + (pointwise_in + 1) * filters)
+        else:
+            calc.params(depthwise + pointwise_in * filters)
+
+
+@register
+class SeparableConv1D(BaseSeparableConv):
+    """Depthwise-separable 1-D convolution."""
+
+    type_name = "SeparableConv1D"
+    aliases = ("SeparableConvolution1D",)
+    rank = 1
+    arguments = separable_arguments(1)
+
+
+@register
+class SeparableConv2D(BaseSeparableConv):
+    """Depthwise-separable 2-D convolution."""
+
+    type_name = "SeparableConv2D"
+    aliases = ("SeparableConvolution2D",)
+    rank = 2
+    arguments = separable_arguments(2)

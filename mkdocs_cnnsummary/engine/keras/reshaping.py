@@ -1,0 +1,272 @@
+"""Keras reshaping layers: Reshape, Permute, RepeatVector, UpSampling, ZeroPadding and Cropping 1D/2D/3D."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from math import prod
+from typing import Any, ClassVar
+
+from ..args import REQUIRED, Arg, ArgError, int_tuple, integer, one_of, pairs, positive_int
+from ..errors import SpecError
+from ..expr import Expr, product, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import AXES, KerasLayer, data_format_arg, fmt, in_var
+
+#: names of the two sides of each spatial axis (for padding and cropping symbols)
+SIDES = {"n": ("left", "right"), "d": ("front", "back"), "h": ("top", "bottom"), "w": ("left", "right")}
+
+
+def _sizes(value: Any, what: str) -> tuple[Any, ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ArgError(f"expected a list of {what}, got {value!r}", "write it as a list, e.g. [7, 7, 64]")
+    return tuple(value)
+
+
+def target_shape(value: Any) -> tuple[int | None, ...]:
+    """Reshape's target: sizes without the batch axis, one of them may be -1 (inferred)."""
+    out = tuple(None if v is None else integer(v, minimum=-1) for v in _sizes(value, "sizes"))
+    if out.count(-1) > 1:
+        raise ArgError(f"may contain at most one -1 (the size to infer), got {list(out)}",
+                       "give every size but one explicitly")
+    return out
+
+
+def permutation(value: Any) -> tuple[int, ...]:
+    """Permute's dims: a permutation of 1 ... n (axis 0, the batch, stays in place)."""
+    dims = tuple(integer(v) for v in _sizes(value, "axis numbers"))
+    if sorted(dims) != list(range(1, len(dims) + 1)):
+        raise ArgError(f"must contain each axis 1 ... {len(dims)} exactly once, got {list(dims)}",
+                       "axes are numbered from 1; the batch axis 0 cannot be moved")
+    return dims
+
+
+# Reshape, Permute, RepeatVector ---------------------------------------------------------------
+
+
+@register
+class Reshape(KerasLayer):
+    """Gives the non-batch axes a new shape with the same number of values; one size may be -1."""
+
+    type_name = "Reshape"
+    arguments = (Arg("target_shape", REQUIRED, target_shape, doc="new shape without the batch axis; -1 = inferred"),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        dims, target = list(x[1:]), list(self.cfg.target_shape)
+        if None in target:
+            return (x[0], *[None if t == -1 else t for t in target])
+        factors = [var(f"d_{i + 1}", d, f"input dimension {i + 1}") for i, d in enumerate(dims)]
+        fixed = [t for t in target if t != -1]
+        wanted = " × ".join(map(str, fixed)) + f" = {prod(fixed)}" if len(fixed) > 1 else str(prod(fixed))
+        if -1 not in target:
+            if None not in dims and prod(dims) != prod(target):
+                raise self.size_error(calc, dims, target, f"the target needs {wanted} values per sample",
+                                      f"choose sizes that multiply to {prod(dims)}, or write -1 for one of them")
+            return (x[0], *target)
+        size = calc.step("input size", product(factors), note="values per sample")
+        at = target.index(-1)
+        known = [(i, t) for i, t in enumerate(target) if i != at]
+        known_size = prod(t for _, t in known)
+        if size is not None and (known_size == 0 or size % known_size):
+            raise self.size_error(calc, dims, target, f"the sizes besides -1 give {wanted}, which does not "
+                                  f"divide {size}", f"choose the other sizes so that their product divides {size}")
+        inferred: Expr = var("size", size, "the input size")
+        if known:
+            inferred = inferred / product([var(f"t_{i + 1}", t) for i, t in known])
+        target[at] = calc.step(f"output dimension {at + 1}", inferred, note="the -1 takes what is left")
+        return (x[0], *target)
+
+    def size_error(self, calc: Calc, dims: list[int | None], target: list[int | None], why: str,
+                   hint: str) -> SpecError:
+        have = " × ".join(str(d) for d in dims) or "1"
+        shown = "(" + ", ".join(str(t) for t in target) + ("," if len(target) == 1 else "") + ")"
+        return calc.error(f"cannot reshape the input (None, {fmt(dims)[1:-1]}) with {have} = {prod(dims)} values "
+                          f"per sample into target_shape {shown}: {why}", hint)
+
+
+@register
+class Permute(KerasLayer):
+    """Reorders the non-batch axes (``dims`` numbered from 1)."""
+
+    type_name = "Permute"
+    arguments = (Arg("dims", REQUIRED, permutation, doc="new order of the axes, numbered from 1"),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        dims = self.cfg.dims
+        self.expect_rank(x, len(dims) + 1, calc, f"(dims={list(dims)} permutes {len(dims)} axes after the batch)")
+        return (x[0], *[x[d] for d in dims])
+
+
+@register
+class RepeatVector(KerasLayer):
+    """(batch, features) -> (batch, n, features)."""
+
+    type_name = "RepeatVector"
+    arguments = (Arg("n", REQUIRED, positive_int, doc="number of repetitions"),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.expect_rank(x, 2, calc, "(batch, features)")
+        return (x[0], self.cfg.n, x[1])
+
+
+# UpSampling -----------------------------------------------------------------------------------
+
+
+class BaseUpSampling(KerasLayer):
+    """Repeats every spatial axis ``size`` times; unknown sizes stay unknown."""
+
+    rank: ClassVar[int] = 2
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.expect_rank(x, self.rank + 2, calc)
+        sizes = self.cfg.size if isinstance(self.cfg.size, tuple) else (self.cfg.size,)
+        spatial = [
+            calc.step(f"output {word}", in_var(n, (word, sym)) * var(f"size_{sym}" if self.rank > 1 else "size", s))
+            for n, (word, sym), s in zip(self.spatial(x), AXES[self.rank], sizes, strict=True)
+        ]
+        return self.assemble(spatial, self.channels(x))
+
+
+@register
+class UpSampling1D(BaseUpSampling):
+    """Repeats each step ``size`` times."""
+
+    type_name = "UpSampling1D"
+    rank = 1
+    arguments = (Arg("size", 2, positive_int, doc="repetitions of each step"),)
+
+
+@register
+class UpSampling2D(BaseUpSampling):
+    """Scales height and width by ``size`` (nearest or interpolated)."""
+
+    type_name = "UpSampling2D"
+    rank = 2
+    arguments = (
+        Arg("size", (2, 2), int_tuple(2, minimum=1), doc="factors for height and width"),
+        data_format_arg(),
+        Arg("interpolation", "nearest", one_of("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")),
+    )
+
+
+@register
+class UpSampling3D(BaseUpSampling):
+    """Repeats depth, height and width ``size`` times."""
+
+    type_name = "UpSampling3D"
+    rank = 3
+    arguments = (
+        Arg("size", (2, 2, 2), int_tuple(3, minimum=1), doc="factors for depth, height and width"),
+        data_format_arg(),
+    )
+
+
+# ZeroPadding and Cropping ---------------------------------------------------------------------
+
+
+class BaseBorder(KerasLayer):
+    """Adds (ZeroPadding) or removes (Cropping) rows at both ends of each spatial axis."""
+
+    rank: ClassVar[int] = 2
+    amount: ClassVar[str] = "padding"
+    sign: ClassVar[int] = 1
+
+    def borders(self) -> tuple[tuple[int, int], ...]:
+        return getattr(self.cfg, self.amount)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.expect_rank(x, self.rank + 2, calc)
+        short = "pad" if self.sign > 0 else "crop"
+        spatial: list[int | None] = []
+        for n, axis, (before, after) in zip(self.spatial(x), AXES[self.rank], self.borders(), strict=True):
+            word, sym = axis
+            first, second = SIDES[sym]
+            b, a = var(f"{short}_{first}", before), var(f"{short}_{second}", after)
+            size = in_var(n, axis)
+            out = calc.step(f"output {word}", size + b + a if self.sign > 0 else size - b - a)
+            if out is not None and out <= 0:
+                raise calc.error(
+                    f"cropping {before} + {after} from the input {word} {n} leaves {out} "
+                    f"(input {fmt(x)}, cropping {[list(c) for c in self.borders()]})",
+                    f"crop less than {n} in total on the {word} axis")
+            spatial.append(out)
+        return self.assemble(spatial, self.channels(x))
+
+
+@register
+class ZeroPadding1D(BaseBorder):
+    """Adds zeros at the start and end of the steps axis."""
+
+    type_name = "ZeroPadding1D"
+    rank = 1
+    arguments = (Arg("padding", 1, pairs(1), doc="int or (left, right)"), data_format_arg())
+
+
+@register
+class ZeroPadding2D(BaseBorder):
+    """Adds rows and columns of zeros around each image."""
+
+    type_name = "ZeroPadding2D"
+    rank = 2
+    arguments = (
+        Arg("padding", (1, 1), pairs(2), doc="int, (symmetric_h, symmetric_w) or ((top, bottom), (left, right))"),
+        data_format_arg(),
+    )
+
+
+@register
+class ZeroPadding3D(BaseBorder):
+    """Adds zeros around each volume."""
+
+    type_name = "ZeroPadding3D"
+    rank = 3
+    arguments = (
+        Arg("padding", ((1, 1), (1, 1), (1, 1)), pairs(3), doc="int, 3 ints or 3 (before, after) pairs"),
+        data_format_arg(),
+    )
+
+
+@register
+class Cropping1D(BaseBorder):
+    """Removes steps at the start and end of the steps axis."""
+
+    type_name = "Cropping1D"
+    rank = 1
+    amount = "cropping"
+    sign = -1
+    arguments = (Arg("cropping", (1, 1), pairs(1), doc="int or (left, right)"),)
+
+
+@register
+class Cropping2D(BaseBorder):
+    """Removes rows and columns at the borders of each image."""
+
+    type_name = "Cropping2D"
+    rank = 2
+    amount = "cropping"
+    sign = -1
+    arguments = (
+        Arg("cropping", ((0, 0), (0, 0)), pairs(2),
+            doc="int, (symmetric_h, symmetric_w) or ((top, bottom), (left, right))"),
+        data_format_arg(),
+    )
+
+
+@register
+class Cropping3D(BaseBorder):
+    """Removes slices at the borders of each volume."""
+
+    type_name = "Cropping3D"
+    rank = 3
+    amount = "cropping"
+    sign = -1
+    arguments = (
+        Arg("cropping", ((1, 1), (1, 1), (1, 1)), pairs(3), doc="int, 3 ints or 3 (before, after) pairs"),
+        data_format_arg(),
+    )
+
