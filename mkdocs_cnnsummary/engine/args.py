@@ -65,8 +65,16 @@ def ignored(*names: str) -> tuple[Arg, ...]:
 # converters -----------------------------------------------------------------
 
 
+_KINDS = {"str": "text", "dict": "mapping", "LineDict": "mapping", "list": "list", "LineList": "list",
+          "bool": "boolean", "int": "integer", "float": "number", "NoneType": "null"}
+
+
 def _describe(value: Any) -> str:
-    return f"{value!r} ({type(value).__name__})"
+    shown = repr(dict(value) if isinstance(value, dict) else list(value) if isinstance(value, list) else value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    kind = type(value).__name__
+    return f"{shown} ({_KINDS.get(kind, kind)})"
 
 
 def integer(value: Any, *, minimum: int | None = None) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import SpecError, did_you_mean
+from .framework import FRAMEWORK_MODULES
 
 TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "layers", "outputs", "expect", "description")
 ITEM_KEYS = ("name", "inputs", "trainable")
@@ -35,6 +36,16 @@ class LineList(list):
 
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader whose mappings and sequences carry line numbers."""
+
+    max_aliases = 1000  # guards against alias "bombs" whose text grows exponentially when shown
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases = getattr(self, "_aliases", 0) + 1
+            if self._aliases > self.max_aliases:
+                raise SpecError(f"more than {self.max_aliases} aliases (*name)",
+                                line=self.peek_event().start_mark.line + 1, hint="write the values out")
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -65,6 +76,37 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+_YAML_WORDS = {"<stream end>": "the end of the spec", "<block end>": "the end of the block",
+               "<block mapping start>": "a new mapping", "<block sequence start>": "a new list",
+               "unexpected end of stream": "the end of the spec too early", "end of stream": "the end of the spec"}
+_YAML_HINTS = {
+    "mapping values are not allowed": "a value containing ': ' must be quoted, e.g. - \"Conv2D(8, 3)\"",
+    "found character '\\t'": "indent with spaces, not tabs",
+    "flow mapping": "check that every '{' has its '}' and items are separated by commas",
+    "flow sequence": "check that every '[' has its ']' and items are separated by commas",
+    "quoted scalar": "close the quote",
+    "block": "check the indentation: items of one list or mapping start in the same column",
+    "constructor for the tag": "tags such as !!python/... are not allowed; write plain values",
+}
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError) -> SpecError:
+    """A YAML syntax error in words, located where the reader can fix it."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    for raw, word in _YAML_WORDS.items():
+        problem = problem.replace(f"'{raw}'", word).replace(raw, word)
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    message = f"invalid YAML: {problem}"
+    if exc.context and exc.context_mark and exc.problem and exc.context_mark.line + 1 != line:
+        message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        if "the end of the spec" in problem:  # an unclosed bracket or quote: point at where it opens
+            line = exc.context_mark.line + 1
+    text = f"{exc.context or ''} {exc.problem or ''}"
+    hint = next((h for key, h in _YAML_HINTS.items() if key in text), None)
+    return SpecError(message, line=line, hint=hint)
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML safely, keeping line numbers; a syntax error becomes a SpecError with its line."""
     try:
@@ -72,17 +114,16 @@ def load_yaml(text: str) -> Any:
     except SpecError:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        hint = None
-        if "mapping values are not allowed" in problem:
-            hint = "a value containing ': ' must be quoted, e.g. - \"Conv2D(8, 3)\""
-        elif "found character '\\t'" in problem:
-            hint = "indent with spaces, not tabs"
-        raise SpecError(f"invalid YAML: {problem}", line=line, hint=hint) from None
+        raise _yaml_error(exc) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise SpecError(f"invalid YAML: the control character U+{char:04X} is not allowed", line=line,
+                        hint="remove control characters; the spec must be plain text") from None
     except yaml.YAMLError as exc:
         raise SpecError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise SpecError("invalid YAML: the spec is nested too deeply") from None
 
 
 # the parsed description ---------------------------------------------------------
@@ -302,6 +343,10 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         if not isinstance(data["framework"], str):
             raise SpecError(f"framework must be a name, got {data['framework']!r}", line=_line_of(data, "framework"))
         net.framework = data["framework"].strip().lower()
+        if net.framework not in FRAMEWORK_MODULES:
+            raise SpecError(f"unknown framework {data['framework']!r}", line=_line_of(data, "framework"),
+                            hint=did_you_mean(net.framework, FRAMEWORK_MODULES) or
+                            "use one of " + ", ".join(repr(k) for k in FRAMEWORK_MODULES))
 
     if "input" in data:
         net.inputs = [InputSpec(None, data["input"], _line_of(data, "input"))]
