@@ -1,0 +1,88 @@
+"""Number, shape and size formatting shared by the renderers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..engine.summary import InputRecord, LayerRecord, Shape, Step, Summary
+
+#: every parameter is assumed to be stored as float32
+BYTES_PER_PARAM = 4
+#: one KB is 2^10 bytes, one MB 2^20 bytes (as Keras' model.summary() counts)
+BYTES_PER_KB = 1024
+SIZE_ASSUMPTION = "Sizes assume float32 weights (4 bytes per parameter); 1 KB = 1,024 bytes, 1 MB = 1,024 KB."
+
+
+def count(n: int | None) -> str:
+    """``2912`` -> ``2,912``; None -> ``?``."""
+    return "?" if n is None else f"{n:,}"
+
+
+def readable_size(n_params: int) -> str:
+    """The memory of ``n_params`` float32 values: ``2912`` -> ``11.38 KB`` (Keras' rounding)."""
+    size = float(n_params * BYTES_PER_PARAM)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < BYTES_PER_KB:
+            return f"{size:.2f} {unit}"
+        size /= BYTES_PER_KB
+    return f"{size:.2f} PB"
+
+
+def shape(s: Sequence[int | None]) -> str:
+    """``(None, 28, 28, 1)``; a one-element shape keeps its comma: ``(None,)``."""
+    dims = ["None" if d is None else str(d) for d in s]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def shape_lines(output_shape: Shape | list[Shape]) -> list[str]:
+    """One line per output: ``["(None, 4)"]`` or ``["[(None, 4),", "(None, 4)]"]``."""
+    if not isinstance(output_shape, list):
+        return [shape(output_shape)]
+    parts = [shape(s) for s in output_shape]
+    if len(parts) == 1:
+        return [f"[{parts[0]}]"]
+    return [f"[{parts[0]},", *[p + "," for p in parts[1:-1]], f"{parts[-1]}]"]
+
+
+def input_type(summary: Summary) -> str:
+    """How an input row names its type."""
+    return "Input" if summary.framework == "pytorch" else "InputLayer"
+
+
+def layer_label(record: LayerRecord | InputRecord, type_name: str) -> str:
+    """``conv2d (Conv2D)``, indented by nesting depth."""
+    depth = getattr(record, "depth", 0)
+    return "  " * depth + f"{record.name} ({type_name})"
+
+
+def with_buffers(summary: Summary) -> bool:
+    """Whether buffers are reported apart from parameters (PyTorch)."""
+    return summary.framework == "pytorch"
+
+
+def step_text(step: Step) -> str:
+    """``output height: ⌊(h − k_h)/s_h⌋ + 1 = ⌊(28 − 3)/1⌋ + 1 = 26 (note)``."""
+    if step.result is None:
+        text = f"{step.quantity}: {step.formula} = None"
+    else:
+        parts = [step.formula]
+        if step.substituted is not None and step.substituted != step.formula:
+            parts.append(step.substituted)
+        if parts[-1] != str(step.result):
+            parts.append(count(step.result))
+        text = f"{step.quantity}: " + " = ".join(parts)
+    if step.note:
+        text += f" ({step.note})"
+    return text
+
+
+def totals(summary: Summary) -> list[tuple[str, int]]:
+    """The total lines: (label, count)."""
+    rows = [
+        ("Total params", summary.total_params),
+        ("Trainable params", summary.trainable_params),
+        ("Non-trainable params", summary.non_trainable_params),
+    ]
+    if with_buffers(summary):
+        rows.append(("Buffers", summary.total_buffers))
+    return rows

@@ -1,0 +1,77 @@
+"""GitHub-flavoured Markdown summary: a table, the totals and optionally the worked calculations."""
+
+from __future__ import annotations
+
+from ..engine.summary import Step, Summary
+from . import formatting as f
+
+
+def _cell(text: str) -> str:
+    """Escape what would break a table cell or start Markdown markup."""
+    for ch in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _step(step: Step) -> str:
+    """``- params: `(k_h × k_w × c_in + 1) × filters` = `(3 × 3 × 1 + 1) × 32` = 320``."""
+    parts = [f"`{step.formula}`"]
+    if step.result is None:
+        parts.append("None")
+    else:
+        if step.substituted is not None and step.substituted != step.formula:
+            parts.append(f"`{step.substituted}`")
+        if step.substituted != str(step.result):
+            parts.append(f.count(step.result))
+    text = f"- {_cell(step.quantity)}: " + " = ".join(parts)
+    if step.note:
+        text += f" ({_cell(step.note)})"
+    return text
+
+
+def render_markdown(summary: Summary, *, worked: bool = False) -> str:
+    """The summary as a Markdown table followed by its totals (and each layer's worked calculation)."""
+    graph = summary.is_graph
+    buffers = f.with_buffers(summary)
+    headers = ["Layer (type)", "Output shape", "Param #"]
+    align = [":---", ":---", "---:"]
+    if buffers:
+        headers.append("Buffers")
+        align.append("---:")
+    if graph:
+        headers.append("Connected to")
+        align.append(":---")
+
+    def row(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    out = []
+    if summary.name:
+        out += [f"**{_cell(summary.name)}**", ""]
+    out += [row(headers), row(align)]
+    for inp in summary.inputs:
+        cells = [_cell(f.layer_label(inp, f.input_type(summary))), _cell(f.shape(inp.shape)), "0"]
+        if buffers:
+            cells.append("0")
+        if graph:
+            cells.append("-")
+        out.append(row(cells))
+    for layer in summary.layers:
+        cells = [_cell(f.layer_label(layer, layer.type).strip()), _cell(" ".join(f.shape_lines(layer.output_shape))),
+                 f.count(layer.params)]
+        if buffers:
+            cells.append(f.count(layer.buffers))
+        if graph:
+            cells.append(_cell(", ".join(layer.inputs)) or "-")
+        out.append(row(cells))
+    out.append("")
+    for label, value in f.totals(summary):
+        out.append(f"- {label}: {f.count(value)} ({f.readable_size(value)})")
+    out += ["", f"_{f.SIZE_ASSUMPTION}_"]
+    if worked:
+        for layer in summary.layers:
+            if not layer.calculation:
+                continue
+            out += ["", f"**{_cell(layer.name)} ({_cell(layer.type)})**", ""]
+            out += [_step(step) for step in layer.calculation]
+    return "\n".join(out) + "\n"

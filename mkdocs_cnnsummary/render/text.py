@@ -1,0 +1,90 @@
+"""Plain-text summary in the style of Keras 3's ``model.summary()`` (box-drawing table, totals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.summary import Summary
+from . import formatting as f
+
+
+@dataclass
+class _Row:
+    """One table row: a list of lines per cell, and worked-calculation lines spanning the table."""
+
+    cells: list[list[str]]
+    worked: list[str]
+
+
+def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool) -> list[_Row]:
+    rows = []
+    for inp in summary.inputs:
+        cells = [[f.layer_label(inp, f.input_type(summary))], f.shape_lines(inp.shape), ["0"]]
+        if buffers:
+            cells.append(["0"])
+        if graph:
+            cells.append(["-"])
+        rows.append(_Row(cells, []))
+    for layer in summary.layers:
+        cells = [[f.layer_label(layer, layer.type)], f.shape_lines(layer.output_shape), [f.count(layer.params)]]
+        if buffers:
+            cells.append([f.count(layer.buffers)])
+        if graph:
+            cells.append([src + ("," if i < len(layer.inputs) - 1 else "") for i, src in enumerate(layer.inputs)]
+                         or ["-"])
+        steps = [f.step_text(s) for s in layer.calculation] if worked else []
+        rows.append(_Row(cells, steps))
+    return rows
+
+
+def render_text(summary: Summary, *, worked: bool = False) -> str:
+    """The summary as a text table; ``worked`` adds each layer's calculation under its row."""
+    graph = summary.is_graph
+    buffers = f.with_buffers(summary)
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    if buffers:
+        headers.append("Buffers")
+    if graph:
+        headers.append("Connected to")
+    right = {2, 3} if buffers else {2}
+    rows = _rows(summary, worked, graph, buffers)
+
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row.cells):
+            widths[i] = max(widths[i], *(len(line) for line in cell))
+    # worked lines span the whole row (indented by 2); a longer one widens a left-aligned column
+    inner = sum(widths) + 3 * (len(widths) - 1)
+    longest = max((len(line) + 2 for row in rows for line in row.worked), default=0)
+    if longest > inner:
+        stretch = len(headers) - 1 if graph else 1
+        widths[stretch] += longest - inner
+        inner = longest
+
+    def rule(left: str, fill: str, mid: str, end: str) -> str:
+        return left + mid.join(fill * (w + 2) for w in widths) + end
+
+    def line(cells: list[str], sep: str = "│") -> str:
+        padded = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
+        return f"{sep} " + f" {sep} ".join(padded) + f" {sep}"
+
+    out = []
+    if summary.name:
+        out.append(f'Model: "{summary.name}"')
+    out.append(rule("┏", "━", "┳", "┓"))
+    out.append(line(headers, "┃"))
+    out.append(rule("┡", "━", "╇", "┩"))
+    for n, row in enumerate(rows):
+        if n:
+            out.append(rule("├", "─", "┼", "┤"))
+        height = max(len(c) for c in row.cells)
+        for k in range(height):
+            out.append(line([c[k] if k < len(c) else "" for c in row.cells]))
+        if row.worked:
+            for text in row.worked:
+                out.append("│ " + ("  " + text).ljust(inner) + " │")
+    out.append(rule("└", "─", "┴", "┘"))
+    for label, value in f.totals(summary):
+        out.append(f" {label}: {f.count(value)} ({f.readable_size(value)})")
+    out.append(f" {f.SIZE_ASSUMPTION}")
+    return "\n".join(out) + "\n"
