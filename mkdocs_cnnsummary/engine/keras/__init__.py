@@ -19,4 +19,4 @@ FRAMEWORK = Framework(
 )
 
 # Importing the modules registers their layers.
-from . import conv, core, pooling, reshaping  # noqa: E402,F401
+from . import activations, conv, core, embedding, merging, normalization, pooling, regularization, reshaping  # noqa: E402,F401

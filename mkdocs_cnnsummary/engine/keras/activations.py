@@ -1,0 +1,143 @@
+"""Keras activation layers: ReLU, LeakyReLU, ELU, Softmax (no weights) and PReLU (a learned slope)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..args import Arg, ignored, int_list, number
+from ..errors import SpecError
+from ..expr import Expr, product, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import KerasLayer, fmt
+
+
+def _at_least_zero(cls: type[KerasLayer], config: dict[str, Any], *names: str) -> None:
+    """Keras refuses a negative (or missing) slope, threshold or cap."""
+    for name in names:
+        value = config[name]
+        if value is not None and value < 0:
+            raise SpecError(f"{name} cannot be negative, got {value}", layer_type=cls.type_name,
+                            hint=f"use {name}=0 or a positive number")
+
+
+@register
+class ReLU(KerasLayer):
+    """Rectified linear unit, optionally capped (``max_value``), leaky or shifted; the shape is unchanged."""
+
+    type_name = "ReLU"
+    arguments = (
+        Arg("max_value", None, number, doc="cap of the output (None: no cap)"),
+        Arg("negative_slope", 0.0, number, doc="slope below the threshold"),
+        Arg("threshold", 0.0, number, doc="values below it are damped"),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        for name in ("negative_slope", "threshold"):
+            if config[name] is None:
+                raise SpecError(f"{name} cannot be None", layer_type=cls.type_name,
+                                hint=f"leave {name} out for its default 0")
+        _at_least_zero(cls, config, "max_value", "negative_slope", "threshold")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class LeakyReLU(KerasLayer):
+    """Leaky rectified linear unit (slope ``negative_slope`` below zero); the shape is unchanged."""
+
+    type_name = "LeakyReLU"
+    arguments = (
+        Arg("negative_slope", 0.3, number, doc="slope below zero"),
+        Arg("alpha", None, number, doc="older name of negative_slope (keyword only; wins when both are given)"),
+    )
+
+    @classmethod
+    def bind(cls, args: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if len(args) > 1:
+            raise SpecError(f"takes at most 1 positional argument (negative_slope), got {len(args)}",
+                            layer_type=cls.type_name, hint="write alpha=... by name, or use negative_slope")
+        return super().bind(args, kwargs)
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["alpha"] is not None:
+            config["negative_slope"] = config["alpha"]
+        if config["negative_slope"] is None:
+            raise SpecError("negative_slope cannot be None", layer_type=cls.type_name,
+                            hint="leave it out for its default 0.3")
+        _at_least_zero(cls, config, "negative_slope")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class ELU(KerasLayer):
+    """Exponential linear unit; the shape is unchanged."""
+
+    type_name = "ELU"
+    arguments = (Arg("alpha", 1.0, number, used=False, doc="scale of the negative part"),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class Softmax(KerasLayer):
+    """Softmax along ``axis`` (an axis or a list of axes); the shape is unchanged."""
+
+    type_name = "Softmax"
+    arguments = (Arg("axis", -1, int_list, used=False, doc="axis (or axes) that sum to 1"),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class PReLU(KerasLayer):
+    """Leaky ReLU with a learned slope per input element; ``shared_axes`` share one slope along those axes."""
+
+    type_name = "PReLU"
+    arguments = (
+        *ignored("alpha_initializer", "alpha_regularizer", "alpha_constraint"),
+        Arg("shared_axes", None, int_list, doc="axes (batch = 0) along which one slope is shared"),
+    )
+    example = ("PReLU(shared_axes=[1, 2])", (7, 7, 64))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        alpha_shape: list[int | None] = list(x[1:])
+        shared = self.cfg.shared_axes or ()
+        shared_at: set[int] = set()
+        for axis in shared:
+            # Keras sets alpha_shape[axis - 1] = 1, with Python's indexing
+            if not -len(alpha_shape) <= axis - 1 < len(alpha_shape):
+                raise calc.error(
+                    f"shared_axes contains {axis}, which is not an axis of the {len(x)}-D input {fmt(x)}",
+                    f"use axes from 1 to {len(x) - 1} (0 is the batch)")
+            alpha_shape[axis - 1] = 1
+            shared_at.add((axis - 1) % len(alpha_shape))
+        unknown = [i + 1 for i, d in enumerate(alpha_shape) if d is None]
+        if unknown:
+            raise calc.error(
+                f"one slope per element needs known sizes, but axis {unknown[0]} of the input {fmt(x)} is None",
+                f"share the slope along that axis (shared_axes=[{', '.join(map(str, unknown))}]) "
+                "or give the input a known size")
+        factors: list[Expr] = [var(f"d_{i + 1}", d, f"input dimension {i + 1}")
+                               for i, d in enumerate(alpha_shape) if i not in shared_at]
+        calc.weight("alpha", tuple(alpha_shape))  # type: ignore[arg-type]
+        note = "one slope per input element (batch excluded)"
+        if shared:
+            axes = ", ".join(map(str, shared))
+            note = f"one slope per input element, one shared along axis {axes}"
+            if len(shared) > 1:
+                note = f"one slope per input element, one shared along axes {axes}"
+        calc.params(product(factors), note=note)

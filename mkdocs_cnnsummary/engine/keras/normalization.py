@@ -1,0 +1,288 @@
+"""Keras normalization layers: Batch/Layer/Group/UnitNormalization, Rescaling and Normalization."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, integer, number
+from ..errors import SpecError
+from ..expr import Expr, product, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import KerasLayer, fmt
+
+AFFINE_ARGS = ignored("beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
+                      "beta_constraint", "gamma_constraint")
+
+
+def resolve_axis(axis: int, shape: Shape, calc: Calc, what: str = "axis") -> int:
+    """A possibly negative axis as an index into ``shape`` (batch = 0), or the error Keras would raise."""
+    rank = len(shape)
+    if not -rank <= axis < rank:
+        raise calc.error(f"{what}={axis} is not an axis of the {rank}-D input {fmt(shape)}",
+                         f"use an axis from {-rank} to {rank - 1} (0 is the batch)")
+    return axis % rank
+
+
+def axis_size(shape: Shape, index: int, calc: Calc, sym: str) -> Expr:
+    """The size on one axis as a variable; a weight cannot be sized by an unknown axis."""
+    size = shape[index]
+    if size is None:
+        raise calc.error(f"axis {index} of the input {fmt(shape)} must have a known size: the weights are sized "
+                         "by it", "give the input a known size on that axis")
+    return var(sym, size, f"the input size on axis {index}")
+
+
+def affine_params(calc: Calc, count: int, size: Expr, names: list[str]) -> None:
+    """The ``count × size`` step of gamma/beta (nothing when both are turned off)."""
+    if count:
+        calc.params(count * size if count > 1 else size, quantity="params: " + " and ".join(names))
+
+
+@register
+class BatchNormalization(KerasLayer):
+    """Normalizes each channel with batch statistics; gamma and beta are trained, the moving statistics are not."""
+
+    type_name = "BatchNormalization"
+    arguments = (
+        Arg("axis", -1, integer, doc="the channel axis (1 for channels_first)"),
+        Arg("momentum", 0.99, used=False),
+        Arg("epsilon", 0.001, used=False),
+        Arg("center", True, boolean, doc="learn beta (an offset per channel)"),
+        Arg("scale", True, boolean, doc="learn gamma (a factor per channel)"),
+        *AFFINE_ARGS[:2],
+        *ignored("moving_mean_initializer", "moving_variance_initializer"),
+        *AFFINE_ARGS[2:],
+        Arg("renorm", False, boolean, doc="batch renormalization: three more non-trainable statistics"),
+        Arg("renorm_clipping", None, used=False),
+        Arg("renorm_momentum", 0.99, used=False),
+        Arg("synchronized", False, boolean, used=False),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        clipping = config["renorm_clipping"]
+        bad_keys = not isinstance(clipping, dict) or set(clipping) - {"rmax", "rmin", "dmax"}
+        if config["renorm"] and clipping and bad_keys:
+            raise SpecError(f"renorm_clipping accepts the keys rmax, rmin and dmax, got {clipping!r}",
+                            layer_type=cls.type_name)
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        index = resolve_axis(self.cfg.axis, x, calc)
+        c = axis_size(x, index, calc, "c")
+        size = x[index]
+        trained = [n for n, on in (("gamma", self.cfg.scale), ("beta", self.cfg.center)) if on]
+        for name in trained:
+            calc.weight(name, (size,))
+        affine_params(calc, len(trained), c, trained)
+        stats = ["moving_mean", "moving_variance"]
+        if self.cfg.renorm:
+            stats += ["moving_stddev", "renorm_mean", "renorm_stddev"]
+        for name in stats:
+            calc.weight(name, (size,), trainable=False)
+        calc.params(len(stats) * c, quantity="non-trainable params: " + ", ".join(stats),
+                    note="statistics updated during training, not by gradients")
+
+
+@register
+class LayerNormalization(KerasLayer):
+    """Normalizes each sample over ``axis``; gamma and beta have the sizes of those axes."""
+
+    type_name = "LayerNormalization"
+    arguments = (
+        Arg("axis", -1, int_list, doc="axis or list of axes normalized (and sizing gamma/beta)"),
+        Arg("epsilon", 0.001, used=False),
+        Arg("center", True, boolean, doc="learn beta"),
+        Arg("scale", True, boolean, doc="learn gamma"),
+        *AFFINE_ARGS,
+        Arg("rms_scaling", False, boolean, doc="keyword only: gamma only, no beta"),
+    )
+
+    @classmethod
+    def bind(cls, args: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if len(args) > len(cls.arguments) - 1:
+            raise SpecError(f"takes at most {len(cls.arguments) - 1} positional arguments, got {len(args)}",
+                            layer_type=cls.type_name, hint="write rms_scaling=... by name")
+        return super().bind(args, kwargs)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        for axis in self.cfg.axis:
+            resolve_axis(axis, x, calc)
+        return x
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        indices = [axis % len(x) for axis in sorted(self.cfg.axis)]
+        sizes = [axis_size(x, i, calc, f"d_{i}") for i in indices]
+        shape = tuple(x[i] for i in indices)
+        trained = []
+        if self.cfg.scale or self.cfg.rms_scaling:
+            trained.append("gamma")
+        if self.cfg.center and not self.cfg.rms_scaling:
+            trained.append("beta")
+        for name in trained:
+            calc.weight(name, shape)  # type: ignore[arg-type]
+        affine_params(calc, len(trained), product(sizes), trained)
+
+
+@register
+class GroupNormalization(KerasLayer):
+    """Normalizes groups of channels per sample; gamma and beta have one value per channel."""
+
+    type_name = "GroupNormalization"
+    arguments = (
+        Arg("groups", 32, integer, doc="number of channel groups (-1: one per channel); must divide the channels"),
+        Arg("axis", -1, integer, doc="the channel axis"),
+        Arg("epsilon", 0.001, used=False),
+        Arg("center", True, boolean, doc="learn beta"),
+        Arg("scale", True, boolean, doc="learn gamma"),
+        *AFFINE_ARGS,
+    )
+    example = ("GroupNormalization(groups=8)", (28, 28, 64))
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["groups"] <= 0 and config["groups"] != -1:
+            raise SpecError(f"groups must be a positive integer or -1, got {config['groups']}",
+                            layer_type=cls.type_name, hint="-1 gives one group per channel")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        index = resolve_axis(self.cfg.axis, x, calc)
+        c = axis_size(x, index, calc, "c")
+        channels = x[index]
+        assert channels is not None
+        groups = channels if self.cfg.groups == -1 else self.cfg.groups
+        if channels % groups:
+            divisors = [str(d) for d in range(1, channels + 1) if channels % d == 0]
+            too_many = "there are more groups than channels; " if groups > channels else ""
+            raise calc.error(
+                f"{too_many}groups={groups} does not divide the {channels} channels on axis {self.cfg.axis} "
+                f"of the input {fmt(x)}",
+                f"use a number of groups that divides {channels}: {', '.join(divisors)} (or -1)")
+        note = "groups=-1: one group per channel" if self.cfg.groups == -1 else None
+        calc.step("channels per group", c / var("groups", groups), note=note)
+        return x
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        index = self.cfg.axis % len(x)
+        c = var("c", x[index], f"the input size on axis {index}")
+        trained = [n for n, on in (("gamma", self.cfg.scale), ("beta", self.cfg.center)) if on]
+        for name in trained:
+            calc.weight(name, (x[index],))  # type: ignore[arg-type]
+        affine_params(calc, len(trained), c, trained)
+
+
+@register
+class UnitNormalization(KerasLayer):
+    """Scales each sample to unit L2 norm along ``axis``; the shape is unchanged."""
+
+    type_name = "UnitNormalization"
+    arguments = (Arg("axis", -1, int_list, doc="axis or list of axes"),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        for axis in self.cfg.axis:
+            resolve_axis(axis, x, calc)
+        return x
+
+
+def _number_or_list(value: Any) -> Any:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_number_or_list(v) for v in value]
+    return number(value)
+
+
+@register
+class Rescaling(KerasLayer):
+    """Computes ``x × scale + offset``; the shape is unchanged."""
+
+    type_name = "Rescaling"
+    arguments = (
+        Arg("scale", REQUIRED, _number_or_list, used=False, doc="factor (a number or a list)"),
+        Arg("offset", 0.0, _number_or_list, used=False, doc="added after scaling"),
+    )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+def nested_shape(value: Any) -> tuple[int, ...]:
+    """The shape of a number or a nested list, as NumPy would see it (ragged lists are refused)."""
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        inner = [nested_shape(v) for v in value]
+        if any(s != inner[0] for s in inner[1:]):
+            raise ArgError("is a ragged list: every row must have the same length")
+        return (len(value), *(inner[0] if inner else ()))
+    number(value)
+    return ()
+
+
+@register
+class Normalization(KerasLayer):
+    """Standardizes with a mean and variance per kept axis; learned (adapt) statistics are non-trainable weights."""
+
+    type_name = "Normalization"
+    arguments = (
+        Arg("axis", -1, int_list, doc="axes kept (one statistic per position); None: one scalar"),
+        Arg("mean", None, _number_or_list, doc="given mean: stored as a constant, not a weight"),
+        Arg("variance", None, _number_or_list, doc="given variance (with mean)"),
+        Arg("invert", False, boolean, used=False),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["axis"] is None:
+            config["axis"] = ()
+        mean, variance = config["mean"], config["variance"]
+        if (mean is None) != (variance is None):
+            raise SpecError("mean and variance must be given together", layer_type=cls.type_name,
+                            hint="give both, or neither (then they are learned with adapt())")
+        if mean is not None:
+            try:
+                m_shape, v_shape = nested_shape(mean), nested_shape(variance)
+            except ArgError as exc:
+                raise SpecError(f"mean or variance {exc.message}", layer_type=cls.type_name) from None
+            if m_shape != v_shape:
+                raise SpecError(f"mean has shape {m_shape} but variance has shape {v_shape}",
+                                layer_type=cls.type_name, hint="give them the same shape")
+            if len(m_shape) > len(config["axis"]):
+                raise SpecError(f"mean has {len(m_shape)} dimensions but only {len(config['axis'])} axes are kept "
+                                f"(axis={list(config['axis'])})", layer_type=cls.type_name,
+                                hint="give one value per position of the kept axes, or a single number")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        for axis in self.cfg.axis:
+            resolve_axis(axis, x, calc)
+        return x
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        kept = sorted(axis % len(x) for axis in self.cfg.axis)
+        sizes = [axis_size(x, i, calc, f"d_{i}") for i in kept]
+        stat_shape = tuple(x[i] for i in kept)
+        if self.cfg.mean is not None:
+            m_shape = nested_shape(self.cfg.mean)
+            for k, size in zip(reversed(m_shape), reversed(stat_shape), strict=False):
+                if k not in (1, size):
+                    raise calc.error(f"mean and variance of shape {m_shape} do not fit the kept axes "
+                                     f"{kept} of sizes {stat_shape}",
+                                     "give one value per position of the kept axes, or a single number")
+            calc.params(0, note="mean and variance are given: constants, not weights")
+            return
+        calc.weight("mean", stat_shape, trainable=False)  # type: ignore[arg-type]
+        calc.weight("variance", stat_shape, trainable=False)  # type: ignore[arg-type]
+        calc.weight("count", (), trainable=False)
+        calc.params(2 * product(sizes) + 1, quantity="non-trainable params: mean, variance and count",
+                    note="set by adapt(); count is one number")

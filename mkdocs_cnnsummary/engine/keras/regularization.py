@@ -1,0 +1,161 @@
+"""Keras regularization layers: active in training only, no weights, the shape is unchanged.
+
+SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout, AlphaDropout and
+ActivityRegularization (Dropout lives with the core layers).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..args import REQUIRED, Arg, number
+from ..errors import SpecError
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import KerasLayer, data_format_arg
+
+
+def _fraction(cls: type[KerasLayer], config: dict[str, Any], name: str) -> dict[str, Any]:
+    """Keras accepts a rate (or stddev) from 0 to 1."""
+    value = config[name]
+    if value is None or not 0 <= value <= 1:
+        raise SpecError(f"{name} must be between 0 and 1, got {value}", layer_type=cls.type_name,
+                        hint=f"for example {cls.type_name}({name}=0.1)")
+    return config
+
+
+class SpatialDropout(KerasLayer):
+    """Shared by SpatialDropout1D/2D/3D: drops whole channels; the input rank is fixed.
+
+    Keras gives these layers only ``rate, [data_format,] seed, name, dtype``: the
+    other common layer arguments (input_shape, trainable ...) are refused.
+    """
+
+    rank: ClassVar[int] = 1
+
+    @classmethod
+    def spatial_arguments(cls, rank: int) -> tuple[Arg, ...]:
+        fmt_arg = () if rank == 1 else (data_format_arg(),)
+        return (
+            Arg("rate", REQUIRED, number, doc="fraction of the channels dropped"),
+            *fmt_arg,
+            Arg("seed", None, used=False),
+            Arg("name", None, used=False),
+            Arg("dtype", None, used=False),
+        )
+
+    @classmethod
+    def all_arguments(cls) -> tuple[Arg, ...]:
+        return cls.arguments
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        return _fraction(cls, config, "rate")
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        layout = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)",
+                  3: "(batch, depth, height, width, channels)"}[self.rank]
+        self.expect_rank(x, self.rank + 2, calc, layout)
+        return x
+
+
+@register
+class SpatialDropout1D(SpatialDropout):
+    """Drops whole channels of a (batch, steps, channels) input; the shape is unchanged."""
+
+    type_name = "SpatialDropout1D"
+    rank = 1
+    arguments = SpatialDropout.spatial_arguments(1)
+
+
+@register
+class SpatialDropout2D(SpatialDropout):
+    """Drops whole feature maps of a 4-D input; the shape is unchanged."""
+
+    type_name = "SpatialDropout2D"
+    rank = 2
+    arguments = SpatialDropout.spatial_arguments(2)
+
+
+@register
+class SpatialDropout3D(SpatialDropout):
+    """Drops whole feature volumes of a 5-D input; the shape is unchanged."""
+
+    type_name = "SpatialDropout3D"
+    rank = 3
+    arguments = SpatialDropout.spatial_arguments(3)
+
+
+@register
+class GaussianNoise(KerasLayer):
+    """Adds zero-mean Gaussian noise in training; the shape is unchanged."""
+
+    type_name = "GaussianNoise"
+    arguments = (
+        Arg("stddev", REQUIRED, number, used=False, doc="standard deviation of the noise (0 to 1)"),
+        Arg("seed", None, used=False),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        return _fraction(cls, config, "stddev")
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class GaussianDropout(KerasLayer):
+    """Multiplies by Gaussian noise of mean 1 in training; the shape is unchanged."""
+
+    type_name = "GaussianDropout"
+    arguments = (
+        Arg("rate", REQUIRED, number, used=False, doc="drop probability (0 to 1)"),
+        Arg("seed", None, used=False),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        return _fraction(cls, config, "rate")
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class AlphaDropout(KerasLayer):
+    """Dropout that keeps the mean and variance (for SELU networks); the shape is unchanged."""
+
+    type_name = "AlphaDropout"
+    arguments = (
+        Arg("rate", REQUIRED, number, used=False, doc="drop probability (0 to 1)"),
+        Arg("noise_shape", None, used=False),
+        Arg("seed", None, used=False),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        return _fraction(cls, config, "rate")
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
+
+
+@register
+class ActivityRegularization(KerasLayer):
+    """Adds an L1/L2 penalty on its input to the loss; the shape is unchanged."""
+
+    type_name = "ActivityRegularization"
+    arguments = (
+        Arg("l1", 0.0, number, used=False, doc="L1 factor"),
+        Arg("l2", 0.0, number, used=False, doc="L2 factor"),
+    )
+
+    @classmethod
+    def all_arguments(cls) -> tuple[Arg, ...]:
+        # Keras sets activity_regularizer itself from l1 and l2: passing it too is refused
+        return tuple(a for a in super().all_arguments() if a.name != "activity_regularizer")
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return inputs[0]
