@@ -7,6 +7,32 @@ from dataclasses import dataclass
 from ..engine.summary import Summary
 from . import formatting as f
 
+#: worked calculations wrap at this width when the table itself is narrower
+MIN_WORKED_WIDTH = 76
+CONTINUATION = "    = "
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Break a worked step at its ``=`` signs (and before its note) so that lines fit ``width``."""
+    if len(text) <= width:
+        return [text]
+    note = ""
+    if text.endswith(")") and " (" in text:
+        text, note = text[: text.index(" (")], text[text.index(" (") + 1:]
+    pieces = text.split(" = ")
+    lines = [pieces[0]]
+    for piece in pieces[1:]:
+        if len(lines[-1]) + 3 + len(piece) <= width:
+            lines[-1] += " = " + piece
+        else:
+            lines.append(CONTINUATION + piece)
+    if note:
+        if len(lines[-1]) + 1 + len(note) <= width:
+            lines[-1] += " " + note
+        else:
+            lines.append(" " * (len(CONTINUATION) - 2) + note)
+    return lines
+
 
 @dataclass
 class _Row:
@@ -53,13 +79,14 @@ def render_text(summary: Summary, *, worked: bool = False) -> str:
     for row in rows:
         for i, cell in enumerate(row.cells):
             widths[i] = max(widths[i], *(len(line) for line in cell))
-    # worked lines span the whole row (indented by 2); a longer one widens a left-aligned column
-    inner = sum(widths) + 3 * (len(widths) - 1)
+    # worked lines span the whole row, indented by 2 and wrapped at " = " to the table's width
+    inner = max(sum(widths) + 3 * (len(widths) - 1), MIN_WORKED_WIDTH)
+    for row in rows:
+        row.worked = [piece for text in row.worked for piece in _wrap(text, inner - 2)]
     longest = max((len(line) + 2 for row in rows for line in row.worked), default=0)
-    if longest > inner:
-        stretch = len(headers) - 1 if graph else 1
-        widths[stretch] += longest - inner
-        inner = longest
+    stretch = len(headers) - 1 if graph else 1  # a left-aligned column absorbs extra width
+    widths[stretch] += max(longest, inner) - (sum(widths) + 3 * (len(widths) - 1))
+    inner = sum(widths) + 3 * (len(widths) - 1)
 
     def rule(left: str, fill: str, mid: str, end: str) -> str:
         return left + mid.join(fill * (w + 2) for w in widths) + end
