@@ -19,4 +19,17 @@ FRAMEWORK = Framework(
 )
 
 # Importing the modules registers their layers.
-from . import activations, conv, core, embedding, merging, normalization, pooling, regularization, reshaping  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    activations,
+    attention,
+    conv,
+    core,
+    embedding,
+    merging,
+    normalization,
+    pooling,
+    recurrent,
+    regularization,
+    reshaping,
+    wrappers,
+)

@@ -1,0 +1,202 @@
+"""Keras attention layers: MultiHeadAttention, Attention, AdditiveAttention."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, number, one_of, positive_int
+from ..expr import Expr, product, total, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import KerasLayer, fmt
+
+
+def output_dims(value: Any) -> tuple[int, ...] | None:
+    """MultiHeadAttention's ``output_shape``: an int or a list of ints (0 or empty = not given)."""
+    dims = int_list(value)
+    if not dims:
+        return None
+    if any(d <= 0 for d in dims):
+        raise ArgError(f"sizes must be positive, got {list(dims)}")
+    return dims
+
+
+def _known_last(shape: Shape, what: str, calc: Calc) -> int:
+    if shape[-1] is None:
+        raise calc.error(f"the last dimension of the {what} must be known, got {fmt(shape)}",
+                         "give that input a known feature size")
+    return shape[-1]
+
+
+@register
+class MultiHeadAttention(KerasLayer):
+    """Multi-head attention; one input = self-attention, two = [query, value], three = [query, value, key]."""
+
+    type_name = "MultiHeadAttention"
+    example = ("MultiHeadAttention(num_heads=8, key_dim=64)", (20, 512), (30, 256))
+    min_inputs = 1
+    max_inputs = 3
+    arguments = (
+        Arg("num_heads", REQUIRED, positive_int, doc="number of attention heads h"),
+        Arg("key_dim", REQUIRED, positive_int, doc="size of each head for query and key"),
+        Arg("value_dim", None, positive_int, doc="size of each head for value (default: key_dim)"),
+        Arg("dropout", 0.0, number, used=False),
+        Arg("use_bias", True, boolean, doc="false drops the projections' biases"),
+        Arg("output_shape", None, output_dims,
+            doc="output sizes after the query's sequence axes (default: the query's last dimension)"),
+        Arg("attention_axes", None, int_list, used=False, doc="axes attended over (no effect on the counts)"),
+        Arg("sliding_window", None, positive_int, used=False),
+        Arg("flash_attention", None, used=False),
+        Arg("kernel_initializer", "glorot_uniform", used=False),
+        Arg("bias_initializer", "zeros", used=False),
+        *ignored("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+                 "bias_constraint"),
+        Arg("use_gate", False, boolean, doc="adds a sigmoid gate projected from the query"),
+        Arg("seed", None, used=False),
+    )
+
+    def _qvk(self, inputs: list[Shape]) -> tuple[Shape, Shape, Shape]:
+        query = inputs[0]
+        value = inputs[1] if len(inputs) > 1 else query
+        key = inputs[2] if len(inputs) > 2 else value
+        return query, value, key
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        query, value, key = self._qvk(inputs)
+        if tuple(value[1:-1]) != tuple(key[1:-1]):
+            raise calc.error(
+                f"value {fmt(value)} and key {fmt(key)} must agree on every dimension but the last",
+                "give value and key the same sequence length")
+        rank = len(query) + 1  # the projected query: (batch, ..., heads, key_dim)
+        for axis in self.cfg.attention_axes or ():
+            resolved = axis if axis >= 0 else rank - 1 + axis
+            if not -rank <= resolved < rank:
+                raise calc.error(f"attention_axes {axis} is out of range for the {len(query)}-D query {fmt(query)}",
+                                 "name the query's sequence axes, e.g. attention_axes: [1]")
+        if self.cfg.output_shape:
+            return (*query[:-1], *self.cfg.output_shape)
+        return query
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        query, value, key = self._qvk(inputs)
+        d_q = _known_last(query, "query", calc)
+        d_v = _known_last(value, "value", calc)
+        d_k = _known_last(key, "key", calc)
+        heads, key_dim = self.cfg.num_heads, self.cfg.key_dim
+        value_dim = self.cfg.value_dim or key_dim
+        h = var("h", heads)
+        kd = var("k_d", key_dim)
+        vd = var("v_d", value_dim)
+        bias = self.cfg.use_bias
+
+        def projection(part: str, n_in: Expr, n_in_size: int, per_head: Expr, head_size: int,
+                       note: str | None = None) -> Expr:
+            calc.weight(f"{part}/kernel", (n_in_size, heads, head_size))
+            if bias:
+                calc.weight(f"{part}/bias", (heads, head_size))
+                expr = (n_in + 1) * h * per_head
+            else:
+                expr = n_in * h * per_head
+            return var(f"p_{part}", calc.step(f"{part} params", expr, note=note))
+
+        vd_note = None if self.cfg.value_dim else "value_dim defaults to key_dim"
+        parts = [
+            projection("query", var("d_q", d_q), d_q, kd, key_dim),
+            projection("key", var("d_k", d_k), d_k, kd, key_dim,
+                       note=None if len(inputs) > 2 else "the key is the value input"),
+        ]
+        if self.cfg.use_gate:
+            parts.append(projection("gate", var("d_q", d_q), d_q, vd, value_dim, note=vd_note))
+        parts.append(projection("value", var("d_v", d_v), d_v, vd, value_dim, note=vd_note))
+
+        out_dims = self.cfg.output_shape or (d_q,)
+        if self.cfg.output_shape:
+            outs = [var(f"o_{i + 1}", d) for i, d in enumerate(out_dims)] if len(out_dims) > 1 else [
+                var("d_o", out_dims[0])]
+            out_note = "output_shape sets the output sizes"
+        else:
+            outs = [var("d_q", d_q)]
+            out_note = "projects back to the query's last dimension"
+        calc.weight("attention_output/kernel", (heads, value_dim, *out_dims))
+        if bias:
+            calc.weight("attention_output/bias", tuple(out_dims))
+            expr = (h * vd + 1) * product(list(outs))
+        else:
+            expr = h * vd * product(list(outs))
+        parts.append(var("p_output", calc.step("output params", expr, note=out_note)))
+        calc.params(total(list(parts)))
+
+
+def _attention_inputs(inputs: list[Shape], calc: Calc) -> tuple[Shape, Shape, Shape]:
+    query, value = inputs[0], inputs[1]
+    key = inputs[2] if len(inputs) > 2 else value
+    if query[-1] is not None and key[-1] is not None and query[-1] != key[-1]:
+        raise calc.error(f"the query {fmt(query)} and the key {fmt(key)} must have the same last dimension "
+                         "(scores compare them feature by feature)",
+                         "project one of them with a Dense layer first")
+    if len(key) > 2 and len(value) > 2 and None not in (key[-2], value[-2]) and key[-2] != value[-2]:
+        raise calc.error(f"the key {fmt(key)} and the value {fmt(value)} must have the same number of steps",
+                         "give key and value the same sequence length")
+    return query, value, key
+
+
+@register
+class Attention(KerasLayer):
+    """Dot-product attention over [query, value] or [query, value, key]: (batch, Tq, value dim)."""
+
+    type_name = "Attention"
+    example = ("Attention(use_scale=True)", (5, 16), (7, 16))
+    min_inputs = 2
+    max_inputs = 3
+    arguments = (
+        Arg("use_scale", False, boolean, doc="adds a trainable scalar scale"),
+        Arg("score_mode", "dot", one_of("dot", "concat", lower=False),
+            doc="'concat' adds a trainable scalar score weight"),
+        Arg("dropout", 0.0, number, used=False),
+        Arg("seed", None, used=False),
+    )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        query, value, _ = _attention_inputs(inputs, calc)
+        return (*query[:-1], value[-1])
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        terms: list[Expr] = []
+        notes = []
+        if self.cfg.use_scale:
+            calc.weight("scale", ())
+            terms.append(var("scale", 1))
+            notes.append("one scalar scale (use_scale=True)")
+        if self.cfg.score_mode == "concat":
+            calc.weight("concat_score_weight", ())
+            terms.append(var("w_concat", 1))
+            notes.append("one scalar score weight (score_mode='concat')")
+        if terms:
+            calc.params(total(terms), note="; ".join(notes))
+
+
+@register
+class AdditiveAttention(KerasLayer):
+    """Additive (Bahdanau) attention over [query, value] or [query, value, key]: (batch, Tq, value dim)."""
+
+    type_name = "AdditiveAttention"
+    example = ("AdditiveAttention()", (5, 16), (7, 16))
+    min_inputs = 2
+    max_inputs = 3
+    arguments = (
+        Arg("use_scale", True, boolean, doc="a trainable scale per query feature"),
+        Arg("dropout", 0.0, number, used=False),
+        Arg("score_mode", "dot", one_of("dot", "concat", lower=False), used=False),
+        Arg("seed", None, used=False),
+    )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        query, value, _ = _attention_inputs(inputs, calc)
+        return (*query[:-1], value[-1])
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        if not self.cfg.use_scale:
+            return
+        d_q = _known_last(inputs[0], "query", calc)
+        calc.weight("scale", (d_q,))
+        calc.params(var("d_q", d_q), note="one scale per query feature (use_scale=True)")

@@ -1,0 +1,182 @@
+"""Keras recurrent layers: SimpleRNN, LSTM, GRU."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ..args import REQUIRED, Arg, boolean, number, positive_int
+from ..expr import Expr, var
+from ..layer import Calc, OutputShape, register
+from ..summary import Shape
+from .base import KerasLayer, fmt
+
+
+def _ignored(name: str, default: object = None) -> Arg:
+    """An argument that changes no shape or count, keeping the Keras default for the reference."""
+    return Arg(name, default, used=False)
+
+
+def _regularisation(*names: str) -> tuple[Arg, ...]:
+    return tuple(_ignored(n) for n in names)
+
+
+_INITIALIZERS = (_ignored("kernel_initializer", "glorot_uniform"), _ignored("recurrent_initializer", "orthogonal"),
+                 _ignored("bias_initializer", "zeros"))
+_REGULARIZERS = _regularisation("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                                "activity_regularizer", "kernel_constraint", "recurrent_constraint",
+                                "bias_constraint")
+_DROPOUTS = (Arg("dropout", 0.0, number, used=False), Arg("recurrent_dropout", 0.0, number, used=False))
+_SEQUENCE = (
+    Arg("return_sequences", False, boolean, doc="true returns the whole sequence (batch, time, units)"),
+    Arg("return_state", False, boolean, doc="true also returns the final state(s): a multi-output layer"),
+    Arg("go_backwards", False, boolean, used=False, doc="process the sequence backwards"),
+    Arg("stateful", False, boolean, doc="keep the state between batches (needs a fixed batch size)"),
+    Arg("unroll", False, boolean, used=False),
+)
+#: keyword-only in Keras (passed on to the RNN base class)
+_RNN_KEYWORDS = (_ignored("zero_output_for_mask", False),)
+
+
+class BaseRNN(KerasLayer):
+    """Shared by the recurrent layers: a 3-D input (batch, time, features) and the output/state shapes."""
+
+    #: number of weight blocks stacked in the kernels (LSTM gates 4, GRU gates 3, SimpleRNN 1)
+    blocks: ClassVar[int] = 1
+    #: number of state tensors returned with return_state (LSTM: h and c)
+    states: ClassVar[int] = 1
+    block_note: ClassVar[str] = ""
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
+        (x,) = inputs
+        self.expect_rank(x, 3, calc, "(batch, time steps, features)")
+        batch, steps = x[0], x[1]
+        if self.cfg.stateful and batch is None:
+            raise calc.error(f"stateful=True needs a fixed batch size, but the input is {fmt(x)}",
+                             "give the input a batch size (InputLayer: {shape: [...], batch_size: 32}) "
+                             "or use stateful=False")
+        units = self.cfg.units
+        out: Shape = (batch, steps, units) if self.cfg.return_sequences else (batch, units)
+        if self.cfg.return_state:
+            return [out, *[(batch, units)] * self.states]
+        return out
+
+    def bias_terms(self, u: Expr) -> Expr | None:
+        """The bias part of one block (None without bias)."""
+        return u if self.cfg.use_bias else None
+
+    def bias_shape(self) -> tuple[int, ...]:
+        return (self.blocks * self.cfg.units,)
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        (x,) = inputs
+        n_features = x[-1]
+        if n_features is None:
+            raise calc.error(f"the feature dimension (last axis) of the input must be known, got {fmt(x)}",
+                             "give the input a known number of features")
+        units = self.cfg.units
+        n_in = var("n_in", n_features)
+        u = var("u", units)
+        block: Expr = n_in * u + u * u
+        bias = self.bias_terms(u)
+        if bias is not None:
+            block = block + bias
+        calc.weight("kernel", (n_features, self.blocks * units))
+        calc.weight("recurrent_kernel", (units, self.blocks * units))
+        if self.cfg.use_bias:
+            calc.weight("bias", self.bias_shape())
+        note = self.block_note or None
+        if self.blocks == 1:
+            calc.params(block, note=note)
+        else:
+            calc.params(self.blocks * block, note=note)
+
+
+@register
+class SimpleRNN(BaseRNN):
+    """Fully connected recurrent layer: output (batch, units), or (batch, time, units) with return_sequences."""
+
+    type_name = "SimpleRNN"
+    example = ("SimpleRNN(128)", (10, 100))
+    blocks = 1
+    block_note = "input kernel n_in × u, recurrent kernel u × u, bias u"
+    arguments = (
+        Arg("units", REQUIRED, positive_int, doc="size of the output and of the state"),
+        _ignored("activation", "tanh"),
+        Arg("use_bias", True, boolean, doc="false drops the bias (u parameters)"),
+        *_INITIALIZERS,
+        *_REGULARIZERS,
+        *_DROPOUTS,
+        *_SEQUENCE,
+        _ignored("seed"),
+        *_RNN_KEYWORDS,
+    )
+
+
+@register
+class LSTM(BaseRNN):
+    """Long short-term memory: four gates; return_state adds the final h and c states."""
+
+    type_name = "LSTM"
+    example = ("LSTM(128)", (10, 100))
+    blocks = 4
+    states = 2
+    block_note = ("4 gates (input, forget, cell, output), each with an input kernel n_in × u, "
+                  "a recurrent kernel u × u and a bias u")
+    arguments = (
+        Arg("units", REQUIRED, positive_int, doc="size of the output and of each state"),
+        _ignored("activation", "tanh"),
+        _ignored("recurrent_activation", "sigmoid"),
+        Arg("use_bias", True, boolean, doc="false drops the bias (4u parameters)"),
+        *_INITIALIZERS,
+        _ignored("unit_forget_bias", True),
+        *_REGULARIZERS,
+        *_DROPOUTS,
+        _ignored("seed"),
+        *_SEQUENCE,
+        _ignored("use_cudnn", "auto"),
+        *_RNN_KEYWORDS,
+    )
+
+
+@register
+class GRU(BaseRNN):
+    """Gated recurrent unit: three gates; reset_after=True (default) gives a second bias."""
+
+    type_name = "GRU"
+    example = ("GRU(128)", (10, 100))
+    blocks = 3
+    arguments = (
+        Arg("units", REQUIRED, positive_int, doc="size of the output and of the state"),
+        _ignored("activation", "tanh"),
+        _ignored("recurrent_activation", "sigmoid"),
+        Arg("use_bias", True, boolean, doc="false drops the bias"),
+        *_INITIALIZERS,
+        *_REGULARIZERS,
+        *_DROPOUTS,
+        _ignored("seed"),
+        *_SEQUENCE,
+        Arg("reset_after", True, boolean,
+            doc="apply the reset gate after the recurrent product (true: separate input and recurrent biases)"),
+        _ignored("use_cudnn", "auto"),
+        *_RNN_KEYWORDS,
+    )
+
+    @property
+    def block_note(self) -> str:  # type: ignore[override]
+        gates = "3 gates (update, reset, candidate), each with an input kernel n_in × u, a recurrent kernel u × u"
+        if not self.cfg.use_bias:
+            return gates
+        if self.cfg.reset_after:
+            return (f"{gates} and two biases u: with reset_after=True the reset gate multiplies the recurrent "
+                    "product, which therefore gets its own bias next to the input bias (bias shape (2, 3u))")
+        return f"{gates} and one bias u (reset_after=False: the reset gate acts before the recurrent product)"
+
+    def bias_terms(self, u: Expr) -> Expr | None:
+        if not self.cfg.use_bias:
+            return None
+        return 2 * u if self.cfg.reset_after else u
+
+    def bias_shape(self) -> tuple[int, ...]:
+        if self.cfg.reset_after:
+            return (2, 3 * self.cfg.units)
+        return (3 * self.cfg.units,)

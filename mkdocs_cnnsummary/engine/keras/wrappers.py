@@ -1,0 +1,178 @@
+"""Keras wrappers around another layer: Bidirectional and TimeDistributed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..args import REQUIRED, Arg, ArgError, ignored, one_of
+from ..errors import SpecError
+from ..expr import var
+from ..layer import Calc, Layer, OutputShape, lookup, register
+from ..spec import LayerSpec, parse_item
+from ..summary import Shape
+from .base import KerasLayer, fmt
+from .recurrent import BaseRNN
+
+_LAYER_HINT = "write the wrapped layer as LSTM(64), {LSTM: {units: 64}} or 'LSTM(64)'"
+
+
+def nested_layer(value: Any) -> LayerSpec:
+    """A wrapped layer: a LayerSpec from a call, or a string / one-type mapping read like a ``layers:`` item."""
+    if isinstance(value, LayerSpec):
+        spec = value
+    elif isinstance(value, str | dict):
+        try:
+            spec = parse_item(value, getattr(value, "line", None))
+        except SpecError as exc:
+            raise ArgError(exc.message, exc.hint or _LAYER_HINT) from None
+    else:
+        raise ArgError(f"expected a layer, got {value!r}", _LAYER_HINT)
+    if spec.inputs is not None:
+        raise ArgError(f"the wrapped {spec.type} cannot have its own 'inputs'",
+                       "it takes the wrapper's input; move 'inputs' to the wrapper")
+    return spec
+
+
+def _wrapped(spec: LayerSpec, wrapper: str, what: str = "layer") -> tuple[type[Layer], dict[str, Any]]:
+    """The class and checked configuration of a wrapped layer, errors restated for the wrapper."""
+    try:
+        cls = lookup("keras", spec.type)
+        config = cls.bind(spec.args, spec.kwargs)
+    except SpecError as exc:
+        raise SpecError(f"{what} {spec.type}: {exc.message}", layer_type=wrapper, hint=exc.hint) from None
+    if cls.is_input:
+        raise SpecError(f"{what} cannot be an input layer ({spec.type})", layer_type=wrapper,
+                        hint="wrap a layer such as Dense or Conv2D")
+    return cls, config
+
+
+def _run(calc: Calc, spec: LayerSpec, inputs: list[Shape], prefix: str) -> OutputShape:
+    """Compute a wrapped layer; its errors are reported at the wrapper."""
+    try:
+        return calc.nested(spec, inputs, prefix)
+    except SpecError as exc:
+        raise calc.error(f"the wrapped {spec.type}: {exc.message}", exc.hint) from None
+
+
+def _count(calc: Calc, start: int) -> int:
+    return sum(w.size for w in calc.weights[start:] if not w.buffer)
+
+
+@register
+class Bidirectional(KerasLayer):
+    """Runs a recurrent layer forwards and backwards and merges the two outputs (merge_mode)."""
+
+    type_name = "Bidirectional"
+    example = ("Bidirectional(LSTM(128))", (10, 100))
+    arguments = (
+        Arg("layer", REQUIRED, nested_layer, doc="the recurrent layer (SimpleRNN, LSTM, GRU) run forwards"),
+        Arg("merge_mode", "concat", one_of("concat", "sum", "ave", "mul", lower=False),
+            doc="how the two directions combine: concat doubles the last axis; null keeps both outputs"),
+        *ignored("weights"),
+        Arg("backward_layer", None, nested_layer,
+            doc="the layer run backwards (default: a copy of layer with go_backwards=True)"),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["layer"] is None:
+            raise SpecError("needs a layer to wrap", layer_type=cls.type_name,
+                            hint="for example Bidirectional(LSTM(64))")
+        forward_cls, forward = _wrapped(config["layer"], cls.type_name)
+        if not issubclass(forward_cls, BaseRNN):
+            raise SpecError(
+                f"wraps a recurrent layer (SimpleRNN, LSTM or GRU), got {forward_cls.type_name}",
+                layer_type=cls.type_name,
+                hint="to apply a layer to every time step use TimeDistributed(...) instead")
+        if config["backward_layer"] is None:
+            if forward["go_backwards"]:
+                raise SpecError("the wrapped layer has go_backwards=True, so its backward copy would run "
+                                "the same direction", layer_type=cls.type_name,
+                                hint="remove go_backwards from the wrapped layer")
+            return config
+        backward_cls, backward = _wrapped(config["backward_layer"], cls.type_name, "backward_layer")
+        if not issubclass(backward_cls, BaseRNN):
+            raise SpecError(f"backward_layer must be a recurrent layer, got {backward_cls.type_name}",
+                            layer_type=cls.type_name, hint="use SimpleRNN, LSTM or GRU")
+        if forward["go_backwards"] == backward["go_backwards"]:
+            raise SpecError(
+                f"layer and backward_layer both have go_backwards={forward['go_backwards']}",
+                layer_type=cls.type_name, hint="give backward_layer go_backwards=True")
+        for key in ("stateful", "return_sequences", "return_state"):
+            if forward[key] != backward[key]:
+                raise SpecError(
+                    f"layer has {key}={forward[key]} but backward_layer has {key}={backward[key]}",
+                    layer_type=cls.type_name, hint=f"give both the same {key}")
+        if forward["units"] != backward["units"] or forward_cls.states != backward_cls.states:
+            raise SpecError(
+                f"the forward {forward_cls.type_name}({forward['units']}) and the backward "
+                f"{backward_cls.type_name}({backward['units']}) give outputs or states of different shapes",
+                layer_type=cls.type_name, hint="give both directions the same units (and the same state count)")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
+        (x,) = inputs
+        self.expect_rank(x, 3, calc, "(batch, time steps, features)")
+        start = len(calc.weights)
+        forward = _run(calc, self.cfg.layer, inputs, "forward")
+        p_forward = _count(calc, start)
+        start = len(calc.weights)
+        backward_spec = self.cfg.backward_layer or self.cfg.layer
+        _run(calc, backward_spec, inputs, "backward")
+        p_backward = _count(calc, start)
+
+        outputs = forward if isinstance(forward, list) else [forward]
+        y, states = outputs[0], outputs[1:]
+        mode = self.cfg.merge_mode
+        if mode == "concat":
+            size = calc.step("output size", 2 * var("u", y[-1], "the wrapped layer's output size"),
+                             note="merge_mode='concat' joins the forward and backward outputs")
+            merged: list[Shape] = [(*y[:-1], size)]
+        elif mode is None:
+            merged = [y, y]
+        else:
+            merged = [y]
+        if calc.weights:
+            calc.params(var("p_forward", p_forward) + var("p_backward", p_backward),
+                        note=None if self.cfg.backward_layer else
+                        "the backward layer is a copy of the forward one run with go_backwards=True")
+        if states:
+            return [*merged, *states, *states]
+        return merged[0] if len(merged) == 1 else merged
+
+
+@register
+class TimeDistributed(KerasLayer):
+    """Applies a layer to every time step: (batch, time, ...) -> (batch, time, layer output ...)."""
+
+    type_name = "TimeDistributed"
+    example = ("TimeDistributed(Dense(16))", (10, 32))
+    arguments = (Arg("layer", REQUIRED, nested_layer, doc="the layer applied to each time step"),)
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["layer"] is None:
+            raise SpecError("needs a layer to wrap", layer_type=cls.type_name,
+                            hint="for example TimeDistributed(Dense(10))")
+        inner, _ = _wrapped(config["layer"], cls.type_name)
+        if inner.min_inputs > 1:
+            raise SpecError(f"wraps a layer with one input, but {inner.type_name} takes {inner.min_inputs}",
+                            layer_type=cls.type_name)
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
+        (x,) = inputs
+        spec: LayerSpec = self.cfg.layer
+        if len(x) < 3:
+            raise calc.error(f"expects an input of at least 3 dimensions (batch, time steps, ...), got {fmt(x)}",
+                             "the time axis comes right after the batch axis")
+        step_input: Shape = (x[0], *x[2:])
+        out = _run(calc, spec, [step_input], spec.type)
+        if isinstance(out, list):
+            raise calc.error(f"the wrapped {spec.type} gives {len(out)} outputs; TimeDistributed needs one",
+                             "drop return_state (or the option that adds outputs) from the wrapped layer")
+        if calc.weights:
+            p_inner = sum(w.size for w in calc.weights if not w.buffer)
+            calc.params(var(f"p_{spec.type}", p_inner),
+                        note=f"one {spec.type} shared by all time steps: its weights are counted once")
+        return (out[0], x[1], *out[1:])
