@@ -194,6 +194,20 @@ layers:
   - Reshape: [[3, -1]]
   - ZeroPadding1D: {padding: 2, data_format: channels_first}
 """,
+    "accepted when building": """
+inputs: {img: [9, 9, 4], seq: [8, 6]}
+layers:
+  - name: dws
+    DepthwiseConv2D: {kernel_size: 3, strides: 2, dilation_rate: 2}
+    inputs: img
+  - name: sep
+    SeparableConv2D: {filters: 3, kernel_size: 3, strides: 2, dilation_rate: 2}
+    inputs: img
+  - name: rn
+    Reshape: [[null, 3]]
+    inputs: seq
+outputs: [dws, sep, rn]
+""",
     "unknown sizes": """
 inputs: {img: [null, 9, 3], seq: [null, 4], vol: [null, null, 5, 2]}
 layers:

@@ -219,6 +219,7 @@ class Conv2DTranspose(BaseConvTranspose):
     """Transposed 2-D convolution (deconvolution): height and width grow by the strides."""
 
     type_name = "Conv2DTranspose"
+    example = ("Conv2DTranspose(8, 3, strides=2)", (7, 7, 16))
     aliases = ("Convolution2DTranspose",)
     rank = 2
     arguments = transpose_arguments(2)
@@ -307,6 +308,7 @@ class DepthwiseConv2D(BaseDepthwiseConv):
     """Depthwise 2-D convolution: each channel is convolved with its own filters."""
 
     type_name = "DepthwiseConv2D"
+    example = ("DepthwiseConv2D(3, depth_multiplier=2)", (8, 8, 3))
     rank = 2
     arguments = depthwise_arguments(2)
 
@@ -365,6 +367,7 @@ class SeparableConv2D(BaseSeparableConv):
     """Depthwise-separable 2-D convolution."""
 
     type_name = "SeparableConv2D"
+    example = ("SeparableConv2D(8, 3, depth_multiplier=2)", (8, 8, 3))
     aliases = ("SeparableConvolution2D",)
     rank = 2
     arguments = separable_arguments(2)

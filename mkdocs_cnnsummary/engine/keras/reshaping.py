@@ -49,6 +49,7 @@ class Reshape(KerasLayer):
     """Gives the non-batch axes a new shape with the same number of values; one size may be -1."""
 
     type_name = "Reshape"
+    example = ("Reshape((16, -1))", (8, 8, 3))
     arguments = (Arg("target_shape", REQUIRED, target_shape, doc="new shape without the batch axis; -1 = inferred"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -90,6 +91,7 @@ class Permute(KerasLayer):
     """Reorders the non-batch axes (``dims`` numbered from 1)."""
 
     type_name = "Permute"
+    example = ("Permute((2, 3, 1))", (8, 6, 3))
     arguments = (Arg("dims", REQUIRED, permutation, doc="new order of the axes, numbered from 1"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -247,6 +249,7 @@ class Cropping2D(BaseBorder):
     """Removes rows and columns at the borders of each image."""
 
     type_name = "Cropping2D"
+    example = ("Cropping2D(((1, 2), (0, 1)))", (8, 8, 3))
     rank = 2
     amount = "cropping"
     sign = -1
