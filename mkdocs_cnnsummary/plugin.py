@@ -1,0 +1,141 @@
+"""MkDocs plugin ``cnnsummary``: adds the Markdown extension, ships the CSS, reports problems by page and line.
+
+```yaml
+plugins:
+  - cnnsummary:
+      worked: collapsed      # collapsed | expanded | table | none
+      columns: []            # e.g. [index, layer, output_shape, params]
+      framework: keras       # for specs without a framework key
+```
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, MutableMapping
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+EXTENSION = "cnnsummary"
+CSS_PATH = "assets/cnnsummary.css"
+
+log = logging.getLogger("mkdocs.plugins.cnnsummary")
+
+
+class CnnSummaryConfig(Config):
+    """Site-wide defaults of the fence options."""
+
+    worked = c.Choice(("collapsed", "expanded", "table", "none"), default="collapsed")
+    columns = c.ListOfItems(c.Type(str), default=[])
+    framework = c.Choice(("keras", "pytorch", "lasagne"), default="keras")
+    cache = c.Type(bool, default=True)
+
+
+class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
+    """Renders ``cnn`` fences on every page of the site."""
+
+    def __init__(self) -> None:
+        self.cache: dict[Any, Any] = {}
+        self._used: set[Any] = set()
+        self.page: Page | None = None
+        self.page_offset = 0
+        self.config_dir = ""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Nothing to prepare; defining this event keeps the plugin (and its cache) alive between rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        from .engine.errors import SpecError
+        from .render.columns import parse_columns
+
+        try:
+            parse_columns(self.config.columns)
+        except SpecError as exc:
+            raise PluginError(f"cnnsummary: columns: {exc.describe()}") from None
+        self.config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
+        if EXTENSION not in config.markdown_extensions:
+            config.markdown_extensions.append(EXTENSION)
+        settings = dict(config.mdx_configs.get(EXTENSION) or {})
+        settings.setdefault("worked", self.config.worked)
+        settings.setdefault("framework", self.config.framework)
+        if self.config.columns:
+            settings.setdefault("columns", list(self.config.columns))
+        settings["report"] = self._report
+        settings["cache"] = _TrackingCache(self.cache, self._used) if self.config.cache else ""
+        config.mdx_configs[EXTENSION] = settings
+        if CSS_PATH not in [str(css) for css in config.extra_css]:
+            config.extra_css.insert(0, CSS_PATH)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        from .render.html import stylesheet
+
+        if files.get_file_from_path(CSS_PATH) is None:
+            files.append(File.generated(config, CSS_PATH, content=stylesheet()))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self.page = page
+        self.page_offset = _front_matter_lines(page.file.content_string, markdown)
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self.page = None
+        return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Forget blocks no page used in this build (edited or deleted ones)."""
+        for key in set(self.cache) - self._used:
+            del self.cache[key]
+        self._used.clear()
+
+    def _report(self, problem: Any, line: int | None) -> None:
+        """``docs/unet.md:42: cnn block: layer 'c' (Conv2D): ...`` (a warning, so ``--strict`` fails)."""
+        where = "?"
+        if self.page is not None:
+            where = os.path.relpath(self.page.file.abs_src_path or self.page.file.src_uri, self.config_dir)
+            where = where.replace(os.sep, "/")
+            if line is not None:
+                where += f":{line + self.page_offset}"
+        log.warning("%s: cnn block: %s", where, problem.describe())
+
+
+class _TrackingCache(MutableMapping):
+    """The plugin's cache as the extension sees it: remembers which blocks pages used."""
+
+    def __init__(self, store: dict[Any, Any], used: set[Any]) -> None:
+        self.store = store
+        self.used = used
+
+    def __getitem__(self, key: Any) -> Any:
+        self.used.add(key)
+        return self.store[key]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.used.add(key)
+        self.store[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self.store[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.store)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def _front_matter_lines(content: str, markdown: str) -> int:
+    """How many lines of the file come before the Markdown MkDocs renders (the front matter)."""
+    if not markdown or content.startswith(markdown):
+        return 0
+    index = content.find(markdown)
+    return content.count("\n", 0, index) if index > 0 else 0

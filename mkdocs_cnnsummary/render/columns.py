@@ -1,0 +1,170 @@
+"""The columns of a summary table, in one place.
+
+A column is a key, a header and a function giving its cell for a row; adding a
+column (operations, memory, receptive field ...) means adding one entry to
+:data:`COLUMNS`, nothing in the templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..engine.errors import SpecError, did_you_mean
+from ..engine.summary import InputRecord, LayerRecord, Step, Summary
+from . import formatting as f
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One worked step, ready to show: ``output height: ⌊(28 − 5)/1⌋ + 1 = 24``."""
+
+    quantity: str
+    formula: str
+    substituted: str | None
+    result: str | None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, step: Step) -> StepView:
+        result = None if step.result is None else f.count(step.result)
+        return cls(step.quantity, step.formula, step.substituted, result, step.note)
+
+
+@dataclass
+class Cell:
+    """The content of one cell: lines of text, and the worked steps shown in the cell (``worked="table"``)."""
+
+    lines: list[str] = field(default_factory=list)
+    steps: list[StepView] = field(default_factory=list)
+    type_name: str | None = None  # the "(Conv2D)" part of the layer cell
+
+
+@dataclass
+class Row:
+    """One table row: a network input or a layer."""
+
+    kind: str  # "input" or "layer"
+    index: int
+    name: str
+    type_name: str
+    record: InputRecord | LayerRecord
+    steps: list[StepView] = field(default_factory=list)  # the whole worked calculation
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+
+def is_params_step(step: Step) -> bool:
+    return "params" in step.quantity
+
+
+def is_buffers_step(step: Step) -> bool:
+    return "buffers" in step.quantity
+
+
+def _layer_steps(row: Row, which: Callable[[Step], bool]) -> list[StepView]:
+    if not isinstance(row.record, LayerRecord):
+        return []
+    return [StepView.of(s) for s in row.record.calculation if which(s)]
+
+
+def _index(row: Row, summary: Summary, worked: bool) -> Cell:
+    return Cell([str(row.index)])
+
+
+def _layer(row: Row, summary: Summary, worked: bool) -> Cell:
+    return Cell([row.name], type_name=row.type_name)
+
+
+def _output_shape(row: Row, summary: Summary, worked: bool) -> Cell:
+    shape = row.record.shape if isinstance(row.record, InputRecord) else row.record.output_shape
+    steps = _layer_steps(row, lambda s: not is_params_step(s) and not is_buffers_step(s)) if worked else []
+    return Cell(f.shape_lines(shape), steps)
+
+
+def _count_cell(attr: str, which: Callable[[Step], bool] | None = None) -> Callable[[Row, Summary, bool], Cell]:
+    def cell(row: Row, summary: Summary, worked: bool) -> Cell:
+        if isinstance(row.record, InputRecord):
+            return Cell(["0"])
+        value = f.count(getattr(row.record, attr))
+        steps = _layer_steps(row, which) if worked and which is not None else []
+        if len(steps) == 1 and steps[0].result == value:
+            return Cell([], steps)  # the step already ends with the count
+        return Cell([value], steps)
+
+    return cell
+
+
+def _connected_to(row: Row, summary: Summary, worked: bool) -> Cell:
+    if isinstance(row.record, InputRecord):
+        return Cell(["–"])
+    return Cell(list(row.record.inputs))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One possible column of the table."""
+
+    key: str
+    header: str
+    cell: Callable[[Row, Summary, bool], Cell]
+    numeric: bool = False
+    default: Callable[[Summary], bool] = lambda summary: True
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("index", "#", _index, numeric=True, aliases=("#",)),
+    Column("layer", "Layer (type)", _layer, aliases=("name", "type")),
+    Column("output_shape", "Output shape", _output_shape, aliases=("shape", "output")),
+    Column("params", "Param #", _count_cell("params", is_params_step), numeric=True, aliases=("param",)),
+    Column("trainable", "Trainable", _count_cell("trainable_params"), numeric=True,
+           default=lambda summary: False, aliases=("trainable_params",)),
+    Column("non_trainable", "Non-trainable", _count_cell("non_trainable_params"), numeric=True,
+           default=lambda summary: False, aliases=("non_trainable_params",)),
+    Column("buffers", "Buffers", _count_cell("buffers", is_buffers_step), numeric=True, default=f.with_buffers),
+    Column("connected_to", "Connected to", _connected_to, default=lambda summary: summary.is_graph,
+           aliases=("connected", "inputs")),
+)
+
+_BY_NAME = {name: col for col in COLUMNS for name in (col.key, *col.aliases)}
+
+
+def column_names() -> list[str]:
+    """The column keys a ``columns`` option accepts."""
+    return [col.key for col in COLUMNS]
+
+
+def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``"layer, params"`` -> ``("layer", "params")``; unknown names are a SpecError with a did-you-mean."""
+    if value is None:
+        return ()
+    names = value.replace(",", " ").split() if isinstance(value, str) else [str(v).strip() for v in value]
+    out = []
+    for name in names:
+        col = _BY_NAME.get(name.lower())
+        if col is None:
+            raise SpecError(f"unknown column {name!r}",
+                            hint=did_you_mean(name, list(_BY_NAME)) or "columns: " + ", ".join(column_names()))
+        if col.key not in out:
+            out.append(col.key)
+    return tuple(out)
+
+
+def select_columns(summary: Summary, requested: Sequence[str] = ()) -> list[Column]:
+    """The requested columns in the requested order, or the defaults that apply to this network."""
+    if requested:
+        return [_BY_NAME[name] for name in requested]
+    return [col for col in COLUMNS if col.default(summary)]
+
+
+def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: bool) -> list[Row]:
+    """Inputs first, then every layer, with the cells of the chosen columns."""
+    rows: list[Row] = []
+    for rec in summary.inputs:
+        rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec))
+    for layer in summary.layers:
+        rows.append(Row("layer", len(rows), layer.name, layer.type, layer,
+                        [StepView.of(s) for s in layer.calculation]))
+    for row in rows:
+        row.cells = {col.key: col.cell(row, summary, worked_in_cells) for col in columns}
+    return rows

@@ -1,0 +1,145 @@
+"""HTML for a computed network (a summary table with worked calculations) or for a wrong spec.
+
+Templates live in ``mkdocs_cnnsummary/templates`` (Jinja2, autoescaped); Jinja2
+is imported on first render only.  Styles: ``mkdocs_cnnsummary/static/cnnsummary.css``.
+
+>>> from mkdocs_cnnsummary import summarize
+>>> html = render(summarize("input: [4]\\nlayers:\\n  - Dense: 2\\n"), title="Tiny")
+>>> "<caption>Tiny</caption>" in html
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from ..engine.errors import SpecError
+from ..engine.summary import Summary
+from . import formatting as f
+from .columns import Column, Row, build_rows, parse_columns, select_columns
+
+if TYPE_CHECKING:
+    import jinja2
+
+WORKED_MODES = ("collapsed", "expanded", "table", "none")
+#: the stylesheet the rendered HTML expects
+CSS_RESOURCE = "static/cnnsummary.css"
+
+
+@dataclass(frozen=True)
+class Total:
+    """One line under the table: ``Total params: 217,706 (870,824 bytes, 850.41 KB)``."""
+
+    label: str
+    count: str
+    size: str | None  # None for buffers (their dtypes vary)
+    bytes: str | None
+    sum_expression: str | None = None  # ``832 + 9,248 + ... = 217,706`` (worked="table")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("mkdocs_cnnsummary", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def stylesheet() -> str:
+    """The CSS the rendered tables use (to ship with a site)."""
+    return resources.files("mkdocs_cnnsummary").joinpath(CSS_RESOURCE).read_text(encoding="utf-8")
+
+
+def _totals(summary: Summary, worked_table: bool) -> list[Total]:
+    out = []
+    for label, n in f.totals(summary):
+        if label == "Buffers":
+            out.append(Total(label, f.count(n), None, None))
+            continue
+        expression = None
+        if worked_table and label == "Total params":
+            parts = [f.count(layer.params) for layer in summary.layers if layer.params]
+            if len(parts) > 1:
+                expression = " + ".join(parts) + f" = {f.count(n)}"
+        out.append(Total(label, f.count(n), f.readable_size(n), f.count(n * f.BYTES_PER_PARAM), expression))
+    return out
+
+
+def _row_header_key(columns: Sequence[Column]) -> str:
+    keys = [c.key for c in columns]
+    return "layer" if "layer" in keys else keys[0]
+
+
+def check_worked(worked: str) -> str:
+    """A valid ``worked`` mode, or a SpecError saying which ones exist."""
+    if worked not in WORKED_MODES:
+        from ..engine.errors import did_you_mean
+
+        raise SpecError(f"unknown worked mode {worked!r}",
+                        hint=did_you_mean(worked, WORKED_MODES) or "use one of " + ", ".join(WORKED_MODES))
+    return worked
+
+
+def render_summary(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
+                   columns: str | Sequence[str] | None = None) -> str:
+    """The summary table of a computed network, its totals and its worked calculations.
+
+    ``worked``: ``collapsed`` (each layer's calculation folded under its row), ``expanded``
+    (unfolded), ``table`` (the calculations inside the shape and parameter cells) or ``none``.
+    ``columns``: column keys to show, in order (see :func:`~.columns.column_names`).
+    """
+    check_worked(worked)
+    chosen = select_columns(summary, parse_columns(columns))
+    rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table")
+    caption = title or summary.name or "Network summary"
+    return _environment().get_template("summary.html.jinja").render(
+        caption=caption, columns=chosen, rows=rows, worked=worked, framework=summary.framework,
+        row_header=_row_header_key(chosen), totals=_totals(summary, worked == "table"),
+        size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
+    )
+
+
+def render_error(error: SpecError | str, *, title: str | None = None, source: str | None = None,
+                 expected: bool = False, label: str | None = None) -> str:
+    """An error box: what is wrong, where (line of the block, layer), the hint, and the spec with the line marked.
+
+    ``expected=True`` renders the box as the documented result of an ``expect_error`` block.
+    """
+    if isinstance(error, str):
+        error = SpecError(error)
+    lines = source.rstrip("\n").split("\n") if source else []
+    numbered = [(i, text, i == error.line) for i, text in enumerate(lines, 1)]
+    return _environment().get_template("error.html.jinja").render(
+        title=title, error=error, where=_where(error), expected=expected, numbered=numbered,
+        label=label or ("Expected error" if expected else "Error"),
+    )
+
+
+def _where(error: SpecError) -> str:
+    """``line 9 of the block, layer 'too_small' (Conv2D)``."""
+    parts = []
+    if error.line is not None:
+        parts.append(f"line {error.line} of the block")
+    if error.layer is not None:
+        parts.append(f"layer {error.layer!r}" + (f" ({error.layer_type})" if error.layer_type else ""))
+    elif error.layer_type is not None:
+        parts.append(f"layer type {error.layer_type}")
+    return ", ".join(parts)
+
+
+def render(result: Summary | SpecError, **options: Any) -> str:
+    """HTML for whatever the engine produced: a Summary (see :func:`render_summary`) or a SpecError."""
+    if isinstance(result, SpecError):
+        keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label")}
+        return render_error(result, **keep)
+    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns")}
+    return render_summary(result, **keep)
