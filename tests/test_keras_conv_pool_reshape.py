@@ -330,7 +330,7 @@ BAD = [
     ("input: [8, 3]\nlayers:\n  - Permute: [[1, 3]]\n",
      ["line 3", "Permute", "each axis 1 ... 2 exactly once"]),
     ("input: [8, 3]\nlayers:\n  - Permute: [[2, 3, 1]]\n",
-     ["line 3", "expects a 4-D input", "3-D (None, 8, 3)"]),
+     ["line 3", "dims=[2, 3, 1] permutes 3 axes, but the input (None, 8, 3) has 2", "e.g. [2, 1]"]),
     ("input: [8, 3]\nlayers:\n  - RepeatVector: 2\n",
      ["line 3", "RepeatVector", "expects a 2-D input (batch, features)"]),
     ("input: [8, 3]\nlayers:\n  - MaxPooling2D\n",

@@ -97,7 +97,11 @@ class Permute(KerasLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         dims = self.cfg.dims
-        self.expect_rank(x, len(dims) + 1, calc, f"(dims={list(dims)} permutes {len(dims)} axes after the batch)")
+        if len(x) != len(dims) + 1:
+            example = list(range(len(x) - 1, 0, -1))
+            raise calc.error(f"dims={list(dims)} permutes {len(dims)} axes, but the input {fmt(x)} has "
+                             f"{len(x) - 1} after the batch axis",
+                             f"give dims one entry per non-batch axis, e.g. {example}")
         return (x[0], *[x[d] for d in dims])
 
 
