@@ -129,9 +129,9 @@ class CnnFencePreprocessor(Preprocessor):
             ext.locations[body_key(fence.body)].append(fence.start + 1)
         if ext.attach_to_superfences(self.md):
             return lines
-        for fence in reversed(fences):
-            html = ext.format_block("\n".join(fence.body), split_header(fence.info), fence.start + 1)
-            placeholder = self.md.htmlStash.store(html)
+        placeholders = [self.md.htmlStash.store(ext.format_block("\n".join(f.body), split_header(f.info), f.start + 1))
+                        for f in fences]
+        for fence, placeholder in reversed(list(zip(fences, placeholders, strict=True))):
             blank = fence.indent.rstrip(" \t")
             lines[fence.start:fence.end + 1] = [blank, fence.indent + placeholder, blank]
         return lines
@@ -162,6 +162,9 @@ class CnnSummaryExtension(Extension):
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
                                       cache if isinstance(cache, MutableMapping) else None)
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)
+        from .reference_fence import register as register_reference_fence
+
+        register_reference_fence(md)  # the ```cnn-reference fence (the layer reference)
 
     def reset(self) -> None:
         self.locations.clear()

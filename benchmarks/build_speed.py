@@ -1,0 +1,116 @@
+"""How much `cnn` blocks add to `mkdocs build`.
+
+Generates two sites that differ only in the fence language of their blocks:
+one with N ```cnn blocks, one with the same bodies as plain ```yaml fences.
+Each site is built with `mkdocs build` in a fresh process (so nothing is
+cached between builds), alternating the two sites, several times; the median
+of the per-pair ratios (cnn time / yaml time) is reported.  Target: ≤ 1.2.
+
+    .venv/bin/python benchmarks/build_speed.py [--blocks 100] [--runs 7] [--theme material]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BLOCKS_PER_PAGE = 10
+
+MKDOCS_YML = """\
+site_name: build speed
+docs_dir: docs
+theme:
+  name: {theme}
+markdown_extensions:
+  - admonition
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+plugins:
+  - cnnsummary
+"""
+
+
+def network(i: int) -> str:
+    """A different small CNN for each block (so no two blocks share a spec)."""
+    size = 28 + i % 40
+    filters = 8 + 8 * (i % 5)
+    return (
+        f"input: [{size}, {size}, {1 + i % 3}]\n"
+        "layers:\n"
+        f"  - Conv2D({filters}, 3, activation=\"relu\", padding=\"same\")\n"
+        "  - MaxPooling2D(2)\n"
+        f"  - Conv2D({2 * filters}, 3, activation=\"relu\")\n"
+        "  - MaxPooling2D(2)\n"
+        "  - Flatten\n"
+        f"  - Dense({32 + i % 64}, activation=\"relu\")\n"
+        "  - Dropout(0.5)\n"
+        "  - Dense(10, activation=\"softmax\")\n"
+    )
+
+
+def page(index: int, blocks: range, language: str) -> str:
+    parts = [f"# Page {index}\n"]
+    for i in blocks:
+        parts.append(f"## Network {i}\n\nSome prose before network {i}.\n\n```{language}\n{network(i)}```\n")
+    return "\n".join(parts)
+
+
+def make_site(root: Path, language: str, blocks: int, theme: str) -> Path:
+    """A site with ``blocks`` fences of ``language`` spread over pages of ten."""
+    (root / "docs").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(theme=theme))
+    (root / "docs" / "index.md").write_text("# Build speed\n")
+    for p in range(0, blocks, BLOCKS_PER_PAGE):
+        rng = range(p, min(p + BLOCKS_PER_PAGE, blocks))
+        (root / "docs" / f"page_{p // BLOCKS_PER_PAGE:02d}.md").write_text(page(p // BLOCKS_PER_PAGE, rng, language))
+    return root
+
+
+def build_seconds(site: Path) -> float:
+    """Wall time of one `mkdocs build` in a new process."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", str(site / "mkdocs.yml"),
+                    "-d", str(site / "site")], check=True)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--blocks", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=7, help="builds of each site (alternating)")
+    parser.add_argument("--theme", default="material", help="mkdocs theme of both sites (material, mkdocs ...)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cnn = make_site(Path(tmp) / "cnn", "cnn", args.blocks, args.theme)
+        yaml = make_site(Path(tmp) / "yaml", "yaml", args.blocks, args.theme)
+        build_seconds(cnn)  # warm the OS file cache and bytecode for both
+        build_seconds(yaml)
+        times: dict[str, list[float]] = {"cnn": [], "yaml": []}
+        for run in range(args.runs):
+            order = [("cnn", cnn), ("yaml", yaml)] if run % 2 == 0 else [("yaml", yaml), ("cnn", cnn)]
+            for name, site in order:
+                times[name].append(build_seconds(site))
+        html = (cnn / "site" / "page_00" / "index.html").read_text()
+        if "<table" not in html:
+            print("the cnn site rendered no table: is the plugin installed?", file=sys.stderr)
+            return 1
+
+    ratios = [c / y for c, y in zip(times["cnn"], times["yaml"], strict=True)]
+    print(f"{args.blocks} blocks, theme {args.theme}, {args.runs} alternating runs of `mkdocs build`")
+    for name in ("cnn", "yaml"):
+        print(f"  {name:>4}: median {statistics.median(times[name]):.2f} s  "
+              f"(runs: {', '.join(f'{t:.2f}' for t in times[name])})")
+    median_ratio = statistics.median(ratios)
+    print(f"  median ratio cnn/yaml: {median_ratio:.2f} (target ≤ 1.2)")
+    return 0 if median_ratio <= 1.2 else 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
