@@ -75,7 +75,7 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
         if spec.name is not None:
             names.append(spec.name)
             continue
-        base = fw.auto_name(spec.type)
+        base = fw.auto_name(_canonical_type(spec.type, fw))
         while True:
             n = counters.get(base, 0)
             counters[base] = n + 1
@@ -85,6 +85,14 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
         used.add(candidate)
         names.append(candidate)
     return names
+
+
+def _canonical_type(type_name: str, fw: Framework) -> str:
+    """The class name behind an alias (``Convolution2D`` -> ``Conv2D``), for automatic names."""
+    try:
+        return lookup(fw.name, type_name).type_name
+    except SpecError:
+        return type_name  # reported with its line when the layer is built
 
 
 def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
