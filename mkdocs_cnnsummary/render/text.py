@@ -80,13 +80,15 @@ def render_text(summary: Summary, *, worked: bool = False) -> str:
         for i, cell in enumerate(row.cells):
             widths[i] = max(widths[i], *(len(line) for line in cell))
     # worked lines span the whole row, indented by 2 and wrapped at " = " to the table's width
-    inner = max(sum(widths) + 3 * (len(widths) - 1), MIN_WORKED_WIDTH)
-    for row in rows:
-        row.worked = [piece for text in row.worked for piece in _wrap(text, inner - 2)]
-    longest = max((len(line) + 2 for row in rows for line in row.worked), default=0)
-    stretch = len(headers) - 1 if graph else 1  # a left-aligned column absorbs extra width
-    widths[stretch] += max(longest, inner) - (sum(widths) + 3 * (len(widths) - 1))
     inner = sum(widths) + 3 * (len(widths) - 1)
+    if any(row.worked for row in rows):
+        target = max(inner, MIN_WORKED_WIDTH)
+        for row in rows:
+            row.worked = [piece for text in row.worked for piece in _wrap(text, target - 2)]
+        longest = max(len(line) + 2 for row in rows for line in row.worked)
+        stretch = len(headers) - 1 if graph else 1  # a left-aligned column absorbs the extra width
+        widths[stretch] += max(longest, target) - inner
+        inner = sum(widths) + 3 * (len(widths) - 1)
 
     def rule(left: str, fill: str, mid: str, end: str) -> str:
         return left + mid.join(fill * (w + 2) for w in widths) + end
