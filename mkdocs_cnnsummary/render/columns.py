@@ -144,7 +144,8 @@ def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
         col = _BY_NAME.get(name.lower())
         if col is None:
             raise SpecError(f"unknown column {name!r}",
-                            hint=did_you_mean(name, list(_BY_NAME)) or "columns: " + ", ".join(column_names()))
+                            hint=did_you_mean(name, column_names()) or did_you_mean(name, list(_BY_NAME))
+                            or "columns: " + ", ".join(column_names()))
         if col.key not in out:
             out.append(col.key)
     return tuple(out)
