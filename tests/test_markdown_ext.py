@@ -297,3 +297,15 @@ def test_golden_snapshot():
         path.parent.mkdir(exist_ok=True)
         path.write_text(html, encoding="utf-8")
     assert html == path.read_text(encoding="utf-8")
+
+
+def test_importing_the_extension_and_plugin_stays_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, mkdocs_cnnsummary.markdown_ext as m; "
+            "assert 'jinja2' not in sys.modules and 'mkdocs' not in sys.modules; "
+            "import mkdocs_cnnsummary.plugin; "
+            "print(sorted(x for x in ('tensorflow', 'torch', 'keras') if x in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
