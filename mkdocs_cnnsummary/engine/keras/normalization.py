@@ -211,6 +211,7 @@ class Rescaling(KerasLayer):
         Arg("scale", REQUIRED, _number_or_list, used=False, doc="factor (a number or a list)"),
         Arg("offset", 0.0, _number_or_list, used=False, doc="added after scaling"),
     )
+    example = ("Rescaling(scale=0.5, offset=-1.0)", (28, 28, 3))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         return inputs[0]

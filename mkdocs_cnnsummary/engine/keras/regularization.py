@@ -96,6 +96,7 @@ class GaussianNoise(KerasLayer):
         Arg("stddev", REQUIRED, number, used=False, doc="standard deviation of the noise (0 to 1)"),
         Arg("seed", None, used=False),
     )
+    example = ("GaussianNoise(0.1)", (28, 28, 1))
 
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
