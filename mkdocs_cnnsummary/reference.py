@@ -35,11 +35,14 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "num_heads": ("2",), "key_dim": ("4",), "embed_dim": ("{c}",), "groups": ("1",), "num_groups": ("1",),
     "layer": ("LSTM(4)", "Dense(4)"), "cell": ("LSTMCell(4)",), "incoming": ("None",),
     "epsilon": ("0.001",), "momentum": ("0.99",), "mode": ("'nearest'",),
+    "stddev": ("0.1",), "scale": ("0.5",), "output_size": ("2",), "value": ("0.0",), "threshold": ("0.1",),
+    "norm_type": ("2",), "downscale_factor": ("2",), "nhead": ("1",), "dim": ("1",),
+    "unflattened_size": ("(2, 3)",),
 }
 #: required arguments that must equal the input's channel count (channels axis)
 CHANNEL_ARGS = ("in_channels", "num_features", "num_channels", "input_size", "embed_dim")
 #: required arguments that must equal the input's last axis
-FEATURE_ARGS = ("in_features", "normalized_shape")
+FEATURE_ARGS = ("in_features", "in1_features", "in2_features", "normalized_shape", "d_model")
 #: arguments whose presence makes a flat (batch, features) input the first try
 FLAT_HINTS = ("units", "num_units", "out_features", "in_features", "hidden_size", "output_dim")
 
@@ -153,16 +156,20 @@ def _values_for(arg: Arg, fw: Framework, shape: tuple[int, ...]) -> tuple[str, .
 
 
 def guessed_examples(cls: type[Layer], fw: Framework) -> Iterator[tuple[str, list[tuple[int, ...]]]]:
-    """Calls with every required argument filled in, each with its inputs."""
+    """Calls with every required argument filled in, each with its inputs; then with one optional
+    argument more (``Upsample`` needs ``size`` or ``scale_factor``)."""
     required = [a for a in cls.arguments if a.required]
+    optional = [a for a in cls.arguments if not a.required and a.default is None and a.name in GUESSES]
     copies = max(cls.min_inputs, 1)
-    for shape in candidate_inputs(cls, fw):
-        choices = [_values_for(a, fw, shape) for a in required]
-        if any(not c for c in choices):
-            return
-        for values in itertools.product(*choices):
-            call = f"{cls.type_name}({', '.join(f'{a.name}={v}' for a, v in zip(required, values, strict=True))})"
-            yield call, [shape] * copies
+    for extra in [None, *optional]:
+        chosen = [*required, extra] if extra is not None else required
+        for shape in candidate_inputs(cls, fw):
+            choices = [_values_for(a, fw, shape) for a in chosen]
+            if any(not c for c in choices):
+                return
+            for values in itertools.product(*choices):
+                call = f"{cls.type_name}({', '.join(f'{a.name}={v}' for a, v in zip(chosen, values, strict=True))})"
+                yield call, [shape] * copies
 
 
 def compute_example(cls: type[Layer], call: str, inputs: Sequence[Sequence[int | None]]) -> Summary:

@@ -1,0 +1,171 @@
+"""The example site: it builds with --strict, each question page shows its answer, and every Keras and
+PyTorch block on it agrees with the real framework."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from mkdocs_cnnsummary import summarize
+from mkdocs_cnnsummary.fence import split_header
+from mkdocs_cnnsummary.markdown_ext import find_fences
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "example_site"
+
+
+def _blocks() -> list[tuple[str, int, dict[str, str], str]]:
+    """(page, line, header options, spec) of every live ``cnn`` block of the site."""
+    out = []
+    for page in sorted(DOCS.rglob("*.md")):
+        lines = page.read_text(encoding="utf-8").splitlines()
+        for fence in find_fences(lines):
+            if fence.lang == "cnn":
+                out.append((str(page.relative_to(DOCS)), fence.start + 1, split_header(fence.info),
+                            "\n".join(fence.body)))
+    return out
+
+
+BLOCKS = _blocks()
+IDS = [f"{page}:{line}" for page, line, _, _ in BLOCKS]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def text_of(site: Path, page: str) -> str:
+    html = (site / page / "index.html") if page else (site / "index.html")
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    return " ".join(soup.select_one("article").get_text(" ").split())
+
+
+def test_home_page_shows_a_block_and_its_source(site):
+    text = text_of(site, "")
+    assert "46,922" in text
+    assert "Conv2D(32, 5, activation=\"relu\")" in text  # the source, shown as an example
+
+
+def test_unet_page(site):
+    text = text_of(site, "questions/unet-up-convolution")
+    assert "2,097,664" in text and "4,719,104" in text
+    assert "(2 × 2 × 1024 + 1) × 512" in text and "(3 × 3 × 1024 + 1) × 512" in text
+    for count in ("524,544", "131,200", "32,832", "31,031,685"):
+        assert count in text
+
+
+def test_lasagne_page_has_the_worked_table(site):
+    text = text_of(site, "questions/lasagne-mnist")
+    assert "217,706" in text
+    assert "(5 × 5 × 1 + 1) × 32" in text and "28 − (5 − 1)" in text
+    assert "(32 × 5 × 5 + 1) × 256" in text
+    assert "(None, 32, 24, 24)" in text and "(None, 24, 24, 32)" in text  # Lasagne and Keras tabs
+
+
+def test_depthwise_separable_page(site):
+    text = text_of(site, "questions/depthwise-separable")
+    for count in ("2,912", "100", "442", "452"):
+        assert count in text
+    assert "(3 × 3 × 10 + 1) × 32" in text
+
+
+def test_unknown_size_page(site):
+    text = text_of(site, "questions/unknown-spatial-size")
+    assert "448" in text and "524,544" in text
+    assert "(None, None, None, 256)" in text
+    assert "unknown because the input height is None" in text
+
+
+def test_denoiser_page(site):
+    soup = BeautifulSoup((site / "questions/denoiser-output-size/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    assert "(None, 24, 24, 1)" in text and "(None, 28, 28, 1)" in text
+    assert "(None, 3, 3, 8)" in text and "⌊(7 − 2)/2⌋ + 1" in text
+    assert "8,001" in text and "12,201" in text
+    errors = soup.select(".cnnsummary-error--expected")
+    assert len(errors) == 1
+    assert "does not fit the 2×2 input" in errors[0].get_text(" ")
+    assert "too_small" in errors[0].get_text(" ")
+
+
+def test_guide_and_reference_pages(site):
+    guide = text_of(site, "guide")
+    assert "41,450" in guide  # the PyTorch example
+    assert "Connected to" in guide and "branch_3x3" in guide
+    assert "did you mean 'filters'" in guide
+    reference = (site / "reference/index.html").read_text(encoding="utf-8")
+    for framework in ("keras", "pytorch", "lasagne"):
+        assert f'id="ref-{framework}"' in reference
+    assert 'id="ref-keras-conv2d"' in reference and "(k_h × k_w × c_in + 1) × filters" in reference
+
+
+def test_every_block_asserts_its_numbers_or_its_error():
+    """A block without expect: or expect_error would let the page drift from what it says."""
+    exempt = {"guide.md"}  # the worked-mode tabs show the same tiny network four times
+    for page, line, header, spec in BLOCKS:
+        if page in exempt and "expect" not in spec:
+            continue
+        assert "expect_error" in header or "\nexpect:" in "\n" + spec, f"{page}:{line} asserts nothing"
+
+
+@pytest.mark.parametrize(("page", "line", "header", "spec"), BLOCKS, ids=IDS)
+def test_block_matches_the_real_framework(page, line, header, spec):
+    framework = "pytorch" if "framework: pytorch" in spec else "lasagne" if "framework: lasagne" in spec else "keras"
+    if framework == "lasagne":  # no Lasagne to run: the page's expect: holds nolearn's printed numbers
+        summarize(spec)
+        return
+    if framework == "pytorch":
+        assert_matches_torch(spec)
+        return
+    from keras_builder import assert_matches_keras, build_model
+
+    if "expect_error" in header:
+        message = re.sub(r"\nexpect:.*", "", spec, flags=re.S)
+        with pytest.raises(Exception):  # noqa: B017 - Keras raises ValueError or TypeError
+            build_model(message, _summary_without_checks(message))
+        return
+    assert_matches_keras(spec)
+
+
+def _summary_without_checks(spec: str):
+    """The engine's wiring of a failing spec: layer names and inputs, up to the failing layer."""
+    from mkdocs_cnnsummary.engine.spec import parse_spec
+    from mkdocs_cnnsummary.engine.summary import InputRecord, LayerRecord, Summary
+
+    net = parse_spec(spec)
+    shape = tuple(net.inputs[0].shape)
+    names = [s.name or f"layer_{i}" for i, s in enumerate(net.layers)]
+    layers = [LayerRecord(n, s.type, [names[i - 1] if i else "input"], ())
+              for i, (n, s) in enumerate(zip(names, net.layers, strict=True))]
+    return Summary(None, [InputRecord("input", (None, *shape))], layers, [names[-1]])
+
+
+def assert_matches_torch(spec: str) -> None:
+    """A sequential PyTorch block: output shape, parameters and buffers as torch computes them."""
+    import torch
+
+    from mkdocs_cnnsummary.engine.spec import parse_spec
+
+    summary = summarize(spec)
+    net = parse_spec(spec)
+    modules = [getattr(torch.nn, s.type)(*s.args, **s.kwargs) for s in net.layers]
+    x = torch.zeros(2, *summary.inputs[0].shape[1:])
+    for module, rec in zip(modules, summary.layers, strict=True):
+        module.eval()
+        x = module(x)
+        assert tuple(x.shape[1:]) == tuple(rec.output_shape[1:]), rec.name
+        assert sum(p.numel() for p in module.parameters()) == rec.params, rec.name
+        assert sum(b.numel() for b in module.buffers()) == rec.buffers, rec.name

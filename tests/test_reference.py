@@ -1,0 +1,136 @@
+"""The layer reference: complete, worked, and in agreement with the registry and with Keras."""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+import pytest
+from arith import check_steps
+
+from mkdocs_cnnsummary.engine.keras.conv import Conv2D
+from mkdocs_cnnsummary.engine.layer import catalog
+from mkdocs_cnnsummary.reference import (
+    build_reference,
+    compute_example,
+    find_example,
+    has_weights,
+    installed_frameworks,
+    layer_types,
+    render_reference,
+)
+from mkdocs_cnnsummary.reference_fence import FENCE, formatter, parse_frameworks, validator
+
+FRAMEWORKS = installed_frameworks()
+ALL_TYPES = [(fw, cls) for fw in FRAMEWORKS for cls in layer_types(fw)]
+
+
+def test_keras_is_documented():
+    assert "keras" in FRAMEWORKS
+
+
+def test_every_registered_name_appears_in_the_reference():
+    html = render_reference()
+    for fw in FRAMEWORKS:
+        docs = {d.type_name: d for f in build_reference((fw,)) for d in f.layers}
+        for name, cls in catalog(fw).items():
+            doc = docs[cls.type_name]
+            assert f'id="{doc.anchor}"' in html, (fw, name)
+            assert f"<code>{name}</code>" in html or f"<h3>{name}</h3>" in html, (fw, name)
+
+
+@pytest.mark.parametrize(("framework", "cls"), ALL_TYPES, ids=[f"{fw}-{c.type_name}" for fw, c in ALL_TYPES])
+def test_layer_with_weights_has_a_worked_params_formula(framework, cls):
+    example = find_example(cls)
+    if cls.is_input:
+        assert example is None
+        return
+    assert example is not None, f"{framework} {cls.type_name}: give the class an `example`"
+    assert cls.summary_line(), f"{framework} {cls.type_name} has no docstring summary"
+    if has_weights(cls) and example.params:
+        params_steps = [s for s in example.steps if "params" in s.quantity and s.result is not None]
+        assert params_steps, f"{framework} {cls.type_name}: the example shows no parameter formula"
+    summary = compute_example(cls, example.call, [s[1:] for s in example.inputs])
+    check_steps(summary)
+
+
+def test_arguments_say_whether_they_change_shapes_or_counts():
+    (keras,) = build_reference(("keras",))
+    conv = next(d for d in keras.layers if d.type_name == "Conv2D")
+    by_name = {a.name: a for a in conv.arguments}
+    assert [a.name for a in conv.arguments[:2]] == ["filters", "kernel_size"]
+    assert by_name["filters"].default == "required" and by_name["filters"].affects
+    assert by_name["padding"].default == "'valid'"
+    assert not by_name["kernel_initializer"].affects
+    html = render_reference(("keras",))
+    section = html.split('id="ref-keras-conv2d"', 1)[1].split("</section>", 1)[0]
+    assert "Accepted, no effect on shapes or counts:" in section and "<code>kernel_initializer</code>" in section
+    assert "(k_h × k_w × c_in + 1) × filters" in section
+    assert "(3 × 3 × 3 + 1) × 8" in section and "224" in section
+
+
+def test_class_example_is_used_verbatim():
+    class Documented(Conv2D):
+        example = ("Conv2D(4, 1, use_bias=False)", (5, 5, 2))
+
+    ex = find_example(Documented)
+    assert ex.call == "Conv2D(4, 1, use_bias=False)"
+    assert ex.inputs == [(None, 5, 5, 2)]
+    assert ex.output == "(None, 5, 5, 4)"
+    assert ex.params == 8
+
+
+def test_keras_examples_match_real_keras():
+    from keras_builder import assert_matches_keras
+
+    for cls in layer_types("keras"):
+        ex = find_example(cls)
+        if ex is None:
+            continue
+        names = [f"x{i + 1}" for i in range(len(ex.inputs))] if len(ex.inputs) > 1 else ["input"]
+        spec = {"inputs": {n: list(s[1:]) for n, s in zip(names, ex.inputs, strict=True)},
+                "layers": [{ex.call: None, "inputs": names}]}
+        assert_matches_keras(spec)
+
+
+def test_fence_options(caplog):
+    options: dict = {}
+    assert validator("cnn-reference", {"framework": "keras"}, options, {}, None)
+    assert options == {"framework": "keras"}
+    assert parse_frameworks("keras, lasagne") == ("keras", "lasagne")
+    with pytest.raises(ValueError, match="unknown framework 'kears'"):
+        parse_frameworks("kears")
+    for bad, message in (({"framework": "kears"}, "unknown framework 'kears'"),
+                         ({"title": "<script>x</script>"}, "unknown option")):
+        caplog.clear()
+        page = formatter("", "cnn-reference", "", bad, None)
+        assert html.escape(message) in page and "<script>" not in page
+        assert [r.name for r in caplog.records] == ["mkdocs.plugins.cnnsummary"]
+        assert message in caplog.records[0].getMessage()
+
+
+def test_fence_formatter_calling_conventions():
+    positional = formatter("", "cnn-reference", "cnnsummary-reference", {"framework": "keras"}, None)
+    keywords = formatter(src="", language="cnn-reference", md=None, options={"framework": "keras"}, classes=[])
+    assert positional == keywords
+    assert 'id="ref-keras"' in positional and 'id="ref-pytorch"' not in positional
+
+
+def test_fence_in_markdown_with_superfences():
+    text = "# Layers\n\n```cnn-reference framework=\"keras\"\n```\n\n```python\nx = 1\n```\n"
+    html = markdown.markdown(text, extensions=["pymdownx.superfences"],
+                             extension_configs={"pymdownx.superfences": {"custom_fences": [FENCE]}})
+    assert 'id="ref-keras-conv2d"' in html
+    assert html.count('class="cnnsummary-reference"') == 1
+    assert '<span class="n">x</span>' in html  # the python fence is left alone
+
+
+@pytest.mark.parametrize("extensions", [["cnnsummary"], ["pymdownx.superfences", "cnnsummary"],
+                                        ["cnnsummary", "admonition", "pymdownx.superfences"]])
+def test_fence_through_the_cnnsummary_extension(extensions):
+    text = ("Intro\n\n```cnn-reference framework=\"lasagne\"\n```\n\n"
+            "````markdown\n```cnn-reference\n```\n````\n")
+    html = markdown.markdown(text, extensions=extensions)
+    assert html.count('class="cnnsummary-reference"') == 1
+    assert 'id="ref-lasagne-conv2dlayer"' in html and 'id="ref-keras"' not in html
+    assert "```cnn-reference" in html  # the example inside a four-backtick fence stays text
