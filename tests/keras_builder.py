@@ -14,10 +14,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras
 
-from mkdocs_cnnsummary.engine.spec import LayerSpec, parse_spec
+from mkdocs_cnnsummary.engine.spec import LayerSpec, parse_item, parse_spec
 
 # our spec name -> keras attribute, where they differ (functional aliases)
 ALIASES = {"Input": "InputLayer"}
+# wrapper arguments (position, name) that hold a layer, possibly written as a string or a one-type mapping
+WRAPPED = {"Bidirectional": ((0, "layer"), (3, "backward_layer")), "TimeDistributed": ((0, "layer"),)}
 
 
 def make_layer(spec: LayerSpec, name: str | None = None) -> keras.layers.Layer:
@@ -34,8 +36,14 @@ def make_layer(spec: LayerSpec, name: str | None = None) -> keras.layers.Layer:
                   "average": "Average", "maximum": "Maximum", "minimum": "Minimum", "dot": "Dot"}
     cls_name = functional.get(cls_name, cls_name)
     cls = getattr(keras.layers, cls_name)
-    kwargs = {k: conv(v) for k, v in spec.kwargs.items()}
-    args = [conv(a) for a in spec.args]
+    raw_args, raw_kwargs = list(spec.args), dict(spec.kwargs)
+    for pos, key in WRAPPED.get(cls_name, ()):
+        if pos < len(raw_args) and isinstance(raw_args[pos], str | dict):
+            raw_args[pos] = parse_item(raw_args[pos], None)
+        if isinstance(raw_kwargs.get(key), str | dict):
+            raw_kwargs[key] = parse_item(raw_kwargs[key], None)
+    kwargs = {k: conv(v) for k, v in raw_kwargs.items()}
+    args = [conv(a) for a in raw_args]
     if spec.trainable is not None:
         kwargs["trainable"] = spec.trainable
     if name is not None:

@@ -46,12 +46,12 @@ def _wrapped(spec: LayerSpec, wrapper: str, what: str = "layer") -> tuple[type[L
     return cls, config
 
 
-def _run(calc: Calc, spec: LayerSpec, inputs: list[Shape], prefix: str) -> OutputShape:
+def _run(calc: Calc, spec: LayerSpec, inputs: list[Shape], prefix: str, context: str = "") -> OutputShape:
     """Compute a wrapped layer; its errors are reported at the wrapper."""
     try:
         return calc.nested(spec, inputs, prefix)
     except SpecError as exc:
-        raise calc.error(f"the wrapped {spec.type}: {exc.message}", exc.hint) from None
+        raise calc.error(f"the wrapped {spec.type}{context}: {exc.message}", exc.hint) from None
 
 
 def _count(calc: Calc, start: int) -> int:
@@ -103,11 +103,16 @@ class Bidirectional(KerasLayer):
                 raise SpecError(
                     f"layer has {key}={forward[key]} but backward_layer has {key}={backward[key]}",
                     layer_type=cls.type_name, hint=f"give both the same {key}")
-        if forward["units"] != backward["units"] or forward_cls.states != backward_cls.states:
+        if forward["units"] != backward["units"]:
             raise SpecError(
                 f"the forward {forward_cls.type_name}({forward['units']}) and the backward "
-                f"{backward_cls.type_name}({backward['units']}) give outputs or states of different shapes",
-                layer_type=cls.type_name, hint="give both directions the same units (and the same state count)")
+                f"{backward_cls.type_name}({backward['units']}) give outputs of different sizes",
+                layer_type=cls.type_name, hint="give both directions the same units")
+        if forward["return_state"] and forward_cls.states != backward_cls.states:
+            raise SpecError(
+                f"with return_state=True the forward {forward_cls.type_name} returns {forward_cls.states} "
+                f"state(s) but the backward {backward_cls.type_name} returns {backward_cls.states}",
+                layer_type=cls.type_name, hint="use the same recurrent layer type in both directions")
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
@@ -167,7 +172,7 @@ class TimeDistributed(KerasLayer):
             raise calc.error(f"expects an input of at least 3 dimensions (batch, time steps, ...), got {fmt(x)}",
                              "the time axis comes right after the batch axis")
         step_input: Shape = (x[0], *x[2:])
-        out = _run(calc, spec, [step_input], spec.type)
+        out = _run(calc, spec, [step_input], spec.type, f" (applied to each time step, of shape {fmt(step_input)})")
         if isinstance(out, list):
             raise calc.error(f"the wrapped {spec.type} gives {len(out)} outputs; TimeDistributed needs one",
                              "drop return_state (or the option that adds outputs) from the wrapped layer")
