@@ -87,6 +87,9 @@ CASES = {
     "expression instead of a literal": Case(
         "input: [28, 28, 1]\nlayers:\n  - Conv2D(3 * 2, 3)\n", 3, None,
         ("'3 * 2' is not a literal", "not evaluated")),
+    "unreadable call": Case(
+        "input: [28]\nlayers:\n  - Dense(3name=1)\n", 3, None,
+        ("cannot read 'Dense(3name=1)' as a layer", "Type(args...)")),
     "Reshape does not multiply out": Case(
         "input: [28, 28, 1]\nlayers:\n  - Flatten\n  - Reshape: [[27, 28]]\n", 4, "reshape",
         ("784", "756", "27 × 28")),
@@ -167,6 +170,7 @@ def test_cli_prints_the_message_without_traceback(kind, tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1, proc.stderr  # the message alone: no warnings, no stack
     first = proc.stderr.splitlines()[0]
     prefix = f"{path}:{case.line}: " if case.line is not None else f"{path}: "
     assert first.startswith(prefix), first

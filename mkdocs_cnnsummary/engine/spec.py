@@ -8,6 +8,7 @@ and only literal values are accepted.
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,7 +236,9 @@ def parse_call(text: str, line: int | None = None) -> LayerSpec:
     """``Conv2D(8, (3, 3), padding='same')`` -> LayerSpec, or a bare type name ``Flatten``."""
     stripped = text.strip()
     try:
-        tree = ast.parse(stripped, mode="eval")
+        with warnings.catch_warnings():  # no SyntaxWarning on stderr for text such as "3name"
+            warnings.simplefilter("ignore")
+            tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         raise SpecError(f"cannot read {stripped!r} as a layer: {exc.msg}", line=line,
                         hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}") from None
