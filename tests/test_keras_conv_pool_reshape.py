@@ -57,7 +57,7 @@ layers:
     Conv2DTranspose: {filters: 5, kernel_size: 3, strides: 2, data_format: channels_first, output_padding: 1}
     inputs: img
   - Conv2DTranspose: {filters: 2, kernel_size: 2, strides: 2, padding: same, data_format: channels_first}
-outputs: [convolution1d_transpose, conv3d_transpose_1, conv2d_transpose]
+outputs: [conv1d_transpose_1, conv3d_transpose_1, conv2d_transpose]
 """,
     "depthwise and separable": """
 inputs: {img: [17, 15, 6], seq: [20, 4], cf: [6, 12, 11]}
@@ -80,7 +80,7 @@ layers:
     inputs: cf
   - SeparableConv2D: {filters: 3, kernel_size: 2, dilation_rate: 2, data_format: channels_first}
   - DepthwiseConv2D: {kernel_size: 2, data_format: channels_first, trainable: false}
-outputs: [separable_convolution2d, separable_convolution1d, depthwise_conv2d_2]
+outputs: [separable_conv2d_1, separable_conv1d_1, depthwise_conv2d_2]
 """,
     "pooling": """
 inputs: {img: [17, 16, 3], seq: [21, 4], vol: [9, 8, 7, 2], cf: [3, 11, 10]}
