@@ -1,0 +1,195 @@
+"""Attention: MultiheadAttention, TransformerEncoderLayer and TransformerDecoderLayer.
+
+MultiheadAttention takes one input (self-attention: query = key = value), two
+(query, then key = value) or three (query, key, value) and shows its first
+output, ``attn_output``, shaped like the query with ``embed_dim`` features.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..args import REQUIRED, Arg, boolean, number, positive_int
+from ..errors import SpecError
+from ..expr import Expr, total, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import TorchLayer, fmt
+
+
+def mha_weights(calc: Calc, prefix: str, e: int, kdim: int, vdim: int, bias: bool, bias_kv: bool) -> Expr:
+    """Add MultiheadAttention's weights (as PyTorch lays them out) and return their count as a formula."""
+    ev = var("e", e, "embed_dim")
+    if kdim == e and vdim == e:
+        calc.weight(f"{prefix}in_proj_weight", (3 * e, e))
+        in_proj: Expr = 3 * ev * ev
+    else:
+        calc.weight(f"{prefix}q_proj_weight", (e, e))
+        calc.weight(f"{prefix}k_proj_weight", (e, kdim))
+        calc.weight(f"{prefix}v_proj_weight", (e, vdim))
+        in_proj = ev * (ev + var("kdim", kdim) + var("vdim", vdim))
+    out_proj: Expr = ev * ev
+    if bias:
+        calc.weight(f"{prefix}in_proj_bias", (3 * e,))
+        in_proj = 3 * ev * (ev + 1) if kdim == e and vdim == e else in_proj + 3 * ev
+        out_proj = ev * (ev + 1)
+    calc.weight(f"{prefix}out_proj.weight", (e, e))
+    if bias:
+        calc.weight(f"{prefix}out_proj.bias", (e,))
+    expr = in_proj + out_proj
+    if bias_kv:
+        calc.weight(f"{prefix}bias_k", (1, 1, e))
+        calc.weight(f"{prefix}bias_v", (1, 1, e))
+        expr = expr + 2 * ev
+    return expr
+
+
+def check_heads(config: dict[str, Any], dim: str, heads: str, type_name: str) -> None:
+    if config[dim] % config[heads]:
+        raise SpecError(f"embed_dim must be divisible by num_heads ({dim}={config[dim]}, {heads}={config[heads]})",
+                        layer_type=type_name, hint=f"choose {heads} as a divisor of {config[dim]}")
+
+
+def check_sequence(x: Shape, features: int, calc: Calc, what: str, arg: str) -> None:
+    """A 2-D (unbatched) or 3-D sequence whose last size is ``features``."""
+    if len(x) not in (2, 3):
+        raise calc.error(f"{what} should be unbatched 2D or batched 3D tensor but received {len(x)}-D {fmt(x)}",
+                         "give (L, N, E), (N, L, E) with batch_first=True, or (L, E)")
+    if x[-1] is not None and x[-1] != features:
+        raise calc.error(f"was expecting embedding dimension of {features}, but got {x[-1]} ({what} {fmt(x)})",
+                         f"set {arg}={x[-1]}")
+
+
+@register
+class MultiheadAttention(TorchLayer):
+    """Multi-head attention: attn_output has the query's shape with embed_dim features."""
+
+    type_name = "MultiheadAttention"
+    min_inputs = 1
+    max_inputs = 3
+    arguments = (
+        Arg("embed_dim", REQUIRED, positive_int, doc="features of the query and the output"),
+        Arg("num_heads", REQUIRED, positive_int, doc="does not change the count"),
+        Arg("dropout", 0.0, number, used=False),
+        Arg("bias", True, boolean),
+        Arg("add_bias_kv", False, boolean, doc="bias_k and bias_v (embed_dim each)"),
+        Arg("add_zero_attn", False, boolean, used=False),
+        Arg("kdim", None, positive_int, doc="key features (default embed_dim)"),
+        Arg("vdim", None, positive_int, doc="value features (default embed_dim)"),
+        Arg("batch_first", False, boolean),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        check_heads(config, "embed_dim", "num_heads", cls.type_name)
+        config["kdim"] = config["kdim"] or config["embed_dim"]
+        config["vdim"] = config["vdim"] or config["embed_dim"]
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        q = inputs[0]
+        k = inputs[1] if len(inputs) > 1 else q
+        v = inputs[2] if len(inputs) > 2 else k
+        check_sequence(q, self.cfg.embed_dim, calc, "query", "embed_dim")
+        check_sequence(k, self.cfg.kdim, calc, "key", "kdim")
+        check_sequence(v, self.cfg.vdim, calc, "value", "vdim")
+        if not len(q) == len(k) == len(v):
+            raise calc.error(f"query {fmt(q)}, key {fmt(k)} and value {fmt(v)} must all be batched (3-D) or all "
+                             "unbatched (2-D)")
+        seq, batch = (1, 0) if self.cfg.batch_first else (0, 1)
+        if len(q) == 2:
+            seq = 0
+        if k[seq] is not None and v[seq] is not None and k[seq] != v[seq]:
+            raise calc.error(f"key's sequence and value's sequence length differ: {fmt(k)} and {fmt(v)}")
+        if len(q) == 3 and len({d for d in (q[batch], k[batch], v[batch]) if d is not None}) > 1:
+            raise calc.error(f"query, key and value have different batch sizes: {fmt(q)}, {fmt(k)}, {fmt(v)}",
+                             "with batch_first=False the batch is the second dimension")
+        return (*q[:-1], self.cfg.embed_dim)
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        expr = mha_weights(calc, "", self.cfg.embed_dim, self.cfg.kdim, self.cfg.vdim, self.cfg.bias,
+                           self.cfg.add_bias_kv)
+        calc.params(expr, note="in_proj (query, key, value) and out_proj; num_heads does not change the count")
+
+
+def linear_weights(calc: Calc, prefix: str, n_in: Expr, n_out: Expr, bias: bool) -> Expr:
+    calc.weight(f"{prefix}.weight", (n_out.int_value, n_in.int_value))  # type: ignore[arg-type]
+    if bias:
+        calc.weight(f"{prefix}.bias", (n_out.int_value,))  # type: ignore[arg-type]
+        return (n_in + 1) * n_out
+    return n_in * n_out
+
+
+def norm_weights(calc: Calc, prefix: str, d: Expr, bias: bool) -> Expr:
+    calc.weight(f"{prefix}.weight", (d.int_value,))  # type: ignore[arg-type]
+    if bias:
+        calc.weight(f"{prefix}.bias", (d.int_value,))  # type: ignore[arg-type]
+        return 2 * d
+    return d
+
+
+class TransformerLayer(TorchLayer):
+    """Shared by the encoder and decoder layers: arguments and the submodule counts."""
+
+    attention_blocks: tuple[str, ...] = ("self_attn",)
+    norms: tuple[str, ...] = ("norm1", "norm2")
+    arguments = (
+        Arg("d_model", REQUIRED, positive_int, doc="features of each position"),
+        Arg("nhead", REQUIRED, positive_int),
+        Arg("dim_feedforward", 2048, positive_int),
+        Arg("dropout", 0.1, number, used=False),
+        Arg("activation", "relu", used=False),
+        Arg("layer_norm_eps", 1e-5, number, used=False),
+        Arg("batch_first", False, boolean),
+        Arg("norm_first", False, boolean, used=False, doc="changes the order, not the count"),
+        Arg("bias", True, boolean, doc="biases of the linear layers, attentions and layer norms"),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        check_heads(config, "d_model", "nhead", cls.type_name)
+        return config
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        d_, ff_, bias = self.cfg.d_model, self.cfg.dim_feedforward, self.cfg.bias
+        d, ff = var("d_model", d_), var("dim_feedforward", ff_)
+        parts: list[tuple[str, Expr]] = []
+        for block in self.attention_blocks:
+            parts.append((block, mha_weights(calc, f"{block}.", d_, d_, d_, bias, False)))
+        parts.append(("linear1", linear_weights(calc, "linear1", d, ff, bias)))
+        parts.append(("linear2", linear_weights(calc, "linear2", ff, d, bias)))
+        for norm in self.norms:
+            parts.append((norm, norm_weights(calc, norm, d, bias)))
+        values = []
+        for name, expr in parts:
+            values.append(var(f"params_{name}", calc.step(f"{name}: params", expr)))
+        calc.params(total(values), note="the sum of the submodules")
+
+
+@register
+class TransformerEncoderLayer(TransformerLayer):
+    """Self-attention and a feed-forward block (counted as its submodules)."""
+
+    type_name = "TransformerEncoderLayer"
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        check_sequence(x, self.cfg.d_model, calc, "src", "d_model")
+        return x
+
+
+@register
+class TransformerDecoderLayer(TransformerLayer):
+    """Self-attention, attention over the memory and a feed-forward block; inputs (tgt, memory)."""
+
+    type_name = "TransformerDecoderLayer"
+    min_inputs = 2
+    max_inputs = 2
+    attention_blocks = ("self_attn", "multihead_attn")
+    norms = ("norm1", "norm2", "norm3")
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        tgt, memory = inputs
+        check_sequence(tgt, self.cfg.d_model, calc, "tgt", "d_model")
+        check_sequence(memory, self.cfg.d_model, calc, "memory", "d_model")
+        return tgt

@@ -1,0 +1,119 @@
+"""What PyTorch modules share: the base class, rank checks and the sliding-window size steps."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any, ClassVar
+
+from ..args import ArgError, integer
+from ..expr import Expr, Round, ceil_div, floor_div, var
+from ..layer import Calc, Layer
+from ..summary import Shape
+
+#: (word, symbol) for each spatial axis, by number of spatial axes
+AXES: dict[int, tuple[tuple[str, str], ...]] = {
+    1: (("length", "l"),),
+    2: (("height", "h"), ("width", "w")),
+    3: (("depth", "d"), ("height", "h"), ("width", "w")),
+}
+
+
+class TorchLayer(Layer):
+    """Base of ``torch.nn`` modules."""
+
+    framework: ClassVar[str] = "pytorch"
+
+    def expect_dims(self, x: Shape, ranks: Sequence[int], calc: Calc, layout: str = "") -> None:
+        """The number of dimensions the module accepts (batched and, often, unbatched)."""
+        if len(x) in ranks:
+            return
+        wanted = " or ".join(f"{r}-D" for r in ranks)
+        where = f" {layout}" if layout else ""
+        raise calc.error(f"expects a {wanted} input{where}, got {len(x)}-D {fmt(x)}",
+                         "check the module before it (a Flatten or Unflatten may be missing or extra)")
+
+
+def fmt(shape: Any) -> str:
+    """``(None, 3, 28, 28)``."""
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def torch_size(shape: Any) -> str:
+    """``[None, 3, 28, 28]`` as PyTorch prints sizes in its messages."""
+    return "[" + ", ".join("N" if d is None else str(d) for d in shape) + "]"
+
+
+def in_var(size: int | None, axis: tuple[str, str]) -> Expr:
+    """The input size on one axis, as a variable that explains itself when unknown."""
+    word, sym = axis
+    return var(sym, size, f"the input {word}")
+
+
+def tuple_of(n: int, *, minimum: int = 0) -> Any:
+    """An int (repeated n times) or a tuple of n ints, as PyTorch's ``_ntuple`` accepts."""
+
+    def convert(value: Any) -> tuple[int, ...]:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (integer(value, minimum=minimum),) * n
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            if len(value) == 1:
+                return (integer(value[0], minimum=minimum),) * n
+            if len(value) != n:
+                raise ArgError(f"expected an integer or {n} integers, got {list(value)}")
+            return tuple(integer(v, minimum=minimum) for v in value)
+        raise ArgError(f"expected an integer or a tuple of {n} integers, got {value!r}")
+
+    return convert
+
+
+def probability(value: Any) -> float:
+    """A dropout probability (PyTorch raises for values outside [0, 1])."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ArgError(f"expected a number, got {value!r}")
+    if not 0 <= value <= 1:
+        raise ArgError(f"dropout probability has to be between 0 and 1, but got {value}")
+    return value
+
+
+def window_size(calc: Calc, size: int | None, axis: tuple[str, str], *, kernel: int, stride: int,
+                padding: int = 0, dilation: int | None = None, ceil_mode: bool = False) -> int | None:
+    """One spatial output size of a convolution or pooling, as PyTorch computes it.
+
+    ``⌊(h + 2 × p_h − d_h × (k_h − 1) − 1)/s_h⌋ + 1`` (without ``d_h`` for modules
+    that have no dilation).  With ``ceil_mode`` the division rounds up and, as in
+    ATen's ``pooling_output_shape``, a last window that would start beyond the
+    input and its left padding is dropped.
+    """
+    word, sym = axis
+    n = in_var(size, axis)
+    k = var(f"k_{sym}", kernel)
+    s = var(f"s_{sym}", stride)
+    span: Expr = n
+    if padding:
+        span = span + 2 * var(f"p_{sym}", padding)
+    span = span - var(f"d_{sym}", dilation) * (k - 1) - 1 if dilation is not None else span - k
+    quotient = ceil_div(span, s) if ceil_mode else floor_div(span, s)
+    out = calc.step(f"output {word}", quotient + 1,
+                    note="ceil_mode=True rounds the division up" if ceil_mode else None)
+    if ceil_mode and out is not None and (out - 1) * stride >= size + padding:  # type: ignore[operator]
+        first = var(f"{sym}_out", out, f"the output {word}")
+        out = calc.step(f"output {word}", first - 1,
+                        note=f"the last window would start at {(out - 1) * stride}, past the input and its left "
+                             f"padding ({size} + {padding}), so PyTorch drops it")
+    return out
+
+
+def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
+    """``⌊n × scale⌋`` as PyTorch computes it in floating point (a fractional scale shown as ``a/b``)."""
+    exact = Fraction(str(scale))
+    factor = var(f"scale_{sym}", exact.numerator if exact.denominator == 1 else exact)  # type: ignore[arg-type]
+    expr: Expr = Round(n * factor)
+    note = None
+    if n.value is not None:
+        real = math.floor(float(n.value) * scale)
+        if real != expr.int_value:
+            note = f"in floating point {n.value} × {scale} = {float(n.value) * scale!r}, so PyTorch gets {real}"
+            expr = expr - (expr.int_value - real)  # type: ignore[operator]
+    return expr, note

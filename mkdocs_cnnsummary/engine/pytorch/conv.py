@@ -1,0 +1,234 @@
+"""Convolutions: Conv1d/2d/3d and ConvTranspose1d/2d/3d."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..args import REQUIRED, Arg, ArgError, boolean, one_of, positive_int
+from ..errors import SpecError
+from ..expr import Expr, product, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import AXES, TorchLayer, in_var, torch_size, tuple_of, window_size
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def conv_padding(rank: int) -> Any:
+    """An int, a tuple of ``rank`` ints, 'same' or 'valid'."""
+    as_tuple = tuple_of(rank)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str):
+            if value.lower() in ("same", "valid"):
+                return value.lower()
+            raise ArgError(f"invalid padding string {value!r}, should be one of {{'valid', 'same'}}")
+        return as_tuple(value)
+
+    return convert
+
+
+class ConvBase(TorchLayer):
+    """Shared by the convolutions: channel checks, kernel factors and the weight+bias count."""
+
+    rank: ClassVar[int] = 2
+    transposed: ClassVar[bool] = False
+
+    @property
+    def axes(self) -> tuple[tuple[str, str], ...]:
+        return AXES[self.rank]
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        groups = config["groups"]
+        for key in ("in_channels", "out_channels"):
+            if config[key] % groups:
+                raise SpecError(f"{key} must be divisible by groups ({key}={config[key]}, groups={groups})",
+                                layer_type=cls.type_name, hint=f"choose {key} as a multiple of {groups}")
+        if config["padding"] == "same" and max(config["stride"]) > 1:
+            raise SpecError("padding='same' is not supported for strided convolutions", layer_type=cls.type_name,
+                            hint="use stride=1, or a number: padding=k//2 halves the size with stride=2")
+        return config
+
+    def check_input(self, x: Shape, calc: Calc) -> int:
+        """PyTorch's dimension and channel checks; returns the input channels."""
+        rank = self.rank
+        if len(x) not in (rank + 1, rank + 2):
+            raise calc.error(
+                f"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input to conv{rank}d, "
+                f"but got input of size: {torch_size(x)}",
+                "check the module before it (a Flatten or Unflatten may be missing or extra)")
+        c = x[-rank - 1]
+        if len(x) == rank + 1 and c is None:
+            raise calc.error(
+                f"expects a {rank + 2}-D input (N, C, {', '.join(s.upper() for _, s in self.axes)}), got "
+                f"{len(x)}-D {torch_size(x)}: PyTorch would read it as unbatched with the batch as channels",
+                "check the module before it (a Flatten or Unflatten may be missing or extra)")
+        expected = self.cfg.in_channels
+        if c is not None and c != expected:
+            weight = list(self.weight_shape())
+            raise calc.error(
+                f"Given groups={self.cfg.groups}, weight of size {weight}, expected input{torch_size(x)} to have "
+                f"{expected} channels, but got {c} channels instead: the module was made for in_channels="
+                f"{expected} but its input has {c} channels",
+                f"set in_channels={c} ({self.type_name}({c}, {self.cfg.out_channels}, ...))")
+        return expected
+
+    def weight_shape(self) -> tuple[int, ...]:
+        c_in, c_out, g = self.cfg.in_channels, self.cfg.out_channels, self.cfg.groups
+        if self.transposed:
+            return (c_in, c_out // g, *self.cfg.kernel_size)
+        return (c_out, c_in // g, *self.cfg.kernel_size)
+
+    def kernel_factors(self) -> list[Expr]:
+        return [var(f"k_{sym}", k) for (_, sym), k in zip(self.axes, self.cfg.kernel_size, strict=True)]
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        c_in, c_out, groups = self.cfg.in_channels, self.cfg.out_channels, self.cfg.groups
+        c_in_v, c_out_v = var("c_in", c_in), var("c_out", c_out)
+        grouped = (lambda e: e / var("groups", groups)) if groups > 1 else (lambda e: e)
+        if self.transposed:
+            weights: Expr = product([*self.kernel_factors(), c_in_v, grouped(c_out_v)])
+        else:
+            weights = product([*self.kernel_factors(), grouped(c_in_v)])
+        calc.weight("weight", self.weight_shape())
+        if self.cfg.bias:
+            calc.weight("bias", (c_out,))
+            calc.params(weights + c_out_v if self.transposed else (weights + 1) * c_out_v)
+        else:
+            calc.params(weights if self.transposed else weights * c_out_v)
+
+
+class ConvNd(ConvBase):
+    """``torch.nn.ConvNd``."""
+
+    @classmethod
+    def conv_arguments(cls, rank: int) -> tuple[Arg, ...]:
+        return (
+            Arg("in_channels", REQUIRED, positive_int, doc="channels of the input"),
+            Arg("out_channels", REQUIRED, positive_int, doc="channels of the output"),
+            Arg("kernel_size", REQUIRED, tuple_of(rank, minimum=1)),
+            Arg("stride", 1, tuple_of(rank, minimum=1)),
+            Arg("padding", 0, conv_padding(rank), doc="int, tuple, 'same' or 'valid'"),
+            Arg("dilation", 1, tuple_of(rank, minimum=1)),
+            Arg("groups", 1, positive_int),
+            Arg("bias", True, boolean),
+            Arg("padding_mode", "zeros", one_of(*PADDING_MODES), doc="changes values, not the size"),
+        )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.check_input(x, calc)
+        spatial = list(x[-self.rank:])
+        padding = self.cfg.padding
+        if padding == "valid":
+            padding = (0,) * self.rank
+        out: list[int | None] = []
+        for i, (n, axis) in enumerate(zip(spatial, self.axes, strict=True)):
+            k, d = self.cfg.kernel_size[i], self.cfg.dilation[i]
+            if padding == "same":
+                pad = d * (k - 1)
+                sides = f"{pad // 2} on each side" if pad % 2 == 0 else \
+                    f"{pad // 2} on the left, {pad - pad // 2} on the right"
+                out.append(calc.step(f"output {axis[0]}", in_var(n, axis),
+                                     note=f"padding='same' keeps the size (PyTorch pads {sides})"))
+                continue
+            p = padding[i]
+            self.check_padding_mode(n, p, axis, calc)
+            if n is not None and n + 2 * p < d * (k - 1) + 1:
+                padded = " x ".join(str(s + 2 * q) for s, q in zip(spatial, padding, strict=True)
+                                    if s is not None)
+                kernel = " x ".join(str(dd * (kk - 1) + 1) for kk, dd in
+                                    zip(self.cfg.kernel_size, self.cfg.dilation, strict=True))
+                raise calc.error(
+                    f"Calculated padded input size per channel: ({padded}). Kernel size: ({kernel}). "
+                    f"Kernel size can't be greater than actual input size: the input {axis[0]} {n} with padding "
+                    f"{p} on each side is smaller than the {d * (k - 1) + 1}-wide kernel",
+                    f"use a kernel_size of at most {n + 2 * p} on that axis or more padding")
+            out.append(window_size(calc, n, axis, kernel=k, stride=self.cfg.stride[i], padding=p, dilation=d))
+        return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
+
+    def check_padding_mode(self, n: int | None, p: int, axis: tuple[str, str], calc: Calc) -> None:
+        mode = self.cfg.padding_mode
+        if n is None or p == 0 or mode in ("zeros", "replicate"):
+            return
+        if (mode == "reflect" and p >= n) or (mode == "circular" and p > n):
+            limit = n - 1 if mode == "reflect" else n
+            raise calc.error(
+                f"padding_mode='{mode}' needs the padding ({p}) to be {'less than' if mode == 'reflect' else 'at most'}"
+                f" the input {axis[0]} ({n})", f"use padding of at most {limit} or padding_mode='zeros'")
+
+
+class ConvTransposeNd(ConvBase):
+    """``torch.nn.ConvTransposeNd``."""
+
+    transposed = True
+
+    @classmethod
+    def conv_arguments(cls, rank: int) -> tuple[Arg, ...]:
+        return (
+            Arg("in_channels", REQUIRED, positive_int, doc="channels of the input"),
+            Arg("out_channels", REQUIRED, positive_int, doc="channels of the output"),
+            Arg("kernel_size", REQUIRED, tuple_of(rank, minimum=1)),
+            Arg("stride", 1, tuple_of(rank, minimum=1)),
+            Arg("padding", 0, tuple_of(rank)),
+            Arg("output_padding", 0, tuple_of(rank), doc="added to one side of the output"),
+            Arg("groups", 1, positive_int),
+            Arg("bias", True, boolean),
+            Arg("dilation", 1, tuple_of(rank, minimum=1)),
+            Arg("padding_mode", "zeros", one_of(*PADDING_MODES)),
+        )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["padding_mode"] != "zeros":
+            raise SpecError(f'Only "zeros" padding mode is supported for {cls.type_name}',
+                            layer_type=cls.type_name, hint="remove padding_mode")
+        for op, s, d in zip(config["output_padding"], config["stride"], config["dilation"], strict=True):
+            if op >= s and op >= d:
+                raise SpecError(
+                    f"output padding must be smaller than either stride or dilation, but got output_padding={op} "
+                    f"with stride={s} and dilation={d}", layer_type=cls.type_name,
+                    hint=f"use output_padding of at most {max(s, d) - 1}")
+        return super().validate(config)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.check_input(x, calc)
+        spatial = list(x[-self.rank:])
+        out: list[int | None] = []
+        for i, (size, axis) in enumerate(zip(spatial, self.axes, strict=True)):
+            word, sym = axis
+            n = in_var(size, axis)
+            p, op = self.cfg.padding[i], self.cfg.output_padding[i]
+            expr: Expr = (n - 1) * var(f"s_{sym}", self.cfg.stride[i])
+            if p:
+                expr = expr - 2 * var(f"p_{sym}", p)
+            expr = expr + var(f"d_{sym}", self.cfg.dilation[i]) * (var(f"k_{sym}", self.cfg.kernel_size[i]) - 1)
+            if op:
+                expr = expr + var(f"op_{sym}", op)
+            value = calc.step(f"output {word}", expr + 1)
+            if value is not None and value <= 0:
+                raise calc.error(
+                    f"Given input size per channel: ({size}). Calculated output size per channel: ({value}). "
+                    f"Output size is too small: the padding {p} removes more than the transposed convolution adds",
+                    f"use padding of at most {(value + 2 * p - 1) // 2} on the {word}")
+            out.append(value)
+        return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
+
+
+def _make(base: type[ConvBase], name: str, rank: int, doc: str) -> type[ConvBase]:
+    cls = type(name, (base,), {"__doc__": doc, "type_name": name, "rank": rank,
+                               "arguments": base.conv_arguments(rank), "__module__": __name__})  # type: ignore[attr-defined]
+    return register(cls)  # type: ignore[return-value]
+
+
+Conv1d = _make(ConvNd, "Conv1d", 1, "1-D convolution over (N, C, L).")
+Conv2d = _make(ConvNd, "Conv2d", 2, "2-D convolution over (N, C, H, W).")
+Conv3d = _make(ConvNd, "Conv3d", 3, "3-D convolution over (N, C, D, H, W).")
+ConvTranspose1d = _make(ConvTransposeNd, "ConvTranspose1d", 1, "1-D transposed convolution over (N, C, L).")
+ConvTranspose2d = _make(ConvTransposeNd, "ConvTranspose2d", 2, "2-D transposed convolution over (N, C, H, W).")
+ConvTranspose3d = _make(ConvTransposeNd, "ConvTranspose3d", 3,
+                        "3-D transposed convolution over (N, C, D, H, W).")
+
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]

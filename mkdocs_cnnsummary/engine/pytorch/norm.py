@@ -1,0 +1,220 @@
+"""Normalization: BatchNorm, InstanceNorm (1d/2d/3d), LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm.
+
+Running statistics (``running_mean``, ``running_var``, ``num_batches_tracked``)
+are buffers, not parameters, as ``module.buffers()`` reports them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..args import REQUIRED, Arg, boolean, int_list, number, positive_int
+from ..errors import SpecError
+from ..expr import Expr, product, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import TorchLayer, fmt, torch_size
+
+
+def running_stats(calc: Calc, c: int) -> None:
+    """running_mean, running_var (c each) and num_batches_tracked (a scalar), as buffers."""
+    calc.weight("running_mean", (c,), buffer=True)
+    calc.weight("running_var", (c,), buffer=True)
+    calc.weight("num_batches_tracked", (), buffer=True)
+    calc.buffers(2 * var("num_features", c) + 1,
+                 note="running_mean and running_var (num_features each) and num_batches_tracked (1)")
+
+
+class ChannelNorm(TorchLayer):
+    """BatchNorm and InstanceNorm: per-channel scale and shift, optional running statistics."""
+
+    ranks: ClassVar[tuple[int, ...]] = (4,)
+    checks_channels: ClassVar[bool] = True
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        if len(x) not in self.ranks:
+            wanted = " or ".join(f"{r}D" for r in self.ranks)
+            raise calc.error(f"expected {wanted} input (got {len(x)}D input {fmt(x)})",
+                             "check the module before it, or use the BatchNorm/InstanceNorm of the right rank")
+        channel_axis = self.channel_axis(x)
+        c = x[channel_axis]
+        n = self.cfg.num_features
+        strict = self.checks_channels or self.cfg.affine or self.cfg.track_running_stats
+        if c is not None and c != n and strict:
+            raise calc.error(
+                f"expected input's size at dim={channel_axis % len(x)} to match num_features ({n}), but got: {c}",
+                f"set num_features={c} ({self.type_name}({c}))")
+        return x
+
+    def channel_axis(self, x: Shape) -> int:
+        return 1
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        c = self.cfg.num_features
+        if self.cfg.affine:
+            calc.weight("weight", (c,))
+            calc.weight("bias", (c,))
+            calc.params(2 * var("num_features", c), note="weight and bias, num_features each")
+        if self.cfg.track_running_stats:
+            running_stats(calc, c)
+
+
+def _norm_args(affine: bool, track: bool) -> tuple[Arg, ...]:
+    return (
+        Arg("num_features", REQUIRED, positive_int, doc="channels C of the input"),
+        Arg("eps", 1e-5, number, used=False),
+        Arg("momentum", 0.1, used=False),
+        Arg("affine", affine, boolean, doc="learnable weight and bias (C each)"),
+        Arg("track_running_stats", track, boolean, doc="running_mean and running_var buffers"),
+    )
+
+
+def _make(name: str, ranks: tuple[int, ...], instance: bool, doc: str) -> type[ChannelNorm]:
+    attrs: dict[str, Any] = {"__doc__": doc, "type_name": name, "ranks": ranks, "__module__": __name__,
+                             "arguments": _norm_args(not instance, not instance), "checks_channels": not instance}
+    if instance:  # unbatched (C, ...) inputs have the channels first
+        attrs["channel_axis"] = lambda self, x: 0 if len(x) == min(self.ranks) else 1
+    return register(type(name, (ChannelNorm,), attrs))  # type: ignore[return-value]
+
+
+BatchNorm1d = _make("BatchNorm1d", (2, 3), False, "Batch normalization over (N, C) or (N, C, L).")
+BatchNorm2d = _make("BatchNorm2d", (4,), False, "Batch normalization over (N, C, H, W).")
+BatchNorm3d = _make("BatchNorm3d", (5,), False, "Batch normalization over (N, C, D, H, W).")
+InstanceNorm1d = _make("InstanceNorm1d", (2, 3), True, "Instance normalization over (N, C, L) or (C, L).")
+InstanceNorm2d = _make("InstanceNorm2d", (3, 4), True, "Instance normalization over (N, C, H, W) or (C, H, W).")
+InstanceNorm3d = _make("InstanceNorm3d", (4, 5), True,
+                       "Instance normalization over (N, C, D, H, W) or (C, D, H, W).")
+
+
+class TrailingNorm(TorchLayer):
+    """LayerNorm and RMSNorm: normalize over the last dimensions, ``normalized_shape``."""
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        norm = tuple(self.cfg.normalized_shape)
+        tail = tuple(x[-len(norm):]) if len(x) >= len(norm) else None
+        if tail is None or any(t is not None and t != s for t, s in zip(tail, norm, strict=True)):
+            star = ", ".join(map(str, norm))
+            fix = ", ".join("?" if t is None else str(t) for t in x[-len(norm):])
+            raise calc.error(
+                f"Given normalized_shape={list(norm)}, expected input with shape [*, {star}], but got input of "
+                f"size{torch_size(x)}", f"set normalized_shape to the input's last sizes ({fix})")
+        return x
+
+    def factors(self) -> list[Expr]:
+        shape = self.cfg.normalized_shape
+        if len(shape) == 1:
+            return [var("normalized_shape", shape[0])]
+        return [var(f"s_{i + 1}", s, f"normalized_shape[{i}]") for i, s in enumerate(shape)]
+
+
+def normalized_shape(value: Any) -> tuple[int, ...]:
+    shape = int_list(value)
+    if any(s < 1 for s in shape):
+        from ..args import ArgError
+
+        raise ArgError(f"expected positive sizes, got {list(shape)}")
+    return shape
+
+
+@register
+class LayerNorm(TrailingNorm):
+    """Layer normalization over the last dimensions (``normalized_shape``)."""
+
+    type_name = "LayerNorm"
+    arguments = (
+        Arg("normalized_shape", REQUIRED, normalized_shape, doc="the last sizes of the input"),
+        Arg("eps", 1e-5, number, used=False),
+        Arg("elementwise_affine", True, boolean, doc="learnable weight (and bias)"),
+        Arg("bias", True, boolean, doc="with elementwise_affine: a bias as well"),
+    )
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        if not self.cfg.elementwise_affine:
+            return
+        shape = self.cfg.normalized_shape
+        calc.weight("weight", shape)
+        if self.cfg.bias:
+            calc.weight("bias", shape)
+            calc.params(2 * product(self.factors()), note="weight and bias, each of normalized_shape")
+        else:
+            calc.params(product(self.factors()), note="weight of normalized_shape (bias=False)")
+
+
+@register
+class RMSNorm(TrailingNorm):
+    """Root-mean-square normalization over the last dimensions (``normalized_shape``)."""
+
+    type_name = "RMSNorm"
+    arguments = (
+        Arg("normalized_shape", REQUIRED, normalized_shape),
+        Arg("eps", None, used=False),
+        Arg("elementwise_affine", True, boolean),
+    )
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        if self.cfg.elementwise_affine:
+            calc.weight("weight", self.cfg.normalized_shape)
+            calc.params(product(self.factors()), note="weight of normalized_shape")
+
+
+@register
+class GroupNorm(TorchLayer):
+    """Group normalization: channels split into ``num_groups`` groups."""
+
+    type_name = "GroupNorm"
+    arguments = (
+        Arg("num_groups", REQUIRED, positive_int),
+        Arg("num_channels", REQUIRED, positive_int, doc="channels C of the input"),
+        Arg("eps", 1e-5, number, used=False),
+        Arg("affine", True, boolean),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["num_channels"] % config["num_groups"]:
+            raise SpecError("num_channels must be divisible by num_groups "
+                            f"(num_channels={config['num_channels']}, num_groups={config['num_groups']})",
+                            layer_type=cls.type_name, hint="choose num_groups as a divisor of num_channels")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        self.expect_dims(x, range(2, 10), calc, "(N, C, *)")
+        c = x[1]
+        if c is not None and c != self.cfg.num_channels and self.cfg.affine:
+            raise calc.error(
+                f"Expected weight to be a vector of size equal to the number of channels in input, but got weight "
+                f"of shape [{self.cfg.num_channels}] and input of shape {torch_size(x)}",
+                f"set num_channels={c}")
+        if c is not None and c % self.cfg.num_groups:
+            raise calc.error(f"the input has {c} channels, not divisible by num_groups={self.cfg.num_groups}",
+                             "choose num_groups as a divisor of the channels")
+        return x
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        if self.cfg.affine:
+            c = self.cfg.num_channels
+            calc.weight("weight", (c,))
+            calc.weight("bias", (c,))
+            calc.params(2 * var("num_channels", c), note="weight and bias, num_channels each")
+
+
+@register
+class LocalResponseNorm(TorchLayer):
+    """Normalization across nearby channels; no weights, the shape is unchanged."""
+
+    type_name = "LocalResponseNorm"
+    arguments = (
+        Arg("size", REQUIRED, positive_int),
+        Arg("alpha", 1e-4, number, used=False),
+        Arg("beta", 0.75, number, used=False),
+        Arg("k", 1.0, number, used=False),
+    )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        if len(x) < 3:
+            raise calc.error(f"Expected 3D or higher dimensionality input (got {len(x)} dimensions)")
+        return x

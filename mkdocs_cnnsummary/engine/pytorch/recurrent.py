@@ -1,0 +1,155 @@
+"""Recurrent modules: RNN, LSTM and GRU (stacked, bidirectional, LSTM projections).
+
+The output shown is the module's first output, the sequence ``output``:
+(L, N, D × H_out), or (N, L, D × H_out) with ``batch_first=True``.  The
+network input has the batch as its first dimension, so a sequence of L steps
+with F features is written ``input: [L, F]`` and read with ``batch_first=True``;
+without it PyTorch reads the same tensor as (L, N, F) and the shapes shown
+follow that reading (the output keeps the first two sizes either way).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..args import REQUIRED, Arg, boolean, non_negative_int, number, one_of, positive_int
+from ..errors import SpecError
+from ..expr import Expr, total, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import TorchLayer, fmt
+
+
+class RNNBase(TorchLayer):
+    """Shared by RNN, LSTM and GRU: shapes and the per-layer, per-direction weights."""
+
+    gates: ClassVar[int] = 1
+
+    @classmethod
+    def rnn_arguments(cls, *, nonlinearity: bool = False, proj: bool = False) -> tuple[Arg, ...]:
+        return (
+            Arg("input_size", REQUIRED, positive_int, doc="features of each step (the input's last size)"),
+            Arg("hidden_size", REQUIRED, positive_int),
+            Arg("num_layers", 1, positive_int, doc="stacked layers"),
+            *((Arg("nonlinearity", "tanh", one_of("tanh", "relu"), used=False),) if nonlinearity else ()),
+            Arg("bias", True, boolean, doc="two biases per layer and direction (b_ih and b_hh)"),
+            Arg("batch_first", False, boolean, doc="input and output are (N, L, features)"),
+            Arg("dropout", 0.0, number, used=False),
+            Arg("bidirectional", False, boolean, doc="two directions: the output size doubles"),
+            *((Arg("proj_size", 0, non_negative_int, doc="LSTM projection of h to proj_size"),) if proj else ()),
+        )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        proj = config.get("proj_size", 0)
+        if proj and proj >= config["hidden_size"]:
+            raise SpecError("proj_size has to be smaller than hidden_size", layer_type=cls.type_name,
+                            hint=f"use a proj_size below {config['hidden_size']}, or 0 for none")
+        if not 0 <= config["dropout"] <= 1:
+            raise SpecError("dropout should be a number in range [0, 1] representing the probability of an "
+                            "element being zeroed", layer_type=cls.type_name)
+        return config
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.cfg.bidirectional else 1
+
+    @property
+    def h_out(self) -> int:
+        return getattr(self.cfg, "proj_size", 0) or self.cfg.hidden_size
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        if len(x) not in (2, 3):
+            layout = "(N, L, features)" if self.cfg.batch_first else "(L, N, features)"
+            raise calc.error(f"{self.type_name}: Expected input to be 2D or 3D, got {len(x)}D input {fmt(x)}",
+                             f"the input must be {layout} or unbatched (L, features)")
+        if x[-1] is not None and x[-1] != self.cfg.input_size:
+            raise calc.error(
+                f"input.size(-1) must be equal to input_size. Expected {self.cfg.input_size}, got {x[-1]}",
+                f"set input_size={x[-1]} ({self.type_name}({x[-1]}, {self.cfg.hidden_size}, ...))")
+        size: Expr = var("h", self.cfg.hidden_size, "hidden_size")
+        if getattr(self.cfg, "proj_size", 0):
+            size = var("p", self.cfg.proj_size, "proj_size")
+        if self.directions == 2:
+            out = calc.step("output features", 2 * size, note="two directions, concatenated")
+        else:
+            out = self.h_out
+        return (*x[:-1], out)
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        g, h, proj = self.gates, self.cfg.hidden_size, getattr(self.cfg, "proj_size", 0)
+        hr = proj or h
+        layer_totals = []
+        for layer in range(self.cfg.num_layers):
+            n_in = self.cfg.input_size if layer == 0 else self.directions * hr
+            for suffix in ("", "_reverse")[:self.directions]:
+                calc.weight(f"weight_ih_l{layer}{suffix}", (g * h, n_in))
+                calc.weight(f"weight_hh_l{layer}{suffix}", (g * h, hr))
+                if self.cfg.bias:
+                    calc.weight(f"bias_ih_l{layer}{suffix}", (g * h,))
+                    calc.weight(f"bias_hh_l{layer}{suffix}", (g * h,))
+                if proj:
+                    calc.weight(f"weight_hr_l{layer}{suffix}", (proj, h))
+            layer_totals.append(self.layer_expr(layer, n_in))
+        if len(layer_totals) == 1:
+            calc.params(layer_totals[0], note=self.note())
+            return
+        values = []
+        for layer, expr in enumerate(layer_totals):
+            value = calc.step(f"layer {layer}: params", expr,
+                              note=self.note() if layer == 0 else f"the input of layer {layer} is the "
+                              f"{'two directions of the ' if self.directions == 2 else ''}layer below")
+            values.append(var(f"params_l{layer}", value))
+        calc.params(total(values))
+
+    def layer_expr(self, layer: int, n_in: int) -> Expr:
+        """``gates × h × (n_in + h + 2)`` per direction (W_ih, W_hh, b_ih, b_hh), plus the projection."""
+        g = self.gates
+        h = var("h", self.cfg.hidden_size, "hidden_size")
+        proj = getattr(self.cfg, "proj_size", 0)
+        hr: Expr = var("p", proj, "proj_size") if proj else h
+        inner = var("n_in", n_in) + hr
+        if self.cfg.bias:
+            inner = inner + 2
+        per = g * (h * inner) if g > 1 else h * inner
+        if proj:
+            per = per + hr * h
+        return 2 * per if self.directions == 2 else per
+
+    def note(self) -> str:
+        parts = ["W_ih, W_hh"]
+        if self.cfg.bias:
+            parts.append("b_ih and b_hh")
+        if getattr(self.cfg, "proj_size", 0):
+            parts.append("W_hr (p × h)")
+        gates = {1: "", 3: " for 3 gates", 4: " for 4 gates"}[self.gates]
+        where = " per direction" if self.directions == 2 else ""
+        return ", ".join(parts) + gates + where
+
+
+@register
+class RNN(RNNBase):
+    """Elman RNN with tanh or ReLU."""
+
+    type_name = "RNN"
+    gates = 1
+    arguments = RNNBase.rnn_arguments(nonlinearity=True)
+
+
+@register
+class LSTM(RNNBase):
+    """Long short-term memory (4 gates; optional projection ``proj_size``)."""
+
+    type_name = "LSTM"
+    gates = 4
+    arguments = RNNBase.rnn_arguments(proj=True)
+
+
+@register
+class GRU(RNNBase):
+    """Gated recurrent unit (3 gates)."""
+
+    type_name = "GRU"
+    gates = 3
+    arguments = RNNBase.rnn_arguments()

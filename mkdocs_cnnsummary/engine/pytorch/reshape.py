@@ -1,0 +1,255 @@
+"""Size-changing modules without weights: Upsample, PixelShuffle/PixelUnshuffle and the padding modules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from ..args import REQUIRED, Arg, ArgError, integer, number, one_of, positive_int
+from ..errors import SpecError
+from ..expr import Expr, var
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import AXES, TorchLayer, fmt, in_var, scaled, torch_size
+
+MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
+MODE_DIMS = {"linear": (3,), "bilinear": (4,), "bicubic": (4,), "trilinear": (5,)}
+
+
+def _sizes_or_int(value: Any) -> Any:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return tuple(None if v is None else integer(v, minimum=1) for v in value)
+    return integer(value, minimum=1)
+
+
+def _scales(value: Any) -> Any:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return tuple(number(v) for v in value)
+    return number(value)
+
+
+@register
+class Upsample(TorchLayer):
+    """Resizes the spatial dimensions to ``size`` or by ``scale_factor`` (⌊size × scale⌋)."""
+
+    type_name = "Upsample"
+    arguments = (
+        Arg("size", None, _sizes_or_int, doc="output spatial size"),
+        Arg("scale_factor", None, _scales, doc="multiplier of the spatial sizes"),
+        Arg("mode", "nearest", one_of(*MODES)),
+        Arg("align_corners", None, used=False),
+        Arg("recompute_scale_factor", None, used=False),
+    )
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        if config["size"] is not None and config["scale_factor"] is not None:
+            raise SpecError("only one of size or scale_factor should be defined", layer_type=cls.type_name,
+                            hint="remove one of them")
+        if config["size"] is None and config["scale_factor"] is None:
+            raise SpecError("either size or scale_factor should be defined", layer_type=cls.type_name,
+                            hint=f"for example {cls.type_name}(scale_factor=2)")
+        if config["align_corners"] is not None and config["mode"] not in MODE_DIMS:
+            raise SpecError("align_corners option can only be set with the interpolating modes: "
+                            "linear | bilinear | bicubic | trilinear", layer_type=cls.type_name,
+                            hint="remove align_corners")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        mode = self.cfg.mode
+        if len(x) not in (3, 4, 5):
+            raise calc.error(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {len(x)}D) {fmt(x)}",
+                             "the input must be (N, C, L), (N, C, H, W) or (N, C, D, H, W)")
+        if mode in MODE_DIMS and len(x) not in MODE_DIMS[mode]:
+            need = MODE_DIMS[mode][0]
+            raise calc.error(f"Got {len(x)}D input, but {mode} mode needs {need}D input",
+                             f"use mode='{ {3: 'linear', 4: 'bilinear', 5: 'trilinear'}[len(x)] }' or 'nearest'")
+        rank = len(x) - 2
+        axes = AXES[rank]
+        out: list[int | None] = []
+        size, scale = self.cfg.size, self.cfg.scale_factor
+        for what, value in (("output size", size), ("scale_factor", scale)):
+            if isinstance(value, tuple) and len(value) != rank:
+                raise calc.error(
+                    f"Input and {what} must have the same number of spatial dimensions, but got input with "
+                    f"spatial dimensions of {list(x[2:])} and {what} of {value}",
+                    f"give {rank} value{'s' if rank > 1 else ''} or one number")
+        for i, (n, axis) in enumerate(zip(x[2:], axes, strict=True)):
+            if size is not None:
+                o = size[i] if isinstance(size, tuple) else size
+                out.append(n if o is None else o)
+                continue
+            s = scale[i] if isinstance(scale, tuple) else scale
+            expr, note = scaled(in_var(n, axis), s, axis[1])
+            out.append(calc.step(f"output {axis[0]}", expr, note))
+        if any(o is not None and o < 1 for o in out):
+            raise calc.error(f"Input and output sizes should be greater than 0, but got output size {out}",
+                             "use a larger scale_factor or size")
+        return (*x[:2], *out)
+
+
+@register
+class UpsamplingNearest2d(Upsample):
+    """Nearest-neighbour upsampling of (N, C, H, W)."""
+
+    type_name = "UpsamplingNearest2d"
+    arguments = (Arg("size", None, _sizes_or_int), Arg("scale_factor", None, _scales))
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        config = {**config, "mode": "nearest", "align_corners": None}
+        return super().validate(config)
+
+
+@register
+class UpsamplingBilinear2d(Upsample):
+    """Bilinear upsampling of (N, C, H, W) with align_corners=True."""
+
+    type_name = "UpsamplingBilinear2d"
+    arguments = (Arg("size", None, _sizes_or_int), Arg("scale_factor", None, _scales))
+
+    @classmethod
+    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
+        config = {**config, "mode": "bilinear", "align_corners": None}
+        return super().validate(config)
+
+
+class Shuffle(TorchLayer):
+    """PixelShuffle / PixelUnshuffle: trade channels for spatial size by a factor r."""
+
+    up: ClassVar[bool] = True
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        if len(x) < 3:
+            raise calc.error(f"expects an input with at least 3 dimensions (*, C, H, W), got {fmt(x)}")
+        c, h, w = x[-3:]
+        r_ = self.cfg.upscale_factor if self.up else self.cfg.downscale_factor
+        r = var("r", r_)
+        cv = var("c", c, "the input channels")
+        hv, wv = in_var(h, AXES[2][0]), in_var(w, AXES[2][1])
+        if self.up:
+            if c is not None and c % (r_ * r_):
+                raise calc.error(
+                    "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                    f"upscale_factor, but input.size(-3)={c} is not divisible by {r_ * r_}",
+                    f"give it a multiple of {r_ * r_} channels")
+            oc = calc.step("output channels", cv / (r * r))
+            oh = calc.step("output height", hv * r)
+            ow = calc.step("output width", wv * r)
+        else:
+            for word, n in (("height", h), ("width", w)):
+                if n is not None and n % r_:
+                    axis = -2 if word == "height" else -1
+                    raise calc.error(f"pixel_unshuffle expects {word} to be divisible by downscale_factor, but "
+                                     f"input.size({axis})={n} is not divisible by {r_}",
+                                     f"make the input {word} a multiple of {r_}")
+            oc = calc.step("output channels", cv * r * r)
+            oh = calc.step("output height", hv / r)
+            ow = calc.step("output width", wv / r)
+        return (*x[:-3], oc, oh, ow)
+
+
+@register
+class PixelShuffle(Shuffle):
+    """(*, C × r², H, W) -> (*, C, H × r, W × r)."""
+
+    type_name = "PixelShuffle"
+    arguments = (Arg("upscale_factor", REQUIRED, positive_int),)
+
+
+@register
+class PixelUnshuffle(Shuffle):
+    """(*, C, H × r, W × r) -> (*, C × r², H, W)."""
+
+    type_name = "PixelUnshuffle"
+    up = False
+    arguments = (Arg("downscale_factor", REQUIRED, positive_int),)
+
+
+# padding -------------------------------------------------------------------------------
+
+SIDES = {1: (("left", "right"),), 2: (("top", "bottom"), ("left", "right")),
+         3: (("front", "back"), ("top", "bottom"), ("left", "right"))}
+
+
+def pad_amounts(rank: int, minimum: int | None) -> Any:
+    """An int or 2·rank ints in PyTorch's order (left, right, top, bottom, front, back)."""
+
+    def convert(value: Any) -> tuple[int, ...]:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (integer(value, minimum=minimum),) * (2 * rank)
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            if len(value) != 2 * rank:
+                order = ", ".join(f"padding_{s}" for pair in reversed(SIDES[rank]) for s in pair)
+                raise ArgError(f"expected an integer or {2 * rank} integers ({order}), got {list(value)}")
+            return tuple(integer(v, minimum=minimum) for v in value)
+        raise ArgError(f"expected an integer or a tuple of {2 * rank} integers, got {value!r}")
+
+    return convert
+
+
+class PadBase(TorchLayer):
+    """The padding modules: each side of the last ``rank`` dimensions grows by its padding."""
+
+    rank: ClassVar[int] = 2
+    mode: ClassVar[str] = "constant"
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        rank = self.rank
+        if self.mode == "constant":
+            if len(x) < rank:
+                raise calc.error(f"Padding length too large for the {len(x)}-D input {fmt(x)}")
+        else:
+            self.expect_dims(x, (rank + 1, rank + 2), calc, "(batched or unbatched)")
+        pads = self.cfg.padding
+        out: list[int | None] = []
+        for i, (axis, sides) in enumerate(zip(AXES[rank], SIDES[rank], strict=True)):
+            j = 2 * (rank - 1 - i)  # torch lists the last dimension first
+            before, after = pads[j], pads[j + 1]
+            n = x[len(x) - rank + i]
+            self.check_fits(n, before, after, axis, x, calc)
+            expr: Expr = in_var(n, axis)
+            for side, amount in zip(sides, (before, after), strict=True):
+                # negative padding crops: shown as a subtraction
+                expr = expr + var(f"p_{side}", amount) if amount >= 0 else expr - var(f"c_{side}", -amount)
+            value = calc.step(f"output {axis[0]}", expr)
+            if value is not None and value < (1 if self.mode != "constant" else 0):
+                raise calc.error(f"The input size {n}, plus negative padding {before} and {after} resulted in a "
+                                 "negative output size, which is invalid", "use smaller negative padding")
+            out.append(value)
+        return (*x[:len(x) - rank], *out)
+
+    def check_fits(self, n: int | None, before: int, after: int, axis: tuple[str, str], x: Shape,
+                   calc: Calc) -> None:
+        if n is None:
+            return
+        if self.mode == "reflect" and (before >= n or after >= n):
+            raise calc.error(
+                f"Padding size should be less than the corresponding input dimension, but got: padding ({before}, "
+                f"{after}) at dimension {len(x) - self.rank + AXES[self.rank].index(axis)} of input {torch_size(x)}",
+                f"reflection padding must be at most {n - 1} for an input {axis[0]} of {n}")
+        if self.mode == "circular" and (before > n or after > n):
+            raise calc.error(f"Padding value causes wrapping around more than once: padding ({before}, {after}) on "
+                             f"an input {axis[0]} of {n}", f"circular padding must be at most {n}")
+
+
+def _make_pad(prefix: str, rank: int, mode: str, doc: str) -> type[PadBase]:
+    name = f"{prefix}Pad{rank}d"
+    args: tuple[Arg, ...] = (Arg("padding", REQUIRED, pad_amounts(rank, None if mode == "constant" else 0),
+                                 doc="int or (left, right[, top, bottom[, front, back]])"),)
+    if prefix == "Constant":
+        args += (Arg("value", REQUIRED, number, used=False),)
+    attrs = {"__doc__": doc, "type_name": name, "rank": rank, "mode": mode, "arguments": args,
+             "__module__": __name__}
+    return register(type(name, (PadBase,), attrs))  # type: ignore[return-value]
+
+
+_PADS = {"Zero": ("constant", "Pads with zeros"), "Constant": ("constant", "Pads with a constant value"),
+         "Reflection": ("reflect", "Pads with the reflection of the input"),
+         "Replication": ("replicate", "Pads by repeating the edge values"),
+         "Circular": ("circular", "Pads by wrapping the input around")}
+PAD_MODULES = {f"{p}Pad{r}d": _make_pad(p, r, mode, f"{doc} (last {r} dimension{'s' if r > 1 else ''}).")
+               for p, (mode, doc) in _PADS.items() for r in (1, 2, 3)}

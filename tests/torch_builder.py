@@ -1,0 +1,189 @@
+"""Build the real PyTorch modules that a spec describes, for differential tests.
+
+The spec is parsed by our own parser (so both sides read the same modules and
+arguments); every module is constructed with ``torch.nn.<Type>(*args, **kwargs)``
+on the ``meta`` device and run on ``meta`` tensors, which gives exact shapes
+without computing anything.  The network runs twice, with batch sizes 2 and 3:
+the sizes that differ between the runs are the ones our engine must show as None.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from mkdocs_cnnsummary import summarize
+from mkdocs_cnnsummary.engine.spec import LayerSpec, parse_spec
+
+TUPLE_OUTPUT = {"RNN", "LSTM", "GRU", "MultiheadAttention"}  # modules whose first output is shown
+BATCHES = (2, 3)
+
+
+def _conv(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_conv(v) for v in value)
+    if isinstance(value, str) and value.startswith("torch."):
+        return getattr(torch, value.split(".", 1)[1])  # dtype=torch.float32 arrives as a dotted name
+    return value
+
+
+class _Cat(nn.Module):
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+        return torch.cat(xs, dim=self.dim)
+
+
+class _Add(nn.Module):
+    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+        out = xs[0]
+        for x in xs[1:]:
+            out = out + x
+        return out
+
+
+def make_module(spec: LayerSpec) -> nn.Module:
+    """The torch module for one LayerSpec (on the current default device)."""
+    args = [_conv(a) for a in spec.args]
+    kwargs = {k: _conv(v) for k, v in spec.kwargs.items()}
+    if spec.type in ("cat", "Concatenate"):
+        dim = args[0] if args else kwargs.get("dim", 0 if spec.type == "cat" else 1)
+        return _Cat(dim)
+    if spec.type in ("Add", "add"):
+        return _Add()
+    module = getattr(nn, spec.type)(*args, **kwargs).eval()
+    if spec.trainable is False:
+        module.requires_grad_(False)
+    return module
+
+
+def build_modules(spec_text: str | dict) -> tuple[Any, dict[str, nn.Module]]:
+    """Our Summary and the torch module of each of its layers (built on ``meta``)."""
+    summary = summarize(spec_text, framework="pytorch")
+    net = parse_spec(spec_text)
+    with torch.device("meta"):
+        modules = {rec.name: make_module(spec) for spec, rec in zip(net.layers, summary.layers, strict=True)}
+    return summary, modules
+
+
+def _call(module: nn.Module, type_name: str, xs: list[Any]) -> Any:
+    if type_name == "MultiheadAttention":
+        q = xs[0]
+        k = xs[1] if len(xs) > 1 else q
+        v = xs[2] if len(xs) > 2 else k
+        out = module(q, k, v)
+    else:
+        out = module(*xs)
+    if type_name in TUPLE_OUTPUT:
+        out = out[0]
+    return out
+
+
+def _shape(out: Any) -> Any:
+    if isinstance(out, tuple | list):
+        return [tuple(t.shape) for t in out]
+    return tuple(out.shape)
+
+
+def run(summary: Any, modules: dict[str, nn.Module], batch: int, device: str = "meta") -> dict[str, Any]:
+    """Forward pass of every module; returns each layer's output shape(s)."""
+    embedding_inputs = {src for rec in summary.layers if rec.type == "Embedding" for src in rec.inputs}
+    tensors: dict[str, Any] = {}
+    for rec in summary.inputs:
+        size = [batch if d is None else d for d in rec.shape]
+        dtype = torch.long if rec.name in embedding_inputs else torch.float32
+        tensors[rec.name] = (torch.zeros(size, dtype=dtype, device=device) if device != "meta"
+                             else torch.empty(size, dtype=dtype, device=device))
+    pending = list(summary.layers)
+    while pending:
+        rest = []
+        for rec in pending:
+            if not all(_base(s) in tensors for s in rec.inputs):
+                rest.append(rec)
+                continue
+            xs = [_pick(tensors, s) for s in rec.inputs]
+            if rec.type == "Embedding" and xs[0].dtype != torch.long:
+                xs = [xs[0].long()]
+            tensors[rec.name] = _call(modules[rec.name], rec.type, xs)
+        if len(rest) == len(pending):
+            raise RuntimeError("cannot order the layers")
+        pending = rest
+    return {rec.name: _shape(tensors[rec.name]) for rec in summary.layers}
+
+
+def _base(src: str) -> str:
+    return src.split("[", 1)[0]
+
+
+def _pick(tensors: dict[str, Any], src: str) -> Any:
+    if "[" in src:
+        base, idx = src[:-1].split("[")
+        return tensors[base][int(idx)]
+    return tensors[src]
+
+
+def _expected(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int | None, ...]:
+    """Sizes equal in both runs are known; sizes that follow the batch are None."""
+    assert len(a) == len(b), (a, b)
+    return tuple(x if x == y else None for x, y in zip(a, b, strict=True))
+
+
+def torch_facts(spec_text: str | dict) -> tuple[Any, dict[str, dict[str, Any]]]:
+    """Our Summary and, per layer, what PyTorch reports: output shape and the counts."""
+    summary, modules = build_modules(spec_text)
+    runs = [run(summary, modules, b) for b in BATCHES]
+    facts = {}
+    for rec in summary.layers:
+        m = modules[rec.name]
+        a, b = runs[0][rec.name], runs[1][rec.name]
+        shape = [_expected(x, y) for x, y in zip(a, b, strict=True)] if isinstance(a, list) else _expected(a, b)
+        facts[rec.name] = {
+            "output_shape": shape,
+            "params": sum(p.numel() for p in m.parameters()),
+            "trainable_params": sum(p.numel() for p in m.parameters() if p.requires_grad),
+            "buffers": sum(b.numel() for b in m.buffers()),
+        }
+    return summary, facts
+
+
+def assert_matches_torch(spec_text: str | dict) -> Any:
+    """Compute the spec with our engine and with real PyTorch; compare every layer. Returns our Summary."""
+    summary, facts = torch_facts(spec_text)
+    for rec in summary.layers:
+        real = facts[rec.name]
+        ours = [tuple(s) for s in rec.output_shape] if rec.multi_output else tuple(rec.output_shape)
+        assert ours == real["output_shape"], (rec.name, ours, real["output_shape"])
+        assert rec.params == real["params"], (rec.name, rec.params, real)
+        assert rec.trainable_params == real["trainable_params"], (rec.name, rec.trainable_params, real)
+        assert rec.buffers == real["buffers"], (rec.name, rec.buffers, real)
+    assert summary.total_params == sum(f["params"] for f in facts.values())
+    assert summary.total_buffers == sum(f["buffers"] for f in facts.values())
+    return summary
+
+
+def torch_error(spec_text: str | dict) -> Exception | None:
+    """The exception real PyTorch raises for the spec (built and run on the CPU with batch 1), or None."""
+    net = parse_spec(spec_text)
+    from mkdocs_cnnsummary.engine.summary import InputRecord, LayerRecord
+
+    inputs = [InputRecord(i.name or "input", (None, *i.shape)) for i in net.inputs]
+    try:
+        modules = {}
+        records = []
+        previous = inputs[0].name
+        for i, spec in enumerate(net.layers):
+            name = spec.name or f"layer{i}"
+            modules[name] = make_module(spec)
+            srcs = spec.inputs or [previous]
+            records.append(LayerRecord(name, spec.type, srcs, ()))
+            previous = name
+        fake = type("S", (), {"inputs": inputs, "layers": records})()
+        with torch.no_grad():
+            run(fake, modules, 1, device="cpu")
+    except Exception as exc:  # PyTorch raises RuntimeError, ValueError, AssertionError, IndexError ...
+        return exc
+    return None
