@@ -37,6 +37,7 @@ Converter = Callable[[Any], Any]
 class Arg:
     """One constructor argument: its name, default and converter.
 
+    ``keyword_only=True`` marks one the framework takes only by name.
     ``used=False`` marks an argument that is accepted (the framework accepts it)
     but changes neither shapes nor parameter counts (initializers, momentum ...).
     """
@@ -46,6 +47,7 @@ class Arg:
     convert: Converter | None = None
     used: bool = True
     doc: str = ""
+    keyword_only: bool = False
 
     @property
     def required(self) -> bool:

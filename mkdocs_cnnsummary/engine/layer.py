@@ -140,7 +140,7 @@ class Layer:
         """
         declared = cls.all_arguments()
         by_name = {a.name: a for a in declared}
-        positional = [a for a in cls.arguments]
+        positional = [a for a in cls.arguments if not a.keyword_only]
         if len(args) > len(positional):
             raise SpecError(
                 f"takes at most {len(positional)} positional arguments "

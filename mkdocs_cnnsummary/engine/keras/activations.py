@@ -52,7 +52,7 @@ class LeakyReLU(KerasLayer):
     type_name = "LeakyReLU"
     arguments = (
         Arg("negative_slope", 0.3, number, doc="slope below zero"),
-        Arg("alpha", None, number, doc="older name of negative_slope (keyword only; wins when both are given)"),
+        Arg("alpha", None, number, doc="older name of negative_slope (wins when both are given)", keyword_only=True),
     )
 
     @classmethod

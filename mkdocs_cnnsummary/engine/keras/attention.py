@@ -186,8 +186,8 @@ class AdditiveAttention(KerasLayer):
     arguments = (
         Arg("use_scale", True, boolean, doc="a trainable scale per query feature"),
         Arg("dropout", 0.0, number, used=False),
-        Arg("score_mode", "dot", one_of("dot", "concat", lower=False), used=False),
-        Arg("seed", None, used=False),
+        Arg("score_mode", "dot", one_of("dot", "concat", lower=False), used=False, keyword_only=True),
+        Arg("seed", None, used=False, keyword_only=True),
     )
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:

@@ -26,7 +26,7 @@ class Embedding(KerasLayer):
         Arg("lora_rank", None, non_negative_int, doc="LoRA: the table is frozen, two small trained factors added"),
         Arg("lora_alpha", None, used=False),
         Arg("quantization_config", None, used=False),
-        Arg("input_length", None, used=False, doc="keyword only; deprecated in Keras 3 and ignored"),
+        Arg("input_length", None, used=False, doc="deprecated in Keras 3 and ignored", keyword_only=True),
     )
     example = ("Embedding(1000, 64)", (20,))
 

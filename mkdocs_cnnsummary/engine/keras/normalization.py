@@ -101,7 +101,7 @@ class LayerNormalization(KerasLayer):
         Arg("center", True, boolean, doc="learn beta"),
         Arg("scale", True, boolean, doc="learn gamma"),
         *AFFINE_ARGS,
-        Arg("rms_scaling", False, boolean, doc="keyword only: gamma only, no beta"),
+        Arg("rms_scaling", False, boolean, doc="gamma only, no beta", keyword_only=True),
     )
 
     @classmethod

@@ -34,7 +34,7 @@ _SEQUENCE = (
     Arg("unroll", False, boolean, used=False),
 )
 #: keyword-only in Keras (passed on to the RNN base class)
-_RNN_KEYWORDS = (_ignored("zero_output_for_mask", False),)
+_RNN_KEYWORDS = (Arg("zero_output_for_mask", False, used=False, keyword_only=True),)
 
 
 class BaseRNN(KerasLayer):
