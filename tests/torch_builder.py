@@ -15,6 +15,8 @@ import torch
 from torch import nn
 
 from mkdocs_cnnsummary import summarize
+
+torch.set_num_threads(1)
 from mkdocs_cnnsummary.engine.spec import LayerSpec, parse_spec
 
 TUPLE_OUTPUT = {"RNN", "LSTM", "GRU", "MultiheadAttention"}  # modules whose first output is shown

@@ -128,13 +128,14 @@ class ConvNd(ConvBase):
             k, d = self.cfg.kernel_size[i], self.cfg.dilation[i]
             if padding == "same":
                 pad = d * (k - 1)
+                self.check_padding_mode(n, pad // 2, pad - pad // 2, axis, calc)
                 sides = f"{pad // 2} on each side" if pad % 2 == 0 else \
                     f"{pad // 2} on the left, {pad - pad // 2} on the right"
                 out.append(calc.step(f"output {axis[0]}", in_var(n, axis),
                                      note=f"padding='same' keeps the size (PyTorch pads {sides})"))
                 continue
             p = padding[i]
-            self.check_padding_mode(n, p, axis, calc)
+            self.check_padding_mode(n, p, p, axis, calc)
             if n is not None and n + 2 * p < d * (k - 1) + 1:
                 padded = " x ".join(str(s + 2 * q) for s, q in zip(spatial, padding, strict=True)
                                     if s is not None)
@@ -148,15 +149,18 @@ class ConvNd(ConvBase):
             out.append(window_size(calc, n, axis, kernel=k, stride=self.cfg.stride[i], padding=p, dilation=d))
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
 
-    def check_padding_mode(self, n: int | None, p: int, axis: tuple[str, str], calc: Calc) -> None:
+    def check_padding_mode(self, n: int | None, before: int, after: int, axis: tuple[str, str], calc: Calc) -> None:
+        """Reflection needs padding below the input size, circular padding at most the input size."""
         mode = self.cfg.padding_mode
+        p = max(before, after)
         if n is None or p == 0 or mode in ("zeros", "replicate"):
             return
         if (mode == "reflect" and p >= n) or (mode == "circular" and p > n):
             limit = n - 1 if mode == "reflect" else n
+            relation = "less than" if mode == "reflect" else "at most"
             raise calc.error(
-                f"padding_mode='{mode}' needs the padding ({p}) to be {'less than' if mode == 'reflect' else 'at most'}"
-                f" the input {axis[0]} ({n})", f"use padding of at most {limit} or padding_mode='zeros'")
+                f"padding_mode='{mode}' needs the padding ({before}, {after}) to be {relation} the input {axis[0]} "
+                f"({n})", f"use padding of at most {limit} or padding_mode='zeros'")
 
 
 class ConvTransposeNd(ConvBase):
