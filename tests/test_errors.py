@@ -60,6 +60,9 @@ CASES = {
     "missing required argument": Case(
         "input: [28, 28, 1]\nlayers:\n  - Conv2D: {filters: 8}\n", 3, "conv2d",
         ("missing required argument 'kernel_size'", "Conv2D(kernel_size=...)")),
+    "null for an argument that needs a value": Case(
+        "input: [28, 28, 1]\nlayers:\n  - Conv2D(None, 3)\n  - MaxPooling2D(pool_size=None)\n", 3, "conv2d",
+        ("argument 'filters' expected an integer, got None",)),
     "duplicate names": Case(
         "input: [28, 28, 1]\nlayers:\n  - Conv2D(4, 3, name='enc')\n  - Conv2D(4, 3, name='enc')\n", 4, "enc",
         ("duplicate layer name 'enc'", "first used on line 3", "give each layer its own name")),

@@ -54,7 +54,9 @@ class Arg:
         return self.default is REQUIRED
 
     def normalise(self, value: Any) -> Any:
-        if self.convert is None or value is None:
+        """The converted value. None is kept only where it is the default (wrap the converter in
+        :func:`optional` where None means something else); otherwise the converter refuses it."""
+        if self.convert is None or (value is None and self.default is None):
             return value
         return self.convert(value)
 
@@ -65,6 +67,15 @@ def ignored(*names: str) -> tuple[Arg, ...]:
 
 
 # converters -----------------------------------------------------------------
+
+
+def optional(convert: Converter) -> Converter:
+    """A converter that also accepts None (for arguments whose default is not None)."""
+
+    def convert_optional(value: Any) -> Any:
+        return None if value is None else convert(value)
+
+    return convert_optional
 
 
 _KINDS = {"str": "text", "dict": "mapping", "LineDict": "mapping", "list": "list", "LineList": "list",

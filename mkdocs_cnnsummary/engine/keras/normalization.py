@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, integer, number
+from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, integer, number, optional
 from ..errors import SpecError
 from ..expr import Expr, product, var
 from ..layer import Calc, register
@@ -234,7 +234,7 @@ class Normalization(KerasLayer):
 
     type_name = "Normalization"
     arguments = (
-        Arg("axis", -1, int_list, doc="axes kept (one statistic per position); None: one scalar"),
+        Arg("axis", -1, optional(int_list), doc="axes kept (one statistic per position); None: one scalar"),
         Arg("mean", None, _number_or_list, doc="given mean: stored as a constant, not a weight"),
         Arg("variance", None, _number_or_list, doc="given variance (with mean)"),
         Arg("invert", False, boolean, used=False),

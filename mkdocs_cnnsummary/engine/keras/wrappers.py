@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..args import REQUIRED, Arg, ArgError, ignored, one_of
+from ..args import REQUIRED, Arg, ArgError, ignored, one_of, optional
 from ..errors import SpecError
 from ..expr import var
 from ..layer import Calc, Layer, OutputShape, lookup, register
@@ -66,7 +66,7 @@ class Bidirectional(KerasLayer):
     example = ("Bidirectional(LSTM(128))", (10, 100))
     arguments = (
         Arg("layer", REQUIRED, nested_layer, doc="the recurrent layer (SimpleRNN, LSTM, GRU) run forwards"),
-        Arg("merge_mode", "concat", one_of("concat", "sum", "ave", "mul", lower=False),
+        Arg("merge_mode", "concat", optional(one_of("concat", "sum", "ave", "mul", lower=False)),
             doc="how the two directions combine: concat doubles the last axis; null keeps both outputs"),
         *ignored("weights"),
         Arg("backward_layer", None, nested_layer,
