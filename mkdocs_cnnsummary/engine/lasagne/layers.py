@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_tuple, number, one_of, positive_int, shape
+from ..args import (
+    REQUIRED,
+    Arg,
+    ArgError,
+    boolean,
+    ignored,
+    int_list,
+    int_tuple,
+    integer,
+    number,
+    one_of,
+    positive_int,
+    shape,
+)
 from ..errors import SpecError
 from ..expr import Expr, ceil_div, product, total, var
 from ..layer import Calc, Layer, register
@@ -392,7 +405,7 @@ class BatchNormLayer(LasagneLayer):
 
     type_name = "BatchNormLayer"
     arguments = (
-        Arg("axes", "auto"),
+        Arg("axes", "auto", lambda v: v if v == "auto" else int_list(v), doc="'auto', an axis or a list of axes"),
         Arg("epsilon", 1e-4, used=False),
         Arg("alpha", 0.1, used=False),
         Arg("beta", DEFAULT_INIT, doc="null removes the shift"),
@@ -435,7 +448,7 @@ class ConcatLayer(MergeLayer):
     """Concatenates its inputs along ``axis`` (1, the channels, by default)."""
 
     type_name = "ConcatLayer"
-    arguments = (Arg("axis", 1), Arg("cropping", None, used=False))
+    arguments = (Arg("axis", 1, integer), Arg("cropping", None, used=False))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first = inputs[0]
