@@ -176,3 +176,21 @@ def test_utf8_bom_is_accepted(tmp_path, capsys):
     path.write_bytes(b"\xef\xbb\xbf" + CONV.read_bytes())
     assert main([str(path), "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["total_params"] == 2912
+
+
+def test_text_table_lines_line_up(capsys):
+    for spec in (UNET, SPECS / "seed_002_separable.yaml", SPECS / "seed_003_c5_reduced.yaml"):
+        assert main([str(spec), "--worked"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        table = [line for line in lines if line[:1] in "┏┃┡│├└"]
+        assert len({len(line) for line in table}) == 1, spec
+        assert all(line[-1] in "┓┃┩│┤┘" for line in table)
+
+
+def test_markdown_escapes_table_syntax(tmp_path, capsys):
+    spec = tmp_path / "pipes.yaml"
+    spec.write_text("name: a|b\ninput: [4]\nlayers:\n  - Dense(2, name='x|y')\n", encoding="utf-8")
+    assert main([str(spec), "-f", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "| x\\|y (Dense) | (None, 2) | 10 |" in out
+    assert "**a\\|b**" in out
