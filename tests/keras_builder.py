@@ -14,6 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras
 
+from mkdocs_cnnsummary.engine.layer import lookup
 from mkdocs_cnnsummary.engine.spec import LayerSpec, parse_item, parse_spec
 
 # our spec name -> keras attribute, where they differ (functional aliases)
@@ -68,8 +69,10 @@ def build_model(spec_text: str | dict, summary) -> keras.Model:
                 rest.append((spec, rec))
                 continue
             kw = dict(spec.kwargs)
-            kw.pop("input_shape", None)
-            kw.pop("input_dim", None)
+            own = {a.name for a in lookup("keras", spec.type).arguments}  # Embedding's input_dim is its own
+            for key in ("input_shape", "input_dim"):
+                if key not in own:
+                    kw.pop(key, None)
             layer = make_layer(LayerSpec(spec.type, spec.args, kw, None, None, spec.trainable), rec.name)
             ins = [_pick(tensors, s) for s in srcs]
             if layer.__class__.__name__ == "MultiHeadAttention":
