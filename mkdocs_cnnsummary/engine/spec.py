@@ -10,9 +10,13 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from .errors import SpecError, did_you_mean
 from .framework import FRAMEWORK_MODULES
@@ -35,8 +39,8 @@ class LineList(list):
     item_lines: list[int]
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings and sequences carry line numbers."""
+class _AliasLimit:
+    """Refuses more than ``max_aliases`` aliases while composing (mixed into both loaders)."""
 
     max_aliases = 1000  # guards against alias "bombs" whose text grows exponentially when shown
 
@@ -49,7 +53,33 @@ class _LineLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+class _LineLoader(_AliasLimit, yaml.SafeLoader):
+    """SafeLoader whose mappings and sequences carry line numbers (pure Python: the reference)."""
+
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML without libyaml
+    CParser = None
+
+_FastLineLoader: type | None = None
+if CParser is not None:
+
+    class _FastLineLoader(_AliasLimit, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
+        """:class:`_LineLoader` with libyaml's scanner and parser (its slow part in pure Python).
+
+        Composing (aliases, line numbers from the events' marks) and constructing run the same
+        Python code, so both loaders give the same values and lines.
+        """
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+
+def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
@@ -66,15 +96,18 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     return out
 
 
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(loader: SafeConstructor, node: yaml.SequenceNode) -> LineList:
     out = LineList(loader.construct_object(child, deep=True) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _loader in (_LineLoader, _FastLineLoader):
+    if _loader is not None:
+        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+del _loader
 
 
 _YAML_WORDS = {"<stream end>": "the end of the spec", "<block end>": "the end of the block",
@@ -108,8 +141,25 @@ def _yaml_error(exc: yaml.MarkedYAMLError) -> SpecError:
     return SpecError(message, line=line, hint=hint)
 
 
+#: libyaml accepts tabs as separators, '?' inside flow collections and byte order marks past the
+#: start, which the pure-Python loader refuses (or reads otherwise)
+_LIBYAML_LENIENT = ("\t", "?", "\ufeff")
+
+
 def load_yaml(text: str) -> Any:
-    """Parse YAML safely, keeping line numbers; a syntax error becomes a SpecError with its line."""
+    """Parse YAML safely, keeping line numbers; a syntax error becomes a SpecError with its line.
+
+    With libyaml (PyYAML usually has it) the text is read by :class:`_FastLineLoader`; text it
+    does not accept, or may accept where the pure-Python loader does not, is read by the
+    pure-Python loader, so the same text gives the same values, lines and messages either way.
+    """
+    if _FastLineLoader is not None and not any(c in text for c in _LIBYAML_LENIENT):
+        try:
+            return yaml.load(text, Loader=_FastLineLoader)
+        except SpecError:
+            raise
+        except Exception:  # a wrong spec: the reference loader below says what is wrong, in its words
+            pass
     try:
         return yaml.load(text, Loader=_LineLoader)
     except SpecError:
@@ -182,6 +232,8 @@ def _dotted(node: ast.AST) -> str | None:
 
 def _literal(node: ast.AST, line: int | None) -> Any:
     """A literal argument value; nested calls become LayerSpecs, dotted names strings."""
+    if isinstance(node, ast.Constant):  # what literal_eval gives, without its per-call closures
+        return node.value
     if isinstance(node, ast.Call):
         return _call_to_spec(node, line, None)
     if isinstance(node, ast.Name | ast.Attribute):
@@ -232,17 +284,22 @@ def _pop_wiring(spec: LayerSpec, kwargs: dict[str, Any], line: int | None) -> No
         spec.trainable = value
 
 
+@lru_cache(maxsize=2048)
+def _parse_expression(text: str) -> ast.expr:
+    """The syntax tree of one layer call, read only; remembered, as documents repeat their layers."""
+    with warnings.catch_warnings():  # no SyntaxWarning on stderr for text such as "3name"
+        warnings.simplefilter("ignore")
+        return ast.parse(text, mode="eval").body
+
+
 def parse_call(text: str, line: int | None = None) -> LayerSpec:
     """``Conv2D(8, (3, 3), padding='same')`` -> LayerSpec, or a bare type name ``Flatten``."""
     stripped = text.strip()
     try:
-        with warnings.catch_warnings():  # no SyntaxWarning on stderr for text such as "3name"
-            warnings.simplefilter("ignore")
-            tree = ast.parse(stripped, mode="eval")
+        body = _parse_expression(stripped)
     except SyntaxError as exc:
         raise SpecError(f"cannot read {stripped!r} as a layer: {exc.msg}", line=line,
                         hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}") from None
-    body = tree.body
     if isinstance(body, ast.Call):
         return _call_to_spec(body, line, stripped)
     dotted = _dotted(body)
