@@ -772,8 +772,14 @@ def random_network(seed: int, types: frozenset[str] | None = None) -> dict[str, 
         g.inputs["input"] = _start_shape(g, kind)
         x = T("input", g.inputs["input"])
     starts.append(x)
-    for _ in range(g.rng.randint(2, 6)):
+    for _ in range(g.rng.randint(2, 8)):
         x = block(g, x) if graph and g.chance(0.5) else step(g, x)
+    if graph and g.chance(0.3):  # a second output: a head on an earlier layer
+        earlier = [t for t in g.tensors if t.ref != x.ref]
+        if earlier:
+            head = step(g, g.rng.choice(earlier))
+            if "[" in head.ref:
+                g.apply(L("Activation", {"activation": "relu"}, head.shape), [head])
     while "[" in x.ref or x.ref in g.inputs:  # the output must be a whole layer
         y = step(g, x, KEEP)
         x = y if y is not x else g.apply(L("Activation", {"activation": "linear"}, x.shape), [x])
@@ -837,22 +843,36 @@ def _concat_last(g: Gen, xs: list[T]) -> T:
 # rendering -----------------------------------------------------------------------------------
 
 
-def _first_positional(t: str) -> list[str]:
+def _arg_order(t: str) -> list[str]:
     cls = catalog("keras").get(t)
     return [a.name for a in cls.arguments] if cls else []
 
 
-def call_text(layer: L, extra: dict[str, Any] | None = None) -> str:
-    """``Type(a=1, b=[2, 3])``, nested layers included."""
+def _alias(g: Gen, t: str) -> str:
+    """Sometimes another registered name of the type (MaxPool2D, Convolution2D, add ...)."""
+    cls = catalog("keras").get(t)
+    names = [a for a in cls.aliases if a != "Input"] if cls else []
+    return g.rng.choice(names) if names and g.chance(0.2) else t
+
+
+def call_text(layer: L, extra: dict[str, Any] | None = None, positional: int = 0, type_name: str | None = None) -> str:
+    """``Type(1, b=[2, 3])``: the first ``positional`` arguments by position, nested layers included."""
     kw = {**layer.kwargs, **(extra or {})}
     parts = []
-    for k, v in kw.items():
-        parts.append(f"{k}={call_text(v) if isinstance(v, L) else repr(v)}")
-    return f"{layer.type}({', '.join(parts)})"
+    for i, (k, v) in enumerate(kw.items()):
+        text = call_text(v) if isinstance(v, L) else repr(v)
+        parts.append(text if i < positional else f"{k}={text}")
+    return f"{type_name or layer.type}({', '.join(parts)})"
 
 
 def _item(g: Gen, it: Item, wiring: dict[str, Any]) -> Any:
+    """One entry of ``layers:``, written in one of the spec's forms."""
     layer, kw = it.layer, dict(it.layer.kwargs)
+    type_name = _alias(g, layer.type)
+    order = _arg_order(layer.type)
+    prefix = 0
+    while prefix < len(order) and order[prefix] in kw and list(kw)[prefix] == order[prefix]:
+        prefix += 1
     nested = any(isinstance(v, L) for v in kw.values())
     style = g.rng.random()
     if nested or style < 0.2:
@@ -861,12 +881,8 @@ def _item(g: Gen, it: Item, wiring: dict[str, Any]) -> Any:
             wiring = {**wiring, "trainable": it.trainable}
         elif it.trainable is not None:
             extra["trainable"] = it.trainable
-        text = call_text(layer, extra)
+        text = call_text(layer, extra, prefix if g.chance(0.5) else 0, type_name)
         return {text: None, **wiring} if wiring else text
-    order = _first_positional(layer.type)
-    prefix = 0
-    while prefix < len(order) and order[prefix] in kw:
-        prefix += 1
     value: Any
     if kw and prefix == len(kw) and style < 0.45:
         values = [kw[a] for a in order[:prefix]]
@@ -879,8 +895,8 @@ def _item(g: Gen, it: Item, wiring: dict[str, Any]) -> Any:
     if it.trainable is not None:
         wiring = {**wiring, "trainable": it.trainable}
     if not wiring and value is None and g.chance(0.5):
-        return layer.type
-    return {layer.type: value, **wiring}
+        return type_name
+    return {type_name: value, **wiring}
 
 
 def render(g: Gen) -> dict[str, Any]:
@@ -900,11 +916,18 @@ def render(g: Gen) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     if g.chance(0.3):
         spec["name"] = f"Random{len(g.items)}"
-    if single:
+    form = g.rng.random()
+    layers: list[Any] = []
+    if single and form < 0.1:  # the input as the first item
+        layers.append({g.rng.choice(["InputLayer", "Input"]): {"shape": list(g.inputs["input"])}})
+    elif single and form < 0.2 and g.items[0].srcs == ["input"]:  # input_shape on the first layer
+        first = g.items[0]
+        g.items[0] = Item(L(first.layer.type, {**first.layer.kwargs, "input_shape": list(g.inputs["input"])},
+                            first.layer.shape, first.layer.weights), first.name, first.srcs, first.trainable)
+    elif single:
         spec["input"] = list(g.inputs["input"])
     else:
         spec["inputs"] = {k: list(v) for k, v in g.inputs.items()}
-    layers = []
     for it, srcs in zip(g.items, wired, strict=True):
         wiring: dict[str, Any] = {}
         if it.name in referenced:

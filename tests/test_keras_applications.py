@@ -18,6 +18,10 @@ APPLICATIONS = {
     "DenseNet121": lambda: keras.applications.DenseNet121(weights=None, input_shape=(32, 32, 3), classes=10),
     "EfficientNetB0": lambda: keras.applications.EfficientNetB0(weights=None, input_shape=(32, 32, 3),
                                                                 classes=10),
+    "MobileNet": lambda: keras.applications.MobileNet(weights=None, input_shape=(32, 32, 3), classes=10),
+    "Xception": lambda: keras.applications.Xception(weights=None, input_shape=(71, 71, 3), classes=10),
+    "InceptionV3": lambda: keras.applications.InceptionV3(weights=None, input_shape=(75, 75, 3), classes=10),
+    "NASNetMobile": lambda: keras.applications.NASNetMobile(weights=None, input_shape=(32, 32, 3), classes=10),
     "ResNet50-avg-unknown-size": lambda: keras.applications.ResNet50(weights=None, include_top=False,
                                                                      input_shape=(None, None, 3), pooling="avg"),
 }
