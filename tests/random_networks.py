@@ -538,7 +538,7 @@ def _rnn(g: Gen, f: int, t_len: Any, mode: str, *, state: bool) -> L | None:
     if state and g.chance(0.1):  # not inside Bidirectional: Keras wants its forward layer forward
         kw["go_backwards"] = True
     out: Any = (t_len, units) if seq else (units,)
-    if state and g.chance(0.15):
+    if state and g.chance(0.25):
         kw["return_state"] = True
         out = [out, *([(units,)] * (2 if t == "LSTM" else 1))]
     return L(t, kw, out, weights=True)
@@ -657,8 +657,20 @@ def step(g: Gen, x: T, mode: str = ANY) -> T:
     for name in order:
         layer = FAMILIES[name][1](g, x.shape, mode)
         if layer is not None:
-            return g.apply(layer, [x])
+            out = g.apply(layer, [x])
+            return _merge_outputs(g, out, layer.shape) if isinstance(layer.shape, list) else out
     return x
+
+
+def _merge_outputs(g: Gen, first: T, shapes: list[Shape]) -> T:
+    """Sometimes merge output 0 of a multi-output layer with another output of the same shape."""
+    same = [i for i, s in enumerate(shapes) if i > 0 and s == shapes[0]]
+    merges = [m for m in MERGES if g.has(m)]
+    if not same or not merges or not g.chance(0.6):
+        return first
+    i = g.rng.choice(same)
+    other = T(f"{first.ref.split('[')[0]}[{i}]", shapes[i])
+    return g.apply(L(g.rng.choice(merges), {}, shapes[0]), [first, other])
 
 
 def branch(g: Gen, x: T, mode: str) -> T:

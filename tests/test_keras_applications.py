@@ -49,3 +49,20 @@ def test_frozen_layers_and_functional_wiring_are_converted() -> None:
     assert items["Concatenate"]["inputs"] == ["pool", "side_dense"]
     assert items["Conv2D"]["Conv2D"]["filters"] == 4
     assert_model_matches(model)
+
+
+def test_wrappers_and_several_outputs_are_converted() -> None:
+    tokens = keras.Input((7,), name="tokens")
+    x = keras.layers.Embedding(50, 6, name="embed")(tokens)
+    x = keras.layers.Bidirectional(keras.layers.GRU(4, return_sequences=True, reset_after=False), name="bi")(x)
+    seq, h, c = keras.layers.LSTM(5, return_sequences=True, return_state=True, name="lstm")(x)
+    x = keras.layers.TimeDistributed(keras.layers.Dense(5), name="td")(seq)
+    x = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3, name="mha")(x, seq)
+    pooled = keras.layers.GlobalAveragePooling1D(name="pool")(x)
+    out = keras.layers.Add(name="add")([pooled, h, c])
+    model = keras.Model(tokens, out)
+    spec = model_to_spec(model)
+    items = {i["name"]: i for i in spec["layers"]}
+    assert items["add"]["inputs"] == ["pool", "lstm[1]", "lstm[2]"]
+    assert "GRU" in items["bi"]["Bidirectional"]["layer"]
+    assert_model_matches(model)
