@@ -453,6 +453,9 @@ def make_normalization(g: Gen, shape: Shape, mode: str) -> L | None:
     if t == "UnitNormalization":
         return L(t, {"axis": -1} if g.chance(0.5) else {}, shape)
     axis = _axis(g, shape)
+    other = [a for a in range(1, len(shape) + 1) if shape[a - 1] is not None]
+    if t != "GroupNormalization" and other and g.chance(0.15):  # normalise along another axis
+        axis = g.rng.choice(other)
     if axis is None:
         return None
     kw = {"axis": axis} if axis != -1 or g.chance(0.3) else {}
@@ -467,7 +470,8 @@ def make_normalization(g: Gen, shape: Shape, mode: str) -> L | None:
         c = shape[axis - 1] if axis > 0 else shape[-1]
         kw["groups"] = g.rng.choice(_divisors(c))
     if t == "Normalization" and g.chance(0.3):
-        kw["mean"], kw["variance"] = 0.5, 2.0
+        n = shape[axis - 1] if axis > 0 else shape[-1]
+        kw["mean"], kw["variance"] = (0.5, 2.0) if g.chance(0.5) else ([0.5] * n, [2.0] * n)
     return L(t, kw, shape, weights=t != "Normalization")
 
 
@@ -598,8 +602,9 @@ def make_attention(g: Gen, shape: Shape, mode: str) -> L | None:
         kw["use_bias"] = False
     out = shape
     if mode == ANY and g.chance(0.3):
-        kw["output_shape"] = g.rng.randint(1, 6)
-        out = (*shape[:-1], kw["output_shape"])
+        dims = [g.rng.randint(1, 6) for _ in range(g.rng.choice([1, 1, 2]))]
+        kw["output_shape"] = dims[0] if len(dims) == 1 and g.chance(0.5) else dims
+        out = (*shape[:-1], *dims)
     if g.chance(0.2):
         kw["use_gate"] = True
     if len(shape) == 3 and g.chance(0.5):
