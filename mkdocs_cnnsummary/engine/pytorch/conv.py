@@ -123,6 +123,17 @@ class ConvNd(ConvBase):
         padding = self.cfg.padding
         if padding == "valid":
             padding = (0,) * self.rank
+        kernels = [d * (k - 1) + 1 for k, d in zip(self.cfg.kernel_size, self.cfg.dilation, strict=True)]
+        totals = [k - 1 for k in kernels] if padding == "same" else [2 * p for p in padding]
+        for n, total, k, axis in zip(spatial, totals, kernels, self.axes, strict=True):
+            if n is not None and n + total < k:
+                padded = " x ".join("N" if s is None else str(s + t) for s, t in zip(spatial, totals, strict=True))
+                raise calc.error(
+                    f"Calculated padded input size per channel: ({padded}). Kernel size: "
+                    f"({' x '.join(map(str, kernels))}). Kernel size can't be greater than actual input size: the "
+                    f"input {axis[0]} {n} with padding {total} is smaller than the {k}-wide kernel",
+                    f"use a kernel_size of at most {n + total} on that axis or more padding" if n + total else
+                    "the input is empty on that axis: check the modules before it")
         out: list[int | None] = []
         for i, (n, axis) in enumerate(zip(spatial, self.axes, strict=True)):
             k, d = self.cfg.kernel_size[i], self.cfg.dilation[i]
@@ -136,16 +147,6 @@ class ConvNd(ConvBase):
                 continue
             p = padding[i]
             self.check_padding_mode(n, p, p, axis, calc)
-            if n is not None and n + 2 * p < d * (k - 1) + 1:
-                padded = " x ".join(str(s + 2 * q) for s, q in zip(spatial, padding, strict=True)
-                                    if s is not None)
-                kernel = " x ".join(str(dd * (kk - 1) + 1) for kk, dd in
-                                    zip(self.cfg.kernel_size, self.cfg.dilation, strict=True))
-                raise calc.error(
-                    f"Calculated padded input size per channel: ({padded}). Kernel size: ({kernel}). "
-                    f"Kernel size can't be greater than actual input size: the input {axis[0]} {n} with padding "
-                    f"{p} on each side is smaller than the {d * (k - 1) + 1}-wide kernel",
-                    f"use a kernel_size of at most {n + 2 * p} on that axis or more padding")
             out.append(window_size(calc, n, axis, kernel=k, stride=self.cfg.stride[i], padding=p, dilation=d))
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
 
@@ -211,13 +212,16 @@ class ConvTransposeNd(ConvBase):
             expr = expr + var(f"d_{sym}", self.cfg.dilation[i]) * (var(f"k_{sym}", self.cfg.kernel_size[i]) - 1)
             if op:
                 expr = expr + var(f"op_{sym}", op)
-            value = calc.step(f"output {word}", expr + 1)
-            if value is not None and value <= 0:
-                raise calc.error(
-                    f"Given input size per channel: ({size}). Calculated output size per channel: ({value}). "
-                    f"Output size is too small: the padding {p} removes more than the transposed convolution adds",
-                    f"use padding of at most {(value + 2 * p - 1) // 2} on the {word}")
-            out.append(value)
+            out.append(calc.step(f"output {word}", expr + 1))
+        known = [o for o in out if o is not None]
+        # ATen's check: a negative size, or every size empty, is an error (one empty axis is allowed)
+        if any(o < 0 for o in known) or (known and len(known) == len(out) and max(known) < 1):
+            given = " x ".join("N" if n is None else str(n) for n in spatial)
+            got = " x ".join("N" if o is None else str(o) for o in out)
+            raise calc.error(
+                f"Given input size per channel: ({given}). Calculated output size per channel: ({got}). Output size "
+                "is too small: the padding removes more than the transposed convolution adds",
+                "use less padding, a larger kernel_size or a larger stride")
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, positive_int
+from ..args import REQUIRED, Arg, ArgError, boolean, integer, non_negative_int, number, positive_int
 from ..expr import Expr, product, var
 from ..layer import Calc, register
 from ..summary import Shape
@@ -27,7 +27,7 @@ class Linear(TorchLayer):
 
     type_name = "Linear"
     arguments = (
-        Arg("in_features", REQUIRED, positive_int, doc="size of the input's last dimension"),
+        Arg("in_features", REQUIRED, non_negative_int, doc="size of the input's last dimension"),
         Arg("out_features", REQUIRED, positive_int, doc="size of the output's last dimension"),
         Arg("bias", True, boolean),
     )

@@ -45,6 +45,12 @@ class ChannelNorm(TorchLayer):
             raise calc.error(
                 f"expected input's size at dim={channel_axis % len(x)} to match num_features ({n}), but got: {c}",
                 f"set num_features={c} ({self.type_name}({c}))")
+        if not self.checks_channels:  # instance statistics need more than one value per channel
+            spatial = x[channel_axis + 1:]
+            if all(n is not None for n in spatial) and all(n == 1 for n in spatial):
+                raise calc.error(f"Expected more than 1 spatial element when training, got input size "
+                                 f"{torch_size(x)}", "remove the pooling that reduces the input to 1 element, or "
+                                 "the InstanceNorm")
         return x
 
     def channel_axis(self, x: Shape) -> int:

@@ -40,6 +40,13 @@ class PoolBase(TorchLayer):
                     f"set padding to at most {((k - 1) * d + 1) // 2} (half the {(k - 1) * d + 1}-wide window, "
                     "rounded down)")
         spatial = list(x[-rank:])
+        if rank == 3 and not self.has_dilation and any(n is not None and n < k for n, k in zip(spatial, kernel,
+                                                                                             strict=True)):
+            t, h, w = ("N" if n is None else n for n in spatial)
+            raise calc.error(
+                f"input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: {kernel[0]} kH: {kernel[1]} kW: "
+                f"{kernel[2]}): 3-D average pooling needs every window to fit the unpadded input",
+                "use a smaller kernel_size")
         out = [
             window_size(calc, n, axis, kernel=kernel[i], stride=stride[i], padding=padding[i],
                         dilation=dilation[i] if self.has_dilation else None, ceil_mode=self.cfg.ceil_mode)
