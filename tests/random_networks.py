@@ -916,6 +916,12 @@ def _item(g: Gen, it: Item, wiring: dict[str, Any]) -> Any:
     return {type_name: value, **wiring}
 
 
+def _takes_input_shape(t: str) -> bool:
+    """Most Keras layers take input_shape through **kwargs; SpatialDropout1D/2D/3D do not."""
+    cls = catalog("keras").get(t)
+    return cls is not None and "input_shape" in {a.name for a in cls.all_arguments()}
+
+
 def render(g: Gen) -> dict[str, Any]:
     """The spec dict: names only where referenced, ``inputs`` only where not the previous item."""
     consumed = {s.split("[")[0] for it in g.items for s in it.srcs}
@@ -937,7 +943,7 @@ def render(g: Gen) -> dict[str, Any]:
     layers: list[Any] = []
     if single and form < 0.1:  # the input as the first item
         layers.append({g.rng.choice(["InputLayer", "Input"]): {"shape": list(g.inputs["input"])}})
-    elif single and form < 0.2 and g.items[0].srcs == ["input"]:  # input_shape on the first layer
+    elif single and form < 0.2 and g.items[0].srcs == ["input"] and _takes_input_shape(g.items[0].layer.type):
         first = g.items[0]
         g.items[0] = Item(L(first.layer.type, {**first.layer.kwargs, "input_shape": list(g.inputs["input"])},
                             first.layer.shape, first.layer.weights), first.name, first.srcs, first.trainable)
