@@ -314,3 +314,25 @@ def test_unknown_module_and_argument_suggest_names():
 def test_device_and_dtype_are_accepted():
     summary = assert_matches_torch(net([3, 8, 8], "Conv2d(3, 4, 3, device='meta', dtype=torch.float32)"))
     assert summary.layers[0].params == 112
+
+
+# torchinfo-style text ------------------------------------------------------------------------------------
+
+
+def test_torchinfo_style_text():
+    from mkdocs_cnnsummary.render.text import render_text
+
+    summary = summarize({**net([3, 32, 32], "Conv2d(3, 16, 3, stride=2, padding=1)", "BatchNorm2d(16)", "ReLU()",
+                               "Flatten()", "Linear(4096, 10)"), "name": "Net"})
+    text = render_text(summary, style="torchinfo")
+    lines = text.splitlines()
+    assert lines[1].split() == ["Layer", "(type:depth-idx)", "Output", "Shape", "Param", "#", "Buffers"]
+    assert lines[3].split() == ["Net", "[None,", "10]", "--", "--"]
+    assert lines[4].split() == ["├─Conv2d:", "1-1", "[None,", "16,", "16,", "16]", "448", "--"]
+    assert lines[5].split() == ["├─BatchNorm2d:", "1-2", "[None,", "16,", "16,", "16]", "32", "33"]
+    assert lines[8].split() == ["└─Linear:", "1-5", "[None,", "10]", "40,970", "--"]
+    assert "Total params: 41,450" in text and "Buffers: 33" in text and "Params size (MB): 0.17" in text
+    worked = render_text(summary, style="torchinfo", worked=True)
+    assert "params: (k_h × k_w × c_in + 1) × c_out = (3 × 3 × 3 + 1) × 16 = 448" in worked
+    with pytest.raises(ValueError, match="unknown text style"):
+        render_text(summary, style="fancy")

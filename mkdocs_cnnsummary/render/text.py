@@ -63,8 +63,21 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool) -> list[_R
     return rows
 
 
-def render_text(summary: Summary, *, worked: bool = False) -> str:
-    """The summary as a text table; ``worked`` adds each layer's calculation under its row."""
+#: text styles: Keras' ``model.summary()`` and torchinfo's ``summary()``
+STYLES = ("keras", "torchinfo")
+
+
+def render_text(summary: Summary, *, worked: bool = False, style: str = "keras") -> str:
+    """The summary as a text table; ``worked`` adds each layer's calculation under its row.
+
+    ``style="torchinfo"`` prints it as torchinfo does (``Layer (type:depth-idx)`` tree).
+    """
+    if style == "torchinfo":
+        from .torchinfo import render_torchinfo
+
+        return render_torchinfo(summary, worked=worked)
+    if style != "keras":
+        raise ValueError(f"unknown text style {style!r}; use one of {', '.join(STYLES)}")
     graph = summary.is_graph
     buffers = f.with_buffers(summary)
     headers = ["Layer (type)", "Output Shape", "Param #"]

@@ -1,0 +1,80 @@
+"""Plain-text summary in the style of torchinfo's ``summary()``: ``Layer (type:depth-idx)``, tree branches.
+
+Shapes are written as PyTorch sizes (``[None, 16, 16, 16]``), modules without
+parameters show ``--`` and buffers get their own column when there are any.
+"""
+
+from __future__ import annotations
+
+from ..engine.summary import LayerRecord, Summary
+from . import formatting as f
+
+RULE_CHAR = "="
+MIN_WIDTHS = (40, 25, 15)
+
+
+def size(shape) -> str:
+    """``[None, 16, 16, 16]``; several outputs as ``[[None, 4], [None, 4]]``."""
+    if isinstance(shape, list):
+        return "[" + ", ".join(size(s) for s in shape) + "]"
+    return "[" + ", ".join("None" if d is None else str(d) for d in shape) + "]"
+
+
+def _labels(layers: list[LayerRecord]) -> list[str]:
+    """``├─Conv2d: 1-1`` ... ``└─Linear: 1-9``; nested layers (depth > 0) hang under the one before them."""
+    labels = []
+    counters: dict[int, int] = {}
+    for i, layer in enumerate(layers):
+        depth = layer.depth + 1
+        counters[depth] = counters.get(depth, 0) + 1
+        for deeper in [d for d in counters if d > depth]:
+            del counters[deeper]
+        later = [other.depth + 1 for other in layers[i + 1:]]
+        last = next((d for d in later if d <= depth), 0) != depth
+        branch = "└─" if last else "├─"
+        indent = "│    " * (depth - 1)
+        labels.append(f"{indent}{branch}{layer.type}: {depth}-{counters[depth]}")
+    return labels
+
+
+def _count(n: int) -> str:
+    return f.count(n) if n else "--"
+
+
+def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
+    """The summary as torchinfo prints it; ``worked`` adds each layer's calculation under its row."""
+    buffers = summary.total_buffers > 0
+    headers = ["Layer (type:depth-idx)", "Output Shape", "Param #"] + (["Buffers"] if buffers else [])
+    outputs = [summary.layer(o).output_shape if o not in {i.name for i in summary.inputs} else
+               next(i.shape for i in summary.inputs if i.name == o) for o in summary.outputs]
+    root_shape = outputs[0] if len(outputs) == 1 else outputs
+    rows = [[summary.name or "Model", size(root_shape), "--"] + (["--"] if buffers else [])]
+    steps: list[list[str]] = [[]]
+    for label, layer in zip(_labels(summary.layers), summary.layers, strict=True):
+        row = [label, size(layer.output_shape), _count(layer.params)]
+        if buffers:
+            row.append(_count(layer.buffers))
+        rows.append(row)
+        steps.append([f.step_text(s) for s in layer.calculation] if worked else [])
+    widths = [max(m, *(len(r[i]) + 1 for r in rows), len(headers[i]) + 1)
+              for i, m in enumerate((*MIN_WIDTHS, 15)[:len(headers)])]
+    total = sum(widths)
+
+    def line(cells: list[str]) -> str:
+        return "".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    rule = RULE_CHAR * total
+    out = [rule, line(headers), rule]
+    for row, worked_lines in zip(rows, steps, strict=True):
+        out.append(line(row))
+        out.extend("      " + text for text in worked_lines)
+    out.append(rule)
+    out.append(f"Total params: {f.count(summary.total_params)}")
+    out.append(f"Trainable params: {f.count(summary.trainable_params)}")
+    out.append(f"Non-trainable params: {f.count(summary.non_trainable_params)}")
+    if f.with_buffers(summary):
+        out.append(f"Buffers: {f.count(summary.total_buffers)}")
+    out.append(rule)
+    out.append(f"Params size (MB): {summary.total_params * f.BYTES_PER_PARAM / 1e6:.2f}")
+    out.append(rule)
+    return "\n".join(out) + "\n"
