@@ -22,8 +22,12 @@ def test_random_network_matches_keras(seed: int) -> None:
     spec = random_network(seed)
     if seed % 2:  # half of them go through the YAML reader
         spec = yaml.safe_dump(spec, sort_keys=False)
-    check_steps(summarize(spec))
-    assert_matches_keras(spec)
+    try:
+        check_steps(summarize(spec))
+        assert_matches_keras(spec)
+    except Exception as exc:  # show the network, so the failure can be reproduced and read
+        text = spec if isinstance(spec, str) else yaml.safe_dump(spec, sort_keys=False)
+        pytest.fail(f"seed {seed}: {type(exc).__name__}: {exc}\n{text}")
 
 
 def test_the_seeds_use_every_registered_layer_type_the_generator_knows() -> None:
