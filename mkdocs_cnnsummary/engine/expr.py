@@ -148,26 +148,29 @@ class BinOp(Expr):
             return a - b
         if self.op == "×":
             return a * b
+        if isinstance(a, int) and isinstance(b, int):  # the usual case, without Fraction objects
+            quotient, remainder = divmod(a, b)
+            return quotient if remainder == 0 else Fraction(a, b)
         result = Fraction(a) / Fraction(b)
         return int(result) if result.denominator == 1 else result
 
-    def _render(self, render: str) -> str:
-        left = getattr(self.left, render)()
-        right = getattr(self.right, render)()
-        if self.left.prec < self.prec:
+    def _join(self, left: str, right: str) -> str:
+        prec = self.prec
+        if self.left.prec < prec:
             left = f"({left})"
         # right operand of − and / needs brackets at equal precedence, too
-        if self.right.prec < self.prec or (self.right.prec == self.prec and self.op in "−/"):
+        right_prec = self.right.prec
+        if right_prec < prec or (right_prec == prec and self.op in "−/"):
             right = f"({right})"
         if self.op == "/":
             return f"{left}/{right}"
         return f"{left} {self.op} {right}"
 
     def sym(self) -> str:
-        return self._render("sym")
+        return self._join(self.left.sym(), self.right.sym())
 
     def num(self) -> str:
-        return self._render("num")
+        return self._join(self.left.num(), self.right.num())
 
     def unknowns(self) -> list[Var]:
         return self.left.unknowns() + self.right.unknowns()

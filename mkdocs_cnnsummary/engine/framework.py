@@ -6,6 +6,7 @@ import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .args import Arg
 from .errors import SpecError, did_you_mean
@@ -18,6 +19,7 @@ FRAMEWORK_MODULES = {
 }
 
 
+@lru_cache(maxsize=1024)
 def to_snake_case(name: str) -> str:
     """Keras' automatic layer name: ``Conv2DTranspose`` -> ``conv2d_transpose``."""
     name = re.sub(r"\W+", "", name)

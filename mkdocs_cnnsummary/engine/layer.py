@@ -133,14 +133,22 @@ class Layer:
         return cls.arguments + tuple(a for a in get_framework(cls.framework).common_args if a.name not in own)
 
     @classmethod
+    def _signature(cls) -> tuple[tuple[Arg, ...], dict[str, Arg], list[Arg]]:
+        """All arguments, the same by name, and the positional ones (worked out once per class)."""
+        signature = _SIGNATURES.get(cls)
+        if signature is None:
+            declared = cls.all_arguments()
+            signature = (declared, {a.name: a for a in declared}, [a for a in cls.arguments if not a.keyword_only])
+            _SIGNATURES[cls] = signature
+        return signature
+
+    @classmethod
     def bind(cls, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
         """Match positional and keyword arguments to declarations; check and normalise them.
 
         Raises SpecError (without location: the caller adds it).
         """
-        declared = cls.all_arguments()
-        by_name = {a.name: a for a in declared}
-        positional = [a for a in cls.arguments if not a.keyword_only]
+        declared, by_name, positional = cls._signature()
         if len(args) > len(positional):
             raise SpecError(
                 f"takes at most {len(positional)} positional arguments "
@@ -195,6 +203,8 @@ class Layer:
 # registry -------------------------------------------------------------------------
 
 _CATALOGS: dict[str, dict[str, type[Layer]]] = {}
+_IMPORTED: set[str] = set()  # frameworks whose catalog modules are imported
+_SIGNATURES: dict[type[Layer], tuple[tuple[Arg, ...], dict[str, Arg], list[Arg]]] = {}
 
 
 def register(cls: type[Layer]) -> type[Layer]:
@@ -211,9 +221,11 @@ def register(cls: type[Layer]) -> type[Layer]:
 
 def catalog(framework: str) -> dict[str, type[Layer]]:
     """Every layer type of a framework, by name (aliases included)."""
-    from .framework import get_framework
+    if framework not in _IMPORTED:
+        from .framework import get_framework
 
-    get_framework(framework)  # imports the catalog modules
+        get_framework(framework)  # imports the catalog modules
+        _IMPORTED.add(framework)
     return _CATALOGS.get(framework, {})
 
 
