@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .engine import SpecError, summarize
 from .engine.framework import FRAMEWORK_MODULES
+from .render.text import STYLES
 
 EXIT_OK, EXIT_SPEC_ERROR, EXIT_USAGE = 0, 1, 2
 STDIN_NAME = "<stdin>"
@@ -37,6 +38,9 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                         help="output format (default: text, a table like Keras' model.summary())")
     parser.add_argument("-w", "--worked", action="store_true",
                         help="add each layer's worked calculation (text and markdown formats)")
+    parser.add_argument("-s", "--style", choices=STYLES, default=None,
+                        help="text table style: keras (model.summary()), torchinfo or nolearn "
+                             "(default: the one of the spec's framework)")
     parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
                         help="conventions used when the spec has no 'framework:' key (default: keras)")
     return parser
@@ -69,7 +73,7 @@ def read_spec(source: str) -> tuple[str, str]:
     return name, text
 
 
-def render(summary, fmt: str, worked: bool) -> str:
+def render(summary, fmt: str, worked: bool, style: str | None = None) -> str:
     """The summary in the requested format."""
     if fmt == "json":
         return json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -79,7 +83,7 @@ def render(summary, fmt: str, worked: bool) -> str:
         return render_markdown(summary, worked=worked)
     from .render.text import render_text
 
-    return render_text(summary, worked=worked)
+    return render_text(summary, worked=worked, style=style)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
@@ -99,7 +103,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
-    output = render(summary, args.format, args.worked)
+    output = render(summary, args.format, args.worked, args.style)
     try:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="replace")

@@ -18,6 +18,8 @@ import pytest
 from arith import check_steps
 
 from mkdocs_cnnsummary import SpecError, summarize
+from mkdocs_cnnsummary.cli import main
+from mkdocs_cnnsummary.render.text import render_text
 
 SPECS = Path(__file__).parent / "specs"
 
@@ -191,3 +193,18 @@ def test_untied_biases_count_every_position():
                          "layers": [{"Conv2DLayer": {"num_filters": 3, "filter_size": 3, "untie_biases": True}}]})
     assert summary.layers[0].params == 3 * 2 * 9 + 3 * 4 * 4
     assert math.prod(summary.layers[0].weights[1].shape) == 48
+
+
+def test_lasagne_text_is_printed_as_nolearn_printed_it(capsys):
+    summary = summarize((SPECS / "seed_001_lasagne.yaml").read_text())
+    text = render_text(summary, style=None)  # the framework's own style
+    lines = text.splitlines()
+    table = [line.split()[:3] for line in lines[2:9]]
+    assert table == [line.split() for line in NOLEARN_TABLE.splitlines()]
+    assert lines[1].startswith("---  ")
+    assert "# Neural Network with 217,706 learnable parameters" in text
+    assert main([str(SPECS / "seed_001_lasagne.yaml"), "--worked"]) == 0
+    out = capsys.readouterr().out
+    assert "(5 × 5 × 1 + 1) × 32 = 832" in out and "28 − (5 − 1) = 24" in out
+    assert main([str(SPECS / "seed_001_lasagne.yaml"), "--style", "keras"]) == 0
+    assert "Layer (type)" in capsys.readouterr().out

@@ -63,15 +63,25 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool) -> list[_R
     return rows
 
 
-#: text styles: Keras' ``model.summary()`` and torchinfo's ``summary()``
-STYLES = ("keras", "torchinfo")
+#: text styles: Keras' ``model.summary()``, torchinfo's ``summary()`` and nolearn's layer information
+STYLES = ("keras", "torchinfo", "nolearn")
+#: the style each framework's users know
+DEFAULT_STYLES = {"keras": "keras", "pytorch": "torchinfo", "lasagne": "nolearn"}
 
 
-def render_text(summary: Summary, *, worked: bool = False, style: str = "keras") -> str:
+def render_text(summary: Summary, *, worked: bool = False, style: str | None = "keras") -> str:
     """The summary as a text table; ``worked`` adds each layer's calculation under its row.
 
-    ``style="torchinfo"`` prints it as torchinfo does (``Layer (type:depth-idx)`` tree).
+    ``style="torchinfo"`` prints it as torchinfo does (``Layer (type:depth-idx)`` tree),
+    ``style="nolearn"`` as nolearn prints a Lasagne network (``32x24x24``);
+    None picks the style of the summary's framework.
     """
+    if style is None:
+        style = DEFAULT_STYLES.get(summary.framework, "keras")
+    if style == "nolearn":
+        from .nolearn import render_nolearn
+
+        return render_nolearn(summary, worked=worked)
     if style == "torchinfo":
         from .torchinfo import render_torchinfo
 

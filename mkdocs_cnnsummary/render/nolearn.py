@@ -1,0 +1,44 @@
+"""Plain-text summary in the style of nolearn's "Layer Information" for Lasagne networks.
+
+Sizes leave out the batch axis and join the others with ``x`` (``32x24x24``), as
+nolearn printed them; a parameter column and the total follow, like the
+well-known worked answer to "how are the 217,706 parameters counted?".
+"""
+
+from __future__ import annotations
+
+from ..engine.summary import Shape, Summary
+from . import formatting as f
+
+
+def size(shape: Shape | list[Shape]) -> str:
+    """``32x24x24`` (batch axis left out; ``?`` for an unknown size)."""
+    if isinstance(shape, list):
+        return ", ".join(size(s) for s in shape)
+    return "x".join("?" if d is None else str(d) for d in shape[1:])
+
+
+def render_nolearn(summary: Summary, *, worked: bool = False) -> str:
+    """The summary as nolearn prints a network's layer information, plus parameters and totals."""
+    rows = [(str(i), inp.name, size(inp.shape), "0", []) for i, inp in enumerate(summary.inputs)]
+    start = len(rows)
+    for i, layer in enumerate(summary.layers, start):
+        steps = [f.step_text(s) for s in layer.calculation] if worked else []
+        rows.append((str(i), layer.name, size(layer.output_shape), f.count(layer.params), steps))
+    headers = ("#", "name", "size", "params")
+    widths = [max(len(h), 3 if c == 0 else 0, *(len(r[c]) for r in rows)) for c, h in enumerate(headers)]
+
+    def line(cells) -> str:
+        return "  ".join(c.rjust(w) if k in (0, 3) else c.ljust(w) for k, (c, w) in enumerate(zip(cells, widths,
+                                                                                                   strict=True)))
+
+    out = [line(headers).rstrip(), "  ".join("-" * w for w in widths)]
+    for *cells, steps in rows:
+        out.append(line(cells).rstrip())
+        out.extend(" " * (widths[0] + 2) + step for step in steps)
+    out.append("")
+    out.append(f"# Neural Network with {f.count(summary.trainable_params)} learnable parameters")
+    for label, n in f.totals(summary):
+        out.append(f"{label}: {f.count(n)} ({f.readable_size(n)})")
+    out.append(f.SIZE_ASSUMPTION)
+    return "\n".join(out) + "\n"
