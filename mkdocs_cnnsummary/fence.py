@@ -13,7 +13,7 @@ from typing import Any
 
 from .engine.errors import SpecError, did_you_mean
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "expect_error")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
@@ -27,10 +27,11 @@ class FenceOptions:
     worked: str = "collapsed"
     columns: tuple[str, ...] = ()
     framework: str | None = None
+    style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.expect_error)
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,10 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             continue
         elif key == "framework":
             changes["framework"] = check_framework(value)
+        elif key == "style":
+            from .render.styles import check_style
+
+            changes["style"] = check_style(value)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
         else:
@@ -150,7 +155,8 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
         error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {exc})",
                           hint="please report it with the spec of this block")
         return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
-    html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns)
+    html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
+                          style=options.style)
     if options.expect_error is not None:
         return BlockResult(html, Problem(
             "expect_error: the network was expected to fail but computes "

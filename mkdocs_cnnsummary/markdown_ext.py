@@ -145,6 +145,7 @@ class CnnSummaryExtension(Extension):
             "worked": ["collapsed", "Default worked mode: collapsed, expanded, table or none"],
             "columns": ["", "Default columns, e.g. 'index layer output_shape params'; empty = automatic"],
             "framework": ["", "Framework of specs without a framework key: keras, pytorch or lasagne"],
+            "style": ["", "Table style: keras, torchinfo or nolearn; empty = the framework's own"],
             "title": ["", "Default caption when a block has neither title nor name"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
@@ -157,7 +158,8 @@ class CnnSummaryExtension(Extension):
         md.registerExtension(self)
         from .fence import parse_options
 
-        defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "title") if self.getConfig(k)}
+        defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title")
+                    if self.getConfig(k)}
         cache = self.getConfig("cache")
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
                                       cache if isinstance(cache, MutableMapping) else None)

@@ -6,6 +6,7 @@ plugins:
       worked: collapsed      # collapsed | expanded | table | none
       columns: []            # e.g. [index, layer, output_shape, params]
       framework: keras       # for specs without a framework key
+      style: auto            # keras | torchinfo | nolearn; auto = the framework's own
 ```
 """
 
@@ -36,6 +37,7 @@ class CnnSummaryConfig(Config):
     worked = c.Choice(("collapsed", "expanded", "table", "none"), default="collapsed")
     columns = c.ListOfItems(c.Type(str), default=[])
     framework = c.Choice(("keras", "pytorch", "lasagne"), default="keras")
+    style = c.Choice(("auto", "keras", "torchinfo", "nolearn"), default="auto")
     cache = c.Type(bool, default=True)
 
 
@@ -66,6 +68,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         settings = dict(config.mdx_configs.get(EXTENSION) or {})
         settings.setdefault("worked", self.config.worked)
         settings.setdefault("framework", self.config.framework)
+        if self.config.style != "auto":
+            settings.setdefault("style", self.config.style)
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
         settings["report"] = self._report

@@ -8,11 +8,12 @@ column (operations, memory, receptive field ...) means adding one entry to
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..engine.errors import SpecError, did_you_mean
 from ..engine.summary import InputRecord, LayerRecord, Step, Summary
 from . import formatting as f
+from .styles import Style
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Row:
     record: InputRecord | LayerRecord
     steps: list[StepView] = field(default_factory=list)  # the whole worked calculation
     cells: dict[str, Cell] = field(default_factory=dict)
+    style: Style = field(default_factory=lambda: Style("keras"))
 
 
 def is_params_step(step: Step) -> bool:
@@ -78,7 +80,7 @@ def _layer(row: Row, summary: Summary, worked: bool) -> Cell:
 def _output_shape(row: Row, summary: Summary, worked: bool) -> Cell:
     shape = row.record.shape if isinstance(row.record, InputRecord) else row.record.output_shape
     steps = _layer_steps(row, lambda s: not is_params_step(s) and not is_buffers_step(s)) if worked else []
-    return Cell(f.shape_lines(shape), steps)
+    return Cell(row.style.shape(shape), steps)
 
 
 def _count_cell(attr: str, which: Callable[[Step], bool] | None = None) -> Callable[[Row, Summary, bool], Cell]:
@@ -151,21 +153,27 @@ def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def select_columns(summary: Summary, requested: Sequence[str] = ()) -> list[Column]:
-    """The requested columns in the requested order, or the defaults that apply to this network."""
-    if requested:
-        return [_BY_NAME[name] for name in requested]
-    return [col for col in COLUMNS if col.default(summary)]
+def select_columns(summary: Summary, requested: Sequence[str] = (), style: Style | None = None) -> list[Column]:
+    """The requested columns in the requested order, or the defaults that apply to this network.
+
+    A style renames headers (``Layer (type:depth-idx)`` for torchinfo ...).
+    """
+    chosen = [_BY_NAME[name] for name in requested] if requested else [col for col in COLUMNS if col.default(summary)]
+    if style is None:
+        return chosen
+    return [replace(col, header=style.header(col.key, col.header)) for col in chosen]
 
 
-def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: bool) -> list[Row]:
+def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: bool,
+               style: Style | None = None) -> list[Row]:
     """Inputs first, then every layer, with the cells of the chosen columns."""
+    style = style or Style("keras")
     rows: list[Row] = []
     for rec in summary.inputs:
-        rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec))
-    for layer in summary.layers:
-        rows.append(Row("layer", len(rows), layer.name, layer.type, layer,
-                        [StepView.of(s) for s in layer.calculation]))
+        rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec, style=style))
+    for layer, type_label in zip(summary.layers, style.layer_types(summary), strict=True):
+        rows.append(Row("layer", len(rows), layer.name, type_label, layer,
+                        [StepView.of(s) for s in layer.calculation], style=style))
     for row in rows:
         row.cells = {col.key: col.cell(row, summary, worked_in_cells) for col in columns}
     return rows

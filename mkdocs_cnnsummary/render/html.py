@@ -21,6 +21,7 @@ from ..engine.errors import SpecError
 from ..engine.summary import Summary
 from . import formatting as f
 from .columns import Column, Row, build_rows, parse_columns, select_columns
+from .styles import style_for
 
 if TYPE_CHECKING:
     import jinja2
@@ -90,16 +91,18 @@ def check_worked(worked: str) -> str:
 
 
 def render_summary(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
-                   columns: str | Sequence[str] | None = None) -> str:
+                   columns: str | Sequence[str] | None = None, style: str | None = None) -> str:
     """The summary table of a computed network, its totals and its worked calculations.
 
     ``worked``: ``collapsed`` (each layer's calculation folded under its row), ``expanded``
     (unfolded), ``table`` (the calculations inside the shape and parameter cells) or ``none``.
     ``columns``: column keys to show, in order (see :func:`~.columns.column_names`).
+    ``style``: ``keras``, ``torchinfo`` or ``nolearn`` labels and shapes (default: the framework's own).
     """
     check_worked(worked)
-    chosen = select_columns(summary, parse_columns(columns))
-    rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table")
+    table_style = style_for(summary, style)
+    chosen = select_columns(summary, parse_columns(columns), table_style)
+    rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style)
     caption = title or summary.name or "Network summary"
     return _environment().get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, rows=rows, worked=worked, framework=summary.framework,
@@ -141,5 +144,5 @@ def render(result: Summary | SpecError, **options: Any) -> str:
     if isinstance(result, SpecError):
         keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label")}
         return render_error(result, **keep)
-    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns")}
+    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style")}
     return render_summary(result, **keep)

@@ -65,8 +65,6 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool) -> list[_R
 
 #: text styles: Keras' ``model.summary()``, torchinfo's ``summary()`` and nolearn's layer information
 STYLES = ("keras", "torchinfo", "nolearn")
-#: the style each framework's users know
-DEFAULT_STYLES = {"keras": "keras", "pytorch": "torchinfo", "lasagne": "nolearn"}
 
 
 def render_text(summary: Summary, *, worked: bool = False, style: str | None = "keras") -> str:
@@ -77,7 +75,9 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     None picks the style of the summary's framework.
     """
     if style is None:
-        style = DEFAULT_STYLES.get(summary.framework, "keras")
+        from .styles import style_for
+
+        style = style_for(summary).name
     if style == "nolearn":
         from .nolearn import render_nolearn
 
