@@ -200,6 +200,13 @@ class Layer:
         """Add the weights and the parameter step (nothing for weightless layers)."""
 
 
+class SameShape:
+    """Mixin for layers whose output shape is their input shape (activations, dropout, noise ...)."""
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
+        return inputs[0]
+
+
 # registry -------------------------------------------------------------------------
 
 _CATALOGS: dict[str, dict[str, type[Layer]]] = {}

@@ -7,7 +7,7 @@ from typing import Any
 from ..args import Arg, ignored, int_list, number
 from ..errors import SpecError
 from ..expr import Expr, product, var
-from ..layer import Calc, register
+from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
 
@@ -22,7 +22,7 @@ def _at_least_zero(cls: type[KerasLayer], config: dict[str, Any], *names: str) -
 
 
 @register
-class ReLU(KerasLayer):
+class ReLU(SameShape, KerasLayer):
     """Rectified linear unit, optionally capped (``max_value``), leaky or shifted; the shape is unchanged."""
 
     type_name = "ReLU"
@@ -41,12 +41,9 @@ class ReLU(KerasLayer):
         _at_least_zero(cls, config, "max_value", "negative_slope", "threshold")
         return config
 
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
-
 
 @register
-class LeakyReLU(KerasLayer):
+class LeakyReLU(SameShape, KerasLayer):
     """Leaky rectified linear unit (slope ``negative_slope`` below zero); the shape is unchanged."""
 
     type_name = "LeakyReLU"
@@ -72,34 +69,25 @@ class LeakyReLU(KerasLayer):
         _at_least_zero(cls, config, "negative_slope")
         return config
 
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
-
 
 @register
-class ELU(KerasLayer):
+class ELU(SameShape, KerasLayer):
     """Exponential linear unit; the shape is unchanged."""
 
     type_name = "ELU"
     arguments = (Arg("alpha", 1.0, number, used=False, doc="scale of the negative part"),)
 
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
-
 
 @register
-class Softmax(KerasLayer):
+class Softmax(SameShape, KerasLayer):
     """Softmax along ``axis`` (an axis or a list of axes); the shape is unchanged."""
 
     type_name = "Softmax"
     arguments = (Arg("axis", -1, int_list, used=False, doc="axis (or axes) that sum to 1"),)
 
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
-
 
 @register
-class PReLU(KerasLayer):
+class PReLU(SameShape, KerasLayer):
     """Leaky ReLU with a learned slope per input element; ``shared_axes`` share one slope along those axes."""
 
     type_name = "PReLU"
@@ -108,9 +96,6 @@ class PReLU(KerasLayer):
         Arg("shared_axes", None, int_list, doc="axes (batch = 0) along which one slope is shared"),
     )
     example = ("PReLU(shared_axes=[1, 2])", (7, 7, 64))
-
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         (x,) = inputs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..args import REQUIRED, Arg, boolean, ignored, number, positive_int, shape, string
 from ..expr import product, var
-from ..layer import Calc, register
+from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
 
@@ -73,18 +73,15 @@ class Dense(KerasLayer):
 
 
 @register
-class Activation(KerasLayer):
+class Activation(SameShape, KerasLayer):
     """Applies an activation function; the shape is unchanged."""
 
     type_name = "Activation"
     arguments = (Arg("activation", REQUIRED, string, doc="name of the activation"),)
 
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
-
 
 @register
-class Dropout(KerasLayer):
+class Dropout(SameShape, KerasLayer):
     """Randomly zeroes inputs during training; the shape is unchanged."""
 
     type_name = "Dropout"
@@ -101,9 +98,6 @@ class Dropout(KerasLayer):
 
             raise SpecError(f"rate must be between 0 and 1, got {config['rate']}", layer_type=cls.type_name)
         return config
-
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
 
 
 @register

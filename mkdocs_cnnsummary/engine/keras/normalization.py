@@ -8,7 +8,7 @@ from typing import Any
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, integer, number, optional
 from ..errors import SpecError
 from ..expr import Expr, product, var
-from ..layer import Calc, register
+from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
 
@@ -41,7 +41,7 @@ def affine_params(calc: Calc, count: int, size: Expr, names: list[str]) -> None:
 
 
 @register
-class BatchNormalization(KerasLayer):
+class BatchNormalization(SameShape, KerasLayer):
     """Normalizes each channel with batch statistics; gamma and beta are trained, the moving statistics are not."""
 
     type_name = "BatchNormalization"
@@ -68,9 +68,6 @@ class BatchNormalization(KerasLayer):
             raise SpecError(f"renorm_clipping accepts the keys rmax, rmin and dmax, got {clipping!r}",
                             layer_type=cls.type_name)
         return config
-
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         (x,) = inputs
@@ -203,7 +200,7 @@ def _number_or_list(value: Any) -> Any:
 
 
 @register
-class Rescaling(KerasLayer):
+class Rescaling(SameShape, KerasLayer):
     """Computes ``x × scale + offset``; the shape is unchanged."""
 
     type_name = "Rescaling"
@@ -212,9 +209,6 @@ class Rescaling(KerasLayer):
         Arg("offset", 0.0, _number_or_list, used=False, doc="added after scaling"),
     )
     example = ("Rescaling(scale=0.5, offset=-1.0)", (28, 28, 3))
-
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
 
 
 def nested_shape(value: Any) -> tuple[int, ...]:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, number
 from ..errors import SpecError
-from ..layer import Calc, register
+from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, data_format_arg
 
@@ -88,7 +88,7 @@ class SpatialDropout3D(SpatialDropout):
 
 
 @register
-class GaussianNoise(KerasLayer):
+class GaussianNoise(SameShape, KerasLayer):
     """Adds zero-mean Gaussian noise in training; the shape is unchanged."""
 
     type_name = "GaussianNoise"
@@ -102,12 +102,9 @@ class GaussianNoise(KerasLayer):
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         return _fraction(cls, config, "stddev")
 
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
-
 
 @register
-class GaussianDropout(KerasLayer):
+class GaussianDropout(SameShape, KerasLayer):
     """Multiplies by Gaussian noise of mean 1 in training; the shape is unchanged."""
 
     type_name = "GaussianDropout"
@@ -120,12 +117,9 @@ class GaussianDropout(KerasLayer):
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         return _fraction(cls, config, "rate")
 
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
-
 
 @register
-class AlphaDropout(KerasLayer):
+class AlphaDropout(SameShape, KerasLayer):
     """Dropout that keeps the mean and variance (for SELU networks); the shape is unchanged."""
 
     type_name = "AlphaDropout"
@@ -139,12 +133,9 @@ class AlphaDropout(KerasLayer):
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         return _fraction(cls, config, "rate")
 
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
-
 
 @register
-class ActivityRegularization(KerasLayer):
+class ActivityRegularization(SameShape, KerasLayer):
     """Adds an L1/L2 penalty on its input to the loss; the shape is unchanged."""
 
     type_name = "ActivityRegularization"
@@ -157,6 +148,3 @@ class ActivityRegularization(KerasLayer):
     def all_arguments(cls) -> tuple[Arg, ...]:
         # Keras sets activity_regularizer itself from l1 and l2: passing it too is refused
         return tuple(a for a in super().all_arguments() if a.name != "activity_regularizer")
-
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]

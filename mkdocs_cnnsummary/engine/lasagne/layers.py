@@ -25,7 +25,7 @@ from ..args import (
 )
 from ..errors import SpecError
 from ..expr import Expr, ceil_div, product, total, var
-from ..layer import Calc, Layer, register
+from ..layer import Calc, Layer, SameShape, register
 from ..summary import Shape
 
 AXES = {1: (("length", "n"),), 2: (("rows", "h"), ("columns", "w")),
@@ -358,7 +358,7 @@ class DenseLayer(LasagneLayer):
 
 
 @register
-class DropoutLayer(LasagneLayer):
+class DropoutLayer(SameShape, LasagneLayer):
     """Randomly zeroes inputs during training; the shape is unchanged."""
 
     type_name = "DropoutLayer"
@@ -366,19 +366,13 @@ class DropoutLayer(LasagneLayer):
     arguments = (Arg("p", 0.5, number), Arg("rescale", True, boolean, used=False),
                  Arg("shared_axes", (), used=False))
 
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
-
 
 @register
-class NonlinearityLayer(LasagneLayer):
+class NonlinearityLayer(SameShape, LasagneLayer):
     """Applies a nonlinearity; the shape is unchanged."""
 
     type_name = "NonlinearityLayer"
     arguments = (Arg("nonlinearity", "rectify", used=False),)
-
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
 
 
 @register
@@ -400,7 +394,7 @@ class FlattenLayer(LasagneLayer):
 
 
 @register
-class BatchNormLayer(LasagneLayer):
+class BatchNormLayer(SameShape, LasagneLayer):
     """Batch normalization: beta and gamma are learned; mean and inv_std are not trainable."""
 
     type_name = "BatchNormLayer"
@@ -413,9 +407,6 @@ class BatchNormLayer(LasagneLayer):
         Arg("mean", DEFAULT_INIT, used=False),
         Arg("inv_std", "Constant(1.)", used=False),
     )
-
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         (x,) = inputs

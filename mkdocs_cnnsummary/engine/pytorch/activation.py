@@ -6,16 +6,13 @@ from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, boolean, integer, number, one_of, positive_int
 from ..expr import var
-from ..layer import Calc, register
+from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt, probability
 
 
-class Elementwise(TorchLayer):
+class Elementwise(SameShape, TorchLayer):
     """A module applied element by element: the output shape is the input shape."""
-
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
 
 
 INPLACE = Arg("inplace", False, boolean, used=False)

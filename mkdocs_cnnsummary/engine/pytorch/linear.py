@@ -7,7 +7,7 @@ from typing import Any
 
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, non_negative_int, number, positive_int
 from ..expr import Expr, product, var
-from ..layer import Calc, register
+from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
 
@@ -93,7 +93,7 @@ class Bilinear(TorchLayer):
 
 
 @register
-class Identity(TorchLayer):
+class Identity(SameShape, TorchLayer):
     """Passes its input through; accepts and ignores any arguments."""
 
     type_name = "Identity"
@@ -101,9 +101,6 @@ class Identity(TorchLayer):
     @classmethod
     def bind(cls, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
         return {}
-
-    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        return inputs[0]
 
 
 def _dim(value: Any) -> int:
