@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..args import Arg, one_of
+from ..args import Arg, non_negative_int, one_of
 from ..expr import Expr, ceil_div, floor_div, var
 from ..layer import Calc, Layer
 from ..summary import Shape
@@ -103,3 +103,24 @@ def window_outputs(calc: Calc, spatial: list[int | None], kernel: tuple[int, ...
             f"{'×'.join('None' if x is None else str(x) for x in spatial)} input with padding='valid'",
             f"use padding='same' or a smaller {what}")
     return out
+
+
+def lora_args(*, keyword_only: bool) -> tuple[Arg, ...]:
+    """Dense and Conv1D/2D/3D: ``lora_rank`` freezes the kernel and adds two trainable low-rank factors."""
+    return (
+        Arg("lora_rank", None, non_negative_int, doc="LoRA: the kernel is frozen, two small trained factors added",
+            keyword_only=keyword_only),
+        Arg("lora_alpha", None, used=False, keyword_only=keyword_only),
+    )
+
+
+LORA_NOTE = "lora_rank: the kernel is frozen (non-trainable); lora_kernel_a and lora_kernel_b are trained"
+
+
+def lora_weights(calc: Calc, kernel: tuple[int, ...], fan_in: Expr, units: Expr, rank: int) -> Expr:
+    """Add ``lora_kernel_a`` (kernel[:-1] + (r,)) and ``lora_kernel_b`` (r, units); return their count."""
+    calc.weight("lora_kernel_a", (*kernel[:-1], rank))
+    calc.weight("lora_kernel_b", (rank, kernel[-1]))
+    r = var("r", rank)
+    return fan_in * r + r * units
+

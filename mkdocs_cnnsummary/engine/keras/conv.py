@@ -9,10 +9,10 @@ from ..errors import SpecError
 from ..expr import Expr, Var, floor_div, product, var
 from ..layer import Calc, register
 from ..summary import Shape
-from .base import AXES, KerasLayer, data_format_arg, in_var, window_outputs
+from .base import AXES, LORA_NOTE, KerasLayer, data_format_arg, in_var, lora_args, lora_weights, window_outputs
 
 WEIGHT_ARGS = ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
-                      "activity_regularizer", "kernel_constraint", "bias_constraint", "lora_rank", "lora_alpha")
+                      "activity_regularizer", "kernel_constraint", "bias_constraint")
 
 
 class BaseConv(KerasLayer):
@@ -33,6 +33,7 @@ class BaseConv(KerasLayer):
             Arg("activation", None),
             Arg("use_bias", True, boolean),
             *WEIGHT_ARGS,
+            *lora_args(keyword_only=True),
         )
 
     @classmethod
@@ -67,12 +68,16 @@ class BaseConv(KerasLayer):
         if groups > 1:
             per_filter = per_filter / var("groups", groups)
         weights_per_filter = product([*self.kernel_factors(), per_filter])
-        calc.weight("kernel", (*self.cfg.kernel_size, c_in // groups, self.cfg.filters))
+        kernel = (*self.cfg.kernel_size, c_in // groups, self.cfg.filters)
+        calc.weight("kernel", kernel, trainable=not self.cfg.lora_rank)
         if self.cfg.use_bias:
             calc.weight("bias", (self.cfg.filters,))
-            calc.params((weights_per_filter + 1) * filters)
+            params = (weights_per_filter + 1) * filters
         else:
-            calc.params(weights_per_filter * filters)
+            params = weights_per_filter * filters
+        if self.cfg.lora_rank:
+            params = params + lora_weights(calc, kernel, weights_per_filter, filters, self.cfg.lora_rank)
+        calc.params(params, note=LORA_NOTE if self.cfg.lora_rank else None)
 
 
 @register

@@ -6,7 +6,7 @@ from ..args import REQUIRED, Arg, boolean, ignored, number, positive_int, shape,
 from ..expr import product, var
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
-from .base import KerasLayer, fmt
+from .base import LORA_NOTE, KerasLayer, fmt, lora_args, lora_weights
 
 
 @register
@@ -21,7 +21,7 @@ class InputLayer(KerasLayer):
     arguments = (
         Arg("shape", None, shape, doc="shape without the batch dimension"),
         Arg("batch_size", None, positive_int),
-        *ignored("dtype", "sparse", "batch_shape", "input_tensor", "optional", "ragged"),
+        *ignored("dtype", "sparse", "ragged", "batch_shape", "input_tensor", "optional"),
     )
 
     @classmethod
@@ -47,8 +47,9 @@ class Dense(KerasLayer):
         Arg("activation", None),
         Arg("use_bias", True, boolean, doc="false drops the bias (units parameters)"),
         *ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
-                 "activity_regularizer", "kernel_constraint", "bias_constraint", "lora_rank", "lora_alpha",
-                 "quantization_config"),
+                 "activity_regularizer", "kernel_constraint", "bias_constraint"),
+        *lora_args(keyword_only=False),
+        Arg("quantization_config", None, used=False),
     )
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -64,12 +65,16 @@ class Dense(KerasLayer):
                              "a Flatten of an input with unknown sizes gives None; give the input a known size")
         n_in = var("n_in", x[-1])
         units = var("units", self.cfg.units)
-        calc.weight("kernel", (x[-1], self.cfg.units))
+        kernel = (x[-1], self.cfg.units)
+        calc.weight("kernel", kernel, trainable=not self.cfg.lora_rank)
         if self.cfg.use_bias:
             calc.weight("bias", (self.cfg.units,))
-            calc.params((n_in + 1) * units)
+            params = (n_in + 1) * units
         else:
-            calc.params(n_in * units)
+            params = n_in * units
+        if self.cfg.lora_rank:
+            params = params + lora_weights(calc, kernel, n_in, units, self.cfg.lora_rank)
+        calc.params(params, note=LORA_NOTE if self.cfg.lora_rank else None)
 
 
 @register

@@ -25,6 +25,20 @@ def running_stats(calc: Calc, c: int) -> None:
                  note="running_mean and running_var (num_features each) and num_batches_tracked (1)")
 
 
+def affine_weights(calc: Calc, size_name: str, c: int, bias: bool) -> None:
+    """The learnable per-channel weight and (unless ``bias=False``) bias."""
+    calc.weight("weight", (c,))
+    if bias:
+        calc.weight("bias", (c,))
+        calc.params(2 * var(size_name, c), note=f"weight and bias, {size_name} each")
+    else:
+        calc.params(var(size_name, c), note="weight only (bias=False)")
+
+
+#: keyword-only in torch 2.x norms: False keeps the weight and drops the bias
+BIAS_ARG = Arg("bias", True, boolean, doc="false drops the bias (weight only)", keyword_only=True)
+
+
 class ChannelNorm(TorchLayer):
     """BatchNorm and InstanceNorm: per-channel scale and shift, optional running statistics."""
 
@@ -59,9 +73,7 @@ class ChannelNorm(TorchLayer):
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         c = self.cfg.num_features
         if self.cfg.affine:
-            calc.weight("weight", (c,))
-            calc.weight("bias", (c,))
-            calc.params(2 * var("num_features", c), note="weight and bias, num_features each")
+            affine_weights(calc, "num_features", c, self.cfg.bias)
         if self.cfg.track_running_stats:
             running_stats(calc, c)
 
@@ -73,6 +85,7 @@ def _norm_args(affine: bool, track: bool) -> tuple[Arg, ...]:
         Arg("momentum", 0.1, used=False),
         Arg("affine", affine, boolean, doc="learnable weight and bias (C each)"),
         Arg("track_running_stats", track, boolean, doc="running_mean and running_var buffers"),
+        BIAS_ARG,
     )
 
 
@@ -175,6 +188,7 @@ class GroupNorm(TorchLayer):
         Arg("num_channels", REQUIRED, positive_int, doc="channels C of the input"),
         Arg("eps", 1e-5, number, used=False),
         Arg("affine", True, boolean),
+        BIAS_ARG,
     )
 
     @classmethod
@@ -201,10 +215,7 @@ class GroupNorm(TorchLayer):
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         if self.cfg.affine:
-            c = self.cfg.num_channels
-            calc.weight("weight", (c,))
-            calc.weight("bias", (c,))
-            calc.params(2 * var("num_channels", c), note="weight and bias, num_channels each")
+            affine_weights(calc, "num_channels", self.cfg.num_channels, self.cfg.bias)
 
 
 @register
