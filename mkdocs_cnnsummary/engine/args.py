@@ -92,10 +92,10 @@ def _describe(value: Any) -> str:
 
 def integer(value: Any, *, minimum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise ArgError(f"expected an integer, got {_describe(value)}")
+        # Keras and PyTorch both reject 32.0 where they count things
+        whole = isinstance(value, float) and value.is_integer()
+        raise ArgError(f"expected an integer, got {_describe(value)}",
+                       f"write {int(value)} without the decimal point" if whole else None)
     if minimum is not None and value < minimum:
         raise ArgError(f"must be at least {minimum}, got {value}")
     return value

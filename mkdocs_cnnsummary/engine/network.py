@@ -178,6 +178,7 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
         if spec.inputs is not None:
             srcs = list(spec.inputs)
             for src in srcs:
+                _check_index(src, known, spec.line, name, spec.type)
                 if _base(src) not in known:
                     raise SpecError(f"unknown input {src!r}", line=spec.line, layer=name, layer_type=spec.type,
                                     hint=did_you_mean(src, known) or "inputs must name an input or a layer")
@@ -225,9 +226,14 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     for out_name in outputs:
-        if out_name not in shapes:
+        _check_index(out_name, shapes, net.outputs_line, None, None)
+        if _base(out_name) not in shapes:
             raise SpecError(f"unknown output {out_name!r}", line=net.outputs_line,
                             hint=did_you_mean(out_name, shapes) or "outputs must name layers")
+        if _INDEXED.fullmatch(out_name):
+            _pick(shapes[_base(out_name)], out_name, net.outputs_line, None, None)
+    if fw.name == "keras":
+        _check_connected(nodes, layer_specs, outputs)
     return Summary(name=net.name, inputs=inputs, layers=[records[s.name] for _, s in
                                                          zip(layer_specs, layers_objs, strict=True)],
                    outputs=list(outputs), framework=fw.name)
@@ -237,7 +243,8 @@ def _input_name(fw: Framework, inputs: list[InputRecord], spec: LayerSpec) -> st
     return fw.input_name if not inputs else f"{fw.input_name}_{len(inputs)}"
 
 
-_INDEXED = re.compile(r"(.+)\[(\d+)\]")
+_INDEXED = re.compile(r"(.+)\[(-?\d+)\]")
+_BRACKETED = re.compile(r"(.+)\[(.*)\]")
 
 
 def _base(src: str) -> str:
@@ -246,16 +253,49 @@ def _base(src: str) -> str:
     return m.group(1) if m else src
 
 
+def _check_index(src: str, known: Any, line: int | None, layer: str | None, layer_type: str | None) -> None:
+    """``lstm[x]`` or ``lstm[1`` where ``lstm`` exists: say how to write the index."""
+    m = _BRACKETED.fullmatch(src)
+    if m and not _INDEXED.fullmatch(src) and m.group(1) in known:
+        raise SpecError(f"the index in {src!r} must be a whole number", line=line, layer=layer,
+                        layer_type=layer_type, hint=f"write {m.group(1)}[0] for its first output, "
+                                                    f"{m.group(1)}[1] for the second ...")
+
+
+def _pick(shape: Shape | list[Shape], src: str, line: int | None, layer: str | None,
+          layer_type: str | None) -> Shape:
+    """One output of a multi-output layer; negative indices count from the end, as in Python."""
+    index = int(_INDEXED.fullmatch(src).group(2))  # type: ignore[union-attr]
+    count = len(shape) if isinstance(shape, list) else 1
+    if not isinstance(shape, list) or not -count <= index < count:
+        raise SpecError(f"{_base(src)!r} has {count} output{'s' if count > 1 else ''}, no output {index}",
+                        line=line, layer=layer, layer_type=layer_type,
+                        hint=(f"pick one of {_base(src)}[0] to {_base(src)}[{count - 1}]" if count > 1 else
+                              f"write {_base(src)} without an index"))
+    return shape[index]
+
+
+def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec, str]], outputs: list[str]) -> None:
+    """Keras builds the model from its outputs back: a layer that leads to no output is not in it."""
+    reached: set[str] = set()
+    todo = [_base(o) for o in outputs]
+    while todo:
+        name = todo.pop()
+        if name in reached or name not in nodes:
+            continue
+        reached.add(name)
+        todo.extend(_base(src) for src in nodes[name].inputs)
+    for spec, name in layer_specs:
+        if name not in reached:
+            raise SpecError("this layer leads to no output, so Keras leaves it out of the model", line=spec.line,
+                            layer=name, layer_type=spec.type,
+                            hint="list it (or a layer after it) in outputs: [...], or remove it")
+
+
 def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> Shape:
-    m = _INDEXED.fullmatch(src)
     shape = shapes[_base(src)]
-    if m:
-        index = int(m.group(2))
-        if not isinstance(shape, list) or index >= len(shape):
-            count = len(shape) if isinstance(shape, list) else 1
-            raise SpecError(f"{_base(src)!r} has {count} output{'s' if count > 1 else ''}, no output {index}",
-                            line=layer.line, layer=layer.name, layer_type=layer.type_name)
-        return shape[index]
+    if _INDEXED.fullmatch(src):
+        return _pick(shape, src, layer.line, layer.name, layer.type_name)
     if isinstance(shape, list):
         raise SpecError(f"input {src!r} has several outputs", line=layer.line, layer=layer.name,
                         layer_type=layer.type_name, hint=f"take one of them with {src}[0], {src}[1] ...")

@@ -154,9 +154,10 @@ class Summary:
         return len(self.outputs) != 1 or (self.layers and self.outputs[0] != self.layers[-1].name)
 
     def layer(self, name: str) -> LayerRecord:
-        """The layer called ``name``."""
+        """The layer called ``name`` (``lstm[1]``, one output of it, gives the layer ``lstm``)."""
+        base = name[:name.rindex("[")] if name.endswith("]") and "[" in name else name
         for rec in self.layers:
-            if rec.name == name:
+            if rec.name == base:
                 return rec
         raise KeyError(name)
 

@@ -1,0 +1,95 @@
+"""Edge cases of arguments and wiring, each checked against real Keras or PyTorch."""
+
+from __future__ import annotations
+
+import pytest
+from keras_builder import assert_matches_keras, keras
+
+from mkdocs_cnnsummary import SpecError, summarize
+
+
+def _keras_rejects(make) -> bool:
+    try:
+        make()
+    except (ValueError, TypeError):
+        return True
+    return False
+
+
+@pytest.mark.parametrize(("layer", "make"), [
+    ("Conv2D(32.0, 3)", lambda: keras.layers.Conv2D(32.0, 3)(keras.Input((8, 8, 3)))),
+    ("Conv2D(4, 3.0)", lambda: keras.layers.Conv2D(4, 3.0)),
+    ("Dense(8.0)", lambda: keras.layers.Dense(8.0)),
+    ("MaxPooling2D(2.0)", lambda: keras.layers.MaxPooling2D(2.0)),
+    ("UpSampling2D(2.0)", lambda: keras.layers.UpSampling2D(2.0)),
+])
+def test_a_whole_float_where_keras_counts_is_rejected_as_keras_does(layer, make):
+    assert _keras_rejects(make)
+    with pytest.raises(SpecError) as err:
+        summarize(f"input: [8, 8, 3]\nlayers:\n  - {layer}\n")
+    assert err.value.line == 3
+    assert "expected an integer" in str(err.value) and "without the decimal point" in str(err.value)
+
+
+def test_argument_forms_match_keras():
+    assert_matches_keras("""
+input: [28, 28, 3]
+layers:
+  - MaxPooling2D((2, 2), None, 'same')
+  - Conv2DTranspose(8, 3, 2, 'same', output_padding=1)
+  - Conv2D(8, [3, 3], padding='SAME')
+  - MaxPooling2D([2, 2])
+""")
+
+
+ONE_OUTPUT_OF_LSTM = """\
+input: [10, 4]
+layers:
+  - LSTM: {{units: 3, return_state: true}}
+    name: l
+  - Dense: [2]
+    inputs: '{src}'
+outputs: {outputs}
+"""
+
+
+def test_a_negative_index_picks_from_the_end_as_in_keras():
+    assert_matches_keras(ONE_OUTPUT_OF_LSTM.format(src="l[-1]", outputs="[dense]"))
+
+
+def test_outputs_may_pick_one_output_of_a_layer_as_in_keras():
+    spec = ONE_OUTPUT_OF_LSTM.format(src="l[0]", outputs="[dense, 'l[1]']")
+    assert_matches_keras(spec)
+    assert summarize(spec).outputs == ["dense", "l[1]"]
+
+
+@pytest.mark.parametrize(("src", "outputs", "line", "pieces"), [
+    ("l[5]", "[dense]", 5, ("'l' has 3 outputs, no output 5", "pick one of l[0] to l[2]")),
+    ("l[-4]", "[dense]", 5, ("no output -4",)),
+    ("l[x]", "[dense]", 5, ("the index in 'l[x]' must be a whole number", "l[0]")),
+    ("l[0]", "[dense, 'l[3]']", 7, ("no output 3", "pick one of l[0] to l[2]")),
+    ("l[0]", "[dense, 'dense[0]']", 7, ("'dense' has 1 output", "write dense without an index")),
+])
+def test_a_wrong_output_index_says_which_exist(src, outputs, line, pieces):
+    with pytest.raises(SpecError) as err:
+        summarize(ONE_OUTPUT_OF_LSTM.format(src=src, outputs=outputs))
+    assert err.value.line == line
+    for piece in pieces:
+        assert piece in str(err.value)
+
+
+def test_a_layer_that_leads_to_no_output_is_an_error_since_keras_leaves_it_out():
+    x = keras.Input((4,))
+    a = keras.layers.Dense(3, name="a")(x)
+    keras.layers.Dense(5, name="b")(x)
+    model = keras.Model(x, keras.layers.Dense(2, name="c")(a))
+    assert "b" not in [layer.name for layer in model.layers]
+    with pytest.raises(SpecError) as err:
+        summarize("input: [4]\nlayers:\n  - Dense(3, name='a')\n  - Dense: [5]\n    name: b\n    inputs: input\n"
+                  "  - Dense: [2]\n    name: c\n    inputs: a\n")
+    assert (err.value.line, err.value.layer) == (4, "b")
+    assert "leads to no output" in str(err.value) and "outputs:" in str(err.value)
+
+
+def test_an_input_that_no_layer_uses_stays_an_input_as_in_keras():
+    assert_matches_keras("inputs: {x: [4], y: [5]}\nlayers:\n  - Dense: [3]\n    inputs: x\n")
