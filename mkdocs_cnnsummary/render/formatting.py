@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..engine.summary import InputRecord, LayerRecord, Shape, Step, Summary
@@ -49,10 +50,19 @@ def input_type(summary: Summary) -> str:
     return "Input" if summary.framework == "pytorch" else "InputLayer"
 
 
+#: line breaks, terminal escapes and text-direction overrides: they would break a text row or fool a reader
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``"a\\nb"`` stays on one line as ``a\\nb``: control characters written as their escapes."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def layer_label(record: LayerRecord | InputRecord, type_name: str) -> str:
-    """``conv2d (Conv2D)``, indented by nesting depth."""
+    """``conv2d (Conv2D)``, indented by nesting depth (for text output: control characters escaped)."""
     depth = getattr(record, "depth", 0)
-    return "  " * depth + f"{record.name} ({type_name})"
+    return "  " * depth + f"{printable(record.name)} ({type_name})"
 
 
 def with_buffers(summary: Summary) -> bool:

@@ -7,8 +7,9 @@ from . import formatting as f
 
 
 def _cell(text: str) -> str:
-    """Escape what would break a table cell or start Markdown markup."""
-    for ch in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
+    """Escape what would break a table cell or start Markdown markup (a line break included)."""
+    text = f.printable(text)
+    for ch in ("\\", "|", "*", "_", "`", "<", ">", "[", "]", "&", "~"):
         text = text.replace(ch, "\\" + ch)
     return text
 

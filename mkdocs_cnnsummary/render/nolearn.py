@@ -20,11 +20,11 @@ def size(shape: Shape | list[Shape]) -> str:
 
 def render_nolearn(summary: Summary, *, worked: bool = False) -> str:
     """The summary as nolearn prints a network's layer information, plus parameters and totals."""
-    rows = [(str(i), inp.name, size(inp.shape), "0", []) for i, inp in enumerate(summary.inputs)]
+    rows = [(str(i), f.printable(inp.name), size(inp.shape), "0", []) for i, inp in enumerate(summary.inputs)]
     start = len(rows)
     for i, layer in enumerate(summary.layers, start):
         steps = [f.step_text(s) for s in layer.calculation] if worked else []
-        rows.append((str(i), layer.name, size(layer.output_shape), f.count(layer.params), steps))
+        rows.append((str(i), f.printable(layer.name), size(layer.output_shape), f.count(layer.params), steps))
     headers = ("#", "name", "size", "params")
     widths = [max(len(h), 3 if c == 0 else 0, *(len(r[c]) for r in rows)) for c, h in enumerate(headers)]
 

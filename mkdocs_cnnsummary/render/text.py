@@ -56,7 +56,8 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool) -> list[_R
         if buffers:
             cells.append([f.count(layer.buffers)])
         if graph:
-            cells.append([src + ("," if i < len(layer.inputs) - 1 else "") for i, src in enumerate(layer.inputs)]
+            cells.append([f.printable(src) + ("," if i < len(layer.inputs) - 1 else "")
+                          for i, src in enumerate(layer.inputs)]
                          or ["-"])
         steps = [f.step_text(s) for s in layer.calculation] if worked else []
         rows.append(_Row(cells, steps))
@@ -122,7 +123,7 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
 
     out = []
     if summary.name:
-        out.append(f'Model: "{summary.name}"')
+        out.append(f'Model: "{f.printable(summary.name)}"')
     out.append(rule("┏", "━", "┳", "┓"))
     out.append(line(headers, "┃"))
     out.append(rule("┡", "━", "╇", "┩"))

@@ -48,7 +48,7 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
     outputs = [summary.layer(o).output_shape if o not in {i.name for i in summary.inputs} else
                next(i.shape for i in summary.inputs if i.name == o) for o in summary.outputs]
     root_shape = outputs[0] if len(outputs) == 1 else outputs
-    rows = [[summary.name or "Model", size(root_shape), "--"] + (["--"] if buffers else [])]
+    rows = [[f.printable(summary.name or "Model"), size(root_shape), "--"] + (["--"] if buffers else [])]
     steps: list[list[str]] = [[]]
     for label, layer in zip(_labels(summary.layers), summary.layers, strict=True):
         row = [label, size(layer.output_shape), _count(layer.params)]
