@@ -86,8 +86,8 @@ def split_header(text: str) -> dict[str, str]:
     """``title="U-Net" worked='table' expect_error`` -> dict (a bare key maps to itself)."""
     out: dict[str, str] = {}
     text = text.strip()
-    if text.startswith("{") and text.endswith("}"):
-        text = text[1:-1]
+    if text.startswith("{") and text.endswith("}"):  # attribute-list form: #id and .class are not options
+        text = re.sub(r"(?:^|(?<=\s))[#.][^\s=]+", "", text[1:-1])
     for m in _OPTION_RE.finditer(text):
         key = m.group(1)
         value = next((g for g in m.group(2, 3, 4) if g is not None), key)

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from markdown import Markdown
@@ -27,6 +28,8 @@ from .fence import BlockRenderer, FenceOptions, Problem, split_header
 LANGUAGE = "cnn"
 #: after whitespace normalisation (30), before the fenced-code preprocessors (25)
 PRIORITY = 28
+#: before pymdownx.snippets (32) and the tab-preserving normalisation (35): sees the page as written
+SOURCE_PRIORITY = 40
 
 #: ``report(problem, line)``: ``line`` is the line in the Markdown text (1-based) or None
 Reporter = Callable[[Problem, "int | None"], None]
@@ -35,6 +38,8 @@ log = logging.getLogger("mkdocs_cnnsummary")
 
 _FENCE_START = re.compile(r"^(?P<indent>(?:[ \t]*>)*[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*$")
 _LANG = re.compile(r"^\{?[ \t]*\.?(?P<lang>[\w#.+-]+)")
+#: a line that opens a container whose content is indented: list item, admonition, details, tab, footnote
+_OPENER = re.compile(r"^[ ]*(?:(?:[-*+]|\d+[.)])(?:[ \t]|$)|!!!|\?\?\?|===|\[\^[^\]]+\]:)")
 
 
 @dataclass
@@ -55,8 +60,8 @@ def _language(info: str) -> tuple[str, str]:
     if not m:
         return "", info
     rest = info[m.end():].strip()
-    if info.lstrip().startswith("{") and rest.endswith("}"):
-        rest = rest[:-1]
+    if info.lstrip().startswith("{") and rest.endswith("}"):  # {.cnn #id .class title="x"}
+        rest = "{" + rest[:-1] + "}"
     return m.group("lang"), rest
 
 
@@ -69,12 +74,41 @@ def _strip_indent(line: str, indent: str) -> str | None:
     return None
 
 
-def find_fences(lines: list[str]) -> Iterator[Fence]:
-    """Every complete fenced block, outermost only (fences inside fences are content)."""
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _in_indented_code(lines: list[str], i: int, indent: str) -> bool:
+    """Whether line ``i``, indented by ``indent``, is the text of an indented code block, not a fence.
+
+    It is when it is indented by 4 spaces or more beyond the line it hangs from, and that line
+    (or the paragraph it ends) is no list item, admonition, tab or footnote opening a container.
+    """
+    if ">" in indent or "\t" in indent or len(indent) < 4:
+        return False
+    limit = len(indent) - 4
+    for k in range(i - 1, -1, -1):
+        if not lines[k].strip() or _indentation(lines[k]) > limit:
+            continue
+        while k >= 0 and lines[k].strip():  # the paragraph ending at line k, lazy continuation lines included
+            if _indentation(lines[k]) <= limit and _OPENER.match(lines[k]):
+                return False
+            k -= 1
+        return True
+    return True
+
+
+def find_fences(lines: list[str], unclosed: list[tuple[int, str]] | None = None) -> Iterator[Fence]:
+    """Every complete fenced block, outermost only (fences inside fences are content).
+
+    Fences inside indented code blocks are text.  ``unclosed`` collects (line index, language) of
+    fences that their container ends (or the text ends) before closing them.
+    """
     i = 0
     while i < len(lines):
         m = _FENCE_START.match(lines[i])
-        if not m or (m.group("fence")[0] == "`" and "`" in m.group("info")):
+        if (not m or (m.group("fence")[0] == "`" and "`" in m.group("info"))
+                or _in_indented_code(lines, i, m.group("indent"))):
             i += 1
             continue
         indent, marker = m.group("indent"), m.group("fence")
@@ -92,6 +126,8 @@ def find_fences(lines: list[str]) -> Iterator[Fence]:
             body.append(inner)
             j += 1
         if j >= len(lines):  # not closed inside its container: not a fence
+            if unclosed is not None:
+                unclosed.append((i, lang))
             i += 1
             continue
         yield Fence(i, j, indent, lang, info, body)
@@ -109,9 +145,45 @@ def body_key(text: str | list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def source_line_map(source: list[str], lines: list[str]) -> list[int]:
+    """For each of ``lines`` (the text after earlier preprocessors), its 1-based line in ``source``.
+
+    Lines an include put in (``--8<--`` snippets) get the line of the include.
+    """
+    a = [line.strip() for line in source]
+    b = [line.strip() for line in lines]
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    out = list(range(1, head + 1))
+    matcher = SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            out.extend(range(head + i1 + 1, head + i1 + 1 + j2 - j1))
+        else:
+            out.extend([max(head + i1 + (tag == "replace"), 1)] * (j2 - j1))
+    out.extend(range(len(a) - tail + 1, len(a) + 1))
+    return out
+
+
 def _default_report(problem: Problem, line: int | None) -> None:
     where = f"line {line}: " if line is not None else ""
     log.warning("%scnn block: %s", where, problem.describe())
+
+
+class SourceLinesPreprocessor(Preprocessor):
+    """Keeps the page as written, so that lines are reported as the author sees them (snippets included)."""
+
+    def __init__(self, md: Markdown, extension: CnnSummaryExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.extension.source_lines = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return lines
 
 
 class CnnFencePreprocessor(Preprocessor):
@@ -123,13 +195,30 @@ class CnnFencePreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         ext = self.extension
-        fences = [f for f in find_fences(lines) if f.lang == LANGUAGE]
+        unclosed: list[tuple[int, str]] = []
+        fences = [f for f in find_fences(lines, unclosed) if f.lang == LANGUAGE]
+        unclosed = [u for u in unclosed if u[1] == LANGUAGE]
         ext.locations.clear()
-        for fence in fences:
-            ext.locations[body_key(fence.body)].append(fence.start + 1)
-        if ext.attach_to_superfences(self.md):
+        if not fences and not unclosed:
             return lines
-        placeholders = [self.md.htmlStash.store(ext.format_block("\n".join(f.body), split_header(f.info), f.start + 1))
+        source = ext.source_lines or lines
+        line_of = source_line_map(source, lines) if source != lines else list(range(1, len(lines) + 1))
+        report: Reporter = ext.getConfig("report") or _default_report
+        for start, _ in unclosed:
+            report(Problem("the ```cnn fence is never closed (the page or its list, quote or note ends first); "
+                           "end the block with a line of ``` at the indentation of the opening one"),
+                   line_of[start])
+        spans = {id(f): line_of[f.start:f.end] for f in fences}
+        if ext.attach_to_superfences(self.md):
+            rejected = _rejected_by_superfences(self.md, lines, fences)
+            for fence in fences:
+                if fence in rejected:
+                    report(Problem("SuperFences cannot read this fence header; write options as "
+                                   'key="value" separated by spaces, with _ instead of -'), line_of[fence.start])
+                else:
+                    ext.locations[body_key(fence.body)].append(spans[id(fence)])
+            fences = rejected  # rendered here, as SuperFences would leave them as text
+        placeholders = [self.md.htmlStash.store(ext.format_block("\n".join(f.body), split_header(f.info), spans[id(f)]))
                         for f in fences]
         for fence, placeholder in reversed(list(zip(fences, placeholders, strict=True))):
             blank = fence.indent.rstrip(" \t")
@@ -151,7 +240,8 @@ class CnnSummaryExtension(Extension):
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
         }
         super().__init__(**kwargs)
-        self.locations: defaultdict[tuple[str, ...], deque[int]] = defaultdict(deque)
+        self.locations: defaultdict[tuple[str, ...], deque[list[int]]] = defaultdict(deque)
+        self.source_lines: list[str] = []
         self.renderer = BlockRenderer()
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -164,26 +254,36 @@ class CnnSummaryExtension(Extension):
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
                                       cache if isinstance(cache, MutableMapping) else None)
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)
+        md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
         from .reference_fence import register as register_reference_fence
 
         register_reference_fence(md)  # the ```cnn-reference fence (the layer reference)
 
     def reset(self) -> None:
         self.locations.clear()
+        self.source_lines = []
 
     # rendering and reporting ---------------------------------------------------------
-    def format_block(self, source: str, header: dict[str, str], fence_line: int | None) -> str:
-        """The HTML of one block; problems go to the reporter with the line in the Markdown text."""
+    def format_block(self, source: str, header: dict[str, str], lines: int | list[int] | None) -> str:
+        """The HTML of one block; problems go to the reporter with the line in the Markdown text.
+
+        ``lines``: the line of the fence in the page, or the page lines of the fence and each body line.
+        """
         result = self.renderer.render(source, header)
         if result.problem is not None:
             problem = result.problem
-            line = fence_line + problem.line if fence_line is not None and problem.line else fence_line
+            if isinstance(lines, int):
+                lines = [lines]
+            line = None
+            if lines:
+                k = problem.line or 0
+                line = lines[k] if k < len(lines) else lines[-1] + k - len(lines) + 1
             report: Reporter = self.getConfig("report") or _default_report
             report(problem, line)
         return result.html
 
-    def take_location(self, source: str) -> int | None:
-        """The line of the next not yet rendered fence with this body (SuperFences gives no lines)."""
+    def take_location(self, source: str) -> list[int] | None:
+        """The lines of the next not yet rendered fence with this body (SuperFences gives no lines)."""
         queue = self.locations.get(body_key(source))
         return queue.popleft() if queue else None
 
@@ -213,6 +313,20 @@ class CnnSummaryExtension(Extension):
         source = kwargs.get("source", src)
         header = dict((options or {}).get("header", {}))
         return self.format_block(source, header, self.take_location(source))
+
+
+def _rejected_by_superfences(md: Markdown, lines: list[str], fences: list[Fence]) -> list[Fence]:
+    """The fences whose header SuperFences would not parse (it would leave them as a paragraph of text)."""
+    from pymdownx.superfences import RE_NESTED_FENCE_START
+
+    if md.preprocessors["fenced_code_block"].extension.getConfig("relaxed_headers", False):
+        return []
+    rejected = []
+    for fence in fences:
+        m = RE_NESTED_FENCE_START.match(lines[fence.start][len(fence.indent):])
+        if m is None or m.group("unrecognized"):
+            rejected.append(fence)
+    return rejected
 
 
 def _no_reset(md: Markdown) -> None:

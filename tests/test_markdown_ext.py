@@ -136,9 +136,9 @@ def test_other_fences_and_examples_are_left_alone(setup):
 
 
 def test_find_fences_skips_unclosed_and_inner_fences():
-    lines = ["````md", "```cnn", "x", "```", "````", "", "    ```cnn", "    y", "    ```", "```cnn", "open"]
+    lines = ["````md", "```cnn", "x", "```", "````", "- item", "", "    ```cnn", "    y", "    ```", "```cnn", "open"]
     found = [(f.lang, f.start, f.body) for f in find_fences(lines)]
-    assert found == [("md", 0, ["```cnn", "x", "```"]), ("cnn", 6, ["y"])]
+    assert found == [("md", 0, ["```cnn", "x", "```"]), ("cnn", 7, ["y"])]
 
 
 @pytest.mark.parametrize("setup", ["fenced_code", "superfences"])
