@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
+import torch
+from arith import check_steps
 from keras_builder import assert_matches_keras, keras
+from spec_fuzz import mutate, seed_specs
+from torch_builder import assert_matches_torch, nn
 
 from mkdocs_cnnsummary import SpecError, summarize
+
+SEEDS = seed_specs()
 
 
 def _keras_rejects(make) -> bool:
@@ -93,3 +101,79 @@ def test_a_layer_that_leads_to_no_output_is_an_error_since_keras_leaves_it_out()
 
 def test_an_input_that_no_layer_uses_stays_an_input_as_in_keras():
     assert_matches_keras("inputs: {x: [4], y: [5]}\nlayers:\n  - Dense: [3]\n    inputs: x\n")
+
+
+@pytest.mark.parametrize("activation", ["tanh", "RELU"])
+def test_transformer_activation_strings_are_only_relu_and_gelu_as_in_torch(activation):
+    with pytest.raises(RuntimeError, match="activation should be relu/gelu"):
+        nn.TransformerEncoderLayer(8, 2, 16, activation=activation)
+    layer = f"TransformerEncoderLayer(8, 2, 16, activation='{activation}')"
+    spec = f"framework: pytorch\ninput: [5, 8]\nlayers:\n  - {layer}\n"
+    with pytest.raises(SpecError, match="'activation' must be one of 'relu', 'gelu'") as err:
+        summarize(spec)
+    assert err.value.line == 4
+
+
+def test_transformer_and_norm_argument_forms_match_torch():
+    assert_matches_torch("""
+framework: pytorch
+input: [5, 8]
+layers:
+  - TransformerEncoderLayer(8, 2, 16, batch_first=True, norm_first=True, activation='gelu')
+  - LayerNorm([5, 8])
+  - Unflatten(-1, (2, -1))
+  - Flatten(start_dim=2)
+""")
+
+
+def test_layer_norm_over_the_batch_dimension_is_an_error_since_the_batch_varies():
+    norm = nn.LayerNorm([2, 3, 4])
+    norm(torch.zeros(2, 3, 4))
+    with pytest.raises(RuntimeError):
+        norm(torch.zeros(5, 3, 4))
+    with pytest.raises(SpecError) as err:
+        summarize("framework: pytorch\ninput: [3, 4]\nlayers:\n  - LayerNorm([2, 3, 4])\n")
+    assert err.value.line == 4 and "normalized_shape=[3, 4]" in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "line", "piece"), [
+    ("input: [28]\nlayers:\n  - Dense: {units: !!int ten}\n", 3, "'ten' cannot be read as int"),
+    ("input: [!!float x]\nlayers: [Flatten]\n", 1, "'x' cannot be read as float"),
+    ("!!int ten\n", None, "invalid YAML"),
+])
+def test_a_tagged_value_that_does_not_read_is_a_spec_error(text, line, piece):
+    with pytest.raises(SpecError) as err:
+        summarize(text)
+    assert err.value.line == line and piece in str(err.value)
+
+
+@pytest.mark.parametrize("spec", [
+    "input: [4]\nlayers:\n  - Dense(3, name='d[1]')\n",
+    {"inputs": {"x[1]": [4]}, "layers": [{"Dense": [3], "inputs": "x[1]"}]},
+])
+def test_a_name_ending_in_an_index_is_an_error(spec):
+    with pytest.raises(SpecError, match=r"cannot end in \[\.\.\.\]"):
+        summarize(spec)
+
+
+@pytest.mark.parametrize("seed", range(0, 1500, 100))
+def test_mutated_specs_raise_only_spec_errors(seed):
+    """Seeded edits of every spec of the tests and the example site (numbers, types, lines, stray characters)."""
+    for i in range(seed, seed + 100):
+        rng = random.Random(i)
+        text, framework = rng.choice(SEEDS)
+        mutated = mutate(text, rng)
+        try:
+            summary = summarize(mutated, framework=framework)
+        except SpecError as exc:
+            assert str(exc), (i, mutated)
+        else:
+            check_steps(summary)
+
+
+def test_a_negative_input_size_is_an_error_as_in_keras():
+    with pytest.raises(ValueError, match="Negative dimensions"):
+        keras.Input((224, -1, 10))
+    with pytest.raises(SpecError, match="negative sizes are not allowed") as err:
+        summarize("inputs: {input: [224, -1, 10]}\nlayers:\n  - DepthwiseConv2D(3, padding='same')\n")
+    assert err.value.line == 1 and "null" in str(err.value)

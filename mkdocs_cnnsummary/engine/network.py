@@ -42,10 +42,14 @@ def _nested_factory(framework: str):
 
 def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...]:
     try:
-        return shape_arg(raw)
+        sizes = shape_arg(raw)
     except ArgError as exc:
         raise SpecError(f"input {name!r}: {exc.message}", line=line,
                         hint="write the shape without the batch dimension, e.g. [28, 28, 1]; null = unknown") from None
+    if any(s is not None and s < 0 for s in sizes):  # Keras: "Negative dimensions are not allowed"
+        raise SpecError(f"input {name!r}: negative sizes are not allowed, got {list(sizes)}", line=line,
+                        hint="write null for a size that is not known")
+    return sizes
 
 
 class _Node:
@@ -62,6 +66,10 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     explicit: dict[str, LayerSpec] = {}
     for spec in specs:
         if spec.name is not None:
+            if _BRACKETED.fullmatch(spec.name):
+                raise SpecError(f"a layer name cannot end in [...]: {spec.name!r}", line=spec.line, layer=spec.name,
+                                layer_type=spec.type, hint="name[i] picks output i of a layer in inputs and outputs; "
+                                                           "choose a name without brackets")
             if spec.name in explicit or spec.name in taken:
                 first = explicit.get(spec.name)
                 where = f" (first used on line {first.line})" if first and first.line else ""
@@ -167,6 +175,10 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
                                   first.line))
 
     input_names = {i.name for i in inputs}
+    for rec in inputs:
+        if _BRACKETED.fullmatch(rec.name):
+            raise SpecError(f"an input name cannot end in [...]: {rec.name!r}", line=rec.line,
+                            hint="choose a name without brackets (name[i] picks one output of a layer)")
     if len(input_names) != len(inputs):
         raise SpecError("two inputs have the same name", line=inputs[-1].line)
 

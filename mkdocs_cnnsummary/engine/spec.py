@@ -79,25 +79,37 @@ if CParser is not None:
             Resolver.__init__(self)
 
 
+def _construct(loader: SafeConstructor, node: yaml.Node) -> Any:
+    """One value; a tagged scalar that does not read as its tag (``!!int ten``) is an error on its line."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except SpecError:
+        raise
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise SpecError(f"invalid YAML: {node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]} ({exc})",
+                        line=node.start_mark.line + 1, hint="remove the !!tag or write a value of that kind"
+                        ) from None
+
+
 def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
     out.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if not isinstance(key, str | int | float | bool) and key is not None:
             raise SpecError(f"a mapping key must be a plain value, got {key!r}", line=key_node.start_mark.line + 1)
         if key in out:
             raise SpecError(f"key {key!r} appears twice in the same mapping", line=key_node.start_mark.line + 1,
                             hint="remove one of them")
-        out[key] = loader.construct_object(value_node, deep=True)
+        out[key] = _construct(loader, value_node)
         out.key_lines[key] = key_node.start_mark.line + 1
     return out
 
 
 def _construct_sequence(loader: SafeConstructor, node: yaml.SequenceNode) -> LineList:
-    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out = LineList(_construct(loader, child) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
@@ -173,6 +185,8 @@ def load_yaml(text: str) -> Any:
                         hint="remove control characters; the spec must be plain text") from None
     except yaml.YAMLError as exc:
         raise SpecError(f"invalid YAML: {exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a whole document such as '!!int ten'
+        raise SpecError(f"invalid YAML: {exc}", hint="remove the !!tag or write a value of that kind") from None
     except RecursionError:
         raise SpecError("invalid YAML: the spec is nested too deeply") from None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..args import REQUIRED, Arg, boolean, number, positive_int
+from ..args import REQUIRED, Arg, boolean, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, total, var
 from ..layer import Calc, register
@@ -128,6 +128,11 @@ def norm_weights(calc: Calc, prefix: str, d: Expr, bias: bool) -> Expr:
     return d
 
 
+def _activation(value: Any) -> Any:
+    """PyTorch takes the strings 'relu' and 'gelu' (exactly so) or a module."""
+    return one_of("relu", "gelu", lower=False)(value) if isinstance(value, str) else value
+
+
 class TransformerLayer(TorchLayer):
     """Shared by the encoder and decoder layers: arguments and the submodule counts."""
 
@@ -138,7 +143,7 @@ class TransformerLayer(TorchLayer):
         Arg("nhead", REQUIRED, positive_int),
         Arg("dim_feedforward", 2048, positive_int),
         Arg("dropout", 0.1, number, used=False),
-        Arg("activation", "relu", used=False),
+        Arg("activation", "relu", _activation, used=False),
         Arg("layer_norm_eps", 1e-5, number, used=False),
         Arg("batch_first", False, boolean),
         Arg("norm_first", False, boolean, used=False, doc="changes the order, not the count"),

@@ -119,6 +119,11 @@ class TrailingNorm(TorchLayer):
             raise calc.error(
                 f"Given normalized_shape={list(norm)}, expected input with shape [*, {star}], but got input of "
                 f"size{torch_size(x)}", f"set normalized_shape to the input's last sizes ({fix})")
+        if len(norm) == len(x) and x[0] is None:
+            raise calc.error(
+                f"normalized_shape={list(norm)} includes the batch dimension, which is not fixed (input "
+                f"{torch_size(x)}); the layer would work only for batches of {norm[0]}",
+                f"normalize over the sizes after the batch: normalized_shape={list(norm[1:])}")
         return x
 
     def factors(self) -> list[Expr]:
