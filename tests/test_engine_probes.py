@@ -177,3 +177,16 @@ def test_a_negative_input_size_is_an_error_as_in_keras():
     with pytest.raises(SpecError, match="negative sizes are not allowed") as err:
         summarize("inputs: {input: [224, -1, 10]}\nlayers:\n  - DepthwiseConv2D(3, padding='same')\n")
     assert err.value.line == 1 and "null" in str(err.value)
+
+
+def test_transformer_activation_module_counts_its_parameters():
+    from torch_builder import assert_matches_torch
+
+    assert_matches_torch("""
+framework: pytorch
+input: [5, 16]
+layers:
+  - TransformerEncoderLayer(16, 4, dim_feedforward=32, batch_first=True, activation=PReLU())
+  - TransformerEncoderLayer(16, 2, 24, batch_first=True, activation=PReLU(init=0.1))
+  - TransformerEncoderLayer(16, 2, 24, batch_first=True, activation='gelu')
+""")

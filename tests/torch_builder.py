@@ -24,6 +24,8 @@ BATCHES = (2, 3)
 
 
 def _conv(value: Any) -> Any:
+    if isinstance(value, LayerSpec):  # a module given as an argument: activation=PReLU()
+        return make_module(value)
     if isinstance(value, list):
         return tuple(_conv(v) for v in value)
     if isinstance(value, str) and value.startswith("torch."):

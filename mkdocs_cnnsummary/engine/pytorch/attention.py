@@ -13,6 +13,7 @@ from ..args import REQUIRED, Arg, boolean, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, total, var
 from ..layer import Calc, register
+from ..spec import LayerSpec
 from ..summary import Shape
 from .base import TorchLayer, fmt
 
@@ -143,7 +144,7 @@ class TransformerLayer(TorchLayer):
         Arg("nhead", REQUIRED, positive_int),
         Arg("dim_feedforward", 2048, positive_int),
         Arg("dropout", 0.1, number, used=False),
-        Arg("activation", "relu", _activation, used=False),
+        Arg("activation", "relu", _activation, doc="'relu', 'gelu' or a module (its parameters count)"),
         Arg("layer_norm_eps", 1e-5, number, used=False),
         Arg("batch_first", False, boolean),
         Arg("norm_first", False, boolean, used=False, doc="changes the order, not the count"),
@@ -168,6 +169,10 @@ class TransformerLayer(TorchLayer):
         values = []
         for name, expr in parts:
             values.append(var(f"params_{name}", calc.step(f"{name}: params", expr)))
+        if isinstance(self.cfg.activation, LayerSpec):  # a module: a submodule whose parameters count
+            before = len(calc.weights)
+            calc.nested(self.cfg.activation, [(*inputs[0][:-1], ff_)], "activation")
+            values.append(var("params_activation", sum(w.size for w in calc.weights[before:] if not w.buffer)))
         calc.params(total(values), note="the sum of the submodules")
 
 
