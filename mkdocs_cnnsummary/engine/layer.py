@@ -150,10 +150,12 @@ class Layer:
         """
         declared, by_name, positional = cls._signature()
         if len(args) > len(positional):
+            by_name_only = [a.name for a in cls.arguments if a.keyword_only]
             raise SpecError(
-                f"takes at most {len(positional)} positional arguments "
+                f"takes at most {len(positional)} positional argument{'s' if len(positional) != 1 else ''} "
                 f"({', '.join(a.name for a in positional) or 'none'}), got {len(args)}",
-                layer_type=cls.type_name)
+                layer_type=cls.type_name,
+                hint=f"write {', '.join(n + '=...' for n in by_name_only)} by name" if by_name_only else None)
         given: dict[str, Any] = {}
         for decl, value in zip(positional, args, strict=False):
             given[decl.name] = value

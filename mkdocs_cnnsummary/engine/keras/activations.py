@@ -53,13 +53,6 @@ class LeakyReLU(SameShape, KerasLayer):
     )
 
     @classmethod
-    def bind(cls, args: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-        if len(args) > 1:
-            raise SpecError(f"takes at most 1 positional argument (negative_slope), got {len(args)}",
-                            layer_type=cls.type_name, hint="write alpha=... by name, or use negative_slope")
-        return super().bind(args, kwargs)
-
-    @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["alpha"] is not None:
             config["negative_slope"] = config["alpha"]

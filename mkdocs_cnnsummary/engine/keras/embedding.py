@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..args import REQUIRED, Arg, boolean, ignored, non_negative_int, positive_int
-from ..errors import SpecError
 from ..expr import var
 from ..layer import Calc, register
 from ..summary import Shape
@@ -29,13 +26,6 @@ class Embedding(KerasLayer):
         Arg("input_length", None, used=False, doc="deprecated in Keras 3 and ignored", keyword_only=True),
     )
     example = ("Embedding(1000, 64)", (20,))
-
-    @classmethod
-    def bind(cls, args: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-        if len(args) > len(cls.arguments) - 1:
-            raise SpecError(f"takes at most {len(cls.arguments) - 1} positional arguments, got {len(args)}",
-                            layer_type=cls.type_name, hint="write input_length=... by name (or leave it out)")
-        return super().bind(args, kwargs)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         return (*inputs[0], self.cfg.output_dim)

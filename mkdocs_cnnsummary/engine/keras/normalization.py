@@ -101,13 +101,6 @@ class LayerNormalization(KerasLayer):
         Arg("rms_scaling", False, boolean, doc="gamma only, no beta", keyword_only=True),
     )
 
-    @classmethod
-    def bind(cls, args: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-        if len(args) > len(cls.arguments) - 1:
-            raise SpecError(f"takes at most {len(cls.arguments) - 1} positional arguments, got {len(args)}",
-                            layer_type=cls.type_name, hint="write rms_scaling=... by name")
-        return super().bind(args, kwargs)
-
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         for axis in self.cfg.axis:
