@@ -531,12 +531,12 @@ layers:
 input: [7, 3]
 layers:
   - GaussianNoise(1.5)
-""", ["stddev must be between 0 and 1"], id="gaussian noise"),
+""", ["stddev' must be between 0 and 1"], id="gaussian noise"),
     pytest.param("""
 input: [7, 3]
 layers:
   - AlphaDropout: {rate: 2}
-""", ["rate must be between 0 and 1"], id="alpha dropout"),
+""", ["rate' must be between 0 and 1"], id="alpha dropout"),
     pytest.param("""
 input: [7, 3]
 layers:

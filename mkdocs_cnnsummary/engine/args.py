@@ -115,6 +115,14 @@ def number(value: Any) -> float:
     return value
 
 
+def fraction(value: Any) -> float:
+    """A number from 0 to 1 (a dropout rate, a noise level)."""
+    value = number(value)
+    if not 0 <= value <= 1:
+        raise ArgError(f"must be between 0 and 1, got {value}", "for example 0.1")
+    return value
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ArgError(f"expected true or false, got {_describe(value)}")

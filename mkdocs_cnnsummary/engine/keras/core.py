@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..args import REQUIRED, Arg, boolean, ignored, number, positive_int, shape, string
+from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape, string
 from ..expr import product, var
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
@@ -91,18 +91,10 @@ class Dropout(SameShape, KerasLayer):
 
     type_name = "Dropout"
     arguments = (
-        Arg("rate", REQUIRED, number),
+        Arg("rate", REQUIRED, fraction),
         Arg("noise_shape", None),
         Arg("seed", None, used=False),
     )
-
-    @classmethod
-    def validate(cls, config):
-        if not 0 <= config["rate"] <= 1:
-            from ..errors import SpecError
-
-            raise SpecError(f"rate must be between 0 and 1, got {config['rate']}", layer_type=cls.type_name)
-        return config
 
 
 @register

@@ -6,22 +6,12 @@ ActivityRegularization (Dropout lives with the core layers).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from ..args import REQUIRED, Arg, number
-from ..errors import SpecError
+from ..args import REQUIRED, Arg, fraction, number
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, data_format_arg
-
-
-def _fraction(cls: type[KerasLayer], config: dict[str, Any], name: str) -> dict[str, Any]:
-    """Keras accepts a rate (or stddev) from 0 to 1."""
-    value = config[name]
-    if value is None or not 0 <= value <= 1:
-        raise SpecError(f"{name} must be between 0 and 1, got {value}", layer_type=cls.type_name,
-                        hint=f"for example {cls.type_name}({name}=0.1)")
-    return config
 
 
 class SpatialDropout(KerasLayer):
@@ -37,7 +27,7 @@ class SpatialDropout(KerasLayer):
     def spatial_arguments(cls, rank: int) -> tuple[Arg, ...]:
         fmt_arg = () if rank == 1 else (data_format_arg(),)
         return (
-            Arg("rate", REQUIRED, number, doc="fraction of the channels dropped"),
+            Arg("rate", REQUIRED, fraction, doc="fraction of the channels dropped"),
             *fmt_arg,
             Arg("seed", None, used=False),
             Arg("name", None, used=False),
@@ -48,9 +38,6 @@ class SpatialDropout(KerasLayer):
     def all_arguments(cls) -> tuple[Arg, ...]:
         return cls.arguments
 
-    @classmethod
-    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return _fraction(cls, config, "rate")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -93,14 +80,11 @@ class GaussianNoise(SameShape, KerasLayer):
 
     type_name = "GaussianNoise"
     arguments = (
-        Arg("stddev", REQUIRED, number, used=False, doc="standard deviation of the noise (0 to 1)"),
+        Arg("stddev", REQUIRED, fraction, used=False, doc="standard deviation of the noise (0 to 1)"),
         Arg("seed", None, used=False),
     )
     example = ("GaussianNoise(0.1)", (28, 28, 1))
 
-    @classmethod
-    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return _fraction(cls, config, "stddev")
 
 
 @register
@@ -109,13 +93,10 @@ class GaussianDropout(SameShape, KerasLayer):
 
     type_name = "GaussianDropout"
     arguments = (
-        Arg("rate", REQUIRED, number, used=False, doc="drop probability (0 to 1)"),
+        Arg("rate", REQUIRED, fraction, used=False, doc="drop probability (0 to 1)"),
         Arg("seed", None, used=False),
     )
 
-    @classmethod
-    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return _fraction(cls, config, "rate")
 
 
 @register
@@ -124,14 +105,11 @@ class AlphaDropout(SameShape, KerasLayer):
 
     type_name = "AlphaDropout"
     arguments = (
-        Arg("rate", REQUIRED, number, used=False, doc="drop probability (0 to 1)"),
+        Arg("rate", REQUIRED, fraction, used=False, doc="drop probability (0 to 1)"),
         Arg("noise_shape", None, used=False),
         Arg("seed", None, used=False),
     )
 
-    @classmethod
-    def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return _fraction(cls, config, "rate")
 
 
 @register
