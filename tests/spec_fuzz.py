@@ -6,9 +6,9 @@ import random
 import re
 from pathlib import Path
 
+from mkdocs_cnnsummary.block import split_header
 from mkdocs_cnnsummary.engine.layer import catalog
-from mkdocs_cnnsummary.fence import split_header
-from mkdocs_cnnsummary.markdown_ext import find_fences
+from mkdocs_cnnsummary.markdown.extension import find_fences
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -13,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from mkdocs_cnnsummary import summarize
-from mkdocs_cnnsummary.fence import split_header
-from mkdocs_cnnsummary.markdown_ext import find_fences
+from mkdocs_cnnsummary.block import split_header
+from mkdocs_cnnsummary.markdown.extension import find_fences
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "example_site"

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from mkdocs_cnnsummary import summarize
-from mkdocs_cnnsummary.markdown_ext import CnnSummaryExtension, find_fences
+from mkdocs_cnnsummary.markdown.extension import CnnSummaryExtension, find_fences
 from mkdocs_cnnsummary.render.html import render_summary
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -303,9 +303,9 @@ def test_importing_the_extension_and_plugin_stays_light():
     import subprocess
     import sys
 
-    code = ("import sys, mkdocs_cnnsummary.markdown_ext as m; "
+    code = ("import sys, mkdocs_cnnsummary.markdown.extension as m; "
             "assert 'jinja2' not in sys.modules and 'mkdocs' not in sys.modules; "
-            "import mkdocs_cnnsummary.plugin; "
+            "import mkdocs_cnnsummary.mkdocs.plugin; "
             "print(sorted(x for x in ('tensorflow', 'torch', 'keras') if x in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from mkdocs_cnnsummary.markdown_ext import CnnSummaryExtension, source_line_map
+from mkdocs_cnnsummary.markdown.extension import CnnSummaryExtension, source_line_map
 
 SPEC = "input: [4]\nlayers:\n  - Dense: 2\n"
 BAD = "input: [4]\nlayers:\n  - Dense: 2\n  - Conv2D: 3\n"

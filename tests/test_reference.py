@@ -10,7 +10,8 @@ from arith import check_steps
 
 from mkdocs_cnnsummary.engine.keras.conv import Conv2D
 from mkdocs_cnnsummary.engine.layer import catalog
-from mkdocs_cnnsummary.reference import (
+from mkdocs_cnnsummary.markdown.reference_fence import FENCE, formatter, parse_frameworks, validator
+from mkdocs_cnnsummary.render.reference import (
     build_reference,
     compute_example,
     find_example,
@@ -19,7 +20,6 @@ from mkdocs_cnnsummary.reference import (
     layer_types,
     render_reference,
 )
-from mkdocs_cnnsummary.reference_fence import FENCE, formatter, parse_frameworks, validator
 
 FRAMEWORKS = installed_frameworks()
 ALL_TYPES = [(fw, cls) for fw in FRAMEWORKS for cls in layer_types(fw)]

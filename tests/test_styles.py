@@ -8,8 +8,8 @@ import markdown
 import pytest
 
 from mkdocs_cnnsummary import summarize
+from mkdocs_cnnsummary.block import parse_options
 from mkdocs_cnnsummary.engine.errors import SpecError
-from mkdocs_cnnsummary.fence import parse_options
 from mkdocs_cnnsummary.render.html import render_summary
 
 TORCH = """

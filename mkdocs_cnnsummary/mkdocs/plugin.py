@@ -55,8 +55,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         """Nothing to prepare; defining this event keeps the plugin (and its cache) alive between rebuilds."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        from .engine.errors import SpecError
-        from .render.columns import parse_columns
+        from ..engine.errors import SpecError
+        from ..render.columns import parse_columns
 
         try:
             parse_columns(self.config.columns)
@@ -80,7 +80,7 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        from .render.html import stylesheet
+        from ..render.html import stylesheet
 
         if files.get_file_from_path(CSS_PATH) is None:
             files.append(File.generated(config, CSS_PATH, content=stylesheet()))

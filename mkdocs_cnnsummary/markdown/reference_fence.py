@@ -23,8 +23,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from .engine.framework import FRAMEWORK_MODULES
-from .reference import render_reference
+from ..engine.framework import FRAMEWORK_MODULES
+from ..render.reference import render_reference
 
 NAME = "cnn-reference"
 OPTIONS = ("framework",)
@@ -80,8 +80,8 @@ class ReferencePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         if attach_to_superfences(self.md):
             return lines
-        from .fence import split_header
-        from .markdown_ext import find_fences
+        from ..block import split_header
+        from .extension import find_fences
 
         for fence in reversed([f for f in find_fences(lines) if f.lang == NAME]):
             placeholder = self.md.htmlStash.store(formatter(options=split_header(fence.info)))
@@ -116,7 +116,7 @@ def register(md: Markdown) -> None:
 
 
 class ReferenceExtension(Extension):
-    """``markdown_extensions: [mkdocs_cnnsummary.reference_fence]`` on its own."""
+    """``markdown_extensions: [mkdocs_cnnsummary.markdown.reference_fence]`` on its own."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         register(md)

@@ -23,7 +23,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from .fence import BlockRenderer, FenceOptions, Problem, split_header
+from ..block import BlockRenderer, FenceOptions, Problem, split_header
 
 LANGUAGE = "cnn"
 #: after whitespace normalisation (30), before the fenced-code preprocessors (25)
@@ -246,7 +246,7 @@ class CnnSummaryExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        from .fence import parse_options
+        from ..block import parse_options
 
         defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title")
                     if self.getConfig(k)}
@@ -357,7 +357,7 @@ def fence_format(source: str, language: str = LANGUAGE, css_class: str = "", opt
 
 
 def makeExtension(**kwargs: Any) -> CnnSummaryExtension:
-    """Entry for ``markdown.markdown(text, extensions=["mkdocs_cnnsummary.markdown_ext"])``."""
+    """Entry for ``markdown.markdown(text, extensions=["mkdocs_cnnsummary.markdown"])``."""
     return CnnSummaryExtension(**kwargs)
 
 

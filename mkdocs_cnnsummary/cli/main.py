@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .engine import SpecError, summarize
-from .engine.framework import FRAMEWORK_MODULES
-from .render.text import STYLES
+from ..engine import SpecError, summarize
+from ..engine.framework import FRAMEWORK_MODULES
+from ..render.text import STYLES
 
 EXIT_OK, EXIT_SPEC_ERROR, EXIT_USAGE = 0, 1, 2
 STDIN_NAME = "<stdin>"
@@ -78,10 +78,10 @@ def render(summary, fmt: str, worked: bool, style: str | None = None) -> str:
     if fmt == "json":
         return json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        from .render.markdown import render_markdown
+        from ..render.markdown import render_markdown
 
         return render_markdown(summary, worked=worked)
-    from .render.text import render_text
+    from ..render.text import render_text
 
     return render_text(summary, worked=worked, style=style)
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .engine import SpecError, Summary, summarize
-from .engine.args import REQUIRED, Arg
-from .engine.framework import FRAMEWORK_MODULES, Framework, get_framework
-from .engine.layer import Layer, catalog, describe_shape
-from .engine.summary import Shape, Step
+from ..engine import SpecError, Summary, summarize
+from ..engine.args import REQUIRED, Arg
+from ..engine.framework import FRAMEWORK_MODULES, Framework, get_framework
+from ..engine.layer import Layer, catalog, describe_shape
+from ..engine.summary import Shape, Step
 
 #: values tried for required arguments, by argument name (source text of a call argument)
 GUESSES: dict[str, tuple[str, ...]] = {
