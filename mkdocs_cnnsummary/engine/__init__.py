@@ -13,12 +13,13 @@ from .errors import SpecError
 from .expect import check_expectations
 from .network import build_summary
 from .spec import NetworkSpec, parse_spec
-from .summary import InputRecord, LayerRecord, Step, Summary, Weight
+from .summary import InputRecord, LayerRecord, Notice, Step, Summary, Weight
 
 __all__ = [
     "InputRecord",
     "LayerRecord",
     "NetworkSpec",
+    "Notice",
     "SpecError",
     "Step",
     "Summary",

@@ -51,6 +51,29 @@ class Weight:
         return n
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something worth knowing about a network that is not an error: an old spelling read with its
+    modern meaning, a statement skipped, a design that is probably a mistake.
+
+    ``kind`` names the family (so a block can silence it), ``layer`` the layer it concerns.
+    """
+
+    message: str
+    line: int | None = None
+    hint: str | None = None
+    layer: str | None = None
+    kind: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"line": self.line, "message": self.message, "hint": self.hint}
+        if self.layer is not None:
+            out["layer"] = self.layer
+        if self.kind is not None:
+            out["kind"] = self.kind
+        return out
+
+
 @dataclass
 class LayerRecord:
     """Everything known about one layer after computation."""
@@ -63,6 +86,7 @@ class LayerRecord:
     calculation: list[Step] = field(default_factory=list)
     line: int | None = None
     depth: int = 0  # nesting depth (wrapped layers of Bidirectional / TimeDistributed ...)
+    parent: str | None = None  # the row this one is nested under (a model used as a layer ...)
     extra: dict[str, Any] = field(default_factory=dict)  # further columns (framework specific)
 
     @property
@@ -101,6 +125,8 @@ class LayerRecord:
         if with_buffers:
             out["buffers"] = self.buffers
         out["calculation"] = [s.to_dict() for s in self.calculation]
+        if self.parent is not None:
+            out["parent"] = self.parent
         out.update(self.extra)
         return out
 
@@ -126,6 +152,7 @@ class Summary:
     layers: list[LayerRecord]
     outputs: list[str]
     framework: str = "keras"
+    warnings: list[Notice] = field(default_factory=list)
 
     @property
     def total_params(self) -> int:
@@ -176,4 +203,5 @@ class Summary:
         }
         if with_buffers:
             out["total_buffers"] = self.total_buffers
+        out["warnings"] = [w.to_dict() for w in self.warnings]
         return out
