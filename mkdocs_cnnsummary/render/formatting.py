@@ -23,13 +23,27 @@ def count(n: int | None) -> str:
 
 
 def readable_size(n_params: int) -> str:
-    """The memory of ``n_params`` float32 values: ``2912`` -> ``11.38 KB`` (Keras' rounding)."""
-    size = float(n_params * BYTES_PER_PARAM)
+    """The memory of ``n_params`` float32 values: ``2912`` -> ``11.38 KB`` (Keras' units and rounding).
+
+    Worked out in integers, so that it is exact (and cannot overflow a float) for any count.
+    """
+    size = n_params * BYTES_PER_PARAM
+    scale = 1
     for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < BYTES_PER_KB:
-            return f"{size:.2f} {unit}"
-        size /= BYTES_PER_KB
-    return f"{size:.2f} PB"
+        if size < scale * BYTES_PER_KB:
+            return f"{decimal(size, scale)} {unit}"
+        scale *= BYTES_PER_KB
+    return f"{decimal(size, scale)} PB"
+
+
+def decimal(numerator: int, denominator: int, places: int = 2) -> str:
+    """``numerator / denominator`` with ``places`` decimals, rounded half to even as ``f"{x:.2f}"`` rounds."""
+    quotient, remainder = divmod(abs(numerator) * 10**places, denominator)
+    if 2 * remainder > denominator or (2 * remainder == denominator and quotient % 2):
+        quotient += 1
+    whole, fraction = divmod(quotient, 10**places)
+    sign = "-" if numerator < 0 and quotient else ""
+    return f"{sign}{whole}.{fraction:0{places}d}" if places else f"{sign}{whole}"
 
 
 def shape(s: Sequence[int | None]) -> str:

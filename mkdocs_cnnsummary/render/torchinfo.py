@@ -45,6 +45,11 @@ def _labels(layers: list[LayerRecord]) -> list[str]:
     return labels
 
 
+def _megabytes(n_bytes: int) -> str:
+    """``n_bytes / 1e6`` to 2 decimals, in floating point as torchinfo prints it while a float holds it exactly."""
+    return f"{n_bytes / 1e6:.2f}" if n_bytes < 2**53 else f.decimal(n_bytes, 10**6)
+
+
 def _count(n: int) -> str:
     return f.count(n) if n else "--"
 
@@ -84,6 +89,6 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
     if f.with_buffers(summary):
         out.append(f"Buffers: {f.count(summary.total_buffers)}")
     out.append(rule)
-    out.append(f"Params size (MB): {summary.total_params * f.BYTES_PER_PARAM / 1e6:.2f}")
+    out.append(f"Params size (MB): {_megabytes(summary.total_params * f.BYTES_PER_PARAM)}")
     out.append(rule)
     return "\n".join(out) + "\n"
