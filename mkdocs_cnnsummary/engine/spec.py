@@ -18,8 +18,9 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, did_you_mean, shown
 from .framework import FRAMEWORK_MODULES
+from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_INT, MAX_SPEC_VALUES
 
 TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "layers", "outputs", "expect", "description")
 ITEM_KEYS = ("name", "inputs", "trainable")
@@ -39,21 +40,47 @@ class LineList(list):
     item_lines: list[int]
 
 
-class _AliasLimit:
-    """Refuses more than ``max_aliases`` aliases while composing (mixed into both loaders)."""
+class _Bounded:
+    """Composes within bounds (mixed into both loaders): nesting depth, and what aliases expand to.
 
-    max_aliases = 1000  # guards against alias "bombs" whose text grows exponentially when shown
+    Counting aliases is not enough: nine aliases to a list of nine aliases to ... (the "billion
+    laughs") is a few hundred bytes that expand to billions of values. So every node's size with
+    its aliases expanded is worked out as it is composed, and the values aliases add are bounded.
+    """
+
+    def compose_document(self) -> Any:
+        self._sizes: dict[int, int] = {}  # id(node) -> values in it, aliases expanded
+        self._added = 0  # values that aliases added so far
+        self._depth = 0
+        return super().compose_document()  # type: ignore[misc]
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        return _construct(self, node)  # type: ignore[arg-type]  # a whole document such as '!!int ten' too
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases = getattr(self, "_aliases", 0) + 1
-            if self._aliases > self.max_aliases:
-                raise SpecError(f"more than {self.max_aliases} aliases (*name)",
-                                line=self.peek_event().start_mark.line + 1, hint="write the values out")
-        return super().compose_node(parent, index)
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            node = super().compose_node(parent, index)  # type: ignore[misc]
+            self._added += self._sizes.get(id(node), 1)
+            if self._added > MAX_ALIAS_VALUES:
+                raise SpecError(f"the aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} values",
+                                line=event.start_mark.line + 1, hint="write the values out, or use fewer aliases")
+            return node
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise SpecError(f"lists and mappings are nested more than {MAX_DEPTH} deep",
+                            line=event.start_mark.line + 1, hint="a spec needs only a few levels")
+        node = super().compose_node(parent, index)  # type: ignore[misc]
+        self._depth -= 1
+        if isinstance(node, yaml.SequenceNode):
+            self._sizes[id(node)] = 1 + sum(self._sizes.get(id(child), 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            self._sizes[id(node)] = 1 + sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1)
+                                            for k, v in node.value)
+        return node
 
 
-class _LineLoader(_AliasLimit, yaml.SafeLoader):
+class _LineLoader(_Bounded, yaml.SafeLoader):
     """SafeLoader whose mappings and sequences carry line numbers (pure Python: the reference)."""
 
 
@@ -65,7 +92,7 @@ except ImportError:  # PyYAML without libyaml
 _FastLineLoader: type | None = None
 if CParser is not None:
 
-    class _FastLineLoader(_AliasLimit, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
+    class _FastLineLoader(_Bounded, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
         """:class:`_LineLoader` with libyaml's scanner and parser (its slow part in pure Python).
 
         Composing (aliases, line numbers from the events' marks) and constructing run the same
@@ -79,19 +106,34 @@ if CParser is not None:
             Resolver.__init__(self)
 
 
+_KIND = {"ScalarNode": "a value", "SequenceNode": "a list", "MappingNode": "a mapping"}
+
+
+def _tag_name(node: yaml.Node) -> str:
+    return node.tag.rsplit(":", 1)[-1] if node.tag.startswith("tag:yaml.org,2002:") else node.tag
+
+
 def _construct(loader: SafeConstructor, node: yaml.Node) -> Any:
-    """One value; a tagged scalar that does not read as its tag (``!!int ten``) is an error on its line."""
+    """One value; a tagged value that does not read as its tag (``!!int ten``) is an error on its line."""
     try:
         return loader.construct_object(node, deep=True)
-    except SpecError:
+    except (SpecError, yaml.YAMLError):
         raise
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise SpecError(f"invalid YAML: {node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]} ({exc})",
+    except Exception:  # whatever a constructor raises on an odd value: !!bool maybe, !!int ""
+        what = shown(node.value) if isinstance(node, yaml.ScalarNode) else _KIND.get(type(node).__name__, "a value")
+        raise SpecError(f"invalid YAML: {what} cannot be read as {_tag_name(node)}",
                         line=node.start_mark.line + 1, hint="remove the !!tag or write a value of that kind"
                         ) from None
 
 
+def _expect_node(node: yaml.Node, kind: type, what: str) -> None:
+    if not isinstance(node, kind):
+        raise SpecError(f"invalid YAML: !!{_tag_name(node)} needs {what}, got {_KIND.get(type(node).__name__)}",
+                        line=node.start_mark.line + 1, hint="remove the !!tag")
+
+
 def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineDict:
+    _expect_node(node, yaml.MappingNode, "a mapping")
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
@@ -99,9 +141,9 @@ def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineD
     for key_node, value_node in node.value:
         key = _construct(loader, key_node)
         if not isinstance(key, str | int | float | bool) and key is not None:
-            raise SpecError(f"a mapping key must be a plain value, got {key!r}", line=key_node.start_mark.line + 1)
+            raise SpecError(f"a mapping key must be a plain value, got {shown(key)}", line=key_node.start_mark.line + 1)
         if key in out:
-            raise SpecError(f"key {key!r} appears twice in the same mapping", line=key_node.start_mark.line + 1,
+            raise SpecError(f"key {shown(key)} appears twice in the same mapping", line=key_node.start_mark.line + 1,
                             hint="remove one of them")
         out[key] = _construct(loader, value_node)
         out.key_lines[key] = key_node.start_mark.line + 1
@@ -109,16 +151,69 @@ def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineD
 
 
 def _construct_sequence(loader: SafeConstructor, node: yaml.SequenceNode) -> LineList:
+    _expect_node(node, yaml.SequenceNode, "a list")
     out = LineList(_construct(loader, child) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
 
 
+def _scalar_text(loader: SafeConstructor, node: yaml.Node) -> str:
+    _expect_node(node, yaml.ScalarNode, "a single value")
+    return loader.construct_scalar(node)
+
+
+def _construct_int(loader: SafeConstructor, node: yaml.ScalarNode) -> int:
+    """YAML 1.1 integers, without the readings nobody means in a spec: ``3:3`` (base 60) and ``010`` (octal)."""
+    text = _scalar_text(loader, node)
+    digits = text.replace("_", "").lstrip("+-")
+    line = node.start_mark.line + 1
+    if ":" in digits:
+        raise SpecError(f"YAML reads {shown(text)} as a base-60 number", line=line,
+                        hint="write a pair as [3, 3], or quote the text")
+    if len(digits) > 1 and digits[0] == "0" and digits[1] not in "xb":
+        raise SpecError(f"YAML reads {shown(text)} as an octal number", line=line,
+                        hint="write the number without the leading zero")
+    if len(digits) > 70:  # no need to convert: beyond MAX_INT in any base
+        value = None
+    else:
+        value = SafeConstructor.construct_yaml_int(loader, node)
+    if value is None or abs(value) > MAX_INT:
+        raise SpecError(f"the integer {shown(text, 30)} is too large", line=line,
+                        hint=f"sizes and counts must fit in 64 bits (at most {MAX_INT:,})")
+    return value
+
+
+def _construct_float(loader: SafeConstructor, node: yaml.ScalarNode) -> float:
+    text = _scalar_text(loader, node)
+    if ":" in text:
+        raise SpecError(f"YAML reads {shown(text)} as a base-60 number", line=node.start_mark.line + 1,
+                        hint="quote the text")
+    return SafeConstructor.construct_yaml_float(loader, node)
+
+
+def _construct_timestamp(loader: SafeConstructor, node: yaml.ScalarNode) -> str:
+    """``2024-01-01`` stays the text it is (YAML 1.1 would make it a date, which no spec value is)."""
+    return _scalar_text(loader, node)
+
+
+def _unsupported(loader: SafeConstructor, node: yaml.Node) -> Any:
+    raise SpecError(f"invalid YAML: the !!{_tag_name(node)} tag is not supported in a spec",
+                    line=node.start_mark.line + 1, hint="write plain values, lists and mappings")
+
+
+_CONSTRUCTORS = {
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG: _construct_mapping,
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG: _construct_sequence,
+    "tag:yaml.org,2002:int": _construct_int,
+    "tag:yaml.org,2002:float": _construct_float,
+    "tag:yaml.org,2002:timestamp": _construct_timestamp,
+    **{f"tag:yaml.org,2002:{tag}": _unsupported for tag in ("binary", "set", "omap", "pairs")},
+}
 for _loader in (_LineLoader, _FastLineLoader):
     if _loader is not None:
-        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+        for _tag, _constructor in _CONSTRUCTORS.items():
+            _loader.add_constructor(_tag, _constructor)
 del _loader
 
 
@@ -184,11 +279,7 @@ def load_yaml(text: str) -> Any:
         raise SpecError(f"invalid YAML: the control character U+{char:04X} is not allowed", line=line,
                         hint="remove control characters; the spec must be plain text") from None
     except yaml.YAMLError as exc:
-        raise SpecError(f"invalid YAML: {exc}") from None
-    except (ValueError, TypeError, OverflowError) as exc:  # a whole document such as '!!int ten'
-        raise SpecError(f"invalid YAML: {exc}", hint="remove the !!tag or write a value of that kind") from None
-    except RecursionError:
-        raise SpecError("invalid YAML: the spec is nested too deeply") from None
+        raise SpecError(f"invalid YAML: {shown(str(exc), 200)}") from None
 
 
 # the parsed description ---------------------------------------------------------
@@ -392,9 +483,39 @@ def _line_of(container: Any, key: Any) -> int | None:
     return None
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def check_plain(data: Any) -> None:
+    """A spec given as Python data holds what YAML could: text, numbers, booleans, None, lists, tuples
+    and mappings, within the bounds YAML text is read in (integer size, nesting, number of values)."""
+    budget = MAX_SPEC_VALUES
+    todo: list[tuple[Any, int]] = [(data, 0)]
+    while todo:
+        value, depth = todo.pop()
+        budget -= 1
+        if budget < 0:
+            raise SpecError(f"the spec holds more than {MAX_SPEC_VALUES:,} values")
+        if isinstance(value, dict | list | tuple):
+            if depth >= MAX_DEPTH:
+                raise SpecError(f"lists and mappings are nested more than {MAX_DEPTH} deep")
+            items = [x for pair in value.items() for x in pair] if isinstance(value, dict) else value
+            todo.extend((item, depth + 1) for item in items)
+        elif not isinstance(value, _PLAIN):
+            raise SpecError(f"a spec holds text, numbers, lists and mappings, got a {type(value).__name__}",
+                            hint="give the spec as YAML text or as plain Python data")
+        elif isinstance(value, int) and abs(value) > MAX_INT:
+            raise SpecError(f"the integer {shown(value, 30)} is too large",
+                            hint=f"sizes and counts must fit in 64 bits (at most {MAX_INT:,})")
+
+
 def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
     """A spec (YAML text or an already-loaded dict) -> NetworkSpec."""
-    data = load_yaml(spec) if isinstance(spec, str) else spec
+    if isinstance(spec, str):
+        data = load_yaml(spec)
+    else:
+        check_plain(spec)
+        data = spec
     if data is None:
         raise SpecError("the spec is empty", hint="write at least input: [...] and layers: [...]")
     if isinstance(data, list):
