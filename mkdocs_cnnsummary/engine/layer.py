@@ -7,8 +7,9 @@ from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from .args import REQUIRED, Arg, ArgError
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, about, did_you_mean, shown
 from .expr import Expr, lift
+from .limits import MAX_INT, MAX_WEIGHTS
 from .summary import Shape, Step, Weight
 
 OutputShape = Shape | list[Shape]
@@ -29,6 +30,9 @@ class Calc:
         """Record ``quantity = formula = substituted = result`` and return the result."""
         expr = lift(expr)
         value = expr.int_value
+        if value is not None and abs(value) > MAX_INT:
+            raise self.error(f"{quantity} would be {about(value)}, beyond the 64-bit sizes the frameworks count in",
+                             "use smaller sizes")
         if value is None:
             missing = expr.unknowns()
             what = missing[0].desc or missing[0].symbol if missing else "a size"
@@ -56,10 +60,17 @@ class Calc:
         """Add one weight tensor; a frozen layer makes every weight non-trainable."""
         if any(d is None for d in shape):
             raise self.error(
-                f"the weight {name!r} would have shape {tuple(shape)}: its size depends on an unknown "
+                f"the weight {name!r} would have shape {shown(tuple(shape))}: its size depends on an unknown "
                 "input size", "give the input a known size on that axis")
         trainable = trainable and self.layer.trainable and not buffer
-        self.weights.append(Weight(name, tuple(int(d) for d in shape), trainable, buffer))  # type: ignore[arg-type]
+        weight = Weight(name, tuple(int(d) for d in shape), trainable, buffer)  # type: ignore[arg-type]
+        if weight.size > MAX_INT:
+            raise self.error(f"the weight {name!r} would have {about(weight.size)} values, beyond the 64-bit "
+                             "sizes the frameworks count in", "use smaller sizes")
+        if len(self.weights) >= MAX_WEIGHTS:
+            raise self.error(f"the layer would have more than {MAX_WEIGHTS:,} weight tensors",
+                             "use fewer stacked layers")
+        self.weights.append(weight)
 
     def check(self) -> None:
         """The parameter steps must add up to the weights (an engine bug otherwise)."""

@@ -7,9 +7,10 @@ from typing import Any
 
 from .args import ArgError
 from .args import shape as shape_arg
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, about, did_you_mean, shown
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, lookup
+from .limits import MAX_INT
 from .spec import LayerSpec, NetworkSpec
 from .summary import InputRecord, LayerRecord, Shape, Summary
 
@@ -42,14 +43,11 @@ def _nested_factory(framework: str):
 
 def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...]:
     try:
-        sizes = shape_arg(raw)
+        return shape_arg(raw)
     except ArgError as exc:
-        raise SpecError(f"input {name!r}: {exc.message}", line=line,
-                        hint="write the shape without the batch dimension, e.g. [28, 28, 1]; null = unknown") from None
-    if any(s is not None and s < 0 for s in sizes):  # Keras: "Negative dimensions are not allowed"
-        raise SpecError(f"input {name!r}: negative sizes are not allowed, got {list(sizes)}", line=line,
-                        hint="write null for a size that is not known")
-    return sizes
+        raise SpecError(f"input {shown(name)}: {exc.message}", line=line,
+                        hint=exc.hint or "write the shape without the batch dimension, e.g. [28, 28, 1]; "
+                                         "null = unknown") from None
 
 
 class _Node:
@@ -230,6 +228,7 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
         except SpecError as exc:
             raise exc.located(line=layer.line, layer=name, layer_type=layer.type_name) from None
         calc.check()
+        _check_sizes(out, calc)
         shapes[name] = out
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
@@ -249,6 +248,15 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
     return Summary(name=net.name, inputs=inputs, layers=[records[s.name] for _, s in
                                                          zip(layer_specs, layers_objs, strict=True)],
                    outputs=list(outputs), framework=fw.name)
+
+
+def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
+    """Every output size within the 64-bit sizes the frameworks count in (most come from checked steps)."""
+    for shape in out if isinstance(out, list) else [out]:
+        for size in shape:
+            if size is not None and abs(size) > MAX_INT:
+                raise calc.error(f"an output size would be {about(size)}, beyond the 64-bit sizes the frameworks "
+                                 "count in", "use smaller sizes")
 
 
 def _input_name(fw: Framework, inputs: list[InputRecord], spec: LayerSpec) -> str:
