@@ -18,7 +18,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from .errors import SpecError, did_you_mean, shown
+from .errors import SpecError, did_you_mean, printable, shown
 from .framework import FRAMEWORK_MODULES
 from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_INT, MAX_SPEC_VALUES
 
@@ -166,6 +166,8 @@ def _scalar_text(loader: SafeConstructor, node: yaml.Node) -> str:
 def _construct_int(loader: SafeConstructor, node: yaml.ScalarNode) -> int:
     """YAML 1.1 integers, without the readings nobody means in a spec: ``3:3`` (base 60) and ``010`` (octal)."""
     text = _scalar_text(loader, node)
+    if len(text) < 19 and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+        return int(text)  # the usual case: a plain decimal within 64 bits
     digits = text.replace("_", "").lstrip("+-")
     line = node.start_mark.line + 1
     if ":" in digits:
@@ -285,9 +287,13 @@ def load_yaml(text: str) -> Any:
 # the parsed description ---------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False)
 class LayerSpec:
-    """One layer as written: its type, arguments and graph wiring."""
+    """One layer as written: its type, arguments and graph wiring.
+
+    ``arg_lines`` gives the line of each argument written on a line of its own (by name, or by
+    position for a list), so that a wrong value is reported where it is.
+    """
 
     type: str
     args: list[Any] = field(default_factory=list)
@@ -297,6 +303,14 @@ class LayerSpec:
     trainable: bool | None = None
     line: int | None = None
     source: str | None = None  # the text of a constructor call, when written as one
+    arg_lines: dict[str | int, int] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """The layer as a call, as messages show it: ``LSTM(2, return_sequences=True)``."""
+        if self.source is not None:
+            return self.source
+        parts = [shown(a) for a in self.args[:8]] + [f"{k}={shown(v)}" for k, v in list(self.kwargs.items())[:8]]
+        return f"{self.type}({', '.join(parts)})"
 
 
 @dataclass
@@ -327,18 +341,30 @@ class NetworkSpec:
 
 
 def _dotted(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
+    """``tf.keras.layers.Dense`` -> that text; None for anything but a dotted name."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _bounded(value: Any, line: int | None) -> Any:
+    """A literal within the bounds of a spec (integers within 64 bits ...), or a SpecError on its line."""
+    try:
+        check_plain(value)
+    except SpecError as exc:
+        raise exc.located(line=line) from None
+    return value
 
 
 def _literal(node: ast.AST, line: int | None) -> Any:
     """A literal argument value; nested calls become LayerSpecs, dotted names strings."""
     if isinstance(node, ast.Constant):  # what literal_eval gives, without its per-call closures
-        return node.value
+        return _bounded(node.value, line) if isinstance(node.value, int) else node.value
     if isinstance(node, ast.Call):
         return _call_to_spec(node, line, None)
     if isinstance(node, ast.Name | ast.Attribute):
@@ -350,28 +376,47 @@ def _literal(node: ast.AST, line: int | None) -> Any:
     if isinstance(node, ast.Tuple | ast.List):
         return [_literal(e, line) for e in node.elts]
     if isinstance(node, ast.Dict):
-        return {_literal(k, line): _literal(v, line) for k, v in zip(node.keys, node.values, strict=True)}
+        out = {}
+        for k, v in zip(node.keys, node.values, strict=True):
+            if k is None:
+                raise SpecError("**spreading in a dict is not supported in a layer call", line=line,
+                                hint="write the keys and values out")
+            key = _literal(k, line)
+            if isinstance(key, list | dict | LayerSpec):
+                raise SpecError(f"a dict key in a layer call must be a plain value, got {shown(key)}", line=line)
+            out[key] = _literal(v, line)
+        return out
     try:
-        return ast.literal_eval(node)
-    except (ValueError, SyntaxError, TypeError):
-        raise SpecError(f"argument {ast.unparse(node)!r} is not a literal value", line=line,
+        return _bounded(ast.literal_eval(node), line)
+    except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+        raise SpecError(f"argument {shown(_unparse(node))} is not a literal value", line=line,
                         hint="write numbers, strings, lists and tuples only; expressions are not evaluated") from None
+
+
+def _unparse(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except (RecursionError, ValueError):  # a very long expression
+        return "this expression"
 
 
 def _call_to_spec(node: ast.Call, line: int | None, source: str | None) -> LayerSpec:
     dotted = _dotted(node.func)
     if dotted is None:
-        raise SpecError(f"{ast.unparse(node.func)!r} is not a layer type name", line=line)
+        raise SpecError(f"{shown(_unparse(node.func))} is not a layer type name", line=line)
     type_name = dotted.rsplit(".", 1)[-1]
     args = []
     for a in node.args:
         if isinstance(a, ast.Starred):
-            raise SpecError("*args is not supported in a layer call", line=line)
+            raise SpecError("*args is not supported in a layer call", line=line, hint="write the arguments out")
         args.append(_literal(a, line))
     kwargs: dict[str, Any] = {}
     for kw in node.keywords:
         if kw.arg is None:
-            raise SpecError("**kwargs is not supported in a layer call", line=line)
+            raise SpecError("**kwargs is not supported in a layer call", line=line, hint="write the arguments out")
+        if kw.arg in kwargs:  # Python rejects the call: "keyword argument repeated"
+            raise SpecError(f"keyword argument {shown(kw.arg)} repeated", line=line,
+                            hint="give each argument once (Python rejects this call)")
         kwargs[kw.arg] = _literal(kw.value, line)
     spec = LayerSpec(type=type_name, args=args, kwargs=kwargs, line=line, source=source)
     _pop_wiring(spec, kwargs, line)
@@ -385,7 +430,7 @@ def _pop_wiring(spec: LayerSpec, kwargs: dict[str, Any], line: int | None) -> No
     if "trainable" in kwargs:
         value = kwargs.pop("trainable")
         if not isinstance(value, bool):
-            raise SpecError(f"trainable must be true or false, got {value!r}", line=line)
+            raise SpecError(f"trainable must be true or false, got {shown(value)}", line=line)
         spec.trainable = value
 
 
@@ -403,29 +448,46 @@ def parse_call(text: str, line: int | None = None) -> LayerSpec:
     try:
         body = _parse_expression(stripped)
     except SyntaxError as exc:
-        raise SpecError(f"cannot read {stripped!r} as a layer: {exc.msg}", line=line,
+        reason = printable(exc.msg or "invalid syntax", 200)
+        raise SpecError(f"cannot read {shown(stripped)} as a layer: {reason}", line=line,
                         hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}") from None
+    except (RecursionError, MemoryError, ValueError):  # thousands of operators or brackets, a NUL character
+        raise SpecError(f"cannot read {shown(stripped)} as a layer: it is nested too deeply or too long",
+                        line=line, hint="write a layer as Type(args...) with literal arguments") from None
     if isinstance(body, ast.Call):
         return _call_to_spec(body, line, stripped)
     dotted = _dotted(body)
     if dotted is not None:
         return LayerSpec(type=dotted.rsplit(".", 1)[-1], line=line, source=stripped)
-    raise SpecError(f"cannot read {stripped!r} as a layer", line=line,
+    raise SpecError(f"cannot read {shown(stripped)} as a layer", line=line,
                     hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
 
 
-def _check_name(value: Any, line: int | None) -> str:
+def _name_hint(value: Any) -> str | None:
+    """Why YAML gave something else than text where a name was written (``on`` is true in YAML 1.1)."""
+    if isinstance(value, bool):
+        return "YAML reads an unquoted yes, no, on, off, y, n, true or false as a boolean: quote the name ('on')"
+    if value is None:
+        return "YAML reads an unquoted ~ or null (or nothing) as null: quote the name ('~')"
+    if isinstance(value, int | float):
+        return "quote a name made of digits ('7')"
+    return None
+
+
+def _check_name(value: Any, line: int | None, what: str = "a layer name") -> str:
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"a layer name must be a non-empty string, got {value!r}", line=line)
+        raise SpecError(f"{what} must be a non-empty string, got {shown(value)}", line=line, hint=_name_hint(value))
     return value
 
 
 def _names(value: Any, line: int | None, what: str) -> list[str]:
     if isinstance(value, str):
         return [value]
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise SpecError(f"{what} must be a layer name or a list of layer names, got {value!r}", line=line)
+    if isinstance(value, list) and value:
+        lines = value.item_lines if isinstance(value, LineList) else [line] * len(value)
+        return [_check_name(v, at, f"each of {what}") for v, at in zip(value, lines, strict=True)]
+    raise SpecError(f"{what} must be a layer name or a list of layer names, got {shown(value)}", line=line,
+                    hint=_name_hint(value))
 
 
 def parse_item(item: Any, line: int | None) -> LayerSpec:
@@ -442,38 +504,52 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
                                 hint="add one key naming the layer type, e.g. Conv2D: {filters: 32}")
             raise SpecError(
                 "a layer mapping needs exactly one layer-type key besides name, inputs and trainable; "
-                f"found {', '.join(repr(k) for k in type_keys)}", line=line,
+                f"found {', '.join(shown(k) for k in type_keys[:5])}{' ...' if len(type_keys) > 5 else ''}",
+                line=_line_of(item, type_keys[1]) or line,
                 hint="put each layer in its own list item (starting with '-')")
         type_key = type_keys[0]
         if not isinstance(type_key, str):
-            raise SpecError(f"layer type must be a name, got {type_key!r}", line=line)
+            raise SpecError(f"layer type must be a name, got {shown(type_key)}", line=line, hint=_name_hint(type_key))
         value = item[type_key]
         spec = LayerSpec(type=type_key, line=line)
         if "(" in type_key:
             spec = parse_call(type_key, line)
             if value is not None:
-                raise SpecError(f"{type_key!r} already has its arguments in parentheses", line=line,
+                raise SpecError(f"{shown(type_key)} already has its arguments in parentheses", line=line,
                                 hint="remove the value after the colon or the parentheses")
         elif value is None:
             pass
         elif isinstance(value, dict):
-            kwargs = {str(k): v for k, v in value.items()}
+            for key in value:
+                if not isinstance(key, str):
+                    raise SpecError(f"an argument name must be text, got {shown(key)}",
+                                    line=_line_of(value, key) or line, hint=_name_hint(key))
+            kwargs = dict(value)
+            if isinstance(value, LineDict):
+                spec.arg_lines = dict(value.key_lines)
             _pop_wiring(spec, kwargs, line)
             spec.kwargs = kwargs
         elif isinstance(value, list):
             spec.args = list(value)
+            if isinstance(value, LineList):
+                spec.arg_lines = dict(enumerate(value.item_lines))
         else:
             spec.args = [value]
+        for key in ("name", "trainable"):  # in the call (or its arguments) and as the item's key: which one?
+            if key in item and getattr(spec, key) is not None:
+                raise SpecError(f"{key} is given twice: in the layer's arguments and as the item's {key}:",
+                                line=_line_of(item, key) or line, hint=f"keep one of the two {key}s")
         if "name" in item:
-            spec.name = _check_name(item["name"], line)
+            spec.name = _check_name(item["name"], _line_of(item, "name") or line)
         if "inputs" in item:
-            spec.inputs = _names(item["inputs"], line, "inputs")
+            spec.inputs = _names(item["inputs"], _line_of(item, "inputs") or line, "inputs")
         if "trainable" in item:
             if not isinstance(item["trainable"], bool):
-                raise SpecError(f"trainable must be true or false, got {item['trainable']!r}", line=line)
+                raise SpecError(f"trainable must be true or false, got {shown(item['trainable'])}",
+                                line=_line_of(item, "trainable") or line)
             spec.trainable = item["trainable"]
         return spec
-    raise SpecError(f"cannot read {item!r} as a layer", line=line,
+    raise SpecError(f"cannot read {shown(item)} as a layer", line=line,
                     hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
 
 
@@ -525,9 +601,9 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
                         hint="start with input: [28, 28, 1] and layers:")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            raise SpecError(f"unknown top-level key {key!r}", line=_line_of(data, key),
-                            hint=did_you_mean(str(key), TOP_LEVEL_KEYS) or
-                            "allowed: " + ", ".join(TOP_LEVEL_KEYS))
+            raise SpecError(f"unknown top-level key {shown(key)}", line=_line_of(data, key),
+                            hint=(did_you_mean(key, TOP_LEVEL_KEYS) if isinstance(key, str) else _name_hint(key))
+                            or "allowed: " + ", ".join(TOP_LEVEL_KEYS))
     if "input" in data and "inputs" in data:
         raise SpecError("give either 'input' or 'inputs', not both", line=_line_of(data, "inputs"))
 
@@ -536,10 +612,11 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         net.name = str(data["name"])
     if "framework" in data:
         if not isinstance(data["framework"], str):
-            raise SpecError(f"framework must be a name, got {data['framework']!r}", line=_line_of(data, "framework"))
+            raise SpecError(f"framework must be a name, got {shown(data['framework'])}",
+                            line=_line_of(data, "framework"))
         net.framework = data["framework"].strip().lower()
         if net.framework not in FRAMEWORK_MODULES:
-            raise SpecError(f"unknown framework {data['framework']!r}", line=_line_of(data, "framework"),
+            raise SpecError(f"unknown framework {shown(data['framework'])}", line=_line_of(data, "framework"),
                             hint=did_you_mean(net.framework, FRAMEWORK_MODULES) or
                             "use one of " + ", ".join(repr(k) for k in FRAMEWORK_MODULES))
 
@@ -550,7 +627,8 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         line = _line_of(data, "inputs")
         if not isinstance(raw, dict) or not raw:
             raise SpecError("inputs must map names to shapes, e.g. inputs: {image: [224, 224, 3]}", line=line)
-        net.inputs = [InputSpec(str(k), v, _line_of(raw, k) or line) for k, v in raw.items()]
+        net.inputs = [InputSpec(_check_name(k, _line_of(raw, k) or line, "an input name"), v, _line_of(raw, k) or line)
+                      for k, v in raw.items()]
 
     layers = data.get("layers")
     layers_line = _line_of(data, "layers")
