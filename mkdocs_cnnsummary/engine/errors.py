@@ -20,7 +20,10 @@ class SpecError(ValueError):
         layer: the layer's name, when the error belongs to one layer.
         layer_type: the layer's type ("Conv2D"), when known.
         hint: what to change, when there is a suggestion.
+        argument: the argument (keyword, or position) the error is about, when it is about one.
     """
+
+    argument: str | int | None = None
 
     def __init__(
         self,

@@ -162,31 +162,35 @@ class Layer:
         declared, by_name, positional = cls._signature()
         if len(args) > len(positional):
             by_name_only = [a.name for a in cls.arguments if a.keyword_only]
-            raise SpecError(
+            raise _at(SpecError(
                 f"takes at most {len(positional)} positional argument{'s' if len(positional) != 1 else ''} "
                 f"({', '.join(a.name for a in positional) or 'none'}), got {len(args)}",
                 layer_type=cls.type_name,
-                hint=f"write {', '.join(n + '=...' for n in by_name_only)} by name" if by_name_only else None)
+                hint=f"write {', '.join(n + '=...' for n in by_name_only)} by name" if by_name_only else None),
+                len(positional))
         given: dict[str, Any] = {}
-        for decl, value in zip(positional, args, strict=False):
+        written: dict[str, str | int] = {}  # argument -> its keyword or position, where the error points
+        for i, (decl, value) in enumerate(zip(positional, args, strict=False)):
             given[decl.name] = value
+            written[decl.name] = i
         for key, value in kwargs.items():
             if key not in by_name:
                 hint = did_you_mean(key, by_name) or (
                     "accepted arguments: " + ", ".join(a.name for a in cls.arguments))
-                raise SpecError(f"unknown argument {key!r}", layer_type=cls.type_name, hint=hint)
+                raise _at(SpecError(f"unknown argument {shown(key)}", layer_type=cls.type_name, hint=hint), key)
             if key in given:
-                raise SpecError(f"argument {key!r} given twice (by position and by name)",
-                                layer_type=cls.type_name)
+                raise _at(SpecError(f"argument {key!r} given twice (by position and by name)",
+                                    layer_type=cls.type_name), key)
             given[key] = value
+            written[key] = key
         config: dict[str, Any] = {}
         for decl in declared:
             if decl.name in given:
                 try:
                     config[decl.name] = decl.normalise(given[decl.name])
                 except ArgError as exc:
-                    raise SpecError(f"argument {decl.name!r} {exc.message}", layer_type=cls.type_name,
-                                    hint=exc.hint) from None
+                    raise _at(SpecError(f"argument {decl.name!r} {exc.message}", layer_type=cls.type_name,
+                                        hint=exc.hint), written[decl.name]) from None
             elif decl.required:
                 raise SpecError(f"missing required argument {decl.name!r}", layer_type=cls.type_name,
                                 hint=f"for example {cls.type_name}({decl.name}=...)")
@@ -211,6 +215,12 @@ class Layer:
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         """Add the weights and the parameter step (nothing for weightless layers)."""
+
+
+def _at(error: SpecError, argument: str | int) -> SpecError:
+    """Mark which argument (keyword, or position) an error is about, so that it can point at its line."""
+    error.argument = argument
+    return error
 
 
 class SameShape:
