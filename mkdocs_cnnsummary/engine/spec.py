@@ -463,7 +463,7 @@ def parse_call(text: str, line: int | None = None) -> LayerSpec:
                     hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
 
 
-def _name_hint(value: Any) -> str | None:
+def name_hint(value: Any) -> str | None:
     """Why YAML gave something else than text where a name was written (``on`` is true in YAML 1.1)."""
     if isinstance(value, bool):
         return "YAML reads an unquoted yes, no, on, off, y, n, true or false as a boolean: quote the name ('on')"
@@ -476,7 +476,7 @@ def _name_hint(value: Any) -> str | None:
 
 def _check_name(value: Any, line: int | None, what: str = "a layer name") -> str:
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"{what} must be a non-empty string, got {shown(value)}", line=line, hint=_name_hint(value))
+        raise SpecError(f"{what} must be a non-empty string, got {shown(value)}", line=line, hint=name_hint(value))
     return value
 
 
@@ -487,7 +487,7 @@ def _names(value: Any, line: int | None, what: str) -> list[str]:
         lines = value.item_lines if isinstance(value, LineList) else [line] * len(value)
         return [_check_name(v, at, f"each of {what}") for v, at in zip(value, lines, strict=True)]
     raise SpecError(f"{what} must be a layer name or a list of layer names, got {shown(value)}", line=line,
-                    hint=_name_hint(value))
+                    hint=name_hint(value))
 
 
 def parse_item(item: Any, line: int | None) -> LayerSpec:
@@ -509,7 +509,7 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
                 hint="put each layer in its own list item (starting with '-')")
         type_key = type_keys[0]
         if not isinstance(type_key, str):
-            raise SpecError(f"layer type must be a name, got {shown(type_key)}", line=line, hint=_name_hint(type_key))
+            raise SpecError(f"layer type must be a name, got {shown(type_key)}", line=line, hint=name_hint(type_key))
         value = item[type_key]
         spec = LayerSpec(type=type_key, line=line)
         if "(" in type_key:
@@ -523,7 +523,7 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
             for key in value:
                 if not isinstance(key, str):
                     raise SpecError(f"an argument name must be text, got {shown(key)}",
-                                    line=_line_of(value, key) or line, hint=_name_hint(key))
+                                    line=_line_of(value, key) or line, hint=name_hint(key))
             kwargs = dict(value)
             if isinstance(value, LineDict):
                 spec.arg_lines = dict(value.key_lines)
@@ -602,7 +602,7 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             raise SpecError(f"unknown top-level key {shown(key)}", line=_line_of(data, key),
-                            hint=(did_you_mean(key, TOP_LEVEL_KEYS) if isinstance(key, str) else _name_hint(key))
+                            hint=(did_you_mean(key, TOP_LEVEL_KEYS) if isinstance(key, str) else name_hint(key))
                             or "allowed: " + ", ".join(TOP_LEVEL_KEYS))
     if "input" in data and "inputs" in data:
         raise SpecError("give either 'input' or 'inputs', not both", line=_line_of(data, "inputs"))
