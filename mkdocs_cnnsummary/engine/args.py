@@ -221,6 +221,24 @@ def one_of(*choices: Any, lower: bool = True) -> Converter:
     return convert
 
 
+def function_name(names: Sequence[str], what: str = "activation") -> Converter:
+    """An activation (or other function) argument: a name the framework knows, a dotted name (a function
+    written in Python code, ``tf.nn.relu``), a layer or module (``LeakyReLU(0.1)``) or None (linear)."""
+    known = frozenset(names)
+
+    def convert(value: Any) -> Any:
+        from .spec import LayerSpec
+
+        if value is None or isinstance(value, LayerSpec) or (isinstance(value, str) and value in known):
+            return value
+        if isinstance(value, str) and "." in value.strip(".") and value.isascii():
+            return value  # a function by its module path: Keras and Lasagne take any callable
+        hint = did_you_mean(value, sorted(known)) if isinstance(value, str) else None
+        raise ArgError(f"unknown {what} {shown(value)}", hint or f"use one of {', '.join(sorted(known))}")
+
+    return convert
+
+
 def int_list(value: Any) -> tuple[int, ...]:
     """An int or a list of ints."""
     if isinstance(value, int) and not isinstance(value, bool):

@@ -8,7 +8,7 @@ from ..args import REQUIRED, Arg, boolean, number, positive_int
 from ..expr import Expr, var
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
-from .base import KerasLayer, fmt
+from .base import KerasLayer, activation, fmt
 
 
 def _ignored(name: str, default: object = None) -> Arg:
@@ -101,7 +101,7 @@ class SimpleRNN(BaseRNN):
     block_note = "input kernel n_in × u, recurrent kernel u × u, bias u"
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of the state"),
-        _ignored("activation", "tanh"),
+        Arg("activation", "tanh", activation, used=False),
         Arg("use_bias", True, boolean, doc="false drops the bias (u parameters)"),
         *_INITIALIZERS,
         *_REGULARIZERS,
@@ -124,8 +124,8 @@ class LSTM(BaseRNN):
                   "a recurrent kernel u × u and a bias u")
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of each state"),
-        _ignored("activation", "tanh"),
-        _ignored("recurrent_activation", "sigmoid"),
+        Arg("activation", "tanh", activation, used=False),
+        Arg("recurrent_activation", "sigmoid", activation, used=False),
         Arg("use_bias", True, boolean, doc="false drops the bias (4u parameters)"),
         *_INITIALIZERS,
         _ignored("unit_forget_bias", True),
@@ -147,8 +147,8 @@ class GRU(BaseRNN):
     blocks = 3
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of the state"),
-        _ignored("activation", "tanh"),
-        _ignored("recurrent_activation", "sigmoid"),
+        Arg("activation", "tanh", activation, used=False),
+        Arg("recurrent_activation", "sigmoid", activation, used=False),
         Arg("use_bias", True, boolean, doc="false drops the bias"),
         *_INITIALIZERS,
         *_REGULARIZERS,
