@@ -6,17 +6,23 @@ problems; everything a block means is decided here.
 
 from __future__ import annotations
 
+import html
+import logging
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .engine.errors import SpecError, did_you_mean
+from .engine.errors import SpecError, did_you_mean, printable, shown
+from .engine.limits import MAX_MESSAGE
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
-_OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
+#: one header option: ``key``, ``key=value``, ``key="value"`` or ``key='value'``
+_OPTION_RE = re.compile(r"""([A-Za-z_][A-Za-z0-9_-]*)(?:=(?:"([^"]*)"|'([^']*)'|([^\s"']\S*)))?(?=\s|$)""")
+
+log = logging.getLogger("mkdocs_cnnsummary")
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,8 @@ class Problem:
     layer: str | None = None
 
     def describe(self) -> str:
-        return self.message
+        """The message as a report shows it: control characters escaped, at most 1,000 characters."""
+        return printable(self.message, MAX_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -64,10 +71,17 @@ class BlockRenderer:
     defaults: FenceOptions = field(default_factory=FenceOptions)
     cache: MutableMapping[tuple[Any, ...], BlockResult] | None = None
 
-    def render(self, source: str, header: Mapping[str, str] | None = None) -> BlockResult:
-        """The HTML for one block whose header options are ``header`` (raw strings)."""
+    def render(self, source: str, header: Mapping[str, str] | str | None = None) -> BlockResult:
+        """The HTML for one block whose header options are ``header`` (raw strings, or the header's text).
+
+        Never raises: whatever goes wrong becomes an error box and a problem (see :func:`safely`).
+        """
+        return safely(lambda: self._render(source, header), source)
+
+    def _render(self, source: str, header: Mapping[str, str] | str | None) -> BlockResult:
         try:
-            options = parse_options(header or {}, self.defaults)
+            options = parse_options(split_header(header) if isinstance(header, str) else header or {},
+                                    self.defaults)
         except SpecError as exc:
             return _option_failure(exc, source)
         if self.cache is None:
@@ -82,17 +96,59 @@ class BlockRenderer:
         return result
 
 
+def safely(render: Callable[[], BlockResult], source: str = "", title: str | None = None,
+           label: str | None = None) -> BlockResult:
+    """The one place where an unexpected exception of a block, from the engine or a renderer, becomes an
+    error box and a problem to report, so that a block never vanishes and never takes its page down."""
+    try:
+        return render()
+    except Exception as exc:
+        log.debug("internal error in a block", exc_info=True)
+        error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {shown(str(exc))})",
+                          hint="please report it with the spec of this block")
+        return BlockResult(_error_box(error, title=title, source=source, label=label), Problem(error.describe()))
+
+
+def _error_box(error: SpecError, **options: Any) -> str:
+    """The error box; if even that cannot be rendered, a plain one."""
+    try:
+        from .render.html import render_error
+
+        return render_error(error, **options)
+    except Exception:
+        log.debug("the error box could not be rendered", exc_info=True)
+        return (f'<div class="cnnsummary cnnsummary-error"><p class="cnnsummary-error__message">'
+                f"<strong>Error</strong>: {html.escape(printable(error.describe()))}</p></div>")
+
+
 def split_header(text: str) -> dict[str, str]:
-    """``title="U-Net" worked='table' expect_error`` -> dict (a bare key maps to itself)."""
+    """``title="U-Net" worked='table' expect_error`` -> dict (a bare key maps to itself).
+
+    Anything else (an unclosed quote, a stray character) is a SpecError: a header option is never
+    taken silently otherwise than it was written.
+    """
     out: dict[str, str] = {}
     text = text.strip()
     if text.startswith("{") and text.endswith("}"):  # attribute-list form: #id and .class are not options
         text = re.sub(r"(?:^|(?<=\s))[#.][^\s=]+", "", text[1:-1])
+    position = 0
     for m in _OPTION_RE.finditer(text):
+        rest = text[position:m.start()]
+        if rest.strip():
+            raise _header_error(rest.strip())
+        position = m.end()
         key = m.group(1)
-        value = next((g for g in m.group(2, 3, 4) if g is not None), key)
-        out[key] = value
+        out[key] = next((g for g in m.group(2, 3, 4) if g is not None), key)
+    if text[position:].strip():
+        raise _header_error(text[position:].strip())
     return out
+
+
+def _header_error(rest: str) -> SpecError:
+    if rest.count('"') % 2 or rest.count("'") % 2:
+        return SpecError(f"the fence header has a quote that is not closed: {shown(rest)}", hint="close the quote")
+    return SpecError(f"cannot read {shown(rest)} in the fence header",
+                     hint='write options as key="value", separated by spaces')
 
 
 def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = None) -> FenceOptions:
@@ -106,7 +162,7 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
         key = name.replace("-", "_")
         value = raw if key == "columns" else str(raw)
         if key not in OPTION_NAMES:
-            raise SpecError(f"unknown fence option {name!r}",
+            raise SpecError(f"unknown fence option {shown(name)}",
                             hint=did_you_mean(key, OPTION_NAMES) or "options: " + ", ".join(OPTION_NAMES))
         if key == "worked":
             changes["worked"] = check_worked(value.strip().lower())
@@ -130,31 +186,29 @@ def check_framework(value: str) -> str:
     """A known framework name (lower case), or a SpecError."""
     name = value.strip().lower()
     if name not in FRAMEWORKS:
-        raise SpecError(f"unknown framework {value!r}",
+        raise SpecError(f"unknown framework {shown(value)}",
                         hint=did_you_mean(name, FRAMEWORKS) or "use one of " + ", ".join(FRAMEWORKS))
     return name
 
 
 def _option_failure(exc: SpecError, source: str) -> BlockResult:
-    from .render.html import render_error
-
     problem = Problem(f"fence header: {exc.describe()}")
-    return BlockResult(render_error(exc, label="Error in the fence options"), problem)
+    return BlockResult(_error_box(exc, label="Error in the fence options"), problem)
 
 
 def render_block(source: str, options: FenceOptions) -> BlockResult:
-    """Compute the network of one block and render it (or its error, or its expected error)."""
+    """Compute the network of one block and render it (or its error, or its expected error); never raises."""
+    return safely(lambda: _render_block(source, options), source, options.title)
+
+
+def _render_block(source: str, options: FenceOptions) -> BlockResult:
     from .engine import summarize
-    from .render.html import render_error, render_summary
+    from .render.html import render_summary
 
     try:
         summary = summarize(source, framework=options.framework)
     except SpecError as exc:
         return _failed(exc, source, options)
-    except Exception as exc:  # an engine defect must not take the page down
-        error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {exc})",
-                          hint="please report it with the spec of this block")
-        return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
     html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
                           style=options.style)
     if options.expect_error is not None:
@@ -164,27 +218,43 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
     return BlockResult(html)
 
 
-def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
-    from .render.html import render_error
+REFERENCE_OPTIONS = ("framework",)
 
+
+def render_reference_block(header: Mapping[str, str] | str | None = None) -> BlockResult:
+    """A ```` ```cnn-reference ```` block: the layer reference of the header's frameworks (all by default)."""
+    return safely(lambda: _render_reference(header), label="Layer reference")
+
+
+def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
+    from .render.reference import render_reference
+
+    try:
+        options = split_header(header) if isinstance(header, str) else dict(header or {})
+        for key in options:
+            if key not in REFERENCE_OPTIONS:
+                raise SpecError(f"unknown option {shown(key)} in the cnn-reference fence",
+                                hint="options: " + ", ".join(REFERENCE_OPTIONS))
+        value = options.get("framework")
+        frameworks = tuple(check_framework(n) for n in value.replace(",", " ").split()) if value else None
+    except SpecError as exc:
+        return BlockResult(_error_box(exc, label="Layer reference"), Problem(f"cnn-reference: {exc.describe()}"))
+    return BlockResult(render_reference(frameworks or None))
+
+
+def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
     expected = options.expect_error
     if expected is not None:
-        html = render_error(exc, title=options.title, source=source, expected=True)
+        html = _error_box(exc, title=options.title, source=source, expected=True)
         if expected and expected.lower() not in exc.describe().lower():
             return BlockResult(html, Problem(
-                f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
+                f"expect_error: the error does not mention {shown(expected)}: {_without_line(exc)}",
                 line=exc.line, layer=exc.layer))
         return BlockResult(html)
-    html = render_error(exc, title=options.title, source=source)
+    html = _error_box(exc, title=options.title, source=source)
     return BlockResult(html, Problem(_without_line(exc), line=exc.line, layer=exc.layer))
 
 
 def _without_line(exc: SpecError) -> str:
     """``layer 'c' (Conv2D): message; hint`` (the reporter says where the line is)."""
-    text = exc.message + (f"; {exc.hint}" if exc.hint else "")
-    if exc.layer is not None:
-        kind = f" ({exc.layer_type})" if exc.layer_type else ""
-        return f"layer {exc.layer!r}{kind}: {text}"
-    if exc.layer_type is not None:
-        return f"layer type {exc.layer_type}: {text}"
-    return text
+    return exc.describe(with_line=False)
