@@ -14,7 +14,6 @@ extension of its own, and ``FENCE`` is a SuperFences ``custom_fences`` entry.
 
 from __future__ import annotations
 
-import html
 import inspect
 import logging
 from typing import Any
@@ -23,27 +22,14 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from ..engine.framework import FRAMEWORK_MODULES
-from ..render.reference import render_reference
+from ..block import render_reference_block
+from .extension import REFERENCE
 
-NAME = "cnn-reference"
-OPTIONS = ("framework",)
+NAME = REFERENCE
 #: with the ``cnn`` fence: after whitespace normalisation (30), before the fenced-code preprocessors (25)
 PRIORITY = 28
 
 log = logging.getLogger("mkdocs.plugins.cnnsummary")
-
-
-def parse_frameworks(value: str | None) -> tuple[str, ...] | None:
-    """``"keras, pytorch"`` -> ("keras", "pytorch"); ValueError names an unknown one."""
-    if not value:
-        return None
-    names = tuple(n.strip().lower() for n in value.replace(",", " ").split())
-    for name in names:
-        if name not in FRAMEWORK_MODULES:
-            raise ValueError(f"unknown framework {name!r} in the cnn-reference fence; "
-                             f"use one of {', '.join(FRAMEWORK_MODULES)}")
-    return names
 
 
 def validator(language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, Any],
@@ -53,25 +39,34 @@ def validator(language: str, inputs: dict[str, str], options: dict[str, Any], at
     return True
 
 
-def formatter(src: str = "", language: str = NAME, class_name: str = "", options: dict[str, Any] | None = None,
-              md: Any = None, **_kwargs: Any) -> str:
+def formatter(src: str = "", language: str = NAME, class_name: str = "",
+              options: dict[str, Any] | str | None = None, md: Any = None, **_kwargs: Any) -> str:
     """The reference HTML for the fence's frameworks (all installed ones by default).
 
     Works called positionally as a ``custom_fences`` formatter ``(src, language, class_name, options, md)``
-    and with keywords as an ``extend_super_fences`` one.  A wrong option is logged as a warning (so
-    ``mkdocs build --strict`` fails) and shown in place.
+    and with keywords as an ``extend_super_fences`` one; ``options`` may also be the header's text.  A wrong
+    option is shown in place and reported
+    (with the page and line through the ``cnnsummary`` extension, so ``mkdocs build --strict`` fails).
     """
-    options = options or {}
-    try:
-        unknown = [k for k in options if k not in OPTIONS]
-        if unknown:
-            raise ValueError(f"unknown option {unknown[0]!r} in the cnn-reference fence; "
-                             f"options: {', '.join(OPTIONS)}")
-        return render_reference(parse_frameworks(options.get("framework")))
-    except ValueError as exc:
-        log.warning("%s", exc)
-        return (f'<div class="admonition failure"><p class="admonition-title">Layer reference</p>'
-                f"<p>{html.escape(str(exc))}</p></div>")
+    extension = _extension(md)
+    line = extension.take_reference_line() if extension is not None else None
+    result = render_reference_block(options or {})
+    if result.problem is not None:
+        if extension is not None:
+            extension.report(result.problem, line)
+        else:
+            log.warning("%s", result.problem.describe())
+    return result.html
+
+
+def _extension(md: Any) -> Any:
+    """The ``cnnsummary`` extension of ``md``, which knows the lines of the page and how to report."""
+    from .extension import CnnSummaryExtension
+
+    for candidate in getattr(md, "registeredExtensions", None) or ():
+        if isinstance(candidate, CnnSummaryExtension):
+            return candidate
+    return None
 
 
 class ReferencePreprocessor(Preprocessor):
@@ -80,14 +75,13 @@ class ReferencePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         if attach_to_superfences(self.md):
             return lines
-        from ..block import split_header
-        from .extension import find_fences
+        from .extension import find_fences, replace_fences
 
-        for fence in reversed([f for f in find_fences(lines) if f.lang == NAME]):
-            placeholder = self.md.htmlStash.store(formatter(options=split_header(fence.info)))
-            blank = fence.indent.rstrip(" \t")
-            lines[fence.start:fence.end + 1] = [blank, fence.indent + placeholder, blank]
-        return lines
+        fences = [f for f in find_fences(lines) if f.lang == NAME]
+        if not fences:
+            return lines
+        html = [self.md.htmlStash.store(formatter(options=f.info, md=self.md)) for f in fences]  # in page order
+        return replace_fences(lines, fences, html)
 
 
 def attach_to_superfences(md: Markdown) -> bool:
