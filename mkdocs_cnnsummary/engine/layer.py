@@ -18,8 +18,9 @@ OutputShape = Shape | list[Shape]
 class Calc:
     """Collects the worked steps and the weights of one layer while it is computed."""
 
-    def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None) -> None:
+    def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None, room: int = MAX_WEIGHTS) -> None:
         self.layer = layer
+        self.room = room  # weight tensors the network may still get
         self.steps: list[Step] = []
         self.weights: list[Weight] = []
         self._declared: list[tuple[int | None, bool]] = []  # (params step result, buffers?)
@@ -67,9 +68,9 @@ class Calc:
         if weight.size > MAX_INT:
             raise self.error(f"the weight {name!r} would have {about(weight.size)} values, beyond the 64-bit "
                              "sizes the frameworks count in", "use smaller sizes")
-        if len(self.weights) >= MAX_WEIGHTS:
-            raise self.error(f"the layer would have more than {MAX_WEIGHTS:,} weight tensors",
-                             "use fewer stacked layers")
+        if len(self.weights) >= self.room:
+            raise self.error(f"the network would have more than {MAX_WEIGHTS:,} weight tensors",
+                             "use fewer (stacked) layers")
         self.weights.append(weight)
 
     def check(self) -> None:
@@ -95,7 +96,7 @@ class Calc:
         if self._nested is None:  # pragma: no cover - always set by the network builder
             raise AssertionError("nested layers are not available here")
         inner: Layer = self._nested(spec, self.layer)
-        sub = Calc(inner, self._nested)
+        sub = Calc(inner, self._nested, self.room - len(self.weights))
         shape = inner.compute_output_shape(inputs, sub)
         inner.build(inputs, sub)
         sub.check()

@@ -16,8 +16,10 @@ MAX_ALIAS_VALUES = 100_000
 MAX_SPEC_VALUES = 2_000_000
 #: nesting of lists and mappings in a spec
 MAX_DEPTH = 100
-#: weight tensors of one layer (a stack of recurrent layers has several per layer and direction)
-MAX_WEIGHTS = 100_000
+#: weight tensors of a whole network (a stack of recurrent layers has several per layer and direction)
+MAX_WEIGHTS = 200_000
+#: dimensions of a tensor (NumPy's limit; real networks use up to 6): per-layer work stays bounded
+MAX_RANK = 64
 #: characters of a value echoed in a message (``got [1, 1, 1, ...]``)
 MAX_SHOWN = 60
 #: characters of a whole message or hint

@@ -10,7 +10,7 @@ from .args import shape as shape_arg
 from .errors import SpecError, about, did_you_mean, printable, shown
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, lookup
-from .limits import MAX_INT, MAX_SHOWN
+from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
 from .spec import LayerSpec, NetworkSpec
 from .summary import InputRecord, LayerRecord, Shape, Summary
 
@@ -44,7 +44,10 @@ def _nested_factory(framework: str):
 
 def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...]:
     try:
-        return shape_arg(raw)
+        shape = shape_arg(raw)
+        if len(shape) >= MAX_RANK:  # the batch dimension comes on top
+            raise ArgError(f"has {len(shape):,} dimensions; at most {MAX_RANK - 1} (and the batch) are supported")
+        return shape
     except ArgError as exc:
         raise SpecError(f"input {shown(name)}: {exc.message}", line=line,
                         hint=exc.hint or "write the shape without the batch dimension, e.g. [28, 28, 1]; "
@@ -183,6 +186,9 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
 
     input_names = {i.name for i in inputs}
     for rec in inputs:
+        if len(rec.shape) > MAX_RANK:  # an InputLayer's shape (the input: key is checked when read)
+            raise SpecError(f"input {shown(rec.name)} has {len(rec.shape):,} dimensions; at most {MAX_RANK} "
+                            "(the batch included) are supported", line=rec.line)
         if _bracketed(rec.name):
             raise SpecError(f"an input name cannot end in [...]: {shown(rec.name)}", line=rec.line,
                             hint="choose a name without brackets (name[i] picks one output of a layer)")
@@ -218,6 +224,7 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
     records: dict[str, LayerRecord] = {}
+    weights_so_far = 0
     for name in order:
         node = nodes[name]
         layer = node.layer
@@ -230,7 +237,7 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
             raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
                             line=layer.line, layer=name, layer_type=layer.type_name,
                             hint="set inputs: [...] to the layers it should take")
-        calc = Calc(layer, make_nested)
+        calc = Calc(layer, make_nested, MAX_WEIGHTS - weights_so_far)
         try:
             out = layer.compute_output_shape(in_shapes, calc)
             layer.build(in_shapes, calc)
@@ -238,6 +245,7 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
             raise exc.located(line=layer.line, layer=name, layer_type=layer.type_name) from None
         calc.check()
         _check_sizes(out, calc)
+        weights_so_far += len(calc.weights)
         shapes[name] = out
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
@@ -260,8 +268,11 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
 
 
 def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
-    """Every output size within the 64-bit sizes the frameworks count in (most come from checked steps)."""
+    """Every output within :data:`MAX_RANK` dimensions, of sizes within the 64-bit sizes the frameworks count in
+    (most come from checked steps)."""
     for shape in out if isinstance(out, list) else [out]:
+        if len(shape) > MAX_RANK:
+            raise calc.error(f"the output would have {len(shape):,} dimensions; at most {MAX_RANK} are supported")
         for size in shape:
             if size is not None and abs(size) > MAX_INT:
                 raise calc.error(f"an output size would be {about(size)}, beyond the 64-bit sizes the frameworks "
