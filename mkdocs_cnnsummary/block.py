@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .engine.errors import SpecError, did_you_mean, printable, shown
-from .engine.limits import MAX_MESSAGE
+from .engine.limits import MAX_MESSAGE, MAX_SHOWN
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -104,7 +104,8 @@ def safely(render: Callable[[], BlockResult], source: str = "", title: str | Non
         return render()
     except Exception as exc:
         log.debug("internal error in a block", exc_info=True)
-        error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {shown(str(exc))})",
+        error = SpecError(f"internal error while computing this block ({type(exc).__name__}: "
+                          f"{printable(str(exc), MAX_SHOWN)})",
                           hint="please report it with the spec of this block")
         return BlockResult(_error_box(error, title=title, source=source, label=label), Problem(error.describe()))
 
@@ -133,9 +134,8 @@ def split_header(text: str) -> dict[str, str]:
         text = re.sub(r"(?:^|(?<=\s))[#.][^\s=]+", "", text[1:-1])
     position = 0
     for m in _OPTION_RE.finditer(text):
-        rest = text[position:m.start()]
-        if rest.strip():
-            raise _header_error(rest.strip())
+        if text[position:m.start()].strip():
+            raise _header_error(text[position:].strip())  # all from the part that does not read
         position = m.end()
         key = m.group(1)
         out[key] = next((g for g in m.group(2, 3, 4) if g is not None), key)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..engine import SpecError, summarize
-from ..engine.errors import printable, shown
+from ..engine.errors import printable
 from ..engine.framework import FRAMEWORK_MODULES
 from ..render.text import STYLES
 
@@ -154,7 +154,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a defect of the engine or a renderer: a message, never a traceback
-        _say(f"{name}: internal error ({type(exc).__name__}: {shown(str(exc))}); please report it with this spec")
+        _say(f"{name}: internal error ({type(exc).__name__}: {printable(str(exc), 200)}); "
+             "please report it with this spec")
         return EXIT_SPEC_ERROR
     try:
         _write(output)

@@ -233,15 +233,16 @@ def source_line_map(source: list[str], lines: list[str]) -> list[int]:
     budget = 4 * (len(a) + len(b)) + 100  # comparisons for finding where the texts meet again
 
     def meet(p: int, j: int) -> int | None:
-        """The first k >= j where source lines p, p+1, p+2 (as many as there are) come back, or None."""
+        """The first k >= j where source line p comes back: the line itself when it has text, the next
+        three lines (as many as there are) when it is blank; None when it does not."""
         nonlocal budget
         if p >= len(a):
             return len(b)
         found = positions.get(a[p])
         while found and found[0] < j:
             found.popleft()
+        span = 1 if a[p] else min(3, len(a) - p)
         for k in found or ():
-            span = min(3, len(a) - p)
             budget -= span
             if budget < 0:
                 return None
@@ -258,14 +259,15 @@ def source_line_map(source: list[str], lines: list[str]) -> list[int]:
         elif i >= len(a):  # lines added after the end
             out.append(max(len(a), 1))
             j += 1
-        else:
-            k = meet(i + 1, j)
+        else:  # where do the next source lines come back? (a few tried: includes may follow each other)
+            k, p = next(((k, p) for p in range(i + 1, min(i + 5, len(a) + 1))
+                         if (k := meet(p, j)) is not None), (None, None))
             if k is None:  # edited beyond recognition: line for line
                 out.append(i + 1)
                 i, j = i + 1, j + 1
-            else:
+            else:  # lines i .. p - 1 became b[j:k] (all given the first of them, the include)
                 out.extend([i + 1] * (k - j))
-                i, j = i + 1, k
+                i, j = p, k
     return out
 
 
