@@ -246,7 +246,7 @@ def mutate_text(text: str, rng: random.Random, vocabulary: Sequence[str] = (),
             text = text[:m.start()] + rng.choice(values) + text[m.end():]
         elif kind == 1 and (numbers := list(NUMBER.finditer(text))) and rng.random() < 0.5:
             m = rng.choice(numbers)  # a nearby number: still a network, other shapes and counts
-            if "." not in m.group():
+            if "." not in m.group() and len(m.group()) < 18:
                 n = int(m.group())
                 text = text[:m.start()] + str(rng.choice((n + 1, n - 1, 2 * n, n // 2, 1, 0))) + text[m.end():]
         elif kind == 1 and vocabulary and (words := list(WORD.finditer(text))):
@@ -291,7 +291,7 @@ def nudge_numbers(text: str, rng: random.Random) -> str:
     """One to three whole numbers changed a little (n ± 1, 2n, n // 2, 1, 0): mostly still a valid input,
     with other sizes and counts, so that the computation and the rendering are fuzzed, not only errors."""
     for _ in range(rng.randint(1, 3)):
-        numbers = [m for m in NUMBER.finditer(text) if "." not in m.group()]
+        numbers = [m for m in NUMBER.finditer(text) if "." not in m.group() and len(m.group()) < 18]
         if not numbers:
             break
         m = rng.choice(numbers)

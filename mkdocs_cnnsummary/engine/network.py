@@ -274,9 +274,16 @@ def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
         if len(shape) > MAX_RANK:
             raise calc.error(f"the output would have {len(shape):,} dimensions; at most {MAX_RANK} are supported")
         for size in shape:
+            if size is not None and size < 0:  # a layer that does not say why itself: say it here
+                raise calc.error(f"the output {_shape_text(shape)} would have a negative size",
+                                 "check the input sizes: one is too small for this layer (0 or less)")
             if size is not None and abs(size) > MAX_INT:
                 raise calc.error(f"an output size would be {about(size)}, beyond the 64-bit sizes the frameworks "
                                  "count in", "use smaller sizes")
+
+
+def _shape_text(shape: Shape) -> str:
+    return printable("(" + ", ".join("None" if d is None else str(d) for d in shape) + ")", 200)
 
 
 def _input_name(fw: Framework, taken: set[str]) -> str:

@@ -151,6 +151,9 @@ class GroupNormalization(KerasLayer):
         channels = x[index]
         assert channels is not None
         groups = channels if self.cfg.groups == -1 else self.cfg.groups
+        if channels == 0:  # Keras divides by it
+            raise calc.error(f"the input {fmt(x)} has no channels on axis {self.cfg.axis} to form groups from",
+                             "give the input at least one channel")
         if channels % groups:
             divisors = _divisors(channels)
             too_many = "there are more groups than channels; " if groups > channels else ""
