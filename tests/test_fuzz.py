@@ -225,6 +225,30 @@ def argument_cases(framework: str, per_argument: int, seed: int) -> list[tuple[s
     return cases
 
 
+def odd_input_cases(framework: str) -> list[tuple[str, str | None]]:
+    """Every layer type's reference example on inputs with unknown, zero, one and huge sizes, one more and
+    one fewer dimension."""
+    cases = []
+    for cls in layer_types(framework):
+        example = find_example(cls)
+        call, shapes = (example.call, [list(s[1:]) for s in example.inputs]) if example else (
+            f"{cls.type_name}()", [[8, 8, 3]])
+        variants = [[[None] * len(x) for x in shapes], [[0] * len(x) for x in shapes], [[1] * len(x) for x in shapes],
+                    [[2**31] * len(x) for x in shapes], [[*x, 2] for x in shapes], [x[1:] for x in shapes],
+                    [[None, *x[1:]] for x in shapes]]
+        for variant in variants:
+            names = [f"x{k}" for k in range(len(variant))]
+            declared = ", ".join(f"{n}: {json.dumps(s)}" for n, s in zip(names, variant, strict=True))
+            cases.append((f"framework: {framework}\ninputs: {{{declared}}}\nlayers:\n  - {json.dumps(call)}: null\n"
+                          f"    inputs: [{', '.join(names)}]\n", None))
+    return cases
+
+
+@pytest.mark.parametrize("framework", ["keras", "pytorch", "lasagne"])
+def test_every_layer_type_on_odd_inputs(framework):
+    run_specs(odd_input_cases(framework), pick_all=FUZZ_SCALE > 1)
+
+
 @pytest.mark.parametrize("framework", ["keras", "pytorch", "lasagne"])
 def test_one_value_per_argument_of_every_layer_type(framework):
     cases = argument_cases(framework, per_argument=2 * FUZZ_SCALE, seed=23)
