@@ -236,7 +236,7 @@ def stylesheet_link() -> str:
     from ..render.html import stylesheet
 
     data = base64.b64encode(stylesheet().encode("utf-8")).decode("ascii")
-    return f'<link rel="stylesheet" class="cnnsummary-stylesheet" href="data:text/css;base64,{data}">\n'
+    return f'\n<link rel="stylesheet" class="cnnsummary-stylesheet" href="data:text/css;base64,{data}">'
 
 
 class SourceLinesPreprocessor(Preprocessor):
@@ -362,7 +362,8 @@ class CnnSummaryExtension(Extension):
         if self.styled or self.getConfig("stylesheet") != "inline":
             return html
         self.styled = True
-        return stylesheet_link() + html
+        start = html.find(">") + 1  # inside the block's <div>: Python-Markdown keeps a block-level tag as it is
+        return html[:start] + stylesheet_link() + html[start:]
 
     def report(self, problem: Problem, line: int | None) -> None:
         """Report a block that needs fixing (``line``: in the Markdown text); with ``strict``, stop the build.
