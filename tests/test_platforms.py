@@ -191,7 +191,8 @@ site_dir = "site"
 
 [project.markdown_extensions.pymdownx.superfences]
 custom_fences = [
-  { name = "cnn", class = "cnnsummary", validator = "mkdocs_cnnsummary.markdown.validator", format = "mkdocs_cnnsummary.markdown.fence_format" },
+  { name = "cnn", class = "cnnsummary", validator = "mkdocs_cnnsummary.markdown.validator", \
+format = "mkdocs_cnnsummary.markdown.fence_format" },
 ]
 """
 
