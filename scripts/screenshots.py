@@ -1,7 +1,8 @@
 """Screenshots of the example site on every HTML platform, in headless Chromium, with layout and contrast checks.
 
     python scripts/screenshots.py                                # every target, 1280 and 390 px wide
-    python scripts/screenshots.py --only material-dark zensical-light --widths 390
+    python scripts/screenshots.py --only material-dark zensical --widths 390
+    python scripts/screenshots.py --paths "guide/::.cnnsummary-error"      # only around the first match
     python scripts/screenshots.py --targets sphinx-targets.json  # more targets, e.g. Sphinx themes
     python scripts/screenshots.py --list
 
@@ -210,7 +211,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def slug(path: str) -> str:
-    return path.strip("/").replace("/", "_").replace(".html", "") or "home"
+    path, _, selector = path.partition("::")
+    name = path.strip("/").replace("/", "_").replace(".html", "") or "home"
+    return name + ("-" + "".join(c if c.isalnum() else "_" for c in selector).strip("_") if selector else "")
 
 
 def shoot(target: Target, browser: Chromium, base: str, widths: list[int], out: Path, tile: int,
@@ -218,16 +221,24 @@ def shoot(target: Target, browser: Chromium, base: str, widths: list[int], out: 
     reports = []
     for scheme in target.schemes:
         for width in widths:
-            for path in target.paths:
+            for entry in target.paths:
+                path, _, selector = entry.partition("::")
                 page = browser.open(base + path, width=width, scheme=scheme)
                 try:
                     report = page.evaluate(CHECKS)
-                    height = min(report["height"], tile * tiles)
+                    top, height = 0, min(report["height"], tile * tiles)
+                    if selector:  # only around the first element the selector finds
+                        box = page.evaluate(f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+                                            " if (!e) return null; const r = e.getBoundingClientRect();"
+                                            " return [r.top + scrollY, r.height]; })()")
+                        if box is None:
+                            raise SystemExit(f"{target.name}: nothing matches {selector!r} on /{path}")
+                        top, height = max(int(box[0]) - 24, 0), min(int(box[1]) + 48, tile * tiles)
                     files = []
-                    for i, top in enumerate(range(0, height, tile)):
-                        name = f"{target.name}-{scheme}-{width}-{slug(path)}-{i + 1}.png"
-                        page.screenshot(out / name, clip={"x": 0, "y": top, "width": width,
-                                                          "height": min(tile, height - top)})
+                    for i, start in enumerate(range(top, top + height, tile)):
+                        name = f"{target.name}-{scheme}-{width}-{slug(entry)}-{i + 1}.png"
+                        page.screenshot(out / name, clip={"x": 0, "y": start, "width": width,
+                                                          "height": min(tile, top + height - start)})
                         files.append(name)
                 finally:
                     page.close()

@@ -117,7 +117,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("index", "#", _index, numeric=True, aliases=("#",)),
     Column("layer", "Layer (type)", _layer, aliases=("name", "type")),
-    Column("output_shape", "Output shape", _output_shape, aliases=("shape", "output")),
+    Column("output_shape", "Output Shape", _output_shape, aliases=("shape", "output")),
     Column("params", "Param #", _count_cell("params", is_params_step), numeric=True, aliases=("param",)),
     Column("trainable", "Trainable", _count_cell("trainable_params"), numeric=True,
            default=lambda summary: False, aliases=("trainable_params",)),

@@ -34,7 +34,7 @@ def render_markdown(summary: Summary, *, worked: bool = False) -> str:
     """The summary as a Markdown table followed by its totals (and each layer's worked calculation)."""
     graph = summary.is_graph
     buffers = f.with_buffers(summary)
-    headers = ["Layer (type)", "Output shape", "Param #"]
+    headers = ["Layer (type)", "Output Shape", "Param #"]
     align = [":---", ":---", "---:"]
     if buffers:
         headers.append("Buffers")
