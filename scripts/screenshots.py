@@ -2,7 +2,7 @@
 
     python scripts/screenshots.py                                # every target, 1280 and 390 px wide
     python scripts/screenshots.py --only material-dark zensical --widths 390
-    python scripts/screenshots.py --paths "guide/::.cnnsummary-error"      # only around the first match
+    python scripts/screenshots.py --paths "guide/::.cnnsummary-error"      # from the first match on
     python scripts/screenshots.py --targets sphinx-targets.json  # more targets, e.g. Sphinx themes
     python scripts/screenshots.py --list
 
@@ -233,7 +233,8 @@ def shoot(target: Target, browser: Chromium, base: str, widths: list[int], out: 
                                             " return [r.top + scrollY, r.height]; })()")
                         if box is None:
                             raise SystemExit(f"{target.name}: nothing matches {selector!r} on /{path}")
-                        top, height = max(int(box[0]) - 24, 0), min(int(box[1]) + 48, tile * tiles)
+                        top = max(int(box[0]) - 24, 0)  # from the element on, one tile at least
+                        height = min(max(int(box[1]) + 48, tile), tile * tiles, report["height"] - top)
                     files = []
                     for i, start in enumerate(range(top, top + height, tile)):
                         name = f"{target.name}-{scheme}-{width}-{slug(entry)}-{i + 1}.png"

@@ -126,10 +126,31 @@ def test_guide_and_reference_pages(site):
     assert "41,450" in guide  # the PyTorch example
     assert "Connected to" in guide and "branch_3x3" in guide
     assert "did you mean 'filters'" in guide
-    reference = (site / "reference/index.html").read_text(encoding="utf-8")
     for framework in ("keras", "pytorch", "lasagne"):
+        reference = (site / f"reference/{framework}/index.html").read_text(encoding="utf-8")
         assert f'id="ref-{framework}"' in reference
-    assert 'id="ref-keras-conv2d"' in reference and "(k_h × k_w × c_in + 1) × filters" in reference
+    keras = BeautifulSoup((site / "reference/keras/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert keras.select_one("h3#ref-keras-conv2d") is not None
+    assert keras.select_one("h2#ref-keras-convolution-layers") is not None
+    assert "(k_h × k_w × c_in + 1) × filters" in keras.get_text()
+
+
+def test_reference_pages_are_navigable(site):
+    """A heading with an id per family and per layer type, so the table of contents and search list them."""
+    from mkdocs_cnnsummary.render.reference import build_reference
+
+    for doc in build_reference():
+        soup = BeautifulSoup((site / f"reference/{doc.name}/index.html").read_text(encoding="utf-8"), "html.parser")
+        for family in doc.families:
+            assert soup.select_one(f"h2#{family.anchor}").get_text().startswith(family.title)
+            for layer in family.layers:
+                assert soup.select_one(f"h3#{layer.anchor}").get_text().startswith(layer.type_name)
+        toc = [a["href"] for a in soup.select("nav a[href^='#ref-']")]  # the theme's table of contents
+        assert f"#{doc.families[0].layers[0].anchor}" in toc, toc[:5]
+        meanings = [row.find_all("td")[2].get_text(strip=True) for row in soup.select("table:has(caption) tbody tr")
+                    if row.find_all("td") and len(row.find_all("td")) == 3]
+        assert meanings and all(meanings), "an argument without a meaning"
+        assert " 1 parameters" not in soup.get_text()
 
 
 def test_every_block_asserts_its_numbers_or_its_error():
