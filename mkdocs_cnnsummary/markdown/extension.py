@@ -26,10 +26,13 @@ from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
+from xml.etree import ElementTree
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER
 
 from ..block import BlockRenderer, FenceOptions, Problem, split_header
 from .pages import PageLocation, locate_page
@@ -39,6 +42,9 @@ LANGUAGE = "cnn"
 PRIORITY = 28
 #: before pymdownx.snippets (32) and the tab-preserving normalisation (35): sees the page as written
 SOURCE_PRIORITY = 40
+#: after the inline patterns (20)
+PARAGRAPHS_PRIORITY = 3
+_PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace(re.escape("%s"), r"\d+"))
 
 #: ``report(problem, line)``: ``line`` is the line in the Markdown text (1-based) or None
 Reporter = Callable[[Problem, "int | None"], None]
@@ -251,6 +257,16 @@ class SourceLinesPreprocessor(Preprocessor):
         return lines
 
 
+class BlockParagraphs(Treeprocessor):
+    """A block that ends a quote (``> ```cnn`` ... ``>``) is a paragraph ``placeholder + newline``, which
+    Python-Markdown would leave in a ``<p>``: trim it, so the block's ``<div>`` replaces the paragraph."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        for p in root.iter("p"):
+            if len(p) == 0 and p.text and p.text != p.text.strip() and _PLACEHOLDER.fullmatch(p.text.strip()):
+                p.text = p.text.strip()
+
+
 class CnnFencePreprocessor(Preprocessor):
     """Locates ``cnn`` fences; registers the SuperFences fence or, without SuperFences, renders them."""
 
@@ -330,6 +346,7 @@ class CnnSummaryExtension(Extension):
                                       cache if isinstance(cache, MutableMapping) else None)
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)
         md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
+        md.treeprocessors.register(BlockParagraphs(md), "cnnsummary-paragraphs", PARAGRAPHS_PRIORITY)
         from .reference_fence import register as register_reference_fence
 
         register_reference_fence(md)  # the ```cnn-reference fence (the layer reference)
