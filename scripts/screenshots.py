@@ -106,7 +106,7 @@ CHECKS = r"""
     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
   };
   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 2 && r.height > 2; };
   const out = {url: location.pathname, page_wider_than_screen: document.documentElement.scrollWidth > innerWidth + 1,
                tables: [], contrast: {}};
   for (const scroll of document.querySelectorAll('.cnnsummary .cnnsummary__scroll')) {
@@ -125,7 +125,7 @@ CHECKS = r"""
                      focusable: scroll.tabIndex >= 0});
   }
   const kinds = {
-    'caption': '.cnnsummary caption', 'header': '.cnnsummary thead th', 'name': '.cnnsummary__name',
+    'caption': '.cnnsummary__title', 'header': '.cnnsummary thead th', 'name': '.cnnsummary__name',
     'type': '.cnnsummary__type', 'cell': '.cnnsummary__table td', 'toggle': '.cnnsummary__toggle',
     'quantity': '.cnnsummary__quantity', 'note': '.cnnsummary__note', 'totals': '.cnnsummary__total',
     'total-sum': '.cnnsummary__total-sum', 'assumption': '.cnnsummary__assumption',

@@ -81,7 +81,7 @@ def breakable_type(type_name: str) -> Any:
     """``GlobalAveragePooling2D`` may break before an inner capital (``Global|Average|Pooling2D``)."""
     from markupsafe import escape
 
-    parts = re.split(r"(?<=[a-z0-9])(?=[A-Z][a-z])", type_name) if len(type_name) > 12 else [type_name]
+    parts = re.split(r"(?<=[a-z0-9])(?=[A-Z][a-z])", type_name) if len(type_name) > 9 else [type_name]
     return _markup("<wbr>".join(str(escape(part)) for part in parts))
 
 
