@@ -65,8 +65,9 @@ def tables(soup: BeautifulSoup) -> list:
 
 def cell_texts(table) -> list[list[str]]:
     """What each cell shows (without the words only screen readers get)."""
-    for hidden in table.select(".cnnsummary__hidden"):
-        hidden.decompose()
+    for hint in table.select("tbody .cnnsummary__hidden, wbr"):  # screen-reader words, break opportunities
+        hint.decompose()
+    table.smooth()
     return [[" ".join(c.get_text(" ", strip=True).split()) for c in tr.find_all(["th", "td"], recursive=False)]
             for tr in table.select("tbody > tr.cnnsummary__row")]
 

@@ -35,7 +35,11 @@ def headers(html: str) -> list[str]:
 
 def text(html: str) -> str:
     """The text a reader sees (a shape may be split in two halves in the markup)."""
-    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    soup = BeautifulSoup(html, "html.parser")
+    for hint in soup.select("wbr"):  # break opportunities split the text
+        hint.decompose()
+    soup.smooth()
+    return " ".join(soup.get_text(" ").split())
 
 
 def test_each_framework_gets_its_own_style_by_default():
