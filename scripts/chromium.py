@@ -122,9 +122,10 @@ class Chromium:
     # pages ---------------------------------------------------------------------------------------
     def open(self, url: str, *, width: int, height: int = 900, scheme: str = "light") -> Page:
         """A new tab at ``width`` CSS pixels (a phone when narrower than 600), ``prefers-color-scheme: scheme``."""
-        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        context = self.send("Target.createBrowserContext")["browserContextId"]  # no storage shared with others
+        target = self.send("Target.createTarget", {"url": "about:blank", "browserContextId": context})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        page = Page(self, target, session, width)
+        page = Page(self, target, session, width, context)
         page.setup(height, scheme)
         page.goto(url)
         return page
@@ -149,8 +150,9 @@ class Chromium:
 class Page:
     """One tab."""
 
-    def __init__(self, browser: Chromium, target: str, session: str, width: int) -> None:
+    def __init__(self, browser: Chromium, target: str, session: str, width: int, context: str) -> None:
         self.browser, self.target, self.session, self.width = browser, target, session, width
+        self.context = context
 
     def send(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.browser.send(method, params, self.session)
@@ -192,3 +194,4 @@ class Page:
 
     def close(self) -> None:
         self.browser.send("Target.closeTarget", {"targetId": self.target})
+        self.browser.send("Target.disposeBrowserContext", {"browserContextId": self.context})
