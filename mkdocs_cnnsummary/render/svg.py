@@ -283,6 +283,7 @@ STANDALONE_CSS = (
     f".{CLASS}__edge{{color:#6e7781}}"
     f".{CLASS}__edge--skip{{color:#bc4c00}}"
     f".{CLASS}__line{{stroke-width:1.4}}"
-    f".{CLASS}__band rect{{fill:#f6f8fa}}"
+    f".{CLASS}__band rect{{fill:none}}"
+    f".{CLASS}__band:nth-child(odd) rect{{fill:#f6f8fa}}"
     f".{CLASS}__band text{{fill:#57606a;font-size:11px}}"
 )

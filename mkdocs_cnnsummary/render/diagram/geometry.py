@@ -123,7 +123,9 @@ def label_lines(node: Node, *, stacked: bool) -> list[list[Span]]:
     tail = [Span(dims(node.shape), "shape")]
     if node.params:
         tail.append(Span(words.say(words.PARAMS, count=count(node.params)), "params"))
-    if stacked or sum(s.width for s in head) + SPAN_GAP + type_span.width > MAX_HEAD:
+    if stacked:  # one piece per line
+        return [head, [type_span], *([span] for span in tail)]
+    if sum(s.width for s in head) + SPAN_GAP + type_span.width > MAX_HEAD:
         return [head, [type_span], tail]
     return [[*head, type_span], tail]
 

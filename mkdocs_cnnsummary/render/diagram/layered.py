@@ -145,14 +145,14 @@ class _Layered:
         return half + (gap if real == 2 else GAP_WAYPOINT if real == 1 else GAP_LANES)
 
     def straighten(self, pos: list[float]) -> None:
-        """Put each run of boxes that follow one another one-to-one on one line (the longest runs
-        first), then let the edges passing beside them make room."""
+        """Put the longest path on one line, then the longest path of what is left, and so on, where
+        the ranks allow; the edges passing beside them make room."""
         gap = GAP_NODES[self.direction]
         fixed: dict[int, float] = {}
-        for run in sorted(self._runs(), key=lambda run: (-len(run), run[0])):
-            if len(run) > 1 and not any(v in fixed for v in run):
-                xs = sorted(pos[v] for v in run)
-                for v in run:
+        for path in self._paths():
+            if len(path) > 1:
+                xs = sorted(pos[v] for v in path)
+                for v in path:
                     fixed[v] = xs[len(xs) // 2]
         for layer in self.layers:
             desired = [fixed.get(v, pos[v]) for v in layer]
@@ -164,6 +164,27 @@ class _Layered:
             for r in range(1, len(self.layers)):
                 self._place(r, pos, gap, (self.up, self.down), real_mass=None)
         self._straight_lanes(pos, gap)
+
+    def _paths(self) -> list[list[int]]:
+        """The boxes split into paths, longest first: the longest path of the graph (the main column),
+        then the longest among the boxes left, ... (ties: the path written first)."""
+        preds = self.graph.preds
+        left = set(range(self.n))
+        paths = []
+        while left:
+            best: dict[int, tuple[int, int | None]] = {}
+            for v in sorted(left):  # boxes are in topological order
+                ps = [self.index[p] for p in preds[self.boxes[v].node.key] if self.index[p] in left]
+                length, via = max(((best[p][0] + 1, p) for p in ps), key=lambda t: (t[0], -t[1]), default=(1, None))
+                best[v] = (length, via)
+            end = max(sorted(left), key=lambda v: (best[v][0], -v))
+            path = [end]
+            while best[path[-1]][1] is not None:
+                path.append(best[path[-1]][1])  # type: ignore[arg-type]
+            path.reverse()
+            paths.append(path)
+            left -= set(path)
+        return paths
 
     def _straight_lanes(self, pos: list[float], gap: float) -> None:
         """Each edge passing beside boxes runs on one straight line where it can: at the median of
