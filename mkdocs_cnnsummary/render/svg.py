@@ -39,11 +39,14 @@ __all__ = ["MAX_BOXES", "DiagramOptions", "layout_for", "parse_diagram", "render
 
 
 def layout_for(summary: Summary, options: DiagramOptions | None = None) -> tuple[Graph, Layout]:
-    """The graph of ``summary`` and its layout under ``options``."""
+    """The graph of ``summary`` and its layout under ``options``; a ValueError saying so when the
+    drawing would have more than :data:`MAX_BOXES` boxes."""
     from .diagram.ushape import find_u, u_layout
 
     options = options or DiagramOptions()
     graph = build_graph(summary, fold=options.fold, input_type=input_type(summary))
+    if len(graph.nodes) > MAX_BOXES:
+        raise ValueError(words.say(words.TOO_LARGE, boxes=len(graph.nodes), limit=MAX_BOXES))
     if options.arrangement == "auto":
         plan = find_u(graph)
         if plan is not None:
@@ -60,8 +63,6 @@ def render_svg(summary: Summary, options: DiagramOptions | str | None = None, *,
     if not isinstance(options, DiagramOptions):
         options = parse_diagram(options, DiagramOptions(placement="below"))
     graph, layout = layout_for(summary, options)
-    if len(layout.boxes) > MAX_BOXES:
-        raise ValueError(words.say(words.TOO_LARGE, boxes=len(layout.boxes), limit=MAX_BOXES))
     return _svg(summary, graph, layout, standalone=standalone, title=title)
 
 
@@ -76,8 +77,10 @@ def render_diagram_html(summary: Summary, options: DiagramOptions, *, title: str
         svg = render_svg(summary, options, title=title)
     except ValueError as exc:
         return f'<p class="cnnsummary {CLASS} {CLASS}--too-large">{_esc(str(exc))}</p>\n'
+    region = _esc(words.say(words.TITLE, name=title or summary.name or words.UNNAMED))
     return (f'<figure class="cnnsummary {CLASS}" data-placement="{options.placement}">\n{caption}'
-            f'<div class="{CLASS}__scroll" tabindex="0">\n{svg}</div>\n</figure>\n')
+            f'<div class="cnnsummary__scroll {CLASS}__scroll" role="region" aria-label="{region}" tabindex="0">\n'
+            f'{svg}</div>\n</figure>\n')
 
 
 # writing -------------------------------------------------------------------------------------
@@ -121,9 +124,7 @@ def _svg(summary: Summary, graph: Graph, layout: Layout, *, standalone: bool, ti
                        f'<rect x="{_num(band.x)}" y="{_num(band.y)}" width="{_num(band.w)}" height="{_num(band.h)}"'
                        f' fill="none"/>')
             if band.label:
-                horizontal = layout.direction == "horizontal"
-                tx = band.x + 4
-                ty = band.y + (band.h / 2 + 4 if horizontal else 12)
+                tx, ty = band.label_at
                 out.append(f'<text x="{_num(tx)}" y="{_num(ty)}" fill="currentColor">{_esc(band.label)}</text>')
             out.append("</g>")
         out.append("</g>")

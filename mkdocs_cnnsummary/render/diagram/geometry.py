@@ -79,6 +79,7 @@ class Band:
     h: float
     label: str
     level: int
+    label_at: Point = (0.0, 0.0)  # the label's start (left end of its baseline)
 
 
 @dataclass

@@ -98,9 +98,11 @@ def build_graph(summary: Summary, *, fold: bool = True, input_type: str = "Input
     top, owner = _top_level(summary)
     outputs = {_base(o) for o in summary.outputs}
     nodes: list[Node] = [Node(i.name, "input", (i.name,), input_type, i.shape, 0) for i in summary.inputs]
+    params: dict[str, int] = {}
+    for record in summary.layers:  # a box counts the rows nested under it
+        params[owner[record.name]] = params.get(owner[record.name], 0) + record.params
     for layer in top:
-        nodes.append(Node(layer.name, "layer", (layer.name,), layer.type, layer.output_shape,
-                          sum(r.params for r in summary.layers if owner[r.name] == layer.name),
+        nodes.append(Node(layer.name, "layer", (layer.name,), layer.type, layer.output_shape, params[layer.name],
                           is_output=layer.name in outputs))
     by_key = {n.key: n for n in nodes}
     edges: dict[tuple[str, str], Edge] = {}

@@ -175,7 +175,7 @@ def _columns(graph: Graph, plan: UPlan) -> Layout:
         b.x = left_x if side[k] == "left" else right_x
         b.y = band_top[lv] + BAND_GAP + (bands_rows[lv] - 1 - height[k]) * pitch
     bands = [Band(0.0, band_top[lv], width, BAND_GAP + bands_rows[lv] * pitch - ROW_GAP / 2,
-                  plan.labels.get(lv, ""), lv) for lv in range(deepest + 1)]
+                  plan.labels.get(lv, ""), lv, (left_x, band_top[lv] + BAND_GAP - 7)) for lv in range(deepest + 1)]
 
     routes: list[Route] = []
     for e in graph.edges:
@@ -328,5 +328,6 @@ def _staircase(graph: Graph, plan: UPlan) -> Layout:
             pts = [(a.x + a.w * 0.75, a.y), (a.x + a.w * 0.75, top), (b.x + b.w * 0.25, top), (b.x + b.w * 0.25, b.y)]
             routes.append(Route(e, pts, "skip", curved=False))
     _spread_ports(routes, boxes)
-    bands = [Band(0.0, row_top[lv] - 6, width, row_h + 12, plan.labels.get(lv, ""), lv) for lv in range(deepest + 1)]
+    bands = [Band(0.0, row_top[lv] - 6, width, row_h + 12, plan.labels.get(lv, ""), lv,
+                  (MARGIN, row_top[lv] + row_h / 2 + 4)) for lv in range(deepest + 1)]
     return Layout("u", "horizontal", width, height, [boxes[k] for k in plan.spine], routes, bands)
