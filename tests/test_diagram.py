@@ -424,3 +424,16 @@ def test_plugin_default_draws_every_block(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site")],
                           cwd=tmp_path, capture_output=True, text=True, env=env)
     assert proc.returncode != 0 and "unknown diagram word 'sideways'" in proc.stderr
+
+
+def test_a_wide_vertical_drawing_has_a_compact_variant_for_phones():
+    html = render_diagram_html(summarize(UNET), DiagramOptions(placement="below"))
+    svgs = [parse(part[:part.index("</svg>") + 6]) for part in ("<svg" + p for p in html.split("<svg")[1:])]
+    assert len(svgs) == 2 and "cnnsummary-diagram--switch-" in html
+    wide, compact = (float(s.get("width")) for s in svgs)
+    assert compact < wide and compact * 10 / 12 <= 340  # fits a phone's column at a 10 px font or more
+    switch = int(html.split("cnnsummary-diagram--switch-")[1].split('"')[0].split()[0])
+    assert switch >= wide * 10 / 12
+    small = render_diagram_html(summarize(RESIDUAL), DiagramOptions(placement="below"))
+    assert small.count("<svg") == 1 and "switch" not in small
+    assert render_diagram_html(summarize(UNET), DiagramOptions("below", "horizontal")).count("<svg") == 1

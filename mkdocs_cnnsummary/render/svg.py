@@ -31,6 +31,10 @@ from .formatting import count, input_type
 MIN_FONT_SIZE = 10.0
 #: drawings with more boxes than this (after folding) are not drawn
 MAX_BOXES = 400
+#: the content width of a phone page (CSS pixels): wider vertical drawings get a compact variant
+PHONE_WIDTH = 340.0
+#: page widths at which a drawing switches to its compact variant (container queries in the stylesheet)
+SWITCH_WIDTHS = (400, 440, 480, 520, 560, 600, 680, 760, 840, 920)
 ARROW = 7.0
 CORNER = 6.0
 CLASS = "cnnsummary-diagram"
@@ -38,9 +42,11 @@ CLASS = "cnnsummary-diagram"
 __all__ = ["MAX_BOXES", "DiagramOptions", "layout_for", "parse_diagram", "render_diagram_html", "render_svg"]
 
 
-def layout_for(summary: Summary, options: DiagramOptions | None = None) -> tuple[Graph, Layout]:
+def layout_for(summary: Summary, options: DiagramOptions | None = None, *,
+               compact: bool = False) -> tuple[Graph, Layout]:
     """The graph of ``summary`` and its layout under ``options``; a ValueError saying so when the
-    drawing would have more than :data:`MAX_BOXES` boxes."""
+    drawing would have more than :data:`MAX_BOXES` boxes.  ``compact``: labels with one piece per
+    line, for a vertical drawing on a narrow page."""
     from .diagram.ushape import find_u, u_layout
 
     options = options or DiagramOptions()
@@ -50,37 +56,53 @@ def layout_for(summary: Summary, options: DiagramOptions | None = None) -> tuple
     if options.arrangement == "auto":
         plan = find_u(graph)
         if plan is not None:
-            return graph, u_layout(graph, plan, options.direction)
-    return graph, layered_layout(graph, options.direction)
+            return graph, u_layout(graph, plan, options.direction, compact=compact)
+    return graph, layered_layout(graph, options.direction, compact=compact)
 
 
 def render_svg(summary: Summary, options: DiagramOptions | str | None = None, *, standalone: bool = False,
-               title: str | None = None) -> str:
+               title: str | None = None, compact: bool = False) -> str:
     """The drawing as an ``<svg>`` element (``standalone``: an SVG file with its own styles).
 
     ``options``: a :class:`DiagramOptions` or words such as ``"horizontal layered"``.
     """
     if not isinstance(options, DiagramOptions):
         options = parse_diagram(options, DiagramOptions(placement="below"))
-    graph, layout = layout_for(summary, options)
+    graph, layout = layout_for(summary, options, compact=compact)
     return _svg(summary, graph, layout, standalone=standalone, title=title)
 
 
+def min_width(svg: str) -> float:
+    """The narrowest a drawing written by :func:`render_svg` may be shown (its font at MIN_FONT_SIZE)."""
+    return float(re.search(r'width="([0-9.]+)"', svg).group(1)) * MIN_FONT_SIZE / FONT_SIZE
+
+
 def render_diagram_html(summary: Summary, options: DiagramOptions, *, title: str | None = None) -> str:
-    """The drawing for a page: the SVG in a scrolling figure (with a caption when it stands alone)."""
+    """The drawing for a page: the SVG in a scrolling frame (with a caption when it stands alone).
+
+    A vertical drawing too wide for a phone comes with a compact variant (one label piece per line,
+    narrower columns); the stylesheet shows it when the page is narrower than the wide one needs.
+    """
     caption = ""
-    if options.placement == "only":
+    if options.placement == "only" and (title or summary.name):
         caption = f'<figcaption class="{CLASS}__caption">{_esc(title or summary.name or "")}</figcaption>\n'
-        if not (title or summary.name):
-            caption = ""
     try:
-        svg = render_svg(summary, options, title=title)
+        wide = render_svg(summary, options, title=title)
     except ValueError as exc:
         return f'<p class="cnnsummary {CLASS} {CLASS}--too-large">{_esc(str(exc))}</p>\n'
     region = _esc(words.say(words.TITLE, name=title or summary.name or words.UNNAMED))
-    return (f'<figure class="cnnsummary {CLASS}" data-placement="{options.placement}">\n{caption}'
-            f'<div class="cnnsummary__scroll {CLASS}__scroll" role="region" aria-label="{region}" tabindex="0">\n'
-            f'{svg}</div>\n</figure>\n')
+    frame = (f'<div class="cnnsummary__scroll {CLASS}__scroll{{variant}}" role="region" aria-label="{region}" '
+             'tabindex="0">\n{svg}</div>\n')
+    classes = f"cnnsummary {CLASS}"
+    body = frame.format(variant="", svg=wide)
+    switch = next((w for w in SWITCH_WIDTHS if w >= min_width(wide)), None)
+    if options.direction == "vertical" and min_width(wide) > PHONE_WIDTH and switch is not None:
+        compact = render_svg(summary, options, title=title, compact=True)
+        if min_width(compact) < min_width(wide):
+            classes += f" {CLASS}--switch-{switch}"
+            body = (frame.format(variant=f" {CLASS}__variant--wide", svg=wide)
+                    + frame.format(variant=f" {CLASS}__variant--compact", svg=compact))
+    return f'<figure class="{classes}" data-placement="{options.placement}">\n{caption}{body}</figure>\n'
 
 
 # writing -------------------------------------------------------------------------------------

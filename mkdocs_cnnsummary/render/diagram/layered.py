@@ -304,10 +304,11 @@ def _isotonic_with_gaps(desired: list[float], mass: list[float], gaps: list[floa
     return [y + o for y, o in zip(out, offsets, strict=True)]
 
 
-def layered_layout(graph: Graph, direction: str = "vertical") -> Layout:
-    """Boxes placed rank by rank along ``direction``, edges routed through their waypoints."""
+def layered_layout(graph: Graph, direction: str = "vertical", *, compact: bool = False) -> Layout:
+    """Boxes placed rank by rank along ``direction``, edges routed through their waypoints
+    (``compact``: each piece of a label on a line of its own, for narrow pages)."""
     vertical = direction == "vertical"
-    boxes = [make_box(node, stacked=not vertical) for node in graph.nodes]
+    boxes = [make_box(node, stacked=compact or not vertical) for node in graph.nodes]
     lg = _Layered(graph, boxes, direction)
     lg.order()
     pos = lg.positions()

@@ -98,28 +98,32 @@ def _longest_path(graph: Graph) -> list[str]:
     return path[::-1]
 
 
-def u_layout(graph: Graph, plan: UPlan, direction: str = "vertical") -> Layout:
-    """The U of ``plan``, down and up (vertical) or as a staircase (horizontal)."""
+def u_layout(graph: Graph, plan: UPlan, direction: str = "vertical", *, compact: bool = False) -> Layout:
+    """The U of ``plan``, down and up (vertical) or as a staircase (horizontal); ``compact`` puts each
+    piece of a label on a line of its own (narrow columns, for phones)."""
     if direction == "horizontal":
         return _staircase(graph, plan)
-    return _columns(graph, plan)
+    return _columns(graph, plan, compact)
 
 
 # vertical: two columns -------------------------------------------------------------------------
-def _columns(graph: Graph, plan: UPlan) -> Layout:
+def _columns(graph: Graph, plan: UPlan, compact: bool = False) -> Layout:
     first, last = plan.bottom
     middle = plan.spine[first:last + 1]
     cut = first + (len(middle) + 1) // 2
     left_keys, right_keys = plan.spine[:cut], plan.spine[cut:]
     level = dict(zip(plan.spine, plan.levels, strict=True))
-    boxes = {k: make_box(graph.by_key[k], stacked=False) for k in plan.spine}
+    boxes = {k: make_box(graph.by_key[k], stacked=compact) for k in plan.spine}
     left_w = max(boxes[k].w for k in left_keys)
     right_w = max(boxes[k].w for k in right_keys)
     for k in left_keys:
         boxes[k].w = left_w
     for k in right_keys:
         boxes[k].w = right_w
-    pitch = max(b.h for b in boxes.values()) + ROW_GAP
+    tallest = max(b.h for b in boxes.values())
+    for b in boxes.values():  # one height for all, so that a skip runs straight across its row
+        b.h = tallest
+    pitch = tallest + ROW_GAP
     side = {k: "left" for k in left_keys} | {k: "right" for k in right_keys}
     spine_pos = {k: i for i, k in enumerate(plan.spine)}
     skips = [e for e in graph.edges if spine_pos[e.dst] - spine_pos[e.src] != 1]
