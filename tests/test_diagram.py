@@ -437,3 +437,34 @@ def test_a_wide_vertical_drawing_has_a_compact_variant_for_phones():
     small = render_diagram_html(summarize(RESIDUAL), DiagramOptions(placement="below"))
     assert small.count("<svg") == 1 and "switch" not in small
     assert render_diagram_html(summarize(UNET), DiagramOptions("below", "horizontal")).count("<svg") == 1
+
+
+def with_blocks(summary, block: str, copies: list[list[str]]):
+    """``summary`` as a compact spec's expansion would record it: each list of layers one copy of
+    ``block`` made by one ``repeat:`` item (``LayerRecord.block``, ``Summary.blocks``)."""
+    from types import SimpleNamespace
+
+    summary.blocks = [SimpleNamespace(name=f"{block}_{i + 1}", block=block, parent=None, run=0, copy=i + 1,
+                                      copies=len(copies)) for i in range(len(copies))]
+    for i, names in enumerate(copies):
+        for name in names:
+            summary.layer(name).block = f"{block}_{i + 1}"
+    return summary
+
+
+def test_runs_of_block_copies_fold_as_the_table_does():
+    summary = with_blocks(summarize(repeated(3)), "residual",
+                          [[f"r{i}a", f"r{i}b", f"r{i}add"] for i in range(3)])
+    graph = build_graph(summary)
+    assert [(n.kind, n.repeat) for n in graph.nodes] == [("input", 1), ("layer", 1), ("fold", 3)]
+    fold = graph.nodes[-1]
+    assert fold.block == "residual" and fold.instances == ("residual_1", "residual_3") and fold.unit == 3
+    root = parse(render_svg(summary))
+    box = next(g for g in boxes(root) if g.get("data-repeat"))
+    text = " ".join(box.itertext())
+    assert "residual_1 … residual_3" in text and "× 3" in text
+    assert [t.text for t in box.iter(f"{SVG}tspan") if t.get("class") == "cnnsummary-diagram__type"] == ["residual"]
+    # copies that are not identical (a block whose width grows) still fold: the run is what the spec says
+    grown = summarize("input: [8]\nlayers:\n  - Dense(4, name='a')\n  - Dense(6, name='b')\n  - Dense(2, name='c')\n")
+    graph = build_graph(with_blocks(grown, "widen", [["a"], ["b"]]))
+    assert [(n.kind, n.repeat, n.params) for n in graph.nodes[1:]] == [("fold", 2, 36 + 30), ("layer", 1, 14)]

@@ -111,9 +111,10 @@ def label_lines(node: Node, *, stacked: bool) -> list[list[Span]]:
     name and type too wide for one line get a line each anyway.
     """
     if node.kind == "fold":
-        name = words.say(words.RANGE, first=_name(node.names[0]), last=_name(node.names[-1]))
-        kind = node.unit_types[0] if node.unit == 1 else " → ".join(node.unit_types)
-        if node.unit > 1 and text_width(kind) > MAX_TYPE:
+        first, last = node.instances or (node.names[0], node.names[-1])
+        name = words.say(words.RANGE, first=_name(first), last=_name(last))
+        kind = node.block or (node.unit_types[0] if node.unit == 1 else " → ".join(node.unit_types))
+        if node.block is None and node.unit > 1 and text_width(kind) > MAX_TYPE:
             kind = words.say(words.UNIT_LAYERS, n=node.unit)
         head = [Span(truncate(name, MAX_NAME * 1.4, bold=True), "name"),
                 Span(words.say(words.REPEAT, n=node.repeat), "repeat")]

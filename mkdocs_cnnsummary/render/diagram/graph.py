@@ -1,7 +1,12 @@
 """The network as a graph to draw: one node per input and top-level layer, one edge per connection,
-and runs of identical blocks folded into one ``× N`` node.
+and runs of repeated blocks folded into one ``× N`` node.
 
-Folding works on the *cut nodes* of the graph: the layers every path from the inputs to the outputs
+Runs of copies that a compact spec makes with ``repeat:`` fold as the table folds them: each layer
+record names its innermost block instance (``LayerRecord.block``) and the summary lists the instances
+(``Summary.blocks``: name, block, parent, run, copy, copies); the outermost run of two or more copies a
+layer belongs to becomes one box.  Networks written out layer by layer fold by structure instead:
+
+on the *cut nodes* of the graph, the layers every path from the inputs to the outputs
 goes through (in a topological order, no edge jumps over them).  The pieces between two cut nodes
 are the network's blocks as a reader sees them: one layer of a plain stack, a whole residual block
 with its shortcut.  Consecutive pieces that are identical (same layer types, output shapes,
@@ -35,6 +40,8 @@ class Node:
     repeat: int = 1  # a folded run: how many identical blocks
     unit: int = 1  # a folded run: layers per block
     unit_types: tuple[str, ...] = ()
+    block: str | None = None  # a folded run of a compact spec's block copies: the block's name
+    instances: tuple[str, ...] = ()  # ... and its first and last instances
     is_output: bool = False
     merges: bool = False  # takes several inputs (Add, Concatenate ...)
 
@@ -116,12 +123,15 @@ def build_graph(summary: Summary, *, fold: bool = True, input_type: str = "Input
             edges.setdefault((src, layer.name), Edge(src, layer.name, src, layer.name))
         if len(sources) > 1:
             by_key[layer.name].merges = True
-    graph = Graph(_topological(nodes, list(edges.values())), list(edges.values()), summary.framework)
-    return fold_runs(graph) if fold else graph
+    graph = Graph(_topological(nodes, list(edges.values()))[0], list(edges.values()), summary.framework)
+    if not fold:
+        return graph
+    return fold_runs(fold_block_runs(graph, summary))
 
 
-def _topological(nodes: list[Node], edges: list[Edge]) -> list[Node]:
-    """Kahn's algorithm; among the nodes that are ready, the one written first comes first."""
+def _topological(nodes: list[Node], edges: list[Edge]) -> tuple[list[Node], bool]:
+    """Kahn's algorithm; among the nodes that are ready, the one written first comes first.  The
+    flag says whether the edges have no cycle (the order then holds every node)."""
     index = {n.key: i for i, n in enumerate(nodes)}
     indegree = {n.key: 0 for n in nodes}
     succs: dict[str, list[str]] = {n.key: [] for n in nodes}
@@ -139,9 +149,11 @@ def _topological(nodes: list[Node], edges: list[Edge]) -> list[Node]:
             indegree[s] -= 1
             if indegree[s] == 0:
                 heapq.heappush(ready, index[s])
-    if len(out) != len(nodes):  # the engine rejects cycles; keep every node anyway
-        out += [n for n in nodes if n not in out]
-    return out
+    complete = len(out) == len(nodes)
+    if not complete:  # keep every node anyway
+        placed = {n.key for n in out}
+        out += [n for n in nodes if n.key not in placed]
+    return out, complete
 
 
 def cut_positions(graph: Graph) -> list[int]:
@@ -188,7 +200,7 @@ def fold_runs(graph: Graph) -> Graph:
     """
     cuts = cut_positions(graph)
     pieces = [(cuts[i - 1] + 1 if i else 0, c + 1) for i, c in enumerate(cuts)]
-    pieces = [(a, b) for a, b in pieces if all(n.kind != "input" for n in graph.nodes[a:b])]
+    pieces = [(a, b) for a, b in pieces if all(n.kind == "layer" for n in graph.nodes[a:b])]
     sigs = [_signature(graph, a, b) for a, b in pieces]
     runs: list[tuple[int, int, int]] = []  # (first piece, period, repeats)
     j = 0
@@ -211,41 +223,97 @@ def fold_runs(graph: Graph) -> Graph:
         j += best[0] * best[1]
     if not runs:
         return graph
-    return _fold(graph, [(pieces[j][0], pieces[j + p * k - 1][1], k) for j, p, k in runs])
+    folds = []
+    for j, p, k in runs:
+        members = graph.nodes[pieces[j][0]:pieces[j + p * k - 1][1]]
+        unit = len(members) // k
+        folds.append(Fold(members, k, tuple(m.type for m in members[:unit])))
+    return _fold(graph, folds) or graph
+
+
+@dataclass
+class Fold:
+    """Nodes to draw as one box: ``repeat`` copies of a unit whose layer types are ``unit_types``."""
+
+    members: list[Node]  # in topological order
+    repeat: int
+    unit_types: tuple[str, ...]
+    block: str | None = None
+    instances: tuple[str, ...] = ()
+
+
+def fold_block_runs(graph: Graph, summary: Summary) -> Graph:
+    """Each run of block copies made by ``repeat:`` in a compact spec as one box (the outermost run
+    a layer belongs to).  Nothing changes for a spec without blocks."""
+    instances = {b.name: b for b in getattr(summary, "blocks", None) or []}
+    if not instances:
+        return graph
+    runs: dict[tuple, list[str]] = {}  # run -> instance names in order
+    member_of: dict[str, tuple] = {}
+    for layer in summary.layers:
+        name, outer, hops = getattr(layer, "block", None), None, 0
+        while name in instances and hops <= len(instances):  # bounded walk up the nesting
+            inst = instances[name]
+            if inst.run is not None and inst.copies > 1:
+                outer = inst
+            name, hops = inst.parent, hops + 1
+        if outer is not None:
+            key = (outer.parent, outer.block, outer.run)
+            member_of[layer.name] = key
+            if outer.name not in runs.setdefault(key, []):
+                runs[key].append(outer.name)
+    if not member_of:
+        return graph
+    folds = []
+    for key, names in runs.items():
+        members = [n for n in graph.nodes if member_of.get(n.key) == key]
+        first_copy = [n for n in members if _copy_of(instances, n.key, names[0], summary)]
+        folds.append(Fold(members, len(names), tuple(n.type for n in first_copy) or (members[0].type,),
+                          block=key[1], instances=(names[0], names[-1])))
+    return _fold(graph, folds) or graph
+
+
+def _copy_of(instances: dict, layer: str, instance: str, summary: Summary) -> bool:
+    """Whether ``layer`` lies in ``instance`` (directly or in an instance nested in it)."""
+    name, hops = getattr(summary.layer(layer), "block", None), 0
+    while name is not None and hops <= len(instances):
+        if name == instance:
+            return True
+        name, hops = instances[name].parent if name in instances else None, hops + 1
+    return False
 
 
 def _contiguous(pieces: list[tuple[int, int]]) -> bool:
     return all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
 
 
-def _fold(graph: Graph, spans: Iterable[tuple[int, int, int]]) -> Graph:
-    """Replace the nodes at positions [start, stop) of each span by one node repeated ``k`` times."""
+def _fold(graph: Graph, folds: Iterable[Fold]) -> Graph | None:
+    """Each fold's members replaced by one node; None when that would make a cycle (a member feeding
+    a layer outside that feeds another member), so the caller keeps the graph as it was."""
     owner = {n.key: n.key for n in graph.nodes}
-    replacement: dict[int, Node] = {}
-    skip: set[int] = set()
-    for start, stop, k in spans:
-        members = graph.nodes[start:stop]
-        unit = (stop - start) // k
-        names = tuple(name for m in members for name in m.names)
-        first = members[0]
-        fold = Node(first.key, "fold", names, ", ".join(m.type for m in members[:unit]), members[-1].shape,
-                    sum(m.params for m in members), repeat=k, unit=unit,
-                    unit_types=tuple(m.type for m in members[:unit]),
+    replacement: dict[str, Node] = {}
+    folded: set[str] = set()
+    for fold in folds:
+        members = fold.members
+        if not members:
+            continue
+        unit = max(len(members) // fold.repeat, 1)
+        node = Node(members[0].key, "fold", tuple(name for m in members for name in m.names),
+                    ", ".join(fold.unit_types), members[-1].shape, sum(m.params for m in members),
+                    repeat=fold.repeat, unit=unit if fold.block is None else len(fold.unit_types),
+                    unit_types=fold.unit_types, block=fold.block, instances=fold.instances,
                     is_output=any(m.is_output for m in members))
         for m in members:
-            owner[m.key] = fold.key
-        replacement[start] = fold
-        skip.update(range(start + 1, stop))
-    nodes = []
-    for i, node in enumerate(graph.nodes):
-        if i in skip:
-            continue
-        new = replacement.get(i, node)
-        new.order = len(nodes)
-        nodes.append(new)
+            owner[m.key] = node.key
+            folded.add(m.key)
+        replacement[node.key] = node
+    nodes = [replacement.get(n.key, n) for n in graph.nodes if n.key not in folded or n.key in replacement]
     edges: dict[tuple[str, str], Edge] = {}
     for e in graph.edges:
         a, b = owner[e.src], owner[e.dst]
         if a != b:
             edges.setdefault((a, b), Edge(a, b, e.src_layer, e.dst_layer))
-    return Graph(nodes, list(edges.values()), graph.framework)
+    ordered, acyclic = _topological(nodes, list(edges.values()))
+    if not acyclic:
+        return None
+    return Graph(ordered, list(edges.values()), graph.framework)
