@@ -5,13 +5,12 @@ and its text contrasts with its boxes.  Skipped when Chromium is not installed (
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from browser import Browser, chromium, png_pixels
+from sites import build_example_site
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "questions/unet-up-convolution/index.html"
@@ -67,12 +66,7 @@ def contrast(a: list[int], b: list[int]) -> float:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return build_example_site(tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="module")
