@@ -468,3 +468,17 @@ def test_runs_of_block_copies_fold_as_the_table_does():
     grown = summarize("input: [8]\nlayers:\n  - Dense(4, name='a')\n  - Dense(6, name='b')\n  - Dense(2, name='c')\n")
     graph = build_graph(with_blocks(grown, "widen", [["a"], ["b"]]))
     assert [(n.kind, n.repeat, n.params) for n in graph.nodes[1:]] == [("fold", 2, 36 + 30), ("layer", 1, 14)]
+
+
+def test_many_long_edges_stay_bounded():
+    """Every layer reads the previous one and two far behind: tens of thousands of edge waypoints
+    would be needed; the layout caps them and still draws every box and edge."""
+    lines, names = ["input: [16]", "layers:"], ["input"]
+    for i in range(300):
+        sources = sorted({names[-1], names[len(names) // 2], names[len(names) // 3]})
+        lines.append(f"  - {{name: k{i}, Concatenate: {{}}, inputs: [{', '.join(sources)}]}}" if len(sources) > 1
+                     else f"  - {{name: k{i}, Dense: 4, inputs: {sources[0]}}}")
+        names.append(f"k{i}")
+    summary = summarize("\n".join(lines))
+    root = parse(render_svg(summary, "unfolded"))
+    assert len(boxes(root)) == 301 and drawn_edges(root) == graph_edges(summary)

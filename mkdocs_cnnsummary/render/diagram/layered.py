@@ -22,7 +22,9 @@ from .graph import Graph
 ORDER_SWEEPS = 8
 POSITION_SWEEPS = 10
 #: waypoints beyond this are not created (long edges of huge graphs are then drawn directly)
-MAX_WAYPOINTS = 20000
+MAX_WAYPOINTS = 6000
+#: above this many nodes and waypoints, fewer sweeps (the drawing stays correct, a little less tidy)
+BIG = 3000
 GAP_NODES = {"vertical": 24.0, "horizontal": 16.0}
 GAP_RANKS = {"vertical": 30.0, "horizontal": 44.0}
 GAP_WAYPOINT = 14.0  # between a box and a passing edge
@@ -91,7 +93,7 @@ class _Layered:
     def order(self) -> None:
         best = [list(layer) for layer in self.layers]
         best_crossings = self.crossings()
-        for _ in range(ORDER_SWEEPS):
+        for _ in range(ORDER_SWEEPS if len(self.node_rank) <= BIG else 3):
             for r in range(1, len(self.layers)):
                 self._sort_by(r, self.up, r - 1)
             for r in range(len(self.layers) - 2, -1, -1):
@@ -131,8 +133,9 @@ class _Layered:
                 if i:
                     x += self._separation(layer[i - 1], v, gap)
                 pos[v] = x
-        for sweep in range(POSITION_SWEEPS):
-            last = sweep == POSITION_SWEEPS - 1
+        sweeps = POSITION_SWEEPS if len(self.node_rank) <= BIG else 4
+        for sweep in range(sweeps):
+            last = sweep == sweeps - 1
             for r in range(1, len(self.layers)):
                 self._place(r, pos, gap, (self.up,) if not last else (self.up, self.down))
             for r in range(len(self.layers) - 2, -1, -1):
@@ -189,7 +192,7 @@ class _Layered:
     def _straight_lanes(self, pos: list[float], gap: float) -> None:
         """Each edge passing beside boxes runs on one straight line where it can: at the median of
         its waypoints, moved as far as the widest box it passes needs."""
-        rank_of = {v: r for r, layer in enumerate(self.layers) for v in layer}
+        where = {v: (r, i) for r, layer in enumerate(self.layers) for i, v in enumerate(layer)}
         for chain in sorted(self.chains, key=lambda c: (-len(c), c[0])):
             waypoints = chain[1:-1]
             if len(waypoints) < 2:
@@ -197,44 +200,22 @@ class _Layered:
             xs = sorted(pos[v] for v in waypoints)
             target = xs[len(xs) // 2]
             for _ in range(2):
-                placed = {v: self._fit(rank_of[v], v, target, pos, gap) for v in waypoints}
+                placed = {v: self._fit(*where[v], target, pos, gap) for v in waypoints}
                 moved = [x - target for x in placed.values()]
                 target += max(moved) if max(moved) > 0 and min(moved) >= 0 else min(moved) if max(moved) <= 0 else 0
             for v, x in placed.items():
                 pos[v] = x
 
-    def _fit(self, r: int, v: int, target: float, pos: list[float], gap: float) -> float:
-        """Where waypoint ``v`` of rank ``r`` lands when asked to be at ``target`` (the others stay)."""
+    def _fit(self, r: int, i: int, target: float, pos: list[float], gap: float) -> float:
+        """Where the waypoint at index ``i`` of rank ``r`` lands when asked to be at ``target`` while
+        its neighbours stay: as close as the gaps to them allow (where it is, if there is no room)."""
         layer = self.layers[r]
-        desired = [target if u == v else pos[u] for u in layer]
-        mass = [1.0 if u == v else 1e6 for u in layer]
-        seps = [self._separation(layer[i], layer[i + 1], gap) for i in range(len(layer) - 1)]
-        return _isotonic_with_gaps(desired, mass, seps)[layer.index(v)]
-
-    def _runs(self) -> list[list[int]]:
-        """Maximal runs u1 -> u2 -> ... of boxes where each is the only box after the previous one
-        and the previous one is the only box before it."""
-        def real(vs: list[int]) -> list[int]:
-            return [v for v in vs if self.is_real(v)]
-
-        runs, seen = [], set()
-        for layer in self.layers:
-            for v in layer:
-                if not self.is_real(v) or v in seen:
-                    continue
-                ups = real(self.up[v])
-                if len(ups) == 1 and len(real(self.down[ups[0]])) == 1:
-                    continue  # not the start of a run
-                run = [v]
-                seen.add(v)
-                while True:
-                    downs = real(self.down[run[-1]])
-                    if len(downs) != 1 or len(real(self.up[downs[0]])) != 1 or downs[0] in seen:
-                        break
-                    run.append(downs[0])
-                    seen.add(downs[0])
-                runs.append(run)
-        return runs
+        v = layer[i]
+        low = pos[layer[i - 1]] + self._separation(layer[i - 1], v, gap) if i else float("-inf")
+        high = pos[layer[i + 1]] - self._separation(v, layer[i + 1], gap) if i + 1 < len(layer) else float("inf")
+        if low > high:
+            return pos[v]
+        return min(max(target, low), high)
 
     def _place(self, r: int, pos: list[float], gap: float, sides: Sequence[list[list[int]]],
                real_mass: float | None = 100.0) -> None:
