@@ -167,7 +167,7 @@ def test_same_spec_same_bytes_in_any_process():
 
 
 HOSTILE = ['<script>alert("x")</script>', "a&b;&amp;", "q\"uo'te", "bell\x07", "line\nbreak", "\u202eevil",
-           "]]></svg>", "\ud800lone", "x" * 90]
+           "]]></svg>", "\ud800lone", "{0}{svg}{variant}", "x" * 90]
 
 
 @pytest.mark.parametrize("name", HOSTILE, ids=range(len(HOSTILE)))
@@ -437,6 +437,8 @@ def test_a_wide_vertical_drawing_has_a_compact_variant_for_phones():
     small = render_diagram_html(summarize(RESIDUAL), DiagramOptions(placement="below"))
     assert small.count("<svg") == 1 and "switch" not in small
     assert render_diagram_html(summarize(UNET), DiagramOptions("below", "horizontal")).count("<svg") == 1
+    hostile = render_diagram_html(summarize(UNET), DiagramOptions(placement="only"), title='{svg} "<b>')
+    assert parse(hostile).find("figcaption").text == '{svg} "<b>' and hostile.count("<svg") == 2
 
 
 def with_blocks(summary, block: str, copies: list[list[str]]):

@@ -85,23 +85,24 @@ def render_diagram_html(summary: Summary, options: DiagramOptions, *, title: str
     """
     caption = ""
     if options.placement == "only" and (title or summary.name):
-        caption = f'<figcaption class="{CLASS}__caption">{_esc(title or summary.name or "")}</figcaption>\n'
+        caption = f'<figcaption class="{CLASS}__caption">{_esc(title or summary.name)}</figcaption>\n'
     try:
         wide = render_svg(summary, options, title=title)
     except ValueError as exc:
         return f'<p class="cnnsummary {CLASS} {CLASS}--too-large">{_esc(str(exc))}</p>\n'
     region = _esc(words.say(words.TITLE, name=title or summary.name or words.UNNAMED))
-    frame = (f'<div class="cnnsummary__scroll {CLASS}__scroll{{variant}}" role="region" aria-label="{region}" '
-             'tabindex="0">\n{svg}</div>\n')
-    classes = f"cnnsummary {CLASS}"
-    body = frame.format(variant="", svg=wide)
+
+    def frame(svg: str, variant: str = "") -> str:
+        return (f'<div class="cnnsummary__scroll {CLASS}__scroll{variant}" role="region" aria-label="{region}" '
+                f'tabindex="0">\n{svg}</div>\n')
+
+    classes, body = f"cnnsummary {CLASS}", frame(wide)
     switch = next((w for w in SWITCH_WIDTHS if w >= min_width(wide)), None)
     if options.direction == "vertical" and min_width(wide) > PHONE_WIDTH and switch is not None:
         compact = render_svg(summary, options, title=title, compact=True)
         if min_width(compact) < min_width(wide):
             classes += f" {CLASS}--switch-{switch}"
-            body = (frame.format(variant=f" {CLASS}__variant--wide", svg=wide)
-                    + frame.format(variant=f" {CLASS}__variant--compact", svg=compact))
+            body = frame(wide, f" {CLASS}__variant--wide") + frame(compact, f" {CLASS}__variant--compact")
     return f'<figure class="{classes}" data-placement="{options.placement}">\n{caption}{body}</figure>\n'
 
 
