@@ -7,7 +7,7 @@
     python scripts/screenshots.py --list
 
 A target is a site command, the URL paths to shoot and the colour schemes to emulate.  Each target is
-built into a temporary directory, served on 127.0.0.1 and opened once per width and scheme; the PNGs go
+built into a temporary directory and its pages opened (as files) once per width and scheme; the PNGs go
 to ``--out`` (default ``screenshots/``, not committed) as ``TARGET-SCHEME-WIDTH-PAGE-N.png``, in tiles
 of ``--tile`` CSS pixels, and ``report.json`` there lists, per page, every summary table that scrolls
 sideways, every number or shape not fully inside its table's visible box, whether the page itself is
@@ -27,25 +27,20 @@ over the example site's ``mkdocs.yml``) builds with ``tool``: ``mkdocs`` (defaul
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from chromium import Chromium
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser import Browser  # the tests' DevTools-over-a-pipe driver of Debian's Chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["", "guide/", "questions/unet-up-convolution/", "questions/denoiser-output-size/",
@@ -192,58 +187,39 @@ def build(target: Target, work: Path) -> Path:
     return site
 
 
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 def slug(path: str) -> str:
     path, _, selector = path.partition("::")
     name = path.strip("/").replace("/", "_").replace(".html", "") or "home"
     return name + ("-" + "".join(c if c.isalnum() else "_" for c in selector).strip("_") if selector else "")
 
 
-def shoot(target: Target, browser: Chromium, base: str, widths: list[int], out: Path, tile: int,
+def shoot(target: Target, browser: Browser, base: str, widths: list[int], out: Path, tile: int,
           tiles: int) -> list[dict[str, Any]]:
     reports = []
     for scheme in target.schemes:
         for width in widths:
             for entry in target.paths:
                 path, _, selector = entry.partition("::")
-                page = browser.open(base + path, width=width, scheme=scheme)
-                try:
-                    report = page.evaluate(CHECKS)
-                    top, height = 0, min(report["height"], tile * tiles)
-                    if selector:  # only around the first element the selector finds
-                        box = page.evaluate(f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-                                            " if (!e) return null; const r = e.getBoundingClientRect();"
-                                            " return [r.top + scrollY, r.height]; })()")
-                        if box is None:
-                            raise SystemExit(f"{target.name}: nothing matches {selector!r} on /{path}")
-                        top = max(int(box[0]) - 24, 0)  # from the element on, one tile at least
-                        height = min(max(int(box[1]) + 48, tile), tile * tiles, report["height"] - top)
-                    files = []
-                    for i, start in enumerate(range(top, top + height, tile)):
-                        name = f"{target.name}-{scheme}-{width}-{slug(entry)}-{i + 1}.png"
-                        page.screenshot(out / name, clip={"x": 0, "y": start, "width": width,
-                                                          "height": min(tile, top + height - start)})
-                        files.append(name)
-                finally:
-                    page.close()
-                reports.append({"target": target.name, "scheme": scheme, "width": width, "path": path,
+                page = path + "index.html" if path == "" or path.endswith("/") else path
+                browser.open(base + page, width=width, dark=scheme == "dark")
+                browser.evaluate("document.fonts.ready.then(() => new Promise(r => setTimeout(r, 300)))")
+                report = browser.evaluate(CHECKS)
+                top, height = 0, min(report["height"], tile * tiles)
+                if selector:  # from the first element the selector finds on
+                    box = browser.evaluate(f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+                                           " if (!e) return null; const r = e.getBoundingClientRect();"
+                                           " return [r.top + scrollY, r.height]; })()")
+                    if box is None:
+                        raise SystemExit(f"{target.name}: nothing matches {selector!r} on /{path}")
+                    top = max(int(box[0]) - 24, 0)  # one tile at least
+                    height = min(max(int(box[1]) + 48, tile), tile * tiles, report["height"] - top)
+                files = []
+                for i, start in enumerate(range(top, top + height, tile)):
+                    name = f"{target.name}-{scheme}-{width}-{slug(entry)}-{i + 1}.png"
+                    clip = {"x": 0, "y": start, "width": width, "height": min(tile, top + height - start)}
+                    (out / name).write_bytes(browser.screenshot(clip=clip))
+                    files.append(name)
+                reports.append({"target": target.name, "scheme": scheme, "width": width, "path": entry,
                                 "files": files, **report})
     return reports
 
@@ -296,16 +272,16 @@ def main(argv: list[str] | None = None) -> int:
         targets = [t for t in targets if t.name in args.only]
     args.out.mkdir(parents=True, exist_ok=True)
     reports: list[dict[str, Any]] = []
-    with Chromium() as browser:
+    with Browser() as browser:
         for target in targets:
             if args.paths:
                 target.paths = args.paths
             with tempfile.TemporaryDirectory(prefix=f"shot-{target.name}-") as work:
-                site = build(target, Path(work))
-                with serve(site) as base:
-                    for report in shoot(target, browser, base, args.widths, args.out, args.tile, args.tiles):
-                        print(summary_line(report), flush=True)
-                        reports.append(report)
+                site = build(target, Path(work))  # opened as files: the browser reaches no network
+                base = site.resolve().as_uri() + "/"
+                for report in shoot(target, browser, base, args.widths, args.out, args.tile, args.tiles):
+                    print(summary_line(report), flush=True)
+                    reports.append(report)
     (args.out / "report.json").write_text(json.dumps(reports, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"{sum(len(r['files']) for r in reports)} screenshots and report.json in {args.out}")
     return 0

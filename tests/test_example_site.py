@@ -3,15 +3,12 @@ PyTorch block on it agrees with the real framework."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sites import BUILDERS, build_example_site
 
 from mkdocs_cnnsummary import summarize
 from mkdocs_cnnsummary.block import split_header
@@ -37,30 +34,11 @@ BLOCKS = _blocks()
 IDS = [f"{page}:{line}" for page, line, _, _ in BLOCKS]
 
 
-BUILDERS = ["mkdocs", "properdocs", "zensical"]
-
-
 @pytest.fixture(scope="module", params=BUILDERS)
 def site(request, tmp_path_factory) -> Path:
-    """The example site built by MkDocs and ProperDocs (with the plugin, --strict) and by Zensical (which runs
-    no plugins: the Markdown extension alone, listed in mkdocs.yml, renders the blocks)."""
-    builder = request.param
-    pytest.importorskip(builder)
-    out = tmp_path_factory.mktemp(f"site-{builder}")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    if builder == "zensical":  # its docs_dir must lie under the folder of the configuration file
-        project = out / "project"  # and its site_dir too
-        shutil.copytree(DOCS, project / "docs")
-        config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: example_site", "docs_dir: docs")
-        (project / "mkdocs.yml").write_text(config + "site_dir: site\n", encoding="utf-8")
-        command, cwd = [sys.executable, "-m", "zensical", "build", "--clean", "-f", "mkdocs.yml"], project
-        out = project / "site"
-    else:
-        command, cwd = [sys.executable, "-m", builder, "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)], ROOT
-    proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=600)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "cnn block" not in proc.stdout + proc.stderr  # no block needs fixing (Zensical has no --strict)
-    return out
+    """The example site built by MkDocs and ProperDocs (with the plugin, --strict) and by Zensical."""
+    pytest.importorskip(request.param)
+    return build_example_site(tmp_path_factory.mktemp(f"site-{request.param}"), request.param)
 
 
 def text_of(site: Path, page: str) -> str:
