@@ -3,6 +3,7 @@ PyTorch block on it agrees with the real framework."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -129,6 +130,11 @@ def test_reference_pages_are_navigable(site):
                     if row.find_all("td") and len(row.find_all("td")) == 3]
         assert meanings and all(meanings), "an argument without a meaning"
         assert " 1 parameters" not in soup.get_text()
+    # one search entry per layer type (MkDocs and ProperDocs: search/search_index.json; Zensical: search.json)
+    index = site / "search" / "search_index.json" if (site / "search").is_dir() else site / "search.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    locations = {entry["location"] for entry in data.get("docs", data.get("items", []))}
+    assert "reference/keras/#ref-keras-conv2d" in locations and "reference/pytorch/#ref-pytorch-linear" in locations
 
 
 def test_every_block_asserts_its_numbers_or_its_error():
