@@ -7,7 +7,7 @@
     python scripts/screenshots.py --list
 
 A target is a site command, the URL paths to shoot and the colour schemes to emulate.  Each target is
-built into a temporary directory and its pages opened (as files) once per width and scheme; the PNGs go
+built into a temporary directory, served on 127.0.0.1 and opened once per width and scheme; the PNGs go
 to ``--out`` (default ``screenshots/``, not committed) as ``TARGET-SCHEME-WIDTH-PAGE-N.png``, in tiles
 of ``--tile`` CSS pixels, and ``report.json`` there lists, per page, every summary table that scrolls
 sideways, every number or shape not fully inside its table's visible box, whether the page itself is
@@ -27,12 +27,17 @@ over the example site's ``mkdocs.yml``) builds with ``tool``: ``mkdocs`` (defaul
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +45,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser import Browser  # the tests' DevTools-over-a-pipe driver of Debian's Chromium
+from browser import BLOCKED, Browser  # the tests' DevTools-over-a-pipe driver of Debian's Chromium
 from table_checks import CHECKS  # what the tests measure in the browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,6 +122,25 @@ def build(target: Target, work: Path) -> Path:
     if done.returncode != 0:
         raise SystemExit(f"{target.name}: {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
     return site
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """The site on http://127.0.0.1 (some themes load assets from absolute paths, which files cannot)."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
 
 def slug(path: str) -> str:
@@ -205,15 +229,17 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     reports: list[dict[str, Any]] = []
     with Browser() as browser:
+        # the browser reaches nothing but the local server (no theme web fonts from the network)
+        browser.call("Network.setBlockedURLs", session=True, urls=[u for u in BLOCKED if u != "http://*"])
         for target in targets:
             if args.paths:
                 target.paths = args.paths
             with tempfile.TemporaryDirectory(prefix=f"shot-{target.name}-") as work:
-                site = build(target, Path(work))  # opened as files: the browser reaches no network
-                base = site.resolve().as_uri() + "/"
-                for report in shoot(target, browser, base, args.widths, args.out, args.tile, args.tiles):
-                    print(summary_line(report), flush=True)
-                    reports.append(report)
+                site = build(target, Path(work))
+                with serve(site) as base:
+                    for report in shoot(target, browser, base, args.widths, args.out, args.tile, args.tiles):
+                        print(summary_line(report), flush=True)
+                        reports.append(report)
     (args.out / "report.json").write_text(json.dumps(reports, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"{sum(len(r['files']) for r in reports)} screenshots and report.json in {args.out}")
     return 0
