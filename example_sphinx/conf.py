@@ -4,7 +4,10 @@ Build it (furo by default; ``-D html_theme=...`` for alabaster, pydata_sphinx_th
 sphinx_book_theme):  sphinx-build -W -b html example_sphinx example_sphinx/_build/html
 """
 
+import mkdocs_cnnsummary
+
 project = "mkdocs-cnnsummary on Sphinx"
+version = mkdocs_cnnsummary.__version__
 copyright = "mkdocs-cnnsummary authors"
 extensions = ["myst_parser", "mkdocs_cnnsummary.sphinx"]
 

@@ -59,12 +59,14 @@ class BlockResult:
     ``outcome`` is what the engine produced (a Summary, or the SpecError the box shows) and
     ``view`` the keyword arguments it was rendered with, so that a renderer of another format
     (``render.doctree.render(result.outcome, **result.view)``) shows the same thing.
+    ``files`` are the files the block read, for platforms that rebuild a page when one changes.
     """
 
     html: str
     problem: Problem | None = None
     outcome: Summary | SpecError | None = None
     view: Mapping[str, Any] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
 
 
 @dataclass

@@ -61,12 +61,17 @@ def _row(cells: tuple[CellView, ...]) -> nodes.row:
     return row
 
 
+#: characters that plain-text writers add around a run (``"code"``, ``**strong**``, ``*emphasis*``)
+_MARKUP = {"code": 2, "strong": 4, "muted": 2}
+
+
 def _widths(table: TableView) -> list[int]:
-    """Column widths in characters (docutils' colwidth), from the longest line of each column."""
+    """Column widths in characters (docutils' colwidth), from the longest line of each column as text."""
     widths = []
     for i in range(len(table.header)):
         cells = [table.header[i], *(row[i] for row in table.rows)]
-        longest = max((sum(len(text) for _, text in line) for cell in cells for line in cell.lines), default=1)
+        longest = max((sum(len(text) + _MARKUP.get(kind, 0) for kind, text in line)
+                       for cell in cells for line in cell.lines), default=1)
         widths.append(max(1, min(longest, 60)))
     return widths
 

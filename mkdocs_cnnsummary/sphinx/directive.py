@@ -75,28 +75,28 @@ class CnnDirective(SphinxDirective):
         except SpecError:
             return FenceOptions()
 
-    def body_line(self, line: int | None) -> int:
-        """The line in the page of line ``line`` of the body (1 = its first line); the directive's own without one."""
+    def location(self, line: int | None) -> str:
+        """``path:line`` of line ``line`` of the body (1 = its first line), in the page or in the file
+        included into it; the directive's own location without a line."""
         if line is None:
-            return self.lineno
-        return self.first_body_line() + line - 1
-
-    def first_body_line(self) -> int:
-        """MyST gives the body's offset from the fence line; docutils the 0-based line of the body in the page."""
-        if _is_myst(self.state):
-            return self.lineno + 1 + self.content_offset
-        return self.content_offset + 1
+            return self.get_location()
+        if _is_myst(self.state):  # MyST gives the body's offset from the fence line
+            lineno = self.lineno + self.content_offset + line
+        else:  # docutils the 0-based offset of the body in the input
+            lineno = self.content_offset + line
+        source, srcline = self.state_machine.get_source_and_line(lineno)
+        return f"{source}:{srcline}"
 
     def report(self, problem: Problem) -> None:
         """A warning at ``page:line`` (the spec line at fault), so ``sphinx-build -W`` fails."""
-        log.warning("cnn block: %s", problem.describe(), location=(self.env.docname, self.body_line(problem.line)),
+        log.warning("cnn block: %s", problem.describe(), location=self.location(problem.line),
                     type="cnnsummary", subtype="block")
 
 
 def note_dependencies(env: Any, result: BlockResult) -> None:
     """Rebuild the page when a file the block read (``source=``) changes."""
-    for path in getattr(result, "files", ()):
-        env.note_dependency(str(path))
+    for path in result.files:
+        env.note_dependency(path)
 
 
 def _is_myst(state: Any) -> bool:
