@@ -7,6 +7,8 @@ mystmd runs the program without arguments to learn what it offers (the JSON of
   JSON on standard input; standard output gets the list of MyST AST nodes that replace it;
 - ``--transform cnn-fences``: a page's whole tree on standard input; standard output gets the
   tree with each ```` ```cnn ```` code block (written as on MkDocs pages) replaced the same way.
+  mystmd keeps only the language of a fence, so its header (``title="..."``) is read from the
+  Markdown file under the current folder that has this fence on that line.
 
 The protocol has no channel for warnings: a block that needs fixing shows its error box, and
 its message (``line 12: cnn block: ...``) goes to standard error, which ``myst build -d`` shows.
@@ -18,8 +20,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..block import OPTION_NAMES, BlockRenderer, argument_header, split_header
@@ -29,6 +33,11 @@ TRANSFORM = "cnn-fences"
 STRICT_ENV = "CNNSUMMARY_STRICT"
 #: how deep a page's tree may nest before the transform stops looking (a bound, not a limit in practice)
 MAX_DEPTH = 200
+#: bounds of the search for a fence's header in the project's Markdown files
+MAX_FILES = 5000
+MAX_FILE_BYTES = 2_000_000
+_SKIPPED_DIRS = {"_build", "node_modules", "site-packages", "__pycache__"}
+_FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})\s*cnn(?:\s+(?P<header>.*?))?\s*$")
 
 _OPTION_DOCS = {
     "title": "The table's caption (default: the spec's name).",
@@ -113,15 +122,52 @@ def _cnn_fences(node: dict[str, Any], depth: int = 0) -> Iterator[tuple[list[Any
             yield from _cnn_fences(child, depth + 1)
 
 
-def run_transform(tree: dict[str, Any], errors: TextIO) -> dict[str, Any]:
+def _markdown_files(root: Path) -> Iterator[Path]:
+    """The project's Markdown files (bounded; build output and hidden folders left out)."""
+    count = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+        for name in sorted(files):
+            if name.endswith(".md"):
+                count += 1
+                if count > MAX_FILES:
+                    return
+                yield Path(folder, name)
+
+
+def fence_headers(line: int, body: str, root: Path) -> set[str]:
+    """The headers (``title="x" worked="table"``) of the ```` ```cnn ```` fences that open on ``line`` with
+    ``body`` in the Markdown files under ``root``.
+
+    mystmd keeps only the language of a fence's info string, so the header is read from the page itself.
+    """
+    wanted = [text.strip() for text in body.split("\n")]
+    found = set()
+    for path in _markdown_files(root):
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                continue
+            lines = path.read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            continue
+        m = _FENCE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+        if m and [text.strip() for text in lines[line:line + len(wanted)]] == wanted:
+            found.add(m.group("header") or "")
+    return found
+
+
+def run_transform(tree: dict[str, Any], errors: TextIO, root: Path | None = None) -> dict[str, Any]:
     """The page's tree with its ```` ```cnn ```` code blocks replaced by their tables (last first, so
     that the indexes of earlier ones stay valid)."""
     for children, i in reversed(list(_cnn_fences(tree))):
         code = children[i]
-        start = _line(code)
-        nodes = render(str(code.get("value") or ""), split_header(str(code.get("meta") or "")),
-                       None if start is None else start + 1, errors)
-        children[i:i + 1] = nodes
+        start, body = _line(code), str(code.get("value") or "")
+        headers = fence_headers(start, body, root or Path.cwd()) if start is not None else set()
+        if len(headers) > 1:
+            print(f"line {start}: cnn fence: its header is not known (fences with this body on this line "
+                  "differ between pages); the block is shown with the default options", file=errors)
+        header = split_header(headers.pop()) if len(headers) == 1 else {}
+        children[i:i + 1] = render(body, header, None if start is None else start + 1, errors)
     return tree
 
 
