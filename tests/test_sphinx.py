@@ -3,7 +3,9 @@ theme, errors as warnings at page:line, and the docutils tables against the HTML
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -133,6 +135,20 @@ def test_latex_gets_real_tables(tmp_path: Path) -> None:
     assert r"\sphinxcode{\sphinxupquote{(5 × 5 × 1 + 1) × 32}} = \sphinxstylestrong{832}" in tex
     assert r"Total params: \sphinxstylestrong{31,031,685}" in tex
     assert tex.count(r"\sphinxcaption{") >= 15
+
+
+@pytest.mark.skipif(not os.environ.get("CNNSUMMARY_PDF") or not shutil.which("latexmk"),
+                    reason="set CNNSUMMARY_PDF=1 and install latexmk and TeX Live to compile the PDF")
+def test_the_latex_compiles_to_a_pdf_with_pdflatex(tmp_path: Path) -> None:
+    out = built(EXAMPLE, tmp_path / "out", "latex")
+    (tex,) = out.glob("*.tex")
+    proc = subprocess.run(["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name], cwd=out,
+                          capture_output=True, text=True, timeout=900)
+    log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert proc.returncode == 0, log[-3000:]
+    assert "Missing character" not in log
+    text = subprocess.run(["pdftotext", str(tex.with_suffix(".pdf")), "-"], capture_output=True, text=True).stdout
+    assert "⌊(28 − 5)/1⌋ + 1 = 24" in text and "Total params: 46,922" in text
 
 
 def test_text_gets_tables_totals_and_worked_steps(tmp_path: Path) -> None:
