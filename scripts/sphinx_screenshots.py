@@ -8,6 +8,8 @@ ones the tests check) and each page is opened in headless Chromium (Debian's ``c
 package: ``apt-get install -y chromium``; ``CHROMIUM`` names another binary) with the colour
 scheme emulated; PNGs go to ``--out`` (default ``screenshots/sphinx``, not committed) as
 ``THEME-SCHEME-WIDTH-PAGE.png``.  Needs the themes: ``pip install -e ".[sphinx-example]"``.
+``scripts/sphinx-targets.json`` describes the same builds (name, command, pages, colour schemes) for
+screenshot tools that take a list of sites.
 """
 
 from __future__ import annotations
