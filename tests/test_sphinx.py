@@ -195,6 +195,14 @@ ERRORS = {
            input: [4]
            layers:
              - Dense: 2
+
+        .. note::
+
+           .. cnn::
+
+              input: [4]
+              layers:
+                - Dense: {unitz: 2}
         """,
     "page.md": """\
         # Page
@@ -220,6 +228,14 @@ ERRORS = {
         layers:
           - Dense: 2
         ```
+
+        - In a list:
+
+          ```cnn
+          input: [4]
+          layers:
+            - Conv2D: 2
+          ```
         """,
 }
 
@@ -240,10 +256,14 @@ def test_errors_are_warnings_at_the_spec_line_and_W_fails(wrong: Path, tmp_path:
     assert warnings == [
         f"{wrong / 'index.rst'}:13: WARNING: cnn block: layer 'conv2d' (Conv2D): unknown argument 'kernel'; "
         "did you mean 'kernel_size'? [cnnsummary.block]",
+        f"{wrong / 'index.rst'}:27: WARNING: cnn block: layer 'dense' (Dense): unknown argument 'unitz'; "
+        "did you mean 'units'? [cnnsummary.block]",
         f"{wrong / 'page.md'}:16: WARNING: cnn block: layer 'dense' (Dense): unknown argument 'unitz'; "
         "did you mean 'units'? [cnnsummary.block]",
         f"{wrong / 'page.md'}:19: WARNING: cnn block: fence header: unknown worked mode 'sideways'; "
         "use one of collapsed, expanded, table, none [cnnsummary.block]",
+        f"{wrong / 'page.md'}:30: WARNING: cnn block: layer 'conv2d' (Conv2D): missing required argument "
+        "'kernel_size'; for example Conv2D(kernel_size=...) [cnnsummary.block]",
         f"{wrong / 'page.md'}:8: WARNING: cnn block: expect: total_params is 1 but the network computes 832; "
         "correct the network or the expected value [cnnsummary.block]",
     ]
@@ -253,10 +273,11 @@ def test_without_W_the_pages_show_the_errors_and_every_other_block(wrong: Path, 
     proc = sphinx_build(wrong, tmp_path / "out", "html", strict=False)
     assert proc.returncode == 0, proc.stderr
     index = page(tmp_path / "out", "index.html")
-    (box,) = index.select("div.cnnsummary-error")
+    box, nested = index.select("div.cnnsummary-error")
     assert "line 3 of the block" in box.get_text() and "kernel_size" in box.get_text()
+    assert nested.find_parent(class_="admonition") is not None
     assert totals(index) == {"Fine": "10"}
-    assert len(page(tmp_path / "out", "page.html").select("div.cnnsummary-error")) == 3
+    assert len(page(tmp_path / "out", "page.html").select("div.cnnsummary-error")) == 4
 
 
 def test_a_wrong_default_stops_the_build(wrong: Path, tmp_path: Path) -> None:
