@@ -135,6 +135,7 @@ def test_latex_gets_real_tables(tmp_path: Path) -> None:
     assert r"\sphinxcode{\sphinxupquote{(5 × 5 × 1 + 1) × 32}} = \sphinxstylestrong{832}" in tex
     assert r"Total params: \sphinxstylestrong{31,031,685}" in tex
     assert tex.count(r"\sphinxcaption{") >= 15
+    assert r"\begin{tabulary}{\linewidth}[t]{RLLR}" in tex  # numbers right-aligned, as in the HTML
 
 
 @pytest.mark.skipif(not os.environ.get("CNNSUMMARY_PDF") or not shutil.which("latexmk"),

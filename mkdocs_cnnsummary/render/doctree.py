@@ -22,6 +22,8 @@ from .structured import CellView, ErrorView, Line, TableView, view
 
 #: CSS-like classes, so themes and LaTeX styles can tell our nodes apart
 CLASS = "cnnsummary"
+#: the class of the colspecs and entries of columns of numbers (right-aligned in the HTML)
+NUMERIC = f"{CLASS}-num"
 
 
 def inline(line: Line) -> list[nodes.Node]:
@@ -46,7 +48,7 @@ def _paragraph(line: Line, **attributes: Any) -> nodes.paragraph:
 def _entry(cell: CellView) -> nodes.entry:
     entry = nodes.entry()
     if cell.numeric:
-        entry["classes"].append("cnnsummary-num")
+        entry["classes"].append(NUMERIC)
     if not cell.lines:
         entry += nodes.paragraph()
     for line in cell.lines:
@@ -83,7 +85,7 @@ def table_nodes(table: TableView) -> list[nodes.Node]:
     group = nodes.tgroup(cols=len(table.header))
     node += group
     for width, cell in zip(_widths(table), table.header, strict=True):
-        group += nodes.colspec(colwidth=width, classes=["cnnsummary-num"] if cell.numeric else [])
+        group += nodes.colspec(colwidth=width, classes=[NUMERIC] if cell.numeric else [])
     head = nodes.thead()
     head += _row(table.header)
     body = nodes.tbody()

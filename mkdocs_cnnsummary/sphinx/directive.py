@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -65,6 +66,7 @@ class CnnDirective(SphinxDirective):
         node = cnnsummary_block(html=result.html, classes=["cnnsummary"])
         if result.outcome is not None:
             node += doctree.render(result.outcome, **result.view)
+            align_numbers(node)
         self.set_source_info(node)
         return [node]
 
@@ -91,6 +93,16 @@ class CnnDirective(SphinxDirective):
         """A warning at ``page:line`` (the spec line at fault), so ``sphinx-build -W`` fails."""
         log.warning("cnn block: %s", problem.describe(), location=self.location(problem.line),
                     type="cnnsummary", subtype="block")
+
+
+def align_numbers(node: nodes.Element) -> None:
+    """LaTeX: numbers right-aligned as in the HTML, for tables whose cells are one paragraph each (tabulary's
+    ``R`` and ``L`` columns); other tables keep Sphinx's columns, which take several paragraphs."""
+    for table in list(node.findall(nodes.table)):
+        if any(len(entry.children) > 1 for entry in table.findall(nodes.entry)):
+            continue
+        spec = "".join("R" if doctree.NUMERIC in col["classes"] else "L" for col in table.findall(nodes.colspec))
+        table.parent.insert(table.parent.index(table), addnodes.tabular_col_spec(spec=spec))
 
 
 def note_dependencies(env: Any, result: BlockResult) -> None:
