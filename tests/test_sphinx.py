@@ -65,7 +65,8 @@ def test_html_has_every_block_with_its_numbers(html: Path) -> None:
         "LeNet-ish": "185,162", "A small PyTorch network": "41,450", "DepthwiseConv2D, then a 1×1 Conv2D": "452",
         "The Lasagne MNIST network": "217,706", "Dense only": "101,770"}
     assert totals(page(html, "restructuredtext.html")) == {
-        "U-Net's first up-convolution": "2,097,664", "Parameters with an unknown image size": "448"}
+        "U-Net's first up-convolution": "2,097,664", "Parameters with an unknown image size": "448",
+        "A residual block": "73,856"}
     assert totals(page(html, "guide.html"))["A frozen convolution and a batch normalization"] == "144,522"
 
 
@@ -82,7 +83,9 @@ def test_html_shows_options_worked_steps_and_expected_errors(html: Path) -> None
     assert "32x24x24" in lasagne.get_text()
     (expected,) = syntaxes.select("div.cnnsummary-error--expected")
     assert "did you mean 'filters'" in expected.get_text()
-    (rst_expected,) = page(html, "restructuredtext.html").select("div.cnnsummary-error--expected")
+    rst = page(html, "restructuredtext.html")
+    assert rst.select("svg [data-layer='conv_a']")  # diagram="below" is drawn
+    (rst_expected,) = rst.select("div.cnnsummary-error--expected")
     assert "must be known" in rst_expected.get_text()
     assert page(html, "questions/denoiser.html").select("div.cnnsummary-error--expected")
 
