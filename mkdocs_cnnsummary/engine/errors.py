@@ -15,6 +15,8 @@ class SpecError(ValueError):
         layer: the layer's name, when the error belongs to one layer.
         layer_type: the layer's type ("Conv2D"), when known.
         hint: what to change, when there is a suggestion.
+        block: the block instance the error is in, for a compact spec
+            (``block 'bottleneck', instance 'conv2_block1' (line 40)``).
     """
 
     def __init__(
@@ -25,8 +27,10 @@ class SpecError(ValueError):
         layer: str | None = None,
         layer_type: str | None = None,
         hint: str | None = None,
+        block: str | None = None,
     ) -> None:
         self.message = message
+        self.block = block
         self.line = line
         self.layer = layer
         self.layer_type = layer_type
@@ -43,6 +47,8 @@ class SpecError(ValueError):
             parts.append(f"layer {self.layer!r}{kind}")
         elif self.layer_type is not None:
             parts.append(f"layer type {self.layer_type}")
+        if self.block is not None:
+            parts.append(f"in {self.block}")
         return ", ".join(parts)
 
     def describe(self, *, with_line: bool = True) -> str:
@@ -76,7 +82,7 @@ class SpecError(ValueError):
 
     def to_dict(self) -> dict[str, object]:
         """JSON form of the error."""
-        return {
+        out: dict[str, object] = {
             "message": self.message,
             "line": self.line,
             "layer": self.layer,
@@ -84,6 +90,9 @@ class SpecError(ValueError):
             "hint": self.hint,
             "text": self.describe(),
         }
+        if self.block is not None:
+            out["block"] = self.block
+        return out
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
