@@ -13,7 +13,7 @@ from typing import Any
 
 from .engine.errors import SpecError, did_you_mean
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "fold")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
@@ -29,9 +29,10 @@ class FenceOptions:
     framework: str | None = None
     style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
+    fold: str = "blocks"  # blocks | open | none: block instances of a compact spec as foldable rows
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error)
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.fold)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,10 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .render.styles import check_style
 
             changes["style"] = check_style(value)
+        elif key == "fold":
+            from .render.groups import check_fold
+
+            changes["fold"] = check_fold(value)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
         else:
@@ -156,7 +161,7 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
                           hint="please report it with the spec of this block")
         return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
     html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
-                          style=options.style)
+                          style=options.style, fold=options.fold)
     if options.expect_error is not None:
         return BlockResult(html, Problem(
             "expect_error: the network was expected to fail but computes "

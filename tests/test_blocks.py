@@ -277,3 +277,69 @@ def test_huge_expansions_are_refused():
     with pytest.raises(SpecError, match="more than 200,000 layers"):
         parse_spec("input: [4]\nblocks:\n  b:\n    layers:\n      - Dense: 2\n        repeat: 1000\n"
                    "layers:\n  - b: null\n    repeat: 1000\n")
+
+
+# tables: block rows with their totals, runs as one × N row -------------------------------------
+
+
+def test_html_shows_each_instance_and_each_run_as_one_foldable_row_with_its_totals():
+    from bs4 import BeautifulSoup
+
+    from mkdocs_cnnsummary.render.html import render_summary
+
+    summary = summarize(RESIDUAL)
+    soup = BeautifulSoup(render_summary(summary), "html.parser")
+    groups = soup.select("tbody.cnnsummary__group")
+    assert len(groups) == 2
+    heads = [g.select_one("tr.cnnsummary__row--group-head") for g in groups]
+    assert [" ".join(h.th.get_text(" ").split()) for h in heads] == ["conv_bn (conv_bn)", "res1 … res3 (residual × 3)"]
+    run_params = heads[1].select_one("td.cnnsummary__col-params").get_text()
+    assert run_params == f"{sum(r.params for r in summary.layers if r.block and r.block.startswith('res')):,}"
+    assert heads[1].select_one("details.cnnsummary__fold") is not None
+    assert heads[1].select_one("details[open]") is None  # folded until opened
+    # every layer is still in the table (hidden by CSS while folded), the copies as nested group rows
+    assert len(groups[1].select("tr.cnnsummary__row--layer")) == 24
+    nested = [" ".join(r.th.get_text(" ").split()) for r in groups[1].select("tr.cnnsummary__row--group")[1:]]
+    assert nested[:3] == ["res1 (residual)", "res1_a (conv_bn)", "res1_b (conv_bn)"]
+    opened = BeautifulSoup(render_summary(summary, fold="open"), "html.parser")
+    assert len(opened.select("details.cnnsummary__fold[open]")) == 2
+    flat = BeautifulSoup(render_summary(summary, fold="none"), "html.parser")
+    assert not flat.select(".cnnsummary__row--group") and len(flat.select("tr.cnnsummary__row--layer")) == 29
+
+
+def test_fold_fence_option_and_plugin_setting():
+    import markdown
+
+    text = "```cnn fold=\"none\"\n" + RESIDUAL + "```\n"
+    html = markdown.markdown(text, extensions=["cnnsummary"])
+    assert "cnnsummary__group" not in html
+    html = markdown.markdown(text.replace(' fold="none"', ""), extensions=["cnnsummary"])
+    assert "cnnsummary__group" in html
+    html = markdown.markdown(text.replace(' fold="none"', ""), extensions=["cnnsummary"],
+                             extension_configs={"cnnsummary": {"fold": "open"}})
+    assert "cnnsummary__fold\" open" in html
+    bad = markdown.markdown(text.replace('"none"', '"blokcs"'), extensions=["cnnsummary"])
+    assert "did you mean &#39;blocks&#39;" in bad or "did you mean 'blocks'" in bad
+
+
+def test_text_and_markdown_fold_blocks_into_rows():
+    from mkdocs_cnnsummary.render import render_markdown, render_text
+
+    summary = summarize(RESIDUAL)
+    folded = render_text(summary, fold="blocks")
+    assert "▸ res1 … res3 (residual × 3)" in folded and "8,016" in folded
+    assert "res2_a_conv" not in folded
+    assert "Total params: 8,682" in folded
+    opened = render_text(summary, fold="open")
+    assert "▾ res1 … res3 (residual × 3)" in opened and "      res2_a_conv (Conv2D)" in opened
+    assert render_text(summary) == render_text(summary, fold="none")
+    md = render_markdown(summary, fold="blocks")
+    assert "| **▸ res1 … res3 (residual × 3)** |" in md
+
+
+def test_cli_fold_option(tmp_path):
+    from mkdocs_cnnsummary.cli.main import main
+
+    path = tmp_path / "res.yaml"
+    path.write_text(RESIDUAL)
+    assert main([str(path), "--fold", "blocks"]) == 0

@@ -41,6 +41,9 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
     parser.add_argument("-s", "--style", choices=STYLES, default=None,
                         help="text table style: keras (model.summary()), torchinfo or nolearn "
                              "(default: the one of the spec's framework)")
+    parser.add_argument("--fold", choices=("none", "blocks", "open"), default="none",
+                        help="compact specs: show each block instance as one row with its totals (blocks), "
+                             "followed by its layers (open), or every layer only (none, the default)")
     parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
                         help="conventions used when the spec has no 'framework:' key (default: keras)")
     return parser
@@ -73,17 +76,17 @@ def read_spec(source: str) -> tuple[str, str]:
     return name, text
 
 
-def render(summary, fmt: str, worked: bool, style: str | None = None) -> str:
+def render(summary, fmt: str, worked: bool, style: str | None = None, fold: str = "none") -> str:
     """The summary in the requested format."""
     if fmt == "json":
         return json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         from ..render.markdown import render_markdown
 
-        return render_markdown(summary, worked=worked)
+        return render_markdown(summary, worked=worked, fold=fold)
     from ..render.text import render_text
 
-    return render_text(summary, worked=worked, style=style)
+    return render_text(summary, worked=worked, style=style, fold=fold)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
@@ -103,7 +106,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
-    output = render(summary, args.format, args.worked, args.style)
+    output = render(summary, args.format, args.worked, args.style, args.fold)
     try:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="replace")

@@ -7,6 +7,7 @@ plugins:
       columns: []            # e.g. [index, layer, output_shape, params]
       framework: keras       # for specs without a framework key
       style: auto            # keras | torchinfo | nolearn; auto = the framework's own
+      fold: blocks           # blocks | open | none: block instances of compact specs as foldable rows
 ```
 """
 
@@ -38,6 +39,7 @@ class CnnSummaryConfig(Config):
     columns = c.ListOfItems(c.Type(str), default=[])
     framework = c.Choice(("keras", "pytorch", "lasagne"), default="keras")
     style = c.Choice(("auto", "keras", "torchinfo", "nolearn"), default="auto")
+    fold = c.Choice(("blocks", "open", "none"), default="blocks")
     cache = c.Type(bool, default=True)
 
 
@@ -70,6 +72,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         settings.setdefault("framework", self.config.framework)
         if self.config.style != "auto":
             settings.setdefault("style", self.config.style)
+        if self.config.fold != "blocks":
+            settings.setdefault("fold", self.config.fold)
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
         settings["report"] = self._report
