@@ -45,7 +45,7 @@ from .summary import BlockInstance
 
 #: the name a block's layers use for its input when the block declares none
 DEFAULT_INPUT = "block_input"
-BLOCK_KEYS = ("params", "inputs", "output", "layers", "description")
+BLOCK_KEYS = ("params", "inputs", "output", "prefix", "layers", "description")
 #: keys of an item besides the layer or block type (``repeat`` on any item)
 COMPACT_ITEM_KEYS = (*ITEM_KEYS, "repeat")
 MAX_DEPTH = 16
@@ -56,7 +56,7 @@ _REQUIRED = object()
 
 _PARAM = re.compile(r"\$(?:\{([^{}]*)\}|([A-Za-z_]\w*))")
 _NAME = re.compile(r"[A-Za-z_][\w.-]*\Z")
-_COUNTER = re.compile(r"\{([ia])(?:\s*\+\s*(\d+))?\}")
+_COUNTER = re.compile(r"\{([ia])(?:\s*([+-])\s*(\d+))?\}")
 
 
 @dataclass
@@ -70,6 +70,7 @@ class BlockDef:
     items: list[Any]
     item_lines: list[int | None]
     line: int | None
+    prefix: bool = True  # layer names start with the instance's name (False: as written, e.g. features_0)
 
 
 @dataclass
@@ -108,6 +109,8 @@ class Expander:
             if isinstance(item, LineDict) and item.line is not None:
                 line = item.line
             item = self._substitute(item, scope, line)
+            if isinstance(item, dict) and isinstance(item.get("name"), int) and not isinstance(item["name"], bool):
+                item = _with(item, name=str(item["name"]))  # name: $index
             times, item = self._repeat(item, scope, line)
             name_pattern = item.get("name") if isinstance(item, dict) else None
             block = self._block_of(item)
@@ -148,7 +151,8 @@ class Expander:
         index = len(self.layers)
         ref = LayerRef(index)
         if local is not None and scope.instance is not None:
-            spec.name = f"{scope.instance.name}_{local}"
+            if scope.block is None or scope.block.prefix:
+                spec.name = f"{scope.instance.name}_{local}"
             self._declare(scope, local, ref, spec.line)
         elif local is not None:  # top-level layer names are checked when wiring; only a block may not share one
             if local in scope.names:
@@ -433,7 +437,8 @@ def _evaluate(text: str, scope: _Scope, line: int | None) -> int:
 def _copy_name(pattern: Any, k: int, times: int, line: int | None, scope: _Scope) -> Any:
     """The name of copy ``k`` of an item repeated ``times`` times.
 
-    ``{i}`` is the copy's number from 1 (``{i+1}`` from 2 ...), ``{a}`` its letter (``a``, ``b`` ...);
+    ``{i}`` is the copy's number from 1 (``{i+1}`` from 2, ``{i-1}`` from 0), ``{a}`` its letter
+    (``a``, ``b`` ...);
     a name without either keeps its name for the first copy and gets ``_1``, ``_2`` ... for the
     next ones, as Keras names layers of the same type.
     """
@@ -441,10 +446,10 @@ def _copy_name(pattern: Any, k: int, times: int, line: int | None, scope: _Scope
         return pattern
     if _COUNTER.search(pattern):
         def counter(m: re.Match[str]) -> str:
-            n = k + int(m.group(2) or 0)
+            n = k + (-1 if m.group(2) == "-" else 1) * int(m.group(3) or 0)
             if m.group(1) == "i":
                 return str(n)
-            if n > 26:
+            if not 1 <= n <= 26:
                 raise _in(SpecError(f"{{a}} counts letters a to z, but this is copy {n}", line=line,
                                     hint="use {i} for more than 26 copies"), scope)
             return chr(ord("a") + n - 1)
@@ -509,13 +514,17 @@ def read_blocks(raw: Any, line: int | None) -> dict[str, BlockDef]:
                 or len(set(inputs)) != len(inputs):
             raise SpecError(f"inputs of block {name!r} must be a list of different names, got {inputs!r}",
                             line=_key_line(body, "inputs", bline))
+        prefix = body.get("prefix", True)
+        if not isinstance(prefix, bool):
+            raise SpecError(f"prefix of block {name!r} must be true or false, got {prefix!r}",
+                            line=_key_line(body, "prefix", bline))
         output = body.get("output")
         if output is not None and not isinstance(output, str):
             raise SpecError(f"output of block {name!r} must be a layer name, got {output!r}",
                             line=_key_line(body, "output", bline))
         out[name] = BlockDef(name, _read_params(body.get("params"), name, _key_line(body, "params", bline)),
                              list(inputs), output, list(layers),
-                             list(getattr(layers, "item_lines", [bline] * len(layers))), bline)
+                             list(getattr(layers, "item_lines", [bline] * len(layers))), bline, prefix)
     return out
 
 
@@ -528,8 +537,8 @@ def _read_params(raw: Any, block: str, line: int | None) -> list[tuple[str, Any]
         pairs = list(raw.items())
     elif isinstance(raw, list):
         for entry in raw:
-            if isinstance(entry, dict) and len(entry) == 1:
-                pairs.append(next(iter(entry.items())))
+            if isinstance(entry, dict):
+                pairs.extend(entry.items())
             else:
                 pairs.append((entry, _REQUIRED))
     else:
