@@ -64,11 +64,19 @@ def _torchvision(name: str, **kwargs: Any) -> Callable[[], Any]:
 KERAS_APPLICATIONS = {
     "ResNet-50 (Keras)": _keras("ResNet50"),
     "VGG-16 (Keras)": _keras("VGG16"),
+    "MobileNetV2 (Keras)": _keras("MobileNetV2"),
+    "DenseNet-121 (Keras)": _keras("DenseNet121"),
+    "Inception-v3 (Keras)": _keras("InceptionV3"),
+    "EfficientNet-B0 (Keras)": _keras("EfficientNetB0"),
 }
 TORCHVISION = {
     "ResNet-50 (PyTorch)": _torchvision("resnet50"),
     "VGG-16 (PyTorch)": _torchvision("vgg16"),
     "AlexNet (PyTorch)": _torchvision("alexnet"),
+    "MobileNetV2 (PyTorch)": _torchvision("mobilenet_v2"),
+    "DenseNet-121 (PyTorch)": _torchvision("densenet121"),
+    "Inception-v3 (PyTorch)": _torchvision("inception_v3", aux_logits=False, init_weights=False),
+    "EfficientNet-B0 (PyTorch)": _torchvision("efficientnet_b0"),
 }
 
 

@@ -45,6 +45,8 @@ from .summary import BlockInstance
 
 #: the name a block's layers use for its input when the block declares none
 DEFAULT_INPUT = "block_input"
+#: the parameter every instance has besides its own: its copy number under repeat: (1 without)
+COPY_PARAM = "copy"
 BLOCK_KEYS = ("params", "inputs", "output", "prefix", "layers", "description")
 #: keys of an item besides the layer or block type (``repeat`` on any item)
 COMPACT_ITEM_KEYS = (*ITEM_KEYS, "repeat")
@@ -194,7 +196,8 @@ class Expander:
         instance = BlockInstance(name=full, block=block.name, parent=parent.name if parent else None, line=line,
                                  run=run, copy=copy, copies=copies, trainable=trainable)
         params = self._bind(block, value, line, scope, instance)
-        instance.args = {k: v for k, v in params.items()}
+        instance.args = dict(params)
+        params.setdefault(COPY_PARAM, copy)  # which copy of a repeat: this instance is (1, 2 ...)
         # the instance's inputs: its own inputs: names, or the item before it
         if chained is not None:
             sources: list[LayerRef | str] = [chained]
