@@ -273,8 +273,11 @@ def test_errors_name_the_block_the_instance_and_the_line(spec, line, words):
         assert word in str(err), str(err)
 
 
-def test_huge_expansions_are_refused():
-    with pytest.raises(SpecError, match="more than 200,000 layers"):
+def test_huge_expansions_are_refused(monkeypatch):
+    from mkdocs_cnnsummary.engine import blocks
+
+    monkeypatch.setattr(blocks, "MAX_LAYERS", 5_000)  # the same check as at 200,000, sooner
+    with pytest.raises(SpecError, match="more than 5,000 layers"):
         parse_spec("input: [4]\nblocks:\n  b:\n    layers:\n      - Dense: 2\n        repeat: 1000\n"
                    "layers:\n  - b: null\n    repeat: 1000\n")
 
@@ -343,3 +346,40 @@ def test_cli_fold_option(tmp_path):
     path = tmp_path / "res.yaml"
     path.write_text(RESIDUAL)
     assert main([str(path), "--fold", "blocks"]) == 0
+
+
+README_ERROR_SPEC = """\
+input: [4, 4, 1]
+blocks:
+  conv_bn:
+    params: {filters: 64, kernel: 3}
+    layers:
+      - Conv2D($filters, $kernel, use_bias=False, name="conv")
+      - BatchNormalization(name="bn")
+      - ReLU(name="relu")
+layers:
+  - conv_bn: {filters: 8}
+    name: stem
+  - conv_bn: {filters: 8, kernel: 5}
+    name: blk
+"""
+
+
+def test_readme_compact_example_and_error_are_real():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Compact specs"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml\n"))]
+    summary = summarize(example)
+    assert _rows(summary) == _rows(summarize(PLAIN))
+    with pytest.raises(SpecError) as info:
+        summarize(README_ERROR_SPEC)
+    assert str(info.value) in section
+
+
+def test_expect_checks_a_block_instance_by_the_sums_of_its_layers():
+    spec = RESIDUAL + "expect:\n  res2: {params: 2672, trainable_params: 2624, output_shape: [null, 32, 32, 16]}\n"
+    summarize(spec)
+    with pytest.raises(SpecError, match="params is 1 but the network computes 2,672"):
+        summarize(spec.replace("params: 2672", "params: 1"))

@@ -9,11 +9,14 @@ expect:
 ```
 
 Keys other than the three totals name layers (they may also be grouped under
-``layers:``).  A mismatch is a :class:`SpecError` on the line of the entry.
+``layers:``), or block instances of a compact spec, whose counts are the sums over their
+layers and whose output shape is that of their output.  A mismatch is a
+:class:`SpecError` on the line of the entry.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from .errors import SpecError, did_you_mean
@@ -111,7 +114,9 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
         return
     if not isinstance(expect, dict):
         raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
-    layers = {rec.name: rec for rec in summary.layers}
+    layers: dict[str, Any] = {rec.name: rec for rec in summary.layers}
+    for instance in summary.blocks:
+        layers.setdefault(instance.name, _instance_record(summary, instance))
     for key, value in expect.items():
         key_line = _line(expect, key, line)
         if key in TOTAL_KEYS:
@@ -123,6 +128,17 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
                 _check_named(layers, name, entries, _line(value, name, key_line))
         else:
             _check_named(layers, key, value, key_line)
+
+
+def _instance_record(summary: Summary, instance: Any) -> SimpleNamespace:
+    """A block instance seen as one layer: its output's shape and the sums of its layers' counts."""
+    inside = summary.block_layers(instance.name)
+    out = next((r for r in inside if r.name == instance.output), inside[-1] if inside else None)
+    params = sum(r.params for r in inside)
+    trainable = sum(r.trainable_params for r in inside)
+    return SimpleNamespace(name=instance.name, type=instance.block, params=params, trainable_params=trainable,
+                           non_trainable_params=params - trainable,
+                           output_shape=out.output_shape if out is not None else ())
 
 
 def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:
