@@ -1,4 +1,4 @@
-"""Graph helpers for ``torch.cat``, ``+`` and ``*``: ``cat``/``Concatenate``, ``Add``/``add`` and ``Multiply``/``mul``."""
+"""Graph helpers for ``torch.cat``, ``+`` and ``*``: ``cat``/``Concatenate``, ``Add``/``add``, ``Multiply``/``mul``."""
 
 from __future__ import annotations
 
