@@ -7,7 +7,6 @@ stderr as ``FILE:LINE: layer 'x' (Conv2D): ...``), 2 on a usage error.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -79,6 +78,8 @@ def read_spec(source: str) -> tuple[str, str]:
 def render(summary, fmt: str, worked: bool, style: str | None = None, fold: str = "none") -> str:
     """The summary in the requested format."""
     if fmt == "json":
+        import json
+
         return json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         from ..render.markdown import render_markdown
