@@ -40,10 +40,10 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import build_env  # noqa: E402
-from engine_speed import residual_network  # noqa: E402
+from build_speed import build_env
+from engine_speed import residual_network
 
-from mkdocs_cnnsummary import summarize  # noqa: E402
+from mkdocs_cnnsummary import summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -110,7 +110,8 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     chosen = select_columns(summary, parse_columns(columns), table_style)
     rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style)
     caption = title or summary.name or "Network summary"
-    sections = build_sections(summary, chosen, rows, table_style) if fold != "none" and summary.blocks else [Section(rows)]
+    grouped = fold != "none" and summary.blocks
+    sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
     return _environment().get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
         row_header=_row_header_key(chosen), totals=_totals(summary, worked == "table"),
