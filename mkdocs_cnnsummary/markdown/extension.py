@@ -250,8 +250,8 @@ class CnnSummaryExtension(Extension):
         md.registerExtension(self)
         from ..block import parse_options
 
-        defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title", "diagram", "fold")
-                    if self.getConfig(k)}
+        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold")
+        defaults = {k: self.getConfig(k) for k in names if self.getConfig(k)}
         cache = self.getConfig("cache")
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
                                       cache if isinstance(cache, MutableMapping) else None)
