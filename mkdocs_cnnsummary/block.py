@@ -11,7 +11,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .engine.errors import SpecError, did_you_mean
+from .engine.errors import SpecError, did_you_mean, one_of
 from .render.diagram.options import DiagramOptions
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold")
@@ -140,11 +140,7 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
 
 def check_framework(value: str) -> str:
     """A known framework name (lower case), or a SpecError."""
-    name = value.strip().lower()
-    if name not in FRAMEWORKS:
-        raise SpecError(f"unknown framework {value!r}",
-                        hint=did_you_mean(name, FRAMEWORKS) or "use one of " + ", ".join(FRAMEWORKS))
-    return name
+    return one_of(value, FRAMEWORKS, "framework")
 
 
 def _option_failure(exc: SpecError, source: str) -> BlockResult:

@@ -110,3 +110,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if len(close) == 1:
         return f"did you mean {close[0]!r}?"
     return "did you mean " + ", ".join(repr(c) for c in close[:-1]) + f" or {close[-1]!r}?"
+
+
+def one_of(value: str, choices: Iterable[str], what: str) -> str:
+    """``value`` in lower case when it is one of ``choices``, else a SpecError (``unknown fold mode 'x'``)
+    with a did-you-mean."""
+    key = value.strip().lower()
+    choices = list(choices)
+    if key not in choices:
+        raise SpecError(f"unknown {what} {value!r}",
+                        hint=did_you_mean(key, choices) or "use one of " + ", ".join(choices))
+    return key

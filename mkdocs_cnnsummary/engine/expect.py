@@ -16,11 +16,10 @@ layers and whose output shape is that of their output.  A mismatch is a
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from .errors import SpecError, did_you_mean
-from .summary import LayerRecord, Shape, Summary
+from .summary import LayerRecord, LayerSums, Shape, Summary
 
 TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params")
 LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params")
@@ -116,7 +115,7 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
         raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
     layers: dict[str, Any] = {rec.name: rec for rec in summary.layers}
     for instance in summary.blocks:
-        layers.setdefault(instance.name, _instance_record(summary, instance))
+        layers.setdefault(instance.name, _InstanceRecord(summary, instance))
     for key, value in expect.items():
         key_line = _line(expect, key, line)
         if key in TOTAL_KEYS:
@@ -130,15 +129,14 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
             _check_named(layers, key, value, key_line)
 
 
-def _instance_record(summary: Summary, instance: Any) -> SimpleNamespace:
+class _InstanceRecord(LayerSums):
     """A block instance seen as one layer: its output's shape and the sums of its layers' counts."""
-    inside = summary.block_layers(instance.name)
-    out = next((r for r in inside if r.name == instance.output), inside[-1] if inside else None)
-    params = sum(r.params for r in inside)
-    trainable = sum(r.trainable_params for r in inside)
-    return SimpleNamespace(name=instance.name, type=instance.block, params=params, trainable_params=trainable,
-                           non_trainable_params=params - trainable,
-                           output_shape=out.output_shape if out is not None else ())
+
+    def __init__(self, summary: Summary, instance: Any) -> None:
+        self.name, self.type = instance.name, instance.block
+        self.layers = summary.block_layers(instance.name)
+        out = next((r for r in self.layers if r.name == instance.output), self.layers[-1] if self.layers else None)
+        self.output_shape = out.output_shape if out is not None else ()
 
 
 def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:

@@ -179,6 +179,28 @@ class LayerRecord:
         return out
 
 
+class LayerSums:
+    """Counts summed over ``self.layers`` (a block instance's, a group of rows' ...)."""
+
+    layers: list[LayerRecord]
+
+    @property
+    def params(self) -> int:
+        return sum(layer.params for layer in self.layers)
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(layer.trainable_params for layer in self.layers)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return self.params - self.trainable_params
+
+    @property
+    def buffers(self) -> int:
+        return sum(layer.buffers for layer in self.layers)
+
+
 @dataclass(frozen=True)
 class InputRecord:
     """A network input."""
@@ -192,7 +214,7 @@ class InputRecord:
 
 
 @dataclass
-class Summary:
+class Summary(LayerSums):
     """The computed network: inputs, layers in order, outputs and totals."""
 
     name: str | None
@@ -205,19 +227,11 @@ class Summary:
 
     @property
     def total_params(self) -> int:
-        return sum(layer.params for layer in self.layers)
-
-    @property
-    def trainable_params(self) -> int:
-        return sum(layer.trainable_params for layer in self.layers)
-
-    @property
-    def non_trainable_params(self) -> int:
-        return self.total_params - self.trainable_params
+        return self.params
 
     @property
     def total_buffers(self) -> int:
-        return sum(layer.buffers for layer in self.layers)
+        return self.buffers
 
     @property
     def is_graph(self) -> bool:

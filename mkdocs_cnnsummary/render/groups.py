@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..engine.errors import SpecError, did_you_mean
-from ..engine.summary import BlockInstance, LayerRecord, Shape, Summary
+from ..engine.errors import one_of
+from ..engine.summary import BlockInstance, LayerRecord, LayerSums, Shape, Summary
 
 #: ``blocks``: groups folded (one row each, opened on demand); ``open``: groups shown open;
 #: ``none``: every layer, no group rows (the table of the expanded network)
@@ -20,15 +20,11 @@ FOLD_MODES = ("blocks", "open", "none")
 
 def check_fold(value: str) -> str:
     """A known fold mode, or a SpecError with a did-you-mean."""
-    key = value.strip().lower()
-    if key not in FOLD_MODES:
-        raise SpecError(f"unknown fold mode {value!r}",
-                        hint=did_you_mean(key, FOLD_MODES) or "use one of " + ", ".join(FOLD_MODES))
-    return key
+    return one_of(value, FOLD_MODES, "fold mode")
 
 
 @dataclass
-class Group:
+class Group(LayerSums):
     """The rows of one block instance, or of a run of identical instances."""
 
     kind: str  # "block" or "run"
@@ -45,22 +41,6 @@ class Group:
     def type_label(self) -> str:
         block = self.instances[0].block
         return f"{block} × {len(self.instances)}" if self.kind == "run" else block
-
-    @property
-    def params(self) -> int:
-        return sum(layer.params for layer in self.layers)
-
-    @property
-    def trainable_params(self) -> int:
-        return sum(layer.trainable_params for layer in self.layers)
-
-    @property
-    def non_trainable_params(self) -> int:
-        return self.params - self.trainable_params
-
-    @property
-    def buffers(self) -> int:
-        return sum(layer.buffers for layer in self.layers)
 
     @property
     def output_shape(self) -> Shape | list[Shape]:
