@@ -383,3 +383,12 @@ def test_expect_checks_a_block_instance_by_the_sums_of_its_layers():
     summarize(spec)
     with pytest.raises(SpecError, match="params is 1 but the network computes 2,672"):
         summarize(spec.replace("params: 2672", "params: 1"))
+
+
+def test_the_stylesheet_folds_group_rows_and_its_rules_are_closed():
+    from mkdocs_cnnsummary.render.html import stylesheet
+
+    css = stylesheet()
+    assert css.count("{") == css.count("}")
+    rule = css[css.index("tbody.cnnsummary__group:has("):]
+    assert rule.index("display: none") < rule.index("}")
