@@ -111,7 +111,7 @@ def paired_ratio(a: Callable[[], Any], b: Callable[[], Any], runs: int) -> tuple
 
 def wall_s(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
