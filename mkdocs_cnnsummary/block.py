@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine.errors import SpecError, did_you_mean, one_of
 from .render.diagram.options import DiagramOptions
+
+if TYPE_CHECKING:
+    from .engine.summary import Summary
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -55,10 +58,19 @@ class Problem:
 
 @dataclass(frozen=True)
 class BlockResult:
-    """The HTML of a block and, when something is wrong, the problem to report."""
+    """The HTML of a block and, when something is wrong, the problem to report.
+
+    ``outcome`` is what the engine produced (a Summary, or the SpecError the box shows) and
+    ``view`` the keyword arguments it was rendered with, so that a renderer of another format
+    (``render.doctree.render(result.outcome, **result.view)``) shows the same thing.
+    ``files`` are the files the block read, for platforms that rebuild a page when one changes.
+    """
 
     html: str
     problem: Problem | None = None
+    outcome: Summary | SpecError | None = None
+    view: Mapping[str, Any] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -97,6 +109,17 @@ def split_header(text: str) -> dict[str, str]:
         value = next((g for g in m.group(2, 3, 4) if g is not None), key)
         out[key] = value
     return out
+
+
+def argument_header(argument: str) -> dict[str, str]:
+    """A directive's argument read as a fence header (``title="U-Net" worked="table"``).
+
+    An argument with no ``=`` that is not made of option names (``LeNet-5``) is the title.
+    """
+    header = split_header(argument)
+    if "=" not in argument and not all(key.replace("-", "_") in OPTION_NAMES for key in header):
+        return {"title": argument.strip()} if argument.strip() else {}
+    return header
 
 
 def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = None) -> FenceOptions:
@@ -143,17 +166,20 @@ def check_framework(value: str) -> str:
     return one_of(value, FRAMEWORKS, "framework")
 
 
-def _option_failure(exc: SpecError, source: str) -> BlockResult:
-    from .render.html import render_error
+def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **view: Any) -> BlockResult:
+    """The HTML of ``outcome`` rendered with ``view``, remembering both for other formats."""
+    from .render.html import render
 
-    problem = Problem(f"fence header: {exc.describe()}")
-    return BlockResult(render_error(exc, label="Error in the fence options"), problem)
+    return BlockResult(render(outcome, **view), problem, outcome, view)
+
+
+def _option_failure(exc: SpecError, source: str) -> BlockResult:
+    return _rendered(exc, Problem(f"fence header: {exc.describe()}"), label="Error in the fence options")
 
 
 def render_block(source: str, options: FenceOptions) -> BlockResult:
     """Compute the network of one block and render it (or its error, or its expected error)."""
     from .engine import summarize
-    from .render.html import render_error, render_summary
 
     try:
         summary = summarize(source, framework=options.framework)
@@ -162,18 +188,17 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
     except Exception as exc:  # an engine defect must not take the page down
         error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {exc})",
                           hint="please report it with the spec of this block")
-        return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
-    html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
-                          style=options.style, fold=options.fold)
-    if options.diagram.placement != "none":
-        html, problem = _with_diagram(html, summary, options)
-        if problem is not None:
-            return BlockResult(html, problem)
+        return _rendered(error, Problem(error.describe()), title=options.title, source=source)
+    problem = None
     if options.expect_error is not None:
-        return BlockResult(html, Problem(
-            "expect_error: the network was expected to fail but computes "
-            f"{summary.total_params:,} parameters", line=None))
-    return BlockResult(html)
+        problem = Problem("expect_error: the network was expected to fail but computes "
+                          f"{summary.total_params:,} parameters", line=None)
+    result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
+                       style=options.style, fold=options.fold)
+    if options.diagram.placement != "none":  # HTML only: other formats show the table
+        html, drawing_problem = _with_diagram(result.html, summary, options)
+        result = replace(result, html=html, problem=drawing_problem or result.problem)
+    return result
 
 
 def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str, Problem | None]:
@@ -190,18 +215,15 @@ def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str,
 
 
 def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
-    from .render.html import render_error
-
     expected = options.expect_error
     if expected is not None:
-        html = render_error(exc, title=options.title, source=source, expected=True)
+        problem = None
         if expected and expected.lower() not in exc.describe().lower():
-            return BlockResult(html, Problem(
-                f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
-                line=exc.line, layer=exc.layer))
-        return BlockResult(html)
-    html = render_error(exc, title=options.title, source=source)
-    return BlockResult(html, Problem(_without_line(exc), line=exc.line, layer=exc.layer))
+            problem = Problem(f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
+                              line=exc.line, layer=exc.layer)
+        return _rendered(exc, problem, title=options.title, source=source, expected=True)
+    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer),
+                     title=options.title, source=source)
 
 
 def _without_line(exc: SpecError) -> str:
