@@ -275,8 +275,8 @@ def test_each_calculation_is_grouped_with_its_layer_row(soup):
     assert not blocks(soup)["table"].select(".cnnsummary__row--with-worked, .cnnsummary__worked-row")
     # the calculation row shows only while the row header's disclosure button is open
     hide = [head for _, head, d in RULES if d.get("display") == "none" and ":has(" in head]
-    assert hide == [".cnnsummary .cnnsummary__table tr.cnnsummary__row:has(details.cnnsummary__toggle:not([open]))"
-                    " + tr.cnnsummary__worked-row"]
+    assert (".cnnsummary .cnnsummary__table tr.cnnsummary__row:has(details.cnnsummary__toggle:not([open]))"
+            " + tr.cnnsummary__worked-row") in hide
     expanded = blocks(soup)["expanded"]
     assert all(d.has_attr("open") for d in expanded.select("details.cnnsummary__toggle"))
     assert declarations("tr.cnnsummary__worked-row > td")["border-top"] == "0"
