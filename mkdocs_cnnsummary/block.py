@@ -11,12 +11,16 @@ import logging
 import re
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .engine.errors import SpecError, did_you_mean, printable, shown
+from .engine.errors import SpecError, did_you_mean, one_of, printable, shown
 from .engine.limits import MAX_MESSAGE, MAX_SHOWN
+from .render.diagram.options import DiagramOptions
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error")
+if TYPE_CHECKING:
+    from .engine.summary import Summary
+
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 #: one header option: ``key``, ``key=value``, ``key="value"`` or ``key='value'``
@@ -35,9 +39,12 @@ class FenceOptions:
     framework: str | None = None
     style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
+    diagram: DiagramOptions = field(default_factory=DiagramOptions)  # where the drawing goes, and how
+    fold: str = "blocks"  # blocks | open | none: block instances of a compact spec as foldable rows
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error)
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
+                self.diagram, self.fold)
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,19 @@ class Problem:
 
 @dataclass(frozen=True)
 class BlockResult:
-    """The HTML of a block and, when something is wrong, the problem to report."""
+    """The HTML of a block and, when something is wrong, the problem to report.
+
+    ``outcome`` is what the engine produced (a Summary, or the SpecError the box shows) and
+    ``view`` the keyword arguments it was rendered with, so that a renderer of another format
+    (``render.doctree.render(result.outcome, **result.view)``) shows the same thing.
+    ``files`` are the files the block read, for platforms that rebuild a page when one changes.
+    """
 
     html: str
     problem: Problem | None = None
+    outcome: Summary | SpecError | None = None
+    view: Mapping[str, Any] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -107,7 +123,8 @@ def safely(render: Callable[[], BlockResult], source: str = "", title: str | Non
         error = SpecError(f"internal error while computing this block ({type(exc).__name__}: "
                           f"{printable(str(exc), MAX_SHOWN)})",
                           hint="please report it with the spec of this block")
-        return BlockResult(_error_box(error, title=title, source=source, label=label), Problem(error.describe()))
+        view = {k: v for k, v in (("title", title), ("source", source), ("label", label)) if v}
+        return BlockResult(_error_box(error, **view), Problem(error.describe()), error, view)
 
 
 def _error_box(error: SpecError, **options: Any) -> str:
@@ -151,6 +168,22 @@ def _header_error(rest: str) -> SpecError:
                      hint='write options as key="value", separated by spaces')
 
 
+def argument_header(argument: str) -> dict[str, str]:
+    """A directive's argument read as a fence header (``title="U-Net" worked="table"``).
+
+    An argument with no ``=`` that is not made of option names (``LeNet-5``, ``My net (v2)``) is the title.
+    """
+    if "=" in argument:
+        return split_header(argument)
+    try:
+        header: dict[str, str] | None = split_header(argument)
+    except SpecError:
+        header = None
+    if header is None or not all(key.replace("-", "_") in OPTION_NAMES for key in header):
+        return {"title": argument.strip()} if argument.strip() else {}
+    return header
+
+
 def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = None) -> FenceOptions:
     """Header options over the defaults; an unknown name or value is a SpecError with a hint."""
     from .render.columns import parse_columns
@@ -175,6 +208,14 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .render.styles import check_style
 
             changes["style"] = check_style(value)
+        elif key == "fold":
+            from .render.groups import check_fold
+
+            changes["fold"] = check_fold(value)
+        elif key == "diagram":
+            from .render.diagram.options import parse_diagram
+
+            changes["diagram"] = parse_diagram(value, options.diagram)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
         else:
@@ -184,16 +225,20 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
 
 def check_framework(value: str) -> str:
     """A known framework name (lower case), or a SpecError."""
-    name = value.strip().lower()
-    if name not in FRAMEWORKS:
-        raise SpecError(f"unknown framework {shown(value)}",
-                        hint=did_you_mean(name, FRAMEWORKS) or "use one of " + ", ".join(FRAMEWORKS))
-    return name
+    return one_of(value, FRAMEWORKS, "framework")
+
+
+def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **view: Any) -> BlockResult:
+    """The HTML of ``outcome`` rendered with ``view``, remembering both for other formats."""
+    if isinstance(outcome, SpecError):
+        return BlockResult(_error_box(outcome, **view), problem, outcome, view)
+    from .render.html import render
+
+    return BlockResult(render(outcome, **view), problem, outcome, view)
 
 
 def _option_failure(exc: SpecError, source: str) -> BlockResult:
-    problem = Problem(f"fence header: {exc.describe()}")
-    return BlockResult(_error_box(exc, label="Error in the fence options"), problem)
+    return _rendered(exc, Problem(f"fence header: {exc.describe()}"), label="Error in the fence options")
 
 
 def render_block(source: str, options: FenceOptions) -> BlockResult:
@@ -203,19 +248,35 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
 
 def _render_block(source: str, options: FenceOptions) -> BlockResult:
     from .engine import summarize
-    from .render.html import render_summary
 
     try:
         summary = summarize(source, framework=options.framework)
     except SpecError as exc:
         return _failed(exc, source, options)
-    html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
-                          style=options.style)
+    problem = None
     if options.expect_error is not None:
-        return BlockResult(html, Problem(
-            "expect_error: the network was expected to fail but computes "
-            f"{summary.total_params:,} parameters", line=None))
-    return BlockResult(html)
+        problem = Problem("expect_error: the network was expected to fail but computes "
+                          f"{summary.total_params:,} parameters", line=None)
+    result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
+                       style=options.style, fold=options.fold)
+    if options.diagram.placement != "none":  # HTML only: other formats show the table
+        html, drawing_problem = _with_diagram(result.html, summary, options)
+        result = replace(result, html=html, problem=drawing_problem or result.problem)
+    return result
+
+
+def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str, Problem | None]:
+    """The table with the drawing above or below it, or the drawing alone."""
+    from .render.svg import render_diagram_html
+
+    try:
+        figure = render_diagram_html(summary, options.diagram, title=options.title)
+    except Exception as exc:  # a drawing defect must not take the table down
+        log.debug("internal error while drawing a diagram", exc_info=True)
+        return table, Problem(f"internal error while drawing the diagram ({type(exc).__name__}: "
+                              f"{printable(str(exc), MAX_SHOWN)}); please report it with the spec of this block")
+    placement = options.diagram.placement
+    return {"above": figure + table, "below": table + figure}.get(placement, figure), None
 
 
 REFERENCE_OPTIONS = ("framework",)
@@ -238,21 +299,20 @@ def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
         value = options.get("framework")
         frameworks = tuple(check_framework(n) for n in value.replace(",", " ").split()) if value else None
     except SpecError as exc:
-        return BlockResult(_error_box(exc, label="Layer reference"), Problem(f"cnn-reference: {exc.describe()}"))
+        return _rendered(exc, Problem(f"cnn-reference: {exc.describe()}"), label="Layer reference")
     return BlockResult(render_reference(frameworks or None))
 
 
 def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
     expected = options.expect_error
     if expected is not None:
-        html = _error_box(exc, title=options.title, source=source, expected=True)
+        problem = None
         if expected and expected.lower() not in exc.describe().lower():
-            return BlockResult(html, Problem(
-                f"expect_error: the error does not mention {shown(expected)}: {_without_line(exc)}",
-                line=exc.line, layer=exc.layer))
-        return BlockResult(html)
-    html = _error_box(exc, title=options.title, source=source)
-    return BlockResult(html, Problem(_without_line(exc), line=exc.line, layer=exc.layer))
+            problem = Problem(f"expect_error: the error does not mention {shown(expected)}: {_without_line(exc)}",
+                              line=exc.line, layer=exc.layer)
+        return _rendered(exc, problem, title=options.title, source=source, expected=True)
+    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer),
+                     title=options.title, source=source)
 
 
 def _without_line(exc: SpecError) -> str:

@@ -1,4 +1,4 @@
-"""``cnnsummary SPEC``: print a network's summary as text, JSON or Markdown.
+"""``cnnsummary SPEC``: print a network's summary as text, JSON or Markdown, or draw it as SVG.
 
 Exit status: 0 on success, 1 when the spec is wrong (the message goes to
 stderr as ``FILE:LINE: layer 'x' (Conv2D): ...``; also, with "internal error",
@@ -10,7 +10,6 @@ disk). It never ends with a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -39,17 +38,38 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                     "described in YAML.",
         epilog="Exit status: 0 ok, 1 wrong spec, 2 wrong usage.",
     )
-    parser.add_argument("spec", metavar="SPEC", help="a .yaml file describing the network, or - for stdin")
-    parser.add_argument("-f", "--format", choices=("text", "json", "markdown"), default="text",
-                        help="output format (default: text, a table like Keras' model.summary())")
+    parser.add_argument("spec", metavar="SPEC", nargs="?", help="a .yaml file describing the network, or - for stdin")
+    parser.add_argument("-f", "--format", choices=("text", "json", "markdown", "svg"), default="text",
+                        help="output format (default: text, a table like Keras' model.summary()); "
+                             "svg: the network drawn as a standalone SVG file")
     parser.add_argument("-w", "--worked", action="store_true",
                         help="add each layer's worked calculation (text and markdown formats)")
     parser.add_argument("-s", "--style", choices=STYLES, default=None,
                         help="text table style: keras (model.summary()), torchinfo or nolearn "
                              "(default: the one of the spec's framework)")
+    parser.add_argument("--fold", choices=("none", "blocks", "open"), default="none",
+                        help="compact specs: show each block instance as one row with its totals (blocks), "
+                             "followed by its layers (open), or every layer only (none, the default)")
+    parser.add_argument("--diagram", metavar="WORDS", default=None,
+                        help="svg format: layout words, e.g. 'horizontal', 'vertical layered', 'unfolded' "
+                             "(default: vertical, a U for encoder-decoder networks, repeated blocks folded)")
     parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
                         help="conventions used when the spec has no 'framework:' key (default: keras)")
+    parser.add_argument("--write-css", metavar="PATH",
+                        help="write the stylesheet of the HTML tables to PATH (for a site's extra_css) and exit")
     return parser
+
+
+def write_css(path: str) -> None:
+    """Write the tables' stylesheet to ``path`` (folders are made); UsageError when it cannot be written."""
+    from ..render.html import stylesheet
+
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(stylesheet(), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def read_spec(source: str) -> tuple[str, str]:
@@ -121,28 +141,48 @@ def _drop_stdout() -> None:
         pass
 
 
-def render(summary, fmt: str, worked: bool, style: str | None = None) -> str:
+def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: str | None = None,
+           fold: str = "none") -> str:
     """The summary in the requested format."""
+    if fmt == "svg":
+        from ..render.svg import render_svg
+
+        return render_svg(summary, diagram, standalone=True)
     if fmt == "json":
+        import json
+
         return json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         from ..render.markdown import render_markdown
 
-        return render_markdown(summary, worked=worked)
+        return render_markdown(summary, worked=worked, fold=fold)
     from ..render.text import render_text
 
-    return render_text(summary, worked=worked, style=style)
+    return render_text(summary, worked=worked, style=style, fold=fold)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     """Run the command; returns the exit status."""
     parser = build_parser(prog)
     args = parser.parse_args(argv)  # exits with status 2 on a usage error
+    if args.write_css is None and args.spec is None:
+        parser.error("the following arguments are required: SPEC (or --write-css PATH)")
     name = STDIN_NAME if args.spec == "-" else args.spec
     try:
+        if args.write_css is not None:
+            write_css(args.write_css)
+            if args.spec is None:
+                return EXIT_OK
         name, text = read_spec(args.spec)
+        if args.diagram is not None:
+            from ..render.diagram.options import parse_diagram
+
+            try:
+                parse_diagram(args.diagram)
+            except SpecError as exc:
+                raise UsageError(f"--diagram: {exc.describe()}") from None
         summary = summarize(text, framework=args.framework)
-        output = render(summary, args.format, args.worked, args.style)
+        output = render(summary, args.format, args.worked, args.style, args.diagram, args.fold)
     except UsageError as exc:
         if sys.stderr is not None:
             parser.print_usage(sys.stderr)
@@ -153,6 +193,9 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
+    except ValueError as exc:  # a drawing too large to read
+        _say(f"{prog}: {name}: {exc}")
+        return EXIT_SPEC_ERROR
     except Exception as exc:  # a defect of the engine or a renderer: a message, never a traceback
         _say(f"{name}: internal error ({type(exc).__name__}: {printable(str(exc), 200)}); "
              "please report it with this spec")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable
@@ -21,6 +20,8 @@ class SpecError(ValueError):
         layer_type: the layer's type ("Conv2D"), when known.
         hint: what to change, when there is a suggestion.
         argument: the argument (keyword, or position) the error is about, when it is about one.
+        block: the block instance the error is in, for a compact spec
+            (``block 'bottleneck', instance 'conv2_block1' (line 40)``).
     """
 
     argument: str | int | None = None
@@ -33,8 +34,10 @@ class SpecError(ValueError):
         layer: str | None = None,
         layer_type: str | None = None,
         hint: str | None = None,
+        block: str | None = None,
     ) -> None:
         self.message = _cut(message, MAX_MESSAGE)
+        self.block = block
         self.line = line
         self.layer = layer
         self.layer_type = layer_type
@@ -51,6 +54,8 @@ class SpecError(ValueError):
             parts.append(f"layer {shown(self.layer)}{kind}")
         elif self.layer_type is not None:
             parts.append(f"layer type {_cut(self.layer_type, MAX_SHOWN)}")
+        if self.block is not None:
+            parts.append(f"in {_cut(self.block, 200)}")
         return ", ".join(parts)
 
     def describe(self, *, with_line: bool = True) -> str:
@@ -84,7 +89,7 @@ class SpecError(ValueError):
 
     def to_dict(self) -> dict[str, object]:
         """JSON form of the error."""
-        return {
+        out: dict[str, object] = {
             "message": self.message,
             "line": self.line,
             "layer": self.layer,
@@ -92,10 +97,15 @@ class SpecError(ValueError):
             "hint": self.hint,
             "text": self.describe(),
         }
+        if self.block is not None:
+            out["block"] = self.block
+        return out
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A ``did you mean 'X'?`` hint for a misspelt name, or None."""
+    import difflib  # only on the way to an error message
+
     choices = list(choices)
     if len(word) > MAX_SHOWN:  # no name that long exists, and comparing it would cost its length squared
         return None
@@ -196,3 +206,14 @@ def about(n: int) -> str:
     if abs(n) < 10**30:
         return f"{n:,}"
     return f"about 10^{math.floor(abs(n).bit_length() * math.log10(2))}"
+
+
+def one_of(value: str, choices: Iterable[str], what: str) -> str:
+    """``value`` in lower case when it is one of ``choices``, else a SpecError (``unknown fold mode 'x'``)
+    with a did-you-mean."""
+    key = value.strip().lower()
+    choices = list(choices)
+    if key not in choices:
+        raise SpecError(f"unknown {what} {shown(value)}",
+                        hint=did_you_mean(key, choices) or "use one of " + ", ".join(choices))
+    return key

@@ -7,6 +7,8 @@ plugins:
       columns: []            # e.g. [index, layer, output_shape, params]
       framework: keras       # for specs without a framework key
       style: auto            # keras | torchinfo | nolearn; auto = the framework's own
+      diagram: none          # none | above | below | only, and vertical | horizontal, auto | layered
+      fold: blocks           # blocks | open | none: block instances of compact specs as foldable rows
 ```
 """
 
@@ -40,6 +42,8 @@ class CnnSummaryConfig(Config):
     columns = c.ListOfItems(c.Type(str), default=[])
     framework = c.Choice(("keras", "pytorch", "lasagne"), default="keras")
     style = c.Choice(("auto", "keras", "torchinfo", "nolearn"), default="auto")
+    diagram = c.Type(str, default="none")
+    fold = c.Choice(("blocks", "open", "none"), default="blocks")
     cache = c.Type(bool, default=True)
 
 
@@ -59,11 +63,16 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from ..engine.errors import SpecError
         from ..render.columns import parse_columns
+        from ..render.diagram.options import parse_diagram
 
         try:
             parse_columns(self.config.columns)
         except SpecError as exc:
             raise PluginError(f"cnnsummary: columns: {printable(exc.describe())}") from None
+        try:
+            parse_diagram(self.config.diagram)
+        except SpecError as exc:
+            raise PluginError(f"cnnsummary: diagram: {printable(exc.describe())}") from None
         self.config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
         if EXTENSION not in config.markdown_extensions:
             config.markdown_extensions.append(EXTENSION)
@@ -72,9 +81,14 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         settings.setdefault("framework", self.config.framework)
         if self.config.style != "auto":
             settings.setdefault("style", self.config.style)
+        if self.config.fold != "blocks":
+            settings.setdefault("fold", self.config.fold)
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
+        if self.config.diagram.strip() not in ("", "none"):
+            settings.setdefault("diagram", self.config.diagram)
         settings["report"] = self._report
+        settings.setdefault("stylesheet", "none")  # linked from every page instead (extra_css)
         settings["cache"] = _TrackingCache(self.cache, self._used) if self.config.cache else ""
         config.mdx_configs[EXTENSION] = settings
         if CSS_PATH not in [str(css) for css in config.extra_css]:
@@ -89,8 +103,10 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        from ..markdown.pages import front_matter_lines
+
         self.page = page
-        self.page_offset = _front_matter_lines(page.file.content_string, markdown)
+        self.page_offset = front_matter_lines(page.file.content_string, markdown)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -141,10 +157,3 @@ class _TrackingCache(MutableMapping):
     def __len__(self) -> int:
         return len(self.store)
 
-
-def _front_matter_lines(content: str, markdown: str) -> int:
-    """How many lines of the file come before the Markdown MkDocs renders (the front matter)."""
-    if not markdown or content.startswith(markdown):
-        return 0
-    index = content.find(markdown)
-    return content.count("\n", 0, index) if index > 0 else 0

@@ -16,20 +16,58 @@ FRAMEWORK = Framework(
     ),
     auto_name=to_snake_case,
     input_name="input",
+    argument_docs={
+        "data_format": "'channels_last' (default): channels are the last axis; 'channels_first': they follow "
+                       "the batch axis",
+        "padding": "'valid': no padding, every window lies inside the input; 'same': padded so that the output "
+                   "size is ⌈input/strides⌉",
+        "strides": "step of the window along each spatial axis",
+        "dilation_rate": "spacing of the kernel's taps: a kernel of size k spans d × (k − 1) + 1 positions",
+        "activation": "activation applied to the output (a name such as 'relu'); checked, changes no shape "
+                      "or count",
+        "use_bias": "whether the layer adds a bias: one more weight per output channel or unit",
+        "rate": "fraction of the inputs dropped while training, in [0, 1); checked, changes no shape",
+        "noise_shape": "shape of the dropout mask, broadcast over the input; checked against the input",
+        "batch_size": "a fixed batch size: the first axis of the shape is this number instead of None",
+        "interpolation": "how new pixels are computed ('nearest', 'bilinear' ...); checked, changes no shape",
+    },
 )
 
-# Importing the modules registers their layers.
-from . import (  # noqa: E402,F401
-    activations,
-    attention,
-    conv,
-    core,
-    embedding,
-    merging,
-    normalization,
-    pooling,
-    recurrent,
-    regularization,
-    reshaping,
-    wrappers,
-)
+#: the module of each layer type (and alias): a spec imports only the modules of the types it uses
+#: (tests/test_project.py checks this index against the registered layers)
+LAYER_MODULES: dict[str, str] = {
+    "ELU": "activations", "LeakyReLU": "activations", "PReLU": "activations", "ReLU": "activations",
+    "Softmax": "activations",
+    "AdditiveAttention": "attention", "Attention": "attention", "MultiHeadAttention": "attention",
+    "Conv1D": "conv", "Conv1DTranspose": "conv", "Conv2D": "conv", "Conv2DTranspose": "conv", "Conv3D": "conv",
+    "Conv3DTranspose": "conv", "Convolution1D": "conv", "Convolution1DTranspose": "conv", "Convolution2D": "conv",
+    "Convolution2DTranspose": "conv", "Convolution3D": "conv", "Convolution3DTranspose": "conv",
+    "DepthwiseConv1D": "conv", "DepthwiseConv2D": "conv", "SeparableConv1D": "conv", "SeparableConv2D": "conv",
+    "SeparableConvolution1D": "conv", "SeparableConvolution2D": "conv",
+    "Activation": "core", "Dense": "core", "Dropout": "core", "Flatten": "core", "Input": "core",
+    "InputLayer": "core",
+    "Embedding": "embedding",
+    "Add": "merging", "Average": "merging", "Concatenate": "merging", "Dot": "merging", "Maximum": "merging",
+    "Minimum": "merging", "Multiply": "merging", "Subtract": "merging", "add": "merging", "average": "merging",
+    "concatenate": "merging", "dot": "merging", "maximum": "merging", "minimum": "merging", "multiply": "merging",
+    "subtract": "merging",
+    "BatchNormalization": "normalization", "GroupNormalization": "normalization",
+    "LayerNormalization": "normalization", "Normalization": "normalization", "Rescaling": "normalization",
+    "UnitNormalization": "normalization",
+    "AveragePooling1D": "pooling", "AveragePooling2D": "pooling", "AveragePooling3D": "pooling",
+    "AvgPool1D": "pooling", "AvgPool2D": "pooling", "AvgPool3D": "pooling", "GlobalAveragePooling1D": "pooling",
+    "GlobalAveragePooling2D": "pooling", "GlobalAveragePooling3D": "pooling", "GlobalAvgPool1D": "pooling",
+    "GlobalAvgPool2D": "pooling", "GlobalAvgPool3D": "pooling", "GlobalMaxPool1D": "pooling",
+    "GlobalMaxPool2D": "pooling", "GlobalMaxPool3D": "pooling", "GlobalMaxPooling1D": "pooling",
+    "GlobalMaxPooling2D": "pooling", "GlobalMaxPooling3D": "pooling", "MaxPool1D": "pooling", "MaxPool2D": "pooling",
+    "MaxPool3D": "pooling", "MaxPooling1D": "pooling", "MaxPooling2D": "pooling", "MaxPooling3D": "pooling",
+    "GRU": "recurrent", "LSTM": "recurrent", "SimpleRNN": "recurrent",
+    "ActivityRegularization": "regularization", "AlphaDropout": "regularization", "GaussianDropout": "regularization",
+    "GaussianNoise": "regularization", "SpatialDropout1D": "regularization", "SpatialDropout2D": "regularization",
+    "SpatialDropout3D": "regularization",
+    "Cropping1D": "reshaping", "Cropping2D": "reshaping", "Cropping3D": "reshaping", "Permute": "reshaping",
+    "RepeatVector": "reshaping", "Reshape": "reshaping", "UpSampling1D": "reshaping", "UpSampling2D": "reshaping",
+    "UpSampling3D": "reshaping", "ZeroPadding1D": "reshaping", "ZeroPadding2D": "reshaping",
+    "ZeroPadding3D": "reshaping",
+    "Bidirectional": "wrappers", "TimeDistributed": "wrappers",
+}
