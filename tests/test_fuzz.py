@@ -34,23 +34,41 @@ from spec_fuzz import mutate, seed_pages, seed_specs
 from mkdocs_cnnsummary import SpecError, summarize
 from mkdocs_cnnsummary.engine.spec import parse_call
 from mkdocs_cnnsummary.markdown.extension import CnnSummaryExtension
+from mkdocs_cnnsummary.render import doctree, myst_ast
+from mkdocs_cnnsummary.render.groups import FOLD_MODES
 from mkdocs_cnnsummary.render.html import WORKED_MODES, render_summary
 from mkdocs_cnnsummary.render.markdown import render_markdown
 from mkdocs_cnnsummary.render.reference import find_example, layer_types
+from mkdocs_cnnsummary.render.svg import render_svg
 from mkdocs_cnnsummary.render.text import STYLES, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
+DIAGRAMS = ("vertical", "horizontal layered", "vertical unfolded", "only horizontal auto")
 SEEDS = seed_specs()
 
 # the engine and the renderers -----------------------------------------------------------------------
 
 
+def drawing(summary, diagram: str) -> str:
+    """The diagram as SVG; a drawing with too many boxes is the documented ValueError, shown as text."""
+    try:
+        return render_svg(summary, diagram, standalone=True)
+    except ValueError as exc:
+        if type(exc) is not ValueError or "boxes" not in str(exc):
+            raise
+        return str(exc)
+
+
 def render_all(summary, pick: int | None = None) -> list[str]:
-    """The summary through every renderer, style and worked mode (or the one numbered ``pick``)."""
-    jobs = [*((lambda s=style, w=worked: render_text(summary, style=s, worked=w)) for style in STYLES
-              for worked in (False, True)),
-            lambda: render_markdown(summary, worked=True),
-            *((lambda w=mode: render_summary(summary, worked=w)) for mode in WORKED_MODES)]
+    """The summary through every renderer, style, worked mode, fold and diagram (or the one numbered ``pick``)."""
+    jobs = [*((lambda s=style, w=worked, f=fold: render_text(summary, style=s, worked=w, fold=f))
+              for style in STYLES for worked in (False, True) for fold in FOLD_MODES),
+            *((lambda f=fold: render_markdown(summary, worked=True, fold=f)) for fold in FOLD_MODES),
+            *((lambda w=mode, f=fold: render_summary(summary, worked=w, fold=f))
+              for mode in WORKED_MODES for fold in FOLD_MODES),
+            *((lambda d=diagram: drawing(summary, d)) for diagram in DIAGRAMS),
+            lambda: str(doctree.render(summary, worked="table")),
+            lambda: str(myst_ast.render(summary, worked="expanded"))]
     if pick is not None:
         jobs = [jobs[pick % len(jobs)]]
     return [job() for job in jobs]

@@ -335,7 +335,7 @@ def test_a_block_defect_in_a_real_build_is_an_error_box_and_a_warning(tmp_path, 
     status, log, page = mkdocs_build(tmp_path, extensions, strict=False)
     assert status == 0, log
     assert "docs/index.md:10: cnn block: internal error while computing this block (RuntimeError: boom)" in log
-    assert "docs/index.md:17: cnn block: cnn-reference: unknown framework 'kears'" in log
+    assert "docs/index.md:17: cnn block: unknown framework 'kears'" in log
     assert "docs/index.md:20: cnn block: fence header: the fence header has a quote that is not closed" in log
     assert "\x1b" not in log and "Traceback" not in log
     assert page.count("cnnsummary__table") == 1 and page.count("cnnsummary-error") >= 3

@@ -82,7 +82,7 @@ def _problem(exc: Exception) -> tuple[Problem, str]:
     """The problem to report and the box to show for a fence that cannot be rendered: a wrong option, or
     (never silently) a defect of the reference itself."""
     if isinstance(exc, ValueError):  # a wrong option (SpecError included: a header that does not read)
-        return Problem(f"cnn-reference: {exc}"), error_box(exc)
+        return Problem(str(exc)), error_box(exc)
     log.debug("internal error in a cnn-reference fence", exc_info=True)
     text = f"internal error while rendering the layer reference ({type(exc).__name__}: {printable(str(exc), 60)})"
     return Problem(text), error_box(Exception(text))
