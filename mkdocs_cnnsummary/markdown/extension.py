@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
@@ -47,6 +48,8 @@ PRIORITY = 28
 SOURCE_PRIORITY = 40
 #: after the inline patterns (20)
 PARAGRAPHS_PRIORITY = 3
+#: after the raw HTML of the fences is put back (30)
+LITERAL_PRIORITY = 5
 _PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace(re.escape("%s"), r"\d+"))
 
 #: ``report(problem, line)``: ``line`` is the line in the Markdown text (1-based) or None
@@ -370,6 +373,28 @@ class BlockParagraphs(Treeprocessor):
                 p.text = p.text.strip()
 
 
+#: the class a code highlighter gives a ``cnn`` fence it shows as code
+_LITERAL_CNN = re.compile(r'class="(?:[^"]*\s)?language-(cnn(?:-reference)?)[\s"]')
+
+
+class LiteralFences(Postprocessor):
+    """The last guard: a ``cnn`` fence that reached the page as a literal code block (a fence opener read
+    otherwise by the extension and by the fenced-code extension) is reported, never left silently."""
+
+    def __init__(self, md: Markdown, extension: CnnSummaryExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        found = _LITERAL_CNN.findall(text)
+        if found:
+            self.extension.report(Problem(f"{len(found)} ```{found[0]} fence{'s' if len(found) > 1 else ''} of this "
+                                          "page shown as literal code: the fence before it may not be closed, or "
+                                          "its opening line is not a fence for the extension that renders it"),
+                                  None)
+        return text
+
+
 class CnnFencePreprocessor(Preprocessor):
     """Locates ``cnn`` fences; registers the SuperFences fence or, without SuperFences, renders them."""
 
@@ -483,6 +508,7 @@ class CnnSummaryExtension(Extension):
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)
         md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
         md.treeprocessors.register(BlockParagraphs(md), "cnnsummary-paragraphs", PARAGRAPHS_PRIORITY)
+        md.postprocessors.register(LiteralFences(md, self), "cnnsummary-literal", LITERAL_PRIORITY)
         from .reference_fence import register as register_reference_fence
 
         register_reference_fence(md)  # the ```cnn-reference fence (the layer reference)
