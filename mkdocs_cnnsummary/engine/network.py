@@ -9,7 +9,7 @@ from .args import ArgError
 from .args import shape as shape_arg
 from .errors import SpecError, about, did_you_mean, printable, shown
 from .framework import Framework, get_framework
-from .layer import Calc, Layer, lookup
+from .layer import Calc, Layer, describe_shape, lookup
 from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
 from .spec import LayerRef, LayerSpec, NetworkSpec
 from .summary import BlockInstance, InputRecord, LayerRecord, Shape, Summary
@@ -323,15 +323,11 @@ def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
             raise calc.error(f"the output would have {len(shape):,} dimensions; at most {MAX_RANK} are supported")
         for size in shape:
             if size is not None and size < 0:  # a layer that does not say why itself: say it here
-                raise calc.error(f"the output {_shape_text(shape)} would have a negative size",
+                raise calc.error(f"the output {printable(describe_shape(shape), 200)} would have a negative size",
                                  "check the input sizes: one is too small for this layer (0 or less)")
             if size is not None and abs(size) > MAX_INT:
                 raise calc.error(f"an output size would be {about(size)}, beyond the 64-bit sizes the frameworks "
                                  "count in", "use smaller sizes")
-
-
-def _shape_text(shape: Shape) -> str:
-    return printable("(" + ", ".join("None" if d is None else str(d) for d in shape) + ")", 200)
 
 
 def _input_name(fw: Framework, taken: set[str]) -> str:
