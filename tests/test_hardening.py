@@ -407,3 +407,27 @@ def test_an_unclosed_fence_hides_what_follows_and_says_so():
     unclosed, hidden = [], []
     assert list(find_fences(lines, unclosed, hidden)) == []
     assert unclosed == [(0, "")] and [h for h in hidden if h[1] == "cnn"] == [(2, "cnn", 0), (6, "cnn", 0)]
+
+
+def test_a_negative_output_size_is_an_error_on_its_layer():
+    err = error_of("input: [0, 4]\nlayers:\n"
+                   "  - Conv1DTranspose: {filters: 2, kernel_size: 1, strides: 3, output_padding: 0}\n  - Dense: 2\n")
+    assert err.line == 3 and "(None, -2, 2) would have a negative size" in str(err)
+    err = error_of("input: [4, 0]\nlayers:\n  - GroupNormalization(groups=-1)\n")
+    assert "has no channels" in str(err)
+
+
+def test_a_cnn_fence_left_as_literal_code_is_reported():
+    page = "Intro\n\n````[]\n```cnn-reference\n```\n````\n"
+    problems = []
+    html = markdown.markdown(page, extensions=["fenced_code", CnnSummaryExtension(report=reporter(problems))])
+    assert "language-cnn-reference" in html and "shown as literal code" in problems[0][1]
+
+
+def test_each_framework_reference_once_per_page():
+    problems = []
+    page = '```cnn-reference framework="lasagne"\n```\n\ntext\n\n```cnn-reference framework="lasagne"\n```\n'
+    html = markdown.markdown(page, extensions=[CnnSummaryExtension(report=reporter(problems))])
+    assert html.count('id="ref-lasagne-conv2dlayer"') == 1
+    assert problems == [(6, "the lasagne reference is already on this page (line 1); show each framework's "
+                            "reference once")]
