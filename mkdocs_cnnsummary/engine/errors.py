@@ -15,6 +15,8 @@ class SpecError(ValueError):
         layer: the layer's name, when the error belongs to one layer.
         layer_type: the layer's type ("Conv2D"), when known.
         hint: what to change, when there is a suggestion.
+        file: the file the line is in, when the network was read from files (model code and the
+            modules it imports); None for the text that was given.
     """
 
     def __init__(
@@ -25,8 +27,10 @@ class SpecError(ValueError):
         layer: str | None = None,
         layer_type: str | None = None,
         hint: str | None = None,
+        file: str | None = None,
     ) -> None:
         self.message = message
+        self.file = file
         self.line = line
         self.layer = layer
         self.layer_type = layer_type
@@ -58,7 +62,11 @@ class SpecError(ValueError):
         return f"{where}: {text}" if where else text
 
     def in_file(self, source: str) -> str:
-        """The message as compilers print it: ``unet.yaml:9: layer 'too_small' (Conv2D): ...``."""
+        """The message as compilers print it: ``unet.yaml:9: layer 'too_small' (Conv2D): ...``.
+
+        The error's own ``file`` (a module the code imports) wins over ``source``.
+        """
+        source = self.file or source
         prefix = f"{source}:{self.line}" if self.line is not None else source
         return f"{prefix}: {self.describe(with_line=False)}"
 
@@ -83,6 +91,7 @@ class SpecError(ValueError):
             "layer_type": self.layer_type,
             "hint": self.hint,
             "text": self.describe(),
+            **({"file": self.file} if self.file is not None else {}),
         }
 
 

@@ -111,7 +111,10 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
         return
     if not isinstance(expect, dict):
         raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
-    layers = {rec.name: rec for rec in summary.layers}
+    layers: dict[str, LayerRecord] = {}
+    for rec in summary.layers:  # a top-level row wins over a nested one of the same name
+        if rec.name not in layers or rec.parent is None:
+            layers[rec.name] = rec
     for key, value in expect.items():
         key_line = _line(expect, key, line)
         if key in TOTAL_KEYS:

@@ -10,6 +10,7 @@ from .args import shape as shape_arg
 from .errors import SpecError, did_you_mean
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, lookup
+from .nested import is_model_item, run_nested
 from .spec import LayerSpec, NetworkSpec
 from .summary import InputRecord, LayerRecord, Shape, Summary
 
@@ -38,6 +39,35 @@ def _nested_factory(framework: str):
         return inner
 
     return make
+
+
+def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any) -> tuple[Shape | list[Shape], Calc]:
+    """Run one layer on its input shapes: its output shape(s), and its worked steps and weights.
+
+    ``make_nested`` builds wrapped layers (see :func:`nested_factory`).  The number of inputs is
+    checked first; errors are located at the layer.
+    """
+    n = len(in_shapes)
+    if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
+        want = (f"exactly {layer.min_inputs}" if layer.min_inputs == layer.max_inputs else
+                f"at least {layer.min_inputs}" if layer.max_inputs is None else
+                f"{layer.min_inputs} to {layer.max_inputs}")
+        raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
+                        line=layer.line, layer=layer.name, layer_type=layer.type_name,
+                        hint="set inputs: [...] to the layers it should take")
+    calc = Calc(layer, make_nested)
+    try:
+        out = layer.compute_output_shape(in_shapes, calc)
+        layer.build(in_shapes, calc)
+    except SpecError as exc:
+        raise exc.located(line=layer.line, layer=layer.name, layer_type=layer.type_name) from None
+    calc.check()
+    return out, calc
+
+
+def nested_factory(framework: str) -> Any:
+    """What builds the layers a wrapper layer holds (Bidirectional's LSTM ...)."""
+    return _nested_factory(framework)
 
 
 def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...]:
@@ -156,6 +186,10 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
     names = _assign_names(specs, fw, taken)
     layer_specs: list[tuple[LayerSpec, str]] = []
     for spec, name in zip(specs, names, strict=True):
+        if is_model_item(spec):
+            layers_objs.append(_ModelItem(name, spec))
+            layer_specs.append((spec, name))
+            continue
         layer = instantiate(spec, fw.name, name)
         if layer.is_input:
             shape = layer.input_shape()  # type: ignore[attr-defined]
@@ -211,25 +245,18 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
     records: dict[str, LayerRecord] = {}
+    children: dict[str, list[LayerRecord]] = {}
     for name in order:
         node = nodes[name]
         layer = node.layer
         in_shapes = [_single(shapes, src, layer) for src in node.inputs]
-        n = len(in_shapes)
-        if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
-            want = (f"exactly {layer.min_inputs}" if layer.min_inputs == layer.max_inputs else
-                    f"at least {layer.min_inputs}" if layer.max_inputs is None else
-                    f"{layer.min_inputs} to {layer.max_inputs}")
-            raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
-                            line=layer.line, layer=name, layer_type=layer.type_name,
-                            hint="set inputs: [...] to the layers it should take")
-        calc = Calc(layer, make_nested)
-        try:
-            out = layer.compute_output_shape(in_shapes, calc)
-            layer.build(in_shapes, calc)
-        except SpecError as exc:
-            raise exc.located(line=layer.line, layer=name, layer_type=layer.type_name) from None
-        calc.check()
+        if isinstance(layer, _ModelItem):
+            out, record, children[name] = run_nested(layer.spec, name, in_shapes, fw.name)
+            record.inputs = list(node.inputs)
+            shapes[name] = out
+            records[name] = record
+            continue
+        out, calc = compute_layer(layer, in_shapes, make_nested)
         shapes[name] = out
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
@@ -246,9 +273,25 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
             _pick(shapes[_base(out_name)], out_name, net.outputs_line, None, None)
     if fw.name == "keras":
         _check_connected(nodes, layer_specs, outputs)
-    return Summary(name=net.name, inputs=inputs, layers=[records[s.name] for _, s in
-                                                         zip(layer_specs, layers_objs, strict=True)],
-                   outputs=list(outputs), framework=fw.name)
+    rows = []
+    for _, obj in zip(layer_specs, layers_objs, strict=True):
+        rows.append(records[obj.name])
+        rows.extend(children.get(obj.name, ()))
+    return Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name)
+
+
+class _ModelItem:
+    """A model used as a layer while the network is wired (computed by :func:`run_nested`)."""
+
+    is_input = False
+    min_inputs, max_inputs = 1, None
+
+    def __init__(self, name: str, spec: LayerSpec) -> None:
+        self.name = name
+        self.spec = spec
+        self.line = spec.line
+        self.type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+        self.config: dict[str, Any] = {}
 
 
 def _input_name(fw: Framework, inputs: list[InputRecord], spec: LayerSpec) -> str:

@@ -20,6 +20,7 @@ from yaml.resolver import Resolver
 
 from .errors import SpecError, did_you_mean
 from .framework import FRAMEWORK_MODULES
+from .nested import MODEL_TYPES
 
 TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "layers", "outputs", "expect", "description")
 ITEM_KEYS = ("name", "inputs", "trainable")
@@ -206,6 +207,7 @@ class LayerSpec:
     trainable: bool | None = None
     line: int | None = None
     source: str | None = None  # the text of a constructor call, when written as one
+    network: NetworkSpec | None = None  # a model used as a layer (type Sequential or Functional)
 
 
 @dataclass
@@ -365,6 +367,8 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
                                 hint="remove the value after the colon or the parentheses")
         elif value is None:
             pass
+        elif isinstance(value, dict) and type_key in MODEL_TYPES and "layers" in value:
+            spec.network = parse_spec(value)  # a model used as a layer
         elif isinstance(value, dict):
             kwargs = {str(k): v for k, v in value.items()}
             _pop_wiring(spec, kwargs, line)

@@ -155,12 +155,17 @@ class Summary:
     warnings: list[Notice] = field(default_factory=list)
 
     @property
+    def top_layers(self) -> list[LayerRecord]:
+        """The rows that count in the totals: all but the layers nested under a model's row."""
+        return [layer for layer in self.layers if layer.parent is None]
+
+    @property
     def total_params(self) -> int:
-        return sum(layer.params for layer in self.layers)
+        return sum(layer.params for layer in self.top_layers)
 
     @property
     def trainable_params(self) -> int:
-        return sum(layer.trainable_params for layer in self.layers)
+        return sum(layer.trainable_params for layer in self.top_layers)
 
     @property
     def non_trainable_params(self) -> int:
@@ -168,22 +173,23 @@ class Summary:
 
     @property
     def total_buffers(self) -> int:
-        return sum(layer.buffers for layer in self.layers)
+        return sum(layer.buffers for layer in self.top_layers)
 
     @property
     def is_graph(self) -> bool:
         """True when some layer is not simply fed by the one listed before it."""
         previous = self.inputs[0].name if len(self.inputs) == 1 else None
-        for layer in self.layers:
+        for layer in self.top_layers:
             if layer.inputs != [previous]:
                 return True
             previous = layer.name
-        return len(self.outputs) != 1 or (self.layers and self.outputs[0] != self.layers[-1].name)
+        top = self.top_layers
+        return len(self.outputs) != 1 or bool(top and self.outputs[0] != top[-1].name)
 
     def layer(self, name: str) -> LayerRecord:
         """The layer called ``name`` (``lstm[1]``, one output of it, gives the layer ``lstm``)."""
         base = name[:name.rindex("[")] if name.endswith("]") and "[" in name else name
-        for rec in self.layers:
+        for rec in sorted(self.layers, key=lambda r: r.parent is not None):  # a top-level row first
             if rec.name == base:
                 return rec
         raise KeyError(name)

@@ -68,7 +68,7 @@ def _totals(summary: Summary, worked_table: bool) -> list[Total]:
             continue
         expression = None
         if worked_table and label == "Total params":
-            parts = [f.count(layer.params) for layer in summary.layers if layer.params]
+            parts = [f.count(layer.params) for layer in summary.top_layers if layer.params]
             if len(parts) > 1:
                 expression = " + ".join(parts) + f" = {f.count(n)}"
         out.append(Total(label, f.count(n), f.readable_size(n), f.count(n * f.BYTES_PER_PARAM), expression))
