@@ -45,6 +45,8 @@ class Job:
     that is not a model (a function that builds a model and only prints its summary), the last
     model constructed while running the code (or while evaluating the expression) is taken.
     ``inputs`` are shapes without the batch axis, used to build a model that is not built yet.
+    ``prelude`` runs first in the same namespace: it stands in for data the program loads (a zero
+    array where the model reads ``x_train.shape``), never for model code.
     """
 
     code: str
@@ -52,6 +54,7 @@ class Job:
     inputs: tuple[tuple[int | None, ...], ...] | None = None
     filename: str = "<program>"
     timeout: float = DEFAULT_TIMEOUT
+    prelude: str = ""
 
     def key(self) -> str:
         """The cache key: the job, the framework versions and this file's own text."""
@@ -110,7 +113,9 @@ def _get_server() -> _Server:
     global _server
     if _server is None or _server.proc.poll() is not None:
         env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3",
-               "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
+               "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0",
+               # one thread per child: children run side by side, and TensorFlow's idle pools cost nothing
+               "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}
         proc = subprocess.Popen([sys.executable, __file__, "--serve"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         _server = _Server(proc)
@@ -252,8 +257,11 @@ def _child(job: Job) -> dict[str, Any]:
         return obj
 
     keras.Model.__new__ = recording_new  # the child's own copy of keras: nothing leaks to the next program
+    _no_plotting(keras)
     namespace: dict[str, Any] = {"__name__": "__main__", "__file__": job.filename, "__builtins__": builtins}
     try:
+        if job.prelude:
+            exec(compile(job.prelude, "<prelude>", "exec"), namespace)  # test data: stands in for loaded data
         exec(compile(job.code, job.filename, "exec"), namespace)  # test data, run on purpose: the ground truth
         before = len(created)
         value = eval(job.target, namespace) if job.target else None
@@ -272,6 +280,18 @@ def _child(job: Job) -> dict[str, Any]:
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}", "traceback": tb[-12:]}
     out["seconds"] = round(time.process_time() - start, 3)
     return out
+
+
+def _no_plotting(keras: Any) -> None:
+    """``plot_model`` needs pydot and Graphviz, which the tests do not install: plotting draws nothing here."""
+    original = keras.utils.plot_model
+
+    def plot_model(*args: Any, **kwargs: Any) -> None:
+        return None
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "plot_model", None) is original and module.__name__.startswith("keras"):
+            module.plot_model = plot_model
 
 
 # ---------------------------------------------------------------------------------------------
