@@ -30,6 +30,8 @@ class CodeReading:
     files: list[Path] = field(default_factory=list)
     framework: str = "keras"
     model: str | None = None  # the name of the model summarised
+    file: str | None = None  # how messages name the code's own file (None for pasted code)
+    origins: dict[str, str | None] = field(default_factory=dict)  # layer name -> the file that made it
 
 
 def read_code(text: str, *, model: str | None = None, framework: str | None = None,
@@ -87,11 +89,15 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     except RecursionError:
         raise SpecError("the code nests calls or expressions too deeply for the reader", file=display) from None
     network.framework = binding.framework
-    notices = list(session.notices)
+    binding.finish(interp)
+    notices = sorted(session.notices, key=lambda n: n.line or 0)
     skipped = session.skipped_notice()
     if skipped is not None:
         notices.append(skipped)
-    return CodeReading(network, notices, list(dict.fromkeys(session.files)), binding.framework, label)
+    origins = {layer.name: layer.file for layer in getattr(binding, "made", ()) if layer.file is not None}
+    return CodeReading(network, notices, list(dict.fromkeys(session.files)), binding.framework,
+                       label, display, origins)
+
 
 
 def _choose(session: Session, binding: Binding, interp: Interpreter, scope: Scope,

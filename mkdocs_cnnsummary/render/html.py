@@ -108,6 +108,7 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
         caption=caption, columns=chosen, rows=rows, worked=worked, framework=summary.framework,
         row_header=_row_header_key(chosen), totals=_totals(summary, worked == "table"),
         size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
+        notices=[(f.notice_label(n), n) for n in summary.warnings],
     )
 
 

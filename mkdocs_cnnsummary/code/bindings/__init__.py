@@ -55,6 +55,9 @@ class Binding:
     def expression_statement(self, value: Any, stmt: ast.Expr, interp: Interpreter) -> None:
         """A top-level expression statement of the main file (``Conv2D(16, 3),`` as a fragment)."""
 
+    def finish(self, interp: Interpreter) -> None:
+        """After reading: add the notes that sum up the whole reading (names used without imports ...)."""
+
     def record_built(self, value: Any, interp: Interpreter, node: ast.AST) -> None:
         """Remember a model the code made (the default choice is the last one)."""
         self.built.append(Built(value, getattr(node, "lineno", None), interp.file, interp.depth == 0))

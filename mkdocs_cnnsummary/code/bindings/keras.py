@@ -89,6 +89,8 @@ class KerasBinding(Binding):
         self._modules: dict[str, Any] = {}
         self._warned: set[str] = set()
         self.add_receivers: set[int] = set()
+        self.made: list[KLayer] = []  # every layer made, for locating errors in their files
+        self.missing: dict[str, tuple[str, int | None, str | None]] = {}  # name -> (import, line, file)
 
     # naming ---------------------------------------------------------------------------------------
     def uniquify(self, base: str) -> str:
@@ -402,8 +404,10 @@ class KerasBinding(Binding):
             exc.file = interp.file
             raise exc from None
         layer_name = name if name is not None else self.auto_name(cls.type_name)
-        return KLayer(cls, args, kwargs, layer_name, trainable=bool(trainable), input_shape=input_shape,
-                      line=getattr(node, "lineno", None), file=interp.file, config=config, binding=self)
+        layer = KLayer(cls, args, kwargs, layer_name, trainable=bool(trainable), input_shape=input_shape,
+                       line=getattr(node, "lineno", None), file=interp.file, config=config, binding=self)
+        self.made.append(layer)
+        return layer
 
     def check_argument(self, interp: Interpreter, node: ast.AST, type_name: str, key: Any, value: Any) -> None:
         what = f"argument {key!r}" if isinstance(key, str) else f"argument {key + 1}"
@@ -455,20 +459,23 @@ class KerasBinding(Binding):
     # the interpreter's questions ----------------------------------------------------------------------------
     def missing_name(self, name: str, interp: Interpreter, node: ast.AST) -> Any:
         layers = self._layers()
-        if name in ("Model", "Sequential", "Input", "InputLayer") or name in MERGE_FUNCTIONS or \
-                (name[:1].isupper() and name in layers.members):
-            module = "keras.models" if name in ("Model", "Sequential") else "keras.layers"
-            self.warn_once(f"import:{name}", interp, node, f"`{name}` is used without an import; read as "
-                           f"{module}.{name}", f"add `from {module} import {name}`", kind="missing-import")
-            return layers.members.get(name) or self._models().members.get(name) or self._keras().members.get(name)
-        aliases = {"tf": ("import tensorflow as tf", self._tensorflow), "keras": ("import keras", self._keras),
-                   "layers": ("from keras import layers", self._layers), "K": ("from keras import backend as K",
-                                                                             self._backend)}
-        if name in aliases:
-            statement, make = aliases[name]
-            self.warn_once(f"import:{name}", interp, node, f"`{name}` is used without an import; read as `{statement}`",
-                           f"add `{statement}`", kind="missing-import")
-            return make()
+        value: Any = None
+        if name in ("Model", "Sequential"):
+            value, statement = self._models().members[name], f"from keras.models import {name}"
+        elif name in ("Input", "InputLayer") or name in MERGE_FUNCTIONS or (name[:1].isupper() and
+                                                                             name in layers.members):
+            value, statement = layers.members[name], f"from keras.layers import {name}"
+        else:
+            aliases = {"tf": ("import tensorflow as tf", self._tensorflow), "keras": ("import keras", self._keras),
+                       "layers": ("from keras import layers", self._layers),
+                       "K": ("from keras import backend as K", self._backend)}
+            if name in aliases:
+                statement, make = aliases[name]
+                value = make()
+        if value is not None:
+            if name not in self.missing:
+                self.missing[name] = (statement, getattr(node, "lineno", None), interp.file)
+            return value
         if id(node) in self.add_receivers and self.session.main_scope is not None:
             model = KModel("sequential", self.uniquify("sequential"), self, getattr(node, "lineno", None),
                            interp.file)
@@ -480,6 +487,23 @@ class KerasBinding(Binding):
                         kind="missing-definition")
             return model
         return None
+
+    def finish(self, interp: Interpreter) -> None:
+        """One warning for all the names used without their import, with the imports to add."""
+        if not self.missing:
+            return
+        grouped: dict[str, list[str]] = {}
+        for statement, _, _ in self.missing.values():
+            head, _, name = statement.partition(" import ")
+            if head.startswith("from keras.") and " as " not in name:
+                grouped.setdefault(head + " import", []).append(name)
+            else:
+                grouped.setdefault(statement, [])
+        imports = [f"{head} {', '.join(names)}" if names else head for head, names in grouped.items()]
+        first = min(self.missing.values(), key=lambda m: (m[2] is not None, m[1] or 0))
+        names = ", ".join(self.missing)
+        self.session.notice(f"used without an import: {names}; read as Keras' own", first[1], first[2],
+                            hint="add " + " and ".join(f"`{line}`" for line in imports), kind="missing-import")
 
     def prepare(self, tree: ast.Module) -> None:
         """Note the names the code calls ``.add(...)`` on (an undefined one is read as a Sequential)."""
@@ -638,10 +662,11 @@ class KModelClass(RuntimeObject):
         kwargs = dict(kwargs)
         old = [k for k in ("input", "output") if k in kwargs]
         if old:
-            modern = ", ".join(f"{k}s=" for k in old)
-            interp.warn(node, f"Model({', '.join(k + '=' for k in old)}...) is Keras 2's spelling; Keras 3 rejects "
-                              f"it; read as Model({modern}...)",
-                        hint=f"write Model(inputs={_arg_source(node, 'input')}, outputs={_arg_source(node, 'output')})")
+            written = ", ".join(f"{k}={_arg_source(node, k)}" for k in old)
+            modern = ", ".join(f"{k}s={_arg_source(node, k)}" for k in old)
+            interp.warn(node, f"Model({written}) is Keras 2's spelling, which Keras 3 rejects "
+                              f"({' and '.join(k + '=' for k in old)}); read as Model({modern})",
+                        hint=f"write Model({modern})")
             for k in old:
                 if k + "s" in kwargs:
                     raise interp.error(node, f"Model() got both {k}= and {k}s=")
