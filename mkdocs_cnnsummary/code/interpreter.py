@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .session import Session, SourceFile
 
 #: attribute names with double underscores that are allowed (everything else reaches into Python)
-ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__call__"})
+ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__call__", "__version__"})
 
 #: names that run code, touch files or reach into the interpreter: refused, with what to do instead
 REFUSED_NAMES = {
@@ -251,7 +251,7 @@ class Interpreter:
         value = self.session.missing_name(name, self, node)
         if value is not None:
             return value
-        raise self.error(node, f"the name {name!r} is not defined", hint=self.session.undefined_hint(name, scope))
+        return self.session.undefined(name, scope, self, node)
 
     def assign_name(self, name: str, value: Any, scope: Scope) -> None:
         if name in scope.globals_:

@@ -375,7 +375,10 @@ class Opaque(RuntimeObject):
         return None
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        interp.refuse_network_arguments(self, node, [*args, *kwargs.values()])
+        if not self.config:  # the framework's own functions (plot_model ...) add no layers
+            interp.refuse_network_arguments(self, node, [*args, *kwargs.values()])
+        elif any(_has_network(v) for v in [*args, *kwargs.values()]):
+            interp.skipped(node, f"{short_source(getattr(node, 'func', node), 40)}(...)")
         return Opaque(short_source(node), getattr(node, "lineno", None), interp.file, self.reason, self.config)
 
     def rt_getitem(self, interp: Interpreter, key: Any, node: ast.AST) -> Any:
@@ -401,6 +404,14 @@ class Opaque(RuntimeObject):
 
     def rt_unary(self, interp: Interpreter, op: ast.unaryop, node: ast.AST) -> Any:
         return self.derived(short_source(node), interp)
+
+
+def _has_network(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, NetworkValue):
+        return True
+    if depth < 3 and isinstance(value, list | tuple):
+        return any(_has_network(v, depth + 1) for v in value)
+    return False
 
 
 def short_source(node: ast.AST, limit: int = 60) -> str:

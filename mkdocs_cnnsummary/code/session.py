@@ -73,6 +73,7 @@ class Session:
         self.budget = Budget(self.limits)
         self._seen: set[tuple[Any, ...]] = set()
         self._loading: set[str] = set()
+        self._undefined: set[str] = set()
 
     # notes ---------------------------------------------------------------------------------------------
     def notice(self, message: str, line: int | None, file: str | None, *, hint: str | None = None,
@@ -128,15 +129,24 @@ class Session:
                 return value
         return None
 
-    def undefined_hint(self, name: str, scope: Scope) -> str:
+    def undefined(self, name: str, scope: Scope, interp: Interpreter, node: ast.AST) -> Opaque:
+        """A name the code never defines: unknown, and an error only where the network needs it (pasted
+        code often leaves out the lines that load data, such as the ``X`` of ``X.shape[1]``)."""
         names: set[str] = set(BUILTINS)
         s: Scope | None = scope
         while s is not None:
             names.update(s.vars)
             s = s.parent
         close = did_you_mean(name, sorted(names))
-        paste = f"paste the definition of {name} (or its import) into the code"
-        return f"{close} Or {paste}" if close else paste
+        reason = "is not defined in the code" + (f" ({close})" if close else "")
+        line = getattr(node, "lineno", None)
+        if name in self._undefined:
+            return Opaque(name, line, interp.file, reason)
+        self._undefined.add(name)
+        self.notice(f"`{name}` is not defined in the code; what depends on it is not known", line, interp.file,
+                    hint=(f"{close} " if close else "") + f"paste the definition of {name} (or its import)",
+                    kind="undefined")
+        return Opaque(name, line, interp.file, reason)
 
     def expression_statement(self, value: Any, stmt: ast.Expr, interp: Interpreter) -> None:
         if interp.source is not self.main:

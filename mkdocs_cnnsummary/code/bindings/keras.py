@@ -60,6 +60,12 @@ OLD_ARGUMENTS = {
     "dropout_U": "recurrent_dropout", "input_length": None, "mode": None,
 }
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
+#: keywords only Keras 1 had: a file that uses one is Keras 1 code
+KERAS1_KEYWORDS = frozenset({"border_mode", "subsample", "nb_filter", "nb_row", "nb_col", "nb_epoch", "W_regularizer",
+                             "b_regularizer", "dim_ordering", "subsample_length", "filter_length", "atrous_rate",
+                             "init", "output_dim"})
+KERAS1_CONVOLUTIONS = frozenset({"Convolution2D", "AtrousConvolution2D", "Deconvolution2D",
+                                 "SeparableConvolution2D"})
 
 #: framework modules whose members configure training or load data (they build nothing)
 CONFIG_MODULES = frozenset({
@@ -89,6 +95,7 @@ class KerasBinding(Binding):
         self._modules: dict[str, Any] = {}
         self._warned: set[str] = set()
         self.add_receivers: set[int] = set()
+        self.keras1 = False  # the file uses Keras 1's spellings
         self.made: list[KLayer] = []  # every layer made, for locating errors in their files
         self.missing: dict[str, tuple[str, int | None, str | None]] = {}  # name -> (import, line, file)
 
@@ -260,6 +267,7 @@ class KerasBinding(Binding):
             members = {
                 "int_shape": Builtin("int_shape", int_shape), "clear_session": Builtin("clear_session", clear_session),
                 "image_data_format": Builtin("image_data_format", lambda i, n, a, k: "channels_last"),
+                "image_dim_ordering": Builtin("image_dim_ordering", self.dim_ordering),
                 "set_image_data_format": Builtin("set_image_data_format", data_format),
                 "backend": Builtin("backend", lambda i, n, a, k: "tensorflow"),
             }
@@ -270,6 +278,11 @@ class KerasBinding(Binding):
             return Module("keras.backend", members, getter)
 
         return self._cached("backend", make)
+
+    def dim_ordering(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> str:
+        self.warn_once("image_dim_ordering", interp, node, "K.image_dim_ordering() is Keras 1's; read as 'tf' "
+                       "(channels last, Keras 3's default)", "write K.image_data_format() == 'channels_last'")
+        return "tf"
 
     def _activations(self, prefix: str) -> Module:
         def make() -> Module:
@@ -426,14 +439,21 @@ class KerasBinding(Binding):
         """Keras 1 and 2 argument names whose meaning is plain, with a warning showing Keras 3's."""
         own = {a.name for a in cls.all_arguments()}
         old = [k for k in kwargs if k not in own and k in OLD_ARGUMENTS]
-        if not old:
-            return args, kwargs
         changes = []
-        keras1 = any(k in ("border_mode", "subsample", "nb_filter", "init", "dim_ordering") for k in old)
-        if keras1 and type_name in ("Conv2D", "Convolution2D", "Conv2DTranspose", "SeparableConv2D") and \
-                len(args) == 3 and all(isinstance(a, int) for a in args):
-            args = [args[0], (args[1], args[2])]
-            changes.append(f"kernel size ({args[1][0]}, {args[1][1]})")
+        three_ints = len(args) == 3 and all(isinstance(a, int) and not isinstance(a, bool) for a in args)
+        if three_ints and type_name in KERAS1_CONVOLUTIONS:
+            if self.keras1:
+                args = [args[0], (args[1], args[2])]
+                changes.append(f"{type_name}({args[0]}, {args[1][0]}, {args[1][1]}) as Keras 1's nb_filter, nb_row, "
+                               f"nb_col: a {args[1][0]}×{args[1][1]} kernel")
+            else:
+                interp.warn(node, f"{type_name}({args[0]}, {args[1]}, {args[2]}) means kernel_size={args[1]}, "
+                                  f"strides={args[2]} in Keras 2 and 3 (in Keras 1 it meant a {args[1]}×{args[2]} "
+                                  "kernel); read as Keras 3 does",
+                            hint=f"write {type_name}({args[0]}, ({args[1]}, {args[2]})) for a {args[1]}×{args[2]} "
+                                 f"kernel, or strides={args[2]} by name")
+        if not old and not changes:
+            return args, kwargs
         for key in old:
             new = OLD_ARGUMENTS[key]
             value = kwargs.pop(key)
@@ -506,8 +526,12 @@ class KerasBinding(Binding):
                             hint="add " + " and ".join(f"`{line}`" for line in imports), kind="missing-import")
 
     def prepare(self, tree: ast.Module) -> None:
-        """Note the names the code calls ``.add(...)`` on (an undefined one is read as a Sequential)."""
+        """Note the names the code calls ``.add(...)`` on (an undefined one is read as a Sequential), and
+        whether the file is Keras 1 code (then ``Convolution2D(32, 3, 3)`` means a 3×3 kernel)."""
         for node in ast.walk(tree):
+            if (isinstance(node, ast.keyword) and node.arg in KERAS1_KEYWORDS) or (
+                    isinstance(node, ast.Attribute) and node.attr == "image_dim_ordering"):
+                self.keras1 = True
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add"
                     and isinstance(node.func.value, ast.Name) and len(node.args) == 1):
                 self.add_receivers.add(id(node.func.value))
@@ -570,6 +594,10 @@ class KLayerClass(RuntimeObject):
         return isinstance(value, KLayer) and value.cls is self.cls
 
     def rt_subclass(self, interp: Interpreter, cls: Class, node: ast.AST) -> None:
+        return None  # refused when an instance is made (the file may define classes its model does not use)
+
+    def rt_construct(self, interp: Interpreter, cls: Class, node: ast.AST, args: list[Any],
+                     kwargs: dict[str, Any]) -> Any:
         raise interp.error(node, f"the class {cls.name} derives from {self.describe()}; the reader reads Keras' own "
                                  "layers, not classes derived from them",
                            hint="build the block with a function that returns layers")
@@ -604,6 +632,10 @@ class KBaseClass(RuntimeObject):
         return self.qualified
 
     def rt_subclass(self, interp: Interpreter, cls: Class, node: ast.AST) -> None:
+        return None  # refused when an instance is made
+
+    def rt_construct(self, interp: Interpreter, cls: Class, node: ast.AST, args: list[Any],
+                     kwargs: dict[str, Any]) -> Any:
         raise interp.error(node, f"the class {cls.name} derives from {self.qualified}; the reader reads models built "
                                  "from Keras' own layers, not custom layer or model classes",
                            hint="build the model with Sequential or the functional API, or describe it with a spec")
@@ -627,6 +659,10 @@ class KModelClass(RuntimeObject):
         return isinstance(value, KModel) and (self.kind == "Model" or value.kind == "sequential")
 
     def rt_subclass(self, interp: Interpreter, cls: Class, node: ast.AST) -> None:
+        return None  # refused when an instance is made
+
+    def rt_construct(self, interp: Interpreter, cls: Class, node: ast.AST, args: list[Any],
+                     kwargs: dict[str, Any]) -> Any:
         raise interp.error(node, f"the class {cls.name} derives from keras.{self.kind}; the reader reads models "
                                  "built with Sequential or the functional API, not subclassed models",
                            hint="build the model with keras.Model(inputs, outputs) or Sequential([...])")

@@ -136,7 +136,9 @@ class KLayer(NetworkValue):
         return instantiate(self.spec(), "keras", self.name)
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        tensors = call_inputs(interp, self, node, args, kwargs)
+        tensors = call_or_run(interp, self, node, args, kwargs)
+        if tensors is None:
+            return interp.opaque(node, "runs the layer on data, which the reader does not do")
         shapes = [t.shape for t in tensors]
         try:
             out, _ = compute_layer(self.engine_layer(), shapes, nested_factory("keras"))
@@ -231,6 +233,7 @@ class KModel(NetworkValue):
         self.stack: list[Any] = []  # KInputLayer first when given, then layers and models
         self.chain: list[Shape] = []  # output shape after each item of the stack, when built
         self.built = False
+        self.graph_size = 0  # how many items of the stack the tensors in inputs/outputs cover
 
     @property
     def type_name(self) -> str:
@@ -248,6 +251,9 @@ class KModel(NetworkValue):
         if isinstance(item, KTensor):
             raise interp.error(node, f"only layers can be added to a Sequential model, not {item.describe()}",
                                hint="add the layer itself; tensors belong to the functional API")
+        if isinstance(item, Opaque):
+            raise interp.error(node, f"only Keras layers can be added to a Sequential model; {item.describe()} is "
+                                     f"not known: {item.explain()}", hint=_paste_hint(item))
         if not isinstance(item, KLayer | KModel | KInputLayer):
             what = item.describe() if isinstance(item, RuntimeObject) else repr(item)
             raise interp.error(node, f"only Keras layers can be added to a Sequential model, not {what}",
@@ -350,7 +356,9 @@ class KModel(NetworkValue):
         return out
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        tensors = call_inputs(interp, self, node, args, kwargs)
+        tensors = call_or_run(interp, self, node, args, kwargs)
+        if tensors is None:
+            return interp.opaque(node, "runs the model on data, which the reader does not do")
         out = self.output_shapes(interp, node, [t.shape for t in tensors])
         return new_node(self, tensors, out if len(out) > 1 else out[0], interp, node)
 
@@ -429,6 +437,8 @@ class KModel(NetworkValue):
             if not self.built:
                 raise interp.error(node, f"the Sequential model {self.name!r} has no {name} yet: it is not built",
                                    hint="give the first layer input_shape=... or start with keras.Input(...)")
+            if name in ("input_shape", "output_shape"):
+                return tuple(self.chain[0] if name == "input_shape" else self.chain[-1])
             ensure_sequential_graph(self, interp, node)
         if name in ("input", "inputs"):
             tensors = self.inputs
@@ -490,15 +500,29 @@ def call_inputs(interp: Interpreter, op: Any, node: ast.AST, args: list[Any], kw
             raise interp.error(node, f"{op.describe()} is called on {v.describe()}, not on a tensor",
                                hint="call a layer on the output of another: y = layer(x), "
                                     "with x = keras.Input(...) or an earlier layer's output")
-        elif isinstance(v, Opaque):
-            raise interp.error(node, f"{op.describe()} is called on a value the reader does not know: {v.explain()}",
-                               hint="the reader follows layers called on keras.Input(...) tensors; calling a layer "
-                                    "on data runs it")
+        elif isinstance(v, Opaque) or not isinstance(v, RuntimeObject):
+            raise RunsOnData(v)
         else:
             raise interp.error(node, f"{op.describe()} is called on {short_source(node, 40)}, not on a Keras "
                                      "tensor", hint="calling a layer on data runs it; the reader follows "
                                                     "layers called on keras.Input(...) tensors")
     return tensors
+
+
+class RunsOnData(Exception):
+    """A layer or model called on data rather than on symbolic tensors: it runs (prediction)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def call_or_run(interp: Interpreter, op: Any, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """The tensors of a symbolic call, or None when the call runs the layer on data (skipped)."""
+    try:
+        return call_inputs(interp, op, node, args, kwargs)
+    except RunsOnData:
+        interp.skipped(node, f"{short_source(getattr(node, 'func', node), 30)}(...) on data")
+        return None
 
 
 def new_node(op: Any, inputs: list[KTensor], out: Shape | list[Shape], interp: Interpreter, node: ast.AST) -> Any:
@@ -513,10 +537,7 @@ def new_node(op: Any, inputs: list[KTensor], out: Shape | list[Shape], interp: I
 def single_node_tensor(layer: KLayer, name: str, interp: Interpreter, node: ast.AST) -> Any:
     if not layer.nodes:
         raise interp.error(node, f"{layer.describe()} has no {name} yet: it has not been called on a tensor")
-    if len(layer.nodes) > 1:
-        raise interp.error(node, f"{layer.describe()} has been called {len(layer.nodes)} times, so its {name} "
-                                 "is ambiguous", hint="keep the tensor each call returns")
-    call = layer.nodes[0]
+    call = layer.nodes[0]  # Keras 3: the first call's
     tensors = call.outputs if name == "output" else call.inputs
     return tensors[0] if len(tensors) == 1 else list(tensors)
 
@@ -534,8 +555,9 @@ def relocate(exc: SpecError, interp: Interpreter, node: ast.AST, op: Any) -> Spe
 
 def ensure_sequential_graph(model: KModel, interp: Interpreter, node: ast.AST) -> None:
     """A built Sequential as a graph of nodes (for ``model.output``, ``model.layers[i].output``)."""
-    if model.inputs:
+    if model.inputs and model.graph_size == len(model.stack):
         return
+    model.graph_size = len(model.stack)
     first = model.stack[0]
     tensor = first.output
     model.inputs = [tensor]
@@ -735,6 +757,11 @@ class Symbol(RuntimeObject):
             raise interp.error(node, f"{self.qualified}(...) on a Keras tensor makes an operation the reader does "
                                      "not compute", hint=f"use the layer: layers.Activation({self.name!r})")
         return interp.opaque(node, "is a computation on data, which the reader does not run")
+
+
+def _paste_hint(value: Opaque) -> str:
+    name = value.origin.split("(")[0]
+    return f"paste the definition of {name} into the code, or check its spelling"
 
 
 def _fmt(shape: Any) -> str:
