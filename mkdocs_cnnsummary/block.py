@@ -6,14 +6,19 @@ problems; everything a block means is decided here.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from .engine.errors import SpecError, did_you_mean
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "format", "model", "source",
+                "inputs")
+FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
@@ -29,9 +34,14 @@ class FenceOptions:
     framework: str | None = None
     style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
+    format: str = "auto"  # auto | spec | code
+    model: str | None = None  # code: the expression naming the model to summarise
+    source: str | None = None  # code from a file of the project (relative to the base directory)
+    inputs: tuple[tuple[int | None, ...], ...] | None = None  # code: input shapes it does not state
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error)
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.format,
+                self.model, self.source, self.inputs)
 
 
 @dataclass(frozen=True)
@@ -44,8 +54,12 @@ class Problem:
     message: str
     line: int | None = None
     layer: str | None = None
+    file: str | None = None  # the line is in this file of the project (code read with source= or imported)
 
     def describe(self) -> str:
+        if self.file is not None:
+            return f"{self.file}:{self.line}: {self.message}" if self.line is not None else f"{self.file}: " \
+                f"{self.message}"
         return self.message
 
 
@@ -55,14 +69,22 @@ class BlockResult:
 
     html: str
     problem: Problem | None = None
+    files: tuple[tuple[str, str], ...] = ()  # (absolute path, digest of its contents) of the files read
 
 
 @dataclass
 class BlockRenderer:
-    """Renders blocks with site-wide defaults, remembering results by (spec, options, version)."""
+    """Renders blocks with site-wide defaults, remembering results by (body, options, version).
+
+    ``base_dir`` is where ``source=`` paths start and the code's imports may be read from (the
+    directory of ``mkdocs.yml``).  A remembered result is used again only while the files it read
+    are unchanged; ``watch`` is told the files each block read (to rebuild when one changes).
+    """
 
     defaults: FenceOptions = field(default_factory=FenceOptions)
     cache: MutableMapping[tuple[Any, ...], BlockResult] | None = None
+    base_dir: str | None = None
+    watch: Callable[[list[str]], None] | None = None
 
     def render(self, source: str, header: Mapping[str, str] | None = None) -> BlockResult:
         """The HTML for one block whose header options are ``header`` (raw strings)."""
@@ -71,15 +93,30 @@ class BlockRenderer:
         except SpecError as exc:
             return _option_failure(exc, source)
         if self.cache is None:
-            return render_block(source, options)
-        from . import __version__
+            result = render_block(source, options, self.base_dir)
+        else:
+            from . import __version__
 
-        key = (source, options.key(), __version__)
-        result = self.cache.get(key)
-        if result is None:
-            result = render_block(source, options)
-            self.cache[key] = result
+            key = (source, options.key(), __version__, self.base_dir)
+            result = self.cache.get(key)
+            if result is None or not _unchanged(result.files):
+                result = render_block(source, options, self.base_dir)
+                self.cache[key] = result
+        if self.watch is not None and result.files:
+            self.watch([path for path, _ in result.files])
         return result
+
+
+def _digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _unchanged(files: tuple[tuple[str, str], ...]) -> bool:
+    """Whether every file a remembered block read still has the contents it had."""
+    return all(_digest(path) == digest for path, digest in files)
 
 
 def split_header(text: str) -> dict[str, str]:
@@ -121,9 +158,44 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             changes["style"] = check_style(value)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
+        elif key == "format":
+            changes["format"] = _choice(value, FORMATS, "format")
+        elif key == "model":
+            changes["model"] = value.strip() or None
+        elif key == "source":
+            changes["source"] = value.strip() or None
+        elif key == "inputs":
+            changes["inputs"] = parse_inputs(value)
         else:
             changes["title"] = value
     return replace(options, **changes)
+
+
+def _choice(value: str, choices: tuple[str, ...], what: str) -> str:
+    name = value.strip().lower()
+    if name not in choices:
+        raise SpecError(f"unknown {what} {value!r}",
+                        hint=did_you_mean(name, choices) or "use one of " + ", ".join(choices))
+    return name
+
+
+def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
+    """``[[28, 28, 1]]`` or ``[28, 28, 1]`` (YAML/JSON) -> input shapes without the batch axis."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(value)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, list) and data and all(d is None or (isinstance(d, int) and not isinstance(d, bool))
+                                               for d in data):
+        data = [data]
+    if not isinstance(data, list) or not data or not all(
+            isinstance(s, list) and all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0)
+                                        for d in s) for s in data):
+        raise SpecError(f"inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {value!r}",
+                        hint="sizes without the batch axis; null for an unknown size")
+    return tuple(tuple(s) for s in data)
 
 
 def check_framework(value: str) -> str:
@@ -142,41 +214,100 @@ def _option_failure(exc: SpecError, source: str) -> BlockResult:
     return BlockResult(render_error(exc, label="Error in the fence options"), problem)
 
 
-def render_block(source: str, options: FenceOptions) -> BlockResult:
-    """Compute the network of one block and render it (or its error, or its expected error)."""
-    from .engine import summarize
+def render_block(source: str, options: FenceOptions, base_dir: str | None = None) -> BlockResult:
+    """Compute the network of one block and render it (or its error, or its expected error).
+
+    With ``source=`` the code comes from that file (relative to ``base_dir``) and the block's body
+    may hold an ``expect:`` section; otherwise the body is a spec or code.
+    """
+    from .reading import apply_section, read
     from .render.html import render_error, render_summary
 
+    base = base_dir or os.getcwd()
+    files: list[Path] = []
+    shown = source
     try:
-        summary = summarize(source, framework=options.framework)
+        if options.source is not None:
+            path, text = _source_file(options.source, base)
+            shown = text
+            reading = read(text, framework=options.framework, format="code", model=options.model,
+                           inputs=_list(options.inputs), path=path, root=base)
+            files = reading.files
+            apply_section(reading.summary, source)
+        else:
+            reading = read(source, framework=options.framework, format=options.format, model=options.model,
+                           inputs=_list(options.inputs), root=base)
+            files = reading.files
+        summary = reading.summary
     except SpecError as exc:
-        return _failed(exc, source, options)
+        return _failed(exc, _shown(exc, shown, source, options, base), options, files)
     except Exception as exc:  # an engine defect must not take the page down
         error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {exc})",
                           hint="please report it with the spec of this block")
         return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
+    digests = _digests(files)
     html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
                           style=options.style)
     if options.expect_error is not None:
         return BlockResult(html, Problem(
             "expect_error: the network was expected to fail but computes "
-            f"{summary.total_params:,} parameters", line=None))
-    return BlockResult(html)
+            f"{summary.total_params:,} parameters", line=None), digests)
+    return BlockResult(html, None, digests)
 
 
-def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
+def _list(inputs: tuple[tuple[int | None, ...], ...] | None) -> list[Any] | None:
+    return [list(s) for s in inputs] if inputs is not None else None
+
+
+def _source_file(source: str, base: str) -> tuple[str, str]:
+    """(path as written, text) of a ``source=`` file, which must be inside the base directory."""
+    root = Path(base).resolve()
+    path = (root / source).resolve()
+    if os.path.commonpath([str(path), str(root)]) != str(root):
+        raise SpecError(f"source={source!r} is outside the project directory {root.name}/",
+                        hint="give a path relative to the directory of mkdocs.yml")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(f"source={source!r}: no such file", hint=f"the path is relative to {root}") from None
+    except OSError as exc:
+        raise SpecError(f"source={source!r} cannot be read: {exc.strerror or exc}") from None
+    try:
+        return source, data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpecError(f"source={source!r} is not UTF-8 text") from None
+
+
+def _shown(exc: SpecError, shown: str, body: str, options: FenceOptions, base: str) -> str:
+    """The text an error box shows with the line marked: the file the error is in, else the block."""
+    if exc.file is not None:
+        if options.source is not None and exc.file == options.source:
+            return shown
+        try:
+            return (Path(base) / exc.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+    return body
+
+
+def _digests(files: list[Path]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(p), _digest(str(p))) for p in files)
+
+
+def _failed(exc: SpecError, shown: str, options: FenceOptions, files: list[Path] | None = None) -> BlockResult:
     from .render.html import render_error
 
     expected = options.expect_error
+    digests = _digests(files or [])
     if expected is not None:
-        html = render_error(exc, title=options.title, source=source, expected=True)
+        html = render_error(exc, title=options.title, source=shown, expected=True)
         if expected and expected.lower() not in exc.describe().lower():
             return BlockResult(html, Problem(
                 f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
-                line=exc.line, layer=exc.layer))
-        return BlockResult(html)
-    html = render_error(exc, title=options.title, source=source)
-    return BlockResult(html, Problem(_without_line(exc), line=exc.line, layer=exc.layer))
+                line=exc.line, layer=exc.layer, file=exc.file), digests)
+        return BlockResult(html, None, digests)
+    html = render_error(exc, title=options.title, source=shown)
+    return BlockResult(html, Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file), digests)
 
 
 def _without_line(exc: SpecError) -> str:

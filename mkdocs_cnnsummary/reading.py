@@ -91,6 +91,20 @@ def _read_code(text: str, framework: str | None, model: str | None, inputs: list
     return Reading(summary, "code", list(reading.files))
 
 
+def apply_section(summary: Summary, text: str) -> None:
+    """Check a ``source=`` block's body against the summary: YAML with ``expect:`` (a first line ``---``
+    is allowed, as after pasted code)."""
+    lines = text.split("\n")
+    offset = next((i + 1 for i, line in enumerate(lines) if line.strip() == "---"), 0)
+    if offset and any(line.strip() and not line.lstrip().startswith("#") for line in lines[:offset - 1]):
+        raise SpecError("a source= block holds only the expect: section (the code is in the file)", line=1,
+                        hint="remove the code from the block, or remove source=")
+    expect, line = _code_section("\n".join(lines[offset:]), offset)
+    from .engine.expect import check_expectations
+
+    check_expectations(summary, expect, line)
+
+
 def _code_section(section: str, offset: int) -> tuple[Any, int | None]:
     """The YAML after ``---`` (lines counted in the whole text)."""
     from .engine.spec import load_yaml

@@ -13,7 +13,6 @@ import warnings
 
 _SPEC_KEY = re.compile(r"^(layers|input|inputs|outputs|framework|name|expect|description)[ \t]*:(?:[ \t]|$)",
                        re.MULTILINE)
-_YAML_KEY = re.compile(r"^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)")
 
 #: import roots and the framework they mean
 FRAMEWORK_ROOTS = {"keras": "keras", "tensorflow": "keras", "tf_keras": "keras", "lasagne": "lasagne",
@@ -32,32 +31,28 @@ def _significant(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
+#: lines only Python has: imports, definitions, decorators, assignments and calls at the start of a line
+_PYTHON_LINE = re.compile(r"^(?:import\s|from\s+[\w.]+\s+import\s|def\s|class\s|@[\w.]+|if\s+__name__|"
+                          r"[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?:[-+*/]?=(?!=)|:[\w.\[\], |]*=(?!=))|[A-Za-z_][\w.]*\()")
+
+
 def detect_format(text: str) -> str:
     """``"spec"`` or ``"code"``."""
     lines = _significant(text)
     if not lines:
         return "spec"
-    if _SPEC_KEY.search(text) and any(line.startswith("layers") for line in lines):
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except Exception:
-            data = None
-        if isinstance(data, dict) and "layers" in data:
-            return "spec"
-    if all(line.startswith(("-", " ", "\t", "---")) for line in lines) and lines[0].startswith("-"):
-        return "spec"  # a YAML list of layers
+    python = any(_PYTHON_LINE.match(line) for line in lines)
+    if not python and _SPEC_KEY.search(text):
+        return "spec"
+    if not python and lines[0].startswith(("-", "[", "{", "---")):
+        return "spec"  # a YAML list of layers (or flow YAML)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ast.parse(text)
         return "code"
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        pass
-    if _SPEC_KEY.search(text) or sum(bool(_YAML_KEY.match(line)) for line in lines) >= max(1, len(lines) // 3):
-        return "spec"
-    return "code"
+        return "code" if python else "spec"
 
 
 def split_code(text: str) -> tuple[str, str | None, int]:

@@ -40,7 +40,9 @@ class SpecError(ValueError):
     def where(self, *, with_line: bool = True) -> str:
         """The location prefix: ``line 9, layer 'too_small' (Conv2D)``."""
         parts = []
-        if with_line and self.line is not None:
+        if with_line and self.file is not None:
+            parts.append(f"{self.file}:{self.line}" if self.line is not None else self.file)
+        elif with_line and self.line is not None:
             parts.append(f"line {self.line}")
         if self.layer is not None:
             kind = f" ({self.layer_type})" if self.layer_type else ""

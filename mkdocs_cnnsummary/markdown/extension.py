@@ -238,6 +238,8 @@ class CnnSummaryExtension(Extension):
             "title": ["", "Default caption when a block has neither title nor name"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
+            "base_dir": ["", "Directory of source= paths and of the project modules code may import (default: cwd)"],
+            "watch": ["", "Callable watch(paths) told the files blocks read (to rebuild when they change)"],
         }
         super().__init__(**kwargs)
         self.locations: defaultdict[tuple[str, ...], deque[list[int]]] = defaultdict(deque)
@@ -251,8 +253,10 @@ class CnnSummaryExtension(Extension):
         defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title")
                     if self.getConfig(k)}
         cache = self.getConfig("cache")
+        watch = self.getConfig("watch")
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
-                                      cache if isinstance(cache, MutableMapping) else None)
+                                      cache if isinstance(cache, MutableMapping) else None,
+                                      self.getConfig("base_dir") or None, watch if callable(watch) else None)
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)
         md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
         from .reference_fence import register as register_reference_fence
@@ -276,7 +280,7 @@ class CnnSummaryExtension(Extension):
                 lines = [lines]
             line = None
             if lines:
-                k = problem.line or 0
+                k = (problem.line or 0) if problem.file is None else 0  # a file's line is named in the message
                 line = lines[k] if k < len(lines) else lines[-1] + k - len(lines) + 1
             report: Reporter = self.getConfig("report") or _default_report
             report(problem, line)

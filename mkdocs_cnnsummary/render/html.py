@@ -131,7 +131,9 @@ def render_error(error: SpecError | str, *, title: str | None = None, source: st
 def _where(error: SpecError) -> str:
     """``line 9 of the block, layer 'too_small' (Conv2D)``."""
     parts = []
-    if error.line is not None:
+    if error.file is not None:
+        parts.append(f"{error.file}, line {error.line}" if error.line is not None else error.file)
+    elif error.line is not None:
         parts.append(f"line {error.line} of the block")
     if error.layer is not None:
         parts.append(f"layer {error.layer!r}" + (f" ({error.layer_type})" if error.layer_type else ""))

@@ -395,9 +395,13 @@ class KerasBinding(Binding):
             raise interp.error(node, f"name= must be a string, got {name!r}")
         trainable = kwargs.pop("trainable", True)
         input_shape = None
+        unknown_input = None
         own = {a.name for a in cls.arguments}
         if "input_shape" in kwargs and "input_shape" not in own:
-            input_shape = self.sizes(interp, node, kwargs.pop("input_shape"))
+            declared = kwargs.pop("input_shape")
+            unknown_input = _opaque_in(declared)
+            if unknown_input is None:
+                input_shape = self.sizes(interp, node, declared)
         if "batch_input_shape" in kwargs:
             batch = self.batch_shape(interp, node, kwargs.pop("batch_input_shape"))
             interp.warn(node, "batch_input_shape= is Keras 2's; read as input_shape=" + _tuple_text(batch[1:]),
@@ -419,6 +423,7 @@ class KerasBinding(Binding):
         layer_name = name if name is not None else self.auto_name(cls.type_name)
         layer = KLayer(cls, args, kwargs, layer_name, trainable=bool(trainable), input_shape=input_shape,
                        line=getattr(node, "lineno", None), file=interp.file, config=config, binding=self)
+        layer.unknown_input = unknown_input
         self.made.append(layer)
         return layer
 
@@ -563,6 +568,13 @@ class KerasBinding(Binding):
         return model
 
     def network(self, value: Any, inputs: list[Any] | None, interp: Interpreter) -> NetworkSpec:
+        first = value.stack[0] if value.kind == "sequential" and value.stack else None
+        unknown = getattr(first, "unknown_input", None)
+        if value.kind == "sequential" and not value.built and not inputs and unknown is not None:
+            raise SpecError(f"the input shape of {value.name!r} is not known: {unknown.explain()}",
+                            line=first.line, file=first.file,
+                            hint="write input_shape= as numbers, or give the input shape (--input '[32, 32, 3]', "
+                                 "inputs=[[32, 32, 3]]) without the batch axis")
         if value.kind == "sequential" and not value.built and not inputs:
             raise SpecError(f"the Sequential model {value.name!r} has no input shape, so Keras would not have built "
                             "it", line=value.line, file=value.file,
@@ -730,6 +742,14 @@ class KModelClass(RuntimeObject):
             model.set_trainable(False)
         self.binding.record_built(model, interp, node)
         return model
+
+
+def _opaque_in(value: Any) -> Opaque | None:
+    if isinstance(value, Opaque):
+        return value
+    if isinstance(value, list | tuple):
+        return next((v for v in value if isinstance(v, Opaque)), None)
+    return None
 
 
 def _tensors(interp: Interpreter, node: ast.AST, value: Any, what: str) -> list[KTensor]:

@@ -118,6 +118,7 @@ class KLayer(NetworkValue):
         self.config = config
         self.nodes: list[KNode] = []
         self.binding = binding
+        self.unknown_input: Opaque | None = None  # an input_shape= the reader cannot know (from data)
 
     @property
     def type_name(self) -> str:
