@@ -284,6 +284,11 @@ class Interpreter:
             raise self.error(target, f"cannot assign to {_construct(target)}")
 
     def unpack(self, target: ast.Tuple | ast.List, value: Any, scope: Scope) -> None:
+        if isinstance(value, Opaque):  # (x_train, y_train), (x_test, y_test) = mnist.load_data()
+            for elt in target.elts:
+                part = elt.value if isinstance(elt, ast.Starred) else elt
+                self.assign(part, value.derived(f"{value.origin}[...]", self), scope)
+            return
         items = self.materialize(value, target)
         starred = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
         n = len(target.elts)

@@ -43,6 +43,10 @@ def _item(spec: LayerSpec, framework: str, previous: str | None) -> dict[str, An
     item: dict[str, Any] = {}
     if spec.name is not None:
         item["name"] = spec.name
+    if spec.reuse is not None:
+        item["reuse"] = spec.reuse
+        item["inputs"] = list(spec.inputs or [])
+        return item
     if spec.network is not None:
         item[spec.type] = spec_data(spec.network, framework, top=False)
     else:

@@ -89,6 +89,7 @@ class _Node:
         self.spec = spec
         self.layer = layer
         self.inputs = inputs
+        self.after: list[str] = [spec.reuse] if spec.reuse is not None else []  # computed before this one
 
 
 def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> list[str]:
@@ -108,10 +109,20 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
             explicit[spec.name] = spec
     used = set(explicit) | taken
     counters: dict[str, int] = {}
+    calls: dict[str, int] = {}
     names = []
     for spec in specs:
         if spec.name is not None:
             names.append(spec.name)
+            continue
+        if spec.reuse is not None:  # the k-th further call of a layer: dense@1, dense@2 ...
+            calls[spec.reuse] = calls.get(spec.reuse, 0) + 1
+            candidate = f"{spec.reuse}@{calls[spec.reuse]}"
+            while candidate in used:
+                calls[spec.reuse] += 1
+                candidate = f"{spec.reuse}@{calls[spec.reuse]}"
+            used.add(candidate)
+            names.append(candidate)
             continue
         base = fw.auto_name(_canonical_type(spec.type, fw))
         while True:
@@ -150,7 +161,7 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
                     continue
                 state[name] = 1
                 path.append(name)
-            deps = [_base(d) for d in nodes[name].inputs if _base(d) not in input_names]
+            deps = [_base(d) for d in nodes[name].inputs if _base(d) not in input_names] + nodes[name].after
             if i < len(deps):
                 stack.append((name, i + 1))
                 dep = deps[i]
@@ -186,6 +197,10 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
     names = _assign_names(specs, fw, taken)
     layer_specs: list[tuple[LayerSpec, str]] = []
     for spec, name in zip(specs, names, strict=True):
+        if spec.reuse is not None:
+            layers_objs.append(_Reuse(name, spec))
+            layer_specs.append((spec, name))
+            continue
         if is_model_item(spec):
             layers_objs.append(_ModelItem(name, spec))
             layer_specs.append((spec, name))
@@ -215,6 +230,12 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
                             hint="choose a name without brackets (name[i] picks one output of a layer)")
     if len(input_names) != len(inputs):
         raise SpecError("two inputs have the same name", line=inputs[-1].line)
+
+    layer_names = {name for spec, name in layer_specs if spec.reuse is None}
+    for spec, name in layer_specs:
+        if spec.reuse is not None and spec.reuse not in layer_names:
+            raise SpecError(f"reuse: {spec.reuse!r} names no layer", line=spec.line, layer=name,
+                            hint=did_you_mean(spec.reuse, layer_names) or "reuse: names the layer to call again")
 
     # wiring: explicit inputs, or the previous item
     nodes: dict[str, _Node] = {}
@@ -250,6 +271,9 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
         node = nodes[name]
         layer = node.layer
         in_shapes = [_single(shapes, src, layer) for src in node.inputs]
+        if isinstance(layer, _Reuse):
+            shapes[name] = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name)
+            continue
         if isinstance(layer, _ModelItem):
             out, record, children[name] = run_nested(layer.spec, name, in_shapes, fw.name)
             record.inputs = list(node.inputs)
@@ -275,9 +299,46 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
         _check_connected(nodes, layer_specs, outputs)
     rows = []
     for _, obj in zip(layer_specs, layers_objs, strict=True):
+        if isinstance(obj, _Reuse):
+            continue
         rows.append(records[obj.name])
         rows.extend(children.get(obj.name, ()))
     return Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name)
+
+
+class _Reuse:
+    """A further call of a layer (shared weights): no row of its own; the layer's row shows every call."""
+
+    is_input = False
+    min_inputs, max_inputs = 0, None
+
+    def __init__(self, name: str, spec: LayerSpec) -> None:
+        self.name = name
+        self.spec = spec
+        self.line = spec.line
+        self.type_name = "reuse"
+        self.config: dict[str, Any] = {}
+
+
+def _run_again(item: _Reuse, nodes: dict[str, _Node], records: dict[str, LayerRecord], in_shapes: list[Shape],
+               make_nested: Any, framework: str) -> Shape | list[Shape]:
+    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks)."""
+    target = nodes[item.spec.reuse]  # type: ignore[index]
+    record = records[target.layer.name]
+    if isinstance(target.layer, _ModelItem):
+        out, again, _ = run_nested(target.layer.spec, target.layer.name, in_shapes, framework)
+    else:
+        out, calc = compute_layer(target.layer, in_shapes, make_nested)
+        again = LayerRecord(record.name, record.type, [], out, calc.weights)
+    before = [(w.name, w.shape) for w in record.weights]
+    if [(w.name, w.shape) for w in again.weights] != before:
+        raise SpecError(f"{record.name!r} is called again on inputs of shape "
+                        f"{', '.join(str(s) for s in in_shapes)}, but its weights were made for its first "
+                        "inputs", line=item.line, layer=item.name, layer_type=record.type,
+                        hint="a shared layer needs inputs with the same channels or features each time")
+    record.inputs = [*record.inputs, *nodes[item.name].inputs]
+    record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
+    return out
 
 
 class _ModelItem:
@@ -340,6 +401,7 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
             continue
         reached.add(name)
         todo.extend(_base(src) for src in nodes[name].inputs)
+        todo.extend(nodes[name].after)  # a shared layer's further call reaches the layer
     for spec, name in layer_specs:
         if name not in reached:
             raise SpecError("this layer leads to no output, so Keras leaves it out of the model", line=spec.line,

@@ -23,7 +23,7 @@ from .framework import FRAMEWORK_MODULES
 from .nested import MODEL_TYPES
 
 TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "layers", "outputs", "expect", "description")
-ITEM_KEYS = ("name", "inputs", "trainable")
+ITEM_KEYS = ("name", "inputs", "trainable", "reuse")
 
 
 class LineDict(dict):
@@ -208,6 +208,7 @@ class LayerSpec:
     line: int | None = None
     source: str | None = None  # the text of a constructor call, when written as one
     network: NetworkSpec | None = None  # a model used as a layer (type Sequential or Functional)
+    reuse: str | None = None  # another call of the layer of this name (shared weights: no row of its own)
 
 
 @dataclass
@@ -347,6 +348,8 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
         if isinstance(item, LineDict) and item.line is not None:
             line = item.line
         type_keys = [k for k in item if k not in ITEM_KEYS]
+        if "reuse" in item:
+            return _reuse_item(item, type_keys, line)
         if len(type_keys) != 1:
             if not type_keys:
                 raise SpecError("this layer has no type", line=line,
@@ -388,6 +391,25 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
         return spec
     raise SpecError(f"cannot read {item!r} as a layer", line=line,
                     hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
+
+
+def _reuse_item(item: dict[Any, Any], type_keys: list[Any], line: int | None) -> LayerSpec:
+    """``{reuse: dense, inputs: [b]}``: the layer ``dense`` called again (its weights are shared)."""
+    if type_keys:
+        raise SpecError(f"an item with reuse: calls an earlier layer again and has no type of its own; found "
+                        f"{', '.join(repr(k) for k in type_keys)}", line=line,
+                        hint="write {reuse: layer_name, inputs: [...]}, or make a new layer without reuse:")
+    if "trainable" in item:
+        raise SpecError("trainable belongs to the reused layer's own item", line=line)
+    target = item["reuse"]
+    if not isinstance(target, str) or not target.strip():
+        raise SpecError(f"reuse: must name a layer, got {target!r}", line=line)
+    spec = LayerSpec(type="", line=line, reuse=target)
+    if "name" in item:
+        spec.name = _check_name(item["name"], line)
+    if "inputs" in item:
+        spec.inputs = _names(item["inputs"], line, "inputs")
+    return spec
 
 
 def _line_of(container: Any, key: Any) -> int | None:

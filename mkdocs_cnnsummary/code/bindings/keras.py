@@ -74,6 +74,11 @@ CONFIG_MODULES = frozenset({
     "wrappers", "visualization", "dtype_policies", "quantizers", "distribution", "tree", "legacy",
 })
 
+#: layers Keras makes inside a layer without a name, so they take a number of the same counter: when the layer is
+#: made (the cell of a recurrent layer) or built by its first call (MultiHeadAttention's softmax and dropout)
+SUBLAYERS_MADE = {"LSTM": ("lstm_cell",), "GRU": ("gru_cell",), "SimpleRNN": ("simple_rnn_cell",)}
+SUBLAYERS_BUILT = {"MultiHeadAttention": ("softmax", "dropout")}
+
 ACTIVATION_NAMES = frozenset({
     "relu", "relu6", "sigmoid", "softmax", "softplus", "softsign", "tanh", "elu", "selu", "exponential", "linear",
     "gelu", "silu", "swish", "hard_sigmoid", "hard_silu", "hard_swish", "leaky_relu", "log_softmax", "mish",
@@ -421,6 +426,8 @@ class KerasBinding(Binding):
             exc.file = interp.file
             raise exc from None
         layer_name = name if name is not None else self.auto_name(cls.type_name)
+        for base in SUBLAYERS_MADE.get(cls.type_name, ()):
+            self.uniquify(base)
         layer = KLayer(cls, args, kwargs, layer_name, trainable=bool(trainable), input_shape=input_shape,
                        line=getattr(node, "lineno", None), file=interp.file, config=config, binding=self)
         layer.unknown_input = unknown_input

@@ -119,6 +119,7 @@ class KLayer(NetworkValue):
         self.nodes: list[KNode] = []
         self.binding = binding
         self.unknown_input: Opaque | None = None  # an input_shape= the reader cannot know (from data)
+        self.built = False
 
     @property
     def type_name(self) -> str:
@@ -145,7 +146,17 @@ class KLayer(NetworkValue):
             out, _ = compute_layer(self.engine_layer(), shapes, nested_factory("keras"))
         except SpecError as exc:
             raise relocate(exc, interp, node, self) from None
+        self.mark_built()
         return new_node(self, tensors, out, interp, node)
+
+    def mark_built(self) -> None:
+        """Keras builds a layer at its first call; some make unnamed layers then (numbers of their counters)."""
+        if not self.built:
+            self.built = True
+            from .keras import SUBLAYERS_BUILT
+
+            for base in SUBLAYERS_BUILT.get(self.type_name, ()):
+                self.binding.uniquify(base)
 
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         if name == "name":
@@ -306,6 +317,7 @@ class KModel(NetworkValue):
             try:
                 if isinstance(item, KLayer):
                     out, _ = compute_layer(item.engine_layer(), [shape], nested_factory("keras"))
+                    item.mark_built()
                 elif isinstance(item, KModel):
                     out = item.output_shapes(interp, node, [shape])
                     out = out[0] if len(out) == 1 else out
@@ -685,21 +697,26 @@ def _sequential_network(model: KModel, interp: Interpreter, node: ast.AST | None
 
 def _functional_network(model: KModel, interp: Interpreter, node: ast.AST | None) -> NetworkSpec:
     order, nodes_of = graph_operations(model.inputs, model.outputs, interp, node)
-    refs: dict[int, str] = {}
+    refs: dict[int, str] = {}  # tensor -> how the spec refers to it
+    for op in order:
+        calls = sorted(nodes_of.get(id(op), []), key=lambda n: _call_index(op, n))
+        for k, call in enumerate(calls):
+            label = op.name if k == 0 else f"{op.name}@{k}"
+            for t in call.outputs:
+                refs[id(t)] = f"{label}[{t.index}]" if len(call.outputs) > 1 else label
     specs: list[LayerSpec] = []
+    again: list[LayerSpec] = []  # further calls of shared layers (no rows of their own)
     for op in order:
         if isinstance(op, KInputLayer):
             continue
-        calls = nodes_of.get(id(op), [])
-        if len(calls) != 1:
-            raise interp.error(node, f"{op.describe()} is called {len(calls)} times in the model (a shared layer); "
-                                     "the reader does not summarise shared layers yet",
-                               hint="use a separate layer for each call")
-        call = calls[0]
-        inputs = [refs.get(id(t)) or _tensor_ref(t) for t in call.inputs]
-        specs.append(_op_spec(op, inputs, interp, node))
-        for t in call.outputs:
-            refs[id(t)] = _tensor_ref(t)
+        calls = sorted(nodes_of.get(id(op), []), key=lambda n: _call_index(op, n))
+        for k, call in enumerate(calls):
+            inputs = [refs.get(id(t)) or _tensor_ref(t) for t in call.inputs]
+            if k == 0:
+                specs.append(_op_spec(op, inputs, interp, node))
+            else:
+                again.append(LayerSpec(type="", name=f"{op.name}@{k}", inputs=inputs, line=call.line, reuse=op.name))
+    specs.extend(again)
     input_specs = []
     for tensor in model.inputs:
         op = tensor.node.op
@@ -707,7 +724,7 @@ def _functional_network(model: KModel, interp: Interpreter, node: ast.AST | None
             raise interp.error(node, f"the model's input {tensor.describe()} is not made by keras.Input(...)",
                                hint="start the model from Input tensors")
         input_specs.append(InputSpec(op.name, list(op.shape[1:]), op.line))
-    outputs = [_tensor_ref(t) for t in model.outputs]
+    outputs = [refs.get(id(t)) or _tensor_ref(t) for t in model.outputs]
     return NetworkSpec(layers=specs, inputs=input_specs, name=model.name, framework="keras", outputs=outputs)
 
 
@@ -720,6 +737,10 @@ def _op_spec(op: Any, inputs: list[str] | None, interp: Interpreter, node: ast.A
         spec.network = inner  # type: ignore[attr-defined]
         return spec
     raise interp.error(node, f"{op.describe()} cannot be part of a model")
+
+
+def _call_index(op: Any, call: KNode) -> int:
+    return next((i for i, n in enumerate(getattr(op, "nodes", [])) if n is call), 0)
 
 
 def _tensor_ref(tensor: KTensor) -> str:
