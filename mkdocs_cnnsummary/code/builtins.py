@@ -62,6 +62,7 @@ def data_text(interp: Interpreter, value: Any, conversion: str = "s") -> str:
         size[0] += len(text)
         if size[0] > limit:
             interp.budget.string(size[0])
+        interp.budget.alloc(len(text))
         out.append(text)
 
     def walk(v: Any, top: bool) -> None:
@@ -594,7 +595,9 @@ def _str_method(interp: Interpreter, value: str, name: str, node: ast.AST) -> Bu
             items = _items(i, n, "join", args[0])
             if not all(isinstance(item, str) for item in items):
                 raise i.user_exception("TypeError", "join() needs strings", n)
-            i.budget.string(sum(len(item) for item in items) + len(value) * max(len(items) - 1, 0))
+            size = sum(len(item) for item in items) + len(value) * max(len(items) - 1, 0)
+            i.budget.string(size)
+            i.budget.alloc(size)
             return value.join(items)
 
         return _method(name, join)

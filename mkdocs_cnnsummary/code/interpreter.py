@@ -316,6 +316,8 @@ class Interpreter:
         if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
             return  # a docstring or a comment written as a string
         value = self.eval(stmt.value, scope)
+        if isinstance(value, Opaque) and isinstance(stmt.value, ast.Call):
+            self.skipped(stmt.value, short_source(stmt.value.func, 40) + "(...)")  # os.system(...), plt.show()
         if scope.kind == "module":
             self.session.expression_statement(value, stmt, self)
 
@@ -701,6 +703,7 @@ class Interpreter:
             else:
                 out.append(self.eval(elt, scope))
             self.budget.size(len(out))
+        self.budget.alloc(len(out))
         return out
 
     def eval_List(self, node: ast.List, scope: Scope) -> list[Any]:
@@ -765,6 +768,7 @@ class Interpreter:
             self.budget.size(len(out), "list")
 
         self._comprehension(node, scope, emit)
+        self.budget.alloc(len(out))
         return out
 
     eval_GeneratorExp = eval_ListComp
@@ -871,11 +875,13 @@ class Interpreter:
                         self.budget.string(size)
                     else:
                         self.budget.size(size)
+                    self.budget.alloc(size)
         elif isinstance(op, ast.Add) and isinstance(left, _PLAIN_SEQUENCES) and isinstance(right, _PLAIN_SEQUENCES):
             if isinstance(left, str) and isinstance(right, str):
                 self.budget.string(len(left) + len(right))
             elif not isinstance(left, range):
                 self.budget.size(len(left) + len(right))
+            self.budget.alloc(len(left) + len(right))
 
     def getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
         if name.startswith("__") and name.endswith("__") and name not in ALLOWED_DUNDERS:
@@ -946,6 +952,7 @@ class Interpreter:
         """All items of a value as a list, within the size budget."""
         if isinstance(value, range | list | tuple | str | dict | set | frozenset):
             self.budget.size(len(value))
+            self.budget.alloc(len(value))
             return list(value)
         out = []
         for item in self.iterate(value, node):

@@ -22,6 +22,7 @@ class Limits:
     int_bits: int = 1024  # size of an integer (about 10**308)
     string_length: int = 100_000  # characters in one string
     collection_size: int = 100_000  # items in one list, tuple, dict or set
+    allocation: int = 5_000_000  # items and characters made over the whole reading
     source_size: int = 2_000_000  # characters of one file
     files: int = 64  # files read by following the project's own imports
 
@@ -41,6 +42,7 @@ class Budget:
 
     limits: Limits = field(default_factory=Limits)
     steps: int = 0
+    allocated: int = 0
 
     def step(self, n: int = 1) -> None:
         self.steps += n
@@ -48,6 +50,13 @@ class Budget:
             raise BudgetError(f"the code takes more than {self.limits.steps:,} steps to read",
                               "a model definition should not need that much work; check for a loop that "
                               "does not end")
+
+    def alloc(self, n: int) -> None:
+        """Count ``n`` new items or characters against the reading's total (many medium lists add up)."""
+        self.allocated += n
+        if self.allocated > self.limits.allocation:
+            raise BudgetError(f"the code makes more than {self.limits.allocation:,} items and characters in all",
+                              "model code does not build that much data; check for loops that make large lists")
 
     def iteration(self, count: int) -> None:
         if count > self.limits.loop_iterations:

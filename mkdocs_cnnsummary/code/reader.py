@@ -79,6 +79,11 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     session.main_scope = scope
     try:
         interp.run_module(main, scope)
+        if framework is None:  # code that imports several frameworks: the one that built the last model
+            built = [b for each in session.bindings.values() for b in each.built]
+            if built:
+                last = max(built, key=lambda b: b.order)
+                binding = next(each for each in session.bindings.values() if last in each.built)
         value, label = _choose(session, binding, interp, scope, model)
         with interp.in_file(main):
             network = binding.network(value, inputs, interp)

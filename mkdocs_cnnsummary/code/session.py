@@ -68,6 +68,7 @@ class Session:
     main: SourceFile | None = None
     main_scope: Scope | None = None
     definitions: list[tuple[str, Any, int, str | None]] = field(default_factory=list)
+    built_count: int = 0  # models built so far, by every binding
 
     def __post_init__(self) -> None:
         self.budget = Budget(self.limits)

@@ -27,6 +27,7 @@ class Built:
     line: int | None
     file: str | None
     top_level: bool
+    order: int = 0  # when, among everything every binding built
 
 
 class Binding:
@@ -60,7 +61,9 @@ class Binding:
 
     def record_built(self, value: Any, interp: Interpreter, node: ast.AST) -> None:
         """Remember a model the code made (the default choice is the last one)."""
-        self.built.append(Built(value, getattr(node, "lineno", None), interp.file, interp.depth == 0))
+        self.session.built_count += 1
+        self.built.append(Built(value, getattr(node, "lineno", None), interp.file, interp.depth == 0,
+                                self.session.built_count))
 
     # choosing and converting ------------------------------------------------------------------------
     def is_model(self, value: Any) -> bool:
