@@ -49,12 +49,12 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     """
     limits = limits or Limits()
     location = Path(path) if path is not None else None
+    if location is not None and root is not None and not location.is_absolute():
+        location = Path(root) / location  # a path relative to the project
     if root is None and location is not None:
         root = location.resolve().parent
     session = Session(limits=limits, root=Path(root) if root is not None else None)
     display = str(path) if path is not None else None
-    if location is not None and session.root is not None:
-        display = session.display(location) if location.exists() else str(path)
     if len(text) > limits.source_size:
         raise SpecError(f"the code is longer than the {limits.source_size:,} characters the reader reads",
                         file=display)
