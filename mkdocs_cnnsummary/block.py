@@ -17,7 +17,8 @@ from typing import Any
 from .engine.errors import SpecError, did_you_mean
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "format", "model", "source",
-                "inputs")
+                "inputs", "echo")
+ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
@@ -38,10 +39,15 @@ class FenceOptions:
     model: str | None = None  # code: the expression naming the model to summarise
     source: str | None = None  # code from a file of the project (relative to the base directory)
     inputs: tuple[tuple[int | None, ...], ...] | None = None  # code: input shapes it does not state
+    framework_given: bool = False  # framework= is the fence's own (it then overrides what code says)
+    echo: str | None = None  # show the code (or the file) above the table: above | collapsed
+
+    def code_key(self) -> tuple[Any, ...]:
+        return (self.format, self.model, self.source, self.inputs, self.framework_given, self.echo)
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.format,
-                self.model, self.source, self.inputs)
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
+                self.code_key())
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             continue
         elif key == "framework":
             changes["framework"] = check_framework(value)
+            changes["framework_given"] = True
         elif key == "style":
             from .render.styles import check_style
 
@@ -166,6 +173,9 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             changes["source"] = value.strip() or None
         elif key == "inputs":
             changes["inputs"] = parse_inputs(value)
+        elif key == "echo":
+            changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else _choice(
+                value, ECHO_MODES, "echo mode")
         else:
             changes["title"] = value
     return replace(options, **changes)
@@ -230,13 +240,13 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
         if options.source is not None:
             path, text = _source_file(options.source, base)
             shown = text
-            reading = read(text, framework=options.framework, format="code", model=options.model,
-                           inputs=_list(options.inputs), path=path, root=base)
+            reading = read(text, framework=_given(options), format="code", model=options.model,
+                           inputs=_list(options.inputs), path=path, root=base, default_framework=options.framework)
             files = reading.files
             apply_section(reading.summary, source)
         else:
-            reading = read(source, framework=options.framework, format=options.format, model=options.model,
-                           inputs=_list(options.inputs), root=base)
+            reading = read(source, framework=_given(options), format=options.format, model=options.model,
+                           inputs=_list(options.inputs), root=base, default_framework=options.framework)
             files = reading.files
         summary = reading.summary
     except SpecError as exc:
@@ -248,11 +258,21 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
     digests = _digests(files)
     html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
                           style=options.style)
+    if options.echo is not None:
+        from .code.detect import split_code
+        from .render.html import render_code
+
+        shown_code = shown if options.source is not None else split_code(source)[0]
+        html = render_code(shown_code, options.source, collapsed=options.echo == "collapsed") + html
     if options.expect_error is not None:
         return BlockResult(html, Problem(
             "expect_error: the network was expected to fail but computes "
             f"{summary.total_params:,} parameters", line=None), digests)
     return BlockResult(html, None, digests)
+
+
+def _given(options: FenceOptions) -> str | None:
+    return options.framework if options.framework_given else None
 
 
 def _list(inputs: tuple[tuple[int | None, ...], ...] | None) -> list[Any] | None:

@@ -49,8 +49,12 @@ def summarize(text: str | dict[str, Any], *, framework: str | None = None, forma
 
 def read(text: str | dict[str, Any], *, framework: str | None = None, format: str = "auto",
          model: str | None = None, inputs: list[Any] | None = None, path: str | Path | None = None,
-         root: str | Path | None = None) -> Reading:
-    """:func:`summarize`, also returning the format and the files that were read."""
+         root: str | Path | None = None, default_framework: str | None = None) -> Reading:
+    """:func:`summarize`, also returning the format and the files that were read.
+
+    ``default_framework`` is a site-wide default: for a spec without ``framework:``, and for code whose
+    imports and names say nothing (``framework`` overrides what code says; it is a fence's own option).
+    """
     if format not in FORMATS:
         raise SpecError(f"unknown format {format!r}", hint="use auto, spec or code")
     if isinstance(text, dict):
@@ -65,12 +69,12 @@ def read(text: str | dict[str, Any], *, framework: str | None = None, format: st
         if model is not None:
             raise SpecError("model= picks a model in code; this text is a spec",
                             hint="remove model=, or write format=\"code\" if the text is Python")
-        return Reading(summarize_spec(text, framework=framework), "spec")
-    return _read_code(str(text), framework, model, inputs, path, root)
+        return Reading(summarize_spec(text, framework=framework or default_framework), "spec")
+    return _read_code(str(text), framework, model, inputs, path, root, default_framework)
 
 
 def _read_code(text: str, framework: str | None, model: str | None, inputs: list[Any] | None,
-               path: str | Path | None, root: str | Path | None) -> Reading:
+               path: str | Path | None, root: str | Path | None, default_framework: str | None = None) -> Reading:
     from .code import read_code
     from .code.detect import split_code
     from .engine.expect import check_expectations
@@ -78,7 +82,8 @@ def _read_code(text: str, framework: str | None, model: str | None, inputs: list
 
     code, section, offset = split_code(text)
     expect, expect_line = _code_section(section, offset) if section is not None else (None, None)
-    reading = read_code(code, model=model, framework=framework, inputs=_shapes(inputs), path=path, root=root)
+    reading = read_code(code, model=model, framework=framework, inputs=_shapes(inputs), path=path, root=root,
+                        default_framework=default_framework)
     try:
         summary = build_summary(reading.network, reading.framework)
     except SpecError as exc:

@@ -68,7 +68,8 @@ def test_pasted_code_block_renders_its_table_and_warnings() -> None:
     assert "12,201" in soup.select_one(".cnnsummary__totals").get_text()
     notices = soup.select(".cnnsummary__notice")
     assert notices and "used without an import" in notices[0].get_text()
-    assert notices[0].select_one(".cnnsummary__notice-hint").get_text().startswith("add `from keras.models")
+    hint = notices[0].select_one(".cnnsummary__notice-hint")
+    assert hint.select_one("code").get_text() == "from keras.models import Sequential"  # quoted code as code
 
 
 def test_source_block_with_expect(tmp_path: Path) -> None:

@@ -63,8 +63,8 @@ def test_seed_000_unet_verbatim() -> None:
     assert summary.layer("concatenate").inputs == ["dropout", "conv2d_10"]
     old = {w.line: w for w in summary.warnings if w.kind == "old-spelling"}
     assert sorted(old) == [1, 36]
-    assert old[1].hint == "write Input(shape=(256, 256, 1))"
-    assert old[36].hint == "write Model(inputs=inputs, outputs=conv10)"
+    assert old[1].hint == "write `Input(shape=(256, 256, 1))`"
+    assert old[36].hint == "write `Model(inputs=inputs, outputs=conv10)`"
     assert "missing-import" in kinds(summary)
     text = render_text(summary)
     assert "31,031,685" in text and "Model(inputs=inputs, outputs=conv10)" in text

@@ -36,7 +36,7 @@ class CodeReading:
 
 def read_code(text: str, *, model: str | None = None, framework: str | None = None,
               inputs: list[Any] | None = None, path: str | Path | None = None, root: str | Path | None = None,
-              limits: Limits | None = None) -> CodeReading:
+              limits: Limits | None = None, default_framework: str | None = None) -> CodeReading:
     """Read model code statically and describe the model it builds.
 
     ``model``: a Python expression evaluated in the code's namespace (``"model"``,
@@ -45,6 +45,8 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     ``inputs``: shapes without the batch axis, for a model that does not state its input.
     ``path``: the file the text comes from (messages name it; relative imports start there).
     ``root``: the project directory whose modules the code's imports may read (default: ``path``'s).
+    ``framework`` overrides the framework the imports and names show; ``default_framework`` is used when
+    they show none (else Keras).
     Raises :class:`SpecError` (with ``line`` and ``file``) when the code cannot be read.
     """
     limits = limits or Limits()
@@ -64,7 +66,7 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     if main.location is not None:
         session.files.append(main.location)
     session.main = main
-    session.framework = framework or detect_framework(tree) or "keras"
+    session.framework = framework or detect_framework(tree) or default_framework or "keras"
     session.bindings = make_bindings(session)
     binding = session.bindings.get(session.framework)
     if binding is None:

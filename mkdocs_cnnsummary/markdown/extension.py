@@ -15,7 +15,7 @@ import logging
 import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -254,7 +254,8 @@ class CnnSummaryExtension(Extension):
                     if self.getConfig(k)}
         cache = self.getConfig("cache")
         watch = self.getConfig("watch")
-        self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
+        site_defaults = replace(parse_options(defaults, FenceOptions()), framework_given=False)  # a default only
+        self.renderer = BlockRenderer(site_defaults,
                                       cache if isinstance(cache, MutableMapping) else None,
                                       self.getConfig("base_dir") or None, watch if callable(watch) else None)
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)

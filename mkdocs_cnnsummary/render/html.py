@@ -46,13 +46,26 @@ class Total:
 def _environment() -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("mkdocs_cnnsummary", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["codespans"] = codespans
+    return env
+
+
+def codespans(text: str) -> Any:
+    """Escaped text whose ```...``` spans become ``<code>`` (the code a warning quotes)."""
+    from markupsafe import Markup, escape
+
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return escape(text)
+    return Markup("".join(str(escape(p)) if i % 2 == 0 else f"<code>{escape(p)}</code>"
+                          for i, p in enumerate(parts)))
 
 
 def stylesheet() -> str:
@@ -140,6 +153,12 @@ def _where(error: SpecError) -> str:
     elif error.layer_type is not None:
         parts.append(f"layer type {error.layer_type}")
     return ", ".join(parts)
+
+
+def render_code(code: str, label: str | None = None, *, collapsed: bool = False) -> str:
+    """The code a block summarises, shown above its table (``echo``), folded when ``collapsed``."""
+    return _environment().get_template("code.html.jinja").render(
+        code=code.strip("\n"), label=label or "Code", collapsed=collapsed)
 
 
 def render(result: Summary | SpecError, **options: Any) -> str:

@@ -315,10 +315,9 @@ class KerasBinding(Binding):
         args = list(args)
         if len(args) > 1 and all(isinstance(a, int) and not isinstance(a, bool) for a in args):
             shape = tuple(args)
-            interp.warn(node, f"`{short_source(node, 50)}` passes the sizes one by one: Keras 3 reads "
-                              f"Input({args[0]}, {args[1]}, ...) as shape={args[0]}, batch_size={args[1]} and rejects "
-                              f"it; read as the shape {shape}",
-                        hint=f"write Input(shape={shape})")
+            interp.warn(node, f"`{short_source(node, 50)}` passes the sizes one by one: Keras 3 reads them as "
+                              f"shape={args[0]}, batch_size={args[1]}, ... and rejects it; read as the shape {shape}",
+                        hint=f"write `Input(shape={shape})`")
             args = []
             kwargs["shape"] = shape
         names = ("shape", "batch_size", "dtype", "sparse", "batch_shape", "name", "tensor", "optional")
@@ -339,8 +338,8 @@ class KerasBinding(Binding):
         if shape is not None and batch is not None:
             raise interp.error(node, "Input() got both shape and batch_shape", hint="give one of them")
         if isinstance(shape, int) and not isinstance(shape, bool):
-            interp.warn(node, f"shape={shape} is a number; Keras 3 needs a tuple and rejects it; read as ({shape},)",
-                        hint=f"write shape=({shape},)")
+            interp.warn(node, f"`shape={shape}` is a number; Keras 3 needs a tuple and rejects it; read as "
+                              f"`({shape},)`", hint=f"write `shape=({shape},)`")
             shape = (shape,)
         if batch is not None:
             batch_shape = self.batch_shape(interp, node, batch)
@@ -485,7 +484,7 @@ class KerasBinding(Binding):
                                               *(f"{k}={v!r}" for k, v in kwargs.items() if not isinstance(
                                                   v, RuntimeObject))]) + ")"
         interp.warn(node, f"{type_name} is written with Keras 1/2 argument names; read with " + ", ".join(changes),
-                    hint=f"write {modern}")
+                    hint=f"write `{modern}`")
         return args, kwargs
 
     # the interpreter's questions ----------------------------------------------------------------------------
@@ -719,9 +718,9 @@ class KModelClass(RuntimeObject):
         if old:
             written = ", ".join(f"{k}={_arg_source(node, k)}" for k in old)
             modern = ", ".join(f"{k}s={_arg_source(node, k)}" for k in old)
-            interp.warn(node, f"Model({written}) is Keras 2's spelling, which Keras 3 rejects "
-                              f"({' and '.join(k + '=' for k in old)}); read as Model({modern})",
-                        hint=f"write Model({modern})")
+            interp.warn(node, f"`Model({written})` is Keras 2's spelling (Keras 3 rejects "
+                              f"{' and '.join(k + '=' for k in old)}); read as `Model({modern})`",
+                        hint=f"write `Model({modern})`")
             for k in old:
                 if k + "s" in kwargs:
                     raise interp.error(node, f"Model() got both {k}= and {k}s=")
