@@ -10,6 +10,10 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .interpreter import TreeFacts
 
 _SPEC_KEY = re.compile(r"^(layers|input|inputs|outputs|framework|name|expect|description)[ \t]*:(?:[ \t]|$)",
                        re.MULTILINE)
@@ -64,25 +68,18 @@ def split_code(text: str) -> tuple[str, str | None, int]:
     return text, None, 0
 
 
-def detect_framework(tree: ast.Module) -> str | None:
+def detect_framework(tree: ast.Module | TreeFacts) -> str | None:
     """``keras``, ``lasagne`` or ``pytorch`` from the imports, else from the names used; None if unknown."""
-    found: list[str] = []
-    for node in ast.walk(tree):
-        roots: list[str] = []
-        if isinstance(node, ast.Import):
-            roots = [alias.name.split(".")[0] for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            roots = [node.module.split(".")[0]]
-        for root in roots:
-            if root in FRAMEWORK_ROOTS:
-                found.append(FRAMEWORK_ROOTS[root])
+    from .interpreter import TreeFacts, scan
+
+    facts = tree if isinstance(tree, TreeFacts) else scan(tree)
+    found = [FRAMEWORK_ROOTS[root] for root in facts.import_roots if root in FRAMEWORK_ROOTS]
     if found:
         # lasagne code often imports theano and numpy; nolearn code may also import keras utilities
         for framework in ("lasagne", "pytorch", "keras"):
             if framework in found and (framework != "keras" or "lasagne" not in found):
                 return framework
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    names = facts.names | facts.attributes
     lasagne = len(names & LASAGNE_NAMES - {"InputLayer"})
     keras = len(names & KERAS_NAMES)
     if "tf" in names or "keras" in names:

@@ -15,6 +15,7 @@ import operator
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError
@@ -107,20 +108,49 @@ class Scope:
         return scope
 
 
-def tree_depth(tree: ast.AST) -> tuple[int, int | None]:
-    """The depth of a syntax tree and the line of its deepest node, measured without recursion."""
-    deepest, line = 0, None
+@dataclass
+class TreeFacts:
+    """What one walk over a syntax tree finds: its depth, and what the bindings and the detection need."""
+
+    depth: int = 0
+    deepest_line: int | None = None
+    import_roots: list[str] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+    attributes: set[str] = field(default_factory=set)
+    keywords: set[str] = field(default_factory=set)
+    add_receivers: set[int] = field(default_factory=set)  # ids of the Name nodes in `name.add(x)`
+
+
+def scan(tree: ast.AST) -> TreeFacts:
+    """Walk the tree once, without recursion."""
+    facts = TreeFacts()
     stack: list[tuple[ast.AST, int, int | None]] = [(tree, 1, None)]
     while stack:
         node, depth, outer_line = stack.pop()
         here = getattr(node, "lineno", outer_line)
-        if depth > deepest:
-            deepest, line = depth, here
+        if depth > facts.depth:
+            facts.depth, facts.deepest_line = depth, here
+        kind = type(node)
+        if kind is ast.Name:
+            facts.names.add(node.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute:
+            facts.attributes.add(node.attr)  # type: ignore[attr-defined]
+        elif kind is ast.keyword and node.arg:  # type: ignore[attr-defined]
+            facts.keywords.add(node.arg)  # type: ignore[attr-defined]
+        elif kind is ast.Import:
+            facts.import_roots.extend(a.name.split(".")[0] for a in node.names)  # type: ignore[attr-defined]
+        elif kind is ast.ImportFrom and not node.level and node.module:  # type: ignore[attr-defined]
+            facts.import_roots.append(node.module.split(".")[0])  # type: ignore[attr-defined]
+        elif kind is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            if (type(func) is ast.Attribute and func.attr == "add" and type(func.value) is ast.Name
+                    and len(node.args) == 1):  # type: ignore[attr-defined]
+                facts.add_receivers.add(id(func.value))
         stack.extend((child, depth + 1, here) for child in ast.iter_child_nodes(node))
-    return deepest, line
+    return facts
 
 
-def parse_python(text: str, file: str | None, limits_nesting: int) -> ast.Module:
+def parse_and_scan(text: str, file: str | None, limits_nesting: int) -> tuple[ast.Module, TreeFacts]:
     """Parse code; a syntax error or a tree nested too deeply is a SpecError with its line."""
     try:
         with warnings.catch_warnings():
@@ -132,12 +162,17 @@ def parse_python(text: str, file: str | None, limits_nesting: int) -> ast.Module
     except (RecursionError, MemoryError, ValueError) as exc:
         what = "nested too deeply" if not isinstance(exc, ValueError) else str(exc)
         raise SpecError(f"cannot read the code: {what}", file=file) from None
-    depth, line = tree_depth(tree)
-    if depth > limits_nesting:
-        raise SpecError(f"the code is nested {depth} levels deep, more than the {limits_nesting} the reader allows",
-                        line=line, file=file,
+    facts = scan(tree)
+    if facts.depth > limits_nesting:
+        raise SpecError(f"the code is nested {facts.depth} levels deep, more than the {limits_nesting} the reader "
+                        "allows", line=facts.deepest_line, file=file,
                         hint="model code does not nest brackets or blocks that deeply")
-    return tree
+    return tree, facts
+
+
+def parse_python(text: str, file: str | None, limits_nesting: int) -> ast.Module:
+    """:func:`parse_and_scan`'s tree."""
+    return parse_and_scan(text, file, limits_nesting)[0]
 
 
 class Interpreter:
@@ -1138,4 +1173,4 @@ def _paste_hint(callee: Any) -> str:
     return "paste the definition of the function into the code"
 
 
-__all__ = ["Interpreter", "Scope", "parse_python"]
+__all__ = ["Interpreter", "Scope", "TreeFacts", "parse_and_scan", "parse_python", "scan"]

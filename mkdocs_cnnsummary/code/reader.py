@@ -12,7 +12,7 @@ from ..engine.spec import NetworkSpec
 from ..engine.summary import Notice
 from .bindings import Binding, make_bindings
 from .detect import detect_framework
-from .interpreter import Interpreter, Scope, parse_python
+from .interpreter import Interpreter, Scope, parse_and_scan
 from .limits import Limits
 from .runtime import Function, UserRaise, short_source
 from .session import Session, SourceFile
@@ -60,13 +60,13 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     if len(text) > limits.source_size:
         raise SpecError(f"the code is longer than the {limits.source_size:,} characters the reader reads",
                         file=display)
-    tree = parse_python(text, display, limits.nesting)
+    tree, facts = parse_and_scan(text, display, limits.nesting)
     main = SourceFile(display, text, tree, "__main__", location.resolve() if location is not None and
                       location.exists() else None)
     if main.location is not None:
         session.files.append(main.location)
     session.main = main
-    session.framework = framework or detect_framework(tree) or default_framework or "keras"
+    session.framework = framework or detect_framework(facts) or default_framework or "keras"
     session.bindings = make_bindings(session)
     binding = session.bindings.get(session.framework)
     if binding is None:
@@ -75,7 +75,7 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     for each in session.bindings.values():
         prepare = getattr(each, "prepare", None)
         if prepare is not None:
-            prepare(tree)
+            prepare(facts)
     interp = Interpreter(session)
     scope = Scope("module", None, main)
     session.main_scope = scope

@@ -65,6 +65,27 @@ def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any) -> tup
     return out, calc
 
 
+class Computed:
+    """A layer a reader made, with the results of computing it: (input shapes, trainable) -> (output, calc)."""
+
+    __slots__ = ("layer", "results")
+
+    def __init__(self, layer: Layer) -> None:
+        self.layer = layer
+        self.results: dict[tuple[Any, bool], tuple[Any, Calc]] = {}
+
+    def compute(self, in_shapes: list[Shape], make_nested: Any) -> tuple[Shape | list[Shape], Calc]:
+        key = (_shapes_key(in_shapes), self.layer.trainable)
+        done = self.results.get(key)
+        if done is None:
+            done = self.results[key] = compute_layer(self.layer, in_shapes, make_nested)
+        return done
+
+
+def _shapes_key(in_shapes: list[Shape]) -> tuple[Any, ...]:
+    return tuple(tuple(s) for s in in_shapes)
+
+
 def nested_factory(framework: str) -> Any:
     """What builds the layers a wrapper layer holds (Bidirectional's LSTM ...)."""
     return _nested_factory(framework)
@@ -205,7 +226,13 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
             layers_objs.append(_ModelItem(name, spec))
             layer_specs.append((spec, name))
             continue
-        layer = instantiate(spec, fw.name, name)
+        known = net.computed.get(name)
+        if known is not None and spec.network is None and spec.reuse is None:
+            layer = known.layer  # made by a reader from the same arguments
+            layer.trainable = spec.trainable is not False
+            layer.line = spec.line
+        else:
+            layer = instantiate(spec, fw.name, name)
         if layer.is_input:
             shape = layer.input_shape()  # type: ignore[attr-defined]
             inputs.append(InputRecord(name if spec.name else _input_name(fw, inputs, spec), shape, spec.line))
@@ -280,7 +307,9 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
             shapes[name] = out
             records[name] = record
             continue
-        out, calc = compute_layer(layer, in_shapes, make_nested)
+        known = net.computed.get(name)
+        done = known.results.get((_shapes_key(in_shapes), layer.trainable)) if known is not None else None
+        out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested)
         shapes[name] = out
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),

@@ -233,6 +233,9 @@ class NetworkSpec:
     expect: Any = None
     expect_line: int | None = None
     line_offset: int = 0
+    #: layers a reader already made and computed (name -> Computed), reused by build_summary when the
+    #: input shapes and trainable flag are the same; not part of the description
+    computed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 # constructor calls -------------------------------------------------------------------

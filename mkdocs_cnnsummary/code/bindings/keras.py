@@ -36,7 +36,7 @@ from .keras_values import (
 )
 
 if TYPE_CHECKING:
-    from ..interpreter import Interpreter
+    from ..interpreter import Interpreter, TreeFacts
     from ..runtime import Class
 
 #: functions of keras.layers that make a merge layer and call it at once
@@ -536,16 +536,11 @@ class KerasBinding(Binding):
         self.session.notice(f"used without an import: {names}; read as Keras' own", first[1], first[2],
                             hint="add " + " and ".join(f"`{line}`" for line in imports), kind="missing-import")
 
-    def prepare(self, tree: ast.Module) -> None:
+    def prepare(self, facts: TreeFacts) -> None:
         """Note the names the code calls ``.add(...)`` on (an undefined one is read as a Sequential), and
         whether the file is Keras 1 code (then ``Convolution2D(32, 3, 3)`` means a 3×3 kernel)."""
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.keyword) and node.arg in KERAS1_KEYWORDS) or (
-                    isinstance(node, ast.Attribute) and node.attr == "image_dim_ordering"):
-                self.keras1 = True
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add"
-                    and isinstance(node.func.value, ast.Name) and len(node.args) == 1):
-                self.add_receivers.add(id(node.func.value))
+        self.add_receivers = set(facts.add_receivers)
+        self.keras1 = bool(facts.keywords & KERAS1_KEYWORDS) or "image_dim_ordering" in facts.attributes
 
     def expression_statement(self, value: Any, stmt: ast.Expr, interp: Interpreter) -> None:
         items = value if isinstance(value, tuple) else (value,)
@@ -742,8 +737,8 @@ class KModelClass(RuntimeObject):
         name = values.get("name") or self.binding.uniquify("functional")
         model = KModel("functional", name, self.binding, getattr(node, "lineno", None), interp.file)
         model.inputs, model.outputs = inputs, outputs
-        model.operations, _ = graph_operations(inputs, outputs, interp, node)
-        model.operations = [op for op in model.operations if not isinstance(op, KInputLayer)]
+        model.graph = graph_operations(inputs, outputs, interp, node)
+        model.operations = [op for op in model.graph[0] if not isinstance(op, KInputLayer)]
         if values.get("trainable") is False:
             model.set_trainable(False)
         self.binding.record_built(model, interp, node)

@@ -10,12 +10,13 @@ computes the output shape with the engine's layer class; a functional model orde
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...engine.errors import SpecError
 from ...engine.layer import Layer
-from ...engine.network import build_summary, compute_layer, instantiate, nested_factory
+from ...engine.network import Computed, build_summary, nested_factory
 from ...engine.spec import InputSpec, LayerSpec, NetworkSpec
 from ...engine.summary import Shape
 from ..runtime import Builtin, Function, NetworkValue, Opaque, RuntimeObject, short_source
@@ -120,6 +121,7 @@ class KLayer(NetworkValue):
         self.binding = binding
         self.unknown_input: Opaque | None = None  # an input_shape= the reader cannot know (from data)
         self.built = False
+        self.computed: Computed | None = None
 
     @property
     def type_name(self) -> str:
@@ -135,7 +137,18 @@ class KLayer(NetworkValue):
                          inputs=inputs, trainable=self.trainable, line=self.line)
 
     def engine_layer(self) -> Layer:
-        return instantiate(self.spec(), "keras", self.name)
+        """The engine's layer object, made once (from the arguments already checked when the layer was made)."""
+        if self.computed is None:
+            layer = self.cls(self.name, self.config, trainable=self.trainable, line=self.line)
+            self.computed = Computed(layer)
+        self.computed.layer.trainable = self.trainable
+        return self.computed.layer
+
+    def compute(self, shapes: list[Shape]) -> Any:
+        """Output shape(s) for input shapes (remembered, so summarising the model reuses them)."""
+        self.engine_layer()
+        out, _ = self.computed.compute(shapes, nested_factory("keras"))  # type: ignore[union-attr]
+        return out
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         tensors = call_or_run(interp, self, node, args, kwargs)
@@ -143,7 +156,7 @@ class KLayer(NetworkValue):
             return interp.opaque(node, "runs the layer on data, which the reader does not do")
         shapes = [t.shape for t in tensors]
         try:
-            out, _ = compute_layer(self.engine_layer(), shapes, nested_factory("keras"))
+            out = self.compute(shapes)
         except SpecError as exc:
             raise relocate(exc, interp, node, self) from None
         self.mark_built()
@@ -182,7 +195,8 @@ class KLayer(NetworkValue):
         if not self.nodes:
             raise interp.error(node, f"{self.describe()} is not built yet (it has not been called on a tensor)")
         shapes = [t.shape for t in self.nodes[0].inputs]
-        _, calc = compute_layer(self.engine_layer(), shapes, nested_factory("keras"))
+        self.engine_layer()
+        _, calc = self.computed.compute(shapes, nested_factory("keras"))  # type: ignore[union-attr]
         return sum(w.size for w in calc.weights if not w.buffer)
 
     def rt_setattr(self, interp: Interpreter, name: str, value: Any, node: ast.AST) -> None:
@@ -241,6 +255,7 @@ class KModel(NetworkValue):
         self.outputs: list[KTensor] = []
         self.output_structure: Any = None
         self.operations: list[Any] = []
+        self.graph: tuple[list[Any], dict[int, list[KNode]]] | None = None  # graph_operations' result
         # sequential
         self.stack: list[Any] = []  # KInputLayer first when given, then layers and models
         self.chain: list[Shape] = []  # output shape after each item of the stack, when built
@@ -316,7 +331,7 @@ class KModel(NetworkValue):
             shape = self.chain[-1]
             try:
                 if isinstance(item, KLayer):
-                    out, _ = compute_layer(item.engine_layer(), [shape], nested_factory("keras"))
+                    out = item.compute([shape])
                     item.mark_built()
                 elif isinstance(item, KModel):
                     out = item.output_shapes(interp, node, [shape])
@@ -648,19 +663,19 @@ def graph_operations(inputs: list[KTensor], outputs: list[KTensor], interp: Inte
                                      "its inputs (Keras: graph disconnected)",
                                hint=f"add {current.op.name!r} to the model's inputs")
         available.update(id(t) for t in current.outputs)
-    depths = sorted(set(op_depth.values()), reverse=True)
+    by_depth: dict[int, list[Any]] = {}
+    for key, depth in op_depth.items():
+        by_depth.setdefault(depth, []).append(ops[key])
     order: list[Any] = []
-    for depth in depths:
-        same = [ops[k] for k, d in op_depth.items() if d == depth]
-        same.sort(key=lambda op: op_index[id(op)])
-        order.extend(same)
+    for depth in sorted(by_depth, reverse=True):
+        order.extend(sorted(by_depth[depth], key=lambda op: op_index[id(op)]))
     nodes_of: dict[int, list[KNode]] = {}
     for current in ordered:
         nodes_of.setdefault(id(current.op), []).append(current)
-    names = [op.name for op in order]
-    for name in names:
-        if names.count(name) > 1:
-            raise interp.error(node, f"the name {name!r} is used {names.count(name)} times in the model",
+    counts = Counter(op.name for op in order)
+    for name, count in counts.items():
+        if count > 1:
+            raise interp.error(node, f"the name {name!r} is used {count} times in the model",
                                hint="give each layer its own name=")
     return order, nodes_of
 
@@ -692,11 +707,14 @@ def _sequential_network(model: KModel, interp: Interpreter, node: ast.AST | None
     if not items:
         raise interp.error(node, f"the Sequential model {model.name!r} has no layers")
     layers = [_op_spec(item, None, interp, node) for item in items]
-    return NetworkSpec(layers=layers, inputs=specs, name=model.name, framework="keras")
+    net = NetworkSpec(layers=layers, inputs=specs, name=model.name, framework="keras")
+    net.computed = _computed(items)
+    return net
 
 
 def _functional_network(model: KModel, interp: Interpreter, node: ast.AST | None) -> NetworkSpec:
-    order, nodes_of = graph_operations(model.inputs, model.outputs, interp, node)
+    order, nodes_of = model.graph if model.graph is not None else graph_operations(model.inputs, model.outputs,
+                                                                                    interp, node)
     refs: dict[int, str] = {}  # tensor -> how the spec refers to it
     for op in order:
         calls = sorted(nodes_of.get(id(op), []), key=lambda n: _call_index(op, n))
@@ -725,7 +743,14 @@ def _functional_network(model: KModel, interp: Interpreter, node: ast.AST | None
                                hint="start the model from Input tensors")
         input_specs.append(InputSpec(op.name, list(op.shape[1:]), op.line))
     outputs = [refs.get(id(t)) or _tensor_ref(t) for t in model.outputs]
-    return NetworkSpec(layers=specs, inputs=input_specs, name=model.name, framework="keras", outputs=outputs)
+    net = NetworkSpec(layers=specs, inputs=input_specs, name=model.name, framework="keras", outputs=outputs)
+    net.computed = _computed(order)
+    return net
+
+
+def _computed(ops: list[Any]) -> dict[str, Computed]:
+    """The layers already computed while the code ran, for build_summary to reuse."""
+    return {op.name: op.computed for op in ops if isinstance(op, KLayer) and op.computed is not None}
 
 
 def _op_spec(op: Any, inputs: list[str] | None, interp: Interpreter, node: ast.AST | None) -> LayerSpec:
