@@ -236,3 +236,14 @@ def test_to_spec_gives_the_same_json() -> None:
         ours.pop("warnings")
         theirs.pop("warnings")
         assert ours == theirs, spec
+
+
+def test_readme_model_code_examples_compute() -> None:
+    import re
+
+    from test_project import readme_section
+
+    (example,) = re.findall(r"^````markdown\n(.*?)^````", readme_section("Model code"), flags=re.M | re.S)
+    soup, problems = convert(example, base_dir=str(ROOT / "example_site"))
+    assert problems == []
+    assert len(soup.select("table.cnnsummary__table")) == 2
