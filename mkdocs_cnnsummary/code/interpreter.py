@@ -230,7 +230,18 @@ class Interpreter:
     # running a module ----------------------------------------------------------------------------
     def run_module(self, source: SourceFile, scope: Scope) -> None:
         with self.in_file(source):
-            self.exec_body(source.tree.body, scope)
+            self.exec_outside(source.tree.body, scope)
+
+    def exec_outside(self, body: list[ast.stmt], scope: Scope) -> None:
+        """A module or class body: return, break and continue have nothing to leave (Python refuses them)."""
+        try:
+            self.exec_body(body, scope)
+        except (_Return, _Break, _Continue) as exc:
+            what = {"_Return": "return", "_Break": "break", "_Continue": "continue"}[type(exc).__name__]
+            stmt = next((n for n in ast.walk(ast.Module(body=body, type_ignores=[]))
+                         if isinstance(n, ast.Return | ast.Break | ast.Continue)), None)
+            raise self.error(stmt, f"'{what}' outside a function or loop",
+                             hint="Python refuses it; check the indentation") from None
 
     def exec_body(self, body: list[ast.stmt], scope: Scope) -> None:
         for stmt in body:
@@ -516,7 +527,7 @@ class Interpreter:
         body = Scope("class", scope, scope.source)
         _CLASS_BEING_DEFINED[id(body)] = cls
         try:
-            self.exec_body(stmt.body, body)
+            self.exec_outside(stmt.body, body)
         finally:
             _CLASS_BEING_DEFINED.pop(id(body), None)
         cls.namespace.update(body.vars)

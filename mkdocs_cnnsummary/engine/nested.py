@@ -62,7 +62,7 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
         net = copy.copy(inner)
         net.inputs = [InputSpec(None, list(in_shapes[0][1:]), spec.line)]
         own = called = _summary(build_summary, net, framework, where)
-    outputs = [_output_shape(called, out) for out in called.outputs]
+    outputs = [output_shape_of(called, out) for out in called.outputs]
     trainable = spec.trainable is not False
     top = [rec for rec in own.layers if rec.parent is None]
     weights = [Weight(f"{rec.name}/{w.name}", w.shape, w.trainable and trainable, w.buffer)
@@ -96,7 +96,8 @@ def _summary(build, net, framework, where):
         raise
 
 
-def _output_shape(summary, name: str) -> Shape:
+def output_shape_of(summary, name: str) -> Shape:
+    """The shape of an output of a computed summary: a layer (``lstm[1]`` picks one output) or an input."""
     rec = summary.layer(name) if name not in {i.name for i in summary.inputs} else None
     if rec is None:
         return next(i.shape for i in summary.inputs if i.name == name)

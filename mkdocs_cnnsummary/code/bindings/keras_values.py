@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.errors import SpecError
 from ...engine.layer import Layer
+from ...engine.nested import output_shape_of
 from ...engine.network import Computed, build_summary, nested_factory
 from ...engine.spec import InputSpec, LayerSpec, NetworkSpec
 from ...engine.summary import Shape
@@ -373,15 +374,7 @@ class KModel(NetworkValue):
         for spec, shape in zip(net.inputs, shapes, strict=True):
             spec.shape = list(shape[1:])
         summary = build_summary(net, "keras")
-        out = []
-        for name in summary.outputs:
-            rec = summary.layer(name)
-            shape = rec.output_shape
-            if isinstance(shape, list):
-                index = int(name[name.rindex("[") + 1:-1]) if name.endswith("]") else 0
-                shape = shape[index]
-            out.append(shape)
-        return out
+        return [output_shape_of(summary, name) for name in summary.outputs]
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         tensors = call_or_run(interp, self, node, args, kwargs)
