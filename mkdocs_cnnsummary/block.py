@@ -12,12 +12,16 @@ import re
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine.errors import SpecError, did_you_mean
+from .render.diagram.options import DiagramOptions
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "format", "model", "source",
-                "inputs", "echo")
+if TYPE_CHECKING:
+    from .engine.summary import Summary
+
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "format", "model",
+                "source", "inputs", "echo")
 ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -35,6 +39,7 @@ class FenceOptions:
     framework: str | None = None
     style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
+    diagram: DiagramOptions = field(default_factory=DiagramOptions)  # where the drawing goes, and how
     format: str = "auto"  # auto | spec | code
     model: str | None = None  # code: the expression naming the model to summarise
     source: str | None = None  # code from a file of the project (relative to the base directory)
@@ -46,7 +51,7 @@ class FenceOptions:
         return (self.format, self.model, self.source, self.inputs, self.framework_given, self.echo)
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.diagram,
                 self.code_key())
 
 
@@ -64,18 +69,29 @@ class Problem:
 
     def describe(self) -> str:
         if self.file is not None:
-            return f"{self.file}:{self.line}: {self.message}" if self.line is not None else f"{self.file}: " \
-                f"{self.message}"
+            where = f"{self.file}:{self.line}" if self.line is not None else self.file
+            return f"{where}: {self.message}"
         return self.message
 
 
 @dataclass(frozen=True)
 class BlockResult:
-    """The HTML of a block and, when something is wrong, the problem to report."""
+    """The HTML of a block and, when something is wrong, the problem to report.
+
+    ``outcome`` is what the engine produced (a Summary, or the SpecError the box shows) and
+    ``view`` the keyword arguments it was rendered with, so that a renderer of another format
+    (``render.doctree.render(result.outcome, **result.view)``) shows the same thing.
+    ``files`` are the files the block read, for platforms that rebuild a page when one changes, and
+    ``digests`` their contents' digests when they were read (a remembered result is used again only
+    while they are unchanged).
+    """
 
     html: str
     problem: Problem | None = None
-    files: tuple[tuple[str, str], ...] = ()  # (absolute path, digest of its contents) of the files read
+    outcome: Summary | SpecError | None = None
+    view: Mapping[str, Any] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+    digests: tuple[str, ...] = ()
 
 
 @dataclass
@@ -105,11 +121,11 @@ class BlockRenderer:
 
             key = (source, options.key(), __version__, self.base_dir)
             result = self.cache.get(key)
-            if result is None or not _unchanged(result.files):
+            if result is None or not _unchanged(result):
                 result = render_block(source, options, self.base_dir)
                 self.cache[key] = result
         if self.watch is not None and result.files:
-            self.watch([path for path, _ in result.files])
+            self.watch(list(result.files))
         return result
 
 
@@ -120,9 +136,9 @@ def _digest(path: str) -> str:
         return ""
 
 
-def _unchanged(files: tuple[tuple[str, str], ...]) -> bool:
+def _unchanged(result: BlockResult) -> bool:
     """Whether every file a remembered block read still has the contents it had."""
-    return all(_digest(path) == digest for path, digest in files)
+    return all(_digest(path) == digest for path, digest in zip(result.files, result.digests, strict=True))
 
 
 def split_header(text: str) -> dict[str, str]:
@@ -136,6 +152,17 @@ def split_header(text: str) -> dict[str, str]:
         value = next((g for g in m.group(2, 3, 4) if g is not None), key)
         out[key] = value
     return out
+
+
+def argument_header(argument: str) -> dict[str, str]:
+    """A directive's argument read as a fence header (``title="U-Net" worked="table"``).
+
+    An argument with no ``=`` that is not made of option names (``LeNet-5``) is the title.
+    """
+    header = split_header(argument)
+    if "=" not in argument and not all(key.replace("-", "_") in OPTION_NAMES for key in header):
+        return {"title": argument.strip()} if argument.strip() else {}
+    return header
 
 
 def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = None) -> FenceOptions:
@@ -163,6 +190,10 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .render.styles import check_style
 
             changes["style"] = check_style(value)
+        elif key == "diagram":
+            from .render.diagram.options import parse_diagram
+
+            changes["diagram"] = parse_diagram(value, options.diagram)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
         elif key == "format":
@@ -217,11 +248,15 @@ def check_framework(value: str) -> str:
     return name
 
 
-def _option_failure(exc: SpecError, source: str) -> BlockResult:
-    from .render.html import render_error
+def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **view: Any) -> BlockResult:
+    """The HTML of ``outcome`` rendered with ``view``, remembering both for other formats."""
+    from .render.html import render
 
-    problem = Problem(f"fence header: {exc.describe()}")
-    return BlockResult(render_error(exc, label="Error in the fence options"), problem)
+    return BlockResult(render(outcome, **view), problem, outcome, view)
+
+
+def _option_failure(exc: SpecError, source: str) -> BlockResult:
+    return _rendered(exc, Problem(f"fence header: {exc.describe()}"), label="Error in the fence options")
 
 
 def render_block(source: str, options: FenceOptions, base_dir: str | None = None) -> BlockResult:
@@ -231,7 +266,6 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
     may hold an ``expect:`` section; otherwise the body is a spec or code.
     """
     from .reading import apply_section, read
-    from .render.html import render_error, render_summary
 
     base = base_dir or os.getcwd()
     files: list[Path] = []
@@ -250,25 +284,33 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
             files = reading.files
         summary = reading.summary
     except SpecError as exc:
-        return _failed(exc, _shown(exc, shown, source, options, base), options, files)
+        return _with_files(_failed(exc, _shown(exc, shown, source, options, base), options), files)
     except Exception as exc:  # an engine defect must not take the page down
         error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {exc})",
                           hint="please report it with the spec of this block")
-        return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
-    digests = _digests(files)
-    html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
-                          style=options.style)
-    if options.echo is not None:
+        return _rendered(error, Problem(error.describe()), title=options.title, source=source)
+    problem = None
+    if options.expect_error is not None:
+        problem = Problem("expect_error: the network was expected to fail but computes "
+                          f"{summary.total_params:,} parameters", line=None)
+    result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
+                       style=options.style)
+    if options.diagram.placement != "none":  # HTML only: other formats show the table
+        html, drawing_problem = _with_diagram(result.html, summary, options)
+        result = replace(result, html=html, problem=drawing_problem or result.problem)
+    if options.echo is not None:  # HTML only, as the drawing
         from .code.detect import split_code
         from .render.html import render_code
 
-        shown_code = shown if options.source is not None else split_code(source)[0]
-        html = render_code(shown_code, options.source, collapsed=options.echo == "collapsed") + html
-    if options.expect_error is not None:
-        return BlockResult(html, Problem(
-            "expect_error: the network was expected to fail but computes "
-            f"{summary.total_params:,} parameters", line=None), digests)
-    return BlockResult(html, None, digests)
+        code = shown if options.source is not None else split_code(source)[0]
+        result = replace(result, html=render_code(code, options.source, collapsed=options.echo == "collapsed")
+                         + result.html)
+    return _with_files(result, files)
+
+
+def _with_files(result: BlockResult, files: list[Path]) -> BlockResult:
+    paths = tuple(str(p) for p in files)
+    return replace(result, files=paths, digests=tuple(_digest(p) for p in paths))
 
 
 def _given(options: FenceOptions) -> str | None:
@@ -310,24 +352,30 @@ def _shown(exc: SpecError, shown: str, body: str, options: FenceOptions, base: s
     return body
 
 
-def _digests(files: list[Path]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(p), _digest(str(p))) for p in files)
+def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str, Problem | None]:
+    """The table with the drawing above or below it, or the drawing alone."""
+    from .render.svg import render_diagram_html
+
+    try:
+        figure = render_diagram_html(summary, options.diagram, title=options.title)
+    except Exception as exc:  # a drawing defect must not take the table down
+        return table, Problem(f"internal error while drawing the diagram ({type(exc).__name__}: {exc}); "
+                              "please report it with the spec of this block")
+    placement = options.diagram.placement
+    return {"above": figure + table, "below": table + figure}.get(placement, figure), None
 
 
-def _failed(exc: SpecError, shown: str, options: FenceOptions, files: list[Path] | None = None) -> BlockResult:
-    from .render.html import render_error
-
+def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
+    """The error box; ``source`` is the text it shows with the line marked (the file the error is in)."""
     expected = options.expect_error
-    digests = _digests(files or [])
     if expected is not None:
-        html = render_error(exc, title=options.title, source=shown, expected=True)
+        problem = None
         if expected and expected.lower() not in exc.describe().lower():
-            return BlockResult(html, Problem(
-                f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
-                line=exc.line, layer=exc.layer, file=exc.file), digests)
-        return BlockResult(html, None, digests)
-    html = render_error(exc, title=options.title, source=shown)
-    return BlockResult(html, Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file), digests)
+            problem = Problem(f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
+                              line=exc.line, layer=exc.layer, file=exc.file)
+        return _rendered(exc, problem, title=options.title, source=source, expected=True)
+    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file),
+                     title=options.title, source=source)
 
 
 def _without_line(exc: SpecError) -> str:
