@@ -304,6 +304,15 @@ class ConvPlan:
                 n //= 2
         return n >= 1
 
+    def fits_with_extra_pool(self) -> bool:
+        """Whether a pooling after each block still fits (the comprehension adds one to one-layer blocks)."""
+        if self.pool:
+            return False
+        self.pool = True
+        fits = self.fits()
+        self.pool = fits
+        return fits
+
     def padding_text(self, w: Writer, index: str) -> str:
         if self.first_valid:
             w.features.add("conditional expression")
@@ -346,6 +355,10 @@ def family_cnn_sequential(w: Writer) -> tuple[str, str | None]:
     """An image classifier as a Sequential: a list, a comprehension, list helpers or an add chain."""
     plan = ConvPlan.random(w)
     shape = lit((plan.size, plan.size, plan.channels))
+    if w.chance(0.3):
+        w.features.add("tuple unpacking")
+        w.emit(f"img_rows, img_cols, channels = {plan.size}, {plan.size}, {plan.channels}")
+        shape = "(img_rows, img_cols, channels)"
     classes = str(w.rng.choice([2, 5, 10]))
     flat = plan.sizes()[-1] <= 8 and w.chance(0.6)
     form = w.rng.randrange(4)
@@ -384,6 +397,8 @@ def family_cnn_sequential(w: Writer) -> tuple[str, str | None]:
         w.emit(f"model = {w.sp.sequential}(")
         w.emit(f"    [{w.input(shape)}]")
         body = plan.conv_layers(w, "f", "i")
+        if len(body) == 1 and w.chance(0.5) and plan.fits_with_extra_pool():  # one layer and a pooling
+            body.append(_pool(w))
         if len(body) == 1:
             w.emit(f"    + [{body[0]} for i, f in enumerate(filters)]")
         else:
@@ -428,8 +443,13 @@ def family_cnn_functional(w: Writer) -> tuple[str, str | None]:
     drop = f", dropout={plan.dropout}" if plan.dropout else ""
 
     def body() -> None:
-        loop = w.rng.randrange(3)
-        if loop == 0:
+        loop = w.rng.randrange(4)
+        if loop == 3:
+            w.features |= {"while loop", "augmented assignment"}
+            w.emit("i = 0")
+            with w.block("while i < len(filters):"):
+                w.emit(f"x = conv_block(x, filters[i], i{drop})", "i += 1")
+        elif loop == 0:
             w.features.add("for loop")
             with w.block("for i, f in enumerate(filters):"):
                 w.emit(f"x = conv_block(x, f, i{drop})")
