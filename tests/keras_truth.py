@@ -22,6 +22,7 @@ Run ``python tests/keras_truth.py FILE [--model EXPR] [--input SHAPE]`` to see a
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
@@ -69,10 +70,8 @@ class Job:
 def _versions() -> dict[str, str]:
     out = {}
     for dist in ("keras", "tensorflow-cpu", "tensorflow"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            pass
     return out
 
 
@@ -194,7 +193,7 @@ def _serve() -> None:
                     os.close(r)
                     try:
                         out = _child(jobs[i])
-                    except BaseException as exc:  # noqa: BLE001
+                    except BaseException as exc:  # anything, even SystemExit: report it
                         out = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
                     data = json.dumps(out).encode()
                     while data:
@@ -279,9 +278,9 @@ def _child(job: Job) -> dict[str, Any]:
         while frame is not None and frame.f_code.co_name in ("__new__", "recording_new"):
             frame = frame.f_back
         # a model the program makes, not one Keras makes inside (the graph of a built Sequential)
-        if frame is not None and not frame.f_code.co_filename.startswith(keras_dir):
-            if not any(obj is c for c in created):
-                created.append(obj)
+        inside_keras = frame is None or frame.f_code.co_filename.startswith(keras_dir)
+        if not inside_keras and not any(obj is c for c in created):
+            created.append(obj)
         return obj
 
     keras.Model.__new__ = recording_new  # the child's own copy of keras: nothing leaks to the next program
@@ -408,7 +407,7 @@ def _output_shape(op: Any) -> Any:
                 shapes = [plain(op.output_shape)]
             else:
                 shapes = [plain(s) for s in tree.flatten(op.compute_output_shape(**op._build_shapes_dict))]
-        except Exception:  # noqa: BLE001  (summary() shows '?')
+        except Exception:  # summary() shows '?'
             return None
     return shapes[0] if len(shapes) == 1 else shapes
 

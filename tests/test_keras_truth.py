@@ -213,6 +213,6 @@ def test_lasagne_expectations_add_up_and_agree_with_what_nolearn_printed(entry):
     assert entry.expected and sum(row[-1] for row in entry.expected) == entry.total_params
     if entry.printed:
         assert entry.printed["total_params"] == entry.total_params
-        (input_name, input_size), *sizes = entry.printed["sizes"]
+        (_, input_size), *sizes = entry.printed["sizes"]
         assert input_size == "x".join(map(str, entry.inputs[0]))
         assert [[row[0], "x".join(map(str, row[2:-1]))] for row in entry.expected] == sizes
