@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .engine.errors import SpecError, did_you_mean
+from .render.diagram.options import DiagramOptions
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
@@ -29,9 +30,10 @@ class FenceOptions:
     framework: str | None = None
     style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
+    diagram: DiagramOptions = field(default_factory=DiagramOptions)  # where the drawing goes, and how
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error)
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.diagram)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,10 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .render.styles import check_style
 
             changes["style"] = check_style(value)
+        elif key == "diagram":
+            from .render.diagram.options import parse_diagram
+
+            changes["diagram"] = parse_diagram(value, options.diagram)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
         else:
@@ -157,11 +163,28 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
         return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
     html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
                           style=options.style)
+    if options.diagram.placement != "none":
+        html, problem = _with_diagram(html, summary, options)
+        if problem is not None:
+            return BlockResult(html, problem)
     if options.expect_error is not None:
         return BlockResult(html, Problem(
             "expect_error: the network was expected to fail but computes "
             f"{summary.total_params:,} parameters", line=None))
     return BlockResult(html)
+
+
+def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str, Problem | None]:
+    """The table with the drawing above or below it, or the drawing alone."""
+    from .render.svg import render_diagram_html
+
+    try:
+        figure = render_diagram_html(summary, options.diagram, title=options.title)
+    except Exception as exc:  # a drawing defect must not take the table down
+        return table, Problem(f"internal error while drawing the diagram ({type(exc).__name__}: {exc}); "
+                              "please report it with the spec of this block")
+    placement = options.diagram.placement
+    return {"above": figure + table, "below": table + figure}.get(placement, figure), None
 
 
 def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:

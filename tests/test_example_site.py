@@ -3,14 +3,12 @@ PyTorch block on it agrees with the real framework."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sites import build_example_site
 
 from mkdocs_cnnsummary import summarize
 from mkdocs_cnnsummary.block import split_header
@@ -38,12 +36,7 @@ IDS = [f"{page}:{line}" for page, line, _, _ in BLOCKS]
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return build_example_site(tmp_path_factory.mktemp("site"))
 
 
 def text_of(site: Path, page: str) -> str:

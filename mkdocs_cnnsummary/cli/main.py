@@ -1,4 +1,4 @@
-"""``cnnsummary SPEC``: print a network's summary as text, JSON or Markdown.
+"""``cnnsummary SPEC``: print a network's summary as text, JSON or Markdown, or draw it as SVG.
 
 Exit status: 0 on success, 1 when the spec is wrong (the message goes to
 stderr as ``FILE:LINE: layer 'x' (Conv2D): ...``), 2 on a usage error.
@@ -34,13 +34,17 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
         epilog="Exit status: 0 ok, 1 wrong spec, 2 wrong usage.",
     )
     parser.add_argument("spec", metavar="SPEC", help="a .yaml file describing the network, or - for stdin")
-    parser.add_argument("-f", "--format", choices=("text", "json", "markdown"), default="text",
-                        help="output format (default: text, a table like Keras' model.summary())")
+    parser.add_argument("-f", "--format", choices=("text", "json", "markdown", "svg"), default="text",
+                        help="output format (default: text, a table like Keras' model.summary()); "
+                             "svg: the network drawn as a standalone SVG file")
     parser.add_argument("-w", "--worked", action="store_true",
                         help="add each layer's worked calculation (text and markdown formats)")
     parser.add_argument("-s", "--style", choices=STYLES, default=None,
                         help="text table style: keras (model.summary()), torchinfo or nolearn "
                              "(default: the one of the spec's framework)")
+    parser.add_argument("--diagram", metavar="WORDS", default=None,
+                        help="svg format: layout words, e.g. 'horizontal', 'vertical layered', 'unfolded' "
+                             "(default: vertical, a U for encoder-decoder networks, repeated blocks folded)")
     parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
                         help="conventions used when the spec has no 'framework:' key (default: keras)")
     return parser
@@ -73,8 +77,12 @@ def read_spec(source: str) -> tuple[str, str]:
     return name, text
 
 
-def render(summary, fmt: str, worked: bool, style: str | None = None) -> str:
+def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: str | None = None) -> str:
     """The summary in the requested format."""
+    if fmt == "svg":
+        from ..render.svg import render_svg
+
+        return render_svg(summary, diagram, standalone=True)
     if fmt == "json":
         return json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
@@ -93,6 +101,13 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     name = STDIN_NAME if args.spec == "-" else args.spec
     try:
         name, text = read_spec(args.spec)
+        if args.diagram is not None:
+            from ..render.diagram.options import parse_diagram
+
+            try:
+                parse_diagram(args.diagram)
+            except SpecError as exc:
+                raise UsageError(f"--diagram: {exc.describe()}") from None
         summary = summarize(text, framework=args.framework)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
@@ -103,7 +118,11 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
-    output = render(summary, args.format, args.worked, args.style)
+    try:
+        output = render(summary, args.format, args.worked, args.style, args.diagram)
+    except ValueError as exc:  # a drawing too large to read
+        print(f"{prog}: {name}: {exc}", file=sys.stderr)
+        return EXIT_SPEC_ERROR
     try:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="replace")

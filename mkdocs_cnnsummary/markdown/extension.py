@@ -236,6 +236,7 @@ class CnnSummaryExtension(Extension):
             "framework": ["", "Framework of specs without a framework key: keras, pytorch or lasagne"],
             "style": ["", "Table style: keras, torchinfo or nolearn; empty = the framework's own"],
             "title": ["", "Default caption when a block has neither title nor name"],
+            "diagram": ["", "Default diagram: none, above, below or only; vertical or horizontal; auto or layered"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
         }
@@ -248,7 +249,7 @@ class CnnSummaryExtension(Extension):
         md.registerExtension(self)
         from ..block import parse_options
 
-        defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title")
+        defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title", "diagram")
                     if self.getConfig(k)}
         cache = self.getConfig("cache")
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),

@@ -7,6 +7,7 @@ plugins:
       columns: []            # e.g. [index, layer, output_shape, params]
       framework: keras       # for specs without a framework key
       style: auto            # keras | torchinfo | nolearn; auto = the framework's own
+      diagram: none          # none | above | below | only, and vertical | horizontal, auto | layered
 ```
 """
 
@@ -38,6 +39,7 @@ class CnnSummaryConfig(Config):
     columns = c.ListOfItems(c.Type(str), default=[])
     framework = c.Choice(("keras", "pytorch", "lasagne"), default="keras")
     style = c.Choice(("auto", "keras", "torchinfo", "nolearn"), default="auto")
+    diagram = c.Type(str, default="none")
     cache = c.Type(bool, default=True)
 
 
@@ -57,11 +59,16 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from ..engine.errors import SpecError
         from ..render.columns import parse_columns
+        from ..render.diagram.options import parse_diagram
 
         try:
             parse_columns(self.config.columns)
         except SpecError as exc:
             raise PluginError(f"cnnsummary: columns: {exc.describe()}") from None
+        try:
+            parse_diagram(self.config.diagram)
+        except SpecError as exc:
+            raise PluginError(f"cnnsummary: diagram: {exc.describe()}") from None
         self.config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
         if EXTENSION not in config.markdown_extensions:
             config.markdown_extensions.append(EXTENSION)
@@ -72,6 +79,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
             settings.setdefault("style", self.config.style)
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
+        if self.config.diagram.strip() not in ("", "none"):
+            settings.setdefault("diagram", self.config.diagram)
         settings["report"] = self._report
         settings["cache"] = _TrackingCache(self.cache, self._used) if self.config.cache else ""
         config.mdx_configs[EXTENSION] = settings
