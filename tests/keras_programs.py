@@ -304,6 +304,15 @@ class ConvPlan:
                 n //= 2
         return n >= 1
 
+    def fits_with_extra_pool(self) -> bool:
+        """Whether a pooling after each block still fits (the comprehension adds one to one-layer blocks)."""
+        if self.pool:
+            return False
+        self.pool = True
+        fits = self.fits()
+        self.pool = fits
+        return fits
+
     def padding_text(self, w: Writer, index: str) -> str:
         if self.first_valid:
             w.features.add("conditional expression")
@@ -346,6 +355,10 @@ def family_cnn_sequential(w: Writer) -> tuple[str, str | None]:
     """An image classifier as a Sequential: a list, a comprehension, list helpers or an add chain."""
     plan = ConvPlan.random(w)
     shape = lit((plan.size, plan.size, plan.channels))
+    if w.chance(0.3):
+        w.features.add("tuple unpacking")
+        w.emit(f"img_rows, img_cols, channels = {plan.size}, {plan.size}, {plan.channels}")
+        shape = "(img_rows, img_cols, channels)"
     classes = str(w.rng.choice([2, 5, 10]))
     flat = plan.sizes()[-1] <= 8 and w.chance(0.6)
     form = w.rng.randrange(4)
@@ -384,6 +397,8 @@ def family_cnn_sequential(w: Writer) -> tuple[str, str | None]:
         w.emit(f"model = {w.sp.sequential}(")
         w.emit(f"    [{w.input(shape)}]")
         body = plan.conv_layers(w, "f", "i")
+        if len(body) == 1 and w.chance(0.5) and plan.fits_with_extra_pool():  # one layer and a pooling
+            body.append(_pool(w))
         if len(body) == 1:
             w.emit(f"    + [{body[0]} for i, f in enumerate(filters)]")
         else:
@@ -428,8 +443,13 @@ def family_cnn_functional(w: Writer) -> tuple[str, str | None]:
     drop = f", dropout={plan.dropout}" if plan.dropout else ""
 
     def body() -> None:
-        loop = w.rng.randrange(3)
-        if loop == 0:
+        loop = w.rng.randrange(4)
+        if loop == 3:
+            w.features |= {"while loop", "augmented assignment"}
+            w.emit("i = 0")
+            with w.block("while i < len(filters):"):
+                w.emit(f"x = conv_block(x, filters[i], i{drop})", "i += 1")
+        elif loop == 0:
             w.features.add("for loop")
             with w.block("for i, f in enumerate(filters):"):
                 w.emit(f"x = conv_block(x, f, i{drop})")
@@ -461,7 +481,7 @@ def family_cnn_functional(w: Writer) -> tuple[str, str | None]:
             else:
                 w.emit(f"inputs = {w.input('input_shape')}")
             w.emit("x = inputs")
-            w.emit(f"units = num_classes if num_classes > 2 else 1",
+            w.emit("units = num_classes if num_classes > 2 else 1",
                    f"activation = {w.s('softmax')} if num_classes > 2 else {w.s('sigmoid')}")
             body()
             if w.chance(0.5):
@@ -482,7 +502,7 @@ def family_cnn_functional(w: Writer) -> tuple[str, str | None]:
         return "model", None if w.chance(0.5) else "model"
     w.emit(f"filters = {list(plan.filters)}")
     w.emit(f"num_classes = {classes}",
-           f"units = num_classes if num_classes > 2 else 1",
+           "units = num_classes if num_classes > 2 else 1",
            f"activation = {w.s('softmax')} if num_classes > 2 else {w.s('sigmoid')}")
     w.features.add("conditional expression")
     w.emit(f"inputs = {w.input(lit(shape))}", "x = inputs")
@@ -547,7 +567,8 @@ def family_mlp(w: Writer) -> tuple[str, str | None]:
         with w.block(f"def make_mlp(input_dim={n_in}, hidden=({', '.join(map(str, units))},), outputs={out}):"):
             w.emit(f"inp = {w.input('(input_dim,)')}", "h = inp")
             with w.block("for units in hidden:"):
-                w.emit(f"h = dense_block(h, units, activation={w.s('relu')}{', use_bias=False' if w.chance(0.3) else ''})")
+                bias = ", use_bias=False" if w.chance(0.3) else ""
+                w.emit(f"h = dense_block(h, units, activation={w.s('relu')}{bias})")
             w.emit(f"return {w.model('inp', w.call('Dense', 'outputs') + '(h)')}")
         w.emit("", "")
         if w.chance(0.5):
@@ -579,7 +600,9 @@ def family_sequence(w: Writer) -> tuple[str, str | None]:
         pool = maxlen is not None and maxlen >= 4 * k and n == 2
         with w.block(f"for _ in range({n}):"):
             w.features.add("for loop")
-            w.emit(f"x = {w.call('Conv1D', str(w.rng.choice([8, 16])), str(k), padding=w.s('valid'), activation=w.s('relu'), strides='1')}(x)")
+            conv = w.call("Conv1D", str(w.rng.choice([8, 16])), str(k), padding=w.s("valid"),
+                          activation=w.s("relu"), strides="1")
+            w.emit(f"x = {conv}(x)")
             if pool:
                 w.emit(f"x = {w.call('MaxPooling1D', '2')}(x)")
         w.emit(f"x = {w.call('GlobalMaxPooling1D')}(x)")
@@ -700,9 +723,8 @@ def family_resnet(w: Writer) -> tuple[str, str | None]:
     w.emit(f"inputs = {w.input(lit((size, size, 3)))}")
     w.emit(f"x = {w.call('Conv2D', str(filters[0]), '3', padding=w.s('same'))}(inputs)")
     w.features |= {"for loop", "nested loop"}
-    with w.block(f"for stage, filters in enumerate({list(filters)}):"):
-        with w.block(f"for block in range({blocks}):"):
-            w.emit("x = residual_block(x, filters, downsample=stage > 0 and block == 0)")
+    with w.block(f"for stage, filters in enumerate({list(filters)}):"), w.block(f"for block in range({blocks}):"):
+        w.emit("x = residual_block(x, filters, downsample=stage > 0 and block == 0)")
     w.emit(f"x = {w.call('GlobalAveragePooling2D')}(x)",
            f"outputs = {w.call('Dense', '10', activation=w.s('softmax'))}(x)",
            f"model = {w.model('inputs', 'outputs', 'resnet' if w.chance(0.3) else None)}")
@@ -854,7 +876,7 @@ def _layer_code(w: Writer, layer: L, trainable: bool | None) -> str:
     order = _arg_order(layer.type)
     args: list[str] = []
     if w.chance(0.5):
-        while order and order[0] in kw and list(kw)[0] == order[0]:
+        while order and order[0] in kw and next(iter(kw)) == order[0]:
             args.append(_value(w, kw.pop(order[0])))
             order = order[1:]
     parts = {k: _value(w, v) for k, v in kw.items()}

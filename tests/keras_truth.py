@@ -5,10 +5,12 @@ and the model it builds is described the way ``model.summary(expand_nested=True)
 row per operation (nested models expanded under their row, each row naming its ``parent``), with
 its name, class, output shape and the three parameter counts, plus the inputs and the totals.
 
-Why a fork server: importing TensorFlow and Keras costs about two seconds of CPU, building a small
-model about a tenth of that.  One server process per test worker imports them once and forks a
-child per program; the child starts with Keras' name counters untouched (nothing was built in the
-server), runs the program in its own namespace, writes the JSON description to a pipe and exits.
+Why a fork server: importing TensorFlow and Keras costs about two seconds of CPU, and the first
+model a process builds another 0.2 s (TensorFlow's runtime starting), a small model after that a
+few hundredths.  One server process per test worker imports them once, builds a throwaway model,
+clears the Keras session (name counters back to zero) and then forks a child per program: the child
+starts from that state, runs the program in its own namespace, writes the JSON description to a pipe
+and exits, so nothing a program does reaches the next one.
 A child that fails or runs too long is reported (and killed), never shared with the next program.
 
 Results are cached under ``tests/.cache/keras_truth`` keyed on the program, what is asked of it and
@@ -20,6 +22,7 @@ Run ``python tests/keras_truth.py FILE [--model EXPR] [--input SHAPE]`` to see a
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
@@ -34,6 +37,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache" / "keras_truth"
 DEFAULT_TIMEOUT = 300.0
+#: CNNSUMMARY_LONG=1 runs the long samples (every seed, every corpus model) instead of the fast default
+LONG = os.environ.get("CNNSUMMARY_LONG", "") not in ("", "0")
 
 
 @dataclass(frozen=True)
@@ -65,10 +70,8 @@ class Job:
 def _versions() -> dict[str, str]:
     out = {}
     for dist in ("keras", "tensorflow-cpu", "tensorflow"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            pass
     return out
 
 
@@ -167,8 +170,11 @@ def _serve() -> None:
     protocol = os.fdopen(os.dup(1), "w")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # whatever TensorFlow or a program prints must not reach the protocol
-    import keras  # noqa: F401  (imported once, before any fork)
+    import keras  # imported once, before any fork
     import tensorflow  # noqa: F401
+
+    if os.environ.get("CNNSUMMARY_TRUTH_WARM", "1") != "0":
+        _warm_up(keras)
 
     for line in sys.stdin:
         request = json.loads(line)
@@ -187,7 +193,7 @@ def _serve() -> None:
                     os.close(r)
                     try:
                         out = _child(jobs[i])
-                    except BaseException as exc:  # noqa: BLE001
+                    except BaseException as exc:  # anything, even SystemExit: report it
                         out = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
                     data = json.dumps(out).encode()
                     while data:
@@ -225,6 +231,27 @@ def _serve() -> None:
         protocol.flush()
 
 
+#: built once in the server so that children do not each pay TensorFlow's first-use costs
+WARM_UP = """
+import keras
+from keras import layers
+x = inp = keras.Input((8, 8, 3))
+for layer in (layers.Conv2D(2, 3, padding="same"), layers.BatchNormalization(), layers.MaxPooling2D(),
+              layers.Conv2DTranspose(2, 3, strides=2), layers.SeparableConv2D(2, 3), layers.Flatten(),
+              layers.Dense(4), layers.Dropout(0.1), layers.Reshape((2, 2)), layers.LSTM(2, return_sequences=True),
+              layers.Bidirectional(layers.GRU(2)), layers.Dense(1)):
+    x = layer(x)
+keras.Model(inp, layers.concatenate([x, layers.add([x, x])]))
+keras.Sequential([keras.Input((5,)), layers.Embedding(10, 2), layers.Conv1D(2, 2), layers.GlobalMaxPooling1D()])
+"""
+
+
+def _warm_up(keras: Any) -> None:
+    """Build a throwaway model, then clear the session: the children start with fresh name counters."""
+    exec(WARM_UP, {})  # test code of this file
+    keras.backend.clear_session()
+
+
 def _tuples(inputs: Any) -> Any:
     return None if inputs is None else tuple(tuple(s) for s in inputs)
 
@@ -251,9 +278,9 @@ def _child(job: Job) -> dict[str, Any]:
         while frame is not None and frame.f_code.co_name in ("__new__", "recording_new"):
             frame = frame.f_back
         # a model the program makes, not one Keras makes inside (the graph of a built Sequential)
-        if frame is not None and not frame.f_code.co_filename.startswith(keras_dir):
-            if not any(obj is c for c in created):
-                created.append(obj)
+        inside_keras = frame is None or frame.f_code.co_filename.startswith(keras_dir)
+        if not inside_keras and not any(obj is c for c in created):
+            created.append(obj)
         return obj
 
     keras.Model.__new__ = recording_new  # the child's own copy of keras: nothing leaks to the next program
@@ -380,7 +407,7 @@ def _output_shape(op: Any) -> Any:
                 shapes = [plain(op.output_shape)]
             else:
                 shapes = [plain(s) for s in tree.flatten(op.compute_output_shape(**op._build_shapes_dict))]
-        except Exception:  # noqa: BLE001  (summary() shows '?')
+        except Exception:  # summary() shows '?'
             return None
     return shapes[0] if len(shapes) == 1 else shapes
 
