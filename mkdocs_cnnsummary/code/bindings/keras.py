@@ -222,8 +222,8 @@ class KerasBinding(Binding):
                     members[name] = KLayerClass(self, name, cls)
 
             def getter(name: str) -> Any:
-                if name in ("Lambda", "TFOpLambda"):
-                    return Unsupported(f"keras.layers.{name}", "a Lambda layer runs a Python function on the tensor, "
+                if name == "TFOpLambda":
+                    return Unsupported(f"keras.layers.{name}", "a TFOpLambda layer runs a TensorFlow function, "
                                        "which the reader does not run", "write the computation with Keras layers")
                 if name in OLD_LAYER_MODULES:
                     return self._layers()
@@ -394,6 +394,15 @@ class KerasBinding(Binding):
                    kwargs: dict[str, Any]) -> KLayer:
         """A layer made by the code: old spellings read, arguments checked, named as Keras names it."""
         args, kwargs = self.modernise(interp, node, type_name, cls, list(args), dict(kwargs))
+        shape_function = None
+        if cls.type_name == "Lambda":  # output_shape=f: f(input shapes) gives the shape when the layer is called
+            given = kwargs.get("output_shape", args[1] if len(args) > 1 else None)
+            if isinstance(given, RuntimeObject) and not isinstance(given, Opaque):
+                shape_function = given
+                if "output_shape" in kwargs:
+                    kwargs["output_shape"] = (1,)
+                else:
+                    args[1] = (1,)
         name = kwargs.pop("name", None)
         if name is not None and not isinstance(name, str):
             raise interp.error(node, f"name= must be a string, got {name!r}")
@@ -430,6 +439,7 @@ class KerasBinding(Binding):
         layer = KLayer(cls, args, kwargs, layer_name, trainable=bool(trainable), input_shape=input_shape,
                        line=getattr(node, "lineno", None), file=interp.file, config=config, binding=self)
         layer.unknown_input = unknown_input
+        layer.shape_function = shape_function
         self.made.append(layer)
         return layer
 

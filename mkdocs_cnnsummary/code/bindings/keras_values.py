@@ -123,6 +123,7 @@ class KLayer(NetworkValue):
         self.unknown_input: Opaque | None = None  # an input_shape= the reader cannot know (from data)
         self.built = False
         self.computed: Computed | None = None
+        self.shape_function: Any = None  # Lambda(..., output_shape=f): f is called with the input shape(s)
 
     @property
     def type_name(self) -> str:
@@ -156,12 +157,30 @@ class KLayer(NetworkValue):
         if tensors is None:
             return interp.opaque(node, "runs the layer on data, which the reader does not do")
         shapes = [t.shape for t in tensors]
+        if self.shape_function is not None:
+            self.apply_shape_function(interp, node, shapes)
         try:
             out = self.compute(shapes)
         except SpecError as exc:
             raise relocate(exc, interp, node, self) from None
         self.mark_built()
         return new_node(self, tensors, out, interp, node)
+
+    def apply_shape_function(self, interp: Interpreter, node: ast.AST, shapes: list[Shape]) -> None:
+        """``Lambda(f, output_shape=g)``: call g on the input shape(s), as Keras does, for the output shape."""
+        arg = tuple(shapes[0]) if len(shapes) == 1 else [tuple(s) for s in shapes]
+        result = interp.call(self.shape_function, [arg], {}, node)
+        if not isinstance(result, tuple | list) or not result or not all(
+                d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in result):
+            raise interp.error(node, f"the output_shape function of {self.describe()} gave {result!r}, not a shape",
+                               hint="it must return the output shape, batch axis first")
+        self.kwargs["output_shape"] = tuple(result[1:])
+        self.config = self.cls.bind([_spec_value(a) for a in self.args],
+                                    {k: _spec_value(v) for k, v in self.kwargs.items()})
+        self.computed = None
+        self.shape_function = None
+        interp.note(node, f"the output shape of {self.name!r} comes from calling its output_shape function: "
+                          f"{tuple(result)}", kind="computed")
 
     def mark_built(self) -> None:
         """Keras builds a layer at its first call; some make unnamed layers then (numbers of their counters)."""
@@ -504,6 +523,10 @@ def call_inputs(interp: Interpreter, op: Any, node: ast.AST, args: list[Any], kw
     values: list[Any] = []
     for a in args:
         values.extend(a if isinstance(a, list | tuple) else [a])
+    if "initial_state" in kwargs:  # recurrent layers: the states follow the sequence as further inputs
+        states = kwargs.pop("initial_state")
+        if states is not None:
+            values.extend(states if isinstance(states, list | tuple) else [states])
     for key in ("inputs", "query", "value", "key"):
         if key in kwargs:
             v = kwargs.pop(key)
