@@ -247,3 +247,22 @@ def test_readme_model_code_examples_compute() -> None:
     soup, problems = convert(example, base_dir=str(ROOT / "example_site"))
     assert problems == []
     assert len(soup.select("table.cnnsummary__table")) == 2
+
+
+def test_sphinx_directive_reads_a_model_file(tmp_path: Path) -> None:
+    import pytest
+
+    pytest.importorskip("sphinx")
+    base = project(tmp_path)
+    (base / "conf.py").write_text('extensions = ["mkdocs_cnnsummary.sphinx"]\n')
+    (base / "index.rst").write_text(".. cnn::\n   :source: models/small.py\n   :model: build(filters=4)\n\n"
+                                    "   expect:\n     dense: {output_shape: [null, 10]}\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(base), str(base / "_build")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=base)
+    assert done.returncode == 0, done.stderr
+    soup = BeautifulSoup((base / "_build" / "index.html").read_text(), "html.parser")
+    assert soup.select_one("caption").get_text() == "small"
+    (base / "models" / "blocks.py").write_text(BLOCKS.replace("MaxPooling2D(2)", "MaxPooling2D(64)"))
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=base)
+    assert done.returncode != 0 and "models/blocks.py:6:" in done.stderr  # the changed file: rebuilt, and wrong
