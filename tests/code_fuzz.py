@@ -13,6 +13,8 @@ import random
 import re
 from pathlib import Path
 
+from spec_fuzz import edit_lines
+
 from mkdocs_cnnsummary.code.detect import detect_format, split_code
 from mkdocs_cnnsummary.engine.layer import catalog
 from mkdocs_cnnsummary.markdown.extension import find_fences
@@ -58,20 +60,8 @@ def mutate(text: str, rng: random.Random) -> str:
         elif kind == 1 and (names := list(NAME.finditer(text))):
             m = rng.choice(names)
             text = text[:m.start()] + rng.choice(NAMES + types) + text[m.end():]
-        elif kind == 2 and len(lines) > 1:
-            del lines[rng.randrange(len(lines))]
-            text = "\n".join(lines)
-        elif kind == 3:
-            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
-            lines[i], lines[j] = lines[j], lines[i]
-            text = "\n".join(lines)
-        elif kind == 4:
-            i = rng.randrange(len(text) + 1)
-            text = text[:i] + rng.choice(GARBAGE) + text[i:]
-        elif kind == 5:
-            i = rng.randrange(len(lines))
-            lines.insert(i, lines[rng.randrange(len(lines))])
-            text = "\n".join(lines)
+        elif kind in (2, 3, 4, 5):
+            text = edit_lines(text, rng, kind, GARBAGE)
         elif kind == 6:
             i = rng.randrange(len(lines))
             lines[i] = ("    " + lines[i]) if rng.random() < 0.5 else lines[i].lstrip()

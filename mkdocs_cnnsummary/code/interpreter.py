@@ -448,17 +448,11 @@ class Interpreter:
             self.note(stmt, f"the loop over `{short_source(stmt.iter, 40)}` on line {stmt.lineno} is skipped: "
                             f"{iterable.explain()}", kind="skipped")
             return
-        count = 0
-        for item in self.iterate(iterable, stmt.iter):
-            count += 1
+        for count, item in enumerate(self.iterate(iterable, stmt.iter), 1):
             self.budget.iteration(count)
             self.assign(stmt.target, item, scope)
-            try:
-                self.exec_body(stmt.body, scope)
-            except _Break:
+            if not self._iteration(stmt, scope):
                 return
-            except _Continue:
-                continue
         self.exec_body(stmt.orelse, scope)
 
     def exec_While(self, stmt: ast.While, scope: Scope) -> None:
@@ -466,13 +460,19 @@ class Interpreter:
         while self.truth(self.eval(stmt.test, scope), stmt.test):
             count += 1
             self.budget.iteration(count)
-            try:
-                self.exec_body(stmt.body, scope)
-            except _Break:
+            if not self._iteration(stmt, scope):
                 return
-            except _Continue:
-                continue
         self.exec_body(stmt.orelse, scope)
+
+    def _iteration(self, stmt: ast.For | ast.While, scope: Scope) -> bool:
+        """One run of a loop's body; False when it breaks out of the loop."""
+        try:
+            self.exec_body(stmt.body, scope)
+        except _Break:
+            return False
+        except _Continue:
+            pass
+        return True
 
     def exec_FunctionDef(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         fn = self.make_function(stmt.name, stmt, scope)

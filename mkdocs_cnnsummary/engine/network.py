@@ -145,16 +145,19 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
             used.add(candidate)
             names.append(candidate)
             continue
-        base = fw.auto_name(_canonical_type(spec.type, fw))
-        while True:
-            n = counters.get(base, 0)
-            counters[base] = n + 1
-            candidate = base if n == 0 else f"{base}_{n}"
-            if candidate not in used:
-                break
-        used.add(candidate)
-        names.append(candidate)
+        names.append(free_name(fw.auto_name(_canonical_type(spec.type, fw)), counters, used))
     return names
+
+
+def free_name(base: str, counters: dict[str, int], used: set[str]) -> str:
+    """``base``, ``base_1`` ...: the next automatic name not taken yet (counted per base; ``used`` grows)."""
+    while True:
+        n = counters.get(base, 0)
+        counters[base] = n + 1
+        candidate = base if n == 0 else f"{base}_{n}"
+        if candidate not in used:
+            used.add(candidate)
+            return candidate
 
 
 def _canonical_type(type_name: str, fw: Framework) -> str:

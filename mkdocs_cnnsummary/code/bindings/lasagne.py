@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ...engine.errors import SpecError, did_you_mean
 from ...engine.framework import get_framework
 from ...engine.layer import Layer, catalog
-from ...engine.network import build_summary
+from ...engine.network import build_summary, free_name
 from ...engine.spec import LayerSpec, NetworkSpec
 from ..runtime import Builtin, Module, NetworkValue, Opaque, RuntimeObject, short_source
 from . import Binding
@@ -568,14 +568,7 @@ def _names(layers: list[LLayer]) -> dict[int, str]:
             out[id(layer)] = layer.name
             continue
         base = "input" if layer.cls.is_input else fw.auto_name(layer.cls.type_name)
-        while True:
-            n = counters.get(base, 0)
-            counters[base] = n + 1
-            candidate = base if n == 0 else f"{base}_{n}"
-            if candidate not in used:
-                break
-        used.add(candidate)
-        out[id(layer)] = candidate
+        out[id(layer)] = free_name(base, counters, used)
     return out
 
 
