@@ -91,7 +91,7 @@ def _read_code(text: str, framework: str | None, model: str | None, inputs: list
             exc.file = reading.origins.get(exc.layer or "", reading.file)
             exc.args = (exc.describe(),)
         raise
-    summary.warnings = list(reading.warnings)
+    summary.warnings = [*reading.warnings, *summary.warnings]
     check_expectations(summary, expect, expect_line)
     return Reading(summary, "code", list(reading.files))
 

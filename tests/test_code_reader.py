@@ -412,3 +412,20 @@ def test_read_code_gives_the_network_and_the_files(tmp_path) -> None:
         summarize(main.read_text(), path=main, root=tmp_path)
     assert info.value.file == "pkg/blocks.py" and info.value.line == 4
     assert str(info.value).startswith("pkg/blocks.py:4")
+
+
+def test_a_holder_frozen_by_its_constructor_counts_as_keras_does() -> None:
+    """Keras: trainable=False given to TimeDistributed's constructor freezes its row, not the Dense it holds,
+    which the model's totals still count as trainable; setting .trainable afterwards freezes both."""
+    text = ("import keras\nfrom keras import layers\nx = keras.Input((3, 4))\n"
+            "td = layers.TimeDistributed(layers.Dense(2), trainable=False)\n"
+            "model = keras.Model(x, td(x))\n")
+    summary = code(text)
+    row = summary.layer("time_distributed")
+    assert (row.trainable_params, row.non_trainable_params) == (0, 10)
+    assert (summary.trainable_params, summary.non_trainable_params) == (10, 0)
+    (notice,) = [w for w in summary.warnings if w.kind == "frozen-holder"]
+    assert "td.trainable = False" not in notice.hint and "time_distributed.trainable = False" in notice.hint
+    frozen = code(text.replace(", trainable=False)", ")\ntd.trainable = False"))
+    assert (frozen.trainable_params, frozen.non_trainable_params) == (0, 10)
+    assert not [w for w in frozen.warnings if w.kind == "frozen-holder"]

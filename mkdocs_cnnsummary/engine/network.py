@@ -12,7 +12,7 @@ from .framework import Framework, get_framework
 from .layer import Calc, Layer, lookup
 from .nested import is_model_item, run_nested
 from .spec import LayerSpec, NetworkSpec
-from .summary import InputRecord, LayerRecord, Shape, Summary
+from .summary import InputRecord, LayerRecord, Notice, Shape, Summary
 
 
 def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Layer:
@@ -34,7 +34,7 @@ def _nested_factory(framework: str):
         if spec.line is None:
             spec.line = parent.line
         inner = instantiate(spec, framework, spec.name or get_framework(framework).auto_name(spec.type))
-        if spec.trainable is None:
+        if spec.trainable is None and not parent.total_own_flags:  # Keras: the inner layer keeps its own flag
             inner.trainable = parent.trainable
         return inner
 
@@ -329,13 +329,26 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
             _pick(shapes[_base(out_name)], out_name, net.outputs_line, None, None)
     if fw.name == "keras":
         _check_connected(nodes, layer_specs, outputs)
+    notices = [_holder_notice(records[obj.name]) for _, obj in zip(layer_specs, layers_objs, strict=True)
+               if not isinstance(obj, _Reuse) and records[obj.name].total_trainable_params
+               != records[obj.name].trainable_params]
     rows = []
     for _, obj in zip(layer_specs, layers_objs, strict=True):
         if isinstance(obj, _Reuse):
             continue
         rows.append(records[obj.name])
         rows.extend(children.get(obj.name, ()))
-    return Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name)
+    return Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
+                   warnings=notices)
+
+
+def _holder_notice(record: LayerRecord) -> Notice:
+    """trainable=False given to a layer that holds layers: Keras' row and totals disagree; say why."""
+    extra = record.total_trainable_params - record.trainable_params
+    return Notice(f"trainable=False does not freeze the layers {record.name!r} holds: its row shows their "
+                  f"{extra:,} parameters as non-trainable, as Keras' does, but the totals count them as trainable, "
+                  "as Keras' do", record.line, f"to freeze them all, set {record.name}.trainable = False after "
+                  "making the layer", record.name, "frozen-holder")
 
 
 class _Reuse:

@@ -42,6 +42,14 @@ class Weight:
     shape: tuple[int, ...]
     trainable: bool = True
     buffer: bool = False  # a PyTorch buffer (running_mean ...), not a parameter
+    #: how the model's totals count it, when that differs from the row: Keras counts the weights of the
+    #: layers a layer holds by their own trainable flag, which trainable=False given to the holder's
+    #: constructor does not change (the row says non-trainable, the totals trainable)
+    total_trainable: bool | None = None
+
+    @property
+    def counts_trainable(self) -> bool:
+        return self.trainable if self.total_trainable is None else self.total_trainable
 
     @property
     def size(self) -> int:
@@ -100,6 +108,11 @@ class LayerRecord:
     @property
     def trainable_params(self) -> int:
         return sum(w.size for w in self.weights if w.trainable and not w.buffer)
+
+    @property
+    def total_trainable_params(self) -> int:
+        """Its trainable parameters as the model's totals count them (see :attr:`Weight.total_trainable`)."""
+        return sum(w.size for w in self.weights if w.counts_trainable and not w.buffer)
 
     @property
     def non_trainable_params(self) -> int:
@@ -165,7 +178,7 @@ class Summary:
 
     @property
     def trainable_params(self) -> int:
-        return sum(layer.trainable_params for layer in self.top_layers)
+        return sum(layer.total_trainable_params for layer in self.top_layers)
 
     @property
     def non_trainable_params(self) -> int:

@@ -211,6 +211,17 @@ class KLayer(NetworkValue):
             return interp.opaque(node, "are weight values, which the reader does not compute")
         raise interp.error(node, f"{self.describe()} has no attribute {name!r} that the reader knows")
 
+    def set_trainable(self, flag: bool) -> None:
+        """As Keras' setter: the layers this one holds (a wrapper's layer) follow."""
+        self.trainable = flag
+        held = [value for value in [*self.args, *self.kwargs.values()] if isinstance(value, KLayer)]
+        for value in held:
+            value.set_trainable(flag)
+        if held:  # the arguments hold the layers' specs: read them again
+            self.config = self.cls.bind([_spec_value(a) for a in self.args],
+                                        {k: _spec_value(v) for k, v in self.kwargs.items()})
+            self.computed = None
+
     def count_params(self, interp: Interpreter, node: ast.AST) -> int:
         if not self.nodes:
             raise interp.error(node, f"{self.describe()} is not built yet (it has not been called on a tensor)")
@@ -221,7 +232,7 @@ class KLayer(NetworkValue):
 
     def rt_setattr(self, interp: Interpreter, name: str, value: Any, node: ast.AST) -> None:
         if name == "trainable":
-            self.trainable = bool(interp.truth(value, node))
+            self.set_trainable(bool(interp.truth(value, node)))
             return
         if name in ("name",):
             raise interp.error(node, "renaming a layer after it is made is not supported by the reader",
@@ -508,10 +519,8 @@ class KModel(NetworkValue):
         """As Keras: setting a model's ``trainable`` sets every layer's."""
         self.trainable = flag
         for layer in self.layers():
-            if isinstance(layer, KModel):
+            if isinstance(layer, KModel | KLayer):
                 layer.set_trainable(flag)
-            elif isinstance(layer, KLayer):
-                layer.trainable = flag
 
 
 # calls and nodes ---------------------------------------------------------------------------------------

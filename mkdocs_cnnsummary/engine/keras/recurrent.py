@@ -249,7 +249,3 @@ class ConvLSTM2D(KerasLayer):
             block = block + units
         calc.params(4 * block, note="4 gates (input, forget, cell, output): each a convolution of the input and "
                                     "of the previous output, and a bias")
-
-    @property
-    def channels_first(self) -> bool:
-        return self.cfg.data_format == "channels_first"
