@@ -14,14 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine.errors import SpecError, did_you_mean
+from .engine.errors import SpecError, did_you_mean, one_of
 from .render.diagram.options import DiagramOptions
 
 if TYPE_CHECKING:
     from .engine.summary import Summary
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "format", "model",
-                "source", "inputs", "echo")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "format",
+                "model", "source", "inputs", "echo")
 ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -40,6 +40,7 @@ class FenceOptions:
     style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
     diagram: DiagramOptions = field(default_factory=DiagramOptions)  # where the drawing goes, and how
+    fold: str = "blocks"  # blocks | open | none: block instances of a compact spec as foldable rows
     format: str = "auto"  # auto | spec | code
     model: str | None = None  # code: the expression naming the model to summarise
     source: str | None = None  # code from a file of the project (relative to the base directory)
@@ -51,8 +52,8 @@ class FenceOptions:
         return (self.format, self.model, self.source, self.inputs, self.framework_given, self.echo)
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.diagram,
-                self.code_key())
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
+                self.diagram, self.fold, self.code_key())
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,10 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .render.styles import check_style
 
             changes["style"] = check_style(value)
+        elif key == "fold":
+            from .render.groups import check_fold
+
+            changes["fold"] = check_fold(value)
         elif key == "diagram":
             from .render.diagram.options import parse_diagram
 
@@ -197,7 +202,7 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
         elif key == "format":
-            changes["format"] = _choice(value, FORMATS, "format")
+            changes["format"] = one_of(value, FORMATS, "format")
         elif key == "model":
             changes["model"] = value.strip() or None
         elif key == "source":
@@ -205,19 +210,11 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
         elif key == "inputs":
             changes["inputs"] = parse_inputs(value)
         elif key == "echo":
-            changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else _choice(
+            changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else one_of(
                 value, ECHO_MODES, "echo mode")
         else:
             changes["title"] = value
     return replace(options, **changes)
-
-
-def _choice(value: str, choices: tuple[str, ...], what: str) -> str:
-    name = value.strip().lower()
-    if name not in choices:
-        raise SpecError(f"unknown {what} {value!r}",
-                        hint=did_you_mean(name, choices) or "use one of " + ", ".join(choices))
-    return name
 
 
 def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
@@ -241,11 +238,7 @@ def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
 
 def check_framework(value: str) -> str:
     """A known framework name (lower case), or a SpecError."""
-    name = value.strip().lower()
-    if name not in FRAMEWORKS:
-        raise SpecError(f"unknown framework {value!r}",
-                        hint=did_you_mean(name, FRAMEWORKS) or "use one of " + ", ".join(FRAMEWORKS))
-    return name
+    return one_of(value, FRAMEWORKS, "framework")
 
 
 def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **view: Any) -> BlockResult:
@@ -294,7 +287,7 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
         problem = Problem("expect_error: the network was expected to fail but computes "
                           f"{summary.total_params:,} parameters", line=None)
     result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
-                       style=options.style)
+                       style=options.style, fold=options.fold)
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)

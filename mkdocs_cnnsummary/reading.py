@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .engine import SpecError, Summary
+from .engine import SpecError, Summary, collector_paused
 from .engine import summarize as summarize_spec
 
 FORMATS = ("auto", "spec", "code")
@@ -82,15 +82,16 @@ def _read_code(text: str, framework: str | None, model: str | None, inputs: list
 
     code, section, offset = split_code(text)
     expect, expect_line = _code_section(section, offset) if section is not None else (None, None)
-    reading = read_code(code, model=model, framework=framework, inputs=_shapes(inputs), path=path, root=root,
-                        default_framework=default_framework)
-    try:
-        summary = build_summary(reading.network, reading.framework)
-    except SpecError as exc:
-        if exc.file is None:
-            exc.file = reading.origins.get(exc.layer or "", reading.file)
-            exc.args = (exc.describe(),)
-        raise
+    with collector_paused():  # bounded work (the reader's budgets), as for specs
+        reading = read_code(code, model=model, framework=framework, inputs=_shapes(inputs), path=path, root=root,
+                            default_framework=default_framework)
+        try:
+            summary = build_summary(reading.network, reading.framework)
+        except SpecError as exc:
+            if exc.file is None:
+                exc.file = reading.origins.get(exc.layer or "", reading.file)
+                exc.args = (exc.describe(),)
+            raise
     summary.warnings = [*reading.warnings, *summary.warnings]
     check_expectations(summary, expect, expect_line)
     return Reading(summary, "code", list(reading.files))

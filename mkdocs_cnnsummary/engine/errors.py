@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -17,6 +16,8 @@ class SpecError(ValueError):
         hint: what to change, when there is a suggestion.
         file: the file the line is in, when the network was read from files (model code and the
             modules it imports); None for the text that was given.
+        block: the block instance the error is in, for a compact spec
+            (``block 'bottleneck', instance 'conv2_block1' (line 40)``).
     """
 
     def __init__(
@@ -28,9 +29,11 @@ class SpecError(ValueError):
         layer_type: str | None = None,
         hint: str | None = None,
         file: str | None = None,
+        block: str | None = None,
     ) -> None:
         self.message = message
         self.file = file
+        self.block = block
         self.line = line
         self.layer = layer
         self.layer_type = layer_type
@@ -49,6 +52,8 @@ class SpecError(ValueError):
             parts.append(f"layer {self.layer!r}{kind}")
         elif self.layer_type is not None:
             parts.append(f"layer type {self.layer_type}")
+        if self.block is not None:
+            parts.append(f"in {self.block}")
         return ", ".join(parts)
 
     def describe(self, *, with_line: bool = True) -> str:
@@ -86,7 +91,7 @@ class SpecError(ValueError):
 
     def to_dict(self) -> dict[str, object]:
         """JSON form of the error."""
-        return {
+        out: dict[str, object] = {
             "message": self.message,
             "line": self.line,
             "layer": self.layer,
@@ -95,10 +100,15 @@ class SpecError(ValueError):
             "text": self.describe(),
             **({"file": self.file} if self.file is not None else {}),
         }
+        if self.block is not None:
+            out["block"] = self.block
+        return out
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A ``did you mean 'X'?`` hint for a misspelt name, or None."""
+    import difflib  # only on the way to an error message
+
     choices = list(choices)
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
@@ -111,3 +121,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if len(close) == 1:
         return f"did you mean {close[0]!r}?"
     return "did you mean " + ", ".join(repr(c) for c in close[:-1]) + f" or {close[-1]!r}?"
+
+
+def one_of(value: str, choices: Iterable[str], what: str) -> str:
+    """``value`` in lower case when it is one of ``choices``, else a SpecError (``unknown fold mode 'x'``)
+    with a did-you-mean."""
+    key = value.strip().lower()
+    choices = list(choices)
+    if key not in choices:
+        raise SpecError(f"unknown {what} {value!r}",
+                        hint=did_you_mean(key, choices) or "use one of " + ", ".join(choices))
+    return key
