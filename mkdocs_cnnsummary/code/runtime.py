@@ -302,6 +302,7 @@ class Module(RuntimeObject):
     members: dict[str, Any] = field(default_factory=dict)
     getter: Callable[[str], Any] | None = None
     path: str | None = None  # the file it was read from (project modules)
+    names: list[str] | None = None  # every name it has, when ``getter`` answers more than ``members`` holds
 
     def describe(self) -> str:
         return f"the module {self.name}"
@@ -317,7 +318,7 @@ class Module(RuntimeObject):
         return _MISSING
 
     def public_names(self) -> list[str]:
-        return [n for n in self.members if not n.startswith("_")]
+        return [n for n in (self.names if self.names is not None else self.members) if not n.startswith("_")]
 
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         value = self.get(name)

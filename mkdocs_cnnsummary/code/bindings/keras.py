@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.errors import SpecError, did_you_mean
 from ...engine.framework import to_snake_case
-from ...engine.layer import Layer, catalog
+from ...engine.keras import LAYER_MODULES
+from ...engine.layer import Layer, lookup
 from ...engine.spec import NetworkSpec
 from ..runtime import Builtin, Module, NetworkValue, Opaque, RuntimeObject, short_source
 from . import Binding
@@ -217,11 +218,10 @@ class KerasBinding(Binding):
                                        "Layer": KBaseClass("keras.layers.Layer")}
             for fn, type_name in MERGE_FUNCTIONS.items():
                 members[fn] = MergeFunction(self, fn, type_name)
-            for name, cls in catalog("keras").items():
-                if name not in members and not name[0].islower() and not cls.is_input:
-                    members[name] = KLayerClass(self, name, cls)
 
             def getter(name: str) -> Any:
+                if name in LAYER_MODULES and name[0].isupper():  # the layer's module is imported when used
+                    return KLayerClass(self, name, lookup("keras", name))
                 if name == "TFOpLambda":
                     return Unsupported(f"keras.layers.{name}", "a TFOpLambda layer runs a TensorFlow function, "
                                        "which the reader does not run", "write the computation with Keras layers")
@@ -232,7 +232,9 @@ class KerasBinding(Binding):
                                        "use concatenate([...]), add([...]) ... from keras.layers")
                 return None
 
-            module = Module("keras.layers", members, getter)
+            names = [*members, *(n for n in LAYER_MODULES if n[0].isupper() and n not in members)]
+            module = Module("keras.layers", members, getter, names=names)
+            module.star = lambda: {name: module.get(name) for name in names}  # type: ignore[attr-defined]
             return module
 
         return self._cached("layers", make)
@@ -504,8 +506,8 @@ class KerasBinding(Binding):
         if name in ("Model", "Sequential"):
             value, statement = self._models().members[name], f"from keras.models import {name}"
         elif name in ("Input", "InputLayer") or name in MERGE_FUNCTIONS or (name[:1].isupper() and
-                                                                             name in layers.members):
-            value, statement = layers.members[name], f"from keras.layers import {name}"
+                                                                             name in LAYER_MODULES):
+            value, statement = layers.get(name), f"from keras.layers import {name}"
         else:
             aliases = {"tf": ("import tensorflow as tf", self._tensorflow), "keras": ("import keras", self._keras),
                        "layers": ("from keras import layers", self._layers),
@@ -790,7 +792,7 @@ class MergeFunction(RuntimeObject):
             raise interp.error(node, f"{self.name}() needs the list of tensors to merge")
         kwargs = dict(kwargs)
         inputs = args[0] if args else kwargs.pop("inputs")
-        cls = catalog("keras")[self.type_name]
+        cls = lookup("keras", self.type_name)
         layer = self.binding.make_layer(interp, node, self.type_name, cls, list(args[1:]), kwargs)
         return layer.rt_call(interp, node, [inputs], {})
 
