@@ -200,7 +200,8 @@ class ConvLSTM2D(KerasLayer):
     max_inputs = 3  # the sequence, then the initial h and c
     arguments = (
         Arg("filters", REQUIRED, positive_int, doc="channels of the output and of each gate"),
-        Arg("kernel_size", REQUIRED, int_tuple(2, minimum=1)),
+        Arg("kernel_size", REQUIRED, int_tuple(2, minimum=1), doc="window of the convolutions of the input and of "
+                                                                 "the previous output"),
         Arg("strides", 1, int_tuple(2, minimum=1)),
         Arg("padding", "valid", one_of("valid", "same")),
         data_format_arg(),
