@@ -6,11 +6,14 @@ problems; everything a block means is decided here.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
+import os
 import re
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .engine.errors import SpecError, did_you_mean, one_of, printable, shown
@@ -20,7 +23,10 @@ from .render.diagram.options import DiagramOptions
 if TYPE_CHECKING:
     from .engine.summary import Summary
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "format",
+                "model", "source", "inputs", "echo")
+ECHO_MODES = ("above", "collapsed")
+FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 #: one header option: ``key``, ``key=value``, ``key="value"`` or ``key='value'``
@@ -41,10 +47,19 @@ class FenceOptions:
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
     diagram: DiagramOptions = field(default_factory=DiagramOptions)  # where the drawing goes, and how
     fold: str = "blocks"  # blocks | open | none: block instances of a compact spec as foldable rows
+    format: str = "auto"  # auto | spec | code
+    model: str | None = None  # code: the expression naming the model to summarise
+    source: str | None = None  # code from a file of the project (relative to the base directory)
+    inputs: tuple[tuple[int | None, ...], ...] | None = None  # code: input shapes it does not state
+    framework_given: bool = False  # framework= is the fence's own (it then overrides what code says)
+    echo: str | None = None  # show the code (or the file) above the table: above | collapsed
+
+    def code_key(self) -> tuple[Any, ...]:
+        return (self.format, self.model, self.source, self.inputs, self.framework_given, self.echo)
 
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
-                self.diagram, self.fold)
+                self.diagram, self.fold, self.code_key())
 
 
 @dataclass(frozen=True)
@@ -57,10 +72,16 @@ class Problem:
     message: str
     line: int | None = None
     layer: str | None = None
+    file: str | None = None  # the line is in this file of the project (code read with source= or imported)
 
     def describe(self) -> str:
-        """The message as a report shows it: control characters escaped, at most 1,000 characters."""
-        return printable(self.message, MAX_MESSAGE)
+        """The message as a report shows it (with the file and line when it is in another file), control
+        characters escaped, at most 1,000 characters."""
+        text = self.message
+        if self.file is not None:
+            where = f"{self.file}:{self.line}" if self.line is not None else self.file
+            text = f"{where}: {self.message}"
+        return printable(text, MAX_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -70,7 +91,9 @@ class BlockResult:
     ``outcome`` is what the engine produced (a Summary, or the SpecError the box shows) and
     ``view`` the keyword arguments it was rendered with, so that a renderer of another format
     (``render.doctree.render(result.outcome, **result.view)``) shows the same thing.
-    ``files`` are the files the block read, for platforms that rebuild a page when one changes.
+    ``files`` are the files the block read, for platforms that rebuild a page when one changes, and
+    ``digests`` their contents' digests when they were read (a remembered result is used again only
+    while they are unchanged).
     """
 
     html: str
@@ -78,14 +101,22 @@ class BlockResult:
     outcome: Summary | SpecError | None = None
     view: Mapping[str, Any] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    digests: tuple[str, ...] = ()
 
 
 @dataclass
 class BlockRenderer:
-    """Renders blocks with site-wide defaults, remembering results by (spec, options, version)."""
+    """Renders blocks with site-wide defaults, remembering results by (body, options, version).
+
+    ``base_dir`` is where ``source=`` paths start and the code's imports may be read from (the
+    directory of ``mkdocs.yml``).  A remembered result is used again only while the files it read
+    are unchanged; ``watch`` is told the files each block read (to rebuild when one changes).
+    """
 
     defaults: FenceOptions = field(default_factory=FenceOptions)
     cache: MutableMapping[tuple[Any, ...], BlockResult] | None = None
+    base_dir: str | None = None
+    watch: Callable[[list[str]], None] | None = None
 
     def render(self, source: str, header: Mapping[str, str] | str | None = None) -> BlockResult:
         """The HTML for one block whose header options are ``header`` (raw strings, or the header's text).
@@ -101,14 +132,17 @@ class BlockRenderer:
         except SpecError as exc:
             return _option_failure(exc, source)
         if self.cache is None:
-            return render_block(source, options)
-        from . import __version__
+            result = render_block(source, options, self.base_dir)
+        else:
+            from . import __version__
 
-        key = (source, options.key(), __version__)
-        result = self.cache.get(key)
-        if result is None:
-            result = render_block(source, options)
-            self.cache[key] = result
+            key = (source, options.key(), __version__, self.base_dir)
+            result = self.cache.get(key)
+            if result is None or not _unchanged(result):
+                result = render_block(source, options, self.base_dir)
+                self.cache[key] = result
+        if self.watch is not None and result.files:
+            self.watch(list(result.files))
         return result
 
 
@@ -137,6 +171,18 @@ def _error_box(error: SpecError, **options: Any) -> str:
         log.debug("the error box could not be rendered", exc_info=True)
         return (f'<div class="cnnsummary cnnsummary-error"><p class="cnnsummary-error__message">'
                 f"<strong>Error</strong>: {html.escape(printable(error.describe()))}</p></div>")
+
+
+def _digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _unchanged(result: BlockResult) -> bool:
+    """Whether every file a remembered block read still has the contents it had."""
+    return all(_digest(path) == digest for path, digest in zip(result.files, result.digests, strict=True))
 
 
 def split_header(text: str) -> dict[str, str]:
@@ -204,6 +250,7 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             continue
         elif key == "framework":
             changes["framework"] = check_framework(value)
+            changes["framework_given"] = True
         elif key == "style":
             from .render.styles import check_style
 
@@ -218,9 +265,39 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             changes["diagram"] = parse_diagram(value, options.diagram)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
+        elif key == "format":
+            changes["format"] = one_of(value, FORMATS, "format")
+        elif key == "model":
+            changes["model"] = value.strip() or None
+        elif key == "source":
+            changes["source"] = value.strip() or None
+        elif key == "inputs":
+            changes["inputs"] = parse_inputs(value)
+        elif key == "echo":
+            changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else one_of(
+                value, ECHO_MODES, "echo mode")
         else:
             changes["title"] = value
     return replace(options, **changes)
+
+
+def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
+    """``[[28, 28, 1]]`` or ``[28, 28, 1]`` (YAML/JSON) -> input shapes without the batch axis."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(value)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, list) and data and all(d is None or (isinstance(d, int) and not isinstance(d, bool))
+                                               for d in data):
+        data = [data]
+    if not isinstance(data, list) or not data or not all(
+            isinstance(s, list) and all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0)
+                                        for d in s) for s in data):
+        raise SpecError(f"inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {shown(value)}",
+                        hint="sizes without the batch axis; null for an unknown size")
+    return tuple(tuple(s) for s in data)
 
 
 def check_framework(value: str) -> str:
@@ -241,18 +318,36 @@ def _option_failure(exc: SpecError, source: str) -> BlockResult:
     return _rendered(exc, Problem(f"fence header: {exc.describe()}"), label="Error in the fence options")
 
 
-def render_block(source: str, options: FenceOptions) -> BlockResult:
-    """Compute the network of one block and render it (or its error, or its expected error); never raises."""
-    return safely(lambda: _render_block(source, options), source, options.title)
+def render_block(source: str, options: FenceOptions, base_dir: str | None = None) -> BlockResult:
+    """Compute the network of one block and render it (or its error, or its expected error); never raises.
+
+    With ``source=`` the code comes from that file (relative to ``base_dir``) and the block's body
+    may hold an ``expect:`` section; otherwise the body is a spec or code.
+    """
+    return safely(lambda: _render_block(source, options, base_dir), source, options.title)
 
 
-def _render_block(source: str, options: FenceOptions) -> BlockResult:
-    from .engine import summarize
+def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> BlockResult:
+    from .reading import apply_section, read
 
+    base = base_dir or os.getcwd()
+    files: list[Path] = []
+    shown = source
     try:
-        summary = summarize(source, framework=options.framework)
+        if options.source is not None:
+            path, text = _source_file(options.source, base)
+            shown = text
+            reading = read(text, framework=_given(options), format="code", model=options.model,
+                           inputs=_list(options.inputs), path=path, root=base, default_framework=options.framework)
+            files = reading.files
+            apply_section(reading.summary, source)
+        else:
+            reading = read(source, framework=_given(options), format=options.format, model=options.model,
+                           inputs=_list(options.inputs), root=base, default_framework=options.framework)
+            files = reading.files
+        summary = reading.summary
     except SpecError as exc:
-        return _failed(exc, source, options)
+        return _with_files(_failed(exc, _shown(exc, shown, source, options, base), options), files)
     problem = None
     if options.expect_error is not None:
         problem = Problem("expect_error: the network was expected to fail but computes "
@@ -262,7 +357,63 @@ def _render_block(source: str, options: FenceOptions) -> BlockResult:
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)
-    return result
+    if options.echo is not None:  # HTML only, as the drawing
+        from .code.detect import split_code
+        from .render.html import render_code
+
+        code = shown if options.source is not None else split_code(source)[0]
+        result = replace(result, html=render_code(code, options.source, collapsed=options.echo == "collapsed")
+                         + result.html)
+    return _with_files(result, files)
+
+
+def _with_files(result: BlockResult, files: list[Path]) -> BlockResult:
+    paths = tuple(str(p) for p in files)
+    return replace(result, files=paths, digests=tuple(_digest(p) for p in paths))
+
+
+def _given(options: FenceOptions) -> str | None:
+    return options.framework if options.framework_given else None
+
+
+def _list(inputs: tuple[tuple[int | None, ...], ...] | None) -> list[Any] | None:
+    return [list(s) for s in inputs] if inputs is not None else None
+
+
+def _source_file(source: str, base: str) -> tuple[str, str]:
+    """(path as written, text) of a ``source=`` file, which must be inside the base directory."""
+    root = Path(base).resolve()
+    try:
+        path = (root / source).resolve()
+        outside = os.path.commonpath([str(path), str(root)]) != str(root)
+    except (OSError, ValueError):  # a NUL character, another drive
+        raise SpecError(f"source={shown(source)} is not a path to a file", hint="give a path relative to the "
+                        "directory of mkdocs.yml") from None
+    if outside:
+        raise SpecError(f"source={shown(source)} is outside the project directory {root.name}/",
+                        hint="give a path relative to the directory of mkdocs.yml")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(f"source={shown(source)}: no such file", hint=f"the path is relative to {root}") from None
+    except OSError as exc:
+        raise SpecError(f"source={shown(source)} cannot be read: {exc.strerror or exc}") from None
+    try:
+        return source, data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpecError(f"source={shown(source)} is not UTF-8 text") from None
+
+
+def _shown(exc: SpecError, shown: str, body: str, options: FenceOptions, base: str) -> str:
+    """The text an error box shows with the line marked: the file the error is in, else the block."""
+    if exc.file is not None:
+        if options.source is not None and exc.file == options.source:
+            return shown
+        try:
+            return (Path(base) / exc.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+    return body
 
 
 def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str, Problem | None]:
@@ -304,14 +455,15 @@ def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
 
 
 def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
+    """The error box; ``source`` is the text it shows with the line marked (the file the error is in)."""
     expected = options.expect_error
     if expected is not None:
         problem = None
         if expected and expected.lower() not in exc.describe().lower():
             problem = Problem(f"expect_error: the error does not mention {shown(expected)}: {_without_line(exc)}",
-                              line=exc.line, layer=exc.layer)
+                              line=exc.line, layer=exc.layer, file=exc.file)
         return _rendered(exc, problem, title=options.title, source=source, expected=True)
-    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer),
+    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file),
                      title=options.title, source=source)
 
 

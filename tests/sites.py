@@ -22,6 +22,8 @@ def build_example_site(out: Path, builder: str = "mkdocs") -> Path:
     if builder == "zensical":  # its docs_dir and site_dir must lie under the folder of the configuration file
         project = out / "project"
         shutil.copytree(DOCS, project / "docs")
+        # source= paths and snippets start at the folder of mkdocs.yml, where the model files are kept
+        shutil.copytree(DOCS / "models", project / "example_site" / "models")
         config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: example_site", "docs_dir: docs")
         (project / "mkdocs.yml").write_text(config + "site_dir: site\n", encoding="utf-8")
         command, cwd, out = [sys.executable, "-m", "zensical", "build", "--clean", "-f", "mkdocs.yml"], project, \

@@ -69,3 +69,19 @@ def vocabulary() -> tuple[str, ...]:
 def mutate(text: str, rng: random.Random) -> str:
     """One to three random edits: numbers, layer types and keys, lines, stray characters, repeated regions."""
     return mutate_text(text, rng, vocabulary())
+
+
+def edit_lines(text: str, rng: random.Random, kind: int, garbage: list[str]) -> str:
+    """A line deleted (kind 2), two swapped (3), a stray piece inserted (4) or a line repeated (other kinds)."""
+    lines = text.split("\n")
+    if kind == 2 and len(lines) > 1:
+        del lines[rng.randrange(len(lines))]
+    elif kind == 3:
+        i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    elif kind == 4:
+        i = rng.randrange(len(text) + 1)
+        return text[:i] + rng.choice(garbage) + text[i:]
+    else:
+        lines.insert(rng.randrange(len(lines)), lines[rng.randrange(len(lines))])
+    return "\n".join(lines)

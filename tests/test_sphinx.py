@@ -49,7 +49,7 @@ def page(site: Path, name: str) -> BeautifulSoup:
 def totals(soup: BeautifulSoup) -> dict[str, str]:
     """Caption -> "Total params" count of every summary table of a page."""
     out = {}
-    for block in soup.select("div.cnnsummary:not(.cnnsummary-error)"):
+    for block in soup.select("div.cnnsummary:not(.cnnsummary-error):not(.cnnsummary-code)"):
         total = block.select_one(".cnnsummary__total strong")
         out[block.select_one("caption").get_text(strip=True)] = total.get_text(strip=True)
     return out
@@ -57,10 +57,11 @@ def totals(soup: BeautifulSoup) -> dict[str, str]:
 
 def test_html_has_every_block_with_its_numbers(html: Path) -> None:
     assert totals(page(html, "index.html")) == {"A first network": "46,922"}
-    assert totals(page(html, "questions/unet.html")) == {"U-Net (256×256×1)": "31,031,685"}
+    assert totals(page(html, "questions/unet.html")) == {"U-Net (256×256×1)": "31,031,685",
+                                                         "The question's code": "31,031,685"}
     assert totals(page(html, "questions/denoiser.html")) == {
         "Denoiser with two poolings": "8,001", "Denoiser with three poolings": "12,201",
-        "Rounding up, then cropping back to 28×28": "12,201"}
+        "Rounding up, then cropping back to 28×28": "12,201"}  # the question's code is in content tabs
     assert totals(page(html, "syntaxes.html")) == {
         "LeNet-ish": "185,162", "A small PyTorch network": "41,450", "DepthwiseConv2D, then a 1×1 Conv2D": "452",
         "The Lasagne MNIST network": "217,706", "Dense only": "101,770"}

@@ -58,14 +58,20 @@ class Calc:
         return value
 
     def weight(self, name: str, shape: Sequence[int | None], *, trainable: bool = True,
-               buffer: bool = False) -> None:
-        """Add one weight tensor; a frozen layer makes every weight non-trainable."""
+               buffer: bool = False, sublayer: bool = False) -> None:
+        """Add one weight tensor; a frozen layer makes every weight non-trainable.
+
+        ``sublayer``: the weight belongs to a layer this one holds (MultiHeadAttention's projections):
+        the model's totals count it by that layer's own flag (see :attr:`Weight.total_trainable`).
+        """
         if any(d is None for d in shape):
             raise self.error(
                 f"the weight {name!r} would have shape {shown(tuple(shape))}: its size depends on an unknown "
                 "input size", "give the input a known size on that axis")
-        trainable = trainable and self.layer.trainable and not buffer
-        weight = Weight(name, tuple(int(d) for d in shape), trainable, buffer)  # type: ignore[arg-type]
+        own = trainable and not buffer
+        total = own if sublayer and self.layer.total_own_flags else None
+        weight = Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
+                        buffer, total)
         if weight.size > MAX_INT:
             raise self.error(f"the weight {name!r} would have {about(weight.size)} values, beyond the 64-bit "
                              "sizes the frameworks count in", "use smaller sizes")
@@ -104,8 +110,9 @@ class Calc:
         for s in sub.steps:
             self.steps.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note))
         for w in sub.weights:
+            total = w.counts_trainable if self.layer.total_own_flags else None
             self.weights.append(Weight(f"{prefix}/{w.name}", w.shape, w.trainable and self.layer.trainable,
-                                       w.buffer))
+                                       w.buffer, total))
         return shape
 
 
@@ -124,6 +131,9 @@ class Layer:
     min_inputs: ClassVar[int] = 1
     max_inputs: ClassVar[int | None] = 1
     is_input: ClassVar[bool] = False
+    #: Keras: the layers this one holds keep their own trainable flag when trainable=False is given to
+    #: this layer's constructor, so the model's totals count their weights by it (the row does not)
+    total_own_flags: ClassVar[bool] = False
     #: a small call and its input shapes (batch excluded) shown with worked formulas in the layer
     #: reference, e.g. ``("Conv2D(8, 3)", (28, 28, 1))``; None lets the reference choose one
     example: ClassVar[tuple[Any, ...] | None] = None

@@ -24,7 +24,7 @@ import re
 import sys
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from xml.etree import ElementTree
 
@@ -479,6 +479,8 @@ class CnnSummaryExtension(Extension):
             "fold": ["", "Block instances of compact specs: blocks (foldable rows), open or none; empty = blocks"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
+            "base_dir": ["", "Directory of source= paths and of the project modules code may import (default: cwd)"],
+            "watch": ["", "Callable watch(paths) told the files blocks read (to rebuild when they change)"],
             "stylesheet": ["inline", "inline: the first block of each page brings the stylesheet; "
                                      "none: the site links cnnsummary.css itself (the MkDocs plugin does)"],
             "strict": [False, "Stop the build at the first block that needs fixing (Zensical has no --strict)"],
@@ -503,8 +505,11 @@ class CnnSummaryExtension(Extension):
         names = ("worked", "columns", "framework", "style", "title", "diagram", "fold")
         defaults = {k: self.getConfig(k) for k in names if self.getConfig(k)}
         cache = self.getConfig("cache")
-        self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
-                                      cache if isinstance(cache, MutableMapping) else None)
+        watch = self.getConfig("watch")
+        site_defaults = replace(parse_options(defaults, FenceOptions()), framework_given=False)  # a default only
+        self.renderer = BlockRenderer(site_defaults,
+                                      cache if isinstance(cache, MutableMapping) else None,
+                                      self.getConfig("base_dir") or None, watch if callable(watch) else None)
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)
         md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
         md.treeprocessors.register(BlockParagraphs(md), "cnnsummary-paragraphs", PARAGRAPHS_PRIORITY)
@@ -537,7 +542,7 @@ class CnnSummaryExtension(Extension):
                 lines = [lines]
             line = None
             if lines:
-                k = problem.line or 0
+                k = (problem.line or 0) if problem.file is None else 0  # a file's line is named in the message
                 line = lines[k] if k < len(lines) else lines[-1] + k - len(lines) + 1
             self.report(problem, line)
         return self.with_stylesheet(result.html)

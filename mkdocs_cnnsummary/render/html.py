@@ -55,8 +55,20 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(breakable_name=breakable_name, breakable_type=breakable_type, breakable_shape=breakable_shape)
+    env.filters.update(breakable_name=breakable_name, breakable_type=breakable_type, breakable_shape=breakable_shape,
+                       codespans=codespans)
     return env
+
+
+def codespans(text: str) -> Any:
+    """Escaped text whose ```...``` spans become ``<code>`` (the code a warning quotes)."""
+    from markupsafe import Markup, escape
+
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return escape(text)
+    return Markup("".join(str(escape(p)) if i % 2 == 0 else f"<code>{escape(p)}</code>"
+                          for i, p in enumerate(parts)))
 
 
 # where long words may break on a narrow screen: never inside a word or a number -------------------------
@@ -128,7 +140,7 @@ def _totals(summary: Summary, worked_table: bool) -> list[Total]:
             continue
         expression = None
         if worked_table and label == "Total params":
-            parts = [f.count(layer.params) for layer in summary.layers if layer.params]
+            parts = [f.count(layer.params) for layer in summary.top_layers if layer.params]
             if len(parts) > 1:
                 expression = " + ".join(parts) + f" = {f.count(n)}"
         out.append(Total(label, f.count(n), f.readable_size(n), f.count(n * f.BYTES_PER_PARAM), expression))
@@ -177,6 +189,7 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
         row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header),
         totals=_totals(summary, worked == "table"),
         size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
+        notices=[(f.notice_label(n), n) for n in summary.warnings],
     )
 
 
@@ -200,10 +213,20 @@ def render_error(error: SpecError | str, *, title: str | None = None, source: st
 
 def _where(error: SpecError) -> str:
     """``line 9 of the block, layer 'too_small' (Conv2D)``."""
-    parts = [f"line {error.line} of the block"] if error.line is not None else []
+    parts = []
+    if error.file is not None:
+        parts.append(f"{error.file}, line {error.line}" if error.line is not None else error.file)
+    elif error.line is not None:
+        parts.append(f"line {error.line} of the block")
     if error.layer is not None or error.layer_type is not None:
         parts.append(error.where(with_line=False))
     return ", ".join(parts)
+
+
+def render_code(code: str, label: str | None = None, *, collapsed: bool = False) -> str:
+    """The code a block summarises, shown above its table (``echo``), folded when ``collapsed``."""
+    return _environment().get_template("code.html.jinja").render(
+        code=code.strip("\n"), label=label or "Code", collapsed=collapsed)
 
 
 def render(result: Summary | SpecError, **options: Any) -> str:

@@ -77,6 +77,9 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
     for label, value in f.totals(summary):
         out.append(f"- {label}: {f.count(value)} ({f.readable_size(value)})")
     out += ["", f"_{f.SIZE_ASSUMPTION}_"]
+    if summary.warnings:
+        out.append("")
+        out += [f"> **{f.notice_label(n)}:** {_cell(f.notice_text(n))}  " for n in summary.warnings]
     if worked:
         for layer in summary.layers:
             if not layer.calculation:

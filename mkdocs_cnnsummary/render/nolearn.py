@@ -42,4 +42,5 @@ def render_nolearn(summary: Summary, *, worked: bool = False) -> str:
     for label, n in f.totals(summary):
         out.append(f"{label}: {f.count(n)} ({f.readable_size(n)})")
     out.append(f.SIZE_ASSUMPTION)
+    out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

@@ -159,4 +159,10 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     for label, value in f.totals(summary):
         out.append(f" {label}: {f.count(value)} ({f.readable_size(value)})")
     out.append(f" {f.SIZE_ASSUMPTION}")
+    out.extend(notice_lines(summary))
     return "\n".join(out) + "\n"
+
+
+def notice_lines(summary: Summary) -> list[str]:
+    """The warnings and notes, one per line after the totals (``Warning: line 1: ...``)."""
+    return [f" {f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings]

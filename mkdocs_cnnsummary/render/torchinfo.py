@@ -91,4 +91,5 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
     out.append(rule)
     out.append(f"Params size (MB): {_megabytes(summary.total_params * f.BYTES_PER_PARAM)}")
     out.append(rule)
+    out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

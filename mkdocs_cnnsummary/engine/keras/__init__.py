@@ -70,4 +70,7 @@ LAYER_MODULES: dict[str, str] = {
     "UpSampling3D": "reshaping", "ZeroPadding1D": "reshaping", "ZeroPadding2D": "reshaping",
     "ZeroPadding3D": "reshaping",
     "Bidirectional": "wrappers", "TimeDistributed": "wrappers",
+    "RandomBrightness": "augmentation", "RandomContrast": "augmentation", "RandomFlip": "augmentation",
+    "RandomRotation": "augmentation", "RandomTranslation": "augmentation", "RandomZoom": "augmentation",
+    "TextVectorization": "preprocessing", "Lambda": "core", "ConvLSTM2D": "recurrent",
 }
