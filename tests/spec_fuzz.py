@@ -48,7 +48,7 @@ def seed_specs() -> list[tuple[str, str | None]]:
                                          for p in sorted((ROOT / "tests" / "specs").glob("*.yaml"))]
     for page in sorted((ROOT / "example_site").rglob("*.md")):
         for fence in find_fences(page.read_text(encoding="utf-8").splitlines()):
-            if fence.lang == "cnn":
+            if fence.lang == "cnn" and "".join(fence.body).strip():  # not a block of source=
                 out.append(("\n".join(fence.body), _header(fence.info).get("framework")))
     seen = {text for text, _ in out}
     for text in _test_strings():

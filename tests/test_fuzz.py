@@ -405,3 +405,26 @@ def test_the_fuzzers_see_every_seed():
     assert all(isinstance(text, str) and text for text, _ in SEEDS)
     with pytest.raises(SpecError):
         summarize("\x00")
+
+
+# the code reader: the same kit on Python input --------------------------------------------------------------
+
+CODE_CONTEXTS = (
+    "import keras\nmodel = keras.Sequential([keras.Input(({x},)), keras.layers.Dense(2)])\n",
+    "import keras\nmodel = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D({x}, 3)])\n",
+    "import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(4, {x}), nn.ReLU())\n",
+    "import keras\nx = {x}\nmodel = keras.Sequential([keras.layers.Dense(x)])\n",
+    "{x}",
+)
+
+
+@pytest.mark.parametrize("context", range(len(CODE_CONTEXTS)))
+def test_the_code_reader_on_hostile_values_raises_only_spec_errors(context):
+    from code_fuzz import code_samples
+
+    template = CODE_CONTEXTS[context]
+    texts = [template.replace("{x}", piece) for piece in hostile_texts()]
+    if context == 0:
+        texts += list(mutants(code_samples(), seed=41, count=scaled(100)))
+    run = lambda text: render_all(summarize(text, format="code"), zlib.crc32(text.encode("utf-8", "replace")))  # noqa: E731
+    check_only_spec_errors(run, texts, check_result=lambda outputs, text: check_outputs(outputs, text, 0))
