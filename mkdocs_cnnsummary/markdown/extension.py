@@ -492,6 +492,7 @@ class CnnSummaryExtension(Extension):
         self.renderer = BlockRenderer()
         self.md: Markdown | None = None
         self.styled = False  # whether this page already has the stylesheet
+        self._page: tuple[list[str], PageLocation] | None = None  # (the page's lines, where it is)
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -578,8 +579,13 @@ class CnnSummaryExtension(Extension):
                                "block that needs fixing)")
 
     def page(self) -> PageLocation:
-        """The page being converted, as far as the platform tells (Zensical does; bare Python-Markdown does not)."""
-        return locate_page(self.md, self.source_lines)
+        """The page being converted, as far as the platform tells (Zensical does; bare Python-Markdown does not).
+
+        Worked out once per page: a page with thousands of problems reads its file once.
+        """
+        if self._page is None or self._page[0] is not self.source_lines:
+            self._page = (self.source_lines, locate_page(self.md, self.source_lines))
+        return self._page[1]
 
     def take_location(self, source: str) -> list[int] | None:
         """The lines of the next not yet rendered fence with this body (SuperFences gives no lines)."""
