@@ -196,7 +196,8 @@ def test_mutations_of_every_spec_raise_only_spec_errors():
 
 def test_specs_with_other_numbers_compute_or_raise_spec_errors():
     """Mostly valid networks with other sizes: every worked step evaluates to the number it shows."""
-    cases = list(mutants(SEEDS, seed=12, count=scaled(300), mutate=lambda c, r: (nudge_numbers(c[0], r), c[1])))
+    cases = list(mutants(computing_seeds(), seed=12, count=scaled(300),
+                         mutate=lambda c, r: (nudge_numbers(c[0], r), c[1])))
 
     def run(case: tuple[str, str | None]) -> tuple[object, list[str]]:
         summary = summarize(case[0], framework=case[1])
@@ -204,7 +205,19 @@ def test_specs_with_other_numbers_compute_or_raise_spec_errors():
         return summary, render_all(summary, zlib.crc32(case[0].encode("utf-8", "replace")))
 
     check_only_spec_errors(run, cases, check_error=spec_error_check, check_result=result_check,
-                           describe=describe_case, min_passed=len(cases) // 5)
+                           describe=describe_case, min_passed=len(cases) // 3)
+
+
+def computing_seeds() -> list[tuple[str, str | None]]:
+    """The seeds that are valid networks (many test strings are wrong on purpose)."""
+    out = []
+    for text, framework in SEEDS:
+        try:
+            summarize(text, framework=framework)
+        except SpecError:
+            continue
+        out.append((text, framework))
+    return out
 
 
 def mutate_case(case: tuple[str, str | None], rng) -> tuple[str, str | None]:
