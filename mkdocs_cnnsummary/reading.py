@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .engine import SpecError, Summary, collector_paused
 from .engine import summarize as summarize_spec
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMATS = ("auto", "spec", "code")
 #: keys allowed in the YAML section after a line ``---`` that ends model code

@@ -10,13 +10,16 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from .errors import SpecError
 from .expect import check_expectations
 from .network import build_summary
 from .spec import NetworkSpec, parse_spec
 from .summary import InputRecord, LayerRecord, Notice, Step, Summary, Weight
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "InputRecord",

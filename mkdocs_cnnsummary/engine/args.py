@@ -10,10 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .errors import did_you_mean, shown
 from .limits import MAX_INT
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Converter = Callable[[Any], Any]
 
 
 class ArgError(ValueError):
@@ -31,8 +36,6 @@ class _Required:
 
 
 REQUIRED: Any = _Required()
-
-Converter = Callable[[Any], Any]
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,14 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from .errors import SpecError, did_you_mean, shown
 from .spec import ITEM_KEYS, LayerRef, LayerSpec, LineDict, LineList, parse_item
 from .summary import BlockInstance
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: the name a block's layers use for its input when the block declares none
 DEFAULT_INPUT = "block_input"

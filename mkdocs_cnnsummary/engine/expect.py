@@ -16,11 +16,13 @@ layers and whose output shape is that of their output.  A mismatch is a
 
 from __future__ import annotations
 
-from typing import Any
-
 from .errors import SpecError, did_you_mean, printable, shown
 from .spec import name_hint
 from .summary import LayerRecord, LayerSums, Shape, Summary
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params")
 LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params")

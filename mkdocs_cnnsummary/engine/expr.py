@@ -12,10 +12,25 @@ every expression that uses it unknown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from math import ceil, floor
 
-Number = int | Fraction
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    Number = int | Fraction
+
+def _fraction(value: Number) -> Fraction:
+    """``value`` as a Fraction (``fractions`` is imported on the first one: most networks divide evenly)."""
+    from fractions import Fraction
+
+    return Fraction(value)
+
+
+def _is_fraction(value: object) -> bool:
+    """Whether ``value`` is a Fraction (the only values with a denominator besides ints)."""
+    return not isinstance(value, int) and hasattr(value, "denominator")
+
 
 # Precedence levels used to decide parentheses.
 _ADD, _MUL, _ATOM = 1, 2, 3
@@ -48,7 +63,7 @@ class Expr:
         v = self.value
         if v is None:
             return None
-        if isinstance(v, Fraction):
+        if _is_fraction(v):
             if v.denominator != 1:
                 raise ValueError(f"{self.sym()} is not an integer: {v}")
             return int(v)
@@ -150,8 +165,8 @@ class BinOp(Expr):
             return a * b
         if isinstance(a, int) and isinstance(b, int):  # the usual case, without Fraction objects
             quotient, remainder = divmod(a, b)
-            return quotient if remainder == 0 else Fraction(a, b)
-        result = Fraction(a) / Fraction(b)
+            return quotient if remainder == 0 else _fraction(a) / b
+        result = _fraction(a) / _fraction(b)
         return int(result) if result.denominator == 1 else result
 
     def _join(self, left: str, right: str) -> str:
@@ -250,7 +265,7 @@ class Chain(Expr):
             if v is None:
                 return None
             out = out + v if self.op == "+" else out * v
-        if isinstance(out, Fraction) and out.denominator == 1:
+        if _is_fraction(out) and out.denominator == 1:
             return int(out)
         return out
 

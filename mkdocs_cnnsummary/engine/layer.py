@@ -5,13 +5,16 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from types import ModuleType, SimpleNamespace
-from typing import Any, ClassVar
 
 from .args import REQUIRED, Arg, ArgError
 from .errors import SpecError, about, did_you_mean, shown
 from .expr import Expr, lift
 from .limits import MAX_INT, MAX_WEIGHTS
 from .summary import Shape, Step, Weight
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 OutputShape = Shape | list[Shape]
 

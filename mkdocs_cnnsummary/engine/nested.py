@@ -12,12 +12,12 @@ as an unbuilt Keras Sequential does; a model with inputs checks that the call fi
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING
 
 from .errors import SpecError
 from .expr import total, var
 from .summary import LayerRecord, Shape, Step, Weight
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .spec import LayerSpec, NetworkSpec
 

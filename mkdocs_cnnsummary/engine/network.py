@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .args import ArgError
 from .args import shape as shape_arg
@@ -14,6 +13,10 @@ from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
 from .nested import is_model_item, run_nested
 from .spec import LayerRef, LayerSpec, NetworkSpec
 from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Layer:

@@ -11,7 +11,6 @@ import ast
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import yaml
 from yaml.composer import Composer
@@ -22,6 +21,10 @@ from .errors import SpecError, did_you_mean, printable, shown
 from .framework import FRAMEWORK_MODULES
 from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_INT, MAX_SPEC_VALUES
 from .nested import MODEL_TYPES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "blocks", "layers", "outputs", "expect", "description")
 ITEM_KEYS = ("name", "inputs", "trainable", "reuse")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from ..engine.errors import printable
 from ..engine.summary import InputRecord, LayerRecord, Notice, Shape, Step, Summary
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: every parameter is assumed to be stored as float32
 BYTES_PER_PARAM = 4

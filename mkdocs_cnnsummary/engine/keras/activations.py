@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..args import Arg, ignored, int_list, number
 from ..errors import SpecError
 from ..expr import Expr, product, var
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _at_least_zero(cls: type[KerasLayer], config: dict[str, Any], *names: str) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, number, one_of, positive_int
 from ..expr import Expr, product, total, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def output_dims(value: Any) -> tuple[int, ...] | None:

@@ -5,11 +5,13 @@ They change neither the shape nor the count: no weights, the output is the input
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..args import REQUIRED, Arg, ArgError, number, one_of
 from ..layer import SameShape, register
 from .base import KerasLayer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _FILL = ("reflect", "wrap", "constant", "nearest")
 _INTERPOLATION = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..args import Arg, function_name, non_negative_int, one_of
 from ..expr import Expr, ceil_div, floor_div, var
 from ..layer import Calc, Layer
 from ..summary import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 #: (word, symbol) for each spatial axis, by rank
 AXES: dict[int, tuple[tuple[str, str], ...]] = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, Var, floor_div, product, var
@@ -20,6 +18,10 @@ from .base import (
     lora_weights,
     window_outputs,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 WEIGHT_ARGS = ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
                       "activity_regularizer", "kernel_constraint", "bias_constraint")

@@ -5,13 +5,16 @@ functional spellings (``concatenate``, ``add`` ...), which Keras names like the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, ArgError, boolean, integer
 from ..expr import total, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 def _listing(inputs: list[Shape]) -> str:

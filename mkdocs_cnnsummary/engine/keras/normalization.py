@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, integer, number, optional
 from ..errors import SpecError
@@ -11,6 +10,10 @@ from ..expr import Expr, product, var
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 AFFINE_ARGS = ignored("beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
                       "beta_constraint", "gamma_constraint")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import KerasLayer, data_format_arg, window_outputs
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 def pooling_arguments(rank: int, *, pool_required: bool) -> tuple[Arg, ...]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..args import Arg, boolean, one_of, positive_int
 from ..errors import SpecError
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @register

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ..args import REQUIRED, Arg, boolean, int_tuple, number, one_of, positive_int
 from ..expr import Expr, var
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import KerasLayer, activation, data_format_arg, fmt, window_outputs
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 def _ignored(name: str, default: object = None) -> Arg:

@@ -6,12 +6,14 @@ ActivityRegularization (Dropout lives with the core layers).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ..args import REQUIRED, Arg, fraction, number
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, data_format_arg
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 class SpatialDropout(KerasLayer):

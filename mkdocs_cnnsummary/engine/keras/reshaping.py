@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from math import prod
-from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, ArgError, int_tuple, integer, one_of, pairs, positive_int
 from ..errors import SpecError
@@ -12,6 +11,10 @@ from ..expr import Expr, product, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import AXES, KerasLayer, data_format_arg, fmt, in_var
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 #: names of the two sides of each spatial axis (for padding and cropping symbols)
 SIDES = {"n": ("left", "right"), "d": ("front", "back"), "h": ("top", "bottom"), "w": ("left", "right")}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..args import REQUIRED, Arg, ArgError, ignored, one_of, optional
 from ..errors import SpecError
 from ..expr import var
@@ -12,6 +10,10 @@ from ..spec import LayerSpec, parse_item
 from ..summary import Shape
 from .base import KerasLayer, fmt
 from .recurrent import BaseRNN
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _LAYER_HINT = "write the wrapped layer as LSTM(64), {LSTM: {units: 64}} or 'LSTM(64)'"
 

@@ -7,8 +7,6 @@ axis after ``num_leading_axes`` on its own.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..args import (
     REQUIRED,
     Arg,
@@ -28,6 +26,10 @@ from ..errors import SpecError
 from ..expr import Expr, ceil_div, product, total, var
 from ..layer import Calc, Layer, SameShape, register
 from ..summary import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 AXES = {1: (("length", "n"),), 2: (("rows", "h"), ("columns", "w")),
         3: (("depth", "d"), ("rows", "h"), ("columns", "w"))}

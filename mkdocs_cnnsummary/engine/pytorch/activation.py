@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..args import REQUIRED, Arg, boolean, integer, number, one_of, positive_int
 from ..expr import var
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt, probability
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class Elementwise(SameShape, TorchLayer):

@@ -7,8 +7,6 @@ output, ``attn_output``, shaped like the query with ``embed_dim`` features.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..args import REQUIRED, Arg, boolean, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, total, var
@@ -16,6 +14,10 @@ from ..layer import Calc, register
 from ..spec import LayerSpec
 from ..summary import Shape
 from .base import TorchLayer, fmt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def mha_weights(calc: Calc, prefix: str, e: int, kdim: int, vdim: int, bias: bool, bias_kv: bool) -> Expr:

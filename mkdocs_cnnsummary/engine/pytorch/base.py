@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from fractions import Fraction
-from typing import Any, ClassVar
 
 from ..args import ArgError, integer
 from ..expr import Expr, Round, ceil_div, floor_div, var
 from ..layer import Calc, Layer
 from ..summary import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 #: (word, symbol) for each spatial axis, by number of spatial axes
 AXES: dict[int, tuple[tuple[str, str], ...]] = {
@@ -107,6 +109,8 @@ def window_size(calc: Calc, size: int | None, axis: tuple[str, str], *, kernel: 
 
 def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
     """``⌊n × scale⌋`` as PyTorch computes it in floating point (a fractional scale shown as ``a/b``)."""
+    from fractions import Fraction
+
     exact = Fraction(str(scale))
     factor = var(f"scale_{sym}", exact.numerator if exact.denominator == 1 else exact)  # type: ignore[arg-type]
     expr: Expr = Round(n * factor)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..args import REQUIRED, Arg, ArgError, boolean, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, product, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import AXES, TorchLayer, in_var, torch_size, tuple_of, window_size
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 

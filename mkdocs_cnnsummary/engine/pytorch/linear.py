@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, non_negative_int, number, positive_int
 from ..expr import Expr, product, var
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _rows(x: Shape) -> str:

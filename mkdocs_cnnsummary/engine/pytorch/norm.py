@@ -6,14 +6,16 @@ are buffers, not parameters, as ``module.buffers()`` reports them.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..args import REQUIRED, Arg, boolean, int_list, number, positive_int
 from ..errors import SpecError, printable, shown
 from ..expr import Expr, product, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import TorchLayer, fmt, torch_size
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 def running_stats(calc: Calc, c: int) -> None:

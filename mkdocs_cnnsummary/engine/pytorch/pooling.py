@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import AXES, TorchLayer, torch_size, tuple_of, window_size
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class PoolBase(TorchLayer):

@@ -10,14 +10,16 @@ follow that reading (the output keeps the first two sizes either way).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..args import REQUIRED, Arg, boolean, non_negative_int, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class RNNBase(TorchLayer):

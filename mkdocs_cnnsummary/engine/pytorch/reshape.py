@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, ArgError, integer, number, one_of, positive_int
 from ..errors import SpecError
@@ -11,6 +10,10 @@ from ..expr import Expr, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import AXES, TorchLayer, fmt, in_var, scaled, torch_size
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
 MODE_DIMS = {"linear": (3,), "bilinear": (4,), "bicubic": (4,), "trilinear": (5,)}
