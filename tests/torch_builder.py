@@ -304,3 +304,19 @@ def torch_error(spec_text: str | dict) -> Exception | None:
         except Exception as exc:  # PyTorch raises RuntimeError, ValueError, AssertionError, IndexError ...
             return exc
     return None
+
+
+def assert_rejected_like_torch(spec_text: str | dict, fragments: list[str]) -> None:
+    """Our engine rejects the spec with a message holding every fragment, naming the layer; PyTorch rejects it too."""
+    from mkdocs_cnnsummary import SpecError
+
+    try:
+        summarize(spec_text)
+    except SpecError as exc:
+        text = str(exc)
+        for fragment in fragments:
+            assert fragment in text, text
+        assert exc.layer is not None or exc.layer_type is not None
+    else:
+        raise AssertionError(f"accepted: {spec_text}")
+    assert torch_error(spec_text) is not None, "PyTorch accepts this spec"

@@ -160,11 +160,7 @@ class PReLU(TorchLayer):
 
 
 def _drop_probability(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ArgError(f"expected a number, got {value!r}")
-    if not 0 <= value <= 1:
-        raise ArgError(f"drop probability has to be between 0 and 1, but got {value}")
-    return value
+    return probability(value, "drop")  # torchvision's wording
 
 
 def _depth_mode(value: Any) -> str:

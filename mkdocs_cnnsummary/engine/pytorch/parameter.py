@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, ArgError, boolean, integer
-from ..errors import SpecError
 from ..expr import product, var
 from ..layer import Calc, register
 from ..summary import Shape
-from .base import TorchLayer
+from .tensor import VarArgs
 
 
 def _shape(value: Any) -> tuple[int, ...]:
@@ -26,11 +25,12 @@ def _shape(value: Any) -> tuple[int, ...]:
 
 
 @register
-class Parameter(TorchLayer):
+class Parameter(VarArgs):
     """``nn.Parameter(torch.zeros(*shape))`` used in ``forward()``: no input, the tensor as output, its elements
     counted as parameters."""
 
     type_name = "Parameter"
+    varargs = "shape"  # Parameter(1, 1, 768) as torch.zeros(1, 1, 768) writes it, or Parameter([1, 1, 768])
     min_inputs = 0
     max_inputs = 0
     buffer: ClassVar[bool] = False
@@ -38,16 +38,6 @@ class Parameter(TorchLayer):
                                                     "Parameter(1, 1, 768) or Parameter([1, 1, 768])"),
                  Arg("requires_grad", True, boolean, doc="false: the parameter is not trainable"))
     example = ("Parameter(1, 5, 8)",)
-
-    @classmethod
-    def bind(cls, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
-        if args:  # Parameter(1, 1, 768) as torch.zeros(1, 1, 768) writes it, or Parameter([1, 1, 768])
-            if "shape" in kwargs:
-                raise SpecError("argument 'shape' given twice (by position and by name)", layer_type=cls.type_name)
-            value = args[0] if len(args) == 1 and isinstance(args[0], Sequence) and not isinstance(args[0], str) \
-                else list(args)
-            kwargs = {**kwargs, "shape": value}
-        return super().bind((), kwargs)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         return tuple(self.cfg.shape)

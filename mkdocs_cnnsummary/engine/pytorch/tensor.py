@@ -219,7 +219,8 @@ class Transpose(TorchLayer):
     """``x.transpose(dim0, dim1)`` / ``torch.transpose``: two dimensions swapped."""
 
     type_name = "transpose"
-    arguments = (Arg("dim0", REQUIRED, integer), Arg("dim1", REQUIRED, integer))
+    arguments = (Arg("dim0", REQUIRED, integer, doc="one dimension swapped (0 is the batch)"),
+                 Arg("dim1", REQUIRED, integer, doc="the other dimension swapped"))
     example = ("transpose(1, 2)", (4, 6))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
