@@ -240,6 +240,10 @@ ERRORS = {
     "stack_range": (net([3], "stack(3)"), ["expected to be in range of [-3, 2], but got 3"]),
     "mean_duplicate": (net([3, 4], "mean((1, -2))"), ["duplicate value in the list of dims"]),
     "sum_range": (net([3, 4], "sum(3)"), ["Dimension out of range"]),
+    "amax_empty": (net([3, 4], {"getitem": "[:, 3:]"}, "amax(1)"),
+                   ["amax(): Expected reduction dim 1 to have non-zero size."]),
+    "amin_empty": (net([3, 4], {"getitem": "[:, :, 5:]"}, "amin()"),
+                   ["amin(): Expected reduction dim to be specified for input.numel() == 0."]),
     "sub_sizes": (graph({"a": [3, 4], "b": [3]}, item("sub", ["a", "b"])),
                   ["The size of tensor a (4) must match the size of tensor b (3) at non-singleton dimension 2"]),
     "matmul_inner": (graph({"a": [3, 4], "b": [5, 6]}, item("matmul", ["a", "b"])),
@@ -277,7 +281,7 @@ def _index(r: random.Random, shape: tuple) -> str:
         parts.append(":")
         kept = 1
     for n in dims[:r.randint(1, len(dims)) if dims else 0]:
-        kind = r.choice(["int", "slice", "slice", "full", "none", "list"])
+        kind = r.choice(["int", "slice", "slice", "full", "none", "list"]) if n else "slice"
         if kind == "int":
             parts.append(str(r.randint(-n, n - 1)))
         elif kind == "slice":
@@ -301,19 +305,21 @@ def _index(r: random.Random, shape: tuple) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
-def _op(r: random.Random, shape: tuple) -> str | dict:
+def _op(r: random.Random, shape: tuple, contiguous: bool) -> str | dict:
     rank = len(shape)
     known = [d for d in shape[1:] if d is not None]
     kind = r.choice(["view", "reshape", "flatten", "permute", "transpose", "unsqueeze", "squeeze", "getitem",
-                     "reduce", "expand", "mul", "chunk"])
-    if kind in ("view", "reshape"):
+                     "reduce", "expand", "mul", "chunk", "contiguous"])
+    if kind == "contiguous":
+        return "contiguous()"
+    if kind in ("view", "reshape"):  # view only where the input is contiguous: the spec has no strides to check
         n = 1
         for d in known:
             n *= d
-        divisors = [d for d in range(1, n + 1) if n % d == 0]
+        divisors = [d for d in range(1, n + 1) if n % d == 0] or [1, 2, 3]
         sizes = ["batch", str(r.choice(divisors)), "-1"]
         r.shuffle(sizes)
-        return f"{kind}({', '.join(sizes)})"
+        return f"{'view' if kind == 'view' and contiguous else 'reshape'}({', '.join(sizes)})"
     if kind == "flatten":
         return f"flatten({r.randint(1, max(1, rank - 1))}, {r.choice([-1, rank - 1])})"
     if kind == "permute":
@@ -347,7 +353,9 @@ def ops_network(seed: int) -> dict:
     rejected = 0
     for _ in range(r.randint(2, 6)):
         for _attempt in range(6):
-            candidate = _op(r, shape)
+            last = spec["layers"][-1]
+            candidate = _op(r, shape, contiguous=last in ("Identity()", "contiguous()") or (
+                isinstance(last, dict) and "contiguous" in last))
             trial = {**spec, "layers": [*spec["layers"], candidate]}
             try:
                 out = summarize(trial).layers[-1].output_shape

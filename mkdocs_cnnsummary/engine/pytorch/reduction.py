@@ -8,7 +8,7 @@ from typing import Any
 from ..args import Arg, boolean
 from ..layer import Calc, register
 from ..summary import Shape
-from .base import TorchLayer
+from .base import TorchLayer, fmt
 from .tensor import axis, dims
 
 
@@ -32,9 +32,13 @@ class Reduction(TorchLayer):
             picked = [axis(d, len(x), calc) for d in chosen]
             if len(set(picked)) != len(picked):
                 raise calc.error("duplicate value in the list of dims", f"dim={list(chosen)} names a dimension twice")
+        self.check_sizes(x, picked, chosen, calc)
         if self.cfg.keepdim:
             return tuple(1 if i in picked else d for i, d in enumerate(x))
         return tuple(d for i, d in enumerate(x) if i not in picked)
+
+    def check_sizes(self, x: Shape, picked: list[int], chosen: tuple[int, ...] | None, calc: Calc) -> None:
+        """A mean or a sum of nothing is defined (nan, 0); a maximum is not (see :class:`Amax`)."""
 
 
 @register
@@ -53,8 +57,22 @@ class Sum(Reduction):
     example = ("sum(1, keepdim=True)", (3, 8))
 
 
+
+class Extremum(Reduction):
+    """amax and amin: a dimension of size 0 has no maximum or minimum."""
+
+    def check_sizes(self, x: Shape, picked: list[int], chosen: tuple[int, ...] | None, calc: Calc) -> None:
+        if not chosen and 0 in x:
+            raise calc.error(f"{self.type_name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                             "Specify the reduction dim with the 'dim' argument.", f"the input {fmt(x)} is empty")
+        for d in picked:
+            if x[d] == 0:
+                raise calc.error(f"{self.type_name}(): Expected reduction dim {d} to have non-zero size.",
+                                 f"dimension {d} of {fmt(x)} is empty; reduce over another dimension")
+
+
 @register
-class Amax(Reduction):
+class Amax(Extremum):
     """``x.amax(dim=(), keepdim=False)`` / ``torch.amax``: the maximum over ``dim`` (all dimensions by default)."""
 
     type_name = "amax"
@@ -62,7 +80,7 @@ class Amax(Reduction):
 
 
 @register
-class Amin(Reduction):
+class Amin(Extremum):
     """``x.amin(dim=(), keepdim=False)`` / ``torch.amin``: the minimum over ``dim`` (all dimensions by default)."""
 
     type_name = "amin"
