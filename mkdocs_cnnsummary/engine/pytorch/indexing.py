@@ -17,11 +17,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    Item = tuple[Any, ...]  # ("slice", start, stop, step) | ("int", i) | ("list", (i, ...)) | ("none",) | ("ellipsis",)
+
 #: the most outputs a split may give (a bound against specs that would make millions of rows)
 MAX_OUTPUTS = 4096
 MAX_INDEX_TEXT = 200
 
-Item = tuple[Any, ...]  # ("slice", start, stop, step) | ("int", i) | ("list", (i, ...)) | ("none",) | ("ellipsis",)
 FULL: Item = ("slice", None, None, None)
 
 
