@@ -6,11 +6,11 @@ pages in sync with code (the files read, to watch them and to key caches on thei
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine import SpecError, Summary, collector_paused
 from .engine import summarize as summarize_spec
+from .engine.records import field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ FORMATS = ("auto", "spec", "code")
 CODE_SECTION_KEYS = ("expect",)
 
 
-@dataclass
+@record
 class Reading:
     """A computed network and where it came from."""
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from .errors import did_you_mean, shown
 from .limits import MAX_INT
+from .records import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class _Required:
 REQUIRED: Any = _Required()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Arg:
     """One constructor argument: its name, default and converter.
 

@@ -36,9 +36,9 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
 
 from .errors import SpecError, did_you_mean, shown
+from .records import field, record
 from .spec import ITEM_KEYS, LayerRef, LayerSpec, LineDict, LineList, parse_item
 from .summary import BlockInstance
 
@@ -64,7 +64,7 @@ _NAME = re.compile(r"[A-Za-z_][\w.-]*\Z")
 _COUNTER = re.compile(r"\{([ia])(?:\s*([+-])\s*([0-9]+))?\}")
 
 
-@dataclass
+@record
 class BlockDef:
     """One entry of ``blocks:``."""
 
@@ -78,7 +78,7 @@ class BlockDef:
     prefix: bool = True  # layer names start with the instance's name (False: as written, e.g. features_0)
 
 
-@dataclass
+@record
 class _Scope:
     """The names one list of items can refer to: the top level, or the inside of one block instance."""
 

@@ -11,8 +11,9 @@ every expression that uses it unknown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import ceil, floor
+
+from .records import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class Expr:
         return BinOp("/", lift(other), self)
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Const(Expr):
     """A literal integer that reads the same in both renderings."""
 
@@ -112,7 +113,7 @@ class Const(Expr):
         return str(self.n)
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Var(Expr):
     """A named quantity: ``k_h`` shown as a symbol, ``3`` as a number.
 
@@ -140,7 +141,7 @@ class Var(Expr):
         return [self] if self.val is None else []
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class BinOp(Expr):
     """``a + b``, ``a − b``, ``a × b`` or the exact quotient ``a/b``."""
 
@@ -191,7 +192,7 @@ class BinOp(Expr):
         return self.left.unknowns() + self.right.unknowns()
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Round(Expr):
     """``⌊x⌋`` or ``⌈x⌉``."""
 
@@ -200,7 +201,12 @@ class Round(Expr):
 
     @property
     def value(self) -> Number | None:
-        v = self.inner.value
+        inner = self.inner
+        if isinstance(inner, BinOp) and inner.op == "/":  # ⌊a/b⌋ of integers, without a Fraction in between
+            a, b = inner.left.value, inner.right.value
+            if isinstance(a, int) and isinstance(b, int) and b:
+                return -(-a // b) if self.up else a // b
+        v = inner.value
         if v is None:
             return None
         return ceil(v) if self.up else floor(v)
@@ -242,7 +248,7 @@ def ceil_div(a: Expr | int, b: Expr | int) -> Expr:
     return Round(lift(a) / lift(b), up=True)
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Chain(Expr):
     """``t1 + t2 + ... + tn`` or ``f1 × f2 × ... × fn`` as one node, however many operands.
 

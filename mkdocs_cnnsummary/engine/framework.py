@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .args import Arg
 from .errors import SpecError, did_you_mean
+from .records import field, record
 
 #: framework name -> module that defines ``FRAMEWORK`` and registers its layers
 FRAMEWORK_MODULES = {
@@ -27,7 +27,7 @@ def to_snake_case(name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Framework:
     """How one framework names, shapes and counts.
 

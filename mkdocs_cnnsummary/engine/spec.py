@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .errors import SpecError, did_you_mean, printable, shown
@@ -17,6 +16,7 @@ from .framework import FRAMEWORK_MODULES
 from .limits import MAX_DEPTH, MAX_INT, MAX_SPEC_VALUES
 from .nested import MODEL_TYPES
 from .plain_yaml import LineDict, LineList, NotPlain, read_plain
+from .records import field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def load_yaml(text: str) -> Any:
 # the parsed description ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LayerRef:
     """A reference to the layer at ``index`` of the expanded layer list (``None``: the network's input),
     for wiring written in blocks before the layers have their names; ``suffix`` picks an output (``[1]``)."""
@@ -53,7 +53,7 @@ class LayerRef:
     suffix: str = ""
 
 
-@dataclass(repr=False)
+@record(repr=False)
 class LayerSpec:
     """One layer as written: its type, arguments and graph wiring.
 
@@ -82,7 +82,7 @@ class LayerSpec:
         return f"{self.type}({', '.join(parts)})"
 
 
-@dataclass
+@record
 class InputSpec:
     """One network input: its name and its shape without the batch dimension."""
 
@@ -91,7 +91,7 @@ class InputSpec:
     line: int | None = None
 
 
-@dataclass
+@record
 class NetworkSpec:
     """A whole network description."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .records import field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 Shape = tuple[int | None, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     """One line of a worked calculation.
 
@@ -37,7 +37,7 @@ class Step:
         return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Weight:
     """One weight tensor of a layer (``kernel`` of shape (3, 3, 1, 32))."""
 
@@ -62,7 +62,7 @@ class Weight:
         return n
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Notice:
     """Something worth knowing about a network that is not an error: an old spelling read with its
     modern meaning, a statement skipped, a design that is probably a mistake.
@@ -85,7 +85,7 @@ class Notice:
         return out
 
 
-@dataclass
+@record
 class BlockInstance:
     """One use of a block of a compact spec (``blocks:``): which block, where, with which arguments.
 
@@ -130,7 +130,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass
+@record
 class LayerRecord:
     """Everything known about one layer after computation."""
 
@@ -223,7 +223,7 @@ class LayerSums:
         return sum(layer.buffers for layer in self.top_layers)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InputRecord:
     """A network input."""
 
@@ -235,7 +235,7 @@ class InputRecord:
         return {"name": self.name, "shape": list(self.shape)}
 
 
-@dataclass
+@record
 class Summary(LayerSums):
     """The computed network: inputs, layers in order, outputs and totals."""
 

@@ -8,9 +8,9 @@ group as one row with its own totals and, on demand, the rows inside it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from ..engine.errors import one_of
+from ..engine.records import field, record
 from ..engine.summary import BlockInstance, LayerRecord, LayerSums, Shape, Summary
 
 #: ``blocks``: groups folded (one row each, opened on demand); ``open``: groups shown open;
@@ -23,7 +23,7 @@ def check_fold(value: str) -> str:
     return one_of(value, FOLD_MODES, "fold mode")
 
 
-@dataclass
+@record
 class Group(LayerSums):
     """The rows of one block instance, or of a run of identical instances."""
 

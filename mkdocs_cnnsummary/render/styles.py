@@ -10,15 +10,15 @@ how shapes are written; the numbers are the same.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..engine.errors import SpecError, did_you_mean, shown
+from ..engine.records import field, record
 from ..engine.summary import LayerRecord, Shape, Summary
 from . import formatting as f
 from . import nolearn, torchinfo
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Style:
     """Column headers, shape writing and layer-type labels of one table style."""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..engine.records import record
 from ..engine.summary import Summary
 from . import formatting as f
 from .groups import Group, visible_rows
@@ -49,7 +48,7 @@ def _fill(piece: str, width: int, first: str) -> list[str]:
     return lines
 
 
-@dataclass
+@record
 class _Row:
     """One table row: a list of lines per cell, and worked-calculation lines spanning the table."""
 

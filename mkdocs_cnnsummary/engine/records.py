@@ -1,0 +1,112 @@
+"""Record classes declared like dataclasses, for the modules every run of the engine imports.
+
+``dataclasses`` imports ``inspect`` (and with it ``dis``, ``tokenize`` ...) and compiles three or four
+functions for every class: together more than a ``cnnsummary`` run spends on reading and computing a
+network.  ``@record`` takes the same declarations (annotated fields, defaults, :func:`field` with
+``default_factory``) and compiles one ``__init__`` per class; ``__repr__``, ``__eq__`` and ``__hash__``
+are shared methods that read the fields.  The options are those of ``@dataclass`` the engine uses:
+``frozen=True`` makes records equal and hashable by value (they are not changed once made, which is
+not enforced), ``eq=False`` keeps identity, ``repr=False`` leaves ``__repr__`` to the class.
+Methods the class defines itself are kept, as ``@dataclass`` keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_MISSING = object()
+
+
+class _Field:
+    __slots__ = ("compare", "default", "default_factory", "name", "repr")
+
+    def __init__(self, default: object = _MISSING, default_factory: Callable[[], object] | None = None,
+                 repr: bool = True, compare: bool = True) -> None:
+        self.name = ""
+        self.default = default
+        self.default_factory = default_factory
+        self.repr = repr
+        self.compare = compare
+
+
+def field(*, default: object = _MISSING, default_factory: Callable[[], object] | None = None, repr: bool = True,
+          compare: bool = True) -> object:
+    """A field's options, as ``dataclasses.field`` takes them."""
+    return _Field(default, default_factory, repr, compare)
+
+
+def _repr(self: object) -> str:
+    shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in self.__record_fields__ if f.repr)
+    return f"{type(self).__qualname__}({shown})"
+
+
+def _values(self: object) -> tuple[object, ...]:
+    return tuple(getattr(self, f.name) for f in self.__record_fields__ if f.compare)
+
+
+def _eq(self: object, other: object) -> bool:
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    return _values(self) == _values(other)
+
+
+def _hash(self: object) -> int:
+    return hash(_values(self))
+
+
+def record(cls: type | None = None, /, *, frozen: bool = False, eq: bool = True, repr: bool = True):
+    """Class decorator: ``__init__`` from the annotated fields (and ``__repr__``, ``__eq__``, ``__hash__``)."""
+
+    def wrap(cls: type) -> type:
+        fields: dict[str, _Field] = {}
+        for base in reversed(cls.__mro__[1:]):
+            for f in getattr(base, "__record_fields__", ()):
+                fields[f.name] = f
+        for name, annotation in cls.__dict__.get("__annotations__", {}).items():  # noqa: RUF063 (no inspect)
+            if str(annotation).startswith("ClassVar"):
+                continue
+            value = cls.__dict__.get(name, _MISSING)
+            f = value if isinstance(value, _Field) else _Field(value)
+            f.name = name
+            if isinstance(value, _Field):
+                if f.default is _MISSING:
+                    delattr(cls, name)
+                else:
+                    setattr(cls, name, f.default)
+            fields[name] = f  # a field declared again keeps its place, as in a dataclass
+        cls.__record_fields__ = tuple(fields.values())
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = _init(cls, cls.__record_fields__)
+        if repr and "__repr__" not in cls.__dict__:
+            cls.__repr__ = _repr
+        if eq and "__eq__" not in cls.__dict__:
+            cls.__eq__ = _eq
+            cls.__hash__ = _hash if frozen else None  # as @dataclass: a mutable record is not hashable
+        return cls
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _init(cls: type, fields: tuple[_Field, ...]) -> Callable[..., None]:
+    """The ``__init__`` of ``fields``, compiled once per class."""
+    scope: dict[str, object] = {"_MISSING": _MISSING}
+    params, body = [], []
+    for f in fields:
+        if f.default_factory is not None:
+            scope[f"_factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_MISSING")
+            body.append(f"    self.{f.name} = _factory_{f.name}() if {f.name} is _MISSING else {f.name}")
+            continue
+        if f.default is not _MISSING:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        else:
+            params.append(f.name)
+        body.append(f"    self.{f.name} = {f.name}")
+    if hasattr(cls, "__post_init__"):
+        body.append("    self.__post_init__()")
+    source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n"
+    exec(compile(source, f"<record {cls.__qualname__}>", "exec"), scope)
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init  # type: ignore[return-value]
