@@ -194,3 +194,13 @@ def test_markdown_escapes_table_syntax(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "| x\\|y (Dense) | (None, 2) | 10 |" in out
     assert "**a\\|b**" in out
+
+
+def test_the_plain_call_reads_as_the_parser_does() -> None:
+    """``cnnsummary FILE`` is read without argparse, with the parser's defaults; any other call by the parser."""
+    from mkdocs_cnnsummary.cli.main import build_parser, plain_call
+
+    for argv in (["net.yaml"], ["model.py"], [""]):
+        assert vars(plain_call(argv)) == vars(build_parser().parse_args(argv))
+    for argv in ([], ["-"], ["-w", "net.yaml"], ["net.yaml", "-w"], ["--help"], ["a.yaml", "b.yaml"]):
+        assert plain_call(argv) is None

@@ -10,7 +10,6 @@ It never ends with a traceback.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -20,6 +19,10 @@ from ..engine import SpecError
 from ..engine.errors import printable
 from ..engine.framework import FRAMEWORK_MODULES
 from ..render.text import STYLES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK, EXIT_SPEC_ERROR, EXIT_USAGE = 0, 1, 2
 STDIN_NAME = "<stdin>"
@@ -33,6 +36,8 @@ class UsageError(Exception):
 
 def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
     """The command-line parser."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Output shapes, parameter counts and their worked calculations for a network "
@@ -70,7 +75,23 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                         help="code: print the equivalent YAML spec instead of the summary")
     parser.add_argument("--write-css", metavar="PATH",
                         help="write the stylesheet of the HTML tables to PATH (for a site's extra_css) and exit")
+    parser.set_defaults(**DEFAULTS)
     return parser
+
+
+#: every option's value when it is not given (the parser's defaults)
+DEFAULTS = {"format": "text", "worked": False, "style": None, "fold": "none", "diagram": None, "framework": None,
+            "read": "auto", "model": None, "input": None, "to_spec": False, "write_css": None}
+
+
+def plain_call(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments of ``cnnsummary FILE`` (the usual call) with every option at its default, read without
+    argparse, whose import and parser cost more than reading a spec; None for any other call."""
+    if len(argv) != 1 or argv[0].startswith("-"):
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(spec=argv[0], **DEFAULTS)  # type: ignore[return-value]
 
 
 def write_css(path: str) -> None:
@@ -176,10 +197,13 @@ def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: s
 
 def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     """Run the command; returns the exit status."""
-    parser = build_parser(prog)
-    args = parser.parse_args(argv)  # exits with status 2 on a usage error
+    args = plain_call(sys.argv[1:] if argv is None else argv)
+    parser = None
+    if args is None:
+        parser = build_parser(prog)
+        args = parser.parse_args(argv)  # exits with status 2 on a usage error
     if args.write_css is None and args.spec is None:
-        parser.error("the following arguments are required: SPEC (or --write-css PATH)")
+        (parser or build_parser(prog)).error("the following arguments are required: SPEC (or --write-css PATH)")
     name = STDIN_NAME if args.spec == "-" else args.spec
     try:
         if args.write_css is not None:
@@ -203,7 +227,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
             output = render(summary, args.format, args.worked, args.style, args.diagram, args.fold)
     except UsageError as exc:
         if sys.stderr is not None:
-            parser.print_usage(sys.stderr)
+            (parser or build_parser(prog)).print_usage(sys.stderr)
         _say(f"{prog}: error: {exc}")
         return EXIT_USAGE
     except SpecError as exc:

@@ -11,8 +11,6 @@ as an unbuilt Keras Sequential does; a model with inputs checks that the call fi
 
 from __future__ import annotations
 
-import copy
-
 from .errors import SpecError
 from .expr import total, var
 from .summary import LayerRecord, Shape, Step, Weight
@@ -32,6 +30,8 @@ def is_model_item(spec: LayerSpec) -> bool:
 def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: str
                ) -> tuple[Shape | list[Shape], LayerRecord, list[LayerRecord]]:
     """Compute a model item called on ``in_shapes``: its output, its row and its layers' rows."""
+    import copy
+
     from .network import build_summary
 
     inner: NetworkSpec = spec.network  # type: ignore[assignment]
