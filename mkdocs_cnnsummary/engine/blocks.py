@@ -34,16 +34,17 @@ expressions.
 
 from __future__ import annotations
 
-import ast
 import re
 
 from .errors import SpecError, did_you_mean, shown
 from .records import field, record
 from .spec import ITEM_KEYS, LayerRef, LayerSpec, LineDict, LineList, parse_item
 from .summary import BlockInstance
+from .syntax import Node, read_expression
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 #: the name a block's layers use for its input when the block declares none
@@ -393,8 +394,8 @@ def _params_hint(scope: _Scope) -> str:
         "the block has no parameters; declare them with params:"
 
 
-_OPERATORS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-              ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b}
+_OPERATORS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+              "//": lambda a, b: a // b, "%": lambda a, b: a % b}
 _LIMIT = 2 ** 62
 
 
@@ -407,35 +408,61 @@ def _evaluate(text: str, scope: _Scope, line: int | None) -> int:
 
     if len(text) > MAX_EXPRESSION:
         raise fail(f"longer than {MAX_EXPRESSION} characters")
-    try:
-        tree = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError:
-        raise fail("not an expression") from None
+    tree = read_expression(text)
+    if tree is None:
+        tree = _syntax_tree(text, fail)
 
-    def value(node: ast.AST) -> int:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-            result = node.value
-        elif isinstance(node, ast.Name):
-            if node.id not in scope.params:
-                raise _in(SpecError(f"unknown parameter {shown(node.id)} in ${{{text}}}", line=line,
-                                    hint=did_you_mean(node.id, scope.params) or _params_hint(scope)), scope)
-            result = scope.params[node.id]
+    def value(node: Node) -> int:
+        kind = node[0]
+        if kind == "int":
+            result = node[1]
+        elif kind == "name":
+            name = node[1]
+            if name not in scope.params:
+                raise _in(SpecError(f"unknown parameter {shown(name)} in ${{{text}}}", line=line,
+                                    hint=did_you_mean(name, scope.params) or _params_hint(scope)), scope)
+            result = scope.params[name]
             if isinstance(result, bool) or not isinstance(result, int):
-                raise fail(f"{node.id} is {shown(result)}, not a whole number")
-        elif isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-            left, right = value(node.left), value(node.right)
-            if isinstance(node.op, ast.FloorDiv | ast.Mod) and right == 0:
+                raise fail(f"{name} is {shown(result)}, not a whole number")
+        elif kind in _OPERATORS:
+            left, right = value(node[1]), value(node[2])
+            if kind in ("//", "%") and right == 0:
                 raise fail("division by zero")
-            result = _OPERATORS[type(node.op)](left, right)
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            result = value(node.operand) * (-1 if isinstance(node.op, ast.USub) else 1)
+            result = _OPERATORS[kind](left, right)
+        elif kind in ("neg", "pos"):
+            result = value(node[1]) * (-1 if kind == "neg" else 1)
         else:
-            raise fail(f"{shown(ast.unparse(node))} is not allowed")
+            raise fail(f"{shown(node[1])} is not allowed")
         if abs(result) > _LIMIT:
             raise fail("the number is too large")
         return result
 
     return value(tree)
+
+
+def _syntax_tree(text: str, fail: Callable[[str], SpecError]) -> Node:
+    """The expression read by ``ast`` (what :func:`read_expression` leaves to it), as the same tree;
+    what is not allowed becomes a ``("bad", text)`` node, reported when the evaluation reaches it."""
+    import ast
+
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        raise fail("not an expression") from None
+    operators = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//", ast.Mod: "%"}
+
+    def convert(node: ast.AST) -> Node:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+            return ("int", node.value)
+        if isinstance(node, ast.Name):
+            return ("name", node.id)
+        if isinstance(node, ast.BinOp) and type(node.op) in operators:
+            return (operators[type(node.op)], convert(node.left), convert(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            return ("neg" if isinstance(node.op, ast.USub) else "pos", convert(node.operand))
+        return ("bad", ast.unparse(node))
+
+    return convert(tree)
 
 
 # names of copies ---------------------------------------------------------------------------

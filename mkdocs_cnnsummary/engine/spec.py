@@ -7,8 +7,6 @@ and only literal values are accepted.
 
 from __future__ import annotations
 
-import ast
-import warnings
 from functools import lru_cache
 
 from .errors import SpecError, did_you_mean, printable, shown
@@ -17,9 +15,11 @@ from .limits import MAX_DEPTH, MAX_INT, MAX_SPEC_VALUES
 from .nested import MODEL_TYPES
 from .plain_yaml import LineDict, LineList, NotPlain, read_plain
 from .records import field, record
+from .syntax import read_call
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import ast
     from typing import Any
 
 TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "blocks", "layers", "outputs", "expect", "description")
@@ -115,6 +115,8 @@ class NetworkSpec:
 
 def _dotted(node: ast.AST) -> str | None:
     """``tf.keras.layers.Dense`` -> that text; None for anything but a dotted name."""
+    import ast
+
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -136,6 +138,8 @@ def _bounded(value: Any, line: int | None) -> Any:
 
 def _literal(node: ast.AST, line: int | None) -> Any:
     """A literal argument value; nested calls become LayerSpecs, dotted names strings."""
+    import ast
+
     if isinstance(node, ast.Constant):  # what literal_eval gives, without its per-call closures
         return _bounded(node.value, line) if isinstance(node.value, int) else node.value
     if isinstance(node, ast.Call):
@@ -167,6 +171,8 @@ def _literal(node: ast.AST, line: int | None) -> Any:
 
 
 def _unparse(node: ast.AST) -> str:
+    import ast
+
     try:
         return ast.unparse(node)
     except (RecursionError, ValueError):  # a very long expression
@@ -174,6 +180,8 @@ def _unparse(node: ast.AST) -> str:
 
 
 def _call_to_spec(node: ast.Call, line: int | None, source: str | None) -> LayerSpec:
+    import ast
+
     dotted = _dotted(node.func)
     if dotted is None:
         raise SpecError(f"{shown(_unparse(node.func))} is not a layer type name", line=line)
@@ -210,14 +218,30 @@ def _pop_wiring(spec: LayerSpec, kwargs: dict[str, Any], line: int | None) -> No
 @lru_cache(maxsize=2048)
 def _parse_expression(text: str) -> ast.expr:
     """The syntax tree of one layer call, read only; remembered, as documents repeat their layers."""
+    import ast
+    import warnings
+
     with warnings.catch_warnings():  # no SyntaxWarning on stderr for text such as "3name"
         warnings.simplefilter("ignore")
         return ast.parse(text, mode="eval").body
 
 
 def parse_call(text: str, line: int | None = None) -> LayerSpec:
-    """``Conv2D(8, (3, 3), padding='same')`` -> LayerSpec, or a bare type name ``Flatten``."""
+    """``Conv2D(8, (3, 3), padding='same')`` -> LayerSpec, or a bare type name ``Flatten``.
+
+    The usual calls are read by :func:`.syntax.read_call`; the others, errors included, with ``ast``.
+    """
     stripped = text.strip()
+    simple = read_call(stripped)
+    if simple is not None:
+        type_name, args, kwargs, called = simple
+        if not called:
+            return LayerSpec(type=type_name, line=line, source=stripped)
+        spec = LayerSpec(type=type_name, args=args, kwargs=kwargs, line=line, source=stripped)
+        _pop_wiring(spec, kwargs, line)
+        return spec
+    import ast
+
     try:
         body = _parse_expression(stripped)
     except SyntaxError as exc:
