@@ -145,3 +145,31 @@ def test_a_network_loads_only_the_catalog_modules_it_uses():
     assert before == []  # importing the package loads no layer catalog
     catalogs = {m[len(engine):] for m in after if m.count(".") == 3}
     assert catalogs == {"keras.base", "keras.conv", "keras.core"}, catalogs  # not recurrent, attention ...
+
+
+def test_the_command_on_a_keras_spec_loads_only_what_it_needs(tmp_path: Path) -> None:
+    """``cnnsummary resnet50.yaml`` (the gallery's compact spec: blocks, calls, ${...}) starts fast: no PyYAML,
+    ast, dataclasses, typing or argparse, no code reader, no PyTorch or Lasagne catalog."""
+    from mkdocs_cnnsummary.markdown.extension import find_fences
+
+    lines = (ROOT / "example_site" / "gallery" / "resnet50.md").read_text(encoding="utf-8").splitlines()
+    spec = tmp_path / "resnet50.yaml"
+    spec.write_text("\n".join(next(f for f in find_fences(lines) if f.lang == "cnn").body), encoding="utf-8")
+    probe = ("import json, runpy, sys\n"
+             "bare = sorted(m for m in sys.modules if m.startswith('mkdocs_cnnsummary'))\n"
+             "import mkdocs_cnnsummary\n"
+             "package = sorted(m for m in sys.modules if m.startswith('mkdocs_cnnsummary'))\n"
+             f"sys.argv = ['cnnsummary', {str(spec)!r}]\n"
+             "try:\n    runpy.run_module('mkdocs_cnnsummary', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print(json.dumps([bare, package, sorted(sys.modules)]))\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "Total params: 25,636,712" in proc.stdout
+    bare, package, loaded = json.loads(proc.stdout.splitlines()[-1])
+    assert package == [*bare, "mkdocs_cnnsummary"]  # the package's names are imported on first use
+    tops = {m.split(".")[0] for m in loaded}
+    assert not tops & {*HEAVY, "yaml", "ast", "dataclasses", "typing", "argparse", "inspect", "fractions"}, tops
+    ours = {m for m in loaded if m.startswith("mkdocs_cnnsummary.")}
+    for unneeded in ("code", "engine.pytorch", "engine.lasagne", "engine.yaml_loader", "markdown", "render.html"):
+        assert not {m for m in ours if m.startswith(f"mkdocs_cnnsummary.{unneeded}")}, unneeded
+    assert "mkdocs_cnnsummary.engine.keras.recurrent" not in ours
