@@ -9,16 +9,20 @@ of the per-pair ratios (cnn time / yaml time) is reported.  Target: ≤ 1.2.
 The builds keep Python's bytecode (in a temporary cache directory), as an
 installed package does, even when PYTHONDONTWRITEBYTECODE is set.  Besides the
 wall time, the CPU time of each build process is reported: it varies less
-when other jobs load the machine.
+when other jobs load the machine.  With ``--instructions``, one build of each
+site is also counted in instructions by valgrind's callgrind, which the load
+does not change.
 
-    .venv/bin/python benchmarks/build_speed.py [--blocks 100] [--runs 7] [--theme material]
+    .venv/bin/python benchmarks/build_speed.py [--blocks 100] [--runs 7] [--theme material] [--instructions]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -84,13 +88,28 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def build_command(site: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", str(site / "mkdocs.yml"),
+            "-d", str(site / "site")]
+
+
 def build_seconds(site: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall time and CPU time of one `mkdocs build` in a new process."""
     cpu = _children_cpu()
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", str(site / "mkdocs.yml"),
-                    "-d", str(site / "site")], check=True, env=env)
+    subprocess.run(build_command(site), check=True, env=env)
     return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def instructions(command: list[str], env: dict[str, str], tmp: Path) -> int | None:
+    """Instructions counted by callgrind for a whole process (None without valgrind)."""
+    if shutil.which("valgrind") is None:
+        return None
+    proc = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp / 'callgrind.out'}",
+                           *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          check=True)
+    m = re.search(r"Collected : (\d+)", proc.stderr)
+    return int(m.group(1)) if m else None
 
 
 def build_env(cache_dir: Path) -> dict[str, str]:
@@ -106,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blocks", type=int, default=100)
     parser.add_argument("--runs", type=int, default=7, help="builds of each site (alternating)")
     parser.add_argument("--theme", default="material", help="mkdocs theme of both sites (material, mkdocs ...)")
+    parser.add_argument("--instructions", action="store_true", help="also count one build of each with callgrind")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -126,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         if "<table" not in html:
             print("the cnn site rendered no table: is the plugin installed?", file=sys.stderr)
             return 1
+        counted = {name: instructions(build_command(site), env, Path(tmp)) for name, site in
+                   (("cnn", cnn), ("yaml", yaml))} if args.instructions else {}
 
     ratios = [c / y for c, y in zip(times["cnn"], times["yaml"], strict=True)]
     cpu_ratios = [c / y for c, y in zip(cpu["cnn"], cpu["yaml"], strict=True)]
@@ -137,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{statistics.median(cpu[name]):.2f} s CPU  (wall runs: {', '.join(f'{t:.2f}' for t in times[name])})")
     median_ratio = statistics.median(ratios)
     print(f"  median ratio cnn/yaml: {median_ratio:.2f} wall, {statistics.median(cpu_ratios):.2f} CPU (target ≤ 1.2)")
+    if counted.get("cnn") and counted.get("yaml"):
+        print(f"  in instructions (one build each, callgrind): {counted['cnn'] / 1e6:,.0f} M against "
+              f"{counted['yaml'] / 1e6:,.0f} M; ratio {counted['cnn'] / counted['yaml']:.3f}")
     return 0 if median_ratio <= 1.2 else 2
 
 

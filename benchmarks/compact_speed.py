@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -40,7 +38,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import build_env
+from build_speed import build_env, instructions
 from engine_speed import residual_network
 
 from mkdocs_cnnsummary import summarize
@@ -113,17 +111,6 @@ def wall_s(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
-
-
-def instructions(command: list[str], env: dict[str, str], tmp: Path) -> int | None:
-    """Instructions counted by callgrind for a whole process (None without valgrind)."""
-    if shutil.which("valgrind") is None:
-        return None
-    proc = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp / 'callgrind.out'}",
-                           *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          check=True)
-    m = re.search(r"Collected : (\d+)", proc.stderr)
-    return int(m.group(1)) if m else None
 
 
 KERAS_SCRIPT = """\
