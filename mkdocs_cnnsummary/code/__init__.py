@@ -43,6 +43,17 @@ Adding a framework (a PyTorch binding, for instance) touches only a new module i
 
 from __future__ import annotations
 
-from .reader import CodeReading, read_code
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .reader import CodeReading, read_code
 
 __all__ = ["CodeReading", "read_code"]
+
+
+def __getattr__(name: str) -> object:
+    """The reader is imported on first use: ``code.detect`` (spec or code?) is needed without it."""
+    if name in __all__:
+        from . import reader
+
+        return getattr(reader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

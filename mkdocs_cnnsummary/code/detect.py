@@ -7,12 +7,13 @@ is not a spec is code.  The framework of code comes from its imports (``keras``,
 
 from __future__ import annotations
 
-import ast
 import re
 import warnings
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import ast
+
     from .interpreter import TreeFacts
 
 _SPEC_KEY = re.compile(r"^(layers|input|inputs|outputs|framework|name|expect|description)[ \t]*:(?:[ \t]|$)",
@@ -50,6 +51,8 @@ def detect_format(text: str) -> str:
         return "spec"
     if not python and lines[0].startswith(("-", "[", "{", "---")):
         return "spec"  # a YAML list of layers (or flow YAML)
+    import ast  # only for text that looks like neither
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

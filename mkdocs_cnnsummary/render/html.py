@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,10 +55,35 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=_template_cache(),
     )
     env.filters.update(breakable_name=breakable_name, breakable_type=breakable_type, breakable_shape=breakable_shape,
                        codespans=codespans)
     return env
+
+
+def _template_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs, as Python keeps its bytecode: compiling the table's template
+    costs a docs build as much as computing a dozen blocks.  Jinja's own per-user cache directory (private
+    to the user, checked by Jinja) holds them, under this package's name; a template whose text changed
+    is compiled again, and a cache that cannot be read or written is skipped."""
+    import jinja2
+
+    class TemplateCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, ValueError, EOFError, TypeError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    try:
+        return TemplateCache(pattern="mkdocs-cnnsummary-%s.cache")
+    except (OSError, RuntimeError):  # no private temporary directory
+        return None
 
 
 def codespans(text: str) -> Any:
