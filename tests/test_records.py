@@ -1,0 +1,65 @@
+"""``@record`` gives what ``@dataclass`` gave the engine's records: fields, defaults, factories, repr, equality."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkdocs_cnnsummary.engine.expr import Const
+from mkdocs_cnnsummary.engine.records import field, record
+from mkdocs_cnnsummary.engine.spec import LayerRef, LayerSpec
+from mkdocs_cnnsummary.engine.summary import LayerRecord, Step, Weight
+
+
+@record
+class Point:
+    x: int
+    y: int = 0
+    tags: list[str] = field(default_factory=list)
+    cache: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+
+@record(frozen=True)
+class Frozen:
+    a: int
+    b: str = "b"
+
+
+@record
+class Child(Point):
+    y: int = 5  # declared again: keeps its place
+    z: int = 1
+
+
+def test_init_defaults_and_factories() -> None:
+    p, q = Point(1), Point(1, 2, ["t"])
+    assert (p.x, p.y, p.tags, q.tags) == (1, 0, [], ["t"])
+    assert p.tags is not Point(1).tags  # a new list each time
+    assert Point(x=3, y=4).y == 4
+    with pytest.raises(TypeError):
+        Point()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Point(1, nope=2)  # type: ignore[call-arg]
+
+
+def test_repr_and_equality_as_dataclasses() -> None:
+    assert repr(Point(1, 2, ["t"])) == "Point(x=1, y=2, tags=['t'])"
+    assert Point(1, cache={"a": 1}) == Point(1)  # compare=False
+    assert Point(1) != Point(2) and Point(1) != (1, 0, [])
+    with pytest.raises(TypeError):
+        hash(Point(1))  # mutable records are not hashable
+    assert hash(Frozen(1)) == hash(Frozen(1)) and {Frozen(1), Frozen(1)} == {Frozen(1)}
+
+
+def test_inherited_fields_keep_their_order() -> None:
+    c = Child(1)
+    assert (c.x, c.y, c.tags, c.z) == (1, 5, [], 1)
+    assert repr(c) == "Child(x=1, y=5, tags=[], z=1)"
+
+
+def test_the_engine_records() -> None:
+    assert LayerRef(3) == LayerRef(3) and LayerRef(3) != LayerRef(3, "[1]") and len({LayerRef(1), LayerRef(1)}) == 1
+    assert Step("params", "a", "1", 1) == Step("params", "a", "1", 1, None)
+    assert Weight("kernel", (3, 3)).size == 9 and Weight("kernel", (3,)).trainable
+    assert LayerRecord("a", "Dense", [], (None, 3)).weights == []
+    assert repr(LayerSpec("Dense", [3])) == "Dense(3)"  # its own repr, kept
+    assert Const(2) != Const(2)  # eq=False: identity, as the arithmetic nodes had
