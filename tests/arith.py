@@ -1,7 +1,9 @@
 """An independent evaluator for the ``substituted`` text of worked steps.
 
 It accepts only integers, spaces, ``+ − × / ( )``, ``⌊ ⌋`` and ``⌈ ⌉`` (the
-characters the README promises) and evaluates exactly with fractions.
+characters the README promises) and evaluates exactly with fractions.  A ``−``
+where a number is expected negates it: ``(−3)``, as the receptive-field steps
+write a negative start.
 """
 
 from __future__ import annotations
@@ -59,6 +61,9 @@ def _atom(tokens: list[str]) -> tuple[Fraction, list[str]]:
     tok, tokens = tokens[0], tokens[1:]
     if tok.isdigit():
         return Fraction(int(tok)), tokens
+    if tok == "−":  # a negative number: (−3)
+        value, tokens = _atom(tokens)
+        return -value, tokens
     if tok in _CLOSE:
         value, tokens = _sum(tokens)
         if not tokens or tokens[0] != _CLOSE[tok]:
@@ -73,10 +78,11 @@ def _atom(tokens: list[str]) -> tuple[Fraction, list[str]]:
 
 
 def check_steps(summary) -> int:
-    """Assert every worked step of a Summary evaluates to its result; return how many were checked."""
+    """Assert every worked step of a Summary (shapes, parameters and the analyses) evaluates to its result;
+    return how many were checked."""
     checked = 0
     for layer in summary.layers:
-        for step in layer.calculation:
+        for step in [*layer.calculation, *layer.analysis]:
             if step.result is None:
                 assert step.substituted is None and step.note, (layer.name, step)
                 continue

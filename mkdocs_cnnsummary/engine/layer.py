@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from .args import REQUIRED, Arg, ArgError
 from .errors import SpecError, did_you_mean
 from .expr import Expr, lift
-from .summary import Shape, Step, Weight
+from .summary import Shape, Step, Value, Weight
 
 OutputShape = Shape | list[Shape]
 
@@ -17,12 +18,21 @@ OutputShape = Shape | list[Shape]
 class Calc:
     """Collects the worked steps and the weights of one layer while it is computed."""
 
-    def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None) -> None:
+    def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None, batch: int = 1) -> None:
         self.layer = layer
         self.steps: list[Step] = []
         self.weights: list[Weight] = []
         self._declared: list[tuple[int | None, bool]] = []  # (params step result, buffers?)
         self._nested = nested
+        #: samples per batch the operation counts are for
+        self.batch = batch
+        #: worked steps of the analyses (operations, activations, receptive field)
+        self.analysis: list[Step] = []
+        self.total_macs: int | None = None
+        self.total_other_ops: int | None = None
+        self._counted: set[str] = set()
+        #: (prefix, MACs, other ops) of each wrapped layer computed by :meth:`nested`
+        self.nested_ops: list[tuple[str, int | None, int | None]] = []
 
     # worked steps -------------------------------------------------------------
     def step(self, quantity: str, expr: Expr | int, note: str | None = None) -> int | None:
@@ -38,6 +48,55 @@ class Calc:
         else:
             self.steps.append(Step(quantity, expr.sym(), expr.num(), value, note))
         return value
+
+    def record(self, kind: str, quantity: str, expr: Expr | int, note: str | None = None) -> Value | None:
+        """An analysis step (``kind``: ``macs``, ``other_ops``, ``receptive_field`` ...); the result may be a
+        fraction.  Returns it (None when a size is unknown; the note then says which)."""
+        expr = lift(expr)
+        value = expr.value
+        if isinstance(value, Fraction) and value.denominator == 1:
+            value = int(value)
+        if value is None:
+            missing = expr.unknowns()
+            what = missing[0].desc or missing[0].symbol if missing else "a size"
+            unknown = f"unknown because {what} is None"
+            self.analysis.append(Step(quantity, expr.sym(), None, None, f"{unknown}; {note}" if note else unknown,
+                                      kind))
+            return None
+        self.analysis.append(Step(quantity, expr.sym(), expr.num(), value, note, kind))
+        return value
+
+    def macs(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:
+        """The layer's multiply-accumulates (or, with ``part``, one part of them, summed by a later call)."""
+        return self._count("macs", "MACs", expr, note, part)
+
+    def other_ops(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:
+        """The layer's other operations (bias adds, activations, pooling ...), by the rule in ``note``."""
+        return self._count("other_ops", "other ops", expr, note, part)
+
+    def unknown_ops(self, why: str) -> None:
+        """Operations that cannot be counted: both counts are unknown, and the steps say why."""
+        for kind, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
+            self.analysis.append(Step(quantity, "?", None, None, why, kind))
+            self._counted.add(kind)
+
+    def _count(self, kind: str, quantity: str, expr: Expr | int, note: str | None, part: str | None) -> int | None:
+        value = self.record(kind, f"{quantity}: {part}" if part else quantity, expr, note)
+        if value is not None and not isinstance(value, int):
+            raise AssertionError(f"{self.layer.type_name}: {quantity} is not whole: {value}")
+        if part is None:
+            if kind == "macs":
+                self.total_macs = value
+            else:
+                self.total_other_ops = value
+            self._counted.add(kind)
+        return value
+
+    def check_counted(self) -> None:
+        """Every layer states both counts (an engine bug otherwise: no count may be silently 0)."""
+        missing = {"macs", "other_ops"} - self._counted
+        if missing:
+            raise AssertionError(f"{self.layer.type_name}: operations() recorded no {' and no '.join(sorted(missing))}")
 
     def params(self, expr: Expr | int, quantity: str = "params", note: str | None = None) -> int | None:
         """Record the parameter-count step; it is checked against the weights added."""
@@ -84,15 +143,20 @@ class Calc:
         if self._nested is None:  # pragma: no cover - always set by the network builder
             raise AssertionError("nested layers are not available here")
         inner: Layer = self._nested(spec, self.layer)
-        sub = Calc(inner, self._nested)
+        sub = Calc(inner, self._nested, self.batch)
         shape = inner.compute_output_shape(inputs, sub)
         inner.build(inputs, sub)
         sub.check()
+        inner.operations(inputs, shape, sub)
+        sub.check_counted()
         for s in sub.steps:
             self.steps.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note))
+        for s in sub.analysis:
+            self.analysis.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note, s.kind))
         for w in sub.weights:
             self.weights.append(Weight(f"{prefix}/{w.name}", w.shape, w.trainable and self.layer.trainable,
                                        w.buffer))
+        self.nested_ops.append((prefix, sub.total_macs, sub.total_other_ops))
         return shape
 
 
@@ -114,6 +178,9 @@ class Layer:
     #: a small call and its input shapes (batch excluded) shown with worked formulas in the layer
     #: reference, e.g. ``("Conv2D(8, 3)", (28, 28, 1))``; None lets the reference choose one
     example: ClassVar[tuple[Any, ...] | None] = None
+    #: for layers that multiply no weights: other ops per output element and the rule, e.g.
+    #: ``(1, "one op per element: the activation")``; see :meth:`operations`
+    element_ops: ClassVar[tuple[int, str] | None] = None
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:
@@ -201,12 +268,46 @@ class Layer:
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         """Add the weights and the parameter step (nothing for weightless layers)."""
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        """Record the MACs and the other ops with their worked steps (``calc.macs``, ``calc.other_ops``).
+
+        The default serves layers that multiply no weights: MACs 0, and ``element_ops`` ops per output
+        element.  A layer type that declares neither says that its operations are not modelled: never a
+        silent 0.
+        """
+        from . import ops
+
+        if self.element_ops is None:
+            calc.unknown_ops(f"the operations of {self.type_name} are not modelled")
+            return
+        per_element, rule = self.element_ops
+        ops.per_element(calc, output, per_element, rule)
+
+    def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:
+        """How output positions see the network input, from the fields of the inputs (see ``receptive``).
+
+        Returns the output's field, or a :class:`~.receptive.NoField` saying why there is none.  The default:
+        a layer that keeps its input shape and works per position (``SameShape``) keeps the field;
+        other layers say that they do not model it.
+        """
+        from . import receptive
+
+        return receptive.unmodelled(fields, calc, self.type_name)
+
 
 class SameShape:
-    """Mixin for layers whose output shape is their input shape (activations, dropout, noise ...)."""
+    """Mixin for layers whose output shape is their input shape (activations, dropout, noise ...).
+
+    They work position by position, so each output sees what its input saw.
+    """
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
         return inputs[0]
+
+    def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:
+        from . import receptive
+
+        return receptive.same(fields, calc)
 
 
 # registry -------------------------------------------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import ops, receptive
 from .args import ArgError
 from .args import shape as shape_arg
 from .errors import SpecError, did_you_mean
+from .expr import product, var
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, lookup
 from .spec import LayerSpec, NetworkSpec
@@ -139,8 +141,8 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
     return order
 
 
-def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
-    """Compute every layer of a parsed network."""
+def build_summary(net: NetworkSpec, framework: str | None = None, batch: int = 1) -> Summary:
+    """Compute every layer of a parsed network (operation counts for ``batch`` samples)."""
     fw = get_framework(net.framework or framework or "keras")
     make_nested = _nested_factory(fw.name)
 
@@ -210,6 +212,8 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
 
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
+    fields: dict[str, receptive.Field | receptive.NoField] = {
+        i.name: receptive.input_field(i.shape, n == 0, i.name, inputs[0].name) for n, i in enumerate(inputs)}
     records: dict[str, LayerRecord] = {}
     for name in order:
         node = nodes[name]
@@ -223,18 +227,23 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
             raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
                             line=layer.line, layer=name, layer_type=layer.type_name,
                             hint="set inputs: [...] to the layers it should take")
-        calc = Calc(layer, make_nested)
+        calc = Calc(layer, make_nested, batch)
         try:
             out = layer.compute_output_shape(in_shapes, calc)
             layer.build(in_shapes, calc)
         except SpecError as exc:
             raise exc.located(line=layer.line, layer=name, layer_type=layer.type_name) from None
         calc.check()
+        analyse(layer, in_shapes, out, calc)
+        field = layer.receptive_field([fields[_base(src)] for src in node.inputs], in_shapes, out, calc)
+        fields[name] = field
         shapes[name] = out
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
-            weights=calc.weights, calculation=calc.steps, line=layer.line)
+            weights=calc.weights, calculation=calc.steps, line=layer.line,
+            macs=calc.total_macs, other_ops=calc.total_other_ops, activations=_activations(out, calc),
+            receptive_field=receptive.describe(field), analysis=calc.analysis)
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     for out_name in outputs:
@@ -248,7 +257,27 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
         _check_connected(nodes, layer_specs, outputs)
     return Summary(name=net.name, inputs=inputs, layers=[records[s.name] for _, s in
                                                          zip(layer_specs, layers_objs, strict=True)],
-                   outputs=list(outputs), framework=fw.name)
+                   outputs=list(outputs), framework=fw.name, batch=batch)
+
+
+def analyse(layer: Layer, inputs: list[Shape], output: Shape | list[Shape], calc: Calc) -> None:
+    """The layer's operation counts (its own rules) and FLOPs = 2 × MACs."""
+    layer.operations(inputs, output, calc)
+    calc.check_counted()
+    if calc.total_macs is not None:
+        calc.record("flops", "FLOPs", 2 * var("MACs", calc.total_macs), note="a multiplication and an add each")
+
+
+def _activations(output: Shape | list[Shape], calc: Calc) -> int | None:
+    """Output elements per sample (every output of a multi-output layer), with its step."""
+    outputs = output if isinstance(output, list) else [output]
+    terms = [product(ops.dims(s, what=f"output {i + 1}" if len(outputs) > 1 else "output"))
+             for i, s in enumerate(outputs)]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    value = calc.record("activations", "output elements", total, note="per sample")
+    return value if isinstance(value, int) else None
 
 
 def _input_name(fw: Framework, inputs: list[InputRecord], spec: LayerSpec) -> str:

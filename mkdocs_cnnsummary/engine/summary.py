@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 Shape = tuple[int | None, ...]
+#: an exact result: an integer, or a fraction (a receptive field's jump after up-sampling)
+Value = int | Fraction
+
+
+def json_number(value: Value | None) -> int | str | None:
+    """An int as itself, a fraction that is not whole as ``"1/2"`` (JSON has no exact fractions)."""
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    return value
 
 
 @dataclass(frozen=True)
@@ -13,24 +23,29 @@ class Step:
     """One line of a worked calculation.
 
     ``substituted`` evaluates exactly to ``result``; both are None when a size
-    is unknown, and ``note`` then says why.
+    is unknown, and ``note`` then says why.  ``kind`` groups the steps of the
+    analyses (``macs``, ``flops``, ``other_ops``, ``activations``,
+    ``receptive_field``); it is None for the shape and parameter steps.
     """
 
     quantity: str
     formula: str
     substituted: str | None
-    result: int | None
+    result: Value | None
     note: str | None = None
+    kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "quantity": self.quantity,
             "formula": self.formula,
             "substituted": self.substituted,
-            "result": self.result,
+            "result": json_number(self.result),
         }
         if self.note:
             out["note"] = self.note
+        if self.kind:
+            out["kind"] = self.kind
         return out
 
 
@@ -74,6 +89,35 @@ class Notice:
         return out
 
 
+@dataclass(frozen=True)
+class ReceptiveField:
+    """Which pixels of the network input one output position of a layer sees, per spatial axis.
+
+    Axes are in the layer's order (depth, height, width).  ``size_min``/``size_max``: the extent of the
+    input pixels that influence one output (the same for every output unless an up-sampling or a
+    transposed convolution makes it vary with the position; then the pattern repeats every ``period``
+    outputs); ``jump``: the input distance between neighbouring outputs (a fraction after up-sampling);
+    ``start``: the input coordinate of the first pixel seen by output 0 (negative where padding reaches
+    outside; None when it depends on an unknown input size).
+    """
+
+    size_min: tuple[int, ...]
+    size_max: tuple[int, ...]
+    jump: tuple[Value, ...]
+    start: tuple[int | None, ...]
+    period: tuple[int, ...]
+
+    @property
+    def varies(self) -> bool:
+        return self.size_min != self.size_max
+
+    def to_dict(self) -> dict[str, Any]:
+        size: Any = list(self.size_min)
+        if self.varies:
+            size = {"min": list(self.size_min), "max": list(self.size_max)}
+        return {"size": size, "jump": [json_number(j) for j in self.jump], "start": list(self.start)}
+
+
 @dataclass
 class LayerRecord:
     """Everything known about one layer after computation."""
@@ -88,6 +132,15 @@ class LayerRecord:
     depth: int = 0  # nesting depth (wrapped layers of Bidirectional / TimeDistributed ...)
     parent: str | None = None  # the row this one is nested under (a model used as a layer ...)
     extra: dict[str, Any] = field(default_factory=dict)  # further columns (framework specific)
+    #: multiply-accumulates of the layer's weights and matrix products (None: unknown, a step says why)
+    macs: int | None = None
+    #: bias adds, normalisation, activations, pooling ... counted by the rules in the steps
+    other_ops: int | None = None
+    #: output elements per sample (all outputs of a multi-output layer); None when a size is unknown
+    activations: int | None = None
+    receptive_field: ReceptiveField | None = None
+    #: worked steps of the operations, activations and receptive field (``Step.kind`` says which)
+    analysis: list[Step] = field(default_factory=list)
 
     @property
     def multi_output(self) -> bool:
@@ -109,6 +162,15 @@ class LayerRecord:
     def buffers(self) -> int:
         return sum(w.size for w in self.weights if w.buffer)
 
+    @property
+    def flops(self) -> int | None:
+        """Floating-point operations of the multiply-accumulates: 2 × MACs."""
+        return None if self.macs is None else 2 * self.macs
+
+    def steps_of(self, kind: str) -> list[Step]:
+        """The analysis steps of one kind (``macs``, ``receptive_field`` ...)."""
+        return [s for s in self.analysis if s.kind == kind]
+
     def to_dict(self, *, with_buffers: bool = False) -> dict[str, Any]:
         shape: Any = (
             [list(s) for s in self.output_shape] if self.multi_output else list(self.output_shape)
@@ -127,6 +189,12 @@ class LayerRecord:
         out["calculation"] = [s.to_dict() for s in self.calculation]
         if self.parent is not None:
             out["parent"] = self.parent
+        out["macs"] = self.macs
+        out["flops"] = self.flops
+        out["other_ops"] = self.other_ops
+        out["activations"] = self.activations
+        out["receptive_field"] = None if self.receptive_field is None else self.receptive_field.to_dict()
+        out["analysis"] = [s.to_dict() for s in self.analysis]
         out.update(self.extra)
         return out
 
@@ -153,6 +221,8 @@ class Summary:
     outputs: list[str]
     framework: str = "keras"
     warnings: list[Notice] = field(default_factory=list)
+    #: samples per batch that the operation counts are for
+    batch: int = 1
 
     @property
     def total_params(self) -> int:
@@ -169,6 +239,26 @@ class Summary:
     @property
     def total_buffers(self) -> int:
         return sum(layer.buffers for layer in self.layers)
+
+    @property
+    def total_macs(self) -> int | None:
+        """Sum of the layers' MACs; None when one of them is unknown."""
+        return _sum_known(layer.macs for layer in self.layers)
+
+    @property
+    def total_flops(self) -> int | None:
+        """2 × the total MACs."""
+        macs = self.total_macs
+        return None if macs is None else 2 * macs
+
+    @property
+    def total_other_ops(self) -> int | None:
+        return _sum_known(layer.other_ops for layer in self.layers)
+
+    @property
+    def unknown_ops(self) -> list[str]:
+        """Layers whose operations are unknown (their steps say why)."""
+        return [layer.name for layer in self.layers if layer.macs is None or layer.other_ops is None]
 
     @property
     def is_graph(self) -> bool:
@@ -203,5 +293,18 @@ class Summary:
         }
         if with_buffers:
             out["total_buffers"] = self.total_buffers
+        out["batch"] = self.batch
+        out["total_macs"] = self.total_macs
+        out["total_flops"] = self.total_flops
+        out["total_other_ops"] = self.total_other_ops
         out["warnings"] = [w.to_dict() for w in self.warnings]
         return out
+
+
+def _sum_known(values: Any) -> int | None:
+    total = 0
+    for v in values:
+        if v is None:
+            return None
+        total += v
+    return total

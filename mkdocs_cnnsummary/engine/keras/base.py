@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import receptive
 from ..args import Arg, non_negative_int, one_of
 from ..expr import Expr, ceil_div, floor_div, var
 from ..layer import Calc, Layer
@@ -59,6 +60,27 @@ class KerasLayer(Layer):
             raise calc.error(f"the channel dimension ({axis} axis) of the input must be known, got {fmt(shape)}",
                              "give the input a known number of channels")
         return c
+
+
+def same_padding(n: int | None, k_eff: int, s: int) -> int | None:
+    """The padding before the first pixel with padding='same' (TensorFlow's rule: half of the total, rounded
+    down; the total is ``max((⌈n/s⌉ − 1)·s + k_eff − n, 0)``); None when it depends on an unknown size."""
+    if s == 1:
+        return (k_eff - 1) // 2
+    if n is None:
+        return None
+    return max((-(-n // s) - 1) * s + k_eff - n, 0) // 2
+
+
+def window_fields(calc: Calc, fields: list[Any], spatial: list[int | None], kernel: tuple[int, ...],
+                  strides: tuple[int, ...], dilation: tuple[int, ...], padding: str) -> Any:
+    """The receptive field through a Keras convolution or pooling window (valid, same or causal padding)."""
+    windows = []
+    for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True):
+        k_eff = d * (k - 1) + 1
+        pad = 0 if padding == "valid" else k_eff - 1 if padding == "causal" else same_padding(n, k_eff, s)
+        windows.append(receptive.sliding(k, s, d, pad))
+    return receptive.windowed(fields, calc, windows)
 
 
 def fmt(shape: Any) -> str:

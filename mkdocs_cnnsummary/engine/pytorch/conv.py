@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, product, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import AXES, TorchLayer, in_var, torch_size, tuple_of, window_size
 
@@ -98,6 +99,30 @@ class ConvBase(TorchLayer):
         else:
             calc.params(weights if self.transposed else weights * c_out_v)
 
+    def batch(self, x: Shape, calc: Calc) -> list[Expr]:
+        """The batch factor (none for an unbatched input)."""
+        return ops.batch_factor(calc, x) if len(x) == self.rank + 2 else []
+
+    def grouped(self, size: int, symbol: str) -> Expr:
+        v: Expr = var(symbol, size)
+        return v / var("groups", self.cfg.groups) if self.cfg.groups > 1 else v
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        c_out = var("c_out", self.cfg.out_channels)
+        if self.transposed:
+            positions = [*self.batch(x, calc), *ops.sizes(x[-self.rank:], self.axes, "input")]
+            per = ops.grouped([*self.kernel_factors(), self.grouped(self.cfg.out_channels, "c_out")])
+            calc.macs(product([*positions, var("c_in", self.cfg.in_channels)]) * per,
+                      note="counted on the input positions: each input pixel meets the whole kernel once")
+        else:
+            positions = [*self.batch(x, calc), *ops.sizes(y[-self.rank:], self.axes)]
+            per = ops.grouped([*self.kernel_factors(), self.grouped(self.cfg.in_channels, "c_in")])
+            calc.macs(product([*positions, c_out]) * per,
+                      note="every output value: one multiply-accumulate per weight of its filter")
+        count = product([*self.batch(y, calc), c_out, *ops.sizes(y[-self.rank:], self.axes)])
+        ops.bias_and_activation(calc, y, count, self.cfg.bias)
+
 
 class ConvNd(ConvBase):
     """``torch.nn.ConvNd``."""
@@ -149,6 +174,14 @@ class ConvNd(ConvBase):
             self.check_padding_mode(n, p, p, axis, calc)
             out.append(window_size(calc, n, axis, kernel=k, stride=self.cfg.stride[i], padding=p, dilation=d))
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        windows = []
+        for i, (k, s, d) in enumerate(zip(self.cfg.kernel_size, self.cfg.stride, self.cfg.dilation, strict=True)):
+            padding = self.cfg.padding
+            pad = 0 if padding == "valid" else d * (k - 1) // 2 if padding == "same" else padding[i]
+            windows.append(receptive.sliding(k, s, d, pad))
+        return receptive.windowed(fields, calc, windows)
 
     def check_padding_mode(self, n: int | None, before: int, after: int, axis: tuple[str, str], calc: Calc) -> None:
         """Reflection needs padding below the input size, circular padding at most the input size."""
@@ -223,6 +256,11 @@ class ConvTransposeNd(ConvBase):
                 "is too small: the padding removes more than the transposed convolution adds",
                 "use less padding, a larger kernel_size or a larger stride")
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.windowed(fields, calc, [
+            receptive.transposed(k, s, d, p) for k, s, d, p in
+            zip(self.cfg.kernel_size, self.cfg.stride, self.cfg.dilation, self.cfg.padding, strict=True)])
 
 
 def _make(base: type[ConvBase], name: str, rank: int, doc: str) -> type[ConvBase]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from .. import ops, receptive
 from ..args import Arg, integer
 from ..expr import total, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
 
@@ -17,6 +18,12 @@ class Cat(TorchLayer):
     min_inputs = 1
     max_inputs = None
     arguments = (Arg("dim", 0, integer, doc="the dimension to join along (0 is the batch)"),)
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        if self.cfg.dim % len(inputs[0]) == 1:  # the channels: positions are kept
+            return receptive.merged(fields, calc)
+        return receptive.unmodelled(fields, calc, "cat along a dimension other than the channels")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first = inputs[0]
@@ -62,6 +69,16 @@ class Add(TorchLayer):
     aliases = ("add",)
     min_inputs = 1
     max_inputs = None
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.merge_ops(calc, ops.first(output), len(inputs))
+
+    def receptive_field(self, fields, inputs, output, calc):
+        out = ops.first(output)
+        if any(len(s) != len(out) or any(a == 1 and b != 1 for a, b in zip(s[2:], out[2:], strict=True))
+               for s in inputs):
+            return receptive.unmodelled(fields, calc, "Add of a broadcast input")
+        return receptive.merged(fields, calc)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         out = list(inputs[0])

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number
+from ..expr import Expr, lift, product, total, var
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import AXES, TorchLayer, torch_size, tuple_of, window_size
@@ -17,6 +19,7 @@ class PoolBase(TorchLayer):
     rank: ClassVar[int] = 2
     has_padding: ClassVar[bool] = True
     has_dilation: ClassVar[bool] = False
+    reduce: ClassVar[str] = "max"  # max, avg or lp
 
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
@@ -65,6 +68,19 @@ class PoolBase(TorchLayer):
             return [shape, shape]
         return shape
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        y = ops.first(output)
+        window = [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[self.rank], self.cfg.kernel_size, strict=True)]
+        count = ops.elements(calc, y) if len(y) == self.rank + 2 else product(ops.dims(y, 0))
+        ops.window_ops(calc, count, window, self.reduce)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        padding = self.cfg.padding if self.has_padding else (0,) * self.rank
+        dilation = self.cfg.dilation if self.has_dilation else (1,) * self.rank
+        return receptive.windowed(fields, calc, [
+            receptive.sliding(k, s, d, p) for k, s, d, p in
+            zip(self.cfg.kernel_size, self.cfg.stride, dilation, padding, strict=True)])
+
 
 def _pool_args(kind: str, rank: int) -> tuple[Arg, ...]:
     k = (Arg("kernel_size", REQUIRED, tuple_of(rank, minimum=1)),
@@ -83,7 +99,7 @@ def _pool_args(kind: str, rank: int) -> tuple[Arg, ...]:
 def _make_pool(kind: str, rank: int, doc: str) -> type[PoolBase]:
     name = {"max": "MaxPool", "avg": "AvgPool", "lp": "LPPool"}[kind] + f"{rank}d"
     attrs = {"__doc__": doc, "type_name": name, "rank": rank, "arguments": _pool_args(kind, rank),
-             "has_padding": kind != "lp", "has_dilation": kind == "max", "__module__": __name__}
+             "has_padding": kind != "lp", "has_dilation": kind == "max", "reduce": kind, "__module__": __name__}
     return register(type(name, (PoolBase,), attrs))  # type: ignore[return-value]
 
 
@@ -115,6 +131,7 @@ class AdaptivePool(TorchLayer):
     """Adaptive pooling: the output size is given, the windows adapt to the input."""
 
     rank: ClassVar[int] = 2
+    kind: ClassVar[str] = "Avg"
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
         (x,) = inputs
@@ -129,6 +146,40 @@ class AdaptivePool(TorchLayer):
             return [shape, shape]
         return shape
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        calc.macs(0, note=ops.NO_WEIGHTS)
+        lead = [*ops.batch_factor(calc, x), var("c", x[-self.rank - 1], "the channels")] \
+            if len(x) == self.rank + 2 else [var("c", x[0], "the channels")]
+        spans: list[Expr] = []
+        notes = []
+        for n, o, (word, sym) in zip(x[-self.rank:], y[-self.rank:], AXES[self.rank], strict=True):
+            if n is None or o is None:
+                spans.append(var(f"{sym}_windows", None, f"the input {word}"))
+                continue
+            counts = ops.adaptive_windows(n, o)
+            spans.append(ops.Grouped(total([lift(c) * lift(size) for size, c in sorted(counts.items())])))
+            notes.append(f"{word}: " + ", ".join(f"{c} window{'s' if c > 1 else ''} of {size}"
+                                                 for size, c in sorted(counts.items())))
+        area = product(spans)
+        if self.kind == "Max":
+            windows = product([lift(o) for o in y[-self.rank:]]) if None not in y[-self.rank:] else \
+                var("windows", None, "the output size")
+            calc.other_ops(product(lead) * (area - windows),
+                           note="per window: its size − 1 comparisons (" + "; ".join(notes) + ")")
+        else:
+            calc.other_ops(product(lead) * area,
+                           note="per window: its size − 1 adds and a division (" + "; ".join(notes) + ")")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        x, y = inputs[0], ops.first(output)
+        pairs = list(zip(x[-self.rank:], y[-self.rank:], strict=True))
+        if all(o == 1 for _, o in pairs):
+            return receptive.whole(fields, calc, "adaptive pooling to 1: every output sees every input pixel")
+        if all(n is not None and o and n % o == 0 for n, o in pairs):
+            return receptive.windowed(fields, calc, [receptive.sliding(n // o, n // o) for n, o in pairs])
+        return receptive.unmodelled(fields, calc, "adaptive pooling with windows of different sizes")
+
 
 def _make_adaptive(kind: str, rank: int) -> type[AdaptivePool]:
     name = f"Adaptive{kind}Pool{rank}d"
@@ -136,7 +187,8 @@ def _make_adaptive(kind: str, rank: int) -> type[AdaptivePool]:
     if kind == "Max":
         args += (Arg("return_indices", False, boolean),)
     doc = f"Adaptive {'maximum' if kind == 'Max' else 'average'} pooling to a fixed {rank}-D output size."
-    attrs = {"__doc__": doc, "type_name": name, "rank": rank, "arguments": args, "__module__": __name__}
+    attrs = {"__doc__": doc, "type_name": name, "rank": rank, "arguments": args, "kind": kind,
+             "__module__": __name__}
     return register(type(name, (AdaptivePool,), attrs))  # type: ignore[return-value]
 
 

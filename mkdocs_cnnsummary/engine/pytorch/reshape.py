@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, integer, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import AXES, TorchLayer, fmt, in_var, scaled, torch_size
 
@@ -89,6 +91,29 @@ class Upsample(TorchLayer):
                              "use a larger scale_factor or size")
         return (*x[:2], *out)
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.resample_ops(calc, ops.first(output), self.cfg.mode, len(inputs[0]) - 2)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        mode, scale = self.cfg.mode, self.cfg.scale_factor
+        rank = len(inputs[0]) - 2
+        if self.cfg.size is not None or scale is None:
+            return receptive.unmodelled(fields, calc, "Upsample to a size (the scale follows from the input size)")
+        scales = scale if isinstance(scale, tuple) else (scale,) * rank
+        windows = []
+        for f in scales:
+            exact = Fraction(str(f))
+            if mode in ("nearest", "nearest-exact") and exact.denominator == 1:
+                windows.append(receptive.nearest(int(exact)))
+            elif mode == "nearest" and exact.numerator == 1:  # 1/n: every n-th input
+                windows.append(receptive.sliding(1, exact.denominator))
+            elif mode in ("linear", "bilinear", "trilinear") and exact.denominator == 1 and \
+                    not self.config.get("align_corners"):
+                windows.append(receptive.linear(int(exact)))
+            else:
+                return receptive.unmodelled(fields, calc, f"Upsample(mode='{mode}', scale_factor={f})")
+        return receptive.windowed(fields, calc, windows)
+
 
 @register
 class UpsamplingNearest2d(Upsample):
@@ -115,11 +140,21 @@ class UpsamplingBilinear2d(Upsample):
         config = {**config, "mode": "bilinear", "align_corners": None}
         return super().validate(config)
 
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "UpsamplingBilinear2d (align_corners=True: the sampling "
+                                                  "grid depends on the input size)")
+
 
 class Shuffle(TorchLayer):
     """PixelShuffle / PixelUnshuffle: trade channels for spatial size by a factor r."""
 
     up: ClassVar[bool] = True
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        r = self.cfg.upscale_factor if self.up else self.cfg.downscale_factor
+        window = receptive.nearest(r) if self.up else receptive.blocks(r)
+        return receptive.windowed(fields, calc, [window, window])
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -196,6 +231,12 @@ class PadBase(TorchLayer):
 
     rank: ClassVar[int] = 2
     mode: ClassVar[str] = "constant"
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        pads = self.cfg.padding
+        before = [pads[2 * (self.rank - 1 - i)] for i in range(self.rank)]  # torch lists the last dimension first
+        return receptive.windowed(fields, calc, [receptive.shift(-b) for b in before])
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
