@@ -13,7 +13,7 @@ from typing import Any
 
 from .engine.errors import SpecError, did_you_mean
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "batch", "dtype", "units")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
@@ -29,9 +29,13 @@ class FenceOptions:
     framework: str | None = None
     style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
+    batch: int = 1  # samples the operation counts and memory are for
+    dtype: str = "float32"  # how values are stored, for the memory estimate
+    units: str = "MiB"  # MB (10⁶ bytes) or MiB (2²⁰ bytes)
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error)
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.batch,
+                self.dtype, self.units)
 
 
 @dataclass(frozen=True)
@@ -121,9 +125,27 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             changes["style"] = check_style(value)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
+        elif key == "batch":
+            changes["batch"] = check_batch(value)
+        elif key == "dtype":
+            from .engine.memory import check_dtype
+
+            changes["dtype"] = check_dtype(value)
+        elif key == "units":
+            from .engine.memory import check_units
+
+            changes["units"] = check_units(value)
         else:
             changes["title"] = value
     return replace(options, **changes)
+
+
+def check_batch(value: Any) -> int:
+    """A positive whole batch size (from a header string or a setting), or a SpecError."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise SpecError(f"batch must be a positive whole number, got {value!r}", hint='e.g. batch="8"')
+    return int(text)
 
 
 def check_framework(value: str) -> str:
@@ -148,7 +170,7 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
     from .render.html import render_error, render_summary
 
     try:
-        summary = summarize(source, framework=options.framework)
+        summary = summarize(source, framework=options.framework, batch=options.batch)
     except SpecError as exc:
         return _failed(exc, source, options)
     except Exception as exc:  # an engine defect must not take the page down
@@ -156,7 +178,7 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
                           hint="please report it with the spec of this block")
         return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
     html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
-                          style=options.style)
+                          style=options.style, dtype=options.dtype, units=options.units)
     if options.expect_error is not None:
         return BlockResult(html, Problem(
             "expect_error: the network was expected to fail but computes "

@@ -43,7 +43,22 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                              "(default: the one of the spec's framework)")
     parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
                         help="conventions used when the spec has no 'framework:' key (default: keras)")
+    parser.add_argument("-c", "--columns", default="",
+                        help="analysis columns added to the text and markdown tables, with their totals: "
+                             "macs, flops, other_ops, activations, receptive_field (comma or space separated)")
+    parser.add_argument("--batch", type=_positive, default=1,
+                        help="samples the operation counts and memory are for (default: 1)")
+    parser.add_argument("--dtype", choices=("float32", "float16", "bfloat16", "int8", "float64"),
+                        default="float32", help="how values are stored, for the memory estimate (default: float32)")
+    parser.add_argument("--units", choices=("MiB", "MB"), default="MiB",
+                        help="memory units: MiB = 2^20 bytes (default) or MB = 10^6 bytes")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+    return int(text)
 
 
 def read_spec(source: str) -> tuple[str, str]:
@@ -73,17 +88,26 @@ def read_spec(source: str) -> tuple[str, str]:
     return name, text
 
 
-def render(summary, fmt: str, worked: bool, style: str | None = None) -> str:
-    """The summary in the requested format."""
+def render(summary, fmt: str, worked: bool, style: str | None = None, columns: tuple[str, ...] = (),
+           dtype: str = "float32", units: str = "MiB") -> str:
+    """The summary in the requested format (JSON has every column anyway)."""
     if fmt == "json":
         return json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         from ..render.markdown import render_markdown
 
-        return render_markdown(summary, worked=worked)
+        return render_markdown(summary, worked=worked, columns=columns, dtype=dtype, units=units)
     from ..render.text import render_text
 
-    return render_text(summary, worked=worked, style=style)
+    return render_text(summary, worked=worked, style=style, columns=columns, dtype=dtype, units=units)
+
+
+def _columns(text: str) -> tuple[str, ...]:
+    """The analysis columns asked for (the usual columns are always there in the text tables)."""
+    from ..render.analysis import extra_keys
+    from ..render.columns import parse_columns
+
+    return tuple(extra_keys(parse_columns(text)))
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
@@ -92,8 +116,12 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     args = parser.parse_args(argv)  # exits with status 2 on a usage error
     name = STDIN_NAME if args.spec == "-" else args.spec
     try:
+        columns = _columns(args.columns)
+    except SpecError as exc:
+        parser.error(f"--columns: {exc.describe()}")
+    try:
         name, text = read_spec(args.spec)
-        summary = summarize(text, framework=args.framework)
+        summary = summarize(text, framework=args.framework, batch=args.batch)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         print(f"{prog}: error: {exc}", file=sys.stderr)
@@ -103,7 +131,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
-    output = render(summary, args.format, args.worked, args.style)
+    output = render(summary, args.format, args.worked, args.style, columns, args.dtype, args.units)
     try:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="replace")

@@ -77,7 +77,7 @@ class Calc:
     def unknown_ops(self, why: str) -> None:
         """Operations that cannot be counted: both counts are unknown, and the steps say why."""
         for kind, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
-            self.analysis.append(Step(quantity, "?", None, None, why, kind))
+            self.analysis.append(Step(quantity, "unknown", None, None, why, kind))
             self._counted.add(kind)
 
     def _count(self, kind: str, quantity: str, expr: Expr | int, note: str | None, part: str | None) -> int | None:

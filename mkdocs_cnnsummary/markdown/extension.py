@@ -236,6 +236,9 @@ class CnnSummaryExtension(Extension):
             "framework": ["", "Framework of specs without a framework key: keras, pytorch or lasagne"],
             "style": ["", "Table style: keras, torchinfo or nolearn; empty = the framework's own"],
             "title": ["", "Default caption when a block has neither title nor name"],
+            "batch": ["", "Batch size of the operation counts and memory (default 1)"],
+            "dtype": ["", "Value type of the memory estimate: float32, float16, bfloat16, int8, float64"],
+            "units": ["", "Memory units: MB (10⁶ bytes) or MiB (2²⁰ bytes)"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
         }
@@ -248,8 +251,8 @@ class CnnSummaryExtension(Extension):
         md.registerExtension(self)
         from ..block import parse_options
 
-        defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title")
-                    if self.getConfig(k)}
+        defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title", "batch",
+                                                   "dtype", "units") if self.getConfig(k)}
         cache = self.getConfig("cache")
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
                                       cache if isinstance(cache, MutableMapping) else None)

@@ -7,6 +7,9 @@ plugins:
       columns: []            # e.g. [index, layer, output_shape, params]
       framework: keras       # for specs without a framework key
       style: auto            # keras | torchinfo | nolearn; auto = the framework's own
+      batch: 1               # samples the operation counts and memory are for
+      dtype: float32         # memory estimate: float32 | float16 | bfloat16 | int8 | float64
+      units: MiB             # MB (10⁶ bytes) or MiB (2²⁰ bytes)
 ```
 """
 
@@ -38,6 +41,9 @@ class CnnSummaryConfig(Config):
     columns = c.ListOfItems(c.Type(str), default=[])
     framework = c.Choice(("keras", "pytorch", "lasagne"), default="keras")
     style = c.Choice(("auto", "keras", "torchinfo", "nolearn"), default="auto")
+    batch = c.Type(int, default=1)
+    dtype = c.Choice(("float32", "float16", "bfloat16", "int8", "float64"), default="float32")
+    units = c.Choice(("MiB", "MB"), default="MiB")
     cache = c.Type(bool, default=True)
 
 
@@ -72,6 +78,11 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
             settings.setdefault("style", self.config.style)
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
+        if self.config.batch < 1:
+            raise PluginError(f"cnnsummary: batch must be a positive whole number, got {self.config.batch}")
+        settings.setdefault("batch", str(self.config.batch))
+        settings.setdefault("dtype", self.config.dtype)
+        settings.setdefault("units", self.config.units)
         settings["report"] = self._report
         settings["cache"] = _TrackingCache(self.cache, self._used) if self.config.cache else ""
         config.mdx_configs[EXTENSION] = settings

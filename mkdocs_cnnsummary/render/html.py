@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError
 from ..engine.summary import Summary
+from . import analysis
 from . import formatting as f
-from .columns import Column, Row, build_rows, parse_columns, select_columns
+from .columns import Column, Row, StepView, build_rows, parse_columns, select_columns
 from .styles import style_for
 
 if TYPE_CHECKING:
@@ -91,23 +92,30 @@ def check_worked(worked: str) -> str:
 
 
 def render_summary(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
-                   columns: str | Sequence[str] | None = None, style: str | None = None) -> str:
+                   columns: str | Sequence[str] | None = None, style: str | None = None,
+                   dtype: str = "float32", units: str = "MiB") -> str:
     """The summary table of a computed network, its totals and its worked calculations.
 
     ``worked``: ``collapsed`` (each layer's calculation folded under its row), ``expanded``
     (unfolded), ``table`` (the calculations inside the shape and parameter cells) or ``none``.
     ``columns``: column keys to show, in order (see :func:`~.columns.column_names`).
     ``style``: ``keras``, ``torchinfo`` or ``nolearn`` labels and shapes (default: the framework's own).
+    ``dtype`` and ``units`` (``MB`` or ``MiB``): how the memory of the ``activations`` column is written.
     """
     check_worked(worked)
     table_style = style_for(summary, style)
     chosen = select_columns(summary, parse_columns(columns), table_style)
-    rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style)
+    options = analysis.Options(dtype, units)
+    rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style,
+                                 options=options)
     caption = title or summary.name or "Network summary"
+    lines, notes, memory = analysis.footer(summary, [c.key for c in chosen], options)
     return _environment().get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, rows=rows, worked=worked, framework=summary.framework,
         row_header=_row_header_key(chosen), totals=_totals(summary, worked == "table"),
         size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
+        analysis_totals=lines, analysis_notes=notes,
+        memory_steps=[StepView.of(s) for s in memory.steps] if memory else [],
     )
 
 
@@ -144,5 +152,5 @@ def render(result: Summary | SpecError, **options: Any) -> str:
     if isinstance(result, SpecError):
         keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label")}
         return render_error(result, **keep)
-    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style")}
+    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "dtype", "units")}
     return render_summary(result, **keep)
