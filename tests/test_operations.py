@@ -85,12 +85,24 @@ def recurrent_configs() -> list[dict]:
 CONFIGS = conv_configs() + dense_configs() + attention_configs() + recurrent_configs()
 
 
+def _elements(shape) -> int:
+    if isinstance(shape, list):
+        return sum(_elements(s) for s in shape)
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 def assert_layers_match_torch(spec: dict, batch: int) -> None:
-    summary, real = torch_macs(spec, batch)
+    """Every layer's MACs as PyTorch's counter, and its activations as the elements of its real output."""
+    shapes: dict = {}
+    summary, real = torch_macs(spec, batch, shapes)
     for rec in summary.layers:
         assert rec.macs == real[rec.name], (rec.name, rec.type, rec.macs, real[rec.name])
         assert rec.flops == 2 * real[rec.name]
         assert rec.other_ops is not None
+        assert rec.activations * batch == _elements(shapes[rec.name]), rec.name
     assert summary.total_macs == sum(real.values())
     check_steps(summary)
 

@@ -175,8 +175,10 @@ def torch_facts(spec_text: str | dict) -> tuple[Any, dict[str, dict[str, Any]]]:
     return summary, facts
 
 
-def torch_macs(spec_text: str | dict, batch: int = 1) -> tuple[Any, dict[str, int]]:
-    """Our Summary for ``batch`` samples and, per layer, what PyTorch's own counter counts: FLOPs/2.
+def torch_macs(spec_text: str | dict, batch: int = 1, shapes: dict[str, Any] | None = None
+               ) -> tuple[Any, dict[str, int]]:
+    """Our Summary for ``batch`` samples and, per layer, what PyTorch's own counter counts: FLOPs/2
+    (``shapes``, when given, receives each layer's real output shape(s)).
 
     The modules run on the ``meta`` device (shapes only), where PyTorch takes its reference paths
     (matrix products and convolutions that the counter sees) rather than fused CPU kernels.
@@ -185,7 +187,9 @@ def torch_macs(spec_text: str | dict, batch: int = 1) -> tuple[Any, dict[str, in
     with torch.device("meta"):
         modules = {name: make_module(spec) for name, spec in _specs(spec_text, summary).items()}
     flops: dict[str, int] = {}
-    run(summary, modules, batch, flops=flops)
+    real = run(summary, modules, batch, flops=flops)
+    if shapes is not None:
+        shapes.update(real)
     return summary, {name: n // 2 for name, n in flops.items()}
 
 
