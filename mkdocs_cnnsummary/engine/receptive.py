@@ -272,7 +272,7 @@ def describe(field: Field | NoField) -> ReceptiveField | None:
         size_min=tuple(min(s) for s in sizes), size_max=tuple(max(s) for s in sizes),
         jump=tuple(int(a.jump) if a.jump.denominator == 1 else a.jump for a in axes),
         start=tuple(None if a.shifted else a.first[0] for a in axes),
-        period=tuple(a.period for a in axes))
+        period=tuple(a.period for a in axes), first=tuple(a.first for a in axes), last=tuple(a.last for a in axes))
 
 
 # worked steps ------------------------------------------------------------------------------------

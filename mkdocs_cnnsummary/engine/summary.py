@@ -106,10 +106,21 @@ class ReceptiveField:
     jump: tuple[Value, ...]
     start: tuple[int | None, ...]
     period: tuple[int, ...]
+    #: per axis, the first and the last input pixel seen by outputs 0 … period − 1 (None: sees nothing)
+    first: tuple[tuple[int | None, ...], ...] = ()
+    last: tuple[tuple[int | None, ...], ...] = ()
 
     @property
     def varies(self) -> bool:
         return self.size_min != self.size_max
+
+    def span(self, axis: int, o: int) -> tuple[int | None, int | None]:
+        """The first and the last input pixel seen by output ``o`` along ``axis`` (None: it sees nothing),
+        relative to ``start`` when the start is unknown."""
+        q, r = divmod(o, self.period[axis])
+        step = int(self.jump[axis] * self.period[axis]) * q
+        a, b = self.first[axis][r], self.last[axis][r]
+        return (None if a is None else a + step, None if b is None else b + step)
 
     def to_dict(self) -> dict[str, Any]:
         size: Any = list(self.size_min)
