@@ -13,7 +13,8 @@ from typing import Any
 
 from .engine.errors import SpecError, did_you_mean
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "batch", "dtype", "units")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "batch", "dtype", "units",
+                "warnings")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
@@ -32,10 +33,11 @@ class FenceOptions:
     batch: int = 1  # samples the operation counts and memory are for
     dtype: str = "float32"  # how values are stored, for the memory estimate
     units: str = "MiB"  # MB (10⁶ bytes) or MiB (2²⁰ bytes)
+    silenced: frozenset[str] = frozenset()  # design warnings not shown ("*": all)
 
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.batch,
-                self.dtype, self.units)
+                self.dtype, self.units, tuple(sorted(self.silenced)))
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,10 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .engine.memory import check_units
 
             changes["units"] = check_units(value)
+        elif key == "warnings":
+            from .engine.checks import silenced
+
+            changes["silenced"] = silenced(value)
         else:
             changes["title"] = value
     return replace(options, **changes)
@@ -177,6 +183,9 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
         error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {exc})",
                           hint="please report it with the spec of this block")
         return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
+    from .engine.checks import without
+
+    summary = without(summary, options.silenced)
     html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
                           style=options.style, dtype=options.dtype, units=options.units)
     if options.expect_error is not None:

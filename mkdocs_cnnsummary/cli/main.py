@@ -52,6 +52,10 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                         default="float32", help="how values are stored, for the memory estimate (default: float32)")
     parser.add_argument("--units", choices=("MiB", "MB"), default="MiB",
                         help="memory units: MiB = 2^20 bytes (default) or MB = 10^6 bytes")
+    parser.add_argument("--warnings", default="on", metavar="SETTING",
+                        help="design warnings: on (default), off, or '-kind -kind' to silence some "
+                             "(lossy_rounding, kernel_larger_than_input, bias_before_norm, dense_on_feature_map, "
+                             "dominant_layer, heavy_dropout)")
     return parser
 
 
@@ -115,10 +119,16 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     parser = build_parser(prog)
     args = parser.parse_args(argv)  # exits with status 2 on a usage error
     name = STDIN_NAME if args.spec == "-" else args.spec
+    from ..engine.checks import silenced, without
+
     try:
         columns = _columns(args.columns)
     except SpecError as exc:
         parser.error(f"--columns: {exc.describe()}")
+    try:
+        quiet = silenced(args.warnings)
+    except SpecError as exc:
+        parser.error(f"--warnings: {exc.describe()}")
     try:
         name, text = read_spec(args.spec)
         summary = summarize(text, framework=args.framework, batch=args.batch)
@@ -131,7 +141,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
-    output = render(summary, args.format, args.worked, args.style, columns, args.dtype, args.units)
+    output = render(without(summary, quiet), args.format, args.worked, args.style, columns, args.dtype, args.units)
     try:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="replace")

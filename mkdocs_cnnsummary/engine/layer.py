@@ -283,6 +283,12 @@ class Layer:
         per_element, rule = self.element_ops
         ops.per_element(calc, output, per_element, rule)
 
+    def design(self, inputs: list[Shape]) -> Any:
+        """Facts for the design checks (:class:`~.checks.DesignFacts`: its bias, windows, dropout rate ...)."""
+        from .checks import DesignFacts
+
+        return DesignFacts()
+
     def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:
         """How output positions see the network input, from the fields of the inputs (see ``receptive``).
 
@@ -303,6 +309,12 @@ class SameShape:
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
         return inputs[0]
+
+    def design(self, inputs: list[Shape]) -> Any:
+        """Facts for the design checks (:class:`~.checks.DesignFacts`: its bias, windows, dropout rate ...)."""
+        from .checks import DesignFacts
+
+        return DesignFacts()
 
     def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:
         from . import receptive

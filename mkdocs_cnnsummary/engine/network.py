@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import ops, receptive
+from . import checks, ops, receptive
 from .args import ArgError
 from .args import shape as shape_arg
 from .errors import SpecError, did_you_mean
@@ -215,6 +215,7 @@ def build_summary(net: NetworkSpec, framework: str | None = None, batch: int = 1
     fields: dict[str, receptive.Field | receptive.NoField] = {
         i.name: receptive.input_field(i.shape, n == 0, i.name, inputs[0].name) for n, i in enumerate(inputs)}
     records: dict[str, LayerRecord] = {}
+    facts: dict[str, checks.DesignFacts] = {}
     for name in order:
         node = nodes[name]
         layer = node.layer
@@ -237,6 +238,7 @@ def build_summary(net: NetworkSpec, framework: str | None = None, batch: int = 1
         analyse(layer, in_shapes, out, calc)
         field = layer.receptive_field([fields[_base(src)] for src in node.inputs], in_shapes, out, calc)
         fields[name] = field
+        facts[name] = layer.design(in_shapes)
         shapes[name] = out
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
@@ -255,9 +257,11 @@ def build_summary(net: NetworkSpec, framework: str | None = None, batch: int = 1
             _pick(shapes[_base(out_name)], out_name, net.outputs_line, None, None)
     if fw.name == "keras":
         _check_connected(nodes, layer_specs, outputs)
-    return Summary(name=net.name, inputs=inputs, layers=[records[s.name] for _, s in
-                                                         zip(layer_specs, layers_objs, strict=True)],
-                   outputs=list(outputs), framework=fw.name, batch=batch)
+    summary = Summary(name=net.name, inputs=inputs, layers=[records[s.name] for _, s in
+                                                            zip(layer_specs, layers_objs, strict=True)],
+                      outputs=list(outputs), framework=fw.name, batch=batch)
+    summary.warnings.extend(checks.design_warnings(summary, facts))
+    return summary
 
 
 def analyse(layer: Layer, inputs: list[Shape], output: Shape | list[Shape], calc: Calc) -> None:

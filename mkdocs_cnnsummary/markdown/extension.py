@@ -239,6 +239,7 @@ class CnnSummaryExtension(Extension):
             "batch": ["", "Batch size of the operation counts and memory (default 1)"],
             "dtype": ["", "Value type of the memory estimate: float32, float16, bfloat16, int8, float64"],
             "units": ["", "Memory units: MB (10⁶ bytes) or MiB (2²⁰ bytes)"],
+            "warnings": ["", "Design warnings: on, off, or -kind to silence one kind"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
         }
@@ -252,7 +253,7 @@ class CnnSummaryExtension(Extension):
         from ..block import parse_options
 
         defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title", "batch",
-                                                   "dtype", "units") if self.getConfig(k)}
+                                                   "dtype", "units", "warnings") if self.getConfig(k)}
         cache = self.getConfig("cache")
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
                                       cache if isinstance(cache, MutableMapping) else None)

@@ -10,6 +10,7 @@ plugins:
       batch: 1               # samples the operation counts and memory are for
       dtype: float32         # memory estimate: float32 | float16 | bfloat16 | int8 | float64
       units: MiB             # MB (10⁶ bytes) or MiB (2²⁰ bytes)
+      warnings: "on"         # design warnings: on, off, or "-dominant_layer -heavy_dropout" to silence kinds
 ```
 """
 
@@ -44,6 +45,7 @@ class CnnSummaryConfig(Config):
     batch = c.Type(int, default=1)
     dtype = c.Choice(("float32", "float16", "bfloat16", "int8", "float64"), default="float32")
     units = c.Choice(("MiB", "MB"), default="MiB")
+    warnings = c.Type(str, default="on")
     cache = c.Type(bool, default=True)
 
 
@@ -83,6 +85,13 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         settings.setdefault("batch", str(self.config.batch))
         settings.setdefault("dtype", self.config.dtype)
         settings.setdefault("units", self.config.units)
+        try:
+            from ..engine.checks import silenced
+
+            silenced(self.config.warnings)
+        except SpecError as exc:
+            raise PluginError(f"cnnsummary: warnings: {exc.describe()}") from None
+        settings.setdefault("warnings", self.config.warnings)
         settings["report"] = self._report
         settings["cache"] = _TrackingCache(self.cache, self._used) if self.config.cache else ""
         config.mdx_configs[EXTENSION] = settings

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..engine.errors import SpecError, did_you_mean
-from ..engine.summary import InputRecord, LayerRecord, Step, Summary
+from ..engine.summary import InputRecord, LayerRecord, Notice, Step, Summary
 from . import analysis
 from . import formatting as f
 from .styles import Style
@@ -56,6 +56,7 @@ class Row:
     cells: dict[str, Cell] = field(default_factory=dict)
     style: Style = field(default_factory=lambda: Style("keras"))
     options: analysis.Options = field(default_factory=analysis.Options)
+    warnings: list[Notice] = field(default_factory=list)  # design warnings about this layer
 
 
 def is_params_step(step: Step) -> bool:
@@ -203,8 +204,9 @@ def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: 
         rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec, style=style, options=options))
     for layer, type_label in zip(summary.layers, style.layer_types(summary), strict=True):
         steps = [*layer.calculation, *(s for s in layer.analysis if s.kind in shown)]
+        notes = [w for w in summary.warnings if w.layer == layer.name]
         rows.append(Row("layer", len(rows), layer.name, type_label, layer, [StepView.of(s) for s in steps],
-                        style=style, options=options))
+                        style=style, options=options, warnings=notes))
     for row in rows:
         row.cells = {col.key: col.cell(row, summary, worked_in_cells) for col in columns}
     return rows

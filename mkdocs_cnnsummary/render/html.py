@@ -114,7 +114,7 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
         caption=caption, columns=chosen, rows=rows, worked=worked, framework=summary.framework,
         row_header=_row_header_key(chosen), totals=_totals(summary, worked == "table"),
         size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
-        analysis_totals=lines, analysis_notes=notes,
+        analysis_totals=lines, analysis_notes=notes, warnings=summary.warnings,
         memory_steps=[StepView.of(s) for s in memory.steps] if memory else [],
     )
 

@@ -91,6 +91,9 @@ def render_markdown(summary: Summary, *, worked: bool = False, columns: Sequence
         out.append("")
         out += [f"- {_cell(label)}: {_cell(text)}" for label, text in lines]
         out += ["", *[f"_{_cell(note)}_" for note in notes]]
+    warnings = analysis.warning_lines(summary)
+    if warnings:
+        out += ["", *[f"- {_cell(line)}" for line in warnings]]
     if worked:
         for layer in summary.layers:
             steps = [*layer.calculation, *(s for s in layer.analysis if s.kind in shown)]

@@ -53,4 +53,5 @@ def render_nolearn(summary: Summary, *, worked: bool = False, columns: Sequence[
         out.append(f"{label}: {f.count(n)} ({f.readable_size(n)})")
     out.append(f.SIZE_ASSUMPTION)
     out += analysis.footer_text(summary, columns, options, worked, bullet="")
+    out += analysis.warning_lines(summary)
     return "\n".join(out) + "\n"

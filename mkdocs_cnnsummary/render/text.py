@@ -168,4 +168,5 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
         out.append(f" {label}: {f.count(value)} ({f.readable_size(value)})")
     out.append(f" {f.SIZE_ASSUMPTION}")
     out += analysis.footer_text(summary, extras, options, worked)
+    out += [f" {line}" for line in analysis.warning_lines(summary)]
     return "\n".join(out) + "\n"

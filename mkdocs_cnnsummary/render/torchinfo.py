@@ -91,4 +91,5 @@ def render_torchinfo(summary: Summary, *, worked: bool = False, columns: Sequenc
     extra = analysis.footer_text(summary, columns, options, worked, bullet="")
     if extra:
         out += [*extra, rule]
+    out += analysis.warning_lines(summary)
     return "\n".join(out) + "\n"

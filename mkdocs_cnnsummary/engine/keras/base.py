@@ -72,6 +72,20 @@ def same_padding(n: int | None, k_eff: int, s: int) -> int | None:
     return max((-(-n // s) - 1) * s + k_eff - n, 0) // 2
 
 
+def window_facts(spatial: list[int | None], kernel: tuple[int, ...], strides: tuple[int, ...],
+                 dilation: tuple[int, ...], padding: str) -> tuple[Any, ...]:
+    """The windows of a Keras convolution or pooling for the design checks (valid padding rounds down)."""
+    from ..checks import Window, dropped
+
+    return tuple(Window(d * (k - 1) + 1, s, n, dropped(n, d * (k - 1) + 1, s) if padding == "valid" else 0)
+                 for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True))
+
+
+def linear_activation(activation: Any) -> bool:
+    """No nonlinearity after the bias (``activation=None`` or ``'linear'``)."""
+    return activation is None or (isinstance(activation, str) and activation.lower() in ("linear", ""))
+
+
 def window_fields(calc: Calc, fields: list[Any], spatial: list[int | None], kernel: tuple[int, ...],
                   strides: tuple[int, ...], dilation: tuple[int, ...], padding: str) -> Any:
     """The receptive field through a Keras convolution or pooling window (valid, same or causal padding)."""

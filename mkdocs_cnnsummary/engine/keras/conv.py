@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of, positive_int
+from ..checks import DesignFacts
 from ..errors import SpecError
 from ..expr import Expr, Var, floor_div, product, var
 from ..layer import Calc, OutputShape, register
@@ -16,8 +17,10 @@ from .base import (
     KerasLayer,
     data_format_arg,
     in_var,
+    linear_activation,
     lora_args,
     lora_weights,
+    window_facts,
     window_fields,
     window_outputs,
 )
@@ -122,6 +125,12 @@ class BaseConv(KerasLayer):
     def receptive_field(self, fields, inputs, output, calc):
         return window_fields(calc, fields, self.spatial(inputs[0]), self.cfg.kernel_size, self.cfg.strides,
                              self.cfg.dilation_rate, self.cfg.padding)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        bias = self.cfg.filters if self.cfg.use_bias and linear_activation(self.cfg.activation) else 0
+        return DesignFacts(bias=bias, windows=window_facts(self.spatial(inputs[0]), self.cfg.kernel_size,
+                                                           self.cfg.strides, self.cfg.dilation_rate,
+                                                           self.cfg.padding))
 
 
 @register
@@ -261,6 +270,10 @@ class BaseConvTranspose(KerasLayer):
                                           strict=True)]
         return receptive.windowed(fields, calc, windows)
 
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(bias=self.cfg.filters if self.cfg.use_bias and linear_activation(self.cfg.activation)
+                           else 0)
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         c_in = self.channels(inputs[0])
         filters = var("filters", self.cfg.filters)
@@ -344,6 +357,14 @@ class SpatialConv(KerasLayer):
     def receptive_field(self, fields, inputs, output, calc):
         return window_fields(calc, fields, self.spatial(inputs[0]), self.cfg.kernel_size, self.cfg.strides,
                              self.cfg.dilation_rate, self.cfg.padding)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        c = self.channels(inputs[0]) or 0
+        bias = (getattr(self.cfg, "filters", None) or c * self.cfg.depth_multiplier) \
+            if self.cfg.use_bias and linear_activation(self.cfg.activation) else 0
+        return DesignFacts(bias=bias, windows=window_facts(self.spatial(inputs[0]), self.cfg.kernel_size,
+                                                           self.cfg.strides, self.cfg.dilation_rate,
+                                                           self.cfg.padding))
 
 
 def depthwise_arguments(rank: int) -> tuple[Arg, ...]:

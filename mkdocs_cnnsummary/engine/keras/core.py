@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape, string
+from ..checks import DesignFacts
 from ..expr import product, var
 from ..layer import Calc, OutputShape, SameShape, register
 from ..summary import Shape
-from .base import LORA_NOTE, KerasLayer, fmt, lora_args, lora_weights
+from .base import LORA_NOTE, KerasLayer, fmt, linear_activation, lora_args, lora_weights
 
 
 @register
@@ -100,6 +101,10 @@ class Dense(KerasLayer):
             return receptive.same(fields, calc)
         return receptive.none(fields, calc, "Dense on a vector: the output has no spatial axes")
 
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        bias = self.cfg.units if self.cfg.use_bias and linear_activation(self.cfg.activation) else 0
+        return DesignFacts(bias=bias, dense=True, fully_connected=True)
+
 
 @register
 class Activation(SameShape, KerasLayer):
@@ -120,6 +125,9 @@ class Dropout(SameShape, KerasLayer):
 
     type_name = "Dropout"
     element_ops = ops.INFERENCE_IDENTITY
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.rate)
     arguments = (
         Arg("rate", REQUIRED, fraction),
         Arg("noise_shape", None),

@@ -47,6 +47,11 @@ class BatchNormalization(SameShape, KerasLayer):
 
     type_name = "BatchNormalization"
     element_ops = ops.BATCH_NORM
+
+    def design(self, inputs: list[Shape]):
+        from ..checks import DesignFacts
+
+        return DesignFacts(cancels_bias=True)
     arguments = (
         Arg("axis", -1, integer, doc="the channel axis (1 for channels_first)"),
         Arg("momentum", 0.99, used=False),

@@ -6,10 +6,11 @@ from typing import ClassVar
 
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of
+from ..checks import DesignFacts
 from ..expr import var
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
-from .base import AXES, KerasLayer, data_format_arg, window_fields, window_outputs
+from .base import AXES, KerasLayer, data_format_arg, window_facts, window_fields, window_outputs
 
 
 def pooling_arguments(rank: int, *, pool_required: bool) -> tuple[Arg, ...]:
@@ -49,6 +50,12 @@ class BasePooling(KerasLayer):
         strides = self.cfg.strides if self.cfg.strides is not None else pool
         return window_fields(calc, fields, self.spatial(inputs[0]), pool, strides, (1,) * self.rank,
                              self.cfg.padding)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        pool = self.cfg.pool_size
+        strides = self.cfg.strides if self.cfg.strides is not None else pool
+        return DesignFacts(windows=window_facts(self.spatial(inputs[0]), pool, strides, (1,) * self.rank,
+                                                self.cfg.padding))
 
 
 @register

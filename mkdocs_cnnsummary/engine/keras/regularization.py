@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, fraction, number
+from ..checks import DesignFacts
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, data_format_arg
@@ -24,6 +25,9 @@ class SpatialDropout(KerasLayer):
 
     rank: ClassVar[int] = 1
     element_ops = ops.INFERENCE_IDENTITY
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.rate)
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.same(fields, calc)
@@ -99,6 +103,9 @@ class GaussianDropout(SameShape, KerasLayer):
 
     type_name = "GaussianDropout"
     element_ops = ops.INFERENCE_IDENTITY
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.rate)
     arguments = (
         Arg("rate", REQUIRED, fraction, used=False, doc="drop probability (0 to 1)"),
         Arg("seed", None, used=False),
@@ -112,6 +119,9 @@ class AlphaDropout(SameShape, KerasLayer):
 
     type_name = "AlphaDropout"
     element_ops = ops.INFERENCE_IDENTITY
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.rate)
     arguments = (
         Arg("rate", REQUIRED, fraction, used=False, doc="drop probability (0 to 1)"),
         Arg("noise_shape", None, used=False),

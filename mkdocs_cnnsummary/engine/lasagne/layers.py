@@ -24,6 +24,7 @@ from ..args import (
     positive_int,
     shape,
 )
+from ..checks import DesignFacts, Window, dropped
 from ..errors import SpecError
 from ..expr import Expr, ceil_div, product, total, var
 from ..layer import Calc, Layer, OutputShape, SameShape, register
@@ -192,6 +193,16 @@ class BaseConvLayer(LasagneLayer):
         ops.bias_and_activation(calc, y, product([*positions, filters]), self.cfg.b is not None,
                                 nonlinearity_ops(self.cfg.nonlinearity))
 
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        windows = []
+        for i, (n, k, s) in enumerate(zip(inputs[0][2:], self.cfg.filter_size, self.cfg.stride, strict=True)):
+            pad = self.cfg.pad
+            total = 2 * (k // 2) if pad == "same" else 2 * (k - 1) if pad == "full" else 2 * pad[i]
+            windows.append(Window(k, s, n, dropped(n, k, s, total)))
+        bias = self.cfg.num_filters if self.cfg.b is not None and nonlinearity_ops(self.cfg.nonlinearity) is None \
+            else 0
+        return DesignFacts(bias=bias, windows=tuple(windows), padding_hint="pad='same'")
+
     def receptive_field(self, fields, inputs, output, calc):
         windows = []
         for i, k in enumerate(self.cfg.filter_size):
@@ -286,6 +297,12 @@ class BasePoolLayer(LasagneLayer):
         window = [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[self.rank], self.cfg.pool_size, strict=True)]
         kind = "max" if getattr(self.cfg, "mode", "max") == "max" else "avg"
         ops.window_ops(calc, ops.elements(calc, ops.first(output)), window, kind)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(windows=tuple(
+            Window(k, s, n, dropped(n, k, s, 2 * p) if self.cfg.ignore_border else 0)
+            for n, k, s, p in zip(inputs[0][2:], self.cfg.pool_size, self.cfg.stride, self.cfg.pad, strict=True)),
+            padding_hint="ignore_border=False")
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.windowed(fields, calc, [receptive.sliding(k, s, 1, p) for k, s, p in
@@ -424,6 +441,10 @@ class DenseLayer(LasagneLayer):
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.rearranged(fields, calc, len(output), "DenseLayer: flattens its input")
 
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        linear = nonlinearity_ops(self.cfg.nonlinearity) is None
+        return DesignFacts(bias=self.cfg.num_units if self.cfg.b is not None and linear else 0, fully_connected=True)
+
 
 @register
 class DropoutLayer(SameShape, LasagneLayer):
@@ -432,6 +453,9 @@ class DropoutLayer(SameShape, LasagneLayer):
     type_name = "DropoutLayer"
     aliases = ("dropout",)
     element_ops = ops.INFERENCE_IDENTITY
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.p)
     arguments = (Arg("p", 0.5, number), Arg("rescale", True, boolean, used=False),
                  Arg("shared_axes", (), used=False))
 
@@ -477,6 +501,9 @@ class BatchNormLayer(SameShape, LasagneLayer):
 
     type_name = "BatchNormLayer"
     element_ops = ops.BATCH_NORM
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(cancels_bias=True)
     arguments = (
         Arg("axes", "auto", lambda v: v if v == "auto" else int_list(v), doc="'auto', an axis or a list of axes"),
         Arg("epsilon", 1e-4, used=False),

@@ -17,6 +17,11 @@ class Elementwise(SameShape, TorchLayer):
 
     element_ops = ops.ACTIVATION
 
+    def design(self, inputs: list[Shape]):
+        from ..checks import DesignFacts
+
+        return DesignFacts(dropout=getattr(self.cfg, "p", None) if "Dropout" in self.type_name else None)
+
 DROPOUTS = ("AlphaDropout", "FeatureAlphaDropout", "Dropout")
 
 

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, one_of, positive_int
+from ..checks import DesignFacts, Window, dropped
 from ..errors import SpecError
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, register
@@ -175,6 +176,16 @@ class ConvNd(ConvBase):
             out.append(window_size(calc, n, axis, kernel=k, stride=self.cfg.stride[i], padding=p, dilation=d))
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
 
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        windows = []
+        padding = self.cfg.padding
+        for i, (n, k, s, d) in enumerate(zip(inputs[0][-self.rank:], self.cfg.kernel_size, self.cfg.stride,
+                                             self.cfg.dilation, strict=True)):
+            pad = d * (k - 1) if padding == "same" else 0 if padding == "valid" else 2 * padding[i]
+            windows.append(Window(d * (k - 1) + 1, s, n, dropped(n, d * (k - 1) + 1, s, pad)))
+        return DesignFacts(bias=self.cfg.out_channels if self.cfg.bias else 0, windows=tuple(windows),
+                           padding_hint="more padding")
+
     def receptive_field(self, fields, inputs, output, calc):
         windows = []
         for i, (k, s, d) in enumerate(zip(self.cfg.kernel_size, self.cfg.stride, self.cfg.dilation, strict=True)):
@@ -256,6 +267,9 @@ class ConvTransposeNd(ConvBase):
                 "is too small: the padding removes more than the transposed convolution adds",
                 "use less padding, a larger kernel_size or a larger stride")
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(bias=self.cfg.out_channels if self.cfg.bias else 0)
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.windowed(fields, calc, [

@@ -68,6 +68,11 @@ class Linear(TorchLayer):
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.unmodelled(fields, calc, "Linear (it mixes the last dimension)")
 
+    def design(self, inputs: list[Shape]):
+        from ..checks import DesignFacts
+
+        return DesignFacts(bias=self.cfg.out_features if self.cfg.bias else 0, dense=True, fully_connected=True)
+
 
 def rows_of(calc: Calc, x: Shape) -> list[Expr]:
     """The positions a Linear-like module is applied at: the batch and every other leading dimension."""

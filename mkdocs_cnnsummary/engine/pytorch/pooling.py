@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number
+from ..checks import DesignFacts, Window, dropped
 from ..expr import Expr, lift, product, total, var
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
@@ -73,6 +74,16 @@ class PoolBase(TorchLayer):
         window = [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[self.rank], self.cfg.kernel_size, strict=True)]
         count = ops.elements(calc, y) if len(y) == self.rank + 2 else product(ops.dims(y, 0))
         ops.window_ops(calc, count, window, self.reduce)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        padding = self.cfg.padding if self.has_padding else (0,) * self.rank
+        dilation = self.cfg.dilation if self.has_dilation else (1,) * self.rank
+        windows = []
+        for n, k, s, p, d in zip(inputs[0][-self.rank:], self.cfg.kernel_size, self.cfg.stride, padding, dilation,
+                                 strict=True):
+            extent = d * (k - 1) + 1
+            windows.append(Window(extent, s, n, 0 if self.cfg.ceil_mode else dropped(n, extent, s, 2 * p)))
+        return DesignFacts(windows=tuple(windows), padding_hint="ceil_mode=True")
 
     def receptive_field(self, fields, inputs, output, calc):
         padding = self.cfg.padding if self.has_padding else (0,) * self.rank
