@@ -95,6 +95,8 @@ def test_denoiser_page(site):
     assert "(None, 24, 24, 1)" in text and "(None, 28, 28, 1)" in text
     assert "(None, 3, 3, 8)" in text and "⌊(7 − 2)/2⌋ + 1" in text
     assert "8,001" in text and "12,201" in text
+    (warning,) = soup.select(".cnnsummary__warnings li")
+    assert "max_pooling2d_2" in warning.get_text() and "ends at 24×24 instead of 28×28" in warning.get_text()
     errors = soup.select(".cnnsummary-error--expected")
     assert len(errors) == 1
     assert "does not fit the 2×2 input" in errors[0].get_text(" ")
@@ -128,7 +130,11 @@ def test_block_matches_the_real_framework(page, line, header, spec):
         summarize(spec)
         return
     if framework == "pytorch":
-        assert_matches_torch(spec)
+        from torch_builder import assert_matches_torch, torch_macs
+
+        assert_matches_torch(spec)  # shapes, parameters and buffers, graphs included (on the meta device)
+        summary, real = torch_macs(spec)
+        assert [layer.macs for layer in summary.layers] == [real[layer.name] for layer in summary.layers]
         return
     from keras_builder import assert_matches_keras, build_model
 
@@ -138,6 +144,19 @@ def test_block_matches_the_real_framework(page, line, header, spec):
             build_model(message, _summary_without_checks(message))
         return
     assert_matches_keras(spec)
+
+
+def test_analysis_page(site):
+    soup = BeautifulSoup((site / "analysis/index.html").read_text(encoding="utf-8"), "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    assert "Total MACs: 15,470,264,320 (15.47 G)" in text  # VGG-16
+    assert "Total MACs: 667,942,912 (667.94 M)" in text  # the ResNet stage
+    assert "Total MACs: 1,589,760 (1.59 M)" in text and "24 × 24 × 32 × (5 × 5 × 1)" in text
+    assert "Training (Adam), estimate, batch 32" in text and "MB = 10⁶ bytes" in text
+    assert "30–34×30–34" in text or "30–38×30–38" in text  # fields that vary after up-sampling
+    assert "10×10 jump 2, start −4" in text  # VGG-16 after its first block
+    warned = [li.get_text(" ") for li in soup.select(".cnnsummary__warnings li")]
+    assert any("bias_before_norm" in w for w in warned) and any("dense_on_feature_map" in w for w in warned)
 
 
 def _summary_without_checks(spec: str):
@@ -151,21 +170,3 @@ def _summary_without_checks(spec: str):
     layers = [LayerRecord(n, s.type, [names[i - 1] if i else "input"], ())
               for i, (n, s) in enumerate(zip(names, net.layers, strict=True))]
     return Summary(None, [InputRecord("input", (None, *shape))], layers, [names[-1]])
-
-
-def assert_matches_torch(spec: str) -> None:
-    """A sequential PyTorch block: output shape, parameters and buffers as torch computes them."""
-    import torch
-
-    from mkdocs_cnnsummary.engine.spec import parse_spec
-
-    summary = summarize(spec)
-    net = parse_spec(spec)
-    modules = [getattr(torch.nn, s.type)(*s.args, **s.kwargs) for s in net.layers]
-    x = torch.zeros(2, *summary.inputs[0].shape[1:])
-    for module, rec in zip(modules, summary.layers, strict=True):
-        module.eval()
-        x = module(x)
-        assert tuple(x.shape[1:]) == tuple(rec.output_shape[1:]), rec.name
-        assert sum(p.numel() for p in module.parameters()) == rec.params, rec.name
-        assert sum(b.numel() for b in module.buffers()) == rec.buffers, rec.name

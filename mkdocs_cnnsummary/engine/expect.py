@@ -8,8 +8,10 @@ expect:
   conv2d: {output_shape: [null, 24, 24, 32], params: 832}
 ```
 
-Keys other than the three totals name layers (they may also be grouped under
-``layers:``).  A mismatch is a :class:`SpecError` on the line of the entry.
+Keys other than the totals (``total_params``, ``trainable_params``, ``non_trainable_params``,
+``total_macs``, ``total_flops``, ``total_other_ops``) name layers (they may also be grouped under
+``layers:``); a layer may expect ``output_shape``, its parameter counts, ``macs``, ``flops``,
+``other_ops`` and ``activations``.  A mismatch is a :class:`SpecError` on the line of the entry.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from typing import Any
 from .errors import SpecError, did_you_mean
 from .summary import LayerRecord, Shape, Summary
 
-TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params")
-LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params")
+TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params", "total_macs", "total_flops",
+              "total_other_ops")
+LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params", "macs", "flops", "other_ops",
+              "activations")
 
 
 def _line(container: Any, key: Any, default: int | None) -> int | None:
@@ -37,8 +41,8 @@ def _count(value: Any, what: str, line: int | None) -> int:
     return value
 
 
-def _fmt(n: int) -> str:
-    return f"{n:,}"
+def _fmt(n: int | None) -> str:
+    return "unknown" if n is None else f"{n:,}"
 
 
 def _shape_text(shape: Shape | list[Shape]) -> str:

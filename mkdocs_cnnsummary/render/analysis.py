@@ -91,7 +91,7 @@ def receptive_lines(rf: ReceptiveField | None, record: LayerRecord | InputRecord
     sizes = [str(a) if a == b else f"{a}–{b}" for a, b in zip(rf.size_min, rf.size_max, strict=True)]
     starts = ["?" if s is None else number(s) for s in rf.start]
     start = starts[0] if len(set(starts)) == 1 else "(" + ", ".join(starts) + ")"
-    return ["×".join(sizes), f"jump {_axes([number(j) for j in rf.jump])}", f"start {start}"]
+    return ["×".join(sizes), f"jump {_axes([number(j) for j in rf.jump])}, start {start}"]
 
 
 def cell_lines(key: str, record: LayerRecord | InputRecord, summary: Summary, options: Options) -> list[str]:
