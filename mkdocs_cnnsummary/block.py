@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .engine.errors import SpecError, did_you_mean
+from .engine.errors import SpecError, did_you_mean, one_of
+from .render.diagram.options import DiagramOptions
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "batch", "dtype", "units",
-                "warnings")
+if TYPE_CHECKING:
+    from .engine.summary import Summary
+
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "batch",
+                "dtype", "units", "warnings")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
@@ -30,14 +34,16 @@ class FenceOptions:
     framework: str | None = None
     style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
+    diagram: DiagramOptions = field(default_factory=DiagramOptions)  # where the drawing goes, and how
+    fold: str = "blocks"  # blocks | open | none: block instances of a compact spec as foldable rows
     batch: int = 1  # samples the operation counts and memory are for
     dtype: str = "float32"  # how values are stored, for the memory estimate
     units: str = "MiB"  # MB (10⁶ bytes) or MiB (2²⁰ bytes)
     silenced: frozenset[str] = frozenset()  # design warnings not shown ("*": all)
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.batch,
-                self.dtype, self.units, tuple(sorted(self.silenced)))
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
+                self.diagram, self.fold, self.batch, self.dtype, self.units, tuple(sorted(self.silenced)))
 
 
 @dataclass(frozen=True)
@@ -57,10 +63,19 @@ class Problem:
 
 @dataclass(frozen=True)
 class BlockResult:
-    """The HTML of a block and, when something is wrong, the problem to report."""
+    """The HTML of a block and, when something is wrong, the problem to report.
+
+    ``outcome`` is what the engine produced (a Summary, or the SpecError the box shows) and
+    ``view`` the keyword arguments it was rendered with, so that a renderer of another format
+    (``render.doctree.render(result.outcome, **result.view)``) shows the same thing.
+    ``files`` are the files the block read, for platforms that rebuild a page when one changes.
+    """
 
     html: str
     problem: Problem | None = None
+    outcome: Summary | SpecError | None = None
+    view: Mapping[str, Any] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -101,6 +116,17 @@ def split_header(text: str) -> dict[str, str]:
     return out
 
 
+def argument_header(argument: str) -> dict[str, str]:
+    """A directive's argument read as a fence header (``title="U-Net" worked="table"``).
+
+    An argument with no ``=`` that is not made of option names (``LeNet-5``) is the title.
+    """
+    header = split_header(argument)
+    if "=" not in argument and not all(key.replace("-", "_") in OPTION_NAMES for key in header):
+        return {"title": argument.strip()} if argument.strip() else {}
+    return header
+
+
 def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = None) -> FenceOptions:
     """Header options over the defaults; an unknown name or value is a SpecError with a hint."""
     from .render.columns import parse_columns
@@ -125,6 +151,14 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .render.styles import check_style
 
             changes["style"] = check_style(value)
+        elif key == "fold":
+            from .render.groups import check_fold
+
+            changes["fold"] = check_fold(value)
+        elif key == "diagram":
+            from .render.diagram.options import parse_diagram
+
+            changes["diagram"] = parse_diagram(value, options.diagram)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
         elif key == "batch":
@@ -156,24 +190,23 @@ def check_batch(value: Any) -> int:
 
 def check_framework(value: str) -> str:
     """A known framework name (lower case), or a SpecError."""
-    name = value.strip().lower()
-    if name not in FRAMEWORKS:
-        raise SpecError(f"unknown framework {value!r}",
-                        hint=did_you_mean(name, FRAMEWORKS) or "use one of " + ", ".join(FRAMEWORKS))
-    return name
+    return one_of(value, FRAMEWORKS, "framework")
+
+
+def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **view: Any) -> BlockResult:
+    """The HTML of ``outcome`` rendered with ``view``, remembering both for other formats."""
+    from .render.html import render
+
+    return BlockResult(render(outcome, **view), problem, outcome, view)
 
 
 def _option_failure(exc: SpecError, source: str) -> BlockResult:
-    from .render.html import render_error
-
-    problem = Problem(f"fence header: {exc.describe()}")
-    return BlockResult(render_error(exc, label="Error in the fence options"), problem)
+    return _rendered(exc, Problem(f"fence header: {exc.describe()}"), label="Error in the fence options")
 
 
 def render_block(source: str, options: FenceOptions) -> BlockResult:
     """Compute the network of one block and render it (or its error, or its expected error)."""
     from .engine import summarize
-    from .render.html import render_error, render_summary
 
     try:
         summary = summarize(source, framework=options.framework, batch=options.batch)
@@ -182,32 +215,45 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
     except Exception as exc:  # an engine defect must not take the page down
         error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {exc})",
                           hint="please report it with the spec of this block")
-        return BlockResult(render_error(error, title=options.title, source=source), Problem(error.describe()))
+        return _rendered(error, Problem(error.describe()), title=options.title, source=source)
     from .engine.checks import without
 
     summary = without(summary, options.silenced)
-    html = render_summary(summary, title=options.title, worked=options.worked, columns=options.columns,
-                          style=options.style, dtype=options.dtype, units=options.units)
+    problem = None
     if options.expect_error is not None:
-        return BlockResult(html, Problem(
-            "expect_error: the network was expected to fail but computes "
-            f"{summary.total_params:,} parameters", line=None))
-    return BlockResult(html)
+        problem = Problem("expect_error: the network was expected to fail but computes "
+                          f"{summary.total_params:,} parameters", line=None)
+    result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
+                       style=options.style, fold=options.fold, dtype=options.dtype, units=options.units)
+    if options.diagram.placement != "none":  # HTML only: other formats show the table
+        html, drawing_problem = _with_diagram(result.html, summary, options)
+        result = replace(result, html=html, problem=drawing_problem or result.problem)
+    return result
+
+
+def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str, Problem | None]:
+    """The table with the drawing above or below it, or the drawing alone."""
+    from .render.svg import render_diagram_html
+
+    try:
+        figure = render_diagram_html(summary, options.diagram, title=options.title)
+    except Exception as exc:  # a drawing defect must not take the table down
+        return table, Problem(f"internal error while drawing the diagram ({type(exc).__name__}: {exc}); "
+                              "please report it with the spec of this block")
+    placement = options.diagram.placement
+    return {"above": figure + table, "below": table + figure}.get(placement, figure), None
 
 
 def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
-    from .render.html import render_error
-
     expected = options.expect_error
     if expected is not None:
-        html = render_error(exc, title=options.title, source=source, expected=True)
+        problem = None
         if expected and expected.lower() not in exc.describe().lower():
-            return BlockResult(html, Problem(
-                f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
-                line=exc.line, layer=exc.layer))
-        return BlockResult(html)
-    html = render_error(exc, title=options.title, source=source)
-    return BlockResult(html, Problem(_without_line(exc), line=exc.line, layer=exc.layer))
+            problem = Problem(f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
+                              line=exc.line, layer=exc.layer)
+        return _rendered(exc, problem, title=options.title, source=source, expected=True)
+    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer),
+                     title=options.title, source=source)
 
 
 def _without_line(exc: SpecError) -> str:

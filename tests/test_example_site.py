@@ -3,14 +3,12 @@ PyTorch block on it agrees with the real framework."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sites import build_example_site
 
 from mkdocs_cnnsummary import summarize
 from mkdocs_cnnsummary.block import split_header
@@ -21,9 +19,12 @@ DOCS = ROOT / "example_site"
 
 
 def _blocks() -> list[tuple[str, int, dict[str, str], str]]:
-    """(page, line, header options, spec) of every live ``cnn`` block of the site."""
+    """(page, line, header options, spec) of every live ``cnn`` block of the site (the gallery's blocks are
+    compared with keras.applications and torchvision in test_gallery.py)."""
     out = []
     for page in sorted(DOCS.rglob("*.md")):
+        if page.parent.name == "gallery":
+            continue
         lines = page.read_text(encoding="utf-8").splitlines()
         for fence in find_fences(lines):
             if fence.lang == "cnn":
@@ -38,12 +39,7 @@ IDS = [f"{page}:{line}" for page, line, _, _ in BLOCKS]
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return build_example_site(tmp_path_factory.mktemp("site"))
 
 
 def text_of(site: Path, page: str) -> str:
@@ -170,3 +166,35 @@ def _summary_without_checks(spec: str):
     layers = [LayerRecord(n, s.type, [names[i - 1] if i else "input"], ())
               for i, (n, s) in enumerate(zip(names, net.layers, strict=True))]
     return Summary(None, [InputRecord("input", (None, *shape))], layers, [names[-1]])
+
+
+def assert_matches_torch(spec: str) -> None:
+    """A sequential PyTorch block: output shape, parameters and buffers as torch computes them."""
+    import torch
+
+    from mkdocs_cnnsummary.engine.spec import parse_spec
+
+    summary = summarize(spec)
+    net = parse_spec(spec)
+    modules = [getattr(torch.nn, s.type)(*s.args, **s.kwargs) for s in net.layers]
+    x = torch.zeros(2, *summary.inputs[0].shape[1:])
+    for module, rec in zip(modules, summary.layers, strict=True):
+        module.eval()
+        x = module(x)
+        assert tuple(x.shape[1:]) == tuple(rec.output_shape[1:]), rec.name
+        assert sum(p.numel() for p in module.parameters()) == rec.params, rec.name
+        assert sum(b.numel() for b in module.buffers()) == rec.buffers, rec.name
+
+
+def test_gallery_pages_fold_blocks_and_runs(site):
+    page = site / "gallery/resnet50/index.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    text = " ".join(soup.select_one("article").get_text(" ").split())
+    assert "25,636,712" in text and "25,557,032" in text and "79,680" in text
+    heads = [" ".join(h.get_text(" ").split()) for h in soup.select("tr.cnnsummary__row--group-head th")]
+    assert "conv2 (stage)" in heads and "layer4 (stage)" in heads
+    runs = [" ".join(r.get_text(" ").split()) for r in soup.select("tr.cnnsummary__row--group th")]
+    assert "conv4_block2 … conv4_block6 (bottleneck × 5)" in runs
+    assert len(soup.select("tr.cnnsummary__row--layer")) == 176 + 175  # every layer is still there
+    index = text_of(site, "gallery")
+    assert "EfficientNet-B0" in index and "5,288,548" in index

@@ -1,4 +1,4 @@
-"""``cnnsummary SPEC``: print a network's summary as text, JSON or Markdown.
+"""``cnnsummary SPEC``: print a network's summary as text, JSON or Markdown, or draw it as SVG.
 
 Exit status: 0 on success, 1 when the spec is wrong (the message goes to
 stderr as ``FILE:LINE: layer 'x' (Conv2D): ...``), 2 on a usage error.
@@ -7,7 +7,6 @@ stderr as ``FILE:LINE: layer 'x' (Conv2D): ...``), 2 on a usage error.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -34,13 +33,20 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
         epilog="Exit status: 0 ok, 1 wrong spec, 2 wrong usage.",
     )
     parser.add_argument("spec", metavar="SPEC", help="a .yaml file describing the network, or - for stdin")
-    parser.add_argument("-f", "--format", choices=("text", "json", "markdown"), default="text",
-                        help="output format (default: text, a table like Keras' model.summary())")
+    parser.add_argument("-f", "--format", choices=("text", "json", "markdown", "svg"), default="text",
+                        help="output format (default: text, a table like Keras' model.summary()); "
+                             "svg: the network drawn as a standalone SVG file")
     parser.add_argument("-w", "--worked", action="store_true",
                         help="add each layer's worked calculation (text and markdown formats)")
     parser.add_argument("-s", "--style", choices=STYLES, default=None,
                         help="text table style: keras (model.summary()), torchinfo or nolearn "
                              "(default: the one of the spec's framework)")
+    parser.add_argument("--fold", choices=("none", "blocks", "open"), default="none",
+                        help="compact specs: show each block instance as one row with its totals (blocks), "
+                             "followed by its layers (open), or every layer only (none, the default)")
+    parser.add_argument("--diagram", metavar="WORDS", default=None,
+                        help="svg format: layout words, e.g. 'horizontal', 'vertical layered', 'unfolded' "
+                             "(default: vertical, a U for encoder-decoder networks, repeated blocks folded)")
     parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
                         help="conventions used when the spec has no 'framework:' key (default: keras)")
     parser.add_argument("-c", "--columns", default="",
@@ -92,18 +98,24 @@ def read_spec(source: str) -> tuple[str, str]:
     return name, text
 
 
-def render(summary, fmt: str, worked: bool, style: str | None = None, columns: tuple[str, ...] = (),
-           dtype: str = "float32", units: str = "MiB") -> str:
+def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: str | None = None,
+           fold: str = "none", columns: tuple[str, ...] = (), dtype: str = "float32", units: str = "MiB") -> str:
     """The summary in the requested format (JSON has every column anyway)."""
+    if fmt == "svg":
+        from ..render.svg import render_svg
+
+        return render_svg(summary, diagram, standalone=True)
     if fmt == "json":
+        import json
+
         return json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         from ..render.markdown import render_markdown
 
-        return render_markdown(summary, worked=worked, columns=columns, dtype=dtype, units=units)
+        return render_markdown(summary, worked=worked, fold=fold, columns=columns, dtype=dtype, units=units)
     from ..render.text import render_text
 
-    return render_text(summary, worked=worked, style=style, columns=columns, dtype=dtype, units=units)
+    return render_text(summary, worked=worked, style=style, fold=fold, columns=columns, dtype=dtype, units=units)
 
 
 def _columns(text: str) -> tuple[str, ...]:
@@ -131,6 +143,13 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         parser.error(f"--warnings: {exc.describe()}")
     try:
         name, text = read_spec(args.spec)
+        if args.diagram is not None:
+            from ..render.diagram.options import parse_diagram
+
+            try:
+                parse_diagram(args.diagram)
+            except SpecError as exc:
+                raise UsageError(f"--diagram: {exc.describe()}") from None
         summary = summarize(text, framework=args.framework, batch=args.batch)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
@@ -141,7 +160,12 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
-    output = render(without(summary, quiet), args.format, args.worked, args.style, columns, args.dtype, args.units)
+    try:
+        output = render(without(summary, quiet), args.format, args.worked, args.style, args.diagram, args.fold,
+                        columns, args.dtype, args.units)
+    except ValueError as exc:  # a drawing too large to read
+        print(f"{prog}: {name}: {exc}", file=sys.stderr)
+        return EXIT_SPEC_ERROR
     try:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="replace")

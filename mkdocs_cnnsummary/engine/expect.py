@@ -10,8 +10,9 @@ expect:
 
 Keys other than the totals (``total_params``, ``trainable_params``, ``non_trainable_params``,
 ``total_macs``, ``total_flops``, ``total_other_ops``) name layers (they may also be grouped under
-``layers:``); a layer may expect ``output_shape``, its parameter counts, ``macs``, ``flops``,
-``other_ops`` and ``activations``.  A mismatch is a :class:`SpecError` on the line of the entry.
+``layers:``), or block instances of a compact spec, whose counts are the sums over their layers and whose
+output shape is that of their output; a layer may also expect ``macs``, ``flops``, ``other_ops`` and
+``activations``.  A mismatch is a :class:`SpecError` on the line of the entry.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import SpecError, did_you_mean
-from .summary import LayerRecord, Shape, Summary
+from .summary import LayerRecord, LayerSums, Shape, Summary
 
 TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params", "total_macs", "total_flops",
               "total_other_ops")
@@ -115,7 +116,9 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
         return
     if not isinstance(expect, dict):
         raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
-    layers = {rec.name: rec for rec in summary.layers}
+    layers: dict[str, Any] = {rec.name: rec for rec in summary.layers}
+    for instance in summary.blocks:
+        layers.setdefault(instance.name, _InstanceRecord(summary, instance))
     for key, value in expect.items():
         key_line = _line(expect, key, line)
         if key in TOTAL_KEYS:
@@ -127,6 +130,21 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
                 _check_named(layers, name, entries, _line(value, name, key_line))
         else:
             _check_named(layers, key, value, key_line)
+
+
+class _InstanceRecord(LayerSums):
+    """A block instance seen as one layer: its output's shape and the sums of its layers' counts."""
+
+    def __init__(self, summary: Summary, instance: Any) -> None:
+        self.name, self.type = instance.name, instance.block
+        self.layers = summary.block_layers(instance.name)
+        out = next((r for r in self.layers if r.name == instance.output), self.layers[-1] if self.layers else None)
+        self.output_shape = out.output_shape if out is not None else ()
+        self.output_activations = out.activations if out is not None else None
+
+    @property
+    def activations(self) -> int | None:
+        return self.output_activations
 
 
 def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:

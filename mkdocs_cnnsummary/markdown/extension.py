@@ -240,6 +240,8 @@ class CnnSummaryExtension(Extension):
             "dtype": ["", "Value type of the memory estimate: float32, float16, bfloat16, int8, float64"],
             "units": ["", "Memory units: MB (10⁶ bytes) or MiB (2²⁰ bytes)"],
             "warnings": ["", "Design warnings: on, off, or -kind to silence one kind"],
+            "diagram": ["", "Default diagram: none, above, below or only; vertical or horizontal; auto or layered"],
+            "fold": ["", "Block instances of compact specs: blocks (foldable rows), open or none; empty = blocks"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
         }
@@ -252,8 +254,9 @@ class CnnSummaryExtension(Extension):
         md.registerExtension(self)
         from ..block import parse_options
 
-        defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title", "batch",
-                                                   "dtype", "units", "warnings") if self.getConfig(k)}
+        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold", "batch", "dtype", "units",
+                 "warnings")
+        defaults = {k: self.getConfig(k) for k in names if self.getConfig(k)}
         cache = self.getConfig("cache")
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
                                       cache if isinstance(cache, MutableMapping) else None)

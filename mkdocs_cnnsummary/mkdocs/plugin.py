@@ -11,6 +11,8 @@ plugins:
       dtype: float32         # memory estimate: float32 | float16 | bfloat16 | int8 | float64
       units: MiB             # MB (10⁶ bytes) or MiB (2²⁰ bytes)
       warnings: "on"         # design warnings: on, off, or "-dominant_layer -heavy_dropout" to silence kinds
+      diagram: none          # none | above | below | only, and vertical | horizontal, auto | layered
+      fold: blocks           # blocks | open | none: block instances of compact specs as foldable rows
 ```
 """
 
@@ -46,6 +48,8 @@ class CnnSummaryConfig(Config):
     dtype = c.Choice(("float32", "float16", "bfloat16", "int8", "float64"), default="float32")
     units = c.Choice(("MiB", "MB"), default="MiB")
     warnings = c.Type(str, default="on")
+    diagram = c.Type(str, default="none")
+    fold = c.Choice(("blocks", "open", "none"), default="blocks")
     cache = c.Type(bool, default=True)
 
 
@@ -65,11 +69,16 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from ..engine.errors import SpecError
         from ..render.columns import parse_columns
+        from ..render.diagram.options import parse_diagram
 
         try:
             parse_columns(self.config.columns)
         except SpecError as exc:
             raise PluginError(f"cnnsummary: columns: {exc.describe()}") from None
+        try:
+            parse_diagram(self.config.diagram)
+        except SpecError as exc:
+            raise PluginError(f"cnnsummary: diagram: {exc.describe()}") from None
         self.config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
         if EXTENSION not in config.markdown_extensions:
             config.markdown_extensions.append(EXTENSION)
@@ -78,6 +87,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         settings.setdefault("framework", self.config.framework)
         if self.config.style != "auto":
             settings.setdefault("style", self.config.style)
+        if self.config.fold != "blocks":
+            settings.setdefault("fold", self.config.fold)
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
         if self.config.batch < 1:
@@ -92,6 +103,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         except SpecError as exc:
             raise PluginError(f"cnnsummary: warnings: {exc.describe()}") from None
         settings.setdefault("warnings", self.config.warnings)
+        if self.config.diagram.strip() not in ("", "none"):
+            settings.setdefault("diagram", self.config.diagram)
         settings["report"] = self._report
         settings["cache"] = _TrackingCache(self.cache, self._used) if self.config.cache else ""
         config.mdx_configs[EXTENSION] = settings

@@ -95,7 +95,9 @@ def receptive_lines(rf: ReceptiveField | None, record: LayerRecord | InputRecord
 
 
 def cell_lines(key: str, record: LayerRecord | InputRecord, summary: Summary, options: Options) -> list[str]:
-    """The text of one extra cell."""
+    """The text of one extra cell (of a layer, an input, or a group of layers: its sums)."""
+    if not isinstance(record, LayerRecord | InputRecord):  # a group of rows (a block instance)
+        return [""] if key == "receptive_field" else [number(getattr(record, key, None))]
     if key == "receptive_field":
         return receptive_lines(getattr(record, "receptive_field", None), record)
     if isinstance(record, InputRecord):

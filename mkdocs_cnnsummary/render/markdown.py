@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..engine.summary import Step, Summary
 from . import analysis
 from . import formatting as f
+from .groups import Group, visible_rows
 
 
 def _cell(text: str) -> str:
@@ -35,10 +36,11 @@ def _step(step: Step) -> str:
     return text
 
 
-def render_markdown(summary: Summary, *, worked: bool = False, columns: Sequence[str] = (),
+def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none", columns: Sequence[str] = (),
                     dtype: str = "float32", units: str = "MiB") -> str:
     """The summary as a Markdown table followed by its totals (and each layer's worked calculation).
 
+    ``fold``: as for :func:`~.text.render_text` (block rows in bold, the rows inside indented).
     ``columns`` adds analysis columns (``macs``, ``flops``, ``other_ops``, ``activations``,
     ``receptive_field``) and their totals.
     """
@@ -73,9 +75,13 @@ def render_markdown(summary: Summary, *, worked: bool = False, columns: Sequence
             cells.append("-")
         cells += [_cell(analysis.cell_text(key, inp, summary, options)) for key in extras]
         out.append(row(cells))
-    for layer in summary.layers:
-        cells = [_cell(f.layer_label(layer, layer.type).strip()), _cell(" ".join(f.shape_lines(layer.output_shape))),
-                 f.count(layer.params)]
+    for depth, layer in visible_rows(summary, fold):
+        indent = "\u2003" * depth  # em spaces: Markdown keeps them
+        if isinstance(layer, Group):
+            label = f"{indent}**{_cell(f.group_label(layer, fold))}**"
+        else:
+            label = indent + _cell(f.layer_label(layer, layer.type).strip())
+        cells = [label, _cell(" ".join(f.shape_lines(layer.output_shape))), f.count(layer.params)]
         if buffers:
             cells.append(f.count(layer.buffers))
         if graph:

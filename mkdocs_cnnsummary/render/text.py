@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..engine.summary import Summary
 from . import analysis
 from . import formatting as f
+from .groups import Group, visible_rows
 
 #: worked calculations wrap at this width when the table itself is narrower
 MIN_WORKED_WIDTH = 76
@@ -57,8 +58,8 @@ class _Row:
     worked: list[str]
 
 
-def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, extras: Sequence[str] = (),
-          options: analysis.Options | None = None) -> list[_Row]:
+def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str = "none",
+          extras: Sequence[str] = (), options: analysis.Options | None = None) -> list[_Row]:
     options = options or analysis.Options()
     shown = analysis.kinds(extras)
     rows = []
@@ -70,8 +71,9 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, extras: Se
             cells.append(["-"])
         cells += [analysis.cell_lines(key, inp, summary, options) for key in extras]
         rows.append(_Row(cells, []))
-    for layer in summary.layers:
-        cells = [[f.layer_label(layer, layer.type)], f.shape_lines(layer.output_shape), [f.count(layer.params)]]
+    for depth, layer in visible_rows(summary, fold):
+        label = f.group_label(layer, fold) if isinstance(layer, Group) else f.layer_label(layer, layer.type)
+        cells = [["  " * depth + label], f.shape_lines(layer.output_shape), [f.count(layer.params)]]
         if buffers:
             cells.append([f.count(layer.buffers)])
         if graph:
@@ -79,7 +81,8 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, extras: Se
                           for i, src in enumerate(layer.inputs)]
                          or ["-"])
         cells += [analysis.cell_lines(key, layer, summary, options) for key in extras]
-        steps = [f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown) if worked else []
+        steps = [f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown) \
+            if worked and not isinstance(layer, Group) else []
         rows.append(_Row(cells, steps))
     return rows
 
@@ -88,9 +91,13 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, extras: Se
 STYLES = ("keras", "torchinfo", "nolearn")
 
 
-def render_text(summary: Summary, *, worked: bool = False, style: str | None = "keras",
+def render_text(summary: Summary, *, worked: bool = False, style: str | None = "keras", fold: str = "none",
                 columns: Sequence[str] = (), dtype: str = "float32", units: str = "MiB") -> str:
     """The summary as a text table; ``worked`` adds each layer's calculation under its row.
+
+    ``fold`` (compact specs, Keras style): ``blocks`` shows each block instance, or run of copies,
+    as one row with its totals (``▸ conv2_block2 … conv2_block3 (bottleneck × 2)``), ``open`` adds
+    the rows inside each, indented; ``none`` lists the layers only.
 
     ``style="torchinfo"`` prints it as torchinfo does (``Layer (type:depth-idx)`` tree),
     ``style="nolearn"`` as nolearn prints a Lasagne network (``32x24x24``);
@@ -124,7 +131,7 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     right = {2, 3} if buffers else {2}
     right |= {len(headers) + i for i, key in enumerate(extras) if key != "receptive_field"}
     headers += [analysis.EXTRA_COLUMNS[key][0] for key in extras]
-    rows = _rows(summary, worked, graph, buffers, extras, options)
+    rows = _rows(summary, worked, graph, buffers, fold, extras, options)
 
     widths = [len(h) for h in headers]
     for row in rows:
