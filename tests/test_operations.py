@@ -147,6 +147,23 @@ def test_published_network_counts(name):
     assert summary.total_flops == 2 * REFERENCE_MACS[name]
 
 
+@pytest.mark.parametrize("name", list(NETWORKS))
+def test_published_networks_are_torchvisions(name):
+    """The specs are torchvision's models: the same parameters, and PyTorch's counter gives the same MACs on
+    ``torchvision.models`` as ours on the spec."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+    from torchvision_compat import import_torchvision
+
+    models = import_torchvision().models
+    with torch.device("meta"):
+        model = getattr(models, name)(weights=None).eval()
+        with FlopCounterMode(display=False) as counter:
+            model(torch.empty(1, 3, 224, 224))
+    assert counter.get_total_flops() // 2 == REFERENCE_MACS[name]
+    assert sum(p.numel() for p in model.parameters()) == REFERENCE_PARAMS[name]
+
+
 def test_batch_multiplies_every_count_and_shows_n():
     one, eight = summarize(resnet_stage()), summarize(resnet_stage(), batch=8)
     assert eight.total_macs == 8 * one.total_macs
