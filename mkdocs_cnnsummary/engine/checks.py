@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from .errors import SpecError, did_you_mean
-from .summary import LayerRecord, Notice, Summary
+from .summary import LayerRecord, Notice, Summary, source
 
 KINDS = ("lossy_rounding", "kernel_larger_than_input", "bias_before_norm", "dense_on_feature_map",
          "dominant_layer", "heavy_dropout")
@@ -104,7 +104,7 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Not
     consumers: dict[str, list[str]] = {}
     for rec in summary.layers:
         for src in rec.inputs:
-            consumers.setdefault(src.split("[")[0], []).append(rec.name)
+            consumers.setdefault(source(src)[0], []).append(rec.name)
     out: list[Notice] = []
     total = summary.total_params
     with_params = [rec for rec in summary.layers if rec.params]
@@ -151,13 +151,16 @@ def _input_rank(summary: Summary, rec: LayerRecord) -> int | None:
 
 
 def _shape_of(summary: Summary, src: str) -> tuple | None:
-    base = src.split("[")[0]
+    base, index = source(src)
     for i in summary.inputs:
-        if i.name == base:
+        if i.name in (base, src):
             return i.shape
-    shape = summary.layer(base).output_shape
+    record = next((r for r in summary.layers if r.name in (base, src)), None)
+    if record is None:
+        return None
+    shape = record.output_shape
     if isinstance(shape, list):
-        return shape[int(src[:-1].split("[")[1])] if "[" in src else None
+        return shape[index] if index is not None and -len(shape) <= index < len(shape) else None
     return shape
 
 
@@ -187,7 +190,8 @@ def _jumps(summary: Summary, name: str) -> tuple | None:
     for i in summary.inputs:
         if i.name == name:
             return None if i is not summary.inputs[0] else tuple(Fraction(1) for _ in i.shape[2:])
-    rf = summary.layer(name).receptive_field
+    record = next((r for r in summary.layers if r.name == name), None)
+    rf = None if record is None else record.receptive_field
     return None if rf is None else tuple(Fraction(j) for j in rf.jump)
 
 
@@ -208,7 +212,7 @@ def _lossy(summary: Summary, rec: LayerRecord, f: DesignFacts, facts: dict[str, 
     lost = [w.dropped for w in f.windows]
     if not any(lost) or len(rec.inputs) != 1:
         return []
-    jump_in = _jumps(summary, rec.inputs[0].split("[")[0])
+    jump_in = _jumps(summary, source(rec.inputs[0])[0])
     in_shape = _shape_of(summary, rec.inputs[0])
     if jump_in is None or in_shape is None or rec.receptive_field is None:
         return []
@@ -216,10 +220,10 @@ def _lossy(summary: Summary, rec: LayerRecord, f: DesignFacts, facts: dict[str, 
     order = {r.name: i for i, r in enumerate(summary.layers)}
     back = []  # up-sampling layers back at the resolution of this layer's input, or at the network input
     for name in _descendants(rec.name, consumers, order):
-        later = summary.layer(name)
+        later = next(r for r in summary.layers if r.name == name)
         if later.receptive_field is None or len(later.inputs) != 1:
             continue
-        before = _jumps(summary, later.inputs[0].split("[")[0])
+        before = _jumps(summary, source(later.inputs[0])[0])
         jump = tuple(Fraction(j) for j in later.receptive_field.jump)
         if before is None or not all(a < b for a, b in zip(jump, before, strict=True)):
             continue  # not an up-sampling

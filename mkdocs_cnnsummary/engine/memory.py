@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import SpecError, did_you_mean
 from .expr import Expr, product, total, var
-from .summary import Step, Summary
+from .summary import Step, Summary, source
 
 #: bytes per value
 DTYPES = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
@@ -95,7 +95,7 @@ def _order(summary: Summary) -> list[str]:
     pending = list(summary.layers)
     order: list[str] = []
     while pending:
-        ready = [rec for rec in pending if all(src.split("[")[0] in done for src in rec.inputs)]
+        ready = [rec for rec in pending if all(source(src)[0] in done for src in rec.inputs)]
         if not ready:  # pragma: no cover - the engine has refused cycles
             raise AssertionError("the layers form a cycle")
         for rec in ready:
@@ -114,10 +114,10 @@ def peak_live(summary: Summary) -> tuple[int | None, str | None]:
     last_use: dict[str, int] = {name: step_of.get(name, -1) for name in sizes}
     for rec in summary.layers:
         for src in rec.inputs:
-            base = src.split("[")[0]
+            base = source(src)[0]
             last_use[base] = max(last_use[base], step_of[rec.name])
     for out in summary.outputs:
-        last_use[out.split("[")[0]] = len(order)
+        last_use[source(out)[0]] = len(order)
     best, where = 0, None
     for i, name in enumerate(order):
         alive = [n for n in sizes if (step_of.get(n, -1) <= i) and last_use[n] >= i]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -9,6 +10,15 @@ from typing import Any
 Shape = tuple[int | None, ...]
 #: an exact result: an integer, or a fraction (a receptive field's jump after up-sampling)
 Value = int | Fraction
+
+
+_INDEXED = re.compile(r"(.+)\[(-?\d+)\]")
+
+
+def source(src: str) -> tuple[str, int | None]:
+    """``lstm[1]`` -> (``lstm``, 1): a layer's input reference, split into the name and the output index."""
+    m = _INDEXED.fullmatch(src)
+    return (m.group(1), int(m.group(2))) if m else (src, None)
 
 
 def json_number(value: Value | None) -> int | str | None:
