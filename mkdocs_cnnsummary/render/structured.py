@@ -106,7 +106,7 @@ def step_line(step: StepView, *, formula: bool = True) -> Line:
     return tuple(runs)
 
 
-def _cell_lines(key: str, cell: Cell) -> tuple[Line, ...]:
+def _cell_lines(key: str, cell: Cell, warned: bool = False) -> tuple[Line, ...]:
     lines: list[Line] = [step_line(step, formula=False) for step in cell.steps]
     values: list[Line] = []
     for text in cell.lines:
@@ -118,6 +118,8 @@ def _cell_lines(key: str, cell: Cell) -> tuple[Line, ...]:
             values.append((("text", text),))
     if cell.type_name and values:
         values[-1] += (("text", " "), ("muted", f"({cell.type_name})"))
+    if warned and values:  # a design warning about this layer, listed under the table
+        values[-1] += (("text", " ⚠"),)
     if cell.steps and values and key == "output_shape":
         values[0] = (("text", "→ "), *values[0])
     return tuple(lines + values)
@@ -135,7 +137,8 @@ def table_view(summary: Summary, *, title: str | None = None, worked: str = "col
     row_header = _row_header_key(chosen)
     header = tuple(CellView(((("text", col.header),),), col.numeric) for col in chosen)
     body = tuple(
-        tuple(CellView(_cell_lines(col.key, row.cells[col.key]), col.numeric, col.key == row_header) for col in chosen)
+        tuple(CellView(_cell_lines(col.key, row.cells[col.key], col.key == row_header and bool(row.warnings)),
+                       col.numeric, col.key == row_header) for col in chosen)
         for row in rows)
     totals = []
     for total in _totals(summary, worked == "table"):
