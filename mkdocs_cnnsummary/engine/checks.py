@@ -16,8 +16,9 @@ summary, each with a ``kind`` so that a block can silence it:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import NamedTuple
 
 from .errors import SpecError, did_you_mean
 from .summary import LayerRecord, Notice, Summary, source
@@ -27,8 +28,7 @@ KINDS = ("lossy_rounding", "kernel_larger_than_input", "bias_before_norm", "dens
 HEAVY_DROPOUT = 0.9
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """One spatial axis of a sliding window: its dilated extent, stride, the input size and the rows that
     no window reaches at the end (what rounding down drops)."""
 
@@ -38,7 +38,7 @@ class Window:
     dropped: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DesignFacts:
     """What a layer tells the design checks about itself."""
 
@@ -56,7 +56,10 @@ class DesignFacts:
     dropout: float | None = None
     #: what its padding is called in the hint (``padding='same'``)
     padding_hint: str = "padding='same'"
-    extra: dict[str, object] = field(default_factory=dict)
+
+
+#: the facts of a layer with nothing to say
+NO_FACTS = DesignFacts()
 
 
 ALL = "*"
@@ -99,8 +102,18 @@ def dropped(n: int | None, extent: int, stride: int, pad: int = 0) -> int:
 WORDS = {1: ("step", "steps"), 2: ("row", "column"), 3: ("slice", "row", "column")}
 
 
+class _Index:
+    """The network's tensors by name (inputs and layers), looked up once."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.inputs = {i.name: i for i in summary.inputs}
+        self.layers = {r.name: r for r in summary.layers}
+        self.first = summary.inputs[0].name if summary.inputs else None
+
+
 def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Notice]:
     """Every design warning of a computed network, in layer order."""
+    index = _Index(summary)
     consumers: dict[str, list[str]] = {}
     for rec in summary.layers:
         for src in rec.inputs:
@@ -110,11 +123,11 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Not
     with_params = [rec for rec in summary.layers if rec.params]
     last = summary.layers[-1].name if summary.layers else None
     for rec in summary.layers:
-        f = facts.get(rec.name, DesignFacts())
-        out += _lossy(summary, rec, f, facts, consumers)
+        f = facts.get(rec.name, NO_FACTS)
+        out += _lossy(summary, index, rec, f, consumers)
         out += _too_large(rec, f)
         after = consumers.get(rec.name, [])
-        if f.bias and len(after) == 1 and facts.get(after[0], DesignFacts()).cancels_bias \
+        if f.bias and len(after) == 1 and facts.get(after[0], NO_FACTS).cancels_bias \
                 and rec.name not in summary.outputs:
             norm = after[0]
             out.append(Notice(
@@ -122,7 +135,7 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Not
                 "channel", rec.line,
                 f"drop the bias ({'use_bias=False' if summary.framework == 'keras' else 'bias=False'}): "
                 f"{f.bias:,} parameters fewer, the same network", rec.name, "bias_before_norm"))
-        source_rank = _input_rank(summary, rec)
+        source_rank = _input_rank(index, rec)
         if f.dense and source_rank is not None and source_rank >= 4:
             shape = _shape_text(rec.output_shape)
             out.append(Notice(
@@ -143,19 +156,19 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Not
     return out
 
 
-def _input_rank(summary: Summary, rec: LayerRecord) -> int | None:
+def _input_rank(index: _Index, rec: LayerRecord) -> int | None:
     if not rec.inputs:
         return None
-    shape = _shape_of(summary, rec.inputs[0])
+    shape = _shape_of(index, rec.inputs[0])
     return None if shape is None else len(shape)
 
 
-def _shape_of(summary: Summary, src: str) -> tuple | None:
+def _shape_of(names: _Index, src: str) -> tuple | None:
     base, index = source(src)
-    for i in summary.inputs:
-        if i.name in (base, src):
-            return i.shape
-    record = next((r for r in summary.layers if r.name in (base, src)), None)
+    for name in (src, base):
+        if name in names.inputs:
+            return names.inputs[name].shape
+    record = names.layers.get(src) or names.layers.get(base)
     if record is None:
         return None
     shape = record.output_shape
@@ -185,12 +198,12 @@ def _too_large(rec: LayerRecord, f: DesignFacts) -> list[Notice]:
                    rec.name, "kernel_larger_than_input")]
 
 
-def _jumps(summary: Summary, name: str) -> tuple | None:
+def _jumps(index: _Index, name: str) -> tuple | None:
     """The receptive-field jump of a tensor (input pixels per position): 1 for the network input."""
-    for i in summary.inputs:
-        if i.name == name:
-            return None if i is not summary.inputs[0] else tuple(Fraction(1) for _ in i.shape[2:])
-    record = next((r for r in summary.layers if r.name == name), None)
+    if name in index.inputs:
+        shape = index.inputs[name].shape
+        return None if name != index.first else tuple(Fraction(1) for _ in shape[2:])
+    record = index.layers.get(name)
     rf = None if record is None else record.receptive_field
     return None if rf is None else tuple(Fraction(j) for j in rf.jump)
 
@@ -206,24 +219,24 @@ def _descendants(start: str, consumers: dict[str, list[str]], order: dict[str, i
     return sorted(seen, key=order.__getitem__)
 
 
-def _lossy(summary: Summary, rec: LayerRecord, f: DesignFacts, facts: dict[str, DesignFacts],
+def _lossy(summary: Summary, index: _Index, rec: LayerRecord, f: DesignFacts,
            consumers: dict[str, list[str]]) -> list[Notice]:
     """A size rounded down here that an up-sampling later does not give back."""
     lost = [w.dropped for w in f.windows]
     if not any(lost) or len(rec.inputs) != 1:
         return []
-    jump_in = _jumps(summary, source(rec.inputs[0])[0])
-    in_shape = _shape_of(summary, rec.inputs[0])
+    jump_in = _jumps(index, source(rec.inputs[0])[0])
+    in_shape = _shape_of(index, rec.inputs[0])
     if jump_in is None or in_shape is None or rec.receptive_field is None:
         return []
     spatial_in = [w.size for w in f.windows]
     order = {r.name: i for i, r in enumerate(summary.layers)}
     back = []  # up-sampling layers back at the resolution of this layer's input, or at the network input
     for name in _descendants(rec.name, consumers, order):
-        later = next(r for r in summary.layers if r.name == name)
+        later = index.layers[name]
         if later.receptive_field is None or len(later.inputs) != 1:
             continue
-        before = _jumps(summary, source(later.inputs[0])[0])
+        before = _jumps(index, source(later.inputs[0])[0])
         jump = tuple(Fraction(j) for j in later.receptive_field.jump)
         if before is None or not all(a < b for a, b in zip(jump, before, strict=True)):
             continue  # not an up-sampling

@@ -258,8 +258,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
 
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
-    fields: dict[str, receptive.Field | receptive.NoField] = {
-        i.name: receptive.input_field(i.shape, n == 0, i.name, inputs[0].name) for n, i in enumerate(inputs)}
+    lazy = Analyses({i.name: receptive.input_field(i.shape, n == 0, i.name, inputs[0].name)
+                     for n, i in enumerate(inputs)})
     records: dict[str, LayerRecord] = {}
     facts: dict[str, checks.DesignFacts] = {}
     for name in order:
@@ -281,17 +281,13 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         except SpecError as exc:
             raise exc.located(line=layer.line, layer=name, layer_type=layer.type_name) from None
         calc.check()
-        analyse(layer, in_shapes, out, calc)
-        field = layer.receptive_field([fields[_base(src)] for src in node.inputs], in_shapes, out, calc)
-        fields[name] = field
         facts[name] = layer.design(in_shapes)
         shapes[name] = out
+        lazy.jobs.append((name, layer, in_shapes, out, calc, [_base(src) for src in node.inputs]))
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
-            weights=calc.weights, calculation=calc.steps, line=layer.line,
-            macs=calc.total_macs, other_ops=calc.total_other_ops, activations=_activations(out, calc),
-            receptive_field=receptive.describe(field), analysis=calc.analysis, block=node.spec.block)
+            weights=calc.weights, calculation=calc.steps, line=layer.line, block=node.spec.block, lazy=lazy)
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     if resolve is not None:
@@ -311,6 +307,33 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
                       outputs=list(outputs), framework=fw.name, batch=batch, blocks=list(net.blocks))
     summary.warnings.extend(checks.design_warnings(summary, facts))
     return summary
+
+
+class Analyses:
+    """The operation counts, activations and receptive fields of a network's layers, computed for every
+    layer on first use (a page that shows none of them pays nothing for them)."""
+
+    def __init__(self, fields: dict[str, receptive.Field | receptive.NoField]) -> None:
+        self.fields = fields
+        #: (name, layer, input shapes, output, its Calc, the names of its inputs), in an order of dependencies
+        self.jobs: list[tuple[str, Layer, list[Shape], Any, Calc, list[str]]] = []
+        self.results: dict[str, dict[str, Any]] | None = None
+
+    def of(self, name: str) -> dict[str, Any]:
+        if self.results is None:
+            self.results = {}
+            for job in self.jobs:
+                self.results[job[0]] = self._run(*job)
+        return self.results.get(name, {})
+
+    def _run(self, name: str, layer: Layer, inputs: list[Shape], out: Any, calc: Calc,
+             sources: list[str]) -> dict[str, Any]:
+        analyse(layer, inputs, out, calc)
+        field = layer.receptive_field([self.fields[src] for src in sources], inputs, out, calc)
+        self.fields[name] = field
+        activations = _activations(out, calc)
+        return {"macs": calc.total_macs, "other_ops": calc.total_other_ops, "activations": activations,
+                "receptive_field": receptive.describe(field), "analysis": calc.analysis}
 
 
 def analyse(layer: Layer, inputs: list[Shape], output: Shape | list[Shape], calc: Calc) -> None:

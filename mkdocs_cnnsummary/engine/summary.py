@@ -199,15 +199,35 @@ class LayerRecord:
     parent: str | None = None  # the row this one is nested under (a model used as a layer ...)
     block: str | None = None  # the innermost block instance it belongs to (compact specs)
     extra: dict[str, Any] = field(default_factory=dict)  # further columns (framework specific)
-    #: multiply-accumulates of the layer's weights and matrix products (None: unknown, a step says why)
-    macs: int | None = None
-    #: bias adds, normalisation, activations, pooling ... counted by the rules in the steps
-    other_ops: int | None = None
-    #: output elements per sample (all outputs of a multi-output layer); None when a size is unknown
-    activations: int | None = None
-    receptive_field: ReceptiveField | None = None
-    #: worked steps of the operations, activations and receptive field (``Step.kind`` says which)
-    analysis: list[Step] = field(default_factory=list)
+    #: the engine's analyses of the network, computed on first use (see the properties below)
+    lazy: Any = field(default=None, repr=False, compare=False)
+
+    def _analysed(self, key: str, default: Any = None) -> Any:
+        return default if self.lazy is None else self.lazy.of(self.name).get(key, default)
+
+    @property
+    def macs(self) -> int | None:
+        """Multiply-accumulates of the layer's weights and matrix products (None: unknown, a step says why)."""
+        return self._analysed("macs")
+
+    @property
+    def other_ops(self) -> int | None:
+        """Bias adds, normalisation, activations, pooling ... counted by the rules in the steps."""
+        return self._analysed("other_ops")
+
+    @property
+    def activations(self) -> int | None:
+        """Output elements per sample (all outputs of a multi-output layer); None when a size is unknown."""
+        return self._analysed("activations")
+
+    @property
+    def receptive_field(self) -> ReceptiveField | None:
+        return self._analysed("receptive_field")
+
+    @property
+    def analysis(self) -> list[Step]:
+        """Worked steps of the operations, activations and receptive field (``Step.kind`` says which)."""
+        return self._analysed("analysis", [])
 
     @property
     def multi_output(self) -> bool:
