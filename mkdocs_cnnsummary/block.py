@@ -6,9 +6,12 @@ problems; everything a block means is decided here.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .engine.errors import SpecError, did_you_mean, one_of
@@ -17,8 +20,10 @@ from .render.diagram.options import DiagramOptions
 if TYPE_CHECKING:
     from .engine.summary import Summary
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "batch",
-                "dtype", "units", "warnings")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "format",
+                "model", "source", "inputs", "echo", "batch", "dtype", "units", "warnings")
+ECHO_MODES = ("above", "collapsed")
+FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
@@ -40,10 +45,20 @@ class FenceOptions:
     dtype: str = "float32"  # how values are stored, for the memory estimate
     units: str = "MiB"  # MB (10⁶ bytes) or MiB (2²⁰ bytes)
     silenced: frozenset[str] = frozenset()  # design warnings not shown ("*": all)
+    format: str = "auto"  # auto | spec | code
+    model: str | None = None  # code: the expression naming the model to summarise
+    source: str | None = None  # code from a file of the project (relative to the base directory)
+    inputs: tuple[tuple[int | None, ...], ...] | None = None  # code: input shapes it does not state
+    framework_given: bool = False  # framework= is the fence's own (it then overrides what code says)
+    echo: str | None = None  # show the code (or the file) above the table: above | collapsed
+
+    def code_key(self) -> tuple[Any, ...]:
+        return (self.format, self.model, self.source, self.inputs, self.framework_given, self.echo)
 
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
-                self.diagram, self.fold, self.batch, self.dtype, self.units, tuple(sorted(self.silenced)))
+                self.diagram, self.fold, self.code_key(), self.batch, self.dtype, self.units,
+                tuple(sorted(self.silenced)))
 
 
 @dataclass(frozen=True)
@@ -56,8 +71,12 @@ class Problem:
     message: str
     line: int | None = None
     layer: str | None = None
+    file: str | None = None  # the line is in this file of the project (code read with source= or imported)
 
     def describe(self) -> str:
+        if self.file is not None:
+            where = f"{self.file}:{self.line}" if self.line is not None else self.file
+            return f"{where}: {self.message}"
         return self.message
 
 
@@ -68,7 +87,9 @@ class BlockResult:
     ``outcome`` is what the engine produced (a Summary, or the SpecError the box shows) and
     ``view`` the keyword arguments it was rendered with, so that a renderer of another format
     (``render.doctree.render(result.outcome, **result.view)``) shows the same thing.
-    ``files`` are the files the block read, for platforms that rebuild a page when one changes.
+    ``files`` are the files the block read, for platforms that rebuild a page when one changes, and
+    ``digests`` their contents' digests when they were read (a remembered result is used again only
+    while they are unchanged).
     """
 
     html: str
@@ -76,14 +97,22 @@ class BlockResult:
     outcome: Summary | SpecError | None = None
     view: Mapping[str, Any] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    digests: tuple[str, ...] = ()
 
 
 @dataclass
 class BlockRenderer:
-    """Renders blocks with site-wide defaults, remembering results by (spec, options, version)."""
+    """Renders blocks with site-wide defaults, remembering results by (body, options, version).
+
+    ``base_dir`` is where ``source=`` paths start and the code's imports may be read from (the
+    directory of ``mkdocs.yml``).  A remembered result is used again only while the files it read
+    are unchanged; ``watch`` is told the files each block read (to rebuild when one changes).
+    """
 
     defaults: FenceOptions = field(default_factory=FenceOptions)
     cache: MutableMapping[tuple[Any, ...], BlockResult] | None = None
+    base_dir: str | None = None
+    watch: Callable[[list[str]], None] | None = None
 
     def render(self, source: str, header: Mapping[str, str] | None = None) -> BlockResult:
         """The HTML for one block whose header options are ``header`` (raw strings)."""
@@ -92,15 +121,30 @@ class BlockRenderer:
         except SpecError as exc:
             return _option_failure(exc, source)
         if self.cache is None:
-            return render_block(source, options)
-        from . import __version__
+            result = render_block(source, options, self.base_dir)
+        else:
+            from . import __version__
 
-        key = (source, options.key(), __version__)
-        result = self.cache.get(key)
-        if result is None:
-            result = render_block(source, options)
-            self.cache[key] = result
+            key = (source, options.key(), __version__, self.base_dir)
+            result = self.cache.get(key)
+            if result is None or not _unchanged(result):
+                result = render_block(source, options, self.base_dir)
+                self.cache[key] = result
+        if self.watch is not None and result.files:
+            self.watch(list(result.files))
         return result
+
+
+def _digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _unchanged(result: BlockResult) -> bool:
+    """Whether every file a remembered block read still has the contents it had."""
+    return all(_digest(path) == digest for path, digest in zip(result.files, result.digests, strict=True))
 
 
 def split_header(text: str) -> dict[str, str]:
@@ -147,6 +191,7 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             continue
         elif key == "framework":
             changes["framework"] = check_framework(value)
+            changes["framework_given"] = True
         elif key == "style":
             from .render.styles import check_style
 
@@ -175,6 +220,17 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .engine.checks import silenced
 
             changes["silenced"] = silenced(value)
+        elif key == "format":
+            changes["format"] = one_of(value, FORMATS, "format")
+        elif key == "model":
+            changes["model"] = value.strip() or None
+        elif key == "source":
+            changes["source"] = value.strip() or None
+        elif key == "inputs":
+            changes["inputs"] = parse_inputs(value)
+        elif key == "echo":
+            changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else one_of(
+                value, ECHO_MODES, "echo mode")
         else:
             changes["title"] = value
     return replace(options, **changes)
@@ -186,6 +242,23 @@ def check_batch(value: Any) -> int:
     if not text.isdigit() or int(text) < 1:
         raise SpecError(f"batch must be a positive whole number, got {value!r}", hint='e.g. batch="8"')
     return int(text)
+def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
+    """``[[28, 28, 1]]`` or ``[28, 28, 1]`` (YAML/JSON) -> input shapes without the batch axis."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(value)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, list) and data and all(d is None or (isinstance(d, int) and not isinstance(d, bool))
+                                               for d in data):
+        data = [data]
+    if not isinstance(data, list) or not data or not all(
+            isinstance(s, list) and all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0)
+                                        for d in s) for s in data):
+        raise SpecError(f"inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {value!r}",
+                        hint="sizes without the batch axis; null for an unknown size")
+    return tuple(tuple(s) for s in data)
 
 
 def check_framework(value: str) -> str:
@@ -204,14 +277,34 @@ def _option_failure(exc: SpecError, source: str) -> BlockResult:
     return _rendered(exc, Problem(f"fence header: {exc.describe()}"), label="Error in the fence options")
 
 
-def render_block(source: str, options: FenceOptions) -> BlockResult:
-    """Compute the network of one block and render it (or its error, or its expected error)."""
-    from .engine import summarize
+def render_block(source: str, options: FenceOptions, base_dir: str | None = None) -> BlockResult:
+    """Compute the network of one block and render it (or its error, or its expected error).
 
+    With ``source=`` the code comes from that file (relative to ``base_dir``) and the block's body
+    may hold an ``expect:`` section; otherwise the body is a spec or code.
+    """
+    from .reading import apply_section, read
+
+    base = base_dir or os.getcwd()
+    files: list[Path] = []
+    shown = source
     try:
-        summary = summarize(source, framework=options.framework, batch=options.batch)
+        if options.source is not None:
+            path, text = _source_file(options.source, base)
+            shown = text
+            reading = read(text, framework=_given(options), format="code", model=options.model,
+                           inputs=_list(options.inputs), path=path, root=base, default_framework=options.framework,
+                           batch=options.batch)
+            files = reading.files
+            apply_section(reading.summary, source)
+        else:
+            reading = read(source, framework=_given(options), format=options.format, model=options.model,
+                           inputs=_list(options.inputs), root=base, default_framework=options.framework,
+                           batch=options.batch)
+            files = reading.files
+        summary = reading.summary
     except SpecError as exc:
-        return _failed(exc, source, options)
+        return _with_files(_failed(exc, _shown(exc, shown, source, options, base), options), files)
     except Exception as exc:  # an engine defect must not take the page down
         error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {exc})",
                           hint="please report it with the spec of this block")
@@ -228,7 +321,58 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)
-    return result
+    if options.echo is not None:  # HTML only, as the drawing
+        from .code.detect import split_code
+        from .render.html import render_code
+
+        code = shown if options.source is not None else split_code(source)[0]
+        result = replace(result, html=render_code(code, options.source, collapsed=options.echo == "collapsed")
+                         + result.html)
+    return _with_files(result, files)
+
+
+def _with_files(result: BlockResult, files: list[Path]) -> BlockResult:
+    paths = tuple(str(p) for p in files)
+    return replace(result, files=paths, digests=tuple(_digest(p) for p in paths))
+
+
+def _given(options: FenceOptions) -> str | None:
+    return options.framework if options.framework_given else None
+
+
+def _list(inputs: tuple[tuple[int | None, ...], ...] | None) -> list[Any] | None:
+    return [list(s) for s in inputs] if inputs is not None else None
+
+
+def _source_file(source: str, base: str) -> tuple[str, str]:
+    """(path as written, text) of a ``source=`` file, which must be inside the base directory."""
+    root = Path(base).resolve()
+    path = (root / source).resolve()
+    if os.path.commonpath([str(path), str(root)]) != str(root):
+        raise SpecError(f"source={source!r} is outside the project directory {root.name}/",
+                        hint="give a path relative to the directory of mkdocs.yml")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(f"source={source!r}: no such file", hint=f"the path is relative to {root}") from None
+    except OSError as exc:
+        raise SpecError(f"source={source!r} cannot be read: {exc.strerror or exc}") from None
+    try:
+        return source, data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpecError(f"source={source!r} is not UTF-8 text") from None
+
+
+def _shown(exc: SpecError, shown: str, body: str, options: FenceOptions, base: str) -> str:
+    """The text an error box shows with the line marked: the file the error is in, else the block."""
+    if exc.file is not None:
+        if options.source is not None and exc.file == options.source:
+            return shown
+        try:
+            return (Path(base) / exc.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+    return body
 
 
 def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str, Problem | None]:
@@ -245,14 +389,15 @@ def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str,
 
 
 def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
+    """The error box; ``source`` is the text it shows with the line marked (the file the error is in)."""
     expected = options.expect_error
     if expected is not None:
         problem = None
         if expected and expected.lower() not in exc.describe().lower():
             problem = Problem(f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
-                              line=exc.line, layer=exc.layer)
+                              line=exc.line, layer=exc.layer, file=exc.file)
         return _rendered(exc, problem, title=options.title, source=source, expected=True)
-    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer),
+    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file),
                      title=options.title, source=source)
 
 

@@ -23,6 +23,10 @@ ALIASES = {"Input": "InputLayer"}
 WRAPPED = {"Bidirectional": ((0, "layer"), (3, "backward_layer")), "TimeDistributed": ((0, "layer"),)}
 
 
+def _identity(x: Any) -> Any:
+    return x
+
+
 def make_layer(spec: LayerSpec, name: str | None = None) -> keras.layers.Layer:
     """The keras layer object for one LayerSpec (nested layer arguments included)."""
     def conv(v: Any) -> Any:
@@ -38,6 +42,11 @@ def make_layer(spec: LayerSpec, name: str | None = None) -> keras.layers.Layer:
     cls_name = functional.get(cls_name, cls_name)
     cls = getattr(keras.layers, cls_name)
     raw_args, raw_kwargs = list(spec.args), dict(spec.kwargs)
+    if cls_name == "Lambda":  # a spec names the function; Keras needs one (its output_shape decides the shape)
+        if raw_args and isinstance(raw_args[0], str):
+            raw_args[0] = _identity
+        if isinstance(raw_kwargs.get("function"), str):
+            raw_kwargs["function"] = _identity
     for pos, key in WRAPPED.get(cls_name, ()):
         if pos < len(raw_args) and isinstance(raw_args[pos], str | dict):
             raw_args[pos] = parse_item(raw_args[pos], None)

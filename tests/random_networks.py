@@ -766,6 +766,11 @@ def _start_shape(g: Gen, kind: str) -> Shape:
 
 def random_network(seed: int, types: frozenset[str] | None = None) -> dict[str, Any]:
     """A random spec (dict) that Keras accepts; the same seed gives the same network."""
+    return render(random_graph(seed, types))
+
+
+def random_graph(seed: int, types: frozenset[str] | None = None) -> Gen:
+    """The layers and wiring of ``random_network(seed)`` before they are written as a spec."""
     rng = random.Random(seed)
     g = Gen(rng, registered() if types is None else types)
     graph = g.chance(0.5) and any(g.has(m) for m in (*MERGES, "Concatenate"))
@@ -800,7 +805,7 @@ def random_network(seed: int, types: frozenset[str] | None = None) -> dict[str, 
     while "[" in x.ref or x.ref in g.inputs:  # the output must be a whole layer
         y = step(g, x, KEEP)
         x = y if y is not x else g.apply(L("Activation", {"activation": "linear"}, x.shape), [x])
-    return render(g)
+    return g
 
 
 def _several_inputs(g: Gen, kind: str) -> T:

@@ -34,7 +34,6 @@ def mutate(text: str, rng: random.Random) -> str:
     """One to three random edits: numbers, layer types, lines, stray characters."""
     types = sorted({name for fw in ("keras", "pytorch", "lasagne") for name in catalog(fw)})
     for _ in range(rng.randint(1, 3)):
-        lines = text.split("\n")
         kind = rng.randrange(6)
         if kind == 0 and (nums := list(NUMBER.finditer(text))):
             m = rng.choice(nums)
@@ -42,18 +41,22 @@ def mutate(text: str, rng: random.Random) -> str:
         elif kind == 1 and (names := list(TYPE.finditer(text))):
             m = rng.choice(names)
             text = text[:m.start()] + rng.choice(types) + text[m.end():]
-        elif kind == 2 and len(lines) > 1:
-            del lines[rng.randrange(len(lines))]
-            text = "\n".join(lines)
-        elif kind == 3:
-            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
-            lines[i], lines[j] = lines[j], lines[i]
-            text = "\n".join(lines)
-        elif kind == 4:
-            i = rng.randrange(len(text) + 1)
-            text = text[:i] + rng.choice(GARBAGE) + text[i:]
         else:
-            i = rng.randrange(len(lines))
-            lines.insert(i, lines[rng.randrange(len(lines))])
-            text = "\n".join(lines)
+            text = edit_lines(text, rng, kind, GARBAGE)
     return text
+
+
+def edit_lines(text: str, rng: random.Random, kind: int, garbage: list[str]) -> str:
+    """A line deleted (kind 2), two swapped (3), a stray piece inserted (4) or a line repeated (other kinds)."""
+    lines = text.split("\n")
+    if kind == 2 and len(lines) > 1:
+        del lines[rng.randrange(len(lines))]
+    elif kind == 3:
+        i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    elif kind == 4:
+        i = rng.randrange(len(text) + 1)
+        return text[:i] + rng.choice(garbage) + text[i:]
+    else:
+        lines.insert(rng.randrange(len(lines)), lines[rng.randrange(len(lines))])
+    return "\n".join(lines)

@@ -30,7 +30,7 @@ def _page(fence_options: str, spec: str = LENET, **config) -> BeautifulSoup:
 def test_fence_columns_show_counts_and_the_totals_name_the_convention():
     soup = _page('columns="layer output_shape params macs flops other_ops" worked="none"')
     headers = [th.get_text() for th in soup.select("thead th")]
-    assert headers == ["Layer (type)", "Output shape", "Param #", "MACs", "FLOPs", "Other ops"]
+    assert headers == ["Layer (type)", "Output Shape", "Param #", "MACs", "FLOPs", "Other ops"]
     conv = soup.select("tbody tr")[1]
     assert [td.get_text(strip=True) for td in conv.select("td")][2:] == ["460,800", "921,600", "18,432"]
     text = soup.select_one(".cnnsummary__analysis").get_text(" ", strip=True)
@@ -53,7 +53,7 @@ def test_collapsed_calculation_shows_the_steps_of_the_chosen_columns_only():
     plain = _page("")
     assert "MACs" not in plain.get_text()
     soup = _page('columns="layer params macs"')
-    steps = [li.get_text(" ", strip=True) for li in soup.select(".cnnsummary__worked li")]
+    steps = [li.get_text(" ", strip=True) for li in soup.select(".cnnsummary__steps li")]
     assert any(s.startswith("MACs =") for s in steps)
     assert not any("receptive field" in s for s in steps)
 

@@ -108,15 +108,15 @@ def test_shown_beside_the_layer_and_under_the_table():
     soup = _page("", DENOISER_3)
     row = next(tr for tr in soup.select("tr.cnnsummary__row") if "max_pooling2d_2" in tr.get_text())
     assert row.select_one(".cnnsummary__warn-mark")["title"].startswith("it rounds its 7×7 input down")
-    (item,) = soup.select(".cnnsummary__warnings li")
+    (item,) = soup.select(".cnnsummary__notices li[data-kind]")
     assert "ends at 24×24 instead of 28×28" in item.get_text() and "lossy_rounding" in item.get_text()
 
 
 def test_silenced_per_block_and_in_the_settings():
-    assert not _page('warnings="off"', DENOISER_3).select(".cnnsummary__warnings")
-    assert not _page('warnings="-lossy_rounding"', DENOISER_3).select(".cnnsummary__warnings")
-    assert not _page("", DENOISER_3, warnings="off").select(".cnnsummary__warnings")
-    assert _page('warnings="on"', DENOISER_3, warnings="off").select(".cnnsummary__warnings")
+    assert not _page('warnings="off"', DENOISER_3).select(".cnnsummary__notices li[data-kind]")
+    assert not _page('warnings="-lossy_rounding"', DENOISER_3).select(".cnnsummary__notices li[data-kind]")
+    assert not _page("", DENOISER_3, warnings="off").select(".cnnsummary__notices li[data-kind]")
+    assert _page('warnings="on"', DENOISER_3, warnings="off").select(".cnnsummary__notices li[data-kind]")
     assert "unknown warnings setting '-lossy'" in _page('warnings="-lossy"', DENOISER_3).get_text()
 
 
@@ -125,7 +125,8 @@ def test_command_line_shows_and_silences_them():
         return subprocess.run([sys.executable, "-m", "mkdocs_cnnsummary", "-", *args], input=DENOISER_3,
                               capture_output=True, text=True)
 
-    assert "⚠ max_pooling2d_2: it rounds its 7×7 input down" in run().stdout
-    assert "⚠" not in run("--warnings", "off").stdout
+    assert "Warning: line 13: layer 'max_pooling2d_2': it rounds its 7×7 input down" in run().stdout
+    assert '(warnings="-lossy_rounding" silences it)' in run().stdout
+    assert "Warning:" not in run("--warnings", "off").stdout
     assert '"kind": "lossy_rounding"' in run("--format", "json").stdout
     assert '"warnings": []' in run("--format", "json", "--warnings=-lossy_rounding").stdout

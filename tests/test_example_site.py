@@ -3,12 +3,13 @@ PyTorch block on it agrees with the real framework."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sites import build_example_site
+from sites import BUILDERS, build_example_site
 
 from mkdocs_cnnsummary import summarize
 from mkdocs_cnnsummary.block import split_header
@@ -37,14 +38,19 @@ BLOCKS = _blocks()
 IDS = [f"{page}:{line}" for page, line, _, _ in BLOCKS]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build_example_site(tmp_path_factory.mktemp("site"))
+@pytest.fixture(scope="module", params=BUILDERS)
+def site(request, tmp_path_factory) -> Path:
+    """The example site built by MkDocs and ProperDocs (with the plugin, --strict) and by Zensical."""
+    pytest.importorskip(request.param)
+    return build_example_site(tmp_path_factory.mktemp(f"site-{request.param}"), request.param)
 
 
 def text_of(site: Path, page: str) -> str:
     html = (site / page / "index.html") if page else (site / "index.html")
     soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    for hint in soup.select("wbr, .cnnsummary__hidden"):  # break opportunities and words for screen readers only
+        hint.decompose()
+    soup.smooth()
     return " ".join(soup.select_one("article").get_text(" ").split())
 
 
@@ -91,10 +97,12 @@ def test_denoiser_page(site):
     assert "(None, 24, 24, 1)" in text and "(None, 28, 28, 1)" in text
     assert "(None, 3, 3, 8)" in text and "⌊(7 − 2)/2⌋ + 1" in text
     assert "8,001" in text and "12,201" in text
-    (warning,) = soup.select(".cnnsummary__warnings li")
-    assert "max_pooling2d_2" in warning.get_text() and "ends at 24×24 instead of 28×28" in warning.get_text()
+    warnings = soup.select('.cnnsummary__notices li[data-kind="lossy_rounding"]')
+    assert len(warnings) == 2  # the spec and the question's code
+    for warning in warnings:
+        assert "max_pooling2d_2" in warning.get_text() and "ends at 24×24 instead of 28×28" in warning.get_text()
     errors = soup.select(".cnnsummary-error--expected")
-    assert len(errors) == 1
+    assert len(errors) == 2  # the spec and the question's code without padding
     assert "does not fit the 2×2 input" in errors[0].get_text(" ")
     assert "too_small" in errors[0].get_text(" ")
 
@@ -104,10 +112,36 @@ def test_guide_and_reference_pages(site):
     assert "41,450" in guide  # the PyTorch example
     assert "Connected to" in guide and "branch_3x3" in guide
     assert "did you mean 'filters'" in guide
-    reference = (site / "reference/index.html").read_text(encoding="utf-8")
     for framework in ("keras", "pytorch", "lasagne"):
+        reference = (site / f"reference/{framework}/index.html").read_text(encoding="utf-8")
         assert f'id="ref-{framework}"' in reference
-    assert 'id="ref-keras-conv2d"' in reference and "(k_h × k_w × c_in + 1) × filters" in reference
+    keras = BeautifulSoup((site / "reference/keras/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert keras.select_one("h3#ref-keras-conv2d") is not None
+    assert keras.select_one("h2#ref-keras-convolution-layers") is not None
+    assert "(k_h × k_w × c_in + 1) × filters" in keras.get_text()
+
+
+def test_reference_pages_are_navigable(site):
+    """A heading with an id per family and per layer type, so the table of contents and search list them."""
+    from mkdocs_cnnsummary.render.reference import build_reference
+
+    for doc in build_reference():
+        soup = BeautifulSoup((site / f"reference/{doc.name}/index.html").read_text(encoding="utf-8"), "html.parser")
+        for family in doc.families:
+            assert soup.select_one(f"h2#{family.anchor}").get_text().startswith(family.title)
+            for layer in family.layers:
+                assert soup.select_one(f"h3#{layer.anchor}").get_text().startswith(layer.type_name)
+        toc = [a["href"] for a in soup.select("nav a[href^='#ref-']")]  # the theme's table of contents
+        assert f"#{doc.families[0].layers[0].anchor}" in toc, toc[:5]
+        meanings = [row.find_all("td")[2].get_text(strip=True) for row in soup.select("table:has(caption) tbody tr")
+                    if row.find_all("td") and len(row.find_all("td")) == 3]
+        assert meanings and all(meanings), "an argument without a meaning"
+        assert " 1 parameters" not in soup.get_text()
+    # one search entry per layer type (MkDocs and ProperDocs: search/search_index.json; Zensical: search.json)
+    index = site / "search" / "search_index.json" if (site / "search").is_dir() else site / "search.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    locations = {entry["location"] for entry in data.get("docs", data.get("items", []))}
+    assert "reference/keras/#ref-keras-conv2d" in locations and "reference/pytorch/#ref-pytorch-linear" in locations
 
 
 def test_every_block_asserts_its_numbers_or_its_error():
@@ -119,8 +153,21 @@ def test_every_block_asserts_its_numbers_or_its_error():
         assert "expect_error" in header or "\nexpect:" in "\n" + spec, f"{page}:{line} asserts nothing"
 
 
+SEED_CODE = {path.read_text(encoding="utf-8").rstrip("\n"): path.stem
+             for path in (ROOT / "tests" / "code_seeds").glob("*.py")}
+
+
+def _is_code(header: dict[str, str], spec: str) -> bool:
+    from mkdocs_cnnsummary.code.detect import detect_format, split_code
+
+    return "source" in header or header.get("format") == "code" or detect_format(split_code(spec)[0]) == "code"
+
+
 @pytest.mark.parametrize(("page", "line", "header", "spec"), BLOCKS, ids=IDS)
 def test_block_matches_the_real_framework(page, line, header, spec):
+    if _is_code(header, spec):
+        assert_code_matches(header, spec)
+        return
     framework = "pytorch" if "framework: pytorch" in spec else "lasagne" if "framework: lasagne" in spec else "keras"
     if framework == "lasagne":  # no Lasagne to run: the page's expect: holds nolearn's printed numbers
         summarize(spec)
@@ -151,8 +198,8 @@ def test_analysis_page(site):
     assert "Training (Adam), estimate, batch 32" in text and "MB = 10⁶ bytes" in text
     assert "30–34×30–34" in text or "30–38×30–38" in text  # fields that vary after up-sampling
     assert "10×10 jump 2, start −4" in text  # VGG-16 after its first block
-    warned = [li.get_text(" ") for li in soup.select(".cnnsummary__warnings li")]
-    assert any("bias_before_norm" in w for w in warned) and any("dense_on_feature_map" in w for w in warned)
+    warned = [li["data-kind"] for li in soup.select(".cnnsummary__notices li[data-kind]")]
+    assert "bias_before_norm" in warned and "dense_on_feature_map" in warned
 
 
 def _summary_without_checks(spec: str):
@@ -184,6 +231,52 @@ def assert_matches_torch(spec: str) -> None:
         assert tuple(x.shape[1:]) == tuple(rec.output_shape[1:]), rec.name
         assert sum(p.numel() for p in module.parameters()) == rec.params, rec.name
         assert sum(b.numel() for b in module.buffers()) == rec.buffers, rec.name
+
+
+def assert_code_matches(header: dict[str, str], text: str) -> None:
+    """A code block: the seeds' code is compared with real Keras in test_code_seeds (Lasagne by nolearn's
+    printed numbers); the site's own model files and other pasted code are run here in real Keras."""
+    from code_compare import differences, truth_table
+    from keras_truth import Job, run
+
+    from mkdocs_cnnsummary.code.detect import split_code
+
+    code = split_code(text)[0]
+    if "source" in header:
+        assert header["source"] == "example_site/models/unet.py", header
+        code = (DOCS / "models" / "unet.py").read_text(encoding="utf-8").replace(
+            "from .blocks import conv_block, up_block", (DOCS / "models" / "blocks.py").read_text(encoding="utf-8"))
+    elif code.strip("\n").rstrip() in {c.rstrip() for c in SEED_CODE}:
+        return  # verbatim seed code: real Keras runs its modern variant in test_code_seeds
+    if "expect_error" in header:
+        truth = run(Job(code, header.get("model")))
+        assert not truth["ok"], truth_table(truth)
+        return
+    summary = summarize(code, format="code", model=header.get("model"))
+    truth = run(Job(code, header.get("model") or "model"))
+    assert truth["ok"], truth
+    assert differences(summary, truth) == [], truth_table(truth)
+
+
+def test_code_pages(site):
+    text = text_of(site, "models-from-code")
+    assert "31,030,593" in text and "482,033" in text
+    assert "def conv_block" in text  # the model files, shown with the snippets extension
+    soup = BeautifulSoup((site / "models-from-code/index.html").read_text(encoding="utf-8"), "html.parser")
+    (error,) = soup.select(".cnnsummary-error--expected")
+    assert "example_site/models/blocks.py, line 19" in error.get_text(" ")
+    unet = BeautifulSoup((site / "questions/unet-up-convolution/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    notices = [n.get_text(" ", strip=True) for n in unet.select(".cnnsummary__notice")]
+    assert any("Input(shape=(256, 256, 1))" in n for n in notices)
+    assert any("Model(inputs=inputs, outputs=conv10)" in n for n in notices)
+    assert "model = Model(input = inputs, output = conv10)" in unet.select_one(".cnnsummary-code__source").get_text()
+    lasagne = text_of(site, "questions/lasagne-mnist")
+    assert "conv2d1_num_filters=32" in lasagne and "217,706" in lasagne
+    denoiser = BeautifulSoup((site / "questions/denoiser-output-size/index.html").read_text(encoding="utf-8"),
+                             "html.parser")
+    errors = [e.get_text(" ") for e in denoiser.select(".cnnsummary-error--expected")]
+    assert any("line 17 of the block" in e for e in errors)
 
 
 def test_gallery_pages_fold_blocks_and_runs(site):

@@ -58,6 +58,8 @@ def configs() -> list[dict]:
         _net([7, 10], "GRU(12, use_bias=False)"),
         _net([7, 10], "Bidirectional(LSTM(6, return_sequences=True), merge_mode='sum')"),
         _net([7, 10], "TimeDistributed(Dense(5))"),
+        _net([5, 9, 9, 3], "ConvLSTM2D(4, 3, padding='same', return_sequences=True)"),
+        _net([5, 9, 9, 3], "ConvLSTM2D(4, (3, 2), use_bias=False)"),
         _net([5, 16], "MultiHeadAttention(num_heads=2, key_dim=8)"),
         _net([5, 16], "MultiHeadAttention(num_heads=3, key_dim=4, value_dim=6, use_bias=False, output_shape=10)"),
         _net([5, 16], "MultiHeadAttention(num_heads=2, key_dim=4, use_gate=True)"),
@@ -98,9 +100,10 @@ def _generic_loop(item, masked: bool) -> bool:
     (reset_after=True) have their own loop without it unless use_cudnn=False, a recurrent dropout or a
     mask (from an Embedding with mask_zero=True) sends them there."""
     cfg = _bound(item)
-    if cfg["unroll"]:
+    if cfg.get("unroll"):
         return False
-    if item.type == "SimpleRNN" or cfg.get("use_cudnn") is False or cfg["recurrent_dropout"] or masked:
+    if item.type in ("SimpleRNN", "ConvLSTM2D") or cfg.get("use_cudnn") is False or cfg.get("recurrent_dropout") \
+            or masked:
         return True
     return item.type == "GRU" and not cfg["reset_after"]
 
@@ -133,7 +136,7 @@ def _ours(layer, item, steps: int | None, shapes: list, masked: bool) -> int:
         return _mha_seen(layer, item, shapes)
     if layer.type == "AdditiveAttention":
         return sum(s.result for s in layer.steps_of("macs") if s.quantity == "MACs: weighted sum")
-    if layer.type in ("SimpleRNN", "LSTM", "GRU") and steps and _generic_loop(item, masked):
+    if layer.type in ("SimpleRNN", "LSTM", "GRU", "ConvLSTM2D") and steps and _generic_loop(item, masked):
         return layer.macs + layer.macs // steps
     if layer.type == "Bidirectional" and steps:
         cfg = _bound(item)

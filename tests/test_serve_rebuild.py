@@ -37,9 +37,10 @@ def test_a_rebuild_computes_only_the_edited_block(tmp_path: Path, monkeypatch: p
     computed: list[str] = []
     real = block_module.render_block
 
-    def counting(source: str, options: block_module.FenceOptions) -> block_module.BlockResult:
+    def counting(source: str, options: block_module.FenceOptions,
+                 base_dir: str | None = None) -> block_module.BlockResult:
         computed.append(source)
-        return real(source, options)
+        return real(source, options, base_dir)
 
     monkeypatch.setattr(block_module, "render_block", counting)
 

@@ -49,7 +49,7 @@ def page(site: Path, name: str) -> BeautifulSoup:
 def totals(soup: BeautifulSoup) -> dict[str, str]:
     """Caption -> "Total params" count of every summary table of a page."""
     out = {}
-    for block in soup.select("div.cnnsummary:not(.cnnsummary-error)"):
+    for block in soup.select("div.cnnsummary:not(.cnnsummary-error):not(.cnnsummary-code)"):
         total = block.select_one(".cnnsummary__total strong")
         out[block.select_one("caption").get_text(strip=True)] = total.get_text(strip=True)
     return out
@@ -57,10 +57,11 @@ def totals(soup: BeautifulSoup) -> dict[str, str]:
 
 def test_html_has_every_block_with_its_numbers(html: Path) -> None:
     assert totals(page(html, "index.html")) == {"A first network": "46,922"}
-    assert totals(page(html, "questions/unet.html")) == {"U-Net (256×256×1)": "31,031,685"}
+    assert totals(page(html, "questions/unet.html")) == {"U-Net (256×256×1)": "31,031,685",
+                                                         "The question's code": "31,031,685"}
     assert totals(page(html, "questions/denoiser.html")) == {
         "Denoiser with two poolings": "8,001", "Denoiser with three poolings": "12,201",
-        "Rounding up, then cropping back to 28×28": "12,201"}
+        "Rounding up, then cropping back to 28×28": "12,201"}  # the question's code is in content tabs
     assert totals(page(html, "syntaxes.html")) == {
         "LeNet-ish": "185,162", "A small PyTorch network": "41,450", "DepthwiseConv2D, then a 1×1 Conv2D": "452",
         "The Lasagne MNIST network": "217,706", "Dense only": "101,770"}
@@ -74,7 +75,7 @@ def test_html_shows_options_worked_steps_and_expected_errors(html: Path) -> None
     syntaxes = page(html, "syntaxes.html")
     lenet = syntaxes.select("div.cnnsummary")[0]
     assert "cnnsummary--worked-table" in lenet["class"]
-    assert [th.get_text(strip=True) for th in lenet.select("thead th")] == ["Layer (type)", "Output shape", "Param #"]
+    assert [th.get_text(strip=True) for th in lenet.select("thead th")] == ["Layer (type)", "Output Shape", "Param #"]
     assert "(5 × 5 × 1 + 1) × 32" in lenet.get_text() and "832" in lenet.get_text()
     pytorch = syntaxes.select("div.cnnsummary")[1]
     assert "cnnsummary--worked-expanded" in pytorch["class"] and pytorch.select("details[open]")
@@ -330,6 +331,9 @@ def test_docutils_tables_hold_what_the_html_tables_hold(spec: str, options: dict
 
     summary = summarize(spec)
     soup = BeautifulSoup(render(summary, **options), "html.parser")
+    for hint in soup.select("wbr, tbody .cnnsummary__hidden"):  # break opportunities, words for screen readers
+        hint.decompose()
+    soup.smooth()
     html_rows = [[words(cell.get_text(" ")) for cell in row.select("th, td")]
                  for row in soup.select("tr") if "cnnsummary__worked-row" not in row.get("class", [])]
     (container,) = doctree.render(summary, **options)

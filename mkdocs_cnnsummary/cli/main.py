@@ -1,6 +1,7 @@
-"""``cnnsummary SPEC``: print a network's summary as text, JSON or Markdown, or draw it as SVG.
+"""``cnnsummary FILE``: print the summary of a network (a YAML spec or model code) as text, JSON or
+Markdown, or draw it as SVG.
 
-Exit status: 0 on success, 1 when the spec is wrong (the message goes to
+Exit status: 0 on success, 1 when the spec or code is wrong (the message goes to
 stderr as ``FILE:LINE: layer 'x' (Conv2D): ...``), 2 on a usage error.
 """
 
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..engine import SpecError, summarize
+from ..engine import SpecError
 from ..engine.framework import FRAMEWORK_MODULES
 from ..render.text import STYLES
 
@@ -29,10 +30,11 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Output shapes, parameter counts and their worked calculations for a network "
-                    "described in YAML.",
-        epilog="Exit status: 0 ok, 1 wrong spec, 2 wrong usage.",
+                    "described in YAML or built by Keras, Lasagne or nolearn code (read, never run).",
+        epilog="Exit status: 0 ok, 1 wrong spec or code, 2 wrong usage.",
     )
-    parser.add_argument("spec", metavar="SPEC", help="a .yaml file describing the network, or - for stdin")
+    parser.add_argument("spec", metavar="FILE", nargs="?",
+                        help="a .yaml spec or a .py file of model code, or - for stdin (spec or code is detected)")
     parser.add_argument("-f", "--format", choices=("text", "json", "markdown", "svg"), default="text",
                         help="output format (default: text, a table like Keras' model.summary()); "
                              "svg: the network drawn as a standalone SVG file")
@@ -40,7 +42,7 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                         help="add each layer's worked calculation (text and markdown formats)")
     parser.add_argument("-s", "--style", choices=STYLES, default=None,
                         help="text table style: keras (model.summary()), torchinfo or nolearn "
-                             "(default: the one of the spec's framework)")
+                             "(default: the one of the network's framework)")
     parser.add_argument("--fold", choices=("none", "blocks", "open"), default="none",
                         help="compact specs: show each block instance as one row with its totals (blocks), "
                              "followed by its layers (open), or every layer only (none, the default)")
@@ -48,7 +50,20 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                         help="svg format: layout words, e.g. 'horizontal', 'vertical layered', 'unfolded' "
                              "(default: vertical, a U for encoder-decoder networks, repeated blocks folded)")
     parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
-                        help="conventions used when the spec has no 'framework:' key (default: keras)")
+                        help="a spec's framework when it has no 'framework:' key (default: keras); for code, "
+                             "instead of the one its imports name")
+    parser.add_argument("--read", choices=("auto", "spec", "code"), default="auto",
+                        help="what FILE holds (default: auto, from the extension and the text)")
+    parser.add_argument("-m", "--model", metavar="EXPR", default=None,
+                        help="code: the model to summarise, a Python expression such as model or "
+                             "'build_unet(filters=32)' (default: the last model the code builds)")
+    parser.add_argument("-i", "--input", metavar="SHAPE", action="append", default=None,
+                        help="code: an input shape without the batch axis, e.g. '[28, 28, 1]', for a model "
+                             "that does not state it (repeat for several inputs)")
+    parser.add_argument("--to-spec", action="store_true",
+                        help="code: print the equivalent YAML spec instead of the summary")
+    parser.add_argument("--write-css", metavar="PATH",
+                        help="write the stylesheet of the HTML tables to PATH (for a site's extra_css) and exit")
     parser.add_argument("-c", "--columns", default="",
                         help="analysis columns added to the text and markdown tables, with their totals: "
                              "macs, flops, other_ops, activations, receptive_field (comma or space separated)")
@@ -69,6 +84,18 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
     return int(text)
+
+
+def write_css(path: str) -> None:
+    """Write the tables' stylesheet to ``path`` (folders are made); UsageError when it cannot be written."""
+    from ..render.html import stylesheet
+
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(stylesheet(), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def read_spec(source: str) -> tuple[str, str]:
@@ -130,6 +157,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     """Run the command; returns the exit status."""
     parser = build_parser(prog)
     args = parser.parse_args(argv)  # exits with status 2 on a usage error
+    if args.write_css is None and args.spec is None:
+        parser.error("the following arguments are required: SPEC (or --write-css PATH)")
     name = STDIN_NAME if args.spec == "-" else args.spec
     from ..engine.checks import silenced, without
 
@@ -142,6 +171,11 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     except SpecError as exc:
         parser.error(f"--warnings: {exc.describe()}")
     try:
+        if args.write_css is not None:
+            write_css(args.write_css)
+            if args.spec is None:
+                return EXIT_OK
+        inputs = [_shape(text) for text in args.input] if args.input else None
         name, text = read_spec(args.spec)
         if args.diagram is not None:
             from ..render.diagram.options import parse_diagram
@@ -150,7 +184,17 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
                 parse_diagram(args.diagram)
             except SpecError as exc:
                 raise UsageError(f"--diagram: {exc.describe()}") from None
-        summary = summarize(text, framework=args.framework, batch=args.batch)
+        kind = _kind(args.read, name, text)
+        if args.to_spec:
+            output = _to_spec(text, kind, args, inputs, name)
+        else:
+            summary = _summarize(text, kind, args, inputs, name)
+            try:
+                output = render(without(summary, quiet), args.format, args.worked, args.style, args.diagram,
+                                args.fold, columns, args.dtype, args.units)
+            except ValueError as exc:  # a drawing too large to read
+                print(f"{prog}: {name}: {exc}", file=sys.stderr)
+                return EXIT_SPEC_ERROR
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         print(f"{prog}: error: {exc}", file=sys.stderr)
@@ -161,12 +205,6 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     except KeyboardInterrupt:
         return 130
     try:
-        output = render(without(summary, quiet), args.format, args.worked, args.style, args.diagram, args.fold,
-                        columns, args.dtype, args.units)
-    except ValueError as exc:  # a drawing too large to read
-        print(f"{prog}: {name}: {exc}", file=sys.stderr)
-        return EXIT_SPEC_ERROR
-    try:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="replace")
         sys.stdout.write(output)
@@ -175,3 +213,72 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return EXIT_OK
+
+
+def _shape(text: str) -> list[int | None]:
+    """``'[28, 28, 1]'`` (also ``28,28,1`` and ``[null, 3]``) -> a shape; UsageError otherwise."""
+    import yaml
+
+    raw = text.strip()
+    if not raw.startswith("["):
+        raw = f"[{raw}]"
+    try:
+        shape = yaml.safe_load(raw.replace("None", "null"))
+    except yaml.YAMLError:
+        shape = None
+    if not isinstance(shape, list) or not shape or not all(
+            d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in shape):
+        raise UsageError(f"--input {text!r}: expected a shape such as '[28, 28, 1]' (sizes, null for unknown)")
+    return shape
+
+
+def _kind(read: str, name: str, text: str) -> str:
+    """spec or code: as asked, from the file's extension, else from the text."""
+    if read != "auto":
+        return read
+    suffix = Path(name).suffix.lower()
+    if suffix == ".py":
+        return "code"
+    if suffix in (".yaml", ".yml", ".json"):
+        return "spec"
+    from ..code.detect import detect_format
+
+    return detect_format(text)
+
+
+def _location(name: str) -> tuple[str | None, str | None]:
+    """(path, root) for code read from a file: imports of the project are read from the current directory
+    when the file is under it, else from the file's own directory."""
+    if name == STDIN_NAME:
+        return None, os.getcwd()
+    path = Path(name).resolve()
+    cwd = Path.cwd().resolve()
+    root = cwd if os.path.commonpath([str(path), str(cwd)]) == str(cwd) else path.parent
+    return name, str(root)
+
+
+def _summarize(text: str, kind: str, args: argparse.Namespace, inputs: list | None, name: str):
+    from ..reading import read
+
+    if kind == "spec" and (args.model is not None or inputs is not None):
+        raise UsageError("--model and --input are for code; this file is a spec")
+    path, root = _location(name)
+    return read(text, framework=args.framework, format=kind, model=args.model, inputs=inputs, path=path,
+                root=root, batch=args.batch).summary
+
+
+def _to_spec(text: str, kind: str, args: argparse.Namespace, inputs: list | None, name: str) -> str:
+    if kind != "code":
+        raise UsageError("--to-spec writes the spec of code; this file is already a spec")
+    from ..code import read_code
+    from ..code.detect import split_code
+    from ..code.to_spec import to_yaml
+    from ..reading import _shapes
+
+    path, root = _location(name)
+    code, _, _ = split_code(text)
+    reading = read_code(code, model=args.model, framework=args.framework, inputs=_shapes(inputs), path=path,
+                        root=root)
+    notes = [f"{n.kind or 'note'}: " + (f"line {n.line}: " if n.line else "") + n.message for n in reading.warnings]
+    where = f"read from {name}" + (f" (model={args.model})" if args.model else "")
+    return to_yaml(reading.network, reading.framework, [where, *notes])

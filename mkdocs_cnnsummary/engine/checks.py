@@ -153,7 +153,8 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Not
             out.append(Notice(
                 f"it drops {f.dropout:.0%} of the inputs of the last layer in training", rec.line,
                 "usual rates are 0.2 to 0.5; was the keep probability meant?", rec.name, "heavy_dropout"))
-    return out
+    # the name that silences it, where it is read
+    return [replace(n, hint=f'{n.hint} (warnings="-{n.kind}" silences it)') for n in out]
 
 
 def _input_rank(index: _Index, rec: LayerRecord) -> int | None:

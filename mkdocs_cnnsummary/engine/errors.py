@@ -14,6 +14,8 @@ class SpecError(ValueError):
         layer: the layer's name, when the error belongs to one layer.
         layer_type: the layer's type ("Conv2D"), when known.
         hint: what to change, when there is a suggestion.
+        file: the file the line is in, when the network was read from files (model code and the
+            modules it imports); None for the text that was given.
         block: the block instance the error is in, for a compact spec
             (``block 'bottleneck', instance 'conv2_block1' (line 40)``).
     """
@@ -26,9 +28,11 @@ class SpecError(ValueError):
         layer: str | None = None,
         layer_type: str | None = None,
         hint: str | None = None,
+        file: str | None = None,
         block: str | None = None,
     ) -> None:
         self.message = message
+        self.file = file
         self.block = block
         self.line = line
         self.layer = layer
@@ -39,7 +43,9 @@ class SpecError(ValueError):
     def where(self, *, with_line: bool = True) -> str:
         """The location prefix: ``line 9, layer 'too_small' (Conv2D)``."""
         parts = []
-        if with_line and self.line is not None:
+        if with_line and self.file is not None:
+            parts.append(f"{self.file}:{self.line}" if self.line is not None else self.file)
+        elif with_line and self.line is not None:
             parts.append(f"line {self.line}")
         if self.layer is not None:
             kind = f" ({self.layer_type})" if self.layer_type else ""
@@ -63,7 +69,11 @@ class SpecError(ValueError):
         return f"{where}: {text}" if where else text
 
     def in_file(self, source: str) -> str:
-        """The message as compilers print it: ``unet.yaml:9: layer 'too_small' (Conv2D): ...``."""
+        """The message as compilers print it: ``unet.yaml:9: layer 'too_small' (Conv2D): ...``.
+
+        The error's own ``file`` (a module the code imports) wins over ``source``.
+        """
+        source = self.file or source
         prefix = f"{source}:{self.line}" if self.line is not None else source
         return f"{prefix}: {self.describe(with_line=False)}"
 
@@ -88,6 +98,7 @@ class SpecError(ValueError):
             "layer_type": self.layer_type,
             "hint": self.hint,
             "text": self.describe(),
+            **({"file": self.file} if self.file is not None else {}),
         }
         if self.block is not None:
             out["block"] = self.block

@@ -116,7 +116,10 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
         return
     if not isinstance(expect, dict):
         raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
-    layers: dict[str, Any] = {rec.name: rec for rec in summary.layers}
+    layers: dict[str, Any] = {}
+    for rec in summary.layers:  # a top-level row wins over a nested one of the same name
+        if rec.name not in layers or rec.parent is None:
+            layers[rec.name] = rec
     for instance in summary.blocks:
         layers.setdefault(instance.name, _InstanceRecord(summary, instance))
     for key, value in expect.items():

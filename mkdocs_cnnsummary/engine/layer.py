@@ -112,14 +112,20 @@ class Calc:
         return value
 
     def weight(self, name: str, shape: Sequence[int | None], *, trainable: bool = True,
-               buffer: bool = False) -> None:
-        """Add one weight tensor; a frozen layer makes every weight non-trainable."""
+               buffer: bool = False, sublayer: bool = False) -> None:
+        """Add one weight tensor; a frozen layer makes every weight non-trainable.
+
+        ``sublayer``: the weight belongs to a layer this one holds (MultiHeadAttention's projections):
+        the model's totals count it by that layer's own flag (see :attr:`Weight.total_trainable`).
+        """
         if any(d is None for d in shape):
             raise self.error(
                 f"the weight {name!r} would have shape {tuple(shape)}: its size depends on an unknown "
                 "input size", "give the input a known size on that axis")
-        trainable = trainable and self.layer.trainable and not buffer
-        self.weights.append(Weight(name, tuple(int(d) for d in shape), trainable, buffer))  # type: ignore[arg-type]
+        own = trainable and not buffer
+        total = own if sublayer and self.layer.total_own_flags else None
+        self.weights.append(Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
+                                   buffer, total))
 
     def check(self) -> None:
         """The parameter steps must add up to the weights (an engine bug otherwise)."""
@@ -155,8 +161,9 @@ class Calc:
         for s in sub.analysis:
             self.analysis.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note, s.kind))
         for w in sub.weights:
+            total = w.counts_trainable if self.layer.total_own_flags else None
             self.weights.append(Weight(f"{prefix}/{w.name}", w.shape, w.trainable and self.layer.trainable,
-                                       w.buffer))
+                                       w.buffer, total))
         self.nested_ops.append((prefix, sub.total_macs, sub.total_other_ops))
         return shape
 
@@ -176,12 +183,17 @@ class Layer:
     min_inputs: ClassVar[int] = 1
     max_inputs: ClassVar[int | None] = 1
     is_input: ClassVar[bool] = False
+    #: Keras: the layers this one holds keep their own trainable flag when trainable=False is given to
+    #: this layer's constructor, so the model's totals count their weights by it (the row does not)
+    total_own_flags: ClassVar[bool] = False
     #: a small call and its input shapes (batch excluded) shown with worked formulas in the layer
     #: reference, e.g. ``("Conv2D(8, 3)", (28, 28, 1))``; None lets the reference choose one
     example: ClassVar[tuple[Any, ...] | None] = None
     #: for layers that multiply no weights: other ops per output element and the rule, e.g.
     #: ``(1, "one op per element: the activation")``; see :meth:`operations`
     element_ops: ClassVar[tuple[int, str] | None] = None
+    #: the family the layer reference lists it in (``conv``, ``pooling`` ...); "" = its catalog module's name
+    family: ClassVar[str] = ""
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:

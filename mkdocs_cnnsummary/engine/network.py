@@ -12,8 +12,9 @@ from .errors import SpecError, did_you_mean
 from .expr import product, var
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, lookup
+from .nested import is_model_item, run_nested
 from .spec import LayerRef, LayerSpec, NetworkSpec
-from .summary import BlockInstance, InputRecord, LayerRecord, Shape, Summary
+from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
 
 
 def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Layer:
@@ -35,11 +36,62 @@ def _nested_factory(framework: str):
         if spec.line is None:
             spec.line = parent.line
         inner = instantiate(spec, framework, spec.name or get_framework(framework).auto_name(spec.type))
-        if spec.trainable is None:
+        if spec.trainable is None and not parent.total_own_flags:  # Keras: the inner layer keeps its own flag
             inner.trainable = parent.trainable
         return inner
 
     return make
+
+
+def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, batch: int = 1
+                  ) -> tuple[Shape | list[Shape], Calc]:
+    """Run one layer on its input shapes: its output shape(s), and its worked steps and weights.
+
+    ``make_nested`` builds wrapped layers (see :func:`nested_factory`).  The number of inputs is
+    checked first; errors are located at the layer.
+    """
+    n = len(in_shapes)
+    if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
+        want = (f"exactly {layer.min_inputs}" if layer.min_inputs == layer.max_inputs else
+                f"at least {layer.min_inputs}" if layer.max_inputs is None else
+                f"{layer.min_inputs} to {layer.max_inputs}")
+        raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
+                        line=layer.line, layer=layer.name, layer_type=layer.type_name,
+                        hint="set inputs: [...] to the layers it should take")
+    calc = Calc(layer, make_nested, batch)
+    try:
+        out = layer.compute_output_shape(in_shapes, calc)
+        layer.build(in_shapes, calc)
+    except SpecError as exc:
+        raise exc.located(line=layer.line, layer=layer.name, layer_type=layer.type_name) from None
+    calc.check()
+    return out, calc
+
+
+class Computed:
+    """A layer a reader made, with the results of computing it: (input shapes, trainable) -> (output, calc)."""
+
+    __slots__ = ("layer", "results")
+
+    def __init__(self, layer: Layer) -> None:
+        self.layer = layer
+        self.results: dict[tuple[Any, bool], tuple[Any, Calc]] = {}
+
+    def compute(self, in_shapes: list[Shape], make_nested: Any) -> tuple[Shape | list[Shape], Calc]:
+        key = (_shapes_key(in_shapes), self.layer.trainable)
+        done = self.results.get(key)
+        if done is None:
+            done = self.results[key] = compute_layer(self.layer, in_shapes, make_nested)
+        return done
+
+
+def _shapes_key(in_shapes: list[Shape]) -> tuple[Any, ...]:
+    return tuple(tuple(s) for s in in_shapes)
+
+
+def nested_factory(framework: str) -> Any:
+    """What builds the layers a wrapper layer holds (Bidirectional's LSTM ...)."""
+    return _nested_factory(framework)
 
 
 def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...]:
@@ -61,6 +113,7 @@ class _Node:
         self.spec = spec
         self.layer = layer
         self.inputs = inputs
+        self.after: list[str] = [spec.reuse] if spec.reuse is not None else []  # computed before this one
 
 
 def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> list[str]:
@@ -80,21 +133,34 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
             explicit[spec.name] = spec
     used = set(explicit) | taken
     counters: dict[str, int] = {}
+    calls: dict[str, int] = {}
     names = []
     for spec in specs:
         if spec.name is not None:
             names.append(spec.name)
             continue
-        base = fw.auto_name(_canonical_type(spec.type, fw))
-        while True:
-            n = counters.get(base, 0)
-            counters[base] = n + 1
-            candidate = base if n == 0 else f"{base}_{n}"
-            if candidate not in used:
-                break
-        used.add(candidate)
-        names.append(candidate)
+        if spec.reuse is not None:  # the k-th further call of a layer: dense@1, dense@2 ...
+            calls[spec.reuse] = calls.get(spec.reuse, 0) + 1
+            candidate = f"{spec.reuse}@{calls[spec.reuse]}"
+            while candidate in used:
+                calls[spec.reuse] += 1
+                candidate = f"{spec.reuse}@{calls[spec.reuse]}"
+            used.add(candidate)
+            names.append(candidate)
+            continue
+        names.append(free_name(fw.auto_name(_canonical_type(spec.type, fw)), counters, used))
     return names
+
+
+def free_name(base: str, counters: dict[str, int], used: set[str]) -> str:
+    """``base``, ``base_1`` ...: the next automatic name not taken yet (counted per base; ``used`` grows)."""
+    while True:
+        n = counters.get(base, 0)
+        counters[base] = n + 1
+        candidate = base if n == 0 else f"{base}_{n}"
+        if candidate not in used:
+            used.add(candidate)
+            return candidate
 
 
 def _canonical_type(type_name: str, fw: Framework) -> str:
@@ -122,7 +188,7 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
                     continue
                 state[name] = 1
                 path.append(name)
-            deps = [_base(d) for d in nodes[name].inputs if _base(d) not in input_names]
+            deps = [_base(d) for d in nodes[name].inputs if _base(d) not in input_names] + nodes[name].after
             if i < len(deps):
                 stack.append((name, i + 1))
                 dep = deps[i]
@@ -202,7 +268,21 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         in_block.update((name, spec.block) for spec, name in zip(specs, names, strict=True) if spec.block)
     layer_specs: list[tuple[LayerSpec, str]] = []
     for spec, name in zip(specs, names, strict=True):
-        layer = instantiate(spec, fw.name, name)
+        if spec.reuse is not None:
+            layers_objs.append(_Reuse(name, spec))
+            layer_specs.append((spec, name))
+            continue
+        if is_model_item(spec):
+            layers_objs.append(_ModelItem(name, spec))
+            layer_specs.append((spec, name))
+            continue
+        known = net.computed.get(name)
+        if known is not None and spec.network is None and spec.reuse is None:
+            layer = known.layer  # made by a reader from the same arguments
+            layer.trainable = spec.trainable is not False
+            layer.line = spec.line
+        else:
+            layer = instantiate(spec, fw.name, name)
         if layer.is_input:
             shape = layer.input_shape()  # type: ignore[attr-defined]
             inputs.append(InputRecord(name if spec.name else _input_name(fw, inputs, spec), shape, spec.line))
@@ -229,6 +309,12 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
                             hint="choose a name without brackets (name[i] picks one output of a layer)")
     if len(input_names) != len(inputs):
         raise SpecError("two inputs have the same name", line=inputs[-1].line)
+
+    layer_names = {name for spec, name in layer_specs if spec.reuse is None}
+    for spec, name in layer_specs:
+        if spec.reuse is not None and spec.reuse not in layer_names:
+            raise SpecError(f"reuse: {spec.reuse!r} names no layer", line=spec.line, layer=name,
+                            hint=did_you_mean(spec.reuse, layer_names) or "reuse: names the layer to call again")
 
     # wiring: explicit inputs, or the previous item
     nodes: dict[str, _Node] = {}
@@ -259,28 +345,26 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
     lazy = Analyses({i.name: receptive.input_field(i.shape, n == 0, i.name, inputs[0].name)
-                     for n, i in enumerate(inputs)})
+                     for n, i in enumerate(inputs)}, batch)
     records: dict[str, LayerRecord] = {}
+    children: dict[str, list[LayerRecord]] = {}
     facts: dict[str, checks.DesignFacts] = {}
     for name in order:
         node = nodes[name]
         layer = node.layer
         in_shapes = [_single(shapes, src, layer) for src in node.inputs]
-        n = len(in_shapes)
-        if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
-            want = (f"exactly {layer.min_inputs}" if layer.min_inputs == layer.max_inputs else
-                    f"at least {layer.min_inputs}" if layer.max_inputs is None else
-                    f"{layer.min_inputs} to {layer.max_inputs}")
-            raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
-                            line=layer.line, layer=name, layer_type=layer.type_name,
-                            hint="set inputs: [...] to the layers it should take")
-        calc = Calc(layer, make_nested, batch)
-        try:
-            out = layer.compute_output_shape(in_shapes, calc)
-            layer.build(in_shapes, calc)
-        except SpecError as exc:
-            raise exc.located(line=layer.line, layer=name, layer_type=layer.type_name) from None
-        calc.check()
+        if isinstance(layer, _Reuse):
+            shapes[name] = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name)
+            continue
+        if isinstance(layer, _ModelItem):
+            out, record, children[name] = run_nested(layer.spec, name, in_shapes, fw.name, batch)
+            record.inputs = list(node.inputs)
+            shapes[name] = out
+            records[name] = record
+            continue
+        known = net.computed.get(name)
+        done = known.results.get((_shapes_key(in_shapes), layer.trainable)) if known is not None else None
+        out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested, batch)
         facts[name] = layer.design(in_shapes)
         shapes[name] = out
         lazy.jobs.append((name, layer, in_shapes, out, calc, [_base(src) for src in node.inputs]))
@@ -302,58 +386,77 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             _pick(shapes[_base(out_name)], out_name, net.outputs_line, None, None)
     if fw.name == "keras":
         _check_connected(nodes, layer_specs, outputs)
-    summary = Summary(name=net.name, inputs=inputs, layers=[records[s.name] for _, s in
-                                                            zip(layer_specs, layers_objs, strict=True)],
-                      outputs=list(outputs), framework=fw.name, batch=batch, blocks=list(net.blocks))
+    notices = [_holder_notice(records[obj.name]) for _, obj in zip(layer_specs, layers_objs, strict=True)
+               if not isinstance(obj, _Reuse) and records[obj.name].total_trainable_params
+               != records[obj.name].trainable_params]
+    rows = []
+    for _, obj in zip(layer_specs, layers_objs, strict=True):
+        if isinstance(obj, _Reuse):
+            continue
+        rows.append(records[obj.name])
+        rows.extend(children.get(obj.name, ()))
+    summary = Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
+                      warnings=notices, blocks=list(net.blocks), batch=batch)
     summary.warnings.extend(checks.design_warnings(summary, facts))
     return summary
 
 
-class Analyses:
-    """The operation counts, activations and receptive fields of a network's layers, computed for every
-    layer on first use (a page that shows none of them pays nothing for them)."""
-
-    def __init__(self, fields: dict[str, receptive.Field | receptive.NoField]) -> None:
-        self.fields = fields
-        #: (name, layer, input shapes, output, its Calc, the names of its inputs), in an order of dependencies
-        self.jobs: list[tuple[str, Layer, list[Shape], Any, Calc, list[str]]] = []
-        self.results: dict[str, dict[str, Any]] | None = None
-
-    def of(self, name: str) -> dict[str, Any]:
-        if self.results is None:
-            self.results = {}
-            for job in self.jobs:
-                self.results[job[0]] = self._run(*job)
-        return self.results.get(name, {})
-
-    def _run(self, name: str, layer: Layer, inputs: list[Shape], out: Any, calc: Calc,
-             sources: list[str]) -> dict[str, Any]:
-        analyse(layer, inputs, out, calc)
-        field = layer.receptive_field([self.fields[src] for src in sources], inputs, out, calc)
-        self.fields[name] = field
-        activations = _activations(out, calc)
-        return {"macs": calc.total_macs, "other_ops": calc.total_other_ops, "activations": activations,
-                "receptive_field": receptive.describe(field), "analysis": calc.analysis}
+def _holder_notice(record: LayerRecord) -> Notice:
+    """trainable=False given to a layer that holds layers: Keras' row and totals disagree; say why."""
+    extra = record.total_trainable_params - record.trainable_params
+    return Notice(f"trainable=False does not freeze the layers {record.name!r} holds: its row shows their "
+                  f"{extra:,} parameters as non-trainable, as Keras' does, but the totals count them as trainable, "
+                  "as Keras' do", record.line, f"to freeze them all, set {record.name}.trainable = False after "
+                  "making the layer", record.name, "frozen-holder")
 
 
-def analyse(layer: Layer, inputs: list[Shape], output: Shape | list[Shape], calc: Calc) -> None:
-    """The layer's operation counts (its own rules) and FLOPs = 2 × MACs."""
-    layer.operations(inputs, output, calc)
-    calc.check_counted()
-    if calc.total_macs is not None:
-        calc.record("flops", "FLOPs", 2 * var("MACs", calc.total_macs), note="a multiplication and an add each")
+class _Reuse:
+    """A further call of a layer (shared weights): no row of its own; the layer's row shows every call."""
+
+    is_input = False
+    min_inputs, max_inputs = 0, None
+
+    def __init__(self, name: str, spec: LayerSpec) -> None:
+        self.name = name
+        self.spec = spec
+        self.line = spec.line
+        self.type_name = "reuse"
+        self.config: dict[str, Any] = {}
 
 
-def _activations(output: Shape | list[Shape], calc: Calc) -> int | None:
-    """Output elements per sample (every output of a multi-output layer), with its step."""
-    outputs = output if isinstance(output, list) else [output]
-    terms = [product(ops.dims(s, what=f"output {i + 1}" if len(outputs) > 1 else "output"))
-             for i, s in enumerate(outputs)]
-    total = terms[0]
-    for t in terms[1:]:
-        total = total + t
-    value = calc.record("activations", "output elements", total, note="per sample")
-    return value if isinstance(value, int) else None
+def _run_again(item: _Reuse, nodes: dict[str, _Node], records: dict[str, LayerRecord], in_shapes: list[Shape],
+               make_nested: Any, framework: str) -> Shape | list[Shape]:
+    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks)."""
+    target = nodes[item.spec.reuse]  # type: ignore[index]
+    record = records[target.layer.name]
+    if isinstance(target.layer, _ModelItem):
+        out, again, _ = run_nested(target.layer.spec, target.layer.name, in_shapes, framework)
+    else:
+        out, calc = compute_layer(target.layer, in_shapes, make_nested)
+        again = LayerRecord(record.name, record.type, [], out, calc.weights)
+    before = [(w.name, w.shape) for w in record.weights]
+    if [(w.name, w.shape) for w in again.weights] != before:
+        raise SpecError(f"{record.name!r} is called again on inputs of shape "
+                        f"{', '.join(str(s) for s in in_shapes)}, but its weights were made for its first "
+                        "inputs", line=item.line, layer=item.name, layer_type=record.type,
+                        hint="a shared layer needs inputs with the same channels or features each time")
+    record.inputs = [*record.inputs, *nodes[item.name].inputs]
+    record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
+    return out
+
+
+class _ModelItem:
+    """A model used as a layer while the network is wired (computed by :func:`run_nested`)."""
+
+    is_input = False
+    min_inputs, max_inputs = 1, None
+
+    def __init__(self, name: str, spec: LayerSpec) -> None:
+        self.name = name
+        self.spec = spec
+        self.line = spec.line
+        self.type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+        self.config: dict[str, Any] = {}
 
 
 def _input_name(fw: Framework, inputs: list[InputRecord], spec: LayerSpec) -> str:
@@ -402,6 +505,7 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
             continue
         reached.add(name)
         todo.extend(_base(src) for src in nodes[name].inputs)
+        todo.extend(nodes[name].after)  # a shared layer's further call reaches the layer
     for spec, name in layer_specs:
         if name not in reached:
             raise SpecError("this layer leads to no output, so Keras leaves it out of the model", line=spec.line,
@@ -417,3 +521,56 @@ def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> S
         raise SpecError(f"input {src!r} has several outputs", line=layer.line, layer=layer.name,
                         layer_type=layer.type_name, hint=f"take one of them with {src}[0], {src}[1] ...")
     return shape
+
+
+class Analyses:
+    """The operation counts, activations and receptive fields of a network's layers, computed for every
+    layer on first use (a page that shows none of them pays nothing for them)."""
+
+    def __init__(self, fields: dict[str, receptive.Field | receptive.NoField], batch: int = 1) -> None:
+        self.fields = fields
+        self.batch = batch
+        #: (name, layer, input shapes, output, its Calc, the names of its inputs), in an order of dependencies
+        self.jobs: list[tuple[str, Layer, list[Shape], Any, Calc, list[str]]] = []
+        self.results: dict[str, dict[str, Any]] | None = None
+
+    def of(self, name: str) -> dict[str, Any]:
+        if self.results is None:
+            self.results = {}
+            for job in self.jobs:
+                self.results[job[0]] = self._run(*job)
+        return self.results.get(name, {})
+
+    def _run(self, name: str, layer: Layer, inputs: list[Shape], out: Any, calc: Calc,
+             sources: list[str]) -> dict[str, Any]:
+        # a Calc of its own: a reader may have computed the layer's shape for several networks
+        shaped, calc = calc, Calc(layer, calc._nested, self.batch)
+        calc.nested_ops, calc.analysis = list(shaped.nested_ops), list(shaped.analysis)
+        analyse(layer, inputs, out, calc)
+        missing = "has no receptive field (a model used as a layer, or a shared layer called again)"
+        fields = [self.fields.get(src) or receptive.NoField(f"{src!r} {missing}") for src in sources]
+        field = layer.receptive_field(fields, inputs, out, calc)
+        self.fields[name] = field
+        activations = _activations(out, calc)
+        return {"macs": calc.total_macs, "other_ops": calc.total_other_ops, "activations": activations,
+                "receptive_field": receptive.describe(field), "analysis": calc.analysis}
+
+
+def analyse(layer: Layer, inputs: list[Shape], output: Shape | list[Shape], calc: Calc) -> None:
+    """The layer's operation counts (its own rules) and FLOPs = 2 × MACs."""
+    layer.operations(inputs, output, calc)
+    calc.check_counted()
+    if calc.total_macs is not None:
+        calc.record("flops", "FLOPs", 2 * var("MACs", calc.total_macs), note="a multiplication and an add each")
+
+
+def _activations(output: Shape | list[Shape], calc: Calc) -> int | None:
+    """Output elements per sample (every output of a multi-output layer), with its step."""
+    outputs = output if isinstance(output, list) else [output]
+    terms = [product(ops.dims(s, what=f"output {i + 1}" if len(outputs) > 1 else "output"))
+             for i, s in enumerate(outputs)]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    value = calc.record("activations", "output elements", total, note="per sample")
+    return value if isinstance(value, int) else None

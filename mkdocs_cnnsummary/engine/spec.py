@@ -20,9 +20,10 @@ from yaml.resolver import Resolver
 
 from .errors import SpecError, did_you_mean
 from .framework import FRAMEWORK_MODULES
+from .nested import MODEL_TYPES
 
 TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "blocks", "layers", "outputs", "expect", "description")
-ITEM_KEYS = ("name", "inputs", "trainable")
+ITEM_KEYS = ("name", "inputs", "trainable", "reuse")
 
 
 class LineDict(dict):
@@ -215,6 +216,8 @@ class LayerSpec:
     trainable: bool | None = None
     line: int | None = None
     source: str | None = None  # the text of a constructor call, when written as one
+    network: NetworkSpec | None = None  # a model used as a layer (type Sequential or Functional)
+    reuse: str | None = None  # another call of the layer of this name (shared weights: no row of its own)
     block: str | None = None  # the block instance it comes from (compact specs)
 
 
@@ -240,6 +243,9 @@ class NetworkSpec:
     expect: Any = None
     expect_line: int | None = None
     line_offset: int = 0
+    #: layers a reader already made and computed (name -> Computed), reused by build_summary when the
+    #: input shapes and trainable flag are the same; not part of the description
+    computed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     blocks: list[Any] = field(default_factory=list)  # BlockInstance of each block used
 
 
@@ -356,6 +362,8 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
         if isinstance(item, LineDict) and item.line is not None:
             line = item.line
         type_keys = [k for k in item if k not in ITEM_KEYS]
+        if "reuse" in item:
+            return _reuse_item(item, type_keys, line)
         if len(type_keys) != 1:
             if not type_keys:
                 raise SpecError("this layer has no type", line=line,
@@ -376,6 +384,8 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
                                 hint="remove the value after the colon or the parentheses")
         elif value is None:
             pass
+        elif isinstance(value, dict) and type_key in MODEL_TYPES and "layers" in value:
+            spec.network = parse_spec(value)  # a model used as a layer
         elif isinstance(value, dict):
             kwargs = {str(k): v for k, v in value.items()}
             _pop_wiring(spec, kwargs, line)
@@ -395,6 +405,25 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
         return spec
     raise SpecError(f"cannot read {item!r} as a layer", line=line,
                     hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
+
+
+def _reuse_item(item: dict[Any, Any], type_keys: list[Any], line: int | None) -> LayerSpec:
+    """``{reuse: dense, inputs: [b]}``: the layer ``dense`` called again (its weights are shared)."""
+    if type_keys:
+        raise SpecError(f"an item with reuse: calls an earlier layer again and has no type of its own; found "
+                        f"{', '.join(repr(k) for k in type_keys)}", line=line,
+                        hint="write {reuse: layer_name, inputs: [...]}, or make a new layer without reuse:")
+    if "trainable" in item:
+        raise SpecError("trainable belongs to the reused layer's own item", line=line)
+    target = item["reuse"]
+    if not isinstance(target, str) or not target.strip():
+        raise SpecError(f"reuse: must name a layer, got {target!r}", line=line)
+    spec = LayerSpec(type="", line=line, reuse=target)
+    if "name" in item:
+        spec.name = _check_name(item["name"], line)
+    if "inputs" in item:
+        spec.inputs = _names(item["inputs"], line, "inputs")
+    return spec
 
 
 def _line_of(container: Any, key: Any) -> int | None:

@@ -67,6 +67,14 @@ class Weight:
     shape: tuple[int, ...]
     trainable: bool = True
     buffer: bool = False  # a PyTorch buffer (running_mean ...), not a parameter
+    #: how the model's totals count it, when that differs from the row: Keras counts the weights of the
+    #: layers a layer holds by their own trainable flag, which trainable=False given to the holder's
+    #: constructor does not change (the row says non-trainable, the totals trainable)
+    total_trainable: bool | None = None
+
+    @property
+    def counts_trainable(self) -> bool:
+        return self.trainable if self.total_trainable is None else self.total_trainable
 
     @property
     def size(self) -> int:
@@ -242,6 +250,11 @@ class LayerRecord:
         return sum(w.size for w in self.weights if w.trainable and not w.buffer)
 
     @property
+    def total_trainable_params(self) -> int:
+        """Its trainable parameters as the model's totals count them (see :attr:`Weight.total_trainable`)."""
+        return sum(w.size for w in self.weights if w.counts_trainable and not w.buffer)
+
+    @property
     def non_trainable_params(self) -> int:
         return self.params - self.trainable_params
 
@@ -289,17 +302,23 @@ class LayerRecord:
 
 
 class LayerSums:
-    """Counts summed over ``self.layers`` (a block instance's, a group of rows' ...)."""
+    """Counts summed over ``self.layers`` (a block instance's, a group of rows' ...); the rows nested under a
+    model's row are counted in that row, not again."""
 
     layers: list[LayerRecord]
 
     @property
+    def top_layers(self) -> list[LayerRecord]:
+        """The rows that count in the sums: all but the layers nested under a model's row."""
+        return [layer for layer in self.layers if layer.parent is None]
+
+    @property
     def params(self) -> int:
-        return sum(layer.params for layer in self.layers)
+        return sum(layer.params for layer in self.top_layers)
 
     @property
     def trainable_params(self) -> int:
-        return sum(layer.trainable_params for layer in self.layers)
+        return sum(layer.trainable_params for layer in self.top_layers)
 
     @property
     def non_trainable_params(self) -> int:
@@ -307,7 +326,7 @@ class LayerSums:
 
     @property
     def buffers(self) -> int:
-        return sum(layer.buffers for layer in self.layers)
+        return sum(layer.buffers for layer in self.top_layers)
 
     @property
     def macs(self) -> int | None:
@@ -360,6 +379,12 @@ class Summary(LayerSums):
         return self.params
 
     @property
+    def trainable_params(self) -> int:
+        """As Keras' totals count them (see :attr:`Weight.total_trainable`); rows nested under a model's
+        row are in the model's own."""
+        return sum(layer.total_trainable_params for layer in self.top_layers)
+
+    @property
     def total_buffers(self) -> int:
         return self.buffers
 
@@ -386,16 +411,17 @@ class Summary(LayerSums):
     def is_graph(self) -> bool:
         """True when some layer is not simply fed by the one listed before it."""
         previous = self.inputs[0].name if len(self.inputs) == 1 else None
-        for layer in self.layers:
+        for layer in self.top_layers:
             if layer.inputs != [previous]:
                 return True
             previous = layer.name
-        return len(self.outputs) != 1 or (self.layers and self.outputs[0] != self.layers[-1].name)
+        top = self.top_layers
+        return len(self.outputs) != 1 or bool(top and self.outputs[0] != top[-1].name)
 
     def layer(self, name: str) -> LayerRecord:
         """The layer called ``name`` (``lstm[1]``, one output of it, gives the layer ``lstm``)."""
         base = name[:name.rindex("[")] if name.endswith("]") and "[" in name else name
-        for rec in self.layers:
+        for rec in sorted(self.layers, key=lambda r: r.parent is not None):  # a top-level row first
             if rec.name == base:
                 return rec
         raise KeyError(name)

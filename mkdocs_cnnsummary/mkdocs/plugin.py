@@ -62,6 +62,9 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         self.page: Page | None = None
         self.page_offset = 0
         self.config_dir = ""
+        self.watched: set[str] = set()  # files blocks read (model code and its imports)
+        self.server: Any = None
+        self._serving: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Nothing to prepare; defining this event keeps the plugin (and its cache) alive between rebuilds."""
@@ -106,6 +109,9 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         if self.config.diagram.strip() not in ("", "none"):
             settings.setdefault("diagram", self.config.diagram)
         settings["report"] = self._report
+        settings["base_dir"] = self.config_dir
+        settings["watch"] = self._watch
+        settings.setdefault("stylesheet", "none")  # linked from every page instead (extra_css)
         settings["cache"] = _TrackingCache(self.cache, self._used) if self.config.cache else ""
         config.mdx_configs[EXTENSION] = settings
         if CSS_PATH not in [str(css) for css in config.extra_css]:
@@ -120,8 +126,10 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        from ..markdown.pages import front_matter_lines
+
         self.page = page
-        self.page_offset = _front_matter_lines(page.file.content_string, markdown)
+        self.page_offset = front_matter_lines(page.file.content_string, markdown)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -129,10 +137,27 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Forget blocks no page used in this build (edited or deleted ones)."""
+        """Forget blocks no page used in this build (edited or deleted ones); watch files new blocks read."""
         for key in set(self.cache) - self._used:
             del self.cache[key]
         self._used.clear()
+        if self.server is not None:
+            self._serve_watch()
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """``mkdocs serve`` rebuilds when a file a block read changes (``source=`` files and their imports)."""
+        self.server = server
+        self._serve_watch()
+        return server
+
+    def _watch(self, paths: list[str]) -> None:
+        self.watched.update(paths)
+
+    def _serve_watch(self) -> None:
+        for path in sorted(self.watched):
+            if path not in self._serving:
+                self.server.watch(path)
+                self._serving.add(path)
 
     def _report(self, problem: Any, line: int | None) -> None:
         """``docs/unet.md:42: cnn block: layer 'c' (Conv2D): ...`` (a warning, so ``--strict`` fails)."""
@@ -169,10 +194,3 @@ class _TrackingCache(MutableMapping):
     def __len__(self) -> int:
         return len(self.store)
 
-
-def _front_matter_lines(content: str, markdown: str) -> int:
-    """How many lines of the file come before the Markdown MkDocs renders (the front matter)."""
-    if not markdown or content.startswith(markdown):
-        return 0
-    index = content.find(markdown)
-    return content.count("\n", 0, index) if index > 0 else 0

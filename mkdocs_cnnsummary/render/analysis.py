@@ -191,19 +191,6 @@ def footer(summary: Summary, columns: Sequence[str], options: Options) -> tuple[
     return lines, notes, memory
 
 
-def warning_lines(summary: Summary) -> list[str]:
-    """``⚠ max_pooling2d_2: ... (hint) [lossy_rounding]``, one line per warning."""
-    out = []
-    for w in summary.warnings:
-        text = f"⚠ {w.layer}: {w.message}" if w.layer else f"⚠ {w.message}"
-        if w.hint:
-            text += f" ({w.hint})"
-        if w.kind:
-            text += f" [{w.kind}]"
-        out.append(f.printable(text))
-    return out
-
-
 def step_lines(record: LayerRecord, shown: set[str]) -> list[str]:
     """The analysis steps of the shown kinds, as text."""
     return [f.step_text(s) for s in record.analysis if s.kind in shown]

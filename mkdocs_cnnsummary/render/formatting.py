@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from ..engine.summary import InputRecord, LayerRecord, Shape, Step, Summary
+from ..engine.summary import InputRecord, LayerRecord, Notice, Shape, Step, Summary
 
 #: every parameter is assumed to be stored as float32
 BYTES_PER_PARAM = 4
@@ -115,3 +115,20 @@ def totals(summary: Summary) -> list[tuple[str, int]]:
     if with_buffers(summary):
         rows.append(("Buffers", summary.total_buffers))
     return rows
+
+
+#: kinds of notices that are notes (what was skipped, an input that was not needed), not warnings
+NOTE_KINDS = frozenset({"skipped", "inputs", "computed"})
+
+
+def notice_label(notice: Notice) -> str:
+    """``Warning`` or ``Note``."""
+    return "Note" if notice.kind in NOTE_KINDS else "Warning"
+
+
+def notice_text(notice: Notice) -> str:
+    """``line 36: Model(input=...) is Keras 2's spelling ...; write Model(inputs=...)`` (one line)."""
+    where = f"line {notice.line}: " if notice.line is not None else ""
+    layer = f"layer {notice.layer!r}: " if notice.layer else ""
+    hint = f"; {notice.hint}" if notice.hint else ""
+    return printable(f"{where}{layer}{notice.message}{hint}")

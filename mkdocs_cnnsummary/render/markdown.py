@@ -49,7 +49,7 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
     shown = analysis.kinds(extras)
     graph = summary.is_graph
     buffers = f.with_buffers(summary)
-    headers = ["Layer (type)", "Output shape", "Param #"]
+    headers = ["Layer (type)", "Output Shape", "Param #"]
     align = [":---", ":---", "---:"]
     if buffers:
         headers.append("Buffers")
@@ -97,9 +97,9 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
         out.append("")
         out += [f"- {_cell(label)}: {_cell(text)}" for label, text in lines]
         out += ["", *[f"_{_cell(note)}_" for note in notes]]
-    warnings = analysis.warning_lines(summary)
-    if warnings:
-        out += ["", *[f"- {_cell(line)}" for line in warnings]]
+    if summary.warnings:
+        out.append("")
+        out += [f"> **{f.notice_label(n)}:** {_cell(f.notice_text(n))}  " for n in summary.warnings]
     if worked:
         for layer in summary.layers:
             steps = [*layer.calculation, *(s for s in layer.analysis if s.kind in shown)]

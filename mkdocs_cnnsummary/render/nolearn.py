@@ -53,5 +53,5 @@ def render_nolearn(summary: Summary, *, worked: bool = False, columns: Sequence[
         out.append(f"{label}: {f.count(n)} ({f.readable_size(n)})")
     out.append(f.SIZE_ASSUMPTION)
     out += analysis.footer_text(summary, columns, options, worked, bullet="")
-    out += analysis.warning_lines(summary)
+    out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

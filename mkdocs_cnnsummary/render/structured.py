@@ -22,7 +22,7 @@ from ..engine.summary import Summary
 from . import analysis
 from . import formatting as f
 from .columns import Cell, StepView, build_rows, parse_columns, select_columns
-from .html import _row_header_key, _totals, _where, check_worked
+from .html import _row_header_key, _totals, _where, check_worked, default_caption
 from .styles import style_for
 
 Run = tuple[str, str]
@@ -151,14 +151,15 @@ def table_view(summary: Summary, *, title: str | None = None, worked: str = "col
     lines, analysis_notes, _ = analysis.footer(summary, [c.key for c in chosen], options)
     totals += [(("text", f"{label}: "), ("strong", text)) for label, text in lines]
     notes = [f.SIZE_ASSUMPTION] + ([BUFFERS_NOTE] if f.with_buffers(summary) else [])
-    notes += analysis_notes + analysis.warning_lines(summary)
+    notes += analysis_notes + [f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings]
     calculations = ()
     if worked in ("collapsed", "expanded"):
         calculations = tuple(
             Calculation((("strong", row.name), ("text", " "), ("muted", f"({row.type_name})")),
                         tuple(step_line(step) for step in row.steps))
             for row in rows if row.steps)
-    return TableView(title or summary.name or "Network summary", header, body, tuple(totals), tuple(notes),
+    caption = title or summary.name or default_caption(summary, table_style)
+    return TableView(caption, header, body, tuple(totals), tuple(notes),
                      calculations, worked, summary.framework)
 
 

@@ -175,5 +175,10 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
         out.append(f" {label}: {f.count(value)} ({f.readable_size(value)})")
     out.append(f" {f.SIZE_ASSUMPTION}")
     out += analysis.footer_text(summary, extras, options, worked)
-    out += [f" {line}" for line in analysis.warning_lines(summary)]
+    out.extend(notice_lines(summary))
     return "\n".join(out) + "\n"
+
+
+def notice_lines(summary: Summary) -> list[str]:
+    """The warnings and notes, one per line after the totals (``Warning: line 1: ...``)."""
+    return [f" {f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings]

@@ -91,5 +91,5 @@ def render_torchinfo(summary: Summary, *, worked: bool = False, columns: Sequenc
     extra = analysis.footer_text(summary, columns, options, worked, bullet="")
     if extra:
         out += [*extra, rule]
-    out += analysis.warning_lines(summary)
+    out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

@@ -59,7 +59,7 @@ class CnnDirective(SphinxDirective):
         source = "\n".join(self.content)
         header = argument_header(self.arguments[0]) if self.arguments else {}
         header.update(self.options)
-        result = BlockRenderer(self.defaults()).render(source, header)
+        result = BlockRenderer(self.defaults(), base_dir=self.env.app.confdir).render(source, header)
         if result.problem is not None:
             self.report(result.problem)
         note_dependencies(self.env, result)
@@ -91,7 +91,8 @@ class CnnDirective(SphinxDirective):
 
     def report(self, problem: Problem) -> None:
         """A warning at ``page:line`` (the spec line at fault), so ``sphinx-build -W`` fails."""
-        log.warning("cnn block: %s", problem.describe(), location=self.location(problem.line),
+        line = None if problem.file is not None else problem.line  # a file's line is named in the message
+        log.warning("cnn block: %s", problem.describe(), location=self.location(line),
                     type="cnnsummary", subtype="block")
 
 

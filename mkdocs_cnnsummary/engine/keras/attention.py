@@ -93,9 +93,9 @@ class MultiHeadAttention(KerasLayer):
 
         def projection(part: str, n_in: Expr, n_in_size: int, per_head: Expr, head_size: int,
                        note: str | None = None) -> Expr:
-            calc.weight(f"{part}/kernel", (n_in_size, heads, head_size))
+            calc.weight(f"{part}/kernel", (n_in_size, heads, head_size), sublayer=True)
             if bias:
-                calc.weight(f"{part}/bias", (heads, head_size))
+                calc.weight(f"{part}/bias", (heads, head_size), sublayer=True)
                 expr = (n_in + 1) * h * per_head
             else:
                 expr = n_in * h * per_head
@@ -119,9 +119,9 @@ class MultiHeadAttention(KerasLayer):
         else:
             outs = [var("d_q", d_q)]
             out_note = "projects back to the query's last dimension"
-        calc.weight("attention_output/kernel", (heads, value_dim, *out_dims))
+        calc.weight("attention_output/kernel", (heads, value_dim, *out_dims), sublayer=True)
         if bias:
-            calc.weight("attention_output/bias", tuple(out_dims))
+            calc.weight("attention_output/bias", tuple(out_dims), sublayer=True)
             expr = (h * vd + 1) * product(list(outs))
         else:
             expr = h * vd * product(list(outs))

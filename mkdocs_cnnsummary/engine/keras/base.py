@@ -27,6 +27,7 @@ class KerasLayer(Layer):
     """Base of Keras layers."""
 
     framework: ClassVar[str] = "keras"
+    total_own_flags: ClassVar[bool] = True
 
     @property
     def channels_first(self) -> bool:

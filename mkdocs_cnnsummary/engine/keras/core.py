@@ -153,3 +153,35 @@ class Flatten(KerasLayer):
         factors = [var(n, d, f"input dimension {i + 1}") for i, (n, d) in enumerate(zip(names, dims, strict=True))]
         size = calc.step("output size", product(factors))
         return (x[0], size)
+
+
+@register
+class Lambda(KerasLayer):
+    """Runs a Python function on its input; the output shape must be given (the engine runs no code)."""
+
+    type_name = "Lambda"
+    min_inputs = 1
+    max_inputs = None
+    arguments = (
+        Arg("function", REQUIRED, used=False, doc="the function (its name)"),
+        Arg("output_shape", None, shape, doc="the output shape without the batch axis"),
+        Arg("mask", None, used=False),
+        Arg("arguments", None, used=False),
+    )
+    example = ("Lambda('double', output_shape=(10,))", (10,))
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        calc.unknown_ops("a Lambda runs a function the engine does not read: its operations are not known")
+
+    @classmethod
+    def validate(cls, config):
+        if config["output_shape"] is None:
+            from ..errors import SpecError
+
+            raise SpecError("needs output_shape: the function is not run, so its output shape is not known",
+                            layer_type=cls.type_name, hint="write output_shape=(...) without the batch axis, as the "
+                                                           "function returns it")
+        return config
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        return (inputs[0][0], *self.cfg.output_shape)

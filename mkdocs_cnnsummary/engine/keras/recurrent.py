@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import ops, receptive
-from ..args import REQUIRED, Arg, boolean, number, positive_int
+from ..args import REQUIRED, Arg, boolean, int_tuple, number, one_of, positive_int
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
-from .base import KerasLayer, fmt
+from .base import KerasLayer, data_format_arg, fmt, window_outputs
 
 
 def _ignored(name: str, default: object = None) -> Arg:
@@ -46,10 +46,20 @@ class BaseRNN(KerasLayer):
     #: number of state tensors returned with return_state (LSTM: h and c)
     states: ClassVar[int] = 1
     block_note: ClassVar[str] = ""
+    max_inputs: ClassVar[int | None] = 3  # the sequence, then the initial states (checked against `states`)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
-        (x,) = inputs
+        x, *initial = inputs  # further inputs are the initial states (initial_state=[h, c] in Keras)
         self.expect_rank(x, 3, calc, "(batch, time steps, features)")
+        if initial:
+            if len(initial) != self.states:
+                which = " (h and c)" if self.states == 2 else ""
+                raise calc.error(f"takes {self.states} initial state(s) after its input, got {len(initial)}",
+                                 f"give one (batch, units) tensor per state{which}")
+            for state in initial:
+                if len(state) != 2 or (state[-1] is not None and state[-1] != self.cfg.units):
+                    raise calc.error(f"an initial state must have shape (batch, {self.cfg.units}), got {fmt(state)}",
+                                     "use the states of a recurrent layer with the same units")
         batch, steps = x[0], x[1]
         if self.cfg.stateful and batch is None:
             raise calc.error(f"stateful=True needs a fixed batch size, but the input is {fmt(x)}",
@@ -69,7 +79,7 @@ class BaseRNN(KerasLayer):
         return (self.blocks * self.cfg.units,)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
-        (x,) = inputs
+        x = inputs[0]
         n_features = x[-1]
         if n_features is None:
             raise calc.error(f"the feature dimension (last axis) of the input must be known, got {fmt(x)}",
@@ -221,3 +231,85 @@ class GRU(BaseRNN):
         if self.cfg.reset_after:
             return (2, 3 * self.cfg.units)
         return (3 * self.cfg.units,)
+
+
+@register
+class ConvLSTM2D(KerasLayer):
+    """An LSTM whose gates are 3×3-style convolutions over (batch, time, rows, columns, channels)."""
+
+    type_name = "ConvLSTM2D"
+    max_inputs = 3  # the sequence, then the initial h and c
+    arguments = (
+        Arg("filters", REQUIRED, positive_int, doc="channels of the output and of each gate"),
+        Arg("kernel_size", REQUIRED, int_tuple(2, minimum=1), doc="window of the convolutions of the input and of "
+                                                                 "the previous output"),
+        Arg("strides", 1, int_tuple(2, minimum=1)),
+        Arg("padding", "valid", one_of("valid", "same")),
+        data_format_arg(),
+        Arg("dilation_rate", 1, int_tuple(2, minimum=1)),
+        _ignored("activation", "tanh"), _ignored("recurrent_activation", "sigmoid"),
+        Arg("use_bias", True, boolean),
+        *_INITIALIZERS, _ignored("unit_forget_bias", True), *_REGULARIZERS, *_DROPOUTS, _ignored("seed"),
+        Arg("return_sequences", False, boolean, doc="true returns the output of every time step"),
+        Arg("return_state", False, boolean, doc="true also returns the final h and c"),
+        Arg("go_backwards", False, boolean, used=False),
+        Arg("stateful", False, boolean, used=False),
+    )
+    example = ("ConvLSTM2D(8, 3, padding='same', return_sequences=True)", (10, 16, 16, 1))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
+        x, *initial = inputs
+        self.expect_rank(x, 5, calc, "(batch, time, rows, columns, channels)")
+        if initial and len(initial) != 2:
+            raise calc.error(f"takes 2 initial states (h and c) after its input, got {len(initial)}")
+        steps = x[1]
+        rows_cols = window_outputs(calc, list(x[3:5] if self.channels_first else x[2:4]), self.cfg.kernel_size,
+                                   self.cfg.strides, self.cfg.dilation_rate, self.cfg.padding)
+        filters = self.cfg.filters
+        state: Shape = ((x[0], filters, *rows_cols) if self.channels_first else (x[0], *rows_cols, filters))
+        if self.channels_first:
+            out: Shape = (x[0], steps, filters, *rows_cols) if self.cfg.return_sequences else state
+        else:
+            out = (x[0], steps, *rows_cols, filters) if self.cfg.return_sequences else state
+        if self.cfg.return_state:
+            return [out, state, state]
+        return out
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        x = inputs[0]
+        c = x[2] if self.channels_first else x[-1]
+        if c is None:
+            raise calc.error(f"the channels of the input must be known, got {fmt(x)}")
+        k_h, k_w = self.cfg.kernel_size
+        f = self.cfg.filters
+        kh, kw, c_in, units = var("k_h", k_h), var("k_w", k_w), var("c_in", c), var("filters", f)
+        calc.weight("kernel", (k_h, k_w, c, 4 * f))
+        calc.weight("recurrent_kernel", (k_h, k_w, f, 4 * f))
+        block: Expr = kh * kw * (c_in + units) * units
+        if self.cfg.use_bias:
+            calc.weight("bias", (4 * f,))
+            block = block + units
+        calc.params(4 * block, note="4 gates (input, forget, cell, output): each a convolution of the input and "
+                                    "of the previous output, and a bias")
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x = inputs[0]
+        out = output[0] if isinstance(output, list) else output
+        first = len(out) - 3  # (N, [T,] H, W, F) channels-last or (N, [T,] F, H, W) channels-first
+        spatial = list(out[first + 1:first + 3] if self.channels_first else out[first:first + 2])
+        c = x[2] if self.channels_first else x[-1]
+        where = [*ops.batch_factor(calc, x), var("t", x[1], "the number of time steps"),
+                 *ops.sizes(spatial, (("height", "h"), ("width", "w")))]
+        kernel = [var("k_h", self.cfg.kernel_size[0]), var("k_w", self.cfg.kernel_size[1])]
+        units = var("filters", self.cfg.filters)
+        calc.macs(product([*where, var("gates", 4), units]) * ops.grouped([*kernel, ops.Grouped(var("c_in", c)
+                                                                                                   + units)]),
+                  note="at every step and position: each gate convolves the input (c_in) and the previous "
+                       "output (filters)")
+        per_unit = 17 if self.cfg.use_bias else 13
+        calc.other_ops(product([*where, var("ops_unit", per_unit), units]),
+                       note="per step, position and filter: as an LSTM unit (the adds of the products and biases, 4 "
+                            "gate activations, 3 for c and 2 for h)")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "a recurrent layer (its state carries every earlier step)")

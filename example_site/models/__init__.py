@@ -1,0 +1,1 @@
+"""Model code documented by the example site with ```cnn source="..." blocks (read, never imported)."""

@@ -1,0 +1,136 @@
+"""A model used as a layer: one row with the model's totals, and its own layers as rows under it.
+
+As Keras' ``summary(expand_nested=True)`` shows it: the model's row has the output shape of the call
+and the sum of its layers' parameters; each layer of the model follows with ``parent`` set to the
+model's name and ``depth`` one more.  The totals of the outer network count the model's row only.
+
+In a spec, the item's type is ``Sequential`` or ``Functional`` and its value a whole spec (``input``
+or ``inputs``, ``layers``, ``outputs``).  A model without an input takes the shape it is called on,
+as an unbuilt Keras Sequential does; a model with inputs checks that the call fits them.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from .errors import SpecError
+from .expr import total, var
+from .summary import LayerRecord, Shape, Step, Weight
+
+if TYPE_CHECKING:
+    from .spec import LayerSpec, NetworkSpec
+
+#: the item types that hold a whole network
+MODEL_TYPES = ("Sequential", "Functional", "Model")
+
+
+def is_model_item(spec: LayerSpec) -> bool:
+    return getattr(spec, "network", None) is not None
+
+
+def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: str, batch: int = 1
+               ) -> tuple[Shape | list[Shape], LayerRecord, list[LayerRecord]]:
+    """Compute a model item called on ``in_shapes``: its output, its row and its layers' rows."""
+    from .network import build_summary
+
+    inner: NetworkSpec = spec.network  # type: ignore[assignment]
+    type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+    where = {"line": spec.line, "layer": name, "layer_type": type_name}
+    if inner.inputs:
+        if len(inner.inputs) != len(in_shapes):
+            raise SpecError(f"the model takes {len(inner.inputs)} input(s), got {len(in_shapes)}", **where)
+        own = _summary(build_summary, inner, framework, where, batch)
+        for rec, got in zip(own.inputs, in_shapes, strict=True):
+            want = rec.shape
+            if len(want) != len(got) or any(w is not None and g is not None and w != g
+                                             for w, g in zip(want, got, strict=True)):
+                raise SpecError(f"the model expects inputs of shape {_fmt(want)}, got {_fmt(got)}", **where,
+                                hint="check the tensor the model is called on")
+        called = own
+        if any(tuple(rec.shape) != tuple(got) for rec, got in zip(own.inputs, in_shapes, strict=True)):
+            net = copy.copy(inner)
+            net.inputs = [copy.copy(i) for i in inner.inputs]
+            for ispec, got in zip(net.inputs, in_shapes, strict=True):
+                ispec.shape = list(got[1:])
+            called = _summary(build_summary, net, framework, where, batch)
+    else:
+        if len(in_shapes) != 1:
+            raise SpecError(f"a Sequential model takes one input, got {len(in_shapes)}", **where)
+        from .spec import InputSpec
+
+        net = copy.copy(inner)
+        net.inputs = [InputSpec(None, list(in_shapes[0][1:]), spec.line)]
+        own = called = _summary(build_summary, net, framework, where, batch)
+    outputs = [output_shape_of(called, out) for out in called.outputs]
+    trainable = spec.trainable is not False
+    top = [rec for rec in own.layers if rec.parent is None]
+    weights = [Weight(f"{rec.name}/{w.name}", w.shape, w.trainable and trainable, w.buffer)
+               for rec in top for w in rec.weights]
+    steps: list[Step] = []
+    counted = [rec for rec in top if rec.params]
+    if counted:
+        expr = total([var(f"params({rec.name})", rec.params) for rec in counted])
+        steps.append(Step("params", "sum of its layers' params" if len(counted) > 1 else expr.sym(),
+                          expr.num(), expr.int_value))
+    children = []
+    for rec in own.layers:
+        child = copy.copy(rec)
+        child.parent = rec.parent or name
+        child.depth = rec.depth + 1
+        if not trainable:
+            child.weights = [Weight(w.name, w.shape, False, w.buffer) for w in rec.weights]
+        children.append(child)
+    out: Shape | list[Shape] = outputs[0] if len(outputs) == 1 else outputs
+    record = LayerRecord(name=name, type=type_name, inputs=[], output_shape=out if isinstance(out, list)
+                         else tuple(out), weights=weights, calculation=steps, line=spec.line,
+                         lazy=ModelSums(top))
+    return out, record, children
+
+
+class ModelSums:
+    """The analyses of a model's row: the sums of its layers' operations (read when first needed); a model
+    used as a layer has no receptive field of its own."""
+
+    def __init__(self, layers: list[LayerRecord]) -> None:
+        self.layers = layers
+        self.done: dict[str, object] | None = None
+
+    def of(self, name: str) -> dict[str, object]:
+        if self.done is None:
+            steps: list[Step] = []
+            self.done = {"analysis": steps, "receptive_field": None,
+                         "activations": self.layers[-1].activations if self.layers else None}
+            for key, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
+                values = [(rec.name, getattr(rec, key)) for rec in self.layers]
+                expr = total([var(f"{key}({n})", v) for n, v in values if v != 0])
+                value = None if any(v is None for _, v in values) else sum(v for _, v in values)
+                steps.append(Step(quantity, f"sum of its layers' {quantity}", None if value is None else expr.num(),
+                                  value, None if value is not None else "unknown for one of its layers", key))
+                self.done[key] = value
+        return self.done
+
+
+def _summary(build, net, framework, where, batch=1):
+    try:
+        return build(net, framework, batch)
+    except SpecError as exc:
+        if exc.line is None:
+            exc.located(line=where["line"])
+        raise
+
+
+def output_shape_of(summary, name: str) -> Shape:
+    """The shape of an output of a computed summary: a layer (``lstm[1]`` picks one output) or an input."""
+    rec = summary.layer(name) if name not in {i.name for i in summary.inputs} else None
+    if rec is None:
+        return next(i.shape for i in summary.inputs if i.name == name)
+    shape = rec.output_shape
+    if isinstance(shape, list):
+        index = int(name[name.rindex("[") + 1:-1]) if name.endswith("]") else 0
+        return shape[index]
+    return shape
+
+
+def _fmt(shape: Shape) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"

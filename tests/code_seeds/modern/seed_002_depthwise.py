@@ -1,0 +1,7 @@
+import keras
+from keras.layers import Input, DepthwiseConv2D, SeparableConv2D
+def test_model(input_size=(224, 224, 10)):
+    _input = Input(shape=input_size, name='input')
+    _output = DepthwiseConv2D(kernel_size=(3, 3), activation='relu', padding='same')(_input)
+    model = keras.models.Model(_input, _output)
+    model.summary()

@@ -1,0 +1,6 @@
+import tensorflow as tf
+
+model = tf.keras.Sequential([
+    tf.keras.layers.Input(shape = (None, None, 3)),
+    tf.keras.layers.Conv2D(16, (3,3), activation='relu'),
+])

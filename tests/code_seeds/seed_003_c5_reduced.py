@@ -1,0 +1,1 @@
+Conv2D(256,kernel_size=1,strides=1,pad=1)

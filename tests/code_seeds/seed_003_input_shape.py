@@ -1,0 +1,1 @@
+tf.keras.layers.Conv2D(16, (3,3), activation='relu', input_shape=(150, 150, 3))
