@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .engine.summary import Summary
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "format",
-                "model", "source", "inputs", "echo", "batch", "dtype", "units", "warnings")
+                "model", "source", "inputs", "echo", "batch", "dtype", "units", "warnings", "assume")
 ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -51,6 +51,7 @@ class FenceOptions:
     inputs: tuple[tuple[int | None, ...], ...] | None = None  # code: input shapes it does not state
     framework_given: bool = False  # framework= is the fence's own (it then overrides what code says)
     echo: str | None = None  # show the code (or the file) above the table: above | collapsed
+    assume: str | None = None  # values of the names in a spec's input sizes: "H=224,W=224"
 
     def code_key(self) -> tuple[Any, ...]:
         return (self.format, self.model, self.source, self.inputs, self.framework_given, self.echo)
@@ -58,7 +59,7 @@ class FenceOptions:
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
                 self.diagram, self.fold, self.code_key(), self.batch, self.dtype, self.units,
-                tuple(sorted(self.silenced)))
+                tuple(sorted(self.silenced)), self.assume)
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,11 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .engine.checks import silenced
 
             changes["silenced"] = silenced(value)
+        elif key == "assume":
+            from .engine.symbolic import read_assume
+
+            read_assume(value)  # a SpecError for a wrong value, before the block is computed
+            changes["assume"] = value.strip() or None
         elif key == "format":
             changes["format"] = one_of(value, FORMATS, "format")
         elif key == "model":
@@ -300,7 +306,7 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
         else:
             reading = read(source, framework=_given(options), format=options.format, model=options.model,
                            inputs=_list(options.inputs), root=base, default_framework=options.framework,
-                           batch=options.batch)
+                           batch=options.batch, assume=options.assume)
             files = reading.files
         summary = reading.summary
     except SpecError as exc:

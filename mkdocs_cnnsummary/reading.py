@@ -29,10 +29,11 @@ class Reading:
 
 def summarize(text: str | dict[str, Any], *, framework: str | None = None, format: str = "auto",
               model: str | None = None, inputs: list[Any] | None = None, path: str | Path | None = None,
-              root: str | Path | None = None, batch: int = 1) -> Summary:
+              root: str | Path | None = None, batch: int = 1, assume: dict[str, int] | str | None = None) -> Summary:
     """Compute the network of a YAML spec (text or dict) or of Python model code.
 
-    ``batch``: the samples the operation counts and memory are for (default 1).
+    ``batch``: the samples the operation counts and memory are for (default 1).  ``assume``: values of
+    the names in a spec's input sizes (``input: [H, W, 3]``), e.g. ``{"H": 224}`` or ``"H=224"``.
 
     ``format``: ``auto`` (a YAML mapping with ``layers:`` is a spec; text that parses as Python is
     code), ``spec`` or ``code``.  ``framework``: the default for a spec without ``framework:``; for
@@ -46,12 +47,13 @@ def summarize(text: str | dict[str, Any], *, framework: str | None = None, forma
     be computed, and when a value under ``expect:`` differs from the computed one.
     """
     return read(text, framework=framework, format=format, model=model, inputs=inputs, path=path,
-                root=root, batch=batch).summary
+                root=root, batch=batch, assume=assume).summary
 
 
 def read(text: str | dict[str, Any], *, framework: str | None = None, format: str = "auto",
          model: str | None = None, inputs: list[Any] | None = None, path: str | Path | None = None,
-         root: str | Path | None = None, default_framework: str | None = None, batch: int = 1) -> Reading:
+         root: str | Path | None = None, default_framework: str | None = None, batch: int = 1,
+         assume: dict[str, int] | str | None = None) -> Reading:
     """:func:`summarize`, also returning the format and the files that were read.
 
     ``default_framework`` is a site-wide default: for a spec without ``framework:``, and for code whose
@@ -71,7 +73,8 @@ def read(text: str | dict[str, Any], *, framework: str | None = None, format: st
         if model is not None:
             raise SpecError("model= picks a model in code; this text is a spec",
                             hint="remove model=, or write format=\"code\" if the text is Python")
-        return Reading(summarize_spec(text, framework=framework or default_framework, batch=batch), "spec")
+        return Reading(summarize_spec(text, framework=framework or default_framework, batch=batch, assume=assume),
+                       "spec")
     return _read_code(str(text), framework, model, inputs, path, root, default_framework, batch)
 
 

@@ -3,33 +3,46 @@
 It accepts only integers, spaces, ``+ − × / ( )``, ``⌊ ⌋`` and ``⌈ ⌉`` (the
 characters the README promises) and evaluates exactly with fractions.  A ``−``
 where a number is expected negates it: ``(−3)``, as the receptive-field steps
-write a negative start.
+write a negative start.  With ``env``, names of input sizes (``H``) are read too,
+with the values it gives them (sizes written with names: ``input: [H, W, 3]``).
 """
 
 from __future__ import annotations
 
 import math
+import random
 import re
 from fractions import Fraction
 
 ALLOWED = re.compile(r"^[0-9 +−×/()⌊⌋⌈⌉]+$")
 _TOKEN = re.compile(r"\s*(\d+|[+−×/()⌊⌋⌈⌉])")
+_NAMED = re.compile(r"^[0-9A-Za-z_ +−×/()⌊⌋⌈⌉]+$")
+_NAMED_TOKEN = re.compile(r"\s*(\d+|[A-Za-z_][A-Za-z0-9_]*|[+−×/()⌊⌋⌈⌉])")
 _CLOSE = {"(": ")", "⌊": "⌋", "⌈": "⌉"}
 
 
-def evaluate(text: str) -> Fraction:
+def evaluate(text: str, env: dict[str, int] | None = None) -> Fraction:
     """Evaluate a substituted formula; ValueError on any other character or bad syntax."""
-    if not ALLOWED.match(text):
+    if not (_NAMED if env is not None else ALLOWED).match(text):
         raise ValueError(f"forbidden character in {text!r}")
+    pattern = _NAMED_TOKEN if env is not None else _TOKEN
     tokens: list[str] = []
     pos = 0
     while pos < len(text):
-        m = _TOKEN.match(text, pos)
+        m = pattern.match(text, pos)
         if not m:
             if text[pos:].strip() == "":
                 break
             raise ValueError(f"cannot read {text[pos:]!r}")
-        tokens.append(m.group(1))
+        token = m.group(1)
+        if env is not None and (token[0].isalpha() or token[0] == "_"):
+            if token not in env:
+                raise ValueError(f"unknown name {token!r} in {text!r}")
+            value = env[token]
+            tokens += [str(value)] if value >= 0 else ["(", "−", str(-value), ")"]
+            pos = m.end()
+            continue
+        tokens.append(token)
         pos = m.end()
     value, rest = _sum(tokens)
     if rest:
@@ -86,6 +99,21 @@ def check_steps(summary) -> int:
             if step.result is None:
                 assert step.substituted is None and step.note, (layer.name, step)
                 continue
-            assert evaluate(step.substituted) == step.result, (layer.name, step)
+            if not isinstance(step.result, int | Fraction):  # written with names: check it at many values
+                check_named(step.substituted, step.result, (layer.name, step))
+            else:
+                assert evaluate(step.substituted) == step.result, (layer.name, step)
             checked += 1
     return checked
+
+
+def check_named(substituted: str, result, where, tries: int = 12) -> None:
+    """A step written with names: the substituted text and the result's own text both evaluate to the
+    result's value, for random values of the names (small ones, where rounding matters, and large ones)."""
+    rng = random.Random(substituted)
+    names = sorted(result.names())
+    for i in range(tries):
+        env = {n: rng.randint(1, 40) if i % 3 else rng.randint(40, 5000) for n in names}
+        want = result.subs(env)
+        assert evaluate(substituted, env) == want, (where, env)
+        assert evaluate(str(result), env) == want, (where, env)

@@ -69,6 +69,9 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                              "macs, flops, other_ops, activations, receptive_field (comma or space separated)")
     parser.add_argument("--batch", type=_positive, default=1,
                         help="samples the operation counts and memory are for (default: 1)")
+    parser.add_argument("--assume", action="append", default=[], metavar="NAME=VALUE",
+                        help="a value for a name in the spec's input sizes (input: [H, W, 3]), e.g. H=224; "
+                             "repeat it or separate with commas (over the spec's own assume:)")
     parser.add_argument("--dtype", choices=("float32", "float16", "bfloat16", "int8", "float64"),
                         default="float32", help="how values are stored, for the memory estimate (default: float32)")
     parser.add_argument("--units", choices=("MiB", "MB"), default="MiB",
@@ -263,8 +266,11 @@ def _summarize(text: str, kind: str, args: argparse.Namespace, inputs: list | No
     if kind == "spec" and (args.model is not None or inputs is not None):
         raise UsageError("--model and --input are for code; this file is a spec")
     path, root = _location(name)
+    assume = ",".join(args.assume) or None
+    if assume is not None and kind != "spec":
+        raise UsageError("--assume gives values to the names in a spec's input sizes; this file is code")
     return read(text, framework=args.framework, format=kind, model=args.model, inputs=inputs, path=path,
-                root=root, batch=args.batch).summary
+                root=root, batch=args.batch, assume=assume).summary
 
 
 def _to_spec(text: str, kind: str, args: argparse.Namespace, inputs: list | None, name: str) -> str:

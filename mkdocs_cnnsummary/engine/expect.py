@@ -53,12 +53,17 @@ def _shape_text(shape: Shape | list[Shape]) -> str:
     return "[" + ", ".join(one(s) for s in shape) + "]" if isinstance(shape, list) else one(shape)
 
 
-def _as_shape(value: Any, line: int | None) -> tuple[int | None, ...]:
+def _as_shape(value: Any, line: int | None) -> tuple[Any, ...]:
     if not isinstance(value, list | tuple) or not all(
-            d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
+            d is None or isinstance(d, str) or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
         raise SpecError(f"expect: output_shape must be a list of sizes, got {value!r}", line=line,
                         hint="e.g. output_shape: [null, 24, 24, 32] (null = the batch or an unknown size)")
-    return tuple(value)
+    return tuple(_spaceless(d) for d in value)
+
+
+def _spaceless(d: Any) -> Any:
+    """A size written with names, as the table shows it (``⌈H/2⌉ − 1``), compared without spaces."""
+    return "".join(str(d).split()) if d is not None and not isinstance(d, int) else d
 
 
 def _shape_matches(expected: Any, computed: Shape | list[Shape], line: int | None) -> bool:
@@ -69,7 +74,8 @@ def _shape_matches(expected: Any, computed: Shape | list[Shape], line: int | Non
         return len(expected) == len(computed) and all(
             _shape_matches(list(e), c, line) for e, c in zip(expected, computed, strict=True))
     want = _as_shape(expected, line)
-    return want == tuple(computed) or want == tuple(computed[1:])
+    got = tuple(_spaceless(d) for d in computed)
+    return want == got or want == got[1:]
 
 
 def _check_totals(summary: Summary, key: str, value: Any, line: int | None) -> None:

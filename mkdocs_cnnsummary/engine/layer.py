@@ -34,6 +34,10 @@ class Calc:
         self._counted: set[str] = set()
         #: (prefix, MACs, other ops) of each wrapped layer computed by :meth:`nested`
         self.nested_ops: list[tuple[str, int | None, int | None]] = []
+        #: the names of the input sizes this layer's sizes are written with (``input: [H, W, 3]``), if any
+        self.named: str | None = None
+        #: (size, minimum) for sizes written with names that must be at least ``minimum`` (see too_small)
+        self.conditions: list[tuple[Any, int]] = []
 
     # worked steps -------------------------------------------------------------
     def step(self, quantity: str, expr: Expr | int, note: str | None = None) -> int | None:
@@ -50,6 +54,17 @@ class Calc:
             self.steps.append(Step(quantity, expr.sym(), expr.num(), value, note))
         return value
 
+    def too_small(self, value: Any, minimum: int = 1) -> bool:
+        """Whether a size is below ``minimum`` (False when unknown).  A size written with names is taken
+        to be large enough, and the condition is kept: the summary says for which values of the names its
+        expressions hold."""
+        if value is None:
+            return False
+        if isinstance(value, int):
+            return value < minimum
+        self.conditions.append((value, minimum))
+        return False
+
     def record(self, kind: str, quantity: str, expr: Expr | int, note: str | None = None) -> Value | None:
         """An analysis step (``kind``: ``macs``, ``other_ops``, ``receptive_field`` ...); the result may be a
         fraction.  Returns it (None when a size is unknown; the note then says which)."""
@@ -57,10 +72,16 @@ class Calc:
         value = expr.value
         if isinstance(value, Fraction) and value.denominator == 1:
             value = int(value)
+        if value is not None and not isinstance(value, int | Fraction):  # written with names: not counted
+            self.named = self.named or ", ".join(sorted(value.names()))
+            value = None
         if value is None:
             missing = expr.unknowns()
             what = missing[0].desc or missing[0].symbol if missing else "a size"
             unknown = f"unknown because {what} is None"
+            if self.named:
+                unknown = (f"unknown because {what} is written with {self.named}; assume: gives the names values "
+                           "and this a number")
             self.analysis.append(Step(quantity, expr.sym(), None, None, f"{unknown}; {note}" if note else unknown,
                                       kind))
             return None
@@ -122,6 +143,11 @@ class Calc:
             raise self.error(
                 f"the weight {name!r} would have shape {tuple(shape)}: its size depends on an unknown "
                 "input size", "give the input a known size on that axis")
+        if not all(isinstance(d, int) for d in shape):  # a size written with names
+            from .symbolic import NotNumeric, names_in
+
+            raise NotNumeric(f"the weight {name!r} would have shape ({', '.join(map(str, shape))}): its size "
+                             "depends on the input size", names_in([tuple(shape)]))
         own = trainable and not buffer
         total = own if sublayer and self.layer.total_own_flags else None
         self.weights.append(Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
@@ -154,7 +180,12 @@ class Calc:
         shape = inner.compute_output_shape(inputs, sub)
         inner.build(inputs, sub)
         sub.check()
-        inner.operations(inputs, shape, sub)
+        from .symbolic import names_in, numeric
+
+        named = names_in([*inputs, shape])
+        if named:  # the counts need numbers (see network.Analyses)
+            sub.named = ", ".join(sorted(named))
+        inner.operations(numeric(inputs), numeric(shape), sub)
         sub.check_counted()
         for s in sub.steps:
             self.steps.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note))
@@ -165,6 +196,7 @@ class Calc:
             self.weights.append(Weight(f"{prefix}/{w.name}", w.shape, w.trainable and self.layer.trainable,
                                        w.buffer, total))
         self.nested_ops.append((prefix, sub.total_macs, sub.total_other_ops))
+        self.conditions += sub.conditions
         return shape
 
 

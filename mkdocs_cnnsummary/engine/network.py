@@ -15,6 +15,7 @@ from .layer import Calc, Layer, lookup
 from .nested import is_model_item, run_nested
 from .spec import LayerRef, LayerSpec, NetworkSpec
 from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
+from .symbolic import NotNumeric, Sym, names_in, numeric, read_name, size_conditions
 
 
 def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Layer:
@@ -64,6 +65,8 @@ def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, batch:
         layer.build(in_shapes, calc)
     except SpecError as exc:
         raise exc.located(line=layer.line, layer=layer.name, layer_type=layer.type_name) from None
+    except NotNumeric as exc:
+        raise _needs_numbers(exc, layer) from None
     calc.check()
     return out, calc
 
@@ -94,7 +97,35 @@ def nested_factory(framework: str) -> Any:
     return _nested_factory(framework)
 
 
-def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...]:
+def _needs_numbers(exc: NotNumeric, layer: Layer) -> SpecError:
+    """A layer that cannot write its result with the names of the input sizes: an error that says which
+    names to give values."""
+    names = exc.names or ["the names"]
+    example = ", ".join(f"{n}: 224" for n in names) if exc.names else "H: 224"
+    return SpecError(f"needs the input sizes as numbers here: {exc.message}", line=layer.line, layer=layer.name,
+                     layer_type=layer.type_name,
+                     hint=f"give {', '.join(names)} a value: assume: {{{example}}} in the spec, or --assume on "
+                          "the command line")
+
+
+def _check_assumed(net: NetworkSpec, inputs: list[InputRecord]) -> None:
+    """Every name under ``assume:`` is a name of an input size (a typo would otherwise go unnoticed)."""
+    used = {v for ispec in net.inputs if isinstance(ispec.shape, list | tuple) for v in ispec.shape
+            if read_name(v) is not None}
+    for name in net.assume:
+        if name not in used:
+            raise SpecError(f"assume: {name!r} is no name of an input size", line=net.assume_line,
+                            hint=did_you_mean(name, used) or ("the input sizes use " + ", ".join(sorted(used))
+                                                              if used else "write a name in input:, e.g. [H, W, 3]"))
+
+
+def _input_shape(raw: Any, line: int | None, name: str,
+                 assume: dict[str, int] | None = None) -> tuple[Any, ...]:
+    if isinstance(raw, list | tuple) and any(read_name(v) is not None for v in raw):  # input: [H, W, 3]
+        given = assume or {}
+        named = [v if read_name(v) is None else given.get(v, Sym.name(v)) for v in raw]
+        sizes = _input_shape([None if isinstance(v, Sym) else v for v in named], line, name)
+        return tuple(v if isinstance(v, Sym) else d for v, d in zip(named, sizes, strict=True))
     try:
         sizes = shape_arg(raw)
     except ArgError as exc:
@@ -259,7 +290,10 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     specs = list(net.layers)
     for ispec in net.inputs:
         name = ispec.name or fw.input_name
-        inputs.append(InputRecord(name, (None, *_input_shape(ispec.shape, ispec.line, name)), ispec.line))
+        inputs.append(InputRecord(name, (None, *_input_shape(ispec.shape, ispec.line, name, net.assume)),
+                                  ispec.line))
+    if net.assume:
+        _check_assumed(net, inputs)
 
     layers_objs: list[Layer] = []
     taken = {i.name for i in inputs}
@@ -344,11 +378,12 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
 
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
-    lazy = Analyses({i.name: receptive.input_field(i.shape, n == 0, i.name, inputs[0].name)
+    lazy = Analyses({i.name: receptive.input_field(numeric(i.shape), n == 0, i.name, inputs[0].name)
                      for n, i in enumerate(inputs)}, batch)
     records: dict[str, LayerRecord] = {}
     children: dict[str, list[LayerRecord]] = {}
     facts: dict[str, checks.DesignFacts] = {}
+    conditions: list[tuple[str, Any, int]] = []  # (layer, size written with names, its minimum)
     for name in order:
         node = nodes[name]
         layer = node.layer
@@ -365,7 +400,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         known = net.computed.get(name)
         done = known.results.get((_shapes_key(in_shapes), layer.trainable)) if known is not None else None
         out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested, batch)
-        facts[name] = layer.design(in_shapes)
+        facts[name] = layer.design(numeric(in_shapes))
+        conditions += [(name, size, minimum) for size, minimum in calc.conditions]
         shapes[name] = out
         lazy.jobs.append((name, layer, in_shapes, out, calc, [_base(src) for src in node.inputs]))
         records[name] = LayerRecord(
@@ -397,6 +433,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         rows.extend(children.get(obj.name, ()))
     summary = Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
                       warnings=notices, blocks=list(net.blocks), batch=batch)
+    if conditions:
+        summary.warnings.append(size_conditions(conditions))
     summary.warnings.extend(checks.design_warnings(summary, facts))
     return summary
 
@@ -546,6 +584,10 @@ class Analyses:
         # a Calc of its own: a reader may have computed the layer's shape for several networks
         shaped, calc = calc, Calc(layer, calc._nested, self.batch)
         calc.nested_ops, calc.analysis = list(shaped.nested_ops), list(shaped.analysis)
+        named = names_in([*inputs, out])
+        if named:  # the analyses need numbers: sizes written with names count as unknown, and say so
+            calc.named = ", ".join(sorted(named))
+            inputs, out = numeric(inputs), numeric(out)
         analyse(layer, inputs, out, calc)
         missing = "has no receptive field (a model used as a layer, or a shared layer called again)"
         fields = [self.fields.get(src) or receptive.NoField(f"{src!r} {missing}") for src in sources]

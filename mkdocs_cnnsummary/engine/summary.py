@@ -22,10 +22,18 @@ def source(src: str) -> tuple[str, int | None]:
 
 
 def json_number(value: Value | None) -> int | str | None:
-    """An int as itself, a fraction that is not whole as ``"1/2"`` (JSON has no exact fractions)."""
+    """An int as itself, a fraction that is not whole as ``"1/2"`` (JSON has no exact fractions), a size
+    written with names as its expression (``"⌈H/2⌉ − 1"``)."""
     if isinstance(value, Fraction):
         return int(value) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if value is not None and not isinstance(value, int):
+        return str(value)
     return value
+
+
+def json_shape(shape: Any) -> list[Any]:
+    """A shape in JSON: sizes as numbers, null, or expressions in the names of the input sizes."""
+    return [d if d is None or isinstance(d, int) else str(d) for d in shape]
 
 
 @dataclass(frozen=True)
@@ -273,7 +281,7 @@ class LayerRecord:
 
     def to_dict(self, *, with_buffers: bool = False) -> dict[str, Any]:
         shape: Any = (
-            [list(s) for s in self.output_shape] if self.multi_output else list(self.output_shape)
+            [json_shape(s) for s in self.output_shape] if self.multi_output else json_shape(self.output_shape)
         )
         out: dict[str, Any] = {
             "name": self.name,
@@ -357,7 +365,7 @@ class InputRecord:
     line: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "shape": list(self.shape)}
+        return {"name": self.name, "shape": json_shape(self.shape)}
 
 
 @dataclass

@@ -118,7 +118,7 @@ def totals(summary: Summary) -> list[tuple[str, int]]:
 
 
 #: kinds of notices that are notes (what was skipped, an input that was not needed), not warnings
-NOTE_KINDS = frozenset({"skipped", "inputs", "computed"})
+NOTE_KINDS = frozenset({"skipped", "inputs", "computed", "sizes"})
 
 
 def notice_label(notice: Notice) -> str:

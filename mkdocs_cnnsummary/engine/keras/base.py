@@ -132,7 +132,7 @@ def window_outputs(calc: Calc, spatial: list[int | None], kernel: tuple[int, ...
         else:
             out.append(calc.step(f"output {word}", ceil_div(n, s),
                                  note=f"padding='{padding}' gives ⌈input/stride⌉"))
-    if padding == "valid" and any(o is not None and o <= 0 for o in out):
+    if padding == "valid" and any([calc.too_small(o) for o in out]):
         eff = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
         dilated = " dilated" if any(d > 1 for d in dilation) else ""
         raise calc.error(

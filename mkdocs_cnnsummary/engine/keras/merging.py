@@ -177,7 +177,7 @@ class Concatenate(KerasLayer):
                 continue
             known = {s[k] for s in inputs} - {None}
             if len(known) > 1:
-                sizes = " and ".join(str(n) for n in sorted(known))
+                sizes = " and ".join(str(n) for n in sorted(known, key=str))
                 raise calc.error(
                     f"cannot concatenate along axis {axis}: the inputs must match on every other axis, but on "
                     f"axis {k} they have {sizes}: {_listing(inputs)}",

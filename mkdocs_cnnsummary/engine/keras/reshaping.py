@@ -230,7 +230,7 @@ class BaseBorder(KerasLayer):
             b, a = var(f"{short}_{first}", before), var(f"{short}_{second}", after)
             size = in_var(n, axis)
             out = calc.step(f"output {word}", size + b + a if self.sign > 0 else size - b - a)
-            if out is not None and out <= 0:
+            if calc.too_small(out):
                 raise calc.error(
                     f"cropping {before} + {after} from the input {word} {n} leaves {out} "
                     f"(input {fmt(x)}, cropping {[list(c) for c in self.borders()]})",

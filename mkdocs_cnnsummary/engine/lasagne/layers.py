@@ -152,7 +152,7 @@ class BaseConvLayer(LasagneLayer):
                 note = None
             expr = length if s_ == 1 else ceil_div(length, s)
             value = calc.step(f"output {word}", expr, note)
-            if value is not None and value <= 0:
+            if calc.too_small(value):
                 raise calc.error(f"a filter of size {k_} does not fit the input {word} {size}",
                                  "use pad='same' or a smaller filter_size")
             out.append(value)
@@ -290,7 +290,7 @@ class BasePoolLayer(LasagneLayer):
                 else:
                     value = calc.step(f"output {word}", ceil_div(n - k, s) + 1,
                                       "ignore_border=False keeps a partial window at the border")
-            if value is not None and value <= 0:
+            if calc.too_small(value):
                 raise calc.error(f"a pool of size {k_} does not fit the input {word} {size}",
                                  "use a smaller pool_size or ignore_border: false")
             out.append(value)

@@ -152,7 +152,7 @@ class ConvNd(ConvBase):
         kernels = [d * (k - 1) + 1 for k, d in zip(self.cfg.kernel_size, self.cfg.dilation, strict=True)]
         totals = [k - 1 for k in kernels] if padding == "same" else [2 * p for p in padding]
         for n, total, k, axis in zip(spatial, totals, kernels, self.axes, strict=True):
-            if n is not None and n + total < k:
+            if n is not None and calc.too_small(n + total, k):
                 padded = " x ".join("N" if s is None else str(s + t) for s, t in zip(spatial, totals, strict=True))
                 raise calc.error(
                     f"Calculated padded input size per channel: ({padded}). Kernel size: "
@@ -257,7 +257,10 @@ class ConvTransposeNd(ConvBase):
             if op:
                 expr = expr + var(f"op_{sym}", op)
             out.append(calc.step(f"output {word}", expr + 1))
-        known = [o for o in out if o is not None]
+        known = [o for o in out if isinstance(o, int)]
+        for o in out:
+            if o is not None and not isinstance(o, int):
+                calc.too_small(o)  # written with names: the condition kept (≥ 1; ATen allows one empty axis)
         # ATen's check: a negative size, or every size empty, is an error (one empty axis is allowed)
         if any(o < 0 for o in known) or (known and len(known) == len(out) and max(known) < 1):
             given = " x ".join("N" if n is None else str(n) for n in spatial)

@@ -44,8 +44,8 @@ class PoolBase(TorchLayer):
                     f"set padding to at most {((k - 1) * d + 1) // 2} (half the {(k - 1) * d + 1}-wide window, "
                     "rounded down)")
         spatial = list(x[-rank:])
-        if rank == 3 and not self.has_dilation and any(n is not None and n < k for n, k in zip(spatial, kernel,
-                                                                                             strict=True)):
+        if rank == 3 and not self.has_dilation and any([n is not None and calc.too_small(n, k)
+                                                             for n, k in zip(spatial, kernel, strict=True)]):
             t, h, w = ("N" if n is None else n for n in spatial)
             raise calc.error(
                 f"input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: {kernel[0]} kH: {kernel[1]} kW: "
@@ -56,7 +56,7 @@ class PoolBase(TorchLayer):
                         dilation=dilation[i] if self.has_dilation else None, ceil_mode=self.cfg.ceil_mode)
             for i, (n, axis) in enumerate(zip(spatial, AXES[rank], strict=True))
         ]
-        if any(o is not None and o < 1 for o in out):
+        if any([calc.too_small(o) for o in out]):
             c = x[-rank - 1]
             given = "x".join("N" if d is None else str(d) for d in (c, *spatial))
             calc_ = "x".join("N" if d is None else str(d) for d in (c, *out))
@@ -150,7 +150,7 @@ class AdaptivePool(TorchLayer):
         self.expect_dims(x, (rank + 1, rank + 2), calc, "(batched or unbatched)")
         spatial = x[-rank:]
         out = tuple(n if o is None else o for n, o in zip(spatial, self.cfg.output_size, strict=True))
-        if any(n == 0 for n in spatial):
+        if any([calc.too_small(n) for n in spatial]):
             raise calc.error(f"expected an input with non-zero sizes, got {torch_size(x)}")
         shape = (*x[:-rank], *out)
         if getattr(self.cfg, "return_indices", False):

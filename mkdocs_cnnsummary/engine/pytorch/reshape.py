@@ -85,7 +85,7 @@ class Upsample(TorchLayer):
             s = scale[i] if isinstance(scale, tuple) else scale
             expr, note = scaled(in_var(n, axis), s, axis[1])
             out.append(calc.step(f"output {axis[0]}", expr, note))
-        if any(o is not None and o < 1 for o in out) or 0 in x[2:]:
+        if any([calc.too_small(o) for o in out]) or any([calc.too_small(n) for n in x[2:]]):
             raise calc.error(f"Input and output sizes should be greater than 0, but got input {list(x[2:])} and "
                              f"output size {out}",
                              "use a larger scale_factor or size")
