@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from sites import BUILDERS, build_example_site
 
@@ -88,6 +89,10 @@ def test_unknown_size_page(site):
     assert "448" in text and "524,544" in text
     assert "(None, None, None, 256)" in text
     assert "unknown because the input height is None" in text
+    # the question in general: sizes written with names, counts as numbers, and assume= for numbers
+    assert "(None, ⌊H/4⌋, ⌊W/4⌋, 32)" in text and "⌈(⌊H/2⌋ − 1)/2⌉" in text
+    assert "the sizes written with names hold for H ≥ 4 and W ≥ 4" in text
+    assert "(None, 37, 37, 32)" in text
 
 
 def test_denoiser_page(site):
@@ -168,6 +173,9 @@ def test_block_matches_the_real_framework(page, line, header, spec):
     if _is_code(header, spec):
         assert_code_matches(header, spec)
         return
+    if _size_names(spec):
+        _assert_named_sizes_match(header, spec)
+        return
     framework = "pytorch" if "framework: pytorch" in spec else "lasagne" if "framework: lasagne" in spec else "keras"
     if framework == "lasagne":  # no Lasagne to run: the page's expect: holds nolearn's printed numbers
         summarize(spec)
@@ -187,6 +195,44 @@ def test_block_matches_the_real_framework(page, line, header, spec):
             build_model(message, _summary_without_checks(message))
         return
     assert_matches_keras(spec)
+
+
+def _size_names(spec: str) -> list[str]:
+    """The names a spec's input sizes are written with (``input: [H, W, 3]``)."""
+    from mkdocs_cnnsummary.engine.symbolic import read_name
+
+    data = yaml.safe_load(spec)
+    shapes = [data.get("input")] if "input" in data else list((data.get("inputs") or {}).values())
+    return sorted({d for shape in shapes if isinstance(shape, list) for d in shape if read_name(d)})
+
+
+def _assert_named_sizes_match(header: dict[str, str], spec: str) -> None:
+    """A block whose sizes are written with names: at the values of its ``assume=`` (or at several values),
+    its expressions give the sizes the numeric network has, and that network matches the real framework."""
+    from mkdocs_cnnsummary.engine.symbolic import read_assume, substitute
+
+    data = yaml.safe_load(spec)
+    data.pop("expect", None)
+    symbolic = summarize(data)
+    names = _size_names(spec)
+    trials = [read_assume(header["assume"])] if "assume" in header else [dict.fromkeys(names, v) for v in (17, 64, 150)]
+    for values in trials:
+        numeric = (dict(data, input=[values.get(d, d) for d in data["input"]]) if "input" in data else
+                   dict(data, inputs={k: [values.get(d, d) for d in s] for k, s in data["inputs"].items()}))
+        computed = summarize(numeric)
+        for ours, numbers in zip(symbolic.layers, computed.layers, strict=True):
+            assert substitute(ours.output_shape, values) == numbers.output_shape, (ours.name, values)
+            assert ours.params == numbers.params, ours.name
+        if "assume" in header:  # the block as the page computes it
+            assert summarize(spec, assume=values).total_params == computed.total_params
+        if data.get("framework") == "pytorch":
+            from torch_builder import assert_matches_torch
+
+            assert_matches_torch(numeric)
+        else:
+            from keras_builder import assert_matches_keras
+
+            assert_matches_keras(numeric)
 
 
 def test_analysis_page(site):
