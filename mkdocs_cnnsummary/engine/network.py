@@ -8,10 +8,11 @@ from typing import Any
 from . import checks, ops, receptive
 from .args import ArgError
 from .args import shape as shape_arg
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, about, did_you_mean, printable, shown
 from .expr import product, var
 from .framework import Framework, get_framework
-from .layer import Calc, Layer, lookup
+from .layer import Calc, Layer, describe_shape, lookup
+from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
 from .nested import is_model_item, run_nested
 from .spec import LayerRef, LayerSpec, NetworkSpec
 from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
@@ -24,7 +25,8 @@ def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Lay
         cls = lookup(framework, spec.type)
         config = cls.bind(spec.args, spec.kwargs)
     except SpecError as exc:
-        raise exc.located(line=spec.line, layer=name or spec.name, layer_type=spec.type) from None
+        line = spec.arg_lines.get(exc.argument, spec.line) if exc.argument is not None else spec.line
+        raise exc.located(line=line, layer=name or spec.name, layer_type=spec.type) from None
     trainable = True if spec.trainable is None else spec.trainable
     return cls(name or spec.name or cls.type_name, config, trainable=trainable, line=spec.line)
 
@@ -32,7 +34,7 @@ def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Lay
 def _nested_factory(framework: str):
     def make(spec: Any, parent: Layer) -> Layer:
         if not isinstance(spec, LayerSpec):
-            raise SpecError(f"expected a layer, got {spec!r}", line=parent.line, layer=parent.name,
+            raise SpecError(f"expected a layer, got {shown(spec)}", line=parent.line, layer=parent.name,
                             layer_type=parent.type_name)
         if spec.line is None:
             spec.line = parent.line
@@ -44,12 +46,14 @@ def _nested_factory(framework: str):
     return make
 
 
-def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, batch: int = 1
-                  ) -> tuple[Shape | list[Shape], Calc]:
+def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, batch: int = 1,
+                  room: int = MAX_WEIGHTS) -> tuple[Shape | list[Shape], Calc]:
     """Run one layer on its input shapes: its output shape(s), and its worked steps and weights.
 
     ``make_nested`` builds wrapped layers (see :func:`nested_factory`).  The number of inputs is
-    checked first; errors are located at the layer.
+    checked first; errors are located at the layer.  ``batch``: the samples the operation counts are
+    for; ``room``: the weight tensors the network may still get; the output stays within the bounds of
+    :mod:`.limits`.
     """
     n = len(in_shapes)
     if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
@@ -59,7 +63,7 @@ def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, batch:
         raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
                         line=layer.line, layer=layer.name, layer_type=layer.type_name,
                         hint="set inputs: [...] to the layers it should take")
-    calc = Calc(layer, make_nested, batch)
+    calc = Calc(layer, make_nested, batch, room)
     try:
         out = layer.compute_output_shape(in_shapes, calc)
         layer.build(in_shapes, calc)
@@ -68,6 +72,7 @@ def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, batch:
     except NotNumeric as exc:
         raise _needs_numbers(exc, layer) from None
     calc.check()
+    _check_sizes(out, calc)
     return out, calc
 
 
@@ -127,14 +132,14 @@ def _input_shape(raw: Any, line: int | None, name: str,
         sizes = _input_shape([None if isinstance(v, Sym) else v for v in named], line, name)
         return tuple(v if isinstance(v, Sym) else d for v, d in zip(named, sizes, strict=True))
     try:
-        sizes = shape_arg(raw)
+        shape = shape_arg(raw)
+        if len(shape) >= MAX_RANK:  # the batch dimension comes on top
+            raise ArgError(f"has {len(shape):,} dimensions; at most {MAX_RANK - 1} (and the batch) are supported")
+        return shape
     except ArgError as exc:
-        raise SpecError(f"input {name!r}: {exc.message}", line=line,
-                        hint="write the shape without the batch dimension, e.g. [28, 28, 1]; null = unknown") from None
-    if any(s is not None and s < 0 for s in sizes):  # Keras: "Negative dimensions are not allowed"
-        raise SpecError(f"input {name!r}: negative sizes are not allowed, got {list(sizes)}", line=line,
-                        hint="write null for a size that is not known")
-    return sizes
+        raise SpecError(f"input {shown(name)}: {exc.message}", line=line,
+                        hint=exc.hint or "write the shape without the batch dimension, e.g. [28, 28, 1]; "
+                                         "null = unknown") from None
 
 
 class _Node:
@@ -152,14 +157,15 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     explicit: dict[str, LayerSpec] = {}
     for spec in specs:
         if spec.name is not None:
-            if _BRACKETED.fullmatch(spec.name):
-                raise SpecError(f"a layer name cannot end in [...]: {spec.name!r}", line=spec.line, layer=spec.name,
-                                layer_type=spec.type, hint="name[i] picks output i of a layer in inputs and outputs; "
-                                                           "choose a name without brackets")
+            if _bracketed(spec.name):
+                raise SpecError(f"a layer name cannot end in [...]: {shown(spec.name)}", line=spec.line,
+                                layer=spec.name, layer_type=spec.type,
+                                hint="name[i] picks output i of a layer in inputs and outputs; "
+                                     "choose a name without brackets")
             if spec.name in explicit or spec.name in taken:
                 first = explicit.get(spec.name)
                 where = f" (first used on line {first.line})" if first and first.line else ""
-                raise SpecError(f"duplicate layer name {spec.name!r}{where}", line=spec.line, layer=spec.name,
+                raise SpecError(f"duplicate layer name {shown(spec.name)}{where}", line=spec.line, layer=spec.name,
                                 layer_type=spec.type, hint="give each layer its own name")
             explicit[spec.name] = spec
     used = set(explicit) | taken
@@ -206,6 +212,7 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
     """Layer names in an order where every layer comes after its inputs; cycles are errors."""
     order: list[str] = []
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
+    deps_of: dict[str, list[str]] = {}
 
     for start in nodes:
         if state.get(start) == 2:
@@ -219,7 +226,10 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
                     continue
                 state[name] = 1
                 path.append(name)
-            deps = [_base(d) for d in nodes[name].inputs if _base(d) not in input_names] + nodes[name].after
+            deps = deps_of.get(name)
+            if deps is None:  # worked out once per layer, not once per input (a Concatenate of thousands)
+                deps = deps_of[name] = [_base(d) for d in nodes[name].inputs
+                                        if _base(d) not in input_names] + nodes[name].after
             if i < len(deps):
                 stack.append((name, i + 1))
                 dep = deps[i]
@@ -301,6 +311,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     if net.blocks:
         in_block.update((name, spec.block) for spec, name in zip(specs, names, strict=True) if spec.block)
     layer_specs: list[tuple[LayerSpec, str]] = []
+    taken |= set(names)
     for spec, name in zip(specs, names, strict=True):
         if spec.reuse is not None:
             layers_objs.append(_Reuse(name, spec))
@@ -319,7 +330,10 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             layer = instantiate(spec, fw.name, name)
         if layer.is_input:
             shape = layer.input_shape()  # type: ignore[attr-defined]
-            inputs.append(InputRecord(name if spec.name else _input_name(fw, inputs, spec), shape, spec.line))
+            if not spec.name:
+                name = _input_name(fw, taken)
+                taken.add(name)
+            inputs.append(InputRecord(name, shape, spec.line))
             continue
         layers_objs.append(layer)
         layer_specs.append((spec, layer.name))
@@ -338,8 +352,11 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         isinstance(src, LayerRef) for spec in specs for src in spec.inputs or ()) else None
     input_names = {i.name for i in inputs}
     for rec in inputs:
-        if _BRACKETED.fullmatch(rec.name):
-            raise SpecError(f"an input name cannot end in [...]: {rec.name!r}", line=rec.line,
+        if len(rec.shape) > MAX_RANK:  # an InputLayer's shape (the input: key is checked when read)
+            raise SpecError(f"input {shown(rec.name)} has {len(rec.shape):,} dimensions; at most {MAX_RANK} "
+                            "(the batch included) are supported", line=rec.line)
+        if _bracketed(rec.name):
+            raise SpecError(f"an input name cannot end in [...]: {shown(rec.name)}", line=rec.line,
                             hint="choose a name without brackets (name[i] picks one output of a layer)")
     if len(input_names) != len(inputs):
         raise SpecError("two inputs have the same name", line=inputs[-1].line)
@@ -360,7 +377,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             for src in srcs:
                 _check_index(src, known, spec.line, name, spec.type)
                 if _base(src) not in known:
-                    raise SpecError(f"unknown input {src!r}", line=spec.line, layer=name, layer_type=spec.type,
+                    raise SpecError(f"unknown input {shown(src)}", line=spec.line, layer=name, layer_type=spec.type,
                                     hint=did_you_mean(src, known) or "inputs must name an input or a layer")
                 if src == name:
                     raise SpecError("a layer cannot take its own output as input", line=spec.line, layer=name,
@@ -384,6 +401,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     children: dict[str, list[LayerRecord]] = {}
     facts: dict[str, checks.DesignFacts] = {}
     conditions: list[tuple[str, Any, int]] = []  # (layer, size written with names, its minimum)
+    weights_so_far = 0
     for name in order:
         node = nodes[name]
         layer = node.layer
@@ -399,7 +417,12 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             continue
         known = net.computed.get(name)
         done = known.results.get((_shapes_key(in_shapes), layer.trainable)) if known is not None else None
-        out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested, batch)
+        out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested, batch,
+                                                                MAX_WEIGHTS - weights_so_far)
+        weights_so_far += len(calc.weights)
+        if weights_so_far > MAX_WEIGHTS:  # a layer a reader computed before: counted here
+            raise calc.error(f"the network would have more than {MAX_WEIGHTS:,} weight tensors",
+                             "use fewer (stacked) layers")
         facts[name] = layer.design(numeric(in_shapes))
         conditions += [(name, size, minimum) for size, minimum in calc.conditions]
         shapes[name] = out
@@ -416,9 +439,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     for out_name in outputs:
         _check_index(out_name, shapes, net.outputs_line, None, None)
         if _base(out_name) not in shapes:
-            raise SpecError(f"unknown output {out_name!r}", line=net.outputs_line,
+            raise SpecError(f"unknown output {shown(out_name)}", line=net.outputs_line,
                             hint=did_you_mean(out_name, shapes) or "outputs must name layers")
-        if _INDEXED.fullmatch(out_name):
+        if _indexed(out_name):
             _pick(shapes[_base(out_name)], out_name, net.outputs_line, None, None)
     if fw.name == "keras":
         _check_connected(nodes, layer_specs, outputs)
@@ -497,39 +520,75 @@ class _ModelItem:
         self.config: dict[str, Any] = {}
 
 
-def _input_name(fw: Framework, inputs: list[InputRecord], spec: LayerSpec) -> str:
-    return fw.input_name if not inputs else f"{fw.input_name}_{len(inputs)}"
+def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
+    """Every output within :data:`MAX_RANK` dimensions, of sizes within the 64-bit sizes the frameworks count in
+    (most come from checked steps; a size written with names is checked where its layer needs numbers)."""
+    for shape in out if isinstance(out, list) else [out]:
+        if len(shape) > MAX_RANK:
+            raise calc.error(f"the output would have {len(shape):,} dimensions; at most {MAX_RANK} are supported")
+        for size in numeric(shape):
+            if size is not None and size < 0:  # a layer that does not say why itself: say it here
+                raise calc.error(f"the output {printable(describe_shape(shape), 200)} would have a negative size",
+                                 "check the input sizes: one is too small for this layer (0 or less)")
+            if size is not None and abs(size) > MAX_INT:
+                raise calc.error(f"an output size would be {about(size)}, beyond the 64-bit sizes the frameworks "
+                                 "count in", "use smaller sizes")
 
 
-_INDEXED = re.compile(r"(.+)\[(-?\d+)\]")
-_BRACKETED = re.compile(r"(.+)\[(.*)\]")
+def _input_name(fw: Framework, taken: set[str]) -> str:
+    """``input``, ``input_1`` ...: the first not taken by an input or a layer."""
+    n = 0
+    while (name := fw.input_name if n == 0 else f"{fw.input_name}_{n}") in taken:
+        n += 1
+    return name
+
+
+#: an output index: ASCII digits only (``int()`` would also read ``l[١]`` as ``l[1]``)
+_INDEX = re.compile(r"-?[0-9]+", re.ASCII)
+
+
+def _bracketed(src: str) -> tuple[str, str] | None:
+    """``lstm[x]`` -> (``lstm``, ``x``): a name ending in [...] (the last ``[``), or None."""
+    if not src.endswith("]"):
+        return None
+    k = src.rfind("[", 1, len(src) - 1)
+    return (src[:k], src[k + 1:-1]) if k >= 1 else None
+
+
+def _indexed(src: str) -> tuple[str, str] | None:
+    """``lstm[1]`` -> (``lstm``, ``1``): a name with a whole-number index, or None."""
+    parts = _bracketed(src)
+    return parts if parts and _INDEX.fullmatch(parts[1]) else None
 
 
 def _base(src: str) -> str:
     """``lstm[1]`` -> ``lstm`` (one output of a multi-output layer)."""
-    m = _INDEXED.fullmatch(src)
-    return m.group(1) if m else src
+    parts = _indexed(src)
+    return parts[0] if parts else src
 
 
 def _check_index(src: str, known: Any, line: int | None, layer: str | None, layer_type: str | None) -> None:
     """``lstm[x]`` or ``lstm[1`` where ``lstm`` exists: say how to write the index."""
-    m = _BRACKETED.fullmatch(src)
-    if m and not _INDEXED.fullmatch(src) and m.group(1) in known:
-        raise SpecError(f"the index in {src!r} must be a whole number", line=line, layer=layer,
-                        layer_type=layer_type, hint=f"write {m.group(1)}[0] for its first output, "
-                                                    f"{m.group(1)}[1] for the second ...")
+    parts = _bracketed(src)
+    if parts and not _indexed(src) and parts[0] in known:
+        base = printable(parts[0], MAX_SHOWN)
+        raise SpecError(f"the index in {shown(src)} must be a whole number (0-9)", line=line, layer=layer,
+                        layer_type=layer_type,
+                        hint=f"write {base}[0] for its first output, {base}[1] for the second ...")
 
 
 def _pick(shape: Shape | list[Shape], src: str, line: int | None, layer: str | None,
           layer_type: str | None) -> Shape:
     """One output of a multi-output layer; negative indices count from the end, as in Python."""
-    index = int(_INDEXED.fullmatch(src).group(2))  # type: ignore[union-attr]
+    base, digits = _indexed(src)  # type: ignore[misc]
+    index = int(digits) if len(digits) < 20 else None  # beyond any count of outputs
     count = len(shape) if isinstance(shape, list) else 1
-    if not isinstance(shape, list) or not -count <= index < count:
-        raise SpecError(f"{_base(src)!r} has {count} output{'s' if count > 1 else ''}, no output {index}",
+    if not isinstance(shape, list) or index is None or not -count <= index < count:
+        shown_base = printable(base, MAX_SHOWN)
+        raise SpecError(f"{shown(base)} has {count} output{'s' if count > 1 else ''}, no output {digits[:20]}",
                         line=line, layer=layer, layer_type=layer_type,
-                        hint=(f"pick one of {_base(src)}[0] to {_base(src)}[{count - 1}]" if count > 1 else
-                              f"write {_base(src)} without an index"))
+                        hint=(f"pick one of {shown_base}[0] to {shown_base}[{count - 1}]" if count > 1 else
+                              f"write {shown_base} without an index"))
     return shape[index]
 
 
@@ -553,11 +612,12 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
 
 def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> Shape:
     shape = shapes[_base(src)]
-    if _INDEXED.fullmatch(src):
+    if _indexed(src):
         return _pick(shape, src, layer.line, layer.name, layer.type_name)
     if isinstance(shape, list):
-        raise SpecError(f"input {src!r} has several outputs", line=layer.line, layer=layer.name,
-                        layer_type=layer.type_name, hint=f"take one of them with {src}[0], {src}[1] ...")
+        shown_src = printable(src, MAX_SHOWN)
+        raise SpecError(f"input {shown(src)} has several outputs", line=layer.line, layer=layer.name,
+                        layer_type=layer.type_name, hint=f"take one of them with {shown_src}[0], {shown_src}[1] ...")
     return shape
 
 

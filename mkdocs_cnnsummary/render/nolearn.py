@@ -36,7 +36,8 @@ def render_nolearn(summary: Summary, *, worked: bool = False, columns: Sequence[
         rows.append((str(i), f.printable(layer.name), size(layer.output_shape), f.count(layer.params),
                      *[analysis.cell_text(key, layer, summary, options) for key in columns], steps))
     headers = ("#", "name", "size", "params", *[analysis.EXTRA_COLUMNS[key][0] for key in columns])
-    widths = [max(len(h), 3 if c == 0 else 0, *(len(r[c]) for r in rows)) for c, h in enumerate(headers)]
+    widths = [max(len(h), 3 if c == 0 else 0, *(min(len(r[c]), f.MAX_COLUMN_WIDTH) for r in rows))
+              for c, h in enumerate(headers)]
     right = {0, 3, *(4 + i for i, key in enumerate(columns) if key != "receptive_field")}
 
     def line(cells) -> str:

@@ -24,12 +24,12 @@ def _wrap(text: str, width: int) -> list[str]:
     if start is not None:
         text, note = text[:start], text[start + 1:]
     pieces = text.split(" = ")
-    lines = [pieces[0]]
+    lines = _fill(pieces[0], width, "")
     for piece in pieces[1:]:
         if len(lines[-1]) + 3 + len(piece) <= width:
             lines[-1] += " = " + piece
         else:
-            lines.append(CONTINUATION + piece)
+            lines.extend(_fill(piece, width, CONTINUATION))
     if note:
         if len(lines[-1]) + 1 + len(note) <= width:
             lines[-1] += " " + note
@@ -48,6 +48,20 @@ def _note_start(text: str) -> int | None:
         if depth == 0:
             return i - 1 if i > 0 and text[i - 1] == " " else None
     return None
+
+
+def _fill(piece: str, width: int, first: str) -> list[str]:
+    """``first + piece``, broken at spaces (before an operator) into lines of at most ``width`` where it can."""
+    if len(first) + len(piece) <= width:
+        return [first + piece]
+    indent = " " * len(CONTINUATION)
+    lines = [first]
+    for word in piece.split(" "):
+        if len(lines[-1]) > len(indent) and len(lines[-1]) + 1 + len(word) > width:
+            lines.append(indent + word)
+        else:
+            lines[-1] += (" " if lines[-1].strip() else "") + word
+    return lines
 
 
 @dataclass
@@ -136,16 +150,15 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row.cells):
-            widths[i] = max(widths[i], *(len(line) for line in cell))
+            widths[i] = max(widths[i], *(min(len(line), f.MAX_COLUMN_WIDTH) for line in cell))
     # worked lines span the whole row, indented by 2 and wrapped at " = " to the table's width
     inner = sum(widths) + 3 * (len(widths) - 1)
     if any(row.worked for row in rows):
         target = max(inner, MIN_WORKED_WIDTH)
         for row in rows:
             row.worked = [piece for text in row.worked for piece in _wrap(text, target - 2)]
-        longest = max(len(line) + 2 for row in rows for line in row.worked)
         stretch = 3 + int(buffers) if graph else 1  # a left-aligned column absorbs the extra width
-        widths[stretch] += max(longest, target) - inner
+        widths[stretch] += target - inner  # a word longer than that (a long name) overflows its line
         inner = sum(widths) + 3 * (len(widths) - 1)
 
     def rule(left: str, fill: str, mid: str, end: str) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from .. import ops, receptive
-from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape, string
+from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape
 from ..checks import DesignFacts
 from ..expr import product, var
 from ..layer import Calc, OutputShape, SameShape, register
 from ..summary import Shape
-from .base import LORA_NOTE, KerasLayer, fmt, linear_activation, lora_args, lora_weights
+from .base import LORA_NOTE, KerasLayer, activation, fmt, linear_activation, lora_args, lora_weights
 
 
 @register
@@ -46,7 +46,7 @@ class Dense(KerasLayer):
     type_name = "Dense"
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output's last axis"),
-        Arg("activation", None),
+        Arg("activation", None, activation),
         Arg("use_bias", True, boolean, doc="false drops the bias (units parameters)"),
         *ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
                  "activity_regularizer", "kernel_constraint", "bias_constraint"),
@@ -111,7 +111,7 @@ class Activation(SameShape, KerasLayer):
     """Applies an activation function; the shape is unchanged."""
 
     type_name = "Activation"
-    arguments = (Arg("activation", REQUIRED, string, doc="name of the activation"),)
+    arguments = (Arg("activation", REQUIRED, activation, doc="name of the activation"),)
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         per, label = ops.activation_ops(self.cfg.activation)
@@ -125,14 +125,14 @@ class Dropout(SameShape, KerasLayer):
 
     type_name = "Dropout"
     element_ops = ops.INFERENCE_IDENTITY
-
-    def design(self, inputs: list[Shape]) -> DesignFacts:
-        return DesignFacts(dropout=self.cfg.rate)
     arguments = (
         Arg("rate", REQUIRED, fraction),
         Arg("noise_shape", None),
         Arg("seed", None, used=False),
     )
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.rate)
 
 
 @register

@@ -136,7 +136,7 @@ def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
             from ..symbolic import NotNumeric
 
             raise NotNumeric(f"PyTorch computes {n.value} × {scale} in floating point", n.value.names())
-    elif n.value is not None:
+    elif n.value is not None and math.isfinite(float(n.value) * scale):  # else too large: the step says so
         real = math.floor(float(n.value) * scale)
         if real != expr.int_value:
             note = f"in floating point {n.value} × {scale} = {float(n.value) * scale!r}, so PyTorch gets {real}"
