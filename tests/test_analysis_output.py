@@ -104,6 +104,16 @@ def test_text_and_markdown_show_the_columns_and_totals():
     assert "Mult-Adds" in torchinfo and "460,800" in torchinfo
 
 
+@pytest.mark.parametrize("style", ["keras", "torchinfo", "nolearn"])
+def test_every_text_style_takes_every_analysis_column(style):
+    summary = summarize(LENET)
+    every = ["macs", "flops", "other_ops", "activations", "receptive_field"]
+    text = render_text(summary, style=style, columns=every, worked=True)
+    assert "460,800" in text and "921,600" in text and "Total MACs: 506,880" in text
+    header = next(line for line in text.splitlines() if "FLOPs" in line)
+    assert all(word in header for word in ("FLOPs", "Other ops", "Activations", "Receptive field"))
+
+
 def test_command_line_columns_batch_and_json():
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "mkdocs_cnnsummary", "-", *args], input=LENET,

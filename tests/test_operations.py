@@ -79,6 +79,9 @@ def recurrent_configs() -> list[dict]:
         out.append(_net([6, 10], f"{kind}(10, 12, num_layers={layers}, bidirectional={bidirectional}, bias={bias}, "
                                  f"batch_first={batch_first})"))
     out.append(_net([6, 10], "LSTM(10, 12, num_layers=2, proj_size=5, bidirectional=True, batch_first=True)"))
+    # layers 1 to L − 1 in one closed-form step
+    out.append(_net([6, 10], "GRU(10, 12, num_layers=4, bidirectional=True, batch_first=True)"))
+    out.append(_net([6, 10], "LSTM(10, 12, num_layers=3, proj_size=5)"))
     return out
 
 
