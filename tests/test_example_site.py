@@ -244,6 +244,12 @@ def test_analysis_page(site):
     assert "Training (Adam), estimate, batch 32" in text and "MB = 10⁶ bytes" in text
     assert "30–34×30–34" in text or "30–38×30–38" in text  # fields that vary after up-sampling
     assert "10×10 jump 2, start −4" in text  # VGG-16 after its first block
+    # the founding questions in compute: separable against standard, the U-Net's two up-convolutions,
+    # and counts that say which size they miss
+    assert "144,506,880" in text and "20,572,160" in text
+    assert "32 × 32 × 512 × (2 × 2 × 1024) = 2,147,483,648" in text
+    assert "16 × 16 × 1024 × (2 × 2 × 512) = 536,870,912" in text
+    assert "unknown because the output height is None" in text
     warned = [li["data-kind"] for li in soup.select(".cnnsummary__notices li[data-kind]")]
     assert "bias_before_norm" in warned and "dense_on_feature_map" in warned
 
