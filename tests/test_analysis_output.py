@@ -131,3 +131,23 @@ def test_command_line_columns_batch_and_json():
 def test_html_summary_escapes_nothing_new_and_keeps_default_columns():
     html = render_summary(summarize(LENET))
     assert "MACs" not in html and "cnnsummary__analysis" not in html
+
+
+def test_plugin_settings_in_a_real_mkdocs_build(tmp_path):
+    """columns, batch, dtype, units and warnings from mkdocs.yml reach every block (a fence option wins)."""
+    from test_plugin_build import build
+
+    page = (f"# Net\n\n```cnn\n{LENET}```\n\n```cnn columns=\"layer macs\" batch=\"1\" warnings=\"on\"\n{LENET}```\n")
+    result = build(tmp_path, {"index.md": page},
+                   plugin={"columns": ["layer", "output_shape", "macs", "activations"], "batch": 2,
+                           "dtype": "float16", "units": "MB", "warnings": "-dominant_layer"})
+    assert result.returncode == 0, result.output
+    soup = BeautifulSoup((result.site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    first, second = soup.select("div.cnnsummary")[:2]
+    assert [th.get_text() for th in first.select("thead th")] == ["Layer (type)", "Output Shape", "MACs",
+                                                                   "Activations"]
+    text = first.get_text(" ", strip=True)
+    assert "Total MACs (batch 2): 1,013,760" in text and "Weights (float16)" in text and "MB = 10⁶ bytes" in text
+    assert not first.select(".cnnsummary__notices li[data-kind]")  # the setting silenced dominant_layer
+    assert "Total MACs: 506,880" in second.get_text(" ", strip=True)
+    assert [li["data-kind"] for li in second.select(".cnnsummary__notices li[data-kind]")] == ["dominant_layer"]
