@@ -135,6 +135,24 @@ def test_analyses_of_sizes_written_with_names_are_unknown_and_say_why():
     assert conv.receptive_field.size_max == (3, 3)  # the field needs no image size
 
 
+@pytest.mark.parametrize("style", ["keras", "torchinfo", "nolearn"])
+def test_every_analysis_column_shows_sizes_written_with_names(style):
+    """Activations and memory that depend on a name are unknown (?), in every renderer; nothing raises."""
+    import markdown
+
+    from mkdocs_cnnsummary.render.text import render_text
+
+    every = ["macs", "flops", "other_ops", "activations", "receptive_field"]
+    s = summarize(SPEC)
+    text = render_text(s, style=style, columns=every, worked=True)
+    assert "Total MACs: ? (unknown for conv2d" in text and "Inference, estimate: ?" in text
+    assert "Weights (float32): 7.90 KiB (8,088 bytes)" in text  # 2,022 parameters need no image size
+    assert s.layers[0].activations is None and s.layers[-1].activations == 10
+    html = markdown.markdown(f"```cnn columns=\"layer output_shape {' '.join(every)}\"\n{SPEC}```\n",
+                             extensions=["cnnsummary"])
+    assert "⌈H/2⌉ − 1" in html and "cnnsummary-error" not in html
+
+
 def test_assume_gives_numbers_as_if_the_sizes_were_written():
     numbers = SPEC.replace("[H, W, 3]", "[64, 48, 3]")
     for s in (summarize(SPEC, assume={"H": 64, "W": 48}), summarize(SPEC, assume="H=64,W=48"),

@@ -107,7 +107,7 @@ def _order(summary: Summary) -> list[str]:
 
 def peak_live(summary: Summary) -> tuple[int | None, str | None]:
     """The most output elements (per sample) alive at once, and the layer at which that happens."""
-    sizes: dict[str, int | None] = {i.name: _elements(i.shape) for i in summary.inputs}
+    sizes: dict[str, int | None] = {i.name: elements(i.shape) for i in summary.inputs}
     sizes.update({rec.name: rec.activations for rec in summary.layers})
     order = _order(summary)
     step_of = {name: i for i, name in enumerate(order)}
@@ -129,10 +129,11 @@ def peak_live(summary: Summary) -> tuple[int | None, str | None]:
     return best, where
 
 
-def _elements(shape: tuple[int | None, ...]) -> int | None:
+def elements(shape: tuple[int | None, ...]) -> int | None:
+    """Elements per sample of a shape with its batch axis (None when a size is unknown or written with names)."""
     n = 1
     for d in shape[1:]:
-        if d is None:
+        if not isinstance(d, int):
             return None
         n *= d
     return n
@@ -153,7 +154,7 @@ def estimate(summary: Summary, dtype: str = "float32") -> MemoryEstimate:
         note += " (buffers too)"
     weights = _step(steps, "weights", (weight_terms if summary.total_buffers else params) * b, note)
     assert weights is not None
-    inputs = [_elements(i.shape) for i in summary.inputs]
+    inputs = [elements(i.shape) for i in summary.inputs]
     outputs = [rec.activations for rec in summary.layers]
     all_elements = var("elements", None if None in inputs + outputs else sum(inputs + outputs),  # type: ignore[arg-type]
                        "the output size of a layer")

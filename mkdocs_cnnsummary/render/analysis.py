@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..engine.memory import MemoryEstimate, estimate, readable
+from ..engine.memory import MemoryEstimate, elements, estimate, readable
 from ..engine.summary import InputRecord, LayerRecord, ReceptiveField, Summary
 from . import formatting as f
 
@@ -102,7 +102,7 @@ def cell_lines(key: str, record: LayerRecord | InputRecord, summary: Summary, op
         return receptive_lines(getattr(record, "receptive_field", None), record)
     if isinstance(record, InputRecord):
         if key == "activations":
-            return _activation_lines(_elements(record.shape), summary, options)
+            return _activation_lines(elements(record.shape), summary, options)
         return ["0"]
     if key == "activations":
         return _activation_lines(record.activations, summary, options)
@@ -127,15 +127,6 @@ def footer_text(summary: Summary, columns: Sequence[str], options: Options, work
     if memory is not None and worked:
         out += [f"{bullet}{f.step_text(step)}" for step in memory.steps]
     return out
-
-
-def _elements(shape: tuple[int | None, ...]) -> int | None:
-    n = 1
-    for d in shape[1:]:
-        if d is None:
-            return None
-        n *= d
-    return n
 
 
 def _activation_lines(elements: int | None, summary: Summary, options: Options) -> list[str]:

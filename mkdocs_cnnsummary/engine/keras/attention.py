@@ -195,6 +195,17 @@ def _attention_inputs(inputs: list[Shape], calc: Calc) -> tuple[Shape, Shape, Sh
     return query, value, key
 
 
+def _pairs_and_weighted_sum(inputs: list[Shape], calc: Calc) -> tuple[Expr, Expr, int | None]:
+    """Attention over [query, value(, key)]: the (query, value) position pairs, the feature size ``d`` of the
+    scores, and the MACs of scores × value, recorded as the part ``weighted sum``."""
+    query, value, _ = _attention_inputs(inputs, calc)
+    n = ops.batch_factor(calc, query)
+    tq, tv = var("T_q", query[1], "the query length"), var("T_v", value[1], "the value length")
+    pairs = product([*n, tq, tv])
+    weighted = calc.macs(pairs * var("d_v", value[-1]), part="weighted sum", note="scores × value")
+    return pairs, var("d", query[-1]), weighted
+
+
 @register
 class Attention(KerasLayer):
     """Dot-product attention over [query, value] or [query, value, key]: (batch, Tq, value dim)."""
@@ -230,12 +241,7 @@ class Attention(KerasLayer):
             calc.params(total(terms), note="; ".join(notes))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        query, value, _ = _attention_inputs(inputs, calc)
-        n = ops.batch_factor(calc, query)
-        tq, tv = var("T_q", query[1], "the query length"), var("T_v", value[1], "the value length")
-        dim, dv = var("d", query[-1]), var("d_v", value[-1])
-        pairs = product([*n, tq, tv])
-        weighted = calc.macs(pairs * dv, part="weighted sum", note="scores × value")
+        pairs, dim, weighted = _pairs_and_weighted_sum(inputs, calc)
         terms = [(3 * pairs, "softmax: 3 per score")]
         if self.cfg.score_mode == "dot":
             scores = calc.macs(pairs * dim, part="scores", note="query · key for every pair of positions")
@@ -281,12 +287,7 @@ class AdditiveAttention(KerasLayer):
         calc.params(var("d_q", d_q), note="one scale per query feature (use_scale=True)")
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        query, value, _ = _attention_inputs(inputs, calc)
-        n = ops.batch_factor(calc, query)
-        tq, tv = var("T_q", query[1], "the query length"), var("T_v", value[1], "the value length")
-        dim, dv = var("d", query[-1]), var("d_v", value[-1])
-        pairs = product([*n, tq, tv])
-        weighted = calc.macs(pairs * dv, part="weighted sum", note="scores × value")
+        pairs, dim, weighted = _pairs_and_weighted_sum(inputs, calc)
         if self.cfg.use_scale:
             scores = calc.macs(pairs * dim, part="scores", note="tanh(query + key) · scale for every pair")
             calc.macs(var("MACs_scores", scores) + var("MACs_sum", weighted))
