@@ -85,7 +85,28 @@ def recurrent_configs() -> list[dict]:
     return out
 
 
-CONFIGS = conv_configs() + dense_configs() + attention_configs() + recurrent_configs()
+def tensor_op_configs() -> list[dict]:
+    """What forward() writes between modules: matrix products count their MACs, the rest none."""
+    return [
+        {"framework": "pytorch", "inputs": {"q": [5, 16], "k": [7, 16]}, "layers": [
+            {"name": "kt", "transpose": [1, 2], "inputs": ["k"]},
+            {"name": "scores", "matmul": None, "inputs": ["q", "kt"]},
+            {"name": "scaled", "mul": {"other": 0.25}},
+            {"name": "probs", "Softmax": {"dim": -1}},
+            {"name": "mixed", "bmm": None, "inputs": ["probs", "k"]},
+            {"name": "pooled", "mean": [1]},
+            {"name": "top", "amax": [-1], "inputs": ["mixed"]}]},
+        {"framework": "pytorch", "inputs": {"a": [3, 4, 6], "b": [6, 2]}, "layers": [
+            {"name": "ab", "matmul": None, "inputs": ["a", "b"]},
+            {"name": "total", "sum": None},
+            {"name": "v", "view": ["batch", -1], "inputs": ["ab"]},
+            {"name": "halves", "chunk": [2, 1]},
+            {"name": "both", "add": None, "inputs": ["halves[0]", "halves[1]"]}]},
+        _net([8, 6, 6], "Conv2d(8, 4, 3)", "mean((2, 3), keepdim=True)", "sum(1)"),
+    ]
+
+
+CONFIGS = conv_configs() + dense_configs() + attention_configs() + recurrent_configs() + tensor_op_configs()
 
 
 def _elements(shape) -> int:
@@ -105,7 +126,11 @@ def assert_layers_match_torch(spec: dict, batch: int) -> None:
         assert rec.macs == real[rec.name], (rec.name, rec.type, rec.macs, real[rec.name])
         assert rec.flops == 2 * real[rec.name]
         assert rec.other_ops is not None
-        assert rec.activations * batch == _elements(shapes[rec.name]), rec.name
+        batched = all(s and s[0] is None for s in (rec.output_shape if rec.multi_output else [rec.output_shape]))
+        if batched:  # per sample
+            assert rec.activations * batch == _elements(shapes[rec.name]), rec.name
+        else:  # a tensor without the batch dimension (a Parameter, a sum over everything): its own elements
+            assert _elements([tuple(d or 1 for d in rec.output_shape)]) == _elements(shapes[rec.name]), rec.name
     assert summary.total_macs == sum(real.values())
     check_steps(summary)
 
