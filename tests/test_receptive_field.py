@@ -206,6 +206,9 @@ TORCH_2D = [
     {"framework": "pytorch", "input": [4, 24, 24], "layers": [
         "PixelUnshuffle(2)", "Conv2d(16, 16, 3, padding=1)", "PixelShuffle(2)",
         "Upsample(scale_factor=2, mode='bilinear')", "Conv2d(4, 2, 3)"]},
+    {"framework": "pytorch", "input": [2, 40, 36], "layers": [  # what forward() writes between modules
+        "Conv2d(2, 3, 3, stride=2)", "sum(1, keepdim=True)", "mul(other=0.5)", "contiguous()",
+        "Conv2d(1, 2, (3, 2), padding=1)"]},
 ]
 KERAS_2D = [
     {"input": [27, 26, 2], "layers": ["Conv2D(2, (3, 4), strides=2, padding='same')",
