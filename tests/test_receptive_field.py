@@ -219,32 +219,29 @@ KERAS_2D = [
 ]
 
 
+def _fields_match(spec: dict, influence, rank: int) -> None:
+    summary = summarize(spec)
+    assert assert_fields(summary, influence(spec, summary), rank) > 0
+
+
 @pytest.mark.parametrize("seed", range(25 + SAMPLE))
 def test_random_torch_network_fields_match_autograd(seed):
-    spec = torch_chain(seed)
-    summary = summarize(spec)
-    assert assert_fields(summary, torch_influence(spec, summary), 1) > 0
+    _fields_match(torch_chain(seed), torch_influence, 1)
 
 
 @pytest.mark.parametrize("index", range(len(TORCH_2D)))
 def test_torch_2d_fields_match_autograd(index):
-    spec = TORCH_2D[index]
-    summary = summarize(spec)
-    assert assert_fields(summary, torch_influence(spec, summary), 2) > 0
+    _fields_match(TORCH_2D[index], torch_influence, 2)
 
 
 @pytest.mark.parametrize("seed", range(6 + SAMPLE // 4))
 def test_random_keras_network_fields_match_tensorflow(seed):
-    spec = keras_chain(seed)
-    summary = summarize(spec)
-    assert assert_fields(summary, keras_influence(spec, summary), 1) > 0
+    _fields_match(keras_chain(seed), keras_influence, 1)
 
 
 @pytest.mark.parametrize("index", range(len(KERAS_2D)))
 def test_keras_2d_fields_match_tensorflow(index):
-    spec = KERAS_2D[index]
-    summary = summarize(spec)
-    assert assert_fields(summary, keras_influence(spec, summary), 2) > 0
+    _fields_match(KERAS_2D[index], keras_influence, 2)
 
 
 # known values and the format -------------------------------------------------------------------------------
