@@ -229,7 +229,7 @@ KERAS_2D = [
 
 
 def _fields_match(spec: dict, influence, rank: int) -> None:
-    for _longer in range(3):
+    for _longer in range(5):
         summary = summarize(spec)
         if assert_fields(summary, influence(spec, summary), rank):
             return
