@@ -63,3 +63,25 @@ def test_the_engine_records() -> None:
     assert LayerRecord("a", "Dense", [], (None, 3)).weights == []
     assert repr(LayerSpec("Dense", [3])) == "Dense(3)"  # its own repr, kept
     assert Const(2) != Const(2)  # eq=False: identity, as the arithmetic nodes had
+
+
+@record(slots=True)
+class Slotted:
+    a: int
+    b: tuple[int, ...] = ()
+
+
+def test_replace_and_slots() -> None:
+    from mkdocs_cnnsummary.engine.records import replace
+
+    p = Point(1, 2, ["t"], {"c": 1})
+    q = replace(p, y=3)
+    assert (q.x, q.y, q.tags, q.cache) == (1, 3, ["t"], {"c": 1}) and p.y == 2
+    assert replace(Frozen(1), b="c") == Frozen(1, "c")
+    with pytest.raises(TypeError):
+        replace(p, nope=1)
+    s = Slotted(1)
+    assert Slotted.__slots__ == ("a", "b") and not hasattr(s, "__dict__")
+    assert (s.a, s.b, replace(s, b=(2,)).b) == (1, (), (2,)) and repr(s) == "Slotted(a=1, b=())"
+    with pytest.raises(AttributeError):
+        s.c = 1  # type: ignore[attr-defined]

@@ -6,7 +6,8 @@ A worked step shows the same expression twice: once with symbols
 numbers shown evaluate to the result shown.
 
 Values are exact (``Fraction``); a variable whose value is unknown (None) makes
-every expression that uses it unknown.
+every expression that uses it unknown.  A size written with names (``symbolic.Sym``, from
+``input: [H, W, 3]``) goes through the same arithmetic: the result is then an expression in the names.
 """
 
 from __future__ import annotations
@@ -28,9 +29,14 @@ def _fraction(value: Number) -> Fraction:
     return Fraction(value)
 
 
-def _is_fraction(value: object) -> bool:
+def is_fraction(value: object) -> bool:
     """Whether ``value`` is a Fraction (the only values with a denominator besides ints)."""
     return not isinstance(value, int) and hasattr(value, "denominator")
+
+
+def is_number(value: object) -> bool:
+    """Whether ``value`` is an int or a Fraction (not a size written with names)."""
+    return isinstance(value, int) or hasattr(value, "denominator")
 
 
 # Precedence levels used to decide parentheses.
@@ -64,10 +70,15 @@ class Expr:
         v = self.value
         if v is None:
             return None
-        if _is_fraction(v):
+        if is_fraction(v):
             if v.denominator != 1:
                 raise ValueError(f"{self.sym()} is not an integer: {v}")
             return int(v)
+        if not isinstance(v, int) and not v.integral:  # a size written with names (symbolic.Sym)
+            from .symbolic import NotNumeric
+
+            names = ", ".join(sorted(v.names()))
+            raise NotNumeric(f"{self.sym()} = {v} is a whole number only for some values of {names}", v.names())
         return v
 
     # operator sugar -------------------------------------------------------
@@ -135,6 +146,9 @@ class Var(Expr):
     def num(self) -> str:
         if self.val is None:
             return self.symbol
+        if not is_number(self.val):  # a size written with names: bracketed unless one name or floor
+            text = str(self.val)
+            return text if self.val.prec == _ATOM else f"({text})"
         return str(self.val)
 
     def unknowns(self) -> list[Var]:
@@ -167,6 +181,8 @@ class BinOp(Expr):
         if isinstance(a, int) and isinstance(b, int):  # the usual case, without Fraction objects
             quotient, remainder = divmod(a, b)
             return quotient if remainder == 0 else _fraction(a) / b
+        if not is_number(a) or not is_number(b):  # a size written with names
+            return a / b
         result = _fraction(a) / _fraction(b)
         return int(result) if result.denominator == 1 else result
 
@@ -271,7 +287,7 @@ class Chain(Expr):
             if v is None:
                 return None
             out = out + v if self.op == "+" else out * v
-        if _is_fraction(out) and out.denominator == 1:
+        if is_fraction(out) and out.denominator == 1:
             return int(out)
         return out
 

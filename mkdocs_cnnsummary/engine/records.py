@@ -6,8 +6,10 @@ network.  ``@record`` takes the same declarations (annotated fields, defaults, :
 ``default_factory``) and compiles one ``__init__`` per class; ``__repr__``, ``__eq__`` and ``__hash__``
 are shared methods that read the fields.  The options are those of ``@dataclass`` the engine uses:
 ``frozen=True`` makes records equal and hashable by value (they are not changed once made, which is
-not enforced), ``eq=False`` keeps identity, ``repr=False`` leaves ``__repr__`` to the class.
-Methods the class defines itself are kept, as ``@dataclass`` keeps them.
+not enforced), ``eq=False`` keeps identity, ``repr=False`` leaves ``__repr__`` to the class,
+``slots=True`` gives the class ``__slots__`` (a new class, as ``@dataclass`` makes).  Methods the class
+defines itself are kept, as ``@dataclass`` keeps them; :func:`replace` copies a record with some fields
+changed.
 """
 
 from __future__ import annotations
@@ -54,7 +56,18 @@ def _hash(self: object) -> int:
     return hash(_values(self))
 
 
-def record(cls: type | None = None, /, *, frozen: bool = False, eq: bool = True, repr: bool = True):
+def replace(obj: object, /, **changes: object) -> object:
+    """A copy of the record ``obj`` with ``changes`` (``dataclasses.replace``: made by ``__init__``)."""
+    values = {f.name: getattr(obj, f.name) for f in obj.__record_fields__}
+    unknown = changes.keys() - values.keys()
+    if unknown:
+        raise TypeError(f"{type(obj).__qualname__} has no field {sorted(unknown)[0]!r}")
+    values.update(changes)
+    return type(obj)(**values)
+
+
+def record(cls: type | None = None, /, *, frozen: bool = False, eq: bool = True, repr: bool = True,
+           slots: bool = False):
     """Class decorator: ``__init__`` from the annotated fields (and ``__repr__``, ``__eq__``, ``__hash__``)."""
 
     def wrap(cls: type) -> type:
@@ -74,6 +87,8 @@ def record(cls: type | None = None, /, *, frozen: bool = False, eq: bool = True,
                 else:
                     setattr(cls, name, f.default)
             fields[name] = f  # a field declared again keeps its place, as in a dataclass
+        if slots:
+            cls = _with_slots(cls, fields)
         cls.__record_fields__ = tuple(fields.values())
         if "__init__" not in cls.__dict__:
             cls.__init__ = _init(cls, cls.__record_fields__)
@@ -85,6 +100,15 @@ def record(cls: type | None = None, /, *, frozen: bool = False, eq: bool = True,
         return cls
 
     return wrap if cls is None else wrap(cls)
+
+
+def _with_slots(cls: type, fields: dict[str, _Field]) -> type:
+    """The class made again with ``__slots__`` for its own fields (defaults live in ``__init__``)."""
+    inherited = {name for base in cls.__mro__[1:] for name in getattr(base, "__slots__", ())}
+    own = tuple(name for name in fields if name not in inherited)
+    namespace = {k: v for k, v in cls.__dict__.items() if k not in (*own, "__dict__", "__weakref__")}
+    namespace["__slots__"] = own
+    return type(cls)(cls.__name__, cls.__bases__, namespace)
 
 
 def _init(cls: type, fields: tuple[_Field, ...]) -> Callable[..., None]:
