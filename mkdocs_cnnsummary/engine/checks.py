@@ -108,6 +108,16 @@ class _Index:
         self.layers = {r.name: r for r in summary.layers}
         self.first = summary.inputs[0].name if summary.inputs else None
 
+    def jumps(self, name: str) -> tuple | None:
+        """The receptive-field jumps of a layer's record (None when it has no field), from its analyses'
+        fields alone where they can give them (the counts and worked steps are made when shown)."""
+        rec = self.layers[name]
+        fields_only = getattr(rec.lazy, "jumps", None)
+        if fields_only is not None:
+            return fields_only(rec.name)
+        rf = rec.receptive_field
+        return None if rf is None else tuple(rf.jump)
+
 
 def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Notice]:
     """Every design warning of a computed network, in layer order."""
@@ -201,9 +211,7 @@ def _jumps(index: _Index, name: str) -> tuple | None:
     if name in index.inputs:
         shape = index.inputs[name].shape
         return None if name != index.first else tuple(1 for _ in shape[2:])
-    record = index.layers.get(name)
-    rf = None if record is None else record.receptive_field
-    return None if rf is None else tuple(rf.jump)
+    return index.jumps(name) if name in index.layers else None
 
 
 def _descendants(start: str, consumers: dict[str, list[str]], order: dict[str, int]) -> list[str]:
@@ -225,17 +233,17 @@ def _lossy(summary: Summary, index: _Index, rec: LayerRecord, f: DesignFacts,
         return []
     jump_in = _jumps(index, source(rec.inputs[0])[0])
     in_shape = _shape_of(index, rec.inputs[0])
-    if jump_in is None or in_shape is None or rec.receptive_field is None:
+    if jump_in is None or in_shape is None or index.jumps(rec.name) is None:
         return []
     spatial_in = [w.size for w in f.windows]
     order = {r.name: i for i, r in enumerate(summary.layers)}
     back = []  # up-sampling layers back at the resolution of this layer's input, or at the network input
     for name in _descendants(rec.name, consumers, order):
         later = index.layers[name]
-        if later.receptive_field is None or len(later.inputs) != 1:
+        jump = index.jumps(name)
+        if jump is None or len(later.inputs) != 1:
             continue
         before = _jumps(index, source(later.inputs[0])[0])
-        jump = tuple(later.receptive_field.jump)
         if before is None or not all(a < b for a, b in zip(jump, before, strict=True)):
             continue  # not an up-sampling
         if jump == jump_in or all(j == 1 for j in jump):
@@ -254,7 +262,7 @@ def _lossy(summary: Summary, index: _Index, rec: LayerRecord, f: DesignFacts,
     message = (f"it rounds its {_sizes(spatial_in)} input down to "
                f"{_sizes(_spatial(summary, rec.output_shape, len(spatial_in)) or [])}, dropping the last "
                f"{dropped_text}; {first.name} brings back {_sizes(out_sizes)}, not {_sizes(spatial_in)}")
-    final = [later for later, _ in back if later.receptive_field and all(j == 1 for j in later.receptive_field.jump)]
+    final = [later for later, _ in back if all(j == 1 for j in index.jumps(later.name))]
     network_in = _spatial(summary, summary.inputs[0].shape, len(spatial_in))
     if final and network_in:
         end = _spatial(summary, final[-1].output_shape, len(spatial_in))

@@ -153,11 +153,12 @@ class _InstanceRecord(LayerSums):
         self.layers = summary.block_layers(instance.name)
         out = next((r for r in self.layers if r.name == instance.output), self.layers[-1] if self.layers else None)
         self.output_shape = out.output_shape if out is not None else ()
-        self.output_activations = out.activations if out is not None else None
+        self.output = out
 
     @property
     def activations(self) -> int | None:
-        return self.output_activations
+        """Its output's activations, computed when an expectation asks for them."""
+        return self.output.activations if self.output is not None else None
 
 
 def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:

@@ -24,6 +24,9 @@ OutputShape = Shape | list[Shape]
 class Calc:
     """Collects the worked steps and the weights of one layer while it is computed."""
 
+    #: fields only: the receptive-field helpers skip their worked steps (see ``network.Analyses.jumps``)
+    quiet = False
+
     def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None, batch: int = 1,
                  room: int = MAX_WEIGHTS) -> None:
         self.layer = layer

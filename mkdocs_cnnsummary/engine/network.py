@@ -636,6 +636,9 @@ class Analyses:
         #: (name, layer, input shapes, output, its Calc, the names of its inputs), in an order of dependencies
         self.jobs: list[tuple[str, Layer, list[Shape], Any, Calc, list[str]]] = []
         self.results: dict[str, dict[str, Any]] | None = None
+        #: the fields alone, without steps or counts (what the design checks read), made on first use
+        self._bare: dict[str, receptive.Field | receptive.NoField] | None = None
+        self._inputs = dict(fields)
 
     def of(self, name: str) -> dict[str, Any]:
         if self.results is None:
@@ -644,20 +647,44 @@ class Analyses:
                 self.results[job[0]] = self._run(*job)
         return self.results.get(name, {})
 
-    def _run(self, name: str, layer: Layer, inputs: list[Shape], out: Any, calc: Calc,
-             sources: list[str]) -> dict[str, Any]:
-        # a Calc of its own: a reader may have computed the layer's shape for several networks
+    def jumps(self, name: str) -> tuple[Any, ...] | None:
+        """The receptive-field jumps of a layer's output as its record gives them (None: no record), for the
+        design checks: computed without the worked steps and the operation counts until those are asked for."""
+        if self.results is not None:
+            field = self.fields.get(name)
+        else:
+            if self._bare is None:
+                self._bare = dict(self._inputs)
+                for job_name, layer, inputs, out, calc, sources in self.jobs:
+                    inputs, out, calc = self._prepared(layer, inputs, out, calc)
+                    calc.quiet = True
+                    self._bare[job_name] = self._field(self._bare, layer, sources, inputs, out, calc)
+            field = self._bare.get(name)
+        return None if field is None else receptive.jumps(field)
+
+    def _prepared(self, layer: Layer, inputs: list[Shape], out: Any, calc: Calc) -> tuple[list[Shape], Any, Calc]:
+        """The numeric shapes and a Calc of its own (a reader may have computed the layer's shape for several
+        networks)."""
         shaped, calc = calc, Calc(layer, calc._nested, self.batch)
         calc.nested_ops, calc.analysis = list(shaped.nested_ops), list(shaped.analysis)
         named = names_in([*inputs, out])
         if named:  # the analyses need numbers: sizes written with names count as unknown, and say so
             calc.named = ", ".join(sorted(named))
             inputs, out = numeric(inputs), numeric(out)
-        analyse(layer, inputs, out, calc)
+        return inputs, out, calc
+
+    @staticmethod
+    def _field(fields: dict[str, Any], layer: Layer, sources: list[str], inputs: list[Shape], out: Any,
+               calc: Calc) -> Any:
         missing = "has no receptive field (a model used as a layer, or a shared layer called again)"
-        fields = [self.fields.get(src) or receptive.NoField(f"{src!r} {missing}") for src in sources]
-        field = layer.receptive_field(fields, inputs, out, calc)
-        self.fields[name] = field
+        given = [fields.get(src) or receptive.NoField(f"{src!r} {missing}") for src in sources]
+        return layer.receptive_field(given, inputs, out, calc)
+
+    def _run(self, name: str, layer: Layer, inputs: list[Shape], out: Any, calc: Calc,
+             sources: list[str]) -> dict[str, Any]:
+        inputs, out, calc = self._prepared(layer, inputs, out, calc)
+        analyse(layer, inputs, out, calc)
+        field = self.fields[name] = self._field(self.fields, layer, sources, inputs, out, calc)
         activations = _activations(out, calc)
         return {"macs": calc.total_macs, "other_ops": calc.total_other_ops, "activations": activations,
                 "receptive_field": receptive.describe(field), "analysis": calc.analysis}

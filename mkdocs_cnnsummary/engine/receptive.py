@@ -14,21 +14,22 @@ every output of one period, which composes exactly: output ``o`` of a layer read
 ``u`` in its window, and sees from the smallest ``first(u)`` to the largest ``last(u)``.
 
 A layer describes how it reads one axis with a :class:`Window`; the shared helpers below compose it,
-record the worked steps and return the output's :class:`Field`.
+record the worked steps (not for a quiet :class:`~.layer.Calc`, whose fields only the design checks
+read) and return the output's :class:`Field`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from math import gcd
 
-from .expr import Expr, Var, var
+from .expr import Expr, Var, is_fraction, var
 from .records import record
 from .summary import ReceptiveField, Step
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from fractions import Fraction
     from typing import Any
 
     from .layer import Calc
@@ -46,7 +47,8 @@ class Axis:
     ``first[o] + m·period·jump`` to ``last[o] + m·period·jump`` (None: it sees no pixel at all)."""
 
     period: int
-    jump: Fraction
+    #: an int, or a Fraction after an up-sampling (fractions are made only then)
+    jump: int | Fraction
     first: tuple[int | None, ...]
     last: tuple[int | None, ...]
     #: the whole field is shifted by an amount that depends on an unknown input size
@@ -64,7 +66,7 @@ class Axis:
 
 
 #: an input axis: each pixel sees itself
-INPUT_AXIS = Axis(1, Fraction(1), (0,), (0,))
+INPUT_AXIS = Axis(1, 1, (0,), (0,))
 
 
 @record(frozen=True)
@@ -153,6 +155,8 @@ def linear(factor: int) -> Window:
     """Linear interpolation by an integer factor with half-pixel centres (PyTorch's align_corners=False,
     TensorFlow's half_pixel_centers): output ``o`` reads the inputs around ``(o + 1/2)/f − 1/2``."""
 
+    from fractions import Fraction
+
     def taps(o: int) -> Sequence[int]:
         centre = Fraction(2 * o + 1 - factor, 2 * factor)
         low = centre.numerator // centre.denominator
@@ -199,8 +203,18 @@ def compose(axis: Axis, w: Window) -> Axis:
         hi = _extreme(axis, w.p_in * q, tails, 1, max)
         firsts.append(lo)
         lasts.append(hi)
-    return _shortest(Axis(period, axis.jump * w.p_in / w.p_out, tuple(firsts), tuple(lasts),
+    return _shortest(Axis(period, _exact(axis.jump * w.p_in, w.p_out), tuple(firsts), tuple(lasts),
                           axis.shifted or w.pad is None))
+
+
+def _exact(a: int | Fraction, b: int) -> int | Fraction:
+    """``a/b`` exactly: an int when it is whole, else a Fraction."""
+    if isinstance(a, int) and a % b == 0:
+        return a // b
+    from fractions import Fraction
+
+    out = Fraction(a) / b
+    return int(out) if out.denominator == 1 else out
 
 
 def _extreme(axis: Axis, base: int, taps: Sequence[int], end: int, pick: Callable[..., int]) -> int | None:
@@ -264,6 +278,13 @@ def input_field(shape: tuple[int | None, ...], first: bool, name: str, first_nam
     return Field((INPUT_AXIS,) * (len(shape) - 2))
 
 
+def jumps(field: Field | NoField) -> tuple[int | Fraction, ...] | None:
+    """The jump of each axis, as :func:`describe` gives it (None where it gives no record)."""
+    if isinstance(field, NoField) or any(isinstance(a, Whole) for a in field.axes):
+        return None
+    return tuple(a.jump for a in field.axes)  # type: ignore[union-attr]
+
+
 def describe(field: Field | NoField) -> ReceptiveField | None:
     """The ReceptiveField of a layer's record (None when there is none or an axis is whole)."""
     if isinstance(field, NoField) or any(isinstance(a, Whole) for a in field.axes):
@@ -287,7 +308,7 @@ class Signed(Var):
         v = self.val
         if v is None:
             return self.symbol
-        if isinstance(v, Fraction):
+        if is_fraction(v):
             if v.denominator == 1:
                 v = int(v)
             else:
@@ -444,7 +465,7 @@ def windowed(fields: list[Field | NoField], calc: Calc, windows: Sequence[Window
         return source if source.whole else passed(calc, source)
     if len(source.axes) != len(windows):
         return said(calc, f"the input has {len(source.axes)} spatial axes, the layer works on {len(windows)}")
-    steps = _Steps(len(windows))
+    steps = None if calc.quiet else _Steps(len(windows))
     out: list[Axis | Whole] = []
     for i, (axis, w) in enumerate(zip(source.axes, windows, strict=True)):
         if isinstance(axis, Whole):
@@ -456,12 +477,15 @@ def windowed(fields: list[Field | NoField], calc: Calc, windows: Sequence[Window
             after = compose(axis, w)
         except PeriodTooLong:
             return said(calc, f"the field sizes repeat only after more than {MAX_PERIOD} outputs")
-        if _standard(axis, w) and after.period == 1:
+        if steps is None:
+            pass
+        elif _standard(axis, w) and after.period == 1:
             _recurrence_steps(steps, i, axis, w)
         else:
             _general_steps(steps, i, axis, after, w)
         out.append(after)
-    steps.record(calc)
+    if steps is not None:
+        steps.record(calc)
     return Field(tuple(out))
 
 
@@ -489,6 +513,8 @@ def statistics(fields: list[Field | NoField], calc: Calc) -> Field | NoField:
 
 
 def _unchanged(field: Field, calc: Calc, note: str = "unchanged: the layer works position by position") -> None:
+    if calc.quiet:
+        return
     steps = _Steps(len(field.axes))
     for i, axis in enumerate(field.axes):
         if isinstance(axis, Axis):
@@ -526,7 +552,9 @@ def merged(fields: list[Field | NoField], calc: Calc, rank: int | None = None) -
             return said(calc, f"the field sizes repeat only after more than {MAX_PERIOD} outputs")
         if joined is None:
             return said(calc, "the inputs' fields have different jumps (different resolutions)")
-        if len(present) == 1:
+        if calc.quiet:
+            pass
+        elif len(present) == 1:
             sizes = [s for s in joined.sizes() if s] or [0]
             steps.add(i, "receptive field size", q("r_in", max(sizes)),
                       note="the only input that depends on the network input")
