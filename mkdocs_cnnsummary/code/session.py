@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import did_you_mean
 from ..engine.summary import Notice
+from ..i18n import _
 from .builtins import BUILTINS, math_module
 from .limits import Budget, Limits
 from .runtime import Function, Module, Opaque
@@ -107,8 +108,8 @@ class Session:
             parts.append(f"{prefix}{text} (line{'s' if len(lines) > 1 else ''} {where})" if lines else text)
         more = f" and {len(seen) - 12} more" if len(seen) > 12 else ""
         first = next((s.line for s in self.skipped_statements if s.line is not None), None)
-        return Notice("skipped, as they build nothing: " + "; ".join(parts) + more, first,
-                      "they change no shape or count", None, "skipped")
+        return Notice(_("skipped, as they build nothing: {parts}{more}", parts="; ".join(parts), more=more), first,
+                      _("they change no shape or count"), None, "skipped")
 
     # names -----------------------------------------------------------------------------------------------
     def builtin(self, name: str) -> Any:
@@ -139,13 +140,15 @@ class Session:
             names.update(s.vars)
             s = s.parent
         close = did_you_mean(name, sorted(names))
-        reason = "is not defined in the code" + (f" ({close})" if close else "")
+        reason = _("is not defined in the code{value}", value=f" ({close})" if close else "")
         line = getattr(node, "lineno", None)
         if name in self._undefined:
             return Opaque(name, line, interp.file, reason)
         self._undefined.add(name)
-        self.notice(f"`{name}` is not defined in the code; what depends on it is not known", line, interp.file,
-                    hint=(f"{close} " if close else "") + f"paste the definition of {name} (or its import)",
+        self.notice(_("`{name}` is not defined in the code; what depends on it is not known", name=name), line,
+                    interp.file,
+                    hint=_("{value}paste the definition of {name} (or its import)", value=f"{close} " if close else "",
+                           name=name),
                     kind="undefined")
         return Opaque(name, line, interp.file, reason)
 
@@ -185,8 +188,8 @@ class Session:
         found = self._project_file(dotted, interp)
         if found is not None:
             return self._load_file(found, dotted, interp, node)
-        reason = ("is data, plotting or training code that the reader does not run" if top in DATA_MODULES else
-                  "is not part of the code the reader was given")
+        reason = (_("is data, plotting or training code that the reader does not run") if top in DATA_MODULES else
+                  _("is not part of the code the reader was given"))
         return Opaque(dotted, getattr(node, "lineno", None), interp.file, reason)
 
     def _relative_module(self, dotted: str, level: int, interp: Interpreter, node: ast.AST) -> Any:
@@ -195,10 +198,10 @@ class Session:
         text = "." * level + dotted
         if here is None or self.root is None:
             return Opaque(text, getattr(node, "lineno", None), interp.file,
-                          "is a relative import, which the reader can follow only for a file "
-                          "(write source=\"path/to/model.py\" instead of pasting the code)")
+                          _('is a relative import, which the reader can follow only for a file (write '
+                            'source="path/to/model.py" instead of pasting the code)'))
         base = here
-        for _ in range(level - 1):
+        for _ignored in range(level - 1):
             base = base.parent
         if not dotted:  # from . import blocks: the package's modules, read when named
             package_name = source.module_name.rsplit(".", 1)[0] if "." in source.module_name else "."
@@ -210,7 +213,7 @@ class Session:
         name = ".".join(p for p in (package, dotted) if p) or text
         if found is None or not self._inside_root(found):
             return Opaque(text, getattr(node, "lineno", None), interp.file,
-                          f"is not a file under {self.root.name}/ that the reader can read")
+                          _("is not a file under {name}/ that the reader can read", name=self.root.name))
         key = str(found)
         if key in self.modules:
             return self.modules[key]
@@ -250,23 +253,26 @@ class Session:
             if isinstance(existing, Module) and existing.path == self.display(path):
                 return existing
         if key in self._loading:
-            raise interp.error(node, f"the modules import each other in a cycle ({self.display(path)})",
-                               hint="import the module that defines the model from one file only")
+            raise interp.error(node, _("the modules import each other in a cycle ({display})",
+                                       display=self.display(path)),
+                               hint=_("import the module that defines the model from one file only"))
         if len(self.files) >= self.limits.files:
-            raise interp.error(node, f"the code imports more than {self.limits.files} files of the project")
+            raise interp.error(node, _("the code imports more than {files} files of the project",
+                                       files=self.limits.files))
         from .interpreter import Scope, parse_python
 
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise interp.error(node, f"cannot read {self.display(path)}: {exc.strerror or exc}") from None
+            raise interp.error(node, _("cannot read {display}: {value}", display=self.display(path),
+                                       value=exc.strerror or exc)) from None
         if len(raw) > self.limits.source_size:
-            raise interp.error(node, f"{self.display(path)} is larger than the {self.limits.source_size:,} "
-                                     "characters the reader reads")
+            raise interp.error(node, _("{display} is larger than the {source_size:,} characters the reader reads",
+                                       display=self.display(path), source_size=self.limits.source_size))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise interp.error(node, f"{self.display(path)} is not UTF-8 text") from None
+            raise interp.error(node, _("{display} is not UTF-8 text", display=self.display(path))) from None
         self.files.append(path.resolve())
         display = self.display(path)
         source = SourceFile(display, text, parse_python(text, display, self.limits.nesting), name, path)
@@ -303,10 +309,10 @@ class Session:
                 sub = self.import_module(name, 1, interp, node) if module.path.endswith("__init__.py") else None
                 if sub is not None and not isinstance(sub, Opaque):
                     return sub
-            raise interp.error(node, f"cannot import {name!r} from {module.name}",
-                               hint=did_you_mean(name, module.public_names()) or
-                               f"check what {module.name} defines")
-        raise interp.error(node, f"cannot import from {module!r}")
+            raise interp.error(node, _("cannot import {name!r} from {name2}", name=name, name2=module.name),
+                               hint=(did_you_mean(name, module.public_names()) or _("check what {name} defines",
+                                                                                    name=module.name)))
+        raise interp.error(node, _("cannot import from {module!r}", module=module))
 
     def star_names(self, module: Any, interp: Interpreter, node: ast.AST) -> dict[str, Any]:
         """The names ``from module import *`` brings."""
@@ -319,7 +325,7 @@ class Session:
             if callable(names):
                 return names()
             return {k: v for k, v in module.members.items() if not k.startswith("_")}
-        raise interp.error(node, "cannot import * from this module")
+        raise interp.error(node, _("cannot import * from this module"))
 
 
 def _module_file(base: Path) -> Path | None:

@@ -15,6 +15,7 @@ import yaml
 from ..engine.errors import SpecError
 from ..engine.layer import lookup
 from ..engine.spec import LayerSpec, NetworkSpec
+from ..i18n import _
 
 
 def spec_data(net: NetworkSpec, framework: str | None = None, top: bool = True) -> dict[str, Any]:
@@ -68,7 +69,7 @@ def _arguments(spec: LayerSpec, framework: str) -> dict[str, Any] | None:
     if spec.args:
         positional = [a.name for a in cls.arguments if not a.keyword_only] if cls is not None else []
         if len(spec.args) > len(positional):
-            raise SpecError(f"{spec.type} has more positional arguments than it declares", layer=spec.name)
+            raise SpecError(_("{type} has more positional arguments than it declares", type=spec.type), layer=spec.name)
         for name, value in zip(positional, spec.args, strict=False):
             values[name] = _plain(value)
     for key, value in spec.kwargs.items():

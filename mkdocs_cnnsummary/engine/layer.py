@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType, SimpleNamespace
 from typing import Any, ClassVar
 
+from ..i18n import S_, _
 from .args import REQUIRED, Arg, ArgError
 from .errors import SpecError, about, did_you_mean, shown
 from .expr import Expr, lift
@@ -33,25 +34,26 @@ class Calc:
         expr = lift(expr)
         value = expr.int_value
         if value is not None and abs(value) > MAX_INT:
-            raise self.error(f"{quantity} would be {about(value)}, beyond the 64-bit sizes the frameworks count in",
-                             "use smaller sizes")
+            raise self.error(_("{quantity} would be {value}, beyond the 64-bit sizes the frameworks count in",
+                               quantity=quantity, value=about(value)),
+                             _("use smaller sizes"))
         if value is None:
             missing = expr.unknowns()
-            what = missing[0].desc or missing[0].symbol if missing else "a size"
-            unknown = f"unknown because {what} is None"
-            note = f"{unknown}; {note}" if note else unknown
+            what = missing[0].desc or missing[0].symbol if missing else S_("a size")
+            unknown = S_("unknown because {what} is None", what=what)
+            note = S_("{unknown}; {note}", unknown=unknown, note=note) if note else unknown
             self.steps.append(Step(quantity, expr.sym(), None, None, note))
         else:
             self.steps.append(Step(quantity, expr.sym(), expr.num(), value, note))
         return value
 
-    def params(self, expr: Expr | int, quantity: str = "params", note: str | None = None) -> int | None:
+    def params(self, expr: Expr | int, quantity: str = S_("params"), note: str | None = None) -> int | None:
         """Record the parameter-count step; it is checked against the weights added."""
         value = self.step(quantity, expr, note)
         self._declared.append((value, False))
         return value
 
-    def buffers(self, expr: Expr | int, quantity: str = "buffers", note: str | None = None) -> int | None:
+    def buffers(self, expr: Expr | int, quantity: str = S_("buffers"), note: str | None = None) -> int | None:
         """Record the buffer-count step (PyTorch running statistics ...)."""
         value = self.step(quantity, expr, note)
         self._declared.append((value, True))
@@ -66,18 +68,20 @@ class Calc:
         """
         if any(d is None for d in shape):
             raise self.error(
-                f"the weight {name!r} would have shape {shown(tuple(shape))}: its size depends on an unknown "
-                "input size", "give the input a known size on that axis")
+                _("the weight {name!r} would have shape {tuple}: its size depends on an unknown input size", name=name,
+                  tuple=shown(tuple(shape))), _(
+                        "give the input a known size on that axis"))
         own = trainable and not buffer
         total = own if sublayer and self.layer.total_own_flags else None
         weight = Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
                         buffer, total)
         if weight.size > MAX_INT:
-            raise self.error(f"the weight {name!r} would have {about(weight.size)} values, beyond the 64-bit "
-                             "sizes the frameworks count in", "use smaller sizes")
+            raise self.error(_("the weight {name!r} would have {size} values, beyond the 64-bit sizes the frameworks "
+                               "count in", name=name, size=about(weight.size)), _("use smaller sizes"))
         if len(self.weights) >= self.room:
-            raise self.error(f"the network would have more than {MAX_WEIGHTS:,} weight tensors",
-                             "use fewer (stacked) layers")
+            raise self.error(_("the network would have more than {MAX_WEIGHTS:,} weight tensors",
+                               MAX_WEIGHTS=MAX_WEIGHTS),
+                             _("use fewer (stacked) layers"))
         self.weights.append(weight)
 
     def check(self) -> None:
@@ -108,7 +112,8 @@ class Calc:
         inner.build(inputs, sub)
         sub.check()
         for s in sub.steps:
-            self.steps.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note))
+            self.steps.append(Step(S_("{prefix}: {quantity}", prefix=prefix, quantity=s.quantity), s.formula,
+                                   s.substituted, s.result, s.note))
         for w in sub.weights:
             total = w.counts_trainable if self.layer.total_own_flags else None
             self.weights.append(Weight(f"{prefix}/{w.name}", w.shape, w.trainable and self.layer.trainable,
@@ -177,10 +182,13 @@ class Layer:
         if len(args) > len(positional):
             by_name_only = [a.name for a in cls.arguments if a.keyword_only]
             raise _at(SpecError(
-                f"takes at most {len(positional)} positional argument{'s' if len(positional) != 1 else ''} "
-                f"({', '.join(a.name for a in positional) or 'none'}), got {len(args)}",
+                _("takes at most {positional} positional argument{value} ({value2}), got {args}",
+                  positional=len(positional), value=
+                        's' if len(positional) != 1 else '', value2=', '.join(a.name for a in positional) or 'none',
+                  args=len(args)),
                 layer_type=cls.type_name,
-                hint=f"write {', '.join(n + '=...' for n in by_name_only)} by name" if by_name_only else None),
+                hint=(_("write {value} by name",
+                        value=', '.join(n + '=...' for n in by_name_only)) if by_name_only else None)),
                 len(positional))
         given: dict[str, Any] = {}
         written: dict[str, str | int] = {}  # argument -> its keyword or position, where the error points
@@ -190,10 +198,11 @@ class Layer:
         for key, value in kwargs.items():
             if key not in by_name:
                 hint = did_you_mean(key, by_name) or (
-                    "accepted arguments: " + ", ".join(a.name for a in cls.arguments))
-                raise _at(SpecError(f"unknown argument {shown(key)}", layer_type=cls.type_name, hint=hint), key)
+                    _("accepted arguments: {name}", name=", ".join(a.name for a in cls.arguments)))
+                raise _at(SpecError(_("unknown argument {key}", key=shown(key)), layer_type=cls.type_name, hint=hint),
+                          key)
             if key in given:
-                raise _at(SpecError(f"argument {key!r} given twice (by position and by name)",
+                raise _at(SpecError(_("argument {key!r} given twice (by position and by name)", key=key),
                                     layer_type=cls.type_name), key)
             given[key] = value
             written[key] = key
@@ -203,11 +212,12 @@ class Layer:
                 try:
                     config[decl.name] = decl.normalise(given[decl.name])
                 except ArgError as exc:
-                    raise _at(SpecError(f"argument {decl.name!r} {exc.message}", layer_type=cls.type_name,
+                    raise _at(SpecError(_("argument {name!r} {message}", name=decl.name, message=exc.message),
+                                        layer_type=cls.type_name,
                                         hint=exc.hint), written[decl.name]) from None
             elif decl.required:
-                raise SpecError(f"missing required argument {decl.name!r}", layer_type=cls.type_name,
-                                hint=f"for example {cls.type_name}({decl.name}=...)")
+                raise SpecError(_("missing required argument {name!r}", name=decl.name), layer_type=cls.type_name,
+                                hint=_("for example {type_name}({name}=...)", type_name=cls.type_name, name=decl.name))
             else:
                 config[decl.name] = decl.normalise(decl.default)
         return cls.validate(config)
@@ -292,8 +302,9 @@ def lookup(framework: str, type_name: str) -> type[Layer]:
     types = catalog(framework)
     if type_name in types:
         return types[type_name]
-    raise SpecError(f"unknown layer type {type_name!r} for framework {framework!r}",
-                    hint=did_you_mean(type_name, types) or "see the layer reference for the supported types")
+    raise SpecError(_("unknown layer type {type_name!r} for framework {framework!r}", type_name=type_name,
+                      framework=framework),
+                    hint=(did_you_mean(type_name, types) or _("see the layer reference for the supported types")))
 
 
 def _package(framework: str) -> ModuleType:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
+from ..i18n import S_, _
 from .errors import SpecError
 from .expr import total, var
 from .summary import LayerRecord, Shape, Step, Weight
@@ -39,14 +40,16 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
     where = {"line": spec.line, "layer": name, "layer_type": type_name}
     if inner.inputs:
         if len(inner.inputs) != len(in_shapes):
-            raise SpecError(f"the model takes {len(inner.inputs)} input(s), got {len(in_shapes)}", **where)
+            raise SpecError(_("the model takes {inputs} input(s), got {in_shapes}", inputs=len(inner.inputs),
+                              in_shapes=len(in_shapes)), **where)
         own = _summary(build_summary, inner, framework, where)
         for rec, got in zip(own.inputs, in_shapes, strict=True):
             want = rec.shape
             if len(want) != len(got) or any(w is not None and g is not None and w != g
                                              for w, g in zip(want, got, strict=True)):
-                raise SpecError(f"the model expects inputs of shape {_fmt(want)}, got {_fmt(got)}", **where,
-                                hint="check the tensor the model is called on")
+                raise SpecError(_("the model expects inputs of shape {fmt}, got {fmt2}", fmt=_fmt(want),
+                                  fmt2=_fmt(got)), **where,
+                                hint=_("check the tensor the model is called on"))
         called = own
         if any(tuple(rec.shape) != tuple(got) for rec, got in zip(own.inputs, in_shapes, strict=True)):
             net = copy.copy(inner)
@@ -56,7 +59,7 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
             called = _summary(build_summary, net, framework, where)
     else:
         if len(in_shapes) != 1:
-            raise SpecError(f"a Sequential model takes one input, got {len(in_shapes)}", **where)
+            raise SpecError(_("a Sequential model takes one input, got {in_shapes}", in_shapes=len(in_shapes)), **where)
         from .spec import InputSpec
 
         net = copy.copy(inner)
@@ -71,7 +74,7 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
     counted = [rec for rec in top if rec.params]
     if counted:
         expr = total([var(f"params({rec.name})", rec.params) for rec in counted])
-        steps.append(Step("params", "sum of its layers' params" if len(counted) > 1 else expr.sym(),
+        steps.append(Step(S_("params"), S_("sum of its layers' params") if len(counted) > 1 else expr.sym(),
                           expr.num(), expr.int_value))
     children = []
     for rec in own.layers:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..i18n import _
 from .args import ArgError
 from .args import shape as shape_arg
 from .errors import SpecError, about, did_you_mean, printable, shown
@@ -31,7 +32,7 @@ def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Lay
 def _nested_factory(framework: str):
     def make(spec: Any, parent: Layer) -> Layer:
         if not isinstance(spec, LayerSpec):
-            raise SpecError(f"expected a layer, got {shown(spec)}", line=parent.line, layer=parent.name,
+            raise SpecError(_("expected a layer, got {spec}", spec=shown(spec)), line=parent.line, layer=parent.name,
                             layer_type=parent.type_name)
         if spec.line is None:
             spec.line = parent.line
@@ -54,11 +55,12 @@ def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, room: 
     n = len(in_shapes)
     if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
         want = (f"exactly {layer.min_inputs}" if layer.min_inputs == layer.max_inputs else
-                f"at least {layer.min_inputs}" if layer.max_inputs is None else
+                _("at least {min_inputs}", min_inputs=layer.min_inputs) if layer.max_inputs is None else
                 f"{layer.min_inputs} to {layer.max_inputs}")
-        raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
+        raise SpecError(_("takes {want} input{value}, got {n}", want=want, value='s' if layer.max_inputs != 1 else '',
+                          n=n),
                         line=layer.line, layer=layer.name, layer_type=layer.type_name,
-                        hint="set inputs: [...] to the layers it should take")
+                        hint=_("set inputs: [...] to the layers it should take"))
     calc = Calc(layer, make_nested, room)
     try:
         out = layer.compute_output_shape(in_shapes, calc)
@@ -100,12 +102,13 @@ def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...
     try:
         shape = shape_arg(raw)
         if len(shape) >= MAX_RANK:  # the batch dimension comes on top
-            raise ArgError(f"has {len(shape):,} dimensions; at most {MAX_RANK - 1} (and the batch) are supported")
+            raise ArgError(_("has {shape:,} dimensions; at most {value} (and the batch) are supported",
+                             shape=len(shape), value=MAX_RANK - 1))
         return shape
     except ArgError as exc:
-        raise SpecError(f"input {shown(name)}: {exc.message}", line=line,
-                        hint=exc.hint or "write the shape without the batch dimension, e.g. [28, 28, 1]; "
-                                         "null = unknown") from None
+        raise SpecError(_("input {name}: {message}", name=shown(name), message=exc.message), line=line,
+                        hint=(exc.hint or _("write the shape without the batch dimension, e.g. [28, 28, 1]; null = "
+                                            "unknown"))) from None
 
 
 class _Node:
@@ -124,15 +127,16 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     for spec in specs:
         if spec.name is not None:
             if _bracketed(spec.name):
-                raise SpecError(f"a layer name cannot end in [...]: {shown(spec.name)}", line=spec.line,
+                raise SpecError(_("a layer name cannot end in [...]: {name}", name=shown(spec.name)), line=spec.line,
                                 layer=spec.name, layer_type=spec.type,
-                                hint="name[i] picks output i of a layer in inputs and outputs; "
-                                     "choose a name without brackets")
+                                hint=_("name[i] picks output i of a layer in inputs and outputs; choose a name "
+                                       "without brackets"))
             if spec.name in explicit or spec.name in taken:
                 first = explicit.get(spec.name)
-                where = f" (first used on line {first.line})" if first and first.line else ""
-                raise SpecError(f"duplicate layer name {shown(spec.name)}{where}", line=spec.line, layer=spec.name,
-                                layer_type=spec.type, hint="give each layer its own name")
+                where = _(" (first used on line {line})", line=first.line) if first and first.line else ""
+                raise SpecError(_("duplicate layer name {name}{where}", name=shown(spec.name), where=where),
+                                line=spec.line, layer=spec.name,
+                                layer_type=spec.type, hint=_("give each layer its own name"))
             explicit[spec.name] = spec
     used = set(explicit) | taken
     counters: dict[str, int] = {}
@@ -202,9 +206,9 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
                 if state.get(dep) == 1:
                     cycle = [*path[path.index(dep):], dep]
                     node = nodes[name]
-                    raise SpecError("the layers form a cycle: " + " -> ".join(reversed(cycle)),
+                    raise SpecError(_("the layers form a cycle: {reversed}", reversed=" -> ".join(reversed(cycle))),
                                     line=node.spec.line, layer=name, layer_type=node.spec.type,
-                                    hint="a layer cannot depend on its own output; check the 'inputs' lists")
+                                    hint=_("a layer cannot depend on its own output; check the 'inputs' lists"))
                 if state.get(dep) != 2:
                     stack.append((dep, 0))
             else:
@@ -242,8 +246,8 @@ def _resolver(net: NetworkSpec, specs: list[LayerSpec], names: list[str], inputs
             return src
         if src.index is None:
             if len(inputs) != 1:
-                raise SpecError("a block at the start of a network with several inputs must say which it takes",
-                                hint="add inputs: [name] to the item that uses the block")
+                raise SpecError(_("a block at the start of a network with several inputs must say which it takes"),
+                                hint=_("add inputs: [name] to the item that uses the block"))
             return inputs[0].name + src.suffix
         return final[src.index] + src.suffix
 
@@ -305,8 +309,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
         declared = first.config.get("input_shape") or (
             (first.config["input_dim"],) if first.config.get("input_dim") else None)
         if declared is None:
-            raise SpecError("the network has no input shape", line=layer_specs[0][0].line,
-                            hint="add input: [...] at the top (the shape without the batch dimension)")
+            raise SpecError(_("the network has no input shape"), line=layer_specs[0][0].line,
+                            hint=_("add input: [...] at the top (the shape without the batch dimension)"))
         inputs.append(InputRecord(fw.input_name, (None, *_input_shape(declared, first.line, "input")),
                                   first.line))
 
@@ -315,19 +319,20 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     input_names = {i.name for i in inputs}
     for rec in inputs:
         if len(rec.shape) > MAX_RANK:  # an InputLayer's shape (the input: key is checked when read)
-            raise SpecError(f"input {shown(rec.name)} has {len(rec.shape):,} dimensions; at most {MAX_RANK} "
-                            "(the batch included) are supported", line=rec.line)
+            raise SpecError(_("input {name} has {shape:,} dimensions; at most {MAX_RANK} (the batch included) are "
+                              "supported", name=shown(rec.name), shape=len(rec.shape), MAX_RANK=MAX_RANK),
+                            line=rec.line)
         if _bracketed(rec.name):
-            raise SpecError(f"an input name cannot end in [...]: {shown(rec.name)}", line=rec.line,
-                            hint="choose a name without brackets (name[i] picks one output of a layer)")
+            raise SpecError(_("an input name cannot end in [...]: {name}", name=shown(rec.name)), line=rec.line,
+                            hint=_("choose a name without brackets (name[i] picks one output of a layer)"))
     if len(input_names) != len(inputs):
-        raise SpecError("two inputs have the same name", line=inputs[-1].line)
+        raise SpecError(_("two inputs have the same name"), line=inputs[-1].line)
 
     layer_names = {name for spec, name in layer_specs if spec.reuse is None}
     for spec, name in layer_specs:
         if spec.reuse is not None and spec.reuse not in layer_names:
-            raise SpecError(f"reuse: {spec.reuse!r} names no layer", line=spec.line, layer=name,
-                            hint=did_you_mean(spec.reuse, layer_names) or "reuse: names the layer to call again")
+            raise SpecError(_("reuse: {reuse!r} names no layer", reuse=spec.reuse), line=spec.line, layer=name,
+                            hint=(did_you_mean(spec.reuse, layer_names) or _("reuse: names the layer to call again")))
 
     # wiring: explicit inputs, or the previous item
     nodes: dict[str, _Node] = {}
@@ -339,15 +344,16 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
             for src in srcs:
                 _check_index(src, known, spec.line, name, spec.type)
                 if _base(src) not in known:
-                    raise SpecError(f"unknown input {shown(src)}", line=spec.line, layer=name, layer_type=spec.type,
-                                    hint=did_you_mean(src, known) or "inputs must name an input or a layer")
+                    raise SpecError(_("unknown input {src}", src=shown(src)), line=spec.line, layer=name,
+                                    layer_type=spec.type,
+                                    hint=(did_you_mean(src, known) or _("inputs must name an input or a layer")))
                 if src == name:
-                    raise SpecError("a layer cannot take its own output as input", line=spec.line, layer=name,
+                    raise SpecError(_("a layer cannot take its own output as input"), line=spec.line, layer=name,
                                     layer_type=spec.type)
         elif previous is None:
-            raise SpecError("with several inputs, the first layer must say which it takes", line=spec.line,
+            raise SpecError(_("with several inputs, the first layer must say which it takes"), line=spec.line,
                             layer=name, layer_type=spec.type,
-                            hint="add inputs: [name] (" + ", ".join(sorted(input_names)) + ")")
+                            hint=_("add inputs: [name] ({sorted})", sorted=", ".join(sorted(input_names))))
         else:
             srcs = [previous]
         nodes[name] = _Node(spec, layer, srcs)
@@ -379,8 +385,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
                                                                 MAX_WEIGHTS - weights_so_far)
         weights_so_far += len(calc.weights)
         if weights_so_far > MAX_WEIGHTS:  # a layer a reader computed before: counted here
-            raise calc.error(f"the network would have more than {MAX_WEIGHTS:,} weight tensors",
-                             "use fewer (stacked) layers")
+            raise calc.error(_("the network would have more than {MAX_WEIGHTS:,} weight tensors",
+                               MAX_WEIGHTS=MAX_WEIGHTS),
+                             _("use fewer (stacked) layers"))
         shapes[name] = out
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
@@ -394,8 +401,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     for out_name in outputs:
         _check_index(out_name, shapes, net.outputs_line, None, None)
         if _base(out_name) not in shapes:
-            raise SpecError(f"unknown output {shown(out_name)}", line=net.outputs_line,
-                            hint=did_you_mean(out_name, shapes) or "outputs must name layers")
+            raise SpecError(_("unknown output {out_name}", out_name=shown(out_name)), line=net.outputs_line,
+                            hint=(did_you_mean(out_name, shapes) or _("outputs must name layers")))
         if _indexed(out_name):
             _pick(shapes[_base(out_name)], out_name, net.outputs_line, None, None)
     if fw.name == "keras":
@@ -404,7 +411,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
                if not isinstance(obj, _Reuse) and records[obj.name].total_trainable_params
                != records[obj.name].trainable_params]
     rows = []
-    for _, obj in zip(layer_specs, layers_objs, strict=True):
+    for _ignored, obj in zip(layer_specs, layers_objs, strict=True):
         if isinstance(obj, _Reuse):
             continue
         rows.append(records[obj.name])
@@ -416,10 +423,12 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
 def _holder_notice(record: LayerRecord) -> Notice:
     """trainable=False given to a layer that holds layers: Keras' row and totals disagree; say why."""
     extra = record.total_trainable_params - record.trainable_params
-    return Notice(f"trainable=False does not freeze the layers {record.name!r} holds: its row shows their "
-                  f"{extra:,} parameters as non-trainable, as Keras' does, but the totals count them as trainable, "
-                  "as Keras' do", record.line, f"to freeze them all, set {record.name}.trainable = False after "
-                  "making the layer", record.name, "frozen-holder")
+    return Notice(_("trainable=False does not freeze the layers {name!r} holds: its row shows their {extra:,} "
+                    "parameters as non-trainable, as Keras' does, but the totals count them as trainable, as Keras' do",
+                    name=record.name, extra=extra), record.line,
+                  _("to freeze them all, set {name}.trainable = False after making the layer", name=record.name),
+                  record.name,
+                                    "frozen-holder")
 
 
 class _Reuse:
@@ -442,16 +451,16 @@ def _run_again(item: _Reuse, nodes: dict[str, _Node], records: dict[str, LayerRe
     target = nodes[item.spec.reuse]  # type: ignore[index]
     record = records[target.layer.name]
     if isinstance(target.layer, _ModelItem):
-        out, again, _ = run_nested(target.layer.spec, target.layer.name, in_shapes, framework)
+        out, again, _ignored = run_nested(target.layer.spec, target.layer.name, in_shapes, framework)
     else:
         out, calc = compute_layer(target.layer, in_shapes, make_nested)
         again = LayerRecord(record.name, record.type, [], out, calc.weights)
     before = [(w.name, w.shape) for w in record.weights]
     if [(w.name, w.shape) for w in again.weights] != before:
-        raise SpecError(f"{record.name!r} is called again on inputs of shape "
-                        f"{', '.join(str(s) for s in in_shapes)}, but its weights were made for its first "
-                        "inputs", line=item.line, layer=item.name, layer_type=record.type,
-                        hint="a shared layer needs inputs with the same channels or features each time")
+        raise SpecError(_("{name!r} is called again on inputs of shape {in_shapes}, but its weights were made for its "
+                          "first inputs", name=record.name, in_shapes=', '.join(str(s) for s in in_shapes)),
+                        line=item.line, layer=item.name, layer_type=record.type,
+                        hint=_("a shared layer needs inputs with the same channels or features each time"))
     record.inputs = [*record.inputs, *nodes[item.name].inputs]
     record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
     return out
@@ -476,14 +485,17 @@ def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
     (most come from checked steps)."""
     for shape in out if isinstance(out, list) else [out]:
         if len(shape) > MAX_RANK:
-            raise calc.error(f"the output would have {len(shape):,} dimensions; at most {MAX_RANK} are supported")
+            raise calc.error(_("the output would have {shape:,} dimensions; at most {MAX_RANK} are supported",
+                               shape=len(shape), MAX_RANK=MAX_RANK))
         for size in shape:
             if size is not None and size < 0:  # a layer that does not say why itself: say it here
-                raise calc.error(f"the output {printable(describe_shape(shape), 200)} would have a negative size",
-                                 "check the input sizes: one is too small for this layer (0 or less)")
+                raise calc.error(_("the output {describe_shape} would have a negative size",
+                                   describe_shape=printable(describe_shape(shape), 200)),
+                                 _("check the input sizes: one is too small for this layer (0 or less)"))
             if size is not None and abs(size) > MAX_INT:
-                raise calc.error(f"an output size would be {about(size)}, beyond the 64-bit sizes the frameworks "
-                                 "count in", "use smaller sizes")
+                raise calc.error(_("an output size would be {size}, beyond the 64-bit sizes the frameworks count in",
+                                   size=about(size)), _(
+                        "use smaller sizes"))
 
 
 def _input_name(fw: Framework, taken: set[str]) -> str:
@@ -523,9 +535,9 @@ def _check_index(src: str, known: Any, line: int | None, layer: str | None, laye
     parts = _bracketed(src)
     if parts and not _indexed(src) and parts[0] in known:
         base = printable(parts[0], MAX_SHOWN)
-        raise SpecError(f"the index in {shown(src)} must be a whole number (0-9)", line=line, layer=layer,
+        raise SpecError(_("the index in {src} must be a whole number (0-9)", src=shown(src)), line=line, layer=layer,
                         layer_type=layer_type,
-                        hint=f"write {base}[0] for its first output, {base}[1] for the second ...")
+                        hint=_("write {base}[0] for its first output, {base}[1] for the second ...", base=base))
 
 
 def _pick(shape: Shape | list[Shape], src: str, line: int | None, layer: str | None,
@@ -536,10 +548,12 @@ def _pick(shape: Shape | list[Shape], src: str, line: int | None, layer: str | N
     count = len(shape) if isinstance(shape, list) else 1
     if not isinstance(shape, list) or index is None or not -count <= index < count:
         shown_base = printable(base, MAX_SHOWN)
-        raise SpecError(f"{shown(base)} has {count} output{'s' if count > 1 else ''}, no output {digits[:20]}",
+        raise SpecError(_("{base} has {count} output{value}, no output {digits}", base=shown(base), count=count, value=
+                's' if count > 1 else '', digits=digits[:20]),
                         line=line, layer=layer, layer_type=layer_type,
-                        hint=(f"pick one of {shown_base}[0] to {shown_base}[{count - 1}]" if count > 1 else
-                              f"write {shown_base} without an index"))
+                        hint=(_("pick one of {shown_base}[0] to {shown_base}[{value}]", shown_base=shown_base,
+                                value=count - 1) if count > 1 else _(
+                                "write {shown_base} without an index", shown_base=shown_base)))
     return shape[index]
 
 
@@ -556,9 +570,9 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
         todo.extend(nodes[name].after)  # a shared layer's further call reaches the layer
     for spec, name in layer_specs:
         if name not in reached:
-            raise SpecError("this layer leads to no output, so Keras leaves it out of the model", line=spec.line,
+            raise SpecError(_("this layer leads to no output, so Keras leaves it out of the model"), line=spec.line,
                             layer=name, layer_type=spec.type,
-                            hint="list it (or a layer after it) in outputs: [...], or remove it")
+                            hint=_("list it (or a layer after it) in outputs: [...], or remove it"))
 
 
 def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> Shape:
@@ -567,6 +581,7 @@ def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> S
         return _pick(shape, src, layer.line, layer.name, layer.type_name)
     if isinstance(shape, list):
         shown_src = printable(src, MAX_SHOWN)
-        raise SpecError(f"input {shown(src)} has several outputs", line=layer.line, layer=layer.name,
-                        layer_type=layer.type_name, hint=f"take one of them with {shown_src}[0], {shown_src}[1] ...")
+        raise SpecError(_("input {src} has several outputs", src=shown(src)), line=layer.line, layer=layer.name,
+                        layer_type=layer.type_name, hint=_("take one of them with {shown_src}[0], {shown_src}[1] ...",
+                                                           shown_src=shown_src))
     return shape

@@ -18,6 +18,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from ..i18n import N_, _
 from .errors import SpecError, did_you_mean, printable, shown
 from .framework import FRAMEWORK_MODULES
 from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_INT, MAX_SPEC_VALUES
@@ -64,13 +65,14 @@ class _Bounded:
             node = super().compose_node(parent, index)  # type: ignore[misc]
             self._added += self._sizes.get(id(node), 1)
             if self._added > MAX_ALIAS_VALUES:
-                raise SpecError(f"the aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} values",
-                                line=event.start_mark.line + 1, hint="write the values out, or use fewer aliases")
+                raise SpecError(_("the aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} values",
+                                  MAX_ALIAS_VALUES=MAX_ALIAS_VALUES),
+                                line=event.start_mark.line + 1, hint=_("write the values out, or use fewer aliases"))
             return node
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise SpecError(f"lists and mappings are nested more than {MAX_DEPTH} deep",
-                            line=event.start_mark.line + 1, hint="a spec needs only a few levels")
+            raise SpecError(_("lists and mappings are nested more than {MAX_DEPTH} deep", MAX_DEPTH=MAX_DEPTH),
+                            line=event.start_mark.line + 1, hint=_("a spec needs only a few levels"))
         node = super().compose_node(parent, index)  # type: ignore[misc]
         self._depth -= 1
         if isinstance(node, yaml.SequenceNode):
@@ -122,15 +124,16 @@ def _construct(loader: SafeConstructor, node: yaml.Node) -> Any:
         raise
     except Exception:  # whatever a constructor raises on an odd value: !!bool maybe, !!int ""
         what = shown(node.value) if isinstance(node, yaml.ScalarNode) else _KIND.get(type(node).__name__, "a value")
-        raise SpecError(f"invalid YAML: {what} cannot be read as {_tag_name(node)}",
-                        line=node.start_mark.line + 1, hint="remove the !!tag or write a value of that kind"
+        raise SpecError(_("invalid YAML: {what} cannot be read as {tag_name}", what=what, tag_name=_tag_name(node)),
+                        line=node.start_mark.line + 1, hint=_("remove the !!tag or write a value of that kind")
                         ) from None
 
 
 def _expect_node(node: yaml.Node, kind: type, what: str) -> None:
     if not isinstance(node, kind):
-        raise SpecError(f"invalid YAML: !!{_tag_name(node)} needs {what}, got {_KIND.get(type(node).__name__)}",
-                        line=node.start_mark.line + 1, hint="remove the !!tag")
+        raise SpecError(_("invalid YAML: !!{tag_name} needs {what}, got {get}", tag_name=_tag_name(node), what=what,
+                          get=_KIND.get(type(node).__name__)),
+                        line=node.start_mark.line + 1, hint=_("remove the !!tag"))
 
 
 def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineDict:
@@ -142,10 +145,12 @@ def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineD
     for key_node, value_node in node.value:
         key = _construct(loader, key_node)
         if not isinstance(key, str | int | float | bool) and key is not None:
-            raise SpecError(f"a mapping key must be a plain value, got {shown(key)}", line=key_node.start_mark.line + 1)
+            raise SpecError(_("a mapping key must be a plain value, got {key}", key=shown(key)),
+                            line=key_node.start_mark.line + 1)
         if key in out:
-            raise SpecError(f"key {shown(key)} appears twice in the same mapping", line=key_node.start_mark.line + 1,
-                            hint="remove one of them")
+            raise SpecError(_("key {key} appears twice in the same mapping", key=shown(key)),
+                            line=key_node.start_mark.line + 1,
+                            hint=_("remove one of them"))
         out[key] = _construct(loader, value_node)
         out.key_lines[key] = key_node.start_mark.line + 1
     return out
@@ -172,26 +177,26 @@ def _construct_int(loader: SafeConstructor, node: yaml.ScalarNode) -> int:
     digits = text.replace("_", "").lstrip("+-")
     line = node.start_mark.line + 1
     if ":" in digits:
-        raise SpecError(f"YAML reads {shown(text)} as a base-60 number", line=line,
-                        hint="write a pair as [3, 3], or quote the text")
+        raise SpecError(_("YAML reads {text} as a base-60 number", text=shown(text)), line=line,
+                        hint=_("write a pair as [3, 3], or quote the text"))
     if len(digits) > 1 and digits[0] == "0" and digits[1] not in "xb":
-        raise SpecError(f"YAML reads {shown(text)} as an octal number", line=line,
-                        hint="write the number without the leading zero")
+        raise SpecError(_("YAML reads {text} as an octal number", text=shown(text)), line=line,
+                        hint=_("write the number without the leading zero"))
     if len(digits) > 70:  # no need to convert: beyond MAX_INT in any base
         value = None
     else:
         value = SafeConstructor.construct_yaml_int(loader, node)
     if value is None or abs(value) > MAX_INT:
-        raise SpecError(f"the integer {shown(text, 30)} is too large", line=line,
-                        hint=f"sizes and counts must fit in 64 bits (at most {MAX_INT:,})")
+        raise SpecError(_("the integer {text} is too large", text=shown(text, 30)), line=line,
+                        hint=_("sizes and counts must fit in 64 bits (at most {MAX_INT:,})", MAX_INT=MAX_INT))
     return value
 
 
 def _construct_float(loader: SafeConstructor, node: yaml.ScalarNode) -> float:
     text = _scalar_text(loader, node)
     if ":" in text:
-        raise SpecError(f"YAML reads {shown(text)} as a base-60 number", line=node.start_mark.line + 1,
-                        hint="quote the text")
+        raise SpecError(_("YAML reads {text} as a base-60 number", text=shown(text)), line=node.start_mark.line + 1,
+                        hint=_("quote the text"))
     return SafeConstructor.construct_yaml_float(loader, node)
 
 
@@ -201,8 +206,8 @@ def _construct_timestamp(loader: SafeConstructor, node: yaml.ScalarNode) -> str:
 
 
 def _unsupported(loader: SafeConstructor, node: yaml.Node) -> Any:
-    raise SpecError(f"invalid YAML: the !!{_tag_name(node)} tag is not supported in a spec",
-                    line=node.start_mark.line + 1, hint="write plain values, lists and mappings")
+    raise SpecError(_("invalid YAML: the !!{tag_name} tag is not supported in a spec", tag_name=_tag_name(node)),
+                    line=node.start_mark.line + 1, hint=_("write plain values, lists and mappings"))
 
 
 _CONSTRUCTORS = {
@@ -224,13 +229,13 @@ _YAML_WORDS = {"<stream end>": "the end of the spec", "<block end>": "the end of
                "<block mapping start>": "a new mapping", "<block sequence start>": "a new list",
                "unexpected end of stream": "the end of the spec too early", "end of stream": "the end of the spec"}
 _YAML_HINTS = {
-    "mapping values are not allowed": "a value containing ': ' must be quoted, e.g. - \"Conv2D(8, 3)\"",
-    "found character '\\t'": "indent with spaces, not tabs",
-    "flow mapping": "check that every '{' has its '}' and items are separated by commas",
-    "flow sequence": "check that every '[' has its ']' and items are separated by commas",
-    "quoted scalar": "close the quote",
-    "block": "check the indentation: items of one list or mapping start in the same column",
-    "constructor for the tag": "tags such as !!python/... are not allowed; write plain values",
+    "mapping values are not allowed": N_("a value containing ': ' must be quoted, e.g. - \"Conv2D(8, 3)\""),
+    "found character '\\t'": N_("indent with spaces, not tabs"),
+    "flow mapping": N_("check that every '{' has its '}' and items are separated by commas"),
+    "flow sequence": N_("check that every '[' has its ']' and items are separated by commas"),
+    "quoted scalar": N_("close the quote"),
+    "block": N_("check the indentation: items of one list or mapping start in the same column"),
+    "constructor for the tag": N_("tags such as !!python/... are not allowed; write plain values"),
 }
 
 
@@ -241,13 +246,13 @@ def _yaml_error(exc: yaml.MarkedYAMLError) -> SpecError:
         problem = problem.replace(f"'{raw}'", word).replace(raw, word)
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
-    message = f"invalid YAML: {problem}"
+    message = _("invalid YAML: {problem}", problem=problem)
     if exc.context and exc.context_mark and exc.problem and exc.context_mark.line + 1 != line:
-        message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        message += _(" ({context} that starts on line {line})", context=exc.context, line=exc.context_mark.line + 1)
         if "the end of the spec" in problem:  # an unclosed bracket or quote: point at where it opens
             line = exc.context_mark.line + 1
     text = f"{exc.context or ''} {exc.problem or ''}"
-    hint = next((h for key, h in _YAML_HINTS.items() if key in text), None)
+    hint = next((_(h) for key, h in _YAML_HINTS.items() if key in text), None)
     return SpecError(message, line=line, hint=hint)
 
 
@@ -279,10 +284,10 @@ def load_yaml(text: str) -> Any:
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        raise SpecError(f"invalid YAML: the control character U+{char:04X} is not allowed", line=line,
-                        hint="remove control characters; the spec must be plain text") from None
+        raise SpecError(_("invalid YAML: the control character U+{char:04X} is not allowed", char=char), line=line,
+                        hint=_("remove control characters; the spec must be plain text")) from None
     except yaml.YAMLError as exc:
-        raise SpecError(f"invalid YAML: {shown(str(exc), 200)}") from None
+        raise SpecError(_("invalid YAML: {exc}", exc=shown(str(exc), 200))) from None
 
 
 # the parsed description ---------------------------------------------------------
@@ -396,18 +401,20 @@ def _literal(node: ast.AST, line: int | None) -> Any:
         out = {}
         for k, v in zip(node.keys, node.values, strict=True):
             if k is None:
-                raise SpecError("**spreading in a dict is not supported in a layer call", line=line,
-                                hint="write the keys and values out")
+                raise SpecError(_("**spreading in a dict is not supported in a layer call"), line=line,
+                                hint=_("write the keys and values out"))
             key = _literal(k, line)
             if isinstance(key, list | dict | LayerSpec):
-                raise SpecError(f"a dict key in a layer call must be a plain value, got {shown(key)}", line=line)
+                raise SpecError(_("a dict key in a layer call must be a plain value, got {key}", key=shown(key)),
+                                line=line)
             out[key] = _literal(v, line)
         return out
     try:
         return _bounded(ast.literal_eval(node), line)
     except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
-        raise SpecError(f"argument {shown(_unparse(node))} is not a literal value", line=line,
-                        hint="write numbers, strings, lists and tuples only; expressions are not evaluated") from None
+        raise SpecError(_("argument {unparse} is not a literal value", unparse=shown(_unparse(node))), line=line,
+                        hint=_("write numbers, strings, lists and tuples only; expressions are not evaluated")
+                        ) from None
 
 
 def _unparse(node: ast.AST) -> str:
@@ -420,20 +427,21 @@ def _unparse(node: ast.AST) -> str:
 def _call_to_spec(node: ast.Call, line: int | None, source: str | None) -> LayerSpec:
     dotted = _dotted(node.func)
     if dotted is None:
-        raise SpecError(f"{shown(_unparse(node.func))} is not a layer type name", line=line)
+        raise SpecError(_("{unparse} is not a layer type name", unparse=shown(_unparse(node.func))), line=line)
     type_name = dotted.rsplit(".", 1)[-1]
     args = []
     for a in node.args:
         if isinstance(a, ast.Starred):
-            raise SpecError("*args is not supported in a layer call", line=line, hint="write the arguments out")
+            raise SpecError(_("*args is not supported in a layer call"), line=line, hint=_("write the arguments out"))
         args.append(_literal(a, line))
     kwargs: dict[str, Any] = {}
     for kw in node.keywords:
         if kw.arg is None:
-            raise SpecError("**kwargs is not supported in a layer call", line=line, hint="write the arguments out")
+            raise SpecError(_("**kwargs is not supported in a layer call"), line=line,
+                            hint=_("write the arguments out"))
         if kw.arg in kwargs:  # Python rejects the call: "keyword argument repeated"
-            raise SpecError(f"keyword argument {shown(kw.arg)} repeated", line=line,
-                            hint="give each argument once (Python rejects this call)")
+            raise SpecError(_("keyword argument {arg} repeated", arg=shown(kw.arg)), line=line,
+                            hint=_("give each argument once (Python rejects this call)"))
         kwargs[kw.arg] = _literal(kw.value, line)
     spec = LayerSpec(type=type_name, args=args, kwargs=kwargs, line=line, source=source)
     _pop_wiring(spec, kwargs, line)
@@ -447,7 +455,7 @@ def _pop_wiring(spec: LayerSpec, kwargs: dict[str, Any], line: int | None) -> No
     if "trainable" in kwargs:
         value = kwargs.pop("trainable")
         if not isinstance(value, bool):
-            raise SpecError(f"trainable must be true or false, got {shown(value)}", line=line)
+            raise SpecError(_("trainable must be true or false, got {value}", value=shown(value)), line=line)
         spec.trainable = value
 
 
@@ -466,18 +474,20 @@ def parse_call(text: str, line: int | None = None) -> LayerSpec:
         body = _parse_expression(stripped)
     except SyntaxError as exc:
         reason = printable(exc.msg or "invalid syntax", 200)
-        raise SpecError(f"cannot read {shown(stripped)} as a layer: {reason}", line=line,
-                        hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}") from None
+        raise SpecError(_("cannot read {stripped} as a layer: {reason}", stripped=shown(stripped), reason=reason),
+                        line=line,
+                        hint=_("write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")) from None
     except (RecursionError, MemoryError, ValueError):  # thousands of operators or brackets, a NUL character
-        raise SpecError(f"cannot read {shown(stripped)} as a layer: it is nested too deeply or too long",
-                        line=line, hint="write a layer as Type(args...) with literal arguments") from None
+        raise SpecError(_("cannot read {stripped} as a layer: it is nested too deeply or too long",
+                          stripped=shown(stripped)),
+                        line=line, hint=_("write a layer as Type(args...) with literal arguments")) from None
     if isinstance(body, ast.Call):
         return _call_to_spec(body, line, stripped)
     dotted = _dotted(body)
     if dotted is not None:
         return LayerSpec(type=dotted.rsplit(".", 1)[-1], line=line, source=stripped)
-    raise SpecError(f"cannot read {shown(stripped)} as a layer", line=line,
-                    hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
+    raise SpecError(_("cannot read {stripped} as a layer", stripped=shown(stripped)), line=line,
+                    hint=_("write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}"))
 
 
 def name_hint(value: Any) -> str | None:
@@ -493,7 +503,8 @@ def name_hint(value: Any) -> str | None:
 
 def _check_name(value: Any, line: int | None, what: str = "a layer name") -> str:
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"{what} must be a non-empty string, got {shown(value)}", line=line, hint=name_hint(value))
+        raise SpecError(_("{what} must be a non-empty string, got {value}", what=what, value=shown(value)), line=line,
+                        hint=name_hint(value))
     return value
 
 
@@ -503,7 +514,8 @@ def _names(value: Any, line: int | None, what: str) -> list[str]:
     if isinstance(value, list) and value:
         lines = value.item_lines if isinstance(value, LineList) else [line] * len(value)
         return [_check_name(v, at, f"each of {what}") for v, at in zip(value, lines, strict=True)]
-    raise SpecError(f"{what} must be a layer name or a list of layer names, got {shown(value)}", line=line,
+    raise SpecError(_("{what} must be a layer name or a list of layer names, got {value}", what=what,
+                      value=shown(value)), line=line,
                     hint=name_hint(value))
 
 
@@ -519,23 +531,27 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
             return _reuse_item(item, type_keys, line)
         if len(type_keys) != 1:
             if not type_keys:
-                raise SpecError("this layer has no type", line=line,
-                                hint="add one key naming the layer type, e.g. Conv2D: {filters: 32}")
+                raise SpecError(_("this layer has no type"), line=line,
+                                hint=_("add one key naming the layer type, e.g. Conv2D: {filters: 32}"))
             raise SpecError(
-                "a layer mapping needs exactly one layer-type key besides name, inputs and trainable; "
-                f"found {', '.join(shown(k) for k in type_keys[:5])}{' ...' if len(type_keys) > 5 else ''}",
+                _("a layer mapping needs exactly one layer-type key besides name, inputs and trainable; found "
+                  "{type_keys}{value}", type_keys=', '.join(shown(k) for k in type_keys[:5]),
+                  value=' ...' if len(type_keys) > 5 else
+                          ''),
                 line=_line_of(item, type_keys[1]) or line,
-                hint="put each layer in its own list item (starting with '-')")
+                hint=_("put each layer in its own list item (starting with '-')"))
         type_key = type_keys[0]
         if not isinstance(type_key, str):
-            raise SpecError(f"layer type must be a name, got {shown(type_key)}", line=line, hint=name_hint(type_key))
+            raise SpecError(_("layer type must be a name, got {type_key}", type_key=shown(type_key)), line=line,
+                            hint=name_hint(type_key))
         value = item[type_key]
         spec = LayerSpec(type=type_key, line=line)
         if "(" in type_key:
             spec = parse_call(type_key, line)
             if value is not None:
-                raise SpecError(f"{shown(type_key)} already has its arguments in parentheses", line=line,
-                                hint="remove the value after the colon or the parentheses")
+                raise SpecError(_("{type_key} already has its arguments in parentheses", type_key=shown(type_key)),
+                                line=line,
+                                hint=_("remove the value after the colon or the parentheses"))
         elif value is None:
             pass
         elif isinstance(value, dict) and type_key in MODEL_TYPES and "layers" in value:
@@ -543,7 +559,7 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
         elif isinstance(value, dict):
             for key in value:
                 if not isinstance(key, str):
-                    raise SpecError(f"an argument name must be text, got {shown(key)}",
+                    raise SpecError(_("an argument name must be text, got {key}", key=shown(key)),
                                     line=_line_of(value, key) or line, hint=name_hint(key))
             kwargs = dict(value)
             if isinstance(value, LineDict):
@@ -558,33 +574,33 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
             spec.args = [value]
         for key in ("name", "trainable"):  # in the call (or its arguments) and as the item's key: which one?
             if key in item and getattr(spec, key) is not None:
-                raise SpecError(f"{key} is given twice: in the layer's arguments and as the item's {key}:",
-                                line=_line_of(item, key) or line, hint=f"keep one of the two {key}s")
+                raise SpecError(_("{key} is given twice: in the layer's arguments and as the item's {key}:", key=key),
+                                line=_line_of(item, key) or line, hint=_("keep one of the two {key}s", key=key))
         if "name" in item:
             spec.name = _check_name(item["name"], _line_of(item, "name") or line)
         if "inputs" in item:
             spec.inputs = _names(item["inputs"], _line_of(item, "inputs") or line, "inputs")
         if "trainable" in item:
             if not isinstance(item["trainable"], bool):
-                raise SpecError(f"trainable must be true or false, got {shown(item['trainable'])}",
+                raise SpecError(_("trainable must be true or false, got {item}", item=shown(item['trainable'])),
                                 line=_line_of(item, "trainable") or line)
             spec.trainable = item["trainable"]
         return spec
-    raise SpecError(f"cannot read {shown(item)} as a layer", line=line,
-                    hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
+    raise SpecError(_("cannot read {item} as a layer", item=shown(item)), line=line,
+                    hint=_("write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}"))
 
 
 def _reuse_item(item: dict[Any, Any], type_keys: list[Any], line: int | None) -> LayerSpec:
     """``{reuse: dense, inputs: [b]}``: the layer ``dense`` called again (its weights are shared)."""
     if type_keys:
-        raise SpecError(f"an item with reuse: calls an earlier layer again and has no type of its own; found "
-                        f"{', '.join(repr(k) for k in type_keys)}", line=line,
-                        hint="write {reuse: layer_name, inputs: [...]}, or make a new layer without reuse:")
+        raise SpecError(_("an item with reuse: calls an earlier layer again and has no type of its own; found "
+                          "{type_keys}", type_keys=', '.join(repr(k) for k in type_keys)), line=line,
+                        hint=_("write {reuse: layer_name, inputs: [...]}, or make a new layer without reuse:"))
     if "trainable" in item:
-        raise SpecError("trainable belongs to the reused layer's own item", line=line)
+        raise SpecError(_("trainable belongs to the reused layer's own item"), line=line)
     target = item["reuse"]
     if not isinstance(target, str) or not target.strip():
-        raise SpecError(f"reuse: must name a layer, got {target!r}", line=line)
+        raise SpecError(_("reuse: must name a layer, got {target!r}", target=target), line=line)
     spec = LayerSpec(type="", line=line, reuse=target)
     if "name" in item:
         spec.name = _check_name(item["name"], line)
@@ -611,18 +627,19 @@ def check_plain(data: Any) -> None:
         value, depth = todo.pop()
         budget -= 1
         if budget < 0:
-            raise SpecError(f"the spec holds more than {MAX_SPEC_VALUES:,} values")
+            raise SpecError(_("the spec holds more than {MAX_SPEC_VALUES:,} values", MAX_SPEC_VALUES=MAX_SPEC_VALUES))
         if isinstance(value, dict | list | tuple):
             if depth >= MAX_DEPTH:
-                raise SpecError(f"lists and mappings are nested more than {MAX_DEPTH} deep")
+                raise SpecError(_("lists and mappings are nested more than {MAX_DEPTH} deep", MAX_DEPTH=MAX_DEPTH))
             items = [x for pair in value.items() for x in pair] if isinstance(value, dict) else value
             todo.extend((item, depth + 1) for item in items)
         elif not isinstance(value, _PLAIN):
-            raise SpecError(f"a spec holds text, numbers, lists and mappings, got a {type(value).__name__}",
-                            hint="give the spec as YAML text or as plain Python data")
+            raise SpecError(_("a spec holds text, numbers, lists and mappings, got a {kind}",
+                              kind=type(value).__name__),
+                            hint=_("give the spec as YAML text or as plain Python data"))
         elif isinstance(value, int) and abs(value) > MAX_INT:
-            raise SpecError(f"the integer {shown(value, 30)} is too large",
-                            hint=f"sizes and counts must fit in 64 bits (at most {MAX_INT:,})")
+            raise SpecError(_("the integer {value} is too large", value=shown(value, 30)),
+                            hint=_("sizes and counts must fit in 64 bits (at most {MAX_INT:,})", MAX_INT=MAX_INT))
 
 
 def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
@@ -633,32 +650,34 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         check_plain(spec)
         data = spec
     if data is None:
-        raise SpecError("the spec is empty", hint="write at least input: [...] and layers: [...]")
+        raise SpecError(_("the spec is empty"), hint=_("write at least input: [...] and layers: [...]"))
     if isinstance(data, list):
         data = {"layers": data}
     if not isinstance(data, dict):
-        raise SpecError(f"the spec must be a mapping with 'layers', got {type(data).__name__}", line=1,
-                        hint="start with input: [28, 28, 1] and layers:")
+        raise SpecError(_("the spec must be a mapping with 'layers', got {kind}", kind=type(data).__name__), line=1,
+                        hint=_("start with input: [28, 28, 1] and layers:"))
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            raise SpecError(f"unknown top-level key {shown(key)}", line=_line_of(data, key),
-                            hint=(did_you_mean(key, TOP_LEVEL_KEYS) if isinstance(key, str) else name_hint(key))
-                            or "allowed: " + ", ".join(TOP_LEVEL_KEYS))
+            raise SpecError(_("unknown top-level key {key}", key=shown(key)), line=_line_of(data, key),
+                            hint=(did_you_mean(key, TOP_LEVEL_KEYS) if isinstance(key, str) else name_hint(key) or _(
+                                    "allowed: {TOP_LEVEL_KEYS}", TOP_LEVEL_KEYS=", ".join(TOP_LEVEL_KEYS))))
     if "input" in data and "inputs" in data:
-        raise SpecError("give either 'input' or 'inputs', not both", line=_line_of(data, "inputs"))
+        raise SpecError(_("give either 'input' or 'inputs', not both"), line=_line_of(data, "inputs"))
 
     net = NetworkSpec(layers=[])
     if "name" in data and data["name"] is not None:
         net.name = str(data["name"])
     if "framework" in data:
         if not isinstance(data["framework"], str):
-            raise SpecError(f"framework must be a name, got {shown(data['framework'])}",
+            raise SpecError(_("framework must be a name, got {data}", data=shown(data['framework'])),
                             line=_line_of(data, "framework"))
         net.framework = data["framework"].strip().lower()
         if net.framework not in FRAMEWORK_MODULES:
-            raise SpecError(f"unknown framework {shown(data['framework'])}", line=_line_of(data, "framework"),
-                            hint=did_you_mean(net.framework, FRAMEWORK_MODULES) or
-                            "use one of " + ", ".join(repr(k) for k in FRAMEWORK_MODULES))
+            raise SpecError(_("unknown framework {data}", data=shown(data['framework'])), line=_line_of(data,
+                    "framework"),
+                            hint=(did_you_mean(net.framework, FRAMEWORK_MODULES) or _("use one of {FRAMEWORK_MODULES}",
+                                                                                      FRAMEWORK_MODULES=
+                                    ", ".join(repr(k) for k in FRAMEWORK_MODULES))))
 
     if "input" in data:
         net.inputs = [InputSpec(None, data["input"], _line_of(data, "input"))]
@@ -666,16 +685,16 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         raw = data["inputs"]
         line = _line_of(data, "inputs")
         if not isinstance(raw, dict) or not raw:
-            raise SpecError("inputs must map names to shapes, e.g. inputs: {image: [224, 224, 3]}", line=line)
+            raise SpecError(_("inputs must map names to shapes, e.g. inputs: {image: [224, 224, 3]}"), line=line)
         net.inputs = [InputSpec(_check_name(k, _line_of(raw, k) or line, "an input name"), v, _line_of(raw, k) or line)
                       for k, v in raw.items()]
 
     layers = data.get("layers")
     layers_line = _line_of(data, "layers")
     if layers is None:
-        raise SpecError("the spec has no layers", line=layers_line, hint="add layers: followed by a list")
+        raise SpecError(_("the spec has no layers"), line=layers_line, hint=_("add layers: followed by a list"))
     if not isinstance(layers, list):
-        raise SpecError("layers must be a list (each item starting with '-')", line=layers_line)
+        raise SpecError(_("layers must be a list (each item starting with '-')"), line=layers_line)
     lines = layers.item_lines if isinstance(layers, LineList) else [None] * len(layers)
     names: dict[str, Any] = {}
     if data.get("blocks") is not None or any(isinstance(item, dict) and "repeat" in item for item in layers):
@@ -687,7 +706,7 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         for item, line in zip(layers, lines, strict=True):
             net.layers.append(parse_item(item, line))
     if not net.layers and not net.inputs:
-        raise SpecError("the spec has no layers", line=layers_line)
+        raise SpecError(_("the spec has no layers"), line=layers_line)
 
     if "outputs" in data and data["outputs"] is not None:
         net.outputs_line = _line_of(data, "outputs")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...i18n import S_, _
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, number, one_of, positive_int
 from ..expr import Expr, product, total, var
 from ..layer import Calc, register
@@ -17,14 +18,14 @@ def output_dims(value: Any) -> tuple[int, ...] | None:
     if not dims:
         return None
     if any(d <= 0 for d in dims):
-        raise ArgError(f"sizes must be positive, got {list(dims)}")
+        raise ArgError(_("sizes must be positive, got {list}", list=list(dims)))
     return dims
 
 
 def _known_last(shape: Shape, what: str, calc: Calc) -> int:
     if shape[-1] is None:
-        raise calc.error(f"the last dimension of the {what} must be known, got {fmt(shape)}",
-                         "give that input a known feature size")
+        raise calc.error(_("the last dimension of the {what} must be known, got {fmt}", what=what, fmt=fmt(shape)),
+                         _("give that input a known feature size"))
     return shape[-1]
 
 
@@ -65,14 +66,16 @@ class MultiHeadAttention(KerasLayer):
         query, value, key = self._qvk(inputs)
         if tuple(value[1:-1]) != tuple(key[1:-1]):
             raise calc.error(
-                f"value {fmt(value)} and key {fmt(key)} must agree on every dimension but the last",
-                "give value and key the same sequence length")
+                _("value {fmt} and key {fmt2} must agree on every dimension but the last", fmt=fmt(value),
+                  fmt2=fmt(key)),
+                _("give value and key the same sequence length"))
         rank = len(query) + 1  # the projected query: (batch, ..., heads, key_dim)
         for axis in self.cfg.attention_axes or ():
             resolved = axis if axis >= 0 else rank - 1 + axis
             if not -rank <= resolved < rank:
-                raise calc.error(f"attention_axes {axis} is out of range for the {len(query)}-D query {fmt(query)}",
-                                 "name the query's sequence axes, e.g. attention_axes: [1]")
+                raise calc.error(_("attention_axes {axis} is out of range for the {query}-D query {fmt}", axis=axis,
+                                   query=len(query), fmt=fmt(query)),
+                                 _("name the query's sequence axes, e.g. attention_axes: [1]"))
         if self.cfg.output_shape:
             return (*query[:-1], *self.cfg.output_shape)
         return query
@@ -97,13 +100,13 @@ class MultiHeadAttention(KerasLayer):
                 expr = (n_in + 1) * h * per_head
             else:
                 expr = n_in * h * per_head
-            return var(f"p_{part}", calc.step(f"{part} params", expr, note=note))
+            return var(f"p_{part}", calc.step(S_("{part} params", part=part), expr, note=note))
 
-        vd_note = None if self.cfg.value_dim else "value_dim defaults to key_dim"
+        vd_note = None if self.cfg.value_dim else S_("value_dim defaults to key_dim")
         parts = [
             projection("query", var("d_q", d_q), d_q, kd, key_dim),
             projection("key", var("d_k", d_k), d_k, kd, key_dim,
-                       note=None if len(inputs) > 2 else "the key is the value input"),
+                       note=None if len(inputs) > 2 else S_("the key is the value input")),
         ]
         if self.cfg.use_gate:
             parts.append(projection("gate", var("d_q", d_q), d_q, vd, value_dim, note=vd_note))
@@ -113,17 +116,17 @@ class MultiHeadAttention(KerasLayer):
         if self.cfg.output_shape:
             outs = [var(f"o_{i + 1}", d) for i, d in enumerate(out_dims)] if len(out_dims) > 1 else [
                 var("d_o", out_dims[0])]
-            out_note = "output_shape sets the output sizes"
+            out_note = S_("output_shape sets the output sizes")
         else:
             outs = [var("d_q", d_q)]
-            out_note = "projects back to the query's last dimension"
+            out_note = S_("projects back to the query's last dimension")
         calc.weight("attention_output/kernel", (heads, value_dim, *out_dims), sublayer=True)
         if bias:
             calc.weight("attention_output/bias", tuple(out_dims), sublayer=True)
             expr = (h * vd + 1) * product(list(outs))
         else:
             expr = h * vd * product(list(outs))
-        parts.append(var("p_output", calc.step("output params", expr, note=out_note)))
+        parts.append(var("p_output", calc.step(S_("output params"), expr, note=out_note)))
         calc.params(total(list(parts)))
 
 
@@ -131,12 +134,13 @@ def _attention_inputs(inputs: list[Shape], calc: Calc) -> tuple[Shape, Shape, Sh
     query, value = inputs[0], inputs[1]
     key = inputs[2] if len(inputs) > 2 else value
     if query[-1] is not None and key[-1] is not None and query[-1] != key[-1]:
-        raise calc.error(f"the query {fmt(query)} and the key {fmt(key)} must have the same last dimension "
-                         "(scores compare them feature by feature)",
-                         "project one of them with a Dense layer first")
+        raise calc.error(_("the query {fmt} and the key {fmt2} must have the same last dimension (scores compare them "
+                           "feature by feature)", fmt=fmt(query), fmt2=fmt(key)),
+                         _("project one of them with a Dense layer first"))
     if len(key) > 2 and len(value) > 2 and None not in (key[-2], value[-2]) and key[-2] != value[-2]:
-        raise calc.error(f"the key {fmt(key)} and the value {fmt(value)} must have the same number of steps",
-                         "give key and value the same sequence length")
+        raise calc.error(_("the key {fmt} and the value {fmt2} must have the same number of steps", fmt=fmt(key),
+                           fmt2=fmt(value)),
+                         _("give key and value the same sequence length"))
     return query, value, key
 
 
@@ -157,7 +161,7 @@ class Attention(KerasLayer):
     )
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        query, value, _ = _attention_inputs(inputs, calc)
+        query, value, _ignored = _attention_inputs(inputs, calc)
         return (*query[:-1], value[-1])
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
@@ -166,11 +170,11 @@ class Attention(KerasLayer):
         if self.cfg.use_scale:
             calc.weight("scale", ())
             terms.append(var("scale", 1))
-            notes.append("one scalar scale (use_scale=True)")
+            notes.append(S_("one scalar scale (use_scale=True)"))
         if self.cfg.score_mode == "concat":
             calc.weight("concat_score_weight", ())
             terms.append(var("w_concat", 1))
-            notes.append("one scalar score weight (score_mode='concat')")
+            notes.append(S_("one scalar score weight (score_mode='concat')"))
         if terms:
             calc.params(total(terms), note="; ".join(notes))
 
@@ -191,7 +195,7 @@ class AdditiveAttention(KerasLayer):
     )
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        query, value, _ = _attention_inputs(inputs, calc)
+        query, value, _ignored = _attention_inputs(inputs, calc)
         return (*query[:-1], value[-1])
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
@@ -199,4 +203,4 @@ class AdditiveAttention(KerasLayer):
             return
         d_q = _known_last(inputs[0], "query", calc)
         calc.weight("scale", (d_q,))
-        calc.params(var("d_q", d_q), note="one scale per query feature (use_scale=True)")
+        calc.params(var("d_q", d_q), note=S_("one scale per query feature (use_scale=True)"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...i18n import _
 from ..args import REQUIRED, Arg, ArgError, number, one_of
 from ..layer import SameShape, register
 from .base import KerasLayer
@@ -19,7 +20,7 @@ def _factor(value: Any) -> Any:
     """A factor: a number or a (lower, upper) pair."""
     if isinstance(value, list | tuple):
         if len(value) != 2:
-            raise ArgError(f"expected a number or a pair (lower, upper), got {list(value)}")
+            raise ArgError(_("expected a number or a pair (lower, upper), got {list}", list=list(value)))
         return tuple(number(v) for v in value)
     return number(value)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ...i18n import S_, _
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, Var, floor_div, product, var
@@ -49,11 +50,13 @@ class BaseConv(KerasLayer):
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["filters"] % config["groups"]:
-            raise SpecError(f"filters={config['filters']} is not divisible by groups={config['groups']}",
-                            layer_type=cls.type_name, hint="choose filters as a multiple of groups")
+            raise SpecError(_("filters={config} is not divisible by groups={config2}", config=config['filters'],
+                              config2=config[
+                    'groups']),
+                            layer_type=cls.type_name, hint=_("choose filters as a multiple of groups"))
         if max(config["strides"]) > 1 and max(config["dilation_rate"]) > 1:
-            raise SpecError("strides > 1 cannot be combined with dilation_rate > 1",
-                            layer_type=cls.type_name, hint="set one of them to 1")
+            raise SpecError(_("strides > 1 cannot be combined with dilation_rate > 1"),
+                            layer_type=cls.type_name, hint=_("set one of them to 1"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -61,8 +64,9 @@ class BaseConv(KerasLayer):
         self.expect_rank(x, self.rank + 2, calc)
         c_in = self.expect_known_channels(x, calc)
         if c_in % self.cfg.groups:
-            raise calc.error(f"the input has {c_in} channels, not divisible by groups={self.cfg.groups}",
-                             "use a number of groups that divides the input channels")
+            raise calc.error(_("the input has {c_in} channels, not divisible by groups={groups}", c_in=c_in,
+                               groups=self.cfg.groups),
+                             _("use a number of groups that divides the input channels"))
         spatial = window_outputs(calc, self.spatial(x), self.cfg.kernel_size, self.cfg.strides,
                                  self.cfg.dilation_rate, self.cfg.padding)
         return self.assemble(spatial, self.cfg.filters)
@@ -154,14 +158,15 @@ class BaseConvTranspose(KerasLayer):
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         strides, dilation, out_pad = config["strides"], config["dilation_rate"], config["output_padding"]
         if max(strides) > 1 and max(dilation) > 1:
-            raise SpecError("strides > 1 cannot be combined with dilation_rate > 1",
-                            layer_type=cls.type_name, hint="set one of them to 1")
+            raise SpecError(_("strides > 1 cannot be combined with dilation_rate > 1"),
+                            layer_type=cls.type_name, hint=_("set one of them to 1"))
         if out_pad is not None:
             for i, (op, s) in enumerate(zip(out_pad, strides, strict=True)):
                 if op >= s:
-                    raise SpecError(f"output_padding must be smaller than strides on every axis; on axis {i + 1} "
-                                    f"output_padding is {op} and strides is {s}", layer_type=cls.type_name,
-                                    hint=f"use output_padding < {s} or a larger stride")
+                    raise SpecError(_("output_padding must be smaller than strides on every axis; on axis {value} "
+                                      "output_padding is {op} and strides is {s}", value=i + 1, op=op, s=s),
+                                    layer_type=cls.type_name,
+                                    hint=_("use output_padding < {s} or a larger stride", s=s))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -183,24 +188,26 @@ class BaseConvTranspose(KerasLayer):
         n = in_var(size, axis)
         s = var(f"s_{sym}", s_)
         if self.cfg.padding == "same" and op_ is None:
-            return calc.step(f"output {word}", n * s, note="padding='same' without output_padding gives input × stride")
+            return calc.step(S_("output {word}", word=word), n * s, note=S_(
+                    "padding='same' without output_padding gives input × stride"))
         k: Var = var(f"k_{sym}", k_)
         k_eff = d_ * (k_ - 1) + 1
         if d_ > 1:
-            calc.step(f"dilated kernel {word}", var(f"d_{sym}", d_) * (k - 1) + 1)
+            calc.step(S_("dilated kernel {word}", word=word), var(f"d_{sym}", d_) * (k - 1) + 1)
             k = var(f"k'_{sym}", k_eff)
         if self.cfg.padding == "valid":
             if op_ is not None:
-                return calc.step(f"output {word}", (n - 1) * s + k + var(f"op_{sym}", op_))
+                return calc.step(S_("output {word}", word=word), (n - 1) * s + k + var(f"op_{sym}", op_))
             if s_ > k_eff:
-                return calc.step(f"output {word}", (n - 1) * s + s,
-                                 note=f"output_padding=None: ({sym} − 1) × s_{sym} + max({k.symbol}, s_{sym}), "
-                                      "and the stride is larger than the kernel")
-            return calc.step(f"output {word}", (n - 1) * s + k,
-                             note=f"output_padding=None: ({sym} − 1) × s_{sym} + max({k.symbol}, s_{sym})")
+                return calc.step(S_("output {word}", word=word), (n - 1) * s + s,
+                                 note=S_("output_padding=None: ({sym} − 1) × s_{sym} + max({symbol}, s_{sym}), and "
+                                         "the stride is larger than the kernel", sym=sym, symbol=k.symbol))
+            return calc.step(S_("output {word}", word=word), (n - 1) * s + k,
+                             note=S_("output_padding=None: ({sym} − 1) × s_{sym} + max({symbol}, s_{sym})", sym=sym,
+                                     symbol=k.symbol))
         # padding='same' with an explicit output_padding: (n − 1)·s + (k mod 2) + op
-        return calc.step(f"output {word}", (n - 1) * s + k - 2 * floor_div(k, 2) + var(f"op_{sym}", op_),
-                         note=f"{k.symbol} − 2 × ⌊{k.symbol}/2⌋ is {k.symbol} mod 2")
+        return calc.step(S_("output {word}", word=word), (n - 1) * s + k - 2 * floor_div(k, 2) + var(f"op_{sym}", op_),
+                         note=S_("{symbol} − 2 × ⌊{symbol}/2⌋ is {symbol} mod 2", symbol=k.symbol))
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         c_in = self.channels(inputs[0])
@@ -293,7 +300,8 @@ class BaseDepthwiseConv(SpatialConv):
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         spatial, c_in = self.output_spatial(inputs[0], calc)
-        channels = calc.step("output channels", var("c_in", c_in) * var("depth_multiplier", self.cfg.depth_multiplier))
+        channels = calc.step(S_("output channels"), var("c_in", c_in) * var("depth_multiplier",
+                                                                            self.cfg.depth_multiplier))
         return self.assemble(spatial, channels)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
@@ -349,7 +357,7 @@ class BaseSeparableConv(SpatialConv):
     """A depthwise convolution followed by a 1×1 (pointwise) convolution; the bias is on the pointwise one."""
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        spatial, _ = self.output_spatial(inputs[0], calc)
+        spatial, _ignored = self.output_spatial(inputs[0], calc)
         return self.assemble(spatial, self.cfg.filters)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:

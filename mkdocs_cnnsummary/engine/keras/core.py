@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape
 from ..expr import product, var
 from ..layer import Calc, SameShape, register
@@ -29,7 +30,8 @@ class InputLayer(KerasLayer):
         if config["shape"] is None and config.get("input_shape") is None:
             from ..errors import SpecError
 
-            raise SpecError("needs a shape", layer_type=cls.type_name, hint="write InputLayer: {shape: [28, 28, 1]}")
+            raise SpecError(_("needs a shape"), layer_type=cls.type_name, hint=_(
+                    "write InputLayer: {shape: [28, 28, 1]}"))
         return config
 
     def input_shape(self) -> Shape:
@@ -55,14 +57,14 @@ class Dense(KerasLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if len(x) < 2:
-            raise calc.error(f"expects an input with at least 2 dimensions, got {fmt(x)}")
+            raise calc.error(_("expects an input with at least 2 dimensions, got {fmt}", fmt=fmt(x)))
         return (*x[:-1], self.cfg.units)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         (x,) = inputs
         if x[-1] is None:
-            raise calc.error(f"the last dimension of the input must be known, got {fmt(x)}",
-                             "a Flatten of an input with unknown sizes gives None; give the input a known size")
+            raise calc.error(_("the last dimension of the input must be known, got {fmt}", fmt=fmt(x)),
+                             _("a Flatten of an input with unknown sizes gives None; give the input a known size"))
         n_in = var("n_in", x[-1])
         units = var("units", self.cfg.units)
         kernel = (x[-1], self.cfg.units)
@@ -108,8 +110,9 @@ class Flatten(KerasLayer):
         (x,) = inputs
         dims = x[1:]
         names = ["d_" + str(i + 1) for i in range(len(dims))]
-        factors = [var(n, d, f"input dimension {i + 1}") for i, (n, d) in enumerate(zip(names, dims, strict=True))]
-        size = calc.step("output size", product(factors))
+        factors = [var(n, d, S_("input dimension {value}", value=i + 1)) for i, (n, d) in enumerate(zip(names, dims,
+            strict=True))]
+        size = calc.step(S_("output size"), product(factors))
         return (x[0], size)
 
 
@@ -133,9 +136,9 @@ class Lambda(KerasLayer):
         if config["output_shape"] is None:
             from ..errors import SpecError
 
-            raise SpecError("needs output_shape: the function is not run, so its output shape is not known",
-                            layer_type=cls.type_name, hint="write output_shape=(...) without the batch axis, as the "
-                                                           "function returns it")
+            raise SpecError(_("needs output_shape: the function is not run, so its output shape is not known"),
+                            layer_type=cls.type_name, hint=_("write output_shape=(...) without the batch axis, as the "
+                                                             "function returns it"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:

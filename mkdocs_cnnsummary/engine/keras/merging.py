@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from ...i18n import S_, _
 from ..args import REQUIRED, Arg, ArgError, boolean, integer
 from ..expr import total, var
 from ..layer import Calc, register
@@ -23,8 +24,8 @@ def merged_batch(inputs: list[Shape], calc: Calc) -> int | None:
     """The batch size shared by the inputs (None when none is fixed); different fixed sizes are an error."""
     sizes = {s[0] for s in inputs if s} - {None}
     if len(sizes) > 1:
-        raise calc.error(f"cannot merge inputs with different batch sizes: {_listing(inputs)}",
-                         "give every input the same batch_size (or none)")
+        raise calc.error(_("cannot merge inputs with different batch sizes: {listing}", listing=_listing(inputs)),
+                         _("give every input the same batch_size (or none)"))
     return sizes.pop() if sizes else None
 
 
@@ -61,9 +62,9 @@ class ElementwiseMerge(KerasLayer):
             else:
                 axis = lead + k + 1
                 raise calc.error(
-                    f"cannot {self.verb} {_listing(inputs)}: on axis {axis} the sizes {i} and {j} differ "
-                    "(elementwise merges need equal sizes, or 1 to broadcast)",
-                    "make the shapes agree (a Dense, Conv or Reshape before the merge), or use Concatenate")
+                    _("cannot {verb} {listing}: on axis {axis} the sizes {i} and {j} differ (elementwise merges need "
+                      "equal sizes, or 1 to broadcast)", verb=self.verb, listing=_listing(inputs), axis=axis, i=i, j=j),
+                    _("make the shapes agree (a Dense, Conv or Reshape before the merge), or use Concatenate"))
         return tuple(out)
 
 
@@ -145,29 +146,31 @@ class Concatenate(KerasLayer):
         ranks = {len(s) for s in inputs}
         if len(ranks) > 1:
             raise calc.error(
-                f"cannot concatenate inputs of different ranks along axis {axis}: {_listing(inputs)}",
-                "reshape the inputs to the same number of dimensions (a Reshape, Flatten or expand)")
+                _("cannot concatenate inputs of different ranks along axis {axis}: {listing}", axis=axis,
+                  listing=_listing(inputs)),
+                _("reshape the inputs to the same number of dimensions (a Reshape, Flatten or expand)"))
         rank = ranks.pop()
         if not -rank <= axis < rank:
-            raise calc.error(f"axis={axis} is not an axis of the {rank}-D inputs: {_listing(inputs)}",
-                             f"use an axis from {-rank} to {rank - 1} (0 is the batch)")
+            raise calc.error(_("axis={axis} is not an axis of the {rank}-D inputs: {listing}", axis=axis, rank=rank,
+                               listing=_listing(inputs)),
+                             _("use an axis from {value} to {value2} (0 is the batch)", value=-rank, value2=rank - 1))
         index = axis % rank
         for k in range(rank):
             if k == index:
                 continue
             known = {s[k] for s in inputs} - {None}
             if len(known) > 1:
-                sizes = " and ".join(str(n) for n in sorted(known))
+                sizes = _(" and ").join(str(n) for n in sorted(known))
                 raise calc.error(
-                    f"cannot concatenate along axis {axis}: the inputs must match on every other axis, but on "
-                    f"axis {k} they have {sizes}: {_listing(inputs)}",
-                    "make the shapes agree except on the concatenation axis (resize, pad or crop one input), "
-                    "or choose the axis on which they differ")
+                    _("cannot concatenate along axis {axis}: the inputs must match on every other axis, but on axis "
+                      "{k} they have {sizes}: {listing}", axis=axis, k=k, sizes=sizes, listing=_listing(inputs)),
+                    _("make the shapes agree except on the concatenation axis (resize, pad or crop one input), or "
+                      "choose the axis on which they differ"))
         out = list(inputs[0])
-        terms = [var(f"n_{i + 1}", s[index], f"the size of input {i + 1} on axis {index}")
+        terms = [var(f"n_{i + 1}", s[index], S_("the size of input {value} on axis {index}", value=i + 1, index=index))
                  for i, s in enumerate(inputs)]
-        out[index] = calc.step(f"output size on axis {index}", total(terms),
-                               note="the sum of the inputs' sizes on that axis")
+        out[index] = calc.step(S_("output size on axis {index}", index=index), total(terms),
+                               note=S_("the sum of the inputs' sizes on that axis"))
         return tuple(out)
 
 
@@ -175,7 +178,7 @@ def _axes(value: Any) -> int | tuple[int, int]:
     """Dot's ``axes``: one axis for both inputs, or a pair."""
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != 2:
-            raise ArgError(f"expected an axis or a pair of axes, got {list(value)}")
+            raise ArgError(_("expected an axis or a pair of axes, got {list}", list=list(value)))
         return (integer(value[0]), integer(value[1]))
     return integer(value)
 
@@ -203,13 +206,15 @@ class Dot(KerasLayer):
             pair = list(axes)
         for n, (shape, ax) in enumerate(zip((first, second), pair, strict=True)):
             if not -len(shape) <= ax < len(shape):
-                raise calc.error(f"axes={self.cfg.axes} names axis {ax}, which input {n + 1} {fmt(shape)} "
-                                 "does not have", f"use axes within the {len(shape)}-D shape (0 is the batch)")
+                raise calc.error(_("axes={axes} names axis {ax}, which input {value} {fmt} does not have",
+                                   axes=self.cfg.axes, ax=ax, value=n + 1, fmt=fmt(shape)), _(
+                        "use axes within the {shape}-D shape (0 is the batch)", shape=len(shape)))
         if first[pair[0]] != second[pair[1]]:
             raise calc.error(
-                f"the summed axes must have the same size: input 1 {fmt(first)} has {first[pair[0]]} on axis "
-                f"{pair[0]}, input 2 {fmt(second)} has {second[pair[1]]} on axis {pair[1]}",
-                "choose axes of equal (known) size, e.g. axes=[2, 1] for a matrix product")
+                _("the summed axes must have the same size: input 1 {fmt} has {first} on axis {pair}, input 2 {fmt2} "
+                  "has {second} on axis {pair2}", fmt=fmt(first), first=first[pair[0]], pair=pair[0], fmt2=fmt(second),
+                  second=second[pair[1]], pair2=pair[1]),
+                _("choose axes of equal (known) size, e.g. axes=[2, 1] for a matrix product"))
         first.pop(pair[0])
         second.pop(pair[1])
         second.pop(0)  # the second input's batch axis

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ...i18n import N_
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of
 from ..layer import Calc, register
 from ..summary import Shape
@@ -33,7 +34,7 @@ class BasePooling(KerasLayer):
         pool = self.cfg.pool_size
         strides = self.cfg.strides if self.cfg.strides is not None else pool
         spatial = window_outputs(calc, self.spatial(x), pool, strides, (1,) * self.rank, self.cfg.padding,
-                                 what="pool window", kernel_sym="p")
+                                 what=N_("pool window"), kernel_sym="p")
         return self.assemble(spatial, self.channels(x))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...i18n import _
 from ..args import Arg, boolean, one_of, positive_int
 from ..errors import SpecError
 from ..layer import Calc, register
@@ -34,14 +35,15 @@ class TextVectorization(KerasLayer):
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["output_mode"] != "int" and config["max_tokens"] is None:
-            raise SpecError(f"output_mode={config['output_mode']!r} needs max_tokens (the size of each vector)",
-                            layer_type=cls.type_name, hint="give max_tokens=..., or the vocabulary")
+            raise SpecError(_("output_mode={config!r} needs max_tokens (the size of each vector)", config=config[
+                    'output_mode']),
+                            layer_type=cls.type_name, hint=_("give max_tokens=..., or the vocabulary"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if len(x) > 2 or (len(x) == 2 and x[1] not in (1, None)):
-            raise calc.error(f"expects one string per example, (batch,) or (batch, 1), got {fmt(x)}")
+            raise calc.error(_("expects one string per example, (batch,) or (batch, 1), got {fmt}", fmt=fmt(x)))
         if self.cfg.output_mode == "int":
             return (x[0], self.cfg.output_sequence_length)
         return (x[0], self.cfg.max_tokens)

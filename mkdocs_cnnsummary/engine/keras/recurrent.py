@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ...i18n import S_, _
 from ..args import REQUIRED, Arg, boolean, int_tuple, number, one_of, positive_int
 from ..expr import Expr, var
 from ..layer import Calc, OutputShape, register
@@ -49,21 +50,23 @@ class BaseRNN(KerasLayer):
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
         x, *initial = inputs  # further inputs are the initial states (initial_state=[h, c] in Keras)
-        self.expect_rank(x, 3, calc, "(batch, time steps, features)")
+        self.expect_rank(x, 3, calc, _("(batch, time steps, features)"))
         if initial:
             if len(initial) != self.states:
                 which = " (h and c)" if self.states == 2 else ""
-                raise calc.error(f"takes {self.states} initial state(s) after its input, got {len(initial)}",
-                                 f"give one (batch, units) tensor per state{which}")
+                raise calc.error(_("takes {states} initial state(s) after its input, got {initial}",
+                                   states=self.states, initial=len(initial)),
+                                 _("give one (batch, units) tensor per state{which}", which=which))
             for state in initial:
                 if len(state) != 2 or (state[-1] is not None and state[-1] != self.cfg.units):
-                    raise calc.error(f"an initial state must have shape (batch, {self.cfg.units}), got {fmt(state)}",
-                                     "use the states of a recurrent layer with the same units")
+                    raise calc.error(_("an initial state must have shape (batch, {units}), got {fmt}",
+                                       units=self.cfg.units, fmt=fmt(state)),
+                                     _("use the states of a recurrent layer with the same units"))
         batch, steps = x[0], x[1]
         if self.cfg.stateful and batch is None:
-            raise calc.error(f"stateful=True needs a fixed batch size, but the input is {fmt(x)}",
-                             "give the input a batch size (InputLayer: {shape: [...], batch_size: 32}) "
-                             "or use stateful=False")
+            raise calc.error(_("stateful=True needs a fixed batch size, but the input is {fmt}", fmt=fmt(x)),
+                             _("give the input a batch size (InputLayer: {shape: [...], batch_size: 32}) or use "
+                               "stateful=False"))
         units = self.cfg.units
         out: Shape = (batch, steps, units) if self.cfg.return_sequences else (batch, units)
         if self.cfg.return_state:
@@ -81,8 +84,8 @@ class BaseRNN(KerasLayer):
         x = inputs[0]
         n_features = x[-1]
         if n_features is None:
-            raise calc.error(f"the feature dimension (last axis) of the input must be known, got {fmt(x)}",
-                             "give the input a known number of features")
+            raise calc.error(_("the feature dimension (last axis) of the input must be known, got {fmt}", fmt=fmt(x)),
+                             _("give the input a known number of features"))
         units = self.cfg.units
         n_in = var("n_in", n_features)
         u = var("u", units)
@@ -108,7 +111,7 @@ class SimpleRNN(BaseRNN):
     type_name = "SimpleRNN"
     example = ("SimpleRNN(128)", (10, 100))
     blocks = 1
-    block_note = "input kernel n_in × u, recurrent kernel u × u, bias u"
+    block_note = S_("input kernel n_in × u, recurrent kernel u × u, bias u")
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of the state"),
         Arg("activation", "tanh", activation, used=False),
@@ -130,8 +133,8 @@ class LSTM(BaseRNN):
     example = ("LSTM(128)", (10, 100))
     blocks = 4
     states = 2
-    block_note = ("4 gates (input, forget, cell, output), each with an input kernel n_in × u, "
-                  "a recurrent kernel u × u and a bias u")
+    block_note = S_("4 gates (input, forget, cell, output), each with an input kernel n_in × u, "
+                    "a recurrent kernel u × u and a bias u")
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of each state"),
         Arg("activation", "tanh", activation, used=False),
@@ -173,13 +176,15 @@ class GRU(BaseRNN):
 
     @property
     def block_note(self) -> str:  # type: ignore[override]
-        gates = "3 gates (update, reset, candidate), each with an input kernel n_in × u, a recurrent kernel u × u"
+        gates = S_("3 gates (update, reset, candidate), each with an input kernel n_in × u, a recurrent kernel u × u")
         if not self.cfg.use_bias:
             return gates
         if self.cfg.reset_after:
-            return (f"{gates} and two biases u: with reset_after=True the reset gate multiplies the recurrent "
-                    "product, which therefore gets its own bias next to the input bias (bias shape (2, 3u))")
-        return f"{gates} and one bias u (reset_after=False: the reset gate acts before the recurrent product)"
+            return (S_("{gates} and two biases u: with reset_after=True the reset gate multiplies the recurrent "
+                       "product, which therefore gets its own bias next to the input bias (bias shape (2, 3u))",
+                       gates=gates))
+        return S_("{gates} and one bias u (reset_after=False: the reset gate acts before the recurrent product)",
+                  gates=gates)
 
     def bias_terms(self, u: Expr) -> Expr | None:
         if not self.cfg.use_bias:
@@ -220,7 +225,7 @@ class ConvLSTM2D(KerasLayer):
         x, *initial = inputs
         self.expect_rank(x, 5, calc, "(batch, time, rows, columns, channels)")
         if initial and len(initial) != 2:
-            raise calc.error(f"takes 2 initial states (h and c) after its input, got {len(initial)}")
+            raise calc.error(_("takes 2 initial states (h and c) after its input, got {initial}", initial=len(initial)))
         steps = x[1]
         rows_cols = window_outputs(calc, list(x[3:5] if self.channels_first else x[2:4]), self.cfg.kernel_size,
                                    self.cfg.strides, self.cfg.dilation_rate, self.cfg.padding)
@@ -238,7 +243,7 @@ class ConvLSTM2D(KerasLayer):
         x = inputs[0]
         c = x[2] if self.channels_first else x[-1]
         if c is None:
-            raise calc.error(f"the channels of the input must be known, got {fmt(x)}")
+            raise calc.error(_("the channels of the input must be known, got {fmt}", fmt=fmt(x)))
         k_h, k_w = self.cfg.kernel_size
         f = self.cfg.filters
         kh, kw, c_in, units = var("k_h", k_h), var("k_w", k_w), var("c_in", c), var("filters", f)
@@ -248,5 +253,5 @@ class ConvLSTM2D(KerasLayer):
         if self.cfg.use_bias:
             calc.weight("bias", (4 * f,))
             block = block + units
-        calc.params(4 * block, note="4 gates (input, forget, cell, output): each a convolution of the input and "
-                                    "of the previous output, and a bias")
+        calc.params(4 * block, note=S_("4 gates (input, forget, cell, output): each a convolution of the input and of "
+                                       "the previous output, and a bias"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ...i18n import S_, _
 from ..args import REQUIRED, Arg, boolean, integer, number, one_of, positive_int
 from ..expr import var
 from ..layer import Calc, SameShape, register
@@ -63,8 +64,9 @@ class FeatureDropout(Elementwise):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if len(x) not in self.ranks and self.type_name == "Dropout1d":
-            raise calc.error(f"Dropout1d: Expected 2D or 3D input, but received a {len(x)}D input {fmt(x)}",
-                             "Dropout1d works on (N, C, L) or (C, L)")
+            raise calc.error(_("Dropout1d: Expected 2D or 3D input, but received a {x}D input {fmt}", x=len(x),
+                               fmt=fmt(x)),
+                             _("Dropout1d works on (N, C, L) or (C, L)"))
         return x
 
 
@@ -87,8 +89,10 @@ class DimActivation(Elementwise):
         (x,) = inputs
         dim, rank = self.cfg.dim, max(len(x), 1)
         if dim is not None and not -rank <= dim < rank:
-            raise calc.error(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
-                             f"{dim})", f"dim counts the batch dimension as 0; the input {fmt(x)} has {len(x)}")
+            raise calc.error(_(
+                    "Dimension out of range (expected to be in range of [{value}, {value2}], but got {dim})",
+                               value=-rank, value2=rank - 1, dim=dim), _(
+                    "dim counts the batch dimension as 0; the input {fmt} has {x}", fmt=fmt(x), x=len(x)))
         return x
 
 
@@ -120,14 +124,15 @@ class GLU(TorchLayer):
         rank = len(x)
         dim = self.cfg.dim
         if not -rank <= dim < rank:
-            raise calc.error(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
-                             f"{dim})")
+            raise calc.error(_(
+                    "Dimension out of range (expected to be in range of [{value}, {value2}], but got {dim})",
+                               value=-rank, value2=rank - 1, dim=dim))
         axis = dim % rank
         n = x[axis]
         if n is not None and n % 2:
-            raise calc.error(f"Halving dimension must be even, but dimension {axis} is size {n}",
-                             "give that dimension an even size")
-        half = calc.step("output size", var("n", n, f"input dimension {axis}") / 2)
+            raise calc.error(_("Halving dimension must be even, but dimension {axis} is size {n}", axis=axis, n=n),
+                             _("give that dimension an even size"))
+        half = calc.step(S_("output size"), var("n", n, S_("input dimension {axis}", axis=axis)) / 2)
         return (*x[:axis], half, *x[axis + 1:])
 
 
@@ -148,12 +153,12 @@ class PReLU(TorchLayer):
             c = x[1] if len(x) >= 2 else None
             if len(x) < 2 or (c is not None and c != n):
                 raise calc.error(
-                    f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} and "
-                    f"channel size = {c if c is not None else 1}",
-                    f"set num_parameters={c} (one slope per channel) or 1 (one shared slope)" if c else None)
+                    _("Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} and "
+                      "channel size = {value}", n=n, value=c if c is not None else 1),
+                    (_("set num_parameters={c} (one slope per channel) or 1 (one shared slope)", c=c) if c else None))
         return x
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         n = self.cfg.num_parameters
         calc.weight("weight", (n,))
-        calc.params(var("num_parameters", n), note="one slope shared by all channels" if n == 1 else None)
+        calc.params(var("num_parameters", n), note=(S_("one slope shared by all channels") if n == 1 else None))

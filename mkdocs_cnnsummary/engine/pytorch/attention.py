@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...i18n import S_, _
 from ..args import REQUIRED, Arg, boolean, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, total, var
@@ -20,7 +21,7 @@ from .base import TorchLayer, fmt
 
 def mha_weights(calc: Calc, prefix: str, e: int, kdim: int, vdim: int, bias: bool, bias_kv: bool) -> Expr:
     """Add MultiheadAttention's weights (as PyTorch lays them out) and return their count as a formula."""
-    ev = var("e", e, "embed_dim")
+    ev = var("e", e, S_("embed_dim"))
     if kdim == e and vdim == e:
         calc.weight(f"{prefix}in_proj_weight", (3 * e, e))
         in_proj: Expr = 3 * ev * ev
@@ -47,18 +48,22 @@ def mha_weights(calc: Calc, prefix: str, e: int, kdim: int, vdim: int, bias: boo
 
 def check_heads(config: dict[str, Any], dim: str, heads: str, type_name: str) -> None:
     if config[dim] % config[heads]:
-        raise SpecError(f"embed_dim must be divisible by num_heads ({dim}={config[dim]}, {heads}={config[heads]})",
-                        layer_type=type_name, hint=f"choose {heads} as a divisor of {config[dim]}")
+        raise SpecError(_("embed_dim must be divisible by num_heads ({dim}={config}, {heads}={config2})", dim=dim,
+                          config=config[dim], heads=heads, config2=config[heads]),
+                        layer_type=type_name, hint=_("choose {heads} as a divisor of {config}", heads=heads,
+                                                     config=config[dim]))
 
 
 def check_sequence(x: Shape, features: int, calc: Calc, what: str, arg: str) -> None:
     """A 2-D (unbatched) or 3-D sequence whose last size is ``features``."""
     if len(x) not in (2, 3):
-        raise calc.error(f"{what} should be unbatched 2D or batched 3D tensor but received {len(x)}-D {fmt(x)}",
-                         "give (L, N, E), (N, L, E) with batch_first=True, or (L, E)")
+        raise calc.error(_("{what} should be unbatched 2D or batched 3D tensor but received {x}-D {fmt}", what=what,
+                           x=len(x), fmt=fmt(x)),
+                         _("give (L, N, E), (N, L, E) with batch_first=True, or (L, E)"))
     if x[-1] is not None and x[-1] != features:
-        raise calc.error(f"was expecting embedding dimension of {features}, but got {x[-1]} ({what} {fmt(x)})",
-                         f"set {arg}={x[-1]}")
+        raise calc.error(_("was expecting embedding dimension of {features}, but got {x} ({what} {fmt})",
+                           features=features, x=x[-1], what=what, fmt=fmt(x)),
+                         _("set {arg}={x}", arg=arg, x=x[-1]))
 
 
 @register
@@ -95,22 +100,24 @@ class MultiheadAttention(TorchLayer):
         check_sequence(k, self.cfg.kdim, calc, "key", "kdim")
         check_sequence(v, self.cfg.vdim, calc, "value", "vdim")
         if not len(q) == len(k) == len(v):
-            raise calc.error(f"query {fmt(q)}, key {fmt(k)} and value {fmt(v)} must all be batched (3-D) or all "
-                             "unbatched (2-D)")
+            raise calc.error(_("query {fmt}, key {fmt2} and value {fmt3} must all be batched (3-D) or all unbatched "
+                               "(2-D)", fmt=fmt(q), fmt2=fmt(k), fmt3=fmt(v)))
         seq, batch = (1, 0) if self.cfg.batch_first else (0, 1)
         if len(q) == 2:
             seq = 0
         if k[seq] is not None and v[seq] is not None and k[seq] != v[seq]:
-            raise calc.error(f"key's sequence and value's sequence length differ: {fmt(k)} and {fmt(v)}")
+            raise calc.error(_("key's sequence and value's sequence length differ: {fmt} and {fmt2}", fmt=fmt(k),
+                               fmt2=fmt(v)))
         if len(q) == 3 and len({d for d in (q[batch], k[batch], v[batch]) if d is not None}) > 1:
-            raise calc.error(f"query, key and value have different batch sizes: {fmt(q)}, {fmt(k)}, {fmt(v)}",
-                             "with batch_first=False the batch is the second dimension")
+            raise calc.error(_("query, key and value have different batch sizes: {fmt}, {fmt2}, {fmt3}", fmt=fmt(q),
+                               fmt2=fmt(k), fmt3=fmt(v)),
+                             _("with batch_first=False the batch is the second dimension"))
         return (*q[:-1], self.cfg.embed_dim)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         expr = mha_weights(calc, "", self.cfg.embed_dim, self.cfg.kdim, self.cfg.vdim, self.cfg.bias,
                            self.cfg.add_bias_kv)
-        calc.params(expr, note="in_proj (query, key, value) and out_proj; num_heads does not change the count")
+        calc.params(expr, note=S_("in_proj (query, key, value) and out_proj; num_heads does not change the count"))
 
 
 def linear_weights(calc: Calc, prefix: str, n_in: Expr, n_out: Expr, bias: bool) -> Expr:
@@ -168,12 +175,12 @@ class TransformerLayer(TorchLayer):
             parts.append((norm, norm_weights(calc, norm, d, bias)))
         values = []
         for name, expr in parts:
-            values.append(var(f"params_{name}", calc.step(f"{name}: params", expr)))
+            values.append(var(f"params_{name}", calc.step(S_("{name}: params", name=name), expr)))
         if isinstance(self.cfg.activation, LayerSpec):  # a module: a submodule whose parameters count
             before = len(calc.weights)
             calc.nested(self.cfg.activation, [(*inputs[0][:-1], ff_)], "activation")
             values.append(var("params_activation", sum(w.size for w in calc.weights[before:] if not w.buffer)))
-        calc.params(total(values), note="the sum of the submodules")
+        calc.params(total(values), note=S_("the sum of the submodules"))
 
 
 @register

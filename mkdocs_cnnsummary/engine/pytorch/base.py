@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, ClassVar
 
+from ...i18n import S_, _
 from ..args import ArgError, integer
 from ..expr import Expr, Round, ceil_div, floor_div, var
 from ..layer import Calc, Layer
@@ -14,9 +15,9 @@ from ..summary import Shape
 
 #: (word, symbol) for each spatial axis, by number of spatial axes
 AXES: dict[int, tuple[tuple[str, str], ...]] = {
-    1: (("length", "l"),),
-    2: (("height", "h"), ("width", "w")),
-    3: (("depth", "d"), ("height", "h"), ("width", "w")),
+    1: ((S_("length"), "l"),),
+    2: ((S_("height"), "h"), (S_("width"), "w")),
+    3: ((S_("depth"), "d"), (S_("height"), "h"), (S_("width"), "w")),
 }
 
 
@@ -31,8 +32,9 @@ class TorchLayer(Layer):
             return
         wanted = " or ".join(f"{r}-D" for r in ranks)
         where = f" {layout}" if layout else ""
-        raise calc.error(f"expects a {wanted} input{where}, got {len(x)}-D {fmt(x)}",
-                         "check the module before it (a Flatten or Unflatten may be missing or extra)")
+        raise calc.error(_("expects a {wanted} input{where}, got {x}-D {fmt}", wanted=wanted, where=where, x=len(x),
+                           fmt=fmt(x)),
+                         _("check the module before it (a Flatten or Unflatten may be missing or extra)"))
 
 
 def fmt(shape: Any) -> str:
@@ -48,7 +50,7 @@ def torch_size(shape: Any) -> str:
 def in_var(size: int | None, axis: tuple[str, str]) -> Expr:
     """The input size on one axis, as a variable that explains itself when unknown."""
     word, sym = axis
-    return var(sym, size, f"the input {word}")
+    return var(sym, size, S_("the input {word}", word=word))
 
 
 def tuple_of(n: int, *, minimum: int = 0) -> Any:
@@ -61,9 +63,9 @@ def tuple_of(n: int, *, minimum: int = 0) -> Any:
             if len(value) == 1:
                 return (integer(value[0], minimum=minimum),) * n
             if len(value) != n:
-                raise ArgError(f"expected an integer or {n} integers, got {list(value)}")
+                raise ArgError(_("expected an integer or {n} integers, got {list}", n=n, list=list(value)))
             return tuple(integer(v, minimum=minimum) for v in value)
-        raise ArgError(f"expected an integer or a tuple of {n} integers, got {value!r}")
+        raise ArgError(_("expected an integer or a tuple of {n} integers, got {value!r}", n=n, value=value))
 
     return convert
 
@@ -71,9 +73,9 @@ def tuple_of(n: int, *, minimum: int = 0) -> Any:
 def probability(value: Any) -> float:
     """A dropout probability (PyTorch raises for values outside [0, 1])."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ArgError(f"expected a number, got {value!r}")
+        raise ArgError(_("expected a number, got {value!r}", value=value))
     if not 0 <= value <= 1:
-        raise ArgError(f"dropout probability has to be between 0 and 1, but got {value}")
+        raise ArgError(_("dropout probability has to be between 0 and 1, but got {value}", value=value))
     return value
 
 
@@ -95,13 +97,14 @@ def window_size(calc: Calc, size: int | None, axis: tuple[str, str], *, kernel: 
         span = span + 2 * var(f"p_{sym}", padding)
     span = span - var(f"d_{sym}", dilation) * (k - 1) - 1 if dilation is not None else span - k
     quotient = ceil_div(span, s) if ceil_mode else floor_div(span, s)
-    out = calc.step(f"output {word}", quotient + 1,
-                    note="ceil_mode=True rounds the division up" if ceil_mode else None)
+    out = calc.step(S_("output {word}", word=word), quotient + 1,
+                    note=(S_("ceil_mode=True rounds the division up") if ceil_mode else None))
     if ceil_mode and out is not None and (out - 1) * stride >= size + padding:  # type: ignore[operator]
-        first = var(f"{sym}_out", out, f"the output {word}")
-        out = calc.step(f"output {word}", first - 1,
-                        note=f"the last window would start at {(out - 1) * stride}, past the input and its left "
-                             f"padding ({size} + {padding}), so PyTorch drops it")
+        first = var(f"{sym}_out", out, S_("the output {word}", word=word))
+        out = calc.step(S_("output {word}", word=word), first - 1,
+                        note=S_("the last window would start at {value}, past the input and its left padding ({size} "
+                                "+ {padding}), so PyTorch drops it", value=(out - 1) * stride, size=size,
+                                padding=padding))
     return out
 
 
@@ -114,6 +117,7 @@ def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
     if n.value is not None and math.isfinite(float(n.value) * scale):  # else too large: the step says so
         real = math.floor(float(n.value) * scale)
         if real != expr.int_value:
-            note = f"in floating point {n.value} × {scale} = {float(n.value) * scale!r}, so PyTorch gets {real}"
+            note = S_("in floating point {value} × {scale} = {value2!r}, so PyTorch gets {real}", value=n.value,
+                      scale=scale, value2=float(n.value) * scale, real=real)
             expr = expr - (expr.int_value - real)  # type: ignore[operator]
     return expr, note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from ..args import Arg, integer
 from ..expr import total, var
 from ..layer import Calc, register
@@ -23,12 +24,14 @@ class Cat(TorchLayer):
         rank = len(first)
         for i, x in enumerate(inputs[1:], start=1):
             if len(x) != rank:
-                raise calc.error(f"Tensors must have same number of dimensions: got {rank} and {len(x)} "
-                                 f"({fmt(first)} and {fmt(x)}, tensor number {i})")
+                raise calc.error(_("Tensors must have same number of dimensions: got {rank} and {x} ({fmt} and "
+                                   "{fmt2}, tensor number {i})", rank=rank, x=len(x), fmt=fmt(first), fmt2=fmt(x), i=i))
         dim = self.cfg.dim
         if not -rank <= dim < rank:
-            raise calc.error(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
-                             f"{dim})", "dim counts the batch dimension as 0")
+            raise calc.error(_(
+                    "Dimension out of range (expected to be in range of [{value}, {value2}], but got {dim})",
+                               value=-rank, value2=rank - 1, dim=dim), _(
+                    "dim counts the batch dimension as 0"))
         axis = dim % rank
         out = list(first)
         for i, x in enumerate(inputs[1:], start=1):
@@ -37,12 +40,14 @@ class Cat(TorchLayer):
                     continue
                 if a is not None and b is not None and a != b:
                     raise calc.error(
-                        f"Sizes of tensors must match except in dimension {axis}. Expected size {a} but got size {b} "
-                        f"for tensor number {i} in the list",
-                        f"inputs {fmt(first)} and {fmt(x)} differ in dimension {j}; make them equal there")
+                        _("Sizes of tensors must match except in dimension {axis}. Expected size {a} but got size {b} "
+                          "for tensor number {i} in the list", axis=axis, a=a, b=b, i=i),
+                        _("inputs {fmt} and {fmt2} differ in dimension {j}; make them equal there", fmt=fmt(first),
+                          fmt2=fmt(x), j=j))
                 out[j] = a if a is not None else b
-        sizes = [var(f"n_{i + 1}", x[axis], f"dimension {axis} of input {i + 1}") for i, x in enumerate(inputs)]
-        out[axis] = calc.step(f"output size of dimension {axis}", total(sizes))  # type: ignore[arg-type]
+        sizes = [var(f"n_{i + 1}", x[axis], S_("dimension {axis} of input {value}", axis=axis, value=i + 1)) for i,
+                 x in enumerate(inputs)]
+        out[axis] = calc.step(S_("output size of dimension {axis}", axis=axis), total(sizes))  # type: ignore[arg-type]
         return tuple(out)
 
 
@@ -73,9 +78,12 @@ class Add(TorchLayer):
             for j, (p, q) in enumerate(zip(a, b, strict=True)):
                 if p is not None and q is not None and p != q and 1 not in (p, q):
                     raise calc.error(
-                        f"The size of tensor a ({p}) must match the size of tensor b ({q}) at non-singleton "
-                        f"dimension {j}", f"inputs {fmt(inputs[0])} and {fmt(x)} (input {i + 1}) cannot be "
-                        f"{'multiplied' if self.type_name == 'Multiply' else 'added'}")
+                        _("The size of tensor a ({p}) must match the size of tensor b ({q}) at non-singleton "
+                          "dimension {j}", p=p, q=q, j=j), _("inputs {fmt} and {fmt2} (input {value}) cannot be "
+                                                             "{value2}", fmt=fmt(inputs[0]), fmt2=fmt(x), value=i + 1,
+                                                             value2=
+                                                                     'multiplied' if self.type_name == 'Multiply' else
+                                                                             'added'))
                 if p is None or q is None:
                     other = q if p is None else p
                     merged.append(None if other in (None, 1) else other)

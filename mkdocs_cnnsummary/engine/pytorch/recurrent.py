@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ...i18n import S_, _
 from ..args import REQUIRED, Arg, boolean, non_negative_int, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, var
@@ -43,11 +44,11 @@ class RNNBase(TorchLayer):
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         proj = config.get("proj_size", 0)
         if proj and proj >= config["hidden_size"]:
-            raise SpecError("proj_size has to be smaller than hidden_size", layer_type=cls.type_name,
-                            hint=f"use a proj_size below {config['hidden_size']}, or 0 for none")
+            raise SpecError(_("proj_size has to be smaller than hidden_size"), layer_type=cls.type_name,
+                            hint=_("use a proj_size below {config}, or 0 for none", config=config['hidden_size']))
         if not 0 <= config["dropout"] <= 1:
-            raise SpecError("dropout should be a number in range [0, 1] representing the probability of an "
-                            "element being zeroed", layer_type=cls.type_name)
+            raise SpecError(_("dropout should be a number in range [0, 1] representing the probability of an element "
+                              "being zeroed"), layer_type=cls.type_name)
         return config
 
     @property
@@ -62,17 +63,20 @@ class RNNBase(TorchLayer):
         (x,) = inputs
         if len(x) not in (2, 3):
             layout = "(N, L, features)" if self.cfg.batch_first else "(L, N, features)"
-            raise calc.error(f"{self.type_name}: Expected input to be 2D or 3D, got {len(x)}D input {fmt(x)}",
-                             f"the input must be {layout} or unbatched (L, features)")
+            raise calc.error(_("{type_name}: Expected input to be 2D or 3D, got {x}D input {fmt}",
+                               type_name=self.type_name, x=len(x), fmt=fmt(x)),
+                             _("the input must be {layout} or unbatched (L, features)", layout=layout))
         if x[-1] is not None and x[-1] != self.cfg.input_size:
             raise calc.error(
-                f"input.size(-1) must be equal to input_size. Expected {self.cfg.input_size}, got {x[-1]}",
-                f"set input_size={x[-1]} ({self.type_name}({x[-1]}, {self.cfg.hidden_size}, ...))")
-        size: Expr = var("h", self.cfg.hidden_size, "hidden_size")
+                _("input.size(-1) must be equal to input_size. Expected {input_size}, got {x}",
+                  input_size=self.cfg.input_size, x=x[-1]),
+                _("set input_size={x} ({type_name}({x}, {hidden_size}, ...))", x=x[-1], type_name=self.type_name,
+                  hidden_size=self.cfg.hidden_size))
+        size: Expr = var("h", self.cfg.hidden_size, S_("hidden_size"))
         if getattr(self.cfg, "proj_size", 0):
-            size = var("p", self.cfg.proj_size, "proj_size")
+            size = var("p", self.cfg.proj_size, S_("proj_size"))
         if self.directions == 2:
-            out = calc.step("output features", 2 * size, note="two directions, concatenated")
+            out = calc.step(S_("output features"), 2 * size, note=S_("two directions, concatenated"))
         else:
             out = self.h_out
         return (*x[:-1], out)
@@ -96,22 +100,23 @@ class RNNBase(TorchLayer):
             calc.params(first, note=self.note())
             return
         # the layers above the first all read the layer below: one step for them all, however many
-        p0 = calc.step("layer 0: params", first, note=self.note())
-        above = "layer 1: params" if n_layers == 2 else f"layers 1 to {n_layers - 1}: params each"
-        below = f"the input of {'each' if n_layers > 2 else 'layer 1'} is the " \
-                f"{'two directions of the ' if self.directions == 2 else ''}layer below"
+        p0 = calc.step(S_("layer 0: params"), first, note=self.note())
+        above = "layer 1: params" if n_layers == 2 else S_("layers 1 to {value}: params each", value=n_layers - 1)
+        below = S_("the input of {value} is the {value2}layer below", value='each' if n_layers > 2 else 'layer 1',
+                   value2=
+                'two directions of the ' if self.directions == 2 else '')
         p1 = calc.step(above, self.layer_expr(1, self.directions * hr), note=below)
         rest: Expr = var("params_l1", p1)
         if n_layers > 2:
-            rest = (var("L", n_layers, "num_layers") - 1) * rest
+            rest = (var("L", n_layers, S_("num_layers")) - 1) * rest
         calc.params(var("params_l0", p0) + rest)
 
     def layer_expr(self, layer: int, n_in: int) -> Expr:
         """``gates × h × (n_in + h + 2)`` per direction (W_ih, W_hh, b_ih, b_hh), plus the projection."""
         g = self.gates
-        h = var("h", self.cfg.hidden_size, "hidden_size")
+        h = var("h", self.cfg.hidden_size, S_("hidden_size"))
         proj = getattr(self.cfg, "proj_size", 0)
-        hr: Expr = var("p", proj, "proj_size") if proj else h
+        hr: Expr = var("p", proj, S_("proj_size")) if proj else h
         inner = var("n_in", n_in) + hr
         if self.cfg.bias:
             inner = inner + 2
@@ -123,11 +128,11 @@ class RNNBase(TorchLayer):
     def note(self) -> str:
         parts = ["W_ih, W_hh"]
         if self.cfg.bias:
-            parts.append("b_ih and b_hh")
+            parts.append(S_("b_ih and b_hh"))
         if getattr(self.cfg, "proj_size", 0):
             parts.append("W_hr (p × h)")
         gates = {1: "", 3: " for 3 gates", 4: " for 4 gates"}[self.gates]
-        where = " per direction" if self.directions == 2 else ""
+        where = S_(" per direction") if self.directions == 2 else ""
         return ", ".join(parts) + gates + where
 
 
