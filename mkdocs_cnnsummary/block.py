@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from .engine.errors import SpecError, did_you_mean, one_of, printable, shown
 from .engine.limits import MAX_MESSAGE, MAX_SHOWN
+from .i18n import N_, _, check_language, current, use_language
 from .render.diagram.options import DiagramOptions
 
 if TYPE_CHECKING:
     from .engine.summary import Summary
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "format",
-                "model", "source", "inputs", "echo")
+                "model", "source", "inputs", "echo", "language")
 ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -53,13 +54,14 @@ class FenceOptions:
     inputs: tuple[tuple[int | None, ...], ...] | None = None  # code: input shapes it does not state
     framework_given: bool = False  # framework= is the fence's own (it then overrides what code says)
     echo: str | None = None  # show the code (or the file) above the table: above | collapsed
+    language: str = "en"  # the language of the words around the numbers (a catalog name: en, zh_CN)
 
     def code_key(self) -> tuple[Any, ...]:
         return (self.format, self.model, self.source, self.inputs, self.framework_given, self.echo)
 
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
-                self.diagram, self.fold, self.code_key())
+                self.diagram, self.fold, self.code_key(), self.language)
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,10 @@ class BlockRenderer:
         """The HTML for one block whose header options are ``header`` (raw strings, or the header's text).
 
         Never raises: whatever goes wrong becomes an error box and a problem (see :func:`safely`).
+        Everything is written in the block's language (its ``language`` option, else the default's).
         """
-        return safely(lambda: self._render(source, header), source)
+        with use_language(_header_language(header, self.defaults.language)):
+            return safely(lambda: self._render(source, header), source)
 
     def _render(self, source: str, header: Mapping[str, str] | str | None) -> BlockResult:
         try:
@@ -154,10 +158,14 @@ def safely(render: Callable[[], BlockResult], source: str = "", title: str | Non
         return render()
     except Exception as exc:
         log.debug("internal error in a block", exc_info=True)
-        error = SpecError(f"internal error while computing this block ({type(exc).__name__}: "
-                          f"{printable(str(exc), MAX_SHOWN)})",
-                          hint="please report it with the spec of this block")
+        error = SpecError(
+            _("internal error while computing this block ({kind}: {exc})",
+                kind=type(exc).__name__, exc=printable(str(exc), MAX_SHOWN)
+            ),
+            hint=_("please report it with the spec of this block"),
+        )
         view = {k: v for k, v in (("title", title), ("source", source), ("label", label)) if v}
+        view["language"] = current()
         return BlockResult(_error_box(error, **view), Problem(error.describe()), error, view)
 
 
@@ -169,8 +177,10 @@ def _error_box(error: SpecError, **options: Any) -> str:
         return render_error(error, **options)
     except Exception:
         log.debug("the error box could not be rendered", exc_info=True)
-        return (f'<div class="cnnsummary cnnsummary-error"><p class="cnnsummary-error__message">'
-                f"<strong>Error</strong>: {html.escape(printable(error.describe()))}</p></div>")
+        return (
+            f'<div class="cnnsummary cnnsummary-error"><p class="cnnsummary-error__message">'
+            f"<strong>{html.escape(_('Error'))}</strong>: {html.escape(printable(error.describe()))}</p></div>"
+        )
 
 
 def _digest(path: str) -> str:
@@ -185,6 +195,21 @@ def _unchanged(result: BlockResult) -> bool:
     return all(_digest(path) == digest for path, digest in zip(result.files, result.digests, strict=True))
 
 
+def _header_language(header: Mapping[str, str] | str | None, default: str) -> str:
+    """The language a header asks for, when it is one there is a catalog for; else ``default``.
+
+    Also read from a header that is otherwise wrong, so that the message about it is in that language.
+    """
+    from .i18n import normalize
+
+    if isinstance(header, str):
+        found = re.search(r"""(?:^|\s|\{)language=["']?([A-Za-z_-]+)""", header)
+        value: Any = found.group(1) if found else None
+    else:
+        value = (header or {}).get("language")
+    return (normalize(str(value)) or default) if value is not None else default
+
+
 def split_header(text: str) -> dict[str, str]:
     """``title="U-Net" worked='table' expect_error`` -> dict (a bare key maps to itself).
 
@@ -197,7 +222,7 @@ def split_header(text: str) -> dict[str, str]:
         text = re.sub(r"(?:^|(?<=\s))[#.][^\s=]+", "", text[1:-1])
     position = 0
     for m in _OPTION_RE.finditer(text):
-        if text[position:m.start()].strip():
+        if text[position : m.start()].strip():
             raise _header_error(text[position:].strip())  # all from the part that does not read
         position = m.end()
         key = m.group(1)
@@ -209,9 +234,14 @@ def split_header(text: str) -> dict[str, str]:
 
 def _header_error(rest: str) -> SpecError:
     if rest.count('"') % 2 or rest.count("'") % 2:
-        return SpecError(f"the fence header has a quote that is not closed: {shown(rest)}", hint="close the quote")
-    return SpecError(f"cannot read {shown(rest)} in the fence header",
-                     hint='write options as key="value", separated by spaces')
+        return SpecError(
+            _("the fence header has a quote that is not closed: {rest}", rest=shown(rest)),
+            hint=_("close the quote"),
+        )
+    return SpecError(
+        _("cannot read {rest} in the fence header", rest=shown(rest)),
+        hint=_('write options as key="value", separated by spaces'),
+    )
 
 
 def argument_header(argument: str) -> dict[str, str]:
@@ -241,8 +271,13 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
         key = name.replace("-", "_")
         value = raw if key == "columns" else str(raw)
         if key not in OPTION_NAMES:
-            raise SpecError(f"unknown fence option {shown(name)}",
-                            hint=did_you_mean(key, OPTION_NAMES) or "options: " + ", ".join(OPTION_NAMES))
+            raise SpecError(
+                _("unknown fence option {name}", name=shown(name)),
+                hint=(
+                    did_you_mean(key, OPTION_NAMES)
+                    or _("options: {OPTION_NAMES}", OPTION_NAMES=", ".join(OPTION_NAMES))
+                ),
+            )
         if key == "worked":
             changes["worked"] = check_worked(value.strip().lower())
         elif key == "columns":
@@ -266,16 +301,21 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
         elif key == "format":
-            changes["format"] = one_of(value, FORMATS, "format")
+            changes["format"] = one_of(value, FORMATS, N_("format"))
         elif key == "model":
             changes["model"] = value.strip() or None
         elif key == "source":
             changes["source"] = value.strip() or None
         elif key == "inputs":
             changes["inputs"] = parse_inputs(value)
+        elif key == "language":
+            changes["language"] = check_language(value)
         elif key == "echo":
-            changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else one_of(
-                value, ECHO_MODES, "echo mode")
+            changes["echo"] = (
+                "above"
+                if value.strip().lower() in ("", "echo", "true", "yes")
+                else one_of(value, ECHO_MODES, N_("echo mode"))
+            )
         else:
             changes["title"] = value
     return replace(options, **changes)
@@ -289,24 +329,39 @@ def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
         data = yaml.safe_load(value)
     except yaml.YAMLError:
         data = None
-    if isinstance(data, list) and data and all(d is None or (isinstance(d, int) and not isinstance(d, bool))
-                                               for d in data):
+    if (
+        isinstance(data, list)
+        and data
+        and all(d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in data)
+    ):
         data = [data]
-    if not isinstance(data, list) or not data or not all(
-            isinstance(s, list) and all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0)
-                                        for d in s) for s in data):
-        raise SpecError(f"inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {shown(value)}",
-                        hint="sizes without the batch axis; null for an unknown size")
+    if (
+        not isinstance(data, list)
+        or not data
+        or not all(
+            isinstance(s, list)
+            and all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in s)
+            for s in data
+        )
+    ):
+        raise SpecError(
+            _("inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {value}",
+                value=shown(value)
+            ),
+            hint=_("sizes without the batch axis; null for an unknown size"),
+        )
     return tuple(tuple(s) for s in data)
 
 
 def check_framework(value: str) -> str:
     """A known framework name (lower case), or a SpecError."""
-    return one_of(value, FRAMEWORKS, "framework")
+    return one_of(value, FRAMEWORKS, N_("framework"))
 
 
 def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **view: Any) -> BlockResult:
-    """The HTML of ``outcome`` rendered with ``view``, remembering both for other formats."""
+    """The HTML of ``outcome`` rendered with ``view`` (in the current language), remembering both for other
+    formats."""
+    view.setdefault("language", current())
     if isinstance(outcome, SpecError):
         return BlockResult(_error_box(outcome, **view), problem, outcome, view)
     from .render.html import render
@@ -315,7 +370,10 @@ def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **vi
 
 
 def _option_failure(exc: SpecError, source: str) -> BlockResult:
-    return _rendered(exc, Problem(f"fence header: {exc.describe()}"), label="Error in the fence options")
+    return _rendered(
+        exc, Problem(_("fence header: {describe}", describe=exc.describe())), label=_("Error in the fence "
+                                                                                             "options")
+    )
 
 
 def render_block(source: str, options: FenceOptions, base_dir: str | None = None) -> BlockResult:
@@ -324,7 +382,8 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
     With ``source=`` the code comes from that file (relative to ``base_dir``) and the block's body
     may hold an ``expect:`` section; otherwise the body is a spec or code.
     """
-    return safely(lambda: _render_block(source, options, base_dir), source, options.title)
+    with use_language(options.language):
+        return safely(lambda: _render_block(source, options, base_dir), source, options.title)
 
 
 def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> BlockResult:
@@ -337,23 +396,49 @@ def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> B
         if options.source is not None:
             path, text = _source_file(options.source, base)
             shown = text
-            reading = read(text, framework=_given(options), format="code", model=options.model,
-                           inputs=_list(options.inputs), path=path, root=base, default_framework=options.framework)
+            reading = read(
+                text,
+                framework=_given(options),
+                format="code",
+                model=options.model,
+                inputs=_list(options.inputs),
+                path=path,
+                root=base,
+                default_framework=options.framework,
+            )
             files = reading.files
             apply_section(reading.summary, source)
         else:
-            reading = read(source, framework=_given(options), format=options.format, model=options.model,
-                           inputs=_list(options.inputs), root=base, default_framework=options.framework)
+            reading = read(
+                source,
+                framework=_given(options),
+                format=options.format,
+                model=options.model,
+                inputs=_list(options.inputs),
+                root=base,
+                default_framework=options.framework,
+            )
             files = reading.files
         summary = reading.summary
     except SpecError as exc:
         return _with_files(_failed(exc, _shown(exc, shown, source, options, base), options), files)
     problem = None
     if options.expect_error is not None:
-        problem = Problem("expect_error: the network was expected to fail but computes "
-                          f"{summary.total_params:,} parameters", line=None)
-    result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
-                       style=options.style, fold=options.fold)
+        problem = Problem(
+            _("expect_error: the network was expected to fail but computes {total_params:,} parameters",
+                total_params=summary.total_params
+            ),
+            line=None,
+        )
+    result = _rendered(
+        summary,
+        problem,
+        title=options.title,
+        worked=options.worked,
+        columns=options.columns,
+        style=options.style,
+        fold=options.fold,
+    )
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)
@@ -362,8 +447,9 @@ def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> B
         from .render.html import render_code
 
         code = shown if options.source is not None else split_code(source)[0]
-        result = replace(result, html=render_code(code, options.source, collapsed=options.echo == "collapsed")
-                         + result.html)
+        result = replace(
+            result, html=render_code(code, options.source, collapsed=options.echo == "collapsed") + result.html
+        )
     return _with_files(result, files)
 
 
@@ -387,21 +473,30 @@ def _source_file(source: str, base: str) -> tuple[str, str]:
         path = (root / source).resolve()
         outside = os.path.commonpath([str(path), str(root)]) != str(root)
     except (OSError, ValueError):  # a NUL character, another drive
-        raise SpecError(f"source={shown(source)} is not a path to a file", hint="give a path relative to the "
-                        "directory of mkdocs.yml") from None
+        raise SpecError(
+            _("source={source} is not a path to a file", source=shown(source)),
+            hint=_("give a path relative to the directory of mkdocs.yml"),
+        ) from None
     if outside:
-        raise SpecError(f"source={shown(source)} is outside the project directory {root.name}/",
-                        hint="give a path relative to the directory of mkdocs.yml")
+        raise SpecError(
+            _("source={source} is outside the project directory {name}/", source=shown(source), name=root.name),
+            hint=_("give a path relative to the directory of mkdocs.yml"),
+        )
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SpecError(f"source={shown(source)}: no such file", hint=f"the path is relative to {root}") from None
+        raise SpecError(
+            _("source={source}: no such file", source=shown(source)),
+            hint=_("the path is relative to {root}", root=root),
+        ) from None
     except OSError as exc:
-        raise SpecError(f"source={shown(source)} cannot be read: {exc.strerror or exc}") from None
+        raise SpecError(
+            _("source={source} cannot be read: {value}", source=shown(source), value=exc.strerror or exc)
+        ) from None
     try:
         return source, data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SpecError(f"source={shown(source)} is not UTF-8 text") from None
+        raise SpecError(_("source={source} is not UTF-8 text", source=shown(source))) from None
 
 
 def _shown(exc: SpecError, shown: str, body: str, options: FenceOptions, base: str) -> str:
@@ -424,18 +519,23 @@ def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str,
         figure = render_diagram_html(summary, options.diagram, title=options.title)
     except Exception as exc:  # a drawing defect must not take the table down
         log.debug("internal error while drawing a diagram", exc_info=True)
-        return table, Problem(f"internal error while drawing the diagram ({type(exc).__name__}: "
-                              f"{printable(str(exc), MAX_SHOWN)}); please report it with the spec of this block")
+        return table, Problem(
+            _(
+                "internal error while drawing the diagram ({kind}: {exc}); please report it with the spec of this "
+                "block"
+            ).format(kind=type(exc).__name__, exc=printable(str(exc), MAX_SHOWN))
+        )
     placement = options.diagram.placement
     return {"above": figure + table, "below": table + figure}.get(placement, figure), None
 
 
-REFERENCE_OPTIONS = ("framework",)
+REFERENCE_OPTIONS = ("framework", "language")
 
 
 def render_reference_block(header: Mapping[str, str] | str | None = None) -> BlockResult:
     """A ```` ```cnn-reference ```` block: the layer reference of the header's frameworks (all by default)."""
-    return safely(lambda: _render_reference(header), label="Layer reference")
+    with use_language(_header_language(header, current())):
+        return safely(lambda: _render_reference(header), label=_("Layer reference"))
 
 
 def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
@@ -445,12 +545,18 @@ def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
         options = split_header(header) if isinstance(header, str) else dict(header or {})
         for key in options:
             if key not in REFERENCE_OPTIONS:
-                raise SpecError(f"unknown option {shown(key)} in the cnn-reference fence",
-                                hint="options: " + ", ".join(REFERENCE_OPTIONS))
+                raise SpecError(
+                    _("unknown option {key} in the cnn-reference fence", key=shown(key)),
+                    hint=_("options: {REFERENCE_OPTIONS}", REFERENCE_OPTIONS=", ".join(REFERENCE_OPTIONS)),
+                )
         value = options.get("framework")
         frameworks = tuple(check_framework(n) for n in value.replace(",", " ").split()) if value else None
+        if "language" in options:
+            check_language(options["language"])
     except SpecError as exc:
-        return _rendered(exc, Problem(f"cnn-reference: {exc.describe()}"), label="Layer reference")
+        return _rendered(
+            exc, Problem(_("cnn-reference: {describe}", describe=exc.describe())), label=_("Layer reference")
+        )
     return BlockResult(render_reference(frameworks or None))
 
 
@@ -460,11 +566,21 @@ def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
     if expected is not None:
         problem = None
         if expected and expected.lower() not in exc.describe().lower():
-            problem = Problem(f"expect_error: the error does not mention {shown(expected)}: {_without_line(exc)}",
-                              line=exc.line, layer=exc.layer, file=exc.file)
+            problem = Problem(
+                _("expect_error: the error does not mention {expected}: {without_line}",
+                    expected=shown(expected), without_line=_without_line(exc)
+                ),
+                line=exc.line,
+                layer=exc.layer,
+                file=exc.file,
+            )
         return _rendered(exc, problem, title=options.title, source=source, expected=True)
-    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file),
-                     title=options.title, source=source)
+    return _rendered(
+        exc,
+        Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file),
+        title=options.title,
+        source=source,
+    )
 
 
 def _without_line(exc: SpecError) -> str:

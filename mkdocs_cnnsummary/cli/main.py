@@ -15,10 +15,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..engine import SpecError
 from ..engine.errors import printable
 from ..engine.framework import FRAMEWORK_MODULES
+from ..i18n import _
 from ..render.text import STYLES
 
 EXIT_OK, EXIT_SPEC_ERROR, EXIT_USAGE = 0, 1, 2
@@ -34,42 +36,46 @@ class UsageError(Exception):
 def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
     """The command-line parser."""
     parser = argparse.ArgumentParser(
-        prog=prog,
-        description="Output shapes, parameter counts and their worked calculations for a network "
-                    "described in YAML or built by Keras, Lasagne or nolearn code (read, never run).",
-        epilog="Exit status: 0 ok, 1 wrong spec or code, 2 wrong usage.",
+        prog=prog, formatter_class=_Formatter, add_help=False,
+        description=_("Output shapes, parameter counts and their worked calculations for a network described in YAML "
+                      "or built by Keras, Lasagne or nolearn code (read, never run)."),
+        epilog=_("Exit status: 0 ok, 1 wrong spec or code, 2 wrong usage."),
     )
+    parser.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
     parser.add_argument("spec", metavar="FILE", nargs="?",
-                        help="a .yaml spec or a .py file of model code, or - for stdin (spec or code is detected)")
+                        help=_("a .yaml spec or a .py file of model code, or - for stdin (spec or code is detected)"))
     parser.add_argument("-f", "--format", choices=("text", "json", "markdown", "svg"), default="text",
-                        help="output format (default: text, a table like Keras' model.summary()); "
-                             "svg: the network drawn as a standalone SVG file")
+                        help=_("output format (default: text, a table like Keras' model.summary()); svg: the network "
+                               "drawn as a standalone SVG file"))
     parser.add_argument("-w", "--worked", action="store_true",
-                        help="add each layer's worked calculation (text and markdown formats)")
+                        help=_("add each layer's worked calculation (text and markdown formats)"))
     parser.add_argument("-s", "--style", choices=STYLES, default=None,
-                        help="text table style: keras (model.summary()), torchinfo or nolearn "
-                             "(default: the one of the network's framework)")
+                        help=_("text table style: keras (model.summary()), torchinfo or nolearn (default: the one of "
+                               "the network's framework)"))
     parser.add_argument("--fold", choices=("none", "blocks", "open"), default="none",
-                        help="compact specs: show each block instance as one row with its totals (blocks), "
-                             "followed by its layers (open), or every layer only (none, the default)")
+                        help=_("compact specs: show each block instance as one row with its totals (blocks), followed "
+                               "by its layers (open), or every layer only (none, the default)"))
     parser.add_argument("--diagram", metavar="WORDS", default=None,
-                        help="svg format: layout words, e.g. 'horizontal', 'vertical layered', 'unfolded' "
-                             "(default: vertical, a U for encoder-decoder networks, repeated blocks folded)")
+                        help=_("svg format: layout words, e.g. 'horizontal', 'vertical layered', 'unfolded' (default: "
+                               "vertical, a U for encoder-decoder networks, repeated blocks folded)"))
     parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
-                        help="a spec's framework when it has no 'framework:' key (default: keras); for code, "
-                             "instead of the one its imports name")
+                        help=_("a spec's framework when it has no 'framework:' key (default: keras); for code, "
+                               "instead of the one its imports name"))
     parser.add_argument("--read", choices=("auto", "spec", "code"), default="auto",
-                        help="what FILE holds (default: auto, from the extension and the text)")
+                        help=_("what FILE holds (default: auto, from the extension and the text)"))
     parser.add_argument("-m", "--model", metavar="EXPR", default=None,
-                        help="code: the model to summarise, a Python expression such as model or "
-                             "'build_unet(filters=32)' (default: the last model the code builds)")
+                        help=_("code: the model to summarise, a Python expression such as model or "
+                               "'build_unet(filters=32)' (default: the last model the code builds)"))
     parser.add_argument("-i", "--input", metavar="SHAPE", action="append", default=None,
-                        help="code: an input shape without the batch axis, e.g. '[28, 28, 1]', for a model "
-                             "that does not state it (repeat for several inputs)")
+                        help=_("code: an input shape without the batch axis, e.g. '[28, 28, 1]', for a model that "
+                               "does not state it (repeat for several inputs)"))
     parser.add_argument("--to-spec", action="store_true",
-                        help="code: print the equivalent YAML spec instead of the summary")
+                        help=_("code: print the equivalent YAML spec instead of the summary"))
+    parser.add_argument("--language", "--lang", metavar="LANG", default=None,
+                        help=_("the language of headings, worked steps and messages: en (default) or zh; the "
+                               "names of layers and arguments stay as the frameworks spell them"))
     parser.add_argument("--write-css", metavar="PATH",
-                        help="write the stylesheet of the HTML tables to PATH (for a site's extra_css) and exit")
+                        help=_("write the stylesheet of the HTML tables to PATH (for a site's extra_css) and exit"))
     return parser
 
 
@@ -82,7 +88,7 @@ def write_css(path: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(stylesheet(), encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise UsageError(_("{path}: cannot write: {value}", path=path, value=exc.strerror or exc)) from None
 
 
 def read_spec(source: str) -> tuple[str, str]:
@@ -94,34 +100,37 @@ def read_spec(source: str) -> tuple[str, str]:
         name = STDIN_NAME
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
-            raise UsageError("there is no standard input to read the spec from")
+            raise UsageError(_("there is no standard input to read the spec from"))
         try:
             data = stream.read(MAX_SPEC_BYTES + 1)
         except (OSError, ValueError) as exc:
-            raise UsageError(f"{name}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+            raise UsageError(_("{name}: cannot read: {value}", name=name, value=getattr(exc, 'strerror',
+                                                                                        None) or exc)) from None
     else:
         name, path = source, Path(source)
         try:
             with path.open("rb") as file:
                 data = file.read(MAX_SPEC_BYTES + 1)
         except FileNotFoundError:
-            raise UsageError(f"{name}: no such file") from None
+            raise UsageError(_("{name}: no such file", name=name)) from None
         except IsADirectoryError:
-            raise UsageError(f"{name}: is a directory, not a spec file") from None
+            raise UsageError(_("{name}: is a directory, not a spec file", name=name)) from None
         except PermissionError:
-            raise UsageError(f"{name}: permission denied") from None
+            raise UsageError(_("{name}: permission denied", name=name)) from None
         except (OSError, ValueError) as exc:
-            raise UsageError(f"{name}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+            raise UsageError(_("{name}: cannot read: {value}", name=name, value=getattr(exc, 'strerror',
+                                                                                        None) or exc)) from None
     if len(data) > MAX_SPEC_BYTES:
-        raise UsageError(f"{name}: larger than {MAX_SPEC_BYTES // 2**20} MB, which no spec is")
+        raise UsageError(_("{name}: larger than {value} MB, which no spec is", name=name,
+                           value=MAX_SPEC_BYTES // 2**20))
     if b"\x00" in data:
-        raise SpecError("not a text file (it contains NUL bytes)", hint="give a YAML file")
+        raise SpecError(_("not a text file (it contains NUL bytes)"), hint=_("give a YAML file"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SpecError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)", line=line,
-                        hint="save the spec as UTF-8") from None
+        raise SpecError(_("not UTF-8 text (byte 0x{data:02x} cannot be decoded)", data=data[exc.start]), line=line,
+                        hint=_("save the spec as UTF-8")) from None
     return name, text
 
 
@@ -138,7 +147,7 @@ def _say(text: str) -> None:
 def _write(output: str) -> None:
     """The output on stdout; OSError (a full disk, a closed pipe) or ValueError when it cannot be written."""
     if sys.stdout is None:
-        raise OSError("standard output is closed")
+        raise OSError(_("standard output is closed"))
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
     sys.stdout.write(output)
@@ -174,12 +183,51 @@ def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: s
     return render_text(summary, worked=worked, style=style, fold=fold)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with the words it adds itself in the current language."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        sections = {"options": _("options"), "positional arguments": _("positional arguments")}
+        super().start_section(sections.get(heading or "", heading))
+
+
+def _language_argument(argv: Sequence[str]) -> str | None:
+    """The value of ``--language`` (``--lang``) in ``argv``, read before the parser so that it speaks it."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        for flag in ("--language", "--lang"):
+            if arg == flag and i + 1 < len(argv):
+                return argv[i + 1]
+            if arg.startswith(flag + "="):
+                return arg[len(flag) + 1:]
+    return None
+
+
 def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     """Run the command; returns the exit status."""
+    from ..i18n import normalize, use_language
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with use_language(normalize(_language_argument(argv))):
+        return _main(argv, prog)
+
+
+def _main(argv: Sequence[str], prog: str) -> int:
     parser = build_parser(prog)
     args = parser.parse_args(argv)  # exits with status 2 on a usage error
+    if args.language is not None:
+        from ..i18n import check_language
+
+        try:
+            check_language(args.language)
+        except SpecError as exc:
+            parser.error(exc.describe())
     if args.write_css is None and args.spec is None:
-        parser.error("the following arguments are required: SPEC (or --write-css PATH)")
+        parser.error(_("the following arguments are required: SPEC (or --write-css PATH)"))
     name = STDIN_NAME if args.spec == "-" else args.spec
     try:
         if args.write_css is not None:
@@ -194,7 +242,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
             try:
                 parse_diagram(args.diagram)
             except SpecError as exc:
-                raise UsageError(f"--diagram: {exc.describe()}") from None
+                raise UsageError(_("--diagram: {describe}", describe=exc.describe())) from None
         kind = _kind(args.read, name, text)
         if args.to_spec:
             output = _to_spec(text, kind, args, inputs, name)
@@ -204,7 +252,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     except UsageError as exc:
         if sys.stderr is not None:
             parser.print_usage(sys.stderr)
-        _say(f"{prog}: error: {exc}")
+        _say(_("{prog}: error: {exc}", prog=prog, exc=exc))
         return EXIT_USAGE
     except SpecError as exc:
         _say(exc.in_file(name))
@@ -215,8 +263,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         _say(f"{prog}: {name}: {exc}")
         return EXIT_SPEC_ERROR
     except Exception as exc:  # a defect of the engine or a renderer: a message, never a traceback
-        _say(f"{name}: internal error ({type(exc).__name__}: {printable(str(exc), 200)}); "
-             "please report it with this spec")
+        _say(_("{name}: internal error ({kind}: {exc}); please report it with this spec", name=name,
+               kind=type(exc).__name__, exc=printable(str(exc), 200)))
         return EXIT_SPEC_ERROR
     try:
         _write(output)
@@ -224,7 +272,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
         _drop_stdout()
     except (OSError, ValueError) as exc:  # a closed stdout, a full disk
         _drop_stdout()
-        _say(f"{prog}: error: cannot write the output: {getattr(exc, 'strerror', None) or exc}")
+        _say(_("{prog}: error: cannot write the output: {value}", prog=prog, value=getattr(exc, 'strerror',
+            None) or exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -244,7 +293,8 @@ def _shape(text: str) -> list[int | None]:
         shape = None
     if not isinstance(shape, list) or not shape or not all(
             d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in shape):
-        raise UsageError(f"--input {text!r}: expected a shape such as '[28, 28, 1]' (sizes, null for unknown)")
+        raise UsageError(_("--input {text!r}: expected a shape such as '[28, 28, 1]' (sizes, null for unknown)",
+                           text=text))
     return shape
 
 
@@ -277,7 +327,7 @@ def _summarize(text: str, kind: str, args: argparse.Namespace, inputs: list | No
     from ..reading import read
 
     if kind == "spec" and (args.model is not None or inputs is not None):
-        raise UsageError("--model and --input are for code; this file is a spec")
+        raise UsageError(_("--model and --input are for code; this file is a spec"))
     path, root = _location(name)
     return read(text, framework=args.framework, format=kind, model=args.model, inputs=inputs, path=path,
                 root=root).summary
@@ -285,16 +335,16 @@ def _summarize(text: str, kind: str, args: argparse.Namespace, inputs: list | No
 
 def _to_spec(text: str, kind: str, args: argparse.Namespace, inputs: list | None, name: str) -> str:
     if kind != "code":
-        raise UsageError("--to-spec writes the spec of code; this file is already a spec")
+        raise UsageError(_("--to-spec writes the spec of code; this file is already a spec"))
     from ..code import read_code
     from ..code.detect import split_code
     from ..code.to_spec import to_yaml
     from ..reading import _shapes
 
     path, root = _location(name)
-    code, _, _ = split_code(text)
+    code, _ignored, _ignored = split_code(text)
     reading = read_code(code, model=args.model, framework=args.framework, inputs=_shapes(inputs), path=path,
                         root=root)
     notes = [f"{n.kind or 'note'}: " + (f"line {n.line}: " if n.line else "") + n.message for n in reading.warnings]
-    where = f"read from {name}" + (f" (model={args.model})" if args.model else "")
+    where = _("read from {name}{value}", name=name, value=f" (model={args.model})" if args.model else "")
     return to_yaml(reading.network, reading.framework, [where, *notes])

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError, printable
 from ..engine.summary import Summary
+from ..i18n import _, ngettext, use_language
 from . import formatting as f
 from .columns import Column, Row, Section, build_rows, build_sections, parse_columns, select_columns
 from .groups import check_fold
@@ -57,6 +58,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(breakable_name=breakable_name, breakable_type=breakable_type, breakable_shape=breakable_shape,
                        codespans=codespans)
+    env.globals.update(_=_, ngettext=ngettext)  # read the block's language when called
     return env
 
 
@@ -116,14 +118,16 @@ def default_caption(summary: Summary, style: Style | None = None) -> str:
     """A caption that tells networks apart: ``Keras network: 4 layers, 46,922 parameters, (None, 28, 28, 1) →
     (None, 10)`` (shapes written in the table's style)."""
     write = (style or style_for(summary)).shape
-    title = {"keras": "Keras", "pytorch": "PyTorch", "lasagne": "Lasagne"}.get(summary.framework, "Network")
+    title = {"keras": "Keras", "pytorch": "PyTorch", "lasagne": "Lasagne"}.get(summary.framework)
     layers = len(summary.layers)
-    text = f"{title} network: {layers} layer{'s' if layers != 1 else ''}, {f.count(summary.total_params)} parameters"
+    what = _("{framework} network", framework=title) if title else _("Network")
+    text = ngettext("{what}: {n} layer, {params} parameters", "{what}: {n} layers, {params} parameters",
+                    layers).format(what=what, n=layers, params=f.count(summary.total_params))
     if summary.inputs and summary.layers:
         first = write(summary.inputs[0].shape)[0] + (" …" if len(summary.inputs) > 1 else "")
         last_layer = summary.layer(summary.outputs[0]) if summary.outputs else summary.layers[-1]
         last = write(last_layer.output_shape)[0] + (" …" if len(summary.outputs) > 1 else "")
-        text += f", {first} → {last}"
+        text += _(", {first} → {last}", first=first, last=last)
     return text
 
 
@@ -134,12 +138,12 @@ def stylesheet() -> str:
 
 def _totals(summary: Summary, worked_table: bool) -> list[Total]:
     out = []
-    for label, n in f.totals(summary):
-        if label == "Buffers":
+    for i, (label, n) in enumerate(f.totals(summary)):
+        if i == 3:  # buffers
             out.append(Total(label, f.count(n), None, None))
             continue
         expression = None
-        if worked_table and label == "Total params":
+        if worked_table and i == 0:
             parts = [f.count(layer.params) for layer in summary.top_layers if layer.params]
             if len(parts) > 1:
                 expression = " + ".join(parts) + f" = {f.count(n)}"
@@ -157,14 +161,15 @@ def check_worked(worked: str) -> str:
     if worked not in WORKED_MODES:
         from ..engine.errors import did_you_mean, shown
 
-        raise SpecError(f"unknown worked mode {shown(worked)}",
-                        hint=did_you_mean(worked, WORKED_MODES) or "use one of " + ", ".join(WORKED_MODES))
+        raise SpecError(_("unknown worked mode {worked}", worked=shown(worked)),
+                        hint=did_you_mean(worked, WORKED_MODES) or _("use one of {choices}",
+                                                                     choices=", ".join(WORKED_MODES)))
     return worked
 
 
 def render_summary(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
                    columns: str | Sequence[str] | None = None, style: str | None = None,
-                   fold: str = "blocks") -> str:
+                   fold: str = "blocks", language: str | None = None) -> str:
     """The summary table of a computed network, its totals and its worked calculations.
 
     ``worked``: ``collapsed`` (each layer's calculation folded under its row), ``expanded``
@@ -174,7 +179,11 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     ``fold``: for a compact spec, ``blocks`` shows each block instance, and each run of copies of one,
     as one row with its totals that opens on demand (``<details>``), ``open`` shows them opened,
     ``none`` shows the layers only.
+    ``language``: the words around the numbers (default: the current block's, see :mod:`..i18n`).
     """
+    if language is not None:
+        with use_language(language):
+            return render_summary(summary, title=title, worked=worked, columns=columns, style=style, fold=fold)
     check_worked(worked)
     check_fold(fold)
     table_style = style_for(summary, style)
@@ -188,17 +197,20 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
         row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header),
         totals=_totals(summary, worked == "table"),
-        size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
-        notices=[(f.notice_label(n), n) for n in summary.warnings],
+        size_note=f.size_assumption(), buffers_note=_(f.BUFFERS_NOTE) if f.with_buffers(summary) else "",
+        notices=[(f.notice_class(n), f.notice_label(n), n) for n in summary.warnings],
     )
 
 
 def render_error(error: SpecError | str, *, title: str | None = None, source: str | None = None,
-                 expected: bool = False, label: str | None = None) -> str:
+                 expected: bool = False, label: str | None = None, language: str | None = None) -> str:
     """An error box: what is wrong, where (line of the block, layer), the hint, and the spec with the line marked.
 
     ``expected=True`` renders the box as the documented result of an ``expect_error`` block.
     """
+    if language is not None:
+        with use_language(language):
+            return render_error(error, title=title, source=source, expected=expected, label=label)
     if isinstance(error, str):
         error = SpecError(error)
     lines = source.rstrip("\n").split("\n") if source else []
@@ -207,7 +219,7 @@ def render_error(error: SpecError | str, *, title: str | None = None, source: st
                             layer_type=error.layer_type, hint=None if error.hint is None else printable(error.hint))
     return _environment().get_template("error.html.jinja").render(
         title=title, error=shown_error, where=printable(_where(error)), expected=expected, numbered=numbered,
-        label=label or ("Expected error" if expected else "Error"),
+        label=label or (_("Expected error") if expected else _("Error")),
     )
 
 
@@ -215,24 +227,25 @@ def _where(error: SpecError) -> str:
     """``line 9 of the block, layer 'too_small' (Conv2D)``."""
     parts = []
     if error.file is not None:
-        parts.append(f"{error.file}, line {error.line}" if error.line is not None else error.file)
+        parts.append(_("{file}, line {line}", file=error.file, line=error.line)
+                     if error.line is not None else error.file)
     elif error.line is not None:
-        parts.append(f"line {error.line} of the block")
+        parts.append(_("line {line} of the block", line=error.line))
     if error.layer is not None or error.layer_type is not None:
         parts.append(error.where(with_line=False))
-    return ", ".join(parts)
+    return _(", ").join(parts)
 
 
 def render_code(code: str, label: str | None = None, *, collapsed: bool = False) -> str:
     """The code a block summarises, shown above its table (``echo``), folded when ``collapsed``."""
     return _environment().get_template("code.html.jinja").render(
-        code=code.strip("\n"), label=label or "Code", collapsed=collapsed)
+        code=code.strip("\n"), label=label or _("Code"), collapsed=collapsed)
 
 
 def render(result: Summary | SpecError, **options: Any) -> str:
     """HTML for whatever the engine produced: a Summary (see :func:`render_summary`) or a SpecError."""
     if isinstance(result, SpecError):
-        keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label")}
+        keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label", "language")}
         return render_error(result, **keep)
-    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold")}
+    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold", "language")}
     return render_summary(result, **keep)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..engine.summary import Step, Summary
+from ..i18n import _, phrase
 from . import formatting as f
 from .groups import Group, visible_rows
 
@@ -25,9 +26,9 @@ def _step(step: Step) -> str:
             parts.append(f"`{step.substituted}`")
         if step.substituted != str(step.result):
             parts.append(f.count(step.result))
-    text = f"- {_cell(step.quantity)}: " + " = ".join(parts)
+    text = f"- {_cell(phrase(step.quantity) or '')}: " + " = ".join(parts)
     if step.note:
-        text += f" ({_cell(step.note)})"
+        text += _(" ({note})", note=_cell(phrase(step.note) or ""))
     return text
 
 
@@ -38,13 +39,13 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
     """
     graph = summary.is_graph
     buffers = f.with_buffers(summary)
-    headers = ["Layer (type)", "Output Shape", "Param #"]
+    headers = [_("Layer (type)"), _("Output Shape"), _("Param #")]
     align = [":---", ":---", "---:"]
     if buffers:
-        headers.append("Buffers")
+        headers.append(_("Buffers"))
         align.append("---:")
     if graph:
-        headers.append("Connected to")
+        headers.append(_("Connected to"))
         align.append(":---")
 
     def row(cells: list[str]) -> str:
@@ -76,7 +77,7 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
     out.append("")
     for label, value in f.totals(summary):
         out.append(f"- {label}: {f.count(value)} ({f.readable_size(value)})")
-    out += ["", f"_{f.SIZE_ASSUMPTION}_"]
+    out += ["", f"_{f.size_assumption()}_"]
     if summary.warnings:
         out.append("")
         out += [f"> **{f.notice_label(n)}:** {_cell(f.notice_text(n))}  " for n in summary.warnings]

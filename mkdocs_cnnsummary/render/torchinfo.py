@@ -7,6 +7,7 @@ parameters show ``--`` and buffers get their own column when there are any.
 from __future__ import annotations
 
 from ..engine.summary import LayerRecord, Summary
+from ..i18n import _
 from . import formatting as f
 
 RULE_CHAR = "="
@@ -57,7 +58,7 @@ def _count(n: int) -> str:
 def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
     """The summary as torchinfo prints it; ``worked`` adds each layer's calculation under its row."""
     buffers = summary.total_buffers > 0
-    headers = ["Layer (type:depth-idx)", "Output Shape", "Param #"] + (["Buffers"] if buffers else [])
+    headers = [_("Layer (type:depth-idx)"), _("Output Shape"), _("Param #")] + ([_("Buffers")] if buffers else [])
     shapes = {i.name: i.shape for i in summary.inputs}
     shapes.update((layer.name, layer.output_shape) for layer in summary.layers)
     outputs = [shapes[o] if o in shapes else shapes[o[:o.rindex("[")]] for o in summary.outputs]  # lstm[1]: lstm
@@ -70,12 +71,12 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
             row.append(_count(layer.buffers))
         rows.append(row)
         steps.append([f.step_text(s) for s in layer.calculation] if worked else [])
-    widths = [max(m, *(min(len(r[i]), f.MAX_COLUMN_WIDTH) + 1 for r in rows), len(headers[i]) + 1)
+    widths = [max(m, *(min(f.width(r[i]), f.MAX_COLUMN_WIDTH) + 1 for r in rows), f.width(headers[i]) + 1)
               for i, m in enumerate((*MIN_WIDTHS, 15)[:len(headers)])]
     total = sum(widths)
 
     def line(cells: list[str]) -> str:
-        return "".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "".join(f.pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     rule = RULE_CHAR * total
     out = [rule, line(headers), rule]
@@ -83,13 +84,9 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
         out.append(line(row))
         out.extend("      " + text for text in worked_lines)
     out.append(rule)
-    out.append(f"Total params: {f.count(summary.total_params)}")
-    out.append(f"Trainable params: {f.count(summary.trainable_params)}")
-    out.append(f"Non-trainable params: {f.count(summary.non_trainable_params)}")
-    if f.with_buffers(summary):
-        out.append(f"Buffers: {f.count(summary.total_buffers)}")
+    out.extend(f"{label}: {f.count(n)}" for label, n in f.totals(summary))
     out.append(rule)
-    out.append(f"Params size (MB): {_megabytes(summary.total_params * f.BYTES_PER_PARAM)}")
+    out.append(_("Params size (MB): {size}", size=_megabytes(summary.total_params * f.BYTES_PER_PARAM)))
     out.append(rule)
     out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

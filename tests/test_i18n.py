@@ -1,0 +1,378 @@
+"""Translations: the catalogs match the marked messages of the code, the language is chosen per block, and a
+Chinese block, drawing, error or command output carries no English word beyond the frameworks' own names."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from test_errors import CASES as SPEC_ERRORS
+
+from mkdocs_cnnsummary import SpecError
+from mkdocs_cnnsummary.block import BlockRenderer, FenceOptions, parse_options
+from mkdocs_cnnsummary.cli import main
+from mkdocs_cnnsummary.engine.layer import catalog
+from mkdocs_cnnsummary.i18n import available, catalogs, check_language, normalize, use_language
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# what a Chinese block may show in ASCII: the frameworks' and formats' own names, units, Python's None ----------
+ALLOWED = {
+    "Keras", "PyTorch", "Lasagne", "nolearn", "TensorFlow", "Python", "YAML", "JSON", "SVG", "HTML", "UTF", "NUL",
+    "None", "KB", "MB", "GB", "TB", "PB", "B", "mod", "SuperFences", "LoRA", "API", "Model", "Sequential", "Input",
+    "InputLayer", "Layer", "NeuralNet", "Conv", "BatchNorm", "InstanceNorm", "true", "false", "null",
+    "input", "inputs", "layers", "layer", "outputs", "output", "blocks", "params", "repeat", "expect", "name",
+    "framework", "title", "worked", "columns", "style", "diagram", "fold", "format", "model", "source", "echo",
+    "language", "keras", "pytorch", "lasagne", "spec", "code", "auto", "text", "markdown", "svg", "json",
+    "torchinfo", "open", "none", "collapsed", "expanded", "table", "above", "below", "only",
+    "horizontal", "vertical", "layered", "unfolded", "en", "zh", "zh_CN", "cnn", "reference", "trainable", "reuse",
+    "prefix", "description", "shape", "mkdocs", "yml", "py", "yaml", "FILE", "SPEC", "PATH", "LANG", "WORDS",
+    "EXPR", "SHAPE", "N", "C", "L", "H", "W", "D", "T", "E", "True", "False", "max", "min", "batch", "features",
+    "channels", "weight", "bias", "index", "output_shape", "buffers", "connected_to", "non_trainable", "folded",
+}
+
+
+def names_of_frameworks() -> set[str]:
+    """Layer types and argument names, as the frameworks spell them."""
+    names: set[str] = set()
+    for framework in ("keras", "pytorch", "lasagne"):
+        for type_name, cls in catalog(framework).items():
+            names.add(type_name)
+            names.update(arg.name for arg in cls.arguments)
+    return names
+
+
+FRAMEWORK_NAMES = names_of_frameworks()
+#: text PyYAML writes about a syntax error (its own words, quoted after "invalid YAML")
+_YAML_PROBLEM = re.compile(r"(?:无效的 YAML|无效的 Python|读作层)：[^；\n]*")
+
+
+def english_words(text: str, extra: set[str] = frozenset()) -> set[str]:
+    """The English words left in ``text`` once code, quoted values, identifiers and allowed names are taken out."""
+    text = _YAML_PROBLEM.sub(" ", text).replace("\\_", "_")  # Markdown escapes underscores
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"'[^'\n]*'|\"[^\"\n]*\"", " ", text)
+    found = set()
+    for token in re.findall(r"[A-Za-z][A-Za-z0-9_.\-/*]*", text):
+        word = token.strip(".-")
+        if not word or re.search(r"[0-9_./*]", word) or len(word) < 2:
+            continue  # identifiers (conv2d_1, k_h, keras.Input), paths, numbers with units
+        if re.search(r"[a-z][A-Z]", word) or word in ALLOWED or word in FRAMEWORK_NAMES or word in extra:
+            continue  # camelCase names are code
+        found.add(word)
+    return found
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees or hears of a block: its text without code and pre blocks, plus the labels."""
+    soup = BeautifulSoup(html.replace("<wbr>", ""), "html.parser")
+    labels = [tag.get(attr, "") for tag in soup.find_all(True) for attr in ("aria-label", "title", "alt")]
+    for tag in soup.find_all(["code", "pre", "style", "script"]):
+        tag.decompose()
+    return soup.get_text(" ") + " " + " ".join(str(label) for label in labels)
+
+
+def layer_names(source: str) -> set[str]:
+    """The names a network gives its layers, blocks and itself (they stay as written)."""
+    from mkdocs_cnnsummary import summarize
+
+    summary = summarize(source)
+    return ({layer.name for layer in summary.layers} | {i.name for i in summary.inputs}
+            | {b.name for b in summary.blocks} | {b.block for b in summary.blocks} | {summary.name or ""})
+
+
+def zh(source: str, header: str = "", defaults: FenceOptions | None = None) -> str:
+    result = BlockRenderer(defaults or FenceOptions()).render(source, f'language="zh" {header}')
+    return result.html
+
+
+# specs that show every part of a table ------------------------------------------------------------------------
+
+CONV = """\
+name: 分离卷积
+input: [224, 224, 10]
+layers:
+  - Conv2D(32, (3, 3), activation='relu', padding='same', name='conv')
+  - DepthwiseConv2D(kernel_size=(3, 3), padding='same', name='dw')
+  - SeparableConv2D(32, (3, 3), padding='same', name='sep')
+  - BatchNormalization(name='bn')
+  - name: head
+    Dense: 10
+    trainable: false
+"""
+UNKNOWN = """\
+input: [null, null, 3]
+layers:
+  - Conv2D(16, 3, name='c1')
+  - MaxPooling2D(2, name='p1')
+  - Conv2DTranspose(8, 3, strides=2, name='up')
+  - GlobalAveragePooling2D(name='gap')
+"""
+GRAPH = """\
+input: [32, 32, 3]
+layers:
+  - Conv2D(8, 3, padding='same', name='a1')
+  - name: b1
+    Conv2D: [8, 1]
+    inputs: input
+  - name: m1
+    Add:
+    inputs: [a1, b1]
+  - Flatten(name='f1')
+  - Dense(4, name='d1')
+"""
+TORCH = """\
+framework: pytorch
+input: [3, 32, 32]
+layers:
+  - Conv2d(3, 16, 3, padding=1)
+  - BatchNorm2d(16)
+  - LSTM(8, 4)
+"""
+TORCH_OK = """\
+framework: pytorch
+input: [3, 32, 32]
+layers:
+  - Conv2d(3, 16, 3, padding=1)
+  - BatchNorm2d(16)
+  - MaxPool2d(2, ceil_mode=True)
+  - Flatten()
+  - Linear(4096, 10)
+"""
+LASAGNE = """\
+framework: lasagne
+input: [1, 28, 28]
+layers:
+  - Conv2DLayer(num_filters=32, filter_size=5, name='conv1')
+  - MaxPool2DLayer(pool_size=2, ignore_border=False, name='pool1')
+  - DenseLayer(num_units=10, name='out1')
+"""
+BLOCKS = """\
+input: [32, 32, 16]
+blocks:
+  res:
+    params: {f: 16}
+    layers:
+      - Conv2D(${f}, 3, padding='same')
+      - BatchNormalization
+layers:
+  - res: {f: 16}
+    repeat: 3
+  - GlobalAveragePooling2D(name='g1')
+"""
+WRAPPED = """\
+input: [10, 8]
+layers:
+  - Bidirectional(LSTM(4, return_sequences=True), name='bi1')
+  - TimeDistributed(Dense(3), name='td1')
+"""
+CODE_WITH_WARNING = """\
+from keras.layers import Input, Dense
+from keras.models import Model
+x = Input(shape=(8,))
+y = Dense(4)(x)
+model = Model(input=x, output=y)
+"""
+ALL_COLUMNS = 'columns="index layer output_shape params trainable non_trainable buffers connected_to"'
+
+TABLES = {
+    "every column, steps expanded": (CONV, f'worked="expanded" {ALL_COLUMNS}'),
+    "steps in the cells": (CONV, 'worked="table"'),
+    "unknown sizes": (UNKNOWN, 'worked="expanded"'),
+    "graph": (GRAPH, 'worked="expanded" diagram="below"'),
+    "pytorch": (TORCH_OK, 'worked="expanded" diagram="below horizontal"'),
+    "lasagne": (LASAGNE, 'worked="expanded"'),
+    "blocks folded": (BLOCKS, 'worked="expanded" fold="open" diagram="below"'),
+    "wrapped layers": (WRAPPED, 'worked="expanded"'),
+    "code with a warning": (CODE_WITH_WARNING, 'worked="expanded" echo="collapsed"'),
+    "diagram only": (GRAPH, 'diagram="only"'),
+    "default caption": (UNKNOWN.replace("input:", "input:", 1), ""),
+}
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_chinese_tables_have_no_english_words(name):
+    source, header = TABLES[name]
+    html = zh(source, header)
+    assert "cnnsummary-error" not in html, html[:2000]
+    text = visible_text(html)
+    assert re.search(r"[\u4e00-\u9fff]", text)
+    assert english_words(text, layer_names(source)) == set(), text
+
+
+BAD_SPECS = [case.spec for case in SPEC_ERRORS.values()] + [
+    TORCH,  # a PyTorch argument error
+    "input: [8, 8, 1]\nlayers:\n  - Conv2D(4, 9, name='c9')\n",  # a kernel larger than the input
+    "input: [28, 28, 1]\nlayers:\n  - Conv2D: {filtres: 8, kernel_size: 3}\n",  # did you mean
+    "input: [28]\nlayers:\n  - Dense\n",  # missing required argument
+    "input: [4]\nlayers:\n  - Dense: 2\n---\nexpect: {total_params: 11}\n",  # an expectation that fails
+    "import keras\nx = keras.Input(shape=(8,))\ny = keras.layers.Dense(4)(z)\nmodel = keras.Model(x, y)\n",
+    "import keras\ndef f(:\n  pass\n",  # invalid Python
+    "import keras\nx = 3\n",  # no model
+    "import keras\nwhile True:\n    pass\n",  # endless loop
+]
+
+
+@pytest.mark.parametrize("index", range(len(BAD_SPECS)))
+def test_chinese_errors_have_no_english_words(index):
+    html = zh(BAD_SPECS[index])
+    assert "cnnsummary-error" in html
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.select(".cnnsummary-error__source"):
+        tag.decompose()  # the spec as written
+    text = visible_text(str(soup))
+    assert english_words(text, {"Dence"}) == set(), text  # a misspelt type is shown as written
+
+
+@pytest.mark.parametrize("header", ['worked="sideways"', 'bogus="1"', 'columns="params, weights"', 'fold="shut"',
+                                    'style="pandas"', 'diagram="diagonal"', 'framework="jax"', 'title="x'])
+def test_chinese_option_errors(header):
+    html = zh(CONV, header)
+    assert "cnnsummary-error" in html
+    assert english_words(visible_text(html)) == set(), visible_text(html)
+
+
+def test_unknown_language_lists_the_languages():
+    with pytest.raises(SpecError) as err:
+        parse_options({"language": "klingon"})
+    assert "klingon" in err.value.message and "zh" in err.value.hint
+    html = BlockRenderer().render(CONV, 'language="klingon"').html
+    assert "cnnsummary-error" in html and "en" in html and "zh" in html
+
+
+@pytest.mark.parametrize("name", ["zh", "zh_CN", "zh-CN", "zh-Hans", "ZH", "zh_Hans_CN", "zh-cn"])
+def test_spellings_of_chinese(name):
+    assert normalize(name) == "zh_CN"
+    assert check_language(name) == "zh_CN"
+
+
+def test_english_is_the_fallback():
+    assert normalize(None) == normalize("") == normalize("en_US") == "en"
+    assert normalize("de") is None  # no catalog: the plugin falls back to English, an option is an error
+    assert available()[0] == "en" and "zh_CN" in available()
+
+
+def test_blocks_keep_their_own_language_across_threads():
+    """The language is a context variable: blocks rendered at once in other threads keep theirs."""
+    results: dict[tuple[int, str], str] = {}
+
+    def work(i: int, language: str) -> None:
+        results[(i, language)] = BlockRenderer().render(CONV, f'language="{language}" worked="expanded"').html
+
+    threads = [threading.Thread(target=work, args=(i, lang)) for i in range(4) for lang in ("en", "zh")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for (_, language), html in results.items():
+        assert ("Total params" in html) is (language == "en")
+        assert ("总参数量" in html) is (language == "zh")
+    with use_language("zh"):
+        assert BlockRenderer().render(CONV).html.count("Total params") == 1  # a block's own default wins
+
+
+def test_site_default_and_fence_option():
+    defaults = parse_options({"language": "zh-Hans"})
+    assert defaults.language == "zh_CN"
+    assert "总参数量" in BlockRenderer(defaults).render(CONV).html
+    assert "Total params" in BlockRenderer(defaults).render(CONV, 'language="en"').html
+
+
+def test_english_output_is_unchanged_by_the_catalogs():
+    """English blocks read no catalog at all, and importing the package loads none."""
+    code = ("import mkdocs_cnnsummary.i18n as i; from mkdocs_cnnsummary.block import BlockRenderer;"
+            "BlockRenderer().render('input: [4]\\nlayers:\\n  - Dense: 2\\n');"
+            "print(i.catalog.cache_info().currsize, 'gettext' in __import__('sys').modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", "False"]
+
+
+# the command ------------------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def conv_file(tmp_path):
+    path = tmp_path / "conv.yaml"
+    path.write_text(CONV, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("args", [["--worked"], ["--worked", "--style", "torchinfo"], ["--worked", "-s", "nolearn"],
+                                  ["--format", "markdown", "--worked"], ["--format", "svg"]])
+def test_command_in_chinese(conv_file, capsys, args):
+    assert main([str(conv_file), "--language", "zh", *args]) == 0
+    out = capsys.readouterr().out
+    text = visible_text(out) if args[-1] == "svg" else out
+    assert re.search(r"[\u4e00-\u9fff]", text)
+    assert english_words(text, {"conv", "dw", "sep", "bn", "head"}) == set(), text
+
+
+def test_command_help_and_errors_in_chinese(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--help", "--language=zh-CN"])
+    out = capsys.readouterr().out
+    assert "用法" in out and "显示此帮助信息并退出" in out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("input: [28, 28, 1]\nlayers:\n  - Conv2D: {filtres: 8, kernel_size: 3}\n", encoding="utf-8")
+    assert main([str(bad), "--lang", "zh"]) == 1
+    err = capsys.readouterr().err
+    assert "你是不是想写 'filters'" in err
+    assert english_words(err, {"bad", "conv2d"}) == set(), err
+    with pytest.raises(SystemExit) as exit_status:
+        main([str(bad), "--language", "fr"])
+    assert exit_status.value.code == 2
+    assert "zh" in capsys.readouterr().err
+
+
+# the catalogs ----------------------------------------------------------------------------------------------
+
+def test_every_marked_message_is_in_every_catalog_and_translated():
+    found = catalogs.extract()
+    assert len(found) > 500
+    for po in catalogs.po_files():
+        _, entries = catalogs.read_po(po)
+        assert set(entries) == set(found), (set(found) - set(entries), set(entries) - set(found))
+        untranslated = [e.msgid for e in entries.values() if not e.translated]
+        assert untranslated == [], untranslated
+        for entry in entries.values():
+            english = catalogs.placeholders(entry.msgid + (entry.plural or ""))
+            for text in entry.strings:
+                assert catalogs.placeholders(text) <= english, (entry.msgid, text)
+                if english and _formats(entry.msgid, english):
+                    text.format(**{name: 1 for name in english})  # a valid template
+
+
+def _formats(template: str, names: set[str]) -> bool:
+    """Whether ``template`` is a template (messages shown as they are may hold braces: ``{Type: {arg: value}}``)."""
+    try:
+        template.format(**{name: 1 for name in names})
+    except (KeyError, ValueError, IndexError):
+        return False
+    return True
+
+
+def test_compiled_catalogs_match_their_po_files():
+    for po in catalogs.po_files():
+        header, entries = catalogs.read_po(po)
+        assert po.with_suffix(".mo").read_bytes() == catalogs.compile_mo(header, entries.values()), (
+            f"{po} changed: run python -m mkdocs_cnnsummary.i18n update")
+
+
+def test_template_of_messages_is_up_to_date():
+    _header, entries = catalogs.read_po(catalogs.TEMPLATE)
+    assert set(entries) == set(catalogs.extract())
+
+
+def test_python_gettext_reads_the_compiled_catalog():
+    import gettext
+
+    for po in catalogs.po_files():
+        translations = gettext.GNUTranslations(po.with_suffix(".mo").open("rb"))
+        _, entries = catalogs.read_po(po)
+        for entry in list(entries.values())[:50]:
+            if entry.context is None and entry.plural is None:
+                assert translations.gettext(entry.msgid) == entry.strings[0]
