@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ...i18n import S_, _
-from ..args import REQUIRED, Arg, boolean, integer, number, one_of, positive_int
+from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..expr import var
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
@@ -162,3 +162,24 @@ class PReLU(TorchLayer):
         n = self.cfg.num_parameters
         calc.weight("weight", (n,))
         calc.params(var("num_parameters", n), note=(S_("one slope shared by all channels") if n == 1 else None))
+
+
+def _drop_probability(value: Any) -> float:
+    return probability(value, "drop")  # torchvision's wording
+
+
+def _depth_mode(value: Any) -> str:
+    if value not in ("batch", "row"):
+        raise ArgError(_("mode has to be either 'batch' or 'row', but got {value}", value=value))
+    return value
+
+
+@register
+class StochasticDepth(Elementwise):
+    """torchvision's ``ops.StochasticDepth(p, mode)``: drops whole residual branches while training; the identity
+    at inference."""
+
+    type_name = "StochasticDepth"
+    arguments = (Arg("p", REQUIRED, _drop_probability, used=False, doc="probability of dropping the branch"),
+                 Arg("mode", REQUIRED, _depth_mode, used=False, doc="'row' (per sample) or 'batch' (all at once)"))
+    example = ("StochasticDepth(0.1, 'row')", (3, 8, 8))

@@ -70,12 +70,12 @@ def tuple_of(n: int, *, minimum: int = 0) -> Any:
     return convert
 
 
-def probability(value: Any) -> float:
+def probability(value: Any, what: str = "dropout") -> float:
     """A dropout probability (PyTorch raises for values outside [0, 1])."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ArgError(_("expected a number, got {value!r}", value=value))
     if not 0 <= value <= 1:
-        raise ArgError(_("dropout probability has to be between 0 and 1, but got {value}", value=value))
+        raise ArgError(_("{what} probability has to be between 0 and 1, but got {value}", what=what, value=value))
     return value
 
 
@@ -118,6 +118,6 @@ def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
         real = math.floor(float(n.value) * scale)
         if real != expr.int_value:
             note = S_("in floating point {value} × {scale} = {value2!r}, so PyTorch gets {real}", value=n.value,
-                      scale=scale, value2=float(n.value) * scale, real=real)
+                     scale=scale, value2=float(n.value) * scale, real=real)
             expr = expr - (expr.int_value - real)  # type: ignore[operator]
     return expr, note
