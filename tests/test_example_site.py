@@ -83,6 +83,27 @@ def test_depthwise_separable_page(site):
     assert "(3 × 3 × 10 + 1) × 32" in text
 
 
+def test_chinese_page(site):
+    """Seed 002's question answered in Chinese: tables, worked steps and the error in Chinese, no English word
+    of ours left in its blocks (layer, argument and framework names stay as the frameworks spell them)."""
+    from test_i18n import english_words, visible_text
+
+    html = (site / "questions/depthwise-separable-zh/index.html").read_text(encoding="utf-8")
+    text = text_of(site, "questions/depthwise-separable-zh")
+    for number in ("2,912", "100", "442", "452", "200"):
+        assert number in text
+    assert "(3 × 3 × 10 + 1) × 32" in text and "(3 × 3 + 1) × 10 × 1" in text
+    assert "总参数量" in text and "输出高度" in text and "层（类型）" in text and "你是不是想写 'kernel_size'" in text
+    soup = BeautifulSoup(html, "html.parser")
+    blocks = soup.select("article .cnnsummary:not(.cnnsummary-code)")
+    assert len(blocks) >= 8
+    names = {"conv2d", "depthwise_conv2d", "separable_conv2d", "input"}
+    for block in blocks:
+        for source in block.select(".cnnsummary-error__source"):
+            source.decompose()
+        assert english_words(visible_text(str(block)), names) == set(), visible_text(str(block))
+
+
 def test_unknown_size_page(site):
     text = text_of(site, "questions/unknown-spatial-size")
     assert "448" in text and "524,544" in text

@@ -70,7 +70,7 @@ def english_words(text: str, extra: set[str] = frozenset()) -> set[str]:
 
 def visible_text(html: str) -> str:
     """What a reader sees or hears of a block: its text without code and pre blocks, plus the labels."""
-    soup = BeautifulSoup(html.replace("<wbr>", ""), "html.parser")
+    soup = BeautifulSoup(re.sub(r"<wbr\s*/?>", "", html), "html.parser")
     labels = [tag.get(attr, "") for tag in soup.find_all(True) for attr in ("aria-label", "title", "alt")]
     for tag in soup.find_all(["code", "pre", "style", "script"]):
         tag.decompose()
@@ -376,3 +376,55 @@ def test_python_gettext_reads_the_compiled_catalog():
         for entry in list(entries.values())[:50]:
             if entry.context is None and entry.plural is None:
                 assert translations.gettext(entry.msgid) == entry.strings[0]
+
+
+# the platforms: the site's language by default -------------------------------------------------------------
+
+def test_mkdocs_takes_material_theme_language(tmp_path):
+    from test_plugin_build import build
+
+    page = "# 页\n\n```cnn\n" + CONV + "```\n\n```cnn language=\"en\"\n" + CONV + "```\n"
+    for name in ("material", "zh"):
+        (tmp_path / name).mkdir()
+    result = build(tmp_path / "material", {"index.md": page}, extensions=["pymdownx.superfences"])
+    assert result.returncode == 0, result.log
+    result = build(tmp_path / "zh", {"index.md": page}, extensions=["pymdownx.superfences"])
+    yml = tmp_path / "zh" / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("name: material", "name: material\n  language: zh"),
+                   encoding="utf-8")
+    import shutil
+
+    shutil.rmtree(tmp_path / "zh" / "site")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(yml), "-d", str(tmp_path / "zh" / "site")]
+    subprocess.run(command, check=True, capture_output=True, cwd=tmp_path / "zh")
+    english, chinese = (BeautifulSoup((tmp_path / d / "site" / "index.html").read_text(encoding="utf-8"),
+                                      "html.parser").select(".cnnsummary__totals") for d in ("material", "zh"))
+    assert "Total params" in english[0].get_text() and "Total params" in english[1].get_text()
+    assert "总参数量" in chinese[0].get_text() and "Total params" in chinese[1].get_text()  # the fence's own wins
+
+
+def test_mkdocs_plugin_language_setting(tmp_path):
+    from test_plugin_build import build
+
+    page = "# 页\n\n```cnn\n" + CONV + "```\n"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    result = build(tmp_path / "a", {"index.md": page}, plugin={"language": "zh-Hans"})
+    assert result.returncode == 0, result.log
+    assert "总参数量" in result.page("index").get_text()
+    result = build(tmp_path / "b", {"index.md": page}, plugin={"language": "klingon"})
+    assert result.returncode != 0 and "klingon" in result.log and "zh" in result.log
+
+
+def test_sphinx_takes_the_project_language(tmp_path):
+    from test_sphinx import built
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["mkdocs_cnnsummary.sphinx"]\nlanguage = "zh_CN"\n', encoding="utf-8")
+    body = "\n".join("   " + line for line in CONV.splitlines())
+    (src / "index.rst").write_text(f"页\n==\n\n.. cnn::\n   :worked: expanded\n\n{body}\n", encoding="utf-8")
+    html = (built(src, tmp_path / "html", "html") / "index.html").read_text(encoding="utf-8")
+    assert "总参数量" in html and "输出高度" in html
+    text = (built(src, tmp_path / "text", "text") / "index.txt").read_text(encoding="utf-8")
+    assert "总参数量" in text and "输出高度" in text

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import did_you_mean
 from ..engine.summary import Notice
-from ..i18n import _
+from ..i18n import _, ngettext
 from .builtins import BUILTINS, math_module
 from .limits import Budget, Limits
 from .runtime import Function, Module, Opaque
@@ -105,8 +105,9 @@ class Session:
         for (text, file), lines in list(seen.items())[:12]:
             where = ", ".join(str(n) for n in lines[:4]) + (" ..." if len(lines) > 4 else "")
             prefix = f"{file}: " if file and self.main and file != self.main.path else ""
-            parts.append(f"{prefix}{text} (line{'s' if len(lines) > 1 else ''} {where})" if lines else text)
-        more = f" and {len(seen) - 12} more" if len(seen) > 12 else ""
+            on = ngettext("{prefix}{text} (line {where})", "{prefix}{text} (lines {where})", len(lines))
+            parts.append(on.format(prefix=prefix, text=text, where=where) if lines else text)
+        more = _(" and {count} more", count=len(seen) - 12) if len(seen) > 12 else ""
         first = next((s.line for s in self.skipped_statements if s.line is not None), None)
         return Notice(_("skipped, as they build nothing: {parts}{more}", parts="; ".join(parts), more=more), first,
                       _("they change no shape or count"), None, "skipped")
