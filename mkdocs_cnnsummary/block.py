@@ -557,7 +557,8 @@ def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
         return _rendered(
             exc, Problem(_("cnn-reference: {describe}", describe=exc.describe())), label=_("Layer reference")
         )
-    return BlockResult(render_reference(frameworks or None))
+    with use_language("en"):  # the reference is written in English (and remembered as such)
+        return BlockResult(render_reference(frameworks or None))
 
 
 def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
