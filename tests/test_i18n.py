@@ -126,24 +126,15 @@ layers:
   - Flatten(name='f1')
   - Dense(4, name='d1')
 """
-TORCH = """\
+TORCH_HEAD = """\
 framework: pytorch
 input: [3, 32, 32]
 layers:
   - Conv2d(3, 16, 3, padding=1)
   - BatchNorm2d(16)
-  - LSTM(8, 4)
 """
-TORCH_OK = """\
-framework: pytorch
-input: [3, 32, 32]
-layers:
-  - Conv2d(3, 16, 3, padding=1)
-  - BatchNorm2d(16)
-  - MaxPool2d(2, ceil_mode=True)
-  - Flatten()
-  - Linear(4096, 10)
-"""
+TORCH = TORCH_HEAD + "  - LSTM(8, 4)\n"  # an argument error: the LSTM gets a 4-D input
+TORCH_OK = TORCH_HEAD + "  - MaxPool2d(2, ceil_mode=True)\n  - Flatten()\n  - Linear(4096, 10)\n"
 LASAGNE = """\
 framework: lasagne
 input: [1, 28, 28]
