@@ -125,7 +125,8 @@ def _choose(session: Session, binding: Binding, interp: Interpreter, scope: Scop
         name = candidates[0][0]
         return _evaluate(session, binding, interp, scope, f"{name}()")
     if candidates:
-        listing = ", ".join(f"{name}{_signature(fn)} (line {line})" for name, fn, line in candidates)
+        listing = _(", ").join(_("{name}{signature} (line {line})", name=name, signature=_signature(fn), line=line)
+                               for name, fn, line in candidates)
         name, fn, _ignored = (callable_ or candidates)[0]
         example = f"{name}()" if _callable_without_arguments(fn) else f"{name}(...)"
         many = len(candidates) > 1

@@ -368,8 +368,8 @@ class Opaque(RuntimeObject):
         return f"`{self.origin}`"
 
     def where(self) -> str:
-        where = f"line {self.line}" if self.line else _("an earlier line")
-        return f"{where} of {self.file}" if self.file else where
+        where = _("line {line}", line=self.line) if self.line else _("an earlier line")
+        return _("{where} of {file}", where=where, file=self.file) if self.file else where
 
     def explain(self) -> str:
         return _("its value comes from `{origin}` ({where}), which {reason}", origin=self.origin, where=self.where(),

@@ -134,7 +134,7 @@ class KerasBinding(Binding):
                 self.warn_once(dotted, interp, node, _("`{dotted}` is TensorFlow's private copy of Keras 2; read as "
                                                        "`{value}`", dotted=dotted, value='.'.join(['keras',
                                                            *parts[3:]])),
-                                                               "import from keras (Keras 3)")
+                                                               _("import from keras (Keras 3)"))
                 parts = ["keras", *parts[3:]]
             elif parts[1] == "keras":
                 parts = ["keras", *parts[2:]]
@@ -154,14 +154,14 @@ class KerasBinding(Binding):
             if len(rest) > 1 and rest[1] in OLD_LAYER_MODULES:
                 self.warn_once(dotted, interp, node, _("Keras 3 has no module `{dotted}`; read as `keras.layers`",
                                                        dotted=dotted),
-                               "import layers from keras.layers")
+                               _("import layers from keras.layers"))
             return self._layers()
         if head == "models":
             return self._models()
         if head == "engine":
             self.warn_once(dotted, interp, node, _("`{dotted}` is Keras 2's internal module; read as `keras.models` "
                                                    "(Input and Model)", dotted=dotted),
-                                                           "import Input and Model from keras")
+                                                           _("import Input and Model from keras"))
             return self._models()
         if head == "backend":
             return self._backend()
@@ -296,7 +296,8 @@ class KerasBinding(Binding):
     def dim_ordering(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> str:
         self.warn_once("image_dim_ordering", interp, node, _("K.image_dim_ordering() is Keras 1's; read as 'tf' "
                                                              "(channels last, Keras 3's default)"),
-                                                                     "write K.image_data_format() == 'channels_last'")
+                                                                     _("write K.image_data_format() == "
+                                                                       "'channels_last'"))
         return "tf"
 
     def _activations(self, prefix: str) -> Module:
@@ -480,8 +481,9 @@ class KerasBinding(Binding):
         if three_ints and type_name in KERAS1_CONVOLUTIONS:
             if self.keras1:
                 args = [args[0], (args[1], args[2])]
-                changes.append(f"{type_name}({args[0]}, {args[1][0]}, {args[1][1]}) as Keras 1's nb_filter, nb_row, "
-                               f"nb_col: a {args[1][0]}×{args[1][1]} kernel")
+                changes.append(_("{type_name}({filters}, {rows}, {cols}) as Keras 1's nb_filter, nb_row, nb_col: a "
+                                 "{rows}×{cols} kernel", type_name=type_name, filters=args[0], rows=args[1][0],
+                                 cols=args[1][1]))
             else:
                 interp.warn(node, _("{type_name}({args}, {args2}, {args3}) means kernel_size={args2}, strides={args3} "
                                     "in Keras 2 and 3 (in Keras 1 it meant a {args2}×{args3} kernel); read as Keras 3 "
@@ -495,7 +497,7 @@ class KerasBinding(Binding):
             new = OLD_ARGUMENTS[key]
             value = kwargs.pop(key)
             if new is None:
-                changes.append(f"{key}= dropped")
+                changes.append(_("{key}= dropped", key=key))
                 continue
             if key == "dim_ordering":
                 value = DIM_ORDERING.get(value, value)
@@ -506,7 +508,7 @@ class KerasBinding(Binding):
                                            type_name=type_name, key=key, new=new),
                                    hint=_("keep {new}=", new=new))
             kwargs[new] = value
-            changes.append(f"{key}= as {new}={value!r}")
+            changes.append(_("{key}= as {new}={value!r}", key=key, new=new, value=value))
         modern = f"{type_name}(" + ", ".join([*(repr(a) for a in args),
                                               *(f"{k}={v!r}" for k, v in kwargs.items() if not isinstance(
                                                   v, RuntimeObject))]) + ")"
@@ -595,7 +597,8 @@ class KerasBinding(Binding):
             model.add(interp, node, item, rebuild=False)
         if model.stack:
             model.maybe_rebuild(interp, node)
-        where = f"line {lines[0]}" if len(set(lines)) == 1 else f"lines {lines[0]}–{lines[-1]}"
+        where = (_("line {line}", line=lines[0]) if len(set(lines)) == 1
+                 else _("lines {first}–{last}", first=lines[0], last=lines[-1]))
         interp.warn(node, _("the code only makes layers ({where}); read as a Sequential model of them, in order",
                             where=where),
                     hint=_("this is how Keras reads them inside Sequential([...])"), kind="fragments")
