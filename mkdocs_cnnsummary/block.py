@@ -158,12 +158,9 @@ def safely(render: Callable[[], BlockResult], source: str = "", title: str | Non
         return render()
     except Exception as exc:
         log.debug("internal error in a block", exc_info=True)
-        error = SpecError(
-            _("internal error while computing this block ({kind}: {exc})",
-                kind=type(exc).__name__, exc=printable(str(exc), MAX_SHOWN)
-            ),
-            hint=_("please report it with the spec of this block"),
-        )
+        error = SpecError(_("internal error while computing this block ({kind}: {exc})", kind=type(exc).__name__,
+                            exc=printable(str(exc), MAX_SHOWN)),
+                          hint=_("please report it with the spec of this block"))
         view = {k: v for k, v in (("title", title), ("source", source), ("label", label)) if v}
         view["language"] = current()
         return BlockResult(_error_box(error, **view), Problem(error.describe()), error, view)
@@ -177,10 +174,8 @@ def _error_box(error: SpecError, **options: Any) -> str:
         return render_error(error, **options)
     except Exception:
         log.debug("the error box could not be rendered", exc_info=True)
-        return (
-            f'<div class="cnnsummary cnnsummary-error"><p class="cnnsummary-error__message">'
-            f"<strong>{html.escape(_('Error'))}</strong>: {html.escape(printable(error.describe()))}</p></div>"
-        )
+        return (f'<div class="cnnsummary cnnsummary-error"><p class="cnnsummary-error__message">'
+                f"<strong>{html.escape(_('Error'))}</strong>: {html.escape(printable(error.describe()))}</p></div>")
 
 
 def _digest(path: str) -> str:
@@ -222,7 +217,7 @@ def split_header(text: str) -> dict[str, str]:
         text = re.sub(r"(?:^|(?<=\s))[#.][^\s=]+", "", text[1:-1])
     position = 0
     for m in _OPTION_RE.finditer(text):
-        if text[position : m.start()].strip():
+        if text[position:m.start()].strip():
             raise _header_error(text[position:].strip())  # all from the part that does not read
         position = m.end()
         key = m.group(1)
@@ -234,14 +229,10 @@ def split_header(text: str) -> dict[str, str]:
 
 def _header_error(rest: str) -> SpecError:
     if rest.count('"') % 2 or rest.count("'") % 2:
-        return SpecError(
-            _("the fence header has a quote that is not closed: {rest}", rest=shown(rest)),
-            hint=_("close the quote"),
-        )
-    return SpecError(
-        _("cannot read {rest} in the fence header", rest=shown(rest)),
-        hint=_('write options as key="value", separated by spaces'),
-    )
+        return SpecError(_("the fence header has a quote that is not closed: {rest}", rest=shown(rest)), hint=_(
+                "close the quote"))
+    return SpecError(_("cannot read {rest} in the fence header", rest=shown(rest)),
+                     hint=_('write options as key="value", separated by spaces'))
 
 
 def argument_header(argument: str) -> dict[str, str]:
@@ -271,13 +262,9 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
         key = name.replace("-", "_")
         value = raw if key == "columns" else str(raw)
         if key not in OPTION_NAMES:
-            raise SpecError(
-                _("unknown fence option {name}", name=shown(name)),
-                hint=(
-                    did_you_mean(key, OPTION_NAMES)
-                    or _("options: {OPTION_NAMES}", OPTION_NAMES=", ".join(OPTION_NAMES))
-                ),
-            )
+            raise SpecError(_("unknown fence option {name}", name=shown(name)),
+                            hint=(did_you_mean(key, OPTION_NAMES) or _("options: {OPTION_NAMES}",
+                                                                       OPTION_NAMES=", ".join(OPTION_NAMES))))
         if key == "worked":
             changes["worked"] = check_worked(value.strip().lower())
         elif key == "columns":
@@ -311,11 +298,8 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
         elif key == "language":
             changes["language"] = check_language(value)
         elif key == "echo":
-            changes["echo"] = (
-                "above"
-                if value.strip().lower() in ("", "echo", "true", "yes")
-                else one_of(value, ECHO_MODES, N_("echo mode"))
-            )
+            changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else one_of(
+                value, ECHO_MODES, N_("echo mode"))
         else:
             changes["title"] = value
     return replace(options, **changes)
@@ -329,27 +313,15 @@ def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
         data = yaml.safe_load(value)
     except yaml.YAMLError:
         data = None
-    if (
-        isinstance(data, list)
-        and data
-        and all(d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in data)
-    ):
+    if isinstance(data, list) and data and all(d is None or (isinstance(d, int) and not isinstance(d, bool))
+                                               for d in data):
         data = [data]
-    if (
-        not isinstance(data, list)
-        or not data
-        or not all(
-            isinstance(s, list)
-            and all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in s)
-            for s in data
-        )
-    ):
-        raise SpecError(
-            _("inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {value}",
-                value=shown(value)
-            ),
-            hint=_("sizes without the batch axis; null for an unknown size"),
-        )
+    if not isinstance(data, list) or not data or not all(
+            isinstance(s, list) and all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0)
+                                        for d in s) for s in data):
+        raise SpecError(_("inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {value}",
+                          value=shown(value)),
+                        hint=_("sizes without the batch axis; null for an unknown size"))
     return tuple(tuple(s) for s in data)
 
 
@@ -370,10 +342,8 @@ def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **vi
 
 
 def _option_failure(exc: SpecError, source: str) -> BlockResult:
-    return _rendered(
-        exc, Problem(_("fence header: {describe}", describe=exc.describe())), label=_("Error in the fence "
-                                                                                             "options")
-    )
+    return _rendered(exc, Problem(_("fence header: {describe}", describe=exc.describe())), label=_(
+            "Error in the fence options"))
 
 
 def render_block(source: str, options: FenceOptions, base_dir: str | None = None) -> BlockResult:
@@ -396,49 +366,23 @@ def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> B
         if options.source is not None:
             path, text = _source_file(options.source, base)
             shown = text
-            reading = read(
-                text,
-                framework=_given(options),
-                format="code",
-                model=options.model,
-                inputs=_list(options.inputs),
-                path=path,
-                root=base,
-                default_framework=options.framework,
-            )
+            reading = read(text, framework=_given(options), format="code", model=options.model,
+                           inputs=_list(options.inputs), path=path, root=base, default_framework=options.framework)
             files = reading.files
             apply_section(reading.summary, source)
         else:
-            reading = read(
-                source,
-                framework=_given(options),
-                format=options.format,
-                model=options.model,
-                inputs=_list(options.inputs),
-                root=base,
-                default_framework=options.framework,
-            )
+            reading = read(source, framework=_given(options), format=options.format, model=options.model,
+                           inputs=_list(options.inputs), root=base, default_framework=options.framework)
             files = reading.files
         summary = reading.summary
     except SpecError as exc:
         return _with_files(_failed(exc, _shown(exc, shown, source, options, base), options), files)
     problem = None
     if options.expect_error is not None:
-        problem = Problem(
-            _("expect_error: the network was expected to fail but computes {total_params:,} parameters",
-                total_params=summary.total_params
-            ),
-            line=None,
-        )
-    result = _rendered(
-        summary,
-        problem,
-        title=options.title,
-        worked=options.worked,
-        columns=options.columns,
-        style=options.style,
-        fold=options.fold,
-    )
+        problem = Problem(_("expect_error: the network was expected to fail but computes {total_params:,} parameters",
+                            total_params=summary.total_params), line=None)
+    result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
+                       style=options.style, fold=options.fold)
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)
@@ -447,9 +391,8 @@ def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> B
         from .render.html import render_code
 
         code = shown if options.source is not None else split_code(source)[0]
-        result = replace(
-            result, html=render_code(code, options.source, collapsed=options.echo == "collapsed") + result.html
-        )
+        result = replace(result, html=render_code(code, options.source, collapsed=options.echo == "collapsed")
+                         + result.html)
     return _with_files(result, files)
 
 
@@ -473,26 +416,20 @@ def _source_file(source: str, base: str) -> tuple[str, str]:
         path = (root / source).resolve()
         outside = os.path.commonpath([str(path), str(root)]) != str(root)
     except (OSError, ValueError):  # a NUL character, another drive
-        raise SpecError(
-            _("source={source} is not a path to a file", source=shown(source)),
-            hint=_("give a path relative to the directory of mkdocs.yml"),
-        ) from None
+        raise SpecError(_("source={source} is not a path to a file", source=shown(source)), hint=_(
+                "give a path relative to the directory of mkdocs.yml")) from None
     if outside:
-        raise SpecError(
-            _("source={source} is outside the project directory {name}/", source=shown(source), name=root.name),
-            hint=_("give a path relative to the directory of mkdocs.yml"),
-        )
+        raise SpecError(_("source={source} is outside the project directory {name}/", source=shown(source),
+                          name=root.name),
+                        hint=_("give a path relative to the directory of mkdocs.yml"))
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SpecError(
-            _("source={source}: no such file", source=shown(source)),
-            hint=_("the path is relative to {root}", root=root),
-        ) from None
+        raise SpecError(_("source={source}: no such file", source=shown(source)), hint=_(
+                "the path is relative to {root}", root=root)) from None
     except OSError as exc:
-        raise SpecError(
-            _("source={source} cannot be read: {value}", source=shown(source), value=exc.strerror or exc)
-        ) from None
+        raise SpecError(_("source={source} cannot be read: {value}", source=shown(source),
+                          value=exc.strerror or exc)) from None
     try:
         return source, data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -519,12 +456,9 @@ def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str,
         figure = render_diagram_html(summary, options.diagram, title=options.title)
     except Exception as exc:  # a drawing defect must not take the table down
         log.debug("internal error while drawing a diagram", exc_info=True)
-        return table, Problem(
-            _(
-                "internal error while drawing the diagram ({kind}: {exc}); please report it with the spec of this "
-                "block"
-            ).format(kind=type(exc).__name__, exc=printable(str(exc), MAX_SHOWN))
-        )
+        return table, Problem(_("internal error while drawing the diagram ({kind}: {exc}); please report it with "
+                                "the spec of this block", kind=type(exc).__name__, exc=printable(str(exc),
+                                    MAX_SHOWN)))
     placement = options.diagram.placement
     return {"above": figure + table, "below": table + figure}.get(placement, figure), None
 
@@ -545,18 +479,15 @@ def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
         options = split_header(header) if isinstance(header, str) else dict(header or {})
         for key in options:
             if key not in REFERENCE_OPTIONS:
-                raise SpecError(
-                    _("unknown option {key} in the cnn-reference fence", key=shown(key)),
-                    hint=_("options: {REFERENCE_OPTIONS}", REFERENCE_OPTIONS=", ".join(REFERENCE_OPTIONS)),
-                )
+                raise SpecError(_("unknown option {key} in the cnn-reference fence", key=shown(key)),
+                                hint=_("options: {REFERENCE_OPTIONS}", REFERENCE_OPTIONS=", ".join(REFERENCE_OPTIONS)))
         value = options.get("framework")
         frameworks = tuple(check_framework(n) for n in value.replace(",", " ").split()) if value else None
         if "language" in options:
             check_language(options["language"])
     except SpecError as exc:
-        return _rendered(
-            exc, Problem(_("cnn-reference: {describe}", describe=exc.describe())), label=_("Layer reference")
-        )
+        return _rendered(exc, Problem(_("cnn-reference: {describe}", describe=exc.describe())), label=_(
+                "Layer reference"))
     with use_language("en"):  # the reference is written in English (and remembered as such)
         return BlockResult(render_reference(frameworks or None))
 
@@ -567,21 +498,12 @@ def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
     if expected is not None:
         problem = None
         if expected and expected.lower() not in exc.describe().lower():
-            problem = Problem(
-                _("expect_error: the error does not mention {expected}: {without_line}",
-                    expected=shown(expected), without_line=_without_line(exc)
-                ),
-                line=exc.line,
-                layer=exc.layer,
-                file=exc.file,
-            )
+            problem = Problem(_("expect_error: the error does not mention {expected}: {without_line}",
+                                expected=shown(expected), without_line=_without_line(exc)),
+                              line=exc.line, layer=exc.layer, file=exc.file)
         return _rendered(exc, problem, title=options.title, source=source, expected=True)
-    return _rendered(
-        exc,
-        Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file),
-        title=options.title,
-        source=source,
-    )
+    return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file),
+                     title=options.title, source=source)
 
 
 def _without_line(exc: SpecError) -> str:
