@@ -167,14 +167,9 @@ def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
     for name in names:
         col = _BY_NAME.get(name.lower())
         if col is None:
-            raise SpecError(
-                _("unknown column {name}", name=shown(name)),
-                hint=(
-                    did_you_mean(name, column_names())
-                    or did_you_mean(name, list(_BY_NAME))
-                    or _("columns: {column_names}", column_names=", ".join(column_names()))
-                ),
-            )
+            raise SpecError(_("unknown column {name}", name=shown(name)),
+                            hint=did_you_mean(name, column_names()) or did_you_mean(name, list(_BY_NAME))
+                            or _("columns: {column_names}", column_names=", ".join(column_names())))
         if col.key not in out:
             out.append(col.key)
     return tuple(out)
@@ -189,34 +184,23 @@ def select_columns(summary: Summary, requested: Sequence[str] = (), style: Style
     return [replace(col, header=_(style.header(col.key, col.header) if style else col.header)) for col in chosen]
 
 
-def build_rows(
-    summary: Summary, columns: Sequence[Column], *, worked_in_cells: bool, style: Style | None = None
-) -> list[Row]:
+def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: bool,
+               style: Style | None = None) -> list[Row]:
     """Inputs first, then every layer, with the cells of the chosen columns."""
     style = style or Style("keras")
     rows: list[Row] = []
     for rec in summary.inputs:
         rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec, style=style))
     for layer, type_label in zip(summary.layers, style.layer_types(summary), strict=True):
-        rows.append(
-            Row(
-                "layer",
-                len(rows),
-                layer.name,
-                type_label,
-                layer,
-                [StepView.of(s) for s in layer.calculation],
-                style=style,
-            )
-        )
+        rows.append(Row("layer", len(rows), layer.name, type_label, layer,
+                        [StepView.of(s) for s in layer.calculation], style=style))
     for row in rows:
         row.cells = {col.key: col.cell(row, summary, worked_in_cells) for col in columns}
     return rows
 
 
-def build_sections(
-    summary: Summary, columns: Sequence[Column], rows: list[Row], style: Style | None = None
-) -> list[Section]:
+def build_sections(summary: Summary, columns: Sequence[Column], rows: list[Row], style: Style | None = None
+                   ) -> list[Section]:
     """The rows in sections: each top-level block instance (or run of instances) under one group row
     with its totals, nested groups as rows of their own inside it; other rows as they are."""
     style = style or Style("keras")
