@@ -206,8 +206,9 @@ class Interpreter:
         """Record a statement that builds nothing (``model.fit(...)``, ``print(...)``)."""
         self.session.skip(text or short_source(node, 40), getattr(node, "lineno", None), self.file)
 
-    def opaque(self, node: ast.AST, reason: str = _("the reader does not run it"), config: bool = False) -> Opaque:
-        return Opaque(short_source(node), getattr(node, "lineno", None), self.file, reason, config)
+    def opaque(self, node: ast.AST, reason: str | None = None, config: bool = False) -> Opaque:
+        return Opaque(short_source(node), getattr(node, "lineno", None), self.file,
+                      _("the reader does not run it") if reason is None else reason, config)
 
     def refuse_network_arguments(self, callee: Any, node: ast.AST, values: Iterable[Any]) -> None:
         """A call the reader cannot follow must not receive part of the network (it could add layers)."""
