@@ -332,6 +332,8 @@ def test_command_help_and_errors_in_chinese(tmp_path, capsys):
         main(["--help", "--language=zh-CN"])
     out = capsys.readouterr().out
     assert "用法" in out and "显示此帮助信息并退出" in out
+    options = {"cnnsummary", "help", "to-spec", "lang", "read", "write-css"}  # the command's and options' names
+    assert english_words(out, options) == set(), out
     bad = tmp_path / "bad.yaml"
     bad.write_text("input: [28, 28, 1]\nlayers:\n  - Conv2D: {filtres: 8, kernel_size: 3}\n", encoding="utf-8")
     assert main([str(bad), "--lang", "zh"]) == 1
