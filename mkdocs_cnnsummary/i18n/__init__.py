@@ -117,8 +117,15 @@ def _(message: str, /, **values: object) -> str:
     """``message`` in the current language (itself in English or when it has no translation); with
     ``values``, a template filled in after translation: ``_("unknown argument {name!r}", name=name)``."""
     language = _language.get()
-    text = message if language == DEFAULT else catalog(language).gettext(message)
-    return text.format(**values) if values else text
+    if language == DEFAULT:
+        return message.format(**values) if values else message
+    translations = catalog(language)
+    text = translations.gettext(message)
+    if not values:
+        return text
+    # words the engine keeps in English (``height`` of an axis) are the step phrases' own translations
+    return text.format(**{k: translations.pgettext(STEP_CONTEXT, v) if isinstance(v, str) and len(v) <= 40 else v
+                          for k, v in values.items()})
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
