@@ -227,6 +227,7 @@ BAD_SPECS = [case.spec for case in SPEC_ERRORS.values()] + [
     "input: [28, 28, 1]\nlayers:\n  - Conv2D: {filtres: 8, kernel_size: 3}\n",  # did you mean
     "input: [28]\nlayers:\n  - Dense\n",  # missing required argument
     "input: [8, 8, 1]\nlayers:\n  - Cropping2D(((3, 6), (0, 0)))\n",  # an axis word inside a message
+    "input: [28, 2.5, 1]\nlayers:\n  - Flatten\n",  # the kind of a value: number
     "input: [4]\nlayers:\n  - Dense: 2\n---\nexpect: {total_params: 11}\n",  # an expectation that fails
     "import keras\nx = keras.Input(shape=(8,))\ny = keras.layers.Dense(4)(z)\nmodel = keras.Model(x, y)\n",
     "import keras\ndef f(:\n  pass\n",  # invalid Python

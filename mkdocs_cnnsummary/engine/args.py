@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import _
+from ..i18n import N_, _
 from .errors import did_you_mean, shown
 from .limits import MAX_INT
 
@@ -81,13 +81,14 @@ def optional(convert: Converter) -> Converter:
     return convert_optional
 
 
-_KINDS = {"str": "text", "dict": "mapping", "LineDict": "mapping", "list": "list", "LineList": "list",
-          "bool": "boolean", "int": "integer", "float": "number", "NoneType": "null"}
+_KINDS = {"str": N_("text"), "dict": N_("mapping"), "LineDict": N_("mapping"), "list": N_("list"),
+          "LineList": N_("list"), "bool": N_("boolean"), "int": N_("integer"), "float": N_("number"),
+          "NoneType": "null"}
 
 
 def _describe(value: Any) -> str:
     kind = type(value).__name__
-    return f"{shown(value)} ({_KINDS.get(kind, kind)})"
+    return f"{shown(value)} ({_(_KINDS[kind]) if kind in _KINDS else kind})"
 
 
 def _number_text_hint(value: Any) -> str | None:
