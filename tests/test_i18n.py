@@ -329,13 +329,27 @@ def test_command_in_chinese(conv_file, capsys, args):
     assert english_words(text, {"conv", "dw", "sep", "bn", "head"}) == set(), text
 
 
+def option_names() -> set[str]:
+    """The command's name, its options, their metavars and choices (as the help writes them)."""
+    from mkdocs_cnnsummary.cli.main import build_parser
+
+    names = {"cnnsummary"}
+    for action in build_parser()._actions:
+        names.update(o.lstrip("-") for o in action.option_strings)
+        names.update(str(c) for c in action.choices or ())
+        if action.metavar:
+            names.add(str(action.metavar))
+        if action.dest:
+            names.add(action.dest.upper())
+    return names
+
+
 def test_command_help_and_errors_in_chinese(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--help", "--language=zh-CN"])
     out = capsys.readouterr().out
     assert "用法" in out and "显示此帮助信息并退出" in out
-    options = {"cnnsummary", "help", "to-spec", "lang", "read", "write-css"}  # the command's and options' names
-    assert english_words(out, options) == set(), out
+    assert english_words(out, option_names()) == set(), out
     bad = tmp_path / "bad.yaml"
     bad.write_text("input: [28, 28, 1]\nlayers:\n  - Conv2D: {filtres: 8, kernel_size: 3}\n", encoding="utf-8")
     assert main([str(bad), "--lang", "zh"]) == 1
