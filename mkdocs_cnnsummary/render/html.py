@@ -182,8 +182,9 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     ``language``: the words around the numbers (default: the current block's, see :mod:`..i18n`).
     """
     if language is not None:
+        options = {k: v for k, v in locals().items() if k not in ("summary", "language")}
         with use_language(language):
-            return render_summary(summary, title=title, worked=worked, columns=columns, style=style, fold=fold)
+            return render_summary(summary, **options)
     check_worked(worked)
     check_fold(fold)
     table_style = style_for(summary, style)
@@ -209,8 +210,9 @@ def render_error(error: SpecError | str, *, title: str | None = None, source: st
     ``expected=True`` renders the box as the documented result of an ``expect_error`` block.
     """
     if language is not None:
+        options = {k: v for k, v in locals().items() if k not in ("error", "language")}
         with use_language(language):
-            return render_error(error, title=title, source=source, expected=expected, label=label)
+            return render_error(error, **options)
     if isinstance(error, str):
         error = SpecError(error)
     lines = source.rstrip("\n").split("\n") if source else []
