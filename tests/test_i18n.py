@@ -462,3 +462,16 @@ def test_sphinx_takes_the_project_language(tmp_path):
     assert "总参数量" in html and "输出高度" in html
     text = (built(src, tmp_path / "text", "text") / "index.txt").read_text(encoding="utf-8")
     assert "总参数量" in text and "输出高度" in text
+
+
+def test_obsolete_entries_are_kept_apart_and_read_back(tmp_path):
+    """Translations of messages the code does not mark (any more, or yet) stay as ``#~`` entries: not compiled,
+    and given back by ``update`` when the message is marked again."""
+    po = tmp_path / "x.po"
+    kept = catalogs.Entry("a message no code marks", None, None, ["一条没有代码标记的消息"])
+    catalogs.write_po(po, "Language: zh_CN\n", [catalogs.Entry("Total params", None, None, ["总参数量"])], [kept])
+    _header, entries = catalogs.read_po(po)
+    assert list(entries) == [(None, "Total params")]
+    _header, obsolete = catalogs.read_po(po, obsolete=True)
+    assert obsolete[(None, kept.msgid)].strings == kept.strings
+    assert b"a message no code marks" not in catalogs.compile_mo("", entries.values())

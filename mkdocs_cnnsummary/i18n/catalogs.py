@@ -90,8 +90,9 @@ def placeholders(text: str) -> set[str]:
 
 # .po files -----------------------------------------------------------------------------------------------
 
-def read_po(path: Path) -> tuple[str, dict[tuple[str | None, str], Entry]]:
-    """(header, entries) of a ``.po`` file."""
+def read_po(path: Path, *, obsolete: bool = False) -> tuple[str, dict[tuple[str | None, str], Entry]]:
+    """(header, entries) of a ``.po`` file; with ``obsolete=True`` the entries kept as ``#~`` lines instead
+    (translations of messages the code no longer marks, or does not mark yet)."""
     entries: dict[tuple[str | None, str], Entry] = {}
     header = ""
     current: Entry | None = None
@@ -110,7 +111,9 @@ def read_po(path: Path) -> tuple[str, dict[tuple[str | None, str], Entry]]:
         current = None
 
     for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
+        if raw.startswith("#~") != obsolete and not (obsolete and not raw.strip()):
+            continue
+        line = raw[2:].strip() if obsolete else raw.strip()
         if not line:
             continue
         if line.startswith("#,"):
@@ -176,8 +179,8 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
-def write_po(path: Path, header: str, entries: Iterable[Entry]) -> None:
-    """Write a ``.po`` file (``msgstr ""`` for what is not translated yet)."""
+def write_po(path: Path, header: str, entries: Iterable[Entry], obsolete: Iterable[Entry] = ()) -> None:
+    """Write a ``.po`` file (``msgstr ""`` for what is not translated yet; ``obsolete`` entries as ``#~`` lines)."""
     out = ['msgid ""', "msgstr " + _quote(header), ""]
     for entry in entries:
         if entry.places:
@@ -195,6 +198,12 @@ def write_po(path: Path, header: str, entries: Iterable[Entry]) -> None:
             out += [f"msgstr[{i}] " + _quote(s) for i, s in enumerate(strings)]
         else:
             out.append("msgstr " + _quote(entry.strings[0] if entry.strings else ""))
+        out.append("")
+    for entry in obsolete:
+        if entry.context is not None:
+            out.append("#~ msgctxt " + _quote(entry.context))
+        out.append("#~ msgid " + _quote(entry.msgid))
+        out.append("#~ msgstr " + _quote(entry.strings[0] if entry.strings else ""))
         out.append("")
     path.write_text("\n".join(out), encoding="utf-8")
 
@@ -248,18 +257,22 @@ POT_HEADER = ("Project-Id-Version: mkdocs-cnnsummary\nMIME-Version: 1.0\n"
 
 def update(root: Path = LOCALE) -> list[Path]:
     """Write the template of every marked message and bring each ``.po`` up to date with it: new messages
-    are added untranslated, messages no longer marked are dropped; then compile each ``.po``."""
+    are added (with the translation an obsolete entry holds for them, else untranslated), messages no longer
+    marked become obsolete entries; then compile each ``.po``."""
     found = extract()
     write_po(root / f"{DOMAIN}.pot", POT_HEADER, found.values())
     written = []
     for po in po_files(root):
         header, entries = read_po(po)
+        kept = {**read_po(po, obsolete=True)[1], **{k: e for k, e in entries.items() if e.translated}}
         merged = []
         for key, entry in found.items():
-            old = entries.get(key)
+            old = entries.get(key) if key in entries and entries[key].translated else kept.get(key)
             merged.append(Entry(entry.msgid, entry.context, entry.plural, old.strings if old else [],
                                 entry.places, old.fuzzy if old else False))
-        write_po(po, header, merged)
+        obsolete = [e for k, e in sorted(kept.items(), key=lambda item: (item[0][0] or "", item[0][1]))
+                    if k not in found and e.plural is None and e.translated]
+        write_po(po, header, merged, obsolete)
         written.append(compile_file(po))
     return written
 
