@@ -30,7 +30,7 @@ def is_model_item(spec: LayerSpec) -> bool:
     return getattr(spec, "network", None) is not None
 
 
-def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: str
+def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: str, batch: int = 1
                ) -> tuple[Shape | list[Shape], LayerRecord, list[LayerRecord]]:
     """Compute a model item called on ``in_shapes``: its output, its row and its layers' rows."""
     from .network import build_summary
@@ -42,7 +42,7 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
         if len(inner.inputs) != len(in_shapes):
             raise SpecError(_("the model takes {inputs} input(s), got {in_shapes}", inputs=len(inner.inputs),
                               in_shapes=len(in_shapes)), **where)
-        own = _summary(build_summary, inner, framework, where)
+        own = _summary(build_summary, inner, framework, where, batch)
         for rec, got in zip(own.inputs, in_shapes, strict=True):
             want = rec.shape
             if len(want) != len(got) or any(w is not None and g is not None and w != g
@@ -56,7 +56,7 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
             net.inputs = [copy.copy(i) for i in inner.inputs]
             for ispec, got in zip(net.inputs, in_shapes, strict=True):
                 ispec.shape = list(got[1:])
-            called = _summary(build_summary, net, framework, where)
+            called = _summary(build_summary, net, framework, where, batch)
     else:
         if len(in_shapes) != 1:
             raise SpecError(_("a Sequential model takes one input, got {in_shapes}", in_shapes=len(in_shapes)), **where)
@@ -64,7 +64,7 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
 
         net = copy.copy(inner)
         net.inputs = [InputSpec(None, list(in_shapes[0][1:]), spec.line)]
-        own = called = _summary(build_summary, net, framework, where)
+        own = called = _summary(build_summary, net, framework, where, batch)
     outputs = [output_shape_of(called, out) for out in called.outputs]
     trainable = spec.trainable is not False
     top = [rec for rec in own.layers if rec.parent is None]
@@ -86,13 +86,37 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
         children.append(child)
     out: Shape | list[Shape] = outputs[0] if len(outputs) == 1 else outputs
     record = LayerRecord(name=name, type=type_name, inputs=[], output_shape=out if isinstance(out, list)
-                         else tuple(out), weights=weights, calculation=steps, line=spec.line)
+                         else tuple(out), weights=weights, calculation=steps, line=spec.line,
+                         lazy=ModelSums(top))
     return out, record, children
 
 
-def _summary(build, net, framework, where):
+class ModelSums:
+    """The analyses of a model's row: the sums of its layers' operations (read when first needed); a model
+    used as a layer has no receptive field of its own."""
+
+    def __init__(self, layers: list[LayerRecord]) -> None:
+        self.layers = layers
+        self.done: dict[str, object] | None = None
+
+    def of(self, name: str) -> dict[str, object]:
+        if self.done is None:
+            steps: list[Step] = []
+            self.done = {"analysis": steps, "receptive_field": None,
+                         "activations": self.layers[-1].activations if self.layers else None}
+            for key, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
+                values = [(rec.name, getattr(rec, key)) for rec in self.layers]
+                expr = total([var(f"{key}({n})", v) for n, v in values if v != 0])
+                value = None if any(v is None for _, v in values) else sum(v for _, v in values)
+                steps.append(Step(quantity, f"sum of its layers' {quantity}", None if value is None else expr.num(),
+                                  value, None if value is not None else "unknown for one of its layers", key))
+                self.done[key] = value
+        return self.done
+
+
+def _summary(build, net, framework, where, batch=1):
     try:
-        return build(net, framework)
+        return build(net, framework, batch)
     except SpecError as exc:
         if exc.line is None:
             exc.located(line=where["line"])

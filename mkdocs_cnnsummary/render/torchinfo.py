@@ -6,8 +6,11 @@ parameters show ``--`` and buffers get their own column when there are any.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..engine.summary import LayerRecord, Summary
 from ..i18n import _
+from . import analysis
 from . import formatting as f
 
 RULE_CHAR = "="
@@ -55,24 +58,32 @@ def _count(n: int) -> str:
     return f.count(n) if n else "--"
 
 
-def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
-    """The summary as torchinfo prints it; ``worked`` adds each layer's calculation under its row."""
+def render_torchinfo(summary: Summary, *, worked: bool = False, columns: Sequence[str] = (),
+                     options: analysis.Options | None = None) -> str:
+    """The summary as torchinfo prints it; ``worked`` adds each layer's calculation under its row;
+    ``columns``: analysis columns after the usual ones (``macs`` is torchinfo's ``Mult-Adds``)."""
+    options = options or analysis.Options()
+    shown = analysis.kinds(columns)
     buffers = summary.total_buffers > 0
     headers = [_("Layer (type:depth-idx)"), _("Output Shape"), _("Param #")] + ([_("Buffers")] if buffers else [])
+    headers += [_("Mult-Adds") if key == "macs" else analysis.EXTRA_COLUMNS[key][0] for key in columns]
     shapes = {i.name: i.shape for i in summary.inputs}
     shapes.update((layer.name, layer.output_shape) for layer in summary.layers)
     outputs = [shapes[o] if o in shapes else shapes[o[:o.rindex("[")]] for o in summary.outputs]  # lstm[1]: lstm
     root_shape = outputs[0] if len(outputs) == 1 else outputs
-    rows = [[f.printable(summary.name or "Model"), size(root_shape), "--"] + (["--"] if buffers else [])]
+    rows = [[f.printable(summary.name or "Model"), size(root_shape), "--"] + (["--"] if buffers else [])
+            + ["--"] * len(columns)]
     steps: list[list[str]] = [[]]
     for label, layer in zip(_labels(summary.layers), summary.layers, strict=True):
         row = [label, size(layer.output_shape), _count(layer.params)]
         if buffers:
             row.append(_count(layer.buffers))
+        row += [analysis.cell_text(key, layer, summary, options) for key in columns]
         rows.append(row)
-        steps.append([f.step_text(s) for s in layer.calculation] if worked else [])
+        steps.append([f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown)
+                     if worked else [])
     widths = [max(m, *(min(f.width(r[i]), f.MAX_COLUMN_WIDTH) + 1 for r in rows), f.width(headers[i]) + 1)
-              for i, m in enumerate((*MIN_WIDTHS, 15)[:len(headers)])]
+              for i, m in enumerate((*MIN_WIDTHS, *(15,) * len(headers))[:len(headers)])]
     total = sum(widths)
 
     def line(cells: list[str]) -> str:
@@ -88,5 +99,8 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
     out.append(rule)
     out.append(_("Params size (MB): {size}", size=_megabytes(summary.total_params * f.BYTES_PER_PARAM)))
     out.append(rule)
+    extra = analysis.footer_text(summary, columns, options, worked, bullet="")
+    if extra:
+        out += [*extra, rule]
     out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...i18n import _
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, number, one_of
 from ..layer import SameShape, register
 from .base import KerasLayer
@@ -42,6 +43,7 @@ class RandomFlip(SameShape, KerasLayer):
     """Flips images at random in training; the shape is unchanged."""
 
     type_name = "RandomFlip"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("mode", "horizontal_and_vertical", one_of("horizontal", "vertical", "horizontal_and_vertical"),
                      used=False), *_common("seed", "data_format"))
     example = ("RandomFlip('horizontal')", (32, 32, 3))
@@ -52,6 +54,7 @@ class RandomRotation(SameShape, KerasLayer):
     """Rotates images at random in training; the shape is unchanged."""
 
     type_name = "RandomRotation"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("factor", REQUIRED, _factor, used=False, doc="a fraction of 2π, or a range"),
                  *_common("fill_mode", "interpolation", "seed", "fill_value", "data_format"))
     example = ("RandomRotation(0.1)", (32, 32, 3))
@@ -62,6 +65,7 @@ class RandomZoom(SameShape, KerasLayer):
     """Zooms images at random in training; the shape is unchanged."""
 
     type_name = "RandomZoom"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("height_factor", REQUIRED, _factor, used=False), Arg("width_factor", None, _factor, used=False),
                  *_common("fill_mode", "interpolation", "seed", "fill_value", "data_format"))
     example = ("RandomZoom(0.1)", (32, 32, 3))
@@ -72,6 +76,7 @@ class RandomTranslation(SameShape, KerasLayer):
     """Shifts images at random in training; the shape is unchanged."""
 
     type_name = "RandomTranslation"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("height_factor", REQUIRED, _factor, used=False), Arg("width_factor", REQUIRED, _factor,
                                                                          used=False),
                  *_common("fill_mode", "interpolation", "seed", "fill_value", "data_format"))
@@ -83,6 +88,7 @@ class RandomContrast(SameShape, KerasLayer):
     """Changes the contrast at random in training; the shape is unchanged."""
 
     type_name = "RandomContrast"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("factor", REQUIRED, _factor, used=False), *_common("value_range", "seed"))
     example = ("RandomContrast(0.2)", (32, 32, 3))
 
@@ -92,5 +98,6 @@ class RandomBrightness(SameShape, KerasLayer):
     """Changes the brightness at random in training; the shape is unchanged."""
 
     type_name = "RandomBrightness"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("factor", REQUIRED, _factor, used=False), *_common("value_range", "seed"))
     example = ("RandomBrightness(0.2)", (32, 32, 3))
