@@ -123,8 +123,9 @@ def _(message: str, /, **values: object) -> str:
     text = translations.gettext(message)
     if not values:
         return text
-    # words the engine keeps in English (``height`` of an axis) are the step phrases' own translations
-    return text.format(**{k: translations.pgettext(STEP_CONTEXT, v) if isinstance(v, str) and len(v) <= 40 else v
+    # words the engine keeps in English (``height`` of an axis, ``the output height``) are translated as
+    # worked-step phrases are
+    return text.format(**{k: _phrase(language, v, 1) if isinstance(v, str) and len(v) <= 100 else v
                           for k, v in values.items()})
 
 
@@ -197,10 +198,14 @@ def _phrase(language: str, text: str, depth: int) -> str:
     found = translations.pgettext(STEP_CONTEXT, text)
     if found != text or depth > 4 or len(text) > 400:
         return found
+    first = None
     for pattern, translation in _patterns(language):
         m = pattern.match(text)
         if m is None:
             continue
         values = {k: _phrase(language, v, depth + 1) for k, v in m.groupdict().items()}
-        return _FIELD.sub(lambda f, values=values: values[f.group(1)], translation)
-    return text
+        found = _FIELD.sub(lambda f, values=values: values[f.group(1)], translation)
+        if all(values[k] != v for k, v in m.groupdict().items()):
+            return found  # every part is a phrase: ``x (a and b)`` is read as ``x`` and ``a and b``, not ``x (a``
+        first = first or found  # the template with most fixed text, its values (names, numbers) as written
+    return first or text
