@@ -334,7 +334,8 @@ def check_batch(value: Any) -> int:
     """A positive whole batch size (from a header string or a setting), or a SpecError."""
     text = str(value).strip()
     if not text.isdigit() or int(text) < 1:
-        raise SpecError(f"batch must be a positive whole number, got {value!r}", hint='e.g. batch="8"')
+        raise SpecError(_("batch must be a positive whole number, got {value!r}", value=value),
+                        hint=_('e.g. batch="8"'))
     return int(text)
 def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
     """``[[28, 28, 1]]`` or ``[28, 28, 1]`` (YAML/JSON) -> input shapes without the batch axis."""

@@ -97,7 +97,7 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
 
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+        raise argparse.ArgumentTypeError(_("must be a positive whole number, got {text!r}", text=text))
     return int(text)
 
 
@@ -372,7 +372,7 @@ def _summarize(text: str, kind: str, args: argparse.Namespace, inputs: list | No
     path, root = _location(name)
     assume = ",".join(args.assume) or None
     if assume is not None and kind != "spec":
-        raise UsageError("--assume gives values to the names in a spec's input sizes; this file is code")
+        raise UsageError(_("--assume gives values to the names in a spec's input sizes; this file is code"))
     return read(text, framework=args.framework, format=kind, model=args.model, inputs=inputs, path=path,
                 root=root, batch=args.batch, assume=assume).summary
 

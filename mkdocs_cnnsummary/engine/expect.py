@@ -46,7 +46,7 @@ def _count(value: Any, what: str, line: int | None) -> int:
 
 
 def _fmt(n: int | None) -> str:
-    return "unknown" if n is None else f"{n:,}"
+    return _("unknown") if n is None else f"{n:,}"
 
 
 def _shape_text(shape: Shape | list[Shape]) -> str:

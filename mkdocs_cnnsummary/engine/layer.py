@@ -85,11 +85,11 @@ class Calc:
             value = None
         if value is None:
             missing = expr.unknowns()
-            what = missing[0].desc or missing[0].symbol if missing else "a size"
-            unknown = f"unknown because {what} is None"
+            what = missing[0].desc or missing[0].symbol if missing else S_("a size")
+            unknown = _("unknown because {what} is None", what=what)
             if self.named:
-                unknown = (f"unknown because {what} is written with {self.named}; assume: gives the names values "
-                           "and this a number")
+                unknown = _("unknown because {what} is written with {named}; assume: gives the names values "
+                            "and this a number", what=what, named=self.named)
             self.analysis.append(Step(quantity, expr.sym(), None, None, f"{unknown}; {note}" if note else unknown,
                                       kind))
             return None
@@ -98,20 +98,21 @@ class Calc:
 
     def macs(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:
         """The layer's multiply-accumulates (or, with ``part``, one part of them, summed by a later call)."""
-        return self._count("macs", "MACs", expr, note, part)
+        return self._count("macs", S_("MACs"), expr, note, part)
 
     def other_ops(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:
         """The layer's other operations (bias adds, activations, pooling ...), by the rule in ``note``."""
-        return self._count("other_ops", "other ops", expr, note, part)
+        return self._count("other_ops", S_("other ops"), expr, note, part)
 
     def unknown_ops(self, why: str) -> None:
         """Operations that cannot be counted: both counts are unknown, and the steps say why."""
-        for kind, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
-            self.analysis.append(Step(quantity, "unknown", None, None, why, kind))
+        for kind, quantity in (("macs", S_("MACs")), ("other_ops", S_("other ops"))):
+            self.analysis.append(Step(quantity, S_("unknown"), None, None, why, kind))
             self._counted.add(kind)
 
     def _count(self, kind: str, quantity: str, expr: Expr | int, note: str | None, part: str | None) -> int | None:
-        value = self.record(kind, f"{quantity}: {part}" if part else quantity, expr, note)
+        label = S_("{prefix}: {quantity}", prefix=quantity, quantity=part) if part else quantity
+        value = self.record(kind, label, expr, note)
         if value is not None and not isinstance(value, int):
             raise AssertionError(f"{self.layer.type_name}: {quantity} is not whole: {value}")
         if part is None:
@@ -155,8 +156,8 @@ class Calc:
         if not all(isinstance(d, int) for d in shape):  # a size written with names
             from .symbolic import NotNumeric, names_in
 
-            raise NotNumeric(f"the weight {name!r} would have shape ({', '.join(map(str, shape))}): its size "
-                             "depends on the input size", names_in([tuple(shape)]))
+            raise NotNumeric(_("the weight {name!r} would have shape ({shape}): its size depends on the input size",
+                               name=name, shape=", ".join(map(str, shape))), names_in([tuple(shape)]))
         own = trainable and not buffer
         total = own if sublayer and self.layer.total_own_flags else None
         weight = Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
@@ -351,7 +352,7 @@ class Layer:
         from . import ops
 
         if self.element_ops is None:
-            calc.unknown_ops(f"the operations of {self.type_name} are not modelled")
+            calc.unknown_ops(_("the operations of {type_name} are not modelled", type_name=self.type_name))
             return
         per_element, rule = self.element_ops
         ops.per_element(calc, output, per_element, rule)

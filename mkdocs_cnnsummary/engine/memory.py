@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import S_, _
 from .errors import SpecError, did_you_mean
 from .expr import Expr, product, total, var
 from .summary import Step, Summary, source
@@ -29,13 +30,14 @@ from .summary import Step, Summary, source
 DTYPES = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 #: unit families: the decimal one (MB = 10⁶ bytes) or the binary one (MiB = 2²⁰ bytes)
 UNITS = {"MB": ((10**3, ("B", "kB", "MB", "GB", "TB"))), "MiB": ((2**10, ("B", "KiB", "MiB", "GiB", "TiB")))}
-OPTIMIZERS = {"SGD with momentum": 1, "Adam": 2}
+OPTIMIZERS = {S_("SGD with momentum"): 1, "Adam": 2}
 
 
 def check_dtype(name: str) -> str:
     key = name.strip().lower()
     if key not in DTYPES:
-        raise SpecError(f"unknown dtype {name!r}", hint=did_you_mean(key, DTYPES) or "use one of " + ", ".join(DTYPES))
+        raise SpecError(_("unknown dtype {name!r}", name=name),
+                        hint=did_you_mean(key, DTYPES) or _("use one of {DTYPES}", DTYPES=", ".join(DTYPES)))
     return key
 
 
@@ -43,7 +45,7 @@ def check_units(name: str) -> str:
     key = {"mb": "MB", "mib": "MiB", "si": "MB", "decimal": "MB", "binary": "MiB", "iec": "MiB"}.get(
         name.strip().lower())
     if key is None:
-        raise SpecError(f"unknown units {name!r}", hint="use MB (10⁶ bytes) or MiB (2²⁰ bytes)")
+        raise SpecError(_("unknown units {name!r}", name=name), hint=_("use MB (10⁶ bytes) or MiB (2²⁰ bytes)"))
     return key
 
 
@@ -82,8 +84,10 @@ def _step(steps: list[Step], quantity: str, expr: Expr, note: str | None = None)
     value = expr.value
     if value is None:
         missing = expr.unknowns()
-        why = f"unknown because {missing[0].desc or missing[0].symbol} is unknown" if missing else "unknown"
-        steps.append(Step(quantity, expr.sym(), None, None, f"{why}; {note}" if note else why, "memory"))
+        why = _("unknown because {value} is unknown", value=missing[0].desc or missing[0].symbol) if missing \
+            else _("unknown")
+        steps.append(Step(quantity, expr.sym(), None, None, _("{why}; {note}", why=why, note=note) if note else why,
+                          "memory"))
         return None
     steps.append(Step(quantity, expr.sym(), expr.num(), int(value), note, "memory"))
     return int(value)
@@ -143,34 +147,37 @@ def estimate(summary: Summary, dtype: str = "float32") -> MemoryEstimate:
     """The memory estimate of a computed network for values of ``dtype`` (batch: the summary's)."""
     dtype = check_dtype(dtype)
     steps: list[Step] = []
-    b = var("bytes", DTYPES[dtype], f"bytes per {dtype} value")
-    n = var("N", summary.batch, "the batch size")
+    b = var("bytes", DTYPES[dtype], S_("bytes per {dtype} value", dtype=dtype))
+    n = var("N", summary.batch, S_("the batch size"))
     params = var("params", summary.total_params)
     trainable = var("trainable", summary.trainable_params)
     weight_terms: Expr = params
-    note = f"every parameter stored as {dtype}"
+    note = _("every parameter stored as {dtype}", dtype=dtype)
     if summary.total_buffers:
         weight_terms = params + var("buffers", summary.total_buffers)
-        note += " (buffers too)"
-    weights = _step(steps, "weights", (weight_terms if summary.total_buffers else params) * b, note)
+        note += _(" (buffers too)")
+    weights = _step(steps, S_("weights"), (weight_terms if summary.total_buffers else params) * b, note)
     assert weights is not None
     inputs = [elements(i.shape) for i in summary.inputs]
     outputs = [rec.activations for rec in summary.layers]
     all_elements = var("elements", None if None in inputs + outputs else sum(inputs + outputs),  # type: ignore[arg-type]
-                       "the output size of a layer")
-    activations = _step(steps, "activations kept for backward", product([n, all_elements, b]),
-                        "the inputs and every layer's output, per sample, times the batch")
+                       S_("the output size of a layer"))
+    activations = _step(steps, S_("activations kept for backward"), product([n, all_elements, b]),
+                        _("the inputs and every layer's output, per sample, times the batch"))
     live, where = peak_live(summary)
-    peak = _step(steps, "largest set of live activations", product([n, var("live", live, "an output size"), b]),
-                 f"the tensors alive when {where} runs (each lives until its last reader)" if where else None)
-    inference = _step(steps, "inference", var("weights", weights) + var("peak", peak, "a live activation size"),
-                      "weights + the largest set of live activations")
+    peak = _step(steps, S_("largest set of live activations"),
+                 product([n, var("live", live, S_("an output size")), b]),
+                 _("the tensors alive when {where} runs (each lives until its last reader)", where=where)
+                 if where else None)
+    inference = _step(steps, S_("inference"),
+                      var("weights", weights) + var("peak", peak, S_("a live activation size")),
+                      _("weights + the largest set of live activations"))
     training: dict[str, int | None] = {}
     for optimizer, states in OPTIMIZERS.items():
         terms = [var("weights", weights), trainable * b, var("states", states) * trainable * b,
-                 var("activations", activations, "an activation size")]
+                 var("activations", activations, S_("an activation size"))]
         training[optimizer] = _step(
-            steps, f"training ({optimizer})", total(terms),
-            f"weights + gradients + {states} optimizer value{'s' if states > 1 else ''} per trainable parameter "
-            "+ the activations kept for backward")
+            steps, S_("training ({optimizer})", optimizer=optimizer), total(terms),
+            _("weights + gradients + {states} optimizer value{value} per trainable parameter + the activations "
+              "kept for backward", states=states, value="s" if states > 1 else ""))
     return MemoryEstimate(dtype, summary.batch, weights, activations, peak, inference, training, steps)

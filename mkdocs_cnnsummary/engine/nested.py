@@ -104,12 +104,13 @@ class ModelSums:
             steps: list[Step] = []
             self.done = {"analysis": steps, "receptive_field": None,
                          "activations": self.layers[-1].activations if self.layers else None}
-            for key, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
+            for key, quantity in (("macs", S_("MACs")), ("other_ops", S_("other ops"))):
                 values = [(rec.name, getattr(rec, key)) for rec in self.layers]
                 expr = total([var(f"{key}({n})", v) for n, v in values if v != 0])
                 value = None if any(v is None for _, v in values) else sum(v for _, v in values)
-                steps.append(Step(quantity, f"sum of its layers' {quantity}", None if value is None else expr.num(),
-                                  value, None if value is not None else "unknown for one of its layers", key))
+                steps.append(Step(quantity, S_("sum of its layers' {quantity}", quantity=quantity),
+                                  None if value is None else expr.num(),
+                                  value, None if value is not None else _("unknown for one of its layers"), key))
                 self.done[key] = value
         return self.done
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..i18n import _
+from ..i18n import S_, _
 from . import checks, ops, receptive
 from .args import ArgError
 from .args import shape as shape_arg
@@ -107,12 +107,13 @@ def nested_factory(framework: str) -> Any:
 def _needs_numbers(exc: NotNumeric, layer: Layer) -> SpecError:
     """A layer that cannot write its result with the names of the input sizes: an error that says which
     names to give values."""
-    names = exc.names or ["the names"]
+    names = exc.names or [_("the names")]
     example = ", ".join(f"{n}: 224" for n in names) if exc.names else "H: 224"
-    return SpecError(f"needs the input sizes as numbers here: {exc.message}", line=layer.line, layer=layer.name,
+    return SpecError(_("needs the input sizes as numbers here: {message}", message=exc.message), line=layer.line,
+                     layer=layer.name,
                      layer_type=layer.type_name,
-                     hint=f"give {', '.join(names)} a value: assume: {{{example}}} in the spec, or --assume on "
-                          "the command line")
+                     hint=_("give {names} a value: assume: {{{example}}} in the spec, or --assume on "
+                          "the command line", names=', '.join(names), example=example))
 
 
 def _check_assumed(net: NetworkSpec, inputs: list[InputRecord]) -> None:
@@ -121,9 +122,10 @@ def _check_assumed(net: NetworkSpec, inputs: list[InputRecord]) -> None:
             if read_name(v) is not None}
     for name in net.assume:
         if name not in used:
-            raise SpecError(f"assume: {name!r} is no name of an input size", line=net.assume_line,
-                            hint=did_you_mean(name, used) or ("the input sizes use " + ", ".join(sorted(used))
-                                                              if used else "write a name in input:, e.g. [H, W, 3]"))
+            raise SpecError(_("assume: {name!r} is no name of an input size", name=name), line=net.assume_line,
+                            hint=did_you_mean(name, used) or (_("the input sizes use {sorted}",
+                                                                sorted=", ".join(sorted(used)))
+                                                              if used else _("write a name in input:, e.g. [H, W, 3]")))
 
 
 def _input_shape(raw: Any, line: int | None, name: str,
@@ -666,7 +668,7 @@ class Analyses:
             calc.named = ", ".join(sorted(named))
             inputs, out = numeric(inputs), numeric(out)
         analyse(layer, inputs, out, calc)
-        missing = "has no receptive field (a model used as a layer, or a shared layer called again)"
+        missing = _("has no receptive field (a model used as a layer, or a shared layer called again)")
         fields = [self.fields.get(src) or receptive.NoField(f"{src!r} {missing}") for src in sources]
         field = layer.receptive_field(fields, inputs, out, calc)
         self.fields[name] = field
@@ -680,7 +682,7 @@ def analyse(layer: Layer, inputs: list[Shape], output: Shape | list[Shape], calc
     layer.operations(inputs, output, calc)
     calc.check_counted()
     if calc.total_macs is not None:
-        calc.record("flops", "FLOPs", 2 * var("MACs", calc.total_macs), note="a multiplication and an add each")
+        calc.record("flops", S_("FLOPs"), 2 * var("MACs", calc.total_macs), note=_("a multiplication and an add each"))
 
 
 def _activations(output: Shape | list[Shape], calc: Calc) -> int | None:
@@ -691,5 +693,5 @@ def _activations(output: Shape | list[Shape], calc: Calc) -> int | None:
     total = terms[0]
     for t in terms[1:]:
         total = total + t
-    value = calc.record("activations", "output elements", total, note="per sample")
+    value = calc.record("activations", S_("output elements"), total, note=_("per sample"))
     return value if isinstance(value, int) else None

@@ -176,7 +176,7 @@ COLUMNS: tuple[Column, ...] = (
     *(Column(key, header, _analysis_cell(key), numeric=key != "receptive_field", default=lambda summary: False,
              aliases=tuple(a for a, k in analysis.ALIASES.items() if k == key),
              total=None if key == "receptive_field" else _group_total(key))
-      for key, (header, _) in analysis.EXTRA_COLUMNS.items()),
+      for key, (header, _kinds) in analysis.EXTRA_COLUMNS.items()),
 )
 
 _BY_NAME = {name: col for col in COLUMNS for name in (col.key, *col.aliases)}

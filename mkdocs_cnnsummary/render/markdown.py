@@ -58,7 +58,7 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
     if graph:
         headers.append(_("Connected to"))
         align.append(":---")
-    headers += [analysis.EXTRA_COLUMNS[key][0] for key in extras]
+    headers += [analysis.header(key) for key in extras]
     align += [":---" if key == "receptive_field" else "---:" for key in extras]
 
     def row(cells: list[str]) -> str:
@@ -109,5 +109,5 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
             out += ["", f"**{_cell(layer.name)} ({_cell(layer.type)})**", ""]
             out += [_step(step) for step in steps]
         if memory is not None:
-            out += ["", "**Memory estimate**", "", *[_step(step) for step in memory.steps]]
+            out += ["", _("**Memory estimate**"), "", *[_step(step) for step in memory.steps]]
     return "\n".join(out) + "\n"

@@ -36,7 +36,7 @@ def render_nolearn(summary: Summary, *, worked: bool = False, columns: Sequence[
         steps = [f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown) if worked else []
         rows.append((str(i), f.printable(layer.name), size(layer.output_shape), f.count(layer.params),
                      *[analysis.cell_text(key, layer, summary, options) for key in columns], steps))
-    headers = ("#", _("name"), _("size"), _("params"), *[analysis.EXTRA_COLUMNS[key][0] for key in columns])
+    headers = ("#", _("name"), _("size"), _("params"), *[analysis.header(key) for key in columns])
     widths = [max(f.width(h), 3 if c == 0 else 0, *(min(f.width(r[c]), f.MAX_COLUMN_WIDTH) for r in rows))
               for c, h in enumerate(headers)]
     right = {0, 3, *(4 + i for i, key in enumerate(columns) if key != "receptive_field")}

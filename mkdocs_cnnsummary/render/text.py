@@ -147,7 +147,7 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
         headers.append(_("Connected to"))
     right = {2, 3} if buffers else {2}
     right |= {len(headers) + i for i, key in enumerate(extras) if key != "receptive_field"}
-    headers += [analysis.EXTRA_COLUMNS[key][0] for key in extras]
+    headers += [analysis.header(key) for key in extras]
     rows = _rows(summary, worked, graph, buffers, fold, extras, options)
 
     widths = [f.width(h) for h in headers]

@@ -66,7 +66,7 @@ def render_torchinfo(summary: Summary, *, worked: bool = False, columns: Sequenc
     shown = analysis.kinds(columns)
     buffers = summary.total_buffers > 0
     headers = [_("Layer (type:depth-idx)"), _("Output Shape"), _("Param #")] + ([_("Buffers")] if buffers else [])
-    headers += [_("Mult-Adds") if key == "macs" else analysis.EXTRA_COLUMNS[key][0] for key in columns]
+    headers += [_("Mult-Adds") if key == "macs" else analysis.header(key) for key in columns]
     shapes = {i.name: i.shape for i in summary.inputs}
     shapes.update((layer.name, layer.output_shape) for layer in summary.layers)
     outputs = [shapes[o] if o in shapes else shapes[o[:o.rindex("[")]] for o in summary.outputs]  # lstm[1]: lstm

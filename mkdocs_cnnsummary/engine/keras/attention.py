@@ -144,29 +144,29 @@ class MultiHeadAttention(KerasLayer):
         outs = [var(f"o_{i + 1}", d) for i, d in enumerate(self.cfg.output_shape)] if self.cfg.output_shape \
             else [var("d_q", query[-1])]
         parts = [
-            ("query projection", product([*n, *tq, d_q, h, kd]), None),
-            ("key projection", product([*n, *tk, d_k, h, kd]), None),
-            ("value projection", product([*n, *tv, d_v, h, vd]), None),
+            (S_("query projection"), product([*n, *tq, d_q, h, kd]), None),
+            (S_("key projection"), product([*n, *tk, d_k, h, kd]), None),
+            (S_("value projection"), product([*n, *tv, d_v, h, vd]), None),
         ]
         if self.cfg.use_gate:
-            parts.append(("gate projection", product([*n, *tq, d_q, h, vd]), None))
+            parts.append((S_("gate projection"), product([*n, *tq, d_q, h, vd]), None))
         parts += [
-            ("scores", product([*n, h, *tq, *attended, kd]), "query × key for every head and pair of positions"),
-            ("weighted sum", product([*n, h, *tq, *attended, vd]), "scores × value"),
-            ("output projection", product([*n, *tq, h, vd, *outs]), None),
+            (S_("scores"), product([*n, h, *tq, *attended, kd]), _("query × key for every head and pair of positions")),
+            (S_("weighted sum"), product([*n, h, *tq, *attended, vd]), _("scores × value")),
+            (S_("output projection"), product([*n, *tq, h, vd, *outs]), None),
         ]
         values = [var(f"MACs_{i + 1}", calc.macs(expr, part=part, note=note)) for i, (part, expr, note) in
                   enumerate(parts)]
-        calc.macs(total(values), note="the projections and the two matrix products of attention")
+        calc.macs(total(values), note=_("the projections and the two matrix products of attention"))
         scores = product([*n, h, *tq, *attended])
-        terms = [(3 * scores, "softmax: 3 per score"),
-                 (product([*n, *tq, h, kd]), "the query scaled by 1/√k_d: 1 per element")]
+        terms = [(3 * scores, _("softmax: 3 per score")),
+                 (product([*n, *tq, h, kd]), _("the query scaled by 1/√k_d: 1 per element"))]
         if self.cfg.use_bias:
             projected = total([product([*n, *tq, h, kd]), product([*n, *tk, h, kd]), product([*n, *tv, h, vd]),
                                product([*n, *tq, *outs])])
-            terms.append((projected, "bias adds: 1 per projected element"))
+            terms.append((projected, _("bias adds: 1 per projected element")))
         if self.cfg.use_gate:
-            terms.append((2 * product([*n, *tq, h, vd]), "the gate: a sigmoid and a multiplication per element"))
+            terms.append((2 * product([*n, *tq, h, vd]), _("the gate: a sigmoid and a multiplication per element")))
         calc.other_ops(total([t for t, _ in terms]), note="; ".join(r for _, r in terms))
 
     def receptive_field(self, fields, inputs, output, calc):
@@ -175,14 +175,15 @@ class MultiHeadAttention(KerasLayer):
 
 def attention_field(fields, calc: Calc):
     """Attention: every output may look at every position of the key and value sequences."""
-    return receptive.whole(fields, calc, "attention: every output sees every position of its inputs")
+    return receptive.whole(fields, calc, _("attention: every output sees every position of its inputs"))
 
 
 def _positions(shape: Shape, name: str) -> list[Expr]:
     """The sequence sizes of an attention input (between the batch and the features)."""
     if len(shape) == 3:
-        return [var(f"T_{name}", shape[1], f"the {name} length")]
-    return [var(f"{name}_{i}", d, f"{name} dimension {i}") for i, d in enumerate(shape[1:-1], start=1)]
+        return [var(f"T_{name}", shape[1], S_("the {name} length", name=name))]
+    return [var(f"{name}_{i}", d, S_("{name} dimension {i}", name=name, i=i)) for i, d in enumerate(shape[1:-1],
+                                                                                                    start=1)]
 
 
 def _attention_inputs(inputs: list[Shape], calc: Calc) -> tuple[Shape, Shape, Shape]:
@@ -202,11 +203,11 @@ def _attention_inputs(inputs: list[Shape], calc: Calc) -> tuple[Shape, Shape, Sh
 def _pairs_and_weighted_sum(inputs: list[Shape], calc: Calc) -> tuple[Expr, Expr, int | None]:
     """Attention over [query, value(, key)]: the (query, value) position pairs, the feature size ``d`` of the
     scores, and the MACs of scores × value, recorded as the part ``weighted sum``."""
-    query, value, _ = _attention_inputs(inputs, calc)
+    query, value, _key = _attention_inputs(inputs, calc)
     n = ops.batch_factor(calc, query)
-    tq, tv = var("T_q", query[1], "the query length"), var("T_v", value[1], "the value length")
+    tq, tv = var("T_q", query[1], S_("the query length")), var("T_v", value[1], S_("the value length"))
     pairs = product([*n, tq, tv])
-    weighted = calc.macs(pairs * var("d_v", value[-1]), part="weighted sum", note="scores × value")
+    weighted = calc.macs(pairs * var("d_v", value[-1]), part=S_("weighted sum"), note=_("scores × value"))
     return pairs, var("d", query[-1]), weighted
 
 
@@ -246,18 +247,19 @@ class Attention(KerasLayer):
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         pairs, dim, weighted = _pairs_and_weighted_sum(inputs, calc)
-        terms = [(3 * pairs, "softmax: 3 per score")]
+        terms = [(3 * pairs, _("softmax: 3 per score"))]
         if self.cfg.score_mode == "dot":
-            scores = calc.macs(pairs * dim, part="scores", note="query · key for every pair of positions")
+            scores = calc.macs(pairs * dim, part=S_("scores"), note=_("query · key for every pair of positions"))
             calc.macs(var("MACs_scores", scores) + var("MACs_sum", weighted))
             if self.cfg.use_scale:
-                terms.append((pairs, "the scale: 1 per score"))
+                terms.append((pairs, _("the scale: 1 per score")))
         else:
-            calc.macs(var("MACs_sum", weighted), note="score_mode='concat' multiplies no weight matrix")
+            calc.macs(var("MACs_sum", weighted), note=_("score_mode='concat' multiplies no weight matrix"))
             per = 4 if self.cfg.use_scale else 3
-            terms.append((per * pairs * dim, f"concat scores: {per} per pair and feature (an add, "
-                                             + ("the scale, " if self.cfg.use_scale else "") + "tanh, the sum)"))
-            terms.append((pairs, "the score weight: 1 per score"))
+            terms.append((per * pairs * dim, _("concat scores: {per} per pair and feature (an add, {value}tanh, "
+                                               "the sum)", per=per,
+                                               value=_("the scale, ") if self.cfg.use_scale else "")))
+            terms.append((pairs, _("the score weight: 1 per score")))
         calc.other_ops(total([t for t, _ in terms]), note="; ".join(r for _, r in terms))
 
     def receptive_field(self, fields, inputs, output, calc):
@@ -293,14 +295,14 @@ class AdditiveAttention(KerasLayer):
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         pairs, dim, weighted = _pairs_and_weighted_sum(inputs, calc)
         if self.cfg.use_scale:
-            scores = calc.macs(pairs * dim, part="scores", note="tanh(query + key) · scale for every pair")
+            scores = calc.macs(pairs * dim, part=S_("scores"), note=_("tanh(query + key) · scale for every pair"))
             calc.macs(var("MACs_scores", scores) + var("MACs_sum", weighted))
             calc.other_ops(2 * pairs * dim + 3 * pairs,
-                           note="2 per pair and feature (an add, tanh); softmax: 3 per score")
+                           note=_("2 per pair and feature (an add, tanh); softmax: 3 per score"))
         else:
-            calc.macs(var("MACs_sum", weighted), note="without a scale no weight is multiplied in the scores")
+            calc.macs(var("MACs_sum", weighted), note=_("without a scale no weight is multiplied in the scores"))
             calc.other_ops(3 * pairs * dim + 3 * pairs,
-                           note="3 per pair and feature (an add, tanh, the sum); softmax: 3 per score")
+                           note=_("3 per pair and feature (an add, tanh, the sum); softmax: 3 per score"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return attention_field(fields, calc)

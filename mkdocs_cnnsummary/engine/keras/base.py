@@ -166,7 +166,7 @@ def lora_args(*, keyword_only: bool) -> tuple[Arg, ...]:
     )
 
 
-LORA_NOTE = "lora_rank: the kernel is frozen (non-trainable); lora_kernel_a and lora_kernel_b are trained"
+LORA_NOTE = N_("lora_rank: the kernel is frozen (non-trainable); lora_kernel_a and lora_kernel_b are trained")
 
 
 def lora_weights(calc: Calc, kernel: tuple[int, ...], fan_in: Expr, units: Expr, rank: int) -> Expr:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ...i18n import S_, _
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of, positive_int
 from ..checks import DesignFacts
@@ -27,7 +27,7 @@ from .base import (
     window_outputs,
 )
 
-TRANSPOSED_NOTE = "counted on the input positions: each input pixel meets the whole kernel once"
+TRANSPOSED_NOTE = N_("counted on the input positions: each input pixel meets the whole kernel once")
 
 WEIGHT_ARGS = ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
                       "activity_regularizer", "kernel_constraint", "bias_constraint")
@@ -98,7 +98,7 @@ class BaseConv(KerasLayer):
             params = weights_per_filter * filters
         if self.cfg.lora_rank:
             params = params + lora_weights(calc, kernel, weights_per_filter, filters, self.cfg.lora_rank)
-        calc.params(params, note=LORA_NOTE if self.cfg.lora_rank else None)
+        calc.params(params, note=_(LORA_NOTE) if self.cfg.lora_rank else None)
 
     def per_filter(self, c_in: int | None) -> list[Expr]:
         """``k_h × k_w × c_in/groups``: the weights of one filter."""
@@ -114,16 +114,16 @@ class BaseConv(KerasLayer):
         per = self.per_filter(self.channels(x))
         if not self.cfg.lora_rank:
             calc.macs(product([*positions, filters]) * ops.grouped(per),
-                      note="every output value: one multiply-accumulate per weight of its filter")
+                      note=_("every output value: one multiply-accumulate per weight of its filter"))
         else:
-            merge = calc.macs(ops.grouped(per) * var("r", self.cfg.lora_rank) * filters, part="LoRA kernel",
-                              note="the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b")
-            conv = calc.macs(product([*positions, filters]) * ops.grouped(per), part="convolution")
+            merge = calc.macs(ops.grouped(per) * var("r", self.cfg.lora_rank) * filters, part=S_("LoRA kernel"),
+                              note=_("the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b"))
+            conv = calc.macs(product([*positions, filters]) * ops.grouped(per), part=S_("convolution"))
             calc.macs(var("MACs_conv", conv) + var("MACs_lora", merge))
         extra = []
         if self.cfg.lora_rank:
             extra.append((2 * ops.grouped([*per, filters]),
-                          "LoRA: the scaled factor product is added to the kernel (2 ops per kernel weight)"))
+                          _("LoRA: the scaled factor product is added to the kernel (2 ops per kernel weight)")))
         ops.bias_and_activation(calc, y, product([*positions, filters]), self.cfg.use_bias, self.cfg.activation,
                                 extra)
 
@@ -257,7 +257,7 @@ class BaseConvTranspose(KerasLayer):
         x, y = inputs[0], ops.first(output)
         positions = [*ops.batch_factor(calc, x), *ops.sizes(self.spatial(x), AXES[self.rank], "input")]
         per = [*kernel_factors(self.rank, self.cfg.kernel_size), var("filters", self.cfg.filters)]
-        calc.macs(product([*positions, var("c_in", self.channels(x))]) * ops.grouped(per), note=TRANSPOSED_NOTE)
+        calc.macs(product([*positions, var("c_in", self.channels(x))]) * ops.grouped(per), note=_(TRANSPOSED_NOTE))
         count = product([*ops.batch_factor(calc, y), *ops.sizes(self.spatial(y), AXES[self.rank]),
                          var("filters", self.cfg.filters)])
         ops.bias_and_activation(calc, y, count, self.cfg.use_bias, self.cfg.activation)
@@ -360,7 +360,7 @@ class SpatialConv(KerasLayer):
         channels = ops.grouped([var("c_in", self.channels(x)), var("depth_multiplier", self.cfg.depth_multiplier)])
         kernel = ops.grouped(kernel_factors(self.rank, self.cfg.kernel_size))
         return calc.macs(product([*positions, channels, kernel]), part=part,
-                         note="each output channel: one k_h × k_w window of its input channel")
+                         note=_("each output channel: one k_h × k_w window of its input channel"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return window_fields(calc, fields, self.spatial(inputs[0]), self.cfg.kernel_size, self.cfg.strides,
@@ -475,11 +475,11 @@ class BaseSeparableConv(SpatialConv):
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x, y = inputs[0], ops.first(output)
-        depthwise = self.depthwise_macs(inputs, output, calc, "depthwise")
+        depthwise = self.depthwise_macs(inputs, output, calc, S_("depthwise"))
         positions = [*ops.batch_factor(calc, x), *ops.sizes(self.spatial(y), AXES[self.rank])]
         channels = ops.grouped([var("c_in", self.channels(x)), var("depth_multiplier", self.cfg.depth_multiplier)])
-        pointwise = calc.macs(product([*positions, channels, var("filters", self.cfg.filters)]), part="pointwise",
-                              note="a 1×1 convolution of the depthwise output")
+        pointwise = calc.macs(product([*positions, channels, var("filters", self.cfg.filters)]), part=S_("pointwise"),
+                              note=_("a 1×1 convolution of the depthwise output"))
         calc.macs(var("MACs_depthwise", depthwise) + var("MACs_pointwise", pointwise))
         ops.bias_and_activation(calc, y, ops.elements(calc, y), self.cfg.use_bias, self.cfg.activation)
 

@@ -78,30 +78,30 @@ class Dense(KerasLayer):
             params = n_in * units
         if self.cfg.lora_rank:
             params = params + lora_weights(calc, kernel, n_in, units, self.cfg.lora_rank)
-        calc.params(params, note=LORA_NOTE if self.cfg.lora_rank else None)
+        calc.params(params, note=_(LORA_NOTE) if self.cfg.lora_rank else None)
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x, y = inputs[0], ops.first(output)
         rows = [*ops.batch_factor(calc, x), *ops.dims(x, 1, -1, "input")]
         n_in, units = var("n_in", x[-1]), var("units", self.cfg.units)
-        note = "every output value: one multiply-accumulate per input feature"
+        note = _("every output value: one multiply-accumulate per input feature")
         if len(x) > 2:
-            note += "; the kernel is applied at every position of the leading axes"
+            note += _("; the kernel is applied at every position of the leading axes")
         if not self.cfg.lora_rank:
             calc.macs(product([*rows, n_in, units]), note=note)
         else:
-            merge = calc.macs(n_in * var("r", self.cfg.lora_rank) * units, part="LoRA kernel",
-                              note="the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b")
-            dense = calc.macs(product([*rows, n_in, units]), part="matrix product", note=note)
+            merge = calc.macs(n_in * var("r", self.cfg.lora_rank) * units, part=S_("LoRA kernel"),
+                              note=_("the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b"))
+            dense = calc.macs(product([*rows, n_in, units]), part=S_("matrix product"), note=note)
             calc.macs(var("MACs_dense", dense) + var("MACs_lora", merge))
-        extra = [(2 * n_in * units, "LoRA: the scaled factor product is added to the kernel (2 ops per kernel "
-                                    "weight)")] if self.cfg.lora_rank else []
+        extra = [(2 * n_in * units, _("LoRA: the scaled factor product is added to the kernel (2 ops per kernel "
+                                    "weight)"))] if self.cfg.lora_rank else []
         ops.bias_and_activation(calc, y, product([*rows, units]), self.cfg.use_bias, self.cfg.activation, extra)
 
     def receptive_field(self, fields, inputs, output, calc):
         if len(inputs[0]) > 2:  # applied at every position: the positions are kept
             return receptive.same(fields, calc)
-        return receptive.none(fields, calc, "Dense on a vector: the output has no spatial axes")
+        return receptive.none(fields, calc, _("Dense on a vector: the output has no spatial axes"))
 
     def design(self, inputs: list[Shape]) -> DesignFacts:
         bias = self.cfg.units if self.cfg.use_bias and linear_activation(self.cfg.activation) else 0
@@ -117,8 +117,9 @@ class Activation(SameShape, KerasLayer):
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         per, label = ops.activation_ops(self.cfg.activation)
-        ops.per_element(calc, output, per, f"{per} op{'s' if per != 1 else ''} per element: {label}" if per else
-                        "linear: the identity")
+        ops.per_element(calc, output, per, _("{per} op{value} per element: {label}", per=per,
+                                             value='s' if per != 1 else '', label=label) if per else
+                        _("linear: the identity"))
 
 
 @register
@@ -146,7 +147,7 @@ class Flatten(KerasLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, 2, "Flatten: the output has no spatial axes")
+        return receptive.rearranged(fields, calc, 2, _("Flatten: the output has no spatial axes"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -174,7 +175,7 @@ class Lambda(KerasLayer):
     example = ("Lambda('double', output_shape=(10,))", (10,))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        calc.unknown_ops("a Lambda runs a function the engine does not read: its operations are not known")
+        calc.unknown_ops(_("a Lambda runs a function the engine does not read: its operations are not known"))
 
     @classmethod
     def validate(cls, config):

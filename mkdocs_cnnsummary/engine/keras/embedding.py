@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...i18n import S_
+from ...i18n import N_, S_
 from ..args import REQUIRED, Arg, boolean, ignored, non_negative_int, positive_int
 from ..expr import var
 from ..layer import Calc, register
@@ -27,7 +27,7 @@ class Embedding(KerasLayer):
         Arg("input_length", None, used=False, doc="deprecated in Keras 3 and ignored", keyword_only=True),
     )
     example = ("Embedding(1000, 64)", (20,))
-    element_ops = (0, "a table lookup: no arithmetic")
+    element_ops = (0, N_("a table lookup: no arithmetic"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         return (*inputs[0], self.cfg.output_dim)

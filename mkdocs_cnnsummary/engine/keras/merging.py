@@ -50,7 +50,7 @@ class ElementwiseMerge(KerasLayer):
         out = ops.first(output)
         if any(len(s) == len(out) and any(a == 1 and b != 1 for a, b in zip(s[1:-1], out[1:-1], strict=True))
                for s in inputs):
-            return receptive.unmodelled(fields, calc, f"{self.type_name} of a broadcast input")
+            return receptive.unmodelled(fields, calc, _("{type_name} of a broadcast input", type_name=self.type_name))
         return receptive.merged(fields, calc)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -159,7 +159,7 @@ class Concatenate(KerasLayer):
         rank = len(inputs[0])
         if self.cfg.axis % rank == rank - 1:  # the channels: positions are kept
             return receptive.merged(fields, calc)
-        return receptive.unmodelled(fields, calc, "Concatenate along an axis other than the channels")
+        return receptive.unmodelled(fields, calc, _("Concatenate along an axis other than the channels"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         axis = self.cfg.axis
@@ -226,13 +226,13 @@ class Dot(KerasLayer):
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         y = ops.first(output)
         axis, size = self.summed(inputs)
-        calc.macs(ops.elements(calc, y) * var("n_sum", size, f"the size of the summed axis {axis}"),
-                  note="every output value: one multiply-accumulate per element of the summed axis")
+        calc.macs(ops.elements(calc, y) * var("n_sum", size, S_("the size of the summed axis {axis}", axis=axis)),
+                  note=_("every output value: one multiply-accumulate per element of the summed axis"))
         if self.cfg.normalize:
             calc.other_ops(total([3 * ops.elements(calc, s) for s in inputs]),
-                           note="normalize: 3 ops per input element (a square and an add for the norm, a division)")
+                           note=_("normalize: 3 ops per input element (a square and an add for the norm, a division)"))
         else:
-            calc.other_ops(0, note="no bias, no activation")
+            calc.other_ops(0, note=_("no bias, no activation"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first, second = (list(s) for s in inputs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...i18n import S_, _
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, integer, number, optional
 from ..errors import SpecError
@@ -120,7 +120,7 @@ class LayerNormalization(KerasLayer):
         return x
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), "layer normalisation")
+        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), N_("layer normalisation"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.statistics(fields, calc)
@@ -188,7 +188,7 @@ class GroupNormalization(KerasLayer):
         return x
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), "group normalisation")
+        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), N_("group normalisation"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.statistics(fields, calc)
@@ -209,7 +209,7 @@ class UnitNormalization(KerasLayer):
 
     type_name = "UnitNormalization"
     arguments = (Arg("axis", -1, int_list, doc="axis or list of axes"),)
-    element_ops = (3, "3 ops per element: a square and an add for the norm, and a division")
+    element_ops = (3, N_("3 ops per element: a square and an add for the norm, and a division"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.statistics(fields, calc)
@@ -232,7 +232,7 @@ class Rescaling(SameShape, KerasLayer):
     """Computes ``x × scale + offset``; the shape is unchanged."""
 
     type_name = "Rescaling"
-    element_ops = (2, "2 ops per element: x × scale + offset")
+    element_ops = (2, N_("2 ops per element: x × scale + offset"))
     arguments = (
         Arg("scale", REQUIRED, _number_or_list, used=False, doc="factor (a number or a list)"),
         Arg("offset", 0.0, _number_or_list, used=False, doc="added after scaling"),
@@ -256,7 +256,7 @@ class Normalization(KerasLayer):
     """Standardizes with a mean and variance per kept axis; learned (adapt) statistics are non-trainable weights."""
 
     type_name = "Normalization"
-    element_ops = (2, "2 ops per element: (x − mean)/√variance, folded into x × a + b")
+    element_ops = (2, N_("2 ops per element: (x − mean)/√variance, folded into x × a + b"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.same(fields, calc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...i18n import N_
+from ...i18n import N_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of
 from ..checks import DesignFacts
@@ -149,7 +149,7 @@ class BaseGlobalPooling(KerasLayer):
         ops.global_window_ops(calc, x, self.channels(x), self.spatial(x), AXES[self.rank], self.reduce)
 
     def receptive_field(self, fields, inputs, output, calc):
-        why = "global pooling: every output sees every input pixel"
+        why = _("global pooling: every output sees every input pixel")
         if self.cfg.keepdims:
             return receptive.whole(fields, calc, why)
         return receptive.whole_flat(fields, calc, why)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...i18n import _
+from ...i18n import N_, _
 from ..args import Arg, boolean, one_of, positive_int
 from ..errors import SpecError
 from ..layer import Calc, register
@@ -17,7 +17,7 @@ class TextVectorization(KerasLayer):
     """Strings to token indices (``output_mode='int'``) or to one vector per text; its vocabulary is not a weight."""
 
     type_name = "TextVectorization"
-    element_ops = (0, "turns strings into indices: no arithmetic")
+    element_ops = (0, N_("turns strings into indices: no arithmetic"))
     arguments = (
         Arg("max_tokens", None, positive_int, doc="vocabulary size (the output size of the vector modes)"),
         Arg("standardize", "lower_and_strip_punctuation", used=False),

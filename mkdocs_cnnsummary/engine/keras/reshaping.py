@@ -57,7 +57,7 @@ class Reshape(KerasLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "Reshape: positions are rearranged")
+        return receptive.rearranged(fields, calc, len(output), _("Reshape: positions are rearranged"))
     arguments = (Arg("target_shape", REQUIRED, target_shape, doc="new shape without the batch axis; -1 = inferred"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -109,7 +109,7 @@ class Permute(KerasLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "Permute: the axes are reordered")
+        return receptive.rearranged(fields, calc, len(output), _("Permute: the axes are reordered"))
     arguments = (Arg("dims", REQUIRED, permutation, doc="new order of the axes, numbered from 1"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -132,7 +132,7 @@ class RepeatVector(KerasLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "RepeatVector: a new axis of copies")
+        return receptive.rearranged(fields, calc, len(output), _("RepeatVector: a new axis of copies"))
     arguments = (Arg("n", REQUIRED, positive_int, doc="number of repetitions"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -172,7 +172,7 @@ class BaseUpSampling(KerasLayer):
     def receptive_field(self, fields, inputs, output, calc):
         mode = self.interpolation
         if mode not in ("nearest", "bilinear"):
-            return receptive.none(fields, calc, f"interpolation '{mode}' is not modelled")
+            return receptive.none(fields, calc, _("interpolation '{mode}' is not modelled", mode=mode))
         window = receptive.nearest if mode == "nearest" else receptive.linear
         return receptive.windowed(fields, calc, [window(f) for f in self.factors()])
 

@@ -67,7 +67,7 @@ def _nested_sum(calc: Calc, kind: str, index: int, extra: list[tuple[Expr, str]]
     notes = [note for _, note in extra or ()]
     terms += [e for e, _ in extra or ()]
     record = calc.macs if kind == "MACs" else calc.other_ops
-    record(total(terms), note="; ".join(["the wrapped layers' counts", *notes]))
+    record(total(terms), note=_("; ").join([_("the wrapped layers' counts"), *notes]))
 
 
 @register
@@ -169,11 +169,12 @@ class Bidirectional(KerasLayer):
         extra = []
         if per:
             extra.append((per * ops.elements(calc, ops.first(output)),
-                          f"merge_mode='{mode}': {per} op{'s' if per > 1 else ''} per output element"))
+                          _("merge_mode='{mode}': {per} op{value} per output element", mode=mode, per=per,
+                            value='s' if per > 1 else '')))
         _nested_sum(calc, "other", 2, extra)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "a recurrent layer (its state carries every earlier step)")
+        return receptive.unmodelled(fields, calc, _("a recurrent layer (its state carries every earlier step)"))
 
 
 @register
@@ -217,10 +218,10 @@ class TimeDistributed(KerasLayer):
         return (out[0], x[1], *out[1:])
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        (_, macs, other), steps = calc.nested_ops[0], var("t", inputs[0][1], "the number of time steps")
+        (_layer, macs, other), steps = calc.nested_ops[0], var("t", inputs[0][1], S_("the number of time steps"))
         name = self.cfg.layer.type
-        calc.macs(steps * var(f"MACs_{name}", macs), note=f"the {name} runs once per time step")
-        calc.other_ops(steps * var(f"other_{name}", other), note=f"the {name} runs once per time step")
+        calc.macs(steps * var(f"MACs_{name}", macs), note=_("the {name} runs once per time step", name=name))
+        calc.other_ops(steps * var(f"other_{name}", other), note=_("the {name} runs once per time step", name=name))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.unmodelled(fields, calc, "TimeDistributed")

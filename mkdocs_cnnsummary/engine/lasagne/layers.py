@@ -204,7 +204,7 @@ class BaseConvLayer(LasagneLayer):
         kernel = [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[self.rank], self.cfg.filter_size, strict=True)]
         filters = var("num_filters", self.cfg.num_filters)
         calc.macs(product([*positions, filters]) * ops.grouped([*kernel, c]),
-                  note="every output value: one multiply-accumulate per weight of its filter")
+                  note=_("every output value: one multiply-accumulate per weight of its filter"))
         ops.bias_and_activation(calc, y, product([*positions, filters]), self.cfg.b is not None,
                                 nonlinearity_ops(self.cfg.nonlinearity))
 
@@ -380,7 +380,7 @@ class GlobalPoolLayer(LasagneLayer):
         ops.global_window_ops(calc, x, x[1], x[2:], AXES.get(len(x) - 2, AXES[1] * (len(x) - 2)), kind)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.whole_flat(fields, calc, "global pooling: every output sees every input pixel")
+        return receptive.whole_flat(fields, calc, _("global pooling: every output sees every input pixel"))
 
 
 @register
@@ -457,12 +457,12 @@ class DenseLayer(LasagneLayer):
         trailing = x[lead:]
         n_in = var("n_in", None if None in trailing else product([var("d", d) for d in trailing]).value)
         units = var("num_units", self.cfg.num_units)
-        calc.macs(product([*rows, n_in, units]), note="every output value: one multiply-accumulate per input value")
+        calc.macs(product([*rows, n_in, units]), note=_("every output value: one multiply-accumulate per input value"))
         ops.bias_and_activation(calc, y, product([*rows, units]), self.cfg.b is not None,
                                 nonlinearity_ops(self.cfg.nonlinearity))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "DenseLayer: flattens its input")
+        return receptive.rearranged(fields, calc, len(output), _("DenseLayer: flattens its input"))
 
     def design(self, inputs: list[Shape]) -> DesignFacts:
         linear = nonlinearity_ops(self.cfg.nonlinearity) is None
@@ -494,8 +494,9 @@ class NonlinearityLayer(SameShape, LasagneLayer):
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         per, label = ops.activation_ops(nonlinearity_ops(self.cfg.nonlinearity))
-        ops.per_element(calc, output, per, f"{per} op{'s' if per != 1 else ''} per element: {label}" if per else
-                        "linear: the identity")
+        ops.per_element(calc, output, per, _("{per} op{value} per element: {label}", per=per,
+                                             value='s' if per != 1 else '', label=label) if per else
+                        _("linear: the identity"))
 
 
 @register
@@ -508,7 +509,7 @@ class FlattenLayer(LasagneLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "FlattenLayer: positions are merged into one axis")
+        return receptive.rearranged(fields, calc, len(output), _("FlattenLayer: positions are merged into one axis"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -579,7 +580,7 @@ class ConcatLayer(MergeLayer):
     def receptive_field(self, fields, inputs, output, calc):
         if self.cfg.axis % len(inputs[0]) == 1:
             return receptive.merged(fields, calc)
-        return receptive.unmodelled(fields, calc, "ConcatLayer along an axis other than the channels")
+        return receptive.unmodelled(fields, calc, _("ConcatLayer along an axis other than the channels"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first = inputs[0]

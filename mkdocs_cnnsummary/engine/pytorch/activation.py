@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ...i18n import S_, _
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..expr import var
@@ -132,12 +132,12 @@ class GLU(TorchLayer):
 
     type_name = "GLU"
     arguments = (Arg("dim", -1, integer),)
-    element_ops = (2, "2 ops per output element: the sigmoid of the second half and the product")
+    element_ops = (2, N_("2 ops per output element: the sigmoid of the second half and the product"))
 
     def receptive_field(self, fields, inputs, output, calc):
         if self.cfg.dim % len(inputs[0]) == 1:  # halves the channels: positions are kept
             return receptive.same(fields, calc)
-        return receptive.unmodelled(fields, calc, "GLU over a dimension other than the channels")
+        return receptive.unmodelled(fields, calc, _("GLU over a dimension other than the channels"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -161,7 +161,7 @@ class PReLU(TorchLayer):
     """Leaky ReLU with a learned slope: one (default) or one per channel (``num_parameters``)."""
 
     type_name = "PReLU"
-    element_ops = (1, "one op per element: the activation (its slope multiplies the negative values)")
+    element_ops = (1, N_("one op per element: the activation (its slope multiplies the negative values)"))
     arguments = (
         Arg("num_parameters", 1, positive_int, doc="1, or the number of channels"),
         Arg("init", 0.25, number, used=False),

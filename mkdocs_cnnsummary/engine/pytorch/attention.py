@@ -22,7 +22,7 @@ from .base import TorchLayer, fmt
 
 def mha_weights(calc: Calc, prefix: str, e: int, kdim: int, vdim: int, bias: bool, bias_kv: bool) -> Expr:
     """Add MultiheadAttention's weights (as PyTorch lays them out) and return their count as a formula."""
-    ev = var("e", e, S_("embed_dim"))
+    ev = var("e", e, "embed_dim")
     if kdim == e and vdim == e:
         calc.weight(f"{prefix}in_proj_weight", (3 * e, e))
         in_proj: Expr = 3 * ev * ev
@@ -53,11 +53,11 @@ def _sequence(calc: Calc, x: Shape, name: str, batch_first: bool) -> tuple[Expr,
     The first dimension, which the summary shows as None, counts for the batch size given.
     """
     if len(x) == 3 and batch_first:
-        return var(f"L_{name}", x[1], f"the {name} length"), ops.batch_factor(calc, x)
+        return var(f"L_{name}", x[1], S_("the {name} length", name=name)), ops.batch_factor(calc, x)
     first = x[0] if x[0] is not None else calc.batch
-    length = var(f"L_{name}", first, f"the {name} length (the first dimension)")
+    length = var(f"L_{name}", first, S_("the {name} length (the first dimension)", name=name))
     if len(x) == 3:
-        return length, [var("N", x[1], "the batch (the second dimension without batch_first)")]
+        return length, [var("N", x[1], S_("the batch (the second dimension without batch_first)"))]
     return length, []
 
 
@@ -70,31 +70,32 @@ def attention_counts(calc: Calc, prefix: str, q: Shape, k: Shape, v: Shape, e: i
     lv, bv = _sequence(calc, v, "v", batch_first)
     ev, h = var("e", e, "embed_dim"), var("heads", heads)
     keys: Expr = lk if not extra_keys else ops.Grouped(lk + var("extra_keys", extra_keys))
-    key_note = " (bias_k / the zero attention add key positions)" if extra_keys else ""
+    key_note = _(" (bias_k / the zero attention add key positions)") if extra_keys else ""
     parts = [
-        ("query projection", product([*bq, lq, ev, ev]), None),
-        ("key projection", product([*bk, lk, var("kdim", kdim), ev]), None),
-        ("value projection", product([*bv, lv, var("vdim", vdim), ev]), None),
-        ("scores", product([*bq, lq, keys, ev]), "query × key for every pair of positions, all heads together"
+        (S_("query projection"), product([*bq, lq, ev, ev]), None),
+        (S_("key projection"), product([*bk, lk, var("kdim", kdim), ev]), None),
+        (S_("value projection"), product([*bv, lv, var("vdim", vdim), ev]), None),
+        (S_("scores"), product([*bq, lq, keys, ev]),
+         _("query × key for every pair of positions, all heads together{key_note}", key_note=key_note)
                                                  + key_note),
-        ("weighted sum", product([*bq, lq, keys, ev]), "scores × value"),
-        ("output projection", product([*bq, lq, ev, ev]), None),
+        (S_("weighted sum"), product([*bq, lq, keys, ev]), _("scores × value")),
+        (S_("output projection"), product([*bq, lq, ev, ev]), None),
     ]
-    values = [var(f"MACs_{i + 1}", calc.macs(expr, part=f"{prefix}{part}", note=note))
+    values = [var(f"MACs_{i + 1}", calc.macs(expr, part=prefix + part, note=note))
               for i, (part, expr, note) in enumerate(parts)]
-    macs = calc.macs(total(values), part=f"{prefix}attention") if prefix else None
+    macs = calc.macs(total(values), part=prefix + S_("attention")) if prefix else None
     scores = product([*bq, h, lq, keys])
-    terms = [(3 * scores, "softmax: 3 per score"), (product([*bq, lq, ev]), "the query scaled: 1 per element")]
+    terms = [(3 * scores, _("softmax: 3 per score")), (product([*bq, lq, ev]), _("the query scaled: 1 per element"))]
     if bias:
         terms.append((total([product([*bq, lq, ev]), product([*bk, lk, ev]), product([*bv, lv, ev]),
-                             product([*bq, lq, ev])]), "bias adds: 1 per projected element"))
+                             product([*bq, lq, ev])]), _("bias adds: 1 per projected element")))
     if need_weights:
-        terms.append((scores, "need_weights=True (the default): the weights averaged over the heads, 1 per score"))
-    note = "; ".join(r for _, r in terms)
+        terms.append((scores, _("need_weights=True (the default): the weights averaged over the heads, 1 per score")))
+    note = _("; ").join(r for _expr, r in terms)
     if prefix:
-        other = calc.other_ops(total([t for t, _ in terms]), part=f"{prefix}attention", note=note)
+        other = calc.other_ops(total([t for t, _ in terms]), part=prefix + S_("attention"), note=note)
         return macs, other
-    calc.macs(total(values), note="the projections and the two matrix products of attention")
+    calc.macs(total(values), note=_("the projections and the two matrix products of attention"))
     calc.other_ops(total([t for t, _ in terms]), note=note)
     return calc.total_macs, calc.total_other_ops
 
@@ -181,7 +182,7 @@ class MultiheadAttention(TorchLayer):
                          self.cfg.bias, extra, self.cfg.batch_first, need_weights=True)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.whole(fields, calc, "attention: every output sees every position of its inputs")
+        return receptive.whole(fields, calc, _("attention: every output sees every position of its inputs"))
 
 
 def linear_weights(calc: Calc, prefix: str, n_in: Expr, n_out: Expr, bias: bool) -> Expr:
@@ -262,28 +263,28 @@ class TransformerLayer(TorchLayer):
         d, ff = var("d_model", d_), var("dim_feedforward", ff_)
         for name, n_in, n_out in (("linear1", d, ff), ("linear2", ff, d)):
             macs.append(var(f"MACs_{name}", calc.macs(product([*rows, n_in, n_out]), part=name)))
-        calc.macs(total(macs), note="the attention blocks and the feed-forward block")
+        calc.macs(total(macs), note=_("the attention blocks and the feed-forward block"))
         residuals = len(self.norms)  # one residual add per sub-block, each followed by its norm
         terms: list[Expr] = [*other]
-        rules = ["the attention blocks' own"]
+        rules = [_("the attention blocks' own")]
         if bias:
             terms.append(product([*rows, ff]) + product([*rows, d]))
-            rules.append("the feed-forward biases: 1 per element")
+            rules.append(_("the feed-forward biases: 1 per element"))
         if isinstance(self.cfg.activation, LayerSpec):
-            _, _, act_other = calc.nested_ops[0]
+            _macs, _unused, act_other = calc.nested_ops[0]
             terms.append(var("other_activation", act_other))
         else:
             terms.append(product([*rows, ff]))
-        rules.append("the activation: 1 per hidden element")
+        rules.append(_("the activation: 1 per hidden element"))
         per_norm = ops.STATISTICS_OPS + (ops.AFFINE_OPS if bias else 1)
         terms.append(var("norms", len(self.norms)) * var("ops_norm", per_norm) * product([*rows, d]))
-        rules.append(f"each layer norm: {per_norm} per element")
+        rules.append(_("each layer norm: {per_norm} per element", per_norm=per_norm))
         terms.append(var("residuals", residuals) * product([*rows, d]))
-        rules.append("each residual add: 1 per element")
+        rules.append(_("each residual add: 1 per element"))
         calc.other_ops(total(terms), note="; ".join(rules))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.whole(fields, calc, "attention: every output sees every position of its inputs")
+        return receptive.whole(fields, calc, _("attention: every output sees every position of its inputs"))
 
 
 @register

@@ -124,8 +124,9 @@ def _ceil_mode_named(calc: Calc, n: Expr, axis: tuple[str, str], kernel: int, st
     c = min(2 * padding - extent, padding - stride)  # ≤ 0
     quotient = ceil_div(n - var(f"c_{sym}", -c), var(f"s_{sym}", stride))
     return calc.step(f"output {word}", quotient + 1,
-                     note=f"ceil_mode=True, with ATen's dropped last window folded in: c_{sym} = −min(2 × p − e, "
-                          f"p − s) = {-c}, e = {extent} the window's extent; exact for every size")
+                     note=_("ceil_mode=True, with ATen's dropped last window folded in: c_{sym} = −min(2 × p − e, "
+                          "p − s) = {value}, e = {extent} the window's extent; exact for every size", sym=sym,
+                            value=-c, extent=extent))
 
 
 def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
@@ -138,7 +139,8 @@ def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
         if exact.denominator != 1:
             from ..symbolic import NotNumeric
 
-            raise NotNumeric(f"PyTorch computes {n.value} × {scale} in floating point", n.value.names())
+            raise NotNumeric(_("PyTorch computes {value} × {scale} in floating point", value=n.value, scale=scale),
+                             n.value.names())
     elif n.value is not None and math.isfinite(float(n.value) * scale):  # else too large: the step says so
         real = math.floor(float(n.value) * scale)
         if real != expr.int_value:

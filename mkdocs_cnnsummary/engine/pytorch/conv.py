@@ -122,12 +122,12 @@ class ConvBase(TorchLayer):
             positions = [*self.batch(x, calc), *ops.sizes(x[-self.rank:], self.axes, "input")]
             per = ops.grouped([*self.kernel_factors(), self.grouped(self.cfg.out_channels, "c_out")])
             calc.macs(product([*positions, var("c_in", self.cfg.in_channels)]) * per,
-                      note="counted on the input positions: each input pixel meets the whole kernel once")
+                      note=_("counted on the input positions: each input pixel meets the whole kernel once"))
         else:
             positions = [*self.batch(x, calc), *ops.sizes(y[-self.rank:], self.axes)]
             per = ops.grouped([*self.kernel_factors(), self.grouped(self.cfg.in_channels, "c_in")])
             calc.macs(product([*positions, c_out]) * per,
-                      note="every output value: one multiply-accumulate per weight of its filter")
+                      note=_("every output value: one multiply-accumulate per weight of its filter"))
         count = product([*self.batch(y, calc), c_out, *ops.sizes(y[-self.rank:], self.axes)])
         ops.bias_and_activation(calc, y, count, self.cfg.bias)
 
@@ -193,7 +193,7 @@ class ConvNd(ConvBase):
             pad = d * (k - 1) if padding == "same" else 0 if padding == "valid" else 2 * padding[i]
             windows.append(Window(d * (k - 1) + 1, s, n, dropped(n, d * (k - 1) + 1, s, pad)))
         return DesignFacts(bias=self.cfg.out_channels if self.cfg.bias else 0, windows=tuple(windows),
-                           padding_hint="more padding")
+                           padding_hint=_("more padding"))
 
     def receptive_field(self, fields, inputs, output, calc):
         windows = []

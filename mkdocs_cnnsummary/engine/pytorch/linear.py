@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...i18n import S_, _
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, non_negative_int, number, positive_int
 from ..expr import Expr, product, var
@@ -61,14 +61,14 @@ class Linear(TorchLayer):
         x, y = inputs[0], ops.first(output)
         rows = rows_of(calc, x)
         o = var("out_features", self.cfg.out_features)
-        note = "every output value: one multiply-accumulate per input feature"
+        note = _("every output value: one multiply-accumulate per input feature")
         if len(x) > 2:
-            note += "; the weight is applied at every position of the leading dimensions"
+            note += _("; the weight is applied at every position of the leading dimensions")
         calc.macs(product([*rows, var("in_features", self.cfg.in_features), o]), note=note)
         ops.bias_and_activation(calc, y, product([*rows, o]), self.cfg.bias)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "Linear (it mixes the last dimension)")
+        return receptive.unmodelled(fields, calc, _("Linear (it mixes the last dimension)"))
 
     def design(self, inputs: list[Shape]):
         from ..checks import DesignFacts
@@ -124,8 +124,8 @@ class Bilinear(TorchLayer):
         rows = rows_of(calc, x)
         a, b = var("in1_features", self.cfg.in1_features), var("in2_features", self.cfg.in2_features)
         o = var("out_features", self.cfg.out_features)
-        calc.macs(product([*rows, o, a, b]), note="each weight A[k, i, j] multiplies x1[i] × x2[j] once per row")
-        extra = [(product([*rows, a, b]), "the products x1[i] × x2[j]: 1 per pair and row")]
+        calc.macs(product([*rows, o, a, b]), note=_("each weight A[k, i, j] multiplies x1[i] × x2[j] once per row"))
+        extra = [(product([*rows, a, b]), _("the products x1[i] × x2[j]: 1 per pair and row"))]
         ops.bias_and_activation(calc, y, product([*rows, o]), self.cfg.bias, extra=extra)
 
 
@@ -134,7 +134,7 @@ class Identity(SameShape, TorchLayer):
     """Passes its input through; accepts and ignores any arguments."""
 
     type_name = "Identity"
-    element_ops = (0, "passes its input through")
+    element_ops = (0, N_("passes its input through"))
 
     @classmethod
     def bind(cls, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -163,7 +163,7 @@ class Flatten(TorchLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "Flatten: positions are merged into one axis")
+        return receptive.rearranged(fields, calc, len(output), _("Flatten: positions are merged into one axis"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -197,7 +197,7 @@ class Unflatten(TorchLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "Unflatten: positions are rearranged")
+        return receptive.rearranged(fields, calc, len(output), _("Unflatten: positions are rearranged"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -234,7 +234,7 @@ class Embedding(TorchLayer):
     """A lookup table: integer indices (*) become vectors (*, embedding_dim)."""
 
     type_name = "Embedding"
-    element_ops = (0, "a table lookup: no arithmetic")
+    element_ops = (0, N_("a table lookup: no arithmetic"))
     arguments = (
         Arg("num_embeddings", REQUIRED, positive_int, doc="size of the vocabulary"),
         Arg("embedding_dim", REQUIRED, positive_int),

@@ -27,7 +27,7 @@ class Cat(TorchLayer):
     def receptive_field(self, fields, inputs, output, calc):
         if self.cfg.dim % len(inputs[0]) == 1:  # the channels: positions are kept
             return receptive.merged(fields, calc)
-        return receptive.unmodelled(fields, calc, "cat along a dimension other than the channels")
+        return receptive.unmodelled(fields, calc, _("cat along a dimension other than the channels"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first = inputs[0]
@@ -139,7 +139,7 @@ class Add(TorchLayer):
         out = ops.first(output)
         if any(len(s) != len(out) or any(a == 1 and b != 1 for a, b in zip(s[2:], out[2:], strict=True))
                for s in inputs):
-            return receptive.unmodelled(fields, calc, "Add of a broadcast input")
+            return receptive.unmodelled(fields, calc, _("Add of a broadcast input"))
         return receptive.merged(fields, calc)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -170,7 +170,8 @@ class Arithmetic(Add):
         if self.cfg.other is None:
             super().operations(inputs, output, calc)
         else:
-            ops.per_element(calc, output, 1, f"one op per element: {self.verb} with the number {self.cfg.other}")
+            ops.per_element(calc, output, 1, _("one op per element: {verb} with the number {other}", verb=self.verb,
+                                               other=self.cfg.other))
 
 
 @register
@@ -248,11 +249,11 @@ class Matmul(TorchLayer):
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         """Every output value is one row times one column: ``k`` multiply-accumulates each."""
         out = ops.first(output)
-        k = var("k", inputs[0][-1], "the first input's last size (the inner dimension)")
-        count = ops.elements(calc, out) if len(out) > 1 else product([var(f"d_{i}", d, f"output dimension {i}")
+        k = var("k", inputs[0][-1], S_("the first input's last size (the inner dimension)"))
+        count = ops.elements(calc, out) if len(out) > 1 else product([var(f"d_{i}", d, S_("output dimension {i}", i=i))
                                                                       for i, d in enumerate(out)])
-        calc.macs(count * k, note="every output value: a row times a column, k multiply-accumulates")
-        calc.other_ops(0, note="the products' adds are in the MACs")
+        calc.macs(count * k, note=_("every output value: a row times a column, k multiply-accumulates"))
+        calc.other_ops(0, note=_("the products' adds are in the MACs"))
 
     def check_inner(self, n: int | None, m: int | None, calc: Calc, message: str) -> None:
         if n is not None and m is not None and n != m:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ...i18n import S_, _
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, int_list, number, positive_int
 from ..errors import SpecError, printable, shown
@@ -77,7 +77,7 @@ class ChannelNorm(TorchLayer):
         if self.checks_channels:
             ops.per_element(calc, output, *ops.BATCH_NORM)
         else:
-            ops.norm_ops(calc, ops.first(output), self.cfg.affine, "instance normalisation")
+            ops.norm_ops(calc, ops.first(output), self.cfg.affine, N_("instance normalisation"))
 
     def receptive_field(self, fields, inputs, output, calc):
         if self.checks_channels:
@@ -182,7 +182,7 @@ class LayerNorm(TrailingNorm):
     )
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        ops.norm_ops(calc, ops.first(output), self.cfg.elementwise_affine, "layer normalisation")
+        ops.norm_ops(calc, ops.first(output), self.cfg.elementwise_affine, N_("layer normalisation"))
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         if not self.cfg.elementwise_affine:
@@ -228,8 +228,8 @@ class RMSNorm(TrailingNorm):
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         affine = self.cfg.elementwise_affine
         ops.per_element(calc, output, 4 if affine else 3,
-                        "RMS normalisation: 3 ops per element (a square and an add for the mean square, the "
-                        "division by the root)" + (", 1 more for the weight" if affine else ""))
+                        _("RMS normalisation: 3 ops per element (a square and an add for the mean square, the "
+                          "division by the root){value}", value=_(", 1 more for the weight") if affine else ""))
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         if self.cfg.elementwise_affine:
@@ -275,7 +275,7 @@ class GroupNorm(TorchLayer):
         return x
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        ops.norm_ops(calc, ops.first(output), self.cfg.affine, "group normalisation")
+        ops.norm_ops(calc, ops.first(output), self.cfg.affine, N_("group normalisation"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.statistics(fields, calc)
@@ -304,11 +304,11 @@ class LocalResponseNorm(TorchLayer):
         return x
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        calc.macs(0, note=ops.NO_WEIGHTS)
+        calc.macs(0, note=_(ops.NO_WEIGHTS))
         size = var("size", self.cfg.size)
         calc.other_ops((2 * size + 3) * ops.elements(calc, ops.first(output)),
-                       note="per element: a square and an add for each of the size neighbouring channels, then "
-                            "3 (scale, power, division)")
+                       note=_("per element: a square and an add for each of the size neighbouring channels, then "
+                            "3 (scale, power, division)"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.same(fields, calc)

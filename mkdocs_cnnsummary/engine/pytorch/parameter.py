@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ...i18n import S_, _
+from ...i18n import N_, S_, _
 from ..args import REQUIRED, Arg, ArgError, boolean, integer
 from ..expr import product, var
 from ..layer import Calc, register
@@ -35,7 +35,7 @@ class Parameter(VarArgs):
     min_inputs = 0
     max_inputs = 0
     buffer: ClassVar[bool] = False
-    element_ops = (0, "a stored tensor: no arithmetic")
+    element_ops = (0, N_("a stored tensor: no arithmetic"))
     arguments = (Arg("shape", REQUIRED, _shape, doc="the tensor's shape (it has no batch dimension): "
                                                     "Parameter(1, 1, 768) or Parameter([1, 1, 768])"),
                  Arg("requires_grad", True, boolean, doc="false: the parameter is not trainable"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ...i18n import _
+from ...i18n import S_, _, ngettext
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number
 from ..checks import DesignFacts, Window, dropped
@@ -162,37 +162,38 @@ class AdaptivePool(TorchLayer):
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x, y = inputs[0], ops.first(output)
-        calc.macs(0, note=ops.NO_WEIGHTS)
-        lead = [*ops.batch_factor(calc, x), var("c", x[-self.rank - 1], "the channels")] \
-            if len(x) == self.rank + 2 else [var("c", x[0], "the channels")]
+        calc.macs(0, note=_(ops.NO_WEIGHTS))
+        lead = [*ops.batch_factor(calc, x), var("c", x[-self.rank - 1], S_("the channels"))] \
+            if len(x) == self.rank + 2 else [var("c", x[0], S_("the channels"))]
         spans: list[Expr] = []
         notes = []
         for n, o, (word, sym) in zip(x[-self.rank:], y[-self.rank:], AXES[self.rank], strict=True):
             if n is None or o is None:
-                spans.append(var(f"{sym}_windows", None, f"the input {word}"))
+                spans.append(var(f"{sym}_windows", None, S_("the input {word}", word=word)))
                 continue
             counts = ops.adaptive_windows(n, o)
             spans.append(ops.Grouped(total([lift(c) * lift(size) for size, c in sorted(counts.items())])))
-            notes.append(f"{word}: " + ", ".join(f"{c} window{'s' if c > 1 else ''} of {size}"
-                                                 for size, c in sorted(counts.items())))
+            notes.append(_("{label}: {text}", label=word, text=", ".join(
+                ngettext("{c} window of {size}", "{c} windows of {size}", c).format(c=c, size=size)
+                for size, c in sorted(counts.items()))))
         area = product(spans)
         if self.kind == "Max":
             windows = product([lift(o) for o in y[-self.rank:]]) if None not in y[-self.rank:] else \
-                var("windows", None, "the output size")
+                var("windows", None, S_("the output size"))
             calc.other_ops(product(lead) * (area - windows),
-                           note="per window: its size − 1 comparisons (" + "; ".join(notes) + ")")
+                           note=_("per window: its size − 1 comparisons ({notes})", notes=_("; ").join(notes)))
         else:
             calc.other_ops(product(lead) * area,
-                           note="per window: its size − 1 adds and a division (" + "; ".join(notes) + ")")
+                           note=_("per window: its size − 1 adds and a division ({notes})", notes=_("; ").join(notes)))
 
     def receptive_field(self, fields, inputs, output, calc):
         x, y = inputs[0], ops.first(output)
         pairs = list(zip(x[-self.rank:], y[-self.rank:], strict=True))
         if all(o == 1 for _, o in pairs):
-            return receptive.whole(fields, calc, "adaptive pooling to 1: every output sees every input pixel")
+            return receptive.whole(fields, calc, _("adaptive pooling to 1: every output sees every input pixel"))
         if all(n is not None and o and n % o == 0 for n, o in pairs):
             return receptive.windowed(fields, calc, [receptive.sliding(n // o, n // o) for n, o in pairs])
-        return receptive.unmodelled(fields, calc, "adaptive pooling with windows of different sizes")
+        return receptive.unmodelled(fields, calc, _("adaptive pooling with windows of different sizes"))
 
 
 def _make_adaptive(kind: str, rank: int) -> type[AdaptivePool]:

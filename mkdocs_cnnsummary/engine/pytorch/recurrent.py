@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ...i18n import S_, _
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, non_negative_int, number, one_of, positive_int
 from ..errors import SpecError
@@ -73,9 +73,9 @@ class RNNBase(TorchLayer):
                   input_size=self.cfg.input_size, x=x[-1]),
                 _("set input_size={x} ({type_name}({x}, {hidden_size}, ...))", x=x[-1], type_name=self.type_name,
                   hidden_size=self.cfg.hidden_size))
-        size: Expr = var("h", self.cfg.hidden_size, S_("hidden_size"))
+        size: Expr = var("h", self.cfg.hidden_size, "hidden_size")
         if getattr(self.cfg, "proj_size", 0):
-            size = var("p", self.cfg.proj_size, S_("proj_size"))
+            size = var("p", self.cfg.proj_size, "proj_size")
         if self.directions == 2:
             out = calc.step(S_("output features"), 2 * size, note=S_("two directions, concatenated"))
         else:
@@ -115,9 +115,9 @@ class RNNBase(TorchLayer):
     def layer_expr(self, layer: int, n_in: int) -> Expr:
         """``gates × h × (n_in + h + 2)`` per direction (W_ih, W_hh, b_ih, b_hh), plus the projection."""
         g = self.gates
-        h = var("h", self.cfg.hidden_size, S_("hidden_size"))
+        h = var("h", self.cfg.hidden_size, "hidden_size")
         proj = getattr(self.cfg, "proj_size", 0)
-        hr: Expr = var("p", proj, S_("proj_size")) if proj else h
+        hr: Expr = var("p", proj, "proj_size") if proj else h
         inner = var("n_in", n_in) + hr
         if self.cfg.bias:
             inner = inner + 2
@@ -128,17 +128,17 @@ class RNNBase(TorchLayer):
 
     #: other ops per step and unit, with and without the biases, and what they are
     unit_ops: ClassVar[tuple[int, int, str]] = (
-        4, 2, "the adds of the two products and of b_ih and b_hh (without biases: 1 add), the activation")
+        4, 2, N_("the adds of the two products and of b_ih and b_hh (without biases: 1 add), the activation"))
 
     def positions(self, x: Shape, calc: Calc) -> list[Expr]:
         """Every (time step, sample) pair: the dimensions before the features."""
         if len(x) == 2:  # unbatched (L, features): the first dimension is the sequence
             return [*ops.batch_factor(calc, x)]
         first, second = ("N", "L") if self.cfg.batch_first else ("L", "N_1")
-        words = ("the batch size", "the sequence length") if self.cfg.batch_first else \
-            ("the sequence length", "the batch (the second dimension without batch_first)")
+        words = (S_("the batch size"), S_("the sequence length")) if self.cfg.batch_first else \
+            (S_("the sequence length"), S_("the batch (the second dimension without batch_first)"))
         lead = ops.batch_factor(calc, x) if first == "N" else \
-            [var(first, x[0] if x[0] is not None else calc.batch, f"{words[0]} (the first dimension)")]
+            [var(first, x[0] if x[0] is not None else calc.batch, S_("{words} (the first dimension)", words=words[0]))]
         if first != "N" and lead[0].value == 1:
             lead = []
         return [*lead, var(second, x[1], words[1])]
@@ -149,23 +149,23 @@ class RNNBase(TorchLayer):
         proj = getattr(self.cfg, "proj_size", 0)
         h = var("h", self.cfg.hidden_size, "hidden_size")
         hr: Expr = var("p", proj, "proj_size") if proj else h
-        d = [var("D", 2, "the directions")] if self.directions == 2 else []
+        d = [var("D", 2, S_("the directions"))] if self.directions == 2 else []
         g = [var("gates", self.gates)] if self.gates > 1 else []
 
         def layer_macs(n_in: int) -> Expr:
             expr = product([*where, *d, *g, h]) * ops.Grouped(var("n_in", n_in) + hr)
             return expr + product([*where, *d, hr, h]) if proj else expr
 
-        note = "at every step: W_ih (n_in) and W_hh for each gate unit" + (", W_hr for the projection"
-                                                                            if proj else "")
+        note = _("at every step: W_ih (n_in) and W_hh for each gate unit{value}",
+                 value=_(", W_hr for the projection") if proj else "")
         n_layers = self.cfg.num_layers
         if n_layers == 1:
             calc.macs(layer_macs(self.cfg.input_size), note=note)
         else:  # the layers above the first all read the layer below: one step for them all, however many
-            m0 = calc.macs(layer_macs(self.cfg.input_size), part="layer 0", note=note)
-            above = "layer 1" if n_layers == 2 else f"layers 1 to {n_layers - 1}, each"
+            m0 = calc.macs(layer_macs(self.cfg.input_size), part=S_("layer 0"), note=note)
+            above = S_("layer 1") if n_layers == 2 else S_("layers 1 to {n}, each", n=n_layers - 1)
             m1 = calc.macs(layer_macs(self.directions * (proj or self.cfg.hidden_size)), part=above,
-                           note="n_in: the layer below")
+                           note=_("n_in: the layer below"))
             rest: Expr = var("MACs_l1", m1)
             if n_layers > 2:
                 rest = (var("num_layers", n_layers) - 1) * rest  # L is the sequence length here
@@ -174,10 +174,10 @@ class RNNBase(TorchLayer):
         per_unit = with_bias if self.cfg.bias else without
         layers = [var("num_layers", self.cfg.num_layers)] if self.cfg.num_layers > 1 else []
         calc.other_ops(product([*where, *layers, *d, var("ops_unit", per_unit), h]),
-                       note=f"per step, layer, direction and unit: {rule}")
+                       note=_("per step, layer, direction and unit: {rule}", rule=_(rule)))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "a recurrent layer (its state carries every earlier step)")
+        return receptive.unmodelled(fields, calc, _("a recurrent layer (its state carries every earlier step)"))
 
     def note(self) -> str:
         parts = ["W_ih, W_hh"]
@@ -205,8 +205,8 @@ class LSTM(RNNBase):
 
     type_name = "LSTM"
     gates = 4
-    unit_ops = (21, 13, "12 adds of the products and biases (3 per gate; without biases 1), 4 gate activations, "
-                        "3 for c = f × c + i × g, 2 for h = o × tanh(c)")
+    unit_ops = (21, 13, N_("12 adds of the products and biases (3 per gate; without biases 1), 4 gate activations, "
+                           "3 for c = f × c + i × g, 2 for h = o × tanh(c)"))
     arguments = RNNBase.rnn_arguments(proj=True)
 
 
@@ -216,6 +216,6 @@ class GRU(RNNBase):
 
     type_name = "GRU"
     gates = 3
-    unit_ops = (17, 11, "10 adds and the reset product for the gates and the candidate (without biases 4), "
-                        "3 activations, 4 for h = (1 − z) × n + z × h")
+    unit_ops = (17, 11, N_("10 adds and the reset product for the gates and the candidate (without biases 4), "
+                           "3 activations, 4 for h = (1 − z) × n + z × h"))
     arguments = RNNBase.rnn_arguments()

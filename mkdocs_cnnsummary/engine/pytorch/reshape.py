@@ -101,7 +101,7 @@ class Upsample(TorchLayer):
         mode, scale = self.cfg.mode, self.cfg.scale_factor
         rank = len(inputs[0]) - 2
         if self.cfg.size is not None or scale is None:
-            return receptive.unmodelled(fields, calc, "Upsample to a size (the scale follows from the input size)")
+            return receptive.unmodelled(fields, calc, _("Upsample to a size (the scale follows from the input size)"))
         scales = scale if isinstance(scale, tuple) else (scale,) * rank
         windows = []
         for f in scales:
@@ -144,8 +144,8 @@ class UpsamplingBilinear2d(Upsample):
         return super().validate(config)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "UpsamplingBilinear2d (align_corners=True: the sampling "
-                                                  "grid depends on the input size)")
+        return receptive.unmodelled(fields, calc, _("UpsamplingBilinear2d (align_corners=True: the sampling "
+                                                  "grid depends on the input size)"))
 
 
 @register
