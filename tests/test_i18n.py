@@ -34,8 +34,12 @@ ALLOWED = {
     "prefix", "description", "shape", "mkdocs", "yml", "py", "yaml", "FILE", "SPEC", "PATH", "LANG", "WORDS",
     "EXPR", "SHAPE", "N", "C", "L", "H", "W", "D", "T", "E", "True", "False", "max", "min", "batch", "features",
     "channels", "weight", "bias", "index", "output_shape", "buffers", "connected_to", "non_trainable", "folded",
-    "Functional",
+    "Functional", "macs", "flops", "activations", "memory", "ops", "rf", "dtype", "units", "warnings", "assume", "on",
+    "off", "MiB", "KiB", "GiB", "kB", "MACs", "FLOPs", "SGD", "Adam", "relu", "softmax", "rectify", "sigmoid", "tanh",
+    "query", "key", "value",
 }
+#: the symbols of the memory estimate's formulas (``weights + peak``), as a text table writes them
+MEMORY_SYMBOLS = {"bytes", "elements", "live", "peak", "states", "weights"}
 
 
 def names_of_frameworks() -> set[str]:
@@ -174,6 +178,41 @@ y = Dense(4)(x)
 model = Model(input=x, output=y)
 """
 ALL_COLUMNS = 'columns="index layer output_shape params trainable non_trainable buffers connected_to"'
+ANALYSIS = "macs flops other_ops activations receptive_field"
+#: a network that draws every kind of design warning, and the analyses' steps of many layer kinds
+WARNINGS = """\
+input: [28, 28, 3]
+layers:
+  - Conv2D(16, 3, name='c1')
+  - BatchNormalization(name='bn1')
+  - MaxPooling2D(3, name='p1')
+  - Conv2D(8, 11, padding='same', name='big')
+  - Conv2DTranspose(8, 3, strides=3, name='up')
+  - Dense(12, name='d4')
+  - Flatten(name='f1')
+  - Dense(64, activation='relu', name='d1')
+  - Dropout(0.95, name='drop')
+  - Dense(2, activation='softmax', name='out')
+"""
+#: attention, recurrent layers, pooling and merges: their operation counts, memory and receptive fields
+SEQUENCES = """\
+input: [16, 8]
+layers:
+  - MultiHeadAttention(num_heads=2, key_dim=4, name='mha')
+  - LSTM(6, return_sequences=True, name='lstm')
+  - Bidirectional(GRU(3, return_sequences=True), name='bi')
+  - Conv1D(4, 3, padding='same', name='c1')
+  - AveragePooling1D(2, name='avg')
+  - GlobalMaxPooling1D(name='gmax')
+  - Dense(3, name='d1')
+"""
+TORCH_ANALYSIS = TORCH_HEAD + """\
+  - ReLU()
+  - AdaptiveAvgPool2d(1)
+  - Flatten()
+  - Linear(16, 10)
+"""
+NAMED_SIZES = "input: [H, W, 3]\nlayers:\n  - Conv2D(8, 3, strides=2)\n  - Conv2D(4, 3)\n"
 
 TABLES = {
     "every column, steps expanded": (CONV, f'worked="expanded" {ALL_COLUMNS}'),
@@ -187,6 +226,16 @@ TABLES = {
     "code with a warning": (CODE_WITH_WARNING, 'worked="expanded" echo="collapsed"'),
     "diagram only": (GRAPH, 'diagram="only"'),
     "default caption": (UNKNOWN.replace("input:", "input:", 1), ""),
+    "analysis columns and design warnings": (WARNINGS, f'worked="expanded" columns="layer output_shape params {ANALYSIS}" '
+                                                       'batch="8" units="MB"'),
+    "analysis of sequences": (SEQUENCES, f'worked="expanded" columns="layer output_shape params {ANALYSIS}"'),
+    "analysis steps in the cells": (WARNINGS, f'worked="table" columns="layer output_shape params {ANALYSIS}" '
+                                              'dtype="float16"'),
+    "analysis, pytorch": (TORCH_ANALYSIS, f'worked="expanded" columns="layer output_shape params {ANALYSIS}" '
+                                          'batch="4"'),
+    "analysis, lasagne": (LASAGNE, f'worked="expanded" columns="layer output_shape params {ANALYSIS}"'),
+    "analysis, unknown sizes": (UNKNOWN, f'worked="expanded" columns="layer output_shape params {ANALYSIS}"'),
+    "analysis, sizes with names": (NAMED_SIZES, f'worked="expanded" columns="layer output_shape params {ANALYSIS}"'),
 }
 
 
@@ -320,13 +369,17 @@ def conv_file(tmp_path):
 
 
 @pytest.mark.parametrize("args", [["--worked"], ["--worked", "--style", "torchinfo"], ["--worked", "-s", "nolearn"],
-                                  ["--format", "markdown", "--worked"], ["--format", "svg"]])
+                                  ["--format", "markdown", "--worked"], ["--format", "svg"],
+                                  ["--worked", "-c", ANALYSIS, "--batch", "2"],
+                                  ["--worked", "-s", "torchinfo", "-c", ANALYSIS, "--units", "MB"],
+                                  ["--worked", "-s", "nolearn", "-c", ANALYSIS],
+                                  ["--format", "markdown", "--worked", "-c", ANALYSIS]])
 def test_command_in_chinese(conv_file, capsys, args):
     assert main([str(conv_file), "--language", "zh", *args]) == 0
     out = capsys.readouterr().out
     text = visible_text(out) if args[-1] == "svg" else out
     assert re.search(r"[\u4e00-\u9fff]", text)
-    assert english_words(text, {"conv", "dw", "sep", "bn", "head"}) == set(), text
+    assert english_words(text, {"conv", "dw", "sep", "bn", "head", *MEMORY_SYMBOLS}) == set(), text
 
 
 def option_names() -> set[str]:
@@ -338,7 +391,7 @@ def option_names() -> set[str]:
         names.update(o.lstrip("-") for o in action.option_strings)
         names.update(str(c) for c in action.choices or ())
         if action.metavar:
-            names.add(str(action.metavar))
+            names.update(re.split(r"\W+", str(action.metavar)))
         if action.dest:
             names.add(action.dest.upper())
     return names
