@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from torch_compare import differences, shown_shape, truth_table
-from torch_truth import Job, run, run_many
+from torch_corpus import ROOT, Entry, entries, selected
+from torch_programs import random_program
+from torch_truth import LONG, Job, run, run_many
 
 from mkdocs_cnnsummary.engine.summary import InputRecord, LayerRecord, Summary, Weight
 
@@ -174,6 +176,81 @@ def test_command_line(tmp_path):
                            "--input", "[3, 10, 10]"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["ok"]
+
+
+# ---------------------------------------------------------------------------------------------
+# the random programs and the corpus run in PyTorch
+
+SEEDS = range(400) if LONG else range(60)
+
+
+@pytest.fixture(scope="module")
+def programs() -> list[tuple]:
+    programs = [random_program(seed) for seed in SEEDS]
+    return list(zip(programs, run_many([p.job() for p in programs], parallel=2), strict=True))
+
+
+def test_every_random_program_runs_in_pytorch(programs):
+    failures = [f"seed {p.seed}: {t['error']}\n{p.text}" for p, t in programs if not t["ok"]]
+    assert not failures, "\n\n".join(failures[:3])
+    assert all(t["device"] == "meta" for _, t in programs)
+    assert random_program(17) == random_program(17)
+
+
+def test_random_programs_use_every_construct(programs):
+    text = "\n".join(p.text for p, _ in programs)
+    constructs = ["def _make_layer(", "OrderedDict([", "nn.Sequential(*layers)", "nn.ModuleList(", "nn.ModuleDict(",
+                  "torch.cat(", "out += identity", "x = x + ", "x * ", "torch.add(", "x.view(x.size(0), -1)",
+                  "torch.flatten(x, 1)", "x.flatten(1)", "x.mean((2, 3))", "F.relu(", "F.max_pool2d(",
+                  "F.interpolate(", ".chunk(2", "torch.split(", "nn.Parameter(", "nn.LazyConv2d(",
+                  "nn.LazyBatchNorm2d(", "nn.LazyLinear(", "if self.downsample is not None:", "expansion = 4",
+                  "class Block(BaseBlock):", "super().__init__(num_classes)", "super(Net, self).__init__()",
+                  "class ConvBNAct(nn.Sequential):", "nn.Embedding(", "nn.LSTM(", "nn.GRU(", "x, (h, c) = self.",
+                  "nn.TransformerEncoderLayer(", "nn.TransformerEncoder(", ".permute(0, 2, 1)", "x[:, -1]",
+                  "self.decoder.weight = self.embed.weight", ".weight = self.mix.weight", "from torch import nn",
+                  "from torch.nn import functional as F", "def build_model(", "model = Net("]
+    assert [c for c in constructs if c not in text] == []
+    modules = [m for _, t in programs for m in t["modules"]]
+    assert any(len(m["calls"]) >= 2 for m in modules if m["leaf"])  # a module called twice
+    assert any(m["own_params"] > m["owned_params"] for m in modules)  # a tied tensor, counted once
+    assert any(m["declared_type"].startswith("Lazy") for m in modules)
+    assert sum(len(t["functional"] or []) for _, t in programs) > len(programs)
+    assert {p.family for p, _ in programs} == {"image", "sequence", "vector"}
+
+
+@pytest.mark.parametrize("entry", selected(), ids=lambda e: e.id)
+def test_corpus_model_runs_in_pytorch(entry: Entry):
+    truth = run(entry.job())
+    if entry.refused:
+        assert not truth["ok"], f"{entry.id}: PyTorch builds it, but the manifest says it refuses it"
+        return
+    assert truth["ok"], f"{entry.id}: {truth['error']}\n" + "\n".join(truth.get("traceback", []))
+    assert truth["total_params"] > 0 and any(m["calls"] for m in truth["modules"] if m["name"])
+
+
+#: totals widely published for these networks (CIFAR-10 LeNet, ResNet-18 and VGG-16; DCGAN's 64×64 pair)
+PUBLISHED = {"cifar_lenet": 62_006, "tutorial_cifar10": 62_006, "cifar_resnet18": 11_173_962,
+             "cifar_vgg16": 14_728_266, "examples_dcgan_generator": 3_576_704,
+             "examples_dcgan_discriminator": 2_765_568}
+
+
+@pytest.mark.parametrize("entry_id", sorted(PUBLISHED))
+def test_corpus_totals_are_the_published_ones(entry_id):
+    (entry,) = [e for e in entries() if e.id == entry_id]
+    assert run(entry.job())["total_params"] == PUBLISHED[entry_id]
+
+
+def test_corpus_files_say_where_they_come_from():
+    files = {p.name for p in ROOT.glob("*.py")}
+    used = {e.file for e in entries()}
+    assert files == used, (files - used, used - files)
+    assert len(files) >= 25 and len(entries()) >= 30
+    for entry in entries():
+        header = entry.header()
+        assert header["source"].startswith("https://github.com/"), entry.file
+        assert header["licence"].startswith(("MIT", "BSD-3-Clause")), entry.file
+        assert header["cut"], entry.file
+    assert len({e.id for e in entries()}) == len(entries())
 
 
 # ---------------------------------------------------------------------------------------------
