@@ -11,13 +11,13 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .engine.errors import SpecError, did_you_mean
+from .engine.errors import SpecError, did_you_mean, one_of
 from .render.diagram.options import DiagramOptions
 
 if TYPE_CHECKING:
     from .engine.summary import Summary
 
-OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram")
+OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
@@ -34,9 +34,11 @@ class FenceOptions:
     style: str | None = None  # keras | torchinfo | nolearn; None: the framework's own
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
     diagram: DiagramOptions = field(default_factory=DiagramOptions)  # where the drawing goes, and how
+    fold: str = "blocks"  # blocks | open | none: block instances of a compact spec as foldable rows
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error, self.diagram)
+        return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
+                self.diagram, self.fold)
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,10 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             from .render.styles import check_style
 
             changes["style"] = check_style(value)
+        elif key == "fold":
+            from .render.groups import check_fold
+
+            changes["fold"] = check_fold(value)
         elif key == "diagram":
             from .render.diagram.options import parse_diagram
 
@@ -157,11 +163,7 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
 
 def check_framework(value: str) -> str:
     """A known framework name (lower case), or a SpecError."""
-    name = value.strip().lower()
-    if name not in FRAMEWORKS:
-        raise SpecError(f"unknown framework {value!r}",
-                        hint=did_you_mean(name, FRAMEWORKS) or "use one of " + ", ".join(FRAMEWORKS))
-    return name
+    return one_of(value, FRAMEWORKS, "framework")
 
 
 def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **view: Any) -> BlockResult:
@@ -192,7 +194,7 @@ def render_block(source: str, options: FenceOptions) -> BlockResult:
         problem = Problem("expect_error: the network was expected to fail but computes "
                           f"{summary.total_params:,} parameters", line=None)
     result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
-                       style=options.style)
+                       style=options.style, fold=options.fold)
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)

@@ -19,9 +19,12 @@ DOCS = ROOT / "example_site"
 
 
 def _blocks() -> list[tuple[str, int, dict[str, str], str]]:
-    """(page, line, header options, spec) of every live ``cnn`` block of the site."""
+    """(page, line, header options, spec) of every live ``cnn`` block of the site (the gallery's blocks are
+    compared with keras.applications and torchvision in test_gallery.py)."""
     out = []
     for page in sorted(DOCS.rglob("*.md")):
+        if page.parent.name == "gallery":
+            continue
         lines = page.read_text(encoding="utf-8").splitlines()
         for fence in find_fences(lines):
             if fence.lang == "cnn":
@@ -162,3 +165,17 @@ def assert_matches_torch(spec: str) -> None:
         assert tuple(x.shape[1:]) == tuple(rec.output_shape[1:]), rec.name
         assert sum(p.numel() for p in module.parameters()) == rec.params, rec.name
         assert sum(b.numel() for b in module.buffers()) == rec.buffers, rec.name
+
+
+def test_gallery_pages_fold_blocks_and_runs(site):
+    page = site / "gallery/resnet50/index.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    text = " ".join(soup.select_one("article").get_text(" ").split())
+    assert "25,636,712" in text and "25,557,032" in text and "79,680" in text
+    heads = [" ".join(h.get_text(" ").split()) for h in soup.select("tr.cnnsummary__row--group-head th")]
+    assert "conv2 (stage)" in heads and "layer4 (stage)" in heads
+    runs = [" ".join(r.get_text(" ").split()) for r in soup.select("tr.cnnsummary__row--group th")]
+    assert "conv4_block2 … conv4_block6 (bottleneck × 5)" in runs
+    assert len(soup.select("tr.cnnsummary__row--layer")) == 176 + 175  # every layer is still there
+    index = text_of(site, "gallery")
+    assert "EfficientNet-B0" in index and "5,288,548" in index

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("tensorflow", "torch", "keras", "mkdocs", "markdown", "jinja2")
 
@@ -40,6 +42,7 @@ def test_readme_test_command_is_what_ci_runs():
 def test_readme_test_command_runs_pytest_in_parallel():
     (command,) = commands(bash_blocks((ROOT / "README.md").read_text(encoding="utf-8"))[1])
     assert "pytest -n 2" in command and "torch==2.13.0" in command
+    assert "torchvision==0.28.0" in command  # the gallery is compared with torchvision (tests/torchvision_compat.py)
 
 
 def loaded_modules(code: str) -> set[str]:
@@ -78,7 +81,7 @@ def fenced(section: str, lang: str) -> list[str]:
 def test_readme_spec_example_computes():
     from mkdocs_cnnsummary import summarize
 
-    (example,) = fenced(readme_section("The spec format"), "yaml")
+    example = fenced(readme_section("The spec format"), "yaml")[0]  # the compact form's example follows
     summary = summarize(example)
     assert summary.name == "Small encoder"
     assert summary.layer("merge").inputs == ["enc", "side"]
@@ -114,3 +117,31 @@ def test_readme_python_example_runs():
     assert lines[1] == "448 448 0"
     assert ("line 3, layer 'conv2d' (Conv2D): unknown argument 'kernel'; did you mean 'kernel_size'?"
             in lines)
+
+
+@pytest.mark.parametrize("framework", ["keras", "pytorch"])
+def test_layer_module_index_matches_the_registered_layers(framework):
+    import importlib
+
+    from mkdocs_cnnsummary.engine.framework import FRAMEWORK_MODULES
+    from mkdocs_cnnsummary.engine.layer import catalog
+
+    index = importlib.import_module(FRAMEWORK_MODULES[framework]).LAYER_MODULES
+    registered = {key: cls.__module__.rsplit(".", 1)[-1] for key, cls in catalog(framework).items()}
+    assert registered == index, "update LAYER_MODULES in the framework's __init__.py"
+
+
+def test_a_network_loads_only_the_catalog_modules_it_uses():
+    engine = "mkdocs_cnnsummary.engine."
+    probe = ("import json, sys\nimport mkdocs_cnnsummary\n"
+             "before = sorted(m for m in sys.modules if m.startswith('mkdocs_cnnsummary.engine.keras.'))\n"
+             "mkdocs_cnnsummary.summarize('input: [28, 28, 1]\\nlayers:\\n  - Conv2D(8, 3)\\n  - Flatten\\n"
+             "  - Dense(10)\\n')\n"
+             "after = sorted(m for m in sys.modules if m.startswith('mkdocs_cnnsummary.engine.'))\n"
+             "print(json.dumps([before, after]))\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    before, after = json.loads(proc.stdout.splitlines()[-1])
+    assert before == []  # importing the package loads no layer catalog
+    catalogs = {m[len(engine):] for m in after if m.count(".") == 3}
+    assert catalogs == {"keras.base", "keras.conv", "keras.core"}, catalogs  # not recurrent, attention ...

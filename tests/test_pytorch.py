@@ -121,6 +121,8 @@ GRAPHS = {
             {"Add": None, "inputs": ["x", "y"]},
             {"cat(-2)": None, "inputs": ["add", "y"]},
             {"cat": None, "inputs": ["x", "x"]},
+            {"mul": None, "inputs": ["y", "x"]},
+            {"Multiply": None, "inputs": ["x", "add", "y"]},
         ],
     },
     "attention_qkv": {

@@ -50,6 +50,14 @@ class _Add(nn.Module):
         return out
 
 
+class _Multiply(nn.Module):
+    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+        out = xs[0]
+        for x in xs[1:]:
+            out = out * x
+        return out
+
+
 def make_module(spec: LayerSpec, training: bool = False) -> nn.Module:
     """The torch module for one LayerSpec (on the current default device; eval mode unless ``training``)."""
     args = [_conv(a) for a in spec.args]
@@ -59,6 +67,8 @@ def make_module(spec: LayerSpec, training: bool = False) -> nn.Module:
         return _Cat(dim)
     if spec.type in ("Add", "add"):
         return _Add()
+    if spec.type in ("Multiply", "mul"):
+        return _Multiply()
     module = getattr(nn, spec.type)(*args, **kwargs).train(training)
     if spec.trainable is False:
         module.requires_grad_(False)

@@ -7,7 +7,6 @@ stderr as ``FILE:LINE: layer 'x' (Conv2D): ...``), 2 on a usage error.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -42,6 +41,9 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
     parser.add_argument("-s", "--style", choices=STYLES, default=None,
                         help="text table style: keras (model.summary()), torchinfo or nolearn "
                              "(default: the one of the spec's framework)")
+    parser.add_argument("--fold", choices=("none", "blocks", "open"), default="none",
+                        help="compact specs: show each block instance as one row with its totals (blocks), "
+                             "followed by its layers (open), or every layer only (none, the default)")
     parser.add_argument("--diagram", metavar="WORDS", default=None,
                         help="svg format: layout words, e.g. 'horizontal', 'vertical layered', 'unfolded' "
                              "(default: vertical, a U for encoder-decoder networks, repeated blocks folded)")
@@ -77,21 +79,24 @@ def read_spec(source: str) -> tuple[str, str]:
     return name, text
 
 
-def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: str | None = None) -> str:
+def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: str | None = None,
+           fold: str = "none") -> str:
     """The summary in the requested format."""
     if fmt == "svg":
         from ..render.svg import render_svg
 
         return render_svg(summary, diagram, standalone=True)
     if fmt == "json":
+        import json
+
         return json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         from ..render.markdown import render_markdown
 
-        return render_markdown(summary, worked=worked)
+        return render_markdown(summary, worked=worked, fold=fold)
     from ..render.text import render_text
 
-    return render_text(summary, worked=worked, style=style)
+    return render_text(summary, worked=worked, style=style, fold=fold)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
@@ -119,7 +124,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     except KeyboardInterrupt:
         return 130
     try:
-        output = render(summary, args.format, args.worked, args.style, args.diagram)
+        output = render(summary, args.format, args.worked, args.style, args.diagram, args.fold)
     except ValueError as exc:  # a drawing too large to read
         print(f"{prog}: {name}: {exc}", file=sys.stderr)
         return EXIT_SPEC_ERROR

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from .errors import SpecError
@@ -37,7 +38,16 @@ def summarize(spec: str | dict[str, Any], *, framework: str | None = None) -> Su
     Raises :class:`SpecError` (with line, layer and message) for a wrong spec,
     and for a value under ``expect:`` that differs from the computed one.
     """
-    net = parse_spec(spec)
-    summary = build_summary(net, framework)
-    check_expectations(summary, net.expect, net.expect_line)
+    # The work makes many small objects and frees few: the cyclic garbage collector would walk the
+    # growing heap again and again (a tenth of the time for ResNet-50, and quadratic for 10,000 layers).
+    # Everything here is bounded, so it is switched off for the call and restored after.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        net = parse_spec(spec)
+        summary = build_summary(net, framework)
+        check_expectations(summary, net.expect, net.expect_line)
+    finally:
+        if enabled:
+            gc.enable()
     return summary

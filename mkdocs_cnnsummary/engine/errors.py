@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -15,6 +14,8 @@ class SpecError(ValueError):
         layer: the layer's name, when the error belongs to one layer.
         layer_type: the layer's type ("Conv2D"), when known.
         hint: what to change, when there is a suggestion.
+        block: the block instance the error is in, for a compact spec
+            (``block 'bottleneck', instance 'conv2_block1' (line 40)``).
     """
 
     def __init__(
@@ -25,8 +26,10 @@ class SpecError(ValueError):
         layer: str | None = None,
         layer_type: str | None = None,
         hint: str | None = None,
+        block: str | None = None,
     ) -> None:
         self.message = message
+        self.block = block
         self.line = line
         self.layer = layer
         self.layer_type = layer_type
@@ -43,6 +46,8 @@ class SpecError(ValueError):
             parts.append(f"layer {self.layer!r}{kind}")
         elif self.layer_type is not None:
             parts.append(f"layer type {self.layer_type}")
+        if self.block is not None:
+            parts.append(f"in {self.block}")
         return ", ".join(parts)
 
     def describe(self, *, with_line: bool = True) -> str:
@@ -76,7 +81,7 @@ class SpecError(ValueError):
 
     def to_dict(self) -> dict[str, object]:
         """JSON form of the error."""
-        return {
+        out: dict[str, object] = {
             "message": self.message,
             "line": self.line,
             "layer": self.layer,
@@ -84,10 +89,15 @@ class SpecError(ValueError):
             "hint": self.hint,
             "text": self.describe(),
         }
+        if self.block is not None:
+            out["block"] = self.block
+        return out
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A ``did you mean 'X'?`` hint for a misspelt name, or None."""
+    import difflib  # only on the way to an error message
+
     choices = list(choices)
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
@@ -100,3 +110,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if len(close) == 1:
         return f"did you mean {close[0]!r}?"
     return "did you mean " + ", ".join(repr(c) for c in close[:-1]) + f" or {close[-1]!r}?"
+
+
+def one_of(value: str, choices: Iterable[str], what: str) -> str:
+    """``value`` in lower case when it is one of ``choices``, else a SpecError (``unknown fold mode 'x'``)
+    with a did-you-mean."""
+    key = value.strip().lower()
+    choices = list(choices)
+    if key not in choices:
+        raise SpecError(f"unknown {what} {value!r}",
+                        hint=did_you_mean(key, choices) or "use one of " + ", ".join(choices))
+    return key

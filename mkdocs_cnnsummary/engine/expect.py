@@ -9,7 +9,9 @@ expect:
 ```
 
 Keys other than the three totals name layers (they may also be grouped under
-``layers:``).  A mismatch is a :class:`SpecError` on the line of the entry.
+``layers:``), or block instances of a compact spec, whose counts are the sums over their
+layers and whose output shape is that of their output.  A mismatch is a
+:class:`SpecError` on the line of the entry.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import SpecError, did_you_mean
-from .summary import LayerRecord, Shape, Summary
+from .summary import LayerRecord, LayerSums, Shape, Summary
 
 TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params")
 LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params")
@@ -111,7 +113,9 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
         return
     if not isinstance(expect, dict):
         raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
-    layers = {rec.name: rec for rec in summary.layers}
+    layers: dict[str, Any] = {rec.name: rec for rec in summary.layers}
+    for instance in summary.blocks:
+        layers.setdefault(instance.name, _InstanceRecord(summary, instance))
     for key, value in expect.items():
         key_line = _line(expect, key, line)
         if key in TOTAL_KEYS:
@@ -123,6 +127,16 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
                 _check_named(layers, name, entries, _line(value, name, key_line))
         else:
             _check_named(layers, key, value, key_line)
+
+
+class _InstanceRecord(LayerSums):
+    """A block instance seen as one layer: its output's shape and the sums of its layers' counts."""
+
+    def __init__(self, summary: Summary, instance: Any) -> None:
+        self.name, self.type = instance.name, instance.block
+        self.layers = summary.block_layers(instance.name)
+        out = next((r for r in self.layers if r.name == instance.output), self.layers[-1] if self.layers else None)
+        self.output_shape = out.output_shape if out is not None else ()
 
 
 def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:

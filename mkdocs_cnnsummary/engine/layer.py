@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import Any, ClassVar
 
 from .args import REQUIRED, Arg, ArgError
@@ -229,22 +230,44 @@ def register(cls: type[Layer]) -> type[Layer]:
 
 
 def catalog(framework: str) -> dict[str, type[Layer]]:
-    """Every layer type of a framework, by name (aliases included)."""
+    """Every layer type of a framework, by name (aliases included): imports all its modules."""
     if framework not in _IMPORTED:
-        from .framework import get_framework
-
-        get_framework(framework)  # imports the catalog modules
+        package = _package(framework)
+        for module in sorted(set(getattr(package, "LAYER_MODULES", {}).values())):
+            importlib.import_module(f"{package.__name__}.{module}")
         _IMPORTED.add(framework)
     return _CATALOGS.get(framework, {})
 
 
 def lookup(framework: str, type_name: str) -> type[Layer]:
-    """The class for a layer type name, or a SpecError with a did-you-mean."""
+    """The class for a layer type name, or a SpecError with a did-you-mean.
+
+    Only the module that defines the type is imported (a framework's ``LAYER_MODULES`` says which),
+    so a network of convolutions never loads the recurrent or attention layers.
+    """
+    found = _CATALOGS.get(framework, {}).get(type_name)
+    if found is not None:
+        return found
+    package = _package(framework)
+    module = getattr(package, "LAYER_MODULES", {}).get(type_name)
+    if module is not None:
+        importlib.import_module(f"{package.__name__}.{module}")
+        found = _CATALOGS.get(framework, {}).get(type_name)
+        if found is not None:
+            return found
     types = catalog(framework)
     if type_name in types:
         return types[type_name]
     raise SpecError(f"unknown layer type {type_name!r} for framework {framework!r}",
                     hint=did_you_mean(type_name, types) or "see the layer reference for the supported types")
+
+
+def _package(framework: str) -> ModuleType:
+    """The framework's package (its conventions and layer index), imported on first use."""
+    from .framework import FRAMEWORK_MODULES, get_framework
+
+    get_framework(framework)  # a SpecError for an unknown framework
+    return importlib.import_module(FRAMEWORK_MODULES[framework])
 
 
 def describe_shape(shape: Shape) -> str:

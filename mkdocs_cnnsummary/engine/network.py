@@ -10,8 +10,8 @@ from .args import shape as shape_arg
 from .errors import SpecError, did_you_mean
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, lookup
-from .spec import LayerSpec, NetworkSpec
-from .summary import InputRecord, LayerRecord, Shape, Summary
+from .spec import LayerRef, LayerSpec, NetworkSpec
+from .summary import BlockInstance, InputRecord, LayerRecord, Shape, Summary
 
 
 def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Layer:
@@ -140,7 +140,48 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
 
 
 def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
-    """Compute every layer of a parsed network."""
+    """Compute every layer of a parsed network; an error in a layer of a block names the block instance."""
+    in_block: dict[str, str] = {}
+    try:
+        return _build(net, framework, in_block)
+    except SpecError as exc:
+        if exc.block is None and exc.layer in in_block:
+            instance = next(b for b in net.blocks if b.name == in_block[exc.layer])
+            exc.block = instance.describe()
+            exc.args = (exc.describe(),)
+        raise
+
+
+def _resolver(net: NetworkSpec, specs: list[LayerSpec], names: list[str], inputs: list[InputRecord]):
+    """Turns the references of a compact spec (:class:`LayerRef`) into layer names."""
+    final = list(names)
+    for i, spec in enumerate(specs):  # an input layer's record may be named otherwise
+        if spec.name is None and i < len(final):
+            match = next((rec.name for rec in inputs if rec.line == spec.line and spec.type in ("InputLayer", "Input")),
+                         None)
+            if match is not None:
+                final[i] = match
+
+    def resolve(src: str | LayerRef) -> str:
+        if not isinstance(src, LayerRef):
+            return src
+        if src.index is None:
+            if len(inputs) != 1:
+                raise SpecError("a block at the start of a network with several inputs must say which it takes",
+                                hint="add inputs: [name] to the item that uses the block")
+            return inputs[0].name + src.suffix
+        return final[src.index] + src.suffix
+
+    return resolve
+
+
+def _block_outputs(blocks: list[BlockInstance], resolve: Any) -> None:
+    for instance in blocks:
+        if instance.output_ref is not None:
+            instance.output = resolve(instance.output_ref)
+
+
+def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) -> Summary:
     fw = get_framework(net.framework or framework or "keras")
     make_nested = _nested_factory(fw.name)
 
@@ -154,6 +195,8 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
     layers_objs: list[Layer] = []
     taken = {i.name for i in inputs}
     names = _assign_names(specs, fw, taken)
+    if net.blocks:
+        in_block.update((name, spec.block) for spec, name in zip(specs, names, strict=True) if spec.block)
     layer_specs: list[tuple[LayerSpec, str]] = []
     for spec, name in zip(specs, names, strict=True):
         layer = instantiate(spec, fw.name, name)
@@ -174,6 +217,8 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
         inputs.append(InputRecord(fw.input_name, (None, *_input_shape(declared, first.line, "input")),
                                   first.line))
 
+    resolve = _resolver(net, specs, names, inputs) if net.blocks or any(
+        isinstance(src, LayerRef) for spec in specs for src in spec.inputs or ()) else None
     input_names = {i.name for i in inputs}
     for rec in inputs:
         if _BRACKETED.fullmatch(rec.name):
@@ -188,7 +233,7 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
     known = input_names | {layer.name for layer in layers_objs}
     for (spec, name), layer in zip(layer_specs, layers_objs, strict=True):
         if spec.inputs is not None:
-            srcs = list(spec.inputs)
+            srcs = [resolve(src) for src in spec.inputs] if resolve else list(spec.inputs)
             for src in srcs:
                 _check_index(src, known, spec.line, name, spec.type)
                 if _base(src) not in known:
@@ -234,9 +279,12 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
-            weights=calc.weights, calculation=calc.steps, line=layer.line)
+            weights=calc.weights, calculation=calc.steps, line=layer.line, block=node.spec.block)
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
+    if resolve is not None:
+        outputs = [resolve(o) for o in outputs]
+        _block_outputs(net.blocks, resolve)
     for out_name in outputs:
         _check_index(out_name, shapes, net.outputs_line, None, None)
         if _base(out_name) not in shapes:
@@ -248,7 +296,7 @@ def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
         _check_connected(nodes, layer_specs, outputs)
     return Summary(name=net.name, inputs=inputs, layers=[records[s.name] for _, s in
                                                          zip(layer_specs, layers_objs, strict=True)],
-                   outputs=list(outputs), framework=fw.name)
+                   outputs=list(outputs), framework=fw.name, blocks=list(net.blocks))
 
 
 def _input_name(fw: Framework, inputs: list[InputRecord], spec: LayerSpec) -> str:

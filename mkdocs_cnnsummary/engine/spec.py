@@ -21,7 +21,7 @@ from yaml.resolver import Resolver
 from .errors import SpecError, did_you_mean
 from .framework import FRAMEWORK_MODULES
 
-TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "layers", "outputs", "expect", "description")
+TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "blocks", "layers", "outputs", "expect", "description")
 ITEM_KEYS = ("name", "inputs", "trainable")
 
 
@@ -194,6 +194,15 @@ def load_yaml(text: str) -> Any:
 # the parsed description ---------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LayerRef:
+    """A reference to the layer at ``index`` of the expanded layer list (``None``: the network's input),
+    for wiring written in blocks before the layers have their names; ``suffix`` picks an output (``[1]``)."""
+
+    index: int | None
+    suffix: str = ""
+
+
 @dataclass
 class LayerSpec:
     """One layer as written: its type, arguments and graph wiring."""
@@ -206,6 +215,7 @@ class LayerSpec:
     trainable: bool | None = None
     line: int | None = None
     source: str | None = None  # the text of a constructor call, when written as one
+    block: str | None = None  # the block instance it comes from (compact specs)
 
 
 @dataclass
@@ -230,6 +240,7 @@ class NetworkSpec:
     expect: Any = None
     expect_line: int | None = None
     line_offset: int = 0
+    blocks: list[Any] = field(default_factory=list)  # BlockInstance of each block used
 
 
 # constructor calls -------------------------------------------------------------------
@@ -438,14 +449,23 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
     if not isinstance(layers, list):
         raise SpecError("layers must be a list (each item starting with '-')", line=layers_line)
     lines = layers.item_lines if isinstance(layers, LineList) else [None] * len(layers)
-    for item, line in zip(layers, lines, strict=True):
-        net.layers.append(parse_item(item, line))
+    names: dict[str, Any] = {}
+    if data.get("blocks") is not None or any(isinstance(item, dict) and "repeat" in item for item in layers):
+        from .blocks import expand_layers, read_blocks
+
+        blocks = read_blocks(data.get("blocks"), _line_of(data, "blocks"))
+        net.layers, net.blocks, names = expand_layers(layers, lines, blocks)
+    else:
+        for item, line in zip(layers, lines, strict=True):
+            net.layers.append(parse_item(item, line))
     if not net.layers and not net.inputs:
         raise SpecError("the spec has no layers", line=layers_line)
 
     if "outputs" in data and data["outputs"] is not None:
         net.outputs_line = _line_of(data, "outputs")
         net.outputs = _names(data["outputs"], net.outputs_line, "outputs")
+        if names:  # a block instance's name stands for its output
+            net.outputs = [names.get(o, o) for o in net.outputs]
     if "expect" in data:
         net.expect = data["expect"]
         net.expect_line = _line_of(data, "expect")

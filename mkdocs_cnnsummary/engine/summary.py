@@ -75,6 +75,51 @@ class Notice:
 
 
 @dataclass
+class BlockInstance:
+    """One use of a block of a compact spec (``blocks:``): which block, where, with which arguments.
+
+    ``parent`` is the instance it is nested in; ``run`` numbers the copies made by one ``repeat:``
+    item (``copy`` of ``copies``), so that a table can fold them into one ``× N`` row; ``output``
+    is the layer whose output the instance gives.
+    """
+
+    name: str
+    block: str
+    parent: str | None = None
+    line: int | None = None
+    run: int | None = None
+    copy: int = 1
+    copies: int = 1
+    trainable: bool | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    output: str | None = None
+    output_ref: Any = field(default=None, repr=False, compare=False)
+
+    def describe(self) -> str:
+        """``block 'bottleneck', instance 'conv2_block1' (line 40)``."""
+        where = f" (line {self.line})" if self.line is not None else ""
+        return f"block {self.block!r}, instance {self.name!r}{where}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "block": self.block, "parent": self.parent,
+                               "args": _plain(self.args), "output": self.output}
+        if self.run is not None:
+            out["run"] = self.run
+            out["copy"] = self.copy
+            out["copies"] = self.copies
+        return out
+
+
+def _plain(value: Any) -> Any:
+    """Arguments as JSON values (tuples as lists)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass
 class LayerRecord:
     """Everything known about one layer after computation."""
 
@@ -87,6 +132,7 @@ class LayerRecord:
     line: int | None = None
     depth: int = 0  # nesting depth (wrapped layers of Bidirectional / TimeDistributed ...)
     parent: str | None = None  # the row this one is nested under (a model used as a layer ...)
+    block: str | None = None  # the innermost block instance it belongs to (compact specs)
     extra: dict[str, Any] = field(default_factory=dict)  # further columns (framework specific)
 
     @property
@@ -127,8 +173,32 @@ class LayerRecord:
         out["calculation"] = [s.to_dict() for s in self.calculation]
         if self.parent is not None:
             out["parent"] = self.parent
+        if self.block is not None:
+            out["block"] = self.block
         out.update(self.extra)
         return out
+
+
+class LayerSums:
+    """Counts summed over ``self.layers`` (a block instance's, a group of rows' ...)."""
+
+    layers: list[LayerRecord]
+
+    @property
+    def params(self) -> int:
+        return sum(layer.params for layer in self.layers)
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(layer.trainable_params for layer in self.layers)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return self.params - self.trainable_params
+
+    @property
+    def buffers(self) -> int:
+        return sum(layer.buffers for layer in self.layers)
 
 
 @dataclass(frozen=True)
@@ -144,7 +214,7 @@ class InputRecord:
 
 
 @dataclass
-class Summary:
+class Summary(LayerSums):
     """The computed network: inputs, layers in order, outputs and totals."""
 
     name: str | None
@@ -153,22 +223,15 @@ class Summary:
     outputs: list[str]
     framework: str = "keras"
     warnings: list[Notice] = field(default_factory=list)
+    blocks: list[BlockInstance] = field(default_factory=list)
 
     @property
     def total_params(self) -> int:
-        return sum(layer.params for layer in self.layers)
-
-    @property
-    def trainable_params(self) -> int:
-        return sum(layer.trainable_params for layer in self.layers)
-
-    @property
-    def non_trainable_params(self) -> int:
-        return self.total_params - self.trainable_params
+        return self.params
 
     @property
     def total_buffers(self) -> int:
-        return sum(layer.buffers for layer in self.layers)
+        return self.buffers
 
     @property
     def is_graph(self) -> bool:
@@ -204,4 +267,14 @@ class Summary:
         if with_buffers:
             out["total_buffers"] = self.total_buffers
         out["warnings"] = [w.to_dict() for w in self.warnings]
+        if self.blocks:
+            out["blocks"] = [b.to_dict() for b in self.blocks]
         return out
+
+    def block_layers(self, name: str) -> list[LayerRecord]:
+        """The layers of a block instance, those of the instances nested in it included."""
+        inside = {name}
+        for b in self.blocks:
+            if b.parent in inside:
+                inside.add(b.name)
+        return [layer for layer in self.layers if layer.block in inside]

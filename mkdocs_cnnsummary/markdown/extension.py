@@ -237,6 +237,7 @@ class CnnSummaryExtension(Extension):
             "style": ["", "Table style: keras, torchinfo or nolearn; empty = the framework's own"],
             "title": ["", "Default caption when a block has neither title nor name"],
             "diagram": ["", "Default diagram: none, above, below or only; vertical or horizontal; auto or layered"],
+            "fold": ["", "Block instances of compact specs: blocks (foldable rows), open or none; empty = blocks"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
         }
@@ -249,8 +250,8 @@ class CnnSummaryExtension(Extension):
         md.registerExtension(self)
         from ..block import parse_options
 
-        defaults = {k: self.getConfig(k) for k in ("worked", "columns", "framework", "style", "title", "diagram")
-                    if self.getConfig(k)}
+        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold")
+        defaults = {k: self.getConfig(k) for k in names if self.getConfig(k)}
         cache = self.getConfig("cache")
         self.renderer = BlockRenderer(parse_options(defaults, FenceOptions()),
                                       cache if isinstance(cache, MutableMapping) else None)

@@ -8,6 +8,7 @@ plugins:
       framework: keras       # for specs without a framework key
       style: auto            # keras | torchinfo | nolearn; auto = the framework's own
       diagram: none          # none | above | below | only, and vertical | horizontal, auto | layered
+      fold: blocks           # blocks | open | none: block instances of compact specs as foldable rows
 ```
 """
 
@@ -40,6 +41,7 @@ class CnnSummaryConfig(Config):
     framework = c.Choice(("keras", "pytorch", "lasagne"), default="keras")
     style = c.Choice(("auto", "keras", "torchinfo", "nolearn"), default="auto")
     diagram = c.Type(str, default="none")
+    fold = c.Choice(("blocks", "open", "none"), default="blocks")
     cache = c.Type(bool, default=True)
 
 
@@ -77,6 +79,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         settings.setdefault("framework", self.config.framework)
         if self.config.style != "auto":
             settings.setdefault("style", self.config.style)
+        if self.config.fold != "blocks":
+            settings.setdefault("fold", self.config.fold)
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
         if self.config.diagram.strip() not in ("", "none"):

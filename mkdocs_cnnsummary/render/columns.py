@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from ..engine.errors import SpecError, did_you_mean
 from ..engine.summary import InputRecord, LayerRecord, Step, Summary
 from . import formatting as f
+from .groups import Group, group_layers
 from .styles import Style
 
 
@@ -43,16 +44,25 @@ class Cell:
 
 @dataclass
 class Row:
-    """One table row: a network input or a layer."""
+    """One table row: a network input, a layer, or a group of layers (a block instance or a run of them)."""
 
-    kind: str  # "input" or "layer"
-    index: int
+    kind: str  # "input", "layer" or "group"
+    index: int | None
     name: str
     type_name: str
-    record: InputRecord | LayerRecord
+    record: InputRecord | LayerRecord | Group
     steps: list[StepView] = field(default_factory=list)  # the whole worked calculation
     cells: dict[str, Cell] = field(default_factory=dict)
     style: Style = field(default_factory=lambda: Style("keras"))
+    depth: int = 0  # how deep in block groups the row is
+
+
+@dataclass
+class Section:
+    """Rows shown together: the rows of one top-level group under its own row (``head``), or plain rows."""
+
+    rows: list[Row]
+    head: Row | None = None
 
 
 def is_params_step(step: Step) -> bool:
@@ -102,6 +112,10 @@ def _connected_to(row: Row, summary: Summary, worked: bool) -> Cell:
     return Cell(list(row.record.inputs))
 
 
+def _group_total(attr: str) -> Callable[[Group, Style], Cell]:
+    return lambda group, style: Cell([f.count(getattr(group, attr))])
+
+
 @dataclass(frozen=True)
 class Column:
     """One possible column of the table."""
@@ -112,20 +126,27 @@ class Column:
     numeric: bool = False
     default: Callable[[Summary], bool] = lambda summary: True
     aliases: tuple[str, ...] = ()
+    #: the cell of a group row (a block's totals); None leaves it empty
+    total: Callable[[Group, Style], Cell] | None = None
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("index", "#", _index, numeric=True, aliases=("#",)),
-    Column("layer", "Layer (type)", _layer, aliases=("name", "type")),
-    Column("output_shape", "Output shape", _output_shape, aliases=("shape", "output")),
-    Column("params", "Param #", _count_cell("params", is_params_step), numeric=True, aliases=("param",)),
+    Column("layer", "Layer (type)", _layer, aliases=("name", "type"),
+           total=lambda group, style: Cell([group.name], type_name=group.type_label)),
+    Column("output_shape", "Output shape", _output_shape, aliases=("shape", "output"),
+           total=lambda group, style: Cell(style.shape(group.output_shape))),
+    Column("params", "Param #", _count_cell("params", is_params_step), numeric=True, aliases=("param",),
+           total=_group_total("params")),
     Column("trainable", "Trainable", _count_cell("trainable_params"), numeric=True,
-           default=lambda summary: False, aliases=("trainable_params",)),
+           default=lambda summary: False, aliases=("trainable_params",), total=_group_total("trainable_params")),
     Column("non_trainable", "Non-trainable", _count_cell("non_trainable_params"), numeric=True,
-           default=lambda summary: False, aliases=("non_trainable_params",)),
-    Column("buffers", "Buffers", _count_cell("buffers", is_buffers_step), numeric=True, default=f.with_buffers),
+           default=lambda summary: False, aliases=("non_trainable_params",),
+           total=_group_total("non_trainable_params")),
+    Column("buffers", "Buffers", _count_cell("buffers", is_buffers_step), numeric=True, default=f.with_buffers,
+           total=_group_total("buffers")),
     Column("connected_to", "Connected to", _connected_to, default=lambda summary: summary.is_graph,
-           aliases=("connected", "inputs")),
+           aliases=("connected", "inputs"), total=lambda group, style: Cell(group.inputs)),
 )
 
 _BY_NAME = {name: col for col in COLUMNS for name in (col.key, *col.aliases)}
@@ -177,3 +198,34 @@ def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: 
     for row in rows:
         row.cells = {col.key: col.cell(row, summary, worked_in_cells) for col in columns}
     return rows
+
+
+def build_sections(summary: Summary, columns: Sequence[Column], rows: list[Row], style: Style | None = None
+                   ) -> list[Section]:
+    """The rows in sections: each top-level block instance (or run of instances) under one group row
+    with its totals, nested groups as rows of their own inside it; other rows as they are."""
+    style = style or Style("keras")
+    by_layer = {id(row.record): row for row in rows if row.kind == "layer"}
+    sections = [Section([row for row in rows if row.kind == "input"])]
+    for entry in group_layers(summary):
+        if not isinstance(entry, Group):
+            if sections[-1].head is not None:
+                sections.append(Section([]))
+            sections[-1].rows.append(by_layer[id(entry)])
+            continue
+        inner = []
+        for depth, child in entry.walk(1):
+            if isinstance(child, Group):
+                inner.append(_group_row(child, columns, style, depth))
+            else:
+                row = by_layer[id(child)]
+                row.depth = depth
+                inner.append(row)
+        sections.append(Section(inner, _group_row(entry, columns, style, 0)))
+    return [section for section in sections if section.rows or section.head]
+
+
+def _group_row(group: Group, columns: Sequence[Column], style: Style, depth: int) -> Row:
+    row = Row("group", None, group.name, group.type_label, group, style=style, depth=depth)
+    row.cells = {col.key: col.total(group, style) if col.total else Cell([]) for col in columns}
+    return row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from ..engine.summary import InputRecord, LayerRecord, Shape, Step, Summary
 
@@ -63,6 +64,12 @@ def layer_label(record: LayerRecord | InputRecord, type_name: str) -> str:
     """``conv2d (Conv2D)``, indented by nesting depth (for text output: control characters escaped)."""
     depth = getattr(record, "depth", 0)
     return "  " * depth + f"{printable(record.name)} ({type_name})"
+
+
+def group_label(group: Any, fold: str) -> str:
+    """``▸ res1 … res3 (residual × 3)``: a block instance or run of copies (▾ when shown open)."""
+    mark = "▾" if fold == "open" else "▸"
+    return f"{mark} {printable(group.name)} ({printable(group.type_label)})"
 
 
 def with_buffers(summary: Summary) -> bool:

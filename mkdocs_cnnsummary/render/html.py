@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from ..engine.errors import SpecError
 from ..engine.summary import Summary
 from . import formatting as f
-from .columns import Column, Row, build_rows, parse_columns, select_columns
+from .columns import Column, Row, Section, build_rows, build_sections, parse_columns, select_columns
+from .groups import check_fold
 from .styles import style_for
 
 if TYPE_CHECKING:
@@ -91,21 +92,28 @@ def check_worked(worked: str) -> str:
 
 
 def render_summary(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
-                   columns: str | Sequence[str] | None = None, style: str | None = None) -> str:
+                   columns: str | Sequence[str] | None = None, style: str | None = None,
+                   fold: str = "blocks") -> str:
     """The summary table of a computed network, its totals and its worked calculations.
 
     ``worked``: ``collapsed`` (each layer's calculation folded under its row), ``expanded``
     (unfolded), ``table`` (the calculations inside the shape and parameter cells) or ``none``.
     ``columns``: column keys to show, in order (see :func:`~.columns.column_names`).
     ``style``: ``keras``, ``torchinfo`` or ``nolearn`` labels and shapes (default: the framework's own).
+    ``fold``: for a compact spec, ``blocks`` shows each block instance, and each run of copies of one,
+    as one row with its totals that opens on demand (``<details>``), ``open`` shows them opened,
+    ``none`` shows the layers only.
     """
     check_worked(worked)
+    check_fold(fold)
     table_style = style_for(summary, style)
     chosen = select_columns(summary, parse_columns(columns), table_style)
     rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style)
     caption = title or summary.name or "Network summary"
+    grouped = fold != "none" and summary.blocks
+    sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
     return _environment().get_template("summary.html.jinja").render(
-        caption=caption, columns=chosen, rows=rows, worked=worked, framework=summary.framework,
+        caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
         row_header=_row_header_key(chosen), totals=_totals(summary, worked == "table"),
         size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
     )
@@ -144,5 +152,5 @@ def render(result: Summary | SpecError, **options: Any) -> str:
     if isinstance(result, SpecError):
         keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label")}
         return render_error(result, **keep)
-    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style")}
+    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold")}
     return render_summary(result, **keep)

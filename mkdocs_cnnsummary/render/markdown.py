@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..engine.summary import Step, Summary
 from . import formatting as f
+from .groups import Group, visible_rows
 
 
 def _cell(text: str) -> str:
@@ -30,8 +31,11 @@ def _step(step: Step) -> str:
     return text
 
 
-def render_markdown(summary: Summary, *, worked: bool = False) -> str:
-    """The summary as a Markdown table followed by its totals (and each layer's worked calculation)."""
+def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none") -> str:
+    """The summary as a Markdown table followed by its totals (and each layer's worked calculation).
+
+    ``fold``: as for :func:`~.text.render_text` (block rows in bold, the rows inside indented).
+    """
     graph = summary.is_graph
     buffers = f.with_buffers(summary)
     headers = ["Layer (type)", "Output shape", "Param #"]
@@ -57,9 +61,13 @@ def render_markdown(summary: Summary, *, worked: bool = False) -> str:
         if graph:
             cells.append("-")
         out.append(row(cells))
-    for layer in summary.layers:
-        cells = [_cell(f.layer_label(layer, layer.type).strip()), _cell(" ".join(f.shape_lines(layer.output_shape))),
-                 f.count(layer.params)]
+    for depth, layer in visible_rows(summary, fold):
+        indent = "\u2003" * depth  # em spaces: Markdown keeps them
+        if isinstance(layer, Group):
+            label = f"{indent}**{_cell(f.group_label(layer, fold))}**"
+        else:
+            label = indent + _cell(f.layer_label(layer, layer.type).strip())
+        cells = [label, _cell(" ".join(f.shape_lines(layer.output_shape))), f.count(layer.params)]
         if buffers:
             cells.append(f.count(layer.buffers))
         if graph:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..engine.summary import Summary
 from . import formatting as f
+from .groups import Group, visible_rows
 
 #: worked calculations wrap at this width when the table itself is narrower
 MIN_WORKED_WIDTH = 76
@@ -42,7 +43,7 @@ class _Row:
     worked: list[str]
 
 
-def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool) -> list[_Row]:
+def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str = "none") -> list[_Row]:
     rows = []
     for inp in summary.inputs:
         cells = [[f.layer_label(inp, f.input_type(summary))], f.shape_lines(inp.shape), ["0"]]
@@ -51,15 +52,16 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool) -> list[_R
         if graph:
             cells.append(["-"])
         rows.append(_Row(cells, []))
-    for layer in summary.layers:
-        cells = [[f.layer_label(layer, layer.type)], f.shape_lines(layer.output_shape), [f.count(layer.params)]]
+    for depth, layer in visible_rows(summary, fold):
+        label = f.group_label(layer, fold) if isinstance(layer, Group) else f.layer_label(layer, layer.type)
+        cells = [["  " * depth + label], f.shape_lines(layer.output_shape), [f.count(layer.params)]]
         if buffers:
             cells.append([f.count(layer.buffers)])
         if graph:
             cells.append([f.printable(src) + ("," if i < len(layer.inputs) - 1 else "")
                           for i, src in enumerate(layer.inputs)]
                          or ["-"])
-        steps = [f.step_text(s) for s in layer.calculation] if worked else []
+        steps = [f.step_text(s) for s in layer.calculation] if worked and not isinstance(layer, Group) else []
         rows.append(_Row(cells, steps))
     return rows
 
@@ -68,8 +70,12 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool) -> list[_R
 STYLES = ("keras", "torchinfo", "nolearn")
 
 
-def render_text(summary: Summary, *, worked: bool = False, style: str | None = "keras") -> str:
+def render_text(summary: Summary, *, worked: bool = False, style: str | None = "keras", fold: str = "none") -> str:
     """The summary as a text table; ``worked`` adds each layer's calculation under its row.
+
+    ``fold`` (compact specs, Keras style): ``blocks`` shows each block instance, or run of copies,
+    as one row with its totals (``▸ conv2_block2 … conv2_block3 (bottleneck × 2)``), ``open`` adds
+    the rows inside each, indented; ``none`` lists the layers only.
 
     ``style="torchinfo"`` prints it as torchinfo does (``Layer (type:depth-idx)`` tree),
     ``style="nolearn"`` as nolearn prints a Lasagne network (``32x24x24``);
@@ -97,7 +103,7 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     if graph:
         headers.append("Connected to")
     right = {2, 3} if buffers else {2}
-    rows = _rows(summary, worked, graph, buffers)
+    rows = _rows(summary, worked, graph, buffers, fold)
 
     widths = [len(h) for h in headers]
     for row in rows:

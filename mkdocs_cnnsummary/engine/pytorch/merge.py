@@ -1,4 +1,4 @@
-"""Graph helpers for ``torch.cat`` and ``+``: ``cat``/``Concatenate`` and ``Add``/``add``."""
+"""Graph helpers for ``torch.cat``, ``+`` and ``*``: ``cat``/``Concatenate``, ``Add``/``add``, ``Multiply``/``mul``."""
 
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ class Add(TorchLayer):
                 if p is not None and q is not None and p != q and 1 not in (p, q):
                     raise calc.error(
                         f"The size of tensor a ({p}) must match the size of tensor b ({q}) at non-singleton "
-                        f"dimension {j}", f"inputs {fmt(inputs[0])} and {fmt(x)} (input {i + 1}) cannot be added")
+                        f"dimension {j}", f"inputs {fmt(inputs[0])} and {fmt(x)} (input {i + 1}) cannot be "
+                        f"{'multiplied' if self.type_name == 'Multiply' else 'added'}")
                 if p is None or q is None:
                     other = q if p is None else p
                     merged.append(None if other in (None, 1) else other)
@@ -82,3 +83,11 @@ class Add(TorchLayer):
                     merged.append(max(p, q) if 1 in (p, q) else p)
             out = merged
         return tuple(out)
+
+
+@register
+class Multiply(Add):
+    """``a * b * ...`` with PyTorch broadcasting (a squeeze-and-excitation scale times its input ...)."""
+
+    type_name = "Multiply"
+    aliases = ("mul",)
