@@ -18,6 +18,7 @@ from torch_compare import differences, shown_shape, truth_table
 from torch_corpus import ROOT, Entry, entries, selected
 from torch_programs import random_program
 from torch_truth import LONG, Job, run, run_many
+from torchvision_models import MODELS, Model
 
 from mkdocs_cnnsummary.engine.summary import InputRecord, LayerRecord, Summary, Weight
 
@@ -251,6 +252,37 @@ def test_corpus_files_say_where_they_come_from():
         assert header["licence"].startswith(("MIT", "BSD-3-Clause")), entry.file
         assert header["cut"], entry.file
     assert len({e.id for e in entries()}) == len(entries())
+
+
+@pytest.fixture(scope="module")
+def torchvision_truths() -> dict[str, dict]:
+    return dict(zip((m.builder for m in MODELS), run_many([m.job() for m in MODELS], parallel=2), strict=True))
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.builder)
+def test_torchvision_model_runs_and_counts_as_its_weights_say(model: Model, torchvision_truths):
+    """Every torchvision model builds and runs on meta, traced by torch.fx; its total is its weights' num_params."""
+    from torchvision_compat import import_torchvision
+
+    truth = torchvision_truths[model.builder]
+    assert truth["ok"], truth.get("error")
+    assert truth["device"] == "meta" and truth["functional"] is not None, truth["fx_error"]
+    weights = import_torchvision().models.get_model_weights(model.builder).DEFAULT
+    modules = {m["name"]: m for m in truth["modules"]}
+    # GoogLeNet's published weights come without the two auxiliary classifiers, which weights=None keeps
+    aux = sum(modules[name]["owned_params_recursive"] for name in ("aux1", "aux2") if name in modules)
+    assert truth["total_params"] - aux == weights.meta["num_params"]
+    assert f"def {model.builder}(" in model.text()  # the file the reader reads defines the builder
+
+
+def test_torchvision_models_call_and_leave_uncalled_as_torchvision_does(torchvision_truths):
+    modules = {(b, m["name"]): m for b, t in torchvision_truths.items() for m in t["modules"]}
+    assert modules["resnet18", "layer1.0.relu"]["calls"] and len(modules["resnet18", "layer1.0.relu"]["calls"]) == 2
+    assert not modules["googlenet", "aux1"]["calls"]  # auxiliary heads run in training only
+    assert not modules["vit_b_16", "encoder.layers.encoder_layer_0.self_attention.out_proj"]["calls"]
+    assert torchvision_truths["vit_b_16"]["root_tensors"] == {"class_token": {"params": 768, "buffers": 0}}
+    ops = {op["name"]: op for op in torchvision_truths["shufflenet_v2_x1_0"]["functional"]}
+    assert ops["view"]["target"] == "view" and ops["transpose"]["output"]["shapes"] == [[None, 58, 2, 28, 28]]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -393,6 +393,12 @@ def _main(argv: list[str]) -> int:
         import torch.nn.functional
 
         torch.set_num_threads(1)  # children run side by side on two shared cores
+        try:  # imported once before any fork, where the test environment has it (README's command installs it)
+            from torchvision_compat import import_torchvision
+
+            import_torchvision()
+        except ImportError:
+            pass
         if os.environ.get("CNNSUMMARY_TRUTH_WARM", "1") != "0":
             describe_program({"code": WARM_UP, "model": "Warm()", "inputs": [[3, 8, 8]]}, "meta")
         serve(_child, DEFAULT_TIMEOUT)
