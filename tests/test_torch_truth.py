@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from torch_compare import differences, shown_shape, truth_table
+from torch_compare import differences, row_order, shown_shape, truth_table
 from torch_corpus import ROOT, Entry, entries, selected
 from torch_programs import random_program
 from torch_truth import LONG, Job, run, run_many
@@ -308,32 +308,22 @@ class TreeSummary(Summary):
 def summary_from_truth(truth: dict) -> Summary:
     """The summary a perfect reader would give: a row per call, tensors in the first row, operations."""
     modules = {m["name"]: m for m in truth["modules"]}
-    seen: dict[str, int] = {}
     rows = []
 
     def shape(s):
         return [tuple(x) for x in s] if isinstance(s, list) else s
 
-    order = []
-    for name in truth["order"]:  # a ModuleList's row before the first of its modules' rows
-        parts = name.split(".")
-        order += [n for n in (".".join(parts[:i]) for i in range(1, len(parts))) if n in modules
-                  and not modules[n]["calls"] and n not in order]
-        order.append(name)
-    for name in order:
+    for name, i in row_order(truth):
         m = modules[name]
-        i = seen.get(name, 0)
-        seen[name] = i + 1
         suffix = "" if m["leaf"] else "_recursive"
         weights = []
-        if i == 0:
+        if not i:
             trainable = m["owned_trainable_params" + suffix]
             weights = [Weight("w", (trainable,)), Weight("frozen", (m["owned_params" + suffix] - trainable,), False),
                        Weight("b", (m["owned_buffers" + suffix],), False, buffer=True)]
         depth = 0 if m["parent"] is None else modules[m["parent"]]["depth"] + 1
-        output = shape(shown_shape(m["calls"][i], m["type"])) if m["calls"] else ()
-        rows.append(LayerRecord(name, m["type"], [], output, weights,
-                                depth=depth, parent=m["parent"]))
+        output = () if i is None else shape(shown_shape(m["calls"][i], m["type"]))
+        rows.append(LayerRecord(name, m["type"], [], output, weights, depth=depth, parent=m["parent"]))
     for op in truth["functional"] or []:
         depth = 0 if op["parent"] is None else modules[op["parent"]]["depth"] + 1
         rows.append(LayerRecord(op["name"], op["target"], [], shape(shown_shape(op["output"], op["target"])),

@@ -68,6 +68,22 @@ def needed_modules(truth: dict[str, Any]) -> set[str]:
     return out & {m["name"] for m in truth["modules"]}
 
 
+def row_order(truth: dict[str, Any]) -> list[tuple[str, int | None]]:
+    """The module rows in call order, as (name, call index); a ModuleList's row (no call) before its first module."""
+    modules = {m["name"]: m for m in truth["modules"]}
+    out: list[tuple[str, int | None]] = []
+    seen: dict[str, int] = defaultdict(int)
+    for name in truth["order"]:
+        parts = name.split(".")
+        for holder in (".".join(parts[:i]) for i in range(1, len(parts))):
+            if holder in modules and not modules[holder]["calls"] and holder not in seen:
+                seen[holder] = 0
+                out.append((holder, None))
+        out.append((name, seen[name]))
+        seen[name] += 1
+    return out
+
+
 def differences(summary: Any, truth: dict[str, Any]) -> list[str]:
     """Every way ``summary`` differs from the ground truth, one line each; empty when they agree."""
     out: list[str] = []
@@ -160,18 +176,15 @@ def truth_table(truth: dict[str, Any]) -> str:
     modules = {m["name"]: m for m in truth["modules"]}
     lines = [f"PyTorch {truth['versions']['torch']} ({truth['device']}): {truth['model']['type']}, "
              f"inputs {truth['inputs']}"]
-    seen: dict[str, int] = defaultdict(int)
-    for name in truth["order"]:
+    for name, i in row_order(truth):
         m = modules[name]
-        call = m["calls"][seen[name]] if seen[name] < len(m["calls"]) else None
-        first = seen[name] == 0
-        seen[name] += 1
         suffix = "" if m["leaf"] else "_recursive"
-        counts = (f"{m['owned_params' + suffix]:,} params, {m['owned_buffers' + suffix]:,} buffers" if first
+        counts = (f"{m['owned_params' + suffix]:,} params, {m['owned_buffers' + suffix]:,} buffers" if not i
                   else "a further call")
-        shape = shown_shape(call, m["type"]) if call else "?"
+        shape = "(not called)" if i is None else shown_shape(m["calls"][i], m["type"])
         lines.append(f"{'  ' * (m['depth'] + 1)}{name} ({m['type']}) {shape} {counts}")
-    uncalled = [n for n, m in modules.items() if n and not m["calls"]]
+    holders = needed_modules(truth)
+    uncalled = [n for n, m in modules.items() if n and not m["calls"] and n not in holders]
     if uncalled:
         lines.append(f"  never called: {', '.join(uncalled)}")
     if truth["functional"] is None:
