@@ -85,7 +85,7 @@ def test_multi_output_shapes(capsys, tmp_path):
 def test_markdown(capsys):
     assert main([str(CONV), "--format", "markdown", "--worked"]) == 0
     out = capsys.readouterr().out
-    assert "| Layer (type) | Output shape | Param # |" in out
+    assert "| Layer (type) | Output Shape | Param # |" in out
     assert "| conv2d (Conv2D) | (None, 224, 224, 32) | 2,912 |" in out
     assert "- Total params: 2,912 (11.38 KB)" in out
     assert "`(3 × 3 × 10 + 1) × 32`" in out

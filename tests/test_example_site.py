@@ -3,12 +3,13 @@ PyTorch block on it agrees with the real framework."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sites import build_example_site
+from sites import BUILDERS, build_example_site
 
 from mkdocs_cnnsummary import summarize
 from mkdocs_cnnsummary.block import split_header
@@ -37,14 +38,19 @@ BLOCKS = _blocks()
 IDS = [f"{page}:{line}" for page, line, _, _ in BLOCKS]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build_example_site(tmp_path_factory.mktemp("site"))
+@pytest.fixture(scope="module", params=BUILDERS)
+def site(request, tmp_path_factory) -> Path:
+    """The example site built by MkDocs and ProperDocs (with the plugin, --strict) and by Zensical."""
+    pytest.importorskip(request.param)
+    return build_example_site(tmp_path_factory.mktemp(f"site-{request.param}"), request.param)
 
 
 def text_of(site: Path, page: str) -> str:
     html = (site / page / "index.html") if page else (site / "index.html")
     soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    for hint in soup.select("wbr, .cnnsummary__hidden"):  # break opportunities and words for screen readers only
+        hint.decompose()
+    soup.smooth()
     return " ".join(soup.select_one("article").get_text(" ").split())
 
 
@@ -102,10 +108,36 @@ def test_guide_and_reference_pages(site):
     assert "41,450" in guide  # the PyTorch example
     assert "Connected to" in guide and "branch_3x3" in guide
     assert "did you mean 'filters'" in guide
-    reference = (site / "reference/index.html").read_text(encoding="utf-8")
     for framework in ("keras", "pytorch", "lasagne"):
+        reference = (site / f"reference/{framework}/index.html").read_text(encoding="utf-8")
         assert f'id="ref-{framework}"' in reference
-    assert 'id="ref-keras-conv2d"' in reference and "(k_h × k_w × c_in + 1) × filters" in reference
+    keras = BeautifulSoup((site / "reference/keras/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert keras.select_one("h3#ref-keras-conv2d") is not None
+    assert keras.select_one("h2#ref-keras-convolution-layers") is not None
+    assert "(k_h × k_w × c_in + 1) × filters" in keras.get_text()
+
+
+def test_reference_pages_are_navigable(site):
+    """A heading with an id per family and per layer type, so the table of contents and search list them."""
+    from mkdocs_cnnsummary.render.reference import build_reference
+
+    for doc in build_reference():
+        soup = BeautifulSoup((site / f"reference/{doc.name}/index.html").read_text(encoding="utf-8"), "html.parser")
+        for family in doc.families:
+            assert soup.select_one(f"h2#{family.anchor}").get_text().startswith(family.title)
+            for layer in family.layers:
+                assert soup.select_one(f"h3#{layer.anchor}").get_text().startswith(layer.type_name)
+        toc = [a["href"] for a in soup.select("nav a[href^='#ref-']")]  # the theme's table of contents
+        assert f"#{doc.families[0].layers[0].anchor}" in toc, toc[:5]
+        meanings = [row.find_all("td")[2].get_text(strip=True) for row in soup.select("table:has(caption) tbody tr")
+                    if row.find_all("td") and len(row.find_all("td")) == 3]
+        assert meanings and all(meanings), "an argument without a meaning"
+        assert " 1 parameters" not in soup.get_text()
+    # one search entry per layer type (MkDocs and ProperDocs: search/search_index.json; Zensical: search.json)
+    index = site / "search" / "search_index.json" if (site / "search").is_dir() else site / "search.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    locations = {entry["location"] for entry in data.get("docs", data.get("items", []))}
+    assert "reference/keras/#ref-keras-conv2d" in locations and "reference/pytorch/#ref-pytorch-linear" in locations
 
 
 def test_every_block_asserts_its_numbers_or_its_error():

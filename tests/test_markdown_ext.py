@@ -64,6 +64,10 @@ def tables(soup: BeautifulSoup) -> list:
 
 
 def cell_texts(table) -> list[list[str]]:
+    """What each cell shows (without the words only screen readers get)."""
+    for hint in table.select("tbody .cnnsummary__hidden, wbr"):  # screen-reader words, break opportunities
+        hint.decompose()
+    table.smooth()
     return [[" ".join(c.get_text(" ", strip=True).split()) for c in tr.find_all(["th", "td"], recursive=False)]
             for tr in table.select("tbody > tr.cnnsummary__row")]
 
@@ -74,7 +78,7 @@ def test_table_matches_the_engine(setup):
     (table,) = tables(soup)
     summary = summarize(SPEC)
     rows = cell_texts(table)
-    assert [h.get_text() for h in table.select("thead th")] == ["#", "Layer (type)", "Output shape", "Param #"]
+    assert [h.get_text() for h in table.select("thead th")] == ["#", "Layer (type)", "Output Shape", "Param #"]
     assert table.caption.get_text() == "mnist-ish"
     assert len(rows) == 1 + len(summary.layers)  # the input is a row
     assert rows[0][1] == "input (InputLayer)"
@@ -86,10 +90,12 @@ def test_table_matches_the_engine(setup):
     assert f"Total params: {summary.total_params:,} ({summary.total_params * 4:,} bytes" in totals
     assert f"Non-trainable params: {summary.non_trainable_params:,}" in totals
     assert "float32" in soup.select_one(".cnnsummary__assumption").get_text()
-    # every layer row has its calculation folded underneath
-    details = soup.select("tr.cnnsummary__worked-row details")
+    # every layer row's header opens its calculation, in the row underneath
+    details = soup.select("tr.cnnsummary__row > th > details.cnnsummary__toggle")
     assert len(details) == len(summary.layers)
     assert not any(d.has_attr("open") for d in details)
+    assert len(soup.select("tr.cnnsummary__row--with-worked + tr.cnnsummary__worked-row ol.cnnsummary__steps")) == \
+        len(summary.layers)
 
 
 def test_accessible_markup():
@@ -98,9 +104,13 @@ def test_accessible_markup():
     assert all(th["scope"] == "col" for th in table.select("thead th"))
     assert all(th["scope"] == "row" for th in table.select("tbody tr.cnnsummary__row > th"))
     assert len(table.select("tbody tr.cnnsummary__row > th")) == 5
-    region = soup.select_one(".cnnsummary__scroll")
-    assert region["role"] == "region" and region["aria-label"] == "mnist-ish"
+    # the wrapper is no landmark and no tab stop of its own (browsers make it focusable when it scrolls)
+    wrapper = soup.select_one(".cnnsummary__scroll")
+    assert not wrapper.has_attr("role") and not wrapper.has_attr("tabindex") and not wrapper.has_attr("aria-label")
     assert "table:not" not in str(soup) and table.get("class") == ["cnnsummary__table"]
+    # the disclosure buttons say what they open
+    summary = table.select_one("details.cnnsummary__toggle > summary")
+    assert summary.get_text(" ", strip=True).endswith(", calculation")
 
 
 @pytest.mark.parametrize("setup", list(FENCES))
@@ -168,7 +178,7 @@ def test_brace_header_and_extension_defaults():
     soup = convert(text, "superfences", worked="none", columns="layer output_shape")
     (table,) = tables(soup)
     assert table.caption.get_text() == "Braces"
-    assert [th.get_text() for th in table.select("thead th")] == ["Layer (type)", "Output shape"]
+    assert [th.get_text() for th in table.select("thead th")] == ["Layer (type)", "Output Shape"]
     assert table.select(".cnnsummary__cell-step")  # the header's worked="table" wins over the default
     soup = convert(fence(SPEC), "fenced_code", worked="none")
     assert not soup.select("details")
@@ -265,8 +275,13 @@ def test_escaping_of_titles_and_layer_names():
 
 
 def test_caption_falls_back_to_the_spec_name_and_a_default():
-    soup = convert(fence(SPEC) + "\n" + fence("input: [4]\nlayers:\n  - Dense: 2\n"), "fenced_code")
-    assert [t.caption.get_text() for t in tables(soup)] == ["mnist-ish", "Network summary"]
+    """Untitled networks are told apart by what they are, not all called the same."""
+    soup = convert(fence(SPEC) + "\n" + fence("input: [4]\nlayers:\n  - Dense: 2\n") + "\n"
+                   + fence("framework: pytorch\ninput: [3, 8, 8]\nlayers:\n  - Conv2d(3, 4, 3)\n  - Flatten\n"),
+                   "fenced_code")
+    assert [t.caption.get_text() for t in tables(soup)] == [
+        "mnist-ish", "Keras network: 1 layer, 10 parameters, (None, 4) → (None, 2)",
+        "PyTorch network: 2 layers, 112 parameters, [None, 3, 8, 8] → [None, 144]"]
 
 
 def test_cache_reuses_rendered_blocks():

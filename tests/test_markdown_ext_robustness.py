@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 
@@ -62,7 +64,7 @@ def test_readable_headers_are_not_reported():
 @pytest.mark.parametrize("setup", SETUPS)
 def test_ids_and_classes_in_the_brace_form_are_not_options(setup):
     html, problems = convert('```{.cnn #net .wide title="x"}\n' + SPEC + "```\n", setup)
-    assert problems == [] and "<caption>x</caption>" in html
+    assert problems == [] and '<caption class="cnnsummary__hidden">x</caption>' in html
 
 
 @pytest.mark.parametrize("setup", SETUPS)
@@ -81,3 +83,16 @@ def test_source_line_map_points_inserted_lines_at_their_include():
     source = ["a", "--8<-- x", "b", "c"]
     assert source_line_map(source, ["a", "x1", "x2", "x3", "b", "c", "", ""]) == [1, 2, 2, 2, 3, 4, 4, 4]
     assert source_line_map(["a\tb", "c"], ["a   b", "c"]) == [1, 2]
+
+
+@pytest.mark.parametrize("setup", SETUPS)
+@pytest.mark.parametrize("text", [
+    "> Quote\n>\n> ```cnn\n> input: [4]\n> layers:\n>   - Dense: 2\n> ```\n",
+    "> > ```cnn\n> > input: [4]\n> > layers:\n> >   - Dense: 2\n> > ```\n",
+    "- item\n\n    > ```cnn\n    > input: [4]\n    > layers:\n    >   - Dense: 2\n    > ```\n",
+    ">```cnn\n>input: [4]\n>layers:\n>  - Dense: 2\n>```\n",
+], ids=["end-of-quote", "nested-quotes", "quote-in-list", "no-space"])
+def test_a_block_in_a_blockquote_is_no_paragraph(setup, text):
+    html, problems = convert(text, setup)
+    assert problems == [] and "cnnsummary__table" in html
+    assert "<blockquote>" in html and not re.search(r"<p>\s*<div", html)

@@ -119,7 +119,7 @@ def test_builtin_themes_without_superfences(tmp_path, theme):
     index = result.page("index")
     assert captions(index) == ["top", "in a list", "in a note"]
     assert index.select_one("div.admonition table.cnnsummary__table") is not None
-    assert all(d.has_attr("open") for d in index.select("details.cnnsummary__worked"))
+    assert all(d.has_attr("open") for d in index.select("details.cnnsummary__toggle"))
     assert index.find("code", string=lambda s: s and 'title="example only"' in s) is not None
     assert_css_linked(result, index)
 

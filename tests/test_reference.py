@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import markdown
 import pytest
@@ -36,7 +37,8 @@ def test_every_registered_name_appears_in_the_reference():
         for name, cls in catalog(fw).items():
             doc = docs[cls.type_name]
             assert f'id="{doc.anchor}"' in html, (fw, name)
-            assert f"<code>{name}</code>" in html or f"<h3>{name}</h3>" in html, (fw, name)
+            assert f"<code>{name}</code>" in html or f'<h4 id="{doc.anchor}">{name}</h4>' in html, (fw, name)
+    assert len(re.findall(r'id="([^"]+)"', html)) == len(set(re.findall(r'id="([^"]+)"', html)))
 
 
 @pytest.mark.parametrize(("framework", "cls"), ALL_TYPES, ids=[f"{fw}-{c.type_name}" for fw, c in ALL_TYPES])
@@ -64,7 +66,8 @@ def test_arguments_say_whether_they_change_shapes_or_counts():
     assert not by_name["kernel_initializer"].affects
     html = render_reference(("keras",))
     section = html.split('id="ref-keras-conv2d"', 1)[1].split("</section>", 1)[0]
-    assert "Accepted, no effect on shapes or counts:" in section and "<code>kernel_initializer</code>" in section
+    assert "Accepted, no effect on shapes or counts:" in section and "<code>kernel_<wbr>initializer</code>" in section
+    assert "<td>number of output channels</td>" in section  # every argument that matters says what it means
     assert "(k_h × k_w × c_in + 1) × filters" in section
     assert "(3 × 3 × 3 + 1) × 8" in section and "224" in section
 
@@ -121,7 +124,7 @@ def test_fence_in_markdown_with_superfences():
     html = markdown.markdown(text, extensions=["pymdownx.superfences"],
                              extension_configs={"pymdownx.superfences": {"custom_fences": [FENCE]}})
     assert 'id="ref-keras-conv2d"' in html
-    assert html.count('class="cnnsummary-reference"') == 1
+    assert html.count("cnnsummary-reference--framework") == 1
     assert '<span class="n">x</span>' in html  # the python fence is left alone
 
 
@@ -131,6 +134,29 @@ def test_fence_through_the_cnnsummary_extension(extensions):
     text = ("Intro\n\n```cnn-reference framework=\"lasagne\"\n```\n\n"
             "````markdown\n```cnn-reference\n```\n````\n")
     html = markdown.markdown(text, extensions=extensions)
-    assert html.count('class="cnnsummary-reference"') == 1
+    assert html.count("cnnsummary-reference--framework") == 1
     assert 'id="ref-lasagne-conv2dlayer"' in html and 'id="ref-keras"' not in html
     assert "```cnn-reference" in html  # the example inside a four-backtick fence stays text
+
+
+def test_the_fence_becomes_headings_for_the_table_of_contents():
+    """Real headings with the reference's ids: the toc extension lists every family and layer type, and a
+    search index gets one section per layer type."""
+    md = markdown.Markdown(extensions=["cnnsummary", "toc", "pymdownx.superfences"])
+    html = md.convert('# Keras layers\n\n```cnn-reference framework="keras"\n```\n')
+    families = md.toc_tokens[0]["children"]
+    (keras,) = build_reference(("keras",))
+    assert [t["id"] for t in families] == [f.anchor for f in keras.families]
+    assert [t["name"] for t in families][:2] == ["Core layers", "Convolution layers"]
+    layers = [c["id"] for t in families for c in t["children"]]
+    assert "ref-keras-conv2d" in layers and len(layers) == len(keras.layers)
+    assert html.count('class="cnnsummary-stylesheet"') == 1  # the page has no cnn block, yet is styled
+
+
+def test_a_wrong_fence_option_stops_a_strict_build():
+    from mkdocs_cnnsummary.markdown.extension import StrictBuildError
+
+    text = '```cnn-reference framework="kears"\n```\n'
+    with pytest.raises(StrictBuildError, match="line 1: cnn block: unknown framework 'kears'"):
+        markdown.markdown(text, extensions=["cnnsummary"], extension_configs={"cnnsummary": {"strict": True}})
+    assert "unknown framework" in markdown.markdown(text, extensions=["cnnsummary"])

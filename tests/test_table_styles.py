@@ -1,8 +1,9 @@
 """What the look of the summary tables relies on, in the HTML and in the shipped stylesheet.
 
-The tables were checked by eye in mkdocs-material (light and slate), MkDocs' own theme (light
-and dark) and readthedocs, at desktop and phone widths; these tests keep the markup and the
-CSS rules that those checks depend on, without a browser.
+The tables were checked in headless Chromium (scripts/screenshots.py: screenshots, the width of
+every table against its wrapper, contrast ratios) in mkdocs-material (light and slate), MkDocs'
+own theme (light and dark), readthedocs, mkdocs-shadcn and Zensical, at 1280 and 390 px; these
+tests keep the markup and the CSS rules that those checks depend on, without a browser.
 """
 
 from __future__ import annotations
@@ -103,11 +104,12 @@ CSS = stylesheet()
 RULES = _rules(CSS)
 
 
-def declarations(selector_part: str) -> dict[str, str]:
-    """The screen declarations of every rule one of whose selectors ends with ``selector_part``, merged in order."""
+def declarations(selector_part: str, media: str = "") -> dict[str, str]:
+    """The declarations of every rule one of whose selectors ends with ``selector_part``, merged in order:
+    those for every screen, then those of the ``@media`` queries that contain ``media`` (``max-width``)."""
     merged: dict[str, str] = {}
     for context, head, decls in RULES:
-        if context.startswith("@media print"):
+        if context.startswith("@media") and not (media and media in context):
             continue
         if any(sel.strip().endswith(selector_part) for sel in head.split(",")):
             merged.update(decls)
@@ -131,12 +133,14 @@ def test_css_parses_into_rules():
 
 # --- narrow screens: the table scrolls inside its own wrapper, never the page ------------------------------
 
-def test_every_table_sits_in_a_focusable_scroll_region(soup):
+def test_every_table_sits_in_a_scroll_wrapper_that_is_no_landmark_and_no_tab_stop(soup):
+    """A tab stop on a wrapper that does not scroll is one key press for nothing, and one region label per
+    block repeats itself; Chromium and Firefox make a wrapper focusable when it does scroll."""
     for table in soup.select("table.cnnsummary__table"):
         wrapper = table.parent
-        assert wrapper.name == "div" and "cnnsummary__scroll" in wrapper["class"]
-        assert wrapper["role"] == "region" and wrapper["tabindex"] == "0"
-        assert wrapper["aria-label"] == table.caption.get_text()
+        assert wrapper.name == "div" and wrapper["class"] == ["cnnsummary__scroll"]
+        assert wrapper.attrs == {"class": ["cnnsummary__scroll"]}
+    assert not soup.select("[tabindex], [role=region], .cnnsummary [aria-label]")
 
 
 def test_the_wrapper_scrolls_sideways_and_the_block_stays_within_the_page():
@@ -163,32 +167,60 @@ def test_long_text_outside_the_wrapper_can_wrap(soup):
 
 
 def test_cells_may_break_only_where_the_markup_allows(soup):
-    # the layer cell may put "(Conv2D)" under the name, never split either
+    """On a phone a table must fit before it scrolls: cells wrap at chosen places, never inside a number."""
+    assert declarations(".cnnsummary__table .cnnsummary__num")["white-space"] == "nowrap"
+    # the layer cell puts "(Conv2D)" under the name (always on a phone); names break only after "_"
     assert declarations("tbody .cnnsummary__col-layer")["white-space"] == "normal"
-    assert declarations(".cnnsummary__name")["white-space"] == "nowrap"
-    assert declarations(".cnnsummary__type")["white-space"] == "nowrap"
-    # worked="table": a step breaks between its name and its calculation, never inside the calculation
+    assert declarations(".cnnsummary__col-layer .cnnsummary__type", "max-width")["display"] == "block"
+    for part in (".cnnsummary__name", ".cnnsummary__type"):
+        assert declarations(part)["white-space"] == "normal" and declarations(part)["overflow-wrap"] == "normal"
+    table = declarations("table.cnnsummary__table")
+    assert table["word-break"] == "normal" and table["hyphens"] == "manual"
+    assert any(name.find("wbr") for name in soup.select(".cnnsummary__name"))  # from_cell_state
+    for name in soup.select(".cnnsummary__name"):
+        assert all(str(prev).endswith("_") for prev in (w.previous_sibling for w in name.find_all("wbr")))
+    # a shape takes two lines at most: two halves that do not break
+    shapes = soup.select("code.cnnsummary__shape")
+    assert shapes and all(1 <= len(c.select(".cnnsummary__part")) <= 2 for c in shapes)
+    assert all(c.get_text() == c.get_text().strip() for c in soup.select(".cnnsummary__part"))
+    assert declarations("code.cnnsummary__shape")["white-space"] == "normal"
+    assert declarations(".cnnsummary__part")["white-space"] == "nowrap"
+    # worked="table": every step the same way, its name on a line, its calculation on the next
     steps = blocks(soup)["table"].select(".cnnsummary__cell-step")
     assert steps and all(s.select_one(".cnnsummary__quantity") and s.select_one(".cnnsummary__calc") for s in steps)
-    assert declarations(".cnnsummary--worked-table .cnnsummary__calc")["white-space"] == "nowrap"
-    assert declarations(".cnnsummary--worked-table .cnnsummary__quantity")["white-space"] == "nowrap"
+    assert declarations(".cnnsummary--worked-table .cnnsummary__cell-step .cnnsummary__quantity")["display"] == "block"
+    calc = ".cnnsummary--worked-table .cnnsummary__cell-step .cnnsummary__calc"
+    assert declarations(calc)["display"] == "block" and declarations(calc)["white-space"] == "nowrap"
+    assert declarations(calc, "max-width")["white-space"] == "normal"  # on a phone it wraps at its spaces
+    # expanded calculations wrap at their spaces, the result stays with its "="
+    assert declarations("ol.cnnsummary__steps code")["white-space"] == "normal"
+    assert declarations(".cnnsummary__result")["white-space"] == "nowrap"
 
 
-def test_scroll_edges_use_no_guessed_background():
-    """The edge shadows are drawn from the text colour, so tinted admonitions and dark schemes need no setting."""
-    edges = [(ctx, head, d) for ctx, head, d in RULES if "box-shadow" in d and "cnnsummary__scroll" in head
-             and "inset" in d["box-shadow"]]
-    assert edges and all(ctx.startswith("@supports") for ctx, _, _ in edges)
+def test_a_scroll_cue_every_browser_shows():
+    """Shadows fixed to the wrapper, covered at the ends by layers that scroll with the content: background
+    attachment local and scroll, which Chromium, Firefox and Safari draw alike (no scroll-driven animation)."""
+    background = declarations(".cnnsummary .cnnsummary__scroll")["background"]
+    assert background.count(" local") == 2 and background.count(" scroll") == 2
+    assert background.count("var(--cnnsummary-bg)") == 2 and background.count("var(--cnnsummary-edge-shadow)") == 2
+    assert not [ctx for ctx, head, _ in RULES if "cnnsummary__scroll" in head and ctx.startswith("@supports")]
     assert "currentColor" in declarations(".cnnsummary")["--cnnsummary-edge-shadow"]
+    assert declarations(".cnnsummary .cnnsummary__scroll")["scrollbar-width"] == "thin"
 
 
 # --- colours and fonts come from the theme (light and dark) -------------------------------------------------
 
 def test_colours_are_the_themes_variables():
     variables = declarations(".cnnsummary")
-    assert "--md-default-fg-color--light" in variables["--cnnsummary-muted"]  # Material, light and slate
-    assert "--bs-secondary-color" in variables["--cnnsummary-muted"]  # MkDocs' theme, light and dark
-    assert "--bs-border-color" in variables["--cnnsummary-border"]
+    # the page background of Material/Zensical, Bootstrap (MkDocs' theme), Furo, pydata and shadcn, else Canvas
+    for name in ("--md-default-bg-color", "--bs-body-bg", "--color-background-primary", "--pst-color-background",
+                 "--color-background", "Canvas"):
+        assert name in variables["--cnnsummary-bg"], name
+    # rules in the colour of the theme's own tables
+    for name in ("--md-typeset-table-color", "--bs-border-color", "--color-table-border"):
+        assert name in variables["--cnnsummary-border"], name
+    # secondary text: the text colour mixed into the background, never a faint transparency
+    assert variables["--cnnsummary-muted"] == "color-mix(in srgb, currentColor 80%, var(--cnnsummary-bg))"
     for name in ("--cnnsummary-muted", "--cnnsummary-border", "--cnnsummary-shade"):
         assert "currentColor" in variables[name], f"{name} falls back to a fixed colour"
     assert "--md-code-font-family" in variables["--cnnsummary-mono"]
@@ -196,15 +228,24 @@ def test_colours_are_the_themes_variables():
 
 
 def test_no_text_colour_is_hard_coded():
-    allowed = re.compile(r"^(inherit|currentColor|transparent|var\(--cnnsummary-[a-z-]+\))$")
+    allowed = re.compile(r"^(inherit|currentColor|transparent|var\(--cnnsummary-[a-z-]+\)"
+                         r"|color-mix\(in srgb, currentColor [7-9]\d%, var\(--cnnsummary-[a-z]+\)\))$")
     for _, head, decls in RULES:
         if "color" in decls:
             assert allowed.match(decls["color"]), f"{head}: color {decls['color']}"
     assert declarations(".cnnsummary")["font-family"] == "inherit"
 
 
-def test_material_sizes_follow_its_own_tables():
-    assert declarations(".md-typeset .cnnsummary table.cnnsummary__table")["font-size"] == "0.64rem"
+def test_one_type_size_for_the_whole_block():
+    """Material sizes its tables (and admonitions) at 0.64rem: the block, totals included, is that size,
+    the same inside an admonition; elsewhere a rem size, which does not shrink in nested containers."""
+    assert declarations(".md-typeset .cnnsummary")["font-size"] == "0.64rem"
+    assert declarations(".cnnsummary")["font-size"].endswith("rem")
+    assert declarations("table.cnnsummary__table")["font-size"] == "1em"
+    assert declarations(".cnnsummary .cnnsummary__totals")["font-size"] == "1em"
+    assert declarations(".cnnsummary .cnnsummary__totals p")["font-size"] == "1em"
+    # Material boxes its tables in its table colour, and so are these
+    assert "var(--cnnsummary-border)" in declarations(".md-typeset .cnnsummary table.cnnsummary__table")["border"]
 
 
 # --- numbers, grouping, focus, meaning without colour -------------------------------------------------------
@@ -232,25 +273,53 @@ def test_each_calculation_is_grouped_with_its_layer_row(soup):
             if after is not None and "cnnsummary__worked-row" in after["class"]:
                 assert "cnnsummary__row--with-worked" in row["class"]
     assert not blocks(soup)["table"].select(".cnnsummary__row--with-worked, .cnnsummary__worked-row")
-    grouped = declarations("tr.cnnsummary__row--with-worked > td")
-    assert grouped["border-bottom"] == "0"
+    # the calculation row shows only while the row header's disclosure button is open
+    hide = [head for _, head, d in RULES if d.get("display") == "none" and ":has(" in head]
+    assert (".cnnsummary .cnnsummary__table tr.cnnsummary__row:has(details.cnnsummary__toggle:not([open]))"
+            " + tr.cnnsummary__worked-row") in hide
+    expanded = blocks(soup)["expanded"]
+    assert all(d.has_attr("open") for d in expanded.select("details.cnnsummary__toggle"))
+    assert declarations("tr.cnnsummary__worked-row > td")["border-top"] == "0"
 
 
 def test_multi_output_shapes_line_up(soup):
     encoder = blocks(soup)["graph"].select("tbody tr.cnnsummary__row")[1]
     codes = encoder.select(".cnnsummary__col-output_shape code")
     assert len(codes) == 3 and codes[0].get_text().startswith("[(")
-    assert [c.get("class") for c in codes] == [None, ["cnnsummary__shape-more"], ["cnnsummary__shape-more"]]
+    assert [c.get("class") for c in codes] == [["cnnsummary__shape"], ["cnnsummary__shape", "cnnsummary__shape-more"],
+                                               ["cnnsummary__shape", "cnnsummary__shape-more"]]
     assert declarations("code.cnnsummary__shape-more")["margin-left"] == "1ch"
 
 
-def test_summary_toggles_show_keyboard_focus():
-    focus = declarations("summary:focus-visible")
-    assert focus["outline"].startswith("2px solid")
-    assert declarations("details.cnnsummary__worked > summary")["cursor"] == "pointer"
-    # themes that draw their own icons on <summary> are undone, the native disclosure marker stays
-    assert declarations("summary::before")["content"] == "none"
-    assert "disclosure-closed" in declarations("details.cnnsummary__worked > summary")["list-style"]
+def test_the_disclosure_buttons_are_drawn_here_and_big_enough(soup):
+    """The row header opens the calculation: a 24 px target at least, a focus ring, and a triangle drawn by this
+    stylesheet (themes erase the browser's marker, mkdocs-shadcn for one, or draw icons of their own)."""
+    summary = declarations("details.cnnsummary__toggle > summary")
+    assert summary["cursor"] == "pointer" and summary["min-height"] == "24px" and summary["list-style"] == "none"
+    assert summary["margin"].startswith("calc(-1 * var(--cnnsummary-pad-y))")  # it fills its cell
+    assert declarations("summary:focus-visible")["outline"].startswith("2px solid")
+    marker = declarations("details.cnnsummary__toggle > summary::before")
+    assert marker["content"] == '"" !important' and marker["display"] == "block !important"
+    assert "currentColor" in marker["border-color"] and marker["border-color"].endswith("!important")
+    assert marker["mask"] == "none !important" and marker["forced-color-adjust"] == "none"
+    assert declarations("details.cnnsummary__toggle[open] > summary::before")["transform"] == "rotate(90deg)"
+    assert declarations("details.cnnsummary__toggle > summary::after")["content"] == "none !important"
+    assert declarations("details.cnnsummary__toggle > summary::marker")["content"] == '""'
+    toggles = soup.select("th > details.cnnsummary__toggle > summary")
+    assert toggles and all(t.select_one(".cnnsummary__hidden").get_text() == ", calculation" for t in toggles)
+
+
+def test_error_box_text_keeps_its_contrast():
+    """Measured in Chromium (light and dark, Material, MkDocs' theme, readthedocs, shadcn, Zensical):
+    secondary text of the box is the text colour mixed 84 % into the box's shade, line numbers 82 % into the
+    page colour, and the marked line keeps the full text colour on a light mark (20 % yellow in the page
+    colour): 5:1 and more everywhere, also in Material's slate scheme."""
+    box = declarations(".cnnsummary.cnnsummary-error")
+    assert box["--cnnsummary-muted"] == "color-mix(in srgb, currentColor 84%, var(--cnnsummary-shade))"
+    lineno = declarations(".cnnsummary .cnnsummary-error__lineno")["color"]
+    assert lineno.startswith("color-mix(in srgb, currentColor 82%")
+    assert declarations(".cnnsummary-error__source mark .cnnsummary-error__lineno")["color"] == "inherit"
+    assert declarations(".cnnsummary")["--cnnsummary-mark"] == "color-mix(in srgb, #ffd600 20%, var(--cnnsummary-bg))"
 
 
 def test_meaning_is_never_carried_by_colour_alone(soup):
@@ -266,12 +335,14 @@ def test_meaning_is_never_carried_by_colour_alone(soup):
 
 # --- the themes' own table styles are undone where they would show ------------------------------------------
 
-def test_readthedocs_striping_boxes_and_wrapper_are_undone():
-    """Its script adds .docutils to every table and wraps it in .wy-table-responsive."""
-    wrapper = declarations(".cnnsummary__scroll > .wy-table-responsive")
-    assert wrapper["overflow"] == "visible" and wrapper["margin"] == "0"
+def test_theme_wrappers_striping_and_boxes_are_undone():
+    """readthedocs' script adds .docutils to every table and wraps it in .wy-table-responsive; mkdocs-shadcn
+    wraps every table in a .table-wrapper that scrolls: the block scrolls in its own wrapper only."""
+    for theirs in (".cnnsummary__scroll > .wy-table-responsive", ".cnnsummary__scroll > .table-wrapper"):
+        wrapper = declarations(theirs)
+        assert wrapper["overflow"] == "visible !important" and wrapper["margin"] == "0 !important"
     cells = declarations("table.cnnsummary__table.docutils tbody tr td")
-    assert cells["border-width"] == "0 0 1px !important" and cells["background"] == "transparent"
+    assert cells["border-width"] == "1px 0 0 !important" and cells["background"] == "transparent"
     assert cells["vertical-align"] == "top"
     assert declarations("table.cnnsummary__table.docutils")["display"] == "table"
     assert declarations("table.cnnsummary__table.docutils caption")["text-align"] == "left"

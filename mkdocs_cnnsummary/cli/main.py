@@ -32,7 +32,7 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                     "described in YAML.",
         epilog="Exit status: 0 ok, 1 wrong spec, 2 wrong usage.",
     )
-    parser.add_argument("spec", metavar="SPEC", help="a .yaml file describing the network, or - for stdin")
+    parser.add_argument("spec", metavar="SPEC", nargs="?", help="a .yaml file describing the network, or - for stdin")
     parser.add_argument("-f", "--format", choices=("text", "json", "markdown", "svg"), default="text",
                         help="output format (default: text, a table like Keras' model.summary()); "
                              "svg: the network drawn as a standalone SVG file")
@@ -49,7 +49,21 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                              "(default: vertical, a U for encoder-decoder networks, repeated blocks folded)")
     parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
                         help="conventions used when the spec has no 'framework:' key (default: keras)")
+    parser.add_argument("--write-css", metavar="PATH",
+                        help="write the stylesheet of the HTML tables to PATH (for a site's extra_css) and exit")
     return parser
+
+
+def write_css(path: str) -> None:
+    """Write the tables' stylesheet to ``path`` (folders are made); UsageError when it cannot be written."""
+    from ..render.html import stylesheet
+
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(stylesheet(), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def read_spec(source: str) -> tuple[str, str]:
@@ -103,8 +117,14 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     """Run the command; returns the exit status."""
     parser = build_parser(prog)
     args = parser.parse_args(argv)  # exits with status 2 on a usage error
+    if args.write_css is None and args.spec is None:
+        parser.error("the following arguments are required: SPEC (or --write-css PATH)")
     name = STDIN_NAME if args.spec == "-" else args.spec
     try:
+        if args.write_css is not None:
+            write_css(args.write_css)
+            if args.spec is None:
+                return EXIT_OK
         name, text = read_spec(args.spec)
         if args.diagram is not None:
             from ..render.diagram.options import parse_diagram

@@ -39,6 +39,8 @@ class Framework:
         input_name: name of the single input when the spec does not name it.
         channels_first: whether shapes are (N, C, ...) rather than (N, ..., C).
         has_buffers: whether layers report buffers apart from parameters.
+        argument_docs: what an argument name means across the framework's layers (``padding``,
+            ``strides`` ...), as its own documentation repeats it; a layer's own ``Arg.doc`` wins.
     """
 
     name: str
@@ -49,6 +51,11 @@ class Framework:
     channels_first: bool = False
     has_buffers: bool = False
     extras: dict[str, object] = field(default_factory=dict)
+    argument_docs: dict[str, str] = field(default_factory=dict)
+
+    def argument_doc(self, arg: Arg) -> str:
+        """What ``arg`` means: its own doc, else the framework's meaning of its name."""
+        return arg.doc or self.argument_docs.get(arg.name, "")
 
 
 _LOADED: dict[str, Framework] = {}

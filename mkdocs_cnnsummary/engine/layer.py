@@ -115,6 +115,8 @@ class Layer:
     #: a small call and its input shapes (batch excluded) shown with worked formulas in the layer
     #: reference, e.g. ``("Conv2D(8, 3)", (28, 28, 1))``; None lets the reference choose one
     example: ClassVar[tuple[Any, ...] | None] = None
+    #: the family the layer reference lists it in (``conv``, ``pooling`` ...); "" = its catalog module's name
+    family: ClassVar[str] = ""
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:

@@ -6,35 +6,62 @@ custom fences (so fences nest in lists, admonitions and tabs the SuperFences
 way, and nothing is needed in YAML); without it, a preprocessor that runs
 before ``fenced_code`` renders ``cnn`` fences at any indentation itself and
 leaves every other fence, and anything inside another fence, alone.
+
+The extension needs no MkDocs plugin (Zensical runs none): the first block of
+each page brings the stylesheet, problems are logged on
+``mkdocs.plugins.cnnsummary`` (so ``mkdocs build --strict`` counts them) naming
+the page where the platform tells which page is rendered, and ``strict: true``
+stops the build at the first bad block.
 """
 
 from __future__ import annotations
 
+import base64
 import inspect
 import logging
 import re
+import sys
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
+from xml.etree import ElementTree
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER
 
 from ..block import BlockRenderer, FenceOptions, Problem, split_header
+from .pages import PageLocation, locate_page
 
 LANGUAGE = "cnn"
 #: after whitespace normalisation (30), before the fenced-code preprocessors (25)
 PRIORITY = 28
 #: before pymdownx.snippets (32) and the tab-preserving normalisation (35): sees the page as written
 SOURCE_PRIORITY = 40
+#: after the inline patterns (20)
+PARAGRAPHS_PRIORITY = 3
+_PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace(re.escape("%s"), r"\d+"))
 
 #: ``report(problem, line)``: ``line`` is the line in the Markdown text (1-based) or None
 Reporter = Callable[[Problem, "int | None"], None]
 
-log = logging.getLogger("mkdocs_cnnsummary")
+#: under ``mkdocs.``, so that MkDocs (and ProperDocs) count the warnings for ``--strict``
+LOGGER = "mkdocs.plugins.cnnsummary"
+log = logging.getLogger(LOGGER)
+STYLESHEET_MODES = ("inline", "none")
+
+
+class StrictBuildError(Exception):
+    """A block needs fixing and the extension's ``strict`` setting stops the build.
+
+    What is raised is a subclass that is also the platform's own build error where one is loaded
+    (SuperFences lets only its ``SuperFencesException`` through; MkDocs and ProperDocs end the build
+    on a ``PluginError`` without a traceback).
+    """
 
 _FENCE_START = re.compile(r"^(?P<indent>(?:[ \t]*>)*[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*$")
 _LANG = re.compile(r"^\{?[ \t]*\.?(?P<lang>[\w#.+-]+)")
@@ -169,9 +196,53 @@ def source_line_map(source: list[str], lines: list[str]) -> list[int]:
     return out
 
 
-def _default_report(problem: Problem, line: int | None) -> None:
-    where = f"line {line}: " if line is not None else ""
-    log.warning("%scnn block: %s", where, problem.describe())
+def strict_error(message: str) -> StrictBuildError:
+    """The exception that stops the build, a subclass of the loaded platforms' own build errors."""
+    bases: list[type] = [StrictBuildError]
+    for module, name in (("pymdownx.superfences", "SuperFencesException"), ("mkdocs.exceptions", "PluginError")):
+        base = getattr(sys.modules.get(module), name, None)
+        if isinstance(base, type) and base not in bases:
+            bases.append(base)
+    return _error_class(tuple(bases))(message)
+
+
+_ERROR_CLASSES: dict[tuple[type, ...], type[StrictBuildError]] = {}
+
+
+def _error_class(bases: tuple[type, ...]) -> type[StrictBuildError]:
+    if bases not in _ERROR_CLASSES:
+        _ERROR_CLASSES[bases] = type("StrictBuildError", bases, {"__module__": __name__})
+    return _ERROR_CLASSES[bases]
+
+
+def _end_without_traceback() -> None:
+    """Zensical prints a traceback for any exception of an extension: print only our message instead.
+
+    The build ends as before (exit status 1); other uncaught exceptions keep the usual hook.
+    """
+    previous = sys.excepthook
+    if getattr(previous, "cnnsummary", False):
+        return
+
+    def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        text = str(value)
+        if "StrictBuildError: " not in text:
+            previous(kind, value, tb)
+            return
+        message = text.split("StrictBuildError: ", 1)[1].split("\nTraceback", 1)[0].strip()
+        print(f"Aborted: {message}", file=sys.stderr)
+
+    hook.cnnsummary = True  # type: ignore[attr-defined]
+    sys.excepthook = hook
+
+
+def stylesheet_link() -> str:
+    """The stylesheet as a ``<link>`` with a data URL: styles for a page whose site does not link the file,
+    and no text for search indexes to pick up."""
+    from ..render.html import stylesheet
+
+    data = base64.b64encode(stylesheet().encode("utf-8")).decode("ascii")
+    return f'\n<link rel="stylesheet" class="cnnsummary-stylesheet" href="data:text/css;base64,{data}">'
 
 
 class SourceLinesPreprocessor(Preprocessor):
@@ -184,6 +255,16 @@ class SourceLinesPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self.extension.source_lines = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n").split("\n")
         return lines
+
+
+class BlockParagraphs(Treeprocessor):
+    """A block that ends a quote (``> ```cnn`` ... ``>``) is a paragraph ``placeholder + newline``, which
+    Python-Markdown would leave in a ``<p>``: trim it, so the block's ``<div>`` replaces the paragraph."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        for p in root.iter("p"):
+            if len(p) == 0 and p.text and p.text != p.text.strip() and _PLACEHOLDER.fullmatch(p.text.strip()):
+                p.text = p.text.strip()
 
 
 class CnnFencePreprocessor(Preprocessor):
@@ -203,7 +284,7 @@ class CnnFencePreprocessor(Preprocessor):
             return lines
         source = ext.source_lines or lines
         line_of = source_line_map(source, lines) if source != lines else list(range(1, len(lines) + 1))
-        report: Reporter = ext.getConfig("report") or _default_report
+        report = ext.report
         for start, _ in unclosed:
             report(Problem("the ```cnn fence is never closed (the page or its list, quote or note ends first); "
                            "end the block with a line of ``` at the indentation of the opening one"),
@@ -240,15 +321,25 @@ class CnnSummaryExtension(Extension):
             "fold": ["", "Block instances of compact specs: blocks (foldable rows), open or none; empty = blocks"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
+            "stylesheet": ["inline", "inline: the first block of each page brings the stylesheet; "
+                                     "none: the site links cnnsummary.css itself (the MkDocs plugin does)"],
+            "strict": [False, "Stop the build at the first block that needs fixing (Zensical has no --strict)"],
         }
         super().__init__(**kwargs)
         self.locations: defaultdict[tuple[str, ...], deque[list[int]]] = defaultdict(deque)
         self.source_lines: list[str] = []
         self.renderer = BlockRenderer()
+        self.md: Markdown | None = None
+        self.styled = False  # whether this page already has the stylesheet
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
+        self.md = md
         from ..block import parse_options
+
+        if self.getConfig("stylesheet") not in STYLESHEET_MODES:
+            raise ValueError(f"cnnsummary: stylesheet must be one of {', '.join(STYLESHEET_MODES)}, "
+                             f"not {self.getConfig('stylesheet')!r}")
 
         names = ("worked", "columns", "framework", "style", "title", "diagram", "fold")
         defaults = {k: self.getConfig(k) for k in names if self.getConfig(k)}
@@ -257,6 +348,7 @@ class CnnSummaryExtension(Extension):
                                       cache if isinstance(cache, MutableMapping) else None)
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)
         md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
+        md.treeprocessors.register(BlockParagraphs(md), "cnnsummary-paragraphs", PARAGRAPHS_PRIORITY)
         from .reference_fence import register as register_reference_fence
 
         register_reference_fence(md)  # the ```cnn-reference fence (the layer reference)
@@ -264,6 +356,7 @@ class CnnSummaryExtension(Extension):
     def reset(self) -> None:
         self.locations.clear()
         self.source_lines = []
+        self.styled = False
 
     # rendering and reporting ---------------------------------------------------------
     def format_block(self, source: str, header: dict[str, str], lines: int | list[int] | None) -> str:
@@ -280,9 +373,42 @@ class CnnSummaryExtension(Extension):
             if lines:
                 k = problem.line or 0
                 line = lines[k] if k < len(lines) else lines[-1] + k - len(lines) + 1
-            report: Reporter = self.getConfig("report") or _default_report
-            report(problem, line)
-        return result.html
+            self.report(problem, line)
+        return self.with_stylesheet(result.html)
+
+    def with_stylesheet(self, html: str) -> str:
+        """The first block of a page brings the stylesheet (``stylesheet: inline``)."""
+        if self.styled or self.getConfig("stylesheet") != "inline":
+            return html
+        self.styled = True
+        start = html.find(">") + 1  # inside the block's <div>: Python-Markdown keeps a block-level tag as it is
+        return html[:start] + stylesheet_link() + html[start:]
+
+    def report(self, problem: Problem, line: int | None) -> None:
+        """Report a block that needs fixing (``line``: in the Markdown text); with ``strict``, stop the build.
+
+        The ``report`` setting (the MkDocs plugin's) receives it; otherwise it is a warning naming the
+        page and its line where the platform tells which page is rendered (``docs/index.md:9: cnn block: ...``).
+        """
+        reporter: Reporter | None = self.getConfig("report") or None
+        page = PageLocation()
+        if reporter is not None:
+            reporter(problem, line)
+            message = f"cnn block: {problem.describe()}"
+        else:
+            page = self.page()
+            where = page.where(line)
+            message = f"{where}: cnn block: {problem.describe()}" if where else f"cnn block: {problem.describe()}"
+            log.warning("%s", message)
+        if self.getConfig("strict"):
+            if page.platform == "zensical":
+                _end_without_traceback()
+            raise strict_error(f"{message} (the cnnsummary setting strict: true stops the build at the first "
+                               "block that needs fixing)")
+
+    def page(self) -> PageLocation:
+        """The page being converted, as far as the platform tells (Zensical does; bare Python-Markdown does not)."""
+        return locate_page(self.md, self.source_lines)
 
     def take_location(self, source: str) -> list[int] | None:
         """The lines of the next not yet rendered fence with this body (SuperFences gives no lines)."""
@@ -349,13 +475,19 @@ def fence_format(source: str, language: str = LANGUAGE, css_class: str = "", opt
                  md: Markdown | None = None, **kwargs: Any) -> str:
     """A formatter for a hand-written ``custom_fences`` entry (``format: !!python/name:...fence_format``).
 
-    Uses the loaded ``cnnsummary`` extension when there is one (its defaults and reporter).
+    Uses the loaded ``cnnsummary`` extension when there is one (its defaults, reporter and the lines
+    of the blocks); otherwise one with the default settings, kept with ``md`` so that the stylesheet
+    comes once per page.
     """
-    ext = md.registeredExtensions if md is not None else []
-    for candidate in ext:
+    if md is None:
+        return CnnSummaryExtension().superfences_formatter(source, language, options, md, **kwargs)
+    for candidate in md.registeredExtensions:
         if isinstance(candidate, CnnSummaryExtension):
             return candidate.superfences_formatter(source, language, options, md, **kwargs)
-    return CnnSummaryExtension().superfences_formatter(source, language, options, md, **kwargs)
+    ext = CnnSummaryExtension()
+    ext.md = md
+    md.registerExtension(ext)  # md.reset() resets it with the page
+    return ext.superfences_formatter(source, language, options, md, **kwargs)
 
 
 def makeExtension(**kwargs: Any) -> CnnSummaryExtension:

@@ -9,27 +9,35 @@ Usage in a page (the body is empty)::
     ```
 
 The ``cnnsummary`` extension calls :func:`register`; the module is also a Markdown
-extension of its own, and ``FENCE`` is a SuperFences ``custom_fences`` entry.
+extension of its own.  The fence becomes Markdown headings (one per framework,
+family and layer type, with the ids ``ref-keras``, ``ref-keras-convolution-layers``,
+``ref-keras-conv2d``), so the page gets a table of contents and one search entry
+per layer, each followed by its HTML.  ``FENCE``, a SuperFences ``custom_fences``
+entry, gives the same HTML in one piece, without the table of contents.
 """
 
 from __future__ import annotations
 
 import html
-import inspect
 import logging
+import re
 from typing import Any
+from xml.etree import ElementTree
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from ..engine.framework import FRAMEWORK_MODULES
-from ..render.reference import render_reference
+from ..render.reference import reference_sections, render_reference
 
 NAME = "cnn-reference"
 OPTIONS = ("framework",)
 #: with the ``cnn`` fence: after whitespace normalisation (30), before the fenced-code preprocessors (25)
 PRIORITY = 28
+#: after the inline patterns (20), before attr_list (8) and toc (5), which keeps the ids it finds
+IDS_PRIORITY = 9
 
 log = logging.getLogger("mkdocs.plugins.cnnsummary")
 
@@ -53,66 +61,102 @@ def validator(language: str, inputs: dict[str, str], options: dict[str, Any], at
     return True
 
 
+def check_options(options: dict[str, Any]) -> tuple[str, ...] | None:
+    """The frameworks the fence asks for (None: all installed ones); ValueError for a wrong option."""
+    unknown = [k for k in options if k not in OPTIONS]
+    if unknown:
+        raise ValueError(f"unknown option {unknown[0]!r} in the cnn-reference fence; options: {', '.join(OPTIONS)}")
+    return parse_frameworks(options.get("framework"))
+
+
+def error_box(exc: ValueError) -> str:
+    return (f'<div class="admonition failure"><p class="admonition-title">Layer reference</p>'
+            f"<p>{html.escape(str(exc))}</p></div>")
+
+
 def formatter(src: str = "", language: str = NAME, class_name: str = "", options: dict[str, Any] | None = None,
               md: Any = None, **_kwargs: Any) -> str:
-    """The reference HTML for the fence's frameworks (all installed ones by default).
+    """The reference HTML for the fence's frameworks (all installed ones by default), for ``custom_fences``.
 
     Works called positionally as a ``custom_fences`` formatter ``(src, language, class_name, options, md)``
     and with keywords as an ``extend_super_fences`` one.  A wrong option is logged as a warning (so
     ``mkdocs build --strict`` fails) and shown in place.
     """
-    options = options or {}
     try:
-        unknown = [k for k in options if k not in OPTIONS]
-        if unknown:
-            raise ValueError(f"unknown option {unknown[0]!r} in the cnn-reference fence; "
-                             f"options: {', '.join(OPTIONS)}")
-        return render_reference(parse_frameworks(options.get("framework")))
+        return render_reference(check_options(options or {}))
     except ValueError as exc:
         log.warning("%s", exc)
-        return (f'<div class="admonition failure"><p class="admonition-title">Layer reference</p>'
-                f"<p>{html.escape(str(exc))}</p></div>")
+        return error_box(exc)
+
+
+def _markdown_text(text: str) -> str:
+    """``text`` with Markdown's special characters escaped (a heading shows it as written)."""
+    return re.sub(r"([\\`*_{}\[\]()#+!<>|~-])", r"\\\1", text)
 
 
 class ReferencePreprocessor(Preprocessor):
-    """Registers the fence with SuperFences, or renders the fences itself when SuperFences is absent."""
+    """Turns each fence into Markdown headings, each followed by its HTML (the fences are never SuperFences')."""
+
+    def __init__(self, md: Markdown) -> None:
+        super().__init__(md)
+        self.anchors: list[tuple[str, str]] = []  # (heading text, id), in page order
 
     def run(self, lines: list[str]) -> list[str]:
-        if attach_to_superfences(self.md):
-            return lines
-        from ..block import split_header
-        from .extension import find_fences
+        from ..block import Problem, split_header
+        from .extension import CnnSummaryExtension, find_fences
 
-        for fence in reversed([f for f in find_fences(lines) if f.lang == NAME]):
-            placeholder = self.md.htmlStash.store(formatter(options=split_header(fence.info)))
+        self.anchors = []
+        ext = next((e for e in self.md.registeredExtensions if isinstance(e, CnnSummaryExtension)), None)
+        fences = [f for f in find_fences(lines) if f.lang == NAME]
+        rendered: dict[int, list[str]] = {}
+        for fence in fences:
+            try:
+                sections = reference_sections(check_options(split_header(fence.info)))
+            except ValueError as exc:
+                if ext is not None:
+                    ext.report(Problem(str(exc)), fence.start + 1)
+                else:
+                    log.warning("%s", exc)
+                rendered[fence.start] = [self.md.htmlStash.store(error_box(exc))]
+                continue
+            out: list[str] = []
+            for i, section in enumerate(sections):
+                body = ext.with_stylesheet(section.html) if ext is not None and i == 0 else section.html
+                if section.title is not None:
+                    out += ["#" * section.level + " " + _markdown_text(section.title), ""]
+                    self.anchors.append((section.title, section.anchor))
+                out += [self.md.htmlStash.store(body), ""]
+            rendered[fence.start] = out
+        for fence in reversed(fences):
             blank = fence.indent.rstrip(" \t")
-            lines[fence.start:fence.end + 1] = [blank, fence.indent + placeholder, blank]
+            body = [fence.indent + line if line else blank for line in rendered[fence.start]]
+            lines[fence.start:fence.end + 1] = [blank, *body, blank]
         return lines
 
 
-def attach_to_superfences(md: Markdown) -> bool:
-    """Add the fence to SuperFences (once per Markdown instance); False when SuperFences is not loaded."""
-    try:
-        superfences = getattr(md.preprocessors["fenced_code_block"], "extension", None)
-    except KeyError:
-        return False
-    if superfences is None or not hasattr(superfences, "extend_super_fences"):
-        return False
-    if not any(entry.get("name") == NAME for entry in superfences.superfences):
-        if "reset" in inspect.signature(superfences.extend_super_fences).parameters:  # pymdown-extensions >= 12.1
-            superfences.extend_super_fences(NAME, formatter, validator, _no_reset)
-        else:
-            superfences.extend_super_fences(NAME, formatter, validator)
-    return True
+class HeadingIds(Treeprocessor):
+    """Gives the reference's headings their ids (``ref-keras-conv2d``) before the toc extension names them."""
 
+    def __init__(self, md: Markdown, source: ReferencePreprocessor) -> None:
+        super().__init__(md)
+        self.source = source
 
-def _no_reset(md: Markdown) -> None:
-    """Nothing to reset per document."""
+    def run(self, root: ElementTree.Element) -> None:
+        pending = list(self.source.anchors)
+        if not pending:
+            return
+        for element in root.iter():
+            if not pending:
+                return
+            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and "".join(element.itertext()) == pending[0][0]:
+                element.set("id", pending.pop(0)[1])
 
 
 def register(md: Markdown) -> None:
     """Make ```` ```cnn-reference ```` work in ``md`` (one call from another extension's extendMarkdown)."""
-    md.preprocessors.register(ReferencePreprocessor(md), "cnnsummary-reference", PRIORITY)
+    preprocessor = ReferencePreprocessor(md)
+    md.preprocessors.register(preprocessor, "cnnsummary-reference", PRIORITY)
+    md.treeprocessors.register(HeadingIds(md, preprocessor), "cnnsummary-reference-ids", IDS_PRIORITY)
 
 
 class ReferenceExtension(Extension):

@@ -86,6 +86,7 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         if self.config.diagram.strip() not in ("", "none"):
             settings.setdefault("diagram", self.config.diagram)
         settings["report"] = self._report
+        settings.setdefault("stylesheet", "none")  # linked from every page instead (extra_css)
         settings["cache"] = _TrackingCache(self.cache, self._used) if self.config.cache else ""
         config.mdx_configs[EXTENSION] = settings
         if CSS_PATH not in [str(css) for css in config.extra_css]:
@@ -100,8 +101,10 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        from ..markdown.pages import front_matter_lines
+
         self.page = page
-        self.page_offset = _front_matter_lines(page.file.content_string, markdown)
+        self.page_offset = front_matter_lines(page.file.content_string, markdown)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -149,10 +152,3 @@ class _TrackingCache(MutableMapping):
     def __len__(self) -> int:
         return len(self.store)
 
-
-def _front_matter_lines(content: str, markdown: str) -> int:
-    """How many lines of the file come before the Markdown MkDocs renders (the front matter)."""
-    if not markdown or content.startswith(markdown):
-        return 0
-    index = content.find(markdown)
-    return content.count("\n", 0, index) if index > 0 else 0

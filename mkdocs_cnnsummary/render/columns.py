@@ -134,7 +134,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("index", "#", _index, numeric=True, aliases=("#",)),
     Column("layer", "Layer (type)", _layer, aliases=("name", "type"),
            total=lambda group, style: Cell([group.name], type_name=group.type_label)),
-    Column("output_shape", "Output shape", _output_shape, aliases=("shape", "output"),
+    Column("output_shape", "Output Shape", _output_shape, aliases=("shape", "output"),
            total=lambda group, style: Cell(style.shape(group.output_shape))),
     Column("params", "Param #", _count_cell("params", is_params_step), numeric=True, aliases=("param",),
            total=_group_total("params")),

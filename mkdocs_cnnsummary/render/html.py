@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +23,7 @@ from ..engine.summary import Summary
 from . import formatting as f
 from .columns import Column, Row, Section, build_rows, build_sections, parse_columns, select_columns
 from .groups import check_fold
-from .styles import style_for
+from .styles import Style, style_for
 
 if TYPE_CHECKING:
     import jinja2
@@ -47,13 +48,71 @@ class Total:
 def _environment() -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("mkdocs_cnnsummary", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters.update(breakable_name=breakable_name, breakable_type=breakable_type, breakable_shape=breakable_shape)
+    return env
+
+
+# where long words may break on a narrow screen: never inside a word or a number -------------------------
+
+def _markup(html: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup(html)
+
+
+def breakable_name(name: str) -> Any:
+    """``global_average_pooling2d`` may break after each ``_`` (``<wbr>``), nowhere else; a short last part
+    (``max_pooling2d_2``) stays with the one before it."""
+    from markupsafe import escape
+
+    parts = name.split("_")
+    if len(parts) > 1 and len(parts[-1]) <= 3:
+        parts[-2:] = [parts[-2] + "_" + parts[-1]]
+    return _markup("_<wbr>".join(str(escape(part)) for part in parts))
+
+
+def breakable_type(type_name: str) -> Any:
+    """``GlobalAveragePooling2D`` may break before an inner capital (``Global|Average|Pooling2D``)."""
+    from markupsafe import escape
+
+    parts = re.split(r"(?<=[a-z0-9])(?=[A-Z][a-z])", type_name) if len(type_name) > 9 else [type_name]
+    return _markup("<wbr>".join(str(escape(part)) for part in parts))
+
+
+def breakable_shape(text: str) -> Any:
+    """``(None, 128, 128, 64)`` in two halves that each stay on one line, so a shape takes two lines at most."""
+    from markupsafe import escape
+
+    pieces = text.split(", ")
+    if len(text) <= 12 or len(pieces) < 3:
+        return _markup(f'<span class="cnnsummary__part">{escape(text)}</span>')
+    half, lengths = len(text) / 2, [len(", ".join(pieces[:k])) for k in range(1, len(pieces))]
+    k = min(range(1, len(pieces)), key=lambda i: abs(lengths[i - 1] - half))
+    first, second = ", ".join(pieces[:k]) + ",", ", ".join(pieces[k:])
+    return _markup(f'<span class="cnnsummary__part">{escape(first)}</span> '
+                   f'<span class="cnnsummary__part">{escape(second)}</span>')
+
+
+def default_caption(summary: Summary, style: Style | None = None) -> str:
+    """A caption that tells networks apart: ``Keras network: 4 layers, 46,922 parameters, (None, 28, 28, 1) →
+    (None, 10)`` (shapes written in the table's style)."""
+    write = (style or style_for(summary)).shape
+    title = {"keras": "Keras", "pytorch": "PyTorch", "lasagne": "Lasagne"}.get(summary.framework, "Network")
+    layers = len(summary.layers)
+    text = f"{title} network: {layers} layer{'s' if layers != 1 else ''}, {f.count(summary.total_params)} parameters"
+    if summary.inputs and summary.layers:
+        first = write(summary.inputs[0].shape)[0] + (" …" if len(summary.inputs) > 1 else "")
+        last_layer = summary.layer(summary.outputs[0]) if summary.outputs else summary.layers[-1]
+        last = write(last_layer.output_shape)[0] + (" …" if len(summary.outputs) > 1 else "")
+        text += f", {first} → {last}"
+    return text
 
 
 def stylesheet() -> str:
@@ -109,12 +168,14 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     table_style = style_for(summary, style)
     chosen = select_columns(summary, parse_columns(columns), table_style)
     rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style)
-    caption = title or summary.name or "Network summary"
+    caption = title or summary.name or default_caption(summary, table_style)
     grouped = fold != "none" and summary.blocks
     sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
+    row_header = _row_header_key(chosen)
     return _environment().get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
-        row_header=_row_header_key(chosen), totals=_totals(summary, worked == "table"),
+        row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header),
+        totals=_totals(summary, worked == "table"),
         size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
     )
 

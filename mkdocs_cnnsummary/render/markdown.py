@@ -38,7 +38,7 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
     """
     graph = summary.is_graph
     buffers = f.with_buffers(summary)
-    headers = ["Layer (type)", "Output shape", "Param #"]
+    headers = ["Layer (type)", "Output Shape", "Param #"]
     align = [":---", ":---", "---:"]
     if buffers:
         headers.append("Buffers")

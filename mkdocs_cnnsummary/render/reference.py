@@ -5,6 +5,11 @@ the code.  Formulas are shown by computing one small example per layer type:
 the class's ``example`` (a call and input shapes) when it has one, otherwise an
 example found by trying common argument values on a few typical input shapes.
 Adding a layer type therefore needs nothing here.
+
+Layer types are grouped in families, one per catalog module (``keras/conv.py``
+holds the convolution layers), and the reference is a list of sections (heading,
+anchor, HTML body) so that a platform can make real headings of them: a table of
+contents, ids to link to, one search entry per layer.
 """
 
 from __future__ import annotations
@@ -73,6 +78,21 @@ class ExampleDoc:
     steps: list[Step]
 
 
+#: family titles by catalog module, in the order the reference shows them
+FAMILIES: dict[str, str] = {
+    "core": "Core layers", "linear": "Linear layers", "layers": "Layers",
+    "conv": "Convolution layers", "pooling": "Pooling layers", "normalization": "Normalization layers",
+    "norm": "Normalization layers", "recurrent": "Recurrent layers", "attention": "Attention layers",
+    "embedding": "Embedding layers", "reshaping": "Reshaping layers", "reshape": "Reshaping layers",
+    "merging": "Merging layers", "merge": "Merging layers", "regularization": "Regularization layers",
+    "activations": "Activation layers", "activation": "Activation layers", "wrappers": "Wrappers",
+}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
 @dataclass(frozen=True)
 class LayerDoc:
     """Everything the reference says about one layer type."""
@@ -85,14 +105,32 @@ class LayerDoc:
     example: ExampleDoc | None
     has_weights: bool
     is_input: bool
+    family: str = "layers"  # the catalog module that defines it
 
     @property
     def anchor(self) -> str:
-        return f"ref-{self.framework}-{re.sub(r'[^a-z0-9]+', '-', self.type_name.lower()).strip('-')}"
+        return f"ref-{self.framework}-{_slug(self.type_name)}"
+
+    @property
+    def family_title(self) -> str:
+        return FAMILIES.get(self.family, self.family.replace("_", " ").capitalize())
 
     @property
     def has_formulas(self) -> bool:
         return self.example is not None and bool(self.example.steps)
+
+
+@dataclass(frozen=True)
+class FamilyDoc:
+    """The layer types of one family (one catalog module) of a framework."""
+
+    framework: str
+    title: str
+    layers: list[LayerDoc]
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.framework}-{_slug(self.title)}"
 
 
 @dataclass(frozen=True)
@@ -103,6 +141,26 @@ class FrameworkDoc:
     title: str
     common_arguments: list[ArgumentDoc]
     layers: list[LayerDoc]
+
+    @property
+    def families(self) -> list[FamilyDoc]:
+        """The layers grouped by family, families in the order of :data:`FAMILIES`."""
+        order = list(dict.fromkeys(FAMILIES.values()))
+        groups: dict[str, list[LayerDoc]] = {}
+        for layer in self.layers:
+            groups.setdefault(layer.family_title, []).append(layer)
+        titles = sorted(groups, key=lambda t: (order.index(t) if t in order else len(order), t))
+        return [FamilyDoc(self.name, title, groups[title]) for title in titles]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading of the reference and what follows it: ``level`` 2 is a page's top section."""
+
+    level: int
+    title: str | None  # None: no heading (the framework's introduction on a one-framework page)
+    anchor: str
+    html: str
 
 
 # the registry -------------------------------------------------------------------------------
@@ -119,9 +177,9 @@ def has_weights(cls: type[Layer]) -> bool:
     return cls.build is not Layer.build
 
 
-def document_argument(arg: Arg) -> ArgumentDoc:
+def document_argument(arg: Arg, fw: Framework | None = None) -> ArgumentDoc:
     default = "required" if arg.default is REQUIRED else repr(arg.default)
-    return ArgumentDoc(arg.name, default, arg.used, arg.doc)
+    return ArgumentDoc(arg.name, default, arg.used, fw.argument_doc(arg) if fw is not None else arg.doc)
 
 
 # examples -----------------------------------------------------------------------------------
@@ -209,21 +267,23 @@ def find_example(cls: type[Layer]) -> ExampleDoc | None:
 
 
 def document_layer(cls: type[Layer]) -> LayerDoc:
+    fw = get_framework(cls.framework)
     return LayerDoc(
         framework=cls.framework,
         type_name=cls.type_name,
         aliases=tuple(cls.aliases),
         summary=cls.summary_line(),
-        arguments=[document_argument(a) for a in cls.arguments],
+        arguments=[document_argument(a, fw) for a in cls.arguments],
         example=find_example(cls),
         has_weights=has_weights(cls),
         is_input=cls.is_input,
+        family=cls.family or cls.__module__.rsplit(".", 1)[-1],
     )
 
 
 def document_framework(name: str) -> FrameworkDoc:
     fw = get_framework(name)
-    return FrameworkDoc(name, fw.title, [document_argument(a) for a in fw.common_args],
+    return FrameworkDoc(name, fw.title, [document_argument(a, fw) for a in fw.common_args],
                         [document_layer(cls) for cls in layer_types(name)])
 
 
@@ -244,14 +304,47 @@ def build_reference(frameworks: Sequence[str] | None = None) -> list[FrameworkDo
     return [document_framework(name) for name in (frameworks or installed_frameworks())]
 
 
-@lru_cache(maxsize=8)
-def render_reference(frameworks: tuple[str, ...] | None = None) -> str:
-    """The reference as HTML (Jinja2 template ``reference.html``, autoescaped)."""
+@lru_cache(maxsize=1)
+def _template() -> Any:
     from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from .html import breakable_name
 
     env = Environment(loader=PackageLoader("mkdocs_cnnsummary", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["shape"] = describe_shape
-    return env.get_template("reference.html").render(frameworks=build_reference(frameworks))
+    env.filters["breakable_name"] = breakable_name
+    return env.get_template("reference.html").module
+
+
+@lru_cache(maxsize=8)
+def reference_sections(frameworks: tuple[str, ...] | None = None) -> tuple[Section, ...]:
+    """The reference as sections: with one framework, a section per family (level 2) and per layer type
+    (level 3) after an introduction without heading; with several, a level more, the frameworks first."""
+    docs = build_reference(frameworks)
+    template = _template()
+    top = 2 if len(docs) > 1 else 1
+    out: list[Section] = []
+    for fw in docs:
+        intro = str(template.framework_intro(fw, anchor=top == 1))  # else the heading has the id
+        out.append(Section(top, fw.title if top == 2 else None, f"ref-{fw.name}", intro))
+        for family in fw.families:
+            out.append(Section(top + 1, family.title, family.anchor, str(template.family_intro(family))))
+            out.extend(Section(top + 2, layer.type_name, layer.anchor, str(template.layer_body(layer)))
+                       for layer in family.layers)
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def render_reference(frameworks: tuple[str, ...] | None = None) -> str:
+    """The reference as one piece of HTML, headings included (Jinja2 template ``reference.html``, autoescaped)."""
+    from markupsafe import escape
+
+    parts = []
+    for section in reference_sections(frameworks):
+        if section.title is not None:
+            parts.append(f'<h{section.level} id="{section.anchor}">{escape(section.title)}</h{section.level}>')
+        parts.append(section.html)
+    return "\n".join(parts)

@@ -21,7 +21,7 @@ from ..engine.errors import SpecError
 from ..engine.summary import Summary
 from . import formatting as f
 from .columns import Cell, StepView, build_rows, parse_columns, select_columns
-from .html import _row_header_key, _totals, _where, check_worked
+from .html import _row_header_key, _totals, _where, check_worked, default_caption
 from .styles import style_for
 
 Run = tuple[str, str]
@@ -144,7 +144,8 @@ def table_view(summary: Summary, *, title: str | None = None, worked: str = "col
             Calculation((("strong", row.name), ("text", " "), ("muted", f"({row.type_name})")),
                         tuple(step_line(step) for step in row.steps))
             for row in rows if row.steps)
-    return TableView(title or summary.name or "Network summary", header, body, tuple(totals), tuple(notes),
+    caption = title or summary.name or default_caption(summary, table_style)
+    return TableView(caption, header, body, tuple(totals), tuple(notes),
                      calculations, worked, summary.framework)
 
 

@@ -16,6 +16,21 @@ FRAMEWORK = Framework(
     ),
     auto_name=to_snake_case,
     input_name="input",
+    argument_docs={
+        "data_format": "'channels_last' (default): channels are the last axis; 'channels_first': they follow "
+                       "the batch axis",
+        "padding": "'valid': no padding, every window lies inside the input; 'same': padded so that the output "
+                   "size is ⌈input/strides⌉",
+        "strides": "step of the window along each spatial axis",
+        "dilation_rate": "spacing of the kernel's taps: a kernel of size k spans d × (k − 1) + 1 positions",
+        "activation": "activation applied to the output (a name such as 'relu'); checked, changes no shape "
+                      "or count",
+        "use_bias": "whether the layer adds a bias: one more weight per output channel or unit",
+        "rate": "fraction of the inputs dropped while training, in [0, 1); checked, changes no shape",
+        "noise_shape": "shape of the dropout mask, broadcast over the input; checked against the input",
+        "batch_size": "a fixed batch size: the first axis of the shape is this number instead of None",
+        "interpolation": "how new pixels are computed ('nearest', 'bilinear' ...); checked, changes no shape",
+    },
 )
 
 #: the module of each layer type (and alias): a spec imports only the modules of the types it uses

@@ -19,6 +19,20 @@ FRAMEWORK = Framework(
     auto_name=auto_name,
     input_name="input",
     channels_first=True,
+    argument_docs={
+        "filter_size": "size of the filters: an int, or one per spatial axis",
+        "pool_size": "size of the pooling window",
+        "stride": "step of the filter or window along each spatial axis",
+        "pad": "padding: an int per axis, or 'valid', 'full' or 'same' (convolutions)",
+        "num_groups": "filters split into groups; each sees num_input_channels/num_groups channels",
+        "num_units": "number of output units",
+        "num_leading_axes": "leading axes kept as they are (1: the batch); the others are flattened into the "
+                            "units",
+        "axis": "the axis the inputs are joined along (1: the channels)",
+        "p": "probability of dropping an input while training; checked, changes no shape",
+        "outdim": "number of axes of the output; the trailing axes are flattened into the last one",
+        "scale_factor": "multiplier of each spatial size",
+    },
 )
 
 from . import layers  # noqa: E402,F401

@@ -72,6 +72,7 @@ def _pad(n: int):
 class InputLayer(LasagneLayer):
     """The network input; ``shape`` includes the batch axis, e.g. (None, 1, 28, 28)."""
 
+    family = "core"
     type_name = "InputLayer"
     is_input = True
     min_inputs = 0
@@ -85,6 +86,7 @@ class InputLayer(LasagneLayer):
 class BaseConvLayer(LasagneLayer):
     """Shared by Conv1DLayer/Conv2DLayer/Conv3DLayer."""
 
+    family = "conv"
     rank: ClassVar[int] = 2
 
     @classmethod
@@ -202,6 +204,7 @@ class Conv3DLayer(BaseConvLayer):
 class BasePoolLayer(LasagneLayer):
     """Shared by the pooling layers (``stride`` defaults to ``pool_size``)."""
 
+    family = "pooling"
     rank: ClassVar[int] = 2
 
     @classmethod
@@ -294,6 +297,7 @@ class MaxPool2DLayer(BasePoolLayer):
 class GlobalPoolLayer(LasagneLayer):
     """Pools every axis after the channels: (batch, channels, ...) -> (batch, channels)."""
 
+    family = "pooling"
     type_name = "GlobalPoolLayer"
     arguments = (Arg("pool_function", "mean", used=False),)
 
@@ -305,6 +309,7 @@ class GlobalPoolLayer(LasagneLayer):
 class Upscale2DLayer(LasagneLayer):
     """Repeats rows and columns ``scale_factor`` times."""
 
+    family = "pooling"
     type_name = "Upscale2DLayer"
     arguments = (Arg("scale_factor", REQUIRED, int_tuple(2, minimum=1)),
                  Arg("mode", "repeat", one_of("repeat", "dilate"), used=False))
@@ -321,6 +326,7 @@ class Upscale2DLayer(LasagneLayer):
 class DenseLayer(LasagneLayer):
     """Fully connected; flattens every axis after ``num_leading_axes`` itself."""
 
+    family = "core"
     type_name = "DenseLayer"
     arguments = (
         Arg("num_units", REQUIRED, positive_int),
@@ -361,6 +367,7 @@ class DenseLayer(LasagneLayer):
 class DropoutLayer(SameShape, LasagneLayer):
     """Randomly zeroes inputs during training; the shape is unchanged."""
 
+    family = "regularization"
     type_name = "DropoutLayer"
     aliases = ("dropout",)
     arguments = (Arg("p", 0.5, number), Arg("rescale", True, boolean, used=False),
@@ -371,6 +378,7 @@ class DropoutLayer(SameShape, LasagneLayer):
 class NonlinearityLayer(SameShape, LasagneLayer):
     """Applies a nonlinearity; the shape is unchanged."""
 
+    family = "core"
     type_name = "NonlinearityLayer"
     arguments = (Arg("nonlinearity", "rectify", used=False),)
 
@@ -379,6 +387,7 @@ class NonlinearityLayer(SameShape, LasagneLayer):
 class FlattenLayer(LasagneLayer):
     """Keeps ``outdim − 1`` leading axes and flattens the rest."""
 
+    family = "reshaping"
     type_name = "FlattenLayer"
     arguments = (Arg("outdim", 2, positive_int),)
 
@@ -397,6 +406,7 @@ class FlattenLayer(LasagneLayer):
 class BatchNormLayer(SameShape, LasagneLayer):
     """Batch normalization: beta and gamma are learned; mean and inv_std are not trainable."""
 
+    family = "normalization"
     type_name = "BatchNormLayer"
     arguments = (
         Arg("axes", "auto", lambda v: v if v == "auto" else int_list(v), doc="'auto', an axis or a list of axes"),
@@ -430,6 +440,7 @@ class BatchNormLayer(SameShape, LasagneLayer):
 class MergeLayer(LasagneLayer):
     """Base of layers taking several inputs."""
 
+    family = "merging"
     min_inputs = 2
     max_inputs = None
 

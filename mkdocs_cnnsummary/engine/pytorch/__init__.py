@@ -22,6 +22,43 @@ FRAMEWORK = Framework(
     input_name="input",
     channels_first=True,
     has_buffers=True,
+    argument_docs={
+        "kernel_size": "window size: an int, or one per spatial axis",
+        "stride": "step of the window along each spatial axis (pooling: kernel_size by default)",
+        "padding": "implicit padding added to both sides of each spatial axis (convolutions also take "
+                   "'same' and 'valid')",
+        "dilation": "spacing of the kernel's taps: a kernel of size k spans d × (k − 1) + 1 positions",
+        "groups": "channels split into groups; each output channel sees c_in/groups input channels",
+        "bias": "whether the module has a bias: one more parameter per output channel or feature",
+        "padding_mode": "how padded values are filled ('zeros', 'reflect', 'replicate', 'circular'); "
+                        "checked, changes no shape or count",
+        "ceil_mode": "True rounds the output size up instead of down; a last window must start inside the "
+                     "input or its left padding",
+        "return_indices": "also return the positions of the maxima, as a second output of the same shape",
+        "norm_type": "the power p of the pooling, (Σ xᵖ)^(1/p) over each window; checked, changes no shape",
+        "p": "probability of an element being zeroed, in [0, 1]; checked, changes no shape or count",
+        "hidden_size": "number of features of the hidden state",
+        "batch_first": "True: inputs are (batch, sequence, features); False: (sequence, batch, features)",
+        "dim": "the axis the module works along (negative counts from the end)",
+        "start_dim": "first axis flattened (1 keeps the batch axis)",
+        "end_dim": "last axis flattened (-1: the last one)",
+        "unflattened_size": "the shape axis dim is unfolded into; its product must be that axis' size",
+        "nhead": "number of attention heads; d_model must be divisible by it",
+        "dim_feedforward": "width of the feed-forward layer between the two linear maps",
+        "size": "output spatial size (instead of scale_factor)",
+        "scale_factor": "multiplier of each spatial size: the output is ⌊size × scale_factor⌋",
+        "mode": "interpolation ('nearest', 'linear', 'bilinear' ...); checked, changes no shape",
+        "in1_features": "features of the first input",
+        "in2_features": "features of the second input",
+        "out_features": "features of the output",
+        "embedding_dim": "length of each embedding vector",
+        "num_groups": "number of groups the channels are split into; num_channels must be divisible by it",
+        "affine": "whether the module learns a scale and a shift per channel (2 × num_channels parameters)",
+        "elementwise_affine": "whether the module learns a weight per normalized element",
+        "normalized_shape": "the trailing shape normalized over; the input's shape must end with it",
+        "upscale_factor": "factor r: (C × r², H, W) becomes (C, H × r, W × r)",
+        "downscale_factor": "factor r: (C, H × r, W × r) becomes (C × r², H, W)",
+    },
 )
 
 #: the module of each layer type (and alias): a spec imports only the modules of the types it uses

@@ -229,7 +229,7 @@ class LocalResponseNorm(TorchLayer):
 
     type_name = "LocalResponseNorm"
     arguments = (
-        Arg("size", REQUIRED, positive_int),
+        Arg("size", REQUIRED, positive_int, doc="number of neighbouring channels each value is normalized over"),
         Arg("alpha", 1e-4, number, used=False),
         Arg("beta", 0.75, number, used=False),
         Arg("k", 1.0, number, used=False),

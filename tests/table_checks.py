@@ -1,0 +1,78 @@
+"""What a reader sees of the summary tables on a page, measured in the browser (tests and scripts/screenshots.py).
+
+``CHECKS`` evaluates to ``{page_wider_than_screen, tables: [{caption, columns, scrolls, width, content_width,
+cut, first_cut, focusable}], contrast: {kind: {ratio, fg, bg, text}}, duplicate_labels (of landmarks),
+height}``: ``cut``
+counts the numbers, shapes and names outside their table's visible box; ``contrast`` is the lowest WCAG 2
+ratio of each kind of text of the blocks, its colours composited over the backgrounds behind it.
+"""
+
+CHECKS = r"""
+(() => {
+  const canvas = document.createElement('canvas'); canvas.width = canvas.height = 1;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const paint = (colors) => {   // composite colours, bottom first, and read the pixel
+    ctx.globalCompositeOperation = 'copy'; ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, 1, 1);
+    ctx.globalCompositeOperation = 'source-over';
+    for (const c of colors) { ctx.fillStyle = '#fff'; ctx.fillStyle = c; ctx.fillRect(0, 0, 1, 1); }
+    return Array.from(ctx.getImageData(0, 0, 1, 1).data.slice(0, 3));
+  };
+  const backgrounds = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const bg = getComputedStyle(e).backgroundColor;
+      layers.unshift(bg);
+    }
+    return layers;
+  };
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 2 && r.height > 2; };
+  const out = {url: location.pathname, page_wider_than_screen: document.documentElement.scrollWidth > innerWidth + 1,
+               tables: [], contrast: {}};
+  for (const scroll of document.querySelectorAll('.cnnsummary .cnnsummary__scroll')) {
+    if (!visible(scroll) || !scroll.querySelector('table.cnnsummary__table, pre.cnnsummary-error__source')) continue;
+    const box = scroll.getBoundingClientRect();
+    const cut = [];
+    for (const cell of scroll.querySelectorAll('.cnnsummary__num, code, .cnnsummary__name')) {
+      const r = cell.getBoundingClientRect();
+      const outside = r.right > box.right + 0.5 || r.left < box.left - 0.5;
+      if (r.width && outside) cut.push(cell.textContent.trim().slice(0, 40));
+    }
+    const caption = scroll.querySelector('caption');
+    out.tables.push({caption: caption ? caption.textContent.trim() : scroll.textContent.trim().slice(0, 40),
+                     columns: scroll.querySelectorAll('thead th').length,
+                     scrolls: scroll.scrollWidth > scroll.clientWidth + 1, width: Math.round(box.width),
+                     content_width: scroll.scrollWidth, cut: cut.length, first_cut: cut.slice(0, 4),
+                     focusable: scroll.tabIndex >= 0});
+  }
+  const kinds = {
+    'caption': '.cnnsummary__title', 'header': '.cnnsummary thead th', 'name': '.cnnsummary__name',
+    'type': '.cnnsummary__type', 'cell': '.cnnsummary__table td', 'toggle': '.cnnsummary__toggle',
+    'quantity': '.cnnsummary__quantity', 'note': '.cnnsummary__note', 'totals': '.cnnsummary__total',
+    'total-sum': '.cnnsummary__total-sum', 'assumption': '.cnnsummary__assumption',
+    'error-message': '.cnnsummary-error__message', 'error-where': '.cnnsummary-error__where',
+    'error-hint': '.cnnsummary-error__hint', 'error-lineno': '.cnnsummary-error__lineno',
+    'error-marked-line': '.cnnsummary-error__source mark', 'error-source': '.cnnsummary-error__source code',
+  };
+  for (const [kind, selector] of Object.entries(kinds)) {
+    let worst = null;
+    for (const el of Array.from(document.querySelectorAll(selector)).filter(visible).slice(0, 40)) {
+      const bg = paint(backgrounds(el));
+      const fg = paint([`rgb(${bg.join(',')})`, getComputedStyle(el).color]);
+      const r = ratio(fg, bg);
+      if (worst === null || r < worst.ratio) worst = {ratio: Math.round(r * 100) / 100, fg, bg,
+                                                      text: el.textContent.trim().slice(0, 30)};
+    }
+    if (worst) out.contrast[kind] = worst;
+  }
+  const labelled = document.querySelectorAll('.cnnsummary [role=region][aria-label], .cnnsummary[role=region]');
+  const ids = Array.from(labelled).filter(visible).map(e => e.getAttribute('aria-label'));
+  out.duplicate_labels = [...new Set(ids.filter((v, i) => ids.indexOf(v) !== i))];
+  out.height = document.documentElement.scrollHeight;
+  return out;
+})()
+"""
