@@ -11,8 +11,7 @@ out the models marked ``long``; CNNSUMMARY_LONG=1 runs them too.
 from __future__ import annotations
 
 import pytest
-from arith import check_steps
-from torch_compare import differences, truth_table
+from torch_compare import assert_reads_as_pytorch
 from torch_corpus import Entry, entries, selected
 from torch_truth import run
 
@@ -27,14 +26,7 @@ def _where(entry: Entry) -> str:
 def test_corpus_model_reads_as_pytorch_runs_it(entry: Entry) -> None:
     truth = run(entry.job())
     assert truth["ok"], f"{_where(entry)}: the corpus file does not run in PyTorch: {truth['error']}"
-    try:
-        summary = summarize(entry.text(), **entry.summarize_kwargs())
-        check_steps(summary)
-    except Exception as exc:
-        pytest.fail(f"{_where(entry)}: {type(exc).__name__}: {exc}\n{truth_table(truth)}")
-    diffs = differences(summary, truth)
-    if diffs:
-        pytest.fail(f"{_where(entry)}:\n" + "\n".join(diffs) + "\n" + truth_table(truth))
+    assert_reads_as_pytorch(entry.text(), truth, _where(entry) + ":", **entry.summarize_kwargs())
 
 
 @pytest.mark.parametrize("entry", [e for e in entries() if e.refused], ids=lambda e: e.id)

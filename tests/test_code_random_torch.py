@@ -11,12 +11,9 @@ is checked by test_torch_truth.py.
 from __future__ import annotations
 
 import pytest
-from arith import check_steps
-from torch_compare import differences, truth_table
+from torch_compare import assert_reads_as_pytorch
 from torch_programs import random_program
 from torch_truth import LONG, run
-
-from mkdocs_cnnsummary import summarize
 
 SEEDS = range(400) if LONG else range(60)
 
@@ -28,11 +25,4 @@ def test_random_program_reads_as_pytorch_runs_it(seed: int) -> None:
     assert truth["ok"], f"seed {seed}: PyTorch refused the generated program: {truth['error']}\n{program.text}"
     where = (f"seed {seed} ({program.family}, model={program.model!r}, inputs={[list(s) for s in program.inputs]})"
              f":\n{program.text}")
-    try:
-        summary = summarize(program.text, **program.summarize_kwargs())
-        check_steps(summary)
-    except Exception as exc:  # show the program, so the failure can be reproduced and read
-        pytest.fail(f"{where}\n{type(exc).__name__}: {exc}\n{truth_table(truth)}")
-    diffs = differences(summary, truth)
-    if diffs:
-        pytest.fail(where + "\n" + "\n".join(diffs) + "\n" + truth_table(truth))
+    assert_reads_as_pytorch(program.text, truth, where, **program.summarize_kwargs())

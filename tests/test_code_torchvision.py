@@ -12,25 +12,16 @@ does, row by row (``torch_compare``).  The ground truth alone is checked by test
 from __future__ import annotations
 
 import pytest
-from arith import check_steps
-from torch_compare import differences, truth_table
+from torch_compare import assert_reads_as_pytorch
 from torch_truth import run
 from torchvision_models import MODELS, Model
-
-from mkdocs_cnnsummary import summarize
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.builder)
 def test_torchvision_source_reads_as_torchvision_builds_it(model: Model) -> None:
     truth = run(model.job())
     assert truth["ok"], f"torchvision's {model.builder} does not build: {truth['error']}"
-    where = f"torchvision {model.file}, model={model.expression!r}, inputs={[list(s) for s in model.inputs]}"
-    try:
-        summary = summarize(model.text(), format="code", framework="pytorch", model=model.expression,
-                            inputs=[list(s) for s in model.inputs], path=str(model.path()))
-        check_steps(summary)
-    except Exception as exc:
-        pytest.fail(f"{where}: {type(exc).__name__}: {exc}\n{truth_table(truth)}")
-    diffs = differences(summary, truth)
-    if diffs:
-        pytest.fail(f"{where}:\n" + "\n".join(diffs) + "\n" + truth_table(truth))
+    inputs = [list(s) for s in model.inputs]
+    assert_reads_as_pytorch(model.text(), truth, f"torchvision {model.file}, model={model.expression!r}, "
+                            f"inputs={inputs}:", format="code", framework="pytorch", model=model.expression,
+                            inputs=inputs, path=str(model.path()))

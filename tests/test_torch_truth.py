@@ -352,7 +352,7 @@ def test_each_kind_of_difference_is_named(residual):
     summary.layers = [r for r in summary.layers if r.name != "heads.1"]
     text = "\n".join(differences(summary, residual))
     for expected in ("module 'stem.conv': output shape (None, 4, 9, 9) but PyTorch gives (None, 4, 8, 8)",
-                     "module 'block.bn': parent None but it belongs to 'block'",
+                     "module 'block.bn': parent None but it is in 'block'",
                      "module 'tied2': 110 parameters but PyTorch attributes 10 to it",
                      "operation 'add_1' (add) has 0 row(s), not one", "extra row 'add_3'",
                      "module 'heads.1' (Linear) is called 1 time(s) but has 0 row(s)",

@@ -107,15 +107,8 @@ def differences(summary: Any, truth: dict[str, Any]) -> list[str]:
             where = f"module {name!r}" + (f" (call {i + 1})" if len(got) > 1 else "")
             if rec.type not in (m["type"], m["declared_type"]):
                 out.append(f"{where}: type {rec.type} but PyTorch has {m['declared_type']}")
-            if i < len(calls):
-                real = shown_shape(calls[i], m["type"])
-                if _ours(rec) != real:
-                    out.append(f"{where}: output shape {_ours(rec)} but PyTorch gives {real}")
-            if rec.parent != m["parent"]:
-                out.append(f"{where}: parent {rec.parent!r} but it belongs to {m['parent']!r}")
-            expected_depth = 0 if m["parent"] is None else depth_of[m["parent"]] + 1
-            if rec.depth != expected_depth:
-                out.append(f"{where}: depth {rec.depth} but it is {expected_depth} deep")
+            real = shown_shape(calls[i], m["type"]) if i < len(calls) else None
+            out += _place(where, rec, real, m["parent"], depth_of)
             suffix = "" if m["leaf"] else "_recursive"
             first = i == 0
             for ours, key, what in ((rec.params, f"owned_params{suffix}", "parameters"),
@@ -133,14 +126,8 @@ def differences(summary: Any, truth: dict[str, Any]) -> list[str]:
                 out.append(f"operation {name!r} ({op['target']}) has {len(got)} row(s), not one")
                 continue
             rec = got[0]
-            real = shown_shape(op["output"], op["target"])
-            if _ours(rec) != real:
-                out.append(f"operation {name!r} ({op['target']}): output shape {_ours(rec)} but PyTorch gives {real}")
-            if rec.parent != op["parent"]:
-                out.append(f"operation {name!r}: parent {rec.parent!r} but it runs in {op['parent']!r}")
-            expected_depth = 0 if op["parent"] is None else depth_of[op["parent"]] + 1
-            if rec.depth != expected_depth:
-                out.append(f"operation {name!r}: depth {rec.depth} but it is {expected_depth} deep")
+            where = f"operation {name!r} ({op['target']})"
+            out += _place(where, rec, shown_shape(op["output"], op["target"]), op["parent"], depth_of)
             if rec.params or rec.buffers:
                 out.append(f"operation {name!r}: {rec.params:,} parameters and {rec.buffers:,} buffers, not none")
         known = modules.keys() | ops.keys() | truth["root_tensors"].keys()
@@ -167,6 +154,36 @@ def differences(summary: Any, truth: dict[str, Any]) -> list[str]:
         if ours != truth[key]:
             out.append(f"{key} {ours:,} but PyTorch counts {truth[key]:,}")
     return out
+
+
+def _place(where: str, rec: Any, shape: Shape, parent: str | None, depth_of: dict[str, int]) -> list[str]:
+    """How a row's output shape (None: not compared), parent and depth differ from PyTorch's."""
+    out = []
+    if shape is not None and _ours(rec) != shape:
+        out.append(f"{where}: output shape {_ours(rec)} but PyTorch gives {shape}")
+    if rec.parent != parent:
+        out.append(f"{where}: parent {rec.parent!r} but it is in {parent!r}")
+    depth = 0 if parent is None else depth_of[parent] + 1
+    if rec.depth != depth:
+        out.append(f"{where}: depth {rec.depth} but it is {depth} deep")
+    return out
+
+
+def assert_reads_as_pytorch(text: str, truth: dict[str, Any], where: str, **kwargs: Any) -> None:
+    """Summarise ``text`` with ``kwargs`` and fail with every difference from ``truth`` (and PyTorch's table)."""
+    import pytest
+    from arith import check_steps
+
+    from mkdocs_cnnsummary import summarize
+
+    try:
+        summary = summarize(text, **kwargs)
+        check_steps(summary)
+    except Exception as exc:  # show what was read, so the failure can be reproduced
+        pytest.fail(f"{where}\n{type(exc).__name__}: {exc}\n{truth_table(truth)}")
+    diffs = differences(summary, truth)
+    if diffs:
+        pytest.fail(f"{where}\n" + "\n".join(diffs) + "\n" + truth_table(truth))
 
 
 def truth_table(truth: dict[str, Any]) -> str:
