@@ -413,7 +413,7 @@ def _isinstance(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) 
                     isinstance(value, bool) and bool not in kind.types and kind.name != "int"):
                 return True
         elif isinstance(kind, Class):
-            if isinstance(value, Instance) and kind in value.cls.mro():
+            if isinstance(value, Instance) and value.cls is not None and kind in value.cls.mro():
                 return True
         elif isinstance(kind, ExceptionClass):
             from .runtime import ExceptionValue
@@ -713,6 +713,9 @@ def _dict_method(interp: Interpreter, value: dict[Any, Any], name: str, node: as
 def data_attribute(interp: Interpreter, obj: Any, name: str, node: ast.AST) -> Any:
     """An attribute of plain data: its methods (``list.append``), and a few properties."""
     method: Builtin | None = None
+    kind = getattr(obj, "kind", None) if isinstance(obj, tuple) else None
+    if kind is not None and name in kind.fields:  # a named tuple's field
+        return obj[kind.fields.index(name)]
     if isinstance(obj, str):
         method = _str_method(interp, obj, name, node)
     elif isinstance(obj, list):

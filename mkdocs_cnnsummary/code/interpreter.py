@@ -34,6 +34,7 @@ from .runtime import (
     RuntimeObject,
     StaticMethod,
     Super,
+    TracedInt,
     UserRaise,
     bind_member,
     short_source,
@@ -72,6 +73,12 @@ _COMPARE: dict[type, Any] = {
     ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
 }
 _UNARY: dict[type, Any] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
+#: the names of operators on traced values (as ``operator``'s functions are named)
+_TRACED_NAMES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv", ast.FloorDiv: "floordiv",
+                 ast.Mod: "mod", ast.Pow: "pow", ast.LShift: "lshift", ast.RShift: "rshift", ast.BitOr: "or_",
+                 ast.BitXor: "xor", ast.BitAnd: "and_", ast.MatMult: "matmul"}
+_TRACED_COMPARE = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+_TRACED_UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Invert: "invert"}
 _PLAIN_SEQUENCES = (list, tuple, str, range, bytes)
 
 
@@ -520,7 +527,8 @@ class Interpreter:
                 cls.framework_base = base
                 cls.bases.append(base)
             elif isinstance(base, Opaque):
-                cls.framework_base = base  # e.g. a data Dataset class: instances are opaque too
+                if cls.framework_base is None:  # e.g. a data Dataset class: instances are opaque too
+                    cls.framework_base = base
             else:
                 raise self.error(stmt, f"the class {stmt.name} derives from {short_source(stmt)}, "
                                        "which the reader does not know")
@@ -531,6 +539,7 @@ class Interpreter:
         finally:
             _CLASS_BEING_DEFINED.pop(id(body), None)
         cls.namespace.update(body.vars)
+        cls.fields = [s.target.id for s in stmt.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
         value: Any = cls
         for decorator in reversed(stmt.decorator_list):
             value = self.decorate(decorator, value, scope)
@@ -688,6 +697,9 @@ class Interpreter:
         value = self.eval(node.operand, scope)
         if isinstance(node.op, ast.Not):
             return not self.truth(value, node.operand)
+        if type(value) is TracedInt and type(node.op) in _TRACED_UNARY:
+            value.on_op(_TRACED_UNARY[type(node.op)])
+            return TracedInt(_UNARY[type(node.op)](int(value)), value.on_op)
         if isinstance(value, RuntimeObject):
             result = value.rt_unary(self, node.op, node)
             if result is NotImplemented:
@@ -720,6 +732,9 @@ class Interpreter:
         return True
 
     def compare(self, op: ast.cmpop, left: Any, right: Any, node: ast.AST) -> Any:
+        traced = left if type(left) is TracedInt else right if type(right) is TracedInt else None
+        if traced is not None and type(op) in _TRACED_COMPARE:
+            traced.on_op(_TRACED_COMPARE[type(op)])
         for side in (left, right):
             if isinstance(side, Opaque) and not isinstance(op, ast.Is | ast.IsNot):
                 return side.derived(short_source(node), self)
@@ -874,6 +889,12 @@ class Interpreter:
         return bool(value)
 
     def binop(self, op: ast.operator, left: Any, right: Any, node: ast.AST) -> Any:
+        traced = left if type(left) is TracedInt else right if type(right) is TracedInt else None
+        if traced is not None and not isinstance(left, RuntimeObject) and not isinstance(right, RuntimeObject):
+            traced.on_op(_TRACED_NAMES.get(type(op), "op"))
+            result = self.binop(op, int(left) if type(left) is TracedInt else left,
+                                int(right) if type(right) is TracedInt else right, node)
+            return TracedInt(result, traced.on_op) if type(result) is int else result
         for value, reflected in ((left, False), (right, True)):
             if isinstance(value, RuntimeObject):
                 other = right if not reflected else left

@@ -127,6 +127,9 @@ class Layer:
     example: ClassVar[tuple[Any, ...] | None] = None
     #: the family the layer reference lists it in (``conv``, ``pooling`` ...); "" = its catalog module's name
     family: ClassVar[str] = ""
+    #: PyTorch: a tensor a module owns (an ``nn.Parameter``, a buffer) rather than a computation; its row shows
+    #: only at the top of a model, inside a module it is counted in the module's row (see engine/modules.py)
+    owned_tensor: ClassVar[bool] = False
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:
@@ -213,6 +216,11 @@ class Layer:
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         """Add the weights and the parameter step (nothing for weightless layers)."""
+
+    def further_outputs(self, inputs: list[Shape], output: OutputShape) -> list[Shape]:
+        """Outputs after the one its row shows, which later layers may take as ``name[1]`` ... (an LSTM's final
+        states); none by default."""
+        return []
 
 
 class SameShape:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .errors import SpecError
 from .expr import total, var
+from .modules import owned_tensor
 from .summary import LayerRecord, Shape, Step, Weight
 
 if TYPE_CHECKING:
@@ -29,15 +30,29 @@ def is_model_item(spec: LayerSpec) -> bool:
     return getattr(spec, "network", None) is not None
 
 
+def nested_type(type_name: str) -> str:
+    """The type a row holding a network shows: ``Sequential``, ``Functional`` for a Keras model, or the class of a
+    PyTorch module (``BasicBlock``)."""
+    return "Functional" if type_name in ("Functional", "Model") else type_name
+
+
 def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: str
                ) -> tuple[Shape | list[Shape], LayerRecord, list[LayerRecord]]:
     """Compute a model item called on ``in_shapes``: its output, its row and its layers' rows."""
     from .network import build_summary
 
     inner: NetworkSpec = spec.network  # type: ignore[assignment]
-    type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+    type_name = nested_type(spec.type)
     where = {"line": spec.line, "layer": name, "layer_type": type_name}
-    if inner.inputs:
+    if inner.inputs and any(i.shape is None for i in inner.inputs):  # a module: its inputs are what it is called on
+        if len(inner.inputs) != len(in_shapes):
+            raise SpecError(f"the module takes {len(inner.inputs)} input(s), got {len(in_shapes)}", **where)
+        net = copy.copy(inner)
+        net.inputs = [copy.copy(i) for i in inner.inputs]
+        for ispec, got in zip(net.inputs, in_shapes, strict=True):
+            ispec.shape, ispec.full = list(got), True
+        own = called = _summary(build_summary, net, framework, where)
+    elif inner.inputs:
         if len(inner.inputs) != len(in_shapes):
             raise SpecError(f"the model takes {len(inner.inputs)} input(s), got {len(in_shapes)}", **where)
         own = _summary(build_summary, inner, framework, where)
@@ -52,7 +67,7 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
             net = copy.copy(inner)
             net.inputs = [copy.copy(i) for i in inner.inputs]
             for ispec, got in zip(net.inputs, in_shapes, strict=True):
-                ispec.shape = list(got[1:])
+                ispec.shape, ispec.full = list(got), True
             called = _summary(build_summary, net, framework, where)
     else:
         if len(in_shapes) != 1:
@@ -60,7 +75,7 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
         from .spec import InputSpec
 
         net = copy.copy(inner)
-        net.inputs = [InputSpec(None, list(in_shapes[0][1:]), spec.line)]
+        net.inputs = [InputSpec(None, list(in_shapes[0]), spec.line, full=True)]
         own = called = _summary(build_summary, net, framework, where)
     outputs = [output_shape_of(called, out) for out in called.outputs]
     trainable = spec.trainable is not False
@@ -75,6 +90,8 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
                           expr.num(), expr.int_value))
     children = []
     for rec in own.layers:
+        if rec.parent is None and owned_tensor(rec.type, framework):
+            continue  # a tensor the module owns (an nn.Parameter): counted in the module's row, not a row
         child = copy.copy(rec)
         child.parent = rec.parent or name
         child.depth = rec.depth + 1

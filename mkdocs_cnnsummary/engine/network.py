@@ -10,7 +10,8 @@ from .args import shape as shape_arg
 from .errors import SpecError, did_you_mean
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, lookup
-from .nested import is_model_item, run_nested
+from .modules import NO_OUTPUT, arrange, call_name, counted_elsewhere, hide, no_output, tie
+from .nested import is_model_item, nested_type, run_nested
 from .spec import LayerRef, LayerSpec, NetworkSpec
 from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
 
@@ -117,6 +118,8 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     """Explicit names first; the others get Keras-style ``conv2d``, ``conv2d_1`` ..."""
     explicit: dict[str, LayerSpec] = {}
     for spec in specs:
+        if spec.call is not None:  # a further call of a module (PyTorch): named name@k, checked below
+            continue
         if spec.name is not None:
             if _BRACKETED.fullmatch(spec.name):
                 raise SpecError(f"a layer name cannot end in [...]: {spec.name!r}", line=spec.line, layer=spec.name,
@@ -133,6 +136,14 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     calls: dict[str, int] = {}
     names = []
     for spec in specs:
+        if spec.call is not None:
+            candidate = call_name(spec)
+            if candidate in used:
+                raise SpecError(f"call {spec.call} of {spec.name!r} is written twice", line=spec.line,
+                                layer=spec.name, layer_type=spec.type, hint="number the calls 2, 3 ...")
+            used.add(candidate)
+            names.append(candidate)
+            continue
         if spec.name is not None:
             names.append(spec.name)
             continue
@@ -255,6 +266,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     specs = list(net.layers)
     for ispec in net.inputs:
         name = ispec.name or fw.input_name
+        if ispec.full:  # a module's input, batch axis included (it need not come first)
+            inputs.append(InputRecord(name, tuple(ispec.shape), ispec.line))
+            continue
         inputs.append(InputRecord(name, (None, *_input_shape(ispec.shape, ispec.line, name)), ispec.line))
 
     layers_objs: list[Layer] = []
@@ -264,6 +278,10 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
         in_block.update((name, spec.block) for spec, name in zip(specs, names, strict=True) if spec.block)
     layer_specs: list[tuple[LayerSpec, str]] = []
     for spec, name in zip(specs, names, strict=True):
+        if spec.holder:
+            layers_objs.append(_Holder(name, spec))
+            layer_specs.append((spec, name))
+            continue
         if spec.reuse is not None:
             layers_objs.append(_Reuse(name, spec))
             layer_specs.append((spec, name))
@@ -317,6 +335,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     previous = inputs[0].name if len(inputs) == 1 or not layers_objs else None
     known = input_names | {layer.name for layer in layers_objs}
     for (spec, name), layer in zip(layer_specs, layers_objs, strict=True):
+        if spec.holder or not spec.called:
+            nodes[name] = _Node(spec, layer, [])
+            continue
         if spec.inputs is not None:
             srcs = [resolve(src) for src in spec.inputs] if resolve else list(spec.inputs)
             for src in srcs:
@@ -340,29 +361,56 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
 
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
+    shown: dict[str, Shape] = {}  # layers that show their first output and give more (an LSTM's states)
     records: dict[str, LayerRecord] = {}
     children: dict[str, list[LayerRecord]] = {}
+    calls: dict[str, int] = {}  # PyTorch: how often each module was called (rows per call)
     for name in order:
         node = nodes[name]
         layer = node.layer
-        in_shapes = [_single(shapes, src, layer) for src in node.inputs]
+        if isinstance(layer, _Holder):
+            shapes[name] = list(NO_OUTPUT)
+            records[name] = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                                        line=layer.line)
+            continue
+        if not node.spec.called:
+            records[name], children[name] = _not_called(node.spec, layer, name, make_nested, fw.name)
+            shapes[name] = list(NO_OUTPUT)
+            continue
+        in_shapes = [_single(shapes, src, layer, shown) for src in node.inputs]
         if isinstance(layer, _Reuse):
-            shapes[name] = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name)
+            shapes[name], again = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name)
+            if fw.name == "pytorch":  # PyTorch's tables show every call
+                target = node.spec.reuse
+                calls[target] = calls.get(target, 1) + 1  # type: ignore[index]
+                record, kids = again
+                record.inputs = list(node.inputs)
+                record.line = layer.line
+                counted_elsewhere(record, target, calls[target])  # type: ignore[arg-type]
+                for kid in kids:
+                    counted_elsewhere(kid, kid.name)
+                records[name], children[name] = record, kids
             continue
         if isinstance(layer, _ModelItem):
-            out, record, children[name] = run_nested(layer.spec, name, in_shapes, fw.name)
+            out, record, children[name] = run_nested(layer.spec, node.spec.name or name, in_shapes, fw.name)
             record.inputs = list(node.inputs)
             shapes[name] = out
             records[name] = record
+            _module_row(node.spec, record, children[name])
             continue
         known = net.computed.get(name)
         done = known.results.get((_shapes_key(in_shapes), layer.trainable)) if known is not None else None
         out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested)
         shapes[name] = out
+        further = layer.further_outputs(in_shapes, out)
+        if further:
+            shapes[name] = [out, *further]
+            shown[name] = out
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
-            weights=calc.weights, calculation=calc.steps, line=layer.line, block=node.spec.block)
+            weights=list(calc.weights), calculation=list(calc.steps), line=layer.line, block=node.spec.block)
+        _module_row(node.spec, records[name], [])
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     if resolve is not None:
@@ -380,12 +428,12 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     notices = [_holder_notice(records[obj.name]) for _, obj in zip(layer_specs, layers_objs, strict=True)
                if not isinstance(obj, _Reuse) and records[obj.name].total_trainable_params
                != records[obj.name].trainable_params]
-    rows = []
-    for _, obj in zip(layer_specs, layers_objs, strict=True):
-        if isinstance(obj, _Reuse):
-            continue
-        rows.append(records[obj.name])
-        rows.extend(children.get(obj.name, ()))
+    items = [(spec, records[obj.name], children.get(obj.name, [])) for (spec, _), obj
+             in zip(layer_specs, layers_objs, strict=True) if obj.name in records]
+    owned = {records[obj.name].name for obj in layers_objs if obj.name in records and getattr(obj, "owned_tensor",
+                                                                                                False)}
+    rows = arrange(items, owned) if fw.name == "pytorch" else [row for _, record, kids in items
+                                                                for row in (record, *kids)]
     return Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
                    warnings=notices, blocks=list(net.blocks))
 
@@ -414,24 +462,85 @@ class _Reuse:
 
 
 def _run_again(item: _Reuse, nodes: dict[str, _Node], records: dict[str, LayerRecord], in_shapes: list[Shape],
-               make_nested: Any, framework: str) -> Shape | list[Shape]:
-    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks)."""
+               make_nested: Any, framework: str) -> tuple[Shape | list[Shape], tuple[LayerRecord, list[LayerRecord]]]:
+    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks).
+
+    Keras shows every call in the layer's row; PyTorch shows each call as a row (the one returned, with the
+    rows under it for a module holding others).
+    """
     target = nodes[item.spec.reuse]  # type: ignore[index]
     record = records[target.layer.name]
+    kids: list[LayerRecord] = []
     if isinstance(target.layer, _ModelItem):
-        out, again, _ = run_nested(target.layer.spec, target.layer.name, in_shapes, framework)
+        out, again, kids = run_nested(target.layer.spec, record.name, in_shapes, framework)
     else:
         out, calc = compute_layer(target.layer, in_shapes, make_nested)
-        again = LayerRecord(record.name, record.type, [], out, calc.weights)
+        again = LayerRecord(record.name, record.type, [], tuple(out) if not isinstance(out, list) else list(out),
+                            list(calc.weights), list(calc.steps), depth=record.depth)
     before = [(w.name, w.shape) for w in record.weights]
     if [(w.name, w.shape) for w in again.weights] != before:
         raise SpecError(f"{record.name!r} is called again on inputs of shape "
                         f"{', '.join(str(s) for s in in_shapes)}, but its weights were made for its first "
                         "inputs", line=item.line, layer=item.name, layer_type=record.type,
                         hint="a shared layer needs inputs with the same channels or features each time")
-    record.inputs = [*record.inputs, *nodes[item.name].inputs]
-    record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
-    return out
+    if framework != "pytorch":
+        record.inputs = [*record.inputs, *nodes[item.name].inputs]
+        record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
+    return out, (again, kids)
+
+
+def _module_row(spec: LayerSpec, record: LayerRecord, kids: list[LayerRecord]) -> None:
+    """PyTorch's keys on a computed row: a further call of a module, tensors tied to another module's."""
+    if spec.hidden:
+        hide(record)
+        for kid in kids:
+            hide(kid)
+        return
+    if spec.tied:
+        tie(record, spec.tied, spec.line)
+    if spec.call is not None:
+        record.name = spec.name  # type: ignore[assignment]
+        counted_elsewhere(record, record.name, spec.call)
+        for kid in kids:
+            counted_elsewhere(kid, kid.name)
+
+
+def _not_called(spec: LayerSpec, layer: Any, name: str, make_nested: Any,
+                framework: str) -> tuple[LayerRecord, list[LayerRecord]]:
+    """The row of a module that is never called: its tensors, counted from its arguments, and no output."""
+    if isinstance(layer, _ModelItem | _Reuse):
+        raise SpecError("called: false is for a module made from its arguments; a module holding others that is "
+                        "not called is a row of its own (module: ...) with its modules under it (parent: ...)",
+                        line=spec.line, layer=name, layer_type=spec.type)
+    probe = layer.probe_inputs() if hasattr(layer, "probe_inputs") else None
+    if probe is None:
+        if type(layer).build is not Layer.build:
+            raise SpecError("the parameters of a module that is not called cannot be counted without its input",
+                            line=spec.line, layer=name, layer_type=spec.type,
+                            hint="call it in forward(), or leave it out")
+        record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                             line=layer.line)
+    else:
+        _, calc = compute_layer(layer, probe, make_nested)
+        record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                             weights=list(calc.weights), calculation=list(calc.steps), line=layer.line)
+    no_output(record)
+    _module_row(spec, record, [])
+    return record, []
+
+
+class _Holder:
+    """The row of a module that is not called itself (``module: ModuleList``): it counts the rows under it."""
+
+    is_input = False
+    min_inputs, max_inputs = 0, 0
+
+    def __init__(self, name: str, spec: LayerSpec) -> None:
+        self.name = name
+        self.spec = spec
+        self.line = spec.line
+        self.type_name = spec.type
+        self.config: dict[str, Any] = {}
 
 
 class _ModelItem:
@@ -444,7 +553,7 @@ class _ModelItem:
         self.name = name
         self.spec = spec
         self.line = spec.line
-        self.type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+        self.type_name = nested_type(spec.type)
         self.config: dict[str, Any] = {}
 
 
@@ -502,10 +611,16 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
                             hint="list it (or a layer after it) in outputs: [...], or remove it")
 
 
-def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> Shape:
+def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer,
+            shown: dict[str, Shape] | None = None) -> Shape:
     shape = shapes[_base(src)]
     if _INDEXED.fullmatch(src):
         return _pick(shape, src, layer.line, layer.name, layer.type_name)
+    if shown and src in shown:  # a layer that shows its first output: the name alone is that output
+        return shown[src]
+    if isinstance(shape, list) and not shape:
+        raise SpecError(f"input {src!r} is a module that is not called: it has no output", line=layer.line,
+                        layer=layer.name, layer_type=layer.type_name)
     if isinstance(shape, list):
         raise SpecError(f"input {src!r} has several outputs", line=layer.line, layer=layer.name,
                         layer_type=layer.type_name, hint=f"take one of them with {src}[0], {src}[1] ...")

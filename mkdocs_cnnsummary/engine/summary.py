@@ -46,6 +46,14 @@ class Weight:
     #: layers a layer holds by their own trainable flag, which trainable=False given to the holder's
     #: constructor does not change (the row says non-trainable, the totals trainable)
     total_trainable: bool | None = None
+    #: PyTorch: the tensor is counted in another row (a further call of a shared module, a tied weight):
+    #: that row's name (with the tensor's name for a tied one), and this row does not count it
+    counted_in: str | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether this row counts the tensor (it is not counted in another row)."""
+        return self.counted_in is None
 
     @property
     def counts_trainable(self) -> bool:
@@ -149,16 +157,16 @@ class LayerRecord:
 
     @property
     def params(self) -> int:
-        return sum(w.size for w in self.weights if not w.buffer)
+        return sum(w.size for w in self.weights if not w.buffer and w.counted)
 
     @property
     def trainable_params(self) -> int:
-        return sum(w.size for w in self.weights if w.trainable and not w.buffer)
+        return sum(w.size for w in self.weights if w.trainable and not w.buffer and w.counted)
 
     @property
     def total_trainable_params(self) -> int:
         """Its trainable parameters as the model's totals count them (see :attr:`Weight.total_trainable`)."""
-        return sum(w.size for w in self.weights if w.counts_trainable and not w.buffer)
+        return sum(w.size for w in self.weights if w.counts_trainable and not w.buffer and w.counted)
 
     @property
     def non_trainable_params(self) -> int:
@@ -166,7 +174,12 @@ class LayerRecord:
 
     @property
     def buffers(self) -> int:
-        return sum(w.size for w in self.weights if w.buffer)
+        return sum(w.size for w in self.weights if w.buffer and w.counted)
+
+    @property
+    def called(self) -> bool:
+        """False for a row of a module that is not called itself (a ModuleList, an unused branch): no output."""
+        return not (isinstance(self.output_shape, list) and not self.output_shape)
 
     def to_dict(self, *, with_buffers: bool = False) -> dict[str, Any]:
         shape: Any = (
@@ -186,6 +199,7 @@ class LayerRecord:
         out["calculation"] = [s.to_dict() for s in self.calculation]
         if self.parent is not None:
             out["parent"] = self.parent
+            out["depth"] = self.depth
         if self.block is not None:
             out["block"] = self.block
         out.update(self.extra)
@@ -273,8 +287,13 @@ class Summary(LayerSums):
         """The layer called ``name`` (``lstm[1]``, one output of it, gives the layer ``lstm``)."""
         base = name[:name.rindex("[")] if name.endswith("]") and "[" in name else name
         for rec in sorted(self.layers, key=lambda r: r.parent is not None):  # a top-level row first
-            if rec.name == base:
+            if rec.name == base and "call" not in rec.extra:
                 return rec
+        module, _, k = base.rpartition("@")  # PyTorch: name@k is the row of the module's call k + 1
+        if module and k.isdigit() and k.isascii():
+            for rec in self.layers:
+                if rec.name == module and rec.extra.get("call") == int(k) + 1:
+                    return rec
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:

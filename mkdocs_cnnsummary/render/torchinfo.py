@@ -16,7 +16,7 @@ MIN_WIDTHS = (40, 25, 15)
 def size(shape) -> str:
     """``[None, 16, 16, 16]``; several outputs as ``[[None, 4], [None, 4]]``."""
     if isinstance(shape, list):
-        return "[" + ", ".join(size(s) for s in shape) + "]"
+        return "[" + ", ".join(size(s) for s in shape) + "]" if shape else f.NO_OUTPUT
     return "[" + ", ".join("None" if d is None else str(d) for d in shape) + "]"
 
 

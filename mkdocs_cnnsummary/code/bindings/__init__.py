@@ -83,8 +83,9 @@ def make_bindings(session: Session) -> dict[str, Binding]:
     """One instance of every binding, for a new reading."""
     from .keras import KerasBinding
     from .lasagne import LasagneBinding
+    from .torch import TorchBinding
 
-    return {cls.name: cls(session) for cls in (KerasBinding, LasagneBinding)}
+    return {cls.name: cls(session) for cls in (KerasBinding, LasagneBinding, TorchBinding)}
 
 
 __all__ = ["Binding", "Built", "make_bindings"]
