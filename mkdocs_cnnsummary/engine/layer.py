@@ -24,6 +24,7 @@ class Calc:
         self.weights: list[Weight] = []
         self._declared: list[tuple[int | None, bool]] = []  # (params step result, buffers?)
         self._nested = nested
+        self.children: list[Any] = []  # PyTorch: rows of the submodules this module calls (LayerRecords)
 
     # worked steps -------------------------------------------------------------
     def step(self, quantity: str, expr: Expr | int, note: str | None = None) -> int | None:
@@ -78,6 +79,17 @@ class Calc:
             if sum(v or 0 for v in declared) != actual:
                 raise AssertionError(
                     f"{self.layer.type_name}: worked steps give {declared}, weights give {actual}")
+
+    def child(self, name: str, type_name: str, output_shape: Shape) -> None:
+        """PyTorch: a row for a submodule this module calls (``self_attn`` of a TransformerEncoderLayer), with the
+        weights and steps this layer recorded under its name (``self_attn.in_proj_weight``, ``self_attn: params``)."""
+        from .summary import LayerRecord
+
+        weights = [Weight(w.name[len(name) + 1:], w.shape, w.trainable, w.buffer, w.total_trainable)
+                   for w in self.weights if w.name.startswith((f"{name}.", f"{name}/"))]
+        steps = [Step(s.quantity[len(name) + 2:], s.formula, s.substituted, s.result, s.note)
+                 for s in self.steps if s.quantity.startswith(f"{name}: ")]
+        self.children.append(LayerRecord(name, type_name, [], tuple(output_shape), weights, steps))
 
     # errors ------------------------------------------------------------------
     def error(self, message: str, hint: str | None = None) -> SpecError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from .args import ArgError
@@ -295,6 +296,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
             layer = known.layer  # made by a reader from the same arguments
             layer.trainable = spec.trainable is not False
             layer.line = spec.line
+            layer.name = name
         else:
             layer = instantiate(spec, fw.name, name)
         if layer.is_input:
@@ -410,7 +412,11 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
             weights=list(calc.weights), calculation=list(calc.steps), line=layer.line, block=node.spec.block)
-        _module_row(node.spec, records[name], [])
+        if calc.children and fw.name == "pytorch":  # the submodules it calls, as PyTorch's tables show them
+            shown_name = node.spec.name or name
+            children[name] = [replace(kid, name=f"{shown_name}.{kid.name}", parent=shown_name, depth=1,
+                                      line=layer.line) for kid in calc.children]
+        _module_row(node.spec, records[name], children.get(name, []))
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     if resolve is not None:

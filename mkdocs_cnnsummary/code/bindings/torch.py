@@ -81,7 +81,6 @@ class TorchBinding(Binding):
     def __init__(self, session: Any) -> None:
         super().__init__(session)
         self.tracer = Tracer()
-        self.owners: dict[int, tuple[TModule, str]] = {}  # id(parameter) -> the module and name it was first given
         self.made_children = 0
         self._classes: dict[str, TorchClass] = {}
         self._modules: dict[str, Any] = {}
@@ -90,6 +89,7 @@ class TorchBinding(Binding):
         self.missing_statements: dict[str, str] = {}
         self.fx_wrapped: set[str] = set()  # functions torch.fx.wrap made one node (torchvision's stochastic_depth)
         self.fx_attrs: set[int] = set()  # parameters whose get_attr node has its name
+        self.first_names: dict[int, str] = {}  # id(parameter or buffer) -> its name in named_parameters()
 
     # modules ----------------------------------------------------------------------------------------
     def nn_class(self, name: str) -> TorchClass:
@@ -464,13 +464,8 @@ class TorchBinding(Binding):
         return made
 
     def param_name(self, param: TParam) -> str | None:
-        owner = self.owners.get(id(param))
-        if owner is None:
-            return None
-        module_name = self.tracer.name_of(owner[0])
-        if module_name is None:
-            return None
-        return f"{module_name}.{owner[1]}" if module_name else owner[1]
+        """The name ``named_parameters()`` gives a parameter (or buffer) of the model, if it is one."""
+        return self.first_names.get(id(param))
 
     def own_tensors(self, module: TModule, frame: Frame, call: int, interp: Interpreter, node: ast.AST) -> None:
         """The parameters and buffers a module holding others owns itself: items of its frame (no rows inside)."""
@@ -483,10 +478,9 @@ class TorchBinding(Binding):
                 kwargs = {"persistent": True} if buffer else {"requires_grad": param.requires_grad}
                 item = Item("tensor", name, "Buffer" if buffer else "Parameter", [list(param.shape)], kwargs, [],
                             [param.shape], line=module.line, file=module.file, module=module)
-                owner = self.owners.get(id(param))
-                if owner is not None and owner[0] is not module:
-                    owner_name = self.param_name(param)
-                    item.tied = {"buffer" if buffer else "parameter": owner_name or "another module's tensor"}
+                first = self.first_names.get(id(param))
+                if first is not None and first != name:
+                    item.tied = {"buffer" if buffer else "parameter": first}
                 frame.items.append(item)
                 frame.owned[id(param)] = TorchTensor(param.shape, frame, item, 0, param.dtype)
 
@@ -680,7 +674,73 @@ def _made_in_forward(interp: Interpreter, node: ast.AST, name: str, shape: list[
 
 # library modules: torch.nn classes made of other modules --------------------------------------------------------
 
-_LIBRARY: dict[str, Any] = {}
+
+class LibraryClass(TorchClass):
+    """A class of ``torch.nn`` that holds other modules (``nn.TransformerEncoder``): made as PyTorch makes it,
+    read with its forward() (torch.fx sees it as one node, so what it does inside has no rows but its modules')."""
+
+    def __init__(self, binding: TorchBinding, name: str, arguments: tuple[str, ...], defaults: dict[str, Any],
+                 make: Any, forward: Any) -> None:
+        self.arguments, self.defaults, self.make, self.forward_function = arguments, defaults, make, forward
+        self.binding, self.name, self.qualified = binding, name, f"torch.nn.{name}"
+        self.kind, self.catalog, self.lazy = "module", None, None
+
+    def initialise(self, interp: Interpreter, node: ast.AST, module: Any, args: list[Any],
+                   kwargs: dict[str, Any]) -> None:
+        values = dict(self.defaults)
+        values.update(zip(self.arguments, args, strict=False))
+        for key, value in kwargs.items():
+            if key not in self.arguments:
+                raise interp.error(node, f"{self.qualified}() got an unexpected keyword argument {key!r}")
+            values[key] = value
+        module.base, module.kind = self, "module"
+        self.make(interp, node, module, values)
+
+
+def _stack_of(binding: TorchBinding, layer_key: str) -> Any:
+    """``nn.TransformerEncoder``/``Decoder``: ``num_layers`` copies of the layer in ``layers``, then ``norm``."""
+    def make(interp: Interpreter, node: ast.AST, module: TModule, values: dict[str, Any]) -> None:
+        from ..stdlib import copy_value
+
+        layer = values.get(layer_key)
+        if not isinstance(layer, TModule):
+            raise interp.error(node, f"{module.base.qualified} needs the layer to repeat as {layer_key}")
+        count = values.get("num_layers")
+        if not isinstance(count, int) or count < 1:
+            raise interp.error(node, "num_layers must be a whole number of at least 1")
+        interp.budget.size(count)
+        layers = binding.nn_class("ModuleList").rt_call(interp, node, [[copy_value(interp, layer, node, True, {})
+                                                                        for _ in range(count)]], {})
+        module.add_child(interp, node, "layers", layers)
+        module.add_child(interp, node, "norm", values.get("norm"))
+        module.attrs["num_layers"] = count
+
+    return make
+
+
+def _stack_forward(inputs: int) -> Any:
+    def forward(interp: Interpreter, node: ast.AST, module: TModule, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        tensors = list(args[:inputs])
+        for key in ("src", "tgt", "memory")[:inputs] if inputs == 1 else ("tgt", "memory"):
+            if key in kwargs and len(tensors) < inputs:
+                tensors.append(kwargs[key])
+        output = tensors[0]
+        for layer in module.children["layers"].children.values():  # type: ignore[union-attr]
+            output = interp.call(layer, [output, *tensors[1:]], {}, node)
+        norm = module.children.get("norm")
+        return interp.call(norm, [output], {}, node) if norm is not None else output
+
+    return forward
+
+
+_LIBRARY: dict[str, Any] = {
+    "TransformerEncoder": lambda b: b._cached("TransformerEncoder", lambda: LibraryClass(
+        b, "TransformerEncoder", ("encoder_layer", "num_layers", "norm", "enable_nested_tensor", "mask_check"),
+        {"norm": None}, _stack_of(b, "encoder_layer"), _stack_forward(1))),
+    "TransformerDecoder": lambda b: b._cached("TransformerDecoder", lambda: LibraryClass(
+        b, "TransformerDecoder", ("decoder_layer", "num_layers", "norm"), {"norm": None},
+        _stack_of(b, "decoder_layer"), _stack_forward(2))),
+}
 
 _TORCH_FUNCTIONS = frozenset({"cat", "concat", "concatenate", "stack", "add", "sub", "mul", "div", "matmul", "bmm",
                               "pow", "multiply", "subtract", "true_divide", "t", "scaled_dot_product_attention",

@@ -334,7 +334,6 @@ class TModule(Instance, NetworkValue):
             if w.name == name:
                 made = TParam(w.shape, w.trainable, w.buffer, LONG if name == "num_batches_tracked" else FLOAT)
                 (self.buffers if w.buffer else self.params)[name] = made
-                self.binding.owners.setdefault(id(made), (self, name))
                 return made
         if name in ("bias",):
             return None
@@ -409,7 +408,6 @@ class TModule(Instance, NetworkValue):
             self.attrs.pop(name, None)
             self.children.pop(name, None)
             self.params[name] = value
-            self.binding.owners.setdefault(id(value), (self, name))
             return
         if value is None and name in self.children:
             self.children[name] = None
@@ -504,9 +502,6 @@ class TModule(Instance, NetworkValue):
         for name in ("children", "params", "buffers", "attrs"):
             source = getattr(self, name)
             setattr(made, name, {k: copy_value(interp, v, node, deep, memo) if deep else v for k, v in source.items()})
-        for name, param in made.params.items():
-            if param is not None:
-                self.binding.owners.setdefault(id(param), (made, name))
         return made
 
     # nn.Module's own methods ------------------------------------------------------------------------------
@@ -633,9 +628,7 @@ def _materialise(module: TModule, x: TorchTensor, interp: Interpreter, node: ast
     if size is None:
         raise interp.error(node, f"the lazy module {module.describe()} takes its {arg} from its input's size "
                                  f"{axis}, which is not known", hint="give the input that size as a number")
-    module.kwargs = {arg: size, **module.kwargs}
-    if arg == "in1_features":
-        module.kwargs["in2_features"] = size
+    module.args = [size, size, *module.args] if arg == "in1_features" else [size, *module.args]
     module.lazy = None
     module.catalog = catalog
     if module.cls is None:

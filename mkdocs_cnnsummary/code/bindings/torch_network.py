@@ -39,6 +39,7 @@ def read_forward(binding: TorchBinding, root: Any, inputs: list[Any] | None, int
     tracer.root = root
     tracer.module_names = {id(m): name for name, m in root.named_modules()}
     tracer.calls = {}
+    binding.first_names = _first_names(root)
     frame = Frame(root, None, "", record=True, fx=True)
     names = _forward_arguments(root)
     args = []
@@ -61,10 +62,36 @@ def read_forward(binding: TorchBinding, root: Any, inputs: list[Any] | None, int
                         hint="return the model's output")
     frame.outputs = [tracer.local(t, frame, interp, node) for t in outputs]
     _place_module_tree(binding, frame, root, interp, node)
-    net = _network(frame, top=True)
+    net = _network(binding, frame, top=True)
     net.name = root.type_name
     net.framework = "pytorch"
     return net
+
+
+def _first_names(root: TModule) -> dict[int, str]:
+    """Each parameter and buffer under the first name ``named_parameters()``/``named_buffers()`` gives it (a tied
+    tensor belongs to the module that comes first); the catalog's modules' untouched tensors are their own."""
+    out: dict[int, str] = {}
+    for name, module in root.named_modules():
+        for store in (module.params, module.buffers):
+            for attr, tensor in store.items():
+                if tensor is not None:
+                    out.setdefault(id(tensor), f"{name}.{attr}" if name else attr)
+    return out
+
+
+def tied_tensors(binding: TorchBinding, module: TModule, name: str) -> dict[str, str] | None:
+    """The tensors of a module that another module's name comes first for (tied weights): own name -> that name."""
+    out = {}
+    for store in (module.params, module.buffers):
+        for attr, tensor in store.items():
+            if tensor is None:
+                continue
+            first = binding.first_names.get(id(tensor))
+            own = f"{name}.{attr}" if name else attr
+            if first is not None and first != own:
+                out[attr] = first
+    return out or None
 
 
 def _source_of(interp: Interpreter, root: TModule) -> Any:
@@ -190,15 +217,17 @@ def _ref(tensor: TorchTensor, frame: Frame) -> str:
     return f"{item.ref}[{tensor.index}]" if item.multi or tensor.index else item.ref
 
 
-def _network(frame: Frame, top: bool) -> NetworkSpec:
+def _network(binding: TorchBinding, frame: Frame, top: bool) -> NetworkSpec:
     layers: list[LayerSpec] = []
     computed: dict[str, Any] = {}
     for item in frame.items:
         spec = LayerSpec(type=item.type, args=list(item.args), kwargs=dict(item.kwargs), name=item.name,
                          inputs=[_ref(t, frame) for t in item.inputs], line=item.line)
         spec.call, spec.parent, spec.tied, spec.hidden = item.call, item.parent, item.tied, item.hidden
+        if item.kind in ("module", "unused") and item.module is not None and not item.call and not item.hidden:
+            spec.tied = tied_tensors(binding, item.module, item.name)
         if item.kind == "call":
-            spec.network = _network(item.frame, top=False)  # type: ignore[arg-type]
+            spec.network = _network(binding, item.frame, top=False)  # type: ignore[arg-type]
         elif item.kind == "holder":
             spec.holder, spec.inputs = True, []
         elif item.kind == "unused":

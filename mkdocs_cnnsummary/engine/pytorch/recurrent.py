@@ -77,6 +77,19 @@ class RNNBase(TorchLayer):
             out = self.h_out
         return (*x[:-1], out)
 
+    def further_outputs(self, inputs: list[Shape], output: Any) -> list[Shape]:
+        """The final hidden state ``h_n`` (and an LSTM's cell state ``c_n``): (D × num_layers, N, H_out)."""
+        x = inputs[0]
+        layers = self.directions * self.cfg.num_layers
+        if len(x) == 2:
+            batch: tuple[int | None, ...] = ()
+        else:
+            batch = (x[0],) if self.cfg.batch_first else (x[1],)
+        states = [(layers, *batch, self.h_out)]
+        if self.gates == 4:
+            states.append((layers, *batch, self.cfg.hidden_size))
+        return states
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         g, h, proj = self.gates, self.cfg.hidden_size, getattr(self.cfg, "proj_size", 0)
         hr = proj or h
