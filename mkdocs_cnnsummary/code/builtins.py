@@ -447,6 +447,15 @@ def _getattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> 
     return interp.getattr(args[0], name, node)
 
 
+def _setattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> None:
+    """``setattr(obj, "name", value)``: as ``obj.name = value`` (a name made by the code, never a dunder)."""
+    _arity(interp, node, "setattr", args, kwargs, 3, 3)
+    name = _known(interp, node, "setattr", args[1])
+    if not isinstance(name, str):
+        raise interp.user_exception("TypeError", "setattr(): attribute name must be a string", node)
+    interp.setattr(args[0], name, args[2], node)
+
+
 def _hasattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> bool:
     _arity(interp, node, "hasattr", args, kwargs, 2, 2)
     marker = object()
@@ -542,6 +551,7 @@ def _make_builtins() -> dict[str, Any]:
         "map": Builtin("map", _map), "filter": Builtin("filter", _filter), "divmod": Builtin("divmod", _divmod),
         "pow": Builtin("pow", _pow), "isinstance": Builtin("isinstance", _isinstance),
         "getattr": Builtin("getattr", _getattr), "hasattr": Builtin("hasattr", _hasattr),
+        "setattr": Builtin("setattr", _setattr),
         "print": Builtin("print", _print), "callable": Builtin("callable", _callable),
         "super": Builtin("super", _super), "chr": Builtin("chr", _chr), "ord": Builtin("ord", _ord),
         "repr": Builtin("repr", _repr), "format": Builtin("format", _format), "iter": Builtin("iter", _iter),

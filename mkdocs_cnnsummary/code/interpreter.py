@@ -44,7 +44,10 @@ if TYPE_CHECKING:
     from .session import Session, SourceFile
 
 #: attribute names with double underscores that are allowed (everything else reaches into Python)
-ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__call__", "__version__"})
+ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__call__", "__version__", "__setattr__", "__getattr__",
+                             "__class__"})
+#: double-underscore attributes whose setting changes nothing the reader computes (documentation, annotations)
+IGNORED_DUNDERS = frozenset({"__annotations__", "__doc__", "__module__", "__qualname__"})
 
 #: names that run code, touch files or reach into the interpreter: refused, with what to do instead
 REFUSED_NAMES = {
@@ -52,7 +55,7 @@ REFUSED_NAMES = {
     "compile": "compile() makes code from text", "__import__": "__import__() imports modules",
     "open": "open() reads and writes files", "input": "input() waits for a person at a keyboard",
     "globals": "globals() reaches into the interpreter", "locals": "locals() reaches into the interpreter",
-    "vars": "vars() reaches into the interpreter", "setattr": "setattr() changes objects by name",
+    "vars": "vars() reaches into the interpreter",
     "delattr": "delattr() changes objects by name", "breakpoint": "breakpoint() starts a debugger",
     "memoryview": "memoryview() reaches into memory", "__builtins__": "__builtins__ reaches into the interpreter",
     "exit": "exit() stops the program", "quit": "quit() stops the program", "help": "help() is interactive",
@@ -961,6 +964,8 @@ class Interpreter:
         return data_attribute(self, obj, name, node)
 
     def setattr(self, obj: Any, name: str, value: Any, node: ast.AST) -> None:
+        if name in IGNORED_DUNDERS:
+            return
         if name.startswith("__") and name.endswith("__"):
             raise self.error(node, f"setting {name} reaches into Python itself; the reader does not do it",
                              hint="remove it: model code does not need double-underscore attributes")

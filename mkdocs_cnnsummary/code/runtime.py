@@ -227,6 +227,8 @@ class Instance(RuntimeObject):
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         if name in self.attrs:
             return self.attrs[name]
+        if name == "__class__":
+            return self.cls
         found, value = self.cls.find(name)
         if not found:
             raise interp.error(node, f"{self.describe()} has no attribute {name!r}",
@@ -251,7 +253,7 @@ class Instance(RuntimeObject):
 
 def bind_member(interp: Interpreter, value: Any, instance: Any, node: ast.AST) -> Any:
     """A class attribute as seen through an instance: functions become bound methods."""
-    if isinstance(value, Function):
+    if isinstance(value, Function) or (isinstance(value, Builtin) and value.method):
         return BoundMethod(value, instance)
     if isinstance(value, StaticMethod):
         return value.function
@@ -297,6 +299,7 @@ class Builtin(RuntimeObject):
 
     name: str
     fn: BuiltinFn
+    method: bool = False  # a method the reader puts in a class (a dataclass's __init__): bound like a function
 
     def describe(self) -> str:
         return f"{self.name}()"

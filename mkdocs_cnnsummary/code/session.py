@@ -290,6 +290,8 @@ class Session:
         finally:
             self._loading.discard(key)
         module.members = scope.vars
+        for binding in self.bindings.values():
+            binding.loaded(module, interp)
         return module
 
     def import_path(self, path: Path, name: str, interp: Interpreter, node: ast.AST) -> Module:

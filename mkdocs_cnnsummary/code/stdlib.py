@@ -153,10 +153,48 @@ def _namedtuple(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) 
     return NamedTupleClass(name, list(fields), defaults)
 
 
+class AbstractType(RuntimeObject):
+    """``collections.abc.Sequence`` ...: only for ``isinstance``."""
+
+    def __init__(self, name: str, types: tuple[type, ...], check: Callable[[Any], bool] | None = None) -> None:
+        self.name, self.types, self.check = name, types, check
+
+    def describe(self) -> str:
+        return f"collections.abc.{self.name}"
+
+    def rt_instancecheck(self, interp: Interpreter, value: Any) -> bool:
+        if self.check is not None:
+            return self.check(value)
+        return isinstance(value, self.types) and not isinstance(value, RuntimeObject)
+
+    def rt_getitem(self, interp: Interpreter, key: Any, node: ast.AST) -> Any:
+        return self  # Sequence[int] in an annotation
+
+    def rt_subclass(self, interp: Interpreter, cls: Class, node: ast.AST) -> None:
+        return None
+
+    def rt_construct(self, interp: Interpreter, cls: Class, node: ast.AST, args: list[Any],
+                     kwargs: dict[str, Any]) -> Any:
+        return Instance(cls)
+
+
+def _abc_module() -> Module:
+    def callable_(value: Any) -> bool:
+        return isinstance(value, RuntimeObject) and type(value).rt_call is not RuntimeObject.rt_call
+
+    return _module("collections.abc", {
+        "Sequence": AbstractType("Sequence", (list, tuple, str, range)),
+        "MutableSequence": AbstractType("MutableSequence", (list,)),
+        "Iterable": AbstractType("Iterable", (list, tuple, str, range, dict, set, frozenset)),
+        "Mapping": AbstractType("Mapping", (dict,)), "MutableMapping": AbstractType("MutableMapping", (dict,)),
+        "Callable": AbstractType("Callable", (), callable_), "Set": AbstractType("Set", (set, frozenset)),
+    })
+
+
 def collections_module() -> Module:
     ordered = BUILTINS["dict"]
     return _module("collections", {"OrderedDict": ordered, "namedtuple": Builtin("namedtuple", _namedtuple),
-                                   "abc": _module("collections.abc", {})})
+                                   "abc": _abc_module()})
 
 
 # copy ---------------------------------------------------------------------------------------------------
@@ -263,7 +301,7 @@ def _dataclass(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -
         if post[0]:
             i.call(post[1], [instance], {}, n)
 
-    cls.namespace["__init__"] = Builtin("__init__", init)
+    cls.namespace["__init__"] = Builtin("__init__", init, method=True)
     return cls
 
 

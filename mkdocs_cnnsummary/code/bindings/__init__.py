@@ -56,6 +56,9 @@ class Binding:
     def expression_statement(self, value: Any, stmt: ast.Expr, interp: Interpreter) -> None:
         """A top-level expression statement of the main file (``Conv2D(16, 3),`` as a fragment)."""
 
+    def loaded(self, module: Module, interp: Interpreter) -> None:
+        """A file of the project was read as ``module`` (its names may be framework functions in disguise)."""
+
     def finish(self, interp: Interpreter) -> None:
         """After reading: add the notes that sum up the whole reading (names used without imports ...)."""
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.errors import SpecError
 from ...engine.pytorch import LAYER_MODULES
-from ..runtime import Builtin, Class, ClassMethod, Module, Opaque, RuntimeObject, short_source
+from ..runtime import Builtin, Class, ClassMethod, Function, Module, Opaque, RuntimeObject, short_source
 from . import Binding
 from .torch_modules import CONTAINERS, LAZY, TModule, TorchClass, TParam
 from .torch_ops import MODULE_FUNCTIONS, NAMED, SAME_SHAPE, call_function, operation
@@ -379,6 +379,13 @@ class TorchBinding(Binding):
         self.missing_statements[name] = statement
         return value
 
+    def loaded(self, module: Module, interp: Interpreter) -> None:
+        """Functions the file made one torch.fx node with ``torch.fx.wrap("name")``: an operation of their name."""
+        for name in self.fx_wrapped & set(module.members):
+            function = module.members[name]
+            if isinstance(function, Function) and name in WRAPPED:
+                module.members[name] = FxWrapped(function, *WRAPPED[name])
+
     def finish(self, interp: Interpreter) -> None:
         if self.missing:
             first = min(self.missing.values(), key=lambda m: (m[1] is not None, m[0] or 0))
@@ -534,6 +541,30 @@ def _weights_enum() -> Class:
         return obj
 
     return Class("WeightsEnum", [], {"verify": ClassMethod(Builtin("verify", verify))})
+
+
+#: functions torch.fx.wrap makes one node, which the catalog computes: name -> (catalog type, their arguments)
+WRAPPED = {"stochastic_depth": ("StochasticDepth", ("p", "mode", "training"))}
+
+
+class FxWrapped(RuntimeObject):
+    """A function of the code that ``torch.fx.wrap`` makes one node (torchvision's ``stochastic_depth``): called on
+    a tensor it is an operation of its name, computed by the catalog; otherwise the function itself."""
+
+    def __init__(self, function: Function, type_name: str, params: tuple[str, ...]) -> None:
+        self.function, self.type_name, self.params = function, type_name, params
+
+    def describe(self) -> str:
+        return self.function.describe()
+
+    def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if not args or not isinstance(args[0], TorchTensor):
+            return interp.call(self.function, args, kwargs, node)
+        from .torch_ops import bind
+
+        values = bind(interp, node, self.function.name, self.params, list(args[1:]), kwargs)
+        values.pop("training", None)
+        return operation(interp, node, self.function.name, self.type_name, [args[0]], [], values)
 
 
 class _NoGrad(RuntimeObject):

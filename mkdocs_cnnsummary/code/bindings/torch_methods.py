@@ -41,6 +41,10 @@ def module_method(module: TModule, interp: Interpreter, name: str, node: ast.AST
         "register_module": _add_module, "register_buffer": _register_buffer,
         "register_parameter": _register_parameter, "get_submodule": _get_submodule,
         "get_parameter": _get_parameter,
+        "__setattr__": lambda m, i, n, a, k: i.setattr(m, a[0], a[1], n) if len(a) == 2 and isinstance(a[0], str)
+        else _bad(i, n, "__setattr__(name, value)"),
+        "__getattr__": lambda m, i, n, a, k: i.getattr(m, a[0], n) if len(a) == 1 and isinstance(a[0], str)
+        else _bad(i, n, "__getattr__(name)"),
     }
     if name in table:
         fn = table[name]
@@ -56,6 +60,10 @@ def module_method(module: TModule, interp: Interpreter, name: str, node: ast.AST
     known = [*module.attrs, *module.children, *module.params, *module.buffers]
     raise interp.error(node, f"{module.describe()} has no attribute {name!r}",
                        hint=did_you_mean(name, known) or f"set self.{name} in __init__ before it is used")
+
+
+def _bad(interp: Interpreter, node: ast.AST, usage: str) -> Any:
+    raise interp.error(node, f"call it as {usage}, with the name as a string")
 
 
 def _forward(module: TModule, interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> Any:

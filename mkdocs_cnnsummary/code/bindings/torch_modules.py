@@ -376,6 +376,8 @@ class TModule(Instance, NetworkValue):
             return self.params[name]
         if name in self.buffers:
             return self.buffers[name]
+        if name == "__class__":
+            return self.cls if self.cls is not None else self.base
         if self.cls is not None:
             found, value = self.cls.find(name)
             if found:
@@ -383,10 +385,10 @@ class TModule(Instance, NetworkValue):
         if name == "training":
             return self.training
         if self.catalog is not None:
-            if name in self.config:
+            if name in self.config and name != "bias":  # bias= is a flag; .bias the tensor (or None)
                 value = self.config[name]
                 return list(value) if isinstance(value, list) else value
-            if name in self.kwargs:
+            if name in self.kwargs and name != "bias":
                 return self.kwargs[name]
             param = self.leaf_param(interp, name, node)
             if param is not _MISSING:

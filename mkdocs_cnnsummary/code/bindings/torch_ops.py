@@ -81,6 +81,9 @@ NAMED: dict[str, tuple[str, ...]] = {
     "interpolate": ("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"),
     "repeat": ("*repeats",), "tile": ("dims",),
 }
+#: methods that write values into a tensor (initialisation): on a tensor made outside forward() they change nothing
+FILLS = frozenset({"normal_", "uniform_", "zero_", "fill_", "copy_", "trunc_normal_", "bernoulli_", "exponential_",
+                   "random_", "requires_grad_", "fill_diagonal_", "clamp_", "mul_", "add_", "div_", "sub_"})
 #: operations that give several tensors (a tuple)
 MULTI = frozenset({"chunk", "split", "unbind"})
 #: binary arithmetic: the operator, the functions and methods
@@ -385,6 +388,8 @@ def tensor_method(tensor: TorchTensor, interp: Interpreter, name: str, node: ast
                 return UnknownSize("x.numel()", tracer)
             total *= d
         return tracer.sized(total, "numel()")
+    if name in FILLS and tensor.frame is None:  # values written into a tensor made in __init__
+        return tensor
     if name in ("view_as", "reshape_as", "expand_as"):
         other = as_tensor(interp, args[0], node)
         target = {"view_as": "view", "reshape_as": "reshape", "expand_as": "expand"}[name]
