@@ -644,7 +644,7 @@ class Interpreter:
     def eval_Slice(self, node: ast.Slice, scope: Scope) -> slice:
         def part(p: ast.expr | None) -> Any:
             value = None if p is None else self.eval(p, scope)
-            if value is not None and not isinstance(value, int):
+            if value is not None and not isinstance(value, int) and not isinstance(value, NetworkValue):
                 if isinstance(value, Opaque):
                     raise self.error(node, f"a slice bound is not known: {value.explain()}")
                 raise self.user_exception("TypeError", "slice indices must be integers or None", node)

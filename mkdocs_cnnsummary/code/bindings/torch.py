@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.errors import SpecError
 from ...engine.pytorch import LAYER_MODULES
+from ...engine.pytorch.functional import CREATED
 from ..runtime import Builtin, Class, ClassMethod, Function, Module, Opaque, RuntimeObject, short_source
 from . import Binding
 from .torch_modules import CONTAINERS, LAZY, TModule, TorchClass, TParam
-from .torch_ops import MODULE_FUNCTIONS, NAMED, SAME_SHAPE, call_function, operation
+from .torch_ops import FUNCTIONS, call_function, operation
 from .torch_trace import Frame, Item
 from .torch_values import FLOAT, LONG, SizeValue, TorchTensor, Tracer, UnknownSize, tensors_in
 
@@ -38,7 +39,8 @@ NN_SUBMODULES = ("functional", "init", "utils", "parameter", "modules", "common_
 DTYPES = {"float32": FLOAT, "float": FLOAT, "float64": FLOAT, "double": FLOAT, "float16": FLOAT, "half": FLOAT,
           "bfloat16": FLOAT, "int64": LONG, "long": LONG, "int32": LONG, "int": LONG, "int16": LONG, "int8": LONG,
           "uint8": LONG, "bool": "bool"}
-#: functions that make a tensor from sizes
+#: functions that make a tensor from sizes (in forward(): operations of their name)
+CREATED_TYPES = frozenset(CREATED)
 CREATION = frozenset({"zeros", "ones", "empty", "rand", "randn", "full", "zeros_like", "ones_like", "empty_like",
                       "rand_like", "randn_like", "full_like", "arange", "tensor", "eye", "linspace", "randint",
                       "new_zeros", "new_ones", "new_empty", "new_full", "as_tensor", "from_numpy", "FloatTensor",
@@ -153,7 +155,7 @@ class TorchBinding(Binding):
             def getter(name: str) -> Any:
                 if name in CREATION:
                     return Builtin(f"torch.{name}", lambda i, n, a, k: creation(i, n, name, a, k))
-                if name in _TORCH_FUNCTIONS or name in MODULE_FUNCTIONS or name in NAMED or name in SAME_SHAPE:
+                if name in FUNCTIONS:
                     return Builtin(f"torch.{name}", lambda i, n, a, k: self.tensor_function(i, n, name, a, k))
                 if name in ("cuda", "backends", "optim", "distributed", "cuda", "mps", "autograd", "amp", "onnx",
                             "hub", "random", "compile", "set_grad_enabled", "multiprocessing", "profiler",
@@ -207,12 +209,10 @@ class TorchBinding(Binding):
 
     def _functional(self) -> Module:
         def make() -> Module:
-            members: dict[str, Any] = {"scaled_dot_product_attention": Builtin(
-                "scaled_dot_product_attention", lambda i, n, a, k: self.tensor_function(
-                    i, n, "scaled_dot_product_attention", a, k))}
+            members: dict[str, Any] = {}
 
             def getter(name: str) -> Any:
-                if name in MODULE_FUNCTIONS or name in NAMED or name in SAME_SHAPE or name in _TORCH_FUNCTIONS:
+                if name in FUNCTIONS:
                     return Builtin(f"F.{name}", lambda i, n, a, k: self.tensor_function(i, n, name, a, k))
                 return Unsupported(f"torch.nn.functional.{name}", f"F.{name} is not an operation the reader "
                                    "computes yet", "write it with modules of torch.nn, or describe the model with a "
@@ -477,6 +477,9 @@ class TorchBinding(Binding):
     def own_tensors(self, module: TModule, frame: Frame, call: int, interp: Interpreter, node: ast.AST) -> None:
         """The parameters and buffers a module holding others owns itself: items of its frame (no rows inside)."""
         prefix = frame.name
+        if module.catalog is not None:  # a class of the code deriving from a module of torch.nn: its tensors
+            for weight in module.leaf_weights(interp, node):
+                module.leaf_param(interp, weight.name, node)
         for store, buffer in ((module.params, False), (module.buffers, True)):
             for attr, param in store.items():
                 if param is None:
@@ -655,6 +658,7 @@ def creation(interp: Interpreter, node: ast.AST, name: str, args: list[Any], kwa
             raise interp.error(node, f"torch.{name}() needs a tensor")
         shape = list(source.shape)
         kind = source.dtype if "dtype" not in kwargs else kind
+        like = source if isinstance(source, TorchTensor) else None
     elif name in ("arange",):
         numbers = [int(a) if isinstance(a, int) else a for a in args[:3]]
         if any(isinstance(a, UnknownSize) for a in numbers):
@@ -696,11 +700,15 @@ def creation(interp: Interpreter, node: ast.AST, name: str, args: list[Any], kwa
 
 def _made_in_forward(interp: Interpreter, node: ast.AST, name: str, shape: list[Any], kind: str,
                      like: TorchTensor | None) -> Any:
-    """A tensor made in forward(): an operation torch.fx records (``zeros``, ``arange``), with no input."""
-    sizes = ["batch" if d is None else d for d in shape]
-    inputs = [like] if like is not None else []
-    return operation(interp, node, name, "new_tensor" if like is not None else "tensor_of", inputs, [],
-                     {"size": sizes}, dtype=kind)
+    """A tensor made in forward(): an operation torch.fx records (``zeros``, ``arange``): from sizes, or the shape
+    of another tensor (``zeros_like``)."""
+    if name.endswith("_like"):
+        source = like if like is not None else None
+        return operation(interp, node, name, name, [source] if source is not None else [], dtype=kind)
+    sizes = [None if d is None else d for d in shape]
+    type_name = name if name in CREATED_TYPES else "empty"
+    inputs = [like] if like is not None and type_name.startswith("new_") else []
+    return operation(interp, node, name, type_name, inputs, [], {"size": sizes}, dtype=kind)
 
 
 # library modules: torch.nn classes made of other modules --------------------------------------------------------
@@ -764,7 +772,41 @@ def _stack_forward(inputs: int) -> Any:
     return forward
 
 
+def _transformer(binding: TorchBinding) -> Any:
+    """``nn.Transformer``: an encoder and a decoder (each a stack of its layer and a LayerNorm)."""
+    def make(interp: Interpreter, node: ast.AST, module: TModule, values: dict[str, Any]) -> None:
+        nn = binding._nn()
+        common = {k: values[k] for k in ("d_model", "nhead", "dim_feedforward", "dropout", "activation",
+                                         "layer_norm_eps", "batch_first", "norm_first", "bias")}
+        for part, count in (("Encoder", values["num_encoder_layers"]), ("Decoder", values["num_decoder_layers"])):
+            custom = values.get(f"custom_{part.lower()}")
+            if custom is None:
+                layer = interp.call(nn.get(f"Transformer{part}Layer"), [], common, node)
+                norm = interp.call(nn.get("LayerNorm"), [values["d_model"]], {"eps": values["layer_norm_eps"],
+                                                                             "bias": values["bias"]}, node)
+                custom = interp.call(nn.get(f"Transformer{part}"), [layer, count, norm], {}, node)
+            module.add_child(interp, node, part.lower(), custom)
+        module.attrs.update(d_model=values["d_model"], nhead=values["nhead"], batch_first=values["batch_first"])
+
+    def forward(interp: Interpreter, node: ast.AST, module: TModule, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        src = args[0] if args else kwargs.get("src")
+        tgt = args[1] if len(args) > 1 else kwargs.get("tgt")
+        memory = interp.call(module.children["encoder"], [src], {}, node)
+        return interp.call(module.children["decoder"], [tgt, memory], {}, node)
+
+    names = ("d_model", "nhead", "num_encoder_layers", "num_decoder_layers", "dim_feedforward", "dropout",
+             "activation", "custom_encoder", "custom_decoder", "layer_norm_eps", "batch_first", "norm_first", "bias",
+             "device", "dtype")
+    defaults = {"d_model": 512, "nhead": 8, "num_encoder_layers": 6, "num_decoder_layers": 6,
+                "dim_feedforward": 2048, "dropout": 0.1, "activation": "relu", "custom_encoder": None,
+                "custom_decoder": None, "layer_norm_eps": 1e-5, "batch_first": False, "norm_first": False,
+                "bias": True}
+    return binding._cached("Transformer", lambda: LibraryClass(binding, "Transformer", names, defaults, make,
+                                                               forward))
+
+
 _LIBRARY: dict[str, Any] = {
+    "Transformer": _transformer,
     "TransformerEncoder": lambda b: b._cached("TransformerEncoder", lambda: LibraryClass(
         b, "TransformerEncoder", ("encoder_layer", "num_layers", "norm", "enable_nested_tensor", "mask_check"),
         {"norm": None}, _stack_of(b, "encoder_layer"), _stack_forward(1))),
@@ -773,9 +815,7 @@ _LIBRARY: dict[str, Any] = {
         _stack_of(b, "decoder_layer"), _stack_forward(2))),
 }
 
-_TORCH_FUNCTIONS = frozenset({"cat", "concat", "concatenate", "stack", "add", "sub", "mul", "div", "matmul", "bmm",
-                              "pow", "multiply", "subtract", "true_divide", "t", "scaled_dot_product_attention",
-                              "maximum", "minimum", "rsub"})
+
 
 
 __all__ = ["TorchBinding", "binding_of", "creation", "dtype_value"]

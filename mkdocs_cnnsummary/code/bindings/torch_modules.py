@@ -547,7 +547,7 @@ def call_module(binding: TorchBinding, module: Any, args: list[Any], kwargs: dic
             return interp.opaque(node, "runs the model on data, which the reader does not do")
         raise interp.error(node, f"{module.describe()} is called without a tensor",
                            hint="call it on the output of another module, or on forward()'s input")
-    if module.catalog is not None:
+    if module.catalog is not None and not (module.cls is not None and module.cls.find("forward")[0] and not native):
         return call_catalog(binding, module, args, kwargs, interp, node)
     return call_holder(binding, module, args, kwargs, interp, node, native)
 

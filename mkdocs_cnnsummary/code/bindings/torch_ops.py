@@ -65,13 +65,9 @@ _NOT_MODULE_ARGUMENTS = frozenset({"training", "_stacklevel", "dtype"})
 #: their module's argument names where the function's differ
 _MODULE_ARGUMENT_NAMES = {"Dropout": {}, "Softmax": {}}
 
-#: functions and methods that keep the shape (an element-wise computation, a copy, a type change): fx target -> type
-SAME_SHAPE = frozenset({
-    "exp", "log", "log1p", "sqrt", "rsqrt", "abs", "neg", "sin", "cos", "tan", "sign", "erf", "floor", "ceil",
-    "round", "reciprocal", "square", "clamp", "clip", "float", "double", "half", "long", "int", "bool", "to",
-    "type_as", "clone", "detach", "contiguous", "masked_fill", "normalize", "cumsum", "flip", "roll", "nan_to_num",
-    "exp_", "clamp_", "mul_", "add_", "sigmoid_", "tanh_", "zero_", "fill_", "masked_fill_", "logical_not",
-})
+#: functions and methods that keep the shape: the catalog's functions of the same name
+from ...engine.pytorch.functional import SAME_SHAPE  # noqa: E402
+
 #: methods and functions whose type is a catalog type of the same name, with their arguments in order
 NAMED: dict[str, tuple[str, ...]] = {
     "view": ("*size",), "reshape": ("*shape",), "flatten": ("start_dim", "end_dim"), "permute": ("*dims",),
@@ -79,7 +75,7 @@ NAMED: dict[str, tuple[str, ...]] = {
     "chunk": ("chunks", "dim"), "split": ("split_size_or_sections", "dim"), "unbind": ("dim",),
     "mean": ("dim", "keepdim"), "sum": ("dim", "keepdim"), "amax": ("dim", "keepdim"), "amin": ("dim", "keepdim"),
     "interpolate": ("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"),
-    "repeat": ("*repeats",), "tile": ("dims",),
+    "repeat": ("*repeats",), "tile": ("dims",), "contiguous": ("memory_format",),
 }
 #: methods that write values into a tensor (initialisation): on a tensor made outside forward() they change nothing
 FILLS = frozenset({"normal_", "uniform_", "zero_", "fill_", "copy_", "trunc_normal_", "bernoulli_", "exponential_",
@@ -202,8 +198,11 @@ def call_function(interp: Interpreter, node: ast.AST, target: str, args: Args, k
         values = bind(interp, node, target, params, rest, kwargs)
         module_kwargs = {k: v for k, v in values.items() if k not in _NOT_MODULE_ARGUMENTS}
         if type_name in ("Softmax", "LogSoftmax", "Softmin") and module_kwargs.get("dim") is None:
-            raise interp.error(node, f"{target}() without dim= picks a dimension PyTorch warns about",
-                               hint=f"write {target}(x, dim=1)")
+            rank = len(as_tensor(interp, x, node).shape)
+            module_kwargs["dim"] = 0 if rank in (0, 1, 3) else 1  # PyTorch's _get_softmax_dim, with its warning
+            interp.warn(node, f"{target}() without dim= is deprecated: PyTorch picks dim={module_kwargs['dim']} for a "
+                              f"{rank}-D input", hint=f"write {target}(x, dim={module_kwargs['dim']})",
+                        kind="implicit-dim")
         return operation(interp, node, target, type_name, [x], [], module_kwargs)
     if target in NAMED:
         values = bind(interp, node, target, NAMED[target], rest, kwargs)
@@ -215,8 +214,18 @@ def call_function(interp: Interpreter, node: ast.AST, target: str, args: Args, k
                                                                                                           -1)}
         return operation(interp, node, target, type_name, [x], [], _sized(values))
     if target in SAME_SHAPE:
-        extra = [v for v in [*rest, *kwargs.values()] if isinstance(v, TorchTensor)]
-        return operation(interp, node, target, "contiguous", [x, *extra][:1], [], {})
+        extra = [v for v in [*rest, *kwargs.values()] if _tensorlike(v)]
+        return operation(interp, node, target, target, [x, *extra], [], {})
+    if target in NORMS:
+        return _norm_function(interp, node, target, x, rest, kwargs)
+    if target in ("scaled_dot_product_attention", "grid_sample"):
+        values = bind(interp, node, target, FUNCTION_ARGUMENTS[target], rest, kwargs)
+        tensors = [x, *(values.pop(k) for k in ("key", "value", "grid") if k in values)]
+        kept = {k: v for k, v in values.items() if k in ("is_causal", "mode", "padding_mode", "align_corners")}
+        return operation(interp, node, target, target, tensors, [], kept)
+    if target == "affine_grid":
+        values = bind(interp, node, target, ("size", "align_corners"), rest, kwargs)
+        return operation(interp, node, target, target, [x], [], _sized(values))
     if target == "t":
         return operation(interp, node, "t", "transpose", [x], [], {"dim0": 0, "dim1": 1})
     raise interp.error(node, f"{target}() on tensors is not an operation the reader computes yet",
@@ -229,6 +238,52 @@ def _known_type(name: str) -> bool:
     except SpecError:
         return False
     return True
+
+
+#: the arguments of functions that take several tensors, after the first
+FUNCTION_ARGUMENTS = {
+    "scaled_dot_product_attention": ("key", "value", "attn_mask", "dropout_p", "is_causal", "scale", "enable_gqa"),
+    "grid_sample": ("grid", "mode", "padding_mode", "align_corners"),
+}
+#: functional normalisations: the module that does the same without weights of its own (the tensors given count
+#: in the row of the module that owns them)
+NORMS = {
+    "layer_norm": ("normalized_shape", "weight", "bias", "eps"),
+    "group_norm": ("num_groups", "weight", "bias", "eps"),
+    "batch_norm": ("running_mean", "running_var", "weight", "bias", "training", "momentum", "eps"),
+    "instance_norm": ("running_mean", "running_var", "weight", "bias", "use_input_stats", "momentum", "eps"),
+}
+
+
+#: every function name :func:`call_function` computes (``torch.X``, ``F.X`` and methods alike)
+FUNCTIONS = frozenset({*MODULE_FUNCTIONS, *NAMED, *SAME_SHAPE, *NORMS, *FUNCTION_ARGUMENTS, *BINARY_TYPES, "cat",
+                       "concat", "concatenate", "stack", "t", "affine_grid"})
+
+
+def _norm_function(interp: Interpreter, node: ast.AST, target: str, x: Any, rest: Args, kwargs: Kwargs) -> Any:
+    """``F.layer_norm(x, shape, w, b)`` ...: the module's computation; the tensors it is given are read (torch.fx
+    names them) but are no input of the row."""
+    values = bind(interp, node, target, NORMS[target], rest, kwargs)
+    for key in ("weight", "bias", "running_mean", "running_var"):
+        if _tensorlike(values.get(key)):
+            as_tensor(interp, values[key], node)
+    tensor = as_tensor(interp, x, node)
+    channels = tensor.shape[1] if len(tensor.shape) > 1 else None
+    if target == "layer_norm":
+        shape = values.get("normalized_shape")
+        module, kwargs = "LayerNorm", {"normalized_shape": list(shape) if isinstance(shape, list | tuple) else shape,
+                                       "elementwise_affine": False}
+    elif target == "group_norm":
+        module, kwargs = "GroupNorm", {"num_groups": values.get("num_groups"), "num_channels": channels,
+                                       "affine": False}
+    else:
+        rank = len(tensor.shape)
+        kind = "BatchNorm" if target == "batch_norm" else "InstanceNorm"
+        module, kwargs = f"{kind}{max(1, rank - 2)}d", {"num_features": channels, "affine": False,
+                                                        "track_running_stats": False}
+    if values.get("eps") is not None:
+        kwargs["eps"] = values["eps"]
+    return operation(interp, node, target, module, [tensor], [], kwargs)
 
 
 def _sized(values: dict[str, Any]) -> dict[str, Any]:
@@ -308,9 +363,11 @@ def index_text(interp: Interpreter, key: Any, node: ast.AST) -> str:
         elif isinstance(part, slice):
             bounds = []
             for b in (part.start, part.stop, part.step):
-                if isinstance(b, UnknownSize):
-                    raise interp.error(node, f"a slice bound is the batch size, which is not known: "
-                                             f"{short_source(node, 40)}")
+                if isinstance(b, UnknownSize) and b is not part.step:
+                    bounds.append("batch")  # a size not known: the slice's length is not known either
+                    continue
+                if b is not None and not isinstance(b, int):
+                    raise interp.error(node, f"a slice bound must be a number, got {_describe(b)}")
                 bounds.append("" if b is None else str(int(b)))
             out.append(":".join(bounds[:2]) + (f":{bounds[2]}" if bounds[2] else ""))
         elif isinstance(part, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in part):

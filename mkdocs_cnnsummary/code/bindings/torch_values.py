@@ -202,12 +202,13 @@ class TorchTensor(NetworkValue):
 
         return unbind_tensor(self, interp, node)
 
-    def rt_len(self, interp: Interpreter, node: ast.AST) -> int:
+    def rt_len(self, interp: Interpreter, node: ast.AST) -> Any:
         if not self.shape:
             raise interp.user_exception("TypeError", "len() of a 0-d tensor", node)
-        if self.shape[0] is None:
-            raise interp.error(node, "len() of a tensor whose first size is the batch, which is not known",
-                               hint="write the size the code needs as a number")
+        if self.shape[0] is None:  # the batch (or a sequence read as PyTorch reads it): not known
+            from .torch import binding_of
+
+            return UnknownSize(short_source(node, 30), binding_of(interp).tracer)
         return self.shape[0]
 
     def rt_bool(self, interp: Interpreter, node: ast.AST) -> bool:
