@@ -62,7 +62,7 @@ def _item(spec: LayerSpec, framework: str, previous: str | None) -> dict[str, An
         item[spec.type] = spec_data(spec.network, framework, top=False)
     else:
         item[spec.type] = _arguments(spec, framework)
-    if spec.inputs is not None and spec.inputs != [previous]:
+    if spec.inputs and spec.inputs != [previous]:  # none: a layer that takes no input (a PyTorch Parameter)
         item["inputs"] = list(spec.inputs)
     if spec.trainable is False:
         item["trainable"] = False
