@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .engine.summary import Summary
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "format",
-                "model", "source", "inputs", "echo")
+                "model", "source", "inputs", "input", "echo", "depth")
 ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -47,13 +47,14 @@ class FenceOptions:
     inputs: tuple[tuple[int | None, ...], ...] | None = None  # code: input shapes it does not state
     framework_given: bool = False  # framework= is the fence's own (it then overrides what code says)
     echo: str | None = None  # show the code (or the file) above the table: above | collapsed
+    depth: int | None = None  # PyTorch module trees: rows deeper than this start folded (torchinfo's depth; 3)
 
     def code_key(self) -> tuple[Any, ...]:
         return (self.format, self.model, self.source, self.inputs, self.framework_given, self.echo)
 
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
-                self.diagram, self.fold, self.code_key())
+                self.diagram, self.fold, self.depth, self.code_key())
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,12 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             changes["model"] = value.strip() or None
         elif key == "source":
             changes["source"] = value.strip() or None
-        elif key == "inputs":
+        elif key in ("inputs", "input"):  # input="[3, 224, 224]" for one, inputs= for several (or one)
+            if "inputs" in changes:
+                raise SpecError("give input= or inputs=, not both", hint="inputs=\"[[3, 32, 32], [10]]\" for several")
             changes["inputs"] = parse_inputs(value)
+        elif key == "depth":
+            changes["depth"] = parse_depth(value)
         elif key == "echo":
             changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else one_of(
                 value, ECHO_MODES, "echo mode")
@@ -234,6 +239,15 @@ def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
         raise SpecError(f"inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {value!r}",
                         hint="sizes without the batch axis; null for an unknown size")
     return tuple(tuple(s) for s in data)
+
+
+def parse_depth(value: str) -> int:
+    """``depth="3"``: a whole number from 1 (torchinfo counts the model's own modules as depth 1)."""
+    text = str(value).strip()
+    if not text.isdigit() or not text.isascii() or int(text) < 1 or len(text) > 3:
+        raise SpecError(f"depth must be a whole number from 1, got {value!r}",
+                        hint="depth=\"2\" shows the model's modules and theirs, and folds what they hold")
+    return int(text)
 
 
 def check_framework(value: str) -> str:
@@ -287,7 +301,7 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
         problem = Problem("expect_error: the network was expected to fail but computes "
                           f"{summary.total_params:,} parameters", line=None)
     result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
-                       style=options.style, fold=options.fold)
+                       style=options.style, fold=options.fold, depth=options.depth)
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)

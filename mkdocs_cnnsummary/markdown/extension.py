@@ -319,6 +319,7 @@ class CnnSummaryExtension(Extension):
             "title": ["", "Default caption when a block has neither title nor name"],
             "diagram": ["", "Default diagram: none, above, below or only; vertical or horizontal; auto or layered"],
             "fold": ["", "Block instances of compact specs: blocks (foldable rows), open or none; empty = blocks"],
+            "depth": ["", "PyTorch module trees: rows deeper than this start folded (torchinfo's depth); empty = 3"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
             "base_dir": ["", "Directory of source= paths and of the project modules code may import (default: cwd)"],
@@ -343,7 +344,7 @@ class CnnSummaryExtension(Extension):
             raise ValueError(f"cnnsummary: stylesheet must be one of {', '.join(STYLESHEET_MODES)}, "
                              f"not {self.getConfig('stylesheet')!r}")
 
-        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold")
+        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold", "depth")
         defaults = {k: self.getConfig(k) for k in names if self.getConfig(k)}
         cache = self.getConfig("cache")
         watch = self.getConfig("watch")

@@ -9,6 +9,7 @@ plugins:
       style: auto            # keras | torchinfo | nolearn; auto = the framework's own
       diagram: none          # none | above | below | only, and vertical | horizontal, auto | layered
       fold: blocks           # blocks | open | none: block instances of compact specs as foldable rows
+      depth: 3               # PyTorch module trees: rows deeper than this start folded (torchinfo's depth)
 ```
 """
 
@@ -42,6 +43,7 @@ class CnnSummaryConfig(Config):
     style = c.Choice(("auto", "keras", "torchinfo", "nolearn"), default="auto")
     diagram = c.Type(str, default="none")
     fold = c.Choice(("blocks", "open", "none"), default="blocks")
+    depth = c.Optional(c.Type(int))
     cache = c.Type(bool, default=True)
 
 
@@ -84,6 +86,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
             settings.setdefault("style", self.config.style)
         if self.config.fold != "blocks":
             settings.setdefault("fold", self.config.fold)
+        if self.config.depth is not None:
+            settings.setdefault("depth", str(self.config.depth))
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
         if self.config.diagram.strip() not in ("", "none"):

@@ -55,6 +55,10 @@ class Row:
     cells: dict[str, Cell] = field(default_factory=dict)
     style: Style = field(default_factory=lambda: Style("keras"))
     depth: int = 0  # how deep in block groups the row is
+    # a module tree (PyTorch): the row's number as a module holding rows, the holders it is in, whether it shows open
+    fold: int | None = None
+    within: tuple[int, ...] = ()
+    open: bool = True
 
 
 @dataclass

@@ -184,12 +184,21 @@ def bind(interp: Interpreter, node: ast.AST, name: str, params: tuple[str, ...],
 
 def call_function(interp: Interpreter, node: ast.AST, target: str, args: Args, kwargs: Kwargs,
                   method: bool = False) -> Any:
-    """``torch.target(*args)`` / ``F.target(*args)`` / ``args[0].target(*args[1:])`` on tensors."""
+    """``torch.target(*args)`` / ``F.target(*args)`` / ``args[0].target(*args[1:])`` on tensors.
+
+    An in-place method (``x.add_(y)``, ``x.relu_()``) is the same computation under its own name."""
+    if target.endswith("_") and not target.endswith("__") and target[:-1] in FUNCTIONS:
+        return _dispatch(interp, node, target, target[:-1], args, kwargs)
+    return _dispatch(interp, node, target, target, args, kwargs)
+
+
+def _dispatch(interp: Interpreter, node: ast.AST, name: str, target: str, args: Args, kwargs: Kwargs) -> Any:
+    """``target``'s computation recorded under the torch.fx name ``name``."""
     if target in ("cat", "concat", "concatenate", "stack", "hstack", "vstack"):
         return _joined(interp, node, target, args, kwargs)
     if target in BINARY_TYPES and (len(args) >= 2 or "other" in kwargs):
         other = args[1] if len(args) > 1 else kwargs.get("other")
-        return binary(interp, node, target, args[0], other, False)
+        return binary(interp, node, target, args[0], other, False, name)
     if not args:
         raise interp.error(node, f"{target}() needs a tensor")
     x, rest = args[0], list(args[1:])
@@ -203,41 +212,29 @@ def call_function(interp: Interpreter, node: ast.AST, target: str, args: Args, k
             interp.warn(node, f"{target}() without dim= is deprecated: PyTorch picks dim={module_kwargs['dim']} for a "
                               f"{rank}-D input", hint=f"write {target}(x, dim={module_kwargs['dim']})",
                         kind="implicit-dim")
-        return operation(interp, node, target, type_name, [x], [], module_kwargs)
+        return operation(interp, node, name, type_name, [x], [], module_kwargs)
     if target in NAMED:
         values = bind(interp, node, target, NAMED[target], rest, kwargs)
         if target in ("view", "reshape", "expand", "repeat") and not values:
             raise interp.error(node, f"{target}() needs the sizes")
-        type_name = target
-        if target == "flatten" and "flatten" not in _CATALOGS.get("pytorch", {}) and not _known_type("flatten"):
-            type_name, values = "Flatten", {"start_dim": values.get("start_dim", 0), "end_dim": values.get("end_dim",
-                                                                                                          -1)}
-        return operation(interp, node, target, type_name, [x], [], _sized(values))
+        return operation(interp, node, name, target, [x], [], _sized(values))
     if target in SAME_SHAPE:
         extra = [v for v in [*rest, *kwargs.values()] if _tensorlike(v)]
-        return operation(interp, node, target, target, [x, *extra], [], {})
+        return operation(interp, node, name, target, [x, *extra], [], {})
     if target in NORMS:
         return _norm_function(interp, node, target, x, rest, kwargs)
     if target in ("scaled_dot_product_attention", "grid_sample"):
         values = bind(interp, node, target, FUNCTION_ARGUMENTS[target], rest, kwargs)
         tensors = [x, *(values.pop(k) for k in ("key", "value", "grid") if k in values)]
         kept = {k: v for k, v in values.items() if k in ("is_causal", "mode", "padding_mode", "align_corners")}
-        return operation(interp, node, target, target, tensors, [], kept)
+        return operation(interp, node, name, target, tensors, [], kept)
     if target == "affine_grid":
         values = bind(interp, node, target, ("size", "align_corners"), rest, kwargs)
-        return operation(interp, node, target, target, [x], [], _sized(values))
+        return operation(interp, node, name, target, [x], [], _sized(values))
     if target == "t":
-        return operation(interp, node, "t", "transpose", [x], [], {"dim0": 0, "dim1": 1})
+        return operation(interp, node, name, "transpose", [x], [], {"dim0": 0, "dim1": 1})
     raise interp.error(node, f"{target}() on tensors is not an operation the reader computes yet",
                        hint="write it with modules of torch.nn, or describe the model with a spec")
-
-
-def _known_type(name: str) -> bool:
-    try:
-        lookup("pytorch", name)
-    except SpecError:
-        return False
-    return True
 
 
 #: the arguments of functions that take several tensors, after the first
@@ -301,7 +298,8 @@ def _joined(interp: Interpreter, node: ast.AST, target: str, args: Args, kwargs:
     return operation(interp, node, target, kind, list(items), [], {"dim": values.get("dim", 0)})
 
 
-def binary(interp: Interpreter, node: ast.AST, target: str, left: Any, right: Any, reflected: bool) -> Any:
+def binary(interp: Interpreter, node: ast.AST, target: str, left: Any, right: Any, reflected: bool,
+           name: str | None = None) -> Any:
     """``left op right`` where one side is a tensor and the other a tensor or a number."""
     type_name = BINARY_TYPES.get(target, target)
     tensors = [v for v in (left, right) if _tensorlike(v)]
@@ -318,7 +316,7 @@ def binary(interp: Interpreter, node: ast.AST, target: str, left: Any, right: An
             kwargs.pop("other")
     ordered = [right, left] if reflected else [left, right]
     inputs = [v for v in ordered if _tensorlike(v)]
-    return operation(interp, node, target, type_name, inputs, [], kwargs)
+    return operation(interp, node, name or target, type_name, inputs, [], kwargs)
 
 
 def _tensorlike(value: Any) -> bool:

@@ -27,13 +27,9 @@ SAME_SHAPE: dict[str, str] = {
     "masked_fill": "x with the values under a mask replaced", "normalize": "x divided by its norm along dim",
     "cumsum": "cumulative sums along dim", "flip": "x reversed along dims", "roll": "x rolled along dims",
     "nan_to_num": "x with NaN and infinities replaced", "logical_not": "not x", "tril": "the lower triangle of x",
-    "triu": "the upper triangle of x", "relu_": "max(0, x) in place", "add_": "x + y in place",
-    "mul_": "x × y in place", "sigmoid_": "sigmoid(x) in place", "tanh_": "tanh(x) in place",
-    "exp_": "eˣ in place", "clamp_": "x limited to [min, max] in place", "masked_fill_": "masked_fill in place",
-    "zero_": "x set to 0 in place", "fill_": "x set to a value in place", "randn_like": "random values of x's shape",
+    "triu": "the upper triangle of x", "randn_like": "random values of x's shape",
     "rand_like": "random values of x's shape", "zeros_like": "zeros of x's shape", "ones_like": "ones of x's shape",
-    "empty_like": "a tensor of x's shape", "full_like": "a value in x's shape", "dropout_": "dropout in place",
-}
+    "empty_like": "a tensor of x's shape", "full_like": "a value in x's shape", }
 
 #: functions that make a tensor from sizes given in the code: name -> what they make
 CREATED: dict[str, str] = {
@@ -54,9 +50,24 @@ class SameShapeFunction(SameShape, TorchLayer):
     family = "functions"
 
 
+def _ignored(*names: str, doc: str = "changes no shape") -> tuple[Arg, ...]:
+    return tuple(Arg(name, None, used=False, doc=doc) for name in names)
+
+
+#: the arguments the functions above take (in PyTorch's order); none changes the shape
+SAME_SHAPE_ARGUMENTS: dict[str, tuple[Arg, ...]] = {
+    "clamp": _ignored("min", "max"), "clip": _ignored("min", "max"), "cumsum": _ignored("dim", "dtype"),
+    "flip": _ignored("dims"), "roll": _ignored("shifts", "dims"), "normalize": _ignored("p", "dim", "eps"),
+    "masked_fill": _ignored("value", doc="the value written under the mask (the second input)"),
+    "nan_to_num": _ignored("nan", "posinf", "neginf"), "tril": _ignored("diagonal"), "triu": _ignored("diagonal"),
+    "to": _ignored("dtype"), "round": _ignored("decimals"), "full_like": _ignored("fill_value"),
+}
+
+
 for _name, _what in SAME_SHAPE.items():
     register(type(_name, (SameShapeFunction,), {"__doc__": f"``{_name}``: {_what}; the shape stays.",
                                                  "type_name": _name, "__module__": __name__,
+                                                 "arguments": SAME_SHAPE_ARGUMENTS.get(_name, ()),
                                                  "example": (f"{_name}()", (3, 8))}))
 
 
@@ -67,7 +78,8 @@ class Created(TorchLayer):
     max_inputs: ClassVar[int | None] = 0
     family = "functions"
     arguments = (Arg("size", REQUIRED, sizes, doc="the tensor's shape: integers, batch (the batch size N) and null "
-                                                  "(a size not known)"),)
+                                                  "(a size not known)"),
+                 Arg("dtype", None, used=False, doc="the element type: changes no shape"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         return tuple(None if s in (BATCH, None) else s for s in self.cfg.size)
