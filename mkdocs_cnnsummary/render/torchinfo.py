@@ -6,6 +6,9 @@ parameters show ``--`` and buffers get their own column when there are any.
 
 from __future__ import annotations
 
+import re
+
+from ..engine.pytorch import module_name
 from ..engine.summary import LayerRecord, Summary
 from . import formatting as f
 
@@ -37,6 +40,16 @@ def _labels(layers: list[LayerRecord]) -> list[str]:
     return labels
 
 
+def _named(label: str, layer: LayerRecord) -> str:
+    """``├─Conv2d (conv1): 2-1``, as torchinfo's ``var_names`` shows a module's own name (its last part); a name the
+    engine gave (``conv2d_1``, an operation's ``add``) adds nothing and is left out."""
+    own = layer.name.rsplit(".", 1)[-1]
+    if re.fullmatch(rf"{re.escape(module_name(layer.type))}(_\d+)?(@\d+)?", own) or own == layer.type:
+        return label
+    head, _, tail = label.rpartition(": ")
+    return f"{head} ({f.printable(own)}): {tail}"
+
+
 def _count(n: int) -> str:
     return f.count(n) if n else "--"
 
@@ -51,7 +64,7 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
     rows = [[f.printable(summary.name or "Model"), size(root_shape), "--"] + (["--"] if buffers else [])]
     steps: list[list[str]] = [[]]
     for label, layer in zip(_labels(summary.layers), summary.layers, strict=True):
-        row = [label, size(layer.output_shape), _count(layer.params)]
+        row = [_named(label, layer), size(layer.output_shape), _count(layer.params)]
         if buffers:
             row.append(_count(layer.buffers))
         rows.append(row)

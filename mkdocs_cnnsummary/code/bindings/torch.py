@@ -92,6 +92,7 @@ class TorchBinding(Binding):
         self.fx_wrapped: set[str] = set()  # functions torch.fx.wrap made one node (torchvision's stochastic_depth)
         self.fx_attrs: set[int] = set()  # parameters whose get_attr node has its name
         self.first_names: dict[int, str] = {}  # id(parameter or buffer) -> its name in named_parameters()
+        self.unregistered: set[int] = set()
 
     # modules ----------------------------------------------------------------------------------------
     def nn_class(self, name: str) -> TorchClass:
@@ -397,6 +398,16 @@ class TorchBinding(Binding):
             self.session.notice("torchvision's weight registry, presets and usage logging ("
                                 + ", ".join(self.stand_ins) + ") build nothing and are not read", None, None,
                                 hint="their names stand for values that build nothing", kind="skipped")
+
+    def not_registered(self, module: TModule, interp: Interpreter, node: ast.AST) -> None:
+        """A module called in forward() that is none of the model's (kept in a plain list): a warning, once."""
+        if id(module) in self.unregistered:
+            return
+        self.unregistered.add(id(module))
+        interp.warn(node, f"a {module.type_name} module is called that is not one of the model's modules (kept in a "
+                          "plain list, dict or variable?): PyTorch neither shows it nor counts its parameters, and "
+                          "neither does this table", hint="hold modules in nn.ModuleList or nn.ModuleDict, or assign "
+                                                          "them to self", kind="not-registered")
 
     def record_module(self, module: TModule, interp: Interpreter, node: ast.AST) -> None:
         """A module made at the top of the file (``model = Net()``): the default choice is the last one."""

@@ -588,6 +588,7 @@ def call_catalog(binding: TorchBinding, module: TModule, args: list[Any], kwargs
     else:
         locals_ = [tracer.local(t, frame, interp, node) for t in tensors]
         if name is None:  # not part of the model (kept in a plain list ...): PyTorch does not know it
+            binding.not_registered(module, interp, node)
             item = Item("module", tracer.hidden_name("module"), module.catalog, args_, kwargs_,  # type: ignore
                         locals_, outs, computed, hidden=True)
         else:
@@ -653,10 +654,9 @@ def call_holder(binding: TorchBinding, module: TModule, args: list[Any], kwargs:
     local_args = [_localise(a, inner, forward_args[i] if i < len(forward_args) else f"input_{i}", tracer, interp, node)
                   for i, a in enumerate(args)]
     local_kwargs = {k: _localise(v, inner, k, tracer, interp, node) for k, v in kwargs.items()}
-    if name is None:
-        raise interp.error(node, f"{module.describe()} is not one of the model's modules (it is kept outside them, "
-                                 "in a plain list or dict?), so PyTorch does not count it",
-                           hint="hold modules in nn.ModuleList or nn.ModuleDict")
+    if name is None:  # not part of the model: PyTorch neither shows nor counts it; what it calls still computes
+        binding.not_registered(module, interp, node)
+        return run_forward(binding, module, args, kwargs, interp, node, native)
     call = _call_number(binding, module)
     tracer.frames.append(inner)
     try:
