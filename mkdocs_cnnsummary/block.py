@@ -7,6 +7,8 @@ problems; everything a block means is decided here.
 from __future__ import annotations
 
 import hashlib
+import html
+import logging
 import os
 import re
 from collections.abc import Callable, Mapping, MutableMapping
@@ -14,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine.errors import SpecError, did_you_mean, one_of
+from .engine.errors import SpecError, did_you_mean, one_of, printable, shown
+from .engine.limits import MAX_MESSAGE, MAX_SHOWN
 from .render.diagram.options import DiagramOptions
 
 if TYPE_CHECKING:
@@ -26,7 +29,10 @@ ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
 
-_OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?""")
+#: one header option: ``key``, ``key=value``, ``key="value"`` or ``key='value'``
+_OPTION_RE = re.compile(r"""([A-Za-z_][A-Za-z0-9_-]*)(?:=(?:"([^"]*)"|'([^']*)'|([^\s"']\S*)))?(?=\s|$)""")
+
+log = logging.getLogger("mkdocs_cnnsummary")
 
 
 @dataclass(frozen=True)
@@ -70,10 +76,13 @@ class Problem:
     file: str | None = None  # the line is in this file of the project (code read with source= or imported)
 
     def describe(self) -> str:
+        """The message as a report shows it (with the file and line when it is in another file), control
+        characters escaped, at most 1,000 characters."""
+        text = self.message
         if self.file is not None:
             where = f"{self.file}:{self.line}" if self.line is not None else self.file
-            return f"{where}: {self.message}"
-        return self.message
+            text = f"{where}: {self.message}"
+        return printable(text, MAX_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -110,10 +119,17 @@ class BlockRenderer:
     base_dir: str | None = None
     watch: Callable[[list[str]], None] | None = None
 
-    def render(self, source: str, header: Mapping[str, str] | None = None) -> BlockResult:
-        """The HTML for one block whose header options are ``header`` (raw strings)."""
+    def render(self, source: str, header: Mapping[str, str] | str | None = None) -> BlockResult:
+        """The HTML for one block whose header options are ``header`` (raw strings, or the header's text).
+
+        Never raises: whatever goes wrong becomes an error box and a problem (see :func:`safely`).
+        """
+        return safely(lambda: self._render(source, header), source)
+
+    def _render(self, source: str, header: Mapping[str, str] | str | None) -> BlockResult:
         try:
-            options = parse_options(header or {}, self.defaults)
+            options = parse_options(split_header(header) if isinstance(header, str) else header or {},
+                                    self.defaults)
         except SpecError as exc:
             return _option_failure(exc, source)
         if self.cache is None:
@@ -131,6 +147,33 @@ class BlockRenderer:
         return result
 
 
+def safely(render: Callable[[], BlockResult], source: str = "", title: str | None = None,
+           label: str | None = None) -> BlockResult:
+    """The one place where an unexpected exception of a block, from the engine or a renderer, becomes an
+    error box and a problem to report, so that a block never vanishes and never takes its page down."""
+    try:
+        return render()
+    except Exception as exc:
+        log.debug("internal error in a block", exc_info=True)
+        error = SpecError(f"internal error while computing this block ({type(exc).__name__}: "
+                          f"{printable(str(exc), MAX_SHOWN)})",
+                          hint="please report it with the spec of this block")
+        view = {k: v for k, v in (("title", title), ("source", source), ("label", label)) if v}
+        return BlockResult(_error_box(error, **view), Problem(error.describe()), error, view)
+
+
+def _error_box(error: SpecError, **options: Any) -> str:
+    """The error box; if even that cannot be rendered, a plain one."""
+    try:
+        from .render.html import render_error
+
+        return render_error(error, **options)
+    except Exception:
+        log.debug("the error box could not be rendered", exc_info=True)
+        return (f'<div class="cnnsummary cnnsummary-error"><p class="cnnsummary-error__message">'
+                f"<strong>Error</strong>: {html.escape(printable(error.describe()))}</p></div>")
+
+
 def _digest(path: str) -> str:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -144,25 +187,46 @@ def _unchanged(result: BlockResult) -> bool:
 
 
 def split_header(text: str) -> dict[str, str]:
-    """``title="U-Net" worked='table' expect_error`` -> dict (a bare key maps to itself)."""
+    """``title="U-Net" worked='table' expect_error`` -> dict (a bare key maps to itself).
+
+    Anything else (an unclosed quote, a stray character) is a SpecError: a header option is never
+    taken silently otherwise than it was written.
+    """
     out: dict[str, str] = {}
     text = text.strip()
     if text.startswith("{") and text.endswith("}"):  # attribute-list form: #id and .class are not options
         text = re.sub(r"(?:^|(?<=\s))[#.][^\s=]+", "", text[1:-1])
+    position = 0
     for m in _OPTION_RE.finditer(text):
+        if text[position:m.start()].strip():
+            raise _header_error(text[position:].strip())  # all from the part that does not read
+        position = m.end()
         key = m.group(1)
-        value = next((g for g in m.group(2, 3, 4) if g is not None), key)
-        out[key] = value
+        out[key] = next((g for g in m.group(2, 3, 4) if g is not None), key)
+    if text[position:].strip():
+        raise _header_error(text[position:].strip())
     return out
+
+
+def _header_error(rest: str) -> SpecError:
+    if rest.count('"') % 2 or rest.count("'") % 2:
+        return SpecError(f"the fence header has a quote that is not closed: {shown(rest)}", hint="close the quote")
+    return SpecError(f"cannot read {shown(rest)} in the fence header",
+                     hint='write options as key="value", separated by spaces')
 
 
 def argument_header(argument: str) -> dict[str, str]:
     """A directive's argument read as a fence header (``title="U-Net" worked="table"``).
 
-    An argument with no ``=`` that is not made of option names (``LeNet-5``) is the title.
+    An argument with no ``=`` that is not made of option names (``LeNet-5``, ``My net (v2)``) is the title.
     """
-    header = split_header(argument)
-    if "=" not in argument and not all(key.replace("-", "_") in OPTION_NAMES for key in header):
+    if "=" in argument:
+        return split_header(argument)
+    try:
+        header: dict[str, str] | None = split_header(argument)
+    except SpecError:
+        header = None
+    if header is None or not all(key.replace("-", "_") in OPTION_NAMES for key in header):
         return {"title": argument.strip()} if argument.strip() else {}
     return header
 
@@ -178,7 +242,7 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
         key = name.replace("-", "_")
         value = raw if key == "columns" else str(raw)
         if key not in OPTION_NAMES:
-            raise SpecError(f"unknown fence option {name!r}",
+            raise SpecError(f"unknown fence option {shown(name)}",
                             hint=did_you_mean(key, OPTION_NAMES) or "options: " + ", ".join(OPTION_NAMES))
         if key == "worked":
             changes["worked"] = check_worked(value.strip().lower())
@@ -236,7 +300,7 @@ def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
     if not isinstance(data, list) or not data or not all(
             isinstance(s, list) and all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0)
                                         for d in s) for s in data):
-        raise SpecError(f"inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {value!r}",
+        raise SpecError(f"inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {shown(value)}",
                         hint="sizes without the batch axis; null for an unknown size")
     return tuple(tuple(s) for s in data)
 
@@ -257,6 +321,8 @@ def check_framework(value: str) -> str:
 
 def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **view: Any) -> BlockResult:
     """The HTML of ``outcome`` rendered with ``view``, remembering both for other formats."""
+    if isinstance(outcome, SpecError):
+        return BlockResult(_error_box(outcome, **view), problem, outcome, view)
     from .render.html import render
 
     return BlockResult(render(outcome, **view), problem, outcome, view)
@@ -267,11 +333,15 @@ def _option_failure(exc: SpecError, source: str) -> BlockResult:
 
 
 def render_block(source: str, options: FenceOptions, base_dir: str | None = None) -> BlockResult:
-    """Compute the network of one block and render it (or its error, or its expected error).
+    """Compute the network of one block and render it (or its error, or its expected error); never raises.
 
     With ``source=`` the code comes from that file (relative to ``base_dir``) and the block's body
     may hold an ``expect:`` section; otherwise the body is a spec or code.
     """
+    return safely(lambda: _render_block(source, options, base_dir), source, options.title)
+
+
+def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> BlockResult:
     from .reading import apply_section, read
 
     base = base_dir or os.getcwd()
@@ -292,10 +362,6 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
         summary = reading.summary
     except SpecError as exc:
         return _with_files(_failed(exc, _shown(exc, shown, source, options, base), options), files)
-    except Exception as exc:  # an engine defect must not take the page down
-        error = SpecError(f"internal error while computing this block ({type(exc).__name__}: {exc})",
-                          hint="please report it with the spec of this block")
-        return _rendered(error, Problem(error.describe()), title=options.title, source=source)
     problem = None
     if options.expect_error is not None:
         problem = Problem("expect_error: the network was expected to fail but computes "
@@ -331,20 +397,25 @@ def _list(inputs: tuple[tuple[int | None, ...], ...] | None) -> list[Any] | None
 def _source_file(source: str, base: str) -> tuple[str, str]:
     """(path as written, text) of a ``source=`` file, which must be inside the base directory."""
     root = Path(base).resolve()
-    path = (root / source).resolve()
-    if os.path.commonpath([str(path), str(root)]) != str(root):
-        raise SpecError(f"source={source!r} is outside the project directory {root.name}/",
+    try:
+        path = (root / source).resolve()
+        outside = os.path.commonpath([str(path), str(root)]) != str(root)
+    except (OSError, ValueError):  # a NUL character, another drive
+        raise SpecError(f"source={shown(source)} is not a path to a file", hint="give a path relative to the "
+                        "directory of mkdocs.yml") from None
+    if outside:
+        raise SpecError(f"source={shown(source)} is outside the project directory {root.name}/",
                         hint="give a path relative to the directory of mkdocs.yml")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SpecError(f"source={source!r}: no such file", hint=f"the path is relative to {root}") from None
+        raise SpecError(f"source={shown(source)}: no such file", hint=f"the path is relative to {root}") from None
     except OSError as exc:
-        raise SpecError(f"source={source!r} cannot be read: {exc.strerror or exc}") from None
+        raise SpecError(f"source={shown(source)} cannot be read: {exc.strerror or exc}") from None
     try:
         return source, data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SpecError(f"source={source!r} is not UTF-8 text") from None
+        raise SpecError(f"source={shown(source)} is not UTF-8 text") from None
 
 
 def _shown(exc: SpecError, shown: str, body: str, options: FenceOptions, base: str) -> str:
@@ -366,10 +437,35 @@ def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str,
     try:
         figure = render_diagram_html(summary, options.diagram, title=options.title)
     except Exception as exc:  # a drawing defect must not take the table down
-        return table, Problem(f"internal error while drawing the diagram ({type(exc).__name__}: {exc}); "
-                              "please report it with the spec of this block")
+        log.debug("internal error while drawing a diagram", exc_info=True)
+        return table, Problem(f"internal error while drawing the diagram ({type(exc).__name__}: "
+                              f"{printable(str(exc), MAX_SHOWN)}); please report it with the spec of this block")
     placement = options.diagram.placement
     return {"above": figure + table, "below": table + figure}.get(placement, figure), None
+
+
+REFERENCE_OPTIONS = ("framework",)
+
+
+def render_reference_block(header: Mapping[str, str] | str | None = None) -> BlockResult:
+    """A ```` ```cnn-reference ```` block: the layer reference of the header's frameworks (all by default)."""
+    return safely(lambda: _render_reference(header), label="Layer reference")
+
+
+def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
+    from .render.reference import render_reference
+
+    try:
+        options = split_header(header) if isinstance(header, str) else dict(header or {})
+        for key in options:
+            if key not in REFERENCE_OPTIONS:
+                raise SpecError(f"unknown option {shown(key)} in the cnn-reference fence",
+                                hint="options: " + ", ".join(REFERENCE_OPTIONS))
+        value = options.get("framework")
+        frameworks = tuple(check_framework(n) for n in value.replace(",", " ").split()) if value else None
+    except SpecError as exc:
+        return _rendered(exc, Problem(f"cnn-reference: {exc.describe()}"), label="Layer reference")
+    return BlockResult(render_reference(frameworks or None))
 
 
 def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
@@ -378,7 +474,7 @@ def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
     if expected is not None:
         problem = None
         if expected and expected.lower() not in exc.describe().lower():
-            problem = Problem(f"expect_error: the error does not mention {expected!r}: {_without_line(exc)}",
+            problem = Problem(f"expect_error: the error does not mention {shown(expected)}: {_without_line(exc)}",
                               line=exc.line, layer=exc.layer, file=exc.file)
         return _rendered(exc, problem, title=options.title, source=source, expected=True)
     return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file),
@@ -387,10 +483,4 @@ def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
 
 def _without_line(exc: SpecError) -> str:
     """``layer 'c' (Conv2D): message; hint`` (the reporter says where the line is)."""
-    text = exc.message + (f"; {exc.hint}" if exc.hint else "")
-    if exc.layer is not None:
-        kind = f" ({exc.layer_type})" if exc.layer_type else ""
-        return f"layer {exc.layer!r}{kind}: {text}"
-    if exc.layer_type is not None:
-        return f"layer type {exc.layer_type}: {text}"
-    return text
+    return exc.describe(with_line=False)

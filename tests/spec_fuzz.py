@@ -1,49 +1,74 @@
-"""Seeded mutations of real specs, for the check that bad input only ever raises SpecError."""
+"""Seeds for the fuzzers: every spec and page the tests and the example site hold, and their mutations."""
 
 from __future__ import annotations
 
+import ast
 import random
-import re
+from functools import lru_cache
 from pathlib import Path
 
+from fuzzing import mutate_text
+
 from mkdocs_cnnsummary.block import split_header
+from mkdocs_cnnsummary.engine.errors import SpecError
 from mkdocs_cnnsummary.engine.layer import catalog
 from mkdocs_cnnsummary.markdown.extension import find_fences
 
 ROOT = Path(__file__).resolve().parent.parent
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-TYPE = re.compile(r"\b[A-Z][A-Za-z0-9]+\b")
-REPLACEMENTS = ["0", "-1", "1", "2.5", "1e9", "99999999999", "null", "abc", "[]", "{}", "True", "''", "[1, [2]]",
-                "-0.0", ".nan", ".inf", "(1,)", "[null]", "'l[1]'", "x[-9]"]
-GARBAGE = ["(", ")", "[", "]", "{", "}", ":", ",", "'", '"', "=", "#", "- ", "\n", "\t", "*", "&a", "!!int",
-           "lambda: 0", "__import__('os')", "\x00", "é", "  ", "..."]
+FRAMEWORKS = ("keras", "pytorch", "lasagne")
+
+
+def _header(info: str) -> dict[str, str]:
+    try:
+        return split_header(info)
+    except SpecError:
+        return {}
+
+
+@lru_cache(maxsize=1)
+def _test_strings() -> tuple[str, ...]:
+    """The string constants of the test modules (the specs and pages written inline in the tests)."""
+    out = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                out.append(node.value)
+    return tuple(out)
+
+
+def seed_pages() -> list[str]:
+    """The Markdown pages of the example site and the pages written in the tests."""
+    pages = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "example_site").rglob("*.md"))]
+    return pages + [s for s in _test_strings() if "```cnn" in s or "~~~cnn" in s]
 
 
 def seed_specs() -> list[tuple[str, str | None]]:
-    """(spec text, framework from the fence header) of tests/specs and the example site."""
+    """(spec text, framework from the fence header) of tests/specs, the example site and the tests' own specs."""
     out: list[tuple[str, str | None]] = [(p.read_text(encoding="utf-8"), None)
                                          for p in sorted((ROOT / "tests" / "specs").glob("*.yaml"))]
     for page in sorted((ROOT / "example_site").rglob("*.md")):
         for fence in find_fences(page.read_text(encoding="utf-8").splitlines()):
-            if fence.lang == "cnn":
-                out.append(("\n".join(fence.body), split_header(fence.info).get("framework")))
+            if fence.lang == "cnn" and "".join(fence.body).strip():  # not a block of source=
+                out.append(("\n".join(fence.body), _header(fence.info).get("framework")))
+    seen = {text for text, _ in out}
+    for text in _test_strings():
+        if "layers:" in text and "```" not in text and text not in seen:
+            seen.add(text)
+            out.append((text, None))
     return out
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> tuple[str, ...]:
+    """Layer types of every framework, top-level keys and item keys: what a mutation swaps words for."""
+    types = sorted({name for fw in FRAMEWORKS for name in catalog(fw)})
+    return (*types, "name", "inputs", "outputs", "input", "layers", "trainable", "framework", "expect",
+            "total_params", "params", "output_shape", "pytorch", "lasagne", "keras")
+
+
 def mutate(text: str, rng: random.Random) -> str:
-    """One to three random edits: numbers, layer types, lines, stray characters."""
-    types = sorted({name for fw in ("keras", "pytorch", "lasagne") for name in catalog(fw)})
-    for _ in range(rng.randint(1, 3)):
-        kind = rng.randrange(6)
-        if kind == 0 and (nums := list(NUMBER.finditer(text))):
-            m = rng.choice(nums)
-            text = text[:m.start()] + rng.choice(REPLACEMENTS) + text[m.end():]
-        elif kind == 1 and (names := list(TYPE.finditer(text))):
-            m = rng.choice(names)
-            text = text[:m.start()] + rng.choice(types) + text[m.end():]
-        else:
-            text = edit_lines(text, rng, kind, GARBAGE)
-    return text
+    """One to three random edits: numbers, layer types and keys, lines, stray characters, repeated regions."""
+    return mutate_text(text, rng, vocabulary())
 
 
 def edit_lines(text: str, rng: random.Random, kind: int, garbage: list[str]) -> str:

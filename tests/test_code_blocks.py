@@ -258,7 +258,7 @@ def test_sphinx_directive_reads_a_model_file(tmp_path: Path) -> None:
     (base / "index.rst").write_text(".. cnn::\n   :source: models/small.py\n   :model: build(filters=4)\n\n"
                                     "   expect:\n     dense: {output_shape: [null, 10]}\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(base), str(base / "_build")]
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "--no-color", "-W", str(base), str(base / "_build")]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=base)
     assert done.returncode == 0, done.stderr
     soup = BeautifulSoup((base / "_build" / "index.html").read_text(), "html.parser")

@@ -139,7 +139,17 @@ def test_layer_norm_over_the_batch_dimension_is_an_error_since_the_batch_varies(
 @pytest.mark.parametrize(("text", "line", "piece"), [
     ("input: [28]\nlayers:\n  - Dense: {units: !!int ten}\n", 3, "'ten' cannot be read as int"),
     ("input: [!!float x]\nlayers: [Flatten]\n", 1, "'x' cannot be read as float"),
-    ("!!int ten\n", None, "invalid YAML"),
+    ("!!int ten\n", 1, "'ten' cannot be read as int"),
+    ("input: [4]\nlayers:\n  - Dense: {units: 2, use_bias: !!bool maybe}\n", 3, "'maybe' cannot be read as bool"),
+    ("input: [4]\nlayers:\n  - Dense: !!int ''\n", 3, "'' cannot be read as int"),
+    ("input: [4]\nlayers:\n  - Dense: !!timestamp x\n", 3, "expected"),
+    ("input: !!map [4]\nlayers: [Flatten]\n", 1, "!!map needs a mapping, got a list"),
+    ("input: !!int [4]\nlayers: [Flatten]\n", 1, "!!int needs a single value, got a list"),
+    ("input: !!binary aGVsbG8=\nlayers: [Flatten]\n", 1, "the !!binary tag is not supported"),
+    ("input: !!set {a, b}\nlayers: [Flatten]\n", 1, "the !!set tag is not supported"),
+    ("input: [4]\nlayers:\n  - Conv1D: {filters: 2, kernel_size: 3:3}\n", 3, "base-60"),
+    ("input: [4]\nlayers:\n  - Dense: 010\n", 3, "octal"),
+    ("input: [0x" + "f" * 5000 + "]\nlayers: [Flatten]\n", 1, "is too large"),
 ])
 def test_a_tagged_value_that_does_not_read_is_a_spec_error(text, line, piece):
     with pytest.raises(SpecError) as err:

@@ -111,7 +111,7 @@ CASES = {
         "input: [28, 28, 1]\nlayers:\n  - Conv1D(8, 3)\n", 3, "conv1d",
         ("3-D input", "(None, 28, 28, 1)")),
     "empty spec": Case("", None, None, ("empty",)),
-    "nested too deeply": Case("[" * 1200 + "]" * 1200, None, None, ("nested too deeply",)),
+    "nested too deeply": Case("[" * 1200 + "]" * 1200, 1, None, ("nested more than 100 deep",)),
 }
 
 

@@ -47,6 +47,8 @@ OPS = {
     "chunk_split": graph({"x": [8, 5]}, item("chunk(3, 1)", ["x"]), item("chunk(4, -1)", ["x"]),
                          item("split(3, 1)", ["x"]), item("split([2, 6], 1)", ["x"]), item("unbind(1)", ["x"]),
                          item("chunk(2, 1)", ["chunk[2]"]), item("split(5, dim=2)", ["x"]), item("chunk(8, 1)", ["x"])),
+    "split_empty": graph({"x": [0, 4]}, item("split(3, 1)", ["x"]), item("chunk(3, 1)", ["x"]),
+                         item("split(0, 1)", ["x"]), item("chunk(2, -1)", ["x"])),
     "getitem": graph({"x": [6, 10, 4]}, *(item({"getitem": text}, ["x"]) for text in (
         "[:, 0]", "[:, :3]", "[..., 1:]", "[:, [-1], :]", "[:, None]", "[:, 1:-1:2, ::3]", "[:, -20:50]", "[:, 4:2]",
         "[0]", "[:, [0, 2], 1]", "[:, [0, 2], :, [1, 3]]", "[..., None, 2]", "[:, -1, -3:, 1::2]", "[:, [1], [2, 3]]",
@@ -179,6 +181,17 @@ def test_slices_and_splits_are_worked():
     assert [(s.quantity, s.substituted, s.result) for s in chunk.calculation] == [
         ("size of each output", "⌈5/4⌉", 2), ("outputs", "⌈5/2⌉", 3), ("size of the last output", "5 − (3 − 1) × 2", 1)]
     check_steps(summary)
+
+
+def test_outputs_are_counted_before_they_are_made():
+    for call in ("split(1, 1)", "unbind(1)", "chunk(100000, 1)"):
+        with pytest.raises(SpecError, match="outputs, more than 4,096"):
+            summarize(graph({"x": [2**40, 3]}, item(call, ["x"])))
+
+
+def test_unbind_of_an_empty_dimension_is_explained():
+    with pytest.raises(SpecError, match="gives no outputs: its size is 0"):
+        summarize(graph({"x": [0, 3]}, item("unbind(1)", ["x"])))
 
 
 def test_unknown_sizes_and_the_batch():

@@ -2,7 +2,10 @@
 Markdown, or draw it as SVG.
 
 Exit status: 0 on success, 1 when the spec or code is wrong (the message goes to
-stderr as ``FILE:LINE: layer 'x' (Conv2D): ...``), 2 on a usage error.
+stderr as ``FILE:LINE: layer 'x' (Conv2D): ...``; also, with "internal error",
+when it meets a defect of the engine), 2 on a usage error or when the input
+cannot be read or the output cannot be written (a closed stream, a full disk).
+It never ends with a traceback.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..engine import SpecError
+from ..engine.errors import printable
 from ..engine.framework import FRAMEWORK_MODULES
 from ..render.text import STYLES
 
 EXIT_OK, EXIT_SPEC_ERROR, EXIT_USAGE = 0, 1, 2
 STDIN_NAME = "<stdin>"
+#: the largest spec read (a spec is a few kilobytes; /dev/zero is endless)
+MAX_SPEC_BYTES = 16 * 2**20
 
 
 class UsageError(Exception):
@@ -80,21 +86,34 @@ def write_css(path: str) -> None:
 
 
 def read_spec(source: str) -> tuple[str, str]:
-    """(display name, text) of SPEC; UsageError if it cannot be opened, SpecError if it is not text."""
+    """(display name, text) of SPEC; UsageError if it cannot be read, SpecError if it is not text.
+
+    At most :data:`MAX_SPEC_BYTES` are read, so that an endless file fails at once.
+    """
     if source == "-":
-        name, data = STDIN_NAME, sys.stdin.buffer.read()
+        name = STDIN_NAME
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise UsageError("there is no standard input to read the spec from")
+        try:
+            data = stream.read(MAX_SPEC_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{name}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     else:
         name, path = source, Path(source)
         try:
-            data = path.read_bytes()
+            with path.open("rb") as file:
+                data = file.read(MAX_SPEC_BYTES + 1)
         except FileNotFoundError:
             raise UsageError(f"{name}: no such file") from None
         except IsADirectoryError:
             raise UsageError(f"{name}: is a directory, not a spec file") from None
         except PermissionError:
             raise UsageError(f"{name}: permission denied") from None
-        except OSError as exc:
-            raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{name}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise UsageError(f"{name}: larger than {MAX_SPEC_BYTES // 2**20} MB, which no spec is")
     if b"\x00" in data:
         raise SpecError("not a text file (it contains NUL bytes)", hint="give a YAML file")
     try:
@@ -104,6 +123,35 @@ def read_spec(source: str) -> tuple[str, str]:
         raise SpecError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)", line=line,
                         hint="save the spec as UTF-8") from None
     return name, text
+
+
+def _say(text: str) -> None:
+    """A line on stderr, with the author's control characters escaped; nothing if stderr is gone."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(printable(text) + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _write(output: str) -> None:
+    """The output on stdout; OSError (a full disk, a closed pipe) or ValueError when it cannot be written."""
+    if sys.stdout is None:
+        raise OSError("standard output is closed")
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    sys.stdout.write(output)
+    sys.stdout.flush()
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: str | None = None,
@@ -152,28 +200,34 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
             output = _to_spec(text, kind, args, inputs, name)
         else:
             summary = _summarize(text, kind, args, inputs, name)
-            try:
-                output = render(summary, args.format, args.worked, args.style, args.diagram, args.fold)
-            except ValueError as exc:  # a drawing too large to read
-                print(f"{prog}: {name}: {exc}", file=sys.stderr)
-                return EXIT_SPEC_ERROR
+            output = render(summary, args.format, args.worked, args.style, args.diagram, args.fold)
     except UsageError as exc:
-        parser.print_usage(sys.stderr)
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        if sys.stderr is not None:
+            parser.print_usage(sys.stderr)
+        _say(f"{prog}: error: {exc}")
         return EXIT_USAGE
     except SpecError as exc:
-        print(exc.in_file(name), file=sys.stderr)
+        _say(exc.in_file(name))
         return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
+    except ValueError as exc:  # a drawing too large to read
+        _say(f"{prog}: {name}: {exc}")
+        return EXIT_SPEC_ERROR
+    except Exception as exc:  # a defect of the engine or a renderer: a message, never a traceback
+        _say(f"{name}: internal error ({type(exc).__name__}: {printable(str(exc), 200)}); "
+             "please report it with this spec")
+        return EXIT_SPEC_ERROR
     try:
-        if hasattr(sys.stdout, "reconfigure"):
-            sys.stdout.reconfigure(errors="replace")
-        sys.stdout.write(output)
-        sys.stdout.flush()
+        _write(output)
     except BrokenPipeError:  # piped into a command that stopped reading (head ...)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
+    except (OSError, ValueError) as exc:  # a closed stdout, a full disk
+        _drop_stdout()
+        _say(f"{prog}: error: cannot write the output: {getattr(exc, 'strerror', None) or exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
     return EXIT_OK
 
 

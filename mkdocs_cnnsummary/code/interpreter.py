@@ -43,7 +43,8 @@ from .runtime import (
 if TYPE_CHECKING:
     from .session import Session, SourceFile
 
-#: attribute names with double underscores that are allowed (everything else reaches into Python)
+#: attribute names with double underscores that are allowed (everything else reaches into Python); ``__class__``
+#: only of the code's own objects
 ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__call__", "__version__", "__setattr__", "__getattr__",
                              "__class__"})
 #: double-underscore attributes whose setting changes nothing the reader computes (documentation, annotations)
@@ -954,7 +955,8 @@ class Interpreter:
             self.budget.alloc(len(left) + len(right))
 
     def getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
-        if name.startswith("__") and name.endswith("__") and name not in ALLOWED_DUNDERS:
+        if name.startswith("__") and name.endswith("__") and (
+                name not in ALLOWED_DUNDERS or name == "__class__" and not isinstance(obj, RuntimeObject)):
             raise self.error(node, f"the attribute {name} reaches into Python itself; the reader does not follow it",
                              hint="remove it: model code does not need double-underscore attributes")
         if isinstance(obj, RuntimeObject):

@@ -7,11 +7,13 @@ wrong; the engine adds the argument, layer and line to the message.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import did_you_mean
+from .errors import did_you_mean, shown
+from .limits import MAX_INT
 
 
 class ArgError(ValueError):
@@ -83,19 +85,43 @@ _KINDS = {"str": "text", "dict": "mapping", "LineDict": "mapping", "list": "list
 
 
 def _describe(value: Any) -> str:
-    shown = repr(dict(value) if isinstance(value, dict) else list(value) if isinstance(value, list) else value)
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
     kind = type(value).__name__
-    return f"{shown} ({_KINDS.get(kind, kind)})"
+    return f"{shown(value)} ({_KINDS.get(kind, kind)})"
+
+
+def _number_text_hint(value: Any) -> str | None:
+    """A number written so that YAML 1.1 reads it as text (``1e-3``: no dot) or quoted: how to write it."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    mantissa, e, exponent = value.strip().lower().partition("e")
+    if e:
+        mantissa = mantissa if "." in mantissa else mantissa + ".0"
+        exponent = exponent if exponent[:1] in ("+", "-") else "+" + exponent
+        return f"YAML 1.1 reads {value} as text (it needs a dot and a signed exponent): write {mantissa}e{exponent}"
+    return "write the number without quotes"
+
+
+def _too_large(value: int) -> ArgError:
+    return ArgError(f"is too large: {shown(value, 30)}", f"sizes and counts must fit in 64 bits (at most {MAX_INT:,})")
 
 
 def integer(value: Any, *, minimum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         # Keras and PyTorch both reject 32.0 where they count things
         whole = isinstance(value, float) and value.is_integer()
+        text = value.strip().lstrip("+-") if isinstance(value, str) else ""
+        digits = text.isascii() and text.isdigit()
         raise ArgError(f"expected an integer, got {_describe(value)}",
-                       f"write {int(value)} without the decimal point" if whole else None)
+                       f"write {int(value)} without the decimal point" if whole else
+                       "write the number without quotes" if digits else None)
+    if abs(value) > MAX_INT:
+        raise _too_large(value)
     if minimum is not None and value < minimum:
         raise ArgError(f"must be at least {minimum}, got {value}")
     return value
@@ -110,8 +136,13 @@ def non_negative_int(value: Any) -> int:
 
 
 def number(value: Any) -> float:
+    """A finite number (an integer within 64 bits, or a float that is neither infinite nor NaN)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ArgError(f"expected a number, got {_describe(value)}")
+        raise ArgError(f"expected a number, got {_describe(value)}", _number_text_hint(value))
+    if isinstance(value, int) and abs(value) > MAX_INT:
+        raise _too_large(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ArgError(f"expected a finite number, got {value}")
     return value
 
 
@@ -143,7 +174,7 @@ def int_tuple(n: int, *, minimum: int = 0, name: str = "") -> Converter:
             return (integer(value, minimum=minimum),) * n
         if isinstance(value, Sequence) and not isinstance(value, str):
             if len(value) != n:
-                raise ArgError(f"expected an integer or {n} integers, got {len(value)} values {list(value)}")
+                raise ArgError(f"expected an integer or {n} integers, got {len(value)} values {shown(value)}")
             return tuple(integer(v, minimum=minimum) for v in value)
         raise ArgError(f"expected an integer or a list of {n} integers, got {_describe(value)}")
 
@@ -161,7 +192,7 @@ def pairs(n: int) -> Converter:
             if n == 1 and len(value) == 2 and all(isinstance(v, int) for v in value):
                 return ((integer(value[0], minimum=0), integer(value[1], minimum=0)),)
             if len(value) != n:
-                raise ArgError(f"expected an integer, {n} integers or {n} pairs, got {list(value)}")
+                raise ArgError(f"expected an integer, {n} integers or {n} pairs, got {shown(value)}")
             out = []
             for v in value:
                 if isinstance(v, int) and not isinstance(v, bool):
@@ -169,7 +200,7 @@ def pairs(n: int) -> Converter:
                 elif isinstance(v, Sequence) and not isinstance(v, str) and len(v) == 2:
                     out.append((integer(v[0], minimum=0), integer(v[1], minimum=0)))
                 else:
-                    raise ArgError(f"expected an integer or a pair of integers, got {v!r}")
+                    raise ArgError(f"expected an integer or a pair of integers, got {shown(v)}")
             return tuple(out)
         raise ArgError(f"expected an integer, {n} integers or {n} pairs, got {_describe(value)}")
 
@@ -183,9 +214,27 @@ def one_of(*choices: Any, lower: bool = True) -> Converter:
         probe = value.lower() if lower and isinstance(value, str) else value
         if probe in choices:
             return probe
-        shown = ", ".join(repr(c) for c in choices)
+        listed = ", ".join(repr(c) for c in choices)
         hint = did_you_mean(str(value), [str(c) for c in choices]) if isinstance(value, str) else None
-        raise ArgError(f"must be one of {shown}, got {value!r}", hint)
+        raise ArgError(f"must be one of {listed}, got {shown(value)}", hint)
+
+    return convert
+
+
+def function_name(names: Sequence[str], what: str = "activation") -> Converter:
+    """An activation (or other function) argument: a name the framework knows, a dotted name (a function
+    written in Python code, ``tf.nn.relu``), a layer or module (``LeakyReLU(0.1)``) or None (linear)."""
+    known = frozenset(names)
+
+    def convert(value: Any) -> Any:
+        from .spec import LayerSpec
+
+        if value is None or isinstance(value, LayerSpec) or (isinstance(value, str) and value in known):
+            return value
+        if isinstance(value, str) and "." in value.strip(".") and value.isascii():
+            return value  # a function by its module path: Keras and Lasagne take any callable
+        hint = did_you_mean(value, sorted(known)) if isinstance(value, str) else None
+        raise ArgError(f"unknown {what} {shown(value)}", hint or f"use one of {', '.join(sorted(known))}")
 
     return convert
 
@@ -193,19 +242,22 @@ def one_of(*choices: Any, lower: bool = True) -> Converter:
 def int_list(value: Any) -> tuple[int, ...]:
     """An int or a list of ints."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return (value,)
+        return (integer(value),)
     if isinstance(value, Sequence) and not isinstance(value, str):
         return tuple(integer(v) for v in value)
     raise ArgError(f"expected an integer or a list of integers, got {_describe(value)}")
 
 
 def shape(value: Any) -> tuple[int | None, ...]:
-    """A shape: a list of sizes, each an integer or null."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (integer(value, minimum=0),)
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return tuple(None if v is None else integer(v, minimum=-1) for v in value)
-    raise ArgError(f"expected a shape such as [28, 28, 1], got {_describe(value)}")
+    """A shape: a list of sizes, each an integer or null (a size not known); Keras: "Negative dimensions
+    are not allowed"."""
+    sizes = [value] if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(sizes, Sequence) or isinstance(sizes, str):
+        raise ArgError(f"expected a shape such as [28, 28, 1], got {_describe(value)}")
+    out = tuple(None if v is None else integer(v) for v in sizes)
+    if any(v is not None and v < 0 for v in out):
+        raise ArgError(f"negative sizes are not allowed, got {shown(value)}", "write null for a size that is not known")
+    return out
 
 
 def anything(value: Any) -> Any:

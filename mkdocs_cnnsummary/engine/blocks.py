@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, did_you_mean, shown
 from .spec import ITEM_KEYS, LayerRef, LayerSpec, LineDict, LineList, parse_item
 from .summary import BlockInstance
 
@@ -58,7 +58,7 @@ _REQUIRED = object()
 
 _PARAM = re.compile(r"\$(?:\{([^{}]*)\}|([A-Za-z_]\w*))")
 _NAME = re.compile(r"[A-Za-z_][\w.-]*\Z")
-_COUNTER = re.compile(r"\{([ia])(?:\s*([+-])\s*(\d+))?\}")
+_COUNTER = re.compile(r"\{([ia])(?:\s*([+-])\s*([0-9]+))?\}")
 
 
 @dataclass
@@ -158,7 +158,7 @@ class Expander:
             self._declare(scope, local, ref, spec.line)
         elif local is not None:  # top-level layer names are checked when wiring; only a block may not share one
             if local in scope.names:
-                raise SpecError(f"the name {local!r} is already the name of a block instance", line=spec.line,
+                raise SpecError(f"the name {shown(local)} is already the name of a block instance", line=spec.line,
                                 hint="give each layer and block its own name")
             scope.layer_names.add(local)
         if spec.inputs is not None and k == 1:
@@ -175,7 +175,7 @@ class Expander:
                   chained: LayerRef | str | None, previous: LayerRef | str | None, depth: int, run: int | None,
                   copy: int, copies: int) -> LayerRef | str:
         if depth >= MAX_DEPTH:
-            raise _in(SpecError(f"blocks are nested more than {MAX_DEPTH} deep (does block {block.name!r} use "
+            raise _in(SpecError(f"blocks are nested more than {MAX_DEPTH} deep (does block {shown(block.name)} use "
                                 "itself?)", line=line, hint="a block cannot contain itself"), scope)
         value = item[block.name]
         local = item.get("name")
@@ -184,13 +184,13 @@ class Expander:
             scope.counters[block.name] = n + 1
             local = block.name if n == 0 else f"{block.name}_{n}"
         elif not isinstance(local, str) or not local.strip():
-            raise _in(SpecError(f"a block instance name must be a non-empty string, got {local!r}", line=line),
+            raise _in(SpecError(f"a block instance name must be a non-empty string, got {shown(local)}", line=line),
                       scope)
         full = f"{scope.instance.name}_{local}" if scope.instance is not None else local
         parent = scope.instance
         trainable = item.get("trainable")
         if trainable is not None and not isinstance(trainable, bool):
-            raise _in(SpecError(f"trainable must be true or false, got {trainable!r}", line=line), scope)
+            raise _in(SpecError(f"trainable must be true or false, got {shown(trainable)}", line=line), scope)
         if trainable is None and parent is not None:
             trainable = parent.trainable
         instance = BlockInstance(name=full, block=block.name, parent=parent.name if parent else None, line=line,
@@ -208,7 +208,8 @@ class Expander:
             raw = item["inputs"]
             names = [raw] if isinstance(raw, str) else raw
             if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-                raise _in(SpecError(f"inputs must be a layer name or a list of layer names, got {raw!r}", line=line),
+                raise _in(SpecError(f"inputs must be a layer name or a list of layer names, got {shown(raw)}",
+                                    line=line),
                           scope)
             sources = [self._resolve(n, scope, line) for n in names]
         else:
@@ -216,7 +217,7 @@ class Expander:
                 raise _in(SpecError("this block has no input", line=line), scope)
             sources = [previous] if previous is not None else [LayerRef(None)]
         if len(sources) != len(block.inputs):
-            raise _in(SpecError(f"block {block.name!r} takes {len(block.inputs)} input"
+            raise _in(SpecError(f"block {shown(block.name)} takes {len(block.inputs)} input"
                                 f"{'s' if len(block.inputs) != 1 else ''} ({', '.join(block.inputs)}), "
                                 f"got {len(sources)}", line=line,
                                 hint="set inputs: [...] on the item that uses the block"), scope)
@@ -227,7 +228,7 @@ class Expander:
         start = len(self.layers)
         last = self.expand(block.items, block.item_lines, inner, sources[0], depth + 1)
         if len(self.layers) == start:
-            raise _in(SpecError(f"block {block.name!r} has no layers", line=block.line), scope)
+            raise _in(SpecError(f"block {shown(block.name)} has no layers", line=block.line), scope)
         out: LayerRef | str | None = last
         if block.output is not None:
             out = self._resolve(block.output, inner, block.line)
@@ -246,16 +247,16 @@ class Expander:
             given = {str(k): v for k, v in value.items()}
         elif isinstance(value, list):
             if len(value) > len(names):
-                raise SpecError(f"block {block.name!r} takes {len(names)} parameters ({', '.join(names)}), "
+                raise SpecError(f"block {shown(block.name)} takes {len(names)} parameters ({', '.join(names)}), "
                                 f"got {len(value)}", line=line, hint="give parameters by name")
             given = dict(zip(names, value, strict=False))
         else:
             if not names:
-                raise SpecError(f"block {block.name!r} has no parameters", line=line)
+                raise SpecError(f"block {shown(block.name)} has no parameters", line=line)
             given = {names[0]: value}
         for key in given:
             if key not in names:
-                raise _in(SpecError(f"block {block.name!r} has no parameter {key!r}", line=line,
+                raise _in(SpecError(f"block {shown(block.name)} has no parameter {shown(key)}", line=line,
                                     hint=did_you_mean(key, names) or
                                     ("its parameters: " + ", ".join(names) if names else "it takes none")), scope)
         params: dict[str, Any] = {}
@@ -263,7 +264,7 @@ class Expander:
             if name in given:
                 params[name] = given[name]
             elif default is _REQUIRED:
-                raise _in(SpecError(f"block {block.name!r} needs the parameter {name!r}", line=line,
+                raise _in(SpecError(f"block {shown(block.name)} needs the parameter {shown(name)}", line=line,
                                     hint=f"write {block.name}: {{{name}: ...}}"), scope)
             else:  # a default may use the parameters before it: out: ${filters * 4}
                 params[name] = _substitute_value(default, _Scope(instance, block, params), block.line)
@@ -273,22 +274,22 @@ class Expander:
     def _declare(self, scope: _Scope, local: str, ref: LayerRef | str, line: int | None) -> None:
         if scope.instance is None:
             if local in scope.names or local in scope.layer_names:
-                raise SpecError(f"the name {local!r} is used twice", line=line,
+                raise SpecError(f"the name {shown(local)} is used twice", line=line,
                                 hint="give each layer and block its own name")
             scope.names[local] = ref
             return
         if local in scope.names:
             what = "an input of the block" if local in (scope.block.inputs if scope.block else ()) else "used twice"
-            raise _in(SpecError(f"the name {local!r} is {what}", line=line,
+            raise _in(SpecError(f"the name {shown(local)} is {what}", line=line,
                                 hint="give each layer of a block its own name"), scope)
         scope.names[local] = ref
 
     def _resolve(self, name: Any, scope: _Scope, line: int | None) -> LayerRef | str:
         """A name as written in ``inputs:`` (``bn3``, ``lstm[1]``) -> a reference."""
         if not isinstance(name, str):
-            raise _in(SpecError(f"inputs must be layer names, got {name!r}", line=line), scope)
+            raise _in(SpecError(f"inputs must be layer names, got {shown(name)}", line=line), scope)
         base, suffix = name, ""
-        m = re.fullmatch(r"(.+)(\[-?\d+\])", name)
+        m = re.fullmatch(r"(.+)(\[-?[0-9]+\])", name)
         if m and m.group(1) in scope.names:
             base, suffix = m.group(1), m.group(2)
         ref = scope.names.get(base)
@@ -296,7 +297,7 @@ class Expander:
             if scope.instance is None:
                 return name  # a layer named at the top level, or a network input: checked when wiring
             known = list(scope.names)
-            raise _in(SpecError(f"unknown name {name!r} inside the block", line=line,
+            raise _in(SpecError(f"unknown name {shown(name)} inside the block", line=line,
                                 hint=did_you_mean(name, known) or
                                 "a block's layers see only its own names and its inputs: " + ", ".join(known)),
                       scope)
@@ -320,7 +321,7 @@ class Expander:
             return 1, item
         times = item["repeat"]
         if isinstance(times, bool) or not isinstance(times, int) or not 0 <= times <= MAX_REPEAT:
-            raise _in(SpecError(f"repeat must be a whole number from 0 to {MAX_REPEAT:,}, got {times!r}",
+            raise _in(SpecError(f"repeat must be a whole number from 0 to {MAX_REPEAT:,}, got {shown(times)}",
                                 line=_key_line(item, "repeat", line)), scope)
         rest = LineDict((k, v) for k, v in item.items() if k != "repeat")
         rest.line = getattr(item, "line", line)
@@ -413,11 +414,11 @@ def _evaluate(text: str, scope: _Scope, line: int | None) -> int:
             result = node.value
         elif isinstance(node, ast.Name):
             if node.id not in scope.params:
-                raise _in(SpecError(f"unknown parameter {node.id!r} in ${{{text}}}", line=line,
+                raise _in(SpecError(f"unknown parameter {shown(node.id)} in ${{{text}}}", line=line,
                                     hint=did_you_mean(node.id, scope.params) or _params_hint(scope)), scope)
             result = scope.params[node.id]
             if isinstance(result, bool) or not isinstance(result, int):
-                raise fail(f"{node.id} is {result!r}, not a whole number")
+                raise fail(f"{node.id} is {shown(result)}, not a whole number")
         elif isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             left, right = value(node.left), value(node.right)
             if isinstance(node.op, ast.FloorDiv | ast.Mod) and right == 0:
@@ -426,7 +427,7 @@ def _evaluate(text: str, scope: _Scope, line: int | None) -> int:
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             result = value(node.operand) * (-1 if isinstance(node.op, ast.USub) else 1)
         else:
-            raise fail(f"{ast.unparse(node)!r} is not allowed")
+            raise fail(f"{shown(ast.unparse(node))} is not allowed")
         if abs(result) > _LIMIT:
             raise fail("the number is too large")
         return result
@@ -496,34 +497,34 @@ def read_blocks(raw: Any, line: int | None) -> dict[str, BlockDef]:
     for name, body in raw.items():
         bline = getattr(raw, "key_lines", {}).get(name, line)
         if not isinstance(name, str) or not _NAME.match(name):
-            raise SpecError(f"a block name must be a name such as bottleneck, got {name!r}", line=bline)
+            raise SpecError(f"a block name must be a name such as bottleneck, got {shown(name)}", line=bline)
         if isinstance(body, list):
             body = LineDict(layers=body)
             body.line, body.key_lines = bline, {"layers": bline}
         if not isinstance(body, dict):
-            raise SpecError(f"block {name!r} must be a mapping with layers: (or a list of layers)", line=bline)
+            raise SpecError(f"block {shown(name)} must be a mapping with layers: (or a list of layers)", line=bline)
         for key in body:
             if key not in BLOCK_KEYS:
-                raise SpecError(f"unknown key {key!r} in block {name!r}", line=_key_line(body, key, bline),
+                raise SpecError(f"unknown key {shown(key)} in block {shown(name)}", line=_key_line(body, key, bline),
                                 hint=did_you_mean(str(key), BLOCK_KEYS) or "allowed: " + ", ".join(BLOCK_KEYS))
         layers = body.get("layers")
         if not isinstance(layers, list) or not layers:
-            raise SpecError(f"block {name!r} has no layers", line=_key_line(body, "layers", bline),
+            raise SpecError(f"block {shown(name)} has no layers", line=_key_line(body, "layers", bline),
                             hint="add layers: followed by a list")
         inputs = body.get("inputs", [DEFAULT_INPUT])
         if isinstance(inputs, str):
             inputs = [inputs]
         if not isinstance(inputs, list) or not inputs or not all(isinstance(i, str) for i in inputs) \
                 or len(set(inputs)) != len(inputs):
-            raise SpecError(f"inputs of block {name!r} must be a list of different names, got {inputs!r}",
+            raise SpecError(f"inputs of block {shown(name)} must be a list of different names, got {shown(inputs)}",
                             line=_key_line(body, "inputs", bline))
         prefix = body.get("prefix", True)
         if not isinstance(prefix, bool):
-            raise SpecError(f"prefix of block {name!r} must be true or false, got {prefix!r}",
+            raise SpecError(f"prefix of block {shown(name)} must be true or false, got {shown(prefix)}",
                             line=_key_line(body, "prefix", bline))
         output = body.get("output")
         if output is not None and not isinstance(output, str):
-            raise SpecError(f"output of block {name!r} must be a layer name, got {output!r}",
+            raise SpecError(f"output of block {shown(name)} must be a layer name, got {shown(output)}",
                             line=_key_line(body, "output", bline))
         out[name] = BlockDef(name, _read_params(body.get("params"), name, _key_line(body, "params", bline)),
                              list(inputs), output, list(layers),
@@ -545,12 +546,13 @@ def _read_params(raw: Any, block: str, line: int | None) -> list[tuple[str, Any]
             else:
                 pairs.append((entry, _REQUIRED))
     else:
-        raise SpecError(f"params of block {block!r} must map names to defaults, or list names", line=line,
+        raise SpecError(f"params of block {shown(block)} must map names to defaults, or list names", line=line,
                         hint="params: {filters: 64, stride: 1} or params: [filters, {stride: 1}]")
     seen: set[str] = set()
     for name, _ in pairs:
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_]\w*", name) or name in seen:
-            raise SpecError(f"block {block!r}: {name!r} is not a parameter name (or it appears twice)", line=line,
+            raise SpecError(f"block {shown(block)}: {shown(name)} is not a parameter name (or it appears twice)",
+                            line=line,
                             hint="parameter names are words such as filters or stride")
         seen.add(name)
     return pairs

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable
+from typing import Any
+
+from .limits import MAX_MESSAGE, MAX_SHOWN
 
 
 class SpecError(ValueError):
@@ -14,11 +19,14 @@ class SpecError(ValueError):
         layer: the layer's name, when the error belongs to one layer.
         layer_type: the layer's type ("Conv2D"), when known.
         hint: what to change, when there is a suggestion.
+        argument: the argument (keyword, or position) the error is about, when it is about one.
         file: the file the line is in, when the network was read from files (model code and the
             modules it imports); None for the text that was given.
         block: the block instance the error is in, for a compact spec
             (``block 'bottleneck', instance 'conv2_block1' (line 40)``).
     """
+
+    argument: str | int | None = None
 
     def __init__(
         self,
@@ -31,13 +39,13 @@ class SpecError(ValueError):
         file: str | None = None,
         block: str | None = None,
     ) -> None:
-        self.message = message
+        self.message = _cut(message, MAX_MESSAGE)
         self.file = file
         self.block = block
         self.line = line
         self.layer = layer
         self.layer_type = layer_type
-        self.hint = hint
+        self.hint = None if hint is None else _cut(hint, MAX_MESSAGE)
         super().__init__(self.describe())
 
     def where(self, *, with_line: bool = True) -> str:
@@ -48,12 +56,12 @@ class SpecError(ValueError):
         elif with_line and self.line is not None:
             parts.append(f"line {self.line}")
         if self.layer is not None:
-            kind = f" ({self.layer_type})" if self.layer_type else ""
-            parts.append(f"layer {self.layer!r}{kind}")
+            kind = f" ({_cut(self.layer_type, MAX_SHOWN)})" if self.layer_type else ""
+            parts.append(f"layer {shown(self.layer)}{kind}")
         elif self.layer_type is not None:
-            parts.append(f"layer type {self.layer_type}")
+            parts.append(f"layer type {_cut(self.layer_type, MAX_SHOWN)}")
         if self.block is not None:
-            parts.append(f"in {self.block}")
+            parts.append(f"in {_cut(self.block, 200)}")
         return ", ".join(parts)
 
     def describe(self, *, with_line: bool = True) -> str:
@@ -110,6 +118,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     import difflib  # only on the way to an error message
 
     choices = list(choices)
+    if len(word) > MAX_SHOWN:  # no name that long exists, and comparing it would cost its length squared
+        return None
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
         return f"did you mean {lowered[word.lower()]!r}?"
@@ -123,12 +133,98 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return "did you mean " + ", ".join(repr(c) for c in close[:-1]) + f" or {close[-1]!r}?"
 
 
+# values and text in messages ----------------------------------------------------------
+
+#: line breaks, terminal escapes and text-direction overrides: they would break a line of output,
+#: rewrite the terminal or reorder what a reader sees
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """``"a\\nb"`` stays on one line as ``a\\nb``: control characters written as their escapes.
+
+    The one function that makes user-written text safe for a terminal, a log or a table row;
+    ``limit`` also cuts the text to that many characters.
+    """
+    text = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+    return text if limit is None else _cut(text, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:max(limit - 3, 0)] + "..."
+
+
+def shown(value: Any, limit: int = MAX_SHOWN) -> str:
+    """A value as a message echoes it: its ``repr``, at most ``limit`` characters.
+
+    Long lists and strings are cut (``[1, 1, 1, ...``), integers too long to print are described by
+    their size, and nothing is built beyond the limit, however large the value.
+    """
+    out: list[str] = []
+    _show(value, out, [limit + 1])
+    return _cut("".join(out), limit)
+
+
+def _show(value: Any, out: list[str], budget: list[int]) -> None:
+    """Append the pieces of ``repr(value)`` to ``out`` until ``budget[0]`` characters are spent."""
+    if budget[0] <= 0:
+        return
+    if isinstance(value, dict):
+        pieces: Iterable[Any] = value.items()
+        opening, closing = "{", "}"
+    elif isinstance(value, list | tuple):
+        pieces = value
+        opening, closing = ("(", ",)" if len(value) == 1 else ")") if isinstance(value, tuple) else ("[", "]")
+    else:
+        text = _scalar(value, budget[0])
+        out.append(text)
+        budget[0] -= len(text)
+        return
+    out.append(opening)
+    budget[0] -= 1
+    for i, piece in enumerate(pieces):
+        if budget[0] <= 0:
+            return
+        if i:
+            out.append(", ")
+            budget[0] -= 2
+        if isinstance(value, dict):
+            _show(piece[0], out, budget)
+            out.append(": ")
+            budget[0] -= 2
+            _show(piece[1], out, budget)
+        else:
+            _show(piece, out, budget)
+    out.append(closing)
+    budget[0] -= len(closing)
+
+
+def _scalar(value: Any, room: int) -> str:
+    if isinstance(value, str):
+        return repr(value[:room + 1])
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        digits = math.floor(value.bit_length() * math.log10(2)) + 1
+        return f"<a {digits:,}-digit number>"
+    try:
+        text = repr(value)
+    except Exception:  # a value whose repr fails (a Python object in a dict spec)
+        text = f"<{type(value).__name__}>"
+    return text[:room + 1]
+
+
+def about(n: int) -> str:
+    """A count for a message: ``2,097,664``, or ``about 10^5000`` when it is too long to print."""
+    if abs(n) < 10**30:
+        return f"{n:,}"
+    return f"about 10^{math.floor(abs(n).bit_length() * math.log10(2))}"
+
+
 def one_of(value: str, choices: Iterable[str], what: str) -> str:
     """``value`` in lower case when it is one of ``choices``, else a SpecError (``unknown fold mode 'x'``)
     with a did-you-mean."""
     key = value.strip().lower()
     choices = list(choices)
     if key not in choices:
-        raise SpecError(f"unknown {what} {value!r}",
+        raise SpecError(f"unknown {what} {shown(value)}",
                         hint=did_you_mean(key, choices) or "use one of " + ", ".join(choices))
     return key

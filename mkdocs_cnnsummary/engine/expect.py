@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, did_you_mean, printable, shown
+from .spec import name_hint
 from .summary import LayerRecord, LayerSums, Shape, Summary
 
 TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params")
@@ -34,7 +35,7 @@ def _line(container: Any, key: Any, default: int | None) -> int | None:
 
 def _count(value: Any, what: str, line: int | None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SpecError(f"expect: {what} must be a whole number, got {value!r}", line=line,
+        raise SpecError(f"expect: {what} must be a whole number, got {shown(value)}", line=line,
                         hint="write the number without quotes; 2_097_664 is allowed")
     return value
 
@@ -47,13 +48,14 @@ def _shape_text(shape: Shape | list[Shape]) -> str:
     def one(s: Shape) -> str:
         return "[" + ", ".join("null" if d is None else str(d) for d in s) + "]"
 
-    return "[" + ", ".join(one(s) for s in shape) + "]" if isinstance(shape, list) else one(shape)
+    text = "[" + ", ".join(one(s) for s in shape) + "]" if isinstance(shape, list) else one(shape)
+    return printable(text, 200)
 
 
 def _as_shape(value: Any, line: int | None) -> tuple[int | None, ...]:
     if not isinstance(value, list | tuple) or not all(
             d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
-        raise SpecError(f"expect: output_shape must be a list of sizes, got {value!r}", line=line,
+        raise SpecError(f"expect: output_shape must be a list of sizes, got {shown(value)}", line=line,
                         hint="e.g. output_shape: [null, 24, 24, 32] (null = the batch or an unknown size)")
     return tuple(value)
 
@@ -79,11 +81,11 @@ def _check_totals(summary: Summary, key: str, value: Any, line: int | None) -> N
 
 def _check_layer(record: LayerRecord, entries: Any, line: int | None) -> None:
     if not isinstance(entries, dict):
-        raise SpecError(f"expect: layer {record.name!r} needs a mapping such as {{params: 832}}", line=line)
+        raise SpecError(f"expect: layer {shown(record.name)} needs a mapping such as {{params: 832}}", line=line)
     for key, value in entries.items():
         key_line = _line(entries, key, line)
         if key not in LAYER_KEYS:
-            raise SpecError(f"expect: unknown key {key!r} for layer {record.name!r}", line=key_line,
+            raise SpecError(f"expect: unknown key {shown(key)} for layer {shown(record.name)}", line=key_line,
                             layer=record.name, layer_type=record.type,
                             hint=did_you_mean(str(key), LAYER_KEYS) or "allowed: " + ", ".join(LAYER_KEYS))
         if key == "output_shape":
@@ -144,8 +146,8 @@ class _InstanceRecord(LayerSums):
 
 def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:
     if name not in layers:
-        hint = did_you_mean(str(name), [*layers, *TOTAL_KEYS])
-        raise SpecError(f"expect: no layer named {name!r}", line=line,
+        hint = did_you_mean(name, [*layers, *TOTAL_KEYS]) if isinstance(name, str) else name_hint(name)
+        raise SpecError(f"expect: no layer named {shown(name)}", line=line,
                         hint=hint or "expect takes total_params, trainable_params, non_trainable_params "
                         "and layer names")
     _check_layer(layers[name], entries, line)

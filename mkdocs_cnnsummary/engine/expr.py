@@ -227,21 +227,61 @@ def ceil_div(a: Expr | int, b: Expr | int) -> Expr:
     return Round(lift(a) / lift(b), up=True)
 
 
+@dataclass(frozen=True, eq=False)
+class Chain(Expr):
+    """``t1 + t2 + ... + tn`` or ``f1 × f2 × ... × fn`` as one node, however many operands.
+
+    Sums over a thousand inputs (Concatenate, stacked layers) and products over a thousand sizes
+    (Flatten) stay one level deep: nothing recurses once per operand.
+    """
+
+    op: str  # "+" or "×"
+    operands: tuple[Expr, ...]
+
+    @property
+    def prec(self) -> int:  # type: ignore[override]
+        return _ADD if self.op == "+" else _MUL
+
+    @property
+    def value(self) -> Number | None:
+        out: Number = 0 if self.op == "+" else 1
+        for operand in self.operands:
+            v = operand.value
+            if v is None:
+                return None
+            out = out + v if self.op == "+" else out * v
+        if isinstance(out, Fraction) and out.denominator == 1:
+            return int(out)
+        return out
+
+    def _join(self, parts: list[str]) -> str:
+        prec = self.prec
+        return f" {self.op} ".join(f"({text})" if operand.prec < prec else text
+                                   for operand, text in zip(self.operands, parts, strict=True))
+
+    def sym(self) -> str:
+        return self._join([operand.sym() for operand in self.operands])
+
+    def num(self) -> str:
+        return self._join([operand.num() for operand in self.operands])
+
+    def unknowns(self) -> list[Var]:
+        return [u for operand in self.operands for u in operand.unknowns()]
+
+
 def product(factors: list[Expr | int]) -> Expr:
     """``f1 × f2 × ...`` (the constant 1 for an empty list)."""
     if not factors:
         return Const(1)
-    out = lift(factors[0])
-    for f in factors[1:]:
-        out = out * f
-    return out
+    if len(factors) == 1:
+        return lift(factors[0])
+    return Chain("×", tuple(lift(f) for f in factors))
 
 
 def total(terms: list[Expr | int]) -> Expr:
     """``t1 + t2 + ...`` (the constant 0 for an empty list)."""
     if not terms:
         return Const(0)
-    out = lift(terms[0])
-    for t in terms[1:]:
-        out = out + t
-    return out
+    if len(terms) == 1:
+        return lift(terms[0])
+    return Chain("+", tuple(lift(t) for t in terms))

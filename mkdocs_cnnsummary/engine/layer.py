@@ -8,8 +8,9 @@ from types import ModuleType, SimpleNamespace
 from typing import Any, ClassVar
 
 from .args import REQUIRED, Arg, ArgError
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, about, did_you_mean, shown
 from .expr import Expr, lift
+from .limits import MAX_INT, MAX_WEIGHTS
 from .summary import Shape, Step, Weight
 
 OutputShape = Shape | list[Shape]
@@ -18,8 +19,9 @@ OutputShape = Shape | list[Shape]
 class Calc:
     """Collects the worked steps and the weights of one layer while it is computed."""
 
-    def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None) -> None:
+    def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None, room: int = MAX_WEIGHTS) -> None:
         self.layer = layer
+        self.room = room  # weight tensors the network may still get
         self.steps: list[Step] = []
         self.weights: list[Weight] = []
         self._declared: list[tuple[int | None, bool]] = []  # (params step result, buffers?)
@@ -31,6 +33,9 @@ class Calc:
         """Record ``quantity = formula = substituted = result`` and return the result."""
         expr = lift(expr)
         value = expr.int_value
+        if value is not None and abs(value) > MAX_INT:
+            raise self.error(f"{quantity} would be {about(value)}, beyond the 64-bit sizes the frameworks count in",
+                             "use smaller sizes")
         if value is None:
             missing = expr.unknowns()
             what = missing[0].desc or missing[0].symbol if missing else "a size"
@@ -62,12 +67,19 @@ class Calc:
         """
         if any(d is None for d in shape):
             raise self.error(
-                f"the weight {name!r} would have shape {tuple(shape)}: its size depends on an unknown "
+                f"the weight {name!r} would have shape {shown(tuple(shape))}: its size depends on an unknown "
                 "input size", "give the input a known size on that axis")
         own = trainable and not buffer
         total = own if sublayer and self.layer.total_own_flags else None
-        self.weights.append(Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
-                                   buffer, total))
+        weight = Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
+                        buffer, total)
+        if weight.size > MAX_INT:
+            raise self.error(f"the weight {name!r} would have {about(weight.size)} values, beyond the 64-bit "
+                             "sizes the frameworks count in", "use smaller sizes")
+        if len(self.weights) >= self.room:
+            raise self.error(f"the network would have more than {MAX_WEIGHTS:,} weight tensors",
+                             "use fewer (stacked) layers")
+        self.weights.append(weight)
 
     def check(self) -> None:
         """The parameter steps must add up to the weights (an engine bug otherwise)."""
@@ -103,7 +115,7 @@ class Calc:
         if self._nested is None:  # pragma: no cover - always set by the network builder
             raise AssertionError("nested layers are not available here")
         inner: Layer = self._nested(spec, self.layer)
-        sub = Calc(inner, self._nested)
+        sub = Calc(inner, self._nested, self.room - len(self.weights))
         shape = inner.compute_output_shape(inputs, sub)
         inner.build(inputs, sub)
         sub.check()
@@ -179,31 +191,35 @@ class Layer:
         declared, by_name, positional = cls._signature()
         if len(args) > len(positional):
             by_name_only = [a.name for a in cls.arguments if a.keyword_only]
-            raise SpecError(
+            raise _at(SpecError(
                 f"takes at most {len(positional)} positional argument{'s' if len(positional) != 1 else ''} "
                 f"({', '.join(a.name for a in positional) or 'none'}), got {len(args)}",
                 layer_type=cls.type_name,
-                hint=f"write {', '.join(n + '=...' for n in by_name_only)} by name" if by_name_only else None)
+                hint=f"write {', '.join(n + '=...' for n in by_name_only)} by name" if by_name_only else None),
+                len(positional))
         given: dict[str, Any] = {}
-        for decl, value in zip(positional, args, strict=False):
+        written: dict[str, str | int] = {}  # argument -> its keyword or position, where the error points
+        for i, (decl, value) in enumerate(zip(positional, args, strict=False)):
             given[decl.name] = value
+            written[decl.name] = i
         for key, value in kwargs.items():
             if key not in by_name:
                 hint = did_you_mean(key, by_name) or (
                     "accepted arguments: " + ", ".join(a.name for a in cls.arguments))
-                raise SpecError(f"unknown argument {key!r}", layer_type=cls.type_name, hint=hint)
+                raise _at(SpecError(f"unknown argument {shown(key)}", layer_type=cls.type_name, hint=hint), key)
             if key in given:
-                raise SpecError(f"argument {key!r} given twice (by position and by name)",
-                                layer_type=cls.type_name)
+                raise _at(SpecError(f"argument {key!r} given twice (by position and by name)",
+                                    layer_type=cls.type_name), key)
             given[key] = value
+            written[key] = key
         config: dict[str, Any] = {}
         for decl in declared:
             if decl.name in given:
                 try:
                     config[decl.name] = decl.normalise(given[decl.name])
                 except ArgError as exc:
-                    raise SpecError(f"argument {decl.name!r} {exc.message}", layer_type=cls.type_name,
-                                    hint=exc.hint) from None
+                    raise _at(SpecError(f"argument {decl.name!r} {exc.message}", layer_type=cls.type_name,
+                                        hint=exc.hint), written[decl.name]) from None
             elif decl.required:
                 raise SpecError(f"missing required argument {decl.name!r}", layer_type=cls.type_name,
                                 hint=f"for example {cls.type_name}({decl.name}=...)")
@@ -233,6 +249,12 @@ class Layer:
         """Outputs after the one its row shows, which later layers may take as ``name[1]`` ... (an LSTM's final
         states); none by default."""
         return []
+
+
+def _at(error: SpecError, argument: str | int) -> SpecError:
+    """Mark which argument (keyword, or position) an error is about, so that it can point at its line."""
+    error.argument = argument
+    return error
 
 
 class SameShape:

@@ -8,9 +8,10 @@ from typing import Any
 
 from .args import ArgError
 from .args import shape as shape_arg
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, about, did_you_mean, printable, shown
 from .framework import Framework, get_framework
-from .layer import Calc, Layer, lookup
+from .layer import Calc, Layer, describe_shape, lookup
+from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
 from .modules import NO_OUTPUT, arrange, call_name, counted_elsewhere, hide, no_output, tie
 from .nested import is_model_item, nested_type, run_nested
 from .spec import LayerRef, LayerSpec, NetworkSpec
@@ -23,7 +24,8 @@ def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Lay
         cls = lookup(framework, spec.type)
         config = cls.bind(spec.args, spec.kwargs)
     except SpecError as exc:
-        raise exc.located(line=spec.line, layer=name or spec.name, layer_type=spec.type) from None
+        line = spec.arg_lines.get(exc.argument, spec.line) if exc.argument is not None else spec.line
+        raise exc.located(line=line, layer=name or spec.name, layer_type=spec.type) from None
     trainable = True if spec.trainable is None else spec.trainable
     return cls(name or spec.name or cls.type_name, config, trainable=trainable, line=spec.line)
 
@@ -31,7 +33,7 @@ def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Lay
 def _nested_factory(framework: str):
     def make(spec: Any, parent: Layer) -> Layer:
         if not isinstance(spec, LayerSpec):
-            raise SpecError(f"expected a layer, got {spec!r}", line=parent.line, layer=parent.name,
+            raise SpecError(f"expected a layer, got {shown(spec)}", line=parent.line, layer=parent.name,
                             layer_type=parent.type_name)
         if spec.line is None:
             spec.line = parent.line
@@ -43,11 +45,13 @@ def _nested_factory(framework: str):
     return make
 
 
-def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any) -> tuple[Shape | list[Shape], Calc]:
+def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, room: int = MAX_WEIGHTS
+                  ) -> tuple[Shape | list[Shape], Calc]:
     """Run one layer on its input shapes: its output shape(s), and its worked steps and weights.
 
     ``make_nested`` builds wrapped layers (see :func:`nested_factory`).  The number of inputs is
-    checked first; errors are located at the layer.
+    checked first; errors are located at the layer.  ``room``: the weight tensors the network may
+    still get; the output stays within the bounds of :mod:`.limits`.
     """
     n = len(in_shapes)
     if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
@@ -57,13 +61,14 @@ def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any) -> tup
         raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
                         line=layer.line, layer=layer.name, layer_type=layer.type_name,
                         hint="set inputs: [...] to the layers it should take")
-    calc = Calc(layer, make_nested)
+    calc = Calc(layer, make_nested, room)
     try:
         out = layer.compute_output_shape(in_shapes, calc)
         layer.build(in_shapes, calc)
     except SpecError as exc:
         raise exc.located(line=layer.line, layer=layer.name, layer_type=layer.type_name) from None
     calc.check()
+    _check_sizes(out, calc)
     return out, calc
 
 
@@ -95,14 +100,14 @@ def nested_factory(framework: str) -> Any:
 
 def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...]:
     try:
-        sizes = shape_arg(raw)
+        shape = shape_arg(raw)
+        if len(shape) >= MAX_RANK:  # the batch dimension comes on top
+            raise ArgError(f"has {len(shape):,} dimensions; at most {MAX_RANK - 1} (and the batch) are supported")
+        return shape
     except ArgError as exc:
-        raise SpecError(f"input {name!r}: {exc.message}", line=line,
-                        hint="write the shape without the batch dimension, e.g. [28, 28, 1]; null = unknown") from None
-    if any(s is not None and s < 0 for s in sizes):  # Keras: "Negative dimensions are not allowed"
-        raise SpecError(f"input {name!r}: negative sizes are not allowed, got {list(sizes)}", line=line,
-                        hint="write null for a size that is not known")
-    return sizes
+        raise SpecError(f"input {shown(name)}: {exc.message}", line=line,
+                        hint=exc.hint or "write the shape without the batch dimension, e.g. [28, 28, 1]; "
+                                         "null = unknown") from None
 
 
 class _Node:
@@ -122,14 +127,15 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
         if spec.call is not None:  # a further call of a module (PyTorch): named name@k, checked below
             continue
         if spec.name is not None:
-            if _BRACKETED.fullmatch(spec.name):
-                raise SpecError(f"a layer name cannot end in [...]: {spec.name!r}", line=spec.line, layer=spec.name,
-                                layer_type=spec.type, hint="name[i] picks output i of a layer in inputs and outputs; "
-                                                           "choose a name without brackets")
+            if _bracketed(spec.name):
+                raise SpecError(f"a layer name cannot end in [...]: {shown(spec.name)}", line=spec.line,
+                                layer=spec.name, layer_type=spec.type,
+                                hint="name[i] picks output i of a layer in inputs and outputs; "
+                                     "choose a name without brackets")
             if spec.name in explicit or spec.name in taken:
                 first = explicit.get(spec.name)
                 where = f" (first used on line {first.line})" if first and first.line else ""
-                raise SpecError(f"duplicate layer name {spec.name!r}{where}", line=spec.line, layer=spec.name,
+                raise SpecError(f"duplicate layer name {shown(spec.name)}{where}", line=spec.line, layer=spec.name,
                                 layer_type=spec.type, hint="give each layer its own name")
             explicit[spec.name] = spec
     used = set(explicit) | taken
@@ -184,6 +190,7 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
     """Layer names in an order where every layer comes after its inputs; cycles are errors."""
     order: list[str] = []
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
+    deps_of: dict[str, list[str]] = {}
 
     for start in nodes:
         if state.get(start) == 2:
@@ -197,7 +204,10 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
                     continue
                 state[name] = 1
                 path.append(name)
-            deps = [_base(d) for d in nodes[name].inputs if _base(d) not in input_names] + nodes[name].after
+            deps = deps_of.get(name)
+            if deps is None:  # worked out once per layer, not once per input (a Concatenate of thousands)
+                deps = deps_of[name] = [_base(d) for d in nodes[name].inputs
+                                        if _base(d) not in input_names] + nodes[name].after
             if i < len(deps):
                 stack.append((name, i + 1))
                 dep = deps[i]
@@ -278,6 +288,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     if net.blocks:
         in_block.update((name, spec.block) for spec, name in zip(specs, names, strict=True) if spec.block)
     layer_specs: list[tuple[LayerSpec, str]] = []
+    taken |= set(names)
     for spec, name in zip(specs, names, strict=True):
         if spec.holder:
             layers_objs.append(_Holder(name, spec))
@@ -301,7 +312,10 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
             layer = instantiate(spec, fw.name, name)
         if layer.is_input:
             shape = layer.input_shape()  # type: ignore[attr-defined]
-            inputs.append(InputRecord(name if spec.name else _input_name(fw, inputs, spec), shape, spec.line))
+            if not spec.name:
+                name = _input_name(fw, taken)
+                taken.add(name)
+            inputs.append(InputRecord(name, shape, spec.line))
             continue
         layers_objs.append(layer)
         layer_specs.append((spec, layer.name))
@@ -320,8 +334,11 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
         isinstance(src, LayerRef) for spec in specs for src in spec.inputs or ()) else None
     input_names = {i.name for i in inputs}
     for rec in inputs:
-        if _BRACKETED.fullmatch(rec.name):
-            raise SpecError(f"an input name cannot end in [...]: {rec.name!r}", line=rec.line,
+        if len(rec.shape) > MAX_RANK:  # an InputLayer's shape (the input: key is checked when read)
+            raise SpecError(f"input {shown(rec.name)} has {len(rec.shape):,} dimensions; at most {MAX_RANK} "
+                            "(the batch included) are supported", line=rec.line)
+        if _bracketed(rec.name):
+            raise SpecError(f"an input name cannot end in [...]: {shown(rec.name)}", line=rec.line,
                             hint="choose a name without brackets (name[i] picks one output of a layer)")
     if len(input_names) != len(inputs):
         raise SpecError("two inputs have the same name", line=inputs[-1].line)
@@ -345,7 +362,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
             for src in srcs:
                 _check_index(src, known, spec.line, name, spec.type)
                 if _base(src) not in known:
-                    raise SpecError(f"unknown input {src!r}", line=spec.line, layer=name, layer_type=spec.type,
+                    raise SpecError(f"unknown input {shown(src)}", line=spec.line, layer=name, layer_type=spec.type,
                                     hint=did_you_mean(src, known) or "inputs must name an input or a layer")
                 if src == name:
                     raise SpecError("a layer cannot take its own output as input", line=spec.line, layer=name,
@@ -365,10 +382,11 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
 
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
-    shown: dict[str, Shape] = {}  # layers that show their first output and give more (an LSTM's states)
+    first_shown: dict[str, Shape] = {}  # layers that show their first output and give more (an LSTM's states)
     records: dict[str, LayerRecord] = {}
     children: dict[str, list[LayerRecord]] = {}
     calls: dict[str, int] = {}  # PyTorch: how often each module was called (rows per call)
+    weights_so_far = 0
     for name in order:
         node = nodes[name]
         layer = node.layer
@@ -381,7 +399,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
             records[name], children[name] = _not_called(node.spec, layer, name, make_nested, fw.name)
             shapes[name] = list(NO_OUTPUT)
             continue
-        in_shapes = [_single(shapes, src, layer, shown) for src in node.inputs]
+        in_shapes = [_single(shapes, src, layer, first_shown) for src in node.inputs]
         if isinstance(layer, _Reuse):
             shapes[name], again = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name)
             if fw.name == "pytorch":  # PyTorch's tables show every call
@@ -404,12 +422,17 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
             continue
         known = net.computed.get(name)
         done = known.results.get((_shapes_key(in_shapes), layer.trainable)) if known is not None else None
-        out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested)
+        out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested,
+                                                                MAX_WEIGHTS - weights_so_far)
+        weights_so_far += len(calc.weights)
+        if weights_so_far > MAX_WEIGHTS:  # a layer a reader computed before: counted here
+            raise calc.error(f"the network would have more than {MAX_WEIGHTS:,} weight tensors",
+                             "use fewer (stacked) layers")
         shapes[name] = out
         further = layer.further_outputs(in_shapes, out)
         if further:
             shapes[name] = [out, *further]
-            shown[name] = out
+            first_shown[name] = out
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
@@ -427,9 +450,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     for out_name in outputs:
         _check_index(out_name, shapes, net.outputs_line, None, None)
         if _base(out_name) not in shapes:
-            raise SpecError(f"unknown output {out_name!r}", line=net.outputs_line,
+            raise SpecError(f"unknown output {shown(out_name)}", line=net.outputs_line,
                             hint=did_you_mean(out_name, shapes) or "outputs must name layers")
-        if _INDEXED.fullmatch(out_name):
+        if _indexed(out_name):
             _pick(shapes[_base(out_name)], out_name, net.outputs_line, None, None)
     if fw.name == "keras":
         _check_connected(nodes, layer_specs, outputs)
@@ -565,39 +588,75 @@ class _ModelItem:
         self.config: dict[str, Any] = {}
 
 
-def _input_name(fw: Framework, inputs: list[InputRecord], spec: LayerSpec) -> str:
-    return fw.input_name if not inputs else f"{fw.input_name}_{len(inputs)}"
+def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
+    """Every output within :data:`MAX_RANK` dimensions, of sizes within the 64-bit sizes the frameworks count in
+    (most come from checked steps)."""
+    for shape in out if isinstance(out, list) else [out]:
+        if len(shape) > MAX_RANK:
+            raise calc.error(f"the output would have {len(shape):,} dimensions; at most {MAX_RANK} are supported")
+        for size in shape:
+            if size is not None and size < 0:  # a layer that does not say why itself: say it here
+                raise calc.error(f"the output {printable(describe_shape(shape), 200)} would have a negative size",
+                                 "check the input sizes: one is too small for this layer (0 or less)")
+            if size is not None and abs(size) > MAX_INT:
+                raise calc.error(f"an output size would be {about(size)}, beyond the 64-bit sizes the frameworks "
+                                 "count in", "use smaller sizes")
 
 
-_INDEXED = re.compile(r"(.+)\[(-?\d+)\]")
-_BRACKETED = re.compile(r"(.+)\[(.*)\]")
+def _input_name(fw: Framework, taken: set[str]) -> str:
+    """``input``, ``input_1`` ...: the first not taken by an input or a layer."""
+    n = 0
+    while (name := fw.input_name if n == 0 else f"{fw.input_name}_{n}") in taken:
+        n += 1
+    return name
+
+
+#: an output index: ASCII digits only (``int()`` would also read ``l[١]`` as ``l[1]``)
+_INDEX = re.compile(r"-?[0-9]+", re.ASCII)
+
+
+def _bracketed(src: str) -> tuple[str, str] | None:
+    """``lstm[x]`` -> (``lstm``, ``x``): a name ending in [...] (the last ``[``), or None."""
+    if not src.endswith("]"):
+        return None
+    k = src.rfind("[", 1, len(src) - 1)
+    return (src[:k], src[k + 1:-1]) if k >= 1 else None
+
+
+def _indexed(src: str) -> tuple[str, str] | None:
+    """``lstm[1]`` -> (``lstm``, ``1``): a name with a whole-number index, or None."""
+    parts = _bracketed(src)
+    return parts if parts and _INDEX.fullmatch(parts[1]) else None
 
 
 def _base(src: str) -> str:
     """``lstm[1]`` -> ``lstm`` (one output of a multi-output layer)."""
-    m = _INDEXED.fullmatch(src)
-    return m.group(1) if m else src
+    parts = _indexed(src)
+    return parts[0] if parts else src
 
 
 def _check_index(src: str, known: Any, line: int | None, layer: str | None, layer_type: str | None) -> None:
     """``lstm[x]`` or ``lstm[1`` where ``lstm`` exists: say how to write the index."""
-    m = _BRACKETED.fullmatch(src)
-    if m and not _INDEXED.fullmatch(src) and m.group(1) in known:
-        raise SpecError(f"the index in {src!r} must be a whole number", line=line, layer=layer,
-                        layer_type=layer_type, hint=f"write {m.group(1)}[0] for its first output, "
-                                                    f"{m.group(1)}[1] for the second ...")
+    parts = _bracketed(src)
+    if parts and not _indexed(src) and parts[0] in known:
+        base = printable(parts[0], MAX_SHOWN)
+        raise SpecError(f"the index in {shown(src)} must be a whole number (0-9)", line=line, layer=layer,
+                        layer_type=layer_type,
+                        hint=f"write {base}[0] for its first output, {base}[1] for the second ...")
 
 
 def _pick(shape: Shape | list[Shape], src: str, line: int | None, layer: str | None,
           layer_type: str | None) -> Shape:
     """One output of a multi-output layer; negative indices count from the end, as in Python."""
-    index = int(_INDEXED.fullmatch(src).group(2))  # type: ignore[union-attr]
+    base, digits = _indexed(src)  # type: ignore[misc]
+    index = int(digits) if len(digits) < 20 else None  # beyond any count of outputs
     count = len(shape) if isinstance(shape, list) else 1
-    if not isinstance(shape, list) or not -count <= index < count:
-        raise SpecError(f"{_base(src)!r} has {count} output{'s' if count > 1 else ''}, no output {index}",
+    if not isinstance(shape, list) or index is None or not -count <= index < count:
+        shown_base = printable(base, MAX_SHOWN)
+        raise SpecError(f"{shown(base)} has {count} output{'s' if count > 1 else ''}, no output {digits[:20]}",
                         line=line, layer=layer, layer_type=layer_type,
-                        hint=(f"pick one of {_base(src)}[0] to {_base(src)}[{count - 1}]" if count > 1 else
-                              f"write {_base(src)} without an index"))
+                        hint=(f"pick one of {shown_base}[0] to {shown_base}[{count - 1}]" if count > 1 else
+                              f"write {shown_base} without an index"))
     return shape[index]
 
 
@@ -620,16 +679,17 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
 
 
 def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer,
-            shown: dict[str, Shape] | None = None) -> Shape:
+            first_shown: dict[str, Shape] | None = None) -> Shape:
     shape = shapes[_base(src)]
-    if _INDEXED.fullmatch(src):
+    if _indexed(src):
         return _pick(shape, src, layer.line, layer.name, layer.type_name)
-    if shown and src in shown:  # a layer that shows its first output: the name alone is that output
-        return shown[src]
+    if first_shown and src in first_shown:  # a layer that shows its first output: the name alone is that output
+        return first_shown[src]
     if isinstance(shape, list) and not shape:
-        raise SpecError(f"input {src!r} is a module that is not called: it has no output", line=layer.line,
+        raise SpecError(f"input {shown(src)} is a module that is not called: it has no output", line=layer.line,
                         layer=layer.name, layer_type=layer.type_name)
     if isinstance(shape, list):
-        raise SpecError(f"input {src!r} has several outputs", line=layer.line, layer=layer.name,
-                        layer_type=layer.type_name, hint=f"take one of them with {src}[0], {src}[1] ...")
+        shown_src = printable(src, MAX_SHOWN)
+        raise SpecError(f"input {shown(src)} has several outputs", line=layer.line, layer=layer.name,
+                        layer_type=layer.type_name, hint=f"take one of them with {shown_src}[0], {shown_src}[1] ...")
     return shape

@@ -18,8 +18,9 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, did_you_mean, printable, shown
 from .framework import FRAMEWORK_MODULES
+from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_INT, MAX_SPEC_VALUES
 from .nested import MODEL_TYPES
 
 TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "blocks", "layers", "outputs", "expect", "description")
@@ -43,21 +44,47 @@ class LineList(list):
     item_lines: list[int]
 
 
-class _AliasLimit:
-    """Refuses more than ``max_aliases`` aliases while composing (mixed into both loaders)."""
+class _Bounded:
+    """Composes within bounds (mixed into both loaders): nesting depth, and what aliases expand to.
 
-    max_aliases = 1000  # guards against alias "bombs" whose text grows exponentially when shown
+    Counting aliases is not enough: nine aliases to a list of nine aliases to ... (the "billion
+    laughs") is a few hundred bytes that expand to billions of values. So every node's size with
+    its aliases expanded is worked out as it is composed, and the values aliases add are bounded.
+    """
+
+    def compose_document(self) -> Any:
+        self._sizes: dict[int, int] = {}  # id(node) -> values in it, aliases expanded
+        self._added = 0  # values that aliases added so far
+        self._depth = 0
+        return super().compose_document()  # type: ignore[misc]
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        return _construct(self, node)  # type: ignore[arg-type]  # a whole document such as '!!int ten' too
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases = getattr(self, "_aliases", 0) + 1
-            if self._aliases > self.max_aliases:
-                raise SpecError(f"more than {self.max_aliases} aliases (*name)",
-                                line=self.peek_event().start_mark.line + 1, hint="write the values out")
-        return super().compose_node(parent, index)
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            node = super().compose_node(parent, index)  # type: ignore[misc]
+            self._added += self._sizes.get(id(node), 1)
+            if self._added > MAX_ALIAS_VALUES:
+                raise SpecError(f"the aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} values",
+                                line=event.start_mark.line + 1, hint="write the values out, or use fewer aliases")
+            return node
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise SpecError(f"lists and mappings are nested more than {MAX_DEPTH} deep",
+                            line=event.start_mark.line + 1, hint="a spec needs only a few levels")
+        node = super().compose_node(parent, index)  # type: ignore[misc]
+        self._depth -= 1
+        if isinstance(node, yaml.SequenceNode):
+            self._sizes[id(node)] = 1 + sum(self._sizes.get(id(child), 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            self._sizes[id(node)] = 1 + sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1)
+                                            for k, v in node.value)
+        return node
 
 
-class _LineLoader(_AliasLimit, yaml.SafeLoader):
+class _LineLoader(_Bounded, yaml.SafeLoader):
     """SafeLoader whose mappings and sequences carry line numbers (pure Python: the reference)."""
 
 
@@ -69,7 +96,7 @@ except ImportError:  # PyYAML without libyaml
 _FastLineLoader: type | None = None
 if CParser is not None:
 
-    class _FastLineLoader(_AliasLimit, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
+    class _FastLineLoader(_Bounded, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
         """:class:`_LineLoader` with libyaml's scanner and parser (its slow part in pure Python).
 
         Composing (aliases, line numbers from the events' marks) and constructing run the same
@@ -83,19 +110,34 @@ if CParser is not None:
             Resolver.__init__(self)
 
 
+_KIND = {"ScalarNode": "a value", "SequenceNode": "a list", "MappingNode": "a mapping"}
+
+
+def _tag_name(node: yaml.Node) -> str:
+    return node.tag.rsplit(":", 1)[-1] if node.tag.startswith("tag:yaml.org,2002:") else node.tag
+
+
 def _construct(loader: SafeConstructor, node: yaml.Node) -> Any:
-    """One value; a tagged scalar that does not read as its tag (``!!int ten``) is an error on its line."""
+    """One value; a tagged value that does not read as its tag (``!!int ten``) is an error on its line."""
     try:
         return loader.construct_object(node, deep=True)
-    except SpecError:
+    except (SpecError, yaml.YAMLError):
         raise
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise SpecError(f"invalid YAML: {node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]} ({exc})",
+    except Exception:  # whatever a constructor raises on an odd value: !!bool maybe, !!int ""
+        what = shown(node.value) if isinstance(node, yaml.ScalarNode) else _KIND.get(type(node).__name__, "a value")
+        raise SpecError(f"invalid YAML: {what} cannot be read as {_tag_name(node)}",
                         line=node.start_mark.line + 1, hint="remove the !!tag or write a value of that kind"
                         ) from None
 
 
+def _expect_node(node: yaml.Node, kind: type, what: str) -> None:
+    if not isinstance(node, kind):
+        raise SpecError(f"invalid YAML: !!{_tag_name(node)} needs {what}, got {_KIND.get(type(node).__name__)}",
+                        line=node.start_mark.line + 1, hint="remove the !!tag")
+
+
 def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineDict:
+    _expect_node(node, yaml.MappingNode, "a mapping")
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
@@ -103,9 +145,9 @@ def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineD
     for key_node, value_node in node.value:
         key = _construct(loader, key_node)
         if not isinstance(key, str | int | float | bool) and key is not None:
-            raise SpecError(f"a mapping key must be a plain value, got {key!r}", line=key_node.start_mark.line + 1)
+            raise SpecError(f"a mapping key must be a plain value, got {shown(key)}", line=key_node.start_mark.line + 1)
         if key in out:
-            raise SpecError(f"key {key!r} appears twice in the same mapping", line=key_node.start_mark.line + 1,
+            raise SpecError(f"key {shown(key)} appears twice in the same mapping", line=key_node.start_mark.line + 1,
                             hint="remove one of them")
         out[key] = _construct(loader, value_node)
         out.key_lines[key] = key_node.start_mark.line + 1
@@ -113,16 +155,71 @@ def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineD
 
 
 def _construct_sequence(loader: SafeConstructor, node: yaml.SequenceNode) -> LineList:
+    _expect_node(node, yaml.SequenceNode, "a list")
     out = LineList(_construct(loader, child) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
 
 
+def _scalar_text(loader: SafeConstructor, node: yaml.Node) -> str:
+    _expect_node(node, yaml.ScalarNode, "a single value")
+    return loader.construct_scalar(node)
+
+
+def _construct_int(loader: SafeConstructor, node: yaml.ScalarNode) -> int:
+    """YAML 1.1 integers, without the readings nobody means in a spec: ``3:3`` (base 60) and ``010`` (octal)."""
+    text = _scalar_text(loader, node)
+    if len(text) < 19 and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+        return int(text)  # the usual case: a plain decimal within 64 bits
+    digits = text.replace("_", "").lstrip("+-")
+    line = node.start_mark.line + 1
+    if ":" in digits:
+        raise SpecError(f"YAML reads {shown(text)} as a base-60 number", line=line,
+                        hint="write a pair as [3, 3], or quote the text")
+    if len(digits) > 1 and digits[0] == "0" and digits[1] not in "xb":
+        raise SpecError(f"YAML reads {shown(text)} as an octal number", line=line,
+                        hint="write the number without the leading zero")
+    if len(digits) > 70:  # no need to convert: beyond MAX_INT in any base
+        value = None
+    else:
+        value = SafeConstructor.construct_yaml_int(loader, node)
+    if value is None or abs(value) > MAX_INT:
+        raise SpecError(f"the integer {shown(text, 30)} is too large", line=line,
+                        hint=f"sizes and counts must fit in 64 bits (at most {MAX_INT:,})")
+    return value
+
+
+def _construct_float(loader: SafeConstructor, node: yaml.ScalarNode) -> float:
+    text = _scalar_text(loader, node)
+    if ":" in text:
+        raise SpecError(f"YAML reads {shown(text)} as a base-60 number", line=node.start_mark.line + 1,
+                        hint="quote the text")
+    return SafeConstructor.construct_yaml_float(loader, node)
+
+
+def _construct_timestamp(loader: SafeConstructor, node: yaml.ScalarNode) -> str:
+    """``2024-01-01`` stays the text it is (YAML 1.1 would make it a date, which no spec value is)."""
+    return _scalar_text(loader, node)
+
+
+def _unsupported(loader: SafeConstructor, node: yaml.Node) -> Any:
+    raise SpecError(f"invalid YAML: the !!{_tag_name(node)} tag is not supported in a spec",
+                    line=node.start_mark.line + 1, hint="write plain values, lists and mappings")
+
+
+_CONSTRUCTORS = {
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG: _construct_mapping,
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG: _construct_sequence,
+    "tag:yaml.org,2002:int": _construct_int,
+    "tag:yaml.org,2002:float": _construct_float,
+    "tag:yaml.org,2002:timestamp": _construct_timestamp,
+    **{f"tag:yaml.org,2002:{tag}": _unsupported for tag in ("binary", "set", "omap", "pairs")},
+}
 for _loader in (_LineLoader, _FastLineLoader):
     if _loader is not None:
-        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+        for _tag, _constructor in _CONSTRUCTORS.items():
+            _loader.add_constructor(_tag, _constructor)
 del _loader
 
 
@@ -188,11 +285,7 @@ def load_yaml(text: str) -> Any:
         raise SpecError(f"invalid YAML: the control character U+{char:04X} is not allowed", line=line,
                         hint="remove control characters; the spec must be plain text") from None
     except yaml.YAMLError as exc:
-        raise SpecError(f"invalid YAML: {exc}") from None
-    except (ValueError, TypeError, OverflowError) as exc:  # a whole document such as '!!int ten'
-        raise SpecError(f"invalid YAML: {exc}", hint="remove the !!tag or write a value of that kind") from None
-    except RecursionError:
-        raise SpecError("invalid YAML: the spec is nested too deeply") from None
+        raise SpecError(f"invalid YAML: {shown(str(exc), 200)}") from None
 
 
 # the parsed description ---------------------------------------------------------
@@ -207,9 +300,13 @@ class LayerRef:
     suffix: str = ""
 
 
-@dataclass
+@dataclass(repr=False)
 class LayerSpec:
-    """One layer as written: its type, arguments and graph wiring."""
+    """One layer as written: its type, arguments and graph wiring.
+
+    ``arg_lines`` gives the line of each argument written on a line of its own (by name, or by
+    position for a list), so that a wrong value is reported where it is.
+    """
 
     type: str
     args: list[Any] = field(default_factory=list)
@@ -229,6 +326,14 @@ class LayerSpec:
     holder: bool = False  # a row for a module that is not called itself (``module: ModuleList``)
     tied: dict[str, str] | None = None  # own tensor name -> the tensor of another row it is (counted there)
     hidden: bool = False  # computed for the shapes after it, but no row and nothing counted (not the model's)
+    arg_lines: dict[str | int, int] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """The layer as a call, as messages show it: ``LSTM(2, return_sequences=True)``."""
+        if self.source is not None:
+            return self.source
+        parts = [shown(a) for a in self.args[:8]] + [f"{k}={shown(v)}" for k, v in list(self.kwargs.items())[:8]]
+        return f"{self.type}({', '.join(parts)})"
 
 
 @dataclass
@@ -265,18 +370,30 @@ class NetworkSpec:
 
 
 def _dotted(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
+    """``tf.keras.layers.Dense`` -> that text; None for anything but a dotted name."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _bounded(value: Any, line: int | None) -> Any:
+    """A literal within the bounds of a spec (integers within 64 bits ...), or a SpecError on its line."""
+    try:
+        check_plain(value)
+    except SpecError as exc:
+        raise exc.located(line=line) from None
+    return value
 
 
 def _literal(node: ast.AST, line: int | None) -> Any:
     """A literal argument value; nested calls become LayerSpecs, dotted names strings."""
     if isinstance(node, ast.Constant):  # what literal_eval gives, without its per-call closures
-        return node.value
+        return _bounded(node.value, line) if isinstance(node.value, int) else node.value
     if isinstance(node, ast.Call):
         return _call_to_spec(node, line, None)
     if isinstance(node, ast.Name | ast.Attribute):
@@ -288,28 +405,47 @@ def _literal(node: ast.AST, line: int | None) -> Any:
     if isinstance(node, ast.Tuple | ast.List):
         return [_literal(e, line) for e in node.elts]
     if isinstance(node, ast.Dict):
-        return {_literal(k, line): _literal(v, line) for k, v in zip(node.keys, node.values, strict=True)}
+        out = {}
+        for k, v in zip(node.keys, node.values, strict=True):
+            if k is None:
+                raise SpecError("**spreading in a dict is not supported in a layer call", line=line,
+                                hint="write the keys and values out")
+            key = _literal(k, line)
+            if isinstance(key, list | dict | LayerSpec):
+                raise SpecError(f"a dict key in a layer call must be a plain value, got {shown(key)}", line=line)
+            out[key] = _literal(v, line)
+        return out
     try:
-        return ast.literal_eval(node)
-    except (ValueError, SyntaxError, TypeError):
-        raise SpecError(f"argument {ast.unparse(node)!r} is not a literal value", line=line,
+        return _bounded(ast.literal_eval(node), line)
+    except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+        raise SpecError(f"argument {shown(_unparse(node))} is not a literal value", line=line,
                         hint="write numbers, strings, lists and tuples only; expressions are not evaluated") from None
+
+
+def _unparse(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except (RecursionError, ValueError):  # a very long expression
+        return "this expression"
 
 
 def _call_to_spec(node: ast.Call, line: int | None, source: str | None) -> LayerSpec:
     dotted = _dotted(node.func)
     if dotted is None:
-        raise SpecError(f"{ast.unparse(node.func)!r} is not a layer type name", line=line)
+        raise SpecError(f"{shown(_unparse(node.func))} is not a layer type name", line=line)
     type_name = dotted.rsplit(".", 1)[-1]
     args = []
     for a in node.args:
         if isinstance(a, ast.Starred):
-            raise SpecError("*args is not supported in a layer call", line=line)
+            raise SpecError("*args is not supported in a layer call", line=line, hint="write the arguments out")
         args.append(_literal(a, line))
     kwargs: dict[str, Any] = {}
     for kw in node.keywords:
         if kw.arg is None:
-            raise SpecError("**kwargs is not supported in a layer call", line=line)
+            raise SpecError("**kwargs is not supported in a layer call", line=line, hint="write the arguments out")
+        if kw.arg in kwargs:  # Python rejects the call: "keyword argument repeated"
+            raise SpecError(f"keyword argument {shown(kw.arg)} repeated", line=line,
+                            hint="give each argument once (Python rejects this call)")
         kwargs[kw.arg] = _literal(kw.value, line)
     spec = LayerSpec(type=type_name, args=args, kwargs=kwargs, line=line, source=source)
     _pop_wiring(spec, kwargs, line)
@@ -323,7 +459,7 @@ def _pop_wiring(spec: LayerSpec, kwargs: dict[str, Any], line: int | None) -> No
     if "trainable" in kwargs:
         value = kwargs.pop("trainable")
         if not isinstance(value, bool):
-            raise SpecError(f"trainable must be true or false, got {value!r}", line=line)
+            raise SpecError(f"trainable must be true or false, got {shown(value)}", line=line)
         spec.trainable = value
 
 
@@ -341,29 +477,46 @@ def parse_call(text: str, line: int | None = None) -> LayerSpec:
     try:
         body = _parse_expression(stripped)
     except SyntaxError as exc:
-        raise SpecError(f"cannot read {stripped!r} as a layer: {exc.msg}", line=line,
+        reason = printable(exc.msg or "invalid syntax", 200)
+        raise SpecError(f"cannot read {shown(stripped)} as a layer: {reason}", line=line,
                         hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}") from None
+    except (RecursionError, MemoryError, ValueError):  # thousands of operators or brackets, a NUL character
+        raise SpecError(f"cannot read {shown(stripped)} as a layer: it is nested too deeply or too long",
+                        line=line, hint="write a layer as Type(args...) with literal arguments") from None
     if isinstance(body, ast.Call):
         return _call_to_spec(body, line, stripped)
     dotted = _dotted(body)
     if dotted is not None:
         return LayerSpec(type=dotted.rsplit(".", 1)[-1], line=line, source=stripped)
-    raise SpecError(f"cannot read {stripped!r} as a layer", line=line,
+    raise SpecError(f"cannot read {shown(stripped)} as a layer", line=line,
                     hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
 
 
-def _check_name(value: Any, line: int | None) -> str:
+def name_hint(value: Any) -> str | None:
+    """Why YAML gave something else than text where a name was written (``on`` is true in YAML 1.1)."""
+    if isinstance(value, bool):
+        return "YAML reads an unquoted yes, no, on, off, y, n, true or false as a boolean: quote the name ('on')"
+    if value is None:
+        return "YAML reads an unquoted ~ or null (or nothing) as null: quote the name ('~')"
+    if isinstance(value, int | float):
+        return "quote a name made of digits ('7')"
+    return None
+
+
+def _check_name(value: Any, line: int | None, what: str = "a layer name") -> str:
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"a layer name must be a non-empty string, got {value!r}", line=line)
+        raise SpecError(f"{what} must be a non-empty string, got {shown(value)}", line=line, hint=name_hint(value))
     return value
 
 
 def _names(value: Any, line: int | None, what: str) -> list[str]:
     if isinstance(value, str):
         return [value]
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise SpecError(f"{what} must be a layer name or a list of layer names, got {value!r}", line=line)
+    if isinstance(value, list) and value:
+        lines = value.item_lines if isinstance(value, LineList) else [line] * len(value)
+        return [_check_name(v, at, f"each of {what}") for v, at in zip(value, lines, strict=True)]
+    raise SpecError(f"{what} must be a layer name or a list of layer names, got {shown(value)}", line=line,
+                    hint=name_hint(value))
 
 
 def parse_item(item: Any, line: int | None) -> LayerSpec:
@@ -384,41 +537,55 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
                                 hint="add one key naming the layer type, e.g. Conv2D: {filters: 32}")
             raise SpecError(
                 "a layer mapping needs exactly one layer-type key besides name, inputs and trainable; "
-                f"found {', '.join(repr(k) for k in type_keys)}", line=line,
+                f"found {', '.join(shown(k) for k in type_keys[:5])}{' ...' if len(type_keys) > 5 else ''}",
+                line=_line_of(item, type_keys[1]) or line,
                 hint="put each layer in its own list item (starting with '-')")
         type_key = type_keys[0]
         if not isinstance(type_key, str):
-            raise SpecError(f"layer type must be a name, got {type_key!r}", line=line)
+            raise SpecError(f"layer type must be a name, got {shown(type_key)}", line=line, hint=name_hint(type_key))
         value = item[type_key]
         spec = LayerSpec(type=type_key, line=line)
         if "(" in type_key:
             spec = parse_call(type_key, line)
             if value is not None:
-                raise SpecError(f"{type_key!r} already has its arguments in parentheses", line=line,
+                raise SpecError(f"{shown(type_key)} already has its arguments in parentheses", line=line,
                                 hint="remove the value after the colon or the parentheses")
         elif value is None:
             pass
         elif isinstance(value, dict) and "layers" in value and _holds_layers(type_key, value):
             spec.network = parse_spec(value)  # a model used as a layer, or a PyTorch module with its forward()
         elif isinstance(value, dict):
-            kwargs = {str(k): v for k, v in value.items()}
+            for key in value:
+                if not isinstance(key, str):
+                    raise SpecError(f"an argument name must be text, got {shown(key)}",
+                                    line=_line_of(value, key) or line, hint=name_hint(key))
+            kwargs = dict(value)
+            if isinstance(value, LineDict):
+                spec.arg_lines = dict(value.key_lines)
             _pop_wiring(spec, kwargs, line)
             spec.kwargs = kwargs
         elif isinstance(value, list):
             spec.args = list(value)
+            if isinstance(value, LineList):
+                spec.arg_lines = dict(enumerate(value.item_lines))
         else:
             spec.args = [value]
+        for key in ("name", "trainable"):  # in the call (or its arguments) and as the item's key: which one?
+            if key in item and getattr(spec, key) is not None:
+                raise SpecError(f"{key} is given twice: in the layer's arguments and as the item's {key}:",
+                                line=_line_of(item, key) or line, hint=f"keep one of the two {key}s")
         if "name" in item:
-            spec.name = _check_name(item["name"], line)
+            spec.name = _check_name(item["name"], _line_of(item, "name") or line)
         if "inputs" in item:
-            spec.inputs = _names(item["inputs"], line, "inputs")
+            spec.inputs = _names(item["inputs"], _line_of(item, "inputs") or line, "inputs")
         if "trainable" in item:
             if not isinstance(item["trainable"], bool):
-                raise SpecError(f"trainable must be true or false, got {item['trainable']!r}", line=line)
+                raise SpecError(f"trainable must be true or false, got {shown(item['trainable'])}",
+                                line=_line_of(item, "trainable") or line)
             spec.trainable = item["trainable"]
         _module_keys(spec, item, line)
         return spec
-    raise SpecError(f"cannot read {item!r} as a layer", line=line,
+    raise SpecError(f"cannot read {shown(item)} as a layer", line=line,
                     hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
 
 
@@ -435,7 +602,7 @@ def _module_keys(spec: LayerSpec, item: dict[Any, Any], line: int | None) -> Non
     if "call" in item:
         call = item["call"]
         if isinstance(call, bool) or not isinstance(call, int) or call < 2:
-            raise SpecError(f"call must be 2 or more (the first call is the item without call:), got {call!r}",
+            raise SpecError(f"call must be 2 or more (the first call is the item without call:), got {shown(call)}",
                             line=line)
         if spec.name is None:
             raise SpecError("an item with call: is a further call of a named module and needs its name", line=line,
@@ -443,7 +610,7 @@ def _module_keys(spec: LayerSpec, item: dict[Any, Any], line: int | None) -> Non
         spec.call = call
     if "called" in item:
         if not isinstance(item["called"], bool):
-            raise SpecError(f"called must be true or false, got {item['called']!r}", line=line)
+            raise SpecError(f"called must be true or false, got {shown(item['called'])}", line=line)
         spec.called = item["called"]
         if not spec.called and spec.inputs:
             raise SpecError("a module that is not called takes no inputs", line=line, hint="remove inputs:")
@@ -451,12 +618,12 @@ def _module_keys(spec: LayerSpec, item: dict[Any, Any], line: int | None) -> Non
         tied = item["tied"]
         if not isinstance(tied, dict) or not tied or not all(
                 isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in tied.items()):
-            raise SpecError(f"tied must map the module's tensor names to the tensors they are, got {tied!r}", line=line,
-                            hint="e.g. tied: {weight: encoder.weight}")
+            raise SpecError(f"tied must map the module's tensor names to the tensors they are, got {shown(tied)}",
+                            line=line, hint="e.g. tied: {weight: encoder.weight}")
         spec.tied = dict(tied)
     if "hidden" in item:
         if not isinstance(item["hidden"], bool):
-            raise SpecError(f"hidden must be true or false, got {item['hidden']!r}", line=line)
+            raise SpecError(f"hidden must be true or false, got {shown(item['hidden'])}", line=line)
         spec.hidden = item["hidden"]
 
 
@@ -465,14 +632,14 @@ def _module_item(item: dict[Any, Any], type_keys: list[Any], line: int | None) -
     ``parent: blocks`` hang under it and it counts their tensors."""
     if type_keys:
         raise SpecError(f"an item with module: is the row of a module holding other rows and has no layer type; "
-                        f"found {', '.join(repr(k) for k in type_keys)}", line=line,
+                        f"found {', '.join(shown(k) for k in type_keys[:8])}", line=line,
                         hint="write {name: blocks, module: ModuleList} and parent: blocks on the rows it holds")
     for key in ("inputs", "call", "called", "tied", "trainable"):
         if key in item:
             raise SpecError(f"an item with module: has no {key}", line=line, hint=f"remove {key}:")
     kind = item["module"]
     if not isinstance(kind, str) or not kind.strip():
-        raise SpecError(f"module: must name the module's type, got {kind!r}", line=line)
+        raise SpecError(f"module: must name the module's type, got {shown(kind)}", line=line)
     if "name" not in item:
         raise SpecError("an item with module: needs a name (the rows it holds say parent: with it)", line=line)
     spec = LayerSpec(type=kind.strip(), line=line, holder=True, inputs=[])
@@ -485,7 +652,7 @@ def _reuse_item(item: dict[Any, Any], type_keys: list[Any], line: int | None) ->
     """``{reuse: dense, inputs: [b]}``: the layer ``dense`` called again (its weights are shared)."""
     if type_keys:
         raise SpecError(f"an item with reuse: calls an earlier layer again and has no type of its own; found "
-                        f"{', '.join(repr(k) for k in type_keys)}", line=line,
+                        f"{', '.join(shown(k) for k in type_keys[:8])}", line=line,
                         hint="write {reuse: layer_name, inputs: [...]}, or make a new layer without reuse:")
     if "trainable" in item:
         raise SpecError("trainable belongs to the reused layer's own item", line=line)
@@ -494,7 +661,7 @@ def _reuse_item(item: dict[Any, Any], type_keys: list[Any], line: int | None) ->
             raise SpecError(f"an item with reuse: has no {key}", line=line, hint=f"remove {key}:")
     target = item["reuse"]
     if not isinstance(target, str) or not target.strip():
-        raise SpecError(f"reuse: must name a layer, got {target!r}", line=line)
+        raise SpecError(f"reuse: must name a layer, got {shown(target)}", line=line)
     spec = LayerSpec(type="", line=line, reuse=target)
     if "name" in item:
         spec.name = _check_name(item["name"], line)
@@ -511,9 +678,39 @@ def _line_of(container: Any, key: Any) -> int | None:
     return None
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def check_plain(data: Any) -> None:
+    """A spec given as Python data holds what YAML could: text, numbers, booleans, None, lists, tuples
+    and mappings, within the bounds YAML text is read in (integer size, nesting, number of values)."""
+    budget = MAX_SPEC_VALUES
+    todo: list[tuple[Any, int]] = [(data, 0)]
+    while todo:
+        value, depth = todo.pop()
+        budget -= 1
+        if budget < 0:
+            raise SpecError(f"the spec holds more than {MAX_SPEC_VALUES:,} values")
+        if isinstance(value, dict | list | tuple):
+            if depth >= MAX_DEPTH:
+                raise SpecError(f"lists and mappings are nested more than {MAX_DEPTH} deep")
+            items = [x for pair in value.items() for x in pair] if isinstance(value, dict) else value
+            todo.extend((item, depth + 1) for item in items)
+        elif not isinstance(value, _PLAIN):
+            raise SpecError(f"a spec holds text, numbers, lists and mappings, got a {type(value).__name__}",
+                            hint="give the spec as YAML text or as plain Python data")
+        elif isinstance(value, int) and abs(value) > MAX_INT:
+            raise SpecError(f"the integer {shown(value, 30)} is too large",
+                            hint=f"sizes and counts must fit in 64 bits (at most {MAX_INT:,})")
+
+
 def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
     """A spec (YAML text or an already-loaded dict) -> NetworkSpec."""
-    data = load_yaml(spec) if isinstance(spec, str) else spec
+    if isinstance(spec, str):
+        data = load_yaml(spec)
+    else:
+        check_plain(spec)
+        data = spec
     if data is None:
         raise SpecError("the spec is empty", hint="write at least input: [...] and layers: [...]")
     if isinstance(data, list):
@@ -523,9 +720,9 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
                         hint="start with input: [28, 28, 1] and layers:")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            raise SpecError(f"unknown top-level key {key!r}", line=_line_of(data, key),
-                            hint=did_you_mean(str(key), TOP_LEVEL_KEYS) or
-                            "allowed: " + ", ".join(TOP_LEVEL_KEYS))
+            raise SpecError(f"unknown top-level key {shown(key)}", line=_line_of(data, key),
+                            hint=(did_you_mean(key, TOP_LEVEL_KEYS) if isinstance(key, str) else name_hint(key))
+                            or "allowed: " + ", ".join(TOP_LEVEL_KEYS))
     if "input" in data and "inputs" in data:
         raise SpecError("give either 'input' or 'inputs', not both", line=_line_of(data, "inputs"))
 
@@ -534,10 +731,11 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         net.name = str(data["name"])
     if "framework" in data:
         if not isinstance(data["framework"], str):
-            raise SpecError(f"framework must be a name, got {data['framework']!r}", line=_line_of(data, "framework"))
+            raise SpecError(f"framework must be a name, got {shown(data['framework'])}",
+                            line=_line_of(data, "framework"))
         net.framework = data["framework"].strip().lower()
         if net.framework not in FRAMEWORK_MODULES:
-            raise SpecError(f"unknown framework {data['framework']!r}", line=_line_of(data, "framework"),
+            raise SpecError(f"unknown framework {shown(data['framework'])}", line=_line_of(data, "framework"),
                             hint=did_you_mean(net.framework, FRAMEWORK_MODULES) or
                             "use one of " + ", ".join(repr(k) for k in FRAMEWORK_MODULES))
 
@@ -548,7 +746,8 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         line = _line_of(data, "inputs")
         if not isinstance(raw, dict) or not raw:
             raise SpecError("inputs must map names to shapes, e.g. inputs: {image: [224, 224, 3]}", line=line)
-        net.inputs = [InputSpec(str(k), v, _line_of(raw, k) or line) for k, v in raw.items()]
+        net.inputs = [InputSpec(_check_name(k, _line_of(raw, k) or line, "an input name"), v, _line_of(raw, k) or line)
+                      for k, v in raw.items()]
 
     layers = data.get("layers")
     layers_line = _line_of(data, "layers")

@@ -17,6 +17,7 @@ stops the build at the first bad block.
 from __future__ import annotations
 
 import base64
+import bisect
 import inspect
 import logging
 import re
@@ -24,26 +25,31 @@ import sys
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from typing import Any
 from xml.etree import ElementTree
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
-from ..block import BlockRenderer, FenceOptions, Problem, split_header
+from ..block import BlockRenderer, FenceOptions, Problem
+from ..engine.errors import printable
 from .pages import PageLocation, locate_page
 
 LANGUAGE = "cnn"
+#: the fence of the layer reference (rendered by ``reference_fence``)
+REFERENCE = "cnn-reference"
 #: after whitespace normalisation (30), before the fenced-code preprocessors (25)
 PRIORITY = 28
 #: before pymdownx.snippets (32) and the tab-preserving normalisation (35): sees the page as written
 SOURCE_PRIORITY = 40
 #: after the inline patterns (20)
 PARAGRAPHS_PRIORITY = 3
+#: after the raw HTML of the fences is put back (30)
+LITERAL_PRIORITY = 5
 _PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace(re.escape("%s"), r"\d+"))
 
 #: ``report(problem, line)``: ``line`` is the line in the Markdown text (1-based) or None
@@ -63,10 +69,40 @@ class StrictBuildError(Exception):
     on a ``PluginError`` without a traceback).
     """
 
-_FENCE_START = re.compile(r"^(?P<indent>(?:[ \t]*>)*[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*$")
 _LANG = re.compile(r"^\{?[ \t]*\.?(?P<lang>[\w#.+-]+)")
 #: a line that opens a container whose content is indented: list item, admonition, details, tab, footnote
-_OPENER = re.compile(r"^[ ]*(?:(?:[-*+]|\d+[.)])(?:[ \t]|$)|!!!|\?\?\?|===|\[\^[^\]]+\]:)")
+#: (matched after its leading spaces)
+_OPENER = re.compile(r"(?:[-*+]|\d+[.)])(?:[ \t]|$)|!!!|\?\?\?|===|\[\^[^\]]+\]:")
+#: characters of the prefix before a fence: indentation and block-quote markers
+_PREFIX = frozenset(" \t>")
+
+
+def _fence_start(line: str) -> tuple[str, str, str] | None:
+    """(indentation, ``` or ~~~ run, info string) of a line that opens a fence, or None.
+
+    Read character by character, in time linear in the line (a pattern with optional runs of
+    spaces on both sides of the info string backtracks quadratically on a line of spaces).
+    """
+    i, n = 0, len(line)
+    while i < n and line[i] in _PREFIX:
+        i += 1
+    if i == n or line[i] not in "`~":
+        return None
+    j = i
+    while j < n and line[j] == line[i]:
+        j += 1
+    if j - i < 3:
+        return None
+    info = line[j:].strip(" \t")
+    if line[i] == "`" and "`" in info:
+        return None
+    return line[:i], line[i:j], info
+
+
+def _is_closer(text: str, char: str, length: int) -> bool:
+    """Whether ``text`` (indentation removed) closes a fence of ``length`` ``char``s."""
+    stripped = text.strip(" \t")
+    return len(stripped) >= length and not stripped.strip(char) and len(text) - len(text.lstrip(" ")) < 4
 
 
 @dataclass
@@ -105,57 +141,91 @@ def _indentation(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _in_indented_code(lines: list[str], i: int, indent: str) -> bool:
-    """Whether line ``i``, indented by ``indent``, is the text of an indented code block, not a fence.
+class _IndentedCode:
+    """Answers "is this fence line the text of an indented code block?" for lines met in order, each in
+    logarithmic time (a scan back over the page for each indented fence would be quadratic).
 
-    It is when it is indented by 4 spaces or more beyond the line it hangs from, and that line
-    (or the paragraph it ends) is no list item, admonition, tab or footnote opening a container.
+    A line indented by ``n`` spaces is indented code when it is indented by 4 more than the line it
+    hangs from (the last non-blank line indented by at most n − 4), and the paragraph that line ends
+    holds no list item, admonition, tab or footnote (indented by at most n − 4) opening a container.
     """
-    if ">" in indent or "\t" in indent or len(indent) < 4:
-        return False
-    limit = len(indent) - 4
-    for k in range(i - 1, -1, -1):
-        if not lines[k].strip() or _indentation(lines[k]) > limit:
-            continue
-        while k >= 0 and lines[k].strip():  # the paragraph ending at line k, lazy continuation lines included
-            if _indentation(lines[k]) <= limit and _OPENER.match(lines[k]):
-                return False
-            k -= 1
-        return True
-    return True
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.done = 0  # lines before this one are in the structures below
+        self.leads: list[int] = []  # indentations of candidate lines, increasing
+        self.indexes: list[int] = []  # their line numbers
+        self.opener_min: dict[int, float] = {}  # line -> least indentation of an opener in its paragraph so far
+        self.paragraph_min = float("inf")
+
+    def _advance(self, i: int) -> None:
+        while self.done < i:
+            line = self.lines[self.done]
+            if line.strip():
+                lead = _indentation(line)
+                if _OPENER.match(line, lead):
+                    self.paragraph_min = min(self.paragraph_min, lead)
+                self.opener_min[self.done] = self.paragraph_min
+                while self.leads and self.leads[-1] >= lead:
+                    self.leads.pop()
+                    self.indexes.pop()
+                self.leads.append(lead)
+                self.indexes.append(self.done)
+            else:
+                self.paragraph_min = float("inf")
+            self.done += 1
+
+    def __call__(self, i: int, indent: str) -> bool:
+        if ">" in indent or "\t" in indent or len(indent) < 4:
+            return False
+        self._advance(i)
+        limit = len(indent) - 4
+        k = bisect.bisect_right(self.leads, limit) - 1  # the last non-blank line indented by at most limit
+        if k < 0:
+            return True
+        return self.opener_min[self.indexes[k]] > limit
 
 
-def find_fences(lines: list[str], unclosed: list[tuple[int, str]] | None = None) -> Iterator[Fence]:
-    """Every complete fenced block, outermost only (fences inside fences are content).
+def find_fences(lines: list[str], unclosed: list[tuple[int, str]] | None = None,
+                hidden: list[tuple[int, str, int]] | None = None) -> Iterator[Fence]:
+    """Every complete fenced block, outermost only (fences inside fences are content), in linear time.
 
-    Fences inside indented code blocks are text.  ``unclosed`` collects (line index, language) of
-    fences that their container ends (or the text ends) before closing them.
+    Fences inside indented code blocks are text.  A fence that its container (or the text) ends before
+    it is closed is not a fence, and, as SuperFences reads it, what follows it in that container is not
+    searched for fences either.  ``unclosed`` collects (line index, language) of such fences, ``hidden``
+    (line index, language, line index of the unclosed fence) of the fences in what they swallow, which
+    would otherwise stay text without a word.
     """
+    in_code = _IndentedCode(lines)
     i = 0
     while i < len(lines):
-        m = _FENCE_START.match(lines[i])
-        if (not m or (m.group("fence")[0] == "`" and "`" in m.group("info"))
-                or _in_indented_code(lines, i, m.group("indent"))):
+        start = _fence_start(lines[i])
+        if start is None or in_code(i, start[0]):
             i += 1
             continue
-        indent, marker = m.group("indent"), m.group("fence")
-        lang, info = _language(m.group("info"))
-        closing = re.compile(rf"^{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        indent, marker, raw_info = start
+        lang, info = _language(raw_info)
         body: list[str] = []
+        swallowed: list[tuple[int, str]] = []
         j = i + 1
         while j < len(lines):
             inner = _strip_indent(lines[j], indent)
             if inner is None:
-                j = len(lines)
                 break
-            if len(inner) - len(inner.lstrip(" ")) < 4 and closing.match(inner.lstrip(" ")):
+            if _is_closer(inner, marker[0], len(marker)):
                 break
+            if hidden is not None and ("`" in inner or "~" in inner):
+                nested = _fence_start(inner)
+                if nested is not None:
+                    swallowed.append((j, _language(nested[2])[0]))
             body.append(inner)
             j += 1
-        if j >= len(lines):  # not closed inside its container: not a fence
+        if j >= len(lines) or _strip_indent(lines[j], indent) is None:  # not closed inside its container
             if unclosed is not None:
                 unclosed.append((i, lang))
-            i += 1
+            if hidden is not None:
+                hidden.extend((k, nested_lang, i) for k, nested_lang in swallowed)
+            i = j  # what it swallowed is not searched again: linear time, as SuperFences reads it
             continue
         yield Fence(i, j, indent, lang, info, body)
         i = j + 1
@@ -172,27 +242,63 @@ def body_key(text: str | list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _line_key(line: str) -> str:
+    """A line without its whitespace (tabs expanded or not) and the markers Markdown removes."""
+    return "".join(line.split()).replace("\x02", "").replace("\x03", "")
+
+
 def source_line_map(source: list[str], lines: list[str]) -> list[int]:
     """For each of ``lines`` (the text after earlier preprocessors), its 1-based line in ``source``.
 
-    Lines an include put in (``--8<--`` snippets) get the line of the include.
+    Lines an include put in (``--8<--`` snippets) get the line of the include.  The two texts are
+    walked side by side; where they differ, the source line is taken to be replaced by the lines up to
+    where the next source lines come back. Time and work are linear in the two texts.
     """
-    a = [line.strip() for line in source]
-    b = [line.strip() for line in lines]
-    head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    out = list(range(1, head + 1))
-    matcher = SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-            out.extend(range(head + i1 + 1, head + i1 + 1 + j2 - j1))
-        else:
-            out.extend([max(head + i1 + (tag == "replace"), 1)] * (j2 - j1))
-    out.extend(range(len(a) - tail + 1, len(a) + 1))
+    a = [_line_key(line) for line in source]
+    b = [_line_key(line) for line in lines]
+    if a == b:
+        return list(range(1, len(b) + 1))
+    positions: dict[str, deque[int]] = defaultdict(deque)
+    for k, key in enumerate(b):
+        positions[key].append(k)
+    budget = 4 * (len(a) + len(b)) + 100  # comparisons for finding where the texts meet again
+
+    def meet(p: int, j: int) -> int | None:
+        """The first k >= j where source line p comes back: the line itself when it has text, the next
+        three lines (as many as there are) when it is blank; None when it does not."""
+        nonlocal budget
+        if p >= len(a):
+            return len(b)
+        found = positions.get(a[p])
+        while found and found[0] < j:
+            found.popleft()
+        span = 1 if a[p] else min(3, len(a) - p)
+        for k in found or ():
+            budget -= span
+            if budget < 0:
+                return None
+            if a[p:p + span] == b[k:k + span]:
+                return k
+        return None
+
+    out: list[int] = []
+    i = j = 0
+    while j < len(b):
+        if i < len(a) and a[i] == b[j]:
+            out.append(i + 1)
+            i, j = i + 1, j + 1
+        elif i >= len(a):  # lines added after the end
+            out.append(max(len(a), 1))
+            j += 1
+        else:  # where do the next source lines come back? (a few tried: includes may follow each other)
+            k, p = next(((k, p) for p in range(i + 1, min(i + 5, len(a) + 1))
+                         if (k := meet(p, j)) is not None), (None, None))
+            if k is None:  # edited beyond recognition: line for line
+                out.append(i + 1)
+                i, j = i + 1, j + 1
+            else:  # lines i .. p - 1 became b[j:k] (all given the first of them, the include)
+                out.extend([i + 1] * (k - j))
+                i, j = p, k
     return out
 
 
@@ -267,6 +373,28 @@ class BlockParagraphs(Treeprocessor):
                 p.text = p.text.strip()
 
 
+#: the class a code highlighter gives a ``cnn`` fence it shows as code
+_LITERAL_CNN = re.compile(r'class="(?:[^"]*\s)?language-(cnn(?:-reference)?)[\s"]')
+
+
+class LiteralFences(Postprocessor):
+    """The last guard: a ``cnn`` fence that reached the page as a literal code block (a fence opener read
+    otherwise by the extension and by the fenced-code extension) is reported, never left silently."""
+
+    def __init__(self, md: Markdown, extension: CnnSummaryExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        found = _LITERAL_CNN.findall(text)
+        if found:
+            self.extension.report(Problem(f"{len(found)} ```{found[0]} fence{'s' if len(found) > 1 else ''} of this "
+                                          "page shown as literal code: the fence before it may not be closed, or "
+                                          "its opening line is not a fence for the extension that renders it"),
+                                  None)
+        return text
+
+
 class CnnFencePreprocessor(Preprocessor):
     """Locates ``cnn`` fences; registers the SuperFences fence or, without SuperFences, renders them."""
 
@@ -275,36 +403,66 @@ class CnnFencePreprocessor(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
+        try:
+            return self._run(lines)
+        except StrictBuildError:  # strict: true stops the build at the first block that needs fixing
+            raise
+        except Exception:  # a defect in reading the page must not abort the build, nor pass unsaid
+            log.debug("internal error while looking for cnn fences", exc_info=True)
+            self.extension.report(Problem("internal error while looking for ```cnn fences on this page; "
+                                          "please report it with the page"), None)
+            return lines
+
+    def _run(self, lines: list[str]) -> list[str]:
         ext = self.extension
         unclosed: list[tuple[int, str]] = []
-        fences = [f for f in find_fences(lines, unclosed) if f.lang == LANGUAGE]
+        hidden: list[tuple[int, str, int]] = []
+        found = list(find_fences(lines, unclosed, hidden))
+        fences = [f for f in found if f.lang == LANGUAGE]
+        references = [f for f in found if f.lang == REFERENCE]
         unclosed = [u for u in unclosed if u[1] == LANGUAGE]
+        hidden = [h for h in hidden if h[1] in (LANGUAGE, REFERENCE)]
         ext.locations.clear()
-        if not fences and not unclosed:
+        ext.reference_lines.clear()
+        if not fences and not unclosed and not hidden and not references:
             return lines
         source = ext.source_lines or lines
         line_of = source_line_map(source, lines) if source != lines else list(range(1, len(lines) + 1))
-        report = ext.report
         for start, _ in unclosed:
-            report(Problem("the ```cnn fence is never closed (the page or its list, quote or note ends first); "
-                           "end the block with a line of ``` at the indentation of the opening one"),
-                   line_of[start])
+            ext.report(Problem("the ```cnn fence is never closed (the page or its list, quote or note ends first); "
+                               "end the block with a line of ``` at the indentation of the opening one"),
+                       line_of[start])
+        for start, lang, opener in hidden:
+            ext.report(Problem(f"this ```{lang} fence is shown as text: it is inside the fence opened on line "
+                               f"{line_of[opener]}, which is never closed; close that fence"), line_of[start])
+        ext.reference_lines.extend(line_of[f.start] for f in references)
         spans = {id(f): line_of[f.start:f.end] for f in fences}
         if ext.attach_to_superfences(self.md):
-            rejected = _rejected_by_superfences(self.md, lines, fences)
+            rejected = {id(f) for f in _rejected_by_superfences(self.md, lines, fences)}
             for fence in fences:
-                if fence in rejected:
-                    report(Problem("SuperFences cannot read this fence header; write options as "
-                                   'key="value" separated by spaces, with _ instead of -'), line_of[fence.start])
+                if id(fence) in rejected:
+                    ext.report(Problem("SuperFences cannot read this fence header; write options as "
+                                       'key="value" separated by spaces, with _ instead of -'), line_of[fence.start])
                 else:
                     ext.locations[body_key(fence.body)].append(spans[id(fence)])
-            fences = rejected  # rendered here, as SuperFences would leave them as text
-        placeholders = [self.md.htmlStash.store(ext.format_block("\n".join(f.body), split_header(f.info), spans[id(f)]))
-                        for f in fences]
-        for fence, placeholder in reversed(list(zip(fences, placeholders, strict=True))):
-            blank = fence.indent.rstrip(" \t")
-            lines[fence.start:fence.end + 1] = [blank, fence.indent + placeholder, blank]
+            fences = [f for f in fences if id(f) in rejected]  # rendered here, as SuperFences would leave them
+        html = [self.md.htmlStash.store(ext.format_block("\n".join(f.body), f.info, spans[id(f)])) for f in fences]
+        return replace_fences(lines, fences, html)
+
+
+def replace_fences(lines: list[str], fences: list[Fence], placeholders: list[str]) -> list[str]:
+    """The lines with each fence (in page order) replaced by its placeholder, in one pass."""
+    if not fences:
         return lines
+    out: list[str] = []
+    position = 0
+    for fence, placeholder in zip(fences, placeholders, strict=True):
+        blank = fence.indent.rstrip(" \t")
+        out.extend(lines[position:fence.start])
+        out.extend([blank, fence.indent + placeholder, blank])
+        position = fence.end + 1
+    out.extend(lines[position:])
+    return out
 
 
 class CnnSummaryExtension(Extension):
@@ -330,10 +488,12 @@ class CnnSummaryExtension(Extension):
         }
         super().__init__(**kwargs)
         self.locations: defaultdict[tuple[str, ...], deque[list[int]]] = defaultdict(deque)
+        self.reference_lines: deque[int] = deque()  # page lines of the cnn-reference fences, in order
         self.source_lines: list[str] = []
         self.renderer = BlockRenderer()
         self.md: Markdown | None = None
         self.styled = False  # whether this page already has the stylesheet
+        self._page: tuple[list[str], PageLocation] | None = None  # (the page's lines, where it is)
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -355,20 +515,27 @@ class CnnSummaryExtension(Extension):
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)
         md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
         md.treeprocessors.register(BlockParagraphs(md), "cnnsummary-paragraphs", PARAGRAPHS_PRIORITY)
+        md.postprocessors.register(LiteralFences(md, self), "cnnsummary-literal", LITERAL_PRIORITY)
         from .reference_fence import register as register_reference_fence
 
         register_reference_fence(md)  # the ```cnn-reference fence (the layer reference)
 
     def reset(self) -> None:
         self.locations.clear()
+        self.reference_lines.clear()
         self.source_lines = []
         self.styled = False
 
+    def take_reference_line(self) -> int | None:
+        """The page line of the next ``cnn-reference`` fence not yet rendered."""
+        return self.reference_lines.popleft() if self.reference_lines else None
+
     # rendering and reporting ---------------------------------------------------------
-    def format_block(self, source: str, header: dict[str, str], lines: int | list[int] | None) -> str:
+    def format_block(self, source: str, header: dict[str, str] | str, lines: int | list[int] | None) -> str:
         """The HTML of one block; problems go to the reporter with the line in the Markdown text.
 
-        ``lines``: the line of the fence in the page, or the page lines of the fence and each body line.
+        ``header``: the options (SuperFences read them) or the header's text; ``lines``: the line of the
+        fence in the page, or the page lines of the fence and each body line.
         """
         result = self.renderer.render(source, header)
         if result.problem is not None:
@@ -403,7 +570,7 @@ class CnnSummaryExtension(Extension):
             message = f"cnn block: {problem.describe()}"
         else:
             page = self.page()
-            where = page.where(line)
+            where = printable(page.where(line) or "")
             message = f"{where}: cnn block: {problem.describe()}" if where else f"cnn block: {problem.describe()}"
             log.warning("%s", message)
         if self.getConfig("strict"):
@@ -413,8 +580,13 @@ class CnnSummaryExtension(Extension):
                                "block that needs fixing)")
 
     def page(self) -> PageLocation:
-        """The page being converted, as far as the platform tells (Zensical does; bare Python-Markdown does not)."""
-        return locate_page(self.md, self.source_lines)
+        """The page being converted, as far as the platform tells (Zensical does; bare Python-Markdown does not).
+
+        Worked out once per page: a page with thousands of problems reads its file once.
+        """
+        if self._page is None or self._page[0] is not self.source_lines:
+            self._page = (self.source_lines, locate_page(self.md, self.source_lines))
+        return self._page[1]
 
     def take_location(self, source: str) -> list[int] | None:
         """The lines of the next not yet rendered fence with this body (SuperFences gives no lines)."""

@@ -28,6 +28,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ..engine.errors import printable
+
 EXTENSION = "cnnsummary"
 CSS_PATH = "assets/cnnsummary.css"
 
@@ -71,11 +73,11 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         try:
             parse_columns(self.config.columns)
         except SpecError as exc:
-            raise PluginError(f"cnnsummary: columns: {exc.describe()}") from None
+            raise PluginError(f"cnnsummary: columns: {printable(exc.describe())}") from None
         try:
             parse_diagram(self.config.diagram)
         except SpecError as exc:
-            raise PluginError(f"cnnsummary: diagram: {exc.describe()}") from None
+            raise PluginError(f"cnnsummary: diagram: {printable(exc.describe())}") from None
         self.config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
         if EXTENSION not in config.markdown_extensions:
             config.markdown_extensions.append(EXTENSION)
@@ -147,11 +149,14 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         """``docs/unet.md:42: cnn block: layer 'c' (Conv2D): ...`` (a warning, so ``--strict`` fails)."""
         where = "?"
         if self.page is not None:
-            where = os.path.relpath(self.page.file.abs_src_path or self.page.file.src_uri, self.config_dir)
-            where = where.replace(os.sep, "/")
+            path = self.page.file.abs_src_path or self.page.file.src_uri
+            try:
+                where = os.path.relpath(path, self.config_dir).replace(os.sep, "/")
+            except ValueError:  # another drive
+                where = str(path)
             if line is not None:
                 where += f":{line + self.page_offset}"
-        log.warning("%s: cnn block: %s", where, problem.describe())
+        log.warning("%s: cnn block: %s", printable(where), problem.describe())
 
 
 class _TrackingCache(MutableMapping):

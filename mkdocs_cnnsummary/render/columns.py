@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..engine.errors import SpecError, did_you_mean
+from ..engine.errors import SpecError, did_you_mean, shown
 from ..engine.summary import InputRecord, LayerRecord, Step, Summary
 from . import formatting as f
 from .groups import Group, group_layers
@@ -170,7 +170,7 @@ def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
     for name in names:
         col = _BY_NAME.get(name.lower())
         if col is None:
-            raise SpecError(f"unknown column {name!r}",
+            raise SpecError(f"unknown column {shown(name)}",
                             hint=did_you_mean(name, column_names()) or did_you_mean(name, list(_BY_NAME))
                             or "columns: " + ", ".join(column_names()))
         if col.key not in out:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..engine.errors import printable
 from ..engine.summary import InputRecord, LayerRecord, Notice, Shape, Step, Summary
 
 #: the output shape of a row that has none (a PyTorch module that is not called itself: a ModuleList ...)
@@ -14,6 +14,9 @@ NO_OUTPUT = "--"
 BYTES_PER_PARAM = 4
 #: one KB is 2^10 bytes, one MB 2^20 bytes (as Keras' model.summary() counts)
 BYTES_PER_KB = 1024
+#: text tables pad a column to at most this width: a longer cell overflows its row instead of
+#: widening every row of the table (whose size would then grow with rows × the longest cell)
+MAX_COLUMN_WIDTH = 100
 SIZE_ASSUMPTION = "Sizes assume float32 weights (4 bytes per parameter); 1 KB = 1,024 bytes, 1 MB = 1,024 KB."
 
 
@@ -23,13 +26,27 @@ def count(n: int | None) -> str:
 
 
 def readable_size(n_params: int) -> str:
-    """The memory of ``n_params`` float32 values: ``2912`` -> ``11.38 KB`` (Keras' rounding)."""
-    size = float(n_params * BYTES_PER_PARAM)
+    """The memory of ``n_params`` float32 values: ``2912`` -> ``11.38 KB`` (Keras' units and rounding).
+
+    Worked out in integers, so that it is exact (and cannot overflow a float) for any count.
+    """
+    size = n_params * BYTES_PER_PARAM
+    scale = 1
     for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < BYTES_PER_KB:
-            return f"{size:.2f} {unit}"
-        size /= BYTES_PER_KB
-    return f"{size:.2f} PB"
+        if size < scale * BYTES_PER_KB:
+            return f"{decimal(size, scale)} {unit}"
+        scale *= BYTES_PER_KB
+    return f"{decimal(size, scale)} PB"
+
+
+def decimal(numerator: int, denominator: int, places: int = 2) -> str:
+    """``numerator / denominator`` with ``places`` decimals, rounded half to even as ``f"{x:.2f}"`` rounds."""
+    quotient, remainder = divmod(abs(numerator) * 10**places, denominator)
+    if 2 * remainder > denominator or (2 * remainder == denominator and quotient % 2):
+        quotient += 1
+    whole, fraction = divmod(quotient, 10**places)
+    sign = "-" if numerator < 0 and quotient else ""
+    return f"{sign}{whole}.{fraction:0{places}d}" if places else f"{sign}{whole}"
 
 
 def shape(s: Sequence[int | None]) -> str:
@@ -53,15 +70,6 @@ def shape_lines(output_shape: Shape | list[Shape]) -> list[str]:
 def input_type(summary: Summary) -> str:
     """How an input row names its type."""
     return "Input" if summary.framework == "pytorch" else "InputLayer"
-
-
-#: line breaks, terminal escapes and text-direction overrides: they would break a text row or fool a reader
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``"a\\nb"`` stays on one line as ``a\\nb``: control characters written as their escapes."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def layer_label(record: LayerRecord | InputRecord, type_name: str) -> str:

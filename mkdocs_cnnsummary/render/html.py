@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from ..engine.errors import SpecError
+from ..engine.errors import SpecError, printable
 from ..engine.summary import LayerRecord, Summary
 from . import formatting as f
 from .columns import Column, Row, Section, build_rows, build_sections, parse_columns, select_columns
@@ -156,9 +156,9 @@ def _row_header_key(columns: Sequence[Column]) -> str:
 def check_worked(worked: str) -> str:
     """A valid ``worked`` mode, or a SpecError saying which ones exist."""
     if worked not in WORKED_MODES:
-        from ..engine.errors import did_you_mean
+        from ..engine.errors import did_you_mean, shown
 
-        raise SpecError(f"unknown worked mode {worked!r}",
+        raise SpecError(f"unknown worked mode {shown(worked)}",
                         hint=did_you_mean(worked, WORKED_MODES) or "use one of " + ", ".join(WORKED_MODES))
     return worked
 
@@ -238,8 +238,10 @@ def render_error(error: SpecError | str, *, title: str | None = None, source: st
         error = SpecError(error)
     lines = source.rstrip("\n").split("\n") if source else []
     numbered = [(i, text, i == error.line) for i, text in enumerate(lines, 1)]
+    shown_error = SpecError(printable(error.message), line=error.line, layer=error.layer,
+                            layer_type=error.layer_type, hint=None if error.hint is None else printable(error.hint))
     return _environment().get_template("error.html.jinja").render(
-        title=title, error=error, where=_where(error), expected=expected, numbered=numbered,
+        title=title, error=shown_error, where=printable(_where(error)), expected=expected, numbered=numbered,
         label=label or ("Expected error" if expected else "Error"),
     )
 
@@ -251,10 +253,8 @@ def _where(error: SpecError) -> str:
         parts.append(f"{error.file}, line {error.line}" if error.line is not None else error.file)
     elif error.line is not None:
         parts.append(f"line {error.line} of the block")
-    if error.layer is not None:
-        parts.append(f"layer {error.layer!r}" + (f" ({error.layer_type})" if error.layer_type else ""))
-    elif error.layer_type is not None:
-        parts.append(f"layer type {error.layer_type}")
+    if error.layer is not None or error.layer_type is not None:
+        parts.append(error.where(with_line=False))
     return ", ".join(parts)
 
 

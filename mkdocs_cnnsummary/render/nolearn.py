@@ -26,7 +26,8 @@ def render_nolearn(summary: Summary, *, worked: bool = False) -> str:
         steps = [f.step_text(s) for s in layer.calculation] if worked else []
         rows.append((str(i), f.printable(layer.name), size(layer.output_shape), f.count(layer.params), steps))
     headers = ("#", "name", "size", "params")
-    widths = [max(len(h), 3 if c == 0 else 0, *(len(r[c]) for r in rows)) for c, h in enumerate(headers)]
+    widths = [max(len(h), 3 if c == 0 else 0, *(min(len(r[c]), f.MAX_COLUMN_WIDTH) for r in rows))
+              for c, h in enumerate(headers)]
 
     def line(cells) -> str:
         return "  ".join(c.rjust(w) if k in (0, 3) else c.ljust(w) for k, (c, w) in enumerate(zip(cells, widths,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..engine.errors import SpecError, did_you_mean
+from ..engine.errors import SpecError, did_you_mean, shown
 from ..engine.summary import LayerRecord, Shape, Summary
 from . import formatting as f
 from . import nolearn, torchinfo
@@ -56,7 +56,7 @@ def check_style(name: str) -> str:
     """A known style name, or a SpecError with a did-you-mean."""
     key = name.strip().lower()
     if key not in STYLES and key != "auto":
-        raise SpecError(f"unknown style {name!r}",
+        raise SpecError(f"unknown style {shown(name)}",
                         hint=did_you_mean(key, STYLES) or "use one of " + ", ".join(STYLES))
     return key
 

@@ -21,17 +21,31 @@ def _wrap(text: str, width: int) -> list[str]:
     if text.endswith(")") and " (" in text:
         text, note = text[: text.index(" (")], text[text.index(" (") + 1:]
     pieces = text.split(" = ")
-    lines = [pieces[0]]
+    lines = _fill(pieces[0], width, "")
     for piece in pieces[1:]:
         if len(lines[-1]) + 3 + len(piece) <= width:
             lines[-1] += " = " + piece
         else:
-            lines.append(CONTINUATION + piece)
+            lines.extend(_fill(piece, width, CONTINUATION))
     if note:
         if len(lines[-1]) + 1 + len(note) <= width:
             lines[-1] += " " + note
         else:
             lines.append(" " * (len(CONTINUATION) - 2) + note)
+    return lines
+
+
+def _fill(piece: str, width: int, first: str) -> list[str]:
+    """``first + piece``, broken at spaces (before an operator) into lines of at most ``width`` where it can."""
+    if len(first) + len(piece) <= width:
+        return [first + piece]
+    indent = " " * len(CONTINUATION)
+    lines = [first]
+    for word in piece.split(" "):
+        if len(lines[-1]) > len(indent) and len(lines[-1]) + 1 + len(word) > width:
+            lines.append(indent + word)
+        else:
+            lines[-1] += (" " if lines[-1].strip() else "") + word
     return lines
 
 
@@ -108,16 +122,15 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row.cells):
-            widths[i] = max(widths[i], *(len(line) for line in cell))
+            widths[i] = max(widths[i], *(min(len(line), f.MAX_COLUMN_WIDTH) for line in cell))
     # worked lines span the whole row, indented by 2 and wrapped at " = " to the table's width
     inner = sum(widths) + 3 * (len(widths) - 1)
     if any(row.worked for row in rows):
         target = max(inner, MIN_WORKED_WIDTH)
         for row in rows:
             row.worked = [piece for text in row.worked for piece in _wrap(text, target - 2)]
-        longest = max(len(line) + 2 for row in rows for line in row.worked)
         stretch = len(headers) - 1 if graph else 1  # a left-aligned column absorbs the extra width
-        widths[stretch] += max(longest, target) - inner
+        widths[stretch] += target - inner  # a word longer than that (a long name) overflows its line
         inner = sum(widths) + 3 * (len(widths) - 1)
 
     def rule(left: str, fill: str, mid: str, end: str) -> str:

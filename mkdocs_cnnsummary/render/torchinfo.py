@@ -25,6 +25,16 @@ def size(shape) -> str:
 
 def _labels(layers: list[LayerRecord]) -> list[str]:
     """``├─Conv2d: 1-1`` ... ``└─Linear: 1-9``; nested layers (depth > 0) hang under the one before them."""
+    # a layer is the last of its branch when the next layer at its depth or shallower is shallower
+    # (or there is none): one pass from the end, keeping the depths still open after each layer
+    last = [True] * len(layers)
+    after: list[int] = []  # depths of later layers, each shallower than the one above it
+    for i in range(len(layers) - 1, -1, -1):
+        depth = layers[i].depth
+        while after and after[-1] > depth:
+            after.pop()
+        last[i] = not after or after[-1] != depth
+        after.append(depth)
     labels = []
     counters: dict[int, int] = {}
     for i, layer in enumerate(layers):
@@ -32,9 +42,7 @@ def _labels(layers: list[LayerRecord]) -> list[str]:
         counters[depth] = counters.get(depth, 0) + 1
         for deeper in [d for d in counters if d > depth]:
             del counters[deeper]
-        later = [other.depth + 1 for other in layers[i + 1:]]
-        last = next((d for d in later if d <= depth), 0) != depth
-        branch = "└─" if last else "├─"
+        branch = "└─" if last[i] else "├─"
         indent = "│    " * (depth - 1)
         labels.append(f"{indent}{branch}{layer.type}: {depth}-{counters[depth]}")
     return labels
@@ -50,6 +58,11 @@ def _named(label: str, layer: LayerRecord) -> str:
     return f"{head} ({f.printable(own)}): {tail}"
 
 
+def _megabytes(n_bytes: int) -> str:
+    """``n_bytes / 1e6`` to 2 decimals, in floating point as torchinfo prints it while a float holds it exactly."""
+    return f"{n_bytes / 1e6:.2f}" if n_bytes < 2**53 else f.decimal(n_bytes, 10**6)
+
+
 def _count(n: int) -> str:
     return f.count(n) if n else "--"
 
@@ -58,8 +71,9 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
     """The summary as torchinfo prints it; ``worked`` adds each layer's calculation under its row."""
     buffers = summary.total_buffers > 0
     headers = ["Layer (type:depth-idx)", "Output Shape", "Param #"] + (["Buffers"] if buffers else [])
-    outputs = [summary.layer(o).output_shape if o not in {i.name for i in summary.inputs} else
-               next(i.shape for i in summary.inputs if i.name == o) for o in summary.outputs]
+    shapes = {i.name: i.shape for i in summary.inputs}
+    shapes.update((layer.name, layer.output_shape) for layer in summary.layers)
+    outputs = [shapes[o] if o in shapes else shapes[o[:o.rindex("[")]] for o in summary.outputs]  # lstm[1]: lstm
     root_shape = outputs[0] if len(outputs) == 1 else outputs
     rows = [[f.printable(summary.name or "Model"), size(root_shape), "--"] + (["--"] if buffers else [])]
     steps: list[list[str]] = [[]]
@@ -69,7 +83,7 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
             row.append(_count(layer.buffers))
         rows.append(row)
         steps.append([f.step_text(s) for s in layer.calculation] if worked else [])
-    widths = [max(m, *(len(r[i]) + 1 for r in rows), len(headers[i]) + 1)
+    widths = [max(m, *(min(len(r[i]), f.MAX_COLUMN_WIDTH) + 1 for r in rows), len(headers[i]) + 1)
               for i, m in enumerate((*MIN_WIDTHS, 15)[:len(headers)])]
     total = sum(widths)
 
@@ -88,7 +102,7 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
     if f.with_buffers(summary):
         out.append(f"Buffers: {f.count(summary.total_buffers)}")
     out.append(rule)
-    out.append(f"Params size (MB): {summary.total_params * f.BYTES_PER_PARAM / 1e6:.2f}")
+    out.append(f"Params size (MB): {_megabytes(summary.total_params * f.BYTES_PER_PARAM)}")
     out.append(rule)
     out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

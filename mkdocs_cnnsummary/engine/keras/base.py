@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..args import Arg, non_negative_int, one_of
+from ..args import Arg, function_name, non_negative_int, one_of
 from ..expr import Expr, ceil_div, floor_div, var
 from ..layer import Calc, Layer
 from ..summary import Shape
@@ -15,6 +15,17 @@ AXES: dict[int, tuple[tuple[str, str], ...]] = {
     2: (("height", "h"), ("width", "w")),
     3: (("depth", "d"), ("height", "h"), ("width", "w")),
 }
+
+
+#: the names ``keras.activations.get`` accepts (Keras 3: ``ALL_OBJECTS_DICT``), case as written
+ACTIVATIONS = (
+    "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish",
+    "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu", "relu6", "selu",
+    "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid",
+    "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink", "threshold",
+)
+#: converter of every Keras ``activation`` and ``recurrent_activation`` argument
+activation = function_name(ACTIVATIONS)
 
 
 def data_format_arg() -> Arg:

@@ -9,7 +9,17 @@ from ..errors import SpecError
 from ..expr import Expr, Var, floor_div, product, var
 from ..layer import Calc, register
 from ..summary import Shape
-from .base import AXES, LORA_NOTE, KerasLayer, data_format_arg, in_var, lora_args, lora_weights, window_outputs
+from .base import (
+    AXES,
+    LORA_NOTE,
+    KerasLayer,
+    activation,
+    data_format_arg,
+    in_var,
+    lora_args,
+    lora_weights,
+    window_outputs,
+)
 
 WEIGHT_ARGS = ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
                       "activity_regularizer", "kernel_constraint", "bias_constraint")
@@ -30,7 +40,7 @@ class BaseConv(KerasLayer):
             data_format_arg(),
             Arg("dilation_rate", 1, int_tuple(rank, minimum=1)),
             Arg("groups", 1, positive_int, doc="channels split into groups; each filter sees c_in/groups"),
-            Arg("activation", None),
+            Arg("activation", None, activation),
             Arg("use_bias", True, boolean),
             *WEIGHT_ARGS,
             *lora_args(keyword_only=True),
@@ -129,7 +139,7 @@ def transpose_arguments(rank: int) -> tuple[Arg, ...]:
         Arg("padding", "valid", one_of("valid", "same")),
         *middle,
         Arg("dilation_rate", 1, int_tuple(rank, minimum=1)),
-        Arg("activation", None),
+        Arg("activation", None, activation),
         Arg("use_bias", True, boolean),
         *TRANSPOSE_WEIGHT_ARGS,
     )
@@ -272,7 +282,7 @@ def depthwise_arguments(rank: int) -> tuple[Arg, ...]:
         Arg("depth_multiplier", 1, positive_int, doc="output channels per input channel"),
         data_format_arg(),
         Arg("dilation_rate", 1, int_tuple(rank, minimum=1)),
-        Arg("activation", None),
+        Arg("activation", None, activation),
         Arg("use_bias", True, boolean),
         *ignored(*DEPTHWISE_WEIGHT_ARGS),
     )
@@ -327,7 +337,7 @@ def separable_arguments(rank: int) -> tuple[Arg, ...]:
         data_format_arg(),
         Arg("dilation_rate", 1, int_tuple(rank, minimum=1)),
         Arg("depth_multiplier", 1, positive_int, doc="depthwise output channels per input channel"),
-        Arg("activation", None),
+        Arg("activation", None, activation),
         Arg("use_bias", True, boolean, doc="bias of the pointwise step (the depthwise step has none)"),
         *ignored("depthwise_initializer", "pointwise_initializer", "bias_initializer", "depthwise_regularizer",
                  "pointwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape, string
+from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape
 from ..expr import product, var
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
-from .base import LORA_NOTE, KerasLayer, fmt, lora_args, lora_weights
+from .base import LORA_NOTE, KerasLayer, activation, fmt, lora_args, lora_weights
 
 
 @register
@@ -44,7 +44,7 @@ class Dense(KerasLayer):
     type_name = "Dense"
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output's last axis"),
-        Arg("activation", None),
+        Arg("activation", None, activation),
         Arg("use_bias", True, boolean, doc="false drops the bias (units parameters)"),
         *ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
                  "activity_regularizer", "kernel_constraint", "bias_constraint"),
@@ -82,7 +82,7 @@ class Activation(SameShape, KerasLayer):
     """Applies an activation function; the shape is unchanged."""
 
     type_name = "Activation"
-    arguments = (Arg("activation", REQUIRED, string, doc="name of the activation"),)
+    arguments = (Arg("activation", REQUIRED, activation, doc="name of the activation"),)
 
 
 @register

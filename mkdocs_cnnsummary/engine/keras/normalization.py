@@ -151,13 +151,16 @@ class GroupNormalization(KerasLayer):
         channels = x[index]
         assert channels is not None
         groups = channels if self.cfg.groups == -1 else self.cfg.groups
+        if channels == 0:  # Keras divides by it
+            raise calc.error(f"the input {fmt(x)} has no channels on axis {self.cfg.axis} to form groups from",
+                             "give the input at least one channel")
         if channels % groups:
-            divisors = [str(d) for d in range(1, channels + 1) if channels % d == 0]
+            divisors = _divisors(channels)
             too_many = "there are more groups than channels; " if groups > channels else ""
             raise calc.error(
                 f"{too_many}groups={groups} does not divide the {channels} channels on axis {self.cfg.axis} "
                 f"of the input {fmt(x)}",
-                f"use a number of groups that divides {channels}: {', '.join(divisors)} (or -1)")
+                f"use a number of groups that divides {channels}: {divisors} (or -1)")
         note = "groups=-1: one group per channel" if self.cfg.groups == -1 else None
         calc.step("channels per group", c / var("groups", groups), note=note)
         return x
@@ -274,3 +277,22 @@ class Normalization(KerasLayer):
         calc.weight("count", (), trainable=False)
         calc.params(2 * product(sizes) + 1, quantity="non-trainable params: mean, variance and count",
                     note="set by adapt(); count is one number")
+
+
+def _divisors(n: int, count: int = 12, budget: int = 100_000) -> str:
+    """``1, 2, 4, 8, 16, 32``: the divisors of ``n`` (the smallest and largest when there are many), found in
+    at most ``budget`` trial divisions, so that a prime number of channels near 2^63 costs nothing."""
+    small, large = [], []
+    d = 1
+    while d * d <= n and d <= budget:
+        if n % d == 0:
+            small.append(d)
+            if d * d != n:
+                large.append(n // d)
+        d += 1
+    complete = d * d > n
+    found = small + large[::-1]
+    if len(found) <= count and complete:
+        return ", ".join(map(str, found))
+    half = count // 2
+    return ", ".join(map(str, small[:half])) + ", ..., " + ", ".join(map(str, large[:half][::-1]))

@@ -8,7 +8,7 @@ from ..args import REQUIRED, Arg, boolean, int_tuple, number, one_of, positive_i
 from ..expr import Expr, var
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
-from .base import KerasLayer, data_format_arg, fmt, window_outputs
+from .base import KerasLayer, activation, data_format_arg, fmt, window_outputs
 
 
 def _ignored(name: str, default: object = None) -> Arg:
@@ -111,7 +111,7 @@ class SimpleRNN(BaseRNN):
     block_note = "input kernel n_in × u, recurrent kernel u × u, bias u"
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of the state"),
-        _ignored("activation", "tanh"),
+        Arg("activation", "tanh", activation, used=False),
         Arg("use_bias", True, boolean, doc="false drops the bias (u parameters)"),
         *_INITIALIZERS,
         *_REGULARIZERS,
@@ -134,8 +134,8 @@ class LSTM(BaseRNN):
                   "a recurrent kernel u × u and a bias u")
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of each state"),
-        _ignored("activation", "tanh"),
-        _ignored("recurrent_activation", "sigmoid"),
+        Arg("activation", "tanh", activation, used=False),
+        Arg("recurrent_activation", "sigmoid", activation, used=False),
         Arg("use_bias", True, boolean, doc="false drops the bias (4u parameters)"),
         *_INITIALIZERS,
         _ignored("unit_forget_bias", True),
@@ -157,8 +157,8 @@ class GRU(BaseRNN):
     blocks = 3
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of the state"),
-        _ignored("activation", "tanh"),
-        _ignored("recurrent_activation", "sigmoid"),
+        Arg("activation", "tanh", activation, used=False),
+        Arg("recurrent_activation", "sigmoid", activation, used=False),
         Arg("use_bias", True, boolean, doc="false drops the bias"),
         *_INITIALIZERS,
         *_REGULARIZERS,

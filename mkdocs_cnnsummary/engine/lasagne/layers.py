@@ -14,6 +14,7 @@ from ..args import (
     Arg,
     ArgError,
     boolean,
+    function_name,
     ignored,
     int_list,
     int_tuple,
@@ -30,6 +31,11 @@ from ..summary import Shape
 
 AXES = {1: (("length", "n"),), 2: (("rows", "h"), ("columns", "w")),
         3: (("depth", "d"), ("rows", "h"), ("columns", "w"))}
+
+#: the functions of ``lasagne.nonlinearities`` (its classes are written as calls: ``LeakyRectify(0.1)``)
+NONLINEARITIES = ("elu", "identity", "leaky_rectify", "linear", "rectify", "selu", "sigmoid", "softmax", "softplus",
+                  "tanh", "very_leaky_rectify")
+nonlinearity = function_name(NONLINEARITIES, "nonlinearity")
 
 #: what Lasagne writes as a default initializer; ``b: null`` removes the bias
 DEFAULT_INIT = "Constant(0.)"
@@ -99,7 +105,7 @@ class BaseConvLayer(LasagneLayer):
             Arg("untie_biases", False, boolean, doc="one bias per filter and output position"),
             Arg("W", "GlorotUniform()", used=False),
             Arg("b", DEFAULT_INIT, doc="null removes the bias"),
-            Arg("nonlinearity", "rectify", used=False),
+            Arg("nonlinearity", "rectify", nonlinearity, used=False),
             Arg("flip_filters", True, used=False),
             Arg("num_groups", 1, positive_int),
             *ignored("convolution"),
@@ -332,7 +338,7 @@ class DenseLayer(LasagneLayer):
         Arg("num_units", REQUIRED, positive_int),
         Arg("W", "GlorotUniform()", used=False),
         Arg("b", DEFAULT_INIT, doc="null removes the bias"),
-        Arg("nonlinearity", "rectify", used=False),
+        Arg("nonlinearity", "rectify", nonlinearity, used=False),
         Arg("num_leading_axes", 1, positive_int),
     )
 
@@ -380,7 +386,7 @@ class NonlinearityLayer(SameShape, LasagneLayer):
 
     family = "core"
     type_name = "NonlinearityLayer"
-    arguments = (Arg("nonlinearity", "rectify", used=False),)
+    arguments = (Arg("nonlinearity", "rectify", nonlinearity, used=False),)
 
 
 @register

@@ -141,7 +141,7 @@ def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
     factor = var(f"scale_{sym}", exact.numerator if exact.denominator == 1 else exact)  # type: ignore[arg-type]
     expr: Expr = Round(n * factor)
     note = None
-    if n.value is not None:
+    if n.value is not None and math.isfinite(float(n.value) * scale):  # else too large: the step says so
         real = math.floor(float(n.value) * scale)
         if real != expr.int_value:
             note = f"in floating point {n.value} × {scale} = {float(n.value) * scale!r}, so PyTorch gets {real}"

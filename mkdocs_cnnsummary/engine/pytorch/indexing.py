@@ -221,19 +221,27 @@ class Split(TorchLayer):
                              "the number of outputs", "split along a dimension of known size")
         return dim, n
 
-    def pieces(self, x: Shape, dim: int, sizes: list[int | None]) -> list[Shape]:
-        if len(sizes) > MAX_OUTPUTS:
+    @staticmethod
+    def count_outputs(count: int) -> int:
+        """``count``, checked before any list of that many outputs is made."""
+        if count > MAX_OUTPUTS:
             from ..errors import SpecError
 
-            raise SpecError(f"this gives {len(sizes)} outputs, more than {MAX_OUTPUTS}", hint="split into fewer parts")
+            raise SpecError(f"this gives {count:,} outputs, more than {MAX_OUTPUTS:,}", hint="split into fewer parts")
+        return count
+
+    def pieces(self, x: Shape, dim: int, sizes: list[int | None]) -> list[Shape]:
+        self.count_outputs(len(sizes))
         return [(*x[:dim], s, *x[dim + 1:]) for s in sizes]
 
     def equal_pieces(self, x: Shape, dim: int, n: int, each: int, each_var: Expr, calc: Calc) -> list[Shape]:
         """Pieces of size ``each`` and a smaller last one, with the steps for the count and the last size."""
         nv = var("n", n, f"input dimension {dim}")
-        if each == 0:
+        if each == 0 or n == 0:  # PyTorch gives one empty piece
             return self.pieces(x, dim, [0])
         count = calc.step("outputs", ceil_div(nv, each_var))
+        if count is not None:
+            self.count_outputs(count)
         if count is None or n % each == 0:
             return self.pieces(x, dim, [each] * (count or 0))
         last = calc.step("size of the last output", nv - (var("outputs", count) - 1) * each_var)
@@ -254,7 +262,7 @@ class Chunk(Split):
         (x,) = inputs
         dim, n = self.along(x, calc)
         if n == 0:
-            return self.pieces(x, dim, [0] * self.cfg.chunks)
+            return self.pieces(x, dim, [0] * self.count_outputs(self.cfg.chunks))
         each = calc.step("size of each output", ceil_div(var("n", n, f"input dimension {dim}"),
                                                          var("chunks", self.cfg.chunks)))
         return self.equal_pieces(x, dim, n, each, var("size", each), calc)  # type: ignore[arg-type]
@@ -312,5 +320,8 @@ class Unbind(Split):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> list[Shape]:
         (x,) = inputs
         dim, n = self.along(x, calc)
-        self.pieces(x, dim, [None] * n)  # checks the number of outputs
+        if n == 0:
+            raise calc.error(f"unbind along dimension {dim} of {fmt(x)} gives no outputs: its size is 0",
+                             "unbind a dimension whose size is at least 1")
+        self.count_outputs(n)
         return [(*x[:dim], *x[dim + 1:])] * n

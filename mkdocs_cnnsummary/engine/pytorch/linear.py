@@ -187,7 +187,7 @@ class Embedding(TorchLayer):
     arguments = (
         Arg("num_embeddings", REQUIRED, positive_int, doc="size of the vocabulary"),
         Arg("embedding_dim", REQUIRED, positive_int),
-        Arg("padding_idx", None, used=False, doc="does not reduce the count"),
+        Arg("padding_idx", None, integer, used=False, doc="does not reduce the count"),
         Arg("max_norm", None, used=False),
         Arg("norm_type", 2.0, number, used=False),
         Arg("scale_grad_by_freq", False, boolean, used=False),

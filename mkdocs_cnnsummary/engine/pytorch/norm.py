@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, boolean, int_list, number, positive_int
-from ..errors import SpecError
+from ..errors import SpecError, printable, shown
 from ..expr import Expr, product, var
 from ..layer import Calc, register
 from ..summary import Shape
@@ -117,8 +117,9 @@ class TrailingNorm(TorchLayer):
             star = ", ".join(map(str, norm))
             fix = ", ".join("?" if t is None else str(t) for t in x[-len(norm):])
             raise calc.error(
-                f"Given normalized_shape={list(norm)}, expected input with shape [*, {star}], but got input of "
-                f"size{torch_size(x)}", f"set normalized_shape to the input's last sizes ({fix})")
+                f"Given normalized_shape={shown(list(norm))}, expected input with shape [*, {printable(star, 60)}], "
+                f"but got input of size{torch_size(x)}",
+                f"set normalized_shape to the input's last sizes ({printable(fix, 60)})")
         if len(norm) == len(x) and x[0] is None:
             raise calc.error(
                 f"normalized_shape={list(norm)} includes the batch dimension, which is not fixed (input "
@@ -134,11 +135,14 @@ class TrailingNorm(TorchLayer):
 
 
 def normalized_shape(value: Any) -> tuple[int, ...]:
-    shape = int_list(value)
-    if any(s < 1 for s in shape):
-        from ..args import ArgError
+    from ..args import ArgError
 
-        raise ArgError(f"expected positive sizes, got {list(shape)}")
+    shape = int_list(value)
+    if not shape:  # PyTorch builds the module but rejects every input
+        raise ArgError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                       "element, but got normalized_shape = []", "give the sizes of the last dimensions")
+    if any(s < 1 for s in shape):
+        raise ArgError(f"expected positive sizes, got {shown(list(shape))}")
     return shape
 
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from ..args import REQUIRED, Arg, boolean, non_negative_int, number, one_of, positive_int
 from ..errors import SpecError
-from ..expr import Expr, total, var
+from ..expr import Expr, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
@@ -93,8 +93,8 @@ class RNNBase(TorchLayer):
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         g, h, proj = self.gates, self.cfg.hidden_size, getattr(self.cfg, "proj_size", 0)
         hr = proj or h
-        layer_totals = []
-        for layer in range(self.cfg.num_layers):
+        n_layers = self.cfg.num_layers
+        for layer in range(n_layers):  # one tensor each; Calc bounds how many a layer may have
             n_in = self.cfg.input_size if layer == 0 else self.directions * hr
             for suffix in ("", "_reverse")[:self.directions]:
                 calc.weight(f"weight_ih_l{layer}{suffix}", (g * h, n_in))
@@ -104,17 +104,20 @@ class RNNBase(TorchLayer):
                     calc.weight(f"bias_hh_l{layer}{suffix}", (g * h,))
                 if proj:
                     calc.weight(f"weight_hr_l{layer}{suffix}", (proj, h))
-            layer_totals.append(self.layer_expr(layer, n_in))
-        if len(layer_totals) == 1:
-            calc.params(layer_totals[0], note=self.note())
+        first = self.layer_expr(0, self.cfg.input_size)
+        if n_layers == 1:
+            calc.params(first, note=self.note())
             return
-        values = []
-        for layer, expr in enumerate(layer_totals):
-            value = calc.step(f"layer {layer}: params", expr,
-                              note=self.note() if layer == 0 else f"the input of layer {layer} is the "
-                              f"{'two directions of the ' if self.directions == 2 else ''}layer below")
-            values.append(var(f"params_l{layer}", value))
-        calc.params(total(values))
+        # the layers above the first all read the layer below: one step for them all, however many
+        p0 = calc.step("layer 0: params", first, note=self.note())
+        above = "layer 1: params" if n_layers == 2 else f"layers 1 to {n_layers - 1}: params each"
+        below = f"the input of {'each' if n_layers > 2 else 'layer 1'} is the " \
+                f"{'two directions of the ' if self.directions == 2 else ''}layer below"
+        p1 = calc.step(above, self.layer_expr(1, self.directions * hr), note=below)
+        rest: Expr = var("params_l1", p1)
+        if n_layers > 2:
+            rest = (var("L", n_layers, "num_layers") - 1) * rest
+        calc.params(var("params_l0", p0) + rest)
 
     def layer_expr(self, layer: int, n_in: int) -> Expr:
         """``gates × h × (n_in + h + 2)`` per direction (W_ih, W_hh, b_ih, b_hh), plus the projection."""
