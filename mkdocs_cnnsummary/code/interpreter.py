@@ -956,7 +956,7 @@ class Interpreter:
 
     def getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
         if name.startswith("__") and name.endswith("__") and (
-                name not in ALLOWED_DUNDERS or name == "__class__" and not isinstance(obj, RuntimeObject)):
+                name not in ALLOWED_DUNDERS or (name == "__class__" and not isinstance(obj, RuntimeObject))):
             raise self.error(node, f"the attribute {name} reaches into Python itself; the reader does not follow it",
                              hint="remove it: model code does not need double-underscore attributes")
         if isinstance(obj, RuntimeObject):

@@ -8,9 +8,10 @@ expect:
   conv2d: {output_shape: [null, 24, 24, 32], params: 832}
 ```
 
-Keys other than the three totals name layers (they may also be grouped under
+Keys other than the totals (``total_buffers`` too: PyTorch's buffers) name layers (they may also be grouped under
 ``layers:``), or block instances of a compact spec, whose counts are the sums over their
-layers and whose output shape is that of their output.  A mismatch is a
+layers and whose output shape is that of their output.  A module called more than once (PyTorch) is
+its first call's row, the one that counts its tensors.  A mismatch is a
 :class:`SpecError` on the line of the entry.
 """
 
@@ -22,8 +23,8 @@ from .errors import SpecError, did_you_mean, printable, shown
 from .spec import name_hint
 from .summary import LayerRecord, LayerSums, Shape, Summary
 
-TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params")
-LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params")
+TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params", "total_buffers")
+LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params", "buffers")
 
 
 def _line(container: Any, key: Any, default: int | None) -> int | None:
@@ -116,8 +117,8 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
     if not isinstance(expect, dict):
         raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
     layers: dict[str, Any] = {}
-    for rec in summary.layers:  # a top-level row wins over a nested one of the same name
-        if rec.name not in layers or rec.parent is None:
+    for rec in summary.layers:  # a top-level row wins over a nested one of the same name; a module's first call
+        if rec.name not in layers or (rec.parent is None and "call" not in rec.extra):  # over its further calls
             layers[rec.name] = rec
     for instance in summary.blocks:
         layers.setdefault(instance.name, _InstanceRecord(summary, instance))
@@ -148,6 +149,6 @@ def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: 
     if name not in layers:
         hint = did_you_mean(name, [*layers, *TOTAL_KEYS]) if isinstance(name, str) else name_hint(name)
         raise SpecError(f"expect: no layer named {shown(name)}", line=line,
-                        hint=hint or "expect takes total_params, trainable_params, non_trainable_params "
-                        "and layer names")
+                        hint=hint or "expect takes total_params, trainable_params, non_trainable_params, "
+                        "total_buffers and layer names")
     _check_layer(layers[name], entries, line)
