@@ -30,11 +30,15 @@ def read_forward(binding: TorchBinding, root: Any, inputs: list[Any] | None, int
     if not isinstance(root, TModule):
         raise SpecError("the model is not an nn.Module")
     node = ast.Expr(lineno=root.line or 1, col_offset=0)
+    forward = _forward(root)
+    line, file = (forward.line, forward.closure.source.path) if forward is not None else (root.line, root.file)
     if not inputs:
         raise SpecError(f"the input shape of {root.type_name} is not known: PyTorch modules take it from the tensor "
-                        "they are called on", line=root.line, file=root.file,
+                        "they are called on", line=line, file=file,
                         hint="give the input shape without the batch axis: input=\"[3, 224, 224]\" (--input "
                              "'[3, 224, 224]', inputs=[[3, 224, 224]]), one per argument of forward()")
+    if forward is not None:
+        _check_input_count(forward, root, len(inputs), file)
     tracer = binding.tracer
     tracer.root = root
     tracer.module_names = {id(m): name for name, m in root.named_modules()}
@@ -96,6 +100,31 @@ def tied_tensors(binding: TorchBinding, module: TModule, name: str) -> dict[str,
 
 def _source_of(interp: Interpreter, root: TModule) -> Any:
     return interp.session.main if interp.source is None else interp.source
+
+
+def _forward(module: TModule) -> Any:
+    """The ``forward`` the code defines for the module's class (None for the catalog's modules)."""
+    if module.cls is not None:
+        found, forward = module.cls.find("forward")
+        if found and hasattr(forward, "node") and hasattr(forward, "closure"):
+            return forward
+    return None
+
+
+def _check_input_count(forward: Any, root: TModule, given: int, file: str | None) -> None:
+    """As many input shapes as ``forward()`` takes tensors: an error on its ``def`` line otherwise."""
+    spec = forward.node.args
+    names = [a.arg for a in spec.posonlyargs + spec.args][1:]
+    required = len(names) - len(forward.defaults)
+    if required <= given and (given <= len(names) or spec.vararg is not None):
+        return
+    signature = ", ".join(["self", *names, *([f"*{spec.vararg.arg}"] if spec.vararg else [])])
+    takes = f"{required}" if required == len(names) or spec.vararg else f"{required} to {len(names)}"
+    example = ", ".join("[3, 32, 32]" for _ in range(max(required, 1)))
+    raise SpecError(f"{root.type_name}.forward({signature}) takes {takes} input{'s' if len(names) != 1 else ''}, "
+                    f"but {given} input shape{'s were' if given != 1 else ' was'} given", line=forward.line,
+                    file=file, hint=f"give one shape per input of forward(), without the batch axis: "
+                                    f"inputs=\"[{example}]\" (--input once per input)")
 
 
 def _forward_arguments(module: TModule) -> list[str]:
