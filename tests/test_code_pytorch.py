@@ -275,3 +275,21 @@ def test_refused_model_names_the_line_and_the_change() -> None:
         summarize(entry.text(), **entry.summarize_kwargs())
     assert info.value.line == 33 and "expected an integer, got 44.0" in str(info.value)
     assert info.value.file is not None and info.value.file.endswith(entry.file)
+
+
+def test_diagram_boxes_count_each_tensor_once() -> None:
+    """A module called twice is two boxes (the second named ``encoder@1``, as later rows take its output), and a
+    box that holds rows counts its own row's tensors: the boxes add up to the model's total."""
+    from mkdocs_cnnsummary.render.diagram.graph import build_graph
+    from mkdocs_cnnsummary.render.svg import render_svg
+
+    graph = build_graph(siamese(), fold=False)
+    boxes = {n.key: n for n in graph.nodes}
+    assert (boxes["encoder"].params, boxes["encoder@1"].params) == (46080, 0)
+    assert {e.src for e in graph.edges if e.dst == "sub"} == {"encoder", "encoder@1"}
+    assert sum(n.params for n in graph.nodes) == SIAMESE_PARAMS
+    assert "encoder (Encoder): output 64, 46,080 params" in render_svg(siamese())
+    keras = summarize("import keras\nfrom keras import layers\n"
+                      "inner = keras.Sequential([layers.Dense(4), layers.Dense(2)], name='inner')\n"
+                      "a = keras.Input((3,))\nmodel = keras.Model(a, inner(layers.Dense(3)(a)))\n", format="code")
+    assert {n.key: n.params for n in build_graph(keras, fold=False).nodes}["inner"] == 16 + 10
