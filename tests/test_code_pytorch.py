@@ -215,9 +215,9 @@ def test_errors_in_a_project_file_name_the_file_and_line(tmp_path: Path) -> None
 
 
 def test_module_rows_fold_below_depth() -> None:
-    def folds(header: str) -> dict[str, bool]:
+    def folds(header: str, **config) -> dict[str, bool]:
         soup, problems = convert(f"```cnn source=\"example_site/models/resnet.py\" model=\"resnet20()\" "
-                                 f"input=\"[3, 32, 32]\" {header}\n```\n", base_dir=str(ROOT))
+                                 f"input=\"[3, 32, 32]\" {header}\n```\n", base_dir=str(ROOT), **config)
         assert problems == []
         out = {}
         for row in soup.select("tr[data-fold]"):
@@ -230,6 +230,7 @@ def test_module_rows_fold_below_depth() -> None:
     shallow = folds('depth="1"')
     assert not shallow["layer2"] and not shallow["layer2.0"]
     assert all(folds('depth="9"').values())
+    assert folds("", depth="1") == shallow and folds('depth="3"', depth="1") == default  # the setting, the fence
     assert set(default) == set(shallow) >= {"stem", "layer1", "layer2", "layer3", "layer2.0.downsample"}
 
 
