@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import textwrap
 from pathlib import Path
 
-import markdown
 import pytest
-from bs4 import BeautifulSoup
+from test_code_blocks import convert
 
 from mkdocs_cnnsummary import SpecError, summarize
 from mkdocs_cnnsummary.cli import main
@@ -70,13 +68,6 @@ def project(tmp_path: Path) -> Path:
     """The example site's ResNet (models/resnet.py importing models/residual.py) in a project of its own."""
     shutil.copytree(MODELS, tmp_path / "models")
     return tmp_path
-
-
-def convert(text: str, **config) -> tuple[BeautifulSoup, list[tuple[str, int | None]]]:
-    problems: list[tuple[str, int | None]] = []
-    md = markdown.Markdown(extensions=["cnnsummary"], extension_configs={"cnnsummary": {
-        "report": lambda problem, line: problems.append((problem.describe(), line)), **config}})
-    return BeautifulSoup(md.convert(textwrap.dedent(text)), "html.parser"), problems
 
 
 # what the table shows ------------------------------------------------------------------------------------------
