@@ -25,3 +25,24 @@ def test_torchvision_source_reads_as_torchvision_builds_it(model: Model) -> None
     assert_reads_as_pytorch(model.text(), truth, f"torchvision {model.file}, model={model.expression!r}, "
                             f"inputs={inputs}:", format="code", framework="pytorch", model=model.expression,
                             inputs=inputs, path=str(model.path()))
+
+
+@pytest.mark.parametrize("builder", ["resnet18", "mobilenet_v2", "squeezenet1_0", "shufflenet_v2_x1_0"])
+def test_torchvision_source_counts_the_macs_pytorchs_counter_counts(builder: str) -> None:
+    """The operation counts of code read statically are those of the model read from a table: PyTorch's
+    FlopCounterMode on the model torchvision builds, one image, is 2 × the total MACs."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+    from torchvision_compat import import_torchvision
+
+    from mkdocs_cnnsummary import summarize
+
+    model = next(m for m in MODELS if m.builder == builder)
+    summary = summarize(model.text(), format="code", framework="pytorch", model=model.expression,
+                        inputs=[list(s) for s in model.inputs], path=str(model.path()))
+    real = getattr(import_torchvision().models, builder)(weights=None).eval()
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad():
+        real(*(torch.zeros(1, *s) for s in model.inputs))
+    assert summary.total_flops == counter.get_total_flops()
+    assert summary.total_macs is not None and summary.total_macs * 2 == counter.get_total_flops()

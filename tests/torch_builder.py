@@ -240,8 +240,13 @@ def _shape(out: Any) -> Any:
     return tuple(out.shape)
 
 
-def run(summary: Any, modules: dict[str, nn.Module], batch: int, device: str = "meta") -> dict[str, Any]:
-    """Forward pass of every module; returns each layer's output shape(s)."""
+def run(summary: Any, modules: dict[str, nn.Module], batch: int, device: str = "meta",
+        flops: dict[str, int] | None = None) -> dict[str, Any]:
+    """Forward pass of every module; returns each layer's output shape(s).
+
+    With ``flops``, each module runs inside ``torch.utils.flop_counter.FlopCounterMode`` and its FLOPs are
+    stored there by layer name.
+    """
     _BATCH[0] = batch
     embedding_inputs = {src for rec in top_rows(summary) if rec.type == "Embedding" for src in rec.inputs}
     tensors: dict[str, Any] = {}
@@ -260,7 +265,14 @@ def run(summary: Any, modules: dict[str, nn.Module], batch: int, device: str = "
             xs = [_pick(tensors, s) for s in rec.inputs]
             if rec.type == "Embedding" and xs[0].dtype != torch.long:
                 xs = [xs[0].long()]
-            tensors[rec.name] = _call(modules[rec.name], rec.type, xs)
+            if flops is None:
+                tensors[rec.name] = _call(modules[rec.name], rec.type, xs)
+                continue
+            from torch.utils.flop_counter import FlopCounterMode
+
+            with FlopCounterMode(display=False) as counter:
+                tensors[rec.name] = _call(modules[rec.name], rec.type, xs)
+            flops[rec.name] = counter.get_total_flops()
         if len(rest) == len(pending):
             raise RuntimeError("cannot order the layers")
         pending = rest
@@ -305,6 +317,24 @@ def torch_facts(spec_text: str | dict) -> tuple[Any, dict[str, dict[str, Any]]]:
             "buffers": sum(b.numel() for b in m.buffers()),
         }
     return summary, facts
+
+
+def torch_macs(spec_text: str | dict, batch: int = 1, shapes: dict[str, Any] | None = None
+               ) -> tuple[Any, dict[str, int]]:
+    """Our Summary for ``batch`` samples and, per layer, what PyTorch's own counter counts: FLOPs/2
+    (``shapes``, when given, receives each layer's real output shape(s)).
+
+    The modules run on the ``meta`` device (shapes only), where PyTorch takes its reference paths
+    (matrix products and convolutions that the counter sees) rather than fused CPU kernels.
+    """
+    summary = summarize(spec_text, framework="pytorch", batch=batch)
+    with torch.device("meta"):
+        modules = {name: make_module(spec) for name, spec in _specs(spec_text, summary).items()}
+    flops: dict[str, int] = {}
+    real = run(summary, modules, batch, flops=flops)
+    if shapes is not None:
+        shapes.update(real)
+    return summary, {name: n // 2 for name, n in flops.items()}
 
 
 def assert_matches_torch(spec_text: str | dict) -> Any:

@@ -125,6 +125,9 @@ def arrange(items: list[tuple[LayerSpec, LayerRecord, list[LayerRecord]]], owned
                                      w.counted_in) for child in held.get(record.name, []) for w in child.weights]
             counted = [child for child in held.get(record.name, []) if child.params or child.buffers]
             record.calculation = _sum_steps(counted)
+            from .nested import ModelSums
+
+            record.lazy, record.lazy_key = ModelSums(held.get(record.name, []), output=False), None
     rows: list[LayerRecord] = []
     for spec, record, children in items:
         if spec.hidden:

@@ -23,7 +23,8 @@ from .framework import FRAMEWORK_MODULES
 from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_INT, MAX_SPEC_VALUES
 from .nested import MODEL_TYPES
 
-TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "blocks", "layers", "outputs", "expect", "description")
+TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "assume", "blocks", "layers", "outputs", "expect",
+                  "description")
 ITEM_KEYS = ("name", "inputs", "trainable", "reuse")
 #: PyTorch's module tree (see :mod:`.modules`): the row an item hangs under, the call of a shared module, a module
 #: that is not called, a row for a module that is only a holder, the tensors another row counts
@@ -364,6 +365,9 @@ class NetworkSpec:
     #: input shapes and trainable flag are the same; not part of the description
     computed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     blocks: list[Any] = field(default_factory=list)  # BlockInstance of each block used
+    #: values of the names in the input sizes (``assume: {H: 224}``)
+    assume: dict[str, int] = field(default_factory=dict)
+    assume_line: int | None = None
 
 
 # constructor calls -------------------------------------------------------------------
@@ -773,6 +777,11 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         net.outputs = _names(data["outputs"], net.outputs_line, "outputs")
         if names:  # a block instance's name stands for its output
             net.outputs = [names.get(o, o) for o in net.outputs]
+    if data.get("assume") is not None:
+        from .symbolic import read_assume
+
+        net.assume_line = _line_of(data, "assume")
+        net.assume = read_assume(data["assume"], net.assume_line)
     if "expect" in data:
         net.expect = data["expect"]
         net.expect_line = _line_of(data, "expect")

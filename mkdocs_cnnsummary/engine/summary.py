@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 Shape = tuple[int | None, ...]
+#: an exact result: an integer, or a fraction (a receptive field's jump after up-sampling)
+Value = int | Fraction
+
+
+_INDEXED = re.compile(r"(.+)\[(-?\d+)\]")
+
+
+def source(src: str) -> tuple[str, int | None]:
+    """``lstm[1]`` -> (``lstm``, 1): a layer's input reference, split into the name and the output index."""
+    m = _INDEXED.fullmatch(src)
+    return (m.group(1), int(m.group(2))) if m else (src, None)
+
+
+def json_number(value: Value | None) -> int | str | None:
+    """An int as itself, a fraction that is not whole as ``"1/2"`` (JSON has no exact fractions), a size
+    written with names as its expression (``"⌈H/2⌉ − 1"``)."""
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if value is not None and not isinstance(value, int):
+        return str(value)
+    return value
+
+
+def json_shape(shape: Any) -> list[Any]:
+    """A shape in JSON: sizes as numbers, null, or expressions in the names of the input sizes."""
+    return [d if d is None or isinstance(d, int) else str(d) for d in shape]
 
 
 @dataclass(frozen=True)
@@ -13,24 +41,29 @@ class Step:
     """One line of a worked calculation.
 
     ``substituted`` evaluates exactly to ``result``; both are None when a size
-    is unknown, and ``note`` then says why.
+    is unknown, and ``note`` then says why.  ``kind`` groups the steps of the
+    analyses (``macs``, ``flops``, ``other_ops``, ``activations``,
+    ``receptive_field``); it is None for the shape and parameter steps.
     """
 
     quantity: str
     formula: str
     substituted: str | None
-    result: int | None
+    result: Value | None
     note: str | None = None
+    kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "quantity": self.quantity,
             "formula": self.formula,
             "substituted": self.substituted,
-            "result": self.result,
+            "result": json_number(self.result),
         }
         if self.note:
             out["note"] = self.note
+        if self.kind:
+            out["kind"] = self.kind
         return out
 
 
@@ -88,6 +121,46 @@ class Notice:
         if self.kind is not None:
             out["kind"] = self.kind
         return out
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """Which pixels of the network input one output position of a layer sees, per spatial axis.
+
+    Axes are in the layer's order (depth, height, width).  ``size_min``/``size_max``: the extent of the
+    input pixels that influence one output (the same for every output unless an up-sampling or a
+    transposed convolution makes it vary with the position; then the pattern repeats every ``period``
+    outputs); ``jump``: the input distance between neighbouring outputs (a fraction after up-sampling);
+    ``start``: the input coordinate of the first pixel seen by output 0 (negative where padding reaches
+    outside; None when it depends on an unknown input size).
+    """
+
+    size_min: tuple[int, ...]
+    size_max: tuple[int, ...]
+    jump: tuple[Value, ...]
+    start: tuple[int | None, ...]
+    period: tuple[int, ...]
+    #: per axis, the first and the last input pixel seen by outputs 0 … period − 1 (None: sees nothing)
+    first: tuple[tuple[int | None, ...], ...] = ()
+    last: tuple[tuple[int | None, ...], ...] = ()
+
+    @property
+    def varies(self) -> bool:
+        return self.size_min != self.size_max
+
+    def span(self, axis: int, o: int) -> tuple[int | None, int | None]:
+        """The first and the last input pixel seen by output ``o`` along ``axis`` (None: it sees nothing),
+        relative to ``start`` when the start is unknown."""
+        q, r = divmod(o, self.period[axis])
+        step = int(self.jump[axis] * self.period[axis]) * q
+        a, b = self.first[axis][r], self.last[axis][r]
+        return (None if a is None else a + step, None if b is None else b + step)
+
+    def to_dict(self) -> dict[str, Any]:
+        size: Any = list(self.size_min)
+        if self.varies:
+            size = {"min": list(self.size_min), "max": list(self.size_max)}
+        return {"size": size, "jump": [json_number(j) for j in self.jump], "start": list(self.start)}
 
 
 @dataclass
@@ -150,6 +223,37 @@ class LayerRecord:
     parent: str | None = None  # the row this one is nested under (a model used as a layer ...)
     block: str | None = None  # the innermost block instance it belongs to (compact specs)
     extra: dict[str, Any] = field(default_factory=dict)  # further columns (framework specific)
+    #: the engine's analyses of the network, computed on first use (see the properties below)
+    lazy: Any = field(default=None, repr=False, compare=False)
+    #: the name ``lazy`` knows the row by (a PyTorch row is renamed to its qualified name later)
+    lazy_key: str | None = field(default=None, repr=False, compare=False)
+
+    def _analysed(self, key: str, default: Any = None) -> Any:
+        return default if self.lazy is None else self.lazy.of(self.lazy_key or self.name).get(key, default)
+
+    @property
+    def macs(self) -> int | None:
+        """Multiply-accumulates of the layer's weights and matrix products (None: unknown, a step says why)."""
+        return self._analysed("macs")
+
+    @property
+    def other_ops(self) -> int | None:
+        """Bias adds, normalisation, activations, pooling ... counted by the rules in the steps."""
+        return self._analysed("other_ops")
+
+    @property
+    def activations(self) -> int | None:
+        """Output elements per sample (all outputs of a multi-output layer); None when a size is unknown."""
+        return self._analysed("activations")
+
+    @property
+    def receptive_field(self) -> ReceptiveField | None:
+        return self._analysed("receptive_field")
+
+    @property
+    def analysis(self) -> list[Step]:
+        """Worked steps of the operations, activations and receptive field (``Step.kind`` says which)."""
+        return self._analysed("analysis", [])
 
     @property
     def multi_output(self) -> bool:
@@ -181,9 +285,18 @@ class LayerRecord:
         """False for a row of a module that is not called itself (a ModuleList, an unused branch): no output."""
         return not (isinstance(self.output_shape, list) and not self.output_shape)
 
+    @property
+    def flops(self) -> int | None:
+        """Floating-point operations of the multiply-accumulates: 2 × MACs."""
+        return None if self.macs is None else 2 * self.macs
+
+    def steps_of(self, kind: str) -> list[Step]:
+        """The analysis steps of one kind (``macs``, ``receptive_field`` ...)."""
+        return [s for s in self.analysis if s.kind == kind]
+
     def to_dict(self, *, with_buffers: bool = False) -> dict[str, Any]:
         shape: Any = (
-            [list(s) for s in self.output_shape] if self.multi_output else list(self.output_shape)
+            [json_shape(s) for s in self.output_shape] if self.multi_output else json_shape(self.output_shape)
         )
         out: dict[str, Any] = {
             "name": self.name,
@@ -200,6 +313,12 @@ class LayerRecord:
         if self.parent is not None:
             out["parent"] = self.parent
             out["depth"] = self.depth
+        out["macs"] = self.macs
+        out["flops"] = self.flops
+        out["other_ops"] = self.other_ops
+        out["activations"] = self.activations
+        out["receptive_field"] = None if self.receptive_field is None else self.receptive_field.to_dict()
+        out["analysis"] = [s.to_dict() for s in self.analysis]
         if self.block is not None:
             out["block"] = self.block
         out.update(self.extra)
@@ -233,6 +352,25 @@ class LayerSums:
     def buffers(self) -> int:
         return sum(layer.buffers for layer in self.top_layers)
 
+    @property
+    def macs(self) -> int | None:
+        """Sum of the layers' MACs (a model's row holds those of the rows under it); None when one is unknown."""
+        return _sum_known(layer.macs for layer in self.top_layers)
+
+    @property
+    def flops(self) -> int | None:
+        macs = self.macs
+        return None if macs is None else 2 * macs
+
+    @property
+    def other_ops(self) -> int | None:
+        return _sum_known(layer.other_ops for layer in self.top_layers)
+
+    @property
+    def activations(self) -> int | None:
+        """Output elements per sample of the output layer (the last one)."""
+        return self.layers[-1].activations if self.layers else None
+
 
 @dataclass(frozen=True)
 class InputRecord:
@@ -243,7 +381,7 @@ class InputRecord:
     line: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "shape": list(self.shape)}
+        return {"name": self.name, "shape": json_shape(self.shape)}
 
 
 @dataclass
@@ -256,6 +394,8 @@ class Summary(LayerSums):
     outputs: list[str]
     framework: str = "keras"
     warnings: list[Notice] = field(default_factory=list)
+    #: samples per batch that the operation counts are for
+    batch: int = 1
     blocks: list[BlockInstance] = field(default_factory=list)
 
     @property
@@ -271,6 +411,25 @@ class Summary(LayerSums):
     @property
     def total_buffers(self) -> int:
         return self.buffers
+
+    @property
+    def total_macs(self) -> int | None:
+        """Sum of the layers' MACs; None when one of them is unknown."""
+        return self.macs
+
+    @property
+    def total_flops(self) -> int | None:
+        """2 × the total MACs."""
+        return self.flops
+
+    @property
+    def total_other_ops(self) -> int | None:
+        return self.other_ops
+
+    @property
+    def unknown_ops(self) -> list[str]:
+        """Layers whose operations are unknown (their steps say why)."""
+        return [layer.name for layer in self.top_layers if layer.macs is None or layer.other_ops is None]
 
     @property
     def is_graph(self) -> bool:
@@ -311,6 +470,10 @@ class Summary(LayerSums):
         }
         if with_buffers:
             out["total_buffers"] = self.total_buffers
+        out["batch"] = self.batch
+        out["total_macs"] = self.total_macs
+        out["total_flops"] = self.total_flops
+        out["total_other_ops"] = self.total_other_ops
         out["warnings"] = [w.to_dict() for w in self.warnings]
         if self.blocks:
             out["blocks"] = [b.to_dict() for b in self.blocks]
@@ -323,3 +486,11 @@ class Summary(LayerSums):
             if b.parent in inside:
                 inside.add(b.name)
         return [layer for layer in self.layers if layer.block in inside]
+
+def _sum_known(values: Any) -> int | None:
+    total = 0
+    for v in values:
+        if v is None:
+            return None
+        total += v
+    return total

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError, printable
 from ..engine.summary import LayerRecord, Summary
+from . import analysis
 from . import formatting as f
-from .columns import Column, Row, Section, build_rows, build_sections, parse_columns, select_columns
+from .columns import Column, Row, Section, StepView, build_rows, build_sections, parse_columns, select_columns
 from .groups import check_fold
 from .styles import Style, style_for
 
@@ -194,13 +195,15 @@ def module_tree(rows: list[Row], depth: int | None) -> str:
 
 def render_summary(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
                    columns: str | Sequence[str] | None = None, style: str | None = None,
-                   fold: str = "blocks", depth: int | None = None) -> str:
+                   fold: str = "blocks", depth: int | None = None, dtype: str = "float32",
+                   units: str = "MiB") -> str:
     """The summary table of a computed network, its totals and its worked calculations.
 
     ``worked``: ``collapsed`` (each layer's calculation folded under its row), ``expanded``
     (unfolded), ``table`` (the calculations inside the shape and parameter cells) or ``none``.
     ``columns``: column keys to show, in order (see :func:`~.columns.column_names`).
     ``style``: ``keras``, ``torchinfo`` or ``nolearn`` labels and shapes (default: the framework's own).
+    ``dtype`` and ``units`` (``MB`` or ``MiB``): how the memory of the ``activations`` column is written.
     ``fold``: for a compact spec, ``blocks`` shows each block instance, and each run of copies of one,
     as one row with its totals that opens on demand (``<details>``), ``open`` shows them opened,
     ``none`` shows the layers only.  For a PyTorch module tree, each module holding rows folds and unfolds
@@ -211,10 +214,13 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     check_fold(fold)
     table_style = style_for(summary, style)
     chosen = select_columns(summary, parse_columns(columns), table_style)
-    rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style)
+    options = analysis.Options(dtype, units)
+    rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style,
+                                 options=options)
     tree = module_tree(rows, depth) if summary.framework == "pytorch" and any(
         layer.parent is not None for layer in summary.layers) and fold != "none" else ""
     caption = title or summary.name or default_caption(summary, table_style)
+    lines, notes, memory = analysis.footer(summary, [c.key for c in chosen], options)
     grouped = fold != "none" and summary.blocks
     sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
     row_header = _row_header_key(chosen)
@@ -224,6 +230,8 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
         holders=sorted({row.fold for row in rows if row.fold is not None}),
         totals=_totals(summary, worked == "table"),
         size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
+        analysis_totals=lines, analysis_notes=notes,
+        memory_steps=[StepView.of(s) for s in memory.steps] if memory else [],
         notices=[(f.notice_label(n), n) for n in summary.warnings],
     )
 
@@ -269,5 +277,6 @@ def render(result: Summary | SpecError, **options: Any) -> str:
     if isinstance(result, SpecError):
         keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label")}
         return render_error(result, **keep)
-    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold", "depth")}
+    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold", "depth",
+                                                        "dtype", "units")}
     return render_summary(result, **keep)

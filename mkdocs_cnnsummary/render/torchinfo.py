@@ -7,9 +7,11 @@ parameters show ``--`` and buffers get their own column when there are any.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..engine.pytorch import module_name
 from ..engine.summary import LayerRecord, Summary
+from . import analysis
 from . import formatting as f
 
 RULE_CHAR = "="
@@ -67,24 +69,32 @@ def _count(n: int) -> str:
     return f.count(n) if n else "--"
 
 
-def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
-    """The summary as torchinfo prints it; ``worked`` adds each layer's calculation under its row."""
+def render_torchinfo(summary: Summary, *, worked: bool = False, columns: Sequence[str] = (),
+                     options: analysis.Options | None = None) -> str:
+    """The summary as torchinfo prints it; ``worked`` adds each layer's calculation under its row;
+    ``columns``: analysis columns after the usual ones (``macs`` is torchinfo's ``Mult-Adds``)."""
+    options = options or analysis.Options()
+    shown = analysis.kinds(columns)
     buffers = summary.total_buffers > 0
     headers = ["Layer (type:depth-idx)", "Output Shape", "Param #"] + (["Buffers"] if buffers else [])
+    headers += ["Mult-Adds" if key == "macs" else analysis.EXTRA_COLUMNS[key][0] for key in columns]
     shapes = {i.name: i.shape for i in summary.inputs}
     shapes.update((layer.name, layer.output_shape) for layer in summary.layers)
     outputs = [shapes[o] if o in shapes else shapes[o[:o.rindex("[")]] for o in summary.outputs]  # lstm[1]: lstm
     root_shape = outputs[0] if len(outputs) == 1 else outputs
-    rows = [[f.printable(summary.name or "Model"), size(root_shape), "--"] + (["--"] if buffers else [])]
+    rows = [[f.printable(summary.name or "Model"), size(root_shape), "--"] + (["--"] if buffers else [])
+            + ["--"] * len(columns)]
     steps: list[list[str]] = [[]]
     for label, layer in zip(_labels(summary.layers), summary.layers, strict=True):
         row = [_named(label, layer), size(layer.output_shape), _count(layer.params)]
         if buffers:
             row.append(_count(layer.buffers))
+        row += [analysis.cell_text(key, layer, summary, options) for key in columns]
         rows.append(row)
-        steps.append([f.step_text(s) for s in layer.calculation] if worked else [])
+        steps.append([f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown)
+                     if worked else [])
     widths = [max(m, *(min(len(r[i]), f.MAX_COLUMN_WIDTH) + 1 for r in rows), len(headers[i]) + 1)
-              for i, m in enumerate((*MIN_WIDTHS, 15)[:len(headers)])]
+              for i, m in enumerate((*MIN_WIDTHS, *(15,) * len(headers))[:len(headers)])]
     total = sum(widths)
 
     def line(cells: list[str]) -> str:
@@ -104,5 +114,8 @@ def render_torchinfo(summary: Summary, *, worked: bool = False) -> str:
     out.append(rule)
     out.append(f"Params size (MB): {_megabytes(summary.total_params * f.BYTES_PER_PARAM)}")
     out.append(rule)
+    extra = analysis.footer_text(summary, columns, options, worked, bullet="")
+    if extra:
+        out += [*extra, rule]
     out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

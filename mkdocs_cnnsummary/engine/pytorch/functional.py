@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean
-from ..layer import Calc, SameShape, register
+from ..expr import product, var
+from ..layer import Calc, OutputShape, SameShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
 from .tensor import BATCH, sizes
@@ -42,6 +44,20 @@ CREATED: dict[str, str] = {
 }
 
 
+#: the ones that copy, cast, move or make values, with no arithmetic (the others: one op per element)
+NO_ARITHMETIC = frozenset({"float", "double", "half", "long", "int", "bool", "to", "type_as", "clone", "detach",
+                           "masked_fill", "flip", "roll", "tril", "triu", "randn_like", "rand_like", "zeros_like",
+                           "ones_like", "empty_like", "full_like"})
+
+
+def _element_ops(name: str) -> tuple[int, str]:
+    if name in NO_ARITHMETIC:
+        return 0, f"{name}: copies or makes values, no arithmetic"
+    if name == "normalize":
+        return 3, "normalize: 3 per element (its power, its share of the sum, the division)"
+    return 1, f"{name}: one op per element"
+
+
 class SameShapeFunction(SameShape, TorchLayer):
     """A function applied element by element (other tensors it takes, a mask or a dtype donor, do not change the
     shape)."""
@@ -68,6 +84,7 @@ for _name, _what in SAME_SHAPE.items():
     register(type(_name, (SameShapeFunction,), {"__doc__": f"``{_name}``: {_what}; the shape stays.",
                                                  "type_name": _name, "__module__": __name__,
                                                  "arguments": SAME_SHAPE_ARGUMENTS.get(_name, ()),
+                                                 "element_ops": _element_ops(_name),
                                                  "example": (f"{_name}()", (3, 8))}))
 
 
@@ -77,6 +94,10 @@ class Created(TorchLayer):
     min_inputs = 0
     max_inputs: ClassVar[int | None] = 0
     family = "functions"
+    element_ops = (0, "a tensor made from sizes: no arithmetic counted")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "a tensor made from sizes (it sees no input)")
     arguments = (Arg("size", REQUIRED, sizes, doc="the tensor's shape: integers, batch (the batch size N) and null "
                                                   "(a size not known)"),
                  Arg("dtype", None, used=False, doc="the element type: changes no shape"))
@@ -115,6 +136,17 @@ class ScaledDotProductAttention(TorchLayer):
             raise calc.error(f"key {fmt(k)} and value {fmt(v)} have different sequence lengths")
         return (*q[:-1], v[-1])
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        q, k, v = inputs
+        lead = [var(f"b_{i}", n if n is not None else (calc.batch if i == 0 else None), "a leading size")
+                for i, n in enumerate(q[:-2])]
+        length, keys = var("L", q[-2], "the query length"), var("S", k[-2], "the key length")
+        calc.macs(product([*lead, length, keys]) * ops.Grouped(var("E", q[-1], "the query size")
+                                                                 + var("E_v", v[-1], "the value size")),
+                  note="q kᵀ (E per score) and the scores times v (E_v per score)")
+        calc.other_ops(product([*lead, length, keys]) * 4,
+                       note="per score: the scaling and softmax's 3 (exponential, sum, division)")
+
 
 @register
 class AffineGrid(TorchLayer):
@@ -138,6 +170,15 @@ class AffineGrid(TorchLayer):
                              f"{target}. Got {fmt(theta)}.")
         return (target[0] if target[0] is not None else theta[0], *target[2:], rows)
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        rows = len(self.cfg.size) - 2
+        ops.per_element(calc, output, 2 * rows + 1,
+                        f"each coordinate: {rows + 1} products and {rows} adds of a row of theta with the point "
+                        "(PyTorch's counter counts no matrix product here)")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "a sampling grid")
+
 
 @register
 class GridSample(TorchLayer):
@@ -157,6 +198,14 @@ class GridSample(TorchLayer):
             raise calc.error(f"grid_sample(): the grid {fmt(grid)} does not fit the input {fmt(x)}",
                              "a 4-D input (N, C, H, W) takes a grid (N, H_out, W_out, 2)")
         return (x[0], x[1], *grid[1:-1])
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        corners = 2 ** (len(inputs[0]) - 2)
+        ops.per_element(calc, output, 2 * corners - 1,
+                        f"(bi/tri)linear: {corners} weighted corners added per output value")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "sampling at points a grid gives (they can be anywhere)")
 
 
 __all__ = ["CREATED", "SAME_SHAPE"]

@@ -7,6 +7,7 @@ import ast
 from collections.abc import Sequence
 from typing import Any
 
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, integer
 from ..expr import Expr, ceil_div, lift, var
 from ..layer import Calc, register
@@ -107,6 +108,7 @@ class GetItem(TorchLayer):
     for the dimensions not named, a list of integers picks along a dimension (``x[:, 0]``, ``x[..., 1:]``)."""
 
     type_name = "getitem"
+    element_ops = ops.COPIES
     arguments = (Arg("index", REQUIRED, index, doc="the index as written after the tensor, in brackets: "
                                                    "'[:, 0]', '[..., 1:]', '[:, [-1], :]', '[:, None]'"),)
     example = ("getitem('[:, 1:, ::2]')", (3, 17, 8))
@@ -212,6 +214,8 @@ def _chunks(value: Any) -> int:
 
 class Split(TorchLayer):
     """Splits along one dimension into several outputs (``name[i]`` takes one)."""
+
+    element_ops = ops.COPIES
 
     def along(self, x: Shape, calc: Calc) -> tuple[int, int]:
         dim = axis(self.cfg.dim, len(x), calc)

@@ -35,6 +35,7 @@ class Parameter(VarArgs):
     max_inputs = 0
     owned_tensor = True  # inside a module's network it is counted in the module's row (engine/modules.py)
     buffer: ClassVar[bool] = False
+    element_ops = (0, "a stored tensor: no arithmetic")
     arguments = (Arg("shape", REQUIRED, _shape, doc="the tensor's shape (it has no batch dimension): "
                                                     "Parameter(1, 1, 768) or Parameter([1, 1, 768])"),
                  Arg("requires_grad", True, boolean, doc="false: the parameter is not trainable"))
