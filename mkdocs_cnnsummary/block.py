@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from .engine.summary import Summary
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "format",
-                "model", "source", "inputs", "echo", "batch", "dtype", "units", "warnings", "assume", "language")
+                "model", "source", "inputs", "input", "echo", "depth", "batch", "dtype", "units", "warnings",
+                "assume", "language")
 ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -59,6 +60,7 @@ class FenceOptions:
     framework_given: bool = False  # framework= is the fence's own (it then overrides what code says)
     echo: str | None = None  # show the code (or the file) above the table: above | collapsed
     language: str = "en"  # the language of the words around the numbers (a catalog name: en, zh_CN)
+    depth: int | None = None  # PyTorch module trees: rows deeper than this start folded (torchinfo's depth; 3)
     assume: str | None = None  # values of the names in a spec's input sizes: "H=224,W=224"
 
     def code_key(self) -> tuple[Any, ...]:
@@ -66,7 +68,7 @@ class FenceOptions:
 
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
-                self.diagram, self.fold, self.code_key(), self.batch, self.dtype, self.units,
+                self.diagram, self.fold, self.depth, self.code_key(), self.batch, self.dtype, self.units,
                 tuple(sorted(self.silenced)), self.assume, self.language)
 
 
@@ -318,10 +320,14 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             changes["model"] = value.strip() or None
         elif key == "source":
             changes["source"] = value.strip() or None
-        elif key == "inputs":
+        elif key in ("inputs", "input"):  # input="[3, 224, 224]" for one, inputs= for several (or one)
+            if "inputs" in changes:
+                raise SpecError("give input= or inputs=, not both", hint="inputs=\"[[3, 32, 32], [10]]\" for several")
             changes["inputs"] = parse_inputs(value)
         elif key == "language":
             changes["language"] = check_language(value)
+        elif key == "depth":
+            changes["depth"] = parse_depth(value)
         elif key == "echo":
             changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else one_of(
                 value, ECHO_MODES, N_("echo mode"))
@@ -355,6 +361,15 @@ def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
                           value=shown(value)),
                         hint=_("sizes without the batch axis; null for an unknown size"))
     return tuple(tuple(s) for s in data)
+
+
+def parse_depth(value: str) -> int:
+    """``depth="3"``: a whole number from 1 (torchinfo counts the model's own modules as depth 1)."""
+    text = str(value).strip()
+    if not text.isdigit() or not text.isascii() or int(text) < 1 or len(text) > 3:
+        raise SpecError(f"depth must be a whole number from 1, got {value!r}",
+                        hint="depth=\"2\" shows the model's modules and theirs, and folds what they hold")
+    return int(text)
 
 
 def check_framework(value: str) -> str:
@@ -419,7 +434,8 @@ def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> B
         problem = Problem(_("expect_error: the network was expected to fail but computes {total_params:,} parameters",
                             total_params=summary.total_params), line=None)
     result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
-                       style=options.style, fold=options.fold, dtype=options.dtype, units=options.units)
+                       style=options.style, fold=options.fold, depth=options.depth, dtype=options.dtype,
+                       units=options.units)
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)

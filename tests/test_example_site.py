@@ -315,6 +315,9 @@ def assert_code_matches(header: dict[str, str], text: str) -> None:
     from mkdocs_cnnsummary.code.detect import split_code
 
     code = split_code(text)[0]
+    if header.get("source") == "example_site/models/resnet.py" or "import torch" in code:
+        assert_torch_code_matches(header, code)
+        return
     if "source" in header:
         assert header["source"] == "example_site/models/unet.py", header
         code = (DOCS / "models" / "unet.py").read_text(encoding="utf-8").replace(
@@ -329,6 +332,28 @@ def assert_code_matches(header: dict[str, str], text: str) -> None:
     truth = run(Job(code, header.get("model") or "model"))
     assert truth["ok"], truth
     assert differences(summary, truth) == [], truth_table(truth)
+
+
+def assert_torch_code_matches(header: dict[str, str], code: str) -> None:
+    """A PyTorch code block, read as the page reads it, against the model PyTorch builds from the same code."""
+    from torch_compare import assert_reads_as_pytorch
+    from torch_truth import Job, run
+
+    from mkdocs_cnnsummary.block import parse_options
+
+    options = parse_options(header)
+    inputs = tuple(tuple(s) for s in options.inputs)
+    model = header.get("model") or "Net()"
+    if "source" in header:  # the real side runs the file with its project import pasted in
+        code = (DOCS / "models" / "resnet.py").read_text(encoding="utf-8").replace(
+            "from .residual import BasicBlock", (DOCS / "models" / "residual.py").read_text(encoding="utf-8"))
+    truth = run(Job(code, model, inputs, filename="<example site>"))
+    if "expect_error" in header:
+        assert not truth["ok"], "PyTorch runs the block that the page says fails"
+        return
+    assert truth["ok"], truth["error"]
+    assert_reads_as_pytorch(code, truth, f"example site block {header}:", format="code", framework="pytorch",
+                            model=model, inputs=[list(s) for s in inputs])
 
 
 def test_code_pages(site):

@@ -9,10 +9,11 @@ expect:
 ```
 
 Keys other than the totals (``total_params``, ``trainable_params``, ``non_trainable_params``,
-``total_macs``, ``total_flops``, ``total_other_ops``) name layers (they may also be grouped under
-``layers:``), or block instances of a compact spec, whose counts are the sums over their layers and whose
-output shape is that of their output; a layer may also expect ``macs``, ``flops``, ``other_ops`` and
-``activations``.  A mismatch is a :class:`SpecError` on the line of the entry.
+``total_buffers`` (PyTorch's buffers), ``total_macs``, ``total_flops``, ``total_other_ops``) name layers (they
+may also be grouped under ``layers:``), or block instances of a compact spec, whose counts are the sums over their
+layers and whose output shape is that of their output; a layer may also expect ``buffers``, ``macs``, ``flops``,
+``other_ops`` and ``activations``.  A module called more than once (PyTorch) is its first call's row, the one
+that counts its tensors.  A mismatch is a :class:`SpecError` on the line of the entry.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from .errors import SpecError, did_you_mean, printable, shown
 from .spec import name_hint
 from .summary import LayerRecord, LayerSums, Shape, Summary
 
-TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params", "total_macs", "total_flops",
-              "total_other_ops")
-LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params", "macs", "flops", "other_ops",
-              "activations")
+TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params", "total_buffers", "total_macs",
+              "total_flops", "total_other_ops")
+LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params", "buffers", "macs", "flops",
+              "other_ops", "activations")
 
 
 def _line(container: Any, key: Any, default: int | None) -> int | None:
@@ -133,8 +134,8 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
     if not isinstance(expect, dict):
         raise SpecError(_("expect must be a mapping, e.g. expect: {total_params: 832}"), line=line)
     layers: dict[str, Any] = {}
-    for rec in summary.layers:  # a top-level row wins over a nested one of the same name
-        if rec.name not in layers or rec.parent is None:
+    for rec in summary.layers:  # a top-level row wins over a nested one of the same name; a module's first call
+        if rec.name not in layers or (rec.parent is None and "call" not in rec.extra):  # over its further calls
             layers[rec.name] = rec
     for instance in summary.blocks:
         layers.setdefault(instance.name, _InstanceRecord(summary, instance))
@@ -170,6 +171,6 @@ def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: 
     if name not in layers:
         hint = did_you_mean(name, [*layers, *TOTAL_KEYS]) if isinstance(name, str) else name_hint(name)
         raise SpecError(_("expect: no layer named {name}", name=shown(name)), line=line,
-                        hint=(hint or _("expect takes total_params, trainable_params, non_trainable_params and layer "
-                                        "names")))
+                        hint=(hint or _("expect takes total_params, trainable_params, non_trainable_params, "
+                                        "total_buffers and layer names")))
     _check_layer(layers[name], entries, line)

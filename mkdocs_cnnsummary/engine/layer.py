@@ -29,6 +29,7 @@ class Calc:
         self.weights: list[Weight] = []
         self._declared: list[tuple[int | None, bool]] = []  # (params step result, buffers?)
         self._nested = nested
+        self.children: list[Any] = []  # PyTorch: rows of the submodules this module calls (LayerRecords)
         #: samples per batch the operation counts are for
         self.batch = batch
         #: worked steps of the analyses (operations, activations, receptive field)
@@ -182,6 +183,17 @@ class Calc:
                 raise AssertionError(
                     f"{self.layer.type_name}: worked steps give {declared}, weights give {actual}")
 
+    def child(self, name: str, type_name: str, output_shape: Shape) -> None:
+        """PyTorch: a row for a submodule this module calls (``self_attn`` of a TransformerEncoderLayer), with the
+        weights and steps this layer recorded under its name (``self_attn.in_proj_weight``, ``self_attn: params``)."""
+        from .summary import LayerRecord
+
+        weights = [Weight(w.name[len(name) + 1:], w.shape, w.trainable, w.buffer, w.total_trainable)
+                   for w in self.weights if w.name.startswith((f"{name}.", f"{name}/"))]
+        steps = [Step(s.quantity[len(name) + 2:], s.formula, s.substituted, s.result, s.note)
+                 for s in self.steps if s.quantity.startswith(f"{name}: ")]
+        self.children.append(LayerRecord(name, type_name, [], tuple(output_shape), weights, steps))
+
     # errors ------------------------------------------------------------------
     def error(self, message: str, hint: str | None = None) -> SpecError:
         """A spec error located at this layer (``raise calc.error(...)``)."""
@@ -246,6 +258,9 @@ class Layer:
     element_ops: ClassVar[tuple[int, str] | None] = None
     #: the family the layer reference lists it in (``conv``, ``pooling`` ...); "" = its catalog module's name
     family: ClassVar[str] = ""
+    #: PyTorch: a tensor a module owns (an ``nn.Parameter``, a buffer) rather than a computation; its row shows
+    #: only at the top of a model, inside a module it is counted in the module's row (see engine/modules.py)
+    owned_tensor: ClassVar[bool] = False
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:
@@ -342,6 +357,10 @@ class Layer:
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         """Add the weights and the parameter step (nothing for weightless layers)."""
 
+    def further_outputs(self, inputs: list[Shape], output: OutputShape) -> list[Shape]:
+        """Outputs after the one its row shows, which later layers may take as ``name[1]`` ... (an LSTM's final
+        states); none by default."""
+        return []
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         """Record the MACs and the other ops with their worked steps (``calc.macs``, ``calc.other_ops``).
 

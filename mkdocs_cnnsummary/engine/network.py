@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..i18n import S_, _
@@ -14,7 +15,8 @@ from .expr import product, var
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, describe_shape, lookup
 from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
-from .nested import is_model_item, run_nested
+from .modules import NO_OUTPUT, arrange, call_name, counted_elsewhere, hide, no_output, tie
+from .nested import InParent, NotCalled, is_model_item, nested_type, run_nested
 from .spec import LayerRef, LayerSpec, NetworkSpec
 from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
 from .symbolic import NotNumeric, Sym, names_in, numeric, read_name, size_conditions
@@ -161,6 +163,8 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     """Explicit names first; the others get Keras-style ``conv2d``, ``conv2d_1`` ..."""
     explicit: dict[str, LayerSpec] = {}
     for spec in specs:
+        if spec.call is not None:  # a further call of a module (PyTorch): named name@k, checked below
+            continue
         if spec.name is not None:
             if _bracketed(spec.name):
                 raise SpecError(_("a layer name cannot end in [...]: {name}", name=shown(spec.name)), line=spec.line,
@@ -179,6 +183,14 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     calls: dict[str, int] = {}
     names = []
     for spec in specs:
+        if spec.call is not None:
+            candidate = call_name(spec)
+            if candidate in used:
+                raise SpecError(f"call {spec.call} of {spec.name!r} is written twice", line=spec.line,
+                                layer=spec.name, layer_type=spec.type, hint="number the calls 2, 3 ...")
+            used.add(candidate)
+            names.append(candidate)
+            continue
         if spec.name is not None:
             names.append(spec.name)
             continue
@@ -306,6 +318,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     specs = list(net.layers)
     for ispec in net.inputs:
         name = ispec.name or fw.input_name
+        if ispec.full:  # a module's input, batch axis included (it need not come first)
+            inputs.append(InputRecord(name, tuple(ispec.shape), ispec.line))
+            continue
         inputs.append(InputRecord(name, (None, *_input_shape(ispec.shape, ispec.line, name, net.assume)),
                                   ispec.line))
     if net.assume:
@@ -319,6 +334,10 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     layer_specs: list[tuple[LayerSpec, str]] = []
     taken |= set(names)
     for spec, name in zip(specs, names, strict=True):
+        if spec.holder:
+            layers_objs.append(_Holder(name, spec))
+            layer_specs.append((spec, name))
+            continue
         if spec.reuse is not None:
             layers_objs.append(_Reuse(name, spec))
             layer_specs.append((spec, name))
@@ -332,6 +351,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             layer = known.layer  # made by a reader from the same arguments
             layer.trainable = spec.trainable is not False
             layer.line = spec.line
+            layer.name = name
         else:
             layer = instantiate(spec, fw.name, name)
         if layer.is_input:
@@ -379,6 +399,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     previous = inputs[0].name if len(inputs) == 1 or not layers_objs else None
     known = input_names | {layer.name for layer in layers_objs}
     for (spec, name), layer in zip(layer_specs, layers_objs, strict=True):
+        if spec.holder or not spec.called:
+            nodes[name] = _Node(spec, layer, [])
+            continue
         if spec.inputs is not None:
             srcs = [resolve(src) for src in spec.inputs] if resolve else list(spec.inputs)
             for src in srcs:
@@ -407,23 +430,49 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
     lazy = Analyses({i.name: receptive.input_field(numeric(i.shape), n == 0, i.name, inputs[0].name)
                      for n, i in enumerate(inputs)}, batch)
+    first_shown: dict[str, Shape] = {}  # layers that show their first output and give more (an LSTM's states)
     records: dict[str, LayerRecord] = {}
     children: dict[str, list[LayerRecord]] = {}
+    calls: dict[str, int] = {}  # PyTorch: how often each module was called (rows per call)
     facts: dict[str, checks.DesignFacts] = {}
     conditions: list[tuple[str, Any, int]] = []  # (layer, size written with names, its minimum)
     weights_so_far = 0
     for name in order:
         node = nodes[name]
         layer = node.layer
-        in_shapes = [_single(shapes, src, layer) for src in node.inputs]
+        if isinstance(layer, _Holder):
+            shapes[name] = list(NO_OUTPUT)
+            records[name] = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                                        line=layer.line)
+            continue
+        if not node.spec.called:
+            records[name], children[name] = _not_called(node.spec, layer, name, make_nested, fw.name)
+            shapes[name] = list(NO_OUTPUT)
+            continue
+        in_shapes = [_single(shapes, src, layer, first_shown) for src in node.inputs]
         if isinstance(layer, _Reuse):
-            shapes[name] = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name)
+            shapes[name], again, calc = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name, batch)
+            if fw.name == "pytorch":  # PyTorch's tables show every call
+                target = node.spec.reuse
+                calls[target] = calls.get(target, 1) + 1  # type: ignore[index]
+                record, kids = again
+                if calc is not None:  # each call computes: its operations are counted in its own row
+                    lazy.jobs.append((name, nodes[target].layer, in_shapes, shapes[name], calc,  # type: ignore[index]
+                                      [_base(src) for src in node.inputs]))
+                    record.lazy, record.lazy_key = lazy, name
+                record.inputs = list(node.inputs)
+                record.line = layer.line
+                counted_elsewhere(record, target, calls[target])  # type: ignore[arg-type]
+                for kid in kids:
+                    counted_elsewhere(kid, kid.name)
+                records[name], children[name] = record, kids
             continue
         if isinstance(layer, _ModelItem):
-            out, record, children[name] = run_nested(layer.spec, name, in_shapes, fw.name, batch)
+            out, record, children[name] = run_nested(layer.spec, node.spec.name or name, in_shapes, fw.name, batch)
             record.inputs = list(node.inputs)
             shapes[name] = out
             records[name] = record
+            _module_row(node.spec, record, children[name])
             continue
         known = net.computed.get(name)
         done = known.results.get((_shapes_key(in_shapes), layer.trainable)) if known is not None else None
@@ -437,11 +486,21 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         facts[name] = layer.design(numeric(in_shapes))
         conditions += [(name, size, minimum) for size, minimum in calc.conditions]
         shapes[name] = out
+        further = layer.further_outputs(in_shapes, out)
+        if further:
+            shapes[name] = [out, *further]
+            first_shown[name] = out
         lazy.jobs.append((name, layer, in_shapes, out, calc, [_base(src) for src in node.inputs]))
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
-            weights=calc.weights, calculation=calc.steps, line=layer.line, block=node.spec.block, lazy=lazy)
+            weights=list(calc.weights), calculation=list(calc.steps), line=layer.line, block=node.spec.block,
+            lazy=lazy, lazy_key=name)
+        if calc.children and fw.name == "pytorch":  # the submodules it calls, as PyTorch's tables show them
+            shown_name = node.spec.name or name
+            children[name] = [replace(kid, name=f"{shown_name}.{kid.name}", parent=shown_name, depth=1,
+                                      line=layer.line, lazy=InParent(shown_name)) for kid in calc.children]
+        _module_row(node.spec, records[name], children.get(name, []))
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     if resolve is not None:
@@ -459,12 +518,12 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     notices = [_holder_notice(records[obj.name]) for _, obj in zip(layer_specs, layers_objs, strict=True)
                if not isinstance(obj, _Reuse) and records[obj.name].total_trainable_params
                != records[obj.name].trainable_params]
-    rows = []
-    for _ignored, obj in zip(layer_specs, layers_objs, strict=True):
-        if isinstance(obj, _Reuse):
-            continue
-        rows.append(records[obj.name])
-        rows.extend(children.get(obj.name, ()))
+    items = [(spec, records[obj.name], children.get(obj.name, [])) for (spec, _), obj
+             in zip(layer_specs, layers_objs, strict=True) if obj.name in records]
+    owned = {records[obj.name].name for obj in layers_objs if obj.name in records and getattr(obj, "owned_tensor",
+                                                                                                False)}
+    rows = arrange(items, owned) if fw.name == "pytorch" else [row for _, record, kids in items
+                                                                for row in (record, *kids)]
     summary = Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
                       warnings=notices, blocks=list(net.blocks), batch=batch)
     if conditions:
@@ -499,24 +558,88 @@ class _Reuse:
 
 
 def _run_again(item: _Reuse, nodes: dict[str, _Node], records: dict[str, LayerRecord], in_shapes: list[Shape],
-               make_nested: Any, framework: str) -> Shape | list[Shape]:
-    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks)."""
+               make_nested: Any, framework: str, batch: int = 1
+               ) -> tuple[Shape | list[Shape], tuple[LayerRecord, list[LayerRecord]], Calc | None]:
+    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks).
+
+    Keras shows every call in the layer's row; PyTorch shows each call as a row (the one returned, with the
+    rows under it for a module holding others).
+    """
     target = nodes[item.spec.reuse]  # type: ignore[index]
     record = records[target.layer.name]
+    kids: list[LayerRecord] = []
+    calc: Calc | None = None
     if isinstance(target.layer, _ModelItem):
-        out, again, _ignored = run_nested(target.layer.spec, target.layer.name, in_shapes, framework)
+        out, again, kids = run_nested(target.layer.spec, record.name, in_shapes, framework, batch)
     else:
-        out, calc = compute_layer(target.layer, in_shapes, make_nested)
-        again = LayerRecord(record.name, record.type, [], out, calc.weights)
+        out, calc = compute_layer(target.layer, in_shapes, make_nested, batch)
+        again = LayerRecord(record.name, record.type, [], tuple(out) if not isinstance(out, list) else list(out),
+                            list(calc.weights), list(calc.steps), depth=record.depth)
     before = [(w.name, w.shape) for w in record.weights]
     if [(w.name, w.shape) for w in again.weights] != before:
         raise SpecError(_("{name!r} is called again on inputs of shape {in_shapes}, but its weights were made for its "
                           "first inputs", name=record.name, in_shapes=', '.join(str(s) for s in in_shapes)),
                         line=item.line, layer=item.name, layer_type=record.type,
                         hint=_("a shared layer needs inputs with the same channels or features each time"))
-    record.inputs = [*record.inputs, *nodes[item.name].inputs]
-    record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
-    return out
+    if framework != "pytorch":
+        record.inputs = [*record.inputs, *nodes[item.name].inputs]
+        record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
+    return out, (again, kids), calc
+
+
+def _module_row(spec: LayerSpec, record: LayerRecord, kids: list[LayerRecord]) -> None:
+    """PyTorch's keys on a computed row: a further call of a module, tensors tied to another module's."""
+    if spec.hidden:
+        hide(record)
+        for kid in kids:
+            hide(kid)
+        return
+    if spec.tied:
+        tie(record, spec.tied, spec.line)
+    if spec.call is not None:
+        record.name = spec.name  # type: ignore[assignment]
+        counted_elsewhere(record, record.name, spec.call)
+        for kid in kids:
+            counted_elsewhere(kid, kid.name)
+
+
+def _not_called(spec: LayerSpec, layer: Any, name: str, make_nested: Any,
+                framework: str) -> tuple[LayerRecord, list[LayerRecord]]:
+    """The row of a module that is never called: its tensors, counted from its arguments, and no output."""
+    if isinstance(layer, _ModelItem | _Reuse):
+        raise SpecError("called: false is for a module made from its arguments; a module holding others that is "
+                        "not called is a row of its own (module: ...) with its modules under it (parent: ...)",
+                        line=spec.line, layer=name, layer_type=spec.type)
+    probe = layer.probe_inputs() if hasattr(layer, "probe_inputs") else None
+    if probe is None:
+        if type(layer).build is not Layer.build:
+            raise SpecError("the parameters of a module that is not called cannot be counted without its input",
+                            line=spec.line, layer=name, layer_type=spec.type,
+                            hint="call it in forward(), or leave it out")
+        record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                             line=layer.line)
+    else:
+        _, calc = compute_layer(layer, probe, make_nested)
+        record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                             weights=list(calc.weights), calculation=list(calc.steps), line=layer.line)
+    no_output(record)
+    record.lazy = NotCalled()
+    _module_row(spec, record, [])
+    return record, []
+
+
+class _Holder:
+    """The row of a module that is not called itself (``module: ModuleList``): it counts the rows under it."""
+
+    is_input = False
+    min_inputs, max_inputs = 0, 0
+
+    def __init__(self, name: str, spec: LayerSpec) -> None:
+        self.name = name
+        self.spec = spec
+        self.line = spec.line
+        self.type_name = spec.type
+        self.config: dict[str, Any] = {}
 
 
 class _ModelItem:
@@ -529,7 +652,7 @@ class _ModelItem:
         self.name = name
         self.spec = spec
         self.line = spec.line
-        self.type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+        self.type_name = nested_type(spec.type)
         self.config: dict[str, Any] = {}
 
 
@@ -628,10 +751,16 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
                             hint=_("list it (or a layer after it) in outputs: [...], or remove it"))
 
 
-def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> Shape:
+def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer,
+            first_shown: dict[str, Shape] | None = None) -> Shape:
     shape = shapes[_base(src)]
     if _indexed(src):
         return _pick(shape, src, layer.line, layer.name, layer.type_name)
+    if first_shown and src in first_shown:  # a layer that shows its first output: the name alone is that output
+        return first_shown[src]
+    if isinstance(shape, list) and not shape:
+        raise SpecError(f"input {shown(src)} is a module that is not called: it has no output", line=layer.line,
+                        layer=layer.name, layer_type=layer.type_name)
     if isinstance(shape, list):
         shown_src = printable(src, MAX_SHOWN)
         raise SpecError(_("input {src} has several outputs", src=shown(src)), line=layer.line, layer=layer.name,

@@ -14,6 +14,7 @@ The batch is left out of the formulas when it is 1 (the default); otherwise it i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -213,9 +214,14 @@ def norm_ops(calc: Calc, output: Shape, affine: bool, what: str = N_("normalisat
 
 
 def adaptive_windows(n: int, o: int) -> dict[int, int]:
-    """Window sizes of adaptive pooling on one axis (``⌊i·n/o⌋`` to ``⌈(i+1)·n/o⌉``) and how many of each."""
-    counts: dict[int, int] = {}
-    for i in range(o):
-        size = -((-(i + 1) * n) // o) - (i * n) // o
-        counts[size] = counts.get(size, 0) + 1
-    return counts
+    """Window sizes of adaptive pooling on one axis (``⌊i·n/o⌋`` to ``⌈(i+1)·n/o⌉``) and how many of each.
+
+    In closed form, so an output of any size costs nothing: with ``g = gcd(n, o)``, window ``i`` has size
+    ``⌈(r + n)/o⌉`` where ``r = i·n mod o`` takes each multiple of ``g`` below ``o`` exactly ``g`` times;
+    writing ``n = k·o + m``, a size is ``k`` (r + m = 0), ``k + 1`` (0 < r + m ≤ o) or ``k + 2``.
+    """
+    g = math.gcd(n, o)
+    n, o = n // g, o // g  # r/g runs over 0 … o − 1 once: the coprime case, g times
+    k, m = divmod(n, o)
+    counts = {k: 1 if m == 0 else 0, k + 1: o - 1 if m == 0 else o - m + 1, k + 2: max(m - 1, 0)}
+    return {size: c * g for size, c in counts.items() if c}

@@ -486,6 +486,7 @@ class CnnSummaryExtension(Extension):
             "diagram": ["", "Default diagram: none, above, below or only; vertical or horizontal; auto or layered"],
             "fold": ["", "Block instances of compact specs: blocks (foldable rows), open or none; empty = blocks"],
             "language": ["", "Language of headings, worked steps and messages: en or zh (zh_CN, zh-Hans); empty = en"],
+            "depth": ["", "PyTorch module trees: rows deeper than this start folded (torchinfo's depth); empty = 3"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
             "base_dir": ["", "Directory of source= paths and of the project modules code may import (default: cwd)"],
@@ -512,8 +513,8 @@ class CnnSummaryExtension(Extension):
             raise ValueError(f"cnnsummary: stylesheet must be one of {', '.join(STYLESHEET_MODES)}, "
                              f"not {self.getConfig('stylesheet')!r}")
 
-        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold", "batch", "dtype", "units",
-                 "warnings", "language")
+        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold", "depth", "batch", "dtype",
+                 "units", "warnings", "language")
         defaults = {k: self.getConfig(k) for k in names if self.getConfig(k)}
         cache = self.getConfig("cache")
         watch = self.getConfig("watch")

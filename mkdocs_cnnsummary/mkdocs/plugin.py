@@ -14,6 +14,7 @@ plugins:
       diagram: none          # none | above | below | only, and vertical | horizontal, auto | layered
       fold: blocks           # blocks | open | none: block instances of compact specs as foldable rows
       language: zh           # en | zh; default: the theme's language (Material's theme.language) when it has one
+      depth: 3               # PyTorch module trees: rows deeper than this start folded (torchinfo's depth)
 ```
 """
 
@@ -53,6 +54,7 @@ class CnnSummaryConfig(Config):
     warnings = c.Type(str, default="on")
     diagram = c.Type(str, default="none")
     fold = c.Choice(("blocks", "open", "none"), default="blocks")
+    depth = c.Optional(c.Type(int))
     cache = c.Type(bool, default=True)
     language = c.Optional(c.Type(str))
 
@@ -97,6 +99,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
             settings.setdefault("style", self.config.style)
         if self.config.fold != "blocks":
             settings.setdefault("fold", self.config.fold)
+        if self.config.depth is not None:
+            settings.setdefault("depth", str(self.config.depth))
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
         if self.config.batch < 1:

@@ -61,6 +61,10 @@ class Row:
     options: analysis.Options = field(default_factory=analysis.Options)
     warnings: list[Notice] = field(default_factory=list)  # design warnings about this layer
     depth: int = 0  # how deep in block groups the row is
+    # a module tree (PyTorch): the row's number as a module holding rows, the holders it is in, whether it shows open
+    fold: int | None = None
+    within: tuple[int, ...] = ()
+    open: bool = True
 
 
 @dataclass

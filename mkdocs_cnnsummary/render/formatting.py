@@ -10,6 +10,8 @@ from ..engine.errors import printable
 from ..engine.summary import InputRecord, LayerRecord, Notice, Shape, Step, Summary
 from ..i18n import N_, _, phrase
 
+#: the output shape of a row that has none (a PyTorch module that is not called itself: a ModuleList ...)
+NO_OUTPUT = "--"
 #: every parameter is assumed to be stored as float32
 BYTES_PER_PARAM = 4
 #: one KB is 2^10 bytes, one MB 2^20 bytes (as Keras' model.summary() counts)
@@ -86,6 +88,8 @@ def shape_lines(output_shape: Shape | list[Shape]) -> list[str]:
     """One line per output: ``["(None, 4)"]`` or ``["[(None, 4),", "(None, 4)]"]``."""
     if not isinstance(output_shape, list):
         return [shape(output_shape)]
+    if not output_shape:
+        return [NO_OUTPUT]
     parts = [shape(s) for s in output_shape]
     if len(parts) == 1:
         return [f"[{parts[0]}]"]

@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError, printable
-from ..engine.summary import Summary
+from ..engine.summary import LayerRecord, Summary
 from ..i18n import _, ngettext, use_language
 from . import analysis
 from . import formatting as f
@@ -168,10 +169,39 @@ def check_worked(worked: str) -> str:
     return worked
 
 
+#: modules deeper than this are folded by default (torchinfo's default ``depth``: rows 1-1 ... 3-n show)
+DEFAULT_DEPTH = 3
+
+
+def module_tree(rows: list[Row], depth: int | None) -> str:
+    """Fold a PyTorch module tree: each row holding rows gets a number, every row the numbers of the rows it is
+    in, and the rows deeper than ``depth`` (torchinfo's count: 1 for the model's own modules) start folded.
+    Returns the key of the generated CSS rules that hide the rows of a closed module."""
+    limit = DEFAULT_DEPTH if depth is None else depth
+    stack: list[tuple[int, Row]] = []
+    holders: list[Row] = []
+    layer_rows = [row for row in rows if row.kind == "layer" and isinstance(row.record, LayerRecord)]
+    for row, following in zip(layer_rows, [*layer_rows[1:], None], strict=True):
+        level = row.record.depth  # type: ignore[union-attr]
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        row.within = tuple(holder.fold for _, holder in stack)  # type: ignore[misc]
+        row.depth = level
+        if following is not None and following.record.depth > level:  # type: ignore[union-attr]
+            row.fold = len(holders)
+            row.open = level + 1 < limit
+            holders.append(row)
+            stack.append((level, row))
+    if not holders:
+        return ""
+    digest = hashlib.sha256("|".join(f"{r.name}:{r.record.depth}" for r in layer_rows).encode()).hexdigest()[:12]
+    return digest
+
+
 def render_summary(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
                    columns: str | Sequence[str] | None = None, style: str | None = None,
-                   fold: str = "blocks", dtype: str = "float32", units: str = "MiB",
-                   language: str | None = None) -> str:
+                   fold: str = "blocks", depth: int | None = None, dtype: str = "float32",
+                   units: str = "MiB", language: str | None = None) -> str:
     """The summary table of a computed network, its totals and its worked calculations.
 
     ``worked``: ``collapsed`` (each layer's calculation folded under its row), ``expanded``
@@ -181,7 +211,9 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     ``dtype`` and ``units`` (``MB`` or ``MiB``): how the memory of the ``activations`` column is written.
     ``fold``: for a compact spec, ``blocks`` shows each block instance, and each run of copies of one,
     as one row with its totals that opens on demand (``<details>``), ``open`` shows them opened,
-    ``none`` shows the layers only.
+    ``none`` shows the layers only.  For a PyTorch module tree, each module holding rows folds and unfolds
+    them; ``depth`` (torchinfo's, 3 by default) says how deep rows show before their modules start folded
+    (``fold="none"``: no folding).
     ``language``: the words around the numbers (default: the current block's, see :mod:`..i18n`).
     """
     if language is not None:
@@ -195,6 +227,8 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     options = analysis.Options(dtype, units)
     rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style,
                                  options=options)
+    tree = module_tree(rows, depth) if summary.framework == "pytorch" and any(
+        layer.parent is not None for layer in summary.layers) and fold != "none" else ""
     caption = title or summary.name or default_caption(summary, table_style)
     lines, notes, memory = analysis.footer(summary, [c.key for c in chosen], options)
     grouped = fold != "none" and summary.blocks
@@ -202,7 +236,8 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     row_header = _row_header_key(chosen)
     return _environment().get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
-        row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header),
+        row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header), tree=tree,
+        holders=sorted({row.fold for row in rows if row.fold is not None}),
         totals=_totals(summary, worked == "table"),
         size_note=f.size_assumption(), buffers_note=_(f.BUFFERS_NOTE) if f.with_buffers(summary) else "",
         analysis_totals=lines, analysis_notes=notes,
@@ -257,6 +292,6 @@ def render(result: Summary | SpecError, **options: Any) -> str:
     if isinstance(result, SpecError):
         keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label", "language")}
         return render_error(result, **keep)
-    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold", "dtype",
-                                                        "units", "language")}
+    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold", "depth",
+                                                        "dtype", "units", "language")}
     return render_summary(result, **keep)

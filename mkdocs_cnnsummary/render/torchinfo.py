@@ -6,8 +6,10 @@ parameters show ``--`` and buffers get their own column when there are any.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from ..engine.pytorch import module_name
 from ..engine.summary import LayerRecord, Summary
 from ..i18n import _
 from . import analysis
@@ -20,7 +22,7 @@ MIN_WIDTHS = (40, 25, 15)
 def size(shape) -> str:
     """``[None, 16, 16, 16]``; several outputs as ``[[None, 4], [None, 4]]``."""
     if isinstance(shape, list):
-        return "[" + ", ".join(size(s) for s in shape) + "]"
+        return "[" + ", ".join(size(s) for s in shape) + "]" if shape else f.NO_OUTPUT
     return "[" + ", ".join("None" if d is None else str(d) for d in shape) + "]"
 
 
@@ -49,6 +51,16 @@ def _labels(layers: list[LayerRecord]) -> list[str]:
     return labels
 
 
+def _named(label: str, layer: LayerRecord) -> str:
+    """``├─Conv2d (conv1): 2-1``, as torchinfo's ``var_names`` shows a module's own name (its last part); a name the
+    engine gave (``conv2d_1``, an operation's ``add``) adds nothing and is left out."""
+    own = layer.name.rsplit(".", 1)[-1]
+    if re.fullmatch(rf"{re.escape(module_name(layer.type))}(_\d+)?(@\d+)?", own) or own == layer.type:
+        return label
+    head, _, tail = label.rpartition(": ")
+    return f"{head} ({f.printable(own)}): {tail}"
+
+
 def _megabytes(n_bytes: int) -> str:
     """``n_bytes / 1e6`` to 2 decimals, in floating point as torchinfo prints it while a float holds it exactly."""
     return f"{n_bytes / 1e6:.2f}" if n_bytes < 2**53 else f.decimal(n_bytes, 10**6)
@@ -75,7 +87,7 @@ def render_torchinfo(summary: Summary, *, worked: bool = False, columns: Sequenc
             + ["--"] * len(columns)]
     steps: list[list[str]] = [[]]
     for label, layer in zip(_labels(summary.layers), summary.layers, strict=True):
-        row = [label, size(layer.output_shape), _count(layer.params)]
+        row = [_named(label, layer), size(layer.output_shape), _count(layer.params)]
         if buffers:
             row.append(_count(layer.buffers))
         row += [analysis.cell_text(key, layer, summary, options) for key in columns]

@@ -168,6 +168,15 @@ class MultiheadAttention(TorchLayer):
                              _("with batch_first=False the batch is the second dimension"))
         return (*q[:-1], self.cfg.embed_dim)
 
+    def further_outputs(self, inputs: list[Shape], output: Any) -> list[Shape]:
+        """The attention weights, averaged over the heads: (N, L, S), or (L, S) unbatched."""
+        q = inputs[0]
+        k = inputs[1] if len(inputs) > 1 else q
+        if len(q) == 2:
+            return [(q[0], k[0])]
+        seq, batch = (1, 0) if self.cfg.batch_first else (0, 1)
+        return [(q[batch], q[seq], k[seq])]
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         expr = mha_weights(calc, "", self.cfg.embed_dim, self.cfg.kdim, self.cfg.vdim, self.cfg.bias,
                            self.cfg.add_bias_kv)
@@ -246,6 +255,24 @@ class TransformerLayer(TorchLayer):
             calc.nested(self.cfg.activation, [(*inputs[0][:-1], ff_)], "activation")
             values.append(var("params_activation", sum(w.size for w in calc.weights[before:] if not w.buffer)))
         calc.params(total(values), note=S_("the sum of the submodules"))
+        self.submodule_rows(inputs, calc)
+
+    def submodule_rows(self, inputs: list[Shape], calc: Calc) -> None:
+        """The rows of the submodules PyTorch calls, in the order its forward() calls them (inference)."""
+        x = tuple(inputs[0])
+        wide = (*x[:-1], self.cfg.dim_feedforward)
+        feed_forward = [("linear1", "Linear", wide)]
+        if isinstance(self.cfg.activation, LayerSpec):
+            feed_forward.append(("activation", self.cfg.activation.type, wide))
+        feed_forward += [("dropout", "Dropout", wide), ("linear2", "Linear", x)]
+        blocks = [[("self_attn", "MultiheadAttention", x), ("dropout1", "Dropout", x)]]
+        if len(self.attention_blocks) > 1:
+            blocks.append([("multihead_attn", "MultiheadAttention", x), ("dropout2", "Dropout", x)])
+        blocks.append([*feed_forward, (f"dropout{len(blocks) + 1}", "Dropout", x)])
+        for block, norm in zip(blocks, self.norms, strict=True):
+            rows = [(norm, "LayerNorm", x), *block] if self.cfg.norm_first else [*block, (norm, "LayerNorm", x)]
+            for name, type_name, shape in rows:
+                calc.child(name, type_name, shape)
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         d_, ff_, bias, heads = self.cfg.d_model, self.cfg.dim_feedforward, self.cfg.bias, self.cfg.nhead

@@ -26,6 +26,36 @@ class TorchLayer(Layer):
 
     framework: ClassVar[str] = "pytorch"
 
+    def probe_inputs(self) -> list[Shape] | None:
+        """Inputs the module accepts, made from its arguments, to count the tensors of a module that is never
+        called (its parameters depend on its arguments only); None when the arguments do not tell."""
+        cfg = self.config
+        rank = getattr(self, "rank", None)
+        big = 4096  # spatial sizes no kernel of a real module exceeds
+        if "in_channels" in cfg and isinstance(rank, int):
+            return [(None, cfg["in_channels"], *(big,) * rank)]
+        if "num_features" in cfg and hasattr(self, "ranks"):
+            return [(None, cfg["num_features"], *(1,) * (max(self.ranks) - 2))]
+        if "num_channels" in cfg:
+            return [(None, cfg["num_channels"], 1, 1)]
+        if "normalized_shape" in cfg:
+            return [(None, *cfg["normalized_shape"])]
+        if "in1_features" in cfg:
+            return [(None, cfg["in1_features"]), (None, cfg["in2_features"])]
+        if "in_features" in cfg:
+            return [(None, cfg["in_features"])]
+        if "num_embeddings" in cfg:
+            return [(None, 1)]
+        if "input_size" in cfg:
+            return [(None, 1, cfg["input_size"])] if cfg.get("batch_first") else [(1, None, cfg["input_size"])]
+        if "embed_dim" in cfg:
+            return [(1, None, cfg["embed_dim"])] if not cfg.get("batch_first") else [(None, 1, cfg["embed_dim"])]
+        if "d_model" in cfg:
+            return [(None, 1, cfg["d_model"])] if cfg.get("batch_first") else [(1, None, cfg["d_model"])]
+        if "num_parameters" in cfg:  # PReLU
+            return [(None, cfg["num_parameters"])]
+        return None
+
     def expect_dims(self, x: Shape, ranks: Sequence[int], calc: Calc, layout: str = "") -> None:
         """The number of dimensions the module accepts (batched and, often, unbatched)."""
         if len(x) in ranks:

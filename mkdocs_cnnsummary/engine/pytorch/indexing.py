@@ -14,7 +14,7 @@ from ..expr import Expr, ceil_div, lift, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
-from .tensor import axis
+from .tensor import BATCH, axis
 
 #: the most outputs a split may give (a bound against specs that would make millions of rows)
 MAX_OUTPUTS = 4096
@@ -34,9 +34,11 @@ def _int(node: ast.AST) -> int | None:
     return None
 
 
-def _bound(node: ast.AST | None) -> int | None:
+def _bound(node: ast.AST | None) -> int | str | None:
     if node is None or (isinstance(node, ast.Constant) and node.value is None):
         return None
+    if isinstance(node, ast.Name) and node.id == BATCH:  # a bound not known (x.size(0)): the size is not known
+        return BATCH
     value = _int(node)
     if value is None:
         raise ArgError(_("slice bounds must be integers, got {unparse!r}", unparse=ast.unparse(node)),
@@ -175,6 +177,8 @@ class GetItem(TorchLayer):
         _ignored, start, stop, step = item
         if item == FULL or (start is None and stop is None and step == 1):
             return n
+        if BATCH in (start, stop):
+            return None  # up to a size that is not known
         size = var(f"n_{dim}", n, S_("input dimension {dim}", dim=dim))
         notes: list[str] = []
 

@@ -82,6 +82,19 @@ class RNNBase(TorchLayer):
             out = self.h_out
         return (*x[:-1], out)
 
+    def further_outputs(self, inputs: list[Shape], output: Any) -> list[Shape]:
+        """The final hidden state ``h_n`` (and an LSTM's cell state ``c_n``): (D × num_layers, N, H_out)."""
+        x = inputs[0]
+        layers = self.directions * self.cfg.num_layers
+        if len(x) == 2:
+            batch: tuple[int | None, ...] = ()
+        else:
+            batch = (x[0],) if self.cfg.batch_first else (x[1],)
+        states = [(layers, *batch, self.h_out)]
+        if self.gates == 4:
+            states.append((layers, *batch, self.cfg.hidden_size))
+        return states
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         g, h, proj = self.gates, self.cfg.hidden_size, getattr(self.cfg, "proj_size", 0)
         hr = proj or h
@@ -219,3 +232,87 @@ class GRU(RNNBase):
     unit_ops = (17, 11, N_("10 adds and the reset product for the gates and the candidate (without biases 4), "
                            "3 activations, 4 for h = (1 − z) × n + z × h"))
     arguments = RNNBase.rnn_arguments()
+
+
+class CellBase(TorchLayer):
+    """Shared by RNNCell, LSTMCell and GRUCell: one step of the recurrence, (N, input_size) → (N, hidden_size)."""
+
+    gates: ClassVar[int] = 1
+    unit_ops: ClassVar[tuple[int, int, str]]  # as the sequence layer's (RNN, LSTM, GRU)
+
+    @classmethod
+    def cell_arguments(cls, *, nonlinearity: bool = False) -> tuple[Arg, ...]:
+        return (
+            Arg("input_size", REQUIRED, positive_int, doc="features of the input (its last size)"),
+            Arg("hidden_size", REQUIRED, positive_int),
+            Arg("bias", True, boolean, doc="two biases (b_ih and b_hh)"),
+            *((Arg("nonlinearity", "tanh", one_of("tanh", "relu"), used=False),) if nonlinearity else ()),
+        )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Any:
+        x = inputs[0]
+        if len(x) not in (1, 2):
+            raise calc.error(f"{self.type_name}: Expected input to be 1D or 2D, got {len(x)}D instead {fmt(x)}",
+                             "a cell takes one step: (N, input_size) or (input_size,)")
+        if x[-1] is not None and x[-1] != self.cfg.input_size:
+            raise calc.error(f"input has inconsistent input_size: got {x[-1]} expected {self.cfg.input_size}",
+                             f"set input_size={x[-1]}")
+        h = (*x[:-1], self.cfg.hidden_size)
+        return [h, h] if self.gates == 4 else h
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        g, h, n = self.gates, self.cfg.hidden_size, self.cfg.input_size
+        calc.weight("weight_ih", (g * h, n))
+        calc.weight("weight_hh", (g * h, h))
+        if self.cfg.bias:
+            calc.weight("bias_ih", (g * h,))
+            calc.weight("bias_hh", (g * h,))
+        hv, nv = var("h", h, "hidden_size"), var("n_in", n, "input_size")
+        inner = nv + hv + 2 if self.cfg.bias else nv + hv
+        calc.params(g * (hv * inner) if g > 1 else hv * inner,
+                    note=("W_ih, W_hh, b_ih and b_hh" if self.cfg.bias else "W_ih and W_hh")
+                    + {1: "", 3: " for 3 gates", 4: " for 4 gates"}[g])
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x = inputs[0]
+        where = ops.batch_factor(calc, x) if len(x) == 2 else []
+        g = [var("gates", self.gates)] if self.gates > 1 else []
+        h = var("h", self.cfg.hidden_size, "hidden_size")
+        calc.macs(product([*where, *g, h]) * ops.Grouped(var("n_in", self.cfg.input_size) + h),
+                  note="one step: W_ih (n_in) and W_hh for each gate unit")
+        with_bias, without, rule = self.unit_ops
+        calc.other_ops(product([*where, var("ops_unit", with_bias if self.cfg.bias else without), h]),
+                       note=f"per unit: {rule}")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "a recurrent cell (its state carries every earlier step)")
+
+
+@register
+class RNNCell(CellBase):
+    """One step of an Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh)."""
+
+    type_name = "RNNCell"
+    gates = 1
+    unit_ops = RNN.unit_ops
+    arguments = CellBase.cell_arguments(nonlinearity=True)
+
+
+@register
+class LSTMCell(CellBase):
+    """One step of an LSTM: gives (h', c'), both (N, hidden_size)."""
+
+    type_name = "LSTMCell"
+    gates = 4
+    unit_ops = LSTM.unit_ops
+    arguments = CellBase.cell_arguments()
+
+
+@register
+class GRUCell(CellBase):
+    """One step of a GRU (3 gates)."""
+
+    type_name = "GRUCell"
+    gates = 3
+    unit_ops = GRU.unit_ops
+    arguments = CellBase.cell_arguments()
