@@ -124,8 +124,8 @@ def _(message: str, /, **values: object) -> str:
     if not values:
         return text
     # words the engine keeps in English (``height`` of an axis, ``the output height``) are translated as
-    # worked-step phrases are
-    return text.format(**{k: _phrase(language, v, 1) if isinstance(v, str) and len(v) <= 100 else v
+    # worked-step phrases are, when the whole value is one
+    return text.format(**{k: _phrase(language, v, 1, True) if isinstance(v, str) and len(v) <= 100 else v
                           for k, v in values.items()})
 
 
@@ -193,7 +193,8 @@ def phrase(text: str | None) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _phrase(language: str, text: str, depth: int) -> str:
+def _phrase(language: str, text: str, depth: int, whole: bool = False) -> str:
+    """``text`` translated (``whole``: only when it is a phrase or every part of a template's reading is one)."""
     translations = catalog(language)
     found = translations.pgettext(STEP_CONTEXT, text)
     if found != text or depth > 4 or len(text) > 400:
@@ -208,4 +209,4 @@ def _phrase(language: str, text: str, depth: int) -> str:
         if all(values[k] != v for k, v in m.groupdict().items()):
             return found  # every part is a phrase: ``x (a and b)`` is read as ``x`` and ``a and b``, not ``x (a``
         first = first or found  # the template with most fixed text, its values (names, numbers) as written
-    return first or text
+    return text if whole else first or text
