@@ -322,7 +322,8 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             changes["source"] = value.strip() or None
         elif key in ("inputs", "input"):  # input="[3, 224, 224]" for one, inputs= for several (or one)
             if "inputs" in changes:
-                raise SpecError("give input= or inputs=, not both", hint="inputs=\"[[3, 32, 32], [10]]\" for several")
+                raise SpecError(_("give input= or inputs=, not both"),
+                                hint=_("inputs=\"[[3, 32, 32], [10]]\" for several"))
             changes["inputs"] = parse_inputs(value)
         elif key == "language":
             changes["language"] = check_language(value)
@@ -367,8 +368,8 @@ def parse_depth(value: str) -> int:
     """``depth="3"``: a whole number from 1 (torchinfo counts the model's own modules as depth 1)."""
     text = str(value).strip()
     if not text.isdigit() or not text.isascii() or int(text) < 1 or len(text) > 3:
-        raise SpecError(f"depth must be a whole number from 1, got {value!r}",
-                        hint="depth=\"2\" shows the model's modules and theirs, and folds what they hold")
+        raise SpecError(_("depth must be a whole number from 1, got {value!r}", value=value),
+                        hint=_("depth=\"2\" shows the model's modules and theirs, and folds what they hold"))
     return int(text)
 
 

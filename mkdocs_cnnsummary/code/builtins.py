@@ -460,7 +460,7 @@ def _setattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> 
     _arity(interp, node, "setattr", args, kwargs, 3, 3)
     name = _known(interp, node, "setattr", args[1])
     if not isinstance(name, str):
-        raise interp.user_exception("TypeError", "setattr(): attribute name must be a string", node)
+        raise interp.user_exception("TypeError", _("setattr(): attribute name must be a string"), node)
     interp.setattr(args[0], name, args[2], node)
 
 

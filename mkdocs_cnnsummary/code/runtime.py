@@ -390,7 +390,7 @@ class Opaque(RuntimeObject):
 
     def explain(self) -> str:
         return _("its value comes from `{origin}` ({where}), which {reason}", origin=self.origin, where=self.where(),
-                 reason=self.reason)
+                 reason=_(self.reason))
 
     def derived(self, text: str, interp: Interpreter) -> Opaque:
         return Opaque(text, self.line, self.file, self.reason, self.config)

@@ -315,7 +315,7 @@ class Session:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise interp.error(node, f"cannot read {self.display(path)}: {exc}") from None
+            raise interp.error(node, _("cannot read {display}: {exc}", display=self.display(path), exc=exc)) from None
         display = self.display(path)
         tree = parse_python(text, display, self.limits.nesting)
         tree.body = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef) and stmt.name in names]

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import N_, _
 from .builtins import BUILTINS, _arity, _items
 from .runtime import Builtin, Class, Function, Instance, Module, Opaque, RuntimeObject
 
@@ -55,7 +56,7 @@ class Partial(RuntimeObject):
 
 def _partial(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> Partial:
     if not args:
-        raise interp.user_exception("TypeError", "partial() needs a function", node)
+        raise interp.user_exception("TypeError", _("partial() needs a function"), node)
     fn = args[0]
     if isinstance(fn, Partial):  # partial(partial(f, a), b) is partial(f, a, b)
         return Partial(fn.fn, [*fn.args, *args[1:]], {**fn.kwargs, **kwargs})
@@ -70,7 +71,7 @@ def _reduce(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> A
     elif items:
         value, items = items[0], items[1:]
     else:
-        raise interp.user_exception("TypeError", "reduce() of empty iterable with no initial value", node)
+        raise interp.user_exception("TypeError", _("reduce() of empty iterable with no initial value"), node)
     for count, item in enumerate(items, 1):
         interp.budget.iteration(count)
         value = interp.call(args[0], [value, item], {}, node)
@@ -106,20 +107,23 @@ class NamedTupleClass(RuntimeObject):
         self.name, self.fields, self.defaults = name, fields, defaults or []
 
     def describe(self) -> str:
-        return f"the named tuple {self.name}"
+        return _("the named tuple {name}", name=self.name)
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         values = dict(zip(self.fields, args, strict=False))
         if len(args) > len(self.fields):
-            raise interp.user_exception("TypeError", f"{self.name}() takes {len(self.fields)} arguments", node)
+            raise interp.user_exception("TypeError", _("{name}() takes {len} arguments", name=self.name,
+                                                       len=len(self.fields)), node)
         for key, value in kwargs.items():
             if key not in self.fields or key in values:
-                raise interp.user_exception("TypeError", f"{self.name}() got an unexpected argument {key!r}", node)
+                raise interp.user_exception("TypeError", _("{name}() got an unexpected argument {key!r}",
+                                                           name=self.name, key=key), node)
             values[key] = value
         defaults = dict(zip(self.fields[len(self.fields) - len(self.defaults):], self.defaults, strict=True))
         missing = [f for f in self.fields if f not in values and f not in defaults]
         if missing:
-            raise interp.user_exception("TypeError", f"{self.name}() is missing {', '.join(missing)}", node)
+            raise interp.user_exception("TypeError", _("{name}() is missing {missing}", name=self.name,
+                                                       missing=', '.join(missing)), node)
         return NamedTupleValue(self, tuple(values.get(f, defaults.get(f)) for f in self.fields))
 
     def rt_subclass(self, interp: Interpreter, cls: Class, node: ast.AST) -> None:
@@ -148,7 +152,7 @@ def _namedtuple(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) 
         fields = fields.replace(",", " ").split()
     fields = _items(interp, node, "namedtuple", fields)
     if not isinstance(name, str) or not all(isinstance(f, str) for f in fields):
-        raise interp.user_exception("TypeError", "namedtuple() needs a name and field names", node)
+        raise interp.user_exception("TypeError", _("namedtuple() needs a name and field names"), node)
     defaults = _items(interp, node, "namedtuple", kwargs["defaults"]) if kwargs.get("defaults") else []
     return NamedTupleClass(name, list(fields), defaults)
 
@@ -270,7 +274,7 @@ def _dataclass(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -
         return Builtin("dataclass", _dataclass)
     cls = args[0]
     if not isinstance(cls, Class):
-        raise interp.error(node, "@dataclass decorates a class")
+        raise interp.error(node, _("@dataclass decorates a class"))
     fields: list[tuple[str, Any]] = []
     for klass in reversed(cls.mro()):
         for name in getattr(klass, "fields", ()):
@@ -280,11 +284,12 @@ def _dataclass(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -
     def init(i: Interpreter, n: ast.AST, a: Args, k: Kwargs) -> None:
         instance, given = a[0], list(a[1:])
         if len(given) > len(fields):
-            raise i.user_exception("TypeError", f"{cls.name}() takes {len(fields)} arguments", n)
+            raise i.user_exception("TypeError", _("{name}() takes {len} arguments", name=cls.name, len=len(fields)), n)
         values = dict(zip((f for f, _ in fields), given, strict=False))
         for key, value in k.items():
             if key not in {f for f, _ in fields} or key in values:
-                raise i.user_exception("TypeError", f"{cls.name}() got an unexpected argument {key!r}", n)
+                raise i.user_exception("TypeError", _("{name}() got an unexpected argument {key!r}", name=cls.name,
+                                                      key=key), n)
             values[key] = value
         for name, default in fields:
             if name not in values:
@@ -294,7 +299,8 @@ def _dataclass(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -
                         continue
                     default = default.default
                 if default is _NO_DEFAULT:
-                    raise i.user_exception("TypeError", f"{cls.name}() is missing the argument {name!r}", n)
+                    raise i.user_exception("TypeError", _("{name}() is missing the argument {name2!r}", name=cls.name,
+                                                          name2=name), n)
                 values[name] = default
             i.setattr(instance, name, values[name], n)
         post = cls.find("__post_init__")
@@ -375,7 +381,7 @@ def _repeat(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> l
     _arity(interp, node, "repeat", args, kwargs, 1, 2, ("times",))
     times = args[1] if len(args) > 1 else kwargs.get("times")
     if not isinstance(times, int):
-        raise interp.error(node, "itertools.repeat() without times= repeats forever; the reader needs a count")
+        raise interp.error(node, _("itertools.repeat() without times= repeats forever; the reader needs a count"))
     interp.budget.size(times)
     interp.budget.alloc(times)
     return [args[0]] * times
@@ -412,7 +418,7 @@ def operator_module() -> Module:
 
 def _module(name: str, members: dict[str, Any]) -> Module:
     module = Module(name, members)
-    module.getter = lambda attr: Opaque(f"{name}.{attr}", None, None, "builds nothing the reader needs",
+    module.getter = lambda attr: Opaque(f"{name}.{attr}", None, None, N_("builds nothing the reader needs"),
                                         config=True)
     return module
 

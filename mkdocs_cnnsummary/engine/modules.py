@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..i18n import S_, _
 from .errors import SpecError
 from .summary import LayerRecord, Step, Weight
 
@@ -57,8 +58,8 @@ def counted_elsewhere(record: LayerRecord, owner: str, call: int | None = None) 
     record.weights = [w if not w.counted else replace(w, counted_in=owner) for w in record.weights]
     steps = [s for s in record.calculation if "params" not in s.quantity and "buffers" not in s.quantity]
     if any(not w.counted for w in record.weights):
-        steps.append(Step("params", "0", "0", 0, note=f"the parameters and buffers of {owner}, counted in the row of "
-                                                       "its first call"))
+        steps.append(Step("params", "0", "0", 0, note=_("the parameters and buffers of {owner}, counted in the row of "
+                                                       "its first call", owner=owner)))
     record.calculation = steps
     if call is not None:
         record.extra["call"] = call
@@ -71,16 +72,18 @@ def tie(record: LayerRecord, tied: dict[str, str], line: int | None) -> None:
     names = {w.name for w in record.weights}
     for own in tied:
         if own not in names:
-            raise SpecError(f"tied: {record.name!r} has no tensor {own!r}", line=line, layer=record.name,
+            raise SpecError(_("tied: {name!r} has no tensor {own!r}", name=record.name, own=own), line=line,
+                            layer=record.name,
                             layer_type=record.type,
-                            hint="its tensors are " + ", ".join(sorted(names)) if names else "it has no tensors")
+                            hint=_("its tensors are {sorted}",
+                                   sorted=", ".join(sorted(names))) if names else _("it has no tensors"))
     before = record.params
     record.weights = [replace(w, counted_in=tied[w.name]) if w.name in tied else w for w in record.weights]
     shared = sum(w.size for w in record.weights if w.name in tied and not w.buffer)
     expr = var("params", before) - var("tied", shared)
     others = ", ".join(f"{own} is {other}" for own, other in tied.items())
-    record.calculation = [*record.calculation, Step("params counted here", expr.sym(), expr.num(), expr.int_value,
-                                                     note=f"{others}, counted in its own row")]
+    record.calculation = [*record.calculation, Step(S_("params counted here"), expr.sym(), expr.num(), expr.int_value,
+                                                     note=_("{others}, counted in its own row", others=others))]
 
 
 def hide(record: LayerRecord) -> None:
@@ -102,7 +105,7 @@ def arrange(items: list[tuple[LayerSpec, LayerRecord, list[LayerRecord]]], owned
     A holder (``module:``) counts the tensors of the rows under it, including those of holders under it.
     """
     by_name: dict[str, LayerRecord] = {}
-    for spec, record, _ in items:
+    for spec, record, _kids in items:
         if spec.call is None and spec.reuse is None:
             by_name.setdefault(record.name, record)
     held: dict[str, list[LayerRecord]] = {}
@@ -111,15 +114,16 @@ def arrange(items: list[tuple[LayerSpec, LayerRecord, list[LayerRecord]]], owned
             continue
         holder = by_name.get(spec.parent)
         if holder is None or holder is record:
-            raise SpecError(f"parent: {spec.parent!r} names no earlier row", line=spec.line, layer=record.name,
-                            layer_type=record.type, hint="parent: names a row written before it (module: ...)")
+            raise SpecError(_("parent: {parent!r} names no earlier row", parent=spec.parent), line=spec.line,
+                            layer=record.name,
+                            layer_type=record.type, hint=_("parent: names a row written before it (module: ...)"))
         record.parent = holder.name
         shift = holder.depth + 1 - record.depth
         record.depth += shift
         for child in children:
             child.depth += shift
         held.setdefault(holder.name, []).append(record)
-    for spec, record, _ in reversed(items):  # holders after the holders they hold
+    for spec, record, _kids in reversed(items):  # holders after the holders they hold
         if spec.holder:
             record.weights = [Weight(f"{child.name}/{w.name}", w.shape, w.trainable, w.buffer, w.total_trainable,
                                      w.counted_in) for child in held.get(record.name, []) for w in child.weights]
@@ -147,6 +151,6 @@ def _sum_steps(children: list[LayerRecord]) -> list[Step]:
         parts = [child for child in children if getattr(child, attr)]
         if parts:
             expr = total([var(f"{what}({child.name})", getattr(child, attr)) for child in parts])
-            formula = f"sum of the {what} of the rows under it" if len(parts) > 1 else expr.sym()
+            formula = S_("sum of the {what} of the rows under it", what=what) if len(parts) > 1 else expr.sym()
             steps.append(Step(what, formula, expr.num(), expr.int_value))
     return steps

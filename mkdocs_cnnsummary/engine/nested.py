@@ -47,7 +47,8 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
     where = {"line": spec.line, "layer": name, "layer_type": type_name}
     if inner.inputs and any(i.shape is None for i in inner.inputs):  # a module: its inputs are what it is called on
         if len(inner.inputs) != len(in_shapes):
-            raise SpecError(f"the module takes {len(inner.inputs)} input(s), got {len(in_shapes)}", **where)
+            raise SpecError(_("the module takes {len} input(s), got {len2}", len=len(inner.inputs),
+                              len2=len(in_shapes)), **where)
         net = copy.copy(inner)
         net.inputs = [copy.copy(i) for i in inner.inputs]
         for ispec, got in zip(net.inputs, in_shapes, strict=True):
@@ -142,9 +143,9 @@ class InParent:
         self.owner = owner
 
     def of(self, name: str) -> dict[str, object]:
-        why = f"counted in the row of {self.owner}"
+        why = _("counted in the row of {owner}", owner=self.owner)
         return {"macs": None, "other_ops": None, "activations": None, "receptive_field": None,
-                "analysis": [Step("MACs", "", None, None, why, "macs")]}
+                "analysis": [Step(S_("MACs"), "", None, None, why, "macs")]}
 
 
 class NotCalled:
@@ -152,7 +153,7 @@ class NotCalled:
 
     def of(self, name: str) -> dict[str, object]:
         return {"macs": 0, "other_ops": 0, "activations": None, "receptive_field": None,
-                "analysis": [Step("MACs", "0", "0", 0, "not called: it computes nothing", "macs")]}
+                "analysis": [Step(S_("MACs"), "0", "0", 0, _("not called: it computes nothing"), "macs")]}
 
 
 def _summary(build, net, framework, where, batch=1):

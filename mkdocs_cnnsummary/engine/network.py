@@ -186,8 +186,9 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
         if spec.call is not None:
             candidate = call_name(spec)
             if candidate in used:
-                raise SpecError(f"call {spec.call} of {spec.name!r} is written twice", line=spec.line,
-                                layer=spec.name, layer_type=spec.type, hint="number the calls 2, 3 ...")
+                raise SpecError(_("call {call} of {name!r} is written twice", call=spec.call, name=spec.name),
+                                line=spec.line,
+                                layer=spec.name, layer_type=spec.type, hint=_("number the calls 2, 3 ..."))
             used.add(candidate)
             names.append(candidate)
             continue
@@ -607,19 +608,19 @@ def _not_called(spec: LayerSpec, layer: Any, name: str, make_nested: Any,
                 framework: str) -> tuple[LayerRecord, list[LayerRecord]]:
     """The row of a module that is never called: its tensors, counted from its arguments, and no output."""
     if isinstance(layer, _ModelItem | _Reuse):
-        raise SpecError("called: false is for a module made from its arguments; a module holding others that is "
-                        "not called is a row of its own (module: ...) with its modules under it (parent: ...)",
+        raise SpecError(_("called: false is for a module made from its arguments; a module holding others that is "
+                        "not called is a row of its own (module: ...) with its modules under it (parent: ...)"),
                         line=spec.line, layer=name, layer_type=spec.type)
     probe = layer.probe_inputs() if hasattr(layer, "probe_inputs") else None
     if probe is None:
         if type(layer).build is not Layer.build:
-            raise SpecError("the parameters of a module that is not called cannot be counted without its input",
+            raise SpecError(_("the parameters of a module that is not called cannot be counted without its input"),
                             line=spec.line, layer=name, layer_type=spec.type,
-                            hint="call it in forward(), or leave it out")
+                            hint=_("call it in forward(), or leave it out"))
         record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
                              line=layer.line)
     else:
-        _, calc = compute_layer(layer, probe, make_nested)
+        _output, calc = compute_layer(layer, probe, make_nested)
         record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
                              weights=list(calc.weights), calculation=list(calc.steps), line=layer.line)
     no_output(record)
@@ -759,7 +760,8 @@ def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer,
     if first_shown and src in first_shown:  # a layer that shows its first output: the name alone is that output
         return first_shown[src]
     if isinstance(shape, list) and not shape:
-        raise SpecError(f"input {shown(src)} is a module that is not called: it has no output", line=layer.line,
+        raise SpecError(_("input {shown} is a module that is not called: it has no output", shown=shown(src)),
+                        line=layer.line,
                         layer=layer.name, layer_type=layer.type_name)
     if isinstance(shape, list):
         shown_src = printable(src, MAX_SHOWN)

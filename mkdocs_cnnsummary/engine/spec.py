@@ -622,28 +622,30 @@ def _module_keys(spec: LayerSpec, item: dict[Any, Any], line: int | None) -> Non
     if "call" in item:
         call = item["call"]
         if isinstance(call, bool) or not isinstance(call, int) or call < 2:
-            raise SpecError(f"call must be 2 or more (the first call is the item without call:), got {shown(call)}",
+            raise SpecError(_("call must be 2 or more (the first call is the item without call:), got {shown}",
+                              shown=shown(call)),
                             line=line)
         if spec.name is None:
-            raise SpecError("an item with call: is a further call of a named module and needs its name", line=line,
-                            hint="write name: the module's name, as its first call has it")
+            raise SpecError(_("an item with call: is a further call of a named module and needs its name"), line=line,
+                            hint=_("write name: the module's name, as its first call has it"))
         spec.call = call
     if "called" in item:
         if not isinstance(item["called"], bool):
-            raise SpecError(f"called must be true or false, got {shown(item['called'])}", line=line)
+            raise SpecError(_("called must be true or false, got {shown}", shown=shown(item['called'])), line=line)
         spec.called = item["called"]
         if not spec.called and spec.inputs:
-            raise SpecError("a module that is not called takes no inputs", line=line, hint="remove inputs:")
+            raise SpecError(_("a module that is not called takes no inputs"), line=line, hint=_("remove inputs:"))
     if "tied" in item:
         tied = item["tied"]
         if not isinstance(tied, dict) or not tied or not all(
                 isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in tied.items()):
-            raise SpecError(f"tied must map the module's tensor names to the tensors they are, got {shown(tied)}",
-                            line=line, hint="e.g. tied: {weight: encoder.weight}")
+            raise SpecError(_("tied must map the module's tensor names to the tensors they are, got {shown}",
+                              shown=shown(tied)),
+                            line=line, hint=_("e.g. tied: {weight: encoder.weight}"))
         spec.tied = dict(tied)
     if "hidden" in item:
         if not isinstance(item["hidden"], bool):
-            raise SpecError(f"hidden must be true or false, got {shown(item['hidden'])}", line=line)
+            raise SpecError(_("hidden must be true or false, got {shown}", shown=shown(item['hidden'])), line=line)
         spec.hidden = item["hidden"]
 
 
@@ -651,17 +653,18 @@ def _module_item(item: dict[Any, Any], type_keys: list[Any], line: int | None) -
     """``{name: blocks, module: ModuleList}``: the row of a module that is not called itself; the rows that say
     ``parent: blocks`` hang under it and it counts their tensors."""
     if type_keys:
-        raise SpecError(f"an item with module: is the row of a module holding other rows and has no layer type; "
-                        f"found {', '.join(shown(k) for k in type_keys[:8])}", line=line,
-                        hint="write {name: blocks, module: ModuleList} and parent: blocks on the rows it holds")
+        raise SpecError(_("an item with module: is the row of a module holding other rows and has no layer type; "
+                        "found {value}", value=', '.join(shown(k) for k in type_keys[:8])), line=line,
+                        hint=_("write {name: blocks, module: ModuleList} and parent: blocks on the rows it holds"))
     for key in ("inputs", "call", "called", "tied", "trainable"):
         if key in item:
-            raise SpecError(f"an item with module: has no {key}", line=line, hint=f"remove {key}:")
+            raise SpecError(_("an item with module: has no {key}", key=key), line=line, hint=_("remove {key}:",
+                                                                                               key=key))
     kind = item["module"]
     if not isinstance(kind, str) or not kind.strip():
-        raise SpecError(f"module: must name the module's type, got {shown(kind)}", line=line)
+        raise SpecError(_("module: must name the module's type, got {shown}", shown=shown(kind)), line=line)
     if "name" not in item:
-        raise SpecError("an item with module: needs a name (the rows it holds say parent: with it)", line=line)
+        raise SpecError(_("an item with module: needs a name (the rows it holds say parent: with it)"), line=line)
     spec = LayerSpec(type=kind.strip(), line=line, holder=True, inputs=[])
     spec.name = _check_name(item["name"], line)
     _module_keys(spec, item, line)

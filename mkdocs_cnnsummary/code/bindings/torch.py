@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ...engine.errors import SpecError
 from ...engine.pytorch import LAYER_MODULES
 from ...engine.pytorch.functional import CREATED
+from ...i18n import N_, _
 from ..runtime import Builtin, Class, ClassMethod, Function, Module, Opaque, RuntimeObject, short_source
 from . import Binding
 from .torch_modules import CONTAINERS, LAZY, TModule, TorchClass, TParam
@@ -130,7 +131,7 @@ class TorchBinding(Binding):
         return self._modules[key]
 
     def _config_module(self, dotted: str) -> Any:
-        return Opaque(dotted, None, None, "trains, loads data or configures PyTorch, which the reader does not run",
+        return Opaque(dotted, None, None, N_("trains, loads data or configures PyTorch, which the reader does not run"),
                       config=True)
 
     def _torch(self) -> Module:
@@ -144,9 +145,9 @@ class TorchBinding(Binding):
                 "_assert": Builtin("_assert", self._assert), "is_tensor": Builtin("is_tensor", self._is_tensor),
                 "manual_seed": Builtin("manual_seed", lambda i, n, a, k: None),
                 "device": Builtin("device", lambda i, n, a, k: Opaque("torch.device(...)", None, None,
-                                                                      "is where tensors live", config=True)),
+                                                                      N_("is where tensors live"), config=True)),
                 "numel": Builtin("numel", lambda i, n, a, k: i.call(i.getattr(a[0], "numel", n), [], {}, n)),
-                "randperm": Builtin("randperm", lambda i, n, a, k: i.opaque(n, "is random data")),
+                "randperm": Builtin("randperm", lambda i, n, a, k: i.opaque(n, N_("is random data"))),
             }
             for name in DTYPES:
                 members[name] = dtype_value(DTYPES[name] if DTYPES[name] != FLOAT else name)
@@ -172,8 +173,8 @@ class TorchBinding(Binding):
                         kwargs: dict[str, Any]) -> Any:
         if not tensors_in([list(args), kwargs]) and not any(isinstance(a, TParam) for a in args):
             if any(isinstance(v, Opaque) for v in [*args, *kwargs.values()]):
-                return interp.opaque(node, "is a computation on data, which the reader does not run")
-            raise interp.error(node, f"torch.{name}() is given no tensor the reader knows")
+                return interp.opaque(node, N_("is a computation on data, which the reader does not run"))
+            raise interp.error(node, _("torch.{name}() is given no tensor the reader knows", name=name))
         return call_function(interp, node, name, list(args), dict(kwargs))
 
     def _nn(self) -> Module:
@@ -196,9 +197,10 @@ class TorchBinding(Binding):
                 if name.endswith("Loss") or name in ("DataParallel", "parallel"):
                     return self._config_module(f"torch.nn.{name}")
                 if name[:1].isupper():
-                    return Unsupported(f"torch.nn.{name}", f"torch.nn.{name} is not in the reader's catalog",
-                                       "see the layer reference for the modules it knows; describe the model with "
-                                       "a spec for the others")
+                    return Unsupported(f"torch.nn.{name}", _("torch.nn.{name} is not in the reader's catalog",
+                                                             name=name),
+                                       _("see the layer reference for the modules it knows; describe the model with "
+                                       "a spec for the others"))
                 return None
 
             names = sorted(NN_CLASSES | set(_LIBRARY))
@@ -215,9 +217,10 @@ class TorchBinding(Binding):
             def getter(name: str) -> Any:
                 if name in FUNCTIONS:
                     return Builtin(f"F.{name}", lambda i, n, a, k: self.tensor_function(i, n, name, a, k))
-                return Unsupported(f"torch.nn.functional.{name}", f"F.{name} is not an operation the reader "
-                                   "computes yet", "write it with modules of torch.nn, or describe the model with a "
-                                   "spec")
+                return Unsupported(f"torch.nn.functional.{name}", _("F.{name} is not an operation the reader "
+                                   "computes yet", name=name),
+                                   _("write it with modules of torch.nn, or describe the model with a "
+                                   "spec"))
 
             return Module("torch.nn.functional", members, getter)
 
@@ -234,7 +237,7 @@ class TorchBinding(Binding):
     def _checkpoint(self) -> Module:
         def checkpoint(interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
             if not args:
-                raise interp.error(node, "checkpoint() needs the function to run")
+                raise interp.error(node, _("checkpoint() needs the function to run"))
             kwargs = {k: v for k, v in kwargs.items() if k not in ("use_reentrant", "preserve_rng_state",
                                                                     "context_fn", "determinism_check", "debug")}
             return interp.call(args[0], list(args[1:]), kwargs, node)  # the same computation, run once
@@ -279,10 +282,10 @@ class TorchBinding(Binding):
             return TParam(data.shape, bool(requires_grad), False, data.dtype)
         if not isinstance(data, TorchTensor):
             what = data.explain() if isinstance(data, Opaque) else repr(data)[:40]
-            raise interp.error(node, f"nn.Parameter needs a tensor the reader knows, got {what}",
-                               hint="make it with torch.zeros, torch.randn, torch.ones ... of sizes in the code")
+            raise interp.error(node, _("nn.Parameter needs a tensor the reader knows, got {what}", what=what),
+                               hint=_("make it with torch.zeros, torch.randn, torch.ones ... of sizes in the code"))
         if any(d is None for d in data.shape):
-            raise interp.error(node, f"the parameter's size is not known: {data.describe()}")
+            raise interp.error(node, _("the parameter's size is not known: {describe}", describe=data.describe()))
         return TParam(tuple(data.shape), bool(requires_grad), False, data.dtype)  # type: ignore[arg-type]
 
     def _buffer_value(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> TParam:
@@ -315,13 +318,13 @@ class TorchBinding(Binding):
             "register_model": Builtin("register_model", lambda i, n, a, k: Builtin(
                 "register_model", lambda i2, n2, a2, k2: a2[0] if a2 else None)),
             "WeightsEnum": _weights_enum(), "Weights": Builtin("Weights", lambda i, n, a, k: Opaque(
-                "Weights(...)", getattr(n, "lineno", None), i.file, "describes pretrained weights", config=True)),
+                "Weights(...)", getattr(n, "lineno", None), i.file, N_("describes pretrained weights"), config=True)),
             "_log_api_usage_once": Builtin("_log_api_usage_once", lambda i, n, a, k: None),
             "_make_ntuple": Builtin("_make_ntuple", _make_ntuple),
         }
         module = Module(dotted, members)
-        module.getter = lambda name: Opaque(f"{dotted}.{name}", None, None, "describes pretrained weights and their "
-                                            "presets, which build nothing", config=True)
+        module.getter = lambda name: Opaque(f"{dotted}.{name}", None, None, N_("describes pretrained weights and their "
+                                            "presets, which build nothing"), config=True)
         return module
 
     def _torchvision_utils(self, interp: Interpreter, node: ast.AST) -> Module:
@@ -391,23 +394,26 @@ class TorchBinding(Binding):
         if self.missing:
             first = min(self.missing.values(), key=lambda m: (m[1] is not None, m[0] or 0))
             statements = dict.fromkeys(self.missing_statements[n] for n in self.missing)
-            self.session.notice(f"used without an import: {', '.join(self.missing)}; read as PyTorch's own", first[0],
-                                first[1], hint="add " + " and ".join(f"`{s}`" for s in statements),
+            self.session.notice(_("used without an import: {missing}; read as PyTorch's own",
+                                  missing=', '.join(self.missing)), first[0],
+                                first[1], hint=_("add {statements}",
+                                                 statements=_(" and ").join(f"`{s}`" for s in statements)),
                                 kind="missing-import")
         if self.stand_ins:
-            self.session.notice("torchvision's weight registry, presets and usage logging ("
-                                + ", ".join(self.stand_ins) + ") build nothing and are not read", None, None,
-                                hint="their names stand for values that build nothing", kind="skipped")
+            self.session.notice(_("torchvision's weight registry, presets and usage logging ({stand_ins}) build "
+                                  "nothing and are not read", stand_ins=", ".join(self.stand_ins)), None, None,
+                                hint=_("their names stand for values that build nothing"), kind="skipped")
 
     def not_registered(self, module: TModule, interp: Interpreter, node: ast.AST) -> None:
         """A module called in forward() that is none of the model's (kept in a plain list): a warning, once."""
         if id(module) in self.unregistered:
             return
         self.unregistered.add(id(module))
-        interp.warn(node, f"a {module.type_name} module is called that is not one of the model's modules (kept in a "
+        interp.warn(node, _("a {type_name} module is called that is not one of the model's modules (kept in a "
                           "plain list, dict or variable?): PyTorch neither shows it nor counts its parameters, and "
-                          "neither does this table", hint="hold modules in nn.ModuleList or nn.ModuleDict, or assign "
-                                                          "them to self", kind="not-registered")
+                          "neither does this table", type_name=module.type_name),
+                    hint=_("hold modules in nn.ModuleList or nn.ModuleDict, or assign "
+                                                          "them to self"), kind="not-registered")
 
     def record_module(self, module: TModule, interp: Interpreter, node: ast.AST) -> None:
         """A module made at the top of the file (``model = Net()``): the default choice is the last one."""
@@ -417,7 +423,7 @@ class TorchBinding(Binding):
     @property
     def model_makers(self) -> tuple[str, ...]:
         names = ["Sequential"]
-        for name, value, _, _ in self.session.definitions:
+        for name, value, _line, _kind in self.session.definitions:
             if isinstance(value, Class) and isinstance(value.base_object(), TorchClass):
                 names.append(name)
         return tuple(names)
@@ -443,12 +449,14 @@ class TorchBinding(Binding):
             init = cls.find("__init__")[1]
             if init is None or _no_required_arguments(init):
                 node = ast.Expr(lineno=cls.line or 1, col_offset=0)
-                interp.note(node, f"the model is {name}(), the file's one nn.Module that no other uses",
-                            hint="choose another with model=\"...\"", kind="model")
+                interp.note(node, _("the model is {name}(), the file's one nn.Module that no other uses", name=name),
+                            hint=_("choose another with model=\"...\""), kind="model")
                 return interp.call(cls, [], {}, node)
         listing = ", ".join(f"{name} (line {cls.line})" for name, cls in roots)
-        raise SpecError(f"the code defines nn.Module classes but does not say which is the model: {listing}",
-                        hint=f"choose it with model=\"{roots[0][0]}(...)\" (--model for the command line)")
+        raise SpecError(_("the code defines nn.Module classes but does not say which is the model: {listing}",
+                          listing=listing),
+                        hint=_("choose it with model=\"{roots}(...)\" (--model for the command line)",
+                               roots=roots[0][0]))
 
     # reading forward() --------------------------------------------------------------------------------------
     def owned_tensor(self, param: TParam, interp: Interpreter, node: ast.AST) -> TorchTensor:
@@ -550,8 +558,8 @@ def _weights_enum() -> Class:
     def verify(interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         obj = args[1] if len(args) > 1 else None
         if obj is not None and not isinstance(obj, Opaque):
-            raise interp.error(node, "pretrained weights are not read: the reader summarises the architecture",
-                               hint="call the builder with weights=None (its default)")
+            raise interp.error(node, _("pretrained weights are not read: the reader summarises the architecture"),
+                               hint=_("call the builder with weights=None (its default)"))
         return obj
 
     return Class("WeightsEnum", [], {"verify": ClassMethod(Builtin("verify", verify))})
@@ -624,7 +632,8 @@ class Unsupported(RuntimeObject):
         raise interp.error(node, self.reason, hint=self.hint)
 
     def rt_subclass(self, interp: Interpreter, cls: Class, node: ast.AST) -> None:
-        raise interp.error(node, f"{cls.name} derives from {self.qualified}: {self.reason}", hint=self.hint)
+        raise interp.error(node, _("{name} derives from {qualified}: {reason}", name=cls.name,
+                                   qualified=self.qualified, reason=self.reason), hint=self.hint)
 
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         raise interp.error(node, self.reason, hint=self.hint)
@@ -643,10 +652,12 @@ def _sizes(interp: Interpreter, node: ast.AST, name: str, args: list[Any]) -> li
         elif isinstance(a, int) and not isinstance(a, bool):
             out.append(int(a))
         elif isinstance(a, Opaque):
-            raise interp.error(node, f"torch.{name}(): a size is not known: {a.explain()}",
-                               hint="write the sizes as numbers in the code")
+            raise interp.error(node, _("torch.{name}(): a size is not known: {explain}", name=name,
+                                       explain=a.explain()),
+                               hint=_("write the sizes as numbers in the code"))
         else:
-            raise interp.error(node, f"torch.{name}() needs sizes, got {short_source(node, 40)}")
+            raise interp.error(node, _("torch.{name}() needs sizes, got {short_source}", name=name,
+                                       short_source=short_source(node, 40)))
     return out
 
 
@@ -666,7 +677,7 @@ def creation(interp: Interpreter, node: ast.AST, name: str, args: list[Any], kwa
     if name.endswith("_like"):
         source = args[0] if args else kwargs.get("input")
         if not isinstance(source, TorchTensor | TParam):
-            raise interp.error(node, f"torch.{name}() needs a tensor")
+            raise interp.error(node, _("torch.{name}() needs a tensor", name=name))
         shape = list(source.shape)
         kind = source.dtype if "dtype" not in kwargs else kind
         like = source if isinstance(source, TorchTensor) else None
@@ -676,7 +687,7 @@ def creation(interp: Interpreter, node: ast.AST, name: str, args: list[Any], kwa
             shape = [None]
         else:
             if not all(isinstance(a, int | float) and not isinstance(a, bool) for a in numbers) or not numbers:
-                raise interp.error(node, "torch.arange() needs numbers the reader knows")
+                raise interp.error(node, _("torch.arange() needs numbers the reader knows"))
             start, end, step = (0, numbers[0], 1) if len(numbers) == 1 else (*numbers[:2], numbers[2] if
                                                                                len(numbers) > 2 else 1)
             import math
@@ -698,7 +709,7 @@ def creation(interp: Interpreter, node: ast.AST, name: str, args: list[Any], kwa
     elif name in ("full", "new_full"):
         shape = _sizes(interp, node, name, [args[0]])
     elif name in ("from_numpy",) or (name in ("tensor", "as_tensor") and args and isinstance(args[0], Opaque)):
-        return interp.opaque(node, "is data, which the reader does not compute")
+        return interp.opaque(node, N_("is data, which the reader does not compute"))
     else:
         shape = _sizes(interp, node, name, list(args))
     if like is not None and "dtype" not in kwargs:
@@ -741,7 +752,8 @@ class LibraryClass(TorchClass):
         values.update(zip(self.arguments, args, strict=False))
         for key, value in kwargs.items():
             if key not in self.arguments:
-                raise interp.error(node, f"{self.qualified}() got an unexpected keyword argument {key!r}")
+                raise interp.error(node, _("{qualified}() got an unexpected keyword argument {key!r}",
+                                           qualified=self.qualified, key=key))
             values[key] = value
         module.base, module.kind = self, "module"
         self.make(interp, node, module, values)
@@ -754,10 +766,11 @@ def _stack_of(binding: TorchBinding, layer_key: str) -> Any:
 
         layer = values.get(layer_key)
         if not isinstance(layer, TModule):
-            raise interp.error(node, f"{module.base.qualified} needs the layer to repeat as {layer_key}")
+            raise interp.error(node, _("{qualified} needs the layer to repeat as {layer_key}",
+                                       qualified=module.base.qualified, layer_key=layer_key))
         count = values.get("num_layers")
         if not isinstance(count, int) or count < 1:
-            raise interp.error(node, "num_layers must be a whole number of at least 1")
+            raise interp.error(node, _("num_layers must be a whole number of at least 1"))
         interp.budget.size(count)
         layers = binding.nn_class("ModuleList").rt_call(interp, node, [[copy_value(interp, layer, node, True, {})
                                                                         for _ in range(count)]], {})

@@ -9,6 +9,7 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from ...engine.errors import did_you_mean
+from ...i18n import N_, _
 from ..runtime import Builtin, Opaque
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def module_method(module: TModule, interp: Interpreter, name: str, node: ast.AST
         return Builtin(name, lambda i, n, a, k: module)
     if name in SKIPPED_METHODS:
         return Builtin(name, lambda i, n, a, k: i.skipped(n, f"{name}(...)") or i.opaque(
-            n, "saves or loads weights, which the reader does not do", config=True))
+            n, N_("saves or loads weights, which the reader does not do"), config=True))
     table = {
         "forward": _forward, "modules": _modules, "named_modules": _named_modules, "children": _children,
         "named_children": _named_children, "parameters": _parameters, "named_parameters": _named_parameters,
@@ -58,12 +59,12 @@ def module_method(module: TModule, interp: Interpreter, name: str, node: ast.AST
         if method is not None:
             return method
     known = [*module.attrs, *module.children, *module.params, *module.buffers]
-    raise interp.error(node, f"{module.describe()} has no attribute {name!r}",
-                       hint=did_you_mean(name, known) or f"set self.{name} in __init__ before it is used")
+    raise interp.error(node, _("{describe} has no attribute {name!r}", describe=module.describe(), name=name),
+                       hint=did_you_mean(name, known) or _("set self.{name} in __init__ before it is used", name=name))
 
 
 def _bad(interp: Interpreter, node: ast.AST, usage: str) -> Any:
-    raise interp.error(node, f"call it as {usage}, with the name as a string")
+    raise interp.error(node, _("call it as {usage}, with the name as a string", usage=usage))
 
 
 def _forward(module: TModule, interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> Any:
@@ -157,7 +158,7 @@ def _recurse(args: Args, kwargs: Kwargs) -> bool:
 def _apply(module: TModule, interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> Any:
     """``module.apply(fn)``: fn on every module, the ones it holds first (initialisers: values, not shapes)."""
     if len(args) != 1:
-        raise interp.error(node, "apply() takes one function")
+        raise interp.error(node, _("apply() takes one function"))
     order = [m for _, m in module.named_modules()]
     for m in reversed(order):
         interp.call(args[0], [m], {}, node)
@@ -168,9 +169,9 @@ def _add_module(module: TModule, interp: Interpreter, node: ast.AST, args: Args,
     values = dict(zip(("name", "module"), args, strict=False)) | kwargs
     name = values.get("name")
     if not isinstance(name, str):
-        raise interp.error(node, "add_module() needs the module's name as a string")
+        raise interp.error(node, _("add_module() needs the module's name as a string"))
     if "." in name or not name:
-        raise interp.user_exception("KeyError", f'module name can\'t contain ".", got: {name}', node)
+        raise interp.user_exception("KeyError", _('module name can\'t contain ".", got: {name}', name=name), node)
     module.add_child(interp, node, name, values.get("module"))
 
 
@@ -180,7 +181,7 @@ def _register_buffer(module: TModule, interp: Interpreter, node: ast.AST, args: 
     values = dict(zip(("name", "tensor", "persistent"), args, strict=False)) | kwargs
     name, tensor = values.get("name"), values.get("tensor")
     if not isinstance(name, str):
-        raise interp.error(node, "register_buffer() needs the buffer's name as a string")
+        raise interp.error(node, _("register_buffer() needs the buffer's name as a string"))
     if tensor is None:
         module.buffers[name] = None
         return
@@ -189,10 +190,12 @@ def _register_buffer(module: TModule, interp: Interpreter, node: ast.AST, args: 
 
     if not isinstance(tensor, TorchTensor | TParam):
         what = tensor.explain() if isinstance(tensor, Opaque) else repr(tensor)[:40]
-        raise interp.error(node, f"register_buffer({name!r}, ...) needs a tensor the reader knows, got {what}",
-                           hint="make it with torch.zeros, torch.ones, torch.arange ... in __init__")
+        raise interp.error(node, _("register_buffer({name!r}, ...) needs a tensor the reader knows, got {what}",
+                                   name=name, what=what),
+                           hint=_("make it with torch.zeros, torch.ones, torch.arange ... in __init__"))
     if isinstance(tensor, TorchTensor) and any(d is None for d in tensor.shape):
-        raise interp.error(node, f"the buffer {name!r} has a size that is not known: {tensor.describe()}")
+        raise interp.error(node, _("the buffer {name!r} has a size that is not known: {describe}", name=name,
+                                   describe=tensor.describe()))
     module.attrs.pop(name, None)
     module.buffers[name] = _buffer(tensor, None)
 
@@ -201,7 +204,7 @@ def _register_parameter(module: TModule, interp: Interpreter, node: ast.AST, arg
     values = dict(zip(("name", "param"), args, strict=False)) | kwargs
     name = values.get("name")
     if not isinstance(name, str):
-        raise interp.error(node, "register_parameter() needs the parameter's name as a string")
+        raise interp.error(node, _("register_parameter() needs the parameter's name as a string"))
     module.rt_setattr(interp, name, values.get("param"), node) if values.get("param") is not None else \
         module.params.__setitem__(name, None)
 
@@ -212,7 +215,7 @@ def _get_submodule(module: TModule, interp: Interpreter, node: ast.AST, args: Ar
     for part in str(target).split(".") if target else []:
         current = current.children.get(part) if hasattr(current, "children") else None
         if current is None:
-            raise interp.user_exception("AttributeError", f"no submodule {target!r}", node)
+            raise interp.user_exception("AttributeError", _("no submodule {target!r}", target=target), node)
     return current
 
 
@@ -244,7 +247,7 @@ def _list_method(module: TModule, name: str) -> Builtin | None:
     def pop(i: Interpreter, n: ast.AST, a: Args, k: Kwargs) -> Any:
         keys = list(module.children)
         if not keys:
-            raise i.user_exception("IndexError", "pop from an empty container", n)
+            raise i.user_exception("IndexError", _("pop from an empty container"), n)
         key = keys[a[0] if a else -1]
         return module.children.pop(key)
 

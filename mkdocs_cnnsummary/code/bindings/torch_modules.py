@@ -18,6 +18,7 @@ from ...engine.errors import SpecError
 from ...engine.layer import Layer, lookup
 from ...engine.network import compute_layer, nested_factory
 from ...engine.summary import Weight
+from ...i18n import N_, _
 from ..runtime import (
     Builtin,
     Class,
@@ -112,7 +113,7 @@ class TParam(NetworkValue):
 
             return dtype_value(self.dtype)
         if name == "device":
-            return Opaque("tensor.device", None, None, "is where the tensor lives", config=True)
+            return Opaque("tensor.device", None, None, N_("is where the tensor lives"), config=True)
         if name in ("grad", "is_leaf"):
             return None if name == "grad" else True
         return self.as_tensor(interp, node).rt_getattr(interp, name, node)
@@ -123,7 +124,7 @@ class TParam(NetworkValue):
             return
         if name == "data":
             return  # new values, same shape
-        raise interp.error(node, f"cannot set {name} of a parameter")
+        raise interp.error(node, _("cannot set {name} of a parameter", name=name))
 
     def rt_binop(self, interp: Interpreter, op: ast.operator, other: Any, reflected: bool, node: ast.AST) -> Any:
         return self.as_tensor(interp, node).rt_binop(interp, op, other, reflected, node)
@@ -173,7 +174,8 @@ class TorchClass(RuntimeObject):
                                                                                   native=True))
         if name == "__init__":
             return Builtin(f"{self.name}.__init__", lambda i, n, a, k: self.initialise(i, n, a[0], a[1:], k))
-        raise interp.error(node, f"{self.qualified} has no attribute {name!r} that the reader knows")
+        raise interp.error(node, _("{qualified} has no attribute {name!r} that the reader knows",
+                                   qualified=self.qualified, name=name))
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         module = TModule(self.binding, None, self, getattr(node, "lineno", None), interp.file)
@@ -199,7 +201,8 @@ class TorchClass(RuntimeObject):
             return Builtin("forward", lambda i, n, a, k: native_forward(self.binding, instance, a, k, i, n))
         if isinstance(instance, TModule):
             return instance.native(interp, name, node)
-        raise interp.error(node, f"super().{name} of {self.qualified} is not supported")
+        raise interp.error(node, _("super().{name} of {qualified} is not supported", name=name,
+                                   qualified=self.qualified))
 
     def rt_instancecheck(self, interp: Interpreter, value: Any) -> bool:
         if not isinstance(value, TModule):
@@ -214,7 +217,7 @@ class TorchClass(RuntimeObject):
         """``nn.X.__init__(module, *args, **kwargs)``: the base's part of a module (its arguments, or what a
         container holds)."""
         if not isinstance(module, TModule):
-            raise interp.error(node, f"{self.qualified}.__init__ needs a module")
+            raise interp.error(node, _("{qualified}.__init__ needs a module", qualified=self.qualified))
         module.base = self
         module.kind = self.kind
         if self.kind == "leaf":
@@ -228,7 +231,7 @@ class TorchClass(RuntimeObject):
                 module.add_child(interp, node, str(key), value)
         elif self.kind == "modulelist":
             if len(args) > 1 or kwargs:
-                raise interp.error(node, "ModuleList() takes one iterable of modules")
+                raise interp.error(node, _("ModuleList() takes one iterable of modules"))
             for i, value in enumerate(interp.materialize(args[0], node) if args and args[0] is not None else []):
                 module.add_child(interp, node, str(i), value)
         elif self.kind == "moduledict":
@@ -281,11 +284,13 @@ class TModule(Instance, NetworkValue):
         for key, value in [*enumerate(args), *kwargs.items()]:
             if isinstance(value, Opaque) and not value.config:
                 what = f"argument {key!r}" if isinstance(key, str) else f"argument {key + 1}"
-                raise interp.error(node, f"{base.name}: the {what} is not known: {value.explain()}",
-                                   hint="write the value as a number or a string in the code")
+                raise interp.error(node, _("{name}: the {what} is not known: {explain}", name=base.name, what=what,
+                                           explain=value.explain()),
+                                   hint=_("write the value as a number or a string in the code"))
             if isinstance(value, TModule) and value.catalog is None:  # a module given to a module: of torch.nn only
-                raise interp.error(node, f"{base.name} is given {value.describe()}; the reader counts only "
-                                             "modules of torch.nn given as arguments")
+                raise interp.error(node, _("{name} is given {describe}; the reader counts only "
+                                             "modules of torch.nn given as arguments", name=base.name,
+                                           describe=value.describe()))
         self.args = list(args)
         self.kwargs = {k: v for k, v in kwargs.items() if k not in ("device", "dtype")}
         if self.lazy:
@@ -315,13 +320,15 @@ class TModule(Instance, NetworkValue):
         probe = layer.probe_inputs() if hasattr(layer, "probe_inputs") else None
         if probe is None:
             if type(layer).build is not Layer.build:
-                raise interp.error(node, f"the tensors of {self.describe()} are not known before it is called")
+                raise interp.error(node, _("the tensors of {describe} are not known before it is called",
+                                           describe=self.describe()))
             self.weights = []
             return self.weights
         try:
-            _, calc = compute_layer(layer, probe, nested_factory("pytorch"))
+            _output, calc = compute_layer(layer, probe, nested_factory("pytorch"))
         except SpecError as exc:
-            raise interp.error(node, f"the tensors of {self.describe()} cannot be worked out: {exc.message}") from None
+            raise interp.error(node, _("the tensors of {describe} cannot be worked out: {message}",
+                                       describe=self.describe(), message=exc.message)) from None
         self.weights = list(calc.weights)
         return self.weights
 
@@ -343,10 +350,10 @@ class TModule(Instance, NetworkValue):
     def add_child(self, interp: Interpreter, node: ast.AST, name: str, value: Any) -> None:
         if value is not None and not isinstance(value, TModule):
             what = value.describe() if isinstance(value, RuntimeObject) else repr(value)[:40]
-            raise interp.error(node, f"{self.type_name} holds modules, not {what}",
-                               hint="make the module first: nn.Conv2d(...), a class deriving from nn.Module ...")
+            raise interp.error(node, _("{type_name} holds modules, not {what}", type_name=self.type_name, what=what),
+                               hint=_("make the module first: nn.Conv2d(...), a class deriving from nn.Module ..."))
         if value is self:
-            raise interp.error(node, "a module cannot hold itself")
+            raise interp.error(node, _("a module cannot hold itself"))
         self.attrs.pop(name, None)
         self.params.pop(name, None)
         self.children[name] = value
@@ -400,7 +407,8 @@ class TModule(Instance, NetworkValue):
             found, member = self.cls.find(name)
             if found and isinstance(member, Property):
                 if member.setter is None:
-                    raise interp.error(node, f"the property {name!r} of {self.cls.name} has no setter")
+                    raise interp.error(node, _("the property {name!r} of {name2} has no setter", name=name,
+                                               name2=self.cls.name))
                 interp.call(member.setter, [self, value], {}, node)
                 return
         if isinstance(value, TModule):
@@ -437,7 +445,7 @@ class TModule(Instance, NetworkValue):
                 raise interp.user_exception("KeyError", repr(key), node)
             return self.children[key]
         if self.kind not in ("sequential", "modulelist"):
-            raise interp.error(node, f"{self.describe()} cannot be indexed")
+            raise interp.error(node, _("{describe} cannot be indexed", describe=self.describe()))
         if isinstance(key, slice):  # a new container of the same modules (not part of the model itself)
             made = TModule(self.binding, None, self.base, getattr(node, "lineno", None), interp.file)
             made.kind = self.kind
@@ -446,11 +454,12 @@ class TModule(Instance, NetworkValue):
                 str(i): child for i, (_, child) in enumerate(picked)}
             return made
         if not isinstance(key, int):
-            raise interp.user_exception("TypeError", f"{self.type_name} indices must be integers", node)
+            raise interp.user_exception("TypeError", _("{type_name} indices must be integers",
+                                                       type_name=self.type_name), node)
         try:
             return kids[key][1]
         except IndexError:
-            raise interp.user_exception("IndexError", f"index {key} is out of range", node) from None
+            raise interp.user_exception("IndexError", _("index {key} is out of range", key=key), node) from None
 
     def rt_setitem(self, interp: Interpreter, key: Any, value: Any, node: ast.AST) -> None:
         if self.kind == "moduledict":
@@ -461,10 +470,10 @@ class TModule(Instance, NetworkValue):
             try:
                 name = keys[key]
             except IndexError:
-                raise interp.user_exception("IndexError", f"index {key} is out of range", node) from None
+                raise interp.user_exception("IndexError", _("index {key} is out of range", key=key), node) from None
             self.add_child(interp, node, name, value)
             return
-        raise interp.error(node, f"{self.describe()} does not support item assignment")
+        raise interp.error(node, _("{describe} does not support item assignment", describe=self.describe()))
 
     def rt_iter(self, interp: Interpreter, node: ast.AST) -> Any:
         if self.kind == "moduledict":
@@ -474,12 +483,12 @@ class TModule(Instance, NetworkValue):
         if self.cls is not None and self.cls.find("__iter__")[0]:
             return interp.materialize(interp.call(bind_member(interp, self.cls.find("__iter__")[1], self, node),
                                                   [], {}, node), node)
-        raise interp.error(node, f"cannot loop over {self.describe()}")
+        raise interp.error(node, _("cannot loop over {describe}", describe=self.describe()))
 
     def rt_len(self, interp: Interpreter, node: ast.AST) -> int:
         if self.kind in ("sequential", "modulelist", "moduledict"):
             return len(self.children)
-        raise interp.error(node, f"{self.describe()} has no length")
+        raise interp.error(node, _("{describe} has no length", describe=self.describe()))
 
     def rt_bool(self, interp: Interpreter, node: ast.AST) -> bool:
         return True
@@ -540,13 +549,13 @@ def call_module(binding: TorchBinding, module: Any, args: list[Any], kwargs: dic
                 node: ast.AST, native: bool = False) -> Any:
     """Call a module on tensors: a module of the catalog is computed; one holding others runs its forward()."""
     if not isinstance(module, TModule):
-        raise interp.error(node, "forward() of something that is not a module")
+        raise interp.error(node, _("forward() of something that is not a module"))
     if not tensors_in([list(args), kwargs]):
         if any(isinstance(v, Opaque) for v in [*args, *kwargs.values()]):
             interp.skipped(node, f"{short_source(getattr(node, 'func', node), 30)}(...) on data")
-            return interp.opaque(node, "runs the model on data, which the reader does not do")
-        raise interp.error(node, f"{module.describe()} is called without a tensor",
-                           hint="call it on the output of another module, or on forward()'s input")
+            return interp.opaque(node, N_("runs the model on data, which the reader does not do"))
+        raise interp.error(node, _("{describe} is called without a tensor", describe=module.describe()),
+                           hint=_("call it on the output of another module, or on forward()'s input"))
     if module.catalog is not None and not (module.cls is not None and module.cls.find("forward")[0] and not native):
         return call_catalog(binding, module, args, kwargs, interp, node)
     return call_holder(binding, module, args, kwargs, interp, node, native)
@@ -566,7 +575,8 @@ def call_catalog(binding: TorchBinding, module: TModule, args: list[Any], kwargs
     given = [v for v in args if isinstance(v, TorchTensor | TParam)]
     given += [kwargs[k] for k in INPUT_KEYWORDS if isinstance(kwargs.get(k), TorchTensor)]
     if not given:
-        raise interp.error(node, f"{module.describe()} is called without a tensor as its first argument")
+        raise interp.error(node, _("{describe} is called without a tensor as its first argument",
+                                   describe=module.describe()))
     limit = cls.max_inputs if cls.max_inputs is not None else len(given)
     tensors = [t.as_tensor(interp, node) if isinstance(t, TParam) else t for t in given[:max(limit, 1)]]
     if module.lazy:
@@ -629,8 +639,9 @@ def _materialise(module: TModule, x: TorchTensor, interp: Interpreter, node: ast
         axis = 0
     size = x.shape[axis] if -len(x.shape) <= axis < len(x.shape) else None
     if size is None:
-        raise interp.error(node, f"the lazy module {module.describe()} takes its {arg} from its input's size "
-                                 f"{axis}, which is not known", hint="give the input that size as a number")
+        raise interp.error(node, _("the lazy module {describe} takes its {arg} from its input's size "
+                                 "{axis}, which is not known", describe=module.describe(), arg=arg, axis=axis),
+                           hint=_("give the input that size as a number"))
     module.args = [size, size, *module.args] if arg == "in1_features" else [size, *module.args]
     module.lazy = None
     module.catalog = catalog
@@ -666,8 +677,8 @@ def call_holder(binding: TorchBinding, module: TModule, args: list[Any], kwargs:
         tracer.frames.pop()
     outputs = tensors_in(result)
     if not outputs:
-        raise interp.error(node, f"{module.describe()}'s forward() returns no tensor",
-                           hint="return the module's output")
+        raise interp.error(node, _("{describe}'s forward() returns no tensor", describe=module.describe()),
+                           hint=_("return the module's output"))
     inner.outputs = [tracer.local(t, inner, interp, node) for t in outputs]
     inner.structure = result
     item = Item("call", name, module.type_name, frame=inner, call=call if call > 1 else None,
@@ -746,11 +757,11 @@ def run_forward(binding: TorchBinding, module: TModule, args: list[Any], kwargs:
 def native_forward(binding: TorchBinding, module: Any, args: list[Any], kwargs: dict[str, Any],
                    interp: Interpreter, node: ast.AST) -> Any:
     if not isinstance(module, TModule):
-        raise interp.error(node, "forward() of something that is not a module")
+        raise interp.error(node, _("forward() of something that is not a module"))
     if module.kind == "sequential":
         if len(args) != 1 or kwargs:
-            raise interp.error(node, f"{module.describe()} (nn.Sequential) takes one input",
-                               hint="a Sequential passes one tensor from module to module")
+            raise interp.error(node, _("{describe} (nn.Sequential) takes one input", describe=module.describe()),
+                               hint=_("a Sequential passes one tensor from module to module"))
         value = args[0]
         for child in module.children.values():
             if child is not None:
@@ -763,10 +774,11 @@ def native_forward(binding: TorchBinding, module: Any, args: list[Any], kwargs: 
         return library(interp, node, module, args, kwargs)
     what = {"modulelist": "nn.ModuleList", "moduledict": "nn.ModuleDict"}.get(module.kind)
     if what:
-        raise interp.error(node, f"{module.describe()} is an {what}, which holds modules but is not called itself",
-                           hint="call the modules it holds: for layer in self.layers: x = layer(x)")
-    raise interp.error(node, f"{module.describe()} has no forward()",
-                       hint=f"define forward(self, ...) in the class {module.type_name}")
+        raise interp.error(node, _("{describe} is an {what}, which holds modules but is not called itself",
+                                   describe=module.describe(), what=what),
+                           hint=_("call the modules it holds: for layer in self.layers: x = layer(x)"))
+    raise interp.error(node, _("{describe} has no forward()", describe=module.describe()),
+                       hint=_("define forward(self, ...) in the class {type_name}", type_name=module.type_name))
 
 
 __all__ = ["CONTAINERS", "LAZY", "TModule", "TParam", "TorchClass", "call_module"]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.errors import SpecError
 from ...engine.spec import InputSpec, LayerSpec, NetworkSpec
+from ...i18n import _
 from .torch_methods import own_tensors
 from .torch_modules import TModule, run_forward
 from .torch_trace import Frame, Item
@@ -28,15 +29,15 @@ if TYPE_CHECKING:
 def read_forward(binding: TorchBinding, root: Any, inputs: list[Any] | None, interp: Interpreter) -> NetworkSpec:
     """Call the model on tensors of ``inputs``' shapes, read its ``forward()`` and describe it as networks."""
     if not isinstance(root, TModule):
-        raise SpecError("the model is not an nn.Module")
+        raise SpecError(_("the model is not an nn.Module"))
     node = ast.Expr(lineno=root.line or 1, col_offset=0)
     forward = _forward(root)
     line, file = (forward.line, forward.closure.source.path) if forward is not None else (root.line, root.file)
     if not inputs:
-        raise SpecError(f"the input shape of {root.type_name} is not known: PyTorch modules take it from the tensor "
-                        "they are called on", line=line, file=file,
-                        hint="give the input shape without the batch axis: input=\"[3, 224, 224]\" (--input "
-                             "'[3, 224, 224]', inputs=[[3, 224, 224]]), one per argument of forward()")
+        raise SpecError(_("the input shape of {type_name} is not known: PyTorch modules take it from the tensor "
+                        "they are called on", type_name=root.type_name), line=line, file=file,
+                        hint=_("give the input shape without the batch axis: input=\"[3, 224, 224]\" (--input "
+                             "'[3, 224, 224]', inputs=[[3, 224, 224]]), one per argument of forward()"))
     if forward is not None:
         _check_input_count(forward, root, len(inputs), file)
     tracer = binding.tracer
@@ -62,8 +63,9 @@ def read_forward(binding: TorchBinding, root: Any, inputs: list[Any] | None, int
         tracer.frames.pop()
     outputs = tensors_in(result)
     if not outputs:
-        raise SpecError(f"{root.type_name}.forward() returns no tensor", line=root.line, file=root.file,
-                        hint="return the model's output")
+        raise SpecError(_("{type_name}.forward() returns no tensor", type_name=root.type_name), line=root.line,
+                        file=root.file,
+                        hint=_("return the model's output"))
     frame.outputs = [tracer.local(t, frame, interp, node) for t in outputs]
     _place_module_tree(binding, frame, root, interp, node)
     net = _network(binding, frame, top=True)
@@ -121,10 +123,12 @@ def _check_input_count(forward: Any, root: TModule, given: int, file: str | None
     signature = ", ".join(["self", *names, *([f"*{spec.vararg.arg}"] if spec.vararg else [])])
     takes = f"{required}" if required == len(names) or spec.vararg else f"{required} to {len(names)}"
     example = ", ".join("[3, 32, 32]" for _ in range(max(required, 1)))
-    raise SpecError(f"{root.type_name}.forward({signature}) takes {takes} input{'s' if len(names) != 1 else ''}, "
-                    f"but {given} input shape{'s were' if given != 1 else ' was'} given", line=forward.line,
-                    file=file, hint=f"give one shape per input of forward(), without the batch axis: "
-                                    f"inputs=\"[{example}]\" (--input once per input)")
+    raise SpecError(_("{type_name}.forward({signature}) takes {takes} input{value}, "
+                    "but {given} input shape{value2} given", type_name=root.type_name, signature=signature,
+                      takes=takes, value='s' if len(names) != 1 else '', given=given,
+                      value2='s were' if given != 1 else ' was'), line=forward.line,
+                    file=file, hint=_("give one shape per input of forward(), without the batch axis: "
+                                    "inputs=\"[{example}]\" (--input once per input)", example=example))
 
 
 def _forward_arguments(module: TModule) -> list[str]:
@@ -137,7 +141,7 @@ def _forward_arguments(module: TModule) -> list[str]:
 
 def _takes_ids(module: TModule) -> bool:
     """Whether the first module the model holds is an Embedding (its input is token ids)."""
-    for _, m in module.named_modules():
+    for _path, m in module.named_modules():
         if m.catalog is not None:
             return m.catalog == "Embedding"
     return False

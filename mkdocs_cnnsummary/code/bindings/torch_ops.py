@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.errors import SpecError
 from ...engine.layer import _CATALOGS, lookup
+from ...i18n import N_, _
 from ..runtime import Builtin, Opaque, RuntimeObject, TracedInt, short_source
 from .torch_trace import Item
 from .torch_values import (
@@ -113,9 +114,10 @@ def operation(interp: Interpreter, node: ast.AST, target: str, type_name: str, i
         try:
             lookup("pytorch", type_name)
         except SpecError:
-            raise interp.error(node, f"{target} ({short_source(node, 40)}) is not an operation the reader computes "
-                                     "yet", hint="write it with modules of torch.nn, or describe the model with a "
-                                                 "spec") from None
+            raise interp.error(node, _("{target} ({short_source}) is not an operation the reader computes "
+                                     "yet", target=target, short_source=short_source(node, 40)),
+                               hint=_("write it with modules of torch.nn, or describe the model with a "
+                                                 "spec")) from None
     frame = tracer.frame
     recording = frame is not None and frame.record
     name = tracer.consume(target) if recording else None
@@ -144,7 +146,7 @@ def as_tensor(interp: Interpreter, value: Any, node: ast.AST) -> TorchTensor:
         return value.as_tensor(interp, node)
     if isinstance(value, TorchTensor):
         return value
-    raise interp.error(node, f"expected a tensor, got {_describe(value)}")
+    raise interp.error(node, _("expected a tensor, got {describe}", describe=_describe(value)))
 
 
 def _describe(value: Any) -> str:
@@ -167,14 +169,16 @@ def bind(interp: Interpreter, node: ast.AST, name: str, params: tuple[str, ...],
             values[param] = args[i]
     else:
         if len(args) > len(params):
-            raise interp.user_exception("TypeError", f"{name}() takes at most {len(params)} arguments after the "
-                                                     f"tensor, got {len(args)}", node)
+            raise interp.user_exception("TypeError", _("{name}() takes at most {len} arguments after the "
+                                                     "tensor, got {len2}", name=name, len=len(params),
+                                                       len2=len(args)), node)
     for key, value in kwargs.items():
         plain_params = [p.lstrip("*") for p in params]
         if key not in plain_params:
             if key in ("out", "memory_format", "inplace", "non_blocking", "copy", "device", "dtype"):
                 continue
-            raise interp.user_exception("TypeError", f"{name}() got an unexpected keyword argument {key!r}", node)
+            raise interp.user_exception("TypeError", _("{name}() got an unexpected keyword argument {key!r}",
+                                                       name=name, key=key), node)
         values[key] = value
     return values
 
@@ -200,7 +204,7 @@ def _dispatch(interp: Interpreter, node: ast.AST, name: str, target: str, args: 
         other = args[1] if len(args) > 1 else kwargs.get("other")
         return binary(interp, node, target, args[0], other, False, name)
     if not args:
-        raise interp.error(node, f"{target}() needs a tensor")
+        raise interp.error(node, _("{target}() needs a tensor", target=target))
     x, rest = args[0], list(args[1:])
     if target in MODULE_FUNCTIONS:
         type_name, params = MODULE_FUNCTIONS[target]
@@ -209,14 +213,16 @@ def _dispatch(interp: Interpreter, node: ast.AST, name: str, target: str, args: 
         if type_name in ("Softmax", "LogSoftmax", "Softmin") and module_kwargs.get("dim") is None:
             rank = len(as_tensor(interp, x, node).shape)
             module_kwargs["dim"] = 0 if rank in (0, 1, 3) else 1  # PyTorch's _get_softmax_dim, with its warning
-            interp.warn(node, f"{target}() without dim= is deprecated: PyTorch picks dim={module_kwargs['dim']} for a "
-                              f"{rank}-D input", hint=f"write {target}(x, dim={module_kwargs['dim']})",
+            interp.warn(node, _("{target}() without dim= is deprecated: PyTorch picks dim={module_kwargs} for a "
+                              "{rank}-D input", target=target, module_kwargs=module_kwargs['dim'], rank=rank),
+                        hint=_("write {target}(x, dim={module_kwargs})", target=target,
+                               module_kwargs=module_kwargs['dim']),
                         kind="implicit-dim")
         return operation(interp, node, name, type_name, [x], [], module_kwargs)
     if target in NAMED:
         values = bind(interp, node, target, NAMED[target], rest, kwargs)
         if target in ("view", "reshape", "expand", "repeat") and not values:
-            raise interp.error(node, f"{target}() needs the sizes")
+            raise interp.error(node, _("{target}() needs the sizes", target=target))
         return operation(interp, node, name, target, [x], [], _sized(values))
     if target in SAME_SHAPE:
         extra = [v for v in [*rest, *kwargs.values()] if _tensorlike(v)]
@@ -233,8 +239,8 @@ def _dispatch(interp: Interpreter, node: ast.AST, name: str, target: str, args: 
         return operation(interp, node, name, target, [x], [], _sized(values))
     if target == "t":
         return operation(interp, node, name, "transpose", [x], [], {"dim0": 0, "dim1": 1})
-    raise interp.error(node, f"{target}() on tensors is not an operation the reader computes yet",
-                       hint="write it with modules of torch.nn, or describe the model with a spec")
+    raise interp.error(node, _("{target}() on tensors is not an operation the reader computes yet", target=target),
+                       hint=_("write it with modules of torch.nn, or describe the model with a spec"))
 
 
 #: the arguments of functions that take several tensors, after the first
@@ -293,7 +299,7 @@ def _joined(interp: Interpreter, node: ast.AST, target: str, args: Args, kwargs:
     tensors = values.get("tensors")
     items = tensors.items if isinstance(tensors, TracedTuple) else tensors
     if not isinstance(items, list | tuple) or not items:
-        raise interp.error(node, f"torch.{target}() takes a list of tensors")
+        raise interp.error(node, _("torch.{target}() takes a list of tensors", target=target))
     kind = "stack" if target == "stack" else "cat"
     return operation(interp, node, target, kind, list(items), [], {"dim": values.get("dim", 0)})
 
@@ -309,8 +315,8 @@ def binary(interp: Interpreter, node: ast.AST, target: str, left: Any, right: An
         if isinstance(number, UnknownSize):
             number = None
         if number is not None and not isinstance(number, int | float):
-            raise interp.error(node, f"{target} of a tensor and {_describe(number)} is not an operation the reader "
-                                     "computes")
+            raise interp.error(node, _("{target} of a tensor and {describe} is not an operation the reader "
+                                     "computes", target=target, describe=_describe(number)))
         kwargs["other"] = number if number is None or not isinstance(number, TracedInt) else int(number)
         if kwargs["other"] is None:
             kwargs.pop("other")
@@ -355,7 +361,7 @@ def index_text(interp: Interpreter, key: Any, node: ast.AST) -> str:
         elif part is Ellipsis or (isinstance(part, Opaque) and part.origin == "..."):
             out.append("...")
         elif isinstance(part, bool):
-            raise interp.error(node, "indexing a tensor with True or False is not supported by the reader")
+            raise interp.error(node, _("indexing a tensor with True or False is not supported by the reader"))
         elif isinstance(part, int):
             out.append(str(int(part)))
         elif isinstance(part, slice):
@@ -365,16 +371,18 @@ def index_text(interp: Interpreter, key: Any, node: ast.AST) -> str:
                     bounds.append("batch")  # a size not known: the slice's length is not known either
                     continue
                 if b is not None and not isinstance(b, int):
-                    raise interp.error(node, f"a slice bound must be a number, got {_describe(b)}")
+                    raise interp.error(node, _("a slice bound must be a number, got {describe}", describe=_describe(b)))
                 bounds.append("" if b is None else str(int(b)))
             out.append(":".join(bounds[:2]) + (f":{bounds[2]}" if bounds[2] else ""))
         elif isinstance(part, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in part):
             out.append(str([int(v) for v in part]))
         elif isinstance(part, UnknownSize):
-            raise interp.error(node, f"the index is the batch size, which is not known: {short_source(node, 40)}")
+            raise interp.error(node, _("the index is the batch size, which is not known: {short_source}",
+                                       short_source=short_source(node, 40)))
         else:
-            raise interp.error(node, f"indexing a tensor with {_describe(part)} is not supported by the reader",
-                               hint="index with numbers, slices, None and ...")
+            raise interp.error(node, _("indexing a tensor with {describe} is not supported by the reader",
+                                       describe=_describe(part)),
+                               hint=_("index with numbers, slices, None and ..."))
     return "[" + ", ".join(out) + "]"
 
 
@@ -383,8 +391,8 @@ def index_tensor(tensor: TorchTensor, interp: Interpreter, key: Any, node: ast.A
 
 
 def unbind_tensor(tensor: TorchTensor, interp: Interpreter, node: ast.AST) -> Any:
-    raise interp.error(node, "looping over a tensor is not supported by the reader (torch.fx refuses it too)",
-                       hint="index it: x[:, i], or use torch.unbind(x, dim)")
+    raise interp.error(node, _("looping over a tensor is not supported by the reader (torch.fx refuses it too)"),
+                       hint=_("index it: x[:, i], or use torch.unbind(x, dim)"))
 
 
 # attributes and methods of a tensor ----------------------------------------------------------------------------
@@ -405,7 +413,7 @@ def tensor_attribute(tensor: TorchTensor, interp: Interpreter, name: str, node: 
 
             return dtype_value(tensor.dtype)
         if name == "device":
-            return Opaque("x.device", None, None, "is where the tensor lives", config=True)
+            return Opaque("x.device", None, None, N_("is where the tensor lives"), config=True)
         if name == "data":
             return tensor
         if name in ("T", "mT"):
@@ -430,8 +438,9 @@ def tensor_method(tensor: TorchTensor, interp: Interpreter, name: str, node: ast
         try:
             return tracer.sized(tensor.shape[dim], f"{origin}({dim})")
         except (IndexError, TypeError):
-            raise interp.user_exception("IndexError", f"Dimension out of range (the tensor has {len(tensor.shape)} "
-                                                      f"dimensions, got {dim})", node) from None
+            raise interp.user_exception("IndexError", _("Dimension out of range (the tensor has {len} "
+                                                      "dimensions, got {dim})", len=len(tensor.shape), dim=dim),
+                                        node) from None
     if name in ("dim", "ndimension"):
         tracer.consume(name)
         return tracer.sized(len(tensor.shape), f"{name}()")
@@ -451,8 +460,9 @@ def tensor_method(tensor: TorchTensor, interp: Interpreter, name: str, node: ast
         return operation(interp, node, name, target, [tensor], [], {
             "size" if target != "reshape" else "shape": [d if d is not None else "batch" for d in other.shape]})
     if name in ("max", "min") and (args or "dim" in kwargs):
-        raise interp.error(node, f"x.{name}(dim) gives values and indices, which the reader does not compute yet",
-                           hint=f"use x.a{name}(dim) for the values")
+        raise interp.error(node, _("x.{name}(dim) gives values and indices, which the reader does not compute yet",
+                                   name=name),
+                           hint=_("use x.a{name}(dim) for the values", name=name))
     if name in ("new_zeros", "new_ones", "new_empty", "new_full"):
         from .torch import creation
 

@@ -18,6 +18,7 @@ from ...engine.errors import SpecError
 from ...engine.layer import lookup
 from ...engine.network import Computed, nested_factory
 from ...engine.summary import Shape
+from ...i18n import _
 from ..runtime import Builtin, NetworkValue, Opaque, TracedInt, short_source
 from .torch_trace import Frame, FxNames, Item
 
@@ -86,9 +87,9 @@ class Tracer:
             return known
         if frame.parent is None or not frame.has_ancestor(tensor.frame):
             where = f"{tensor.frame.name or 'the model'}'s forward()" if tensor.frame.name is not None else "forward()"
-            raise interp.error(node, f"a tensor made in {where} is used in another module's forward(), which "
-                                     "PyTorch allows but the reader does not follow",
-                               hint="pass the tensor as an argument of the module that uses it")
+            raise interp.error(node, _("a tensor made in {where} is used in another module's forward(), which "
+                                     "PyTorch allows but the reader does not follow", where=where),
+                               hint=_("pass the tensor as an argument of the module that uses it"))
         outer = self.local(tensor, frame.parent, interp, node)
         made = TorchTensor(tensor.shape, frame, None, 0, tensor.dtype)
         frame.inputs.append((self.input_name(frame, tensor.label()), made, outer))
@@ -159,7 +160,7 @@ class TorchTensor(NetworkValue):
         return self.item.name.replace(".", "_")
 
     def describe(self) -> str:
-        return f"a tensor of shape {_fmt(self.shape)}"
+        return _("a tensor of shape {fmt}", fmt=_fmt(self.shape))
 
     def ref(self, frame: Frame) -> str:
         """How ``frame``'s network refers to this tensor (it must be the frame's own)."""
@@ -193,8 +194,8 @@ class TorchTensor(NetworkValue):
 
     def rt_setitem(self, interp: Interpreter, key: Any, value: Any, node: ast.AST) -> None:
         if self.frame is not None:
-            raise interp.error(node, "assigning into a tensor in forward() is an operation the reader does not "
-                                     "follow", hint="write the values with operations that make a new tensor")
+            raise interp.error(node, _("assigning into a tensor in forward() is an operation the reader does not "
+                                     "follow"), hint=_("write the values with operations that make a new tensor"))
         # a constant filled in __init__ (pe[:, 0::2] = torch.sin(...)): its shape does not change
 
     def rt_iter(self, interp: Interpreter, node: ast.AST) -> Any:
@@ -204,7 +205,7 @@ class TorchTensor(NetworkValue):
 
     def rt_len(self, interp: Interpreter, node: ast.AST) -> Any:
         if not self.shape:
-            raise interp.user_exception("TypeError", "len() of a 0-d tensor", node)
+            raise interp.user_exception("TypeError", _("len() of a 0-d tensor"), node)
         if self.shape[0] is None:  # the batch (or a sequence read as PyTorch reads it): not known
             from .torch import binding_of
 
@@ -212,8 +213,9 @@ class TorchTensor(NetworkValue):
         return self.shape[0]
 
     def rt_bool(self, interp: Interpreter, node: ast.AST) -> bool:
-        raise interp.error(node, f"the truth of a tensor ({short_source(node, 40)}) depends on its values, which the "
-                                 "reader does not compute", hint="decide with sizes (x.size(1) ...) or flags")
+        raise interp.error(node, _("the truth of a tensor ({short_source}) depends on its values, which the "
+                                 "reader does not compute", short_source=short_source(node, 40)),
+                           hint=_("decide with sizes (x.size(1) ...) or flags"))
 
     def rt_copy(self, interp: Interpreter, node: ast.AST, deep: bool, memo: dict[int, Any]) -> Any:
         return self
@@ -227,7 +229,7 @@ class UnknownSize(NetworkValue):
         self.tracer = tracer
 
     def describe(self) -> str:
-        return f"the size {self.origin}, which is not known (the batch size)"
+        return _("the size {origin}, which is not known (the batch size)", origin=self.origin)
 
     def rt_binop(self, interp: Interpreter, op: ast.operator, other: Any, reflected: bool, node: ast.AST) -> Any:
         if isinstance(other, TorchTensor):
@@ -242,8 +244,9 @@ class UnknownSize(NetworkValue):
         return UnknownSize(short_source(node, 40), self.tracer)
 
     def rt_bool(self, interp: Interpreter, node: ast.AST) -> bool:
-        raise interp.error(node, f"this depends on {self.origin}, which is not known until the model runs",
-                           hint="decide with sizes that do not change with the batch")
+        raise interp.error(node, _("this depends on {origin}, which is not known until the model runs",
+                                   origin=self.origin),
+                           hint=_("decide with sizes that do not change with the batch"))
 
     def rt_copy(self, interp: Interpreter, node: ast.AST, deep: bool, memo: dict[int, Any]) -> Any:
         return self
@@ -273,11 +276,12 @@ class SizeValue(NetworkValue):
         if isinstance(key, slice):
             return SizeValue(self.shape[key], self.tracer, f"{self.origin}[...]")
         if not isinstance(key, int):
-            raise interp.user_exception("TypeError", "a size is indexed by a number", node)
+            raise interp.user_exception("TypeError", _("a size is indexed by a number"), node)
         try:
             self.shape[key]
         except IndexError:
-            raise interp.user_exception("IndexError", f"tuple index out of range ({key} of {len(self.shape)})",
+            raise interp.user_exception("IndexError", _("tuple index out of range ({key} of {len})", key=key,
+                                                        len=len(self.shape)),
                                         node) from None
         return self.item(key % len(self.shape))
 
@@ -312,7 +316,7 @@ class SizeValue(NetworkValue):
         if name in ("index", "count"):
             return Builtin(name, lambda i, n, a, k: list(self.shape).index(a[0]) if name == "index" else
                            list(self.shape).count(a[0]))
-        raise interp.error(node, f"torch.Size has no attribute {name!r} the reader knows")
+        raise interp.error(node, _("torch.Size has no attribute {name!r} the reader knows", name=name))
 
     def sizes(self) -> list[Any]:
         return list(self.shape)
@@ -339,11 +343,11 @@ class TracedTuple(NetworkValue):
         if isinstance(key, slice):
             return TracedTuple(self.items[key], self.tracer)
         if not isinstance(key, int):
-            raise interp.user_exception("TypeError", "tuple indices must be integers", node)
+            raise interp.user_exception("TypeError", _("tuple indices must be integers"), node)
         try:
             return self.items[key]
         except IndexError:
-            raise interp.user_exception("IndexError", "tuple index out of range", node) from None
+            raise interp.user_exception("IndexError", _("tuple index out of range"), node) from None
 
     def rt_iter(self, interp: Interpreter, node: ast.AST) -> Any:
         if self.traced:
@@ -357,7 +361,7 @@ class TracedTuple(NetworkValue):
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         if name in ("index", "count"):
             return Builtin(name, lambda i, n, a, k: getattr(self.items, name)(*a))
-        raise interp.error(node, f"a tuple has no attribute {name!r}")
+        raise interp.error(node, _("a tuple has no attribute {name!r}", name=name))
 
     def rt_copy(self, interp: Interpreter, node: ast.AST, deep: bool, memo: dict[int, Any]) -> Any:
         return self

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean
 from ..expr import product, var
@@ -52,10 +53,10 @@ NO_ARITHMETIC = frozenset({"float", "double", "half", "long", "int", "bool", "to
 
 def _element_ops(name: str) -> tuple[int, str]:
     if name in NO_ARITHMETIC:
-        return 0, f"{name}: copies or makes values, no arithmetic"
+        return 0, S_("{name}: copies or makes values, no arithmetic", name=name)
     if name == "normalize":
-        return 3, "normalize: 3 per element (its power, its share of the sum, the division)"
-    return 1, f"{name}: one op per element"
+        return 3, S_("normalize: 3 per element (its power, its share of the sum, the division)")
+    return 1, S_("{name}: one op per element", name=name)
 
 
 class SameShapeFunction(SameShape, TorchLayer):
@@ -94,10 +95,10 @@ class Created(TorchLayer):
     min_inputs = 0
     max_inputs: ClassVar[int | None] = 0
     family = "functions"
-    element_ops = (0, "a tensor made from sizes: no arithmetic counted")
+    element_ops = (0, N_("a tensor made from sizes: no arithmetic counted"))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "a tensor made from sizes (it sees no input)")
+        return receptive.unmodelled(fields, calc, _("a tensor made from sizes (it sees no input)"))
     arguments = (Arg("size", REQUIRED, sizes, doc="the tensor's shape: integers, batch (the batch size N) and null "
                                                   "(a size not known)"),
                  Arg("dtype", None, used=False, doc="the element type: changes no shape"))
@@ -128,24 +129,26 @@ class ScaledDotProductAttention(TorchLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         q, k, v = inputs
         if len(q) < 2 or len(k) < 2 or len(v) < 2:
-            raise calc.error(f"query, key and value need at least 2 dimensions, got {fmt(q)}, {fmt(k)}, {fmt(v)}")
+            raise calc.error(_("query, key and value need at least 2 dimensions, got {fmt}, {fmt2}, {fmt3}",
+                               fmt=fmt(q), fmt2=fmt(k), fmt3=fmt(v)))
         if q[-1] is not None and k[-1] is not None and q[-1] != k[-1]:
-            raise calc.error(f"the query's last size {q[-1]} differs from the key's {k[-1]} ({fmt(q)}, {fmt(k)})",
-                             "query and key need the same embedding size")
+            raise calc.error(_("the query's last size {q} differs from the key's {k} ({fmt}, {fmt2})", q=q[-1],
+                               k=k[-1], fmt=fmt(q), fmt2=fmt(k)),
+                             _("query and key need the same embedding size"))
         if k[-2] is not None and v[-2] is not None and k[-2] != v[-2]:
-            raise calc.error(f"key {fmt(k)} and value {fmt(v)} have different sequence lengths")
+            raise calc.error(_("key {fmt} and value {fmt2} have different sequence lengths", fmt=fmt(k), fmt2=fmt(v)))
         return (*q[:-1], v[-1])
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         q, k, v = inputs
-        lead = [var(f"b_{i}", n if n is not None else (calc.batch if i == 0 else None), "a leading size")
+        lead = [var(f"b_{i}", n if n is not None else (calc.batch if i == 0 else None), S_("a leading size"))
                 for i, n in enumerate(q[:-2])]
-        length, keys = var("L", q[-2], "the query length"), var("S", k[-2], "the key length")
-        calc.macs(product([*lead, length, keys]) * ops.Grouped(var("E", q[-1], "the query size")
-                                                                 + var("E_v", v[-1], "the value size")),
-                  note="q kᵀ (E per score) and the scores times v (E_v per score)")
+        length, keys = var("L", q[-2], S_("the query length")), var("S", k[-2], S_("the key length"))
+        calc.macs(product([*lead, length, keys]) * ops.Grouped(var("E", q[-1], S_("the query size"))
+                                                                 + var("E_v", v[-1], S_("the value size"))),
+                  note=_("q kᵀ (E per score) and the scores times v (E_v per score)"))
         calc.other_ops(product([*lead, length, keys]) * 4,
-                       note="per score: the scaling and softmax's 3 (exponential, sum, division)")
+                       note=_("per score: the scaling and softmax's 3 (exponential, sum, division)"))
 
 
 @register
@@ -162,22 +165,22 @@ class AffineGrid(TorchLayer):
         (theta,) = inputs
         target = [None if s in (BATCH, None) else s for s in self.cfg.size]
         if len(target) not in (4, 5):
-            raise calc.error(f"affine_grid only supports 4D and 5D sizes, got {len(target)} sizes")
+            raise calc.error(_("affine_grid only supports 4D and 5D sizes, got {len} sizes", len=len(target)))
         rows = len(target) - 2
         if len(theta) != 3 or (theta[1] is not None and theta[1] != rows) or (theta[2] is not None and
                                                                                theta[2] != rows + 1):
-            raise calc.error(f"Expected a batch of {rows}D affine matrices of shape Nx{rows}x{rows + 1} for size "
-                             f"{target}. Got {fmt(theta)}.")
+            raise calc.error(_("Expected a batch of {rows}D affine matrices of shape Nx{rows}x{value} for size "
+                             "{target}. Got {fmt}.", rows=rows, value=rows + 1, target=target, fmt=fmt(theta)))
         return (target[0] if target[0] is not None else theta[0], *target[2:], rows)
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         rows = len(self.cfg.size) - 2
         ops.per_element(calc, output, 2 * rows + 1,
-                        f"each coordinate: {rows + 1} products and {rows} adds of a row of theta with the point "
-                        "(PyTorch's counter counts no matrix product here)")
+                        _("each coordinate: {value} products and {rows} adds of a row of theta with the point "
+                        "(PyTorch's counter counts no matrix product here)", value=rows + 1, rows=rows))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "a sampling grid")
+        return receptive.unmodelled(fields, calc, _("a sampling grid"))
 
 
 @register
@@ -195,17 +198,18 @@ class GridSample(TorchLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         x, grid = inputs
         if len(x) != len(grid) or len(x) not in (4, 5) or (grid[-1] is not None and grid[-1] != len(x) - 2):
-            raise calc.error(f"grid_sample(): the grid {fmt(grid)} does not fit the input {fmt(x)}",
-                             "a 4-D input (N, C, H, W) takes a grid (N, H_out, W_out, 2)")
+            raise calc.error(_("grid_sample(): the grid {fmt} does not fit the input {fmt2}", fmt=fmt(grid),
+                               fmt2=fmt(x)),
+                             _("a 4-D input (N, C, H, W) takes a grid (N, H_out, W_out, 2)"))
         return (x[0], x[1], *grid[1:-1])
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         corners = 2 ** (len(inputs[0]) - 2)
         ops.per_element(calc, output, 2 * corners - 1,
-                        f"(bi/tri)linear: {corners} weighted corners added per output value")
+                        _("(bi/tri)linear: {corners} weighted corners added per output value", corners=corners))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "sampling at points a grid gives (they can be anywhere)")
+        return receptive.unmodelled(fields, calc, _("sampling at points a grid gives (they can be anywhere)"))
 
 
 __all__ = ["CREATED", "SAME_SHAPE"]

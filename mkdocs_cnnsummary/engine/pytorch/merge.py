@@ -130,7 +130,7 @@ class Add(TorchLayer):
     type_name = "Add"
     min_inputs = 1
     max_inputs = None
-    verb: ClassVar[str] = "added"
+    verb: ClassVar[str] = S_("added")
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         ops.merge_ops(calc, ops.first(output), len(inputs))
@@ -187,7 +187,7 @@ class Sub(Arithmetic):
     """``torch.sub`` / ``a - b``: two tensors with broadcasting, or one and a number (``other``)."""
 
     type_name = "sub"
-    verb = "subtracted"
+    verb = S_("subtracted")
     arguments = (*Arithmetic.arguments, Arg("alpha", 1, number, used=False))
 
 
@@ -196,7 +196,7 @@ class Multiply(Add):
     """``a * b * ...`` with PyTorch broadcasting (a squeeze-and-excitation scale times its input ...)."""
 
     type_name = "Multiply"
-    verb = "multiplied"
+    verb = S_("multiplied")
 
 
 @register
@@ -205,7 +205,7 @@ class Mul(Arithmetic):
     number (``other``)."""
 
     type_name = "mul"
-    verb = "multiplied"
+    verb = S_("multiplied")
 
 
 @register
@@ -213,7 +213,7 @@ class Div(Arithmetic):
     """``torch.div`` / ``a / b``: two tensors with broadcasting, or one and a number (``other``)."""
 
     type_name = "div"
-    verb = "divided"
+    verb = S_("divided")
     arguments = (*Arithmetic.arguments, Arg("rounding_mode", None, used=False))
 
 

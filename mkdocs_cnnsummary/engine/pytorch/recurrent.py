@@ -128,7 +128,7 @@ class RNNBase(TorchLayer):
     def layer_expr(self, layer: int, n_in: int) -> Expr:
         """``gates × h × (n_in + h + 2)`` per direction (W_ih, W_hh, b_ih, b_hh), plus the projection."""
         g = self.gates
-        h = var("h", self.cfg.hidden_size, "hidden_size")
+        h = var("h", self.cfg.hidden_size, S_("hidden_size"))
         proj = getattr(self.cfg, "proj_size", 0)
         hr: Expr = var("p", proj, "proj_size") if proj else h
         inner = var("n_in", n_in) + hr
@@ -160,7 +160,7 @@ class RNNBase(TorchLayer):
         x = inputs[0]
         where = self.positions(x, calc)
         proj = getattr(self.cfg, "proj_size", 0)
-        h = var("h", self.cfg.hidden_size, "hidden_size")
+        h = var("h", self.cfg.hidden_size, S_("hidden_size"))
         hr: Expr = var("p", proj, "proj_size") if proj else h
         d = [var("D", 2, S_("the directions"))] if self.directions == 2 else []
         g = [var("gates", self.gates)] if self.gates > 1 else []
@@ -198,9 +198,10 @@ class RNNBase(TorchLayer):
             parts.append(S_("b_ih and b_hh"))
         if getattr(self.cfg, "proj_size", 0):
             parts.append("W_hr (p × h)")
-        gates = {1: "", 3: " for 3 gates", 4: " for 4 gates"}[self.gates]
-        where = S_(" per direction") if self.directions == 2 else ""
-        return ", ".join(parts) + gates + where
+        text = ", ".join(parts)
+        if self.gates > 1:
+            text = S_("{parts} for {n} gates", parts=text, n=self.gates)
+        return S_("{parts} per direction", parts=text) if self.directions == 2 else text
 
 
 @register
@@ -252,11 +253,13 @@ class CellBase(TorchLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Any:
         x = inputs[0]
         if len(x) not in (1, 2):
-            raise calc.error(f"{self.type_name}: Expected input to be 1D or 2D, got {len(x)}D instead {fmt(x)}",
-                             "a cell takes one step: (N, input_size) or (input_size,)")
+            raise calc.error(_("{type_name}: Expected input to be 1D or 2D, got {len}D instead {fmt}",
+                               type_name=self.type_name, len=len(x), fmt=fmt(x)),
+                             _("a cell takes one step: (N, input_size) or (input_size,)"))
         if x[-1] is not None and x[-1] != self.cfg.input_size:
-            raise calc.error(f"input has inconsistent input_size: got {x[-1]} expected {self.cfg.input_size}",
-                             f"set input_size={x[-1]}")
+            raise calc.error(_("input has inconsistent input_size: got {x} expected {input_size}", x=x[-1],
+                               input_size=self.cfg.input_size),
+                             _("set input_size={x}", x=x[-1]))
         h = (*x[:-1], self.cfg.hidden_size)
         return [h, h] if self.gates == 4 else h
 
@@ -267,7 +270,7 @@ class CellBase(TorchLayer):
         if self.cfg.bias:
             calc.weight("bias_ih", (g * h,))
             calc.weight("bias_hh", (g * h,))
-        hv, nv = var("h", h, "hidden_size"), var("n_in", n, "input_size")
+        hv, nv = var("h", h, S_("hidden_size")), var("n_in", n, S_("input_size"))
         inner = nv + hv + 2 if self.cfg.bias else nv + hv
         calc.params(g * (hv * inner) if g > 1 else hv * inner,
                     note=("W_ih, W_hh, b_ih and b_hh" if self.cfg.bias else "W_ih and W_hh")
@@ -277,15 +280,15 @@ class CellBase(TorchLayer):
         x = inputs[0]
         where = ops.batch_factor(calc, x) if len(x) == 2 else []
         g = [var("gates", self.gates)] if self.gates > 1 else []
-        h = var("h", self.cfg.hidden_size, "hidden_size")
+        h = var("h", self.cfg.hidden_size, S_("hidden_size"))
         calc.macs(product([*where, *g, h]) * ops.Grouped(var("n_in", self.cfg.input_size) + h),
-                  note="one step: W_ih (n_in) and W_hh for each gate unit")
+                  note=_("one step: W_ih (n_in) and W_hh for each gate unit"))
         with_bias, without, rule = self.unit_ops
         calc.other_ops(product([*where, var("ops_unit", with_bias if self.cfg.bias else without), h]),
-                       note=f"per unit: {rule}")
+                       note=_("per unit: {rule}", rule=_(rule)))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "a recurrent cell (its state carries every earlier step)")
+        return receptive.unmodelled(fields, calc, _("a recurrent cell (its state carries every earlier step)"))
 
 
 @register
