@@ -36,7 +36,7 @@ ALLOWED = {
     "channels", "weight", "bias", "index", "output_shape", "buffers", "connected_to", "non_trainable", "folded",
     "Functional", "macs", "flops", "activations", "memory", "ops", "rf", "dtype", "units", "warnings", "assume", "on",
     "off", "MiB", "KiB", "GiB", "kB", "MACs", "FLOPs", "SGD", "Adam", "relu", "softmax", "rectify", "sigmoid", "tanh",
-    "query", "key", "value",
+    "query", "key", "value", "depth",
 }
 #: the symbols of the memory estimate's formulas (``weights + peak``), as a text table writes them
 MEMORY_SYMBOLS = {"bytes", "elements", "live", "peak", "states", "weights"}
@@ -226,8 +226,8 @@ TABLES = {
     "code with a warning": (CODE_WITH_WARNING, 'worked="expanded" echo="collapsed"'),
     "diagram only": (GRAPH, 'diagram="only"'),
     "default caption": (UNKNOWN.replace("input:", "input:", 1), ""),
-    "analysis columns and design warnings": (WARNINGS, f'worked="expanded" columns="layer output_shape params {ANALYSIS}" '
-                                                       'batch="8" units="MB"'),
+    "analysis columns and design warnings": (WARNINGS, 'worked="expanded" batch="8" units="MB" '
+                                                       f'columns="layer output_shape params {ANALYSIS}"'),
     "analysis of sequences": (SEQUENCES, f'worked="expanded" columns="layer output_shape params {ANALYSIS}"'),
     "analysis steps in the cells": (WARNINGS, f'worked="table" columns="layer output_shape params {ANALYSIS}" '
                                               'dtype="float16"'),
@@ -268,6 +268,27 @@ def test_chinese_code_blocks_have_no_english_words(path):
         names = set()
     text = visible_text(str(soup))
     assert english_words(text, names | {"tf"}) == set(), text  # tf: the code's own name for TensorFlow
+
+
+#: PyTorch model code by others (its module tree, notes and warnings), with every analysis column
+PYTORCH_CODE = {"cifar_lenet.py": ("LeNet()", [3, 32, 32]), "examples_mnist.py": ("Net()", [1, 28, 28]),
+                "examples_dcgan.py": ("Generator(ngpu)", [100, 1, 1]), "examples_vae.py": ("VAE()", [1, 28, 28]),
+                "examples_mnist_rnn.py": ("Net()", [1, 28, 28]), "examples_actor_critic.py": ("Policy()", [4])}
+
+
+@pytest.mark.parametrize("name", list(PYTORCH_CODE))
+def test_chinese_pytorch_code_blocks_have_no_english_words(name):
+    from mkdocs_cnnsummary import summarize
+
+    source = (ROOT / "tests" / "code_corpus" / "pytorch" / name).read_text(encoding="utf-8")
+    model, shape = PYTORCH_CODE[name]
+    html = zh(source, f'worked="expanded" model="{model}" input="{shape}" '
+                      f'columns="layer output_shape params {ANALYSIS}" batch="2"')
+    assert "cnnsummary-error" not in html, visible_text(html)[:2000]
+    summary = summarize(source, model=model, inputs=[shape])
+    names = {part for layer in summary.layers for part in layer.name.split(".")} | {summary.name or ""}
+    text = visible_text(html)
+    assert english_words(text, names | {layer.type for layer in summary.layers}) == set(), text
 
 
 BAD_SPECS = [case.spec for case in SPEC_ERRORS.values()] + [
