@@ -107,6 +107,8 @@ def build(target: Target, work: Path) -> Path:
         command, cwd = [fill(part, places) for part in target.command], fill(target.cwd, places)
     else:
         config = merged(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")), target.mkdocs or {})
+        # source= paths and snippets start at the folder of the configuration file: the model files go there
+        shutil.copytree(ROOT / config["docs_dir"] / "models", work / config["docs_dir"] / "models")
         if target.tool == "zensical":  # its docs_dir must lie inside the project folder
             shutil.copytree(ROOT / config["docs_dir"], work / "docs")
             config.update(docs_dir="docs", site_dir="site")

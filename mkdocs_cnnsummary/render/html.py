@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 WORKED_MODES = ("collapsed", "expanded", "table", "none")
 #: the stylesheet the rendered HTML expects
 CSS_RESOURCE = "static/cnnsummary.css"
+#: tables of this many columns or more do not fit a phone: in a narrow column the stylesheet shows each row
+#: as a card (``cnnsummary--stackable``: the layer, then one line per column headed by its ``data-label``)
+STACK_FROM_COLUMNS = 5
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,7 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     return _environment().get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
         row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header),
+        stackable=len(chosen) >= STACK_FROM_COLUMNS,
         totals=_totals(summary, worked == "table"),
         size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
         notices=[(f.notice_label(n), n) for n in summary.warnings],
