@@ -371,6 +371,26 @@ def test_wide_tables_become_cards_in_a_narrow_column():
     assert declarations(".cnnsummary__table .cnnsummary__num")["white-space"] == "nowrap"
 
 
+def test_narrower_tables_become_cards_when_their_cells_cannot_fit_a_phone():
+    """Four columns fit a phone unless a cell cannot get narrow enough: VGG-16's 102,764,544 parameters beside
+    (None, 224, 224, 64) need about 28em where a phone has 24 (measured in Chromium: 28.8em)."""
+    from mkdocs_cnnsummary.render.fit import name_pieces, shape_halves, type_pieces
+
+    assert name_pieces("max_pooling2d_2") == ["max_", "pooling2d_2"] and name_pieces("fc1") == ["fc1"]
+    assert type_pieces("GlobalAveragePooling2D") == ["Global", "Average", "Pooling2D"]
+    assert shape_halves("(None, 224, 224, 64)") == ["(None, 224,", "224, 64)"]
+    assert shape_halves("(None, 10)") == ["(None, 10)"]
+    vgg = "\n".join(["input: [224, 224, 3]", "layers:", "  - Conv2D(64, 3, padding='same', name='block1_conv1')",
+                     "  - MaxPooling2D(2, name='block1_pool')", "  - Conv2D(512, 3, padding='same', name='block5_conv3')",
+                     "  - MaxPooling2D(16, name='block5_pool')", "  - Flatten(name='flatten')",
+                     "  - Dense(4096, name='fc1')", "  - Dense(1000, name='predictions')", ""])
+    page = fence(vgg, 'columns="index layer output_shape params"') + "\n" + fence(SEQUENTIAL)
+    wide, small = BeautifulSoup(markdown.markdown(page, extensions=["cnnsummary"]), "html.parser").select(
+        "div.cnnsummary")
+    assert len(wide.select("thead th")) == len(small.select("thead th")) == 4
+    assert "cnnsummary--stackable" in wide["class"] and "cnnsummary--stackable" not in small["class"]
+
+
 def test_error_box_text_keeps_its_contrast():
     """Measured in Chromium (light and dark, Material, MkDocs' theme, readthedocs, shadcn, Zensical):
     secondary text of the box is the text colour mixed 84 % into the box's shade, line numbers 82 % into the
