@@ -1,8 +1,9 @@
 """The summary tables of the example site in a real browser (headless Chromium), Material light and slate, at
 1280 and 390 px: no page is wider than the screen, no table scrolls or cuts a number (on a phone a table of
-five columns or more, or one whose cells cannot get narrow enough, is one card per row), every kind of text of the blocks keeps a contrast of 4.5:1, and a layer's name
-opens its calculation (a target of 24 px at least).  Skipped when Chromium is not installed (.ci/run
-installs it)."""
+five columns or more, or one whose cells cannot get narrow enough, is one card per row), every kind of text
+of the blocks keeps a contrast of 4.5:1, and a layer's name opens its calculation (a target of 24 px at
+least); wide tables on pages of their own in Material and furo; the fold control's triangle.  Skipped when
+Chromium is not installed (.ci/run installs it)."""
 
 from __future__ import annotations
 
@@ -262,10 +263,11 @@ def _wide_views(wide_sites) -> list[tuple[str, bool]]:
 
 
 def test_wide_tables_on_a_phone_show_every_number_whole(wide_sites):
-    """At 390 px a table of five to eight columns, or of four whose cells cannot get narrow enough (trainable counts, buffers, connections, the 102,764,544
-    parameters of VGG-16's first Dense layer, torchinfo's style, calculations in the cells or open under
-    the rows, groups of a compact spec) is one card per row: nothing scrolls, every text holding a digit
-    is drawn whole inside its cell and the screen, on the page, in an admonition and in a content tab."""
+    """At 390 px a table of five to eight columns, or of four whose cells cannot get narrow enough (trainable
+    counts, buffers, connections, the 102,764,544 parameters of VGG-16's first Dense layer, torchinfo's style,
+    calculations in the cells or open under the rows, groups of a compact spec) is one card per row: nothing
+    scrolls, every text holding a digit is drawn whole inside its cell and the screen, on the page, in an
+    admonition and in a content tab."""
     seen = {}
     with Browser() as browser:
         for name, dark in _wide_views(wide_sites):

@@ -381,7 +381,8 @@ def test_narrower_tables_become_cards_when_their_cells_cannot_fit_a_phone():
     assert shape_halves("(None, 224, 224, 64)") == ["(None, 224,", "224, 64)"]
     assert shape_halves("(None, 10)") == ["(None, 10)"]
     vgg = "\n".join(["input: [224, 224, 3]", "layers:", "  - Conv2D(64, 3, padding='same', name='block1_conv1')",
-                     "  - MaxPooling2D(2, name='block1_pool')", "  - Conv2D(512, 3, padding='same', name='block5_conv3')",
+                     "  - MaxPooling2D(2, name='block1_pool')",
+                     "  - Conv2D(512, 3, padding='same', name='block5_conv3')",
                      "  - MaxPooling2D(16, name='block5_pool')", "  - Flatten(name='flatten')",
                      "  - Dense(4096, name='fc1')", "  - Dense(1000, name='predictions')", ""])
     page = fence(vgg, 'columns="index layer output_shape params"') + "\n" + fence(SEQUENTIAL)
