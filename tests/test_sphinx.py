@@ -25,8 +25,7 @@ THEMES = ["alabaster", "furo", "pydata_sphinx_theme", "sphinx_book_theme", "sphi
 
 def sphinx_build(src: Path, out: Path, builder: str, *args: str, strict: bool = True) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "sphinx", "-b", builder, "-q", "--no-color",
-               "-d", str(out.parent / f"{out.name}-doctrees"),
-               *(["-W"] if strict else []), *args, str(src), str(out)]
+               "-d", str(out.parent / f"{out.name}-doctrees"), *(["-W"] if strict else []), *args, str(src), str(out)]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT)
 
 

@@ -58,18 +58,104 @@ class _Multiply(nn.Module):
         return out
 
 
+#: the batch size of the forward pass being run (``batch`` in a spec's sizes stands for it)
+_BATCH = [BATCHES[0]]
+
+
+def _sized(value: Any) -> Any:
+    """``batch`` replaced by the batch size of the running pass."""
+    if value == "batch":
+        return _BATCH[0]
+    if isinstance(value, tuple):
+        return tuple(_sized(v) for v in value)
+    return value
+
+
+class _Function(nn.Module):
+    """A torch function or tensor method as ``forward()`` calls it: ``torch.<name>(x, *args)`` or ``x.<name>(...)``."""
+
+    def __init__(self, name: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+        super().__init__()
+        self.name, self.args, self.kwargs = name, args, kwargs
+
+    def forward(self, *xs: torch.Tensor) -> Any:
+        args = [_sized(a) for a in self.args]
+        kwargs = {k: _sized(v) for k, v in self.kwargs.items()}
+        if self.name == "getitem":  # the index text, as Python reads it after the tensor
+            return eval("x" + (args[0] if args else kwargs["index"]), {}, {"x": xs[0]})
+        if self.name in ("cat", "stack"):
+            return getattr(torch, self.name)(xs, *args, **kwargs)
+        if self.name in ARITHMETIC and len(xs) > 1:
+            out = xs[0]
+            for x in xs[1:]:
+                out = getattr(torch, self.name)(out, x, *args, **kwargs)
+            return out
+        if self.name in TENSOR_METHODS:
+            return getattr(xs[0], self.name)(*args, **kwargs)
+        if self.name in FUNCTIONAL:
+            return getattr(nn.functional, self.name)(*xs, *args, **kwargs)
+        return getattr(torch, self.name)(*xs, *args, **kwargs)
+
+
+ARITHMETIC = ("add", "sub", "mul", "div")
+TENSOR_METHODS = ("view", "reshape", "permute", "expand", "contiguous", "chunk", "split", "unbind", "unsqueeze",
+                  "squeeze", "transpose", "mean", "sum", "amax", "amin")
+FUNCTIONAL = ("interpolate",)  # torch.nn.functional
+FUNCTIONS = {"getitem", "cat", "stack", "flatten", "matmul", "bmm", *ARITHMETIC, *TENSOR_METHODS, *FUNCTIONAL}
+
+
+class _Tensor(nn.Module):
+    """An ``nn.Parameter`` (or buffer) that ``forward()`` uses directly: no input, the tensor as output."""
+
+    def __init__(self, *shape: Any, shape_kw: Any = None, requires_grad: bool = True, buffer: bool = False,
+                 persistent: bool = True) -> None:
+        super().__init__()
+        size = shape_kw if shape_kw is not None else shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) \
+            else shape
+        if buffer:
+            self.register_buffer("tensor", torch.zeros(size), persistent=persistent)
+        else:
+            self.tensor = nn.Parameter(torch.zeros(size), requires_grad=requires_grad)
+
+    def forward(self) -> torch.Tensor:
+        return self.tensor
+
+
+def _torchvision_module(type_name: str) -> Any:
+    from torchvision_compat import import_torchvision
+
+    tv = import_torchvision()
+    from torchvision.models.convnext import LayerNorm2d  # ConvNeXt's own
+    from torchvision.ops.misc import Permute
+
+    return {"StochasticDepth": tv.ops.StochasticDepth, "Permute": Permute, "LayerNorm2d": LayerNorm2d}[type_name]
+
+
+TORCHVISION = ("StochasticDepth", "Permute", "LayerNorm2d")
+
+
 def make_module(spec: LayerSpec, training: bool = False) -> nn.Module:
     """The torch module for one LayerSpec (on the current default device; eval mode unless ``training``)."""
     args = [_conv(a) for a in spec.args]
     kwargs = {k: _conv(v) for k, v in spec.kwargs.items()}
-    if spec.type in ("cat", "Concatenate"):
-        dim = args[0] if args else kwargs.get("dim", 0 if spec.type == "cat" else 1)
+    if spec.type == "Concatenate":
+        dim = args[0] if args else kwargs.get("dim", 1)
         return _Cat(dim)
-    if spec.type in ("Add", "add"):
+    if spec.type == "Add":
         return _Add()
-    if spec.type in ("Multiply", "mul"):
+    if spec.type == "Multiply":
         return _Multiply()
-    module = getattr(nn, spec.type)(*args, **kwargs).train(training)
+    if spec.type in FUNCTIONS:
+        return _Function(spec.type, args, kwargs)
+    if spec.type in ("Parameter", "Buffer"):
+        if "shape" in kwargs:
+            kwargs["shape_kw"] = kwargs.pop("shape")
+        module = _Tensor(*args, buffer=spec.type == "Buffer", **kwargs)
+    elif spec.type in TORCHVISION:
+        module = _torchvision_module(spec.type)(*args, **kwargs)
+    else:
+        module = getattr(nn, spec.type)(*args, **kwargs)
+    module = module.train(training)
     if spec.trainable is False:
         module.requires_grad_(False)
     return module
@@ -109,6 +195,7 @@ def _shape(out: Any) -> Any:
 
 def run(summary: Any, modules: dict[str, nn.Module], batch: int, device: str = "meta") -> dict[str, Any]:
     """Forward pass of every module; returns each layer's output shape(s)."""
+    _BATCH[0] = batch
     embedding_inputs = {src for rec in summary.layers if rec.type == "Embedding" for src in rec.inputs}
     tensors: dict[str, Any] = {}
     for rec in summary.inputs:
@@ -138,7 +225,7 @@ def _base(src: str) -> str:
 
 
 def _pick(tensors: dict[str, Any], src: str) -> Any:
-    if "[" in src:
+    if src.endswith("]"):
         base, idx = src[:-1].split("[")
         return tensors[base][int(idx)]
     return tensors[src]
@@ -208,7 +295,8 @@ def torch_error(spec_text: str | dict) -> Exception | None:
                 for i, spec in enumerate(net.layers):
                     name = spec.name or f"layer{i}"
                     modules[name] = make_module(spec, training=training)
-                    records.append(LayerRecord(name, spec.type, spec.inputs or [previous], ()))
+                    records.append(LayerRecord(name, spec.type, spec.inputs or (
+                        [] if spec.type in ("Parameter", "Buffer") else [previous]), ()))
                     previous = name
             fake = type("S", (), {"inputs": inputs, "layers": records})()
             with torch.no_grad():
@@ -216,3 +304,19 @@ def torch_error(spec_text: str | dict) -> Exception | None:
         except Exception as exc:  # PyTorch raises RuntimeError, ValueError, AssertionError, IndexError ...
             return exc
     return None
+
+
+def assert_rejected_like_torch(spec_text: str | dict, fragments: list[str]) -> None:
+    """Our engine rejects the spec with a message holding every fragment, naming the layer; PyTorch rejects it too."""
+    from mkdocs_cnnsummary import SpecError
+
+    try:
+        summarize(spec_text)
+    except SpecError as exc:
+        text = str(exc)
+        for fragment in fragments:
+            assert fragment in text, text
+        assert exc.layer is not None or exc.layer_type is not None
+    else:
+        raise AssertionError(f"accepted: {spec_text}")
+    assert torch_error(spec_text) is not None, "PyTorch accepts this spec"

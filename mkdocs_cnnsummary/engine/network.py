@@ -344,6 +344,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
                 if src == name:
                     raise SpecError("a layer cannot take its own output as input", line=spec.line, layer=name,
                                     layer_type=spec.type)
+        elif getattr(layer, "max_inputs", None) == 0:  # a tensor of its own (a PyTorch Parameter) takes nothing
+            srcs = []
         elif previous is None:
             raise SpecError("with several inputs, the first layer must say which it takes", line=spec.line,
                             layer=name, layer_type=spec.type,

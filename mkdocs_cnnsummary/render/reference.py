@@ -86,6 +86,8 @@ FAMILIES: dict[str, str] = {
     "embedding": "Embedding layers", "reshaping": "Reshaping layers", "reshape": "Reshaping layers",
     "merging": "Merging layers", "merge": "Merging layers", "regularization": "Regularization layers",
     "activations": "Activation layers", "activation": "Activation layers", "wrappers": "Wrappers",
+    "tensor": "Tensor methods", "indexing": "Indexing and splitting", "reduction": "Reductions",
+    "parameter": "Parameters and buffers",
 }
 
 
@@ -109,7 +111,10 @@ class LayerDoc:
 
     @property
     def anchor(self) -> str:
-        return f"ref-{self.framework}-{_slug(self.type_name)}"
+        """``ref-pytorch-conv2d``; a function or method (a lowercase name: ``add``, ``flatten``) ends in
+        ``-function``, apart from the module of the same name (``Add``, ``Flatten``)."""
+        function = "-function" if self.type_name[:1].islower() else ""
+        return f"ref-{self.framework}-{_slug(self.type_name)}{function}"
 
     @property
     def family_title(self) -> str:
@@ -235,9 +240,9 @@ def compute_example(cls: type[Layer], call: str, inputs: Sequence[Sequence[int |
     names = [f"x{i + 1}" for i in range(len(inputs))] if len(inputs) > 1 else ["input"]
     spec: dict[str, Any] = {
         "framework": cls.framework,
-        "inputs": {n: list(s) for n, s in zip(names, inputs, strict=True)},
+        "inputs": {n: list(s) for n, s in zip(names, inputs, strict=True)} if inputs else {"input": [1]},
         "layers": [{call: None, "inputs": names}] if len(inputs) > 1 else [call],
-    }
+    }  # a layer without inputs (a PyTorch Parameter) still sits in a network with one
     return summarize(spec)
 
 
@@ -259,7 +264,8 @@ def find_example(cls: type[Layer]) -> ExampleDoc | None:
         rec = summary.layers[-1]
         output = (", ".join(describe_shape(s) for s in rec.output_shape) if rec.multi_output
                   else describe_shape(rec.output_shape))
-        return ExampleDoc(call, [i.shape for i in summary.inputs], output, rec.params, list(rec.calculation))
+        shapes = [i.shape for i in summary.inputs] if cls.max_inputs != 0 else []
+        return ExampleDoc(call, shapes, output, rec.params, list(rec.calculation))
     return None
 
 

@@ -221,7 +221,7 @@ def _tooltip(node: Node) -> str:
         return words.say(words.INPUT_TITLE, name=node.key, shape=dims(node.shape))
     if node.kind == "fold":
         return words.say(words.FOLD_TITLE, count=len(node.names), n=node.repeat, names=", ".join(node.names))
-    return words.say(words.NODE_TITLE, name=node.key, type=node.type, shape=dims(node.shape),
+    return words.say(words.NODE_TITLE, name=node.key, type=node.type, shape=dims(node.shape, node.batched),
                      params=words.say(words.PARAMS, count=count(node.params)))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..args import REQUIRED, Arg, boolean, integer, number, one_of, positive_int
+from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..expr import var
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
@@ -157,3 +157,24 @@ class PReLU(TorchLayer):
         n = self.cfg.num_parameters
         calc.weight("weight", (n,))
         calc.params(var("num_parameters", n), note="one slope shared by all channels" if n == 1 else None)
+
+
+def _drop_probability(value: Any) -> float:
+    return probability(value, "drop")  # torchvision's wording
+
+
+def _depth_mode(value: Any) -> str:
+    if value not in ("batch", "row"):
+        raise ArgError(f"mode has to be either 'batch' or 'row', but got {value}")
+    return value
+
+
+@register
+class StochasticDepth(Elementwise):
+    """torchvision's ``ops.StochasticDepth(p, mode)``: drops whole residual branches while training; the identity
+    at inference."""
+
+    type_name = "StochasticDepth"
+    arguments = (Arg("p", REQUIRED, _drop_probability, used=False, doc="probability of dropping the branch"),
+                 Arg("mode", REQUIRED, _depth_mode, used=False, doc="'row' (per sample) or 'batch' (all at once)"))
+    example = ("StochasticDepth(0.1, 'row')", (3, 8, 8))

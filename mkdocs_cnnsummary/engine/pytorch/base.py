@@ -68,12 +68,12 @@ def tuple_of(n: int, *, minimum: int = 0) -> Any:
     return convert
 
 
-def probability(value: Any) -> float:
+def probability(value: Any, what: str = "dropout") -> float:
     """A dropout probability (PyTorch raises for values outside [0, 1])."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ArgError(f"expected a number, got {value!r}")
     if not 0 <= value <= 1:
-        raise ArgError(f"dropout probability has to be between 0 and 1, but got {value}")
+        raise ArgError(f"{what} probability has to be between 0 and 1, but got {value}")
     return value
 
 

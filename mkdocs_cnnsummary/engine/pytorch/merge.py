@@ -1,12 +1,15 @@
-"""Graph helpers for ``torch.cat``, ``+`` and ``*``: ``cat``/``Concatenate``, ``Add``/``add``, ``Multiply``/``mul``."""
+"""Graph helpers for what ``forward()`` writes between modules: ``torch.cat``/``torch.stack``, the arithmetic
+operators with PyTorch's broadcasting (``+ - * /``, also with a number) and ``@`` (``matmul``, ``bmm``)."""
 
 from __future__ import annotations
 
-from ..args import Arg, integer
+from typing import Any, ClassVar
+
+from ..args import Arg, ArgError, integer, number
 from ..expr import total, var
 from ..layer import Calc, register
 from ..summary import Shape
-from .base import TorchLayer, fmt
+from .base import TorchLayer, fmt, torch_size
 
 
 @register
@@ -55,34 +58,102 @@ class Concatenate(Cat):
 
 
 @register
+class Stack(TorchLayer):
+    """``torch.stack(inputs, dim=0)``: equal shapes joined along a new dimension of size len(inputs)."""
+
+    type_name = "stack"
+    min_inputs = 1
+    max_inputs = None
+    arguments = (Arg("dim", 0, integer, doc="where the new dimension goes (0: before the batch)"),)
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        first = inputs[0]
+        out = list(first)
+        for i, x in enumerate(inputs[1:], start=1):
+            if len(x) != len(first) or any(a is not None and b is not None and a != b
+                                           for a, b in zip(first, x, strict=True)):
+                raise calc.error(f"stack expects each tensor to be equal size, but got {torch_size(first)} at entry 0 "
+                                 f"and {torch_size(x)} at entry {i}", "stacked tensors must have the same shape")
+            out = [a if a is not None else b for a, b in zip(out, x, strict=True)]
+        rank = len(first) + 1
+        dim = self.cfg.dim
+        if not -rank <= dim < rank:
+            raise calc.error(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
+                             f"{dim})", "the new dimension counts too: dim is at most the input's rank")
+        axis = dim % rank
+        return (*out[:axis], len(inputs), *out[axis:])
+
+
+def broadcast(a: Shape, b: Shape, calc: Calc, what: str) -> Shape:
+    """PyTorch's broadcasting of two shapes (aligned from the right; a size 1 stretches).
+
+    An unknown size (None) against 1 or None stays unknown; against a known size it takes it.
+    """
+    rank = max(len(a), len(b))
+    pa = [1] * (rank - len(a)) + list(a)
+    pb = [1] * (rank - len(b)) + list(b)
+    out: list[int | None] = []
+    for j, (p, q) in enumerate(zip(pa, pb, strict=True)):
+        if p is not None and q is not None and p != q and 1 not in (p, q):
+            raise calc.error(f"The size of tensor a ({p}) must match the size of tensor b ({q}) at non-singleton "
+                             f"dimension {j}", f"inputs {fmt(a)} and {fmt(b)} cannot be {what}")
+        if p is None or q is None:
+            other = q if p is None else p
+            out.append(None if other in (None, 1) else other)
+        else:
+            out.append(max(p, q) if 1 in (p, q) else p)
+    return tuple(out)
+
+
+@register
 class Add(TorchLayer):
     """``a + b + ...`` with PyTorch broadcasting (sizes are aligned from the right; 1 stretches)."""
 
     type_name = "Add"
-    aliases = ("add",)
     min_inputs = 1
     max_inputs = None
+    verb: ClassVar[str] = "added"
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        out = list(inputs[0])
-        for i, x in enumerate(inputs[1:], start=1):
-            rank = max(len(out), len(x))
-            a = [1] * (rank - len(out)) + out
-            b = [1] * (rank - len(x)) + list(x)
-            merged: list[int | None] = []
-            for j, (p, q) in enumerate(zip(a, b, strict=True)):
-                if p is not None and q is not None and p != q and 1 not in (p, q):
-                    raise calc.error(
-                        f"The size of tensor a ({p}) must match the size of tensor b ({q}) at non-singleton "
-                        f"dimension {j}", f"inputs {fmt(inputs[0])} and {fmt(x)} (input {i + 1}) cannot be "
-                        f"{'multiplied' if self.type_name == 'Multiply' else 'added'}")
-                if p is None or q is None:
-                    other = q if p is None else p
-                    merged.append(None if other in (None, 1) else other)
-                else:
-                    merged.append(max(p, q) if 1 in (p, q) else p)
-            out = merged
-        return tuple(out)
+        if self.config.get("other") is not None and len(inputs) != 1:
+            raise calc.error(f"takes one input when other is a number, got {len(inputs)}",
+                             "remove other to combine the inputs, or give one input")
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = broadcast(out, x, calc, self.verb)
+        return out
+
+
+def _scalar(value: Any) -> float:
+    try:
+        return number(value)
+    except ArgError:
+        raise ArgError(f"expected a number, got {value!r}",
+                       "other is the number in x + 0.5; for two tensors list both in inputs") from None
+
+
+class Arithmetic(Add):
+    """The functions and operators ``torch.add`` (``+``), ``sub`` (``-``), ``mul`` (``*``), ``div`` (``/``)."""
+
+    arguments = (Arg("other", None, _scalar, doc="a number to combine the one input with (x * 0.5); none: "
+                                                 "the inputs are combined with each other"),)
+
+
+@register
+class AddFunction(Arithmetic):
+    """``torch.add`` / ``a + b``: two tensors with broadcasting, or one and a number (``other``)."""
+
+    type_name = "add"
+    arguments = (*Arithmetic.arguments, Arg("alpha", 1, number, used=False))
+
+
+@register
+class Sub(Arithmetic):
+    """``torch.sub`` / ``a - b``: two tensors with broadcasting, or one and a number (``other``)."""
+
+    type_name = "sub"
+    verb = "subtracted"
+    arguments = (*Arithmetic.arguments, Arg("alpha", 1, number, used=False))
 
 
 @register
@@ -90,4 +161,82 @@ class Multiply(Add):
     """``a * b * ...`` with PyTorch broadcasting (a squeeze-and-excitation scale times its input ...)."""
 
     type_name = "Multiply"
-    aliases = ("mul",)
+    verb = "multiplied"
+
+
+@register
+class Mul(Arithmetic):
+    """``torch.mul`` / ``a * b``: two tensors with broadcasting (a layer scale, an attention gate), or one and a
+    number (``other``)."""
+
+    type_name = "mul"
+    verb = "multiplied"
+
+
+@register
+class Div(Arithmetic):
+    """``torch.div`` / ``a / b``: two tensors with broadcasting, or one and a number (``other``)."""
+
+    type_name = "div"
+    verb = "divided"
+    arguments = (*Arithmetic.arguments, Arg("rounding_mode", None, used=False))
+
+
+@register
+class Matmul(TorchLayer):
+    """``torch.matmul`` / ``a @ b``: matrix products over the last two dimensions, broadcasting the others."""
+
+    type_name = "matmul"
+    min_inputs = 2
+    max_inputs = 2
+    example = ("matmul", (4, 6), (6, 3))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        a, b = inputs
+        if not a or not b:
+            raise calc.error(f"both arguments to matmul need to be at least 1D, but they are {len(a)}D and {len(b)}D")
+        if len(a) == 1 and len(b) == 1:
+            self.check_inner(a[0], b[0], calc, f"inconsistent tensor size, expected tensor [{a[0]}] and src [{b[0]}] "
+                             f"to have the same number of elements, but got {a[0]} and {b[0]} elements respectively")
+            return ()
+        ma = (1, *a) if len(a) == 1 else a  # a vector is a matrix of one row (removed afterwards) ...
+        mb = (*b, 1) if len(b) == 1 else b  # ... or of one column
+        message = (f"mat1 and mat2 shapes cannot be multiplied ({_dim(ma[-2])}x{_dim(ma[-1])} and "
+                   f"{_dim(mb[-2])}x{_dim(mb[-1])})")
+        self.check_inner(ma[-1], mb[-2], calc, message)
+        batch = broadcast(ma[:-2], mb[:-2], calc, "broadcast (the dimensions before the last two)")
+        rows = () if len(a) == 1 else (ma[-2],)
+        cols = () if len(b) == 1 else (mb[-1],)
+        return (*batch, *rows, *cols)
+
+    def check_inner(self, n: int | None, m: int | None, calc: Calc, message: str) -> None:
+        if n is not None and m is not None and n != m:
+            raise calc.error(message, f"the first input's last size ({n}) must equal the second input's "
+                             f"{'size' if self.type_name == 'bmm' else 'second-to-last size'} ({m}); a transpose "
+                             "may be missing")
+
+
+def _dim(n: int | None) -> str:
+    return "N" if n is None else str(n)
+
+
+@register
+class Bmm(Matmul):
+    """``torch.bmm``: batches of matrices, (b, n, m) @ (b, m, p) -> (b, n, p), without broadcasting."""
+
+    type_name = "bmm"
+    example = ("bmm", (4, 6), (6, 3))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        a, b = inputs
+        for k, x in enumerate((a, b), start=1):
+            if len(x) != 3:
+                raise calc.error(f"batch{k} must be a 3D tensor", f"input {k} is {fmt(x)}; bmm multiplies (b, n, m) "
+                                 "by (b, m, p) (matmul broadcasts other shapes)")
+        want = (a[0], a[2])
+        if any(p is not None and q is not None and p != q for p, q in zip(want, b[:2], strict=True)):
+            raise calc.error(f"Expected size for first two dimensions of batch2 tensor to be: [{_dim(a[0])}, "
+                             f"{_dim(a[2])}] but got: [{_dim(b[0])}, {_dim(b[1])}].",
+                             "the batch sizes must be equal and the first input's last size must equal the second's "
+                             "middle size")
+        return (a[0] if a[0] is not None else b[0], a[1], b[2])

@@ -171,6 +171,24 @@ class LayerNorm(TrailingNorm):
 
 
 @register
+class LayerNorm2d(LayerNorm):
+    """torchvision's ConvNeXt ``LayerNorm2d``: LayerNorm over the channels of (N, C, H, W), done by permuting to
+    channels-last and back."""
+
+    type_name = "LayerNorm2d"
+    example = ("LayerNorm2d(3)", (3, 8, 8))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        if len(x) != 4:
+            raise calc.error(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+                             f"of the desired ordering of dimensions i.e. input.dim() = {len(x)} is not equal to "
+                             "len(dims) = 4", "LayerNorm2d normalizes (N, C, H, W) inputs over C")
+        super().compute_output_shape([(x[0], x[2], x[3], x[1])], calc)
+        return x
+
+
+@register
 class RMSNorm(TrailingNorm):
     """Root-mean-square normalization over the last dimensions (``normalized_shape``)."""
 

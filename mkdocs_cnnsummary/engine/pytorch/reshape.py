@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ..args import REQUIRED, Arg, ArgError, integer, number, one_of, positive_int
+from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, var
 from ..layer import Calc, register
@@ -114,6 +114,23 @@ class UpsamplingBilinear2d(Upsample):
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         config = {**config, "mode": "bilinear", "align_corners": None}
         return super().validate(config)
+
+
+@register
+class Interpolate(Upsample):
+    """``F.interpolate(x, size=None, scale_factor=None, mode='nearest', ...)``: as the Upsample module, with
+    ``antialias``."""
+
+    type_name = "interpolate"
+    arguments = (*Upsample.arguments, Arg("antialias", False, boolean, used=False,
+                                          doc="bilinear and bicubic on 4-D inputs only; changes no shape"))
+    example = ("interpolate(scale_factor=2, mode='bilinear')", (3, 5, 7))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        if self.cfg.antialias and not (self.cfg.mode in ("bilinear", "bicubic") and len(inputs[0]) == 4):
+            raise calc.error("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
+                             "4-D tensor as input", "use mode='bilinear' on (N, C, H, W), or antialias=False")
+        return super().compute_output_shape(inputs, calc)
 
 
 class Shuffle(TorchLayer):

@@ -95,12 +95,15 @@ class Layout:
     bands: list[Band] = field(default_factory=list)
 
 
-def dims(shape: Shape | list[Shape]) -> str:
-    """``(None, 28, 28, 32)`` -> ``28×28×32``; unknown sizes are ``?``; several outputs are joined by ``, ``."""
+def dims(shape: Shape | list[Shape], batched: bool = True) -> str:
+    """``(None, 28, 28, 32)`` -> ``28×28×32``; unknown sizes are ``?``; several outputs are joined by ``, ``.
+
+    ``batched=False``: a shape without a batch dimension (a PyTorch Parameter's), shown whole.
+    """
     if isinstance(shape, list):
-        parts = [dims(s) for s in shape[:2]]
+        parts = [dims(s, batched) for s in shape[:2]]
         return ", ".join(parts) + (", …" if len(shape) > 2 else "")
-    sizes = ["?" if d is None else str(d) for d in shape[1:]]
+    sizes = ["?" if d is None else str(d) for d in shape[1 if batched else 0:]]
     return "×".join(sizes) if sizes else "–"
 
 
@@ -122,7 +125,7 @@ def label_lines(node: Node, *, stacked: bool) -> list[list[Span]]:
         head = [Span(truncate(_name(node.key), MAX_NAME, bold=True), "name")]
         kind = node.type
     type_span = Span(truncate(xml_safe(kind), MAX_TYPE), "type")
-    tail = [Span(dims(node.shape), "shape")]
+    tail = [Span(dims(node.shape, node.batched), "shape")]
     if node.params:
         tail.append(Span(words.say(words.PARAMS, count=count(node.params)), "params"))
     if stacked:  # one piece per line

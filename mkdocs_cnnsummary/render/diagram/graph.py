@@ -44,6 +44,7 @@ class Node:
     instances: tuple[str, ...] = ()  # ... and its first and last instances
     is_output: bool = False
     merges: bool = False  # takes several inputs (Add, Concatenate ...)
+    batched: bool = True  # the shape starts with the batch; False for a layer without inputs (a PyTorch Parameter)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def build_graph(summary: Summary, *, fold: bool = True, input_type: str = "Input
         params[owner[record.name]] = params.get(owner[record.name], 0) + record.params
     for layer in top:
         nodes.append(Node(layer.name, "layer", (layer.name,), layer.type, layer.output_shape, params[layer.name],
-                          is_output=layer.name in outputs))
+                          is_output=layer.name in outputs, batched=bool(layer.inputs)))
     by_key = {n.key: n for n in nodes}
     edges: dict[tuple[str, str], Edge] = {}
     for layer in top:

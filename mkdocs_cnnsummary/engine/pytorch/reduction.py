@@ -1,0 +1,87 @@
+"""Reductions over dimensions, as ``forward()`` writes them: ``x.mean((2, 3))`` (global average pooling),
+``sum``, ``amax``, ``amin``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..args import Arg, boolean
+from ..layer import Calc, register
+from ..summary import Shape
+from .base import TorchLayer, fmt
+from .tensor import axis, dims
+
+
+def _dims_or_all(value: Any) -> tuple[int, ...] | None:
+    """None (every dimension), one dimension or a list of them."""
+    return None if value is None else dims(value)
+
+
+class Reduction(TorchLayer):
+    """Reduces the dimensions ``dim`` (all of them by default); ``keepdim=True`` keeps them with size 1."""
+
+    arguments = (Arg("dim", None, _dims_or_all, doc="the dimensions reduced: one, a list, or none for all of them"),
+                 Arg("keepdim", False, boolean, doc="keep each reduced dimension with size 1"))
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
+        (x,) = inputs
+        chosen = self.cfg.dim
+        if chosen is None or chosen == ():
+            picked = list(range(len(x)))
+        else:
+            picked = [axis(d, len(x), calc) for d in chosen]
+            if len(set(picked)) != len(picked):
+                raise calc.error("duplicate value in the list of dims", f"dim={list(chosen)} names a dimension twice")
+        self.check_sizes(x, picked, chosen, calc)
+        if self.cfg.keepdim:
+            return tuple(1 if i in picked else d for i, d in enumerate(x))
+        return tuple(d for i, d in enumerate(x) if i not in picked)
+
+    def check_sizes(self, x: Shape, picked: list[int], chosen: tuple[int, ...] | None, calc: Calc) -> None:
+        """A mean or a sum of nothing is defined (nan, 0); a maximum is not (see :class:`Amax`)."""
+
+
+@register
+class Mean(Reduction):
+    """``x.mean(dim, keepdim=False)`` / ``torch.mean``: averages over ``dim`` (``x.mean((2, 3))`` pools globally)."""
+
+    type_name = "mean"
+    example = ("mean((2, 3))", (3, 8, 8))
+
+
+@register
+class Sum(Reduction):
+    """``x.sum(dim, keepdim=False)`` / ``torch.sum``: adds up over ``dim``."""
+
+    type_name = "sum"
+    example = ("sum(1, keepdim=True)", (3, 8))
+
+
+
+class Extremum(Reduction):
+    """amax and amin: a dimension of size 0 has no maximum or minimum."""
+
+    def check_sizes(self, x: Shape, picked: list[int], chosen: tuple[int, ...] | None, calc: Calc) -> None:
+        if not chosen and 0 in x:
+            raise calc.error(f"{self.type_name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                             "Specify the reduction dim with the 'dim' argument.", f"the input {fmt(x)} is empty")
+        for d in picked:
+            if x[d] == 0:
+                raise calc.error(f"{self.type_name}(): Expected reduction dim {d} to have non-zero size.",
+                                 f"dimension {d} of {fmt(x)} is empty; reduce over another dimension")
+
+
+@register
+class Amax(Extremum):
+    """``x.amax(dim=(), keepdim=False)`` / ``torch.amax``: the maximum over ``dim`` (all dimensions by default)."""
+
+    type_name = "amax"
+    example = ("amax(-1)", (3, 8))
+
+
+@register
+class Amin(Extremum):
+    """``x.amin(dim=(), keepdim=False)`` / ``torch.amin``: the minimum over ``dim`` (all dimensions by default)."""
+
+    type_name = "amin"
+    example = ("amin(-1)", (3, 8))
