@@ -122,7 +122,7 @@ RULES = _rules(CSS)
 def declarations(selector_part: str, media: str = "") -> dict[str, str]:
     """The declarations of every rule one of whose selectors ends with ``selector_part``, merged in order:
     those for every screen, then those of the ``@media`` and ``@container`` queries that contain ``media``
-    (``max-width``, ``cnnsummary-table``)."""
+    (``max-width``, ``cnnsummary-cards``)."""
     merged: dict[str, str] = {}
     for context, head, decls in RULES:
         if context.startswith(("@media", "@container")) and not (media and media in context):
@@ -353,20 +353,23 @@ def test_wide_tables_become_cards_in_a_narrow_column():
             cells = row.find_all(["th", "td"], recursive=False)
             assert [c.get("data-label") for c in cells] == [None if c.name == "th" else h
                                                            for c, h in zip(cells, headers, strict=True)]
-    assert declarations(".cnnsummary.cnnsummary--stackable")["container"] == "cnnsummary-table / inline-size"
+    assert declarations(".cnnsummary.cnnsummary--stackable")["container"] == "cnnsummary-cards / inline-size"
     assert [ctx for ctx, head, _ in RULES if "stackable" in head and ctx] == \
-        ["@container cnnsummary-table (max-width: 40em)"] * len([1 for ctx, head, _ in RULES
+        ["@container cnnsummary-cards (max-width: 40em)"] * len([1 for ctx, head, _ in RULES
                                                                   if "stackable" in head and ctx])
-    narrow = "cnnsummary-table"
+    narrow = "cnnsummary-cards"
     table = ".cnnsummary--stackable .cnnsummary__scroll table.cnnsummary__table"
     assert declarations(table, narrow)["display"] == "block"
     assert declarations("table.cnnsummary__table > thead", narrow)["clip"] == "rect(0 0 0 0)"
-    label = declarations("td[data-label]::before", narrow)
+    label = declarations(".cnnsummary__table > tbody > tr > td[data-label]::before", narrow)
     assert label["content"] == "attr(data-label)" and label["float"] == "left"
     assert label["color"] == "var(--cnnsummary-muted)"
-    assert declarations("tbody > tr > td[data-label]", narrow)["text-align"] == "right"
+    assert declarations(".cnnsummary__table > tbody > tr > td[data-label]", narrow)["text-align"] == "right"
     cell = ".cnnsummary--stackable .cnnsummary__table > tbody > tr > td"
     assert declarations(cell, narrow)["white-space"] == "normal"
+    # the layer reference's tables: "Meaning: ..." lines in the same narrow columns
+    reference = declarations(".cnnsummary-reference--layer table > tbody > tr > td[data-label]::before", narrow)
+    assert reference["content"] == 'attr(data-label) ": "'
     # numbers still never break; a value longer than its line goes under its header, whole
     assert declarations(".cnnsummary__table .cnnsummary__num")["white-space"] == "nowrap"
 
