@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from .engine.summary import Summary
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "format",
-                "model", "source", "inputs", "echo")
+                "model", "source", "inputs", "input", "echo", "depth", "batch", "dtype", "units", "warnings",
+                "assume")
 ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -47,19 +48,26 @@ class FenceOptions:
     expect_error: str | None = None  # "" = any error; otherwise text the message must contain
     diagram: DiagramOptions = field(default_factory=DiagramOptions)  # where the drawing goes, and how
     fold: str = "blocks"  # blocks | open | none: block instances of a compact spec as foldable rows
+    batch: int = 1  # samples the operation counts and memory are for
+    dtype: str = "float32"  # how values are stored, for the memory estimate
+    units: str = "MiB"  # MB (10⁶ bytes) or MiB (2²⁰ bytes)
+    silenced: frozenset[str] = frozenset()  # design warnings not shown ("*": all)
     format: str = "auto"  # auto | spec | code
     model: str | None = None  # code: the expression naming the model to summarise
     source: str | None = None  # code from a file of the project (relative to the base directory)
     inputs: tuple[tuple[int | None, ...], ...] | None = None  # code: input shapes it does not state
     framework_given: bool = False  # framework= is the fence's own (it then overrides what code says)
     echo: str | None = None  # show the code (or the file) above the table: above | collapsed
+    depth: int | None = None  # PyTorch module trees: rows deeper than this start folded (torchinfo's depth; 3)
+    assume: str | None = None  # values of the names in a spec's input sizes: "H=224,W=224"
 
     def code_key(self) -> tuple[Any, ...]:
         return (self.format, self.model, self.source, self.inputs, self.framework_given, self.echo)
 
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
-                self.diagram, self.fold, self.code_key())
+                self.diagram, self.fold, self.depth, self.code_key(), self.batch, self.dtype, self.units,
+                tuple(sorted(self.silenced)), self.assume)
 
 
 @dataclass(frozen=True)
@@ -265,14 +273,37 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             changes["diagram"] = parse_diagram(value, options.diagram)
         elif key == "expect_error":
             changes["expect_error"] = "" if value.strip().lower() in ("", "expect_error", "true", "yes") else value
+        elif key == "batch":
+            changes["batch"] = check_batch(value)
+        elif key == "dtype":
+            from .engine.memory import check_dtype
+
+            changes["dtype"] = check_dtype(value)
+        elif key == "units":
+            from .engine.memory import check_units
+
+            changes["units"] = check_units(value)
+        elif key == "warnings":
+            from .engine.checks import silenced
+
+            changes["silenced"] = silenced(value)
+        elif key == "assume":
+            from .engine.symbolic import read_assume
+
+            read_assume(value)  # a SpecError for a wrong value, before the block is computed
+            changes["assume"] = value.strip() or None
         elif key == "format":
             changes["format"] = one_of(value, FORMATS, "format")
         elif key == "model":
             changes["model"] = value.strip() or None
         elif key == "source":
             changes["source"] = value.strip() or None
-        elif key == "inputs":
+        elif key in ("inputs", "input"):  # input="[3, 224, 224]" for one, inputs= for several (or one)
+            if "inputs" in changes:
+                raise SpecError("give input= or inputs=, not both", hint="inputs=\"[[3, 32, 32], [10]]\" for several")
             changes["inputs"] = parse_inputs(value)
+        elif key == "depth":
+            changes["depth"] = parse_depth(value)
         elif key == "echo":
             changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else one_of(
                 value, ECHO_MODES, "echo mode")
@@ -281,6 +312,12 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
     return replace(options, **changes)
 
 
+def check_batch(value: Any) -> int:
+    """A positive whole batch size (from a header string or a setting), or a SpecError."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise SpecError(f"batch must be a positive whole number, got {value!r}", hint='e.g. batch="8"')
+    return int(text)
 def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
     """``[[28, 28, 1]]`` or ``[28, 28, 1]`` (YAML/JSON) -> input shapes without the batch axis."""
     import yaml
@@ -298,6 +335,15 @@ def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
         raise SpecError(f"inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {shown(value)}",
                         hint="sizes without the batch axis; null for an unknown size")
     return tuple(tuple(s) for s in data)
+
+
+def parse_depth(value: str) -> int:
+    """``depth="3"``: a whole number from 1 (torchinfo counts the model's own modules as depth 1)."""
+    text = str(value).strip()
+    if not text.isdigit() or not text.isascii() or int(text) < 1 or len(text) > 3:
+        raise SpecError(f"depth must be a whole number from 1, got {value!r}",
+                        hint="depth=\"2\" shows the model's modules and theirs, and folds what they hold")
+    return int(text)
 
 
 def check_framework(value: str) -> str:
@@ -338,22 +384,28 @@ def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> B
             path, text = _source_file(options.source, base)
             shown = text
             reading = read(text, framework=_given(options), format="code", model=options.model,
-                           inputs=_list(options.inputs), path=path, root=base, default_framework=options.framework)
+                           inputs=_list(options.inputs), path=path, root=base, default_framework=options.framework,
+                           batch=options.batch)
             files = reading.files
             apply_section(reading.summary, source)
         else:
             reading = read(source, framework=_given(options), format=options.format, model=options.model,
-                           inputs=_list(options.inputs), root=base, default_framework=options.framework)
+                           inputs=_list(options.inputs), root=base, default_framework=options.framework,
+                           batch=options.batch, assume=options.assume)
             files = reading.files
         summary = reading.summary
     except SpecError as exc:
         return _with_files(_failed(exc, _shown(exc, shown, source, options, base), options), files)
+    from .engine.checks import without
+
+    summary = without(summary, options.silenced)
     problem = None
     if options.expect_error is not None:
         problem = Problem("expect_error: the network was expected to fail but computes "
                           f"{summary.total_params:,} parameters", line=None)
     result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
-                       style=options.style, fold=options.fold)
+                       style=options.style, fold=options.fold, depth=options.depth, dtype=options.dtype,
+                       units=options.units)
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)

@@ -29,8 +29,11 @@ class Reading:
 
 def summarize(text: str | dict[str, Any], *, framework: str | None = None, format: str = "auto",
               model: str | None = None, inputs: list[Any] | None = None, path: str | Path | None = None,
-              root: str | Path | None = None) -> Summary:
+              root: str | Path | None = None, batch: int = 1, assume: dict[str, int] | str | None = None) -> Summary:
     """Compute the network of a YAML spec (text or dict) or of Python model code.
+
+    ``batch``: the samples the operation counts and memory are for (default 1).  ``assume``: values of
+    the names in a spec's input sizes (``input: [H, W, 3]``), e.g. ``{"H": 224}`` or ``"H=224"``.
 
     ``format``: ``auto`` (a YAML mapping with ``layers:`` is a spec; text that parses as Python is
     code), ``spec`` or ``code``.  ``framework``: the default for a spec without ``framework:``; for
@@ -44,12 +47,13 @@ def summarize(text: str | dict[str, Any], *, framework: str | None = None, forma
     be computed, and when a value under ``expect:`` differs from the computed one.
     """
     return read(text, framework=framework, format=format, model=model, inputs=inputs, path=path,
-                root=root).summary
+                root=root, batch=batch, assume=assume).summary
 
 
 def read(text: str | dict[str, Any], *, framework: str | None = None, format: str = "auto",
          model: str | None = None, inputs: list[Any] | None = None, path: str | Path | None = None,
-         root: str | Path | None = None, default_framework: str | None = None) -> Reading:
+         root: str | Path | None = None, default_framework: str | None = None, batch: int = 1,
+         assume: dict[str, int] | str | None = None) -> Reading:
     """:func:`summarize`, also returning the format and the files that were read.
 
     ``default_framework`` is a site-wide default: for a spec without ``framework:``, and for code whose
@@ -69,12 +73,14 @@ def read(text: str | dict[str, Any], *, framework: str | None = None, format: st
         if model is not None:
             raise SpecError("model= picks a model in code; this text is a spec",
                             hint="remove model=, or write format=\"code\" if the text is Python")
-        return Reading(summarize_spec(text, framework=framework or default_framework), "spec")
-    return _read_code(str(text), framework, model, inputs, path, root, default_framework)
+        return Reading(summarize_spec(text, framework=framework or default_framework, batch=batch, assume=assume),
+                       "spec")
+    return _read_code(str(text), framework, model, inputs, path, root, default_framework, batch)
 
 
 def _read_code(text: str, framework: str | None, model: str | None, inputs: list[Any] | None,
-               path: str | Path | None, root: str | Path | None, default_framework: str | None = None) -> Reading:
+               path: str | Path | None, root: str | Path | None, default_framework: str | None = None,
+               batch: int = 1) -> Reading:
     from .code import read_code
     from .code.detect import split_code
     from .engine.expect import check_expectations
@@ -86,7 +92,7 @@ def _read_code(text: str, framework: str | None, model: str | None, inputs: list
         reading = read_code(code, model=model, framework=framework, inputs=_shapes(inputs), path=path, root=root,
                             default_framework=default_framework)
         try:
-            summary = build_summary(reading.network, reading.framework)
+            summary = build_summary(reading.network, reading.framework, batch)
         except SpecError as exc:
             if exc.file is None:
                 exc.file = reading.origins.get(exc.layer or "", reading.file)

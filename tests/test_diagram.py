@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from random_networks import random_network
+from test_gallery import BLOCKS as GALLERY_BLOCKS
 
 from mkdocs_cnnsummary import SpecError, summarize
 from mkdocs_cnnsummary.block import FenceOptions, parse_options, render_block, split_header
@@ -486,23 +487,15 @@ def test_many_long_edges_stay_bounded():
     assert len(boxes(root)) == 301 and drawn_edges(root) == graph_edges(summary)
 
 
-def gallery_spec(page: str) -> str:
-    """The first ``cnn`` block of a gallery page (the compact spec, without its ``expect:``)."""
-    import re
-
-    text = (Path(__file__).parent.parent / "example_site" / "gallery" / page).read_text(encoding="utf-8")
-    return re.search(r"```cnn[^\n]*\n(.*?)```", text, re.S).group(1).split("\n---\n")[0]
-
-
-@pytest.mark.parametrize(("page", "runs"), [
-    ("resnet50.md", [("bottleneck", 2), ("bottleneck", 3), ("bottleneck", 5), ("bottleneck", 2)]),
-    ("densenet121.md", [("dense_layer", 6), ("dense_layer", 12), ("dense_layer", 24), ("dense_layer", 16)]),
-    ("vit.md", [("encoder_block", 6)]),
+@pytest.mark.parametrize(("title", "runs"), [
+    ("ResNet-50 (Keras)", [("bottleneck", 2), ("bottleneck", 3), ("bottleneck", 5), ("bottleneck", 2)]),
+    ("DenseNet-121 (Keras)", [("dense_layer", 6), ("dense_layer", 12), ("dense_layer", 24), ("dense_layer", 16)]),
+    ("Vision Transformer encoder (Keras)", [("encoder_block", 6)]),
 ])
-def test_gallery_compact_specs_fold_their_repeat_runs(page, runs):
+def test_gallery_compact_specs_fold_their_repeat_runs(title, runs):
     """The gallery's real compact specs (not hand-set fields): each ``repeat:`` run is one box that
     stands for every layer of its copies, and no layer is lost or drawn twice."""
-    summary = summarize(gallery_spec(page))
+    summary = summarize(GALLERY_BLOCKS[title])
     graph = build_graph(summary)
     folds = [n for n in graph.nodes if n.kind == "fold"]
     assert [(n.block, n.repeat) for n in folds] == runs

@@ -84,8 +84,8 @@ CASES = {
         "framework: pytorc\ninput: [28]\nlayers:\n  - Linear(28, 3)\n", 1, None,
         ("unknown framework 'pytorc'", "did you mean 'pytorch'?")),
     "bad input shape": Case(
-        "input: [28, 28, a]\nlayers:\n  - Flatten\n", 1, None,
-        ("expected an integer", "'a'", "without the batch dimension")),
+        "input: [28, 28, 2.5]\nlayers:\n  - Flatten\n", 1, None,
+        ("expected an integer", "2.5", "without the batch dimension")),
     "no input shape": Case("layers:\n  - Flatten\n", 2, None, ("no input shape", "input: [...]")),
     "expression instead of a literal": Case(
         "input: [28, 28, 1]\nlayers:\n  - Conv2D(3 * 2, 3)\n", 3, None,

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from sites import BUILDERS, build_example_site
 
@@ -88,6 +89,10 @@ def test_unknown_size_page(site):
     assert "448" in text and "524,544" in text
     assert "(None, None, None, 256)" in text
     assert "unknown because the input height is None" in text
+    # the question in general: sizes written with names, counts as numbers, and assume= for numbers
+    assert "(None, ⌊H/4⌋, ⌊W/4⌋, 32)" in text and "⌈(⌊H/2⌋ − 1)/2⌉" in text
+    assert "the sizes written with names hold for H ≥ 4 and W ≥ 4" in text
+    assert "(None, 37, 37, 32)" in text
 
 
 def test_denoiser_page(site):
@@ -97,6 +102,10 @@ def test_denoiser_page(site):
     assert "(None, 24, 24, 1)" in text and "(None, 28, 28, 1)" in text
     assert "(None, 3, 3, 8)" in text and "⌊(7 − 2)/2⌋ + 1" in text
     assert "8,001" in text and "12,201" in text
+    warnings = soup.select('.cnnsummary__notices li[data-kind="lossy_rounding"]')
+    assert len(warnings) == 2  # the spec and the question's code
+    for warning in warnings:
+        assert "max_pooling2d_2" in warning.get_text() and "ends at 24×24 instead of 28×28" in warning.get_text()
     errors = soup.select(".cnnsummary-error--expected")
     assert len(errors) == 2  # the spec and the question's code without padding
     assert "does not fit the 2×2 input" in errors[0].get_text(" ")
@@ -164,12 +173,19 @@ def test_block_matches_the_real_framework(page, line, header, spec):
     if _is_code(header, spec):
         assert_code_matches(header, spec)
         return
+    if _size_names(spec):
+        _assert_named_sizes_match(header, spec)
+        return
     framework = "pytorch" if "framework: pytorch" in spec else "lasagne" if "framework: lasagne" in spec else "keras"
     if framework == "lasagne":  # no Lasagne to run: the page's expect: holds nolearn's printed numbers
         summarize(spec)
         return
     if framework == "pytorch":
-        assert_matches_torch(spec)
+        from torch_builder import assert_matches_torch, torch_macs
+
+        assert_matches_torch(spec)  # shapes, parameters and buffers, graphs included (on the meta device)
+        summary, real = torch_macs(spec)
+        assert [layer.macs for layer in summary.layers] == [real[layer.name] for layer in summary.layers]
         return
     from keras_builder import assert_matches_keras, build_model
 
@@ -179,6 +195,63 @@ def test_block_matches_the_real_framework(page, line, header, spec):
             build_model(message, _summary_without_checks(message))
         return
     assert_matches_keras(spec)
+
+
+def _size_names(spec: str) -> list[str]:
+    """The names a spec's input sizes are written with (``input: [H, W, 3]``)."""
+    from mkdocs_cnnsummary.engine.symbolic import read_name
+
+    data = yaml.safe_load(spec)
+    shapes = [data.get("input")] if "input" in data else list((data.get("inputs") or {}).values())
+    return sorted({d for shape in shapes if isinstance(shape, list) for d in shape if read_name(d)})
+
+
+def _assert_named_sizes_match(header: dict[str, str], spec: str) -> None:
+    """A block whose sizes are written with names: at the values of its ``assume=`` (or at several values),
+    its expressions give the sizes the numeric network has, and that network matches the real framework."""
+    from mkdocs_cnnsummary.engine.symbolic import read_assume, substitute
+
+    data = yaml.safe_load(spec)
+    data.pop("expect", None)
+    symbolic = summarize(data)
+    names = _size_names(spec)
+    trials = [read_assume(header["assume"])] if "assume" in header else [dict.fromkeys(names, v) for v in (17, 64, 150)]
+    for values in trials:
+        numeric = (dict(data, input=[values.get(d, d) for d in data["input"]]) if "input" in data else
+                   dict(data, inputs={k: [values.get(d, d) for d in s] for k, s in data["inputs"].items()}))
+        computed = summarize(numeric)
+        for ours, numbers in zip(symbolic.layers, computed.layers, strict=True):
+            assert substitute(ours.output_shape, values) == numbers.output_shape, (ours.name, values)
+            assert ours.params == numbers.params, ours.name
+        if "assume" in header:  # the block as the page computes it
+            assert summarize(spec, assume=values).total_params == computed.total_params
+        if data.get("framework") == "pytorch":
+            from torch_builder import assert_matches_torch
+
+            assert_matches_torch(numeric)
+        else:
+            from keras_builder import assert_matches_keras
+
+            assert_matches_keras(numeric)
+
+
+def test_analysis_page(site):
+    soup = BeautifulSoup((site / "analysis/index.html").read_text(encoding="utf-8"), "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    assert "Total MACs: 15,470,264,320 (15.47 G)" in text  # VGG-16
+    assert "Total MACs: 667,942,912 (667.94 M)" in text  # the ResNet stage
+    assert "Total MACs: 1,589,760 (1.59 M)" in text and "24 × 24 × 32 × (5 × 5 × 1)" in text
+    assert "Training (Adam), estimate, batch 32" in text and "MB = 10⁶ bytes" in text
+    assert "30–34×30–34" in text or "30–38×30–38" in text  # fields that vary after up-sampling
+    assert "10×10 jump 2, start −4" in text  # VGG-16 after its first block
+    # the founding questions in compute: separable against standard, the U-Net's two up-convolutions,
+    # and counts that say which size they miss
+    assert "144,506,880" in text and "20,572,160" in text
+    assert "32 × 32 × 512 × (2 × 2 × 1024) = 2,147,483,648" in text
+    assert "16 × 16 × 1024 × (2 × 2 × 512) = 536,870,912" in text
+    assert "unknown because the output height is None" in text
+    warned = [li["data-kind"] for li in soup.select(".cnnsummary__notices li[data-kind]")]
+    assert "bias_before_norm" in warned and "dense_on_feature_map" in warned
 
 
 def _summary_without_checks(spec: str):
@@ -221,6 +294,9 @@ def assert_code_matches(header: dict[str, str], text: str) -> None:
     from mkdocs_cnnsummary.code.detect import split_code
 
     code = split_code(text)[0]
+    if header.get("source") == "example_site/models/resnet.py" or "import torch" in code:
+        assert_torch_code_matches(header, code)
+        return
     if "source" in header:
         assert header["source"] == "example_site/models/unet.py", header
         code = (DOCS / "models" / "unet.py").read_text(encoding="utf-8").replace(
@@ -235,6 +311,28 @@ def assert_code_matches(header: dict[str, str], text: str) -> None:
     truth = run(Job(code, header.get("model") or "model"))
     assert truth["ok"], truth
     assert differences(summary, truth) == [], truth_table(truth)
+
+
+def assert_torch_code_matches(header: dict[str, str], code: str) -> None:
+    """A PyTorch code block, read as the page reads it, against the model PyTorch builds from the same code."""
+    from torch_compare import assert_reads_as_pytorch
+    from torch_truth import Job, run
+
+    from mkdocs_cnnsummary.block import parse_options
+
+    options = parse_options(header)
+    inputs = tuple(tuple(s) for s in options.inputs)
+    model = header.get("model") or "Net()"
+    if "source" in header:  # the real side runs the file with its project import pasted in
+        code = (DOCS / "models" / "resnet.py").read_text(encoding="utf-8").replace(
+            "from .residual import BasicBlock", (DOCS / "models" / "residual.py").read_text(encoding="utf-8"))
+    truth = run(Job(code, model, inputs, filename="<example site>"))
+    if "expect_error" in header:
+        assert not truth["ok"], "PyTorch runs the block that the page says fails"
+        return
+    assert truth["ok"], truth["error"]
+    assert_reads_as_pytorch(code, truth, f"example site block {header}:", format="code", framework="pytorch",
+                            model=model, inputs=[list(s) for s in inputs])
 
 
 def test_code_pages(site):

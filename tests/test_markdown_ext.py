@@ -82,8 +82,9 @@ def test_table_matches_the_engine(setup):
     assert table.caption.get_text() == "mnist-ish"
     assert len(rows) == 1 + len(summary.layers)  # the input is a row
     assert rows[0][1] == "input (InputLayer)"
+    warned = {w.layer for w in summary.warnings}
     for row, layer in zip(rows[1:], summary.layers, strict=True):
-        assert row[1] == f"{layer.name} ({layer.type})"
+        assert row[1] == f"{layer.name} ({layer.type})" + (" ⚠" if layer.name in warned else "")
         assert row[2] == "(" + ", ".join("None" if d is None else str(d) for d in layer.output_shape) + ")"
         assert row[3] == f"{layer.params:,}"
     totals = soup.select_one(".cnnsummary__totals").get_text(" ", strip=True)

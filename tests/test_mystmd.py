@@ -91,7 +91,7 @@ def test_a_directive_becomes_a_table_with_totals_and_worked_steps() -> None:
         ["0", "input (InputLayer)", "(None, 28, 28, 1)", "0"],
         ["1", "conv2d (Conv2D)", "(None, 24, 24, 32)", "832"],
         ["2", "flatten (Flatten)", "(None, 18432)", "0"],
-        ["3", "dense (Dense)", "(None, 10)", "184,330"],
+        ["3", "dense (Dense) ⚠", "(None, 10)", "184,330"],  # the dominant_layer warning
     ]
     header = [n for n in walk(nodes) if n["type"] == "tableCell" and n.get("header")]
     assert [cell.get("align") for cell in header] == ["right", None, None, "right"]

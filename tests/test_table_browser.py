@@ -23,7 +23,7 @@ from table_checks import CHECKS
 PAGES = ["index.html", "guide/index.html", "questions/unet-up-convolution/index.html",
          "questions/lasagne-mnist/index.html", "questions/depthwise-separable/index.html",
          "questions/unknown-spatial-size/index.html", "questions/denoiser-output-size/index.html",
-         "gallery/vgg16/index.html", "gallery/lenet5/index.html"]
+         "gallery/vgg16/index.html", "gallery/lenet5/index.html", "pytorch-code/index.html"]
 VIEWS = [(width, dark) for width in (1280, 390) for dark in (False, True)]
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="chromium is not installed (apt-get install chromium)")
@@ -356,3 +356,27 @@ def test_the_fold_control_draws_its_own_triangle(wide_sites, width):
         background = max(set(lightness), key=lightness.count)
         drawn = [v for v in lightness if abs(v - background) > 80]
         assert len(drawn) >= 20, (name, width, len(drawn))  # a triangle of about 6 × 8 px (scale 2: ×4)
+MODULE_FOLD = """(() => {
+  const row = name => [...document.querySelectorAll('tr')].find(tr => {
+    const th = tr.querySelector('th');
+    return th && th.textContent.trim().split(/\\s/)[0] === name;
+  });
+  const shown = name => getComputedStyle(row(name)).display !== 'none';
+  const before = {block: shown('layer2.0'), conv: shown('layer2.0.conv1'), down: shown('layer2.0.downsample.0')};
+  row('layer2.0').querySelector('details.cnnsummary__fold summary').click();
+  const opened = {conv: shown('layer2.0.conv1'), down: shown('layer2.0.downsample.0')};
+  row('layer2').querySelector('details.cnnsummary__fold summary').click();
+  const closed = {block: shown('layer2.0'), conv: shown('layer2.0.conv1'), next: shown('layer3')};
+  return {before, opened, closed};
+})()"""
+
+
+def test_pytorch_module_rows_fold_and_unfold(site):
+    """depth="2": a block's modules start folded; its name opens them (its downsample path stays folded), and
+    closing the stage hides everything under it."""
+    with Browser() as browser:
+        browser.open((site / "pytorch-code" / "index.html").as_uri(), width=1280)
+        seen = browser.evaluate(MODULE_FOLD)
+    assert seen["before"] == {"block": True, "conv": False, "down": False}
+    assert seen["opened"] == {"conv": True, "down": False}
+    assert seen["closed"] == {"block": False, "conv": False, "next": True}

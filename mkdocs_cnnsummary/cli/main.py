@@ -70,7 +70,29 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
                         help="code: print the equivalent YAML spec instead of the summary")
     parser.add_argument("--write-css", metavar="PATH",
                         help="write the stylesheet of the HTML tables to PATH (for a site's extra_css) and exit")
+    parser.add_argument("-c", "--columns", default="",
+                        help="analysis columns added to the text and markdown tables, with their totals: "
+                             "macs, flops, other_ops, activations, receptive_field (comma or space separated)")
+    parser.add_argument("--batch", type=_positive, default=1,
+                        help="samples the operation counts and memory are for (default: 1)")
+    parser.add_argument("--assume", action="append", default=[], metavar="NAME=VALUE",
+                        help="a value for a name in the spec's input sizes (input: [H, W, 3]), e.g. H=224; "
+                             "repeat it or separate with commas (over the spec's own assume:)")
+    parser.add_argument("--dtype", choices=("float32", "float16", "bfloat16", "int8", "float64"),
+                        default="float32", help="how values are stored, for the memory estimate (default: float32)")
+    parser.add_argument("--units", choices=("MiB", "MB"), default="MiB",
+                        help="memory units: MiB = 2^20 bytes (default) or MB = 10^6 bytes")
+    parser.add_argument("--warnings", default="on", metavar="SETTING",
+                        help="design warnings: on (default), off, or '-kind -kind' to silence some "
+                             "(lossy_rounding, kernel_larger_than_input, bias_before_norm, dense_on_feature_map, "
+                             "dominant_layer, heavy_dropout)")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+    return int(text)
 
 
 def write_css(path: str) -> None:
@@ -155,8 +177,8 @@ def _drop_stdout() -> None:
 
 
 def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: str | None = None,
-           fold: str = "none") -> str:
-    """The summary in the requested format."""
+           fold: str = "none", columns: tuple[str, ...] = (), dtype: str = "float32", units: str = "MiB") -> str:
+    """The summary in the requested format (JSON has every column anyway)."""
     if fmt == "svg":
         from ..render.svg import render_svg
 
@@ -168,10 +190,18 @@ def render(summary, fmt: str, worked: bool, style: str | None = None, diagram: s
     if fmt == "markdown":
         from ..render.markdown import render_markdown
 
-        return render_markdown(summary, worked=worked, fold=fold)
+        return render_markdown(summary, worked=worked, fold=fold, columns=columns, dtype=dtype, units=units)
     from ..render.text import render_text
 
-    return render_text(summary, worked=worked, style=style, fold=fold)
+    return render_text(summary, worked=worked, style=style, fold=fold, columns=columns, dtype=dtype, units=units)
+
+
+def _columns(text: str) -> tuple[str, ...]:
+    """The analysis columns asked for (the usual columns are always there in the text tables)."""
+    from ..render.analysis import extra_keys
+    from ..render.columns import parse_columns
+
+    return tuple(extra_keys(parse_columns(text)))
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
@@ -181,6 +211,16 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
     if args.write_css is None and args.spec is None:
         parser.error("the following arguments are required: SPEC (or --write-css PATH)")
     name = STDIN_NAME if args.spec == "-" else args.spec
+    from ..engine.checks import silenced, without
+
+    try:
+        columns = _columns(args.columns)
+    except SpecError as exc:
+        parser.error(f"--columns: {exc.describe()}")
+    try:
+        quiet = silenced(args.warnings)
+    except SpecError as exc:
+        parser.error(f"--warnings: {exc.describe()}")
     try:
         if args.write_css is not None:
             write_css(args.write_css)
@@ -200,7 +240,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "cnnsummary") -> int:
             output = _to_spec(text, kind, args, inputs, name)
         else:
             summary = _summarize(text, kind, args, inputs, name)
-            output = render(summary, args.format, args.worked, args.style, args.diagram, args.fold)
+            output = render(without(summary, quiet), args.format, args.worked, args.style, args.diagram,
+                            args.fold, columns, args.dtype, args.units)
     except UsageError as exc:
         if sys.stderr is not None:
             parser.print_usage(sys.stderr)
@@ -279,8 +320,11 @@ def _summarize(text: str, kind: str, args: argparse.Namespace, inputs: list | No
     if kind == "spec" and (args.model is not None or inputs is not None):
         raise UsageError("--model and --input are for code; this file is a spec")
     path, root = _location(name)
+    assume = ",".join(args.assume) or None
+    if assume is not None and kind != "spec":
+        raise UsageError("--assume gives values to the names in a spec's input sizes; this file is code")
     return read(text, framework=args.framework, format=kind, model=args.model, inputs=inputs, path=path,
-                root=root).summary
+                root=root, batch=args.batch, assume=assume).summary
 
 
 def _to_spec(text: str, kind: str, args: argparse.Namespace, inputs: list | None, name: str) -> str:

@@ -413,7 +413,7 @@ def _isinstance(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) 
                     isinstance(value, bool) and bool not in kind.types and kind.name != "int"):
                 return True
         elif isinstance(kind, Class):
-            if isinstance(value, Instance) and kind in value.cls.mro():
+            if isinstance(value, Instance) and value.cls is not None and kind in value.cls.mro():
                 return True
         elif isinstance(kind, ExceptionClass):
             from .runtime import ExceptionValue
@@ -445,6 +445,15 @@ def _getattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> 
                 raise
             return args[2]
     return interp.getattr(args[0], name, node)
+
+
+def _setattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> None:
+    """``setattr(obj, "name", value)``: as ``obj.name = value`` (a name made by the code, never a dunder)."""
+    _arity(interp, node, "setattr", args, kwargs, 3, 3)
+    name = _known(interp, node, "setattr", args[1])
+    if not isinstance(name, str):
+        raise interp.user_exception("TypeError", "setattr(): attribute name must be a string", node)
+    interp.setattr(args[0], name, args[2], node)
 
 
 def _hasattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> bool:
@@ -542,6 +551,7 @@ def _make_builtins() -> dict[str, Any]:
         "map": Builtin("map", _map), "filter": Builtin("filter", _filter), "divmod": Builtin("divmod", _divmod),
         "pow": Builtin("pow", _pow), "isinstance": Builtin("isinstance", _isinstance),
         "getattr": Builtin("getattr", _getattr), "hasattr": Builtin("hasattr", _hasattr),
+        "setattr": Builtin("setattr", _setattr),
         "print": Builtin("print", _print), "callable": Builtin("callable", _callable),
         "super": Builtin("super", _super), "chr": Builtin("chr", _chr), "ord": Builtin("ord", _ord),
         "repr": Builtin("repr", _repr), "format": Builtin("format", _format), "iter": Builtin("iter", _iter),
@@ -713,6 +723,9 @@ def _dict_method(interp: Interpreter, value: dict[Any, Any], name: str, node: as
 def data_attribute(interp: Interpreter, obj: Any, name: str, node: ast.AST) -> Any:
     """An attribute of plain data: its methods (``list.append``), and a few properties."""
     method: Builtin | None = None
+    kind = getattr(obj, "kind", None) if isinstance(obj, tuple) else None
+    if kind is not None and name in kind.fields:  # a named tuple's field
+        return obj[kind.fields.index(name)]
     if isinstance(obj, str):
         method = _str_method(interp, obj, name, node)
     elif isinstance(obj, list):

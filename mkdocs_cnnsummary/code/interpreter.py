@@ -34,6 +34,7 @@ from .runtime import (
     RuntimeObject,
     StaticMethod,
     Super,
+    TracedInt,
     UserRaise,
     bind_member,
     short_source,
@@ -42,8 +43,12 @@ from .runtime import (
 if TYPE_CHECKING:
     from .session import Session, SourceFile
 
-#: attribute names with double underscores that are allowed (everything else reaches into Python)
-ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__call__", "__version__"})
+#: attribute names with double underscores that are allowed (everything else reaches into Python); ``__class__``
+#: only of the code's own objects
+ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__call__", "__version__", "__setattr__", "__getattr__",
+                             "__class__"})
+#: double-underscore attributes whose setting changes nothing the reader computes (documentation, annotations)
+IGNORED_DUNDERS = frozenset({"__annotations__", "__doc__", "__module__", "__qualname__"})
 
 #: names that run code, touch files or reach into the interpreter: refused, with what to do instead
 REFUSED_NAMES = {
@@ -51,7 +56,7 @@ REFUSED_NAMES = {
     "compile": "compile() makes code from text", "__import__": "__import__() imports modules",
     "open": "open() reads and writes files", "input": "input() waits for a person at a keyboard",
     "globals": "globals() reaches into the interpreter", "locals": "locals() reaches into the interpreter",
-    "vars": "vars() reaches into the interpreter", "setattr": "setattr() changes objects by name",
+    "vars": "vars() reaches into the interpreter",
     "delattr": "delattr() changes objects by name", "breakpoint": "breakpoint() starts a debugger",
     "memoryview": "memoryview() reaches into memory", "__builtins__": "__builtins__ reaches into the interpreter",
     "exit": "exit() stops the program", "quit": "quit() stops the program", "help": "help() is interactive",
@@ -72,6 +77,12 @@ _COMPARE: dict[type, Any] = {
     ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
 }
 _UNARY: dict[type, Any] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
+#: the names of operators on traced values (as ``operator``'s functions are named)
+_TRACED_NAMES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv", ast.FloorDiv: "floordiv",
+                 ast.Mod: "mod", ast.Pow: "pow", ast.LShift: "lshift", ast.RShift: "rshift", ast.BitOr: "or_",
+                 ast.BitXor: "xor", ast.BitAnd: "and_", ast.MatMult: "matmul"}
+_TRACED_COMPARE = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+_TRACED_UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Invert: "invert"}
 _PLAIN_SEQUENCES = (list, tuple, str, range, bytes)
 
 
@@ -520,7 +531,8 @@ class Interpreter:
                 cls.framework_base = base
                 cls.bases.append(base)
             elif isinstance(base, Opaque):
-                cls.framework_base = base  # e.g. a data Dataset class: instances are opaque too
+                if cls.framework_base is None:  # e.g. a data Dataset class: instances are opaque too
+                    cls.framework_base = base
             else:
                 raise self.error(stmt, f"the class {stmt.name} derives from {short_source(stmt)}, "
                                        "which the reader does not know")
@@ -531,6 +543,7 @@ class Interpreter:
         finally:
             _CLASS_BEING_DEFINED.pop(id(body), None)
         cls.namespace.update(body.vars)
+        cls.fields = [s.target.id for s in stmt.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
         value: Any = cls
         for decorator in reversed(stmt.decorator_list):
             value = self.decorate(decorator, value, scope)
@@ -632,7 +645,7 @@ class Interpreter:
     def eval_Slice(self, node: ast.Slice, scope: Scope) -> slice:
         def part(p: ast.expr | None) -> Any:
             value = None if p is None else self.eval(p, scope)
-            if value is not None and not isinstance(value, int):
+            if value is not None and not isinstance(value, int) and not isinstance(value, NetworkValue):
                 if isinstance(value, Opaque):
                     raise self.error(node, f"a slice bound is not known: {value.explain()}")
                 raise self.user_exception("TypeError", "slice indices must be integers or None", node)
@@ -688,6 +701,9 @@ class Interpreter:
         value = self.eval(node.operand, scope)
         if isinstance(node.op, ast.Not):
             return not self.truth(value, node.operand)
+        if type(value) is TracedInt and type(node.op) in _TRACED_UNARY:
+            value.on_op(_TRACED_UNARY[type(node.op)])
+            return TracedInt(_UNARY[type(node.op)](int(value)), value.on_op)
         if isinstance(value, RuntimeObject):
             result = value.rt_unary(self, node.op, node)
             if result is NotImplemented:
@@ -720,6 +736,9 @@ class Interpreter:
         return True
 
     def compare(self, op: ast.cmpop, left: Any, right: Any, node: ast.AST) -> Any:
+        traced = left if type(left) is TracedInt else right if type(right) is TracedInt else None
+        if traced is not None and type(op) in _TRACED_COMPARE:
+            traced.on_op(_TRACED_COMPARE[type(op)])
         for side in (left, right):
             if isinstance(side, Opaque) and not isinstance(op, ast.Is | ast.IsNot):
                 return side.derived(short_source(node), self)
@@ -874,6 +893,12 @@ class Interpreter:
         return bool(value)
 
     def binop(self, op: ast.operator, left: Any, right: Any, node: ast.AST) -> Any:
+        traced = left if type(left) is TracedInt else right if type(right) is TracedInt else None
+        if traced is not None and not isinstance(left, RuntimeObject) and not isinstance(right, RuntimeObject):
+            traced.on_op(_TRACED_NAMES.get(type(op), "op"))
+            result = self.binop(op, int(left) if type(left) is TracedInt else left,
+                                int(right) if type(right) is TracedInt else right, node)
+            return TracedInt(result, traced.on_op) if type(result) is int else result
         for value, reflected in ((left, False), (right, True)):
             if isinstance(value, RuntimeObject):
                 other = right if not reflected else left
@@ -930,7 +955,8 @@ class Interpreter:
             self.budget.alloc(len(left) + len(right))
 
     def getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
-        if name.startswith("__") and name.endswith("__") and name not in ALLOWED_DUNDERS:
+        if name.startswith("__") and name.endswith("__") and (
+                name not in ALLOWED_DUNDERS or (name == "__class__" and not isinstance(obj, RuntimeObject))):
             raise self.error(node, f"the attribute {name} reaches into Python itself; the reader does not follow it",
                              hint="remove it: model code does not need double-underscore attributes")
         if isinstance(obj, RuntimeObject):
@@ -940,6 +966,8 @@ class Interpreter:
         return data_attribute(self, obj, name, node)
 
     def setattr(self, obj: Any, name: str, value: Any, node: ast.AST) -> None:
+        if name in IGNORED_DUNDERS:
+            return
         if name.startswith("__") and name.endswith("__"):
             raise self.error(node, f"setting {name} reaches into Python itself; the reader does not do it",
                              hint="remove it: model code does not need double-underscore attributes")

@@ -15,7 +15,7 @@ from .detect import detect_framework
 from .interpreter import Interpreter, Scope, parse_and_scan
 from .limits import Limits
 from .runtime import Function, UserRaise, short_source
-from .session import Session, SourceFile
+from .session import Session, SourceFile, package_of
 
 
 @dataclass
@@ -53,7 +53,12 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     location = Path(path) if path is not None else None
     if location is not None and root is not None and not location.is_absolute():
         location = Path(root) / location  # a path relative to the project
-    if root is None and location is not None:
+    package = None
+    if location is not None and location.exists():
+        top, package = package_of(location.resolve())
+        if root is None:  # the project: the package the file is in, or its directory
+            root = top
+    elif root is None and location is not None:
         root = location.resolve().parent
     session = Session(limits=limits, root=Path(root) if root is not None else None)
     display = str(path) if path is not None else None
@@ -62,7 +67,7 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
                         file=display)
     tree, facts = parse_and_scan(text, display, limits.nesting)
     main = SourceFile(display, text, tree, "__main__", location.resolve() if location is not None and
-                      location.exists() else None)
+                      location.exists() else None, package)
     if main.location is not None:
         session.files.append(main.location)
     session.main = main

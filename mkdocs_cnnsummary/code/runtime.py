@@ -72,6 +72,19 @@ class RuntimeObject:
         raise interp.error(node, f"super().{name} of {self.describe()} is not supported")
 
 
+class TracedInt(int):
+    """A whole number that a framework traces (a size of a PyTorch tensor, which ``torch.fx`` records as a node):
+    plain data everywhere, but arithmetic and comparisons on it call ``on_op`` with the operator's name
+    (``add``, ``floordiv``, ``eq`` ...) and arithmetic keeps the result traced."""
+
+    on_op: Callable[[str], None]
+
+    def __new__(cls, value: int, on_op: Callable[[str], None]) -> TracedInt:
+        made = super().__new__(cls, value)
+        made.on_op = on_op
+        return made
+
+
 class NetworkValue(RuntimeObject):
     """Marker base of a binding's network values (layers, tensors, models): a call the reader cannot
     follow must not receive one, since it could add layers the reader would not see."""
@@ -152,6 +165,7 @@ class Class(RuntimeObject):
     namespace: dict[str, Any]
     line: int | None = None
     framework_base: RuntimeObject | None = None  # the binding object it derives from, if any
+    fields: list[str] = field(default_factory=list)  # the names its body annotates, in order (dataclasses)
 
     def describe(self) -> str:
         return f"the class {self.name}"
@@ -213,6 +227,8 @@ class Instance(RuntimeObject):
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         if name in self.attrs:
             return self.attrs[name]
+        if name == "__class__":
+            return self.cls
         found, value = self.cls.find(name)
         if not found:
             raise interp.error(node, f"{self.describe()} has no attribute {name!r}",
@@ -237,7 +253,7 @@ class Instance(RuntimeObject):
 
 def bind_member(interp: Interpreter, value: Any, instance: Any, node: ast.AST) -> Any:
     """A class attribute as seen through an instance: functions become bound methods."""
-    if isinstance(value, Function):
+    if isinstance(value, Function) or (isinstance(value, Builtin) and value.method):
         return BoundMethod(value, instance)
     if isinstance(value, StaticMethod):
         return value.function
@@ -283,6 +299,7 @@ class Builtin(RuntimeObject):
 
     name: str
     fn: BuiltinFn
+    method: bool = False  # a method the reader puts in a class (a dataclass's __init__): bound like a function
 
     def describe(self) -> str:
         return f"{self.name}()"

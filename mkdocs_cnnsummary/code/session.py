@@ -20,6 +20,7 @@ from ..engine.summary import Notice
 from .builtins import BUILTINS, math_module
 from .limits import Budget, Limits
 from .runtime import Function, Module, Opaque
+from .stdlib import standard_module
 
 if TYPE_CHECKING:
     from .bindings import Binding
@@ -44,6 +45,7 @@ class SourceFile:
     tree: ast.Module
     module_name: str = "__main__"
     location: Path | None = None  # the file on disk (for relative imports)
+    package: str | None = None  # the package it belongs to (``torchvision.models``), for relative imports
 
 
 @dataclass
@@ -176,6 +178,9 @@ class Session:
         top = dotted.split(".")[0]
         if dotted == "math":
             return math_module()
+        standard = standard_module(dotted)
+        if standard is not None:
+            return standard
         if top == "__future__":
             return Module("__future__", {}, getter=lambda name: True)
         for binding in self.binding_order():
@@ -205,9 +210,14 @@ class Session:
             return Module(package_name, {}, getter=lambda name: self._relative_module(name, level, interp, node),
                           path=self.display(base / "__init__.py"))
         target = base.joinpath(*dotted.split(".")) if dotted else base
-        found = _module_file(target)
-        package = source.module_name.rsplit(".", level)[0] if "." in source.module_name else ""
+        package = _parent_package(source, level)
         name = ".".join(p for p in (package, dotted) if p) or text
+        if package:  # a module of a framework's package may have a stand-in (torchvision's weight registry)
+            for binding in self.binding_order():
+                module = binding.module(name, interp, node)
+                if module is not None:
+                    return module
+        found = _module_file(target)
         if found is None or not self._inside_root(found):
             return Opaque(text, getattr(node, "lineno", None), interp.file,
                           f"is not a file under {self.root.name}/ that the reader can read")
@@ -269,7 +279,9 @@ class Session:
             raise interp.error(node, f"{self.display(path)} is not UTF-8 text") from None
         self.files.append(path.resolve())
         display = self.display(path)
-        source = SourceFile(display, text, parse_python(text, display, self.limits.nesting), name, path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        source = SourceFile(display, text, parse_python(text, display, self.limits.nesting), name, path,
+                            package or None)
         module = Module(name, {}, path=display)
         scope = Scope("module", None, source)
         self._loading.add(key)
@@ -278,7 +290,34 @@ class Session:
         finally:
             self._loading.discard(key)
         module.members = scope.vars
+        for binding in self.bindings.values():
+            binding.loaded(module, interp)
         return module
+
+    def import_path(self, path: Path, name: str, interp: Interpreter, node: ast.AST) -> Module:
+        """A file read as the module ``name`` (once per reading)."""
+        key = str(path.resolve())
+        if key not in self.modules:
+            self.modules[key] = self._load_file(path, name, interp, node)
+        return self.modules[key]
+
+    def definitions_of(self, path: Path, names: tuple[str, ...], interp: Interpreter, node: ast.AST) -> dict[str, Any]:
+        """Only the functions ``names`` of a file (helpers of a module the reader does not read as a whole)."""
+        from .interpreter import Scope, parse_python
+
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise interp.error(node, f"cannot read {self.display(path)}: {exc}") from None
+        display = self.display(path)
+        tree = parse_python(text, display, self.limits.nesting)
+        tree.body = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef) and stmt.name in names]
+        source = SourceFile(display, text, tree, path.stem, path)
+        scope = Scope("module", None, source)
+        if path.resolve() not in self.files:
+            self.files.append(path.resolve())
+        interp.run_module(source, scope)
+        return {name: scope.vars[name] for name in names if name in scope.vars}
 
     def display(self, path: Path) -> str:
         """A file's path as messages show it: relative to the root."""
@@ -320,6 +359,33 @@ class Session:
                 return names()
             return {k: v for k, v in module.members.items() if not k.startswith("_")}
         raise interp.error(node, "cannot import * from this module")
+
+
+def _parent_package(source: SourceFile, level: int) -> str:
+    """The package ``from .`` (level 1), ``from ..`` (level 2) ... names in ``source``; "" when not known."""
+    package = source.package
+    if package is None:
+        package = source.module_name.rsplit(".", 1)[0] if "." in source.module_name else ""
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return ""
+    return ".".join(parts[:len(parts) - (level - 1)])
+
+
+def package_of(path: Path) -> tuple[Path, str | None]:
+    """The directory of the top package a file is in (each directory up to it has an ``__init__.py``) and
+    the file's package name (``torchvision.models``); the file's own directory and None outside a package."""
+    directory = path.parent
+    if not (directory / "__init__.py").is_file():
+        return directory, None
+    parts = []
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        parts.append(directory.name)
+        directory = directory.parent
+    top = path.parent
+    for _ in range(len(parts) - 1):
+        top = top.parent
+    return top, ".".join(reversed(parts))
 
 
 def _module_file(base: Path) -> Path | None:

@@ -34,16 +34,25 @@ __all__ = [
 ]
 
 
-def summarize(spec: str | dict[str, Any], *, framework: str | None = None) -> Summary:
+def summarize(spec: str | dict[str, Any], *, framework: str | None = None, batch: int = 1,
+              assume: dict[str, int] | str | None = None) -> Summary:
     """Compute a network described by ``spec`` (YAML text or a dict).
 
-    ``framework`` is the default when the spec has no ``framework:`` key.
+    ``framework`` is the default when the spec has no ``framework:`` key; operation counts are for
+    ``batch`` samples (a batch size fixed in the spec's input wins).  ``assume`` gives values to the
+    names of input sizes (``{"H": 224}`` or ``"H=224,W=224"``), over the spec's own ``assume:``.
     Raises :class:`SpecError` (with line, layer and message) for a wrong spec,
     and for a value under ``expect:`` that differs from the computed one.
     """
+    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+        raise SpecError(f"the batch size must be a positive whole number, got {batch!r}", hint="e.g. batch=8")
     with collector_paused():
         net = parse_spec(spec)
-        summary = build_summary(net, framework)
+        if assume:
+            from .symbolic import read_assume
+
+            net.assume = {**net.assume, **read_assume(assume)}
+        summary = build_summary(net, framework, batch)
         check_expectations(summary, net.expect, net.expect_line)
     return summary
 

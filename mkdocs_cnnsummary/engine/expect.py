@@ -8,10 +8,12 @@ expect:
   conv2d: {output_shape: [null, 24, 24, 32], params: 832}
 ```
 
-Keys other than the three totals name layers (they may also be grouped under
-``layers:``), or block instances of a compact spec, whose counts are the sums over their
-layers and whose output shape is that of their output.  A mismatch is a
-:class:`SpecError` on the line of the entry.
+Keys other than the totals (``total_params``, ``trainable_params``, ``non_trainable_params``,
+``total_buffers`` (PyTorch's buffers), ``total_macs``, ``total_flops``, ``total_other_ops``) name layers (they
+may also be grouped under ``layers:``), or block instances of a compact spec, whose counts are the sums over their
+layers and whose output shape is that of their output; a layer may also expect ``buffers``, ``macs``, ``flops``,
+``other_ops`` and ``activations``.  A module called more than once (PyTorch) is its first call's row, the one
+that counts its tensors.  A mismatch is a :class:`SpecError` on the line of the entry.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from .errors import SpecError, did_you_mean, printable, shown
 from .spec import name_hint
 from .summary import LayerRecord, LayerSums, Shape, Summary
 
-TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params")
-LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params")
+TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params", "total_buffers", "total_macs",
+              "total_flops", "total_other_ops")
+LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params", "buffers", "macs", "flops",
+              "other_ops", "activations")
 
 
 def _line(container: Any, key: Any, default: int | None) -> int | None:
@@ -40,8 +44,8 @@ def _count(value: Any, what: str, line: int | None) -> int:
     return value
 
 
-def _fmt(n: int) -> str:
-    return f"{n:,}"
+def _fmt(n: int | None) -> str:
+    return "unknown" if n is None else f"{n:,}"
 
 
 def _shape_text(shape: Shape | list[Shape]) -> str:
@@ -52,12 +56,17 @@ def _shape_text(shape: Shape | list[Shape]) -> str:
     return printable(text, 200)
 
 
-def _as_shape(value: Any, line: int | None) -> tuple[int | None, ...]:
+def _as_shape(value: Any, line: int | None) -> tuple[Any, ...]:
     if not isinstance(value, list | tuple) or not all(
-            d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
+            d is None or isinstance(d, str) or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
         raise SpecError(f"expect: output_shape must be a list of sizes, got {shown(value)}", line=line,
                         hint="e.g. output_shape: [null, 24, 24, 32] (null = the batch or an unknown size)")
-    return tuple(value)
+    return tuple(_spaceless(d) for d in value)
+
+
+def _spaceless(d: Any) -> Any:
+    """A size written with names, as the table shows it (``⌈H/2⌉ − 1``), compared without spaces."""
+    return "".join(str(d).split()) if d is not None and not isinstance(d, int) else d
 
 
 def _shape_matches(expected: Any, computed: Shape | list[Shape], line: int | None) -> bool:
@@ -68,7 +77,8 @@ def _shape_matches(expected: Any, computed: Shape | list[Shape], line: int | Non
         return len(expected) == len(computed) and all(
             _shape_matches(list(e), c, line) for e, c in zip(expected, computed, strict=True))
     want = _as_shape(expected, line)
-    return want == tuple(computed) or want == tuple(computed[1:])
+    got = tuple(_spaceless(d) for d in computed)
+    return want == got or want == got[1:]
 
 
 def _check_totals(summary: Summary, key: str, value: Any, line: int | None) -> None:
@@ -116,8 +126,8 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
     if not isinstance(expect, dict):
         raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
     layers: dict[str, Any] = {}
-    for rec in summary.layers:  # a top-level row wins over a nested one of the same name
-        if rec.name not in layers or rec.parent is None:
+    for rec in summary.layers:  # a top-level row wins over a nested one of the same name; a module's first call
+        if rec.name not in layers or (rec.parent is None and "call" not in rec.extra):  # over its further calls
             layers[rec.name] = rec
     for instance in summary.blocks:
         layers.setdefault(instance.name, _InstanceRecord(summary, instance))
@@ -142,12 +152,17 @@ class _InstanceRecord(LayerSums):
         self.layers = summary.block_layers(instance.name)
         out = next((r for r in self.layers if r.name == instance.output), self.layers[-1] if self.layers else None)
         self.output_shape = out.output_shape if out is not None else ()
+        self.output_activations = out.activations if out is not None else None
+
+    @property
+    def activations(self) -> int | None:
+        return self.output_activations
 
 
 def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:
     if name not in layers:
         hint = did_you_mean(name, [*layers, *TOTAL_KEYS]) if isinstance(name, str) else name_hint(name)
         raise SpecError(f"expect: no layer named {shown(name)}", line=line,
-                        hint=hint or "expect takes total_params, trainable_params, non_trainable_params "
-                        "and layer names")
+                        hint=hint or "expect takes total_params, trainable_params, non_trainable_params, "
+                        "total_buffers and layer names")
     _check_layer(layers[name], entries, line)

@@ -6,7 +6,8 @@ A worked step shows the same expression twice: once with symbols
 numbers shown evaluate to the result shown.
 
 Values are exact (``Fraction``); a variable whose value is unknown (None) makes
-every expression that uses it unknown.
+every expression that uses it unknown.  A size written with names (``symbolic.Sym``, from
+``input: [H, W, 3]``) goes through the same arithmetic: the result is then an expression in the names.
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ class Expr:
             if v.denominator != 1:
                 raise ValueError(f"{self.sym()} is not an integer: {v}")
             return int(v)
+        if not isinstance(v, int) and not v.integral:  # a size written with names (symbolic.Sym)
+            from .symbolic import NotNumeric
+
+            names = ", ".join(sorted(v.names()))
+            raise NotNumeric(f"{self.sym()} = {v} is a whole number only for some values of {names}", v.names())
         return v
 
     # operator sugar -------------------------------------------------------
@@ -119,6 +125,9 @@ class Var(Expr):
     def num(self) -> str:
         if self.val is None:
             return self.symbol
+        if not isinstance(self.val, int | Fraction):  # a size written with names: bracketed unless one name or floor
+            text = str(self.val)
+            return text if self.val.prec == _ATOM else f"({text})"
         return str(self.val)
 
     def unknowns(self) -> list[Var]:
@@ -151,6 +160,8 @@ class BinOp(Expr):
         if isinstance(a, int) and isinstance(b, int):  # the usual case, without Fraction objects
             quotient, remainder = divmod(a, b)
             return quotient if remainder == 0 else Fraction(a, b)
+        if not isinstance(a, int | Fraction) or not isinstance(b, int | Fraction):  # a size written with names
+            return a / b
         result = Fraction(a) / Fraction(b)
         return int(result) if result.denominator == 1 else result
 

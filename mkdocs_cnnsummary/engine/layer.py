@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from types import ModuleType, SimpleNamespace
 from typing import Any, ClassVar
 
@@ -11,7 +12,7 @@ from .args import REQUIRED, Arg, ArgError
 from .errors import SpecError, about, did_you_mean, shown
 from .expr import Expr, lift
 from .limits import MAX_INT, MAX_WEIGHTS
-from .summary import Shape, Step, Weight
+from .summary import Shape, Step, Value, Weight
 
 OutputShape = Shape | list[Shape]
 
@@ -19,20 +20,35 @@ OutputShape = Shape | list[Shape]
 class Calc:
     """Collects the worked steps and the weights of one layer while it is computed."""
 
-    def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None, room: int = MAX_WEIGHTS) -> None:
+    def __init__(self, layer: Layer, nested: Callable[..., Any] | None = None, batch: int = 1,
+                 room: int = MAX_WEIGHTS) -> None:
         self.layer = layer
         self.room = room  # weight tensors the network may still get
         self.steps: list[Step] = []
         self.weights: list[Weight] = []
         self._declared: list[tuple[int | None, bool]] = []  # (params step result, buffers?)
         self._nested = nested
+        self.children: list[Any] = []  # PyTorch: rows of the submodules this module calls (LayerRecords)
+        #: samples per batch the operation counts are for
+        self.batch = batch
+        #: worked steps of the analyses (operations, activations, receptive field)
+        self.analysis: list[Step] = []
+        self.total_macs: int | None = None
+        self.total_other_ops: int | None = None
+        self._counted: set[str] = set()
+        #: (prefix, MACs, other ops) of each wrapped layer computed by :meth:`nested`
+        self.nested_ops: list[tuple[str, int | None, int | None]] = []
+        #: the names of the input sizes this layer's sizes are written with (``input: [H, W, 3]``), if any
+        self.named: str | None = None
+        #: (size, minimum) for sizes written with names that must be at least ``minimum`` (see too_small)
+        self.conditions: list[tuple[Any, int]] = []
 
     # worked steps -------------------------------------------------------------
     def step(self, quantity: str, expr: Expr | int, note: str | None = None) -> int | None:
         """Record ``quantity = formula = substituted = result`` and return the result."""
         expr = lift(expr)
         value = expr.int_value
-        if value is not None and abs(value) > MAX_INT:
+        if isinstance(value, int) and abs(value) > MAX_INT:  # a size written with names is checked for its values
             raise self.error(f"{quantity} would be {about(value)}, beyond the 64-bit sizes the frameworks count in",
                              "use smaller sizes")
         if value is None:
@@ -44,6 +60,72 @@ class Calc:
         else:
             self.steps.append(Step(quantity, expr.sym(), expr.num(), value, note))
         return value
+
+    def too_small(self, value: Any, minimum: int = 1) -> bool:
+        """Whether a size is below ``minimum`` (False when unknown).  A size written with names is taken
+        to be large enough, and the condition is kept: the summary says for which values of the names its
+        expressions hold."""
+        if value is None:
+            return False
+        if isinstance(value, int):
+            return value < minimum
+        self.conditions.append((value, minimum))
+        return False
+
+    def record(self, kind: str, quantity: str, expr: Expr | int, note: str | None = None) -> Value | None:
+        """An analysis step (``kind``: ``macs``, ``other_ops``, ``receptive_field`` ...); the result may be a
+        fraction.  Returns it (None when a size is unknown; the note then says which)."""
+        expr = lift(expr)
+        value = expr.value
+        if isinstance(value, Fraction) and value.denominator == 1:
+            value = int(value)
+        if value is not None and not isinstance(value, int | Fraction):  # written with names: not counted
+            self.named = self.named or ", ".join(sorted(value.names()))
+            value = None
+        if value is None:
+            missing = expr.unknowns()
+            what = missing[0].desc or missing[0].symbol if missing else "a size"
+            unknown = f"unknown because {what} is None"
+            if self.named:
+                unknown = (f"unknown because {what} is written with {self.named}; assume: gives the names values "
+                           "and this a number")
+            self.analysis.append(Step(quantity, expr.sym(), None, None, f"{unknown}; {note}" if note else unknown,
+                                      kind))
+            return None
+        self.analysis.append(Step(quantity, expr.sym(), expr.num(), value, note, kind))
+        return value
+
+    def macs(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:
+        """The layer's multiply-accumulates (or, with ``part``, one part of them, summed by a later call)."""
+        return self._count("macs", "MACs", expr, note, part)
+
+    def other_ops(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:
+        """The layer's other operations (bias adds, activations, pooling ...), by the rule in ``note``."""
+        return self._count("other_ops", "other ops", expr, note, part)
+
+    def unknown_ops(self, why: str) -> None:
+        """Operations that cannot be counted: both counts are unknown, and the steps say why."""
+        for kind, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
+            self.analysis.append(Step(quantity, "unknown", None, None, why, kind))
+            self._counted.add(kind)
+
+    def _count(self, kind: str, quantity: str, expr: Expr | int, note: str | None, part: str | None) -> int | None:
+        value = self.record(kind, f"{quantity}: {part}" if part else quantity, expr, note)
+        if value is not None and not isinstance(value, int):
+            raise AssertionError(f"{self.layer.type_name}: {quantity} is not whole: {value}")
+        if part is None:
+            if kind == "macs":
+                self.total_macs = value
+            else:
+                self.total_other_ops = value
+            self._counted.add(kind)
+        return value
+
+    def check_counted(self) -> None:
+        """Every layer states both counts (an engine bug otherwise: no count may be silently 0)."""
+        missing = {"macs", "other_ops"} - self._counted
+        if missing:
+            raise AssertionError(f"{self.layer.type_name}: operations() recorded no {' and no '.join(sorted(missing))}")
 
     def params(self, expr: Expr | int, quantity: str = "params", note: str | None = None) -> int | None:
         """Record the parameter-count step; it is checked against the weights added."""
@@ -68,6 +150,11 @@ class Calc:
             raise self.error(
                 f"the weight {name!r} would have shape {shown(tuple(shape))}: its size depends on an unknown "
                 "input size", "give the input a known size on that axis")
+        if not all(isinstance(d, int) for d in shape):  # a size written with names
+            from .symbolic import NotNumeric, names_in
+
+            raise NotNumeric(f"the weight {name!r} would have shape ({', '.join(map(str, shape))}): its size "
+                             "depends on the input size", names_in([tuple(shape)]))
         own = trainable and not buffer
         total = own if sublayer and self.layer.total_own_flags else None
         weight = Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
@@ -91,6 +178,17 @@ class Calc:
                 raise AssertionError(
                     f"{self.layer.type_name}: worked steps give {declared}, weights give {actual}")
 
+    def child(self, name: str, type_name: str, output_shape: Shape) -> None:
+        """PyTorch: a row for a submodule this module calls (``self_attn`` of a TransformerEncoderLayer), with the
+        weights and steps this layer recorded under its name (``self_attn.in_proj_weight``, ``self_attn: params``)."""
+        from .summary import LayerRecord
+
+        weights = [Weight(w.name[len(name) + 1:], w.shape, w.trainable, w.buffer, w.total_trainable)
+                   for w in self.weights if w.name.startswith((f"{name}.", f"{name}/"))]
+        steps = [Step(s.quantity[len(name) + 2:], s.formula, s.substituted, s.result, s.note)
+                 for s in self.steps if s.quantity.startswith(f"{name}: ")]
+        self.children.append(LayerRecord(name, type_name, [], tuple(output_shape), weights, steps))
+
     # errors ------------------------------------------------------------------
     def error(self, message: str, hint: str | None = None) -> SpecError:
         """A spec error located at this layer (``raise calc.error(...)``)."""
@@ -103,16 +201,27 @@ class Calc:
         if self._nested is None:  # pragma: no cover - always set by the network builder
             raise AssertionError("nested layers are not available here")
         inner: Layer = self._nested(spec, self.layer)
-        sub = Calc(inner, self._nested, self.room - len(self.weights))
+        sub = Calc(inner, self._nested, self.batch, self.room - len(self.weights))
         shape = inner.compute_output_shape(inputs, sub)
         inner.build(inputs, sub)
         sub.check()
+        from .symbolic import names_in, numeric
+
+        named = names_in([*inputs, shape])
+        if named:  # the counts need numbers (see network.Analyses)
+            sub.named = ", ".join(sorted(named))
+        inner.operations(numeric(inputs), numeric(shape), sub)
+        sub.check_counted()
         for s in sub.steps:
             self.steps.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note))
+        for s in sub.analysis:
+            self.analysis.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note, s.kind))
         for w in sub.weights:
             total = w.counts_trainable if self.layer.total_own_flags else None
             self.weights.append(Weight(f"{prefix}/{w.name}", w.shape, w.trainable and self.layer.trainable,
                                        w.buffer, total))
+        self.nested_ops.append((prefix, sub.total_macs, sub.total_other_ops))
+        self.conditions += sub.conditions
         return shape
 
 
@@ -137,8 +246,14 @@ class Layer:
     #: a small call and its input shapes (batch excluded) shown with worked formulas in the layer
     #: reference, e.g. ``("Conv2D(8, 3)", (28, 28, 1))``; None lets the reference choose one
     example: ClassVar[tuple[Any, ...] | None] = None
+    #: for layers that multiply no weights: other ops per output element and the rule, e.g.
+    #: ``(1, "one op per element: the activation")``; see :meth:`operations`
+    element_ops: ClassVar[tuple[int, str] | None] = None
     #: the family the layer reference lists it in (``conv``, ``pooling`` ...); "" = its catalog module's name
     family: ClassVar[str] = ""
+    #: PyTorch: a tensor a module owns (an ``nn.Parameter``, a buffer) rather than a computation; its row shows
+    #: only at the top of a model, inside a module it is counted in the module's row (see engine/modules.py)
+    owned_tensor: ClassVar[bool] = False
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:
@@ -230,6 +345,42 @@ class Layer:
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         """Add the weights and the parameter step (nothing for weightless layers)."""
 
+    def further_outputs(self, inputs: list[Shape], output: OutputShape) -> list[Shape]:
+        """Outputs after the one its row shows, which later layers may take as ``name[1]`` ... (an LSTM's final
+        states); none by default."""
+        return []
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        """Record the MACs and the other ops with their worked steps (``calc.macs``, ``calc.other_ops``).
+
+        The default serves layers that multiply no weights: MACs 0, and ``element_ops`` ops per output
+        element.  A layer type that declares neither says that its operations are not modelled: never a
+        silent 0.
+        """
+        from . import ops
+
+        if self.element_ops is None:
+            calc.unknown_ops(f"the operations of {self.type_name} are not modelled")
+            return
+        per_element, rule = self.element_ops
+        ops.per_element(calc, output, per_element, rule)
+
+    def design(self, inputs: list[Shape]) -> Any:
+        """Facts for the design checks (:class:`~.checks.DesignFacts`: its bias, windows, dropout rate ...)."""
+        from .checks import NO_FACTS
+
+        return NO_FACTS
+
+    def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:
+        """How output positions see the network input, from the fields of the inputs (see ``receptive``).
+
+        Returns the output's field, or a :class:`~.receptive.NoField` saying why there is none.  The default:
+        a layer that keeps its input shape and works per position (``SameShape``) keeps the field;
+        other layers say that they do not model it.
+        """
+        from . import receptive
+
+        return receptive.unmodelled(fields, calc, self.type_name)
+
 
 def _at(error: SpecError, argument: str | int) -> SpecError:
     """Mark which argument (keyword, or position) an error is about, so that it can point at its line."""
@@ -238,10 +389,24 @@ def _at(error: SpecError, argument: str | int) -> SpecError:
 
 
 class SameShape:
-    """Mixin for layers whose output shape is their input shape (activations, dropout, noise ...)."""
+    """Mixin for layers whose output shape is their input shape (activations, dropout, noise ...).
+
+    They work position by position, so each output sees what its input saw.
+    """
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
         return inputs[0]
+
+    def design(self, inputs: list[Shape]) -> Any:
+        """Facts for the design checks (:class:`~.checks.DesignFacts`: its bias, windows, dropout rate ...)."""
+        from .checks import NO_FACTS
+
+        return NO_FACTS
+
+    def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:
+        from . import receptive
+
+        return receptive.same(fields, calc)
 
 
 # registry -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .errors import SpecError
 from .expr import total, var
+from .modules import owned_tensor
 from .summary import LayerRecord, Shape, Step, Weight
 
 if TYPE_CHECKING:
@@ -29,18 +30,32 @@ def is_model_item(spec: LayerSpec) -> bool:
     return getattr(spec, "network", None) is not None
 
 
-def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: str
+def nested_type(type_name: str) -> str:
+    """The type a row holding a network shows: ``Sequential``, ``Functional`` for a Keras model, or the class of a
+    PyTorch module (``BasicBlock``)."""
+    return "Functional" if type_name in ("Functional", "Model") else type_name
+
+
+def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: str, batch: int = 1
                ) -> tuple[Shape | list[Shape], LayerRecord, list[LayerRecord]]:
     """Compute a model item called on ``in_shapes``: its output, its row and its layers' rows."""
     from .network import build_summary
 
     inner: NetworkSpec = spec.network  # type: ignore[assignment]
-    type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+    type_name = nested_type(spec.type)
     where = {"line": spec.line, "layer": name, "layer_type": type_name}
-    if inner.inputs:
+    if inner.inputs and any(i.shape is None for i in inner.inputs):  # a module: its inputs are what it is called on
+        if len(inner.inputs) != len(in_shapes):
+            raise SpecError(f"the module takes {len(inner.inputs)} input(s), got {len(in_shapes)}", **where)
+        net = copy.copy(inner)
+        net.inputs = [copy.copy(i) for i in inner.inputs]
+        for ispec, got in zip(net.inputs, in_shapes, strict=True):
+            ispec.shape, ispec.full = list(got), True
+        own = called = _summary(build_summary, net, framework, where, batch)
+    elif inner.inputs:
         if len(inner.inputs) != len(in_shapes):
             raise SpecError(f"the model takes {len(inner.inputs)} input(s), got {len(in_shapes)}", **where)
-        own = _summary(build_summary, inner, framework, where)
+        own = _summary(build_summary, inner, framework, where, batch)
         for rec, got in zip(own.inputs, in_shapes, strict=True):
             want = rec.shape
             if len(want) != len(got) or any(w is not None and g is not None and w != g
@@ -52,16 +67,16 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
             net = copy.copy(inner)
             net.inputs = [copy.copy(i) for i in inner.inputs]
             for ispec, got in zip(net.inputs, in_shapes, strict=True):
-                ispec.shape = list(got[1:])
-            called = _summary(build_summary, net, framework, where)
+                ispec.shape, ispec.full = list(got), True
+            called = _summary(build_summary, net, framework, where, batch)
     else:
         if len(in_shapes) != 1:
             raise SpecError(f"a Sequential model takes one input, got {len(in_shapes)}", **where)
         from .spec import InputSpec
 
         net = copy.copy(inner)
-        net.inputs = [InputSpec(None, list(in_shapes[0][1:]), spec.line)]
-        own = called = _summary(build_summary, net, framework, where)
+        net.inputs = [InputSpec(None, list(in_shapes[0]), spec.line, full=True)]
+        own = called = _summary(build_summary, net, framework, where, batch)
     outputs = [output_shape_of(called, out) for out in called.outputs]
     trainable = spec.trainable is not False
     top = [rec for rec in own.layers if rec.parent is None]
@@ -75,6 +90,8 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
                           expr.num(), expr.int_value))
     children = []
     for rec in own.layers:
+        if rec.parent is None and owned_tensor(rec.type, framework):
+            continue  # a tensor the module owns (an nn.Parameter): counted in the module's row, not a row
         child = copy.copy(rec)
         child.parent = rec.parent or name
         child.depth = rec.depth + 1
@@ -83,13 +100,60 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
         children.append(child)
     out: Shape | list[Shape] = outputs[0] if len(outputs) == 1 else outputs
     record = LayerRecord(name=name, type=type_name, inputs=[], output_shape=out if isinstance(out, list)
-                         else tuple(out), weights=weights, calculation=steps, line=spec.line)
+                         else tuple(out), weights=weights, calculation=steps, line=spec.line,
+                         lazy=ModelSums(top))
     return out, record, children
 
 
-def _summary(build, net, framework, where):
+class ModelSums:
+    """The analyses of a model's row: the sums of its layers' operations (read when first needed); a model
+    used as a layer has no receptive field of its own.  ``output=False``: a row with no output of its own (a
+    PyTorch ``ModuleList`` holding the modules it lists), whose activations are none."""
+
+    def __init__(self, layers: list[LayerRecord], *, output: bool = True) -> None:
+        self.layers = layers
+        self.output = output
+        self.done: dict[str, object] | None = None
+
+    def of(self, name: str) -> dict[str, object]:
+        if self.done is None:
+            steps: list[Step] = []
+            self.done = {"analysis": steps, "receptive_field": None,
+                         "activations": self.layers[-1].activations if self.layers and self.output else None}
+            for key, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
+                values = [(rec.name, getattr(rec, key)) for rec in self.layers]
+                expr = total([var(f"{key}({n})", v) for n, v in values if v != 0])
+                value = None if any(v is None for _, v in values) else sum(v for _, v in values)
+                steps.append(Step(quantity, f"sum of its layers' {quantity}", None if value is None else expr.num(),
+                                  value, None if value is not None else "unknown for one of its layers", key))
+                self.done[key] = value
+        return self.done
+
+
+class InParent:
+    """The analyses of a submodule row a layer shows (a TransformerEncoderLayer's ``self_attn``): its operations
+    are counted in the row of the layer that computes them."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+
+    def of(self, name: str) -> dict[str, object]:
+        why = f"counted in the row of {self.owner}"
+        return {"macs": None, "other_ops": None, "activations": None, "receptive_field": None,
+                "analysis": [Step("MACs", "", None, None, why, "macs")]}
+
+
+class NotCalled:
+    """The analyses of a module that is never called: it computes nothing."""
+
+    def of(self, name: str) -> dict[str, object]:
+        return {"macs": 0, "other_ops": 0, "activations": None, "receptive_field": None,
+                "analysis": [Step("MACs", "0", "0", 0, "not called: it computes nothing", "macs")]}
+
+
+def _summary(build, net, framework, where, batch=1):
     try:
-        return build(net, framework)
+        return build(net, framework, batch)
     except SpecError as exc:
         if exc.line is None:
             exc.located(line=where["line"])

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
+from . import checks, ops, receptive
 from .args import ArgError
 from .args import shape as shape_arg
 from .errors import SpecError, about, did_you_mean, printable, shown
+from .expr import product, var
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, describe_shape, lookup
 from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
-from .nested import is_model_item, run_nested
+from .modules import NO_OUTPUT, arrange, call_name, counted_elsewhere, hide, no_output, tie
+from .nested import InParent, NotCalled, is_model_item, nested_type, run_nested
 from .spec import LayerRef, LayerSpec, NetworkSpec
 from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
+from .symbolic import NotNumeric, Sym, names_in, numeric, read_name, size_conditions
 
 
 def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Layer:
@@ -43,13 +48,14 @@ def _nested_factory(framework: str):
     return make
 
 
-def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, room: int = MAX_WEIGHTS
-                  ) -> tuple[Shape | list[Shape], Calc]:
+def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, batch: int = 1,
+                  room: int = MAX_WEIGHTS) -> tuple[Shape | list[Shape], Calc]:
     """Run one layer on its input shapes: its output shape(s), and its worked steps and weights.
 
     ``make_nested`` builds wrapped layers (see :func:`nested_factory`).  The number of inputs is
-    checked first; errors are located at the layer.  ``room``: the weight tensors the network may
-    still get; the output stays within the bounds of :mod:`.limits`.
+    checked first; errors are located at the layer.  ``batch``: the samples the operation counts are
+    for; ``room``: the weight tensors the network may still get; the output stays within the bounds of
+    :mod:`.limits`.
     """
     n = len(in_shapes)
     if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
@@ -59,12 +65,14 @@ def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, room: 
         raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
                         line=layer.line, layer=layer.name, layer_type=layer.type_name,
                         hint="set inputs: [...] to the layers it should take")
-    calc = Calc(layer, make_nested, room)
+    calc = Calc(layer, make_nested, batch, room)
     try:
         out = layer.compute_output_shape(in_shapes, calc)
         layer.build(in_shapes, calc)
     except SpecError as exc:
         raise exc.located(line=layer.line, layer=layer.name, layer_type=layer.type_name) from None
+    except NotNumeric as exc:
+        raise _needs_numbers(exc, layer) from None
     calc.check()
     _check_sizes(out, calc)
     return out, calc
@@ -96,7 +104,35 @@ def nested_factory(framework: str) -> Any:
     return _nested_factory(framework)
 
 
-def _input_shape(raw: Any, line: int | None, name: str) -> tuple[int | None, ...]:
+def _needs_numbers(exc: NotNumeric, layer: Layer) -> SpecError:
+    """A layer that cannot write its result with the names of the input sizes: an error that says which
+    names to give values."""
+    names = exc.names or ["the names"]
+    example = ", ".join(f"{n}: 224" for n in names) if exc.names else "H: 224"
+    return SpecError(f"needs the input sizes as numbers here: {exc.message}", line=layer.line, layer=layer.name,
+                     layer_type=layer.type_name,
+                     hint=f"give {', '.join(names)} a value: assume: {{{example}}} in the spec, or --assume on "
+                          "the command line")
+
+
+def _check_assumed(net: NetworkSpec, inputs: list[InputRecord]) -> None:
+    """Every name under ``assume:`` is a name of an input size (a typo would otherwise go unnoticed)."""
+    used = {v for ispec in net.inputs if isinstance(ispec.shape, list | tuple) for v in ispec.shape
+            if read_name(v) is not None}
+    for name in net.assume:
+        if name not in used:
+            raise SpecError(f"assume: {name!r} is no name of an input size", line=net.assume_line,
+                            hint=did_you_mean(name, used) or ("the input sizes use " + ", ".join(sorted(used))
+                                                              if used else "write a name in input:, e.g. [H, W, 3]"))
+
+
+def _input_shape(raw: Any, line: int | None, name: str,
+                 assume: dict[str, int] | None = None) -> tuple[Any, ...]:
+    if isinstance(raw, list | tuple) and any(read_name(v) is not None for v in raw):  # input: [H, W, 3]
+        given = assume or {}
+        named = [v if read_name(v) is None else given.get(v, Sym.name(v)) for v in raw]
+        sizes = _input_shape([None if isinstance(v, Sym) else v for v in named], line, name)
+        return tuple(v if isinstance(v, Sym) else d for v, d in zip(named, sizes, strict=True))
     try:
         shape = shape_arg(raw)
         if len(shape) >= MAX_RANK:  # the batch dimension comes on top
@@ -122,6 +158,8 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     """Explicit names first; the others get Keras-style ``conv2d``, ``conv2d_1`` ..."""
     explicit: dict[str, LayerSpec] = {}
     for spec in specs:
+        if spec.call is not None:  # a further call of a module (PyTorch): named name@k, checked below
+            continue
         if spec.name is not None:
             if _bracketed(spec.name):
                 raise SpecError(f"a layer name cannot end in [...]: {shown(spec.name)}", line=spec.line,
@@ -139,6 +177,14 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     calls: dict[str, int] = {}
     names = []
     for spec in specs:
+        if spec.call is not None:
+            candidate = call_name(spec)
+            if candidate in used:
+                raise SpecError(f"call {spec.call} of {spec.name!r} is written twice", line=spec.line,
+                                layer=spec.name, layer_type=spec.type, hint="number the calls 2, 3 ...")
+            used.add(candidate)
+            names.append(candidate)
+            continue
         if spec.name is not None:
             names.append(spec.name)
             continue
@@ -214,11 +260,12 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
     return order
 
 
-def build_summary(net: NetworkSpec, framework: str | None = None) -> Summary:
-    """Compute every layer of a parsed network; an error in a layer of a block names the block instance."""
+def build_summary(net: NetworkSpec, framework: str | None = None, batch: int = 1) -> Summary:
+    """Compute every layer of a parsed network (operation counts for ``batch`` samples); an error in a layer
+    of a block names the block instance."""
     in_block: dict[str, str] = {}
     try:
-        return _build(net, framework, in_block)
+        return _build(net, framework, in_block, batch)
     except SpecError as exc:
         if exc.block is None and exc.layer in in_block:
             instance = next(b for b in net.blocks if b.name == in_block[exc.layer])
@@ -256,7 +303,7 @@ def _block_outputs(blocks: list[BlockInstance], resolve: Any) -> None:
             instance.output = resolve(instance.output_ref)
 
 
-def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) -> Summary:
+def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], batch: int = 1) -> Summary:
     fw = get_framework(net.framework or framework or "keras")
     make_nested = _nested_factory(fw.name)
 
@@ -265,7 +312,13 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     specs = list(net.layers)
     for ispec in net.inputs:
         name = ispec.name or fw.input_name
-        inputs.append(InputRecord(name, (None, *_input_shape(ispec.shape, ispec.line, name)), ispec.line))
+        if ispec.full:  # a module's input, batch axis included (it need not come first)
+            inputs.append(InputRecord(name, tuple(ispec.shape), ispec.line))
+            continue
+        inputs.append(InputRecord(name, (None, *_input_shape(ispec.shape, ispec.line, name, net.assume)),
+                                  ispec.line))
+    if net.assume:
+        _check_assumed(net, inputs)
 
     layers_objs: list[Layer] = []
     taken = {i.name for i in inputs}
@@ -275,6 +328,10 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     layer_specs: list[tuple[LayerSpec, str]] = []
     taken |= set(names)
     for spec, name in zip(specs, names, strict=True):
+        if spec.holder:
+            layers_objs.append(_Holder(name, spec))
+            layer_specs.append((spec, name))
+            continue
         if spec.reuse is not None:
             layers_objs.append(_Reuse(name, spec))
             layer_specs.append((spec, name))
@@ -288,6 +345,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
             layer = known.layer  # made by a reader from the same arguments
             layer.trainable = spec.trainable is not False
             layer.line = spec.line
+            layer.name = name
         else:
             layer = instantiate(spec, fw.name, name)
         if layer.is_input:
@@ -334,6 +392,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     previous = inputs[0].name if len(inputs) == 1 or not layers_objs else None
     known = input_names | {layer.name for layer in layers_objs}
     for (spec, name), layer in zip(layer_specs, layers_objs, strict=True):
+        if spec.holder or not spec.called:
+            nodes[name] = _Node(spec, layer, [])
+            continue
         if spec.inputs is not None:
             srcs = [resolve(src) for src in spec.inputs] if resolve else list(spec.inputs)
             for src in srcs:
@@ -359,35 +420,78 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
 
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
+    lazy = Analyses({i.name: receptive.input_field(numeric(i.shape), n == 0, i.name, inputs[0].name)
+                     for n, i in enumerate(inputs)}, batch)
+    first_shown: dict[str, Shape] = {}  # layers that show their first output and give more (an LSTM's states)
     records: dict[str, LayerRecord] = {}
     children: dict[str, list[LayerRecord]] = {}
+    calls: dict[str, int] = {}  # PyTorch: how often each module was called (rows per call)
+    facts: dict[str, checks.DesignFacts] = {}
+    conditions: list[tuple[str, Any, int]] = []  # (layer, size written with names, its minimum)
     weights_so_far = 0
     for name in order:
         node = nodes[name]
         layer = node.layer
-        in_shapes = [_single(shapes, src, layer) for src in node.inputs]
+        if isinstance(layer, _Holder):
+            shapes[name] = list(NO_OUTPUT)
+            records[name] = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                                        line=layer.line)
+            continue
+        if not node.spec.called:
+            records[name], children[name] = _not_called(node.spec, layer, name, make_nested, fw.name)
+            shapes[name] = list(NO_OUTPUT)
+            continue
+        in_shapes = [_single(shapes, src, layer, first_shown) for src in node.inputs]
         if isinstance(layer, _Reuse):
-            shapes[name] = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name)
+            shapes[name], again, calc = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name, batch)
+            if fw.name == "pytorch":  # PyTorch's tables show every call
+                target = node.spec.reuse
+                calls[target] = calls.get(target, 1) + 1  # type: ignore[index]
+                record, kids = again
+                if calc is not None:  # each call computes: its operations are counted in its own row
+                    lazy.jobs.append((name, nodes[target].layer, in_shapes, shapes[name], calc,  # type: ignore[index]
+                                      [_base(src) for src in node.inputs]))
+                    record.lazy, record.lazy_key = lazy, name
+                record.inputs = list(node.inputs)
+                record.line = layer.line
+                counted_elsewhere(record, target, calls[target])  # type: ignore[arg-type]
+                for kid in kids:
+                    counted_elsewhere(kid, kid.name)
+                records[name], children[name] = record, kids
             continue
         if isinstance(layer, _ModelItem):
-            out, record, children[name] = run_nested(layer.spec, name, in_shapes, fw.name)
+            out, record, children[name] = run_nested(layer.spec, node.spec.name or name, in_shapes, fw.name, batch)
             record.inputs = list(node.inputs)
             shapes[name] = out
             records[name] = record
+            _module_row(node.spec, record, children[name])
             continue
         known = net.computed.get(name)
         done = known.results.get((_shapes_key(in_shapes), layer.trainable)) if known is not None else None
-        out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested,
+        out, calc = done if done is not None else compute_layer(layer, in_shapes, make_nested, batch,
                                                                 MAX_WEIGHTS - weights_so_far)
         weights_so_far += len(calc.weights)
         if weights_so_far > MAX_WEIGHTS:  # a layer a reader computed before: counted here
             raise calc.error(f"the network would have more than {MAX_WEIGHTS:,} weight tensors",
                              "use fewer (stacked) layers")
+        facts[name] = layer.design(numeric(in_shapes))
+        conditions += [(name, size, minimum) for size, minimum in calc.conditions]
         shapes[name] = out
+        further = layer.further_outputs(in_shapes, out)
+        if further:
+            shapes[name] = [out, *further]
+            first_shown[name] = out
+        lazy.jobs.append((name, layer, in_shapes, out, calc, [_base(src) for src in node.inputs]))
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
-            weights=calc.weights, calculation=calc.steps, line=layer.line, block=node.spec.block)
+            weights=list(calc.weights), calculation=list(calc.steps), line=layer.line, block=node.spec.block,
+            lazy=lazy, lazy_key=name)
+        if calc.children and fw.name == "pytorch":  # the submodules it calls, as PyTorch's tables show them
+            shown_name = node.spec.name or name
+            children[name] = [replace(kid, name=f"{shown_name}.{kid.name}", parent=shown_name, depth=1,
+                                      line=layer.line, lazy=InParent(shown_name)) for kid in calc.children]
+        _module_row(node.spec, records[name], children.get(name, []))
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     if resolve is not None:
@@ -405,14 +509,18 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str]) ->
     notices = [_holder_notice(records[obj.name]) for _, obj in zip(layer_specs, layers_objs, strict=True)
                if not isinstance(obj, _Reuse) and records[obj.name].total_trainable_params
                != records[obj.name].trainable_params]
-    rows = []
-    for _, obj in zip(layer_specs, layers_objs, strict=True):
-        if isinstance(obj, _Reuse):
-            continue
-        rows.append(records[obj.name])
-        rows.extend(children.get(obj.name, ()))
-    return Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
-                   warnings=notices, blocks=list(net.blocks))
+    items = [(spec, records[obj.name], children.get(obj.name, [])) for (spec, _), obj
+             in zip(layer_specs, layers_objs, strict=True) if obj.name in records]
+    owned = {records[obj.name].name for obj in layers_objs if obj.name in records and getattr(obj, "owned_tensor",
+                                                                                                False)}
+    rows = arrange(items, owned) if fw.name == "pytorch" else [row for _, record, kids in items
+                                                                for row in (record, *kids)]
+    summary = Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
+                      warnings=notices, blocks=list(net.blocks), batch=batch)
+    if conditions:
+        summary.warnings.append(size_conditions(conditions))
+    summary.warnings.extend(checks.design_warnings(summary, facts))
+    return summary
 
 
 def _holder_notice(record: LayerRecord) -> Notice:
@@ -439,24 +547,88 @@ class _Reuse:
 
 
 def _run_again(item: _Reuse, nodes: dict[str, _Node], records: dict[str, LayerRecord], in_shapes: list[Shape],
-               make_nested: Any, framework: str) -> Shape | list[Shape]:
-    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks)."""
+               make_nested: Any, framework: str, batch: int = 1
+               ) -> tuple[Shape | list[Shape], tuple[LayerRecord, list[LayerRecord]], Calc | None]:
+    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks).
+
+    Keras shows every call in the layer's row; PyTorch shows each call as a row (the one returned, with the
+    rows under it for a module holding others).
+    """
     target = nodes[item.spec.reuse]  # type: ignore[index]
     record = records[target.layer.name]
+    kids: list[LayerRecord] = []
+    calc: Calc | None = None
     if isinstance(target.layer, _ModelItem):
-        out, again, _ = run_nested(target.layer.spec, target.layer.name, in_shapes, framework)
+        out, again, kids = run_nested(target.layer.spec, record.name, in_shapes, framework, batch)
     else:
-        out, calc = compute_layer(target.layer, in_shapes, make_nested)
-        again = LayerRecord(record.name, record.type, [], out, calc.weights)
+        out, calc = compute_layer(target.layer, in_shapes, make_nested, batch)
+        again = LayerRecord(record.name, record.type, [], tuple(out) if not isinstance(out, list) else list(out),
+                            list(calc.weights), list(calc.steps), depth=record.depth)
     before = [(w.name, w.shape) for w in record.weights]
     if [(w.name, w.shape) for w in again.weights] != before:
         raise SpecError(f"{record.name!r} is called again on inputs of shape "
                         f"{', '.join(str(s) for s in in_shapes)}, but its weights were made for its first "
                         "inputs", line=item.line, layer=item.name, layer_type=record.type,
                         hint="a shared layer needs inputs with the same channels or features each time")
-    record.inputs = [*record.inputs, *nodes[item.name].inputs]
-    record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
-    return out
+    if framework != "pytorch":
+        record.inputs = [*record.inputs, *nodes[item.name].inputs]
+        record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
+    return out, (again, kids), calc
+
+
+def _module_row(spec: LayerSpec, record: LayerRecord, kids: list[LayerRecord]) -> None:
+    """PyTorch's keys on a computed row: a further call of a module, tensors tied to another module's."""
+    if spec.hidden:
+        hide(record)
+        for kid in kids:
+            hide(kid)
+        return
+    if spec.tied:
+        tie(record, spec.tied, spec.line)
+    if spec.call is not None:
+        record.name = spec.name  # type: ignore[assignment]
+        counted_elsewhere(record, record.name, spec.call)
+        for kid in kids:
+            counted_elsewhere(kid, kid.name)
+
+
+def _not_called(spec: LayerSpec, layer: Any, name: str, make_nested: Any,
+                framework: str) -> tuple[LayerRecord, list[LayerRecord]]:
+    """The row of a module that is never called: its tensors, counted from its arguments, and no output."""
+    if isinstance(layer, _ModelItem | _Reuse):
+        raise SpecError("called: false is for a module made from its arguments; a module holding others that is "
+                        "not called is a row of its own (module: ...) with its modules under it (parent: ...)",
+                        line=spec.line, layer=name, layer_type=spec.type)
+    probe = layer.probe_inputs() if hasattr(layer, "probe_inputs") else None
+    if probe is None:
+        if type(layer).build is not Layer.build:
+            raise SpecError("the parameters of a module that is not called cannot be counted without its input",
+                            line=spec.line, layer=name, layer_type=spec.type,
+                            hint="call it in forward(), or leave it out")
+        record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                             line=layer.line)
+    else:
+        _, calc = compute_layer(layer, probe, make_nested)
+        record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                             weights=list(calc.weights), calculation=list(calc.steps), line=layer.line)
+    no_output(record)
+    record.lazy = NotCalled()
+    _module_row(spec, record, [])
+    return record, []
+
+
+class _Holder:
+    """The row of a module that is not called itself (``module: ModuleList``): it counts the rows under it."""
+
+    is_input = False
+    min_inputs, max_inputs = 0, 0
+
+    def __init__(self, name: str, spec: LayerSpec) -> None:
+        self.name = name
+        self.spec = spec
+        self.line = spec.line
+        self.type_name = spec.type
+        self.config: dict[str, Any] = {}
 
 
 class _ModelItem:
@@ -469,17 +641,17 @@ class _ModelItem:
         self.name = name
         self.spec = spec
         self.line = spec.line
-        self.type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+        self.type_name = nested_type(spec.type)
         self.config: dict[str, Any] = {}
 
 
 def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
     """Every output within :data:`MAX_RANK` dimensions, of sizes within the 64-bit sizes the frameworks count in
-    (most come from checked steps)."""
+    (most come from checked steps; a size written with names is checked where its layer needs numbers)."""
     for shape in out if isinstance(out, list) else [out]:
         if len(shape) > MAX_RANK:
             raise calc.error(f"the output would have {len(shape):,} dimensions; at most {MAX_RANK} are supported")
-        for size in shape:
+        for size in numeric(shape):
             if size is not None and size < 0:  # a layer that does not say why itself: say it here
                 raise calc.error(f"the output {printable(describe_shape(shape), 200)} would have a negative size",
                                  "check the input sizes: one is too small for this layer (0 or less)")
@@ -563,12 +735,75 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
                             hint="list it (or a layer after it) in outputs: [...], or remove it")
 
 
-def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> Shape:
+def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer,
+            first_shown: dict[str, Shape] | None = None) -> Shape:
     shape = shapes[_base(src)]
     if _indexed(src):
         return _pick(shape, src, layer.line, layer.name, layer.type_name)
+    if first_shown and src in first_shown:  # a layer that shows its first output: the name alone is that output
+        return first_shown[src]
+    if isinstance(shape, list) and not shape:
+        raise SpecError(f"input {shown(src)} is a module that is not called: it has no output", line=layer.line,
+                        layer=layer.name, layer_type=layer.type_name)
     if isinstance(shape, list):
         shown_src = printable(src, MAX_SHOWN)
         raise SpecError(f"input {shown(src)} has several outputs", line=layer.line, layer=layer.name,
                         layer_type=layer.type_name, hint=f"take one of them with {shown_src}[0], {shown_src}[1] ...")
     return shape
+
+
+class Analyses:
+    """The operation counts, activations and receptive fields of a network's layers, computed for every
+    layer on first use (a page that shows none of them pays nothing for them)."""
+
+    def __init__(self, fields: dict[str, receptive.Field | receptive.NoField], batch: int = 1) -> None:
+        self.fields = fields
+        self.batch = batch
+        #: (name, layer, input shapes, output, its Calc, the names of its inputs), in an order of dependencies
+        self.jobs: list[tuple[str, Layer, list[Shape], Any, Calc, list[str]]] = []
+        self.results: dict[str, dict[str, Any]] | None = None
+
+    def of(self, name: str) -> dict[str, Any]:
+        if self.results is None:
+            self.results = {}
+            for job in self.jobs:
+                self.results[job[0]] = self._run(*job)
+        return self.results.get(name, {})
+
+    def _run(self, name: str, layer: Layer, inputs: list[Shape], out: Any, calc: Calc,
+             sources: list[str]) -> dict[str, Any]:
+        # a Calc of its own: a reader may have computed the layer's shape for several networks
+        shaped, calc = calc, Calc(layer, calc._nested, self.batch)
+        calc.nested_ops, calc.analysis = list(shaped.nested_ops), list(shaped.analysis)
+        named = names_in([*inputs, out])
+        if named:  # the analyses need numbers: sizes written with names count as unknown, and say so
+            calc.named = ", ".join(sorted(named))
+            inputs, out = numeric(inputs), numeric(out)
+        analyse(layer, inputs, out, calc)
+        missing = "has no receptive field (a model used as a layer, or a shared layer called again)"
+        fields = [self.fields.get(src) or receptive.NoField(f"{src!r} {missing}") for src in sources]
+        field = layer.receptive_field(fields, inputs, out, calc)
+        self.fields[name] = field
+        activations = _activations(out, calc)
+        return {"macs": calc.total_macs, "other_ops": calc.total_other_ops, "activations": activations,
+                "receptive_field": receptive.describe(field), "analysis": calc.analysis}
+
+
+def analyse(layer: Layer, inputs: list[Shape], output: Shape | list[Shape], calc: Calc) -> None:
+    """The layer's operation counts (its own rules) and FLOPs = 2 × MACs."""
+    layer.operations(inputs, output, calc)
+    calc.check_counted()
+    if calc.total_macs is not None:
+        calc.record("flops", "FLOPs", 2 * var("MACs", calc.total_macs), note="a multiplication and an add each")
+
+
+def _activations(output: Shape | list[Shape], calc: Calc) -> int | None:
+    """Output elements per sample (every output of a multi-output layer), with its step."""
+    outputs = output if isinstance(output, list) else [output]
+    terms = [product(ops.dims(s, what=f"output {i + 1}" if len(outputs) > 1 else "output"))
+             for i, s in enumerate(outputs)]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    value = calc.record("activations", "output elements", total, note="per sample")
+    return value if isinstance(value, int) else None

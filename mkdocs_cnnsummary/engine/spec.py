@@ -23,8 +23,12 @@ from .framework import FRAMEWORK_MODULES
 from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_INT, MAX_SPEC_VALUES
 from .nested import MODEL_TYPES
 
-TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "blocks", "layers", "outputs", "expect", "description")
+TOP_LEVEL_KEYS = ("name", "framework", "input", "inputs", "assume", "blocks", "layers", "outputs", "expect",
+                  "description")
 ITEM_KEYS = ("name", "inputs", "trainable", "reuse")
+#: PyTorch's module tree (see :mod:`.modules`): the row an item hangs under, the call of a shared module, a module
+#: that is not called, a row for a module that is only a holder, the tensors another row counts
+MODULE_KEYS = ("parent", "call", "called", "module", "tied", "hidden")
 
 
 class LineDict(dict):
@@ -316,6 +320,13 @@ class LayerSpec:
     network: NetworkSpec | None = None  # a model used as a layer (type Sequential or Functional)
     reuse: str | None = None  # another call of the layer of this name (shared weights: no row of its own)
     block: str | None = None  # the block instance it comes from (compact specs)
+    # PyTorch's module tree (see engine/modules.py)
+    parent: str | None = None  # the row of the module holding it (a ModuleList ...), when it is not its network's
+    call: int | None = None  # 2, 3 ...: a further call of the module ``name`` (its tensors counted in the first)
+    called: bool = True  # False: a module that is never called (its tensors count; it has no output)
+    holder: bool = False  # a row for a module that is not called itself (``module: ModuleList``)
+    tied: dict[str, str] | None = None  # own tensor name -> the tensor of another row it is (counted there)
+    hidden: bool = False  # computed for the shapes after it, but no row and nothing counted (not the model's)
     arg_lines: dict[str | int, int] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -328,11 +339,13 @@ class LayerSpec:
 
 @dataclass
 class InputSpec:
-    """One network input: its name and its shape without the batch dimension."""
+    """One network input: its name and its shape without the batch dimension (``full``: the whole shape, as a
+    module of a PyTorch model is called on it; None in a module's network: the shape it is called on)."""
 
     name: str | None
     shape: Any
     line: int | None = None
+    full: bool = False
 
 
 @dataclass
@@ -352,6 +365,9 @@ class NetworkSpec:
     #: input shapes and trainable flag are the same; not part of the description
     computed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     blocks: list[Any] = field(default_factory=list)  # BlockInstance of each block used
+    #: values of the names in the input sizes (``assume: {H: 224}``)
+    assume: dict[str, int] = field(default_factory=dict)
+    assume_line: int | None = None
 
 
 # constructor calls -------------------------------------------------------------------
@@ -514,9 +530,11 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
     if isinstance(item, dict):
         if isinstance(item, LineDict) and item.line is not None:
             line = item.line
-        type_keys = [k for k in item if k not in ITEM_KEYS]
+        type_keys = [k for k in item if k not in ITEM_KEYS and k not in MODULE_KEYS]
         if "reuse" in item:
             return _reuse_item(item, type_keys, line)
+        if "module" in item:
+            return _module_item(item, type_keys, line)
         if len(type_keys) != 1:
             if not type_keys:
                 raise SpecError("this layer has no type", line=line,
@@ -538,8 +556,8 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
                                 hint="remove the value after the colon or the parentheses")
         elif value is None:
             pass
-        elif isinstance(value, dict) and type_key in MODEL_TYPES and "layers" in value:
-            spec.network = parse_spec(value)  # a model used as a layer
+        elif isinstance(value, dict) and "layers" in value and _holds_layers(type_key, value):
+            spec.network = parse_spec(value)  # a model used as a layer, or a PyTorch module with its forward()
         elif isinstance(value, dict):
             for key in value:
                 if not isinstance(key, str):
@@ -569,27 +587,92 @@ def parse_item(item: Any, line: int | None) -> LayerSpec:
                 raise SpecError(f"trainable must be true or false, got {shown(item['trainable'])}",
                                 line=_line_of(item, "trainable") or line)
             spec.trainable = item["trainable"]
+        _module_keys(spec, item, line)
         return spec
     raise SpecError(f"cannot read {shown(item)} as a layer", line=line,
                     hint="write a layer as Type, Type(args...) or a mapping {Type: {arg: value}}")
+
+
+def _holds_layers(type_key: str, value: dict[Any, Any]) -> bool:
+    """Whether ``Type: {layers: ...}`` is a network held by the item (a model, a module's forward) rather than
+    a layer's arguments: always for the model types, and for any type whose value is a whole spec."""
+    return type_key in MODEL_TYPES or set(value) <= {"inputs", "input", "layers", "outputs", "name"}
+
+
+def _module_keys(spec: LayerSpec, item: dict[Any, Any], line: int | None) -> None:
+    """``parent``, ``call``, ``called`` and ``tied`` of an item (PyTorch's module tree, see engine/modules.py)."""
+    if "parent" in item:
+        spec.parent = _check_name(item["parent"], line)
+    if "call" in item:
+        call = item["call"]
+        if isinstance(call, bool) or not isinstance(call, int) or call < 2:
+            raise SpecError(f"call must be 2 or more (the first call is the item without call:), got {shown(call)}",
+                            line=line)
+        if spec.name is None:
+            raise SpecError("an item with call: is a further call of a named module and needs its name", line=line,
+                            hint="write name: the module's name, as its first call has it")
+        spec.call = call
+    if "called" in item:
+        if not isinstance(item["called"], bool):
+            raise SpecError(f"called must be true or false, got {shown(item['called'])}", line=line)
+        spec.called = item["called"]
+        if not spec.called and spec.inputs:
+            raise SpecError("a module that is not called takes no inputs", line=line, hint="remove inputs:")
+    if "tied" in item:
+        tied = item["tied"]
+        if not isinstance(tied, dict) or not tied or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in tied.items()):
+            raise SpecError(f"tied must map the module's tensor names to the tensors they are, got {shown(tied)}",
+                            line=line, hint="e.g. tied: {weight: encoder.weight}")
+        spec.tied = dict(tied)
+    if "hidden" in item:
+        if not isinstance(item["hidden"], bool):
+            raise SpecError(f"hidden must be true or false, got {shown(item['hidden'])}", line=line)
+        spec.hidden = item["hidden"]
+
+
+def _module_item(item: dict[Any, Any], type_keys: list[Any], line: int | None) -> LayerSpec:
+    """``{name: blocks, module: ModuleList}``: the row of a module that is not called itself; the rows that say
+    ``parent: blocks`` hang under it and it counts their tensors."""
+    if type_keys:
+        raise SpecError(f"an item with module: is the row of a module holding other rows and has no layer type; "
+                        f"found {', '.join(shown(k) for k in type_keys[:8])}", line=line,
+                        hint="write {name: blocks, module: ModuleList} and parent: blocks on the rows it holds")
+    for key in ("inputs", "call", "called", "tied", "trainable"):
+        if key in item:
+            raise SpecError(f"an item with module: has no {key}", line=line, hint=f"remove {key}:")
+    kind = item["module"]
+    if not isinstance(kind, str) or not kind.strip():
+        raise SpecError(f"module: must name the module's type, got {shown(kind)}", line=line)
+    if "name" not in item:
+        raise SpecError("an item with module: needs a name (the rows it holds say parent: with it)", line=line)
+    spec = LayerSpec(type=kind.strip(), line=line, holder=True, inputs=[])
+    spec.name = _check_name(item["name"], line)
+    _module_keys(spec, item, line)
+    return spec
 
 
 def _reuse_item(item: dict[Any, Any], type_keys: list[Any], line: int | None) -> LayerSpec:
     """``{reuse: dense, inputs: [b]}``: the layer ``dense`` called again (its weights are shared)."""
     if type_keys:
         raise SpecError(f"an item with reuse: calls an earlier layer again and has no type of its own; found "
-                        f"{', '.join(repr(k) for k in type_keys)}", line=line,
+                        f"{', '.join(shown(k) for k in type_keys[:8])}", line=line,
                         hint="write {reuse: layer_name, inputs: [...]}, or make a new layer without reuse:")
     if "trainable" in item:
         raise SpecError("trainable belongs to the reused layer's own item", line=line)
+    for key in MODULE_KEYS:
+        if key in item and key != "parent":
+            raise SpecError(f"an item with reuse: has no {key}", line=line, hint=f"remove {key}:")
     target = item["reuse"]
     if not isinstance(target, str) or not target.strip():
-        raise SpecError(f"reuse: must name a layer, got {target!r}", line=line)
+        raise SpecError(f"reuse: must name a layer, got {shown(target)}", line=line)
     spec = LayerSpec(type="", line=line, reuse=target)
     if "name" in item:
         spec.name = _check_name(item["name"], line)
     if "inputs" in item:
         spec.inputs = _names(item["inputs"], line, "inputs")
+    if "parent" in item:
+        spec.parent = _check_name(item["parent"], line)
     return spec
 
 
@@ -694,6 +777,11 @@ def parse_spec(spec: str | dict[str, Any]) -> NetworkSpec:
         net.outputs = _names(data["outputs"], net.outputs_line, "outputs")
         if names:  # a block instance's name stands for its output
             net.outputs = [names.get(o, o) for o in net.outputs]
+    if data.get("assume") is not None:
+        from .symbolic import read_assume
+
+        net.assume_line = _line_of(data, "assume")
+        net.assume = read_assume(data["assume"], net.assume_line)
     if "expect" in data:
         net.expect = data["expect"]
         net.expect_line = _line_of(data, "expect")

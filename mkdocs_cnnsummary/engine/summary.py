@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 Shape = tuple[int | None, ...]
+#: an exact result: an integer, or a fraction (a receptive field's jump after up-sampling)
+Value = int | Fraction
+
+
+_INDEXED = re.compile(r"(.+)\[(-?\d+)\]")
+
+
+def source(src: str) -> tuple[str, int | None]:
+    """``lstm[1]`` -> (``lstm``, 1): a layer's input reference, split into the name and the output index."""
+    m = _INDEXED.fullmatch(src)
+    return (m.group(1), int(m.group(2))) if m else (src, None)
+
+
+def json_number(value: Value | None) -> int | str | None:
+    """An int as itself, a fraction that is not whole as ``"1/2"`` (JSON has no exact fractions), a size
+    written with names as its expression (``"⌈H/2⌉ − 1"``)."""
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if value is not None and not isinstance(value, int):
+        return str(value)
+    return value
+
+
+def json_shape(shape: Any) -> list[Any]:
+    """A shape in JSON: sizes as numbers, null, or expressions in the names of the input sizes."""
+    return [d if d is None or isinstance(d, int) else str(d) for d in shape]
 
 
 @dataclass(frozen=True)
@@ -13,24 +41,29 @@ class Step:
     """One line of a worked calculation.
 
     ``substituted`` evaluates exactly to ``result``; both are None when a size
-    is unknown, and ``note`` then says why.
+    is unknown, and ``note`` then says why.  ``kind`` groups the steps of the
+    analyses (``macs``, ``flops``, ``other_ops``, ``activations``,
+    ``receptive_field``); it is None for the shape and parameter steps.
     """
 
     quantity: str
     formula: str
     substituted: str | None
-    result: int | None
+    result: Value | None
     note: str | None = None
+    kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "quantity": self.quantity,
             "formula": self.formula,
             "substituted": self.substituted,
-            "result": self.result,
+            "result": json_number(self.result),
         }
         if self.note:
             out["note"] = self.note
+        if self.kind:
+            out["kind"] = self.kind
         return out
 
 
@@ -46,6 +79,14 @@ class Weight:
     #: layers a layer holds by their own trainable flag, which trainable=False given to the holder's
     #: constructor does not change (the row says non-trainable, the totals trainable)
     total_trainable: bool | None = None
+    #: PyTorch: the tensor is counted in another row (a further call of a shared module, a tied weight):
+    #: that row's name (with the tensor's name for a tied one), and this row does not count it
+    counted_in: str | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether this row counts the tensor (it is not counted in another row)."""
+        return self.counted_in is None
 
     @property
     def counts_trainable(self) -> bool:
@@ -80,6 +121,46 @@ class Notice:
         if self.kind is not None:
             out["kind"] = self.kind
         return out
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """Which pixels of the network input one output position of a layer sees, per spatial axis.
+
+    Axes are in the layer's order (depth, height, width).  ``size_min``/``size_max``: the extent of the
+    input pixels that influence one output (the same for every output unless an up-sampling or a
+    transposed convolution makes it vary with the position; then the pattern repeats every ``period``
+    outputs); ``jump``: the input distance between neighbouring outputs (a fraction after up-sampling);
+    ``start``: the input coordinate of the first pixel seen by output 0 (negative where padding reaches
+    outside; None when it depends on an unknown input size).
+    """
+
+    size_min: tuple[int, ...]
+    size_max: tuple[int, ...]
+    jump: tuple[Value, ...]
+    start: tuple[int | None, ...]
+    period: tuple[int, ...]
+    #: per axis, the first and the last input pixel seen by outputs 0 … period − 1 (None: sees nothing)
+    first: tuple[tuple[int | None, ...], ...] = ()
+    last: tuple[tuple[int | None, ...], ...] = ()
+
+    @property
+    def varies(self) -> bool:
+        return self.size_min != self.size_max
+
+    def span(self, axis: int, o: int) -> tuple[int | None, int | None]:
+        """The first and the last input pixel seen by output ``o`` along ``axis`` (None: it sees nothing),
+        relative to ``start`` when the start is unknown."""
+        q, r = divmod(o, self.period[axis])
+        step = int(self.jump[axis] * self.period[axis]) * q
+        a, b = self.first[axis][r], self.last[axis][r]
+        return (None if a is None else a + step, None if b is None else b + step)
+
+    def to_dict(self) -> dict[str, Any]:
+        size: Any = list(self.size_min)
+        if self.varies:
+            size = {"min": list(self.size_min), "max": list(self.size_max)}
+        return {"size": size, "jump": [json_number(j) for j in self.jump], "start": list(self.start)}
 
 
 @dataclass
@@ -142,6 +223,37 @@ class LayerRecord:
     parent: str | None = None  # the row this one is nested under (a model used as a layer ...)
     block: str | None = None  # the innermost block instance it belongs to (compact specs)
     extra: dict[str, Any] = field(default_factory=dict)  # further columns (framework specific)
+    #: the engine's analyses of the network, computed on first use (see the properties below)
+    lazy: Any = field(default=None, repr=False, compare=False)
+    #: the name ``lazy`` knows the row by (a PyTorch row is renamed to its qualified name later)
+    lazy_key: str | None = field(default=None, repr=False, compare=False)
+
+    def _analysed(self, key: str, default: Any = None) -> Any:
+        return default if self.lazy is None else self.lazy.of(self.lazy_key or self.name).get(key, default)
+
+    @property
+    def macs(self) -> int | None:
+        """Multiply-accumulates of the layer's weights and matrix products (None: unknown, a step says why)."""
+        return self._analysed("macs")
+
+    @property
+    def other_ops(self) -> int | None:
+        """Bias adds, normalisation, activations, pooling ... counted by the rules in the steps."""
+        return self._analysed("other_ops")
+
+    @property
+    def activations(self) -> int | None:
+        """Output elements per sample (all outputs of a multi-output layer); None when a size is unknown."""
+        return self._analysed("activations")
+
+    @property
+    def receptive_field(self) -> ReceptiveField | None:
+        return self._analysed("receptive_field")
+
+    @property
+    def analysis(self) -> list[Step]:
+        """Worked steps of the operations, activations and receptive field (``Step.kind`` says which)."""
+        return self._analysed("analysis", [])
 
     @property
     def multi_output(self) -> bool:
@@ -149,16 +261,16 @@ class LayerRecord:
 
     @property
     def params(self) -> int:
-        return sum(w.size for w in self.weights if not w.buffer)
+        return sum(w.size for w in self.weights if not w.buffer and w.counted)
 
     @property
     def trainable_params(self) -> int:
-        return sum(w.size for w in self.weights if w.trainable and not w.buffer)
+        return sum(w.size for w in self.weights if w.trainable and not w.buffer and w.counted)
 
     @property
     def total_trainable_params(self) -> int:
         """Its trainable parameters as the model's totals count them (see :attr:`Weight.total_trainable`)."""
-        return sum(w.size for w in self.weights if w.counts_trainable and not w.buffer)
+        return sum(w.size for w in self.weights if w.counts_trainable and not w.buffer and w.counted)
 
     @property
     def non_trainable_params(self) -> int:
@@ -166,11 +278,25 @@ class LayerRecord:
 
     @property
     def buffers(self) -> int:
-        return sum(w.size for w in self.weights if w.buffer)
+        return sum(w.size for w in self.weights if w.buffer and w.counted)
+
+    @property
+    def called(self) -> bool:
+        """False for a row of a module that is not called itself (a ModuleList, an unused branch): no output."""
+        return not (isinstance(self.output_shape, list) and not self.output_shape)
+
+    @property
+    def flops(self) -> int | None:
+        """Floating-point operations of the multiply-accumulates: 2 × MACs."""
+        return None if self.macs is None else 2 * self.macs
+
+    def steps_of(self, kind: str) -> list[Step]:
+        """The analysis steps of one kind (``macs``, ``receptive_field`` ...)."""
+        return [s for s in self.analysis if s.kind == kind]
 
     def to_dict(self, *, with_buffers: bool = False) -> dict[str, Any]:
         shape: Any = (
-            [list(s) for s in self.output_shape] if self.multi_output else list(self.output_shape)
+            [json_shape(s) for s in self.output_shape] if self.multi_output else json_shape(self.output_shape)
         )
         out: dict[str, Any] = {
             "name": self.name,
@@ -186,6 +312,13 @@ class LayerRecord:
         out["calculation"] = [s.to_dict() for s in self.calculation]
         if self.parent is not None:
             out["parent"] = self.parent
+            out["depth"] = self.depth
+        out["macs"] = self.macs
+        out["flops"] = self.flops
+        out["other_ops"] = self.other_ops
+        out["activations"] = self.activations
+        out["receptive_field"] = None if self.receptive_field is None else self.receptive_field.to_dict()
+        out["analysis"] = [s.to_dict() for s in self.analysis]
         if self.block is not None:
             out["block"] = self.block
         out.update(self.extra)
@@ -219,6 +352,25 @@ class LayerSums:
     def buffers(self) -> int:
         return sum(layer.buffers for layer in self.top_layers)
 
+    @property
+    def macs(self) -> int | None:
+        """Sum of the layers' MACs (a model's row holds those of the rows under it); None when one is unknown."""
+        return _sum_known(layer.macs for layer in self.top_layers)
+
+    @property
+    def flops(self) -> int | None:
+        macs = self.macs
+        return None if macs is None else 2 * macs
+
+    @property
+    def other_ops(self) -> int | None:
+        return _sum_known(layer.other_ops for layer in self.top_layers)
+
+    @property
+    def activations(self) -> int | None:
+        """Output elements per sample of the output layer (the last one)."""
+        return self.layers[-1].activations if self.layers else None
+
 
 @dataclass(frozen=True)
 class InputRecord:
@@ -229,7 +381,7 @@ class InputRecord:
     line: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "shape": list(self.shape)}
+        return {"name": self.name, "shape": json_shape(self.shape)}
 
 
 @dataclass
@@ -242,6 +394,8 @@ class Summary(LayerSums):
     outputs: list[str]
     framework: str = "keras"
     warnings: list[Notice] = field(default_factory=list)
+    #: samples per batch that the operation counts are for
+    batch: int = 1
     blocks: list[BlockInstance] = field(default_factory=list)
 
     @property
@@ -259,6 +413,25 @@ class Summary(LayerSums):
         return self.buffers
 
     @property
+    def total_macs(self) -> int | None:
+        """Sum of the layers' MACs; None when one of them is unknown."""
+        return self.macs
+
+    @property
+    def total_flops(self) -> int | None:
+        """2 × the total MACs."""
+        return self.flops
+
+    @property
+    def total_other_ops(self) -> int | None:
+        return self.other_ops
+
+    @property
+    def unknown_ops(self) -> list[str]:
+        """Layers whose operations are unknown (their steps say why)."""
+        return [layer.name for layer in self.top_layers if layer.macs is None or layer.other_ops is None]
+
+    @property
     def is_graph(self) -> bool:
         """True when some layer is not simply fed by the one listed before it."""
         previous = self.inputs[0].name if len(self.inputs) == 1 else None
@@ -273,8 +446,13 @@ class Summary(LayerSums):
         """The layer called ``name`` (``lstm[1]``, one output of it, gives the layer ``lstm``)."""
         base = name[:name.rindex("[")] if name.endswith("]") and "[" in name else name
         for rec in sorted(self.layers, key=lambda r: r.parent is not None):  # a top-level row first
-            if rec.name == base:
+            if rec.name == base and "call" not in rec.extra:
                 return rec
+        module, _, k = base.rpartition("@")  # PyTorch: name@k is the row of the module's call k + 1
+        if module and k.isdigit() and k.isascii():
+            for rec in self.layers:
+                if rec.name == module and rec.extra.get("call") == int(k) + 1:
+                    return rec
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:
@@ -292,6 +470,10 @@ class Summary(LayerSums):
         }
         if with_buffers:
             out["total_buffers"] = self.total_buffers
+        out["batch"] = self.batch
+        out["total_macs"] = self.total_macs
+        out["total_flops"] = self.total_flops
+        out["total_other_ops"] = self.total_other_ops
         out["warnings"] = [w.to_dict() for w in self.warnings]
         if self.blocks:
             out["blocks"] = [b.to_dict() for b in self.blocks]
@@ -304,3 +486,11 @@ class Summary(LayerSums):
             if b.parent in inside:
                 inside.add(b.name)
         return [layer for layer in self.layers if layer.block in inside]
+
+def _sum_known(values: Any) -> int | None:
+    total = 0
+    for v in values:
+        if v is None:
+            return None
+        total += v
+    return total

@@ -475,8 +475,13 @@ class CnnSummaryExtension(Extension):
             "framework": ["", "Framework of specs without a framework key: keras, pytorch or lasagne"],
             "style": ["", "Table style: keras, torchinfo or nolearn; empty = the framework's own"],
             "title": ["", "Default caption when a block has neither title nor name"],
+            "batch": ["", "Batch size of the operation counts and memory (default 1)"],
+            "dtype": ["", "Value type of the memory estimate: float32, float16, bfloat16, int8, float64"],
+            "units": ["", "Memory units: MB (10⁶ bytes) or MiB (2²⁰ bytes)"],
+            "warnings": ["", "Design warnings: on, off, or -kind to silence one kind"],
             "diagram": ["", "Default diagram: none, above, below or only; vertical or horizontal; auto or layered"],
             "fold": ["", "Block instances of compact specs: blocks (foldable rows), open or none; empty = blocks"],
+            "depth": ["", "PyTorch module trees: rows deeper than this start folded (torchinfo's depth); empty = 3"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
             "base_dir": ["", "Directory of source= paths and of the project modules code may import (default: cwd)"],
@@ -503,7 +508,8 @@ class CnnSummaryExtension(Extension):
             raise ValueError(f"cnnsummary: stylesheet must be one of {', '.join(STYLESHEET_MODES)}, "
                              f"not {self.getConfig('stylesheet')!r}")
 
-        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold")
+        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold", "depth", "batch", "dtype",
+                 "units", "warnings")
         defaults = {k: self.getConfig(k) for k in names if self.getConfig(k)}
         cache = self.getConfig("cache")
         watch = self.getConfig("watch")

@@ -7,8 +7,13 @@ plugins:
       columns: []            # e.g. [index, layer, output_shape, params]
       framework: keras       # for specs without a framework key
       style: auto            # keras | torchinfo | nolearn; auto = the framework's own
+      batch: 1               # samples the operation counts and memory are for
+      dtype: float32         # memory estimate: float32 | float16 | bfloat16 | int8 | float64
+      units: MiB             # MB (10⁶ bytes) or MiB (2²⁰ bytes)
+      warnings: "on"         # design warnings: on, off, or "-dominant_layer -heavy_dropout" to silence kinds
       diagram: none          # none | above | below | only, and vertical | horizontal, auto | layered
       fold: blocks           # blocks | open | none: block instances of compact specs as foldable rows
+      depth: 3               # PyTorch module trees: rows deeper than this start folded (torchinfo's depth)
 ```
 """
 
@@ -42,8 +47,13 @@ class CnnSummaryConfig(Config):
     columns = c.ListOfItems(c.Type(str), default=[])
     framework = c.Choice(("keras", "pytorch", "lasagne"), default="keras")
     style = c.Choice(("auto", "keras", "torchinfo", "nolearn"), default="auto")
+    batch = c.Type(int, default=1)
+    dtype = c.Choice(("float32", "float16", "bfloat16", "int8", "float64"), default="float32")
+    units = c.Choice(("MiB", "MB"), default="MiB")
+    warnings = c.Type(str, default="on")
     diagram = c.Type(str, default="none")
     fold = c.Choice(("blocks", "open", "none"), default="blocks")
+    depth = c.Optional(c.Type(int))
     cache = c.Type(bool, default=True)
 
 
@@ -86,8 +96,22 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
             settings.setdefault("style", self.config.style)
         if self.config.fold != "blocks":
             settings.setdefault("fold", self.config.fold)
+        if self.config.depth is not None:
+            settings.setdefault("depth", str(self.config.depth))
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
+        if self.config.batch < 1:
+            raise PluginError(f"cnnsummary: batch must be a positive whole number, got {self.config.batch}")
+        settings.setdefault("batch", str(self.config.batch))
+        settings.setdefault("dtype", self.config.dtype)
+        settings.setdefault("units", self.config.units)
+        try:
+            from ..engine.checks import silenced
+
+            silenced(self.config.warnings)
+        except SpecError as exc:
+            raise PluginError(f"cnnsummary: warnings: {exc.describe()}") from None
+        settings.setdefault("warnings", self.config.warnings)
         if self.config.diagram.strip() not in ("", "none"):
             settings.setdefault("diagram", self.config.diagram)
         settings["report"] = self._report

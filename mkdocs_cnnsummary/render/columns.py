@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..engine.errors import SpecError, did_you_mean, shown
-from ..engine.summary import InputRecord, LayerRecord, Step, Summary
+from ..engine.summary import InputRecord, LayerRecord, Notice, Step, Summary
+from . import analysis
 from . import formatting as f
 from .groups import Group, group_layers
 from .styles import Style
@@ -26,11 +27,12 @@ class StepView:
     substituted: str | None
     result: str | None
     note: str | None = None
+    kind: str | None = None  # an analysis step (MACs, receptive field ...): without a number it says why
 
     @classmethod
     def of(cls, step: Step) -> StepView:
         result = None if step.result is None else f.count(step.result)
-        return cls(step.quantity, step.formula, step.substituted, result, step.note)
+        return cls(step.quantity, step.formula, step.substituted, result, step.note, step.kind)
 
 
 @dataclass
@@ -54,7 +56,13 @@ class Row:
     steps: list[StepView] = field(default_factory=list)  # the whole worked calculation
     cells: dict[str, Cell] = field(default_factory=dict)
     style: Style = field(default_factory=lambda: Style("keras"))
+    options: analysis.Options = field(default_factory=analysis.Options)
+    warnings: list[Notice] = field(default_factory=list)  # design warnings about this layer
     depth: int = 0  # how deep in block groups the row is
+    # a module tree (PyTorch): the row's number as a module holding rows, the holders it is in, whether it shows open
+    fold: int | None = None
+    within: tuple[int, ...] = ()
+    open: bool = True
 
 
 @dataclass
@@ -66,17 +74,21 @@ class Section:
 
 
 def is_params_step(step: Step) -> bool:
-    return "params" in step.quantity
+    return step.kind is None and "params" in step.quantity
 
 
 def is_buffers_step(step: Step) -> bool:
-    return "buffers" in step.quantity
+    return step.kind is None and "buffers" in step.quantity
+
+
+def is_shape_step(step: Step) -> bool:
+    return step.kind is None and not is_params_step(step) and not is_buffers_step(step)
 
 
 def _layer_steps(row: Row, which: Callable[[Step], bool]) -> list[StepView]:
     if not isinstance(row.record, LayerRecord):
         return []
-    return [StepView.of(s) for s in row.record.calculation if which(s)]
+    return [StepView.of(s) for s in (*row.record.calculation, *row.record.analysis) if which(s)]
 
 
 def _index(row: Row, summary: Summary, worked: bool) -> Cell:
@@ -89,7 +101,7 @@ def _layer(row: Row, summary: Summary, worked: bool) -> Cell:
 
 def _output_shape(row: Row, summary: Summary, worked: bool) -> Cell:
     shape = row.record.shape if isinstance(row.record, InputRecord) else row.record.output_shape
-    steps = _layer_steps(row, lambda s: not is_params_step(s) and not is_buffers_step(s)) if worked else []
+    steps = _layer_steps(row, is_shape_step) if worked else []
     return Cell(row.style.shape(shape), steps)
 
 
@@ -102,6 +114,22 @@ def _count_cell(attr: str, which: Callable[[Step], bool] | None = None) -> Calla
         if len(steps) == 1 and steps[0].result == value:
             return Cell([], steps)  # the step already ends with the count
         return Cell([value], steps)
+
+    return cell
+
+
+def _analysis_cell(key: str) -> Callable[[Row, Summary, bool], Cell]:
+    """MACs, FLOPs, other ops, activations or receptive field, with their steps (``worked="table"``)."""
+    shown = set(analysis.EXTRA_COLUMNS[key][1])
+
+    def cell(row: Row, summary: Summary, worked: bool) -> Cell:
+        lines = analysis.cell_lines(key, row.record, summary, row.options)
+        steps = _layer_steps(row, lambda s: s.kind in shown) if worked else []
+        if key != "other_ops":  # the rule is under the table; in the cell the arithmetic is enough
+            steps = [replace(s, note=None) if s.result is not None else s for s in steps]
+        if key != "receptive_field" and len(steps) == 1 and steps[0].result == lines[0]:
+            return Cell(lines[1:], steps)
+        return Cell(lines, steps)
 
     return cell
 
@@ -147,6 +175,10 @@ COLUMNS: tuple[Column, ...] = (
            total=_group_total("buffers")),
     Column("connected_to", "Connected to", _connected_to, default=lambda summary: summary.is_graph,
            aliases=("connected", "inputs"), total=lambda group, style: Cell(group.inputs)),
+    *(Column(key, header, _analysis_cell(key), numeric=key != "receptive_field", default=lambda summary: False,
+             aliases=tuple(a for a, k in analysis.ALIASES.items() if k == key),
+             total=None if key == "receptive_field" else _group_total(key))
+      for key, (header, _) in analysis.EXTRA_COLUMNS.items()),
 )
 
 _BY_NAME = {name: col for col in COLUMNS for name in (col.key, *col.aliases)}
@@ -186,15 +218,23 @@ def select_columns(summary: Summary, requested: Sequence[str] = (), style: Style
 
 
 def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: bool,
-               style: Style | None = None) -> list[Row]:
-    """Inputs first, then every layer, with the cells of the chosen columns."""
+               style: Style | None = None, options: analysis.Options | None = None) -> list[Row]:
+    """Inputs first, then every layer, with the cells of the chosen columns.
+
+    A row's worked calculation has its shape and parameter steps, and the analysis steps of the chosen
+    columns (MACs, receptive field ...).
+    """
     style = style or Style("keras")
+    options = options or analysis.Options()
+    shown = analysis.kinds([c.key for c in columns])
     rows: list[Row] = []
     for rec in summary.inputs:
-        rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec, style=style))
+        rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec, style=style, options=options))
     for layer, type_label in zip(summary.layers, style.layer_types(summary), strict=True):
-        rows.append(Row("layer", len(rows), layer.name, type_label, layer,
-                        [StepView.of(s) for s in layer.calculation], style=style))
+        steps = [*layer.calculation, *(s for s in layer.analysis if s.kind in shown)]
+        notes = [w for w in summary.warnings if w.layer == layer.name]
+        rows.append(Row("layer", len(rows), layer.name, type_label, layer, [StepView.of(s) for s in steps],
+                        style=style, options=options, warnings=notes))
     for row in rows:
         row.cells = {col.key: col.cell(row, summary, worked_in_cells) for col in columns}
     return rows

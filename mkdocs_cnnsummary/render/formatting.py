@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 from ..engine.errors import printable
 from ..engine.summary import InputRecord, LayerRecord, Notice, Shape, Step, Summary
 
+#: the output shape of a row that has none (a PyTorch module that is not called itself: a ModuleList ...)
+NO_OUTPUT = "--"
 #: every parameter is assumed to be stored as float32
 BYTES_PER_PARAM = 4
 #: one KB is 2^10 bytes, one MB 2^20 bytes (as Keras' model.summary() counts)
@@ -18,9 +21,15 @@ MAX_COLUMN_WIDTH = 100
 SIZE_ASSUMPTION = "Sizes assume float32 weights (4 bytes per parameter); 1 KB = 1,024 bytes, 1 MB = 1,024 KB."
 
 
-def count(n: int | None) -> str:
-    """``2912`` -> ``2,912``; None -> ``?``."""
-    return "?" if n is None else f"{n:,}"
+def count(n: int | Fraction | None) -> str:
+    """``2912`` -> ``2,912``, ``-3`` -> ``−3``, a fraction -> ``1/2``; None -> ``?``."""
+    if n is None:
+        return "?"
+    if isinstance(n, Fraction):
+        if n.denominator != 1:
+            return ("−" if n < 0 else "") + f"{abs(n.numerator)}/{n.denominator}"
+        n = int(n)
+    return f"{n:,}".replace("-", "−")
 
 
 def readable_size(n_params: int) -> str:
@@ -57,6 +66,8 @@ def shape_lines(output_shape: Shape | list[Shape]) -> list[str]:
     """One line per output: ``["(None, 4)"]`` or ``["[(None, 4),", "(None, 4)]"]``."""
     if not isinstance(output_shape, list):
         return [shape(output_shape)]
+    if not output_shape:
+        return [NO_OUTPUT]
     parts = [shape(s) for s in output_shape]
     if len(parts) == 1:
         return [f"[{parts[0]}]"]
@@ -86,14 +97,19 @@ def with_buffers(summary: Summary) -> bool:
 
 
 def step_text(step: Step) -> str:
-    """``output height: ⌊(h − k_h)/s_h⌋ + 1 = ⌊(28 − 3)/1⌋ + 1 = 26 (note)``."""
-    if step.result is None:
+    """``output height: ⌊(h − k_h)/s_h⌋ + 1 = ⌊(28 − 3)/1⌋ + 1 = 26 (note)``.
+
+    An analysis step (MACs, receptive field ...) that has no number reads ``MACs: unknown (why)``.
+    """
+    if step.result is None and step.kind:
+        text = f"{step.quantity}: {step.formula}"
+    elif step.result is None:
         text = f"{step.quantity}: {step.formula} = None"
     else:
         parts = [step.formula]
         if step.substituted is not None and step.substituted != step.formula:
             parts.append(step.substituted)
-        if parts[-1] != str(step.result):
+        if parts[-1] not in (str(step.result), count(step.result)):
             parts.append(count(step.result))
         text = f"{step.quantity}: " + " = ".join(parts)
     if step.note:
@@ -114,7 +130,7 @@ def totals(summary: Summary) -> list[tuple[str, int]]:
 
 
 #: kinds of notices that are notes (what was skipped, an input that was not needed), not warnings
-NOTE_KINDS = frozenset({"skipped", "inputs", "computed"})
+NOTE_KINDS = frozenset({"skipped", "inputs", "computed", "sizes"})
 
 
 def notice_label(notice: Notice) -> str:

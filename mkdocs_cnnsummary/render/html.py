@@ -11,6 +11,8 @@ True
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,10 +20,10 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError, printable
-from ..engine.summary import Summary
-from . import fit
+from ..engine.summary import LayerRecord, Summary
+from . import analysis, fit
 from . import formatting as f
-from .columns import Column, Row, Section, build_rows, build_sections, parse_columns, select_columns
+from .columns import Column, Row, Section, StepView, build_rows, build_sections, parse_columns, select_columns
 from .groups import check_fold
 from .styles import Style, style_for
 
@@ -156,35 +158,76 @@ def check_worked(worked: str) -> str:
     return worked
 
 
+#: modules deeper than this are folded by default (torchinfo's default ``depth``: rows 1-1 ... 3-n show)
+DEFAULT_DEPTH = 3
+
+
+def module_tree(rows: list[Row], depth: int | None) -> str:
+    """Fold a PyTorch module tree: each row holding rows gets a number, every row the numbers of the rows it is
+    in, and the rows deeper than ``depth`` (torchinfo's count: 1 for the model's own modules) start folded.
+    Returns the key of the generated CSS rules that hide the rows of a closed module."""
+    limit = DEFAULT_DEPTH if depth is None else depth
+    stack: list[tuple[int, Row]] = []
+    holders: list[Row] = []
+    layer_rows = [row for row in rows if row.kind == "layer" and isinstance(row.record, LayerRecord)]
+    for row, following in zip(layer_rows, [*layer_rows[1:], None], strict=True):
+        level = row.record.depth  # type: ignore[union-attr]
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        row.within = tuple(holder.fold for _, holder in stack)  # type: ignore[misc]
+        row.depth = level
+        if following is not None and following.record.depth > level:  # type: ignore[union-attr]
+            row.fold = len(holders)
+            row.open = level + 1 < limit
+            holders.append(row)
+            stack.append((level, row))
+    if not holders:
+        return ""
+    digest = hashlib.sha256("|".join(f"{r.name}:{r.record.depth}" for r in layer_rows).encode()).hexdigest()[:12]
+    return digest
+
+
 def render_summary(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
                    columns: str | Sequence[str] | None = None, style: str | None = None,
-                   fold: str = "blocks") -> str:
+                   fold: str = "blocks", depth: int | None = None, dtype: str = "float32",
+                   units: str = "MiB") -> str:
     """The summary table of a computed network, its totals and its worked calculations.
 
     ``worked``: ``collapsed`` (each layer's calculation folded under its row), ``expanded``
     (unfolded), ``table`` (the calculations inside the shape and parameter cells) or ``none``.
     ``columns``: column keys to show, in order (see :func:`~.columns.column_names`).
     ``style``: ``keras``, ``torchinfo`` or ``nolearn`` labels and shapes (default: the framework's own).
+    ``dtype`` and ``units`` (``MB`` or ``MiB``): how the memory of the ``activations`` column is written.
     ``fold``: for a compact spec, ``blocks`` shows each block instance, and each run of copies of one,
     as one row with its totals that opens on demand (``<details>``), ``open`` shows them opened,
-    ``none`` shows the layers only.
+    ``none`` shows the layers only.  For a PyTorch module tree, each module holding rows folds and unfolds
+    them; ``depth`` (torchinfo's, 3 by default) says how deep rows show before their modules start folded
+    (``fold="none"``: no folding).
     """
     check_worked(worked)
     check_fold(fold)
     table_style = style_for(summary, style)
     chosen = select_columns(summary, parse_columns(columns), table_style)
-    rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style)
+    options = analysis.Options(dtype, units)
+    rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style,
+                                 options=options)
+    tree = module_tree(rows, depth) if summary.framework == "pytorch" and any(
+        layer.parent is not None for layer in summary.layers) and fold != "none" else ""
     caption = title or summary.name or default_caption(summary, table_style)
+    lines, notes, memory = analysis.footer(summary, [c.key for c in chosen], options)
     grouped = fold != "none" and summary.blocks
     sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
     row_header = _row_header_key(chosen)
     return _environment().get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
-        row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header),
+        row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header), tree=tree,
+        holders=sorted({row.fold for row in rows if row.fold is not None}),
         stackable=len(chosen) >= STACK_FROM_COLUMNS or fit.min_width_em(
             chosen, sections, triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
         totals=_totals(summary, worked == "table"),
         size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
+        analysis_totals=lines, analysis_notes=notes,
+        memory_steps=[StepView.of(s) for s in memory.steps] if memory else [],
         notices=[(f.notice_label(n), n) for n in summary.warnings],
     )
 
@@ -230,5 +273,6 @@ def render(result: Summary | SpecError, **options: Any) -> str:
     if isinstance(result, SpecError):
         keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label")}
         return render_error(result, **keep)
-    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold")}
+    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold", "depth",
+                                                        "dtype", "units")}
     return render_summary(result, **keep)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..engine.summary import Step, Summary
+from . import analysis
 from . import formatting as f
 from .groups import Group, visible_rows
 
@@ -18,12 +21,14 @@ def _cell(text: str) -> str:
 def _step(step: Step) -> str:
     """``- params: `(k_h × k_w × c_in + 1) × filters` = `(3 × 3 × 1 + 1) × 32` = 320``."""
     parts = [f"`{step.formula}`"]
-    if step.result is None:
+    if step.result is None and step.kind:
+        parts = [_cell(step.formula)]
+    elif step.result is None:
         parts.append("None")
     else:
         if step.substituted is not None and step.substituted != step.formula:
             parts.append(f"`{step.substituted}`")
-        if step.substituted != str(step.result):
+        if step.substituted not in (str(step.result), f.count(step.result)):
             parts.append(f.count(step.result))
     text = f"- {_cell(step.quantity)}: " + " = ".join(parts)
     if step.note:
@@ -31,11 +36,17 @@ def _step(step: Step) -> str:
     return text
 
 
-def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none") -> str:
+def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none", columns: Sequence[str] = (),
+                    dtype: str = "float32", units: str = "MiB") -> str:
     """The summary as a Markdown table followed by its totals (and each layer's worked calculation).
 
     ``fold``: as for :func:`~.text.render_text` (block rows in bold, the rows inside indented).
+    ``columns`` adds analysis columns (``macs``, ``flops``, ``other_ops``, ``activations``,
+    ``receptive_field``) and their totals.
     """
+    extras = analysis.extra_keys(columns)
+    options = analysis.Options(dtype, units)
+    shown = analysis.kinds(extras)
     graph = summary.is_graph
     buffers = f.with_buffers(summary)
     headers = ["Layer (type)", "Output Shape", "Param #"]
@@ -46,6 +57,8 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
     if graph:
         headers.append("Connected to")
         align.append(":---")
+    headers += [analysis.EXTRA_COLUMNS[key][0] for key in extras]
+    align += [":---" if key == "receptive_field" else "---:" for key in extras]
 
     def row(cells: list[str]) -> str:
         return "| " + " | ".join(cells) + " |"
@@ -60,6 +73,7 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
             cells.append("0")
         if graph:
             cells.append("-")
+        cells += [_cell(analysis.cell_text(key, inp, summary, options)) for key in extras]
         out.append(row(cells))
     for depth, layer in visible_rows(summary, fold):
         indent = "\u2003" * depth  # em spaces: Markdown keeps them
@@ -72,18 +86,27 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
             cells.append(f.count(layer.buffers))
         if graph:
             cells.append(_cell(", ".join(layer.inputs)) or "-")
+        cells += [_cell(analysis.cell_text(key, layer, summary, options)) for key in extras]
         out.append(row(cells))
     out.append("")
     for label, value in f.totals(summary):
         out.append(f"- {label}: {f.count(value)} ({f.readable_size(value)})")
     out += ["", f"_{f.SIZE_ASSUMPTION}_"]
+    lines, notes, memory = analysis.footer(summary, extras, options)
+    if lines:
+        out.append("")
+        out += [f"- {_cell(label)}: {_cell(text)}" for label, text in lines]
+        out += ["", *[f"_{_cell(note)}_" for note in notes]]
     if summary.warnings:
         out.append("")
         out += [f"> **{f.notice_label(n)}:** {_cell(f.notice_text(n))}  " for n in summary.warnings]
     if worked:
         for layer in summary.layers:
-            if not layer.calculation:
+            steps = [*layer.calculation, *(s for s in layer.analysis if s.kind in shown)]
+            if not steps:
                 continue
             out += ["", f"**{_cell(layer.name)} ({_cell(layer.type)})**", ""]
-            out += [_step(step) for step in layer.calculation]
+            out += [_step(step) for step in steps]
+        if memory is not None:
+            out += ["", "**Memory estimate**", "", *[_step(step) for step in memory.steps]]
     return "\n".join(out) + "\n"

@@ -7,7 +7,10 @@ well-known worked answer to "how are the 217,706 parameters counted?".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..engine.summary import Shape, Summary
+from . import analysis
 from . import formatting as f
 
 
@@ -18,20 +21,28 @@ def size(shape: Shape | list[Shape]) -> str:
     return "x".join("?" if d is None else str(d) for d in shape[1:])
 
 
-def render_nolearn(summary: Summary, *, worked: bool = False) -> str:
-    """The summary as nolearn prints a network's layer information, plus parameters and totals."""
-    rows = [(str(i), f.printable(inp.name), size(inp.shape), "0", []) for i, inp in enumerate(summary.inputs)]
+def render_nolearn(summary: Summary, *, worked: bool = False, columns: Sequence[str] = (),
+                   options: analysis.Options | None = None) -> str:
+    """The summary as nolearn prints a network's layer information, plus parameters and totals;
+    ``columns``: analysis columns after the usual ones."""
+    options = options or analysis.Options()
+    shown = analysis.kinds(columns)
+    rows = [(str(i), f.printable(inp.name), size(inp.shape), "0",
+             *[analysis.cell_text(key, inp, summary, options) for key in columns], [])
+            for i, inp in enumerate(summary.inputs)]
     start = len(rows)
     for i, layer in enumerate(summary.layers, start):
-        steps = [f.step_text(s) for s in layer.calculation] if worked else []
-        rows.append((str(i), f.printable(layer.name), size(layer.output_shape), f.count(layer.params), steps))
-    headers = ("#", "name", "size", "params")
+        steps = [f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown) if worked else []
+        rows.append((str(i), f.printable(layer.name), size(layer.output_shape), f.count(layer.params),
+                     *[analysis.cell_text(key, layer, summary, options) for key in columns], steps))
+    headers = ("#", "name", "size", "params", *[analysis.EXTRA_COLUMNS[key][0] for key in columns])
     widths = [max(len(h), 3 if c == 0 else 0, *(min(len(r[c]), f.MAX_COLUMN_WIDTH) for r in rows))
               for c, h in enumerate(headers)]
+    right = {0, 3, *(4 + i for i, key in enumerate(columns) if key != "receptive_field")}
 
     def line(cells) -> str:
-        return "  ".join(c.rjust(w) if k in (0, 3) else c.ljust(w) for k, (c, w) in enumerate(zip(cells, widths,
-                                                                                                   strict=True)))
+        return "  ".join(c.rjust(w) if k in right else c.ljust(w) for k, (c, w) in enumerate(zip(cells, widths,
+                                                                                                    strict=True)))
 
     out = [line(headers).rstrip(), "  ".join("-" * w for w in widths)]
     for *cells, steps in rows:
@@ -42,5 +53,6 @@ def render_nolearn(summary: Summary, *, worked: bool = False) -> str:
     for label, n in f.totals(summary):
         out.append(f"{label}: {f.count(n)} ({f.readable_size(n)})")
     out.append(f.SIZE_ASSUMPTION)
+    out += analysis.footer_text(summary, columns, options, worked, bullet="")
     out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

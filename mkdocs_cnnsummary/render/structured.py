@@ -19,6 +19,7 @@ from typing import Any
 
 from ..engine.errors import SpecError
 from ..engine.summary import Summary
+from . import analysis
 from . import formatting as f
 from .columns import Cell, StepView, build_rows, parse_columns, select_columns
 from .html import _row_header_key, _totals, _where, check_worked, default_caption
@@ -85,6 +86,11 @@ def step_line(step: StepView, *, formula: bool = True) -> Line:
     Without ``formula`` (steps inside table cells): ``output height: ⌊(28 − 5)/1⌋ + 1 = 24``.
     """
     runs: list[Run] = [("text", step.quantity)]
+    if step.result is None and step.kind:  # an analysis step without a number says why
+        runs += [("text", ": "), ("text", step.formula)]
+        if step.note:
+            runs += [("text", " "), ("muted", f"({step.note})")]
+        return tuple(runs)
     if formula:
         runs += [("text", " = "), ("code", step.formula)]
         if step.result is None:
@@ -100,7 +106,7 @@ def step_line(step: StepView, *, formula: bool = True) -> Line:
     return tuple(runs)
 
 
-def _cell_lines(key: str, cell: Cell) -> tuple[Line, ...]:
+def _cell_lines(key: str, cell: Cell, warned: bool = False) -> tuple[Line, ...]:
     lines: list[Line] = [step_line(step, formula=False) for step in cell.steps]
     values: list[Line] = []
     for text in cell.lines:
@@ -112,22 +118,27 @@ def _cell_lines(key: str, cell: Cell) -> tuple[Line, ...]:
             values.append((("text", text),))
     if cell.type_name and values:
         values[-1] += (("text", " "), ("muted", f"({cell.type_name})"))
+    if warned and values:  # a design warning about this layer, listed under the table
+        values[-1] += (("text", " ⚠"),)
     if cell.steps and values and key == "output_shape":
         values[0] = (("text", "→ "), *values[0])
     return tuple(lines + values)
 
 
 def table_view(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
-               columns: str | Sequence[str] | None = None, style: str | None = None, **_: Any) -> TableView:
+               columns: str | Sequence[str] | None = None, style: str | None = None, dtype: str = "float32",
+               units: str = "MiB", **_: Any) -> TableView:
     """The view of a computed network; options as for :func:`.html.render_summary` (others are ignored)."""
     check_worked(worked)
     table_style = style_for(summary, style)
     chosen = select_columns(summary, parse_columns(columns), table_style)
-    rows = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style)
+    options = analysis.Options(dtype, units)
+    rows = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style, options=options)
     row_header = _row_header_key(chosen)
     header = tuple(CellView(((("text", col.header),),), col.numeric) for col in chosen)
     body = tuple(
-        tuple(CellView(_cell_lines(col.key, row.cells[col.key]), col.numeric, col.key == row_header) for col in chosen)
+        tuple(CellView(_cell_lines(col.key, row.cells[col.key], col.key == row_header and bool(row.warnings)),
+                       col.numeric, col.key == row_header) for col in chosen)
         for row in rows)
     totals = []
     for total in _totals(summary, worked == "table"):
@@ -137,7 +148,10 @@ def table_view(summary: Summary, *, title: str | None = None, worked: str = "col
         if total.sum_expression:
             line += (("text", " "), ("muted", "sum over the layers:"), ("text", " "), ("code", total.sum_expression))
         totals.append(line)
+    lines, analysis_notes, _ = analysis.footer(summary, [c.key for c in chosen], options)
+    totals += [(("text", f"{label}: "), ("strong", text)) for label, text in lines]
     notes = [f.SIZE_ASSUMPTION] + ([BUFFERS_NOTE] if f.with_buffers(summary) else [])
+    notes += analysis_notes + [f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings]
     calculations = ()
     if worked in ("collapsed", "expanded"):
         calculations = tuple(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..engine.summary import Summary
+from . import analysis
 from . import formatting as f
 from .groups import Group, visible_rows
 
@@ -18,8 +20,9 @@ def _wrap(text: str, width: int) -> list[str]:
     if len(text) <= width:
         return [text]
     note = ""
-    if text.endswith(")") and " (" in text:
-        text, note = text[: text.index(" (")], text[text.index(" (") + 1:]
+    start = _note_start(text)
+    if start is not None:
+        text, note = text[:start], text[start + 1:]
     pieces = text.split(" = ")
     lines = _fill(pieces[0], width, "")
     for piece in pieces[1:]:
@@ -33,6 +36,18 @@ def _wrap(text: str, width: int) -> list[str]:
         else:
             lines.append(" " * (len(CONTINUATION) - 2) + note)
     return lines
+
+
+def _note_start(text: str) -> int | None:
+    """Where the closing ``(note)`` of a step begins (the space before its parenthesis), if it has one."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return i - 1 if i > 0 and text[i - 1] == " " else None
+    return None
 
 
 def _fill(piece: str, width: int, first: str) -> list[str]:
@@ -57,7 +72,10 @@ class _Row:
     worked: list[str]
 
 
-def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str = "none") -> list[_Row]:
+def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str = "none",
+          extras: Sequence[str] = (), options: analysis.Options | None = None) -> list[_Row]:
+    options = options or analysis.Options()
+    shown = analysis.kinds(extras)
     rows = []
     for inp in summary.inputs:
         cells = [[f.layer_label(inp, f.input_type(summary))], f.shape_lines(inp.shape), ["0"]]
@@ -65,6 +83,7 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
             cells.append(["0"])
         if graph:
             cells.append(["-"])
+        cells += [analysis.cell_lines(key, inp, summary, options) for key in extras]
         rows.append(_Row(cells, []))
     for depth, layer in visible_rows(summary, fold):
         label = f.group_label(layer, fold) if isinstance(layer, Group) else f.layer_label(layer, layer.type)
@@ -75,7 +94,9 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
             cells.append([f.printable(src) + ("," if i < len(layer.inputs) - 1 else "")
                           for i, src in enumerate(layer.inputs)]
                          or ["-"])
-        steps = [f.step_text(s) for s in layer.calculation] if worked and not isinstance(layer, Group) else []
+        cells += [analysis.cell_lines(key, layer, summary, options) for key in extras]
+        steps = [f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown) \
+            if worked and not isinstance(layer, Group) else []
         rows.append(_Row(cells, steps))
     return rows
 
@@ -84,7 +105,8 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
 STYLES = ("keras", "torchinfo", "nolearn")
 
 
-def render_text(summary: Summary, *, worked: bool = False, style: str | None = "keras", fold: str = "none") -> str:
+def render_text(summary: Summary, *, worked: bool = False, style: str | None = "keras", fold: str = "none",
+                columns: Sequence[str] = (), dtype: str = "float32", units: str = "MiB") -> str:
     """The summary as a text table; ``worked`` adds each layer's calculation under its row.
 
     ``fold`` (compact specs, Keras style): ``blocks`` shows each block instance, or run of copies,
@@ -93,8 +115,12 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
 
     ``style="torchinfo"`` prints it as torchinfo does (``Layer (type:depth-idx)`` tree),
     ``style="nolearn"`` as nolearn prints a Lasagne network (``32x24x24``);
-    None picks the style of the summary's framework.
+    None picks the style of the summary's framework.  ``columns`` adds analysis columns after the
+    usual ones (``macs``, ``flops``, ``other_ops``, ``activations``, ``receptive_field``) and their totals;
+    ``dtype`` and ``units`` write the memory.
     """
+    extras = analysis.extra_keys(columns)
+    options = analysis.Options(dtype, units)
     if style is None:
         from .styles import style_for
 
@@ -102,11 +128,11 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     if style == "nolearn":
         from .nolearn import render_nolearn
 
-        return render_nolearn(summary, worked=worked)
+        return render_nolearn(summary, worked=worked, columns=extras, options=options)
     if style == "torchinfo":
         from .torchinfo import render_torchinfo
 
-        return render_torchinfo(summary, worked=worked)
+        return render_torchinfo(summary, worked=worked, columns=extras, options=options)
     if style != "keras":
         raise ValueError(f"unknown text style {style!r}; use one of {', '.join(STYLES)}")
     graph = summary.is_graph
@@ -117,7 +143,9 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     if graph:
         headers.append("Connected to")
     right = {2, 3} if buffers else {2}
-    rows = _rows(summary, worked, graph, buffers, fold)
+    right |= {len(headers) + i for i, key in enumerate(extras) if key != "receptive_field"}
+    headers += [analysis.EXTRA_COLUMNS[key][0] for key in extras]
+    rows = _rows(summary, worked, graph, buffers, fold, extras, options)
 
     widths = [len(h) for h in headers]
     for row in rows:
@@ -129,7 +157,7 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
         target = max(inner, MIN_WORKED_WIDTH)
         for row in rows:
             row.worked = [piece for text in row.worked for piece in _wrap(text, target - 2)]
-        stretch = len(headers) - 1 if graph else 1  # a left-aligned column absorbs the extra width
+        stretch = 3 + int(buffers) if graph else 1  # a left-aligned column absorbs the extra width
         widths[stretch] += target - inner  # a word longer than that (a long name) overflows its line
         inner = sum(widths) + 3 * (len(widths) - 1)
 
@@ -159,6 +187,7 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     for label, value in f.totals(summary):
         out.append(f" {label}: {f.count(value)} ({f.readable_size(value)})")
     out.append(f" {f.SIZE_ASSUMPTION}")
+    out += analysis.footer_text(summary, extras, options, worked)
     out.extend(notice_lines(summary))
     return "\n".join(out) + "\n"
 

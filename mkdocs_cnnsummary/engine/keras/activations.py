@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import ops
 from ..args import Arg, ignored, int_list, number
 from ..errors import SpecError
 from ..expr import Expr, product, var
@@ -26,6 +27,7 @@ class ReLU(SameShape, KerasLayer):
     """Rectified linear unit, optionally capped (``max_value``), leaky or shifted; the shape is unchanged."""
 
     type_name = "ReLU"
+    element_ops = ops.ACTIVATION
     arguments = (
         Arg("max_value", None, number, doc="cap of the output (None: no cap)"),
         Arg("negative_slope", 0.0, number, doc="slope below the threshold"),
@@ -47,6 +49,7 @@ class LeakyReLU(SameShape, KerasLayer):
     """Leaky rectified linear unit (slope ``negative_slope`` below zero); the shape is unchanged."""
 
     type_name = "LeakyReLU"
+    element_ops = ops.ACTIVATION
     arguments = (
         Arg("negative_slope", 0.3, number, doc="slope below zero"),
         Arg("alpha", None, number, doc="older name of negative_slope (wins when both are given)", keyword_only=True),
@@ -68,6 +71,7 @@ class ELU(SameShape, KerasLayer):
     """Exponential linear unit; the shape is unchanged."""
 
     type_name = "ELU"
+    element_ops = ops.ACTIVATION
     arguments = (Arg("alpha", 1.0, number, used=False, doc="scale of the negative part"),)
 
 
@@ -76,6 +80,7 @@ class Softmax(SameShape, KerasLayer):
     """Softmax along ``axis`` (an axis or a list of axes); the shape is unchanged."""
 
     type_name = "Softmax"
+    element_ops = ops.SOFTMAX
     arguments = (Arg("axis", -1, int_list, used=False, doc="axis (or axes) that sum to 1"),)
 
 
@@ -84,6 +89,7 @@ class PReLU(SameShape, KerasLayer):
     """Leaky ReLU with a learned slope per input element; ``shared_axes`` share one slope along those axes."""
 
     type_name = "PReLU"
+    element_ops = ops.ACTIVATION
     arguments = (
         *ignored("alpha_initializer", "alpha_regularizer", "alpha_constraint"),
         Arg("shared_axes", None, int_list, doc="axes (batch = 0) along which one slope is shared"),

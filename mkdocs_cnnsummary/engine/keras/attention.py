@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, number, one_of, positive_int
 from ..expr import Expr, product, total, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
 
@@ -44,7 +45,8 @@ class MultiHeadAttention(KerasLayer):
         Arg("use_bias", True, boolean, doc="false drops the projections' biases"),
         Arg("output_shape", None, output_dims,
             doc="output sizes after the query's sequence axes (default: the query's last dimension)"),
-        Arg("attention_axes", None, int_list, used=False, doc="axes attended over (no effect on the counts)"),
+        Arg("attention_axes", None, int_list, used=False,
+            doc="axes attended over (changes the operation count, not the parameters)"),
         Arg("sliding_window", None, positive_int, used=False),
         Arg("flash_attention", None, used=False),
         Arg("kernel_initializer", "glorot_uniform", used=False),
@@ -126,6 +128,59 @@ class MultiHeadAttention(KerasLayer):
         parts.append(var("p_output", calc.step("output params", expr, note=out_note)))
         calc.params(total(list(parts)))
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        query, value, key = self._qvk(inputs)
+        n = ops.batch_factor(calc, query)
+        tq, tv, tk = _positions(query, "q"), _positions(value, "v"), _positions(key, "k")
+        rank = len(query) - 2
+        axes = [a if a >= 0 else len(query) + a for a in (self.cfg.attention_axes or range(1, rank + 1))]
+        attended = [tk[a - 1] for a in sorted(set(axes)) if 1 <= a <= rank]
+        h, kd = var("h", self.cfg.num_heads), var("k_d", self.cfg.key_dim)
+        vd = var("v_d", self.cfg.value_dim or self.cfg.key_dim)
+        d_q, d_k, d_v = var("d_q", query[-1]), var("d_k", key[-1]), var("d_v", value[-1])
+        outs = [var(f"o_{i + 1}", d) for i, d in enumerate(self.cfg.output_shape)] if self.cfg.output_shape \
+            else [var("d_q", query[-1])]
+        parts = [
+            ("query projection", product([*n, *tq, d_q, h, kd]), None),
+            ("key projection", product([*n, *tk, d_k, h, kd]), None),
+            ("value projection", product([*n, *tv, d_v, h, vd]), None),
+        ]
+        if self.cfg.use_gate:
+            parts.append(("gate projection", product([*n, *tq, d_q, h, vd]), None))
+        parts += [
+            ("scores", product([*n, h, *tq, *attended, kd]), "query × key for every head and pair of positions"),
+            ("weighted sum", product([*n, h, *tq, *attended, vd]), "scores × value"),
+            ("output projection", product([*n, *tq, h, vd, *outs]), None),
+        ]
+        values = [var(f"MACs_{i + 1}", calc.macs(expr, part=part, note=note)) for i, (part, expr, note) in
+                  enumerate(parts)]
+        calc.macs(total(values), note="the projections and the two matrix products of attention")
+        scores = product([*n, h, *tq, *attended])
+        terms = [(3 * scores, "softmax: 3 per score"),
+                 (product([*n, *tq, h, kd]), "the query scaled by 1/√k_d: 1 per element")]
+        if self.cfg.use_bias:
+            projected = total([product([*n, *tq, h, kd]), product([*n, *tk, h, kd]), product([*n, *tv, h, vd]),
+                               product([*n, *tq, *outs])])
+            terms.append((projected, "bias adds: 1 per projected element"))
+        if self.cfg.use_gate:
+            terms.append((2 * product([*n, *tq, h, vd]), "the gate: a sigmoid and a multiplication per element"))
+        calc.other_ops(total([t for t, _ in terms]), note="; ".join(r for _, r in terms))
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return attention_field(fields, calc)
+
+
+def attention_field(fields, calc: Calc):
+    """Attention: every output may look at every position of the key and value sequences."""
+    return receptive.whole(fields, calc, "attention: every output sees every position of its inputs")
+
+
+def _positions(shape: Shape, name: str) -> list[Expr]:
+    """The sequence sizes of an attention input (between the batch and the features)."""
+    if len(shape) == 3:
+        return [var(f"T_{name}", shape[1], f"the {name} length")]
+    return [var(f"{name}_{i}", d, f"{name} dimension {i}") for i, d in enumerate(shape[1:-1], start=1)]
+
 
 def _attention_inputs(inputs: list[Shape], calc: Calc) -> tuple[Shape, Shape, Shape]:
     query, value = inputs[0], inputs[1]
@@ -138,6 +193,17 @@ def _attention_inputs(inputs: list[Shape], calc: Calc) -> tuple[Shape, Shape, Sh
         raise calc.error(f"the key {fmt(key)} and the value {fmt(value)} must have the same number of steps",
                          "give key and value the same sequence length")
     return query, value, key
+
+
+def _pairs_and_weighted_sum(inputs: list[Shape], calc: Calc) -> tuple[Expr, Expr, int | None]:
+    """Attention over [query, value(, key)]: the (query, value) position pairs, the feature size ``d`` of the
+    scores, and the MACs of scores × value, recorded as the part ``weighted sum``."""
+    query, value, _ = _attention_inputs(inputs, calc)
+    n = ops.batch_factor(calc, query)
+    tq, tv = var("T_q", query[1], "the query length"), var("T_v", value[1], "the value length")
+    pairs = product([*n, tq, tv])
+    weighted = calc.macs(pairs * var("d_v", value[-1]), part="weighted sum", note="scores × value")
+    return pairs, var("d", query[-1]), weighted
 
 
 @register
@@ -174,6 +240,25 @@ class Attention(KerasLayer):
         if terms:
             calc.params(total(terms), note="; ".join(notes))
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        pairs, dim, weighted = _pairs_and_weighted_sum(inputs, calc)
+        terms = [(3 * pairs, "softmax: 3 per score")]
+        if self.cfg.score_mode == "dot":
+            scores = calc.macs(pairs * dim, part="scores", note="query · key for every pair of positions")
+            calc.macs(var("MACs_scores", scores) + var("MACs_sum", weighted))
+            if self.cfg.use_scale:
+                terms.append((pairs, "the scale: 1 per score"))
+        else:
+            calc.macs(var("MACs_sum", weighted), note="score_mode='concat' multiplies no weight matrix")
+            per = 4 if self.cfg.use_scale else 3
+            terms.append((per * pairs * dim, f"concat scores: {per} per pair and feature (an add, "
+                                             + ("the scale, " if self.cfg.use_scale else "") + "tanh, the sum)"))
+            terms.append((pairs, "the score weight: 1 per score"))
+        calc.other_ops(total([t for t, _ in terms]), note="; ".join(r for _, r in terms))
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return attention_field(fields, calc)
+
 
 @register
 class AdditiveAttention(KerasLayer):
@@ -200,3 +285,18 @@ class AdditiveAttention(KerasLayer):
         d_q = _known_last(inputs[0], "query", calc)
         calc.weight("scale", (d_q,))
         calc.params(var("d_q", d_q), note="one scale per query feature (use_scale=True)")
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        pairs, dim, weighted = _pairs_and_weighted_sum(inputs, calc)
+        if self.cfg.use_scale:
+            scores = calc.macs(pairs * dim, part="scores", note="tanh(query + key) · scale for every pair")
+            calc.macs(var("MACs_scores", scores) + var("MACs_sum", weighted))
+            calc.other_ops(2 * pairs * dim + 3 * pairs,
+                           note="2 per pair and feature (an add, tanh); softmax: 3 per score")
+        else:
+            calc.macs(var("MACs_sum", weighted), note="without a scale no weight is multiplied in the scores")
+            calc.other_ops(3 * pairs * dim + 3 * pairs,
+                           note="3 per pair and feature (an add, tanh, the sum); softmax: 3 per score")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return attention_field(fields, calc)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, number, one_of
 from ..layer import SameShape, register
 from .base import KerasLayer
@@ -41,6 +42,7 @@ class RandomFlip(SameShape, KerasLayer):
     """Flips images at random in training; the shape is unchanged."""
 
     type_name = "RandomFlip"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("mode", "horizontal_and_vertical", one_of("horizontal", "vertical", "horizontal_and_vertical"),
                      used=False), *_common("seed", "data_format"))
     example = ("RandomFlip('horizontal')", (32, 32, 3))
@@ -51,6 +53,7 @@ class RandomRotation(SameShape, KerasLayer):
     """Rotates images at random in training; the shape is unchanged."""
 
     type_name = "RandomRotation"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("factor", REQUIRED, _factor, used=False, doc="a fraction of 2π, or a range"),
                  *_common("fill_mode", "interpolation", "seed", "fill_value", "data_format"))
     example = ("RandomRotation(0.1)", (32, 32, 3))
@@ -61,6 +64,7 @@ class RandomZoom(SameShape, KerasLayer):
     """Zooms images at random in training; the shape is unchanged."""
 
     type_name = "RandomZoom"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("height_factor", REQUIRED, _factor, used=False), Arg("width_factor", None, _factor, used=False),
                  *_common("fill_mode", "interpolation", "seed", "fill_value", "data_format"))
     example = ("RandomZoom(0.1)", (32, 32, 3))
@@ -71,6 +75,7 @@ class RandomTranslation(SameShape, KerasLayer):
     """Shifts images at random in training; the shape is unchanged."""
 
     type_name = "RandomTranslation"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("height_factor", REQUIRED, _factor, used=False), Arg("width_factor", REQUIRED, _factor,
                                                                          used=False),
                  *_common("fill_mode", "interpolation", "seed", "fill_value", "data_format"))
@@ -82,6 +87,7 @@ class RandomContrast(SameShape, KerasLayer):
     """Changes the contrast at random in training; the shape is unchanged."""
 
     type_name = "RandomContrast"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("factor", REQUIRED, _factor, used=False), *_common("value_range", "seed"))
     example = ("RandomContrast(0.2)", (32, 32, 3))
 
@@ -91,5 +97,6 @@ class RandomBrightness(SameShape, KerasLayer):
     """Changes the brightness at random in training; the shape is unchanged."""
 
     type_name = "RandomBrightness"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("factor", REQUIRED, _factor, used=False), *_common("value_range", "seed"))
     example = ("RandomBrightness(0.2)", (32, 32, 3))

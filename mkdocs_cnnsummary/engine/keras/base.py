@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import receptive
 from ..args import Arg, function_name, non_negative_int, one_of
 from ..expr import Expr, ceil_div, floor_div, var
 from ..layer import Calc, Layer
@@ -73,6 +74,41 @@ class KerasLayer(Layer):
         return c
 
 
+def same_padding(n: int | None, k_eff: int, s: int) -> int | None:
+    """The padding before the first pixel with padding='same' (TensorFlow's rule: half of the total, rounded
+    down; the total is ``max((⌈n/s⌉ − 1)·s + k_eff − n, 0)``); None when it depends on an unknown size."""
+    if s == 1:
+        return (k_eff - 1) // 2
+    if n is None:
+        return None
+    return max((-(-n // s) - 1) * s + k_eff - n, 0) // 2
+
+
+def window_facts(spatial: list[int | None], kernel: tuple[int, ...], strides: tuple[int, ...],
+                 dilation: tuple[int, ...], padding: str) -> tuple[Any, ...]:
+    """The windows of a Keras convolution or pooling for the design checks (valid padding rounds down)."""
+    from ..checks import Window, dropped
+
+    return tuple(Window(d * (k - 1) + 1, s, n, dropped(n, d * (k - 1) + 1, s) if padding == "valid" else 0)
+                 for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True))
+
+
+def linear_activation(activation: Any) -> bool:
+    """No nonlinearity after the bias (``activation=None`` or ``'linear'``)."""
+    return activation is None or (isinstance(activation, str) and activation.lower() in ("linear", ""))
+
+
+def window_fields(calc: Calc, fields: list[Any], spatial: list[int | None], kernel: tuple[int, ...],
+                  strides: tuple[int, ...], dilation: tuple[int, ...], padding: str) -> Any:
+    """The receptive field through a Keras convolution or pooling window (valid, same or causal padding)."""
+    windows = []
+    for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True):
+        k_eff = d * (k - 1) + 1
+        pad = 0 if padding == "valid" else k_eff - 1 if padding == "causal" else same_padding(n, k_eff, s)
+        windows.append(receptive.sliding(k, s, d, pad))
+    return receptive.windowed(fields, calc, windows)
+
+
 def fmt(shape: Any) -> str:
     """``(None, 28, 28, 1)``."""
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
@@ -107,7 +143,7 @@ def window_outputs(calc: Calc, spatial: list[int | None], kernel: tuple[int, ...
         else:
             out.append(calc.step(f"output {word}", ceil_div(n, s),
                                  note=f"padding='{padding}' gives ⌈input/stride⌉"))
-    if padding == "valid" and any(o is not None and o <= 0 for o in out):
+    if padding == "valid" and any([calc.too_small(o) for o in out]):
         eff = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
         dilated = " dilated" if any(d > 1 for d in dilation) else ""
         raise calc.error(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of, positive_int
+from ..checks import DesignFacts
 from ..errors import SpecError
 from ..expr import Expr, Var, floor_div, product, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import (
     AXES,
@@ -16,10 +18,15 @@ from .base import (
     activation,
     data_format_arg,
     in_var,
+    linear_activation,
     lora_args,
     lora_weights,
+    window_facts,
+    window_fields,
     window_outputs,
 )
+
+TRANSPOSED_NOTE = "counted on the input positions: each input pixel meets the whole kernel once"
 
 WEIGHT_ARGS = ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
                       "activity_regularizer", "kernel_constraint", "bias_constraint")
@@ -88,6 +95,43 @@ class BaseConv(KerasLayer):
         if self.cfg.lora_rank:
             params = params + lora_weights(calc, kernel, weights_per_filter, filters, self.cfg.lora_rank)
         calc.params(params, note=LORA_NOTE if self.cfg.lora_rank else None)
+
+    def per_filter(self, c_in: int | None) -> list[Expr]:
+        """``k_h × k_w × c_in/groups``: the weights of one filter."""
+        c: Expr = var("c_in", c_in)
+        if self.cfg.groups > 1:
+            c = c / var("groups", self.cfg.groups)
+        return [*self.kernel_factors(), c]
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        positions = [*ops.batch_factor(calc, x), *ops.sizes(self.spatial(y), AXES[self.rank])]
+        filters = var("filters", self.cfg.filters)
+        per = self.per_filter(self.channels(x))
+        if not self.cfg.lora_rank:
+            calc.macs(product([*positions, filters]) * ops.grouped(per),
+                      note="every output value: one multiply-accumulate per weight of its filter")
+        else:
+            merge = calc.macs(ops.grouped(per) * var("r", self.cfg.lora_rank) * filters, part="LoRA kernel",
+                              note="the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b")
+            conv = calc.macs(product([*positions, filters]) * ops.grouped(per), part="convolution")
+            calc.macs(var("MACs_conv", conv) + var("MACs_lora", merge))
+        extra = []
+        if self.cfg.lora_rank:
+            extra.append((2 * ops.grouped([*per, filters]),
+                          "LoRA: the scaled factor product is added to the kernel (2 ops per kernel weight)"))
+        ops.bias_and_activation(calc, y, product([*positions, filters]), self.cfg.use_bias, self.cfg.activation,
+                                extra)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return window_fields(calc, fields, self.spatial(inputs[0]), self.cfg.kernel_size, self.cfg.strides,
+                             self.cfg.dilation_rate, self.cfg.padding)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        bias = self.cfg.filters if self.cfg.use_bias and linear_activation(self.cfg.activation) else 0
+        return DesignFacts(bias=bias, windows=window_facts(self.spatial(inputs[0]), self.cfg.kernel_size,
+                                                           self.cfg.strides, self.cfg.dilation_rate,
+                                                           self.cfg.padding))
 
 
 @register
@@ -202,6 +246,35 @@ class BaseConvTranspose(KerasLayer):
         return calc.step(f"output {word}", (n - 1) * s + k - 2 * floor_div(k, 2) + var(f"op_{sym}", op_),
                          note=f"{k.symbol} − 2 × ⌊{k.symbol}/2⌋ is {k.symbol} mod 2")
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        positions = [*ops.batch_factor(calc, x), *ops.sizes(self.spatial(x), AXES[self.rank], "input")]
+        per = [*kernel_factors(self.rank, self.cfg.kernel_size), var("filters", self.cfg.filters)]
+        calc.macs(product([*positions, var("c_in", self.channels(x))]) * ops.grouped(per), note=TRANSPOSED_NOTE)
+        count = product([*ops.batch_factor(calc, y), *ops.sizes(self.spatial(y), AXES[self.rank]),
+                         var("filters", self.cfg.filters)])
+        ops.bias_and_activation(calc, y, count, self.cfg.use_bias, self.cfg.activation)
+
+    def torch_padding(self, k: int, s: int, d: int, op: int | None) -> int:
+        """Where the kernel lands: output ``i·s − p + t·d`` for input ``i`` and tap ``t`` (TensorFlow's
+        padding: half of the total, rounded down)."""
+        if self.cfg.padding == "valid":
+            return 0
+        k_eff = d * (k - 1) + 1
+        total = k_eff - s if op is None else k_eff - k_eff % 2 - op
+        return max(total, 0) // 2
+
+    def receptive_field(self, fields, inputs, output, calc):
+        out_pad = self.cfg.output_padding or (None,) * self.rank
+        windows = [receptive.transposed(k, s, d, self.torch_padding(k, s, d, op))
+                   for k, s, d, op in zip(self.cfg.kernel_size, self.cfg.strides, self.cfg.dilation_rate, out_pad,
+                                          strict=True)]
+        return receptive.windowed(fields, calc, windows)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(bias=self.cfg.filters if self.cfg.use_bias and linear_activation(self.cfg.activation)
+                           else 0)
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         c_in = self.channels(inputs[0])
         filters = var("filters", self.cfg.filters)
@@ -273,6 +346,27 @@ class SpatialConv(KerasLayer):
         return [*kernel_factors(self.rank, self.cfg.kernel_size), var("c_in", c_in),
                 var("depth_multiplier", self.cfg.depth_multiplier)]
 
+    def depthwise_macs(self, inputs: list[Shape], output: OutputShape, calc: Calc, part: str | None) -> int | None:
+        """Each of the c_in × depth_multiplier output channels: one window of one input channel."""
+        x, y = inputs[0], ops.first(output)
+        positions = [*ops.batch_factor(calc, x), *ops.sizes(self.spatial(y), AXES[self.rank])]
+        channels = ops.grouped([var("c_in", self.channels(x)), var("depth_multiplier", self.cfg.depth_multiplier)])
+        kernel = ops.grouped(kernel_factors(self.rank, self.cfg.kernel_size))
+        return calc.macs(product([*positions, channels, kernel]), part=part,
+                         note="each output channel: one k_h × k_w window of its input channel")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return window_fields(calc, fields, self.spatial(inputs[0]), self.cfg.kernel_size, self.cfg.strides,
+                             self.cfg.dilation_rate, self.cfg.padding)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        c = self.channels(inputs[0]) or 0
+        bias = (getattr(self.cfg, "filters", None) or c * self.cfg.depth_multiplier) \
+            if self.cfg.use_bias and linear_activation(self.cfg.activation) else 0
+        return DesignFacts(bias=bias, windows=window_facts(self.spatial(inputs[0]), self.cfg.kernel_size,
+                                                           self.cfg.strides, self.cfg.dilation_rate,
+                                                           self.cfg.padding))
+
 
 def depthwise_arguments(rank: int) -> tuple[Arg, ...]:
     return (
@@ -307,6 +401,11 @@ class BaseDepthwiseConv(SpatialConv):
             calc.params((kernel + 1) * per_channel)
         else:
             calc.params(kernel * per_channel)
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        self.depthwise_macs(inputs, output, calc, None)
+        y = ops.first(output)
+        ops.bias_and_activation(calc, y, ops.elements(calc, y), self.cfg.use_bias, self.cfg.activation)
 
 
 @register
@@ -365,6 +464,16 @@ class BaseSeparableConv(SpatialConv):
             calc.params(depthwise + (pointwise_in + 1) * filters)
         else:
             calc.params(depthwise + pointwise_in * filters)
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        depthwise = self.depthwise_macs(inputs, output, calc, "depthwise")
+        positions = [*ops.batch_factor(calc, x), *ops.sizes(self.spatial(y), AXES[self.rank])]
+        channels = ops.grouped([var("c_in", self.channels(x)), var("depth_multiplier", self.cfg.depth_multiplier)])
+        pointwise = calc.macs(product([*positions, channels, var("filters", self.cfg.filters)]), part="pointwise",
+                              note="a 1×1 convolution of the depthwise output")
+        calc.macs(var("MACs_depthwise", depthwise) + var("MACs_pointwise", pointwise))
+        ops.bias_and_activation(calc, y, ops.elements(calc, y), self.cfg.use_bias, self.cfg.activation)
 
 
 @register

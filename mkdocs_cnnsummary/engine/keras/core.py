@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape
+from ..checks import DesignFacts
 from ..expr import product, var
-from ..layer import Calc, SameShape, register
+from ..layer import Calc, OutputShape, SameShape, register
 from ..summary import Shape
-from .base import LORA_NOTE, KerasLayer, activation, fmt, lora_args, lora_weights
+from .base import LORA_NOTE, KerasLayer, activation, fmt, linear_activation, lora_args, lora_weights
 
 
 @register
@@ -76,6 +78,33 @@ class Dense(KerasLayer):
             params = params + lora_weights(calc, kernel, n_in, units, self.cfg.lora_rank)
         calc.params(params, note=LORA_NOTE if self.cfg.lora_rank else None)
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        rows = [*ops.batch_factor(calc, x), *ops.dims(x, 1, -1, "input")]
+        n_in, units = var("n_in", x[-1]), var("units", self.cfg.units)
+        note = "every output value: one multiply-accumulate per input feature"
+        if len(x) > 2:
+            note += "; the kernel is applied at every position of the leading axes"
+        if not self.cfg.lora_rank:
+            calc.macs(product([*rows, n_in, units]), note=note)
+        else:
+            merge = calc.macs(n_in * var("r", self.cfg.lora_rank) * units, part="LoRA kernel",
+                              note="the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b")
+            dense = calc.macs(product([*rows, n_in, units]), part="matrix product", note=note)
+            calc.macs(var("MACs_dense", dense) + var("MACs_lora", merge))
+        extra = [(2 * n_in * units, "LoRA: the scaled factor product is added to the kernel (2 ops per kernel "
+                                    "weight)")] if self.cfg.lora_rank else []
+        ops.bias_and_activation(calc, y, product([*rows, units]), self.cfg.use_bias, self.cfg.activation, extra)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        if len(inputs[0]) > 2:  # applied at every position: the positions are kept
+            return receptive.same(fields, calc)
+        return receptive.none(fields, calc, "Dense on a vector: the output has no spatial axes")
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        bias = self.cfg.units if self.cfg.use_bias and linear_activation(self.cfg.activation) else 0
+        return DesignFacts(bias=bias, dense=True, fully_connected=True)
+
 
 @register
 class Activation(SameShape, KerasLayer):
@@ -84,17 +113,26 @@ class Activation(SameShape, KerasLayer):
     type_name = "Activation"
     arguments = (Arg("activation", REQUIRED, activation, doc="name of the activation"),)
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        per, label = ops.activation_ops(self.cfg.activation)
+        ops.per_element(calc, output, per, f"{per} op{'s' if per != 1 else ''} per element: {label}" if per else
+                        "linear: the identity")
+
 
 @register
 class Dropout(SameShape, KerasLayer):
     """Randomly zeroes inputs during training; the shape is unchanged."""
 
     type_name = "Dropout"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (
         Arg("rate", REQUIRED, fraction),
         Arg("noise_shape", None),
         Arg("seed", None, used=False),
     )
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.rate)
 
 
 @register
@@ -103,6 +141,10 @@ class Flatten(KerasLayer):
 
     type_name = "Flatten"
     arguments = (Arg("data_format", None),)
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.rearranged(fields, calc, 2, "Flatten: the output has no spatial axes")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -127,6 +169,9 @@ class Lambda(KerasLayer):
         Arg("arguments", None, used=False),
     )
     example = ("Lambda('double', output_shape=(10,))", (10,))
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        calc.unknown_ops("a Lambda runs a function the engine does not read: its operations are not known")
 
     @classmethod
     def validate(cls, config):

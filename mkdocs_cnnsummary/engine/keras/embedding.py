@@ -26,6 +26,7 @@ class Embedding(KerasLayer):
         Arg("input_length", None, used=False, doc="deprecated in Keras 3 and ignored", keyword_only=True),
     )
     example = ("Embedding(1000, 64)", (20,))
+    element_ops = (0, "a table lookup: no arithmetic")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         return (*inputs[0], self.cfg.output_dim)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer
 from ..expr import total, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
 
@@ -39,6 +40,17 @@ class ElementwiseMerge(KerasLayer):
     min_inputs = 1
     max_inputs = None
     arguments = ()
+    average: ClassVar[bool] = False
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.merge_ops(calc, ops.first(output), len(inputs), self.average)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        out = ops.first(output)
+        if any(len(s) == len(out) and any(a == 1 and b != 1 for a, b in zip(s[1:-1], out[1:-1], strict=True))
+               for s in inputs):
+            return receptive.unmodelled(fields, calc, f"{self.type_name} of a broadcast input")
+        return receptive.merged(fields, calc)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         out: tuple[int | None, ...] = tuple(inputs[0][1:])
@@ -106,6 +118,7 @@ class Average(ElementwiseMerge):
     type_name = "Average"
     aliases = ("average",)
     verb = "average"
+    average = True
     example = ("Average()", (16,), (16,))
 
 
@@ -139,6 +152,13 @@ class Concatenate(KerasLayer):
     max_inputs = None
     arguments = (Arg("axis", -1, integer, doc="the axis along which the inputs are joined"),)
     example = ("Concatenate()", (28, 28, 32), (28, 28, 64))
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        rank = len(inputs[0])
+        if self.cfg.axis % rank == rank - 1:  # the channels: positions are kept
+            return receptive.merged(fields, calc)
+        return receptive.unmodelled(fields, calc, "Concatenate along an axis other than the channels")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         axis = self.cfg.axis
@@ -157,7 +177,7 @@ class Concatenate(KerasLayer):
                 continue
             known = {s[k] for s in inputs} - {None}
             if len(known) > 1:
-                sizes = " and ".join(str(n) for n in sorted(known))
+                sizes = " and ".join(str(n) for n in sorted(known, key=str))
                 raise calc.error(
                     f"cannot concatenate along axis {axis}: the inputs must match on every other axis, but on "
                     f"axis {k} they have {sizes}: {_listing(inputs)}",
@@ -193,6 +213,23 @@ class Dot(KerasLayer):
         Arg("normalize", False, boolean, used=False, doc="L2-normalize first (cosine similarity)"),
     )
     example = ("Dot(axes=1)", (16,), (16,))
+
+    def summed(self, inputs: list[Shape]) -> tuple[int, int | None]:
+        first = inputs[0]
+        axes = self.cfg.axes
+        axis = (axes % len(first) if axes < 0 else axes) if isinstance(axes, int) else axes[0] % len(first)
+        return axis, first[axis]
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        y = ops.first(output)
+        axis, size = self.summed(inputs)
+        calc.macs(ops.elements(calc, y) * var("n_sum", size, f"the size of the summed axis {axis}"),
+                  note="every output value: one multiply-accumulate per element of the summed axis")
+        if self.cfg.normalize:
+            calc.other_ops(total([3 * ops.elements(calc, s) for s in inputs]),
+                           note="normalize: 3 ops per input element (a square and an add for the norm, a division)")
+        else:
+            calc.other_ops(0, note="no bias, no activation")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first, second = (list(s) for s in inputs)

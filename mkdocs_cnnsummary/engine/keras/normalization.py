@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, integer, number, optional
 from ..errors import SpecError
 from ..expr import Expr, product, var
-from ..layer import Calc, SameShape, register
+from ..layer import Calc, OutputShape, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, fmt
 
@@ -45,6 +46,12 @@ class BatchNormalization(SameShape, KerasLayer):
     """Normalizes each channel with batch statistics; gamma and beta are trained, the moving statistics are not."""
 
     type_name = "BatchNormalization"
+    element_ops = ops.BATCH_NORM
+
+    def design(self, inputs: list[Shape]):
+        from ..checks import DesignFacts
+
+        return DesignFacts(cancels_bias=True)
     arguments = (
         Arg("axis", -1, integer, doc="the channel axis (1 for channels_first)"),
         Arg("momentum", 0.99, used=False),
@@ -107,6 +114,12 @@ class LayerNormalization(KerasLayer):
             resolve_axis(axis, x, calc)
         return x
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), "layer normalisation")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.statistics(fields, calc)
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         (x,) = inputs
         indices = [axis % len(x) for axis in sorted(self.cfg.axis)]
@@ -165,6 +178,12 @@ class GroupNormalization(KerasLayer):
         calc.step("channels per group", c / var("groups", groups), note=note)
         return x
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), "group normalisation")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.statistics(fields, calc)
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         (x,) = inputs
         index = self.cfg.axis % len(x)
@@ -181,6 +200,10 @@ class UnitNormalization(KerasLayer):
 
     type_name = "UnitNormalization"
     arguments = (Arg("axis", -1, int_list, doc="axis or list of axes"),)
+    element_ops = (3, "3 ops per element: a square and an add for the norm, and a division")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.statistics(fields, calc)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -200,6 +223,7 @@ class Rescaling(SameShape, KerasLayer):
     """Computes ``x × scale + offset``; the shape is unchanged."""
 
     type_name = "Rescaling"
+    element_ops = (2, "2 ops per element: x × scale + offset")
     arguments = (
         Arg("scale", REQUIRED, _number_or_list, used=False, doc="factor (a number or a list)"),
         Arg("offset", 0.0, _number_or_list, used=False, doc="added after scaling"),
@@ -223,6 +247,10 @@ class Normalization(KerasLayer):
     """Standardizes with a mean and variance per kept axis; learned (adapt) statistics are non-trainable weights."""
 
     type_name = "Normalization"
+    element_ops = (2, "2 ops per element: (x − mean)/√variance, folded into x × a + b")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.same(fields, calc)
     arguments = (
         Arg("axis", -1, optional(int_list), doc="axes kept (one statistic per position); None: one scalar"),
         Arg("mean", None, _number_or_list, doc="given mean: stored as a constant, not a weight"),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of
-from ..layer import Calc, register
+from ..checks import DesignFacts
+from ..expr import var
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
-from .base import KerasLayer, data_format_arg, window_outputs
+from .base import AXES, KerasLayer, data_format_arg, window_facts, window_fields, window_outputs
 
 
 def pooling_arguments(rank: int, *, pool_required: bool) -> tuple[Arg, ...]:
@@ -26,6 +29,8 @@ class BasePooling(KerasLayer):
     """A window slides over the spatial axes; the channels are kept."""
 
     rank: ClassVar[int] = 2
+    #: "max" or "avg": what the window computes
+    reduce: ClassVar[str] = "max"
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -35,6 +40,22 @@ class BasePooling(KerasLayer):
         spatial = window_outputs(calc, self.spatial(x), pool, strides, (1,) * self.rank, self.cfg.padding,
                                  what="pool window", kernel_sym="p")
         return self.assemble(spatial, self.channels(x))
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        window = [var(f"p_{sym}", p) for (_, sym), p in zip(AXES[self.rank], self.cfg.pool_size, strict=True)]
+        ops.window_ops(calc, ops.elements(calc, ops.first(output)), window, self.reduce)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        pool = self.cfg.pool_size
+        strides = self.cfg.strides if self.cfg.strides is not None else pool
+        return window_fields(calc, fields, self.spatial(inputs[0]), pool, strides, (1,) * self.rank,
+                             self.cfg.padding)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        pool = self.cfg.pool_size
+        strides = self.cfg.strides if self.cfg.strides is not None else pool
+        return DesignFacts(windows=window_facts(self.spatial(inputs[0]), pool, strides, (1,) * self.rank,
+                                                self.cfg.padding))
 
 
 @register
@@ -74,6 +95,7 @@ class AveragePooling1D(BasePooling):
     type_name = "AveragePooling1D"
     aliases = ("AvgPool1D",)
     rank = 1
+    reduce = "avg"
     arguments = pooling_arguments(1, pool_required=True)
 
 
@@ -84,6 +106,7 @@ class AveragePooling2D(BasePooling):
     type_name = "AveragePooling2D"
     aliases = ("AvgPool2D",)
     rank = 2
+    reduce = "avg"
     arguments = pooling_arguments(2, pool_required=True)
 
 
@@ -94,6 +117,7 @@ class AveragePooling3D(BasePooling):
     type_name = "AveragePooling3D"
     aliases = ("AvgPool3D",)
     rank = 3
+    reduce = "avg"
     arguments = pooling_arguments(3, pool_required=True)
 
 
@@ -109,6 +133,7 @@ class BaseGlobalPooling(KerasLayer):
     """Reduces every spatial axis: (batch, channels), or size-1 axes with keepdims."""
 
     rank: ClassVar[int] = 2
+    reduce: ClassVar[str] = "max"
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -117,6 +142,16 @@ class BaseGlobalPooling(KerasLayer):
         if self.cfg.keepdims:
             return self.assemble([1] * self.rank, channels)
         return (x[0], channels)
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x = inputs[0]
+        ops.global_window_ops(calc, x, self.channels(x), self.spatial(x), AXES[self.rank], self.reduce)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        why = "global pooling: every output sees every input pixel"
+        if self.cfg.keepdims:
+            return receptive.whole(fields, calc, why)
+        return receptive.whole_flat(fields, calc, why)
 
 
 @register
@@ -156,6 +191,7 @@ class GlobalAveragePooling1D(BaseGlobalPooling):
     type_name = "GlobalAveragePooling1D"
     aliases = ("GlobalAvgPool1D",)
     rank = 1
+    reduce = "avg"
     arguments = GLOBAL_ARGUMENTS
 
 
@@ -166,6 +202,7 @@ class GlobalAveragePooling2D(BaseGlobalPooling):
     type_name = "GlobalAveragePooling2D"
     aliases = ("GlobalAvgPool2D",)
     rank = 2
+    reduce = "avg"
     arguments = GLOBAL_ARGUMENTS
 
 
@@ -176,4 +213,5 @@ class GlobalAveragePooling3D(BaseGlobalPooling):
     type_name = "GlobalAveragePooling3D"
     aliases = ("GlobalAvgPool3D",)
     rank = 3
+    reduce = "avg"
     arguments = GLOBAL_ARGUMENTS

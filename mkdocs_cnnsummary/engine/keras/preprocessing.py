@@ -16,6 +16,7 @@ class TextVectorization(KerasLayer):
     """Strings to token indices (``output_mode='int'``) or to one vector per text; its vocabulary is not a weight."""
 
     type_name = "TextVectorization"
+    element_ops = (0, "turns strings into indices: no arithmetic")
     arguments = (
         Arg("max_tokens", None, positive_int, doc="vocabulary size (the output size of the vector modes)"),
         Arg("standardize", "lower_and_strip_punctuation", used=False),

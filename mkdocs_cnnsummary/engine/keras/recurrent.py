@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, int_tuple, number, one_of, positive_int
-from ..expr import Expr, var
+from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import KerasLayer, activation, data_format_arg, fmt, window_outputs
@@ -100,6 +101,28 @@ class BaseRNN(KerasLayer):
         else:
             calc.params(self.blocks * block, note=note)
 
+    def unit_ops(self) -> tuple[int, str]:
+        """Other ops per time step and unit, and the rule."""
+        if self.cfg.use_bias:
+            return 3, "per step and unit: the add of the input and recurrent products, the bias add, the activation"
+        return 2, "per step and unit: the add of the input and recurrent products, the activation"
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x = inputs[0]
+        steps = [*ops.batch_factor(calc, x), var("t", x[1], "the number of time steps")]
+        n_in, u = var("n_in", x[-1]), var("u", self.cfg.units)
+        per_step: Expr = n_in * u + u * u
+        if self.blocks > 1:
+            per_step = self.blocks * ops.Grouped(per_step)
+        calc.macs(product(steps) * ops.Grouped(per_step) if self.blocks == 1 else product([*steps, per_step]),
+                  note="at every time step: the input kernel n_in × u and the recurrent kernel u × u"
+                       + (f" of each of the {self.blocks} gates" if self.blocks > 1 else ""))
+        per_unit, rule = self.unit_ops()
+        calc.other_ops(product([*steps, var("ops_unit", per_unit), u]), note=rule)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "a recurrent layer (its state carries every earlier step)")
+
 
 @register
 class SimpleRNN(BaseRNN):
@@ -132,6 +155,12 @@ class LSTM(BaseRNN):
     states = 2
     block_note = ("4 gates (input, forget, cell, output), each with an input kernel n_in × u, "
                   "a recurrent kernel u × u and a bias u")
+
+    def unit_ops(self) -> tuple[int, str]:
+        adds = "8 adds of the products and biases (2 per gate)" if self.cfg.use_bias else \
+            "4 adds of the products (1 per gate)"
+        return (17 if self.cfg.use_bias else 13), (f"per step and unit: {adds}, 4 gate activations, 3 for "
+                                                   "c = f × c + i × g, 2 for h = o × tanh(c)")
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of each state"),
         Arg("activation", "tanh", activation, used=False),
@@ -170,6 +199,18 @@ class GRU(BaseRNN):
         _ignored("use_cudnn", "auto"),
         *_RNN_KEYWORDS,
     )
+
+    def unit_ops(self) -> tuple[int, str]:
+        bias = self.cfg.use_bias
+        if self.cfg.reset_after:
+            n = 17 if bias else 11
+            adds = "6 bias and product adds for the update and reset gates, 4 for the candidate" if bias else \
+                "2 product adds for the update and reset gates, 2 for the candidate"
+        else:
+            n = 14 if bias else 11
+            adds = "4 bias and product adds for the update and reset gates, 3 for the candidate (r × h first)" \
+                if bias else "2 product adds for the update and reset gates, 2 for the candidate (r × h first)"
+        return n, f"per step and unit: {adds}, 3 activations, 4 for h = z × h + (1 − z) × candidate"
 
     @property
     def block_note(self) -> str:  # type: ignore[override]
@@ -250,3 +291,25 @@ class ConvLSTM2D(KerasLayer):
             block = block + units
         calc.params(4 * block, note="4 gates (input, forget, cell, output): each a convolution of the input and "
                                     "of the previous output, and a bias")
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x = inputs[0]
+        out = output[0] if isinstance(output, list) else output
+        first = len(out) - 3  # (N, [T,] H, W, F) channels-last or (N, [T,] F, H, W) channels-first
+        spatial = list(out[first + 1:first + 3] if self.channels_first else out[first:first + 2])
+        c = x[2] if self.channels_first else x[-1]
+        where = [*ops.batch_factor(calc, x), var("t", x[1], "the number of time steps"),
+                 *ops.sizes(spatial, (("height", "h"), ("width", "w")))]
+        kernel = [var("k_h", self.cfg.kernel_size[0]), var("k_w", self.cfg.kernel_size[1])]
+        units = var("filters", self.cfg.filters)
+        calc.macs(product([*where, var("gates", 4), units]) * ops.grouped([*kernel, ops.Grouped(var("c_in", c)
+                                                                                                   + units)]),
+                  note="at every step and position: each gate convolves the input (c_in) and the previous "
+                       "output (filters)")
+        per_unit = 17 if self.cfg.use_bias else 13
+        calc.other_ops(product([*where, var("ops_unit", per_unit), units]),
+                       note="per step, position and filter: as an LSTM unit (the adds of the products and biases, 4 "
+                            "gate activations, 3 for c and 2 for h)")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "a recurrent layer (its state carries every earlier step)")

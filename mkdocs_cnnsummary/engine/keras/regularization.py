@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, fraction, number
+from ..checks import DesignFacts
 from ..layer import Calc, SameShape, register
 from ..summary import Shape
 from .base import KerasLayer, data_format_arg
@@ -22,6 +24,13 @@ class SpatialDropout(KerasLayer):
     """
 
     rank: ClassVar[int] = 1
+    element_ops = ops.INFERENCE_IDENTITY
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.rate)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.same(fields, calc)
 
     @classmethod
     def spatial_arguments(cls, rank: int) -> tuple[Arg, ...]:
@@ -79,6 +88,7 @@ class GaussianNoise(SameShape, KerasLayer):
     """Adds zero-mean Gaussian noise in training; the shape is unchanged."""
 
     type_name = "GaussianNoise"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (
         Arg("stddev", REQUIRED, fraction, used=False, doc="standard deviation of the noise (0 to 1)"),
         Arg("seed", None, used=False),
@@ -92,6 +102,10 @@ class GaussianDropout(SameShape, KerasLayer):
     """Multiplies by Gaussian noise of mean 1 in training; the shape is unchanged."""
 
     type_name = "GaussianDropout"
+    element_ops = ops.INFERENCE_IDENTITY
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.rate)
     arguments = (
         Arg("rate", REQUIRED, fraction, used=False, doc="drop probability (0 to 1)"),
         Arg("seed", None, used=False),
@@ -104,6 +118,10 @@ class AlphaDropout(SameShape, KerasLayer):
     """Dropout that keeps the mean and variance (for SELU networks); the shape is unchanged."""
 
     type_name = "AlphaDropout"
+    element_ops = ops.INFERENCE_IDENTITY
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.rate)
     arguments = (
         Arg("rate", REQUIRED, fraction, used=False, doc="drop probability (0 to 1)"),
         Arg("noise_shape", None, used=False),
@@ -117,6 +135,7 @@ class ActivityRegularization(SameShape, KerasLayer):
     """Adds an L1/L2 penalty on its input to the loss; the shape is unchanged."""
 
     type_name = "ActivityRegularization"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (
         Arg("l1", 0.0, number, used=False, doc="L1 factor"),
         Arg("l2", 0.0, number, used=False, doc="L2 factor"),

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from math import prod
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, int_tuple, integer, one_of, pairs, positive_int
 from ..errors import SpecError
 from ..expr import Expr, product, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import AXES, KerasLayer, data_format_arg, fmt, in_var
 
@@ -50,6 +51,10 @@ class Reshape(KerasLayer):
 
     type_name = "Reshape"
     example = ("Reshape((16, -1))", (8, 8, 3))
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.rearranged(fields, calc, len(output), "Reshape: positions are rearranged")
     arguments = (Arg("target_shape", REQUIRED, target_shape, doc="new shape without the batch axis; -1 = inferred"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -92,6 +97,10 @@ class Permute(KerasLayer):
 
     type_name = "Permute"
     example = ("Permute((2, 3, 1))", (8, 6, 3))
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.rearranged(fields, calc, len(output), "Permute: the axes are reordered")
     arguments = (Arg("dims", REQUIRED, permutation, doc="new order of the axes, numbered from 1"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -110,6 +119,10 @@ class RepeatVector(KerasLayer):
     """(batch, features) -> (batch, n, features)."""
 
     type_name = "RepeatVector"
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.rearranged(fields, calc, len(output), "RepeatVector: a new axis of copies")
     arguments = (Arg("n", REQUIRED, positive_int, doc="number of repetitions"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -129,12 +142,28 @@ class BaseUpSampling(KerasLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         self.expect_rank(x, self.rank + 2, calc)
-        sizes = self.cfg.size if isinstance(self.cfg.size, tuple) else (self.cfg.size,)
         spatial = [
             calc.step(f"output {word}", in_var(n, (word, sym)) * var(f"size_{sym}" if self.rank > 1 else "size", s))
-            for n, (word, sym), s in zip(self.spatial(x), AXES[self.rank], sizes, strict=True)
+            for n, (word, sym), s in zip(self.spatial(x), AXES[self.rank], self.factors(), strict=True)
         ]
         return self.assemble(spatial, self.channels(x))
+
+    def factors(self) -> tuple[int, ...]:
+        return self.cfg.size if isinstance(self.cfg.size, tuple) else (self.cfg.size,)
+
+    @property
+    def interpolation(self) -> str:
+        return getattr(self.cfg, "interpolation", "nearest")
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.resample_ops(calc, ops.first(output), self.interpolation, self.rank)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        mode = self.interpolation
+        if mode not in ("nearest", "bilinear"):
+            return receptive.none(fields, calc, f"interpolation '{mode}' is not modelled")
+        window = receptive.nearest if mode == "nearest" else receptive.linear
+        return receptive.windowed(fields, calc, [window(f) for f in self.factors()])
 
 
 @register
@@ -181,8 +210,14 @@ class BaseBorder(KerasLayer):
     amount: ClassVar[str] = "padding"
     sign: ClassVar[int] = 1
 
+    element_ops = ops.COPIES
+
     def borders(self) -> tuple[tuple[int, int], ...]:
         return getattr(self.cfg, self.amount)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.windowed(fields, calc, [receptive.shift(-self.sign * before)
+                                                 for before, _ in self.borders()])
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -195,7 +230,7 @@ class BaseBorder(KerasLayer):
             b, a = var(f"{short}_{first}", before), var(f"{short}_{second}", after)
             size = in_var(n, axis)
             out = calc.step(f"output {word}", size + b + a if self.sign > 0 else size - b - a)
-            if out is not None and out <= 0:
+            if calc.too_small(out):
                 raise calc.error(
                     f"cropping {before} + {after} from the input {word} {n} leaves {out} "
                     f"(input {fmt(x)}, cropping {[list(c) for c in self.borders()]})",

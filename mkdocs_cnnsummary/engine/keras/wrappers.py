@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, ignored, one_of, optional
 from ..errors import SpecError
-from ..expr import var
+from ..expr import Expr, total, var
 from ..layer import Calc, Layer, OutputShape, lookup, register
 from ..spec import LayerSpec, parse_item
 from ..summary import Shape
@@ -56,6 +57,15 @@ def _run(calc: Calc, spec: LayerSpec, inputs: list[Shape], prefix: str, context:
 
 def _count(calc: Calc, start: int) -> int:
     return sum(w.size for w in calc.weights[start:] if not w.buffer)
+
+
+def _nested_sum(calc: Calc, kind: str, index: int, extra: list[tuple[Expr, str]] | None = None) -> None:
+    """MACs (index 1) or other ops (index 2) of the wrapped layers, added up."""
+    terms: list[Expr] = [var(f"{kind}_{prefix}", counts[index - 1]) for prefix, *counts in calc.nested_ops]
+    notes = [note for _, note in extra or ()]
+    terms += [e for e, _ in extra or ()]
+    record = calc.macs if kind == "MACs" else calc.other_ops
+    record(total(terms), note="; ".join(["the wrapped layers' counts", *notes]))
 
 
 @register
@@ -145,6 +155,19 @@ class Bidirectional(KerasLayer):
             return [*merged, *states, *states]
         return merged[0] if len(merged) == 1 else merged
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        _nested_sum(calc, "MACs", 1)
+        mode = self.cfg.merge_mode
+        per = {"sum": 1, "mul": 1, "ave": 2}.get(mode or "", 0)
+        extra = []
+        if per:
+            extra.append((per * ops.elements(calc, ops.first(output)),
+                          f"merge_mode='{mode}': {per} op{'s' if per > 1 else ''} per output element"))
+        _nested_sum(calc, "other", 2, extra)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "a recurrent layer (its state carries every earlier step)")
+
 
 @register
 class TimeDistributed(KerasLayer):
@@ -181,3 +204,12 @@ class TimeDistributed(KerasLayer):
             calc.params(var(f"p_{spec.type}", p_inner),
                         note=f"one {spec.type} shared by all time steps: its weights are counted once")
         return (out[0], x[1], *out[1:])
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        (_, macs, other), steps = calc.nested_ops[0], var("t", inputs[0][1], "the number of time steps")
+        name = self.cfg.layer.type
+        calc.macs(steps * var(f"MACs_{name}", macs), note=f"the {name} runs once per time step")
+        calc.other_ops(steps * var(f"other_{name}", other), note=f"the {name} runs once per time step")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "TimeDistributed")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import (
     REQUIRED,
     Arg,
@@ -24,9 +25,10 @@ from ..args import (
     positive_int,
     shape,
 )
+from ..checks import DesignFacts, Window, dropped
 from ..errors import SpecError
 from ..expr import Expr, ceil_div, product, total, var
-from ..layer import Calc, Layer, SameShape, register
+from ..layer import Calc, Layer, OutputShape, SameShape, register
 from ..summary import Shape
 
 AXES = {1: (("length", "n"),), 2: (("rows", "h"), ("columns", "w")),
@@ -59,6 +61,13 @@ class LasagneLayer(Layer):
         if x[1] is None:
             raise calc.error(f"the number of input channels (axis 1) must be known, got {fmt(x)}")
         return x[1]
+
+
+def nonlinearity_ops(name: Any) -> Any:
+    """Lasagne names its nonlinearities (``rectify``, ``softmax``, ``linear`` ...): ops per element."""
+    if name is None or name in ("linear", "identity"):
+        return None
+    return name
 
 
 def _pad(n: int):
@@ -149,7 +158,7 @@ class BaseConvLayer(LasagneLayer):
                 note = None
             expr = length if s_ == 1 else ceil_div(length, s)
             value = calc.step(f"output {word}", expr, note)
-            if value is not None and value <= 0:
+            if calc.too_small(value):
                 raise calc.error(f"a filter of size {k_} does not fit the input {word} {size}",
                                  "use pad='same' or a smaller filter_size")
             out.append(value)
@@ -178,6 +187,37 @@ class BaseConvLayer(LasagneLayer):
         else:
             calc.weight("b", (self.cfg.num_filters,))
             calc.params((weights + 1) * filters)
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        positions = [*ops.batch_factor(calc, x), *ops.sizes(y[2:], AXES[self.rank])]
+        c: Expr = var("c_in", x[1])
+        if self.cfg.num_groups > 1:
+            c = c / var("num_groups", self.cfg.num_groups)
+        kernel = [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[self.rank], self.cfg.filter_size, strict=True)]
+        filters = var("num_filters", self.cfg.num_filters)
+        calc.macs(product([*positions, filters]) * ops.grouped([*kernel, c]),
+                  note="every output value: one multiply-accumulate per weight of its filter")
+        ops.bias_and_activation(calc, y, product([*positions, filters]), self.cfg.b is not None,
+                                nonlinearity_ops(self.cfg.nonlinearity))
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        windows = []
+        for i, (n, k, s) in enumerate(zip(inputs[0][2:], self.cfg.filter_size, self.cfg.stride, strict=True)):
+            pad = self.cfg.pad
+            total = 2 * (k // 2) if pad == "same" else 2 * (k - 1) if pad == "full" else 2 * pad[i]
+            windows.append(Window(k, s, n, dropped(n, k, s, total)))
+        bias = self.cfg.num_filters if self.cfg.b is not None and nonlinearity_ops(self.cfg.nonlinearity) is None \
+            else 0
+        return DesignFacts(bias=bias, windows=tuple(windows), padding_hint="pad='same'")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        windows = []
+        for i, k in enumerate(self.cfg.filter_size):
+            pad = self.cfg.pad
+            before = k // 2 if pad == "same" else k - 1 if pad == "full" else pad[i]
+            windows.append(receptive.sliding(k, self.cfg.stride[i], 1, before))
+        return receptive.windowed(fields, calc, windows)
 
 
 @register
@@ -256,11 +296,26 @@ class BasePoolLayer(LasagneLayer):
                 else:
                     value = calc.step(f"output {word}", ceil_div(n - k, s) + 1,
                                       "ignore_border=False keeps a partial window at the border")
-            if value is not None and value <= 0:
+            if calc.too_small(value):
                 raise calc.error(f"a pool of size {k_} does not fit the input {word} {size}",
                                  "use a smaller pool_size or ignore_border: false")
             out.append(value)
         return (x[0], x[1], *out)
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        window = [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[self.rank], self.cfg.pool_size, strict=True)]
+        kind = "max" if getattr(self.cfg, "mode", "max") == "max" else "avg"
+        ops.window_ops(calc, ops.elements(calc, ops.first(output)), window, kind)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(windows=tuple(
+            Window(k, s, n, dropped(n, k, s, 2 * p) if self.cfg.ignore_border else 0)
+            for n, k, s, p in zip(inputs[0][2:], self.cfg.pool_size, self.cfg.stride, self.cfg.pad, strict=True)),
+            padding_hint="ignore_border=False")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.windowed(fields, calc, [receptive.sliding(k, s, 1, p) for k, s, p in
+                                                 zip(self.cfg.pool_size, self.cfg.stride, self.cfg.pad, strict=True)])
 
 
 @register
@@ -310,6 +365,14 @@ class GlobalPoolLayer(LasagneLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         return inputs[0][:2]
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x = inputs[0]
+        kind = "max" if "max" in str(self.cfg.pool_function).lower() else "avg"
+        ops.global_window_ops(calc, x, x[1], x[2:], AXES.get(len(x) - 2, AXES[1] * (len(x) - 2)), kind)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.whole_flat(fields, calc, "global pooling: every output sees every input pixel")
+
 
 @register
 class Upscale2DLayer(LasagneLayer):
@@ -326,6 +389,14 @@ class Upscale2DLayer(LasagneLayer):
         out = [calc.step(f"output {word}", var(sym, size, f"the input {word}") * var(f"scale_{sym}", f))
                for size, f, (word, sym) in zip(x[2:], self.cfg.scale_factor, AXES[2], strict=True)]
         return (x[0], x[1], *out)
+
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        if self.cfg.mode == "repeat":
+            return receptive.windowed(fields, calc, [receptive.nearest(f) for f in self.cfg.scale_factor])
+        # 'dilate': input pixel i lands at output i·f, the other outputs are zeros
+        return receptive.windowed(fields, calc, [receptive.holes(f) for f in self.cfg.scale_factor])
 
 
 @register
@@ -368,6 +439,24 @@ class DenseLayer(LasagneLayer):
             calc.weight("b", (self.cfg.num_units,))
             calc.params((n_in + 1) * units)
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        lead = self.cfg.num_leading_axes
+        rows = [*ops.batch_factor(calc, x), *ops.dims(x, 1, lead, "input")]
+        trailing = x[lead:]
+        n_in = var("n_in", None if None in trailing else product([var("d", d) for d in trailing]).value)
+        units = var("num_units", self.cfg.num_units)
+        calc.macs(product([*rows, n_in, units]), note="every output value: one multiply-accumulate per input value")
+        ops.bias_and_activation(calc, y, product([*rows, units]), self.cfg.b is not None,
+                                nonlinearity_ops(self.cfg.nonlinearity))
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.rearranged(fields, calc, len(output), "DenseLayer: flattens its input")
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        linear = nonlinearity_ops(self.cfg.nonlinearity) is None
+        return DesignFacts(bias=self.cfg.num_units if self.cfg.b is not None and linear else 0, fully_connected=True)
+
 
 @register
 class DropoutLayer(SameShape, LasagneLayer):
@@ -376,6 +465,10 @@ class DropoutLayer(SameShape, LasagneLayer):
     family = "regularization"
     type_name = "DropoutLayer"
     aliases = ("dropout",)
+    element_ops = ops.INFERENCE_IDENTITY
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(dropout=self.cfg.p)
     arguments = (Arg("p", 0.5, number), Arg("rescale", True, boolean, used=False),
                  Arg("shared_axes", (), used=False))
 
@@ -388,6 +481,11 @@ class NonlinearityLayer(SameShape, LasagneLayer):
     type_name = "NonlinearityLayer"
     arguments = (Arg("nonlinearity", "rectify", nonlinearity, used=False),)
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        per, label = ops.activation_ops(nonlinearity_ops(self.cfg.nonlinearity))
+        ops.per_element(calc, output, per, f"{per} op{'s' if per != 1 else ''} per element: {label}" if per else
+                        "linear: the identity")
+
 
 @register
 class FlattenLayer(LasagneLayer):
@@ -396,6 +494,10 @@ class FlattenLayer(LasagneLayer):
     family = "reshaping"
     type_name = "FlattenLayer"
     arguments = (Arg("outdim", 2, positive_int),)
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.rearranged(fields, calc, len(output), "FlattenLayer: positions are merged into one axis")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -414,6 +516,10 @@ class BatchNormLayer(SameShape, LasagneLayer):
 
     family = "normalization"
     type_name = "BatchNormLayer"
+    element_ops = ops.BATCH_NORM
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(cancels_bias=True)
     arguments = (
         Arg("axes", "auto", lambda v: v if v == "auto" else int_list(v), doc="'auto', an axis or a list of axes"),
         Arg("epsilon", 1e-4, used=False),
@@ -457,6 +563,12 @@ class ConcatLayer(MergeLayer):
 
     type_name = "ConcatLayer"
     arguments = (Arg("axis", 1, integer), Arg("cropping", None, used=False))
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        if self.cfg.axis % len(inputs[0]) == 1:
+            return receptive.merged(fields, calc)
+        return receptive.unmodelled(fields, calc, "ConcatLayer along an axis other than the channels")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first = inputs[0]
@@ -478,6 +590,12 @@ class ElemwiseSumLayer(MergeLayer):
 
     type_name = "ElemwiseSumLayer"
     arguments = (Arg("coeffs", 1, used=False), Arg("cropping", None, used=False))
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.merge_ops(calc, ops.first(output), len(inputs))
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.merged(fields, calc)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first = inputs[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..expr import var
 from ..layer import Calc, SameShape, register
@@ -13,6 +14,15 @@ from .base import TorchLayer, fmt, probability
 
 class Elementwise(SameShape, TorchLayer):
     """A module applied element by element: the output shape is the input shape."""
+
+    element_ops = ops.ACTIVATION
+
+    def design(self, inputs: list[Shape]):
+        from ..checks import DesignFacts
+
+        return DesignFacts(dropout=getattr(self.cfg, "p", None) if "Dropout" in self.type_name else None)
+
+DROPOUTS = ("AlphaDropout", "FeatureAlphaDropout", "Dropout")
 
 
 INPLACE = Arg("inplace", False, boolean, used=False)
@@ -51,7 +61,8 @@ ELEMENTWISE: dict[str, tuple[tuple[Arg, ...], str]] = {
 }
 for _name, (_args, _doc) in ELEMENTWISE.items():
     register(type(_name, (Elementwise,), {"__doc__": _doc, "type_name": _name, "arguments": _args,
-                                          "__module__": __name__}))
+                                          "element_ops": ops.INFERENCE_IDENTITY if _name in DROPOUTS else
+                                          ops.ACTIVATION, "__module__": __name__}))
 
 
 class FeatureDropout(Elementwise):
@@ -59,6 +70,7 @@ class FeatureDropout(Elementwise):
 
     ranks: ClassVar[tuple[int, ...]] = (3, 4)
     arguments = (Arg("p", 0.5, probability), INPLACE)
+    element_ops = ops.INFERENCE_IDENTITY
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -82,6 +94,7 @@ class DimActivation(Elementwise):
     """Softmax-like modules along ``dim``: the dimension must exist."""
 
     arguments = (Arg("dim", None, _dim, doc="the dimension the values are normalised along"),)
+    element_ops = ops.SOFTMAX
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -102,6 +115,7 @@ class Softmax2d(Elementwise):
     """Softmax over the channels of (N, C, H, W) or (C, H, W)."""
 
     type_name = "Softmax2d"
+    element_ops = ops.SOFTMAX
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         self.expect_dims(inputs[0], (3, 4), calc, "(N, C, H, W) or (C, H, W)")
@@ -114,6 +128,12 @@ class GLU(TorchLayer):
 
     type_name = "GLU"
     arguments = (Arg("dim", -1, integer),)
+    element_ops = (2, "2 ops per output element: the sigmoid of the second half and the product")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        if self.cfg.dim % len(inputs[0]) == 1:  # halves the channels: positions are kept
+            return receptive.same(fields, calc)
+        return receptive.unmodelled(fields, calc, "GLU over a dimension other than the channels")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -136,6 +156,7 @@ class PReLU(TorchLayer):
     """Leaky ReLU with a learned slope: one (default) or one per channel (``num_parameters``)."""
 
     type_name = "PReLU"
+    element_ops = (1, "one op per element: the activation (its slope multiplies the negative values)")
     arguments = (
         Arg("num_parameters", 1, positive_int, doc="1, or the number of channels"),
         Arg("init", 0.25, number, used=False),
@@ -158,6 +179,9 @@ class PReLU(TorchLayer):
         calc.weight("weight", (n,))
         calc.params(var("num_parameters", n), note="one slope shared by all channels" if n == 1 else None)
 
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.same(fields, calc)
+
 
 def _drop_probability(value: Any) -> float:
     return probability(value, "drop")  # torchvision's wording
@@ -175,6 +199,7 @@ class StochasticDepth(Elementwise):
     at inference."""
 
     type_name = "StochasticDepth"
+    element_ops = ops.INFERENCE_IDENTITY
     arguments = (Arg("p", REQUIRED, _drop_probability, used=False, doc="probability of dropping the branch"),
                  Arg("mode", REQUIRED, _depth_mode, used=False, doc="'row' (per sample) or 'batch' (all at once)"))
     example = ("StochasticDepth(0.1, 'row')", (3, 8, 8))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, number, one_of, positive_int
 from ..errors import SpecError
-from ..expr import Expr, total, var
-from ..layer import Calc, register
+from ..expr import Expr, product, total, var
+from ..layer import Calc, OutputShape, register
 from ..spec import LayerSpec
 from ..summary import Shape
 from .base import TorchLayer, fmt
@@ -43,6 +44,58 @@ def mha_weights(calc: Calc, prefix: str, e: int, kdim: int, vdim: int, bias: boo
         calc.weight(f"{prefix}bias_v", (1, 1, e))
         expr = expr + 2 * ev
     return expr
+
+
+def _sequence(calc: Calc, x: Shape, name: str, batch_first: bool) -> tuple[Expr, list[Expr]]:
+    """The length of a sequence and its batch factors, as PyTorch reads (L, N, E), (N, L, E) or (L, E).
+
+    The first dimension, which the summary shows as None, counts for the batch size given.
+    """
+    if len(x) == 3 and batch_first:
+        return var(f"L_{name}", x[1], f"the {name} length"), ops.batch_factor(calc, x)
+    first = x[0] if x[0] is not None else calc.batch
+    length = var(f"L_{name}", first, f"the {name} length (the first dimension)")
+    if len(x) == 3:
+        return length, [var("N", x[1], "the batch (the second dimension without batch_first)")]
+    return length, []
+
+
+def attention_counts(calc: Calc, prefix: str, q: Shape, k: Shape, v: Shape, e: int, kdim: int, vdim: int,
+                     heads: int, bias: bool, extra_keys: int, batch_first: bool,
+                     need_weights: bool) -> tuple[int | None, int | None]:
+    """Record the MACs and other ops of multi-head attention (as parts, prefixed); return their totals."""
+    lq, bq = _sequence(calc, q, "q", batch_first)
+    lk, bk = _sequence(calc, k, "k", batch_first)
+    lv, bv = _sequence(calc, v, "v", batch_first)
+    ev, h = var("e", e, "embed_dim"), var("heads", heads)
+    keys: Expr = lk if not extra_keys else ops.Grouped(lk + var("extra_keys", extra_keys))
+    key_note = " (bias_k / the zero attention add key positions)" if extra_keys else ""
+    parts = [
+        ("query projection", product([*bq, lq, ev, ev]), None),
+        ("key projection", product([*bk, lk, var("kdim", kdim), ev]), None),
+        ("value projection", product([*bv, lv, var("vdim", vdim), ev]), None),
+        ("scores", product([*bq, lq, keys, ev]), "query × key for every pair of positions, all heads together"
+                                                 + key_note),
+        ("weighted sum", product([*bq, lq, keys, ev]), "scores × value"),
+        ("output projection", product([*bq, lq, ev, ev]), None),
+    ]
+    values = [var(f"MACs_{i + 1}", calc.macs(expr, part=f"{prefix}{part}", note=note))
+              for i, (part, expr, note) in enumerate(parts)]
+    macs = calc.macs(total(values), part=f"{prefix}attention") if prefix else None
+    scores = product([*bq, h, lq, keys])
+    terms = [(3 * scores, "softmax: 3 per score"), (product([*bq, lq, ev]), "the query scaled: 1 per element")]
+    if bias:
+        terms.append((total([product([*bq, lq, ev]), product([*bk, lk, ev]), product([*bv, lv, ev]),
+                             product([*bq, lq, ev])]), "bias adds: 1 per projected element"))
+    if need_weights:
+        terms.append((scores, "need_weights=True (the default): the weights averaged over the heads, 1 per score"))
+    note = "; ".join(r for _, r in terms)
+    if prefix:
+        other = calc.other_ops(total([t for t, _ in terms]), part=f"{prefix}attention", note=note)
+        return macs, other
+    calc.macs(total(values), note="the projections and the two matrix products of attention")
+    calc.other_ops(total([t for t, _ in terms]), note=note)
+    return calc.total_macs, calc.total_other_ops
 
 
 def check_heads(config: dict[str, Any], dim: str, heads: str, type_name: str) -> None:
@@ -107,10 +160,30 @@ class MultiheadAttention(TorchLayer):
                              "with batch_first=False the batch is the second dimension")
         return (*q[:-1], self.cfg.embed_dim)
 
+    def further_outputs(self, inputs: list[Shape], output: Any) -> list[Shape]:
+        """The attention weights, averaged over the heads: (N, L, S), or (L, S) unbatched."""
+        q = inputs[0]
+        k = inputs[1] if len(inputs) > 1 else q
+        if len(q) == 2:
+            return [(q[0], k[0])]
+        seq, batch = (1, 0) if self.cfg.batch_first else (0, 1)
+        return [(q[batch], q[seq], k[seq])]
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         expr = mha_weights(calc, "", self.cfg.embed_dim, self.cfg.kdim, self.cfg.vdim, self.cfg.bias,
                            self.cfg.add_bias_kv)
         calc.params(expr, note="in_proj (query, key, value) and out_proj; num_heads does not change the count")
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        q = inputs[0]
+        k = inputs[1] if len(inputs) > 1 else q
+        v = inputs[2] if len(inputs) > 2 else k
+        extra = int(self.cfg.add_bias_kv) + int(self.cfg.add_zero_attn)
+        attention_counts(calc, "", q, k, v, self.cfg.embed_dim, self.cfg.kdim, self.cfg.vdim, self.cfg.num_heads,
+                         self.cfg.bias, extra, self.cfg.batch_first, need_weights=True)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.whole(fields, calc, "attention: every output sees every position of its inputs")
 
 
 def linear_weights(calc: Calc, prefix: str, n_in: Expr, n_out: Expr, bias: bool) -> Expr:
@@ -174,6 +247,63 @@ class TransformerLayer(TorchLayer):
             calc.nested(self.cfg.activation, [(*inputs[0][:-1], ff_)], "activation")
             values.append(var("params_activation", sum(w.size for w in calc.weights[before:] if not w.buffer)))
         calc.params(total(values), note="the sum of the submodules")
+        self.submodule_rows(inputs, calc)
+
+    def submodule_rows(self, inputs: list[Shape], calc: Calc) -> None:
+        """The rows of the submodules PyTorch calls, in the order its forward() calls them (inference)."""
+        x = tuple(inputs[0])
+        wide = (*x[:-1], self.cfg.dim_feedforward)
+        feed_forward = [("linear1", "Linear", wide)]
+        if isinstance(self.cfg.activation, LayerSpec):
+            feed_forward.append(("activation", self.cfg.activation.type, wide))
+        feed_forward += [("dropout", "Dropout", wide), ("linear2", "Linear", x)]
+        blocks = [[("self_attn", "MultiheadAttention", x), ("dropout1", "Dropout", x)]]
+        if len(self.attention_blocks) > 1:
+            blocks.append([("multihead_attn", "MultiheadAttention", x), ("dropout2", "Dropout", x)])
+        blocks.append([*feed_forward, (f"dropout{len(blocks) + 1}", "Dropout", x)])
+        for block, norm in zip(blocks, self.norms, strict=True):
+            rows = [(norm, "LayerNorm", x), *block] if self.cfg.norm_first else [*block, (norm, "LayerNorm", x)]
+            for name, type_name, shape in rows:
+                calc.child(name, type_name, shape)
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        d_, ff_, bias, heads = self.cfg.d_model, self.cfg.dim_feedforward, self.cfg.bias, self.cfg.nhead
+        x = inputs[0]
+        sources = {"self_attn": (x, x), "multihead_attn": (x, inputs[-1])}
+        macs: list[Expr] = []
+        other: list[Expr] = []
+        for block in self.attention_blocks:
+            q, kv = sources[block]
+            m, o = attention_counts(calc, f"{block}: ", q, kv, kv, d_, d_, d_, heads, bias, 0,
+                                    self.cfg.batch_first, need_weights=False)
+            macs.append(var(f"MACs_{block}", m))
+            other.append(var(f"other_{block}", o))
+        rows = [*ops.batch_factor(calc, x), *ops.dims(x, 1, -1, "input")]
+        d, ff = var("d_model", d_), var("dim_feedforward", ff_)
+        for name, n_in, n_out in (("linear1", d, ff), ("linear2", ff, d)):
+            macs.append(var(f"MACs_{name}", calc.macs(product([*rows, n_in, n_out]), part=name)))
+        calc.macs(total(macs), note="the attention blocks and the feed-forward block")
+        residuals = len(self.norms)  # one residual add per sub-block, each followed by its norm
+        terms: list[Expr] = [*other]
+        rules = ["the attention blocks' own"]
+        if bias:
+            terms.append(product([*rows, ff]) + product([*rows, d]))
+            rules.append("the feed-forward biases: 1 per element")
+        if isinstance(self.cfg.activation, LayerSpec):
+            _, _, act_other = calc.nested_ops[0]
+            terms.append(var("other_activation", act_other))
+        else:
+            terms.append(product([*rows, ff]))
+        rules.append("the activation: 1 per hidden element")
+        per_norm = ops.STATISTICS_OPS + (ops.AFFINE_OPS if bias else 1)
+        terms.append(var("norms", len(self.norms)) * var("ops_norm", per_norm) * product([*rows, d]))
+        rules.append(f"each layer norm: {per_norm} per element")
+        terms.append(var("residuals", residuals) * product([*rows, d]))
+        rules.append("each residual add: 1 per element")
+        calc.other_ops(total(terms), note="; ".join(rules))
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.whole(fields, calc, "attention: every output sees every position of its inputs")
 
 
 @register

@@ -25,6 +25,36 @@ class TorchLayer(Layer):
 
     framework: ClassVar[str] = "pytorch"
 
+    def probe_inputs(self) -> list[Shape] | None:
+        """Inputs the module accepts, made from its arguments, to count the tensors of a module that is never
+        called (its parameters depend on its arguments only); None when the arguments do not tell."""
+        cfg = self.config
+        rank = getattr(self, "rank", None)
+        big = 4096  # spatial sizes no kernel of a real module exceeds
+        if "in_channels" in cfg and isinstance(rank, int):
+            return [(None, cfg["in_channels"], *(big,) * rank)]
+        if "num_features" in cfg and hasattr(self, "ranks"):
+            return [(None, cfg["num_features"], *(1,) * (max(self.ranks) - 2))]
+        if "num_channels" in cfg:
+            return [(None, cfg["num_channels"], 1, 1)]
+        if "normalized_shape" in cfg:
+            return [(None, *cfg["normalized_shape"])]
+        if "in1_features" in cfg:
+            return [(None, cfg["in1_features"]), (None, cfg["in2_features"])]
+        if "in_features" in cfg:
+            return [(None, cfg["in_features"])]
+        if "num_embeddings" in cfg:
+            return [(None, 1)]
+        if "input_size" in cfg:
+            return [(None, 1, cfg["input_size"])] if cfg.get("batch_first") else [(1, None, cfg["input_size"])]
+        if "embed_dim" in cfg:
+            return [(1, None, cfg["embed_dim"])] if not cfg.get("batch_first") else [(None, 1, cfg["embed_dim"])]
+        if "d_model" in cfg:
+            return [(None, 1, cfg["d_model"])] if cfg.get("batch_first") else [(1, None, cfg["d_model"])]
+        if "num_parameters" in cfg:  # PReLU
+            return [(None, cfg["num_parameters"])]
+        return None
+
     def expect_dims(self, x: Shape, ranks: Sequence[int], calc: Calc, layout: str = "") -> None:
         """The number of dimensions the module accepts (batched and, often, unbatched)."""
         if len(x) in ranks:
@@ -94,6 +124,8 @@ def window_size(calc: Calc, size: int | None, axis: tuple[str, str], *, kernel: 
     if padding:
         span = span + 2 * var(f"p_{sym}", padding)
     span = span - var(f"d_{sym}", dilation) * (k - 1) - 1 if dilation is not None else span - k
+    if ceil_mode and size is not None and not isinstance(size, int):  # a size written with names
+        return _ceil_mode_named(calc, n, axis, kernel, stride, padding, dilation)
     quotient = ceil_div(span, s) if ceil_mode else floor_div(span, s)
     out = calc.step(f"output {word}", quotient + 1,
                     note="ceil_mode=True rounds the division up" if ceil_mode else None)
@@ -105,13 +137,36 @@ def window_size(calc: Calc, size: int | None, axis: tuple[str, str], *, kernel: 
     return out
 
 
+def _ceil_mode_named(calc: Calc, n: Expr, axis: tuple[str, str], kernel: int, stride: int, padding: int,
+                     dilation: int | None) -> Any:
+    """``ceil_mode=True`` on a size written with names, the dropped last window folded in.
+
+    ATen takes ``o = ⌈(h + 2p − e)/s⌉ + 1`` (``e`` = the window's extent) and drops one when
+    ``(o − 1)·s ≥ h + p``, i.e. when ``⌈(h + 2p − e)/s⌉ ≥ ⌈(h + p)/s⌉``; as ``2p − e < p`` (PyTorch keeps
+    ``p ≤ e/2``), the result is ``min(⌈(h + 2p − e)/s⌉, ⌈(h + p − s)/s⌉) + 1 = ⌈(h + c)/s⌉ + 1`` with the
+    constant ``c = min(2p − e, p − s)``: one exact expression for every size.
+    """
+    word, sym = axis
+    extent = (dilation or 1) * (kernel - 1) + 1
+    c = min(2 * padding - extent, padding - stride)  # ≤ 0
+    quotient = ceil_div(n - var(f"c_{sym}", -c), var(f"s_{sym}", stride))
+    return calc.step(f"output {word}", quotient + 1,
+                     note=f"ceil_mode=True, with ATen's dropped last window folded in: c_{sym} = −min(2 × p − e, "
+                          f"p − s) = {-c}, e = {extent} the window's extent; exact for every size")
+
+
 def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
     """``⌊n × scale⌋`` as PyTorch computes it in floating point (a fractional scale shown as ``a/b``)."""
     exact = Fraction(str(scale))
     factor = var(f"scale_{sym}", exact.numerator if exact.denominator == 1 else exact)  # type: ignore[arg-type]
     expr: Expr = Round(n * factor)
     note = None
-    if n.value is not None and math.isfinite(float(n.value) * scale):  # else too large: the step says so
+    if n.value is not None and not isinstance(n.value, int | Fraction):  # a size written with names
+        if exact.denominator != 1:
+            from ..symbolic import NotNumeric
+
+            raise NotNumeric(f"PyTorch computes {n.value} × {scale} in floating point", n.value.names())
+    elif n.value is not None and math.isfinite(float(n.value) * scale):  # else too large: the step says so
         real = math.floor(float(n.value) * scale)
         if real != expr.int_value:
             note = f"in floating point {n.value} × {scale} = {float(n.value) * scale!r}, so PyTorch gets {real}"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, one_of, positive_int
+from ..checks import DesignFacts, Window, dropped
 from ..errors import SpecError
 from ..expr import Expr, product, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import AXES, TorchLayer, in_var, torch_size, tuple_of, window_size
 
@@ -98,6 +100,30 @@ class ConvBase(TorchLayer):
         else:
             calc.params(weights if self.transposed else weights * c_out_v)
 
+    def batch(self, x: Shape, calc: Calc) -> list[Expr]:
+        """The batch factor (none for an unbatched input)."""
+        return ops.batch_factor(calc, x) if len(x) == self.rank + 2 else []
+
+    def grouped(self, size: int, symbol: str) -> Expr:
+        v: Expr = var(symbol, size)
+        return v / var("groups", self.cfg.groups) if self.cfg.groups > 1 else v
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        c_out = var("c_out", self.cfg.out_channels)
+        if self.transposed:
+            positions = [*self.batch(x, calc), *ops.sizes(x[-self.rank:], self.axes, "input")]
+            per = ops.grouped([*self.kernel_factors(), self.grouped(self.cfg.out_channels, "c_out")])
+            calc.macs(product([*positions, var("c_in", self.cfg.in_channels)]) * per,
+                      note="counted on the input positions: each input pixel meets the whole kernel once")
+        else:
+            positions = [*self.batch(x, calc), *ops.sizes(y[-self.rank:], self.axes)]
+            per = ops.grouped([*self.kernel_factors(), self.grouped(self.cfg.in_channels, "c_in")])
+            calc.macs(product([*positions, c_out]) * per,
+                      note="every output value: one multiply-accumulate per weight of its filter")
+        count = product([*self.batch(y, calc), c_out, *ops.sizes(y[-self.rank:], self.axes)])
+        ops.bias_and_activation(calc, y, count, self.cfg.bias)
+
 
 class ConvNd(ConvBase):
     """``torch.nn.ConvNd``."""
@@ -126,7 +152,7 @@ class ConvNd(ConvBase):
         kernels = [d * (k - 1) + 1 for k, d in zip(self.cfg.kernel_size, self.cfg.dilation, strict=True)]
         totals = [k - 1 for k in kernels] if padding == "same" else [2 * p for p in padding]
         for n, total, k, axis in zip(spatial, totals, kernels, self.axes, strict=True):
-            if n is not None and n + total < k:
+            if n is not None and calc.too_small(n + total, k):
                 padded = " x ".join("N" if s is None else str(s + t) for s, t in zip(spatial, totals, strict=True))
                 raise calc.error(
                     f"Calculated padded input size per channel: ({padded}). Kernel size: "
@@ -149,6 +175,24 @@ class ConvNd(ConvBase):
             self.check_padding_mode(n, p, p, axis, calc)
             out.append(window_size(calc, n, axis, kernel=k, stride=self.cfg.stride[i], padding=p, dilation=d))
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        windows = []
+        padding = self.cfg.padding
+        for i, (n, k, s, d) in enumerate(zip(inputs[0][-self.rank:], self.cfg.kernel_size, self.cfg.stride,
+                                             self.cfg.dilation, strict=True)):
+            pad = d * (k - 1) if padding == "same" else 0 if padding == "valid" else 2 * padding[i]
+            windows.append(Window(d * (k - 1) + 1, s, n, dropped(n, d * (k - 1) + 1, s, pad)))
+        return DesignFacts(bias=self.cfg.out_channels if self.cfg.bias else 0, windows=tuple(windows),
+                           padding_hint="more padding")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        windows = []
+        for i, (k, s, d) in enumerate(zip(self.cfg.kernel_size, self.cfg.stride, self.cfg.dilation, strict=True)):
+            padding = self.cfg.padding
+            pad = 0 if padding == "valid" else d * (k - 1) // 2 if padding == "same" else padding[i]
+            windows.append(receptive.sliding(k, s, d, pad))
+        return receptive.windowed(fields, calc, windows)
 
     def check_padding_mode(self, n: int | None, before: int, after: int, axis: tuple[str, str], calc: Calc) -> None:
         """Reflection needs padding below the input size, circular padding at most the input size."""
@@ -213,7 +257,10 @@ class ConvTransposeNd(ConvBase):
             if op:
                 expr = expr + var(f"op_{sym}", op)
             out.append(calc.step(f"output {word}", expr + 1))
-        known = [o for o in out if o is not None]
+        known = [o for o in out if isinstance(o, int)]
+        for o in out:
+            if o is not None and not isinstance(o, int):
+                calc.too_small(o)  # written with names: the condition kept (≥ 1; ATen allows one empty axis)
         # ATen's check: a negative size, or every size empty, is an error (one empty axis is allowed)
         if any(o < 0 for o in known) or (known and len(known) == len(out) and max(known) < 1):
             given = " x ".join("N" if n is None else str(n) for n in spatial)
@@ -223,6 +270,14 @@ class ConvTransposeNd(ConvBase):
                 "is too small: the padding removes more than the transposed convolution adds",
                 "use less padding, a larger kernel_size or a larger stride")
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        return DesignFacts(bias=self.cfg.out_channels if self.cfg.bias else 0)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.windowed(fields, calc, [
+            receptive.transposed(k, s, d, p) for k, s, d, p in
+            zip(self.cfg.kernel_size, self.cfg.stride, self.cfg.dilation, self.cfg.padding, strict=True)])
 
 
 def _make(base: type[ConvBase], name: str, rank: int, doc: str) -> type[ConvBase]:

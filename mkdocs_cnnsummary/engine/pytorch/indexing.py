@@ -7,12 +7,13 @@ import ast
 from collections.abc import Sequence
 from typing import Any
 
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, integer
 from ..expr import Expr, ceil_div, lift, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
-from .tensor import axis
+from .tensor import BATCH, axis
 
 #: the most outputs a split may give (a bound against specs that would make millions of rows)
 MAX_OUTPUTS = 4096
@@ -32,9 +33,11 @@ def _int(node: ast.AST) -> int | None:
     return None
 
 
-def _bound(node: ast.AST | None) -> int | None:
+def _bound(node: ast.AST | None) -> int | str | None:
     if node is None or (isinstance(node, ast.Constant) and node.value is None):
         return None
+    if isinstance(node, ast.Name) and node.id == BATCH:  # a bound not known (x.size(0)): the size is not known
+        return BATCH
     value = _int(node)
     if value is None:
         raise ArgError(f"slice bounds must be integers, got {ast.unparse(node)!r}",
@@ -105,6 +108,7 @@ class GetItem(TorchLayer):
     for the dimensions not named, a list of integers picks along a dimension (``x[:, 0]``, ``x[..., 1:]``)."""
 
     type_name = "getitem"
+    element_ops = ops.COPIES
     arguments = (Arg("index", REQUIRED, index, doc="the index as written after the tensor, in brackets: "
                                                    "'[:, 0]', '[..., 1:]', '[:, [-1], :]', '[:, None]'"),)
     example = ("getitem('[:, 1:, ::2]')", (3, 17, 8))
@@ -168,6 +172,8 @@ class GetItem(TorchLayer):
         _, start, stop, step = item
         if item == FULL or (start is None and stop is None and step == 1):
             return n
+        if BATCH in (start, stop):
+            return None  # up to a size that is not known
         size = var(f"n_{dim}", n, f"input dimension {dim}")
         notes: list[str] = []
 
@@ -208,6 +214,8 @@ def _chunks(value: Any) -> int:
 
 class Split(TorchLayer):
     """Splits along one dimension into several outputs (``name[i]`` takes one)."""
+
+    element_ops = ops.COPIES
 
     def along(self, x: Shape, calc: Calc) -> tuple[int, int]:
         dim = axis(self.cfg.dim, len(x), calc)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, non_negative_int, number, positive_int
 from ..expr import Expr, product, var
-from ..layer import Calc, SameShape, register
+from ..layer import Calc, OutputShape, SameShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
 
@@ -54,6 +55,29 @@ class Linear(TorchLayer):
         else:
             calc.params(i * o)
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        rows = rows_of(calc, x)
+        o = var("out_features", self.cfg.out_features)
+        note = "every output value: one multiply-accumulate per input feature"
+        if len(x) > 2:
+            note += "; the weight is applied at every position of the leading dimensions"
+        calc.macs(product([*rows, var("in_features", self.cfg.in_features), o]), note=note)
+        ops.bias_and_activation(calc, y, product([*rows, o]), self.cfg.bias)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "Linear (it mixes the last dimension)")
+
+    def design(self, inputs: list[Shape]):
+        from ..checks import DesignFacts
+
+        return DesignFacts(bias=self.cfg.out_features if self.cfg.bias else 0, dense=True, fully_connected=True)
+
+
+def rows_of(calc: Calc, x: Shape) -> list[Expr]:
+    """The positions a Linear-like module is applied at: the batch and every other leading dimension."""
+    return [*ops.batch_factor(calc, x), *ops.dims(x, 1, -1, "input")]
+
 
 @register
 class Bilinear(TorchLayer):
@@ -91,12 +115,22 @@ class Bilinear(TorchLayer):
         else:
             calc.params(weights)
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        rows = rows_of(calc, x)
+        a, b = var("in1_features", self.cfg.in1_features), var("in2_features", self.cfg.in2_features)
+        o = var("out_features", self.cfg.out_features)
+        calc.macs(product([*rows, o, a, b]), note="each weight A[k, i, j] multiplies x1[i] × x2[j] once per row")
+        extra = [(product([*rows, a, b]), "the products x1[i] × x2[j]: 1 per pair and row")]
+        ops.bias_and_activation(calc, y, product([*rows, o]), self.cfg.bias, extra=extra)
+
 
 @register
 class Identity(SameShape, TorchLayer):
     """Passes its input through; accepts and ignores any arguments."""
 
     type_name = "Identity"
+    element_ops = (0, "passes its input through")
 
     @classmethod
     def bind(cls, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -120,6 +154,10 @@ class Flatten(TorchLayer):
 
     type_name = "Flatten"
     arguments = (Arg("start_dim", 1, _dim), Arg("end_dim", -1, _dim))
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.rearranged(fields, calc, len(output), "Flatten: positions are merged into one axis")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -149,6 +187,10 @@ class Unflatten(TorchLayer):
 
     type_name = "Unflatten"
     arguments = (Arg("dim", REQUIRED, _dim), Arg("unflattened_size", REQUIRED, _sizes))
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.rearranged(fields, calc, len(output), "Unflatten: positions are rearranged")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -184,6 +226,7 @@ class Embedding(TorchLayer):
     """A lookup table: integer indices (*) become vectors (*, embedding_dim)."""
 
     type_name = "Embedding"
+    element_ops = (0, "a table lookup: no arithmetic")
     arguments = (
         Arg("num_embeddings", REQUIRED, positive_int, doc="size of the vocabulary"),
         Arg("embedding_dim", REQUIRED, positive_int),

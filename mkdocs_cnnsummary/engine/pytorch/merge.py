@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import Arg, ArgError, integer, number
-from ..expr import total, var
-from ..layer import Calc, register
+from ..expr import product, total, var
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt, torch_size
 
@@ -20,6 +21,12 @@ class Cat(TorchLayer):
     min_inputs = 1
     max_inputs = None
     arguments = (Arg("dim", 0, integer, doc="the dimension to join along (0 is the batch)"),)
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        if self.cfg.dim % len(inputs[0]) == 1:  # the channels: positions are kept
+            return receptive.merged(fields, calc)
+        return receptive.unmodelled(fields, calc, "cat along a dimension other than the channels")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first = inputs[0]
@@ -62,6 +69,7 @@ class Stack(TorchLayer):
     """``torch.stack(inputs, dim=0)``: equal shapes joined along a new dimension of size len(inputs)."""
 
     type_name = "stack"
+    element_ops = ops.COPIES
     min_inputs = 1
     max_inputs = None
     arguments = (Arg("dim", 0, integer, doc="where the new dimension goes (0: before the batch)"),)
@@ -114,6 +122,16 @@ class Add(TorchLayer):
     max_inputs = None
     verb: ClassVar[str] = "added"
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.merge_ops(calc, ops.first(output), len(inputs))
+
+    def receptive_field(self, fields, inputs, output, calc):
+        out = ops.first(output)
+        if any(len(s) != len(out) or any(a == 1 and b != 1 for a, b in zip(s[2:], out[2:], strict=True))
+               for s in inputs):
+            return receptive.unmodelled(fields, calc, "Add of a broadcast input")
+        return receptive.merged(fields, calc)
+
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         if self.config.get("other") is not None and len(inputs) != 1:
             raise calc.error(f"takes one input when other is a number, got {len(inputs)}",
@@ -137,6 +155,12 @@ class Arithmetic(Add):
 
     arguments = (Arg("other", None, _scalar, doc="a number to combine the one input with (x * 0.5); none: "
                                                  "the inputs are combined with each other"),)
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        if self.cfg.other is None:
+            super().operations(inputs, output, calc)
+        else:
+            ops.per_element(calc, output, 1, f"one op per element: {self.verb} with the number {self.cfg.other}")
 
 
 @register
@@ -208,6 +232,15 @@ class Matmul(TorchLayer):
         rows = () if len(a) == 1 else (ma[-2],)
         cols = () if len(b) == 1 else (mb[-1],)
         return (*batch, *rows, *cols)
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        """Every output value is one row times one column: ``k`` multiply-accumulates each."""
+        out = ops.first(output)
+        k = var("k", inputs[0][-1], "the first input's last size (the inner dimension)")
+        count = ops.elements(calc, out) if len(out) > 1 else product([var(f"d_{i}", d, f"output dimension {i}")
+                                                                      for i, d in enumerate(out)])
+        calc.macs(count * k, note="every output value: a row times a column, k multiply-accumulates")
+        calc.other_ops(0, note="the products' adds are in the MACs")
 
     def check_inner(self, n: int | None, m: int | None, calc: Calc, message: str) -> None:
         if n is not None and m is not None and n != m:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, int_list, number, positive_int
 from ..errors import SpecError, printable, shown
 from ..expr import Expr, product, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt, torch_size
 
@@ -70,6 +71,22 @@ class ChannelNorm(TorchLayer):
     def channel_axis(self, x: Shape) -> int:
         return 1
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        if self.checks_channels:
+            ops.per_element(calc, output, *ops.BATCH_NORM)
+        else:
+            ops.norm_ops(calc, ops.first(output), self.cfg.affine, "instance normalisation")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        if self.checks_channels:
+            return receptive.same(fields, calc)
+        return receptive.statistics(fields, calc)
+
+    def design(self, inputs: list[Shape]):
+        from ..checks import DesignFacts
+
+        return DesignFacts(cancels_bias=True)  # batch and instance statistics: the mean of each channel
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         c = self.cfg.num_features
         if self.cfg.affine:
@@ -127,6 +144,9 @@ class TrailingNorm(TorchLayer):
                 f"normalize over the sizes after the batch: normalized_shape={list(norm[1:])}")
         return x
 
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.statistics(fields, calc)
+
     def factors(self) -> list[Expr]:
         shape = self.cfg.normalized_shape
         if len(shape) == 1:
@@ -157,6 +177,9 @@ class LayerNorm(TrailingNorm):
         Arg("elementwise_affine", True, boolean, doc="learnable weight (and bias)"),
         Arg("bias", True, boolean, doc="with elementwise_affine: a bias as well"),
     )
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.norm_ops(calc, ops.first(output), self.cfg.elementwise_affine, "layer normalisation")
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         if not self.cfg.elementwise_affine:
@@ -199,6 +222,12 @@ class RMSNorm(TrailingNorm):
         Arg("elementwise_affine", True, boolean),
     )
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        affine = self.cfg.elementwise_affine
+        ops.per_element(calc, output, 4 if affine else 3,
+                        "RMS normalisation: 3 ops per element (a square and an add for the mean square, the "
+                        "division by the root)" + (", 1 more for the weight" if affine else ""))
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         if self.cfg.elementwise_affine:
             calc.weight("weight", self.cfg.normalized_shape)
@@ -240,6 +269,12 @@ class GroupNorm(TorchLayer):
                              "choose num_groups as a divisor of the channels")
         return x
 
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.norm_ops(calc, ops.first(output), self.cfg.affine, "group normalisation")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.statistics(fields, calc)
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         if self.cfg.affine:
             affine_weights(calc, "num_channels", self.cfg.num_channels, self.cfg.bias)
@@ -262,3 +297,13 @@ class LocalResponseNorm(TorchLayer):
         if len(x) < 3:
             raise calc.error(f"Expected 3D or higher dimensionality input (got {len(x)} dimensions)")
         return x
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        calc.macs(0, note=ops.NO_WEIGHTS)
+        size = var("size", self.cfg.size)
+        calc.other_ops((2 * size + 3) * ops.elements(calc, ops.first(output)),
+                       note="per element: a square and an add for each of the size neighbouring channels, then "
+                            "3 (scale, power, division)")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.same(fields, calc)

@@ -33,7 +33,9 @@ class Parameter(VarArgs):
     varargs = "shape"  # Parameter(1, 1, 768) as torch.zeros(1, 1, 768) writes it, or Parameter([1, 1, 768])
     min_inputs = 0
     max_inputs = 0
+    owned_tensor = True  # inside a module's network it is counted in the module's row (engine/modules.py)
     buffer: ClassVar[bool] = False
+    element_ops = (0, "a stored tensor: no arithmetic")
     arguments = (Arg("shape", REQUIRED, _shape, doc="the tensor's shape (it has no batch dimension): "
                                                     "Parameter(1, 1, 768) or Parameter([1, 1, 768])"),
                  Arg("requires_grad", True, boolean, doc="false: the parameter is not trainable"))

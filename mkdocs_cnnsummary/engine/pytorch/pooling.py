@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number
+from ..checks import DesignFacts, Window, dropped
+from ..expr import Expr, lift, product, total, var
 from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import AXES, TorchLayer, torch_size, tuple_of, window_size
@@ -17,6 +20,7 @@ class PoolBase(TorchLayer):
     rank: ClassVar[int] = 2
     has_padding: ClassVar[bool] = True
     has_dilation: ClassVar[bool] = False
+    reduce: ClassVar[str] = "max"  # max, avg or lp
 
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
@@ -40,8 +44,8 @@ class PoolBase(TorchLayer):
                     f"set padding to at most {((k - 1) * d + 1) // 2} (half the {(k - 1) * d + 1}-wide window, "
                     "rounded down)")
         spatial = list(x[-rank:])
-        if rank == 3 and not self.has_dilation and any(n is not None and n < k for n, k in zip(spatial, kernel,
-                                                                                             strict=True)):
+        if rank == 3 and not self.has_dilation and any([n is not None and calc.too_small(n, k)
+                                                             for n, k in zip(spatial, kernel, strict=True)]):
             t, h, w = ("N" if n is None else n for n in spatial)
             raise calc.error(
                 f"input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: {kernel[0]} kH: {kernel[1]} kW: "
@@ -52,7 +56,7 @@ class PoolBase(TorchLayer):
                         dilation=dilation[i] if self.has_dilation else None, ceil_mode=self.cfg.ceil_mode)
             for i, (n, axis) in enumerate(zip(spatial, AXES[rank], strict=True))
         ]
-        if any(o is not None and o < 1 for o in out):
+        if any([calc.too_small(o) for o in out]):
             c = x[-rank - 1]
             given = "x".join("N" if d is None else str(d) for d in (c, *spatial))
             calc_ = "x".join("N" if d is None else str(d) for d in (c, *out))
@@ -64,6 +68,29 @@ class PoolBase(TorchLayer):
         if getattr(self.cfg, "return_indices", False):
             return [shape, shape]
         return shape
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        y = ops.first(output)
+        window = [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[self.rank], self.cfg.kernel_size, strict=True)]
+        count = ops.elements(calc, y) if len(y) == self.rank + 2 else product(ops.dims(y, 0))
+        ops.window_ops(calc, count, window, self.reduce)
+
+    def design(self, inputs: list[Shape]) -> DesignFacts:
+        padding = self.cfg.padding if self.has_padding else (0,) * self.rank
+        dilation = self.cfg.dilation if self.has_dilation else (1,) * self.rank
+        windows = []
+        for n, k, s, p, d in zip(inputs[0][-self.rank:], self.cfg.kernel_size, self.cfg.stride, padding, dilation,
+                                 strict=True):
+            extent = d * (k - 1) + 1
+            windows.append(Window(extent, s, n, 0 if self.cfg.ceil_mode else dropped(n, extent, s, 2 * p)))
+        return DesignFacts(windows=tuple(windows), padding_hint="ceil_mode=True")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        padding = self.cfg.padding if self.has_padding else (0,) * self.rank
+        dilation = self.cfg.dilation if self.has_dilation else (1,) * self.rank
+        return receptive.windowed(fields, calc, [
+            receptive.sliding(k, s, d, p) for k, s, d, p in
+            zip(self.cfg.kernel_size, self.cfg.stride, dilation, padding, strict=True)])
 
 
 def _pool_args(kind: str, rank: int) -> tuple[Arg, ...]:
@@ -83,7 +110,7 @@ def _pool_args(kind: str, rank: int) -> tuple[Arg, ...]:
 def _make_pool(kind: str, rank: int, doc: str) -> type[PoolBase]:
     name = {"max": "MaxPool", "avg": "AvgPool", "lp": "LPPool"}[kind] + f"{rank}d"
     attrs = {"__doc__": doc, "type_name": name, "rank": rank, "arguments": _pool_args(kind, rank),
-             "has_padding": kind != "lp", "has_dilation": kind == "max", "__module__": __name__}
+             "has_padding": kind != "lp", "has_dilation": kind == "max", "reduce": kind, "__module__": __name__}
     return register(type(name, (PoolBase,), attrs))  # type: ignore[return-value]
 
 
@@ -115,6 +142,7 @@ class AdaptivePool(TorchLayer):
     """Adaptive pooling: the output size is given, the windows adapt to the input."""
 
     rank: ClassVar[int] = 2
+    kind: ClassVar[str] = "Avg"
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
         (x,) = inputs
@@ -122,12 +150,46 @@ class AdaptivePool(TorchLayer):
         self.expect_dims(x, (rank + 1, rank + 2), calc, "(batched or unbatched)")
         spatial = x[-rank:]
         out = tuple(n if o is None else o for n, o in zip(spatial, self.cfg.output_size, strict=True))
-        if any(n == 0 for n in spatial):
+        if any([calc.too_small(n) for n in spatial]):
             raise calc.error(f"expected an input with non-zero sizes, got {torch_size(x)}")
         shape = (*x[:-rank], *out)
         if getattr(self.cfg, "return_indices", False):
             return [shape, shape]
         return shape
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x, y = inputs[0], ops.first(output)
+        calc.macs(0, note=ops.NO_WEIGHTS)
+        lead = [*ops.batch_factor(calc, x), var("c", x[-self.rank - 1], "the channels")] \
+            if len(x) == self.rank + 2 else [var("c", x[0], "the channels")]
+        spans: list[Expr] = []
+        notes = []
+        for n, o, (word, sym) in zip(x[-self.rank:], y[-self.rank:], AXES[self.rank], strict=True):
+            if n is None or o is None:
+                spans.append(var(f"{sym}_windows", None, f"the input {word}"))
+                continue
+            counts = ops.adaptive_windows(n, o)
+            spans.append(ops.Grouped(total([lift(c) * lift(size) for size, c in sorted(counts.items())])))
+            notes.append(f"{word}: " + ", ".join(f"{c} window{'s' if c > 1 else ''} of {size}"
+                                                 for size, c in sorted(counts.items())))
+        area = product(spans)
+        if self.kind == "Max":
+            windows = product([lift(o) for o in y[-self.rank:]]) if None not in y[-self.rank:] else \
+                var("windows", None, "the output size")
+            calc.other_ops(product(lead) * (area - windows),
+                           note="per window: its size − 1 comparisons (" + "; ".join(notes) + ")")
+        else:
+            calc.other_ops(product(lead) * area,
+                           note="per window: its size − 1 adds and a division (" + "; ".join(notes) + ")")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        x, y = inputs[0], ops.first(output)
+        pairs = list(zip(x[-self.rank:], y[-self.rank:], strict=True))
+        if all(o == 1 for _, o in pairs):
+            return receptive.whole(fields, calc, "adaptive pooling to 1: every output sees every input pixel")
+        if all(n is not None and o and n % o == 0 for n, o in pairs):
+            return receptive.windowed(fields, calc, [receptive.sliding(n // o, n // o) for n, o in pairs])
+        return receptive.unmodelled(fields, calc, "adaptive pooling with windows of different sizes")
 
 
 def _make_adaptive(kind: str, rank: int) -> type[AdaptivePool]:
@@ -136,7 +198,8 @@ def _make_adaptive(kind: str, rank: int) -> type[AdaptivePool]:
     if kind == "Max":
         args += (Arg("return_indices", False, boolean),)
     doc = f"Adaptive {'maximum' if kind == 'Max' else 'average'} pooling to a fixed {rank}-D output size."
-    attrs = {"__doc__": doc, "type_name": name, "rank": rank, "arguments": args, "__module__": __name__}
+    attrs = {"__doc__": doc, "type_name": name, "rank": rank, "arguments": args, "kind": kind,
+             "__module__": __name__}
     return register(type(name, (AdaptivePool,), attrs))  # type: ignore[return-value]
 
 

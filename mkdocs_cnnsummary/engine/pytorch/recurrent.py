@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, non_negative_int, number, one_of, positive_int
 from ..errors import SpecError
-from ..expr import Expr, var
-from ..layer import Calc, register
+from ..expr import Expr, product, var
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
 
@@ -77,6 +78,19 @@ class RNNBase(TorchLayer):
             out = self.h_out
         return (*x[:-1], out)
 
+    def further_outputs(self, inputs: list[Shape], output: Any) -> list[Shape]:
+        """The final hidden state ``h_n`` (and an LSTM's cell state ``c_n``): (D × num_layers, N, H_out)."""
+        x = inputs[0]
+        layers = self.directions * self.cfg.num_layers
+        if len(x) == 2:
+            batch: tuple[int | None, ...] = ()
+        else:
+            batch = (x[0],) if self.cfg.batch_first else (x[1],)
+        states = [(layers, *batch, self.h_out)]
+        if self.gates == 4:
+            states.append((layers, *batch, self.cfg.hidden_size))
+        return states
+
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         g, h, proj = self.gates, self.cfg.hidden_size, getattr(self.cfg, "proj_size", 0)
         hr = proj or h
@@ -120,6 +134,59 @@ class RNNBase(TorchLayer):
             per = per + hr * h
         return 2 * per if self.directions == 2 else per
 
+    #: other ops per step and unit, with and without the biases, and what they are
+    unit_ops: ClassVar[tuple[int, int, str]] = (
+        4, 2, "the adds of the two products and of b_ih and b_hh (without biases: 1 add), the activation")
+
+    def positions(self, x: Shape, calc: Calc) -> list[Expr]:
+        """Every (time step, sample) pair: the dimensions before the features."""
+        if len(x) == 2:  # unbatched (L, features): the first dimension is the sequence
+            return [*ops.batch_factor(calc, x)]
+        first, second = ("N", "L") if self.cfg.batch_first else ("L", "N_1")
+        words = ("the batch size", "the sequence length") if self.cfg.batch_first else \
+            ("the sequence length", "the batch (the second dimension without batch_first)")
+        lead = ops.batch_factor(calc, x) if first == "N" else \
+            [var(first, x[0] if x[0] is not None else calc.batch, f"{words[0]} (the first dimension)")]
+        if first != "N" and lead[0].value == 1:
+            lead = []
+        return [*lead, var(second, x[1], words[1])]
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x = inputs[0]
+        where = self.positions(x, calc)
+        proj = getattr(self.cfg, "proj_size", 0)
+        h = var("h", self.cfg.hidden_size, "hidden_size")
+        hr: Expr = var("p", proj, "proj_size") if proj else h
+        d = [var("D", 2, "the directions")] if self.directions == 2 else []
+        g = [var("gates", self.gates)] if self.gates > 1 else []
+
+        def layer_macs(n_in: int) -> Expr:
+            expr = product([*where, *d, *g, h]) * ops.Grouped(var("n_in", n_in) + hr)
+            return expr + product([*where, *d, hr, h]) if proj else expr
+
+        note = "at every step: W_ih (n_in) and W_hh for each gate unit" + (", W_hr for the projection"
+                                                                            if proj else "")
+        n_layers = self.cfg.num_layers
+        if n_layers == 1:
+            calc.macs(layer_macs(self.cfg.input_size), note=note)
+        else:  # the layers above the first all read the layer below: one step for them all, however many
+            m0 = calc.macs(layer_macs(self.cfg.input_size), part="layer 0", note=note)
+            above = "layer 1" if n_layers == 2 else f"layers 1 to {n_layers - 1}, each"
+            m1 = calc.macs(layer_macs(self.directions * (proj or self.cfg.hidden_size)), part=above,
+                           note="n_in: the layer below")
+            rest: Expr = var("MACs_l1", m1)
+            if n_layers > 2:
+                rest = (var("num_layers", n_layers) - 1) * rest  # L is the sequence length here
+            calc.macs(var("MACs_l0", m0) + rest)
+        with_bias, without, rule = self.unit_ops
+        per_unit = with_bias if self.cfg.bias else without
+        layers = [var("num_layers", self.cfg.num_layers)] if self.cfg.num_layers > 1 else []
+        calc.other_ops(product([*where, *layers, *d, var("ops_unit", per_unit), h]),
+                       note=f"per step, layer, direction and unit: {rule}")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "a recurrent layer (its state carries every earlier step)")
+
     def note(self) -> str:
         parts = ["W_ih, W_hh"]
         if self.cfg.bias:
@@ -146,6 +213,8 @@ class LSTM(RNNBase):
 
     type_name = "LSTM"
     gates = 4
+    unit_ops = (21, 13, "12 adds of the products and biases (3 per gate; without biases 1), 4 gate activations, "
+                        "3 for c = f × c + i × g, 2 for h = o × tanh(c)")
     arguments = RNNBase.rnn_arguments(proj=True)
 
 
@@ -155,4 +224,90 @@ class GRU(RNNBase):
 
     type_name = "GRU"
     gates = 3
+    unit_ops = (17, 11, "10 adds and the reset product for the gates and the candidate (without biases 4), "
+                        "3 activations, 4 for h = (1 − z) × n + z × h")
     arguments = RNNBase.rnn_arguments()
+
+
+class CellBase(TorchLayer):
+    """Shared by RNNCell, LSTMCell and GRUCell: one step of the recurrence, (N, input_size) → (N, hidden_size)."""
+
+    gates: ClassVar[int] = 1
+    unit_ops: ClassVar[tuple[int, int, str]]  # as the sequence layer's (RNN, LSTM, GRU)
+
+    @classmethod
+    def cell_arguments(cls, *, nonlinearity: bool = False) -> tuple[Arg, ...]:
+        return (
+            Arg("input_size", REQUIRED, positive_int, doc="features of the input (its last size)"),
+            Arg("hidden_size", REQUIRED, positive_int),
+            Arg("bias", True, boolean, doc="two biases (b_ih and b_hh)"),
+            *((Arg("nonlinearity", "tanh", one_of("tanh", "relu"), used=False),) if nonlinearity else ()),
+        )
+
+    def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Any:
+        x = inputs[0]
+        if len(x) not in (1, 2):
+            raise calc.error(f"{self.type_name}: Expected input to be 1D or 2D, got {len(x)}D instead {fmt(x)}",
+                             "a cell takes one step: (N, input_size) or (input_size,)")
+        if x[-1] is not None and x[-1] != self.cfg.input_size:
+            raise calc.error(f"input has inconsistent input_size: got {x[-1]} expected {self.cfg.input_size}",
+                             f"set input_size={x[-1]}")
+        h = (*x[:-1], self.cfg.hidden_size)
+        return [h, h] if self.gates == 4 else h
+
+    def build(self, inputs: list[Shape], calc: Calc) -> None:
+        g, h, n = self.gates, self.cfg.hidden_size, self.cfg.input_size
+        calc.weight("weight_ih", (g * h, n))
+        calc.weight("weight_hh", (g * h, h))
+        if self.cfg.bias:
+            calc.weight("bias_ih", (g * h,))
+            calc.weight("bias_hh", (g * h,))
+        hv, nv = var("h", h, "hidden_size"), var("n_in", n, "input_size")
+        inner = nv + hv + 2 if self.cfg.bias else nv + hv
+        calc.params(g * (hv * inner) if g > 1 else hv * inner,
+                    note=("W_ih, W_hh, b_ih and b_hh" if self.cfg.bias else "W_ih and W_hh")
+                    + {1: "", 3: " for 3 gates", 4: " for 4 gates"}[g])
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        x = inputs[0]
+        where = ops.batch_factor(calc, x) if len(x) == 2 else []
+        g = [var("gates", self.gates)] if self.gates > 1 else []
+        h = var("h", self.cfg.hidden_size, "hidden_size")
+        calc.macs(product([*where, *g, h]) * ops.Grouped(var("n_in", self.cfg.input_size) + h),
+                  note="one step: W_ih (n_in) and W_hh for each gate unit")
+        with_bias, without, rule = self.unit_ops
+        calc.other_ops(product([*where, var("ops_unit", with_bias if self.cfg.bias else without), h]),
+                       note=f"per unit: {rule}")
+
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "a recurrent cell (its state carries every earlier step)")
+
+
+@register
+class RNNCell(CellBase):
+    """One step of an Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh)."""
+
+    type_name = "RNNCell"
+    gates = 1
+    unit_ops = RNN.unit_ops
+    arguments = CellBase.cell_arguments(nonlinearity=True)
+
+
+@register
+class LSTMCell(CellBase):
+    """One step of an LSTM: gives (h', c'), both (N, hidden_size)."""
+
+    type_name = "LSTMCell"
+    gates = 4
+    unit_ops = LSTM.unit_ops
+    arguments = CellBase.cell_arguments()
+
+
+@register
+class GRUCell(CellBase):
+    """One step of a GRU (3 gates)."""
+
+    type_name = "GRUCell"
+    gates = 3
+    unit_ops = GRU.unit_ops
+    arguments = CellBase.cell_arguments()

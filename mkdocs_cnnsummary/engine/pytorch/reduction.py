@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import Arg, boolean
-from ..layer import Calc, register
+from ..expr import Expr, product, var
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
 from .tensor import axis, dims
@@ -22,6 +25,33 @@ class Reduction(TorchLayer):
 
     arguments = (Arg("dim", None, _dims_or_all, doc="the dimensions reduced: one, a list, or none for all of them"),
                  Arg("keepdim", False, boolean, doc="keep each reduced dimension with size 1"))
+    #: whether each result also divides (a mean: r − 1 adds and a division, r ops)
+    divides: ClassVar[bool] = False
+    rule: ClassVar[str] = "r − 1 adds per result, r the elements it reduces"
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        (x,) = inputs
+        picked = set(range(len(x))) if not self.cfg.dim else {d % len(x) for d in self.cfg.dim}
+
+        def factors(axes: Iterable[int]) -> list[Expr]:  # dimension 0 is the batch
+            return [f for i in axes
+                    for f in (ops.batch_factor(calc, x) if i == 0 else [var(f"d_{i}", x[i], f"input dimension {i}")])]
+
+        results = factors(i for i in range(len(x)) if i not in picked)
+        r = product(factors(sorted(picked)))
+        per = r if self.divides else r - 1
+        calc.macs(0, note=ops.NO_WEIGHTS)
+        calc.other_ops(product(results) * per if results else per, note=self.rule)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        (x,) = inputs
+        picked = set(range(len(x))) if not self.cfg.dim else {d % len(x) for d in self.cfg.dim}
+        if len(x) > 2 and picked == set(range(2, len(x))):  # every spatial axis: global pooling
+            why = f"{self.type_name} over every spatial axis: each output sees every input pixel"
+            return receptive.whole(fields, calc, why) if self.cfg.keepdim else receptive.whole_flat(fields, calc, why)
+        if len(x) > 2 and picked == {1} and self.cfg.keepdim:  # over the channels: positions are kept
+            return receptive.same(fields, calc)
+        return receptive.unmodelled(fields, calc, f"{self.type_name} over these dimensions")
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -46,6 +76,8 @@ class Mean(Reduction):
     """``x.mean(dim, keepdim=False)`` / ``torch.mean``: averages over ``dim`` (``x.mean((2, 3))`` pools globally)."""
 
     type_name = "mean"
+    divides = True
+    rule = "r − 1 adds and a division per result, r the elements it reduces"
     example = ("mean((2, 3))", (3, 8, 8))
 
 
@@ -60,6 +92,8 @@ class Sum(Reduction):
 
 class Extremum(Reduction):
     """amax and amin: a dimension of size 0 has no maximum or minimum."""
+
+    rule = "r − 1 comparisons per result, r the elements it reduces"
 
     def check_sizes(self, x: Shape, picked: list[int], chosen: tuple[int, ...] | None, calc: Calc) -> None:
         if not chosen and 0 in x:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any, ClassVar
 
+from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, var
-from ..layer import Calc, register
+from ..layer import Calc, OutputShape, register
 from ..summary import Shape
 from .base import AXES, TorchLayer, fmt, in_var, scaled, torch_size
 
@@ -83,11 +85,34 @@ class Upsample(TorchLayer):
             s = scale[i] if isinstance(scale, tuple) else scale
             expr, note = scaled(in_var(n, axis), s, axis[1])
             out.append(calc.step(f"output {axis[0]}", expr, note))
-        if any(o is not None and o < 1 for o in out) or 0 in x[2:]:
+        if any([calc.too_small(o) for o in out]) or any([calc.too_small(n) for n in x[2:]]):
             raise calc.error(f"Input and output sizes should be greater than 0, but got input {list(x[2:])} and "
                              f"output size {out}",
                              "use a larger scale_factor or size")
         return (*x[:2], *out)
+
+    def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
+        ops.resample_ops(calc, ops.first(output), self.cfg.mode, len(inputs[0]) - 2)
+
+    def receptive_field(self, fields, inputs, output, calc):
+        mode, scale = self.cfg.mode, self.cfg.scale_factor
+        rank = len(inputs[0]) - 2
+        if self.cfg.size is not None or scale is None:
+            return receptive.unmodelled(fields, calc, "Upsample to a size (the scale follows from the input size)")
+        scales = scale if isinstance(scale, tuple) else (scale,) * rank
+        windows = []
+        for f in scales:
+            exact = Fraction(str(f))
+            if mode in ("nearest", "nearest-exact") and exact.denominator == 1:
+                windows.append(receptive.nearest(int(exact)))
+            elif mode == "nearest" and exact.numerator == 1:  # 1/n: every n-th input
+                windows.append(receptive.sliding(1, exact.denominator))
+            elif mode in ("linear", "bilinear", "trilinear") and exact.denominator == 1 and \
+                    not self.config.get("align_corners"):
+                windows.append(receptive.linear(int(exact)))
+            else:
+                return receptive.unmodelled(fields, calc, f"Upsample(mode='{mode}', scale_factor={f})")
+        return receptive.windowed(fields, calc, windows)
 
 
 @register
@@ -115,6 +140,10 @@ class UpsamplingBilinear2d(Upsample):
         config = {**config, "mode": "bilinear", "align_corners": None}
         return super().validate(config)
 
+    def receptive_field(self, fields, inputs, output, calc):
+        return receptive.unmodelled(fields, calc, "UpsamplingBilinear2d (align_corners=True: the sampling "
+                                                  "grid depends on the input size)")
+
 
 @register
 class Interpolate(Upsample):
@@ -137,6 +166,12 @@ class Shuffle(TorchLayer):
     """PixelShuffle / PixelUnshuffle: trade channels for spatial size by a factor r."""
 
     up: ClassVar[bool] = True
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        r = self.cfg.upscale_factor if self.up else self.cfg.downscale_factor
+        window = receptive.nearest(r) if self.up else receptive.blocks(r)
+        return receptive.windowed(fields, calc, [window, window])
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -213,6 +248,12 @@ class PadBase(TorchLayer):
 
     rank: ClassVar[int] = 2
     mode: ClassVar[str] = "constant"
+    element_ops = ops.COPIES
+
+    def receptive_field(self, fields, inputs, output, calc):
+        pads = self.cfg.padding
+        before = [pads[2 * (self.rank - 1 - i)] for i in range(self.rank)]  # torch lists the last dimension first
+        return receptive.windowed(fields, calc, [receptive.shift(-b) for b in before])
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs

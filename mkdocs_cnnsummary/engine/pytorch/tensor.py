@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, integer
 from ..errors import SpecError
 from ..expr import Expr, product, var
@@ -68,6 +69,7 @@ class VarArgs(TorchLayer):
 
     #: the argument the positional arguments make up ("" : ordinary positional arguments)
     varargs: ClassVar[str] = ""
+    element_ops = ops.COPIES  # view, reshape, permute, expand: the same values, elsewhere
 
     @classmethod
     def bind(cls, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -219,6 +221,7 @@ class Transpose(TorchLayer):
     """``x.transpose(dim0, dim1)`` / ``torch.transpose``: two dimensions swapped."""
 
     type_name = "transpose"
+    element_ops = ops.COPIES
     arguments = (Arg("dim0", REQUIRED, integer, doc="one dimension swapped (0 is the batch)"),
                  Arg("dim1", REQUIRED, integer, doc="the other dimension swapped"))
     example = ("transpose(1, 2)", (4, 6))
@@ -238,6 +241,7 @@ class Unsqueeze(TorchLayer):
     """``x.unsqueeze(dim)``: a new dimension of size 1 at ``dim``."""
 
     type_name = "unsqueeze"
+    element_ops = ops.COPIES
     arguments = (Arg("dim", REQUIRED, integer, doc="where the new dimension goes (-1: last)"),)
     example = ("unsqueeze(1)", (8,))
 
@@ -257,6 +261,7 @@ class Squeeze(TorchLayer):
     known, such as the batch, is taken not to be 1."""
 
     type_name = "squeeze"
+    element_ops = ops.COPIES
     arguments = (Arg("dim", None, _optional_dims, doc="the dimensions to remove when their size is 1 (none: every "
                                                       "dimension of size 1)"),)
     example = ("squeeze(-1)", (8, 1))
@@ -272,6 +277,7 @@ class Contiguous(SameShape, TorchLayer):
     """``x.contiguous()``: the same tensor, laid out contiguously in memory (the shape is unchanged)."""
 
     type_name = "contiguous"
+    element_ops = ops.COPIES
     arguments = (Arg("memory_format", None, used=False),)
     example = ("contiguous()", (3, 4))
 
