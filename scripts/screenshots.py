@@ -107,6 +107,8 @@ def build(target: Target, work: Path) -> Path:
         command, cwd = [fill(part, places) for part in target.command], fill(target.cwd, places)
     else:
         config = merged(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")), target.mkdocs or {})
+        # source= paths and snippets start at the folder of the configuration file: the model files go there
+        shutil.copytree(ROOT / config["docs_dir"] / "models", work / config["docs_dir"] / "models")
         if target.tool == "zensical":  # its docs_dir must lie inside the project folder
             shutil.copytree(ROOT / config["docs_dir"], work / "docs")
             config.update(docs_dir="docs", site_dir="site")
@@ -228,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         targets = [t for t in targets if t.name in args.only]
     args.out.mkdir(parents=True, exist_ok=True)
     reports: list[dict[str, Any]] = []
+    failed: list[str] = []
     with Browser() as browser:
         # the browser reaches nothing but the local server (no theme web fonts from the network)
         browser.call("Network.setBlockedURLs", session=True, urls=[u for u in BLOCKED if u != "http://*"])
@@ -235,14 +238,21 @@ def main(argv: list[str] | None = None) -> int:
             if args.paths:
                 target.paths = args.paths
             with tempfile.TemporaryDirectory(prefix=f"shot-{target.name}-") as work:
-                site = build(target, Path(work))
+                try:
+                    site = build(target, Path(work))
+                except SystemExit as failure:  # a theme not installed here: the other targets still go
+                    print(failure, file=sys.stderr, flush=True)
+                    failed.append(target.name)
+                    continue
                 with serve(site) as base:
                     for report in shoot(target, browser, base, args.widths, args.out, args.tile, args.tiles):
                         print(summary_line(report), flush=True)
                         reports.append(report)
     (args.out / "report.json").write_text(json.dumps(reports, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"{sum(len(r['files']) for r in reports)} screenshots and report.json in {args.out}")
-    return 0
+    if failed:
+        print(f"not built: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

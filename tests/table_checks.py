@@ -38,6 +38,8 @@ CHECKS = r"""
     const box = scroll.getBoundingClientRect();
     const cut = [];
     for (const cell of scroll.querySelectorAll('.cnnsummary__num, code, .cnnsummary__name')) {
+      const head = cell.closest('thead');  // a narrow column's cards keep the headers for screen readers only
+      if (head && head.getBoundingClientRect().width <= 1) continue;
       const r = cell.getBoundingClientRect();
       const outside = r.right > box.right + 0.5 || r.left < box.left - 0.5;
       if (r.width && outside) cut.push(cell.textContent.trim().slice(0, 40));
@@ -57,15 +59,19 @@ CHECKS = r"""
     'error-message': '.cnnsummary-error__message', 'error-where': '.cnnsummary-error__where',
     'error-hint': '.cnnsummary-error__hint', 'error-lineno': '.cnnsummary-error__lineno',
     'error-marked-line': '.cnnsummary-error__source mark', 'error-source': '.cnnsummary-error__source code',
+    'label': '.cnnsummary--stackable td[data-label]::before',  // a card's column headers (narrow columns)
   };
-  for (const [kind, selector] of Object.entries(kinds)) {
+  for (const [kind, query] of Object.entries(kinds)) {
+    const [selector, pseudo] = query.split('::');
     let worst = null;
     for (const el of Array.from(document.querySelectorAll(selector)).filter(visible).slice(0, 40)) {
+      const style = pseudo ? getComputedStyle(el, '::' + pseudo) : getComputedStyle(el);
+      if (pseudo && (style.content === 'none' || style.display === 'none')) continue;
       const bg = paint(backgrounds(el));
-      const fg = paint([`rgb(${bg.join(',')})`, getComputedStyle(el).color]);
+      const fg = paint([`rgb(${bg.join(',')})`, style.color]);
       const r = ratio(fg, bg);
-      if (worst === null || r < worst.ratio) worst = {ratio: Math.round(r * 100) / 100, fg, bg,
-                                                      text: el.textContent.trim().slice(0, 30)};
+      const text = (pseudo ? style.content : el.textContent).trim().slice(0, 30);
+      if (worst === null || r < worst.ratio) worst = {ratio: Math.round(r * 100) / 100, fg, bg, text};
     }
     if (worst) out.contrast[kind] = worst;
   }

@@ -12,7 +12,6 @@ True
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.errors import SpecError, printable
 from ..engine.summary import LayerRecord, Summary
 from ..i18n import _, ngettext, use_language
-from . import analysis
+from . import analysis, fit
 from . import formatting as f
 from .columns import Column, Row, Section, StepView, build_rows, build_sections, parse_columns, select_columns
 from .groups import check_fold
@@ -34,6 +33,10 @@ if TYPE_CHECKING:
 WORKED_MODES = ("collapsed", "expanded", "table", "none")
 #: the stylesheet the rendered HTML expects
 CSS_RESOURCE = "static/cnnsummary.css"
+#: tables of this many columns or more do not fit a phone, nor do narrower ones whose cells cannot get narrow
+#: enough (:func:`.fit.min_width_em`): in a narrow column the stylesheet shows each of their rows as a card
+#: (``cnnsummary--stackable``: the layer, then one line per column headed by its ``data-label``)
+STACK_FROM_COLUMNS = 5
 
 
 @dataclass(frozen=True)
@@ -88,32 +91,22 @@ def breakable_name(name: str) -> Any:
     (``max_pooling2d_2``) stays with the one before it."""
     from markupsafe import escape
 
-    parts = name.split("_")
-    if len(parts) > 1 and len(parts[-1]) <= 3:
-        parts[-2:] = [parts[-2] + "_" + parts[-1]]
-    return _markup("_<wbr>".join(str(escape(part)) for part in parts))
+    return _markup("<wbr>".join(str(escape(part)) for part in fit.name_pieces(name)))
 
 
 def breakable_type(type_name: str) -> Any:
     """``GlobalAveragePooling2D`` may break before an inner capital (``Global|Average|Pooling2D``)."""
     from markupsafe import escape
 
-    parts = re.split(r"(?<=[a-z0-9])(?=[A-Z][a-z])", type_name) if len(type_name) > 9 else [type_name]
-    return _markup("<wbr>".join(str(escape(part)) for part in parts))
+    return _markup("<wbr>".join(str(escape(part)) for part in fit.type_pieces(type_name)))
 
 
 def breakable_shape(text: str) -> Any:
     """``(None, 128, 128, 64)`` in two halves that each stay on one line, so a shape takes two lines at most."""
     from markupsafe import escape
 
-    pieces = text.split(", ")
-    if len(text) <= 12 or len(pieces) < 3:
-        return _markup(f'<span class="cnnsummary__part">{escape(text)}</span>')
-    half, lengths = len(text) / 2, [len(", ".join(pieces[:k])) for k in range(1, len(pieces))]
-    k = min(range(1, len(pieces)), key=lambda i: abs(lengths[i - 1] - half))
-    first, second = ", ".join(pieces[:k]) + ",", ", ".join(pieces[k:])
-    return _markup(f'<span class="cnnsummary__part">{escape(first)}</span> '
-                   f'<span class="cnnsummary__part">{escape(second)}</span>')
+    return _markup(" ".join(f'<span class="cnnsummary__part">{escape(half)}</span>'
+                            for half in fit.shape_halves(text)))
 
 
 def default_caption(summary: Summary, style: Style | None = None) -> str:
@@ -238,6 +231,8 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
         row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header), tree=tree,
         holders=sorted({row.fold for row in rows if row.fold is not None}),
+        stackable=len(chosen) >= STACK_FROM_COLUMNS or fit.min_width_em(
+            chosen, sections, triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
         totals=_totals(summary, worked == "table"),
         size_note=f.size_assumption(), buffers_note=_(f.BUFFERS_NOTE) if f.with_buffers(summary) else "",
         analysis_totals=lines, analysis_notes=notes,
