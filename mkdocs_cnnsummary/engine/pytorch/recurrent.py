@@ -272,9 +272,9 @@ class CellBase(TorchLayer):
             calc.weight("bias_hh", (g * h,))
         hv, nv = var("h", h, S_("hidden_size")), var("n_in", n, S_("input_size"))
         inner = nv + hv + 2 if self.cfg.bias else nv + hv
+        note = S_("W_ih, W_hh, b_ih and b_hh") if self.cfg.bias else S_("W_ih and W_hh")
         calc.params(g * (hv * inner) if g > 1 else hv * inner,
-                    note=("W_ih, W_hh, b_ih and b_hh" if self.cfg.bias else "W_ih and W_hh")
-                    + {1: "", 3: " for 3 gates", 4: " for 4 gates"}[g])
+                    note=S_("{parts} for {n} gates", parts=note, n=g) if g > 1 else note)
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x = inputs[0]
