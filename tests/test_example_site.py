@@ -95,9 +95,10 @@ def test_chinese_page(site):
         assert number in text
     assert "(3 × 3 × 10 + 1) × 32" in text and "(3 × 3 + 1) × 10 × 1" in text
     assert "总参数量" in text and "输出高度" in text and "层（类型）" in text and "你是不是想写 'kernel_size'" in text
+    assert "144,506,880" in text and "20,572,160" in text and "总 MACs" in text and "感受野" in text
     soup = BeautifulSoup(html, "html.parser")
     blocks = soup.select("article .cnnsummary:not(.cnnsummary-code)")
-    assert len(blocks) >= 8
+    assert len(blocks) >= 10
     names = {"conv2d", "depthwise_conv2d", "separable_conv2d", "input"}
     for block in blocks:
         for source in block.select(".cnnsummary-error__source"):
