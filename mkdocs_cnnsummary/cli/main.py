@@ -36,7 +36,7 @@ class UsageError(Exception):
 def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
     """The command-line parser."""
     parser = argparse.ArgumentParser(
-        prog=prog, formatter_class=_Formatter, add_help=False,
+        prog=prog, formatter_class=_formatter(), add_help=False,
         description=_("Output shapes, parameter counts and their worked calculations for a network described in YAML "
                       "or built by Keras, Lasagne or nolearn code (read, never run)."),
         epilog=_("Exit status: 0 ok, 1 wrong spec or code, 2 wrong usage."),
@@ -213,15 +213,20 @@ def _columns(text: str) -> tuple[str, ...]:
     return tuple(extra_keys(parse_columns(text)))
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help with the words it adds itself in the current language."""
+def _formatter() -> type[argparse.HelpFormatter]:
+    """argparse's help formatter, with the words it adds itself in the current language (made when the
+    parser is, so that the command's usual call does not import argparse)."""
+    import argparse
 
-    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
-    def start_section(self, heading: str | None) -> None:
-        sections = {"options": _("options"), "positional arguments": _("positional arguments")}
-        super().start_section(sections.get(heading or "", heading))
+        def start_section(self, heading: str | None) -> None:
+            sections = {"options": _("options"), "positional arguments": _("positional arguments")}
+            super().start_section(sections.get(heading or "", heading))
+
+    return Formatter
 
 
 def _language_argument(argv: Sequence[str]) -> str | None:
