@@ -400,3 +400,26 @@ def test_pytorch_module_rows_fold_and_unfold(site):
     assert seen["before"] == {"block": True, "conv": False, "down": False}
     assert seen["opened"] == {"conv": True, "down": False}
     assert seen["closed"] == {"block": False, "conv": False, "next": True}
+
+
+WARN_MARKS = r"""(() => Array.from(document.querySelectorAll('.cnnsummary__warn-mark')).map(mark => {
+  const cell = mark.closest('th');
+  const name = cell.querySelector('.cnnsummary__type') || cell.querySelector('.cnnsummary__name');
+  const lines = Array.from(name.getClientRects());
+  const last = lines[lines.length - 1], own = mark.getBoundingClientRect();
+  return {name: name.textContent, mark_top: Math.round(own.top), name_bottom: Math.round(last.bottom),
+          name_top: Math.round(last.top), inside: own.right <= cell.getBoundingClientRect().right + 0.5};
+}))()"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_warning_mark_stays_on_its_layer_names_line(site, width):
+    """The ⚠ of a warned layer follows its name and type on the type's line (on a phone the type is under the
+    name), inside the cell: never a line of its own under the name's toggle."""
+    with Browser() as browser:
+        browser.open((site / "analysis" / "index.html").as_uri(), width=width)
+        marks = browser.evaluate(WARN_MARKS)
+    assert marks, "the analysis page shows design warnings"
+    for mark in marks:
+        assert mark["name_top"] - 4 <= mark["mark_top"] < mark["name_bottom"], mark
+        assert mark["inside"], mark
