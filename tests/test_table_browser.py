@@ -413,10 +413,10 @@ WARN_MARKS = r"""(() => Array.from(document.querySelectorAll('.cnnsummary__warn-
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_warning_mark_stays_on_its_layer_names_line(site, width):
+def test_a_warning_mark_stays_on_its_layer_names_line(site, width, engine):
     """The ⚠ of a warned layer follows its name and type on the type's line (on a phone the type is under the
-    name), inside the cell: never a line of its own under the name's toggle."""
-    with Browser() as browser:
+    name), inside the cell: never a line of its own under the name's toggle; in every engine."""
+    with launch(engine) as browser:
         browser.open((site / "analysis" / "index.html").as_uri(), width=width)
         marks = browser.evaluate(WARN_MARKS)
     assert marks, "the analysis page shows design warnings"
