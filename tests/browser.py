@@ -40,7 +40,24 @@ class BrowserError(RuntimeError):
     """The browser did not answer, or answered with an error."""
 
 
-class Browser:
+class Page:
+    """What every engine's driver offers the tests besides open() and screenshot()."""
+
+    name = ""
+
+    def evaluate(self, expression: str) -> Any:
+        raise NotImplementedError
+
+    def wait_for(self, expression: str, timeout: float = 20.0) -> None:
+        """Wait until a JavaScript expression is true in the page."""
+        deadline = time.monotonic() + timeout
+        while not self.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise BrowserError(f"timed out waiting for {expression}")
+            time.sleep(0.05)
+
+
+class Browser(Page):
     """One headless Chromium with one page."""
 
     name = "chromium"
@@ -133,13 +150,6 @@ class Browser:
         if "exceptionDetails" in result:
             raise BrowserError(f"{expression[:80]}...: {result['exceptionDetails']}")
         return result["result"].get("value")
-
-    def wait_for(self, expression: str, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not self.evaluate(expression):
-            if time.monotonic() > deadline:
-                raise BrowserError(f"timed out waiting for {expression}")
-            time.sleep(0.05)
 
     def screenshot(self, clip: dict[str, float] | None = None, full_page: bool = False, scale: float = 1) -> bytes:
         """A PNG of the viewport, of ``clip`` (x, y, width, height in page pixels, shrunk by ``scale``)
@@ -247,7 +257,7 @@ class WebSocket:
             self.sock.close()
 
 
-class Firefox:
+class Firefox(Page):
     """One headless Firefox with one page, driven through WebDriver BiDi; the interface of :class:`Browser`.
 
     A page's colour scheme is a preference of the profile, so a change of ``dark`` starts a fresh browser."""
@@ -346,13 +356,6 @@ class Firefox:
         if result.get("type") == "exception":
             raise BrowserError(f"{expression[:80]}...: {result['exceptionDetails'].get('text')}")
         return json.loads(result["result"]["value"])
-
-    def wait_for(self, expression: str, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not self.evaluate(expression):
-            if time.monotonic() > deadline:
-                raise BrowserError(f"timed out waiting for {expression}")
-            time.sleep(0.05)
 
     def screenshot(self, clip: dict[str, float] | None = None, full_page: bool = False, scale: float = 1) -> bytes:
         """A PNG of the viewport, of ``clip`` (x, y, width, height in page pixels) or of the whole page;
