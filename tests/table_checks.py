@@ -1,9 +1,10 @@
 """What a reader sees of the summary tables on a page, measured in the browser (tests and scripts/screenshots.py).
 
 ``CHECKS`` evaluates to ``{page_wider_than_screen, tables: [{caption, columns, scrolls, width, content_width,
-cut, first_cut, focusable}], contrast: {kind: {ratio, fg, bg, text}}, duplicate_labels (of landmarks),
+cut, first_cut, focusable, cue}], contrast: {kind: {ratio, fg, bg, text}}, duplicate_labels (of landmarks),
 height}``: ``cut``
-counts the numbers, shapes and names outside their table's visible box; ``contrast`` is the lowest WCAG 2
+counts the numbers, shapes and names outside their table's visible box, ``cue`` says the edge shadows of
+a scrolling wrapper are there and not covered; ``contrast`` is the lowest WCAG 2
 ratio of each kind of text of the blocks, its colours composited over the backgrounds behind it.
 """
 
@@ -31,6 +32,17 @@ CHECKS = r"""
   };
   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
   const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 2 && r.height > 2; };
+  // the edge cue of a scrolling wrapper: two shadows fixed to it, two covers moving with the content, and
+  // nothing opaque between them and the reader (the table and its rows let the wrapper's background through)
+  const edgeCue = (scroll) => {
+    const style = getComputedStyle(scroll);
+    const layers = (style.backgroundImage.match(/gradient\(/g) || []).length;
+    const attachment = style.backgroundAttachment.split(',').map(a => a.trim());
+    const table = scroll.querySelector('table');
+    const clear = (e) => !e || /rgba\(.*, 0\)|transparent/.test(getComputedStyle(e).backgroundColor);
+    return layers === 4 && attachment.filter(a => a === 'local').length === 2 &&
+      attachment.filter(a => a === 'scroll').length === 2 && clear(table) && clear(table && table.tBodies[0]);
+  };
   const out = {url: location.pathname, page_wider_than_screen: document.documentElement.scrollWidth > innerWidth + 1,
                tables: [], contrast: {}};
   for (const scroll of document.querySelectorAll('.cnnsummary .cnnsummary__scroll')) {
@@ -49,7 +61,7 @@ CHECKS = r"""
                      columns: scroll.querySelectorAll('thead th').length,
                      scrolls: scroll.scrollWidth > scroll.clientWidth + 1, width: Math.round(box.width),
                      content_width: scroll.scrollWidth, cut: cut.length, first_cut: cut.slice(0, 4),
-                     focusable: scroll.tabIndex >= 0});
+                     focusable: scroll.tabIndex >= 0, cue: edgeCue(scroll)});
   }
   const kinds = {
     'caption': '.cnnsummary__title', 'header': '.cnnsummary thead th', 'name': '.cnnsummary__name',

@@ -285,3 +285,25 @@ def test_diagram_boxes_count_each_tensor_once() -> None:
                       "inner = keras.Sequential([layers.Dense(4), layers.Dense(2)], name='inner')\n"
                       "a = keras.Input((3,))\nmodel = keras.Model(a, inner(layers.Dense(3)(a)))\n", format="code")
     assert {n.key: n.params for n in build_graph(keras, fold=False).nodes}["inner"] == 16 + 10
+
+
+def test_text_table_of_a_model_whose_output_is_a_second_call(tmp_path, capsys) -> None:
+    """The output is the second call of a shared module (``fc@1``): the torchinfo table shows its shape."""
+    path = tmp_path / "net.py"
+    path.write_text(
+        "from torch import nn\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.fc = nn.Linear(4, 3)\n"
+        "        self.back = nn.Linear(3, 4)\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(self.back(self.fc(x)))\n"
+    )
+    assert main([str(path), "--model", "Net()", "--input", "[4]"]) == 0
+    out = capsys.readouterr().out
+    root = next(line for line in out.splitlines() if line.startswith("Net "))
+    assert "[None, 3]" in root
+    torch_nn = pytest.importorskip("torch.nn")
+    modules = torch_nn.Linear(4, 3), torch_nn.Linear(3, 4)
+    assert f"Total params: {sum(p.numel() for m in modules for p in m.parameters())}" in out

@@ -265,3 +265,14 @@ def test_adaptive_windows_in_closed_form_match_pytorchs_enumeration():
             assert adaptive_windows(n, o) == want, (n, o)
     huge = adaptive_windows(8, 2**63 - 1)
     assert sum(huge.values()) == 2**63 - 1 and sum(s * c for s, c in huge.items()) == 8 + 2**63 - 1 - 1
+
+
+def test_adaptive_pooling_to_an_empty_output_counts_no_operations():
+    """PyTorch accepts ``AdaptiveAvgPool1d(0)`` (the output is empty): no windows, no operations, no crash."""
+    from mkdocs_cnnsummary.engine.ops import adaptive_windows
+
+    assert adaptive_windows(10, 0) == {} and adaptive_windows(0, 0) == {}
+    for kind in ("Avg", "Max"):
+        spec = f"framework: pytorch\ninput: [3, 10]\nlayers:\n  - Adaptive{kind}Pool1d(0)\n"
+        layer = summarize(spec).layers[-1]
+        assert layer.output_shape[-1] == 0 and layer.other_ops == 0 and layer.analysis

@@ -2,8 +2,9 @@
 1280 and 390 px: no page is wider than the screen, no table scrolls or cuts a number (on a phone a table of
 five columns or more, or one whose cells cannot get narrow enough, is one card per row), every kind of text
 of the blocks keeps a contrast of 4.5:1, and a layer's name opens its calculation (a target of 24 px at
-least); wide tables on pages of their own in Material and furo; the fold control's triangle.  Skipped when
-Chromium is not installed (.ci/run installs it)."""
+least); wide tables on pages of their own in Material and furo; the fold control's triangle.  The phone views
+and the wide tables are checked in every installed engine (Chromium and Firefox); an engine that is not
+installed is skipped (.ci/run installs both)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser import Browser, chromium, png_pixels
+from browser import Browser, browsers, chromium, launch, png_pixels
 from sites import build_example_site
 from table_checks import CHECKS
 
@@ -26,7 +27,16 @@ PAGES = ["index.html", "guide/index.html", "questions/unet-up-convolution/index.
          "gallery/vgg16/index.html", "gallery/lenet5/index.html", "pytorch-code/index.html"]
 VIEWS = [(width, dark) for width in (1280, 390) for dark in (False, True)]
 
-pytestmark = pytest.mark.skipif(chromium() is None, reason="chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(not browsers(), reason="no browser is installed (apt-get install chromium firefox-esr)")
+needs_chromium = pytest.mark.skipif(chromium() is None, reason="chromium is not installed (apt-get install chromium)")
+#: the views each engine is checked in: every view in Chromium, the phone's in Firefox
+ENGINE_VIEWS = {"chromium": VIEWS, "firefox": [(390, False), (390, True)]}
+
+
+@pytest.fixture(scope="module", params=browsers())
+def engine(request) -> str:
+    """Each installed browser engine in turn (tests of the phone layout run in every one)."""
+    return request.param
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +45,11 @@ def site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seen(site) -> dict[tuple[str, int, bool], dict]:
-    """What CHECKS measures on each page in each view."""
+def seen(site, engine) -> dict[tuple[str, int, bool], dict]:
+    """What CHECKS measures on each page in each view of the engine."""
     out = {}
-    with Browser() as browser:
-        for width, dark in VIEWS:
+    with launch(engine) as browser:
+        for width, dark in ENGINE_VIEWS[engine]:
             for page in PAGES:
                 browser.open((site / page).as_uri(), width=width, dark=dark)
                 out[(page, width, dark)] = browser.evaluate(CHECKS)
@@ -53,6 +63,8 @@ def test_tables_fit_the_screen(seen):
         assert not report["page_wider_than_screen"], where
         for table in (t for t in report["tables"] if t["columns"]):  # an error box's spec may scroll
             assert not table["scrolls"] and not table["cut"], (where, table)
+        for table in (t for t in report["tables"] if t["scrolls"]):  # an error box's spec: the edge shows it
+            assert table["cue"], (where, table)
 
 
 def test_every_kind_of_text_keeps_its_contrast(seen):
@@ -83,6 +95,7 @@ TOGGLE = """(() => {
 })()"""
 
 
+@needs_chromium
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_layer_name_opens_its_calculation(site, width):
     with Browser() as browser:
@@ -252,24 +265,28 @@ NUMBERS = r"""(() => {
                      scrolls: scroll.scrollWidth > scroll.clientWidth + 1,
                      headers_shown: table.tHead.getBoundingClientRect().width > 1,
                      labels: cells.filter(c => c.dataset.label).slice(0, 8)
-                       .map(c => getComputedStyle(c, '::before').content)});
+                       .map(c => {  // Firefox gives the declared attr(), Chromium its value
+                         const content = getComputedStyle(c, '::before').content;
+                         return content === 'attr(data-label)' ? JSON.stringify(c.dataset.label) : content;
+                       })});
   }
   return out;
 })()"""
 
 
 def _wide_views(wide_sites) -> list[tuple[str, bool]]:
-    return [(name, name.endswith("slate")) for name in wide_sites]
+    """(site, dark) of each wide site, light ones first (Firefox starts afresh for another scheme)."""
+    return sorted(((name, name.endswith("slate")) for name in wide_sites), key=lambda view: view[1])
 
 
-def test_wide_tables_on_a_phone_show_every_number_whole(wide_sites):
+def test_wide_tables_on_a_phone_show_every_number_whole(wide_sites, engine):
     """At 390 px a table of five to eight columns, or of four whose cells cannot get narrow enough (trainable
     counts, buffers, connections, the 102,764,544 parameters of VGG-16's first Dense layer, torchinfo's style,
     calculations in the cells or open under the rows, groups of a compact spec) is one card per row: nothing
     scrolls, every text holding a digit is drawn whole inside its cell and the screen, on the page, in an
     admonition and in a content tab."""
     seen = {}
-    with Browser() as browser:
+    with launch(engine) as browser:
         for name, dark in _wide_views(wide_sites):
             browser.open(wide_sites[name].as_uri(), width=390, dark=dark)
             browser.evaluate("document.fonts.ready.then(() => true)")
@@ -296,9 +313,9 @@ def test_wide_tables_on_a_phone_show_every_number_whole(wide_sites):
         assert "102,764,544" in vgg and any("(25088 + 1) × 4096" in t for t in vgg), name
 
 
-def test_wide_tables_keep_their_columns_on_a_desktop(wide_sites):
-    """At 1280 px the same tables are tables, their headers shown."""
-    with Browser() as browser:
+def test_wide_tables_keep_their_columns_on_a_desktop(wide_sites, engine):
+    """At 1280 px the same tables are tables, their headers shown; one still too wide scrolls with its edge cue."""
+    with launch(engine) as browser:
         for name, dark in _wide_views(wide_sites):
             browser.open(wide_sites[name].as_uri(), width=1280, dark=dark)
             report = browser.evaluate(CHECKS)
@@ -306,14 +323,15 @@ def test_wide_tables_keep_their_columns_on_a_desktop(wide_sites):
             assert len(tables) >= 4, name
             # a table still wider than the column (eight columns in furo's 736 px) scrolls, with the edge cue
             assert not any(t["cut"] and not t["scrolls"] for t in tables), (name, tables)
+            assert all(t["cue"] for t in tables if t["scrolls"]), (name, tables)
             assert sum(not t["scrolls"] for t in tables) >= 4, (name, tables)
             shown = browser.evaluate("Array.from(document.querySelectorAll('.cnnsummary--stackable thead'))"
                                      ".filter(h => h.getBoundingClientRect().width > 1).length")
             assert shown >= 4, name
 
 
-def test_card_labels_keep_their_contrast_light_and_dark(wide_sites):
-    with Browser() as browser:
+def test_card_labels_keep_their_contrast_light_and_dark(wide_sites, engine):
+    with launch(engine) as browser:
         for name, dark in _wide_views(wide_sites):
             browser.open(wide_sites[name].as_uri(), width=390, dark=dark)
             contrast = browser.evaluate(CHECKS)["contrast"]
@@ -340,6 +358,7 @@ ERASE_MARKERS = """(() => {
 })()"""
 
 
+@needs_chromium
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_fold_control_draws_its_own_triangle(wide_sites, width):
     """A theme that erases the browser's disclosure markers does not erase the triangle of the control that
@@ -371,6 +390,7 @@ MODULE_FOLD = """(() => {
 })()"""
 
 
+@needs_chromium
 def test_pytorch_module_rows_fold_and_unfold(site):
     """depth="2": a block's modules start folded; its name opens them (its downsample path stays folded), and
     closing the stage hides everything under it."""
@@ -393,10 +413,10 @@ WARN_MARKS = r"""(() => Array.from(document.querySelectorAll('.cnnsummary__warn-
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_warning_mark_stays_on_its_layer_names_line(site, width):
+def test_a_warning_mark_stays_on_its_layer_names_line(site, width, engine):
     """The ⚠ of a warned layer follows its name and type on the type's line (on a phone the type is under the
-    name), inside the cell: never a line of its own under the name's toggle."""
-    with Browser() as browser:
+    name), inside the cell: never a line of its own under the name's toggle; in every engine."""
+    with launch(engine) as browser:
         browser.open((site / "analysis" / "index.html").as_uri(), width=width)
         marks = browser.evaluate(WARN_MARKS)
     assert marks, "the analysis page shows design warnings"

@@ -94,19 +94,27 @@ def _step(steps: list[Step], quantity: str, expr: Expr, note: str | None = None)
 
 
 def _order(summary: Summary) -> list[str]:
-    """The layers in an order where each comes after the ones it reads."""
-    done = {i.name for i in summary.inputs}
-    pending = list(summary.layers)
-    order: list[str] = []
-    while pending:
-        ready = [rec for rec in pending if all(source(src)[0] in done for src in rec.inputs)]
-        if not ready:  # pragma: no cover - the engine has refused cycles
-            raise AssertionError("the layers form a cycle")
-        for rec in ready:
-            order.append(rec.name)
-            done.add(rec.name)
-        pending = [rec for rec in pending if rec.name not in done]
-    return order
+    """The layers in an order where each comes after the ones it reads: by depth (an input is 0, a layer one
+    more than its deepest source), then in the spec's order; linear in the number of layers and edges."""
+    depth: dict[str, int] = {i.name: 0 for i in summary.inputs}
+    by_name = {rec.name: rec for rec in summary.layers}
+    for rec in summary.layers:
+        stack = [rec]
+        while stack:  # an explicit stack: a chain of any length costs no recursion
+            top = stack[-1]
+            if top.name in depth:
+                stack.pop()
+                continue
+            missing = [by_name[b] for b in (source(src)[0] for src in top.inputs) if b not in depth]
+            if missing:
+                if len(stack) > len(by_name):  # pragma: no cover - the engine has refused cycles
+                    raise AssertionError("the layers form a cycle")
+                stack.extend(missing)
+                continue
+            depth[top.name] = 1 + max((depth[source(src)[0]] for src in top.inputs), default=0)
+            stack.pop()
+    index = {rec.name: i for i, rec in enumerate(summary.layers)}
+    return sorted(index, key=lambda name: (depth[name], index[name]))
 
 
 def peak_live(summary: Summary) -> tuple[int | None, str | None]:
@@ -122,12 +130,24 @@ def peak_live(summary: Summary) -> tuple[int | None, str | None]:
             last_use[base] = max(last_use[base], step_of[rec.name])
     for out in summary.outputs:
         last_use[source(out)[0]] = len(order)
-    best, where = 0, None
+    # a tensor is alive from the step that makes it to its last reader: add it there, drop it after
+    change = [0] * (len(order) + 2)
+    unknown = [0] * (len(order) + 2)
+    for n, size in sizes.items():
+        start, end = max(step_of.get(n, -1), 0), last_use[n]
+        if end < start:
+            continue
+        if size is None:
+            unknown[start] += 1
+            unknown[end + 1] -= 1
+        else:
+            change[start] += size
+            change[end + 1] -= size
+    best, where, live, blind = 0, None, 0, 0
     for i, name in enumerate(order):
-        alive = [n for n in sizes if (step_of.get(n, -1) <= i) and last_use[n] >= i]
-        if any(sizes[n] is None for n in alive):
+        live, blind = live + change[i], blind + unknown[i]
+        if blind:
             return None, name
-        live = sum(sizes[n] for n in alive)  # type: ignore[misc]
         if live > best:
             best, where = live, name
     return best, where

@@ -220,6 +220,8 @@ def adaptive_windows(n: int, o: int) -> dict[int, int]:
     ``⌈(r + n)/o⌉`` where ``r = i·n mod o`` takes each multiple of ``g`` below ``o`` exactly ``g`` times;
     writing ``n = k·o + m``, a size is ``k`` (r + m = 0), ``k + 1`` (0 < r + m ≤ o) or ``k + 2``.
     """
+    if o == 0 or n == 0:  # an empty output has no windows; an empty input, o windows of nothing
+        return {0: o} if o else {}
     g = math.gcd(n, o)
     n, o = n // g, o // g  # r/g runs over 0 … o − 1 once: the coprime case, g times
     k, m = divmod(n, o)

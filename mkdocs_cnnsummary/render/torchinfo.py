@@ -81,7 +81,8 @@ def render_torchinfo(summary: Summary, *, worked: bool = False, columns: Sequenc
     headers += [_("Mult-Adds") if key == "macs" else analysis.header(key) for key in columns]
     shapes = {i.name: i.shape for i in summary.inputs}
     shapes.update((layer.name, layer.output_shape) for layer in summary.layers)
-    outputs = [shapes[o] if o in shapes else shapes[o[:o.rindex("[")]] for o in summary.outputs]  # lstm[1]: lstm
+    # lstm[1]: lstm; fc@1: the second call of fc (a module called twice)
+    outputs = [shapes[o] if o in shapes else summary.layer(o).output_shape for o in summary.outputs]
     root_shape = outputs[0] if len(outputs) == 1 else outputs
     rows = [[f.printable(summary.name or "Model"), size(root_shape), "--"] + (["--"] if buffers else [])
             + ["--"] * len(columns)]
