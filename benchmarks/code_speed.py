@@ -1,8 +1,10 @@
 """How long reading model code takes, against reading the equivalent YAML spec.
 
-Two networks: the founding question's U-Net exactly as it was posted (``tests/code_seeds``), and a
+Three networks: the founding question's U-Net exactly as it was posted (``tests/code_seeds``), a
 generated 200-layer program (a functional CNN built by helper functions in loops, the way model code
-is written). Each is summarised from its code and from the YAML spec ``--to-spec`` writes for it,
+is written), and PyTorch code: torchvision's ``models/resnet.py`` read with ``model="resnet50()"`` (its
+``nn.Module`` classes, ``_make_layer`` and ``forward()``, and the helper modules it imports; skipped
+when torchvision is not installed). Each is summarised from its code and from the YAML spec ``--to-spec`` writes for it,
 alternately, and the median wall and CPU times and their ratio are reported. The target is a ratio of
 at most 2.
 
@@ -12,6 +14,7 @@ at most 2.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import time
 from pathlib import Path
@@ -58,15 +61,16 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 '''
 
 
-def measure(label: str, code: str, runs: int) -> None:
-    spec = to_yaml(read_code(code).network)
-    code_summary, spec_summary = summarize(code, format="code"), summarize(spec)
+def measure(label: str, code: str, runs: int, **kwargs) -> None:
+    """``kwargs``: what the code reading needs besides the text (``model``, ``inputs``, ``path``)."""
+    spec = to_yaml(read_code(code, **kwargs).network)
+    code_summary, spec_summary = summarize(code, format="code", **kwargs), summarize(spec)
     assert code_summary.total_params == spec_summary.total_params
     times: dict[str, list[tuple[float, float]]] = {"code": [], "spec": []}
     for _ in range(runs):
         for kind, text in (("code", code), ("spec", spec)):
             wall, cpu = time.perf_counter(), time.process_time()
-            summarize(text, format=kind)
+            summarize(text, format=kind, **(kwargs if kind == "code" else {}))
             times[kind].append((time.perf_counter() - wall, time.process_time() - cpu))
     print(f"{label}: {len(code_summary.layers)} layers, {code_summary.total_params:,} parameters")
     for index, what in ((0, "wall"), (1, "CPU")):
@@ -83,6 +87,11 @@ def main() -> None:
     unet = (ROOT / "tests" / "code_seeds" / "seed_000_unet.py").read_text(encoding="utf-8")
     measure("seed 000 U-Net, as posted", unet, args.runs)
     measure(f"generated program (~{args.layers} layers)", generated_program(args.layers), args.runs)
+    spec = importlib.util.find_spec("torchvision")  # its files are read, never imported
+    if spec is not None and spec.submodule_search_locations:
+        resnet = Path(next(iter(spec.submodule_search_locations))) / "models" / "resnet.py"
+        measure("torchvision models/resnet.py, resnet50() (PyTorch code)", resnet.read_text(encoding="utf-8"),
+                args.runs, model="resnet50()", inputs=[[3, 224, 224]], path=str(resnet))
 
 
 if __name__ == "__main__":

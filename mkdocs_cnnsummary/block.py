@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from .engine.errors import SpecError, did_you_mean, one_of, printable, shown
 from .engine.limits import MAX_MESSAGE, MAX_SHOWN
+from .i18n import N_, _, check_language, current, use_language
 from .render.diagram.options import DiagramOptions
 
 if TYPE_CHECKING:
     from .engine.summary import Summary
 
 OPTION_NAMES = ("title", "worked", "columns", "framework", "style", "expect_error", "diagram", "fold", "format",
-                "model", "source", "inputs", "echo", "batch", "dtype", "units", "warnings", "assume")
+                "model", "source", "inputs", "input", "echo", "depth", "batch", "dtype", "units", "warnings",
+                "assume", "language")
 ECHO_MODES = ("above", "collapsed")
 FORMATS = ("auto", "spec", "code")
 FRAMEWORKS = ("keras", "pytorch", "lasagne")
@@ -57,6 +59,8 @@ class FenceOptions:
     inputs: tuple[tuple[int | None, ...], ...] | None = None  # code: input shapes it does not state
     framework_given: bool = False  # framework= is the fence's own (it then overrides what code says)
     echo: str | None = None  # show the code (or the file) above the table: above | collapsed
+    language: str = "en"  # the language of the words around the numbers (a catalog name: en, zh_CN)
+    depth: int | None = None  # PyTorch module trees: rows deeper than this start folded (torchinfo's depth; 3)
     assume: str | None = None  # values of the names in a spec's input sizes: "H=224,W=224"
 
     def code_key(self) -> tuple[Any, ...]:
@@ -64,8 +68,8 @@ class FenceOptions:
 
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.worked, self.columns, self.framework, self.style, self.expect_error,
-                self.diagram, self.fold, self.code_key(), self.batch, self.dtype, self.units,
-                tuple(sorted(self.silenced)), self.assume)
+                self.diagram, self.fold, self.depth, self.code_key(), self.batch, self.dtype, self.units,
+                tuple(sorted(self.silenced)), self.assume, self.language)
 
 
 @dataclass(frozen=True)
@@ -128,8 +132,10 @@ class BlockRenderer:
         """The HTML for one block whose header options are ``header`` (raw strings, or the header's text).
 
         Never raises: whatever goes wrong becomes an error box and a problem (see :func:`safely`).
+        Everything is written in the block's language (its ``language`` option, else the default's).
         """
-        return safely(lambda: self._render(source, header), source)
+        with use_language(_header_language(header, self.defaults.language)):
+            return safely(lambda: self._render(source, header), source)
 
     def _render(self, source: str, header: Mapping[str, str] | str | None) -> BlockResult:
         try:
@@ -160,10 +166,11 @@ def safely(render: Callable[[], BlockResult], source: str = "", title: str | Non
         return render()
     except Exception as exc:
         log.debug("internal error in a block", exc_info=True)
-        error = SpecError(f"internal error while computing this block ({type(exc).__name__}: "
-                          f"{printable(str(exc), MAX_SHOWN)})",
-                          hint="please report it with the spec of this block")
+        error = SpecError(_("internal error while computing this block ({kind}: {exc})", kind=type(exc).__name__,
+                            exc=printable(str(exc), MAX_SHOWN)),
+                          hint=_("please report it with the spec of this block"))
         view = {k: v for k, v in (("title", title), ("source", source), ("label", label)) if v}
+        view["language"] = current()
         return BlockResult(_error_box(error, **view), Problem(error.describe()), error, view)
 
 
@@ -176,7 +183,7 @@ def _error_box(error: SpecError, **options: Any) -> str:
     except Exception:
         log.debug("the error box could not be rendered", exc_info=True)
         return (f'<div class="cnnsummary cnnsummary-error"><p class="cnnsummary-error__message">'
-                f"<strong>Error</strong>: {html.escape(printable(error.describe()))}</p></div>")
+                f"<strong>{html.escape(_('Error'))}</strong>: {html.escape(printable(error.describe()))}</p></div>")
 
 
 def _digest(path: str) -> str:
@@ -189,6 +196,21 @@ def _digest(path: str) -> str:
 def _unchanged(result: BlockResult) -> bool:
     """Whether every file a remembered block read still has the contents it had."""
     return all(_digest(path) == digest for path, digest in zip(result.files, result.digests, strict=True))
+
+
+def _header_language(header: Mapping[str, str] | str | None, default: str) -> str:
+    """The language a header asks for, when it is one there is a catalog for; else ``default``.
+
+    Also read from a header that is otherwise wrong, so that the message about it is in that language.
+    """
+    from .i18n import normalize
+
+    if isinstance(header, str):
+        found = re.search(r"""(?:^|\s|\{)language=["']?([A-Za-z_-]+)""", header)
+        value: Any = found.group(1) if found else None
+    else:
+        value = (header or {}).get("language")
+    return (normalize(str(value)) or default) if value is not None else default
 
 
 def split_header(text: str) -> dict[str, str]:
@@ -215,9 +237,10 @@ def split_header(text: str) -> dict[str, str]:
 
 def _header_error(rest: str) -> SpecError:
     if rest.count('"') % 2 or rest.count("'") % 2:
-        return SpecError(f"the fence header has a quote that is not closed: {shown(rest)}", hint="close the quote")
-    return SpecError(f"cannot read {shown(rest)} in the fence header",
-                     hint='write options as key="value", separated by spaces')
+        return SpecError(_("the fence header has a quote that is not closed: {rest}", rest=shown(rest)), hint=_(
+                "close the quote"))
+    return SpecError(_("cannot read {rest} in the fence header", rest=shown(rest)),
+                     hint=_('write options as key="value", separated by spaces'))
 
 
 def argument_header(argument: str) -> dict[str, str]:
@@ -247,8 +270,9 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
         key = name.replace("-", "_")
         value = raw if key == "columns" else str(raw)
         if key not in OPTION_NAMES:
-            raise SpecError(f"unknown fence option {shown(name)}",
-                            hint=did_you_mean(key, OPTION_NAMES) or "options: " + ", ".join(OPTION_NAMES))
+            raise SpecError(_("unknown fence option {name}", name=shown(name)),
+                            hint=(did_you_mean(key, OPTION_NAMES) or _("options: {OPTION_NAMES}",
+                                                                       OPTION_NAMES=", ".join(OPTION_NAMES))))
         if key == "worked":
             changes["worked"] = check_worked(value.strip().lower())
         elif key == "columns":
@@ -291,16 +315,23 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
             read_assume(value)  # a SpecError for a wrong value, before the block is computed
             changes["assume"] = value.strip() or None
         elif key == "format":
-            changes["format"] = one_of(value, FORMATS, "format")
+            changes["format"] = one_of(value, FORMATS, N_("format"))
         elif key == "model":
             changes["model"] = value.strip() or None
         elif key == "source":
             changes["source"] = value.strip() or None
-        elif key == "inputs":
+        elif key in ("inputs", "input"):  # input="[3, 224, 224]" for one, inputs= for several (or one)
+            if "inputs" in changes:
+                raise SpecError(_("give input= or inputs=, not both"),
+                                hint=_("inputs=\"[[3, 32, 32], [10]]\" for several"))
             changes["inputs"] = parse_inputs(value)
+        elif key == "language":
+            changes["language"] = check_language(value)
+        elif key == "depth":
+            changes["depth"] = parse_depth(value)
         elif key == "echo":
             changes["echo"] = "above" if value.strip().lower() in ("", "echo", "true", "yes") else one_of(
-                value, ECHO_MODES, "echo mode")
+                value, ECHO_MODES, N_("echo mode"))
         else:
             changes["title"] = value
     return replace(options, **changes)
@@ -310,7 +341,8 @@ def check_batch(value: Any) -> int:
     """A positive whole batch size (from a header string or a setting), or a SpecError."""
     text = str(value).strip()
     if not text.isdigit() or int(text) < 1:
-        raise SpecError(f"batch must be a positive whole number, got {value!r}", hint='e.g. batch="8"')
+        raise SpecError(_("batch must be a positive whole number, got {value!r}", value=value),
+                        hint=_('e.g. batch="8"'))
     return int(text)
 def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
     """``[[28, 28, 1]]`` or ``[28, 28, 1]`` (YAML/JSON) -> input shapes without the batch axis."""
@@ -326,18 +358,30 @@ def parse_inputs(value: str) -> tuple[tuple[int | None, ...], ...]:
     if not isinstance(data, list) or not data or not all(
             isinstance(s, list) and all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0)
                                         for d in s) for s in data):
-        raise SpecError(f"inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {shown(value)}",
-                        hint="sizes without the batch axis; null for an unknown size")
+        raise SpecError(_("inputs must be shapes such as [28, 28, 1] or [[28, 28, 1], [10]], got {value}",
+                          value=shown(value)),
+                        hint=_("sizes without the batch axis; null for an unknown size"))
     return tuple(tuple(s) for s in data)
+
+
+def parse_depth(value: str) -> int:
+    """``depth="3"``: a whole number from 1 (torchinfo counts the model's own modules as depth 1)."""
+    text = str(value).strip()
+    if not text.isdigit() or not text.isascii() or int(text) < 1 or len(text) > 3:
+        raise SpecError(_("depth must be a whole number from 1, got {value!r}", value=value),
+                        hint=_("depth=\"2\" shows the model's modules and theirs, and folds what they hold"))
+    return int(text)
 
 
 def check_framework(value: str) -> str:
     """A known framework name (lower case), or a SpecError."""
-    return one_of(value, FRAMEWORKS, "framework")
+    return one_of(value, FRAMEWORKS, N_("framework"))
 
 
 def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **view: Any) -> BlockResult:
-    """The HTML of ``outcome`` rendered with ``view``, remembering both for other formats."""
+    """The HTML of ``outcome`` rendered with ``view`` (in the current language), remembering both for other
+    formats."""
+    view.setdefault("language", current())
     if isinstance(outcome, SpecError):
         return BlockResult(_error_box(outcome, **view), problem, outcome, view)
     from .render.html import render
@@ -346,7 +390,8 @@ def _rendered(outcome: Summary | SpecError, problem: Problem | None = None, **vi
 
 
 def _option_failure(exc: SpecError, source: str) -> BlockResult:
-    return _rendered(exc, Problem(f"fence header: {exc.describe()}"), label="Error in the fence options")
+    return _rendered(exc, Problem(_("fence header: {describe}", describe=exc.describe())), label=_(
+            "Error in the fence options"))
 
 
 def render_block(source: str, options: FenceOptions, base_dir: str | None = None) -> BlockResult:
@@ -355,7 +400,8 @@ def render_block(source: str, options: FenceOptions, base_dir: str | None = None
     With ``source=`` the code comes from that file (relative to ``base_dir``) and the block's body
     may hold an ``expect:`` section; otherwise the body is a spec or code.
     """
-    return safely(lambda: _render_block(source, options, base_dir), source, options.title)
+    with use_language(options.language):
+        return safely(lambda: _render_block(source, options, base_dir), source, options.title)
 
 
 def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> BlockResult:
@@ -386,10 +432,11 @@ def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> B
     summary = without(summary, options.silenced)
     problem = None
     if options.expect_error is not None:
-        problem = Problem("expect_error: the network was expected to fail but computes "
-                          f"{summary.total_params:,} parameters", line=None)
+        problem = Problem(_("expect_error: the network was expected to fail but computes {total_params:,} parameters",
+                            total_params=summary.total_params), line=None)
     result = _rendered(summary, problem, title=options.title, worked=options.worked, columns=options.columns,
-                       style=options.style, fold=options.fold, dtype=options.dtype, units=options.units)
+                       style=options.style, fold=options.fold, depth=options.depth, dtype=options.dtype,
+                       units=options.units)
     if options.diagram.placement != "none":  # HTML only: other formats show the table
         html, drawing_problem = _with_diagram(result.html, summary, options)
         result = replace(result, html=html, problem=drawing_problem or result.problem)
@@ -423,21 +470,24 @@ def _source_file(source: str, base: str) -> tuple[str, str]:
         path = (root / source).resolve()
         outside = os.path.commonpath([str(path), str(root)]) != str(root)
     except (OSError, ValueError):  # a NUL character, another drive
-        raise SpecError(f"source={shown(source)} is not a path to a file", hint="give a path relative to the "
-                        "directory of mkdocs.yml") from None
+        raise SpecError(_("source={source} is not a path to a file", source=shown(source)), hint=_(
+                "give a path relative to the directory of mkdocs.yml")) from None
     if outside:
-        raise SpecError(f"source={shown(source)} is outside the project directory {root.name}/",
-                        hint="give a path relative to the directory of mkdocs.yml")
+        raise SpecError(_("source={source} is outside the project directory {name}/", source=shown(source),
+                          name=root.name),
+                        hint=_("give a path relative to the directory of mkdocs.yml"))
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SpecError(f"source={shown(source)}: no such file", hint=f"the path is relative to {root}") from None
+        raise SpecError(_("source={source}: no such file", source=shown(source)), hint=_(
+                "the path is relative to {root}", root=root)) from None
     except OSError as exc:
-        raise SpecError(f"source={shown(source)} cannot be read: {exc.strerror or exc}") from None
+        raise SpecError(_("source={source} cannot be read: {value}", source=shown(source),
+                          value=exc.strerror or exc)) from None
     try:
         return source, data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SpecError(f"source={shown(source)} is not UTF-8 text") from None
+        raise SpecError(_("source={source} is not UTF-8 text", source=shown(source))) from None
 
 
 def _shown(exc: SpecError, shown: str, body: str, options: FenceOptions, base: str) -> str:
@@ -460,18 +510,20 @@ def _with_diagram(table: str, summary: Any, options: FenceOptions) -> tuple[str,
         figure = render_diagram_html(summary, options.diagram, title=options.title)
     except Exception as exc:  # a drawing defect must not take the table down
         log.debug("internal error while drawing a diagram", exc_info=True)
-        return table, Problem(f"internal error while drawing the diagram ({type(exc).__name__}: "
-                              f"{printable(str(exc), MAX_SHOWN)}); please report it with the spec of this block")
+        return table, Problem(_("internal error while drawing the diagram ({kind}: {exc}); please report it with "
+                                "the spec of this block", kind=type(exc).__name__, exc=printable(str(exc),
+                                    MAX_SHOWN)))
     placement = options.diagram.placement
     return {"above": figure + table, "below": table + figure}.get(placement, figure), None
 
 
-REFERENCE_OPTIONS = ("framework",)
+REFERENCE_OPTIONS = ("framework", "language")
 
 
 def render_reference_block(header: Mapping[str, str] | str | None = None) -> BlockResult:
     """A ```` ```cnn-reference ```` block: the layer reference of the header's frameworks (all by default)."""
-    return safely(lambda: _render_reference(header), label="Layer reference")
+    with use_language(_header_language(header, current())):
+        return safely(lambda: _render_reference(header), label=_("Layer reference"))
 
 
 def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
@@ -481,13 +533,17 @@ def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
         options = split_header(header) if isinstance(header, str) else dict(header or {})
         for key in options:
             if key not in REFERENCE_OPTIONS:
-                raise SpecError(f"unknown option {shown(key)} in the cnn-reference fence",
-                                hint="options: " + ", ".join(REFERENCE_OPTIONS))
+                raise SpecError(_("unknown option {key} in the cnn-reference fence", key=shown(key)),
+                                hint=_("options: {REFERENCE_OPTIONS}", REFERENCE_OPTIONS=", ".join(REFERENCE_OPTIONS)))
         value = options.get("framework")
         frameworks = tuple(check_framework(n) for n in value.replace(",", " ").split()) if value else None
+        if "language" in options:
+            check_language(options["language"])
     except SpecError as exc:
-        return _rendered(exc, Problem(f"cnn-reference: {exc.describe()}"), label="Layer reference")
-    return BlockResult(render_reference(frameworks or None))
+        return _rendered(exc, Problem(_("cnn-reference: {describe}", describe=exc.describe())), label=_(
+                "Layer reference"))
+    with use_language("en"):  # the reference is written in English (and remembered as such)
+        return BlockResult(render_reference(frameworks or None))
 
 
 def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
@@ -496,7 +552,8 @@ def _failed(exc: SpecError, source: str, options: FenceOptions) -> BlockResult:
     if expected is not None:
         problem = None
         if expected and expected.lower() not in exc.describe().lower():
-            problem = Problem(f"expect_error: the error does not mention {shown(expected)}: {_without_line(exc)}",
+            problem = Problem(_("expect_error: the error does not mention {expected}: {without_line}",
+                                expected=shown(expected), without_line=_without_line(exc)),
                               line=exc.line, layer=exc.layer, file=exc.file)
         return _rendered(exc, problem, title=options.title, source=source, expected=True)
     return _rendered(exc, Problem(_without_line(exc), line=exc.line, layer=exc.layer, file=exc.file),

@@ -11,6 +11,7 @@ from pathlib import Path
 from .engine import SpecError, Summary, collector_paused
 from .engine import summarize as summarize_spec
 from .engine.records import field, record
+from .i18n import _
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def read(text: str | dict[str, Any], *, framework: str | None = None, format: st
     imports and names say nothing (``framework`` overrides what code says; it is a fence's own option).
     """
     if format not in FORMATS:
-        raise SpecError(f"unknown format {format!r}", hint="use auto, spec or code")
+        raise SpecError(_("unknown format {format!r}", format=format), hint=_("use auto, spec or code"))
     if isinstance(text, dict):
         kind = "spec"
     elif format == "auto":
@@ -74,8 +75,8 @@ def read(text: str | dict[str, Any], *, framework: str | None = None, format: st
         kind = format
     if kind == "spec":
         if model is not None:
-            raise SpecError("model= picks a model in code; this text is a spec",
-                            hint="remove model=, or write format=\"code\" if the text is Python")
+            raise SpecError(_("model= picks a model in code; this text is a spec"),
+                            hint=_('remove model=, or write format="code" if the text is Python'))
         return Reading(summarize_spec(text, framework=framework or default_framework, batch=batch, assume=assume),
                        "spec")
     return _read_code(str(text), framework, model, inputs, path, root, default_framework, batch)
@@ -112,8 +113,8 @@ def apply_section(summary: Summary, text: str) -> None:
     lines = text.split("\n")
     offset = next((i + 1 for i, line in enumerate(lines) if line.strip() == "---"), 0)
     if offset and any(line.strip() and not line.lstrip().startswith("#") for line in lines[:offset - 1]):
-        raise SpecError("a source= block holds only the expect: section (the code is in the file)", line=1,
-                        hint="remove the code from the block, or remove source=")
+        raise SpecError(_("a source= block holds only the expect: section (the code is in the file)"), line=1,
+                        hint=_("remove the code from the block, or remove source="))
     expect, line = _code_section("\n".join(lines[offset:]), offset)
     from .engine.expect import check_expectations
 
@@ -128,16 +129,16 @@ def _code_section(section: str, offset: int) -> tuple[Any, int | None]:
     if data is None:
         return None, None
     if not isinstance(data, dict):
-        raise SpecError("the section after --- must be a YAML mapping such as expect: {total_params: 832}",
+        raise SpecError(_("the section after --- must be a YAML mapping such as expect: {total_params: 832}"),
                         line=offset + 1)
     for key in data:
         if key not in CODE_SECTION_KEYS:
             from .engine.errors import did_you_mean
 
             line = getattr(data, "key_lines", {}).get(key, offset + 1)
-            raise SpecError(f"unknown key {key!r} after ---", line=line,
-                            hint=did_you_mean(str(key), CODE_SECTION_KEYS) or "the section after the code holds "
-                            "expect: (the numbers the code must give)")
+            raise SpecError(_("unknown key {key!r} after ---", key=key), line=line,
+                            hint=(did_you_mean(str(key), CODE_SECTION_KEYS) or _(
+                                    "the section after the code holds expect: (the numbers the code must give)")))
     return data.get("expect"), getattr(data, "key_lines", {}).get("expect")
 
 
@@ -146,14 +147,14 @@ def _shapes(inputs: list[Any] | None) -> list[tuple[int | None, ...]] | None:
     if inputs is None:
         return None
     if not isinstance(inputs, list | tuple) or not inputs:
-        raise SpecError(f"inputs must be a list of shapes such as [[28, 28, 1]], got {inputs!r}")
+        raise SpecError(_("inputs must be a list of shapes such as [[28, 28, 1]], got {inputs!r}", inputs=inputs))
     if all(d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in inputs):
         inputs = [inputs]
     shapes = []
     for shape in inputs:
         if not isinstance(shape, list | tuple) or not all(
                 d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in shape):
-            raise SpecError(f"an input shape must be a list of sizes (null for unknown), got {shape!r}",
-                            hint="e.g. [28, 28, 1], without the batch axis")
+            raise SpecError(_("an input shape must be a list of sizes (null for unknown), got {shape!r}", shape=shape),
+                            hint=_("e.g. [28, 28, 1], without the batch axis"))
         shapes.append(tuple(shape))
     return shapes

@@ -1,14 +1,17 @@
-"""Screenshots of the example site on every HTML platform, in headless Chromium, with layout and contrast checks.
+"""Screenshots of the example site on every HTML platform, in headless Chromium or Firefox, with layout and
+contrast checks.
 
     python scripts/screenshots.py                                # every target, 1280 and 390 px wide
     python scripts/screenshots.py --only material-dark zensical --widths 390
     python scripts/screenshots.py --paths "guide/::.cnnsummary-error"      # from the first match on
     python scripts/screenshots.py --targets sphinx-targets.json  # more targets, e.g. Sphinx themes
+    python scripts/screenshots.py --browser firefox --only material material-dark
     python scripts/screenshots.py --list
 
 A target is a site command, the URL paths to shoot and the colour schemes to emulate.  Each target is
 built into a temporary directory, served on 127.0.0.1 and opened once per width and scheme; the PNGs go
-to ``--out`` (default ``screenshots/``, not committed) as ``TARGET-SCHEME-WIDTH-PAGE-N.png``, in tiles
+to ``--out`` (default ``screenshots/``, not committed) as ``TARGET-SCHEME-WIDTH-PAGE-N.png`` (with a
+``-firefox`` before ``.png`` in Firefox), in tiles
 of ``--tile`` CSS pixels, and ``report.json`` there lists, per page, every summary table that scrolls
 sideways, every number or shape not fully inside its table's visible box, whether the page itself is
 wider than the screen, and the lowest contrast ratio (WCAG 2) of each kind of text of the blocks.
@@ -21,7 +24,8 @@ A target in a ``--targets`` JSON file::
 ``{site}`` is the directory to build into, ``{root}`` the repository, ``{python}`` this interpreter and
 ``{work}`` a scratch directory of the target.  Instead of ``command``, ``mkdocs`` (a dict of settings laid
 over the example site's ``mkdocs.yml``) builds with ``tool``: ``mkdocs`` (default), ``properdocs`` or
-``zensical``.  Chromium is Debian's package (``apt-get install -y chromium``); Firefox is not driven.
+``zensical``.  ``--browser`` picks the engine: ``chromium`` (default; Debian's package, ``apt-get install -y
+chromium``) or ``firefox`` (``apt-get install -y firefox-esr``, driven through WebDriver BiDi).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser import BLOCKED, Browser  # the tests' DevTools-over-a-pipe driver of Debian's Chromium
+from browser import BLOCKED, ENGINES, Browser, Firefox, launch  # the tests' drivers of Chromium and Firefox
 from table_checks import CHECKS  # what the tests measure in the browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +111,8 @@ def build(target: Target, work: Path) -> Path:
         command, cwd = [fill(part, places) for part in target.command], fill(target.cwd, places)
     else:
         config = merged(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")), target.mkdocs or {})
+        # source= paths and snippets start at the folder of the configuration file: the model files go there
+        shutil.copytree(ROOT / config["docs_dir"] / "models", work / config["docs_dir"] / "models")
         if target.tool == "zensical":  # its docs_dir must lie inside the project folder
             shutil.copytree(ROOT / config["docs_dir"], work / "docs")
             config.update(docs_dir="docs", site_dir="site")
@@ -149,7 +155,7 @@ def slug(path: str) -> str:
     return name + ("-" + "".join(c if c.isalnum() else "_" for c in selector).strip("_") if selector else "")
 
 
-def shoot(target: Target, browser: Browser, base: str, widths: list[int], out: Path, tile: int,
+def shoot(target: Target, browser: Browser | Firefox, base: str, widths: list[int], out: Path, tile: int,
           tiles: int) -> list[dict[str, Any]]:
     reports = []
     for scheme in target.schemes:
@@ -171,12 +177,13 @@ def shoot(target: Target, browser: Browser, base: str, widths: list[int], out: P
                     height = min(max(int(box[1]) + 48, tile), tile * tiles, report["height"] - top)
                 files = []
                 for i, start in enumerate(range(top, top + height, tile)):
-                    name = f"{target.name}-{scheme}-{width}-{slug(entry)}-{i + 1}.png"
+                    engine = "" if browser.name == "chromium" else f"-{browser.name}"
+                    name = f"{target.name}-{scheme}-{width}-{slug(entry)}-{i + 1}{engine}.png"
                     clip = {"x": 0, "y": start, "width": width, "height": min(tile, top + height - start)}
                     (out / name).write_bytes(browser.screenshot(clip=clip))
                     files.append(name)
-                reports.append({"target": target.name, "scheme": scheme, "width": width, "path": entry,
-                                "files": files, **report})
+                reports.append({"target": target.name, "browser": browser.name, "scheme": scheme, "width": width,
+                                "path": entry, "files": files, **report})
     return reports
 
 
@@ -214,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--tile", type=int, default=1400, help="height of one PNG, in CSS pixels")
     parser.add_argument("--tiles", type=int, default=3, help="PNGs per page at most")
+    parser.add_argument("--browser", choices=sorted(ENGINES), default="chromium", help="the engine to shoot in")
     parser.add_argument("--list", action="store_true", help="list the targets and exit")
     args = parser.parse_args(argv)
     targets = load_targets(args.targets)
@@ -228,21 +236,31 @@ def main(argv: list[str] | None = None) -> int:
         targets = [t for t in targets if t.name in args.only]
     args.out.mkdir(parents=True, exist_ok=True)
     reports: list[dict[str, Any]] = []
-    with Browser() as browser:
-        # the browser reaches nothing but the local server (no theme web fonts from the network)
-        browser.call("Network.setBlockedURLs", session=True, urls=[u for u in BLOCKED if u != "http://*"])
+    failed: list[str] = []
+    with launch(args.browser) as browser:
+        # the browser reaches nothing but the local server (no theme web fonts from the network; Firefox's
+        # profile sends every request but the local server's to a closed port)
+        if isinstance(browser, Browser):
+            browser.call("Network.setBlockedURLs", session=True, urls=[u for u in BLOCKED if u != "http://*"])
         for target in targets:
             if args.paths:
                 target.paths = args.paths
             with tempfile.TemporaryDirectory(prefix=f"shot-{target.name}-") as work:
-                site = build(target, Path(work))
+                try:
+                    site = build(target, Path(work))
+                except SystemExit as failure:  # a theme not installed here: the other targets still go
+                    print(failure, file=sys.stderr, flush=True)
+                    failed.append(target.name)
+                    continue
                 with serve(site) as base:
                     for report in shoot(target, browser, base, args.widths, args.out, args.tile, args.tiles):
                         print(summary_line(report), flush=True)
                         reports.append(report)
     (args.out / "report.json").write_text(json.dumps(reports, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"{sum(len(r['files']) for r in reports)} screenshots and report.json in {args.out}")
-    return 0
+    print(f"{sum(len(r['files']) for r in reports)} screenshots ({args.browser}) and report.json in {args.out}")
+    if failed:
+        print(f"not built: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 The samples are every piece of model code the tests and the example site hold: the seeds' code, the
 corpus of real model files, the example site's model files and its pasted code blocks, and forty of the
-generated programs of the differential tests.  A mutation is
+generated programs of the differential tests; PyTorch code comes with the ``model=`` and input shapes it
+is read with (``pytorch_samples``), so that its mutations reach ``forward()``.  A mutation is
 one to three edits that real pasting and typing produce, and a few that an attacker would try: numbers,
 names, keywords, deleted, repeated or swapped lines, changed indentation, stray brackets and operators.
 """
@@ -48,9 +49,37 @@ def code_samples() -> list[str]:
     return out
 
 
-def mutate(text: str, rng: random.Random) -> str:
-    """One to three random edits."""
-    types = sorted({name for fw in ("keras", "lasagne") for name in catalog(fw)})
+#: words PyTorch code is made of, for mutations of PyTorch code
+TORCH_NAMES = ["nn", "F", "torch", "forward", "super", "__init__", "view", "reshape", "cat", "stack", "chunk", "split",
+               "size", "shape", "permute", "flatten", "mean", "expand", "ModuleList", "ModuleDict", "Sequential",
+               "Parameter", "register_buffer", "add_module", "setattr", "training", "downsample", "expansion",
+               "_make_layer", "in_planes", "dim", "inplace", "weight", "bias"]
+
+
+def pytorch_samples() -> list[tuple[str, dict]]:
+    """PyTorch code with what reading it needs (``model``, ``inputs``, ``path``): the corpus, the example site's
+    ResNet, and twenty of the random programs of the differential tests."""
+    from torch_corpus import entries
+    from torch_programs import random_program
+
+    out = [(e.text(), e.summarize_kwargs()) for e in entries() if not e.long]
+    resnet = ROOT / "example_site" / "models" / "resnet.py"
+    out.append((resnet.read_text(encoding="utf-8"), {"format": "code", "model": "resnet20()",
+                                                     "inputs": [[3, 32, 32]], "path": str(resnet)}))
+    out.extend((p.text, p.summarize_kwargs()) for p in map(random_program, range(20)))
+    return out
+
+
+def mutate_pytorch(sample: tuple[str, dict], rng: random.Random) -> tuple[str, dict]:
+    """One to three random edits of PyTorch code, with PyTorch's words; what reading it needs stays."""
+    text, kwargs = sample
+    return mutate(text, rng, sorted(catalog("pytorch")) + TORCH_NAMES), kwargs
+
+
+def mutate(text: str, rng: random.Random, types: list[str] | None = None) -> str:
+    """One to three random edits (``types``: the words to put in; the Keras and Lasagne layer types)."""
+    if types is None:
+        types = sorted({name for fw in ("keras", "lasagne") for name in catalog(fw)})
     for _ in range(rng.randint(1, 3)):
         lines = text.split("\n")
         kind = rng.randrange(8)

@@ -21,21 +21,22 @@ Run ``python tests/keras_truth.py FILE [--model EXPR] [--input SHAPE]`` to see a
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import hashlib
 import json
 import os
-import subprocess
 import sys
-import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CACHE = HERE / ".cache" / "keras_truth"
+if str(HERE) not in sys.path:  # the server runs this file as a script
+    sys.path.insert(0, str(HERE))
+
+from fork_server import Client, digest, serve  # noqa: E402
+
 DEFAULT_TIMEOUT = 300.0
 #: CNNSUMMARY_LONG=1 runs the long samples (every seed, every corpus model) instead of the fast default
 LONG = os.environ.get("CNNSUMMARY_LONG", "") not in ("", "0")
@@ -63,7 +64,8 @@ class Job:
 
     def key(self) -> str:
         """The cache key: the job, the framework versions and this file's own text."""
-        data = {**asdict(self), "timeout": None, "versions": _versions(), "runner": _own_digest()}
+        data = {**asdict(self), "timeout": None, "versions": _versions(),
+                "runner": digest(Path(__file__), HERE / "fork_server.py")}
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=list).encode()).hexdigest()
 
 
@@ -75,81 +77,18 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _own_digest() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-
-
 # ---------------------------------------------------------------------------------------------
-# the client side (the test process): cache, and a server started on first use
+# the client side (the test process) and the server side: fork_server.py, the same for every framework
 
-
-@dataclass
-class _Server:
-    proc: subprocess.Popen
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def ask(self, jobs: list[Job], parallel: int) -> list[dict[str, Any]]:
-        request = {"jobs": [asdict(j) for j in jobs], "parallel": parallel}
-        with self.lock:
-            assert self.proc.stdin is not None and self.proc.stdout is not None
-            self.proc.stdin.write(json.dumps(request) + "\n")
-            self.proc.stdin.flush()
-            line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the Keras ground-truth server stopped (exit status {self.proc.poll()})")
-        return json.loads(line)["results"]
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
-_server: _Server | None = None
-
-
-def _get_server() -> _Server:
-    global _server
-    if _server is None or _server.proc.poll() is not None:
-        env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3",
-               "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0",
-               # one thread per child: children run side by side, and TensorFlow's idle pools cost nothing
-               "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}
-        proc = subprocess.Popen([sys.executable, __file__, "--serve"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-        _server = _Server(proc)
-        atexit.register(_server.close)
-    return _server
-
-
-def _cache_enabled() -> bool:
-    return os.environ.get("CNNSUMMARY_TRUTH_CACHE", "1") not in ("0", "", "no", "false")
+_client = Client(Path(__file__), "keras_truth", env={
+    "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "",
+    # one thread per child: children run side by side, and TensorFlow's idle pools cost nothing
+    "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"})
 
 
 def run_many(jobs: list[Job], parallel: int = 1) -> list[dict[str, Any]]:
     """The ground truth of each job (cached ones are not run again), in order."""
-    results: list[dict[str, Any] | None] = [None] * len(jobs)
-    todo = []
-    for i, job in enumerate(jobs):
-        path = CACHE / f"{job.key()}.json"
-        if _cache_enabled() and path.exists():
-            results[i] = json.loads(path.read_text())
-        else:
-            todo.append(i)
-    if todo:
-        fresh = _get_server().ask([jobs[i] for i in todo], parallel)
-        for i, result in zip(todo, fresh, strict=True):
-            results[i] = result
-            if _cache_enabled() and not result.get("timeout"):
-                CACHE.mkdir(parents=True, exist_ok=True)
-                tmp = CACHE / f".{jobs[i].key()}.{os.getpid()}.tmp"
-                tmp.write_text(json.dumps(result))
-                tmp.replace(CACHE / f"{jobs[i].key()}.json")
-    return [r for r in results if r is not None]
+    return _client.run_many([asdict(j) for j in jobs], [j.key() for j in jobs], parallel)
 
 
 def run(job: Job) -> dict[str, Any]:
@@ -157,78 +96,16 @@ def run(job: Job) -> dict[str, Any]:
     return run_many([job])[0]
 
 
-# ---------------------------------------------------------------------------------------------
-# the server side: import Keras once, fork a child per program
-
-
 def _serve() -> None:
-    import selectors
-    import signal
-    import time
-
+    """Import Keras once, build a throwaway model, then fork a child per program (``fork_server.serve``)."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    protocol = os.fdopen(os.dup(1), "w")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # whatever TensorFlow or a program prints must not reach the protocol
-    import keras  # imported once, before any fork
-    import tensorflow  # noqa: F401
+    with contextlib.redirect_stdout(None):
+        import keras  # imported once, before any fork
+        import tensorflow  # noqa: F401
 
-    if os.environ.get("CNNSUMMARY_TRUTH_WARM", "1") != "0":
-        _warm_up(keras)
-
-    for line in sys.stdin:
-        request = json.loads(line)
-        jobs = [Job(**{**j, "inputs": _tuples(j["inputs"])}) for j in request["jobs"]]
-        parallel = max(1, int(request.get("parallel", 1)))
-        results: list[dict[str, Any] | None] = [None] * len(jobs)
-        running: dict[int, tuple[int, int, float, bytearray]] = {}  # fd -> (index, pid, deadline, data)
-        sel = selectors.DefaultSelector()
-        queue = list(range(len(jobs)))
-        while queue or running:
-            while queue and len(running) < parallel:
-                i = queue.pop(0)
-                r, w = os.pipe()
-                pid = os.fork()
-                if pid == 0:  # the child: run one program and exit, whatever happens
-                    os.close(r)
-                    try:
-                        out = _child(jobs[i])
-                    except BaseException as exc:  # anything, even SystemExit: report it
-                        out = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-                    data = json.dumps(out).encode()
-                    while data:
-                        data = data[os.write(w, data):]
-                    os._exit(0)
-                os.close(w)
-                running[r] = (i, pid, time.monotonic() + jobs[i].timeout, bytearray())
-                sel.register(r, selectors.EVENT_READ)
-            deadline = min(d for _, _, d, _ in running.values())
-            for key, _ in sel.select(timeout=max(0.0, deadline - time.monotonic())):
-                fd = key.fd
-                chunk = os.read(fd, 1 << 16)
-                if chunk:
-                    running[fd][3].extend(chunk)
-                    continue
-                i, pid, _, data = running.pop(fd)
-                sel.unregister(fd)
-                os.close(fd)
-                _, status = os.waitpid(pid, 0)
-                try:
-                    results[i] = json.loads(bytes(data))
-                except ValueError:
-                    results[i] = {"ok": False, "error": f"the program's process ended with status {status}"}
-            now = time.monotonic()
-            for fd, (i, pid, dl, _) in list(running.items()):
-                if now > dl:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                    sel.unregister(fd)
-                    os.close(fd)
-                    del running[fd]
-                    results[i] = {"ok": False, "timeout": True,
-                                  "error": f"the program ran longer than {jobs[i].timeout:.0f} s"}
-        protocol.write(json.dumps({"results": results}) + "\n")
-        protocol.flush()
+        if os.environ.get("CNNSUMMARY_TRUTH_WARM", "1") != "0":
+            _warm_up(keras)
+    serve(lambda job: _child(Job(**{**job, "inputs": _tuples(job["inputs"])})), DEFAULT_TIMEOUT)
 
 
 #: built once in the server so that children do not each pay TensorFlow's first-use costs

@@ -1,9 +1,10 @@
 """What a reader sees of the summary tables on a page, measured in the browser (tests and scripts/screenshots.py).
 
 ``CHECKS`` evaluates to ``{page_wider_than_screen, tables: [{caption, columns, scrolls, width, content_width,
-cut, first_cut, focusable}], contrast: {kind: {ratio, fg, bg, text}}, duplicate_labels (of landmarks),
+cut, first_cut, focusable, cue}], contrast: {kind: {ratio, fg, bg, text}}, duplicate_labels (of landmarks),
 height}``: ``cut``
-counts the numbers, shapes and names outside their table's visible box; ``contrast`` is the lowest WCAG 2
+counts the numbers, shapes and names outside their table's visible box, ``cue`` says the edge shadows of
+a scrolling wrapper are there and not covered; ``contrast`` is the lowest WCAG 2
 ratio of each kind of text of the blocks, its colours composited over the backgrounds behind it.
 """
 
@@ -31,6 +32,17 @@ CHECKS = r"""
   };
   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
   const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 2 && r.height > 2; };
+  // the edge cue of a scrolling wrapper: two shadows fixed to it, two covers moving with the content, and
+  // nothing opaque between them and the reader (the table and its rows let the wrapper's background through)
+  const edgeCue = (scroll) => {
+    const style = getComputedStyle(scroll);
+    const layers = (style.backgroundImage.match(/gradient\(/g) || []).length;
+    const attachment = style.backgroundAttachment.split(',').map(a => a.trim());
+    const table = scroll.querySelector('table');
+    const clear = (e) => !e || /rgba\(.*, 0\)|transparent/.test(getComputedStyle(e).backgroundColor);
+    return layers === 4 && attachment.filter(a => a === 'local').length === 2 &&
+      attachment.filter(a => a === 'scroll').length === 2 && clear(table) && clear(table && table.tBodies[0]);
+  };
   const out = {url: location.pathname, page_wider_than_screen: document.documentElement.scrollWidth > innerWidth + 1,
                tables: [], contrast: {}};
   for (const scroll of document.querySelectorAll('.cnnsummary .cnnsummary__scroll')) {
@@ -38,6 +50,8 @@ CHECKS = r"""
     const box = scroll.getBoundingClientRect();
     const cut = [];
     for (const cell of scroll.querySelectorAll('.cnnsummary__num, code, .cnnsummary__name')) {
+      const head = cell.closest('thead');  // a narrow column's cards keep the headers for screen readers only
+      if (head && head.getBoundingClientRect().width <= 1) continue;
       const r = cell.getBoundingClientRect();
       const outside = r.right > box.right + 0.5 || r.left < box.left - 0.5;
       if (r.width && outside) cut.push(cell.textContent.trim().slice(0, 40));
@@ -47,7 +61,7 @@ CHECKS = r"""
                      columns: scroll.querySelectorAll('thead th').length,
                      scrolls: scroll.scrollWidth > scroll.clientWidth + 1, width: Math.round(box.width),
                      content_width: scroll.scrollWidth, cut: cut.length, first_cut: cut.slice(0, 4),
-                     focusable: scroll.tabIndex >= 0});
+                     focusable: scroll.tabIndex >= 0, cue: edgeCue(scroll)});
   }
   const kinds = {
     'caption': '.cnnsummary__title', 'header': '.cnnsummary thead th', 'name': '.cnnsummary__name',
@@ -57,15 +71,19 @@ CHECKS = r"""
     'error-message': '.cnnsummary-error__message', 'error-where': '.cnnsummary-error__where',
     'error-hint': '.cnnsummary-error__hint', 'error-lineno': '.cnnsummary-error__lineno',
     'error-marked-line': '.cnnsummary-error__source mark', 'error-source': '.cnnsummary-error__source code',
+    'label': '.cnnsummary--stackable td[data-label]::before',  // a card's column headers (narrow columns)
   };
-  for (const [kind, selector] of Object.entries(kinds)) {
+  for (const [kind, query] of Object.entries(kinds)) {
+    const [selector, pseudo] = query.split('::');
     let worst = null;
     for (const el of Array.from(document.querySelectorAll(selector)).filter(visible).slice(0, 40)) {
+      const style = pseudo ? getComputedStyle(el, '::' + pseudo) : getComputedStyle(el);
+      if (pseudo && (style.content === 'none' || style.display === 'none')) continue;
       const bg = paint(backgrounds(el));
-      const fg = paint([`rgb(${bg.join(',')})`, getComputedStyle(el).color]);
+      const fg = paint([`rgb(${bg.join(',')})`, style.color]);
       const r = ratio(fg, bg);
-      if (worst === null || r < worst.ratio) worst = {ratio: Math.round(r * 100) / 100, fg, bg,
-                                                      text: el.textContent.trim().slice(0, 30)};
+      const text = (pseudo ? style.content : el.textContent).trim().slice(0, 30);
+      if (worst === null || r < worst.ratio) worst = {ratio: Math.round(r * 100) / 100, fg, bg, text};
     }
     if (worst) out.contrast[kind] = worst;
   }

@@ -248,10 +248,12 @@ def test_readme_model_code_examples_compute() -> None:
 
     from test_project import readme_section
 
-    (example,) = re.findall(r"^````markdown\n(.*?)^````", readme_section("Model code"), flags=re.M | re.S)
-    soup, problems = convert(example, base_dir=str(ROOT / "example_site"))
-    assert problems == []
-    assert len(soup.select("table.cnnsummary__table")) == 2
+    examples = re.findall(r"^````markdown\n(.*?)^````", readme_section("Model code"), flags=re.M | re.S)
+    assert len(examples) == 2  # Keras code (a file and pasted code), PyTorch modules from a file
+    for example, tables in zip(examples, (2, 1), strict=True):
+        soup, problems = convert(example, base_dir=str(ROOT / "example_site"))
+        assert problems == []
+        assert len(soup.select("table.cnnsummary__table")) == tables
 
 
 def test_sphinx_directive_reads_a_model_file(tmp_path: Path) -> None:

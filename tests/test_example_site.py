@@ -84,6 +84,28 @@ def test_depthwise_separable_page(site):
     assert "(3 × 3 × 10 + 1) × 32" in text
 
 
+def test_chinese_page(site):
+    """Seed 002's question answered in Chinese: tables, worked steps and the error in Chinese, no English word
+    of ours left in its blocks (layer, argument and framework names stay as the frameworks spell them)."""
+    from test_i18n import english_words, visible_text
+
+    html = (site / "questions/depthwise-separable-zh/index.html").read_text(encoding="utf-8")
+    text = text_of(site, "questions/depthwise-separable-zh")
+    for number in ("2,912", "100", "442", "452", "200"):
+        assert number in text
+    assert "(3 × 3 × 10 + 1) × 32" in text and "(3 × 3 + 1) × 10 × 1" in text
+    assert "总参数量" in text and "输出高度" in text and "层（类型）" in text and "你是不是想写 'kernel_size'" in text
+    assert "144,506,880" in text and "20,572,160" in text and "总 MACs" in text and "感受野" in text
+    soup = BeautifulSoup(html, "html.parser")
+    blocks = soup.select("article .cnnsummary:not(.cnnsummary-code)")
+    assert len(blocks) >= 10
+    names = {"conv2d", "depthwise_conv2d", "separable_conv2d", "input"}
+    for block in blocks:
+        for source in block.select(".cnnsummary-error__source"):
+            source.decompose()
+        assert english_words(visible_text(str(block)), names) == set(), visible_text(str(block))
+
+
 def test_unknown_size_page(site):
     text = text_of(site, "questions/unknown-spatial-size")
     assert "448" in text and "524,544" in text
@@ -294,6 +316,9 @@ def assert_code_matches(header: dict[str, str], text: str) -> None:
     from mkdocs_cnnsummary.code.detect import split_code
 
     code = split_code(text)[0]
+    if header.get("source") == "example_site/models/resnet.py" or "import torch" in code:
+        assert_torch_code_matches(header, code)
+        return
     if "source" in header:
         assert header["source"] == "example_site/models/unet.py", header
         code = (DOCS / "models" / "unet.py").read_text(encoding="utf-8").replace(
@@ -308,6 +333,28 @@ def assert_code_matches(header: dict[str, str], text: str) -> None:
     truth = run(Job(code, header.get("model") or "model"))
     assert truth["ok"], truth
     assert differences(summary, truth) == [], truth_table(truth)
+
+
+def assert_torch_code_matches(header: dict[str, str], code: str) -> None:
+    """A PyTorch code block, read as the page reads it, against the model PyTorch builds from the same code."""
+    from torch_compare import assert_reads_as_pytorch
+    from torch_truth import Job, run
+
+    from mkdocs_cnnsummary.block import parse_options
+
+    options = parse_options(header)
+    inputs = tuple(tuple(s) for s in options.inputs)
+    model = header.get("model") or "Net()"
+    if "source" in header:  # the real side runs the file with its project import pasted in
+        code = (DOCS / "models" / "resnet.py").read_text(encoding="utf-8").replace(
+            "from .residual import BasicBlock", (DOCS / "models" / "residual.py").read_text(encoding="utf-8"))
+    truth = run(Job(code, model, inputs, filename="<example site>"))
+    if "expect_error" in header:
+        assert not truth["ok"], "PyTorch runs the block that the page says fails"
+        return
+    assert truth["ok"], truth["error"]
+    assert_reads_as_pytorch(code, truth, f"example site block {header}:", format="code", framework="pytorch",
+                            model=model, inputs=[list(s) for s in inputs])
 
 
 def test_code_pages(site):
@@ -336,9 +383,10 @@ def test_gallery_pages_fold_blocks_and_runs(site):
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     text = " ".join(soup.select_one("article").get_text(" ").split())
     assert "25,636,712" in text and "25,557,032" in text and "79,680" in text
-    heads = [" ".join(h.get_text(" ").split()) for h in soup.select("tr.cnnsummary__row--group-head th")]
+    # names may break after "_" (<wbr>), so their text is read without separators
+    heads = [" ".join(h.get_text().split()) for h in soup.select("tr.cnnsummary__row--group-head th")]
     assert "conv2 (stage)" in heads and "layer4 (stage)" in heads
-    runs = [" ".join(r.get_text(" ").split()) for r in soup.select("tr.cnnsummary__row--group th")]
+    runs = [" ".join(r.get_text().split()) for r in soup.select("tr.cnnsummary__row--group th")]
     assert "conv4_block2 … conv4_block6 (bottleneck × 5)" in runs
     assert len(soup.select("tr.cnnsummary__row--layer")) == 176 + 175  # every layer is still there
     index = text_of(site, "gallery")

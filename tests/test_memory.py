@@ -3,6 +3,8 @@ layer by layer in test_operations.py), and the liveness model of the inference e
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import torch
 from arith import evaluate
@@ -66,3 +68,16 @@ def test_unknown_sizes_leave_the_activations_unknown_but_not_the_weights():
                                             (5 * 2**40, "MiB", "5.00 TiB")])
 def test_units_say_what_they_are(n, units, text):
     assert readable(n, units) == text
+
+
+def test_peak_of_a_long_chain_is_the_largest_neighbouring_pair():
+    """In a chain each output lives until the next layer has read it: the peak is the largest sum of two
+    neighbours (the input included). Thousands of layers, so the sweep must stay linear."""
+    from mkdocs_cnnsummary.engine.memory import peak_live
+
+    widths = [(i * 7919) % 97 + 1 for i in range(3000)]
+    spec = "framework: keras\ninput: [5]\nlayers:\n" + "".join(f"  - Dense({w})\n" for w in widths)
+    best, where = peak_live(summarize(spec))
+    sizes = [5, *widths]
+    pairs = [a + b for a, b in itertools.pairwise(sizes)]
+    assert best == max(pairs) and where == f"dense_{pairs.index(max(pairs))}".replace("dense_0", "dense")

@@ -81,6 +81,8 @@ def recurrent_configs() -> list[dict]:
     out.append(_net([6, 10], "LSTM(10, 12, num_layers=2, proj_size=5, bidirectional=True, batch_first=True)"))
     # layers 1 to L − 1 in one closed-form step
     out.append(_net([6, 10], "GRU(10, 12, num_layers=4, bidirectional=True, batch_first=True)"))
+    for cell, bias in itertools.product(("RNNCell", "LSTMCell", "GRUCell"), (True, False)):
+        out.append(_net([10], f"{cell}(10, 12, bias={bias})"))  # one step, (N, input_size)
     out.append(_net([6, 10], "LSTM(10, 12, num_layers=3, proj_size=5)"))
     return out
 
@@ -88,6 +90,9 @@ def recurrent_configs() -> list[dict]:
 def tensor_op_configs() -> list[dict]:
     """What forward() writes between modules: matrix products count their MACs, the rest none."""
     return [
+        {"framework": "pytorch", "inputs": {"q": [3, 5, 16], "k": [3, 7, 16], "v": [3, 7, 8]}, "layers": [
+            {"name": "att", "scaled_dot_product_attention": None, "inputs": ["q", "k", "v"]}]},
+        _net([6, 5], "exp()", "normalize(dim=1)", "float()", "cumsum(dim=1)"),
         {"framework": "pytorch", "inputs": {"q": [5, 16], "k": [7, 16]}, "layers": [
             {"name": "kt", "transpose": [1, 2], "inputs": ["k"]},
             {"name": "scores", "matmul": None, "inputs": ["q", "kt"]},
@@ -122,7 +127,7 @@ def assert_layers_match_torch(spec: dict, batch: int) -> None:
     """Every layer's MACs as PyTorch's counter, and its activations as the elements of its real output."""
     shapes: dict = {}
     summary, real = torch_macs(spec, batch, shapes)
-    for rec in summary.layers:
+    for rec in summary.top_layers:  # the submodule rows a layer shows are counted in its row
         assert rec.macs == real[rec.name], (rec.name, rec.type, rec.macs, real[rec.name])
         assert rec.flops == 2 * real[rec.name]
         assert rec.other_ops is not None
@@ -244,3 +249,30 @@ def test_random_network_matches_torch_counter(seed):
     from test_random_pytorch import grow
 
     assert_layers_match_torch(grow(10_000 + seed), 2)
+
+
+def test_adaptive_windows_in_closed_form_match_pytorchs_enumeration():
+    """PyTorch's adaptive pooling takes window i from ⌊i·n/o⌋ to ⌈(i+1)·n/o⌉; the counts come in closed form,
+    so a huge output size costs nothing."""
+    from mkdocs_cnnsummary.engine.ops import adaptive_windows
+
+    for n in range(1, 70):
+        for o in range(1, 70):
+            want: dict[int, int] = {}
+            for i in range(o):
+                size = -((-(i + 1) * n) // o) - (i * n) // o
+                want[size] = want.get(size, 0) + 1
+            assert adaptive_windows(n, o) == want, (n, o)
+    huge = adaptive_windows(8, 2**63 - 1)
+    assert sum(huge.values()) == 2**63 - 1 and sum(s * c for s, c in huge.items()) == 8 + 2**63 - 1 - 1
+
+
+def test_adaptive_pooling_to_an_empty_output_counts_no_operations():
+    """PyTorch accepts ``AdaptiveAvgPool1d(0)`` (the output is empty): no windows, no operations, no crash."""
+    from mkdocs_cnnsummary.engine.ops import adaptive_windows
+
+    assert adaptive_windows(10, 0) == {} and adaptive_windows(0, 0) == {}
+    for kind in ("Avg", "Max"):
+        spec = f"framework: pytorch\ninput: [3, 10]\nlayers:\n  - Adaptive{kind}Pool1d(0)\n"
+        layer = summarize(spec).layers[-1]
+        assert layer.output_shape[-1] == 0 and layer.other_ops == 0 and layer.analysis

@@ -156,12 +156,13 @@ def test_graphs_match_torch(name):
 
 
 def test_every_catalog_entry_is_exercised():
+    from test_pytorch_functions import FUNCTIONS
     from test_pytorch_ops import OPS
 
     from mkdocs_cnnsummary.engine.layer import catalog
 
     used = set()
-    for spec in [*CASES.values(), *GRAPHS.values(), *OPS.values()]:
+    for spec in [*CASES.values(), *GRAPHS.values(), *OPS.values(), *FUNCTIONS.values()]:
         for item in spec["layers"]:
             text = item if isinstance(item, str) else next(k for k in item if k not in ("name", "inputs", "trainable"))
             used.add(text.split("(")[0])

@@ -67,7 +67,11 @@ def test_arguments_say_whether_they_change_shapes_or_counts():
     html = render_reference(("keras",))
     section = html.split('id="ref-keras-conv2d"', 1)[1].split("</section>", 1)[0]
     assert "Accepted, no effect on shapes or counts:" in section and "<code>kernel_<wbr>initializer</code>" in section
-    assert "<td>number of output channels</td>" in section  # every argument that matters says what it means
+    # every argument that matters says what it means; each cell after the first names its column (phones show
+    # a row as a card of "Default: ..." and "Meaning: ..." lines)
+    assert '<td data-label="Meaning">number of output channels</td>' in section
+    assert '<td data-label="Default"><code>required</code></td>' in section
+    assert '<td data-label="Formula">' in section and '<td data-label="Result">224</td>' in section
     assert "(k_h × k_w × c_in + 1) × filters" in section
     assert "(3 × 3 × 3 + 1) × 8" in section and "224" in section
 

@@ -52,6 +52,21 @@ layers:
   - BatchNorm2d(4)
 """
 
+COMPACT = """\
+input: [8, 8, 3]
+blocks:
+  conv_bn:
+    layers:
+      - Conv2D(4, 3, padding="same", use_bias=False, name="conv")
+      - BatchNormalization(name="bn")
+layers:
+  - conv_bn: {}
+    name: stage{i}
+    repeat: 2
+  - Flatten
+  - Dense(10)
+"""
+
 BAD = """\
 input: [4, 4, 1]
 layers:
@@ -106,10 +121,11 @@ RULES = _rules(CSS)
 
 def declarations(selector_part: str, media: str = "") -> dict[str, str]:
     """The declarations of every rule one of whose selectors ends with ``selector_part``, merged in order:
-    those for every screen, then those of the ``@media`` queries that contain ``media`` (``max-width``)."""
+    those for every screen, then those of the ``@media`` and ``@container`` queries that contain ``media``
+    (``max-width``, ``cnnsummary-cards``)."""
     merged: dict[str, str] = {}
     for context, head, decls in RULES:
-        if context.startswith("@media") and not (media and media in context):
+        if context.startswith(("@media", "@container")) and not (media and media in context):
             continue
         if any(sel.strip().endswith(selector_part) for sel in head.split(",")):
             merged.update(decls)
@@ -171,7 +187,7 @@ def test_cells_may_break_only_where_the_markup_allows(soup):
     assert declarations(".cnnsummary__table .cnnsummary__num")["white-space"] == "nowrap"
     # the layer cell puts "(Conv2D)" under the name (always on a phone); names break only after "_"
     assert declarations("tbody .cnnsummary__col-layer")["white-space"] == "normal"
-    assert declarations(".cnnsummary__col-layer .cnnsummary__type", "max-width")["display"] == "block"
+    assert declarations(".cnnsummary__col-layer .cnnsummary__type", "@media (max-width")["display"] == "block"
     for part in (".cnnsummary__name", ".cnnsummary__type"):
         assert declarations(part)["white-space"] == "normal" and declarations(part)["overflow-wrap"] == "normal"
     table = declarations("table.cnnsummary__table")
@@ -306,7 +322,77 @@ def test_the_disclosure_buttons_are_drawn_here_and_big_enough(soup):
     assert declarations("details.cnnsummary__toggle > summary::after")["content"] == "none !important"
     assert declarations("details.cnnsummary__toggle > summary::marker")["content"] == '""'
     toggles = soup.select("th > details.cnnsummary__toggle > summary")
-    assert toggles and all(t.select_one(".cnnsummary__hidden").get_text() == ", calculation" for t in toggles)
+    assert toggles and all(t.select(".cnnsummary__hidden")[-1].get_text() == ", calculation" for t in toggles)
+
+
+def test_the_fold_control_draws_the_same_triangle():
+    """The control that folds a block's rows (or a module's) is a button like the calculations' one, with the
+    triangle drawn here: a theme's ``summary { list-style: none }`` or erased ::-webkit-details-marker leave it."""
+    for part in ("summary", "summary::before", "summary::after", "summary::marker", "summary::-webkit-details-marker"):
+        fold, toggle = (declarations(f"details.cnnsummary__{kind} > {part}") for kind in ("fold", "toggle"))
+        assert fold == toggle, part
+    assert declarations("details.cnnsummary__fold[open] > summary::before")["transform"] == "rotate(90deg)"
+    assert not any("disclosure" in value for _, _, decls in RULES for value in decls.values())
+    html = markdown.markdown(fence(COMPACT, 'title="blocks"'), extensions=["cnnsummary"])
+    folds = BeautifulSoup(html, "html.parser").select("th > details.cnnsummary__fold > summary")
+    assert folds and all(f.select_one(".cnnsummary__name") for f in folds)
+
+
+def test_wide_tables_become_cards_in_a_narrow_column():
+    """Five columns or more do not fit a phone: below 40em (a container query on the block, so also inside an
+    admonition) each row is a card whose lines are headed by their column's header, carried by every data
+    cell as data-label; the headers stay for screen readers; four columns or fewer stay a table."""
+    wide = 'columns="index layer output_shape params trainable non_trainable buffers connected_to"'
+    html = markdown.markdown(fence(SEQUENTIAL, wide) + "\n" + fence(SEQUENTIAL, 'columns="layer output_shape params"'),
+                             extensions=["cnnsummary"])
+    eight, three = BeautifulSoup(html, "html.parser").select("div.cnnsummary")
+    assert "cnnsummary--stackable" in eight["class"] and "cnnsummary--stackable" not in three["class"]
+    for block in (eight, three):
+        headers = [th.get_text() for th in block.select("thead th")]
+        for row in block.select("tbody tr.cnnsummary__row"):
+            cells = row.find_all(["th", "td"], recursive=False)
+            assert [c.get("data-label") for c in cells] == [None if c.name == "th" else h
+                                                           for c, h in zip(cells, headers, strict=True)]
+    assert declarations(".cnnsummary.cnnsummary--stackable")["container"] == "cnnsummary-cards / inline-size"
+    assert [ctx for ctx, head, _ in RULES if "stackable" in head and ctx] == \
+        ["@container cnnsummary-cards (max-width: 40em)"] * len([1 for ctx, head, _ in RULES
+                                                                  if "stackable" in head and ctx])
+    narrow = "cnnsummary-cards"
+    table = ".cnnsummary--stackable .cnnsummary__scroll table.cnnsummary__table"
+    assert declarations(table, narrow)["display"] == "block"
+    assert declarations("table.cnnsummary__table > thead", narrow)["clip"] == "rect(0 0 0 0)"
+    label = declarations(".cnnsummary__table > tbody > tr > td[data-label]::before", narrow)
+    assert label["content"] == "attr(data-label)" and label["float"] == "left"
+    assert label["color"] == "var(--cnnsummary-muted)"
+    assert declarations(".cnnsummary__table > tbody > tr > td[data-label]", narrow)["text-align"] == "right"
+    cell = ".cnnsummary--stackable .cnnsummary__table > tbody > tr > td"
+    assert declarations(cell, narrow)["white-space"] == "normal"
+    # the layer reference's tables: "Meaning: ..." lines in the same narrow columns
+    reference = declarations(".cnnsummary-reference--layer table > tbody > tr > td[data-label]::before", narrow)
+    assert reference["content"] == 'attr(data-label) ": "'
+    # numbers still never break; a value longer than its line goes under its header, whole
+    assert declarations(".cnnsummary__table .cnnsummary__num")["white-space"] == "nowrap"
+
+
+def test_narrower_tables_become_cards_when_their_cells_cannot_fit_a_phone():
+    """Four columns fit a phone unless a cell cannot get narrow enough: VGG-16's 102,764,544 parameters beside
+    (None, 224, 224, 64) need about 28em where a phone has 24 (measured in Chromium: 28.8em)."""
+    from mkdocs_cnnsummary.render.fit import name_pieces, shape_halves, type_pieces
+
+    assert name_pieces("max_pooling2d_2") == ["max_", "pooling2d_2"] and name_pieces("fc1") == ["fc1"]
+    assert type_pieces("GlobalAveragePooling2D") == ["Global", "Average", "Pooling2D"]
+    assert shape_halves("(None, 224, 224, 64)") == ["(None, 224,", "224, 64)"]
+    assert shape_halves("(None, 10)") == ["(None, 10)"]
+    vgg = "\n".join(["input: [224, 224, 3]", "layers:", "  - Conv2D(64, 3, padding='same', name='block1_conv1')",
+                     "  - MaxPooling2D(2, name='block1_pool')",
+                     "  - Conv2D(512, 3, padding='same', name='block5_conv3')",
+                     "  - MaxPooling2D(16, name='block5_pool')", "  - Flatten(name='flatten')",
+                     "  - Dense(4096, name='fc1')", "  - Dense(1000, name='predictions')", ""])
+    page = fence(vgg, 'columns="index layer output_shape params"') + "\n" + fence(SEQUENTIAL)
+    wide, small = BeautifulSoup(markdown.markdown(page, extensions=["cnnsummary"]), "html.parser").select(
+        "div.cnnsummary")
+    assert len(wide.select("thead th")) == len(small.select("thead th")) == 4
+    assert "cnnsummary--stackable" in wide["class"] and "cnnsummary--stackable" not in small["class"]
 
 
 def test_error_box_text_keeps_its_contrast():

@@ -66,8 +66,8 @@ def _sized(value: Any) -> Any:
     """``batch`` replaced by the batch size of the running pass."""
     if value == "batch":
         return _BATCH[0]
-    if isinstance(value, tuple):
-        return tuple(_sized(v) for v in value)
+    if isinstance(value, tuple | list):
+        return type(value)(_sized(v) for v in value)
     return value
 
 
@@ -94,14 +94,56 @@ class _Function(nn.Module):
             return getattr(xs[0], self.name)(*args, **kwargs)
         if self.name in FUNCTIONAL:
             return getattr(nn.functional, self.name)(*xs, *args, **kwargs)
+        if self.name in MADE or self.name in SAME_SHAPE:
+            return _made_or_kept(self.name, xs, args, kwargs)
         return getattr(torch, self.name)(*xs, *args, **kwargs)
+
+
+def _made_or_kept(name: str, xs: list[Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """The reader's functions of torch (engine/pytorch/functional.py) as the code calls them."""
+    size = kwargs.pop("size", args[0] if args else None)
+    if name in MADE:
+        if name.startswith("new_"):
+            return getattr(xs[0], name)(*((size, 1.0) if name == "new_full" else (size,)))
+        if name == "arange":
+            return torch.arange(size[0])
+        if name == "linspace":
+            return torch.linspace(0, 1, size[0])
+        if name == "randint":
+            return torch.randint(10, tuple(size))
+        if name == "full":
+            return torch.full(tuple(size), 1.0)
+        if name == "tensor":
+            return torch.empty(tuple(size))
+        return getattr(torch, name)(*size)
+    x = xs[0]
+    if name == "masked_fill":
+        return x.masked_fill(xs[1] > 0, *args, **kwargs)
+    if name == "type_as":
+        return x.type_as(xs[1])
+    if name == "normalize":
+        return nn.functional.normalize(x, *args, **kwargs)
+    if name.endswith("_like"):
+        return getattr(torch, name)(x, *(args or ([1.0] if name == "full_like" else [])), **kwargs)
+    return getattr(x, name)(*args, **kwargs)
+
+
+#: the reader's functions of torch (engine/pytorch/functional.py)
+MADE = ("zeros", "ones", "empty", "rand", "randn", "full", "arange", "tensor", "eye", "linspace", "randint",
+        "new_zeros", "new_ones", "new_empty", "new_full")
+SAME_SHAPE = ("exp", "log", "log1p", "sqrt", "rsqrt", "abs", "neg", "sin", "cos", "tan", "sign", "erf", "floor",
+              "ceil", "round", "reciprocal", "square", "clamp", "clip", "float", "double", "half", "long", "int",
+              "bool", "to", "type_as", "clone", "detach", "masked_fill", "normalize", "cumsum", "flip", "roll",
+              "nan_to_num", "logical_not", "tril", "triu", "randn_like", "rand_like", "zeros_like", "ones_like",
+              "empty_like", "full_like")
 
 
 ARITHMETIC = ("add", "sub", "mul", "div")
 TENSOR_METHODS = ("view", "reshape", "permute", "expand", "contiguous", "chunk", "split", "unbind", "unsqueeze",
                   "squeeze", "transpose", "mean", "sum", "amax", "amin")
-FUNCTIONAL = ("interpolate",)  # torch.nn.functional
-FUNCTIONS = {"getitem", "cat", "stack", "flatten", "matmul", "bmm", *ARITHMETIC, *TENSOR_METHODS, *FUNCTIONAL}
+FUNCTIONAL = ("interpolate", "scaled_dot_product_attention", "affine_grid", "grid_sample")  # torch.nn.functional
+FUNCTIONS = {"getitem", "cat", "stack", "flatten", "matmul", "bmm", *ARITHMETIC, *TENSOR_METHODS, *FUNCTIONAL, *MADE,
+             *SAME_SHAPE}
 
 
 class _Tensor(nn.Module):
@@ -163,7 +205,12 @@ def make_module(spec: LayerSpec, training: bool = False) -> nn.Module:
 
 def _specs(spec_text: str | dict, summary: Any) -> dict[str, LayerSpec]:
     net = parse_spec(spec_text)
-    return {rec.name: spec for spec, rec in zip(net.layers, summary.layers, strict=True)}
+    return {rec.name: spec for spec, rec in zip(net.layers, top_rows(summary), strict=True)}
+
+
+def top_rows(summary: Any) -> list[Any]:
+    """The rows of the spec's layers (a TransformerEncoderLayer's submodules are rows under it)."""
+    return [rec for rec in summary.layers if rec.parent is None]
 
 
 def build_modules(spec_text: str | dict) -> tuple[Any, dict[str, nn.Module]]:
@@ -201,14 +248,14 @@ def run(summary: Any, modules: dict[str, nn.Module], batch: int, device: str = "
     stored there by layer name.
     """
     _BATCH[0] = batch
-    embedding_inputs = {src for rec in summary.layers if rec.type == "Embedding" for src in rec.inputs}
+    embedding_inputs = {src for rec in top_rows(summary) if rec.type == "Embedding" for src in rec.inputs}
     tensors: dict[str, Any] = {}
     for rec in summary.inputs:
         size = [batch if d is None else d for d in rec.shape]
         dtype = torch.long if rec.name in embedding_inputs else torch.float32
         tensors[rec.name] = (torch.zeros(size, dtype=dtype, device=device) if device != "meta"
                              else torch.empty(size, dtype=dtype, device=device))
-    pending = list(summary.layers)
+    pending = top_rows(summary)
     while pending:
         rest = []
         for rec in pending:
@@ -229,7 +276,7 @@ def run(summary: Any, modules: dict[str, nn.Module], batch: int, device: str = "
         if len(rest) == len(pending):
             raise RuntimeError("cannot order the layers")
         pending = rest
-    return {rec.name: _shape(tensors[rec.name]) for rec in summary.layers}
+    return {rec.name: _shape(tensors[rec.name]) for rec in top_rows(summary)}
 
 
 def _base(src: str) -> str:
@@ -259,7 +306,7 @@ def torch_facts(spec_text: str | dict) -> tuple[Any, dict[str, dict[str, Any]]]:
             cpu = {name: make_module(spec) for name, spec in _specs(spec_text, summary).items()}
         runs = [run(summary, cpu, b, device="cpu") for b in BATCHES]
     facts = {}
-    for rec in summary.layers:
+    for rec in top_rows(summary):
         m = modules[rec.name]
         a, b = runs[0][rec.name], runs[1][rec.name]
         shape = [_expected(x, y) for x, y in zip(a, b, strict=True)] if isinstance(a, list) else _expected(a, b)
@@ -293,7 +340,12 @@ def torch_macs(spec_text: str | dict, batch: int = 1, shapes: dict[str, Any] | N
 def assert_matches_torch(spec_text: str | dict) -> Any:
     """Compute the spec with our engine and with real PyTorch; compare every layer. Returns our Summary."""
     summary, facts = torch_facts(spec_text)
+    _, modules = build_modules(spec_text)
     for rec in summary.layers:
+        if rec.parent is not None:  # a submodule's row: the counts of the real submodule
+            sub = modules[rec.parent].get_submodule(rec.name[len(rec.parent) + 1:])
+            assert rec.params == sum(p.numel() for p in sub.parameters()), (rec.name, rec.params)
+            continue
         real = facts[rec.name]
         ours = [tuple(s) for s in rec.output_shape] if rec.multi_output else tuple(rec.output_shape)
         assert ours == real["output_shape"], (rec.name, ours, real["output_shape"])

@@ -14,6 +14,7 @@ import string
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import _
 from .limits import BudgetError
 from .runtime import (
     EXCEPTION_BASES,
@@ -46,7 +47,7 @@ class TypeBuiltin(Builtin):
         self.types = types
 
     def describe(self) -> str:
-        return f"the type {self.name}"
+        return _("the type {name}", name=self.name)
 
 
 # text of values ----------------------------------------------------------------------------------
@@ -109,11 +110,12 @@ def check_spec(interp: Interpreter, spec: str, node: ast.AST) -> None:
     """A format specification with a sane width and precision (``>1000000`` would make a huge string)."""
     m = _SPEC.fullmatch(spec)
     if m is None:
-        raise interp.user_exception("ValueError", f"invalid format specification {spec!r}", node)
+        raise interp.user_exception("ValueError", _("invalid format specification {spec!r}", spec=spec), node)
     for part in ("width", "precision"):
         if m.group(part) and int(m.group(part)) > MAX_FORMAT_WIDTH:
-            raise interp.error(node, f"the format {spec!r} asks for a {part} over {MAX_FORMAT_WIDTH}",
-                               hint="model code does not need text that wide")
+            raise interp.error(node, _("the format {spec!r} asks for a {part} over {MAX_FORMAT_WIDTH}", spec=spec,
+                                       part=part, MAX_FORMAT_WIDTH=MAX_FORMAT_WIDTH),
+                               hint=_("model code does not need text that wide"))
 
 
 def format_value(interp: Interpreter, value: Any, conversion: str, spec: str, node: ast.AST) -> str:
@@ -142,18 +144,20 @@ def safe_format(interp: Interpreter, template: str, args: Args, kwargs: Kwargs, 
         if field is None:
             continue
         if "." in field or "[" in field:
-            raise interp.error(node, f"the format field {{{field}}} reaches into an object; the reader allows "
-                                     "plain fields such as {} {0} {name}", hint="format the value itself")
+            raise interp.error(node, _("the format field {{{field}}} reaches into an object; the reader allows plain "
+                                       "fields such as {{}} {{0}} {{name}}", field=field), hint=_(
+                                               "format the value itself"))
         if spec and "{" in spec:
-            raise interp.error(node, "nested format fields are not supported", hint="write the width as a number")
+            raise interp.error(node, _("nested format fields are not supported"), hint=_("write the width as a number"))
         if field == "":
             if auto >= len(args):
-                raise interp.user_exception("IndexError", "not enough arguments for the format string", node)
+                raise interp.user_exception("IndexError", _("not enough arguments for the format string"), node)
             value = args[auto]
             auto += 1
         elif field.isdigit():
             if int(field) >= len(args):
-                raise interp.user_exception("IndexError", f"no argument {field} for the format string", node)
+                raise interp.user_exception("IndexError", _("no argument {field} for the format string", field=field),
+                                            node)
             value = args[int(field)]
         else:
             if field not in kwargs:
@@ -176,9 +180,10 @@ def percent_format(interp: Interpreter, template: str, values: Any, node: ast.AS
         for part in ("width", "precision"):
             text = m.group(part)
             if text == "*":
-                raise interp.error(node, "'*' widths in % formatting are not supported", hint="write the width")
+                raise interp.error(node, _("'*' widths in % formatting are not supported"), hint=_("write the width"))
             if text and int(text) > MAX_FORMAT_WIDTH:
-                raise interp.error(node, f"a % format asks for a {part} over {MAX_FORMAT_WIDTH}")
+                raise interp.error(node, _("a % format asks for a {part} over {MAX_FORMAT_WIDTH}", part=part,
+                                           MAX_FORMAT_WIDTH=MAX_FORMAT_WIDTH))
     if isinstance(values, Opaque):
         return values  # type: ignore[return-value]
 
@@ -204,7 +209,8 @@ def _arity(interp: Interpreter, node: ast.AST, name: str, args: Args, kwargs: Kw
            keywords: tuple[str, ...] = ()) -> None:
     for key in kwargs:
         if key not in keywords:
-            raise interp.user_exception("TypeError", f"{name}() got an unexpected keyword argument {key!r}", node)
+            raise interp.user_exception("TypeError", _("{name}() got an unexpected keyword argument {key!r}",
+                                                       name=name, key=key), node)
     if not low <= len(args) <= high:
         want = str(low) if low == high else f"{low} to {high}"
         raise interp.user_exception("TypeError", f"{name}() takes {want} arguments, got {len(args)}", node)
@@ -212,8 +218,9 @@ def _arity(interp: Interpreter, node: ast.AST, name: str, args: Args, kwargs: Kw
 
 def _known(interp: Interpreter, node: ast.AST, name: str, value: Any) -> Any:
     if isinstance(value, Opaque):
-        raise interp.error(node, f"{name}() of a value the reader does not know: {value.explain()}",
-                           hint="write the value as a number or a list in the code")
+        raise interp.error(node, _("{name}() of a value the reader does not know: {explain}", name=name,
+                                   explain=value.explain()),
+                           hint=_("write the value as a number or a list in the code"))
     return value
 
 
@@ -227,7 +234,7 @@ def _range(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> ra
     for a in args:
         _known(interp, node, "range", a)
         if isinstance(a, bool) or not isinstance(a, int):
-            raise interp.user_exception("TypeError", f"range() needs integers, got {a!r}", node)
+            raise interp.user_exception("TypeError", _("range() needs integers, got {a!r}", a=a), node)
     try:
         return range(*args)
     except ValueError as exc:
@@ -247,7 +254,7 @@ def _extreme(pick: Callable[..., Any], name: str) -> Callable[..., Any]:
         if not items:
             if "default" in kwargs:
                 return kwargs["default"]
-            raise interp.user_exception("ValueError", f"{name}() of an empty sequence", node)
+            raise interp.user_exception("ValueError", _("{name}() of an empty sequence", name=name), node)
         key = kwargs.get("key")
         try:
             if key is None:
@@ -272,7 +279,7 @@ def _abs(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> Any:
     _arity(interp, node, "abs", args, kwargs, 1, 1)
     value = _known(interp, node, "abs", args[0])
     if not isinstance(value, int | float):
-        raise interp.user_exception("TypeError", f"bad operand type for abs(): {value!r}", node)
+        raise interp.user_exception("TypeError", _("bad operand type for abs(): {value!r}", value=value), node)
     return abs(value)
 
 
@@ -293,7 +300,7 @@ def _convert(pytype: type, name: str) -> Callable[..., Any]:
         if pytype is str:
             return data_text(interp, value)
         if isinstance(value, str) and len(value) > 400 and pytype in (int, float):
-            raise interp.user_exception("ValueError", f"{name}() of a very long string", node)
+            raise interp.user_exception("ValueError", _("{name}() of a very long string", name=name), node)
         try:
             return interp.budget.check_value(pytype(*args))
         except (TypeError, ValueError, OverflowError) as exc:
@@ -311,7 +318,7 @@ def _collection(pytype: type, name: str) -> Callable[..., Any]:
                 pairs = list(source.items()) if isinstance(source, dict) else _items(interp, node, name, source)
                 for pair in pairs:
                     if not isinstance(pair, tuple | list) or len(pair) != 2:
-                        raise interp.user_exception("ValueError", "dict() needs pairs", node)
+                        raise interp.user_exception("ValueError", _("dict() needs pairs"), node)
                     interp.set_key(out, pair[0], pair[1], node)
             out.update(kwargs)
             interp.budget.size(len(out), "dict")
@@ -329,7 +336,7 @@ def _zip(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> list
     _arity(interp, node, "zip", args, kwargs, 0, 100, ("strict",))
     columns = [_items(interp, node, "zip", a) for a in args]
     if kwargs.get("strict") and len({len(c) for c in columns}) > 1:
-        raise interp.user_exception("ValueError", "zip() arguments have different lengths", node)
+        raise interp.user_exception("ValueError", _("zip() arguments have different lengths"), node)
     return list(zip(*columns, strict=False))
 
 
@@ -413,7 +420,7 @@ def _isinstance(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) 
                     isinstance(value, bool) and bool not in kind.types and kind.name != "int"):
                 return True
         elif isinstance(kind, Class):
-            if isinstance(value, Instance) and kind in value.cls.mro():
+            if isinstance(value, Instance) and value.cls is not None and kind in value.cls.mro():
                 return True
         elif isinstance(kind, ExceptionClass):
             from .runtime import ExceptionValue
@@ -424,9 +431,10 @@ def _isinstance(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) 
             if kind.rt_instancecheck(interp, value):
                 return True
         elif isinstance(kind, Opaque):
-            raise interp.error(node, f"isinstance() against a class the reader does not know: {kind.explain()}")
+            raise interp.error(node, _("isinstance() against a class the reader does not know: {explain}",
+                                       explain=kind.explain()))
         else:
-            raise interp.user_exception("TypeError", "isinstance() arg 2 must be a type or tuple of types", node)
+            raise interp.user_exception("TypeError", _("isinstance() arg 2 must be a type or tuple of types"), node)
     return False
 
 
@@ -434,7 +442,7 @@ def _getattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> 
     _arity(interp, node, "getattr", args, kwargs, 2, 3)
     name = _known(interp, node, "getattr", args[1])
     if not isinstance(name, str):
-        raise interp.user_exception("TypeError", "getattr(): attribute name must be a string", node)
+        raise interp.user_exception("TypeError", _("getattr(): attribute name must be a string"), node)
     if len(args) == 3:
         try:
             return interp.getattr(args[0], name, node)
@@ -445,6 +453,15 @@ def _getattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> 
                 raise
             return args[2]
     return interp.getattr(args[0], name, node)
+
+
+def _setattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> None:
+    """``setattr(obj, "name", value)``: as ``obj.name = value`` (a name made by the code, never a dunder)."""
+    _arity(interp, node, "setattr", args, kwargs, 3, 3)
+    name = _known(interp, node, "setattr", args[1])
+    if not isinstance(name, str):
+        raise interp.user_exception("TypeError", _("setattr(): attribute name must be a string"), node)
+    interp.setattr(args[0], name, args[2], node)
 
 
 def _hasattr(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> bool:
@@ -467,7 +484,7 @@ def _callable(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) ->
 def _super(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> Super:
     _arity(interp, node, "super", args, kwargs, 2, 2)
     if not isinstance(args[0], Class):
-        raise interp.error(node, "super(cls, obj) needs a class of the code as its first argument")
+        raise interp.error(node, _("super(cls, obj) needs a class of the code as its first argument"))
     return Super(args[0], args[1])
 
 
@@ -508,7 +525,7 @@ def _next(interp: Interpreter, node: ast.AST, args: Args, kwargs: Kwargs) -> Any
     if isinstance(it, Opaque):
         return it.derived(f"next({it.origin})", interp)
     if not isinstance(it, _Iterator):
-        raise interp.user_exception("TypeError", "next() needs an iterator made by iter()", node)
+        raise interp.user_exception("TypeError", _("next() needs an iterator made by iter()"), node)
     if it.position >= len(it.items):
         if len(args) > 1:
             return args[1]
@@ -523,7 +540,7 @@ class _Iterator(RuntimeObject):
         self.position = 0
 
     def describe(self) -> str:
-        return "an iterator"
+        return _("an iterator")
 
     def rt_iter(self, interp: Interpreter, node: ast.AST) -> list[Any]:
         rest = self.items[self.position:]
@@ -542,6 +559,7 @@ def _make_builtins() -> dict[str, Any]:
         "map": Builtin("map", _map), "filter": Builtin("filter", _filter), "divmod": Builtin("divmod", _divmod),
         "pow": Builtin("pow", _pow), "isinstance": Builtin("isinstance", _isinstance),
         "getattr": Builtin("getattr", _getattr), "hasattr": Builtin("hasattr", _hasattr),
+        "setattr": Builtin("setattr", _setattr),
         "print": Builtin("print", _print), "callable": Builtin("callable", _callable),
         "super": Builtin("super", _super), "chr": Builtin("chr", _chr), "ord": Builtin("ord", _ord),
         "repr": Builtin("repr", _repr), "format": Builtin("format", _format), "iter": Builtin("iter", _iter),
@@ -579,7 +597,7 @@ def _str_method(interp: Interpreter, value: str, name: str, node: ast.AST) -> Bu
     if name in simple:
         def call(i: Interpreter, n: ast.AST, args: Args, kwargs: Kwargs) -> Any:
             if any(isinstance(a, RuntimeObject) for a in [*args, *kwargs.values()]):
-                raise i.user_exception("TypeError", f"str.{name}() of an object", n)
+                raise i.user_exception("TypeError", _("str.{name}() of an object", name=name), n)
             try:
                 result = getattr(value, name)(*args, **kwargs)
             except (TypeError, ValueError) as exc:
@@ -594,7 +612,7 @@ def _str_method(interp: Interpreter, value: str, name: str, node: ast.AST) -> Bu
             _arity(i, n, "join", args, kwargs, 1, 1)
             items = _items(i, n, "join", args[0])
             if not all(isinstance(item, str) for item in items):
-                raise i.user_exception("TypeError", "join() needs strings", n)
+                raise i.user_exception("TypeError", _("join() needs strings"), n)
             size = sum(len(item) for item in items) + len(value) * max(len(items) - 1, 0)
             i.budget.string(size)
             i.budget.alloc(size)
@@ -605,7 +623,7 @@ def _str_method(interp: Interpreter, value: str, name: str, node: ast.AST) -> Bu
         def replace(i: Interpreter, n: ast.AST, args: Args, kwargs: Kwargs) -> str:
             _arity(i, n, "replace", args, kwargs, 2, 3)
             if not all(isinstance(a, str) for a in args[:2]):
-                raise i.user_exception("TypeError", "replace() needs strings", n)
+                raise i.user_exception("TypeError", _("replace() needs strings"), n)
             old, new = args[0], args[1]
             count = value.count(old) if old else len(value) + 1
             i.budget.string(len(value) + count * max(len(new) - len(old), 0))
@@ -616,7 +634,7 @@ def _str_method(interp: Interpreter, value: str, name: str, node: ast.AST) -> Bu
         def pad(i: Interpreter, n: ast.AST, args: Args, kwargs: Kwargs) -> str:
             width = args[0] if args else 8
             if not isinstance(width, int):
-                raise i.user_exception("TypeError", f"{name}() needs an integer", n)
+                raise i.user_exception("TypeError", _("{name}() needs an integer", name=name), n)
             i.budget.string(width * (value.count("\t") + 1) if name == "expandtabs" else width)
             try:
                 return getattr(value, name)(*args)
@@ -678,7 +696,7 @@ def _find_in(interp: Interpreter, node: ast.AST, items: list[Any], method: str, 
     if method == "count":
         return len(matches)
     if not matches:
-        raise interp.user_exception("ValueError", "the value is not in the list", node)
+        raise interp.user_exception("ValueError", _("the value is not in the list"), node)
     if method == "index":
         return matches[0]
     del items[matches[0]]
@@ -713,6 +731,9 @@ def _dict_method(interp: Interpreter, value: dict[Any, Any], name: str, node: as
 def data_attribute(interp: Interpreter, obj: Any, name: str, node: ast.AST) -> Any:
     """An attribute of plain data: its methods (``list.append``), and a few properties."""
     method: Builtin | None = None
+    kind = getattr(obj, "kind", None) if isinstance(obj, tuple) else None
+    if kind is not None and name in kind.fields:  # a named tuple's field
+        return obj[kind.fields.index(name)]
     if isinstance(obj, str):
         method = _str_method(interp, obj, name, node)
     elif isinstance(obj, list):
@@ -740,8 +761,8 @@ def data_attribute(interp: Interpreter, obj: Any, name: str, node: ast.AST) -> A
             isinstance(obj, int | float) and name in ("real", "imag")):
         return getattr(obj, name)
     if method is None:
-        raise interp.user_exception("AttributeError", f"{type(obj).__name__} object has no attribute {name!r} "
-                                                      "(that the reader knows)", node)
+        raise interp.user_exception("AttributeError", _("{kind} object has no attribute {name!r} (that the reader "
+                                                        "knows)", kind=type(obj).__name__, name=name), node)
     return method
 
 
@@ -755,7 +776,7 @@ def _math_function(name: str) -> Builtin:
         for a in args:
             _known(interp, node, f"math.{name}", a)
             if isinstance(a, RuntimeObject) or not isinstance(a, int | float):
-                raise interp.user_exception("TypeError", f"math.{name}() needs numbers", node)
+                raise interp.user_exception("TypeError", _("math.{name}() needs numbers", name=name), node)
             if isinstance(a, int) and a.bit_length() > interp.limits.int_bits:
                 interp.budget.bits(a.bit_length())
         try:

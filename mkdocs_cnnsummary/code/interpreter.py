@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError
+from ..i18n import _
 from .limits import BudgetError
 from .runtime import (
     EXCEPTION_BASES,
@@ -34,6 +35,7 @@ from .runtime import (
     RuntimeObject,
     StaticMethod,
     Super,
+    TracedInt,
     UserRaise,
     bind_member,
     short_source,
@@ -42,8 +44,12 @@ from .runtime import (
 if TYPE_CHECKING:
     from .session import Session, SourceFile
 
-#: attribute names with double underscores that are allowed (everything else reaches into Python)
-ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__call__", "__version__"})
+#: attribute names with double underscores that are allowed (everything else reaches into Python); ``__class__``
+#: only of the code's own objects
+ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__call__", "__version__", "__setattr__", "__getattr__",
+                             "__class__"})
+#: double-underscore attributes whose setting changes nothing the reader computes (documentation, annotations)
+IGNORED_DUNDERS = frozenset({"__annotations__", "__doc__", "__module__", "__qualname__"})
 
 #: names that run code, touch files or reach into the interpreter: refused, with what to do instead
 REFUSED_NAMES = {
@@ -51,7 +57,7 @@ REFUSED_NAMES = {
     "compile": "compile() makes code from text", "__import__": "__import__() imports modules",
     "open": "open() reads and writes files", "input": "input() waits for a person at a keyboard",
     "globals": "globals() reaches into the interpreter", "locals": "locals() reaches into the interpreter",
-    "vars": "vars() reaches into the interpreter", "setattr": "setattr() changes objects by name",
+    "vars": "vars() reaches into the interpreter",
     "delattr": "delattr() changes objects by name", "breakpoint": "breakpoint() starts a debugger",
     "memoryview": "memoryview() reaches into memory", "__builtins__": "__builtins__ reaches into the interpreter",
     "exit": "exit() stops the program", "quit": "quit() stops the program", "help": "help() is interactive",
@@ -72,6 +78,12 @@ _COMPARE: dict[type, Any] = {
     ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
 }
 _UNARY: dict[type, Any] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
+#: the names of operators on traced values (as ``operator``'s functions are named)
+_TRACED_NAMES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv", ast.FloorDiv: "floordiv",
+                 ast.Mod: "mod", ast.Pow: "pow", ast.LShift: "lshift", ast.RShift: "rshift", ast.BitOr: "or_",
+                 ast.BitXor: "xor", ast.BitAnd: "and_", ast.MatMult: "matmul"}
+_TRACED_COMPARE = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+_TRACED_UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Invert: "invert"}
 _PLAIN_SEQUENCES = (list, tuple, str, range, bytes)
 
 
@@ -157,16 +169,16 @@ def parse_and_scan(text: str, file: str | None, limits_nesting: int) -> tuple[as
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=file or "<block>")
     except SyntaxError as exc:
-        raise SpecError(f"invalid Python: {exc.msg}", line=exc.lineno, file=file,
-                        hint="paste the code as it is in its file (the reader needs Python that parses)") from None
+        raise SpecError(_("invalid Python: {msg}", msg=exc.msg), line=exc.lineno, file=file,
+                        hint=_("paste the code as it is in its file (the reader needs Python that parses)")) from None
     except (RecursionError, MemoryError, ValueError) as exc:
-        what = "nested too deeply" if not isinstance(exc, ValueError) else str(exc)
-        raise SpecError(f"cannot read the code: {what}", file=file) from None
+        what = _("nested too deeply") if not isinstance(exc, ValueError) else str(exc)
+        raise SpecError(_("cannot read the code: {what}", what=what), file=file) from None
     facts = scan(tree)
     if facts.depth > limits_nesting:
-        raise SpecError(f"the code is nested {facts.depth} levels deep, more than the {limits_nesting} the reader "
-                        "allows", line=facts.deepest_line, file=file,
-                        hint="model code does not nest brackets or blocks that deeply")
+        raise SpecError(_("the code is nested {depth} levels deep, more than the {limits_nesting} the reader allows",
+                          depth=facts.depth, limits_nesting=limits_nesting), line=facts.deepest_line, file=file,
+                        hint=_("model code does not nest brackets or blocks that deeply"))
     return tree, facts
 
 
@@ -205,8 +217,9 @@ class Interpreter:
         """Record a statement that builds nothing (``model.fit(...)``, ``print(...)``)."""
         self.session.skip(text or short_source(node, 40), getattr(node, "lineno", None), self.file)
 
-    def opaque(self, node: ast.AST, reason: str = "the reader does not run it", config: bool = False) -> Opaque:
-        return Opaque(short_source(node), getattr(node, "lineno", None), self.file, reason, config)
+    def opaque(self, node: ast.AST, reason: str | None = None, config: bool = False) -> Opaque:
+        return Opaque(short_source(node), getattr(node, "lineno", None), self.file,
+                      _("the reader does not run it") if reason is None else reason, config)
 
     def refuse_network_arguments(self, callee: Any, node: ast.AST, values: Iterable[Any]) -> None:
         """A call the reader cannot follow must not receive part of the network (it could add layers)."""
@@ -214,8 +227,9 @@ class Interpreter:
             found = _find_network(value)
             if found is not None:
                 what = callee.describe() if isinstance(callee, RuntimeObject) else repr(callee)
-                raise self.error(node, f"{what} is not known to the reader, and it is given {found.describe()}: "
-                                       "the reader cannot tell what it adds to the network",
+                raise self.error(node, _("{what} is not known to the reader, and it is given {describe}: the reader "
+                                         "cannot tell what it adds to the network", what=what,
+                                         describe=found.describe()),
                                  hint=_paste_hint(callee))
 
     @contextmanager
@@ -240,8 +254,8 @@ class Interpreter:
             what = {"_Return": "return", "_Break": "break", "_Continue": "continue"}[type(exc).__name__]
             stmt = next((n for n in ast.walk(ast.Module(body=body, type_ignores=[]))
                          if isinstance(n, ast.Return | ast.Break | ast.Continue)), None)
-            raise self.error(stmt, f"'{what}' outside a function or loop",
-                             hint="Python refuses it; check the indentation") from None
+            raise self.error(stmt, _("'{what}' outside a function or loop", what=what),
+                             hint=_("Python refuses it; check the indentation")) from None
 
     def exec_body(self, body: list[ast.stmt], scope: Scope) -> None:
         for stmt in body:
@@ -252,21 +266,21 @@ class Interpreter:
             self.budget.step()
             handler = self._stmt.get(type(stmt))
             if handler is None:
-                raise self.error(stmt, f"{_construct(stmt)} is not supported by the reader",
-                                 hint="write the model with plain statements (assignments, if, for, def, class)")
+                raise self.error(stmt, _("{construct} is not supported by the reader", construct=_construct(stmt)),
+                                 hint=_("write the model with plain statements (assignments, if, for, def, class)"))
             handler(stmt, scope)
         except BudgetError as exc:
             raise self.error(stmt, exc.message, exc.hint) from None
         except RecursionError:
-            raise self.error(stmt, "the code nests calls or expressions too deeply for the reader",
-                             hint="model code does not need deep recursion") from None
+            raise self.error(stmt, _("the code nests calls or expressions too deeply for the reader"),
+                             hint=_("model code does not need deep recursion")) from None
 
     def eval(self, node: ast.expr, scope: Scope) -> Any:
         self.budget.step()
         handler = self._expr.get(type(node))
         if handler is None:
-            raise self.error(node, f"{_construct(node)} is not supported by the reader",
-                             hint="write the value with plain expressions")
+            raise self.error(node, _("{construct} is not supported by the reader", construct=_construct(node)),
+                             hint=_("write the value with plain expressions"))
         try:
             return handler(node, scope)
         except BudgetError as exc:
@@ -282,8 +296,9 @@ class Interpreter:
                 return outer.vars[name]
             outer = outer.parent
         if name in REFUSED_NAMES:
-            raise self.error(node, f"{REFUSED_NAMES[name]}; the reader never runs code, it only reads it",
-                             hint="remove it from the code the reader is given (keep the model definition)")
+            raise self.error(node, _("{REFUSED_NAMES}; the reader never runs code, it only reads it",
+                                     REFUSED_NAMES=REFUSED_NAMES[name]),
+                             hint=_("remove it from the code the reader is given (keep the model definition)"))
         value = self.session.builtin(name)
         if value is not None:
             return value
@@ -292,8 +307,8 @@ class Interpreter:
         if name == "__file__":
             return scope.source.path or "<block>"
         if name.startswith("__") and name.endswith("__"):
-            raise self.error(node, f"the name {name} reaches into Python itself and is not available",
-                             hint="remove it from the code")
+            raise self.error(node, _("the name {name} reaches into Python itself and is not available", name=name),
+                             hint=_("remove it from the code"))
         value = self.session.missing_name(name, self, node)
         if value is not None:
             return value
@@ -325,9 +340,9 @@ class Interpreter:
             key = self.eval(target.slice, scope)
             self.setitem(obj, key, value, target)
         elif isinstance(target, ast.Starred):
-            raise self.error(target, "a starred assignment target must be inside a tuple or list")
+            raise self.error(target, _("a starred assignment target must be inside a tuple or list"))
         else:
-            raise self.error(target, f"cannot assign to {_construct(target)}")
+            raise self.error(target, _("cannot assign to {construct}", construct=_construct(target)))
 
     def unpack(self, target: ast.Tuple | ast.List, value: Any, scope: Scope) -> None:
         if isinstance(value, Opaque):  # (x_train, y_train), (x_test, y_test) = mnist.load_data()
@@ -340,14 +355,16 @@ class Interpreter:
         n = len(target.elts)
         if not starred:
             if len(items) != n:
-                raise self.user_exception("ValueError", f"expected {n} values to unpack, got {len(items)}", target)
+                raise self.user_exception("ValueError", _("expected {n} values to unpack, got {items}", n=n,
+                                                          items=len(items)), target)
             for elt, item in zip(target.elts, items, strict=True):
                 self.assign(elt, item, scope)
             return
         k = starred[0]
         after = n - k - 1
         if len(items) < n - 1:
-            raise self.user_exception("ValueError", f"expected at least {n - 1} values to unpack, got {len(items)}",
+            raise self.user_exception("ValueError", _("expected at least {value} values to unpack, got {items}",
+                                                      value=n - 1, items=len(items)),
                                       target)
         for elt, item in zip(target.elts[:k], items[:k], strict=True):
             self.assign(elt, item, scope)
@@ -388,7 +405,7 @@ class Interpreter:
             key = self.eval(target.slice, scope)
             current = self.getitem(obj, key, target)
         else:
-            raise self.error(stmt, f"cannot assign to {_construct(target)}")
+            raise self.error(stmt, _("cannot assign to {construct}", construct=_construct(target)))
         operand = self.eval(stmt.value, scope)
         if isinstance(current, list) and isinstance(stmt.op, ast.Add):
             extra = self.materialize(operand, stmt)
@@ -445,8 +462,9 @@ class Interpreter:
     def exec_For(self, stmt: ast.For, scope: Scope) -> None:
         iterable = self.eval(stmt.iter, scope)
         if isinstance(iterable, Opaque):
-            self.note(stmt, f"the loop over `{short_source(stmt.iter, 40)}` on line {stmt.lineno} is skipped: "
-                            f"{iterable.explain()}", kind="skipped")
+            self.note(stmt, _("the loop over `{iter}` on line {lineno} is skipped: {explain}",
+                              iter=short_source(stmt.iter, 40), lineno=stmt.lineno, explain=iterable.explain()), kind=
+                    "skipped")
             return
         for count, item in enumerate(self.iterate(iterable, stmt.iter), 1):
             self.budget.iteration(count)
@@ -520,10 +538,11 @@ class Interpreter:
                 cls.framework_base = base
                 cls.bases.append(base)
             elif isinstance(base, Opaque):
-                cls.framework_base = base  # e.g. a data Dataset class: instances are opaque too
+                if cls.framework_base is None:  # e.g. a data Dataset class: instances are opaque too
+                    cls.framework_base = base
             else:
-                raise self.error(stmt, f"the class {stmt.name} derives from {short_source(stmt)}, "
-                                       "which the reader does not know")
+                raise self.error(stmt, _("the class {name} derives from {stmt}, which the reader does not know",
+                                         name=stmt.name, stmt=short_source(stmt)))
         body = Scope("class", scope, scope.source)
         _CLASS_BEING_DEFINED[id(body)] = cls
         try:
@@ -531,6 +550,7 @@ class Interpreter:
         finally:
             _CLASS_BEING_DEFINED.pop(id(body), None)
         cls.namespace.update(body.vars)
+        cls.fields = [s.target.id for s in stmt.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
         value: Any = cls
         for decorator in reversed(stmt.decorator_list):
             value = self.decorate(decorator, value, scope)
@@ -597,12 +617,12 @@ class Interpreter:
 
     def exec_Raise(self, stmt: ast.Raise, scope: Scope) -> None:
         if stmt.exc is None:
-            raise self.error(stmt, "a bare raise outside an except block")
+            raise self.error(stmt, _("a bare raise outside an except block"))
         value = self.eval(stmt.exc, scope)
         if isinstance(value, ExceptionClass):
             value = ExceptionValue(value, [])
         if not isinstance(value, ExceptionValue):
-            raise self.error(stmt, f"raise needs an exception, got {_describe(value)}")
+            raise self.error(stmt, _("raise needs an exception, got {describe}", describe=_describe(value)))
         raise UserRaise(value, stmt, self.file)
 
     def exec_Assert(self, stmt: ast.Assert, scope: Scope) -> None:
@@ -632,10 +652,10 @@ class Interpreter:
     def eval_Slice(self, node: ast.Slice, scope: Scope) -> slice:
         def part(p: ast.expr | None) -> Any:
             value = None if p is None else self.eval(p, scope)
-            if value is not None and not isinstance(value, int):
+            if value is not None and not isinstance(value, int) and not isinstance(value, NetworkValue):
                 if isinstance(value, Opaque):
-                    raise self.error(node, f"a slice bound is not known: {value.explain()}")
-                raise self.user_exception("TypeError", "slice indices must be integers or None", node)
+                    raise self.error(node, _("a slice bound is not known: {explain}", explain=value.explain()))
+                raise self.user_exception("TypeError", _("slice indices must be integers or None"), node)
             return value
 
         return slice(part(node.lower), part(node.upper), part(node.step))
@@ -655,28 +675,30 @@ class Interpreter:
             value = self.eval(kw.value, scope)
             if kw.arg is None:
                 if isinstance(value, Opaque):
-                    raise self.error(kw.value, f"**{short_source(kw.value, 30)} is not known: {value.explain()}")
+                    raise self.error(kw.value, _("**{value} is not known: {explain}", value=short_source(kw.value, 30),
+                                                 explain=value.explain()))
                 if not isinstance(value, dict):
-                    raise self.user_exception("TypeError", "argument after ** must be a mapping", kw.value)
+                    raise self.user_exception("TypeError", _("argument after ** must be a mapping"), kw.value)
                 for key, item in value.items():
                     if not isinstance(key, str):
-                        raise self.user_exception("TypeError", "keywords must be strings", kw.value)
+                        raise self.user_exception("TypeError", _("keywords must be strings"), kw.value)
                     kwargs[key] = item
             else:
                 if kw.arg in kwargs:
-                    raise self.user_exception("TypeError", f"got multiple values for keyword argument {kw.arg!r}",
+                    raise self.user_exception("TypeError", _("got multiple values for keyword argument {arg!r}",
+                                                             arg=kw.arg),
                                               kw.value)
                 kwargs[kw.arg] = value
-        self.budget.size(len(args) + len(kwargs), "argument list")
+        self.budget.size(len(args) + len(kwargs), _("argument list"))
         return self.call(fn, args, kwargs, node)
 
     def zero_arg_super(self, node: ast.AST) -> Super:
         if not self.frames:
-            raise self.error(node, "super() is used outside a method")
+            raise self.error(node, _("super() is used outside a method"))
         fn, scope = self.frames[-1]
         params = fn.node.args.posonlyargs + fn.node.args.args
         if fn.owner is None or not params:
-            raise self.error(node, "super() is used outside a method of a class")
+            raise self.error(node, _("super() is used outside a method of a class"))
         return Super(fn.owner, scope.vars.get(params[0].arg))
 
     def eval_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
@@ -688,10 +710,14 @@ class Interpreter:
         value = self.eval(node.operand, scope)
         if isinstance(node.op, ast.Not):
             return not self.truth(value, node.operand)
+        if type(value) is TracedInt and type(node.op) in _TRACED_UNARY:
+            value.on_op(_TRACED_UNARY[type(node.op)])
+            return TracedInt(_UNARY[type(node.op)](int(value)), value.on_op)
         if isinstance(value, RuntimeObject):
             result = value.rt_unary(self, node.op, node)
             if result is NotImplemented:
-                raise self.error(node, f"the operator {short_source(node, 30)} does not apply to {value.describe()}")
+                raise self.error(node, _("the operator {node} does not apply to {describe}", node=short_source(node,
+                    30), describe=value.describe()))
             return result
         try:
             return _UNARY[type(node.op)](value)
@@ -720,6 +746,9 @@ class Interpreter:
         return True
 
     def compare(self, op: ast.cmpop, left: Any, right: Any, node: ast.AST) -> Any:
+        traced = left if type(left) is TracedInt else right if type(right) is TracedInt else None
+        if traced is not None and type(op) in _TRACED_COMPARE:
+            traced.on_op(_TRACED_COMPARE[type(op)])
         for side in (left, right):
             if isinstance(side, Opaque) and not isinstance(op, ast.Is | ast.IsNot):
                 return side.derived(short_source(node), self)
@@ -732,7 +761,8 @@ class Interpreter:
                 return left is right
             if isinstance(op, ast.NotEq | ast.IsNot):
                 return left is not right
-            raise self.error(node, f"cannot compare {_describe(left)} and {_describe(right)}")
+            raise self.error(node, _("cannot compare {describe} and {describe2}", describe=_describe(left),
+                                     describe2=_describe(right)))
         try:
             return _COMPARE[type(op)](left, right)
         except TypeError as exc:
@@ -767,7 +797,8 @@ class Interpreter:
             if key is None:
                 merged = self.eval(value, scope)
                 if not isinstance(merged, dict):
-                    raise self.error(value, f"**{short_source(value, 30)} is not a dict the reader knows")
+                    raise self.error(value, _("**{value} is not a dict the reader knows", value=short_source(value,
+                        30)))
                 out.update(merged)
             else:
                 self.set_key(out, self.eval(key, scope), self.eval(value, scope), key)
@@ -778,13 +809,14 @@ class Interpreter:
         try:
             mapping[key] = value
         except TypeError:
-            raise self.user_exception("TypeError", f"unhashable key {_describe(key)}", node) from None
+            raise self.user_exception("TypeError", _("unhashable key {describe}", describe=_describe(key)),
+                                      node) from None
 
     def hashable_set(self, items: list[Any], node: ast.AST) -> set[Any]:
         try:
             return set(items)
         except TypeError:
-            raise self.user_exception("TypeError", "unhashable set item", node) from None
+            raise self.user_exception("TypeError", _("unhashable set item"), node) from None
 
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
                        scope: Scope, emit: Any) -> None:
@@ -865,7 +897,7 @@ class Interpreter:
         return value
 
     def eval_Starred(self, node: ast.Starred, scope: Scope) -> Any:
-        raise self.error(node, "*value is only allowed in calls, lists and tuples")
+        raise self.error(node, _("*value is only allowed in calls, lists and tuples"))
 
     # operations ------------------------------------------------------------------------------------------
     def truth(self, value: Any, node: ast.AST) -> bool:
@@ -874,6 +906,12 @@ class Interpreter:
         return bool(value)
 
     def binop(self, op: ast.operator, left: Any, right: Any, node: ast.AST) -> Any:
+        traced = left if type(left) is TracedInt else right if type(right) is TracedInt else None
+        if traced is not None and not isinstance(left, RuntimeObject) and not isinstance(right, RuntimeObject):
+            traced.on_op(_TRACED_NAMES.get(type(op), "op"))
+            result = self.binop(op, int(left) if type(left) is TracedInt else left,
+                                int(right) if type(right) is TracedInt else right, node)
+            return TracedInt(result, traced.on_op) if type(result) is int else result
         for value, reflected in ((left, False), (right, True)):
             if isinstance(value, RuntimeObject):
                 other = right if not reflected else left
@@ -881,11 +919,13 @@ class Interpreter:
                 if result is not NotImplemented:
                     return result
         if isinstance(left, RuntimeObject) or isinstance(right, RuntimeObject):
-            raise self.error(node, f"the operator {_SYMBOLS.get(type(op), '?')} does not apply to "
-                                   f"{_describe(left)} and {_describe(right)}")
+            raise self.error(node, _("the operator {get} does not apply to {describe} and {describe2}",
+                                     get=_SYMBOLS.get(type(op),
+                    '?'), describe=_describe(left), describe2=_describe(right)))
         fn = _BINOPS.get(type(op))
         if fn is None:
-            raise self.error(node, f"the operator {_SYMBOLS.get(type(op), '?')} is not supported by the reader")
+            raise self.error(node, _("the operator {get} is not supported by the reader", get=_SYMBOLS.get(type(op),
+                '?')))
         self._precheck(op, left, right)
         if isinstance(op, ast.Mod) and isinstance(left, str):
             from .builtins import percent_format
@@ -930,9 +970,11 @@ class Interpreter:
             self.budget.alloc(len(left) + len(right))
 
     def getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
-        if name.startswith("__") and name.endswith("__") and name not in ALLOWED_DUNDERS:
-            raise self.error(node, f"the attribute {name} reaches into Python itself; the reader does not follow it",
-                             hint="remove it: model code does not need double-underscore attributes")
+        if name.startswith("__") and name.endswith("__") and (
+                name not in ALLOWED_DUNDERS or (name == "__class__" and not isinstance(obj, RuntimeObject))):
+            raise self.error(node, _("the attribute {name} reaches into Python itself; the reader does not follow it",
+                                     name=name),
+                             hint=_("remove it: model code does not need double-underscore attributes"))
         if isinstance(obj, RuntimeObject):
             return obj.rt_getattr(self, name, node)
         from .builtins import data_attribute
@@ -940,21 +982,25 @@ class Interpreter:
         return data_attribute(self, obj, name, node)
 
     def setattr(self, obj: Any, name: str, value: Any, node: ast.AST) -> None:
+        if name in IGNORED_DUNDERS:
+            return
         if name.startswith("__") and name.endswith("__"):
-            raise self.error(node, f"setting {name} reaches into Python itself; the reader does not do it",
-                             hint="remove it: model code does not need double-underscore attributes")
+            raise self.error(node, _("setting {name} reaches into Python itself; the reader does not do it", name=name),
+                             hint=_("remove it: model code does not need double-underscore attributes"))
         if isinstance(obj, RuntimeObject):
             obj.rt_setattr(self, name, value, node)
             return
-        raise self.user_exception("AttributeError", f"cannot set attributes of {_describe(obj)}", node)
+        raise self.user_exception("AttributeError", _("cannot set attributes of {describe}", describe=_describe(obj)),
+                                  node)
 
     def getitem(self, obj: Any, key: Any, node: ast.AST) -> Any:
         if isinstance(obj, RuntimeObject):
             return obj.rt_getitem(self, key, node)
         if isinstance(key, Opaque):
-            raise self.error(node, f"the index is not known: {key.explain()}")
+            raise self.error(node, _("the index is not known: {explain}", explain=key.explain()))
         if isinstance(key, RuntimeObject) and not isinstance(obj, dict):
-            raise self.user_exception("TypeError", f"{_describe(obj)} cannot be indexed by {_describe(key)}", node)
+            raise self.user_exception("TypeError", _("{describe} cannot be indexed by {describe2}",
+                                                     describe=_describe(obj), describe2=_describe(key)), node)
         try:
             if isinstance(key, slice) and isinstance(obj, list | tuple | str | range):
                 return obj[key]
@@ -982,7 +1028,8 @@ class Interpreter:
             self.set_key(obj, key, value, node)
             self.budget.size(len(obj), "dict")
         else:
-            raise self.user_exception("TypeError", f"{_describe(obj)} does not support item assignment", node)
+            raise self.user_exception("TypeError", _("{describe} does not support item assignment",
+                                                     describe=_describe(obj)), node)
 
     def iterate(self, value: Any, node: ast.AST) -> Iterable[Any]:
         """Items of a value (the caller counts them against the loop budget)."""
@@ -992,7 +1039,7 @@ class Interpreter:
             return list(value) if isinstance(value, list | set) else value  # a list copy: the loop may change it
         if isinstance(value, dict):
             return list(value)
-        raise self.user_exception("TypeError", f"{_describe(value)} is not iterable", node)
+        raise self.user_exception("TypeError", _("{describe} is not iterable", describe=_describe(value)), node)
 
     def materialize(self, value: Any, node: ast.AST) -> list[Any]:
         """All items of a value as a list, within the size budget."""
@@ -1012,21 +1059,23 @@ class Interpreter:
         try:
             return len(value)
         except TypeError:
-            raise self.user_exception("TypeError", f"{_describe(value)} has no len()", node) from None
+            raise self.user_exception("TypeError", _("{describe} has no len()", describe=_describe(value)),
+                                      node) from None
 
     # calls ---------------------------------------------------------------------------------------------------
     def call(self, fn: Any, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         if isinstance(fn, RuntimeObject):
             return fn.rt_call(self, node, args, kwargs)
-        raise self.user_exception("TypeError", f"{_describe(fn)} is not callable", node)
+        raise self.user_exception("TypeError", _("{describe} is not callable", describe=_describe(fn)), node)
 
     def call_function(self, fn: Function, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         if fn.is_generator:
-            self.note(node, f"{fn.name}() yields values (a data generator); the reader does not run it")
+            self.note(node, _("{name}() yields values (a data generator); the reader does not run it", name=fn.name))
             return Opaque(f"{fn.name}(...)", getattr(node, "lineno", None), self.file, "is a generator")
         if self.depth >= self.limits.call_depth:
-            raise self.error(node, f"calls nest more than {self.limits.call_depth} deep (endless recursion?)",
-                             hint="model code does not recurse that deeply; check the function's stopping case")
+            raise self.error(node, _("calls nest more than {call_depth} deep (endless recursion?)",
+                                     call_depth=self.limits.call_depth),
+                             hint=_("model code does not recurse that deeply; check the function's stopping case"))
         scope = Scope("function", fn.closure, fn.closure.source)
         self.bind_arguments(fn, args, kwargs, scope, node)
         self.depth += 1
@@ -1040,7 +1089,7 @@ class Interpreter:
         except _Return as ret:
             return ret.value
         except (_Break, _Continue):
-            raise self.error(node, "break or continue outside a loop") from None
+            raise self.error(node, _("break or continue outside a loop")) from None
         finally:
             self.depth -= 1
             self.frames.pop()
@@ -1055,8 +1104,9 @@ class Interpreter:
             values[name] = value
         extra = list(args[len(positional):])
         if extra and spec.vararg is None:
-            raise self.error(node, f"{fn.name}() takes {len(positional)} positional argument"
-                                   f"{'s' if len(positional) != 1 else ''} but {len(args)} were given")
+            raise self.error(node, _("{name}() takes {positional} positional argument{value} but {args} were given",
+                                     name=fn.name, positional=len(positional), value=
+                    's' if len(positional) != 1 else '', args=len(args)))
         if spec.vararg is not None:
             values[spec.vararg.arg] = tuple(extra)
         keyword_names = set(positional[len(spec.posonlyargs):]) | {a.arg for a in spec.kwonlyargs}
@@ -1064,28 +1114,31 @@ class Interpreter:
         for key, value in kwargs.items():
             if key in keyword_names:
                 if key in values:
-                    raise self.error(node, f"{fn.name}() got multiple values for argument {key!r}")
+                    raise self.error(node, _("{name}() got multiple values for argument {key!r}", name=fn.name,
+                                             key=key))
                 values[key] = value
             elif spec.kwarg is not None:
                 rest[key] = value
             else:
                 from ..engine.errors import did_you_mean
 
-                raise self.error(node, f"{fn.name}() got an unexpected keyword argument {key!r}",
-                                 hint=did_you_mean(key, keyword_names) or
-                                 f"{fn.name}() takes {', '.join(sorted(keyword_names)) or 'no keyword arguments'}")
+                raise self.error(node, _("{name}() got an unexpected keyword argument {key!r}", name=fn.name, key=key),
+                                 hint=(did_you_mean(key, keyword_names) or _("{name}() takes {value}", name=fn.name,
+                                                                             value=
+                                         ', '.join(sorted(keyword_names)) or 'no keyword arguments')))
         if spec.kwarg is not None:
             values[spec.kwarg.arg] = rest
         for name in positional:
             if name not in values:
                 if name not in defaults:
-                    raise self.error(node, f"{fn.name}() is missing the argument {name!r}",
-                                     hint=f"call it as {fn.name}({name}=...)")
+                    raise self.error(node, _("{name}() is missing the argument {name2!r}", name=fn.name, name2=name),
+                                     hint=_("call it as {name}({name2}=...)", name=fn.name, name2=name))
                 values[name] = defaults[name]
         for arg in spec.kwonlyargs:
             if arg.arg not in values:
                 if arg.arg not in fn.kw_defaults:
-                    raise self.error(node, f"{fn.name}() is missing the keyword argument {arg.arg!r}")
+                    raise self.error(node, _("{name}() is missing the keyword argument {arg!r}", name=fn.name,
+                                             arg=arg.arg))
                 values[arg.arg] = fn.kw_defaults[arg.arg]
         scope.vars.update(values)
 
@@ -1098,9 +1151,9 @@ class Interpreter:
         if found:
             result = self.call(bind_member(self, init, instance, node), args, kwargs, node)
             if result is not None:
-                raise self.error(node, f"{cls.name}.__init__() must return None")
+                raise self.error(node, _("{name}.__init__() must return None", name=cls.name))
         elif base is None and (args or kwargs):
-            raise self.error(node, f"{cls.name}() takes no arguments (it has no __init__)")
+            raise self.error(node, _("{name}() takes no arguments (it has no __init__)", name=cls.name))
         return instance
 
     def user_exception(self, name: str, message: str, node: ast.AST) -> UserRaise:
@@ -1136,8 +1189,8 @@ def _is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def _construct(node: ast.AST) -> str:
     """A construct's name in words, for messages: ``a match statement``."""
-    names = {"Match": "a match statement", "Await": "await", "Yield": "yield", "YieldFrom": "yield from",
-             "TryStar": "except*", "AsyncFor": "async for", "TypeAlias": "a type alias", "MatMult": "@"}
+    names = {"Match": _("a match statement"), "Await": "await", "Yield": "yield", "YieldFrom": _("yield from"),
+             "TryStar": "except*", "AsyncFor": _("async for"), "TypeAlias": _("a type alias"), "MatMult": "@"}
     kind = type(node).__name__
     return names.get(kind, f"`{short_source(node, 40)}` ({kind})")
 
@@ -1179,9 +1232,9 @@ def _find_network(value: Any, depth: int = 0) -> NetworkValue | None:
 def _paste_hint(callee: Any) -> str:
     if isinstance(callee, Opaque):
         name = callee.origin.split("(")[0]
-        return (f"paste the definition of {name} into the code (or make its module part of the documented "
-                "project, so that source= can follow the import)")
-    return "paste the definition of the function into the code"
+        return (_("paste the definition of {name} into the code (or make its module part of the documented project, "
+                  "so that source= can follow the import)", name=name))
+    return _("paste the definition of the function into the code")
 
 
 __all__ = ["Interpreter", "Scope", "TreeFacts", "parse_and_scan", "parse_python", "scan"]

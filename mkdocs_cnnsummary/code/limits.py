@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..i18n import _
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -47,38 +49,44 @@ class Budget:
     def step(self, n: int = 1) -> None:
         self.steps += n
         if self.steps > self.limits.steps:
-            raise BudgetError(f"the code takes more than {self.limits.steps:,} steps to read",
-                              "a model definition should not need that much work; check for a loop that "
-                              "does not end")
+            raise BudgetError(_("the code takes more than {steps:,} steps to read", steps=self.limits.steps),
+                              _(
+                                      "a model definition should not need that much work; check for a loop that does "
+                                      "not end"))
 
     def alloc(self, n: int) -> None:
         """Count ``n`` new items or characters against the reading's total (many medium lists add up)."""
         self.allocated += n
         if self.allocated > self.limits.allocation:
-            raise BudgetError(f"the code makes more than {self.limits.allocation:,} items and characters in all",
-                              "model code does not build that much data; check for loops that make large lists")
+            raise BudgetError(_("the code makes more than {allocation:,} items and characters in all",
+                                allocation=self.limits.allocation),
+                              _("model code does not build that much data; check for loops that make large lists"))
 
     def iteration(self, count: int) -> None:
         if count > self.limits.loop_iterations:
-            raise BudgetError(f"a loop runs more than {self.limits.loop_iterations:,} times",
-                              "loops that build a model are short; check the loop's condition or range")
+            raise BudgetError(_("a loop runs more than {loop_iterations:,} times",
+                                loop_iterations=self.limits.loop_iterations),
+                              _("loops that build a model are short; check the loop's condition or range"))
 
     def size(self, n: int, what: str = "collection") -> None:
         if n > self.limits.collection_size:
-            raise BudgetError(f"a {what} of {n:,} items is larger than the {self.limits.collection_size:,} "
-                              "the reader allows", "model code does not need collections that large")
+            raise BudgetError(_("a {what} of {n:,} items is larger than the {collection_size:,} the reader allows",
+                                what=what, n=n, collection_size=self.limits.collection_size), _(
+                    "model code does not need collections that large"))
 
     def string(self, n: int) -> None:
         if n > self.limits.string_length:
-            raise BudgetError(f"a string of {n:,} characters is longer than the {self.limits.string_length:,} "
-                              "the reader allows", "model code does not need strings that long")
+            raise BudgetError(_("a string of {n:,} characters is longer than the {string_length:,} the reader allows",
+                                n=n, string_length=self.limits.string_length), _(
+                    "model code does not need strings that long"))
 
     def bits(self, n: float) -> None:
         if n > self.limits.int_bits:
             digits = int(n * math.log10(2)) + 1 if n < 1e18 else None
-            size = f"about {digits:,} digits" if digits else "an astronomical number of digits"
-            raise BudgetError(f"the result would be an integer of {size}, more than the reader allows "
-                              f"({self.limits.int_bits} bits)", "model sizes are small numbers; check the expression")
+            size = f"about {digits:,} digits" if digits else _("an astronomical number of digits")
+            raise BudgetError(_("the result would be an integer of {size}, more than the reader allows ({int_bits} "
+                                "bits)", size=size, int_bits=self.limits.int_bits), _(
+                                        "model sizes are small numbers; check the expression"))
 
     def check_value(self, value: object) -> object:
         """Check the size of a value made by a Python operation (after making it cheaply)."""

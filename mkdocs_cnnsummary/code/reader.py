@@ -10,12 +10,13 @@ from typing import Any
 from ..engine.errors import SpecError
 from ..engine.spec import NetworkSpec
 from ..engine.summary import Notice
+from ..i18n import _
 from .bindings import Binding, make_bindings
 from .detect import detect_framework
 from .interpreter import Interpreter, Scope, parse_and_scan
 from .limits import Limits
 from .runtime import Function, UserRaise, short_source
-from .session import Session, SourceFile
+from .session import Session, SourceFile, package_of
 
 
 @dataclass
@@ -53,16 +54,22 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     location = Path(path) if path is not None else None
     if location is not None and root is not None and not location.is_absolute():
         location = Path(root) / location  # a path relative to the project
-    if root is None and location is not None:
+    package = None
+    if location is not None and location.exists():
+        top, package = package_of(location.resolve())
+        if root is None:  # the project: the package the file is in, or its directory
+            root = top
+    elif root is None and location is not None:
         root = location.resolve().parent
     session = Session(limits=limits, root=Path(root) if root is not None else None)
     display = str(path) if path is not None else None
     if len(text) > limits.source_size:
-        raise SpecError(f"the code is longer than the {limits.source_size:,} characters the reader reads",
+        raise SpecError(_("the code is longer than the {source_size:,} characters the reader reads",
+                          source_size=limits.source_size),
                         file=display)
     tree, facts = parse_and_scan(text, display, limits.nesting)
     main = SourceFile(display, text, tree, "__main__", location.resolve() if location is not None and
-                      location.exists() else None)
+                      location.exists() else None, package)
     if main.location is not None:
         session.files.append(main.location)
     session.main = main
@@ -70,8 +77,8 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
     session.bindings = make_bindings(session)
     binding = session.bindings.get(session.framework)
     if binding is None:
-        raise SpecError(f"the reader does not read {session.framework} code yet",
-                        hint="describe the network with a spec (YAML)", file=display)
+        raise SpecError(_("the reader does not read {framework} code yet", framework=session.framework),
+                        hint=_("describe the network with a spec (YAML)"), file=display)
     for each in session.bindings.values():
         prepare = getattr(each, "prepare", None)
         if prepare is not None:
@@ -90,11 +97,12 @@ def read_code(text: str, *, model: str | None = None, framework: str | None = No
         with interp.in_file(main):
             network = binding.network(value, inputs, interp)
     except UserRaise as raised:
-        raise SpecError(f"the code raises {raised.value.describe()}", line=getattr(raised.node, "lineno", None),
-                        file=raised.file, hint="the reader runs the code's statements as Python would; "
-                        "fix the condition that raises") from None
+        raise SpecError(_("the code raises {describe}", describe=raised.value.describe()), line=getattr(raised.node,
+                "lineno", None),
+                        file=raised.file, hint=_("the reader runs the code's statements as Python would; fix the "
+                                                 "condition that raises")) from None
     except RecursionError:
-        raise SpecError("the code nests calls or expressions too deeply for the reader", file=display) from None
+        raise SpecError(_("the code nests calls or expressions too deeply for the reader"), file=display) from None
     network.framework = binding.framework
     binding.finish(interp)
     notices = sorted(session.notices, key=lambda n: n.line or 0)
@@ -122,18 +130,20 @@ def _choose(session: Session, binding: Binding, interp: Interpreter, scope: Scop
         name = candidates[0][0]
         return _evaluate(session, binding, interp, scope, f"{name}()")
     if candidates:
-        listing = ", ".join(f"{name}{_signature(fn)} (line {line})" for name, fn, line in candidates)
-        name, fn, _ = (callable_ or candidates)[0]
+        listing = _(", ").join(_("{name}{signature} (line {line})", name=name, signature=_signature(fn), line=line)
+                               for name, fn, line in candidates)
+        name, fn, _ignored = (callable_ or candidates)[0]
         example = f"{name}()" if _callable_without_arguments(fn) else f"{name}(...)"
         many = len(candidates) > 1
-        raise SpecError(("the code defines several functions that build a model: " if many else
-                         "the code defines a function that builds a model but needs arguments: ") + listing,
+        raise SpecError((_("the code defines several functions that build a model: ") if many else
+                         _("the code defines a function that builds a model but needs arguments: ")) + listing,
                         line=candidates[0][2], file=interp.file if interp.file else session.main.path,
-                        hint=f"choose what to summarise with model=\"{example}\" (--model for the command line)")
+                        hint=_('choose what to summarise with model="{example}" (--model for the command line)',
+                               example=example))
     fragments = binding.fragments_model(interp)
     if fragments is not None:
         return fragments, getattr(fragments, "name", None)
-    raise SpecError("the code builds no model", file=session.main.path if session.main else None,
+    raise SpecError(_("the code builds no model"), file=session.main.path if session.main else None,
                     hint=_no_model_hint(binding))
 
 
@@ -142,15 +152,15 @@ def _evaluate(session: Session, binding: Binding, interp: Interpreter, scope: Sc
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
-        raise SpecError(f"model={expression!r} is not a Python expression: {exc.msg}",
-                        hint="write a name or a call, e.g. model=\"build_unet(filters=32)\"") from None
+        raise SpecError(_("model={expression!r} is not a Python expression: {msg}", expression=expression, msg=exc.msg),
+                        hint=_('write a name or a call, e.g. model="build_unet(filters=32)"')) from None
     before = len(binding.built)
     with interp.in_file(session.main):  # type: ignore[arg-type]
         try:
             value = interp.eval(tree.body, scope)
         except SpecError as exc:
             if exc.file is None and exc.line is not None and interp.file is None:
-                exc.message = f"in model={expression!r}: {exc.message}"
+                exc.message = _("in model={expression!r}: {message}", expression=expression, message=exc.message)
                 exc.line = None
                 exc.args = (exc.describe(),)
             raise
@@ -161,8 +171,9 @@ def _evaluate(session: Session, binding: Binding, interp: Interpreter, scope: Sc
         return made[-1].value, expression
     what = short_source(tree.body)
     described = value.describe() if hasattr(value, "describe") else f"{type(value).__name__} {value!r}"[:80]
-    raise SpecError(f"model={expression!r} gives {described}, not a model, and builds none",
-                    hint=f"name a model or a call that builds one; {what} is not one")
+    raise SpecError(_("model={expression!r} gives {described}, not a model, and builds none", expression=expression,
+                      described=described),
+                    hint=_("name a model or a call that builds one; {what} is not one", what=what))
 
 
 def _builds_model(node: ast.AST, binding: Binding) -> bool:
@@ -193,6 +204,6 @@ def _signature(fn: Function) -> str:
 
 def _no_model_hint(binding: Binding) -> str:
     if binding.name == "lasagne":
-        return "make the layers with lasagne.layers (InputLayer first) or nolearn's NeuralNet(layers=[...])"
-    return ("make the model with keras.Model(inputs, outputs) or Sequential([...]); a function that builds one "
-            "can be chosen with model=\"build_model()\"")
+        return _("make the layers with lasagne.layers (InputLayer first) or nolearn's NeuralNet(layers=[...])")
+    return (_('make the model with keras.Model(inputs, outputs) or Sequential([...]); a function that builds one can '
+              'be chosen with model="build_model()"'))

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import _
+
 if TYPE_CHECKING:
     from .interpreter import Interpreter, Scope
 
@@ -27,25 +29,26 @@ class RuntimeObject:
         return type(self).__name__
 
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
-        raise interp.error(node, f"{self.describe()} has no attribute {name!r}")
+        raise interp.error(node, _("{describe} has no attribute {name!r}", describe=self.describe(), name=name))
 
     def rt_setattr(self, interp: Interpreter, name: str, value: Any, node: ast.AST) -> None:
-        raise interp.error(node, f"cannot set the attribute {name!r} of {self.describe()}")
+        raise interp.error(node, _("cannot set the attribute {name!r} of {describe}", name=name,
+                                   describe=self.describe()))
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        raise interp.error(node, f"{self.describe()} cannot be called")
+        raise interp.error(node, _("{describe} cannot be called", describe=self.describe()))
 
     def rt_getitem(self, interp: Interpreter, key: Any, node: ast.AST) -> Any:
-        raise interp.error(node, f"{self.describe()} cannot be indexed")
+        raise interp.error(node, _("{describe} cannot be indexed", describe=self.describe()))
 
     def rt_setitem(self, interp: Interpreter, key: Any, value: Any, node: ast.AST) -> None:
-        raise interp.error(node, f"cannot assign to an item of {self.describe()}")
+        raise interp.error(node, _("cannot assign to an item of {describe}", describe=self.describe()))
 
     def rt_iter(self, interp: Interpreter, node: ast.AST) -> Iterable[Any]:
-        raise interp.error(node, f"cannot loop over {self.describe()}")
+        raise interp.error(node, _("cannot loop over {describe}", describe=self.describe()))
 
     def rt_len(self, interp: Interpreter, node: ast.AST) -> int:
-        raise interp.error(node, f"{self.describe()} has no length")
+        raise interp.error(node, _("{describe} has no length", describe=self.describe()))
 
     def rt_bool(self, interp: Interpreter, node: ast.AST) -> bool:
         return True
@@ -59,8 +62,8 @@ class RuntimeObject:
 
     def rt_subclass(self, interp: Interpreter, cls: Class, node: ast.AST) -> None:
         """A user class names this object as a base: accept (return) or refuse (raise)."""
-        raise interp.error(node, f"a class cannot derive from {self.describe()}",
-                           hint="the reader follows plain Python classes and the framework's layers")
+        raise interp.error(node, _("a class cannot derive from {describe}", describe=self.describe()),
+                           hint=_("the reader follows plain Python classes and the framework's layers"))
 
     def rt_construct(self, interp: Interpreter, cls: Class, node: ast.AST, args: list[Any],
                      kwargs: dict[str, Any]) -> Any:
@@ -69,7 +72,21 @@ class RuntimeObject:
 
     def rt_super_attr(self, interp: Interpreter, instance: Any, name: str, node: ast.AST) -> Any:
         """``super().name`` that reaches this base (``super().__init__()``)."""
-        raise interp.error(node, f"super().{name} of {self.describe()} is not supported")
+        raise interp.error(node, _("super().{name} of {describe} is not supported", name=name,
+                                   describe=self.describe()))
+
+
+class TracedInt(int):
+    """A whole number that a framework traces (a size of a PyTorch tensor, which ``torch.fx`` records as a node):
+    plain data everywhere, but arithmetic and comparisons on it call ``on_op`` with the operator's name
+    (``add``, ``floordiv``, ``eq`` ...) and arithmetic keeps the result traced."""
+
+    on_op: Callable[[str], None]
+
+    def __new__(cls, value: int, on_op: Callable[[str], None]) -> TracedInt:
+        made = super().__new__(cls, value)
+        made.on_op = on_op
+        return made
 
 
 class NetworkValue(RuntimeObject):
@@ -93,7 +110,7 @@ class Function(RuntimeObject):
     is_generator: bool = False
 
     def describe(self) -> str:
-        return f"the function {self.name}()" if self.name != "<lambda>" else "a lambda"
+        return _("the function {name}()", name=self.name) if self.name != "<lambda>" else "a lambda"
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return interp.call_function(self, args, kwargs, node)
@@ -116,7 +133,7 @@ class BoundMethod(RuntimeObject):
     receiver: Any
 
     def describe(self) -> str:
-        return f"the method {self.function.name}()"
+        return _("the method {name}()", name=self.function.name)
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return interp.call(self.function, [self.receiver, *args], kwargs, node)
@@ -152,9 +169,10 @@ class Class(RuntimeObject):
     namespace: dict[str, Any]
     line: int | None = None
     framework_base: RuntimeObject | None = None  # the binding object it derives from, if any
+    fields: list[str] = field(default_factory=list)  # the names its body annotates, in order (dataclasses)
 
     def describe(self) -> str:
-        return f"the class {self.name}"
+        return _("the class {name}", name=self.name)
 
     def mro(self) -> list[Any]:
         """The classes searched for an attribute (depth first, left to right, each once)."""
@@ -189,7 +207,7 @@ class Class(RuntimeObject):
             return self.name
         found, value = self.find(name)
         if not found:
-            raise interp.error(node, f"{self.describe()} has no attribute {name!r}")
+            raise interp.error(node, _("{describe} has no attribute {name!r}", describe=self.describe(), name=name))
         if isinstance(value, StaticMethod):
             return value.function
         if isinstance(value, ClassMethod):
@@ -213,17 +231,21 @@ class Instance(RuntimeObject):
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         if name in self.attrs:
             return self.attrs[name]
+        if name == "__class__":
+            return self.cls
         found, value = self.cls.find(name)
         if not found:
-            raise interp.error(node, f"{self.describe()} has no attribute {name!r}",
-                               hint=f"set self.{name} in {self.cls.name}.__init__ before it is used")
+            raise interp.error(node, _("{describe} has no attribute {name!r}", describe=self.describe(), name=name),
+                               hint=_("set self.{name} in {name2}.__init__ before it is used", name=name,
+                                      name2=self.cls.name))
         return bind_member(interp, value, self, node)
 
     def rt_setattr(self, interp: Interpreter, name: str, value: Any, node: ast.AST) -> None:
         found, member = self.cls.find(name)
         if found and isinstance(member, Property):
             if member.setter is None:
-                raise interp.error(node, f"the property {name!r} of {self.cls.name} has no setter")
+                raise interp.error(node, _("the property {name!r} of {name2} has no setter", name=name,
+                                           name2=self.cls.name))
             interp.call(member.setter, [self, value], {}, node)
             return
         self.attrs[name] = value
@@ -237,7 +259,7 @@ class Instance(RuntimeObject):
 
 def bind_member(interp: Interpreter, value: Any, instance: Any, node: ast.AST) -> Any:
     """A class attribute as seen through an instance: functions become bound methods."""
-    if isinstance(value, Function):
+    if isinstance(value, Function) or (isinstance(value, Builtin) and value.method):
         return BoundMethod(value, instance)
     if isinstance(value, StaticMethod):
         return value.function
@@ -269,7 +291,7 @@ class Super(RuntimeObject):
                 return base.rt_super_attr(interp, self.instance, name, node)
         if name == "__init__":  # object.__init__
             return Builtin("__init__", lambda i, n, a, k: None)
-        raise interp.error(node, f"super() has no attribute {name!r}")
+        raise interp.error(node, _("super() has no attribute {name!r}", name=name))
 
 
 # builtins, modules and values the reader does not know -------------------------------------------
@@ -283,6 +305,7 @@ class Builtin(RuntimeObject):
 
     name: str
     fn: BuiltinFn
+    method: bool = False  # a method the reader puts in a class (a dataclass's __init__): bound like a function
 
     def describe(self) -> str:
         return f"{self.name}()"
@@ -305,7 +328,7 @@ class Module(RuntimeObject):
     names: list[str] | None = None  # every name it has, when ``getter`` answers more than ``members`` holds
 
     def describe(self) -> str:
-        return f"the module {self.name}"
+        return _("the module {name}", name=self.name)
 
     def get(self, name: str) -> Any:
         if name in self.members:
@@ -325,14 +348,16 @@ class Module(RuntimeObject):
         if value is _MISSING:
             from ..engine.errors import did_you_mean
 
-            raise interp.error(node, f"{self.name}.{name} is not known to the reader",
-                               hint=did_you_mean(name, self.public_names()) or
-                               f"check the spelling, or write the layers of {self.name} this code uses")
+            raise interp.error(node, _("{name}.{name2} is not known to the reader", name=self.name, name2=name),
+                               hint=(did_you_mean(name, self.public_names()) or _(
+                                       "check the spelling, or write the layers of {name} this code uses",
+                                                                                  name=self.name)))
         return value
 
     def rt_setattr(self, interp: Interpreter, name: str, value: Any, node: ast.AST) -> None:
         if self.path is None:
-            interp.note(node, f"setting {self.name}.{name} is skipped (it changes no shape or count)")
+            interp.note(node, _("setting {name}.{name2} is skipped (it changes no shape or count)", name=self.name,
+                                name2=name))
             return
         self.members[name] = value
 
@@ -360,11 +385,12 @@ class Opaque(RuntimeObject):
         return f"`{self.origin}`"
 
     def where(self) -> str:
-        where = f"line {self.line}" if self.line else "an earlier line"
-        return f"{where} of {self.file}" if self.file else where
+        where = _("line {line}", line=self.line) if self.line else _("an earlier line")
+        return _("{where} of {file}", where=where, file=self.file) if self.file else where
 
     def explain(self) -> str:
-        return f"its value comes from `{self.origin}` ({self.where()}), which {self.reason}"
+        return _("its value comes from `{origin}` ({where}), which {reason}", origin=self.origin, where=self.where(),
+                 reason=_(self.reason))
 
     def derived(self, text: str, interp: Interpreter) -> Opaque:
         return Opaque(text, self.line, self.file, self.reason, self.config)
@@ -389,16 +415,18 @@ class Opaque(RuntimeObject):
         return None
 
     def rt_bool(self, interp: Interpreter, node: ast.AST) -> bool:
-        raise interp.error(node, f"this condition depends on a value the reader does not know: {self.explain()}",
-                           hint="write the value as a number or a string where the model is built")
+        raise interp.error(node, _("this condition depends on a value the reader does not know: {explain}",
+                                   explain=self.explain()),
+                           hint=_("write the value as a number or a string where the model is built"))
 
     def rt_iter(self, interp: Interpreter, node: ast.AST) -> Iterable[Any]:
-        raise interp.error(node, f"cannot loop over a value the reader does not know: {self.explain()}",
-                           hint="loop over numbers or lists written in the code")
+        raise interp.error(node, _("cannot loop over a value the reader does not know: {explain}",
+                                   explain=self.explain()),
+                           hint=_("loop over numbers or lists written in the code"))
 
     def rt_len(self, interp: Interpreter, node: ast.AST) -> int:
-        raise interp.error(node, f"the length is not known: {self.explain()}",
-                           hint="write the number where the model is built")
+        raise interp.error(node, _("the length is not known: {explain}", explain=self.explain()),
+                           hint=_("write the number where the model is built"))
 
     def rt_binop(self, interp: Interpreter, op: ast.operator, other: Any, reflected: bool, node: ast.AST) -> Any:
         return self.derived(short_source(node), interp)

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import did_you_mean
 from ..engine.summary import Notice
+from ..i18n import _, ngettext
 from .builtins import BUILTINS, math_module
 from .limits import Budget, Limits
 from .runtime import Function, Module, Opaque
+from .stdlib import standard_module
 
 if TYPE_CHECKING:
     from .bindings import Binding
@@ -44,6 +46,7 @@ class SourceFile:
     tree: ast.Module
     module_name: str = "__main__"
     location: Path | None = None  # the file on disk (for relative imports)
+    package: str | None = None  # the package it belongs to (``torchvision.models``), for relative imports
 
 
 @dataclass
@@ -104,11 +107,12 @@ class Session:
         for (text, file), lines in list(seen.items())[:12]:
             where = ", ".join(str(n) for n in lines[:4]) + (" ..." if len(lines) > 4 else "")
             prefix = f"{file}: " if file and self.main and file != self.main.path else ""
-            parts.append(f"{prefix}{text} (line{'s' if len(lines) > 1 else ''} {where})" if lines else text)
-        more = f" and {len(seen) - 12} more" if len(seen) > 12 else ""
+            on = ngettext("{prefix}{text} (line {where})", "{prefix}{text} (lines {where})", len(lines))
+            parts.append(on.format(prefix=prefix, text=text, where=where) if lines else text)
+        more = _(" and {count} more", count=len(seen) - 12) if len(seen) > 12 else ""
         first = next((s.line for s in self.skipped_statements if s.line is not None), None)
-        return Notice("skipped, as they build nothing: " + "; ".join(parts) + more, first,
-                      "they change no shape or count", None, "skipped")
+        return Notice(_("skipped, as they build nothing: {parts}{more}", parts="; ".join(parts), more=more), first,
+                      _("they change no shape or count"), None, "skipped")
 
     # names -----------------------------------------------------------------------------------------------
     def builtin(self, name: str) -> Any:
@@ -139,13 +143,15 @@ class Session:
             names.update(s.vars)
             s = s.parent
         close = did_you_mean(name, sorted(names))
-        reason = "is not defined in the code" + (f" ({close})" if close else "")
+        reason = _("is not defined in the code{value}", value=f" ({close})" if close else "")
         line = getattr(node, "lineno", None)
         if name in self._undefined:
             return Opaque(name, line, interp.file, reason)
         self._undefined.add(name)
-        self.notice(f"`{name}` is not defined in the code; what depends on it is not known", line, interp.file,
-                    hint=(f"{close} " if close else "") + f"paste the definition of {name} (or its import)",
+        self.notice(_("`{name}` is not defined in the code; what depends on it is not known", name=name), line,
+                    interp.file,
+                    hint=_("{value}paste the definition of {name} (or its import)", value=f"{close} " if close else "",
+                           name=name),
                     kind="undefined")
         return Opaque(name, line, interp.file, reason)
 
@@ -176,6 +182,9 @@ class Session:
         top = dotted.split(".")[0]
         if dotted == "math":
             return math_module()
+        standard = standard_module(dotted)
+        if standard is not None:
+            return standard
         if top == "__future__":
             return Module("__future__", {}, getter=lambda name: True)
         for binding in self.binding_order():
@@ -185,8 +194,8 @@ class Session:
         found = self._project_file(dotted, interp)
         if found is not None:
             return self._load_file(found, dotted, interp, node)
-        reason = ("is data, plotting or training code that the reader does not run" if top in DATA_MODULES else
-                  "is not part of the code the reader was given")
+        reason = (_("is data, plotting or training code that the reader does not run") if top in DATA_MODULES else
+                  _("is not part of the code the reader was given"))
         return Opaque(dotted, getattr(node, "lineno", None), interp.file, reason)
 
     def _relative_module(self, dotted: str, level: int, interp: Interpreter, node: ast.AST) -> Any:
@@ -195,22 +204,27 @@ class Session:
         text = "." * level + dotted
         if here is None or self.root is None:
             return Opaque(text, getattr(node, "lineno", None), interp.file,
-                          "is a relative import, which the reader can follow only for a file "
-                          "(write source=\"path/to/model.py\" instead of pasting the code)")
+                          _('is a relative import, which the reader can follow only for a file (write '
+                            'source="path/to/model.py" instead of pasting the code)'))
         base = here
-        for _ in range(level - 1):
+        for _ignored in range(level - 1):
             base = base.parent
         if not dotted:  # from . import blocks: the package's modules, read when named
             package_name = source.module_name.rsplit(".", 1)[0] if "." in source.module_name else "."
             return Module(package_name, {}, getter=lambda name: self._relative_module(name, level, interp, node),
                           path=self.display(base / "__init__.py"))
         target = base.joinpath(*dotted.split(".")) if dotted else base
-        found = _module_file(target)
-        package = source.module_name.rsplit(".", level)[0] if "." in source.module_name else ""
+        package = _parent_package(source, level)
         name = ".".join(p for p in (package, dotted) if p) or text
+        if package:  # a module of a framework's package may have a stand-in (torchvision's weight registry)
+            for binding in self.binding_order():
+                module = binding.module(name, interp, node)
+                if module is not None:
+                    return module
+        found = _module_file(target)
         if found is None or not self._inside_root(found):
             return Opaque(text, getattr(node, "lineno", None), interp.file,
-                          f"is not a file under {self.root.name}/ that the reader can read")
+                          _("is not a file under {name}/ that the reader can read", name=self.root.name))
         key = str(found)
         if key in self.modules:
             return self.modules[key]
@@ -250,26 +264,31 @@ class Session:
             if isinstance(existing, Module) and existing.path == self.display(path):
                 return existing
         if key in self._loading:
-            raise interp.error(node, f"the modules import each other in a cycle ({self.display(path)})",
-                               hint="import the module that defines the model from one file only")
+            raise interp.error(node, _("the modules import each other in a cycle ({display})",
+                                       display=self.display(path)),
+                               hint=_("import the module that defines the model from one file only"))
         if len(self.files) >= self.limits.files:
-            raise interp.error(node, f"the code imports more than {self.limits.files} files of the project")
+            raise interp.error(node, _("the code imports more than {files} files of the project",
+                                       files=self.limits.files))
         from .interpreter import Scope, parse_python
 
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise interp.error(node, f"cannot read {self.display(path)}: {exc.strerror or exc}") from None
+            raise interp.error(node, _("cannot read {display}: {value}", display=self.display(path),
+                                       value=exc.strerror or exc)) from None
         if len(raw) > self.limits.source_size:
-            raise interp.error(node, f"{self.display(path)} is larger than the {self.limits.source_size:,} "
-                                     "characters the reader reads")
+            raise interp.error(node, _("{display} is larger than the {source_size:,} characters the reader reads",
+                                       display=self.display(path), source_size=self.limits.source_size))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise interp.error(node, f"{self.display(path)} is not UTF-8 text") from None
+            raise interp.error(node, _("{display} is not UTF-8 text", display=self.display(path))) from None
         self.files.append(path.resolve())
         display = self.display(path)
-        source = SourceFile(display, text, parse_python(text, display, self.limits.nesting), name, path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        source = SourceFile(display, text, parse_python(text, display, self.limits.nesting), name, path,
+                            package or None)
         module = Module(name, {}, path=display)
         scope = Scope("module", None, source)
         self._loading.add(key)
@@ -278,7 +297,34 @@ class Session:
         finally:
             self._loading.discard(key)
         module.members = scope.vars
+        for binding in self.bindings.values():
+            binding.loaded(module, interp)
         return module
+
+    def import_path(self, path: Path, name: str, interp: Interpreter, node: ast.AST) -> Module:
+        """A file read as the module ``name`` (once per reading)."""
+        key = str(path.resolve())
+        if key not in self.modules:
+            self.modules[key] = self._load_file(path, name, interp, node)
+        return self.modules[key]
+
+    def definitions_of(self, path: Path, names: tuple[str, ...], interp: Interpreter, node: ast.AST) -> dict[str, Any]:
+        """Only the functions ``names`` of a file (helpers of a module the reader does not read as a whole)."""
+        from .interpreter import Scope, parse_python
+
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise interp.error(node, _("cannot read {display}: {exc}", display=self.display(path), exc=exc)) from None
+        display = self.display(path)
+        tree = parse_python(text, display, self.limits.nesting)
+        tree.body = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef) and stmt.name in names]
+        source = SourceFile(display, text, tree, path.stem, path)
+        scope = Scope("module", None, source)
+        if path.resolve() not in self.files:
+            self.files.append(path.resolve())
+        interp.run_module(source, scope)
+        return {name: scope.vars[name] for name in names if name in scope.vars}
 
     def display(self, path: Path) -> str:
         """A file's path as messages show it: relative to the root."""
@@ -303,10 +349,10 @@ class Session:
                 sub = self.import_module(name, 1, interp, node) if module.path.endswith("__init__.py") else None
                 if sub is not None and not isinstance(sub, Opaque):
                     return sub
-            raise interp.error(node, f"cannot import {name!r} from {module.name}",
-                               hint=did_you_mean(name, module.public_names()) or
-                               f"check what {module.name} defines")
-        raise interp.error(node, f"cannot import from {module!r}")
+            raise interp.error(node, _("cannot import {name!r} from {name2}", name=name, name2=module.name),
+                               hint=(did_you_mean(name, module.public_names()) or _("check what {name} defines",
+                                                                                    name=module.name)))
+        raise interp.error(node, _("cannot import from {module!r}", module=module))
 
     def star_names(self, module: Any, interp: Interpreter, node: ast.AST) -> dict[str, Any]:
         """The names ``from module import *`` brings."""
@@ -319,7 +365,34 @@ class Session:
             if callable(names):
                 return names()
             return {k: v for k, v in module.members.items() if not k.startswith("_")}
-        raise interp.error(node, "cannot import * from this module")
+        raise interp.error(node, _("cannot import * from this module"))
+
+
+def _parent_package(source: SourceFile, level: int) -> str:
+    """The package ``from .`` (level 1), ``from ..`` (level 2) ... names in ``source``; "" when not known."""
+    package = source.package
+    if package is None:
+        package = source.module_name.rsplit(".", 1)[0] if "." in source.module_name else ""
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return ""
+    return ".".join(parts[:len(parts) - (level - 1)])
+
+
+def package_of(path: Path) -> tuple[Path, str | None]:
+    """The directory of the top package a file is in (each directory up to it has an ``__init__.py``) and
+    the file's package name (``torchvision.models``); the file's own directory and None outside a package."""
+    directory = path.parent
+    if not (directory / "__init__.py").is_file():
+        return directory, None
+    parts = []
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        parts.append(directory.name)
+        directory = directory.parent
+    top = path.parent
+    for _level in range(len(parts) - 1):
+        top = top.parent
+    return top, ".".join(reversed(parts))
 
 
 def _module_file(base: Path) -> Path | None:

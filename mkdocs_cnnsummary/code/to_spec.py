@@ -14,7 +14,9 @@ import yaml
 
 from ..engine.errors import SpecError
 from ..engine.layer import lookup
+from ..engine.modules import call_name
 from ..engine.spec import LayerSpec, NetworkSpec
+from ..i18n import _
 
 
 def spec_data(net: NetworkSpec, framework: str | None = None, top: bool = True) -> dict[str, Any]:
@@ -32,7 +34,8 @@ def spec_data(net: NetworkSpec, framework: str | None = None, top: bool = True) 
     for spec in net.layers:
         item = _item(spec, fw, previous)
         items.append(item)
-        previous = spec.name
+        if not spec.holder and spec.called:  # a row without an output is no one's input
+            previous = call_name(spec) if spec.call is not None else spec.name
     out["layers"] = items
     if net.outputs:
         out["outputs"] = list(net.outputs)
@@ -46,15 +49,32 @@ def _item(spec: LayerSpec, framework: str, previous: str | None) -> dict[str, An
     if spec.reuse is not None:
         item["reuse"] = spec.reuse
         item["inputs"] = list(spec.inputs or [])
+        if spec.parent is not None:
+            item["parent"] = spec.parent
         return item
+    if spec.holder:
+        item["module"] = spec.type
+        if spec.parent is not None:
+            item["parent"] = spec.parent
+        return item
+    if spec.call is not None:
+        item["call"] = spec.call
     if spec.network is not None:
         item[spec.type] = spec_data(spec.network, framework, top=False)
     else:
         item[spec.type] = _arguments(spec, framework)
-    if spec.inputs is not None and spec.inputs != [previous]:
+    if spec.inputs and spec.inputs != [previous]:  # none: a layer that takes no input (a PyTorch Parameter)
         item["inputs"] = list(spec.inputs)
     if spec.trainable is False:
         item["trainable"] = False
+    for key, value in (("parent", spec.parent), ("tied", spec.tied)):
+        if value is not None:
+            item[key] = value
+    if not spec.called:
+        item.pop("inputs", None)
+        item["called"] = False
+    if spec.hidden:
+        item["hidden"] = True
     return item
 
 
@@ -68,7 +88,7 @@ def _arguments(spec: LayerSpec, framework: str) -> dict[str, Any] | None:
     if spec.args:
         positional = [a.name for a in cls.arguments if not a.keyword_only] if cls is not None else []
         if len(spec.args) > len(positional):
-            raise SpecError(f"{spec.type} has more positional arguments than it declares", layer=spec.name)
+            raise SpecError(_("{type} has more positional arguments than it declares", type=spec.type), layer=spec.name)
         for name, value in zip(positional, spec.args, strict=False):
             values[name] = _plain(value)
     for key, value in spec.kwargs.items():

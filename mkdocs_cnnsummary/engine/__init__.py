@@ -11,6 +11,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..i18n import _
 from .errors import SpecError
 from .expect import check_expectations
 from .network import build_summary
@@ -48,7 +49,8 @@ def summarize(spec: str | dict[str, Any], *, framework: str | None = None, batch
     and for a value under ``expect:`` that differs from the computed one.
     """
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-        raise SpecError(f"the batch size must be a positive whole number, got {batch!r}", hint="e.g. batch=8")
+        raise SpecError(_("the batch size must be a positive whole number, got {batch!r}", batch=batch),
+                        hint=_("e.g. batch=8"))
     with collector_paused():
         net = parse_spec(spec)
         if assume:

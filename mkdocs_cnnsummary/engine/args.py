@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+from ..i18n import N_, _
 from .errors import did_you_mean, shown
 from .limits import MAX_INT
 from .records import record
@@ -83,13 +84,14 @@ def optional(convert: Converter) -> Converter:
     return convert_optional
 
 
-_KINDS = {"str": "text", "dict": "mapping", "LineDict": "mapping", "list": "list", "LineList": "list",
-          "bool": "boolean", "int": "integer", "float": "number", "NoneType": "null"}
+_KINDS = {"str": N_("text"), "dict": N_("mapping"), "LineDict": N_("mapping"), "list": N_("list"),
+          "LineList": N_("list"), "bool": N_("boolean"), "int": N_("integer"), "float": N_("number"),
+          "NoneType": "null"}
 
 
 def _describe(value: Any) -> str:
     kind = type(value).__name__
-    return f"{shown(value)} ({_KINDS.get(kind, kind)})"
+    return f"{shown(value)} ({_(_KINDS[kind]) if kind in _KINDS else kind})"
 
 
 def _number_text_hint(value: Any) -> str | None:
@@ -106,12 +108,14 @@ def _number_text_hint(value: Any) -> str | None:
     if e:
         mantissa = mantissa if "." in mantissa else mantissa + ".0"
         exponent = exponent if exponent[:1] in ("+", "-") else "+" + exponent
-        return f"YAML 1.1 reads {value} as text (it needs a dot and a signed exponent): write {mantissa}e{exponent}"
-    return "write the number without quotes"
+        return _("YAML 1.1 reads {value} as text (it needs a dot and a signed exponent): write {mantissa}e{exponent}",
+                 value=value, mantissa=mantissa, exponent=exponent)
+    return _("write the number without quotes")
 
 
 def _too_large(value: int) -> ArgError:
-    return ArgError(f"is too large: {shown(value, 30)}", f"sizes and counts must fit in 64 bits (at most {MAX_INT:,})")
+    return ArgError(_("is too large: {value}", value=shown(value, 30)), _(
+            "sizes and counts must fit in 64 bits (at most {MAX_INT:,})", MAX_INT=MAX_INT))
 
 
 def integer(value: Any, *, minimum: int | None = None) -> int:
@@ -120,13 +124,13 @@ def integer(value: Any, *, minimum: int | None = None) -> int:
         whole = isinstance(value, float) and value.is_integer()
         text = value.strip().lstrip("+-") if isinstance(value, str) else ""
         digits = text.isascii() and text.isdigit()
-        raise ArgError(f"expected an integer, got {_describe(value)}",
-                       f"write {int(value)} without the decimal point" if whole else
-                       "write the number without quotes" if digits else None)
+        raise ArgError(_("expected an integer, got {describe}", describe=_describe(value)),
+                       (_("write {value} without the decimal point", value=int(value)) if whole else (_(
+                               "write the number without quotes") if digits else None)))
     if abs(value) > MAX_INT:
         raise _too_large(value)
     if minimum is not None and value < minimum:
-        raise ArgError(f"must be at least {minimum}, got {value}")
+        raise ArgError(_("must be at least {minimum}, got {value}", minimum=minimum, value=value))
     return value
 
 
@@ -141,11 +145,11 @@ def non_negative_int(value: Any) -> int:
 def number(value: Any) -> float:
     """A finite number (an integer within 64 bits, or a float that is neither infinite nor NaN)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ArgError(f"expected a number, got {_describe(value)}", _number_text_hint(value))
+        raise ArgError(_("expected a number, got {describe}", describe=_describe(value)), _number_text_hint(value))
     if isinstance(value, int) and abs(value) > MAX_INT:
         raise _too_large(value)
     if isinstance(value, float) and not math.isfinite(value):
-        raise ArgError(f"expected a finite number, got {value}")
+        raise ArgError(_("expected a finite number, got {value}", value=value))
     return value
 
 
@@ -153,19 +157,19 @@ def fraction(value: Any) -> float:
     """A number from 0 to 1 (a dropout rate, a noise level)."""
     value = number(value)
     if not 0 <= value <= 1:
-        raise ArgError(f"must be between 0 and 1, got {value}", "for example 0.1")
+        raise ArgError(_("must be between 0 and 1, got {value}", value=value), _("for example 0.1"))
     return value
 
 
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ArgError(f"expected true or false, got {_describe(value)}")
+        raise ArgError(_("expected true or false, got {describe}", describe=_describe(value)))
     return value
 
 
 def string(value: Any) -> str:
     if not isinstance(value, str):
-        raise ArgError(f"expected a string, got {_describe(value)}")
+        raise ArgError(_("expected a string, got {describe}", describe=_describe(value)))
     return value
 
 
@@ -177,9 +181,11 @@ def int_tuple(n: int, *, minimum: int = 0, name: str = "") -> Converter:
             return (integer(value, minimum=minimum),) * n
         if isinstance(value, Sequence) and not isinstance(value, str):
             if len(value) != n:
-                raise ArgError(f"expected an integer or {n} integers, got {len(value)} values {shown(value)}")
+                raise ArgError(_("expected an integer or {n} integers, got {value} values {value2}", n=n,
+                                 value=len(value), value2=shown(value)))
             return tuple(integer(v, minimum=minimum) for v in value)
-        raise ArgError(f"expected an integer or a list of {n} integers, got {_describe(value)}")
+        raise ArgError(_("expected an integer or a list of {n} integers, got {describe}", n=n,
+                         describe=_describe(value)))
 
     return convert
 
@@ -195,7 +201,8 @@ def pairs(n: int) -> Converter:
             if n == 1 and len(value) == 2 and all(isinstance(v, int) for v in value):
                 return ((integer(value[0], minimum=0), integer(value[1], minimum=0)),)
             if len(value) != n:
-                raise ArgError(f"expected an integer, {n} integers or {n} pairs, got {shown(value)}")
+                raise ArgError(_("expected an integer, {n} integers or {n} pairs, got {value}", n=n,
+                                 value=shown(value)))
             out = []
             for v in value:
                 if isinstance(v, int) and not isinstance(v, bool):
@@ -203,9 +210,10 @@ def pairs(n: int) -> Converter:
                 elif isinstance(v, Sequence) and not isinstance(v, str) and len(v) == 2:
                     out.append((integer(v[0], minimum=0), integer(v[1], minimum=0)))
                 else:
-                    raise ArgError(f"expected an integer or a pair of integers, got {shown(v)}")
+                    raise ArgError(_("expected an integer or a pair of integers, got {v}", v=shown(v)))
             return tuple(out)
-        raise ArgError(f"expected an integer, {n} integers or {n} pairs, got {_describe(value)}")
+        raise ArgError(_("expected an integer, {n} integers or {n} pairs, got {describe}", n=n,
+                         describe=_describe(value)))
 
     return convert
 
@@ -219,7 +227,7 @@ def one_of(*choices: Any, lower: bool = True) -> Converter:
             return probe
         listed = ", ".join(repr(c) for c in choices)
         hint = did_you_mean(str(value), [str(c) for c in choices]) if isinstance(value, str) else None
-        raise ArgError(f"must be one of {listed}, got {shown(value)}", hint)
+        raise ArgError(_("must be one of {listed}, got {value}", listed=listed, value=shown(value)), hint)
 
     return convert
 
@@ -237,7 +245,9 @@ def function_name(names: Sequence[str], what: str = "activation") -> Converter:
         if isinstance(value, str) and "." in value.strip(".") and value.isascii():
             return value  # a function by its module path: Keras and Lasagne take any callable
         hint = did_you_mean(value, sorted(known)) if isinstance(value, str) else None
-        raise ArgError(f"unknown {what} {shown(value)}", hint or f"use one of {', '.join(sorted(known))}")
+        raise ArgError(_("unknown {what} {value}", what=what, value=shown(value)), (hint or _("use one of {sorted}",
+            sorted=
+                ', '.join(sorted(known)))))
 
     return convert
 
@@ -248,7 +258,7 @@ def int_list(value: Any) -> tuple[int, ...]:
         return (integer(value),)
     if isinstance(value, Sequence) and not isinstance(value, str):
         return tuple(integer(v) for v in value)
-    raise ArgError(f"expected an integer or a list of integers, got {_describe(value)}")
+    raise ArgError(_("expected an integer or a list of integers, got {describe}", describe=_describe(value)))
 
 
 def shape(value: Any) -> tuple[int | None, ...]:
@@ -256,10 +266,11 @@ def shape(value: Any) -> tuple[int | None, ...]:
     are not allowed"."""
     sizes = [value] if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(sizes, Sequence) or isinstance(sizes, str):
-        raise ArgError(f"expected a shape such as [28, 28, 1], got {_describe(value)}")
+        raise ArgError(_("expected a shape such as [28, 28, 1], got {describe}", describe=_describe(value)))
     out = tuple(None if v is None else integer(v) for v in sizes)
     if any(v is not None and v < 0 for v in out):
-        raise ArgError(f"negative sizes are not allowed, got {shown(value)}", "write null for a size that is not known")
+        raise ArgError(_("negative sizes are not allowed, got {value}", value=shown(value)), _(
+                "write null for a size that is not known"))
     return out
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _
 from .errors import SpecError, did_you_mean, shown
 from .records import field, record
 from .spec import ITEM_KEYS, LayerRef, LayerSpec, LineDict, LineList, parse_item
@@ -139,8 +140,9 @@ class Expander:
     def _layer(self, item: Any, line: int | None, scope: _Scope, previous: LayerRef | str | None, k: int,
                pending: list[tuple[LayerSpec, list[str], int | None]]) -> LayerRef:
         if len(self.layers) >= MAX_LAYERS:
-            raise SpecError(f"the network expands to more than {MAX_LAYERS:,} layers", line=line,
-                            hint="use fewer repetitions")
+            raise SpecError(_("the network expands to more than {MAX_LAYERS:,} layers", MAX_LAYERS=MAX_LAYERS),
+                            line=line,
+                            hint=_("use fewer repetitions"))
         try:
             spec = parse_item(item, line)
         except SpecError as exc:
@@ -148,9 +150,10 @@ class Expander:
         if scope.instance is not None:
             spec.block = scope.instance.name
             if spec.type in ("InputLayer", "Input"):
-                raise _in(SpecError("a block cannot contain an input layer", line=spec.line,
-                                    hint="declare inputs at the top of the spec; a block takes its input "
-                                         f"through {DEFAULT_INPUT} or its own inputs: names"), scope)
+                raise _in(SpecError(_("a block cannot contain an input layer"), line=spec.line,
+                                    hint=_("declare inputs at the top of the spec; a block takes its input through "
+                                           "{DEFAULT_INPUT} or its own inputs: names", DEFAULT_INPUT=DEFAULT_INPUT)),
+                          scope)
             if spec.trainable is None and scope.instance.trainable is False:
                 spec.trainable = False
         local = spec.name
@@ -162,8 +165,9 @@ class Expander:
             self._declare(scope, local, ref, spec.line)
         elif local is not None:  # top-level layer names are checked when wiring; only a block may not share one
             if local in scope.names:
-                raise SpecError(f"the name {shown(local)} is already the name of a block instance", line=spec.line,
-                                hint="give each layer and block its own name")
+                raise SpecError(_("the name {local} is already the name of a block instance", local=shown(local)),
+                                line=spec.line,
+                                hint=_("give each layer and block its own name"))
             scope.layer_names.add(local)
         if spec.inputs is not None and k == 1:
             pending.append((spec, spec.inputs, spec.line))
@@ -179,8 +183,9 @@ class Expander:
                   chained: LayerRef | str | None, previous: LayerRef | str | None, depth: int, run: int | None,
                   copy: int, copies: int) -> LayerRef | str:
         if depth >= MAX_DEPTH:
-            raise _in(SpecError(f"blocks are nested more than {MAX_DEPTH} deep (does block {shown(block.name)} use "
-                                "itself?)", line=line, hint="a block cannot contain itself"), scope)
+            raise _in(SpecError(_("blocks are nested more than {MAX_DEPTH} deep (does block {name} use itself?)",
+                                  MAX_DEPTH=MAX_DEPTH, name=shown(block.name)), line=line, hint=_(
+                    "a block cannot contain itself")), scope)
         value = item[block.name]
         local = item.get("name")
         if local is None:
@@ -188,13 +193,15 @@ class Expander:
             scope.counters[block.name] = n + 1
             local = block.name if n == 0 else f"{block.name}_{n}"
         elif not isinstance(local, str) or not local.strip():
-            raise _in(SpecError(f"a block instance name must be a non-empty string, got {shown(local)}", line=line),
+            raise _in(SpecError(_("a block instance name must be a non-empty string, got {local}", local=shown(local)),
+                                line=line),
                       scope)
         full = f"{scope.instance.name}_{local}" if scope.instance is not None else local
         parent = scope.instance
         trainable = item.get("trainable")
         if trainable is not None and not isinstance(trainable, bool):
-            raise _in(SpecError(f"trainable must be true or false, got {shown(trainable)}", line=line), scope)
+            raise _in(SpecError(_("trainable must be true or false, got {trainable}", trainable=shown(trainable)),
+                                line=line), scope)
         if trainable is None and parent is not None:
             trainable = parent.trainable
         instance = BlockInstance(name=full, block=block.name, parent=parent.name if parent else None, line=line,
@@ -212,19 +219,21 @@ class Expander:
             raw = item["inputs"]
             names = [raw] if isinstance(raw, str) else raw
             if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-                raise _in(SpecError(f"inputs must be a layer name or a list of layer names, got {shown(raw)}",
+                raise _in(SpecError(_("inputs must be a layer name or a list of layer names, got {raw}",
+                                      raw=shown(raw)),
                                     line=line),
                           scope)
             sources = [self._resolve(n, scope, line) for n in names]
         else:
             if previous is None and scope.instance is not None:
-                raise _in(SpecError("this block has no input", line=line), scope)
+                raise _in(SpecError(_("this block has no input"), line=line), scope)
             sources = [previous] if previous is not None else [LayerRef(None)]
         if len(sources) != len(block.inputs):
-            raise _in(SpecError(f"block {shown(block.name)} takes {len(block.inputs)} input"
-                                f"{'s' if len(block.inputs) != 1 else ''} ({', '.join(block.inputs)}), "
-                                f"got {len(sources)}", line=line,
-                                hint="set inputs: [...] on the item that uses the block"), scope)
+            raise _in(SpecError(_("block {name} takes {inputs} input{value} ({inputs2}), got {sources}",
+                                  name=shown(block.name), inputs=len(block.inputs), value=
+                    's' if len(block.inputs) != 1 else '', inputs2=', '.join(block.inputs), sources=len(sources)),
+                                line=line,
+                                hint=_("set inputs: [...] on the item that uses the block")), scope)
         self.instances.append(instance)
         inner = _Scope(instance, block, params)
         for name, src in zip(block.inputs, sources, strict=True):
@@ -232,7 +241,7 @@ class Expander:
         start = len(self.layers)
         last = self.expand(block.items, block.item_lines, inner, sources[0], depth + 1)
         if len(self.layers) == start:
-            raise _in(SpecError(f"block {shown(block.name)} has no layers", line=block.line), scope)
+            raise _in(SpecError(_("block {name} has no layers", name=shown(block.name)), line=block.line), scope)
         out: LayerRef | str | None = last
         if block.output is not None:
             out = self._resolve(block.output, inner, block.line)
@@ -251,25 +260,29 @@ class Expander:
             given = {str(k): v for k, v in value.items()}
         elif isinstance(value, list):
             if len(value) > len(names):
-                raise SpecError(f"block {shown(block.name)} takes {len(names)} parameters ({', '.join(names)}), "
-                                f"got {len(value)}", line=line, hint="give parameters by name")
+                raise SpecError(_("block {name} takes {names} parameters ({names2}), got {value}",
+                                  name=shown(block.name), names=len(names), names2=
+                        ', '.join(names), value=len(value)), line=line, hint=_("give parameters by name"))
             given = dict(zip(names, value, strict=False))
         else:
             if not names:
-                raise SpecError(f"block {shown(block.name)} has no parameters", line=line)
+                raise SpecError(_("block {name} has no parameters", name=shown(block.name)), line=line)
             given = {names[0]: value}
         for key in given:
             if key not in names:
-                raise _in(SpecError(f"block {shown(block.name)} has no parameter {shown(key)}", line=line,
-                                    hint=did_you_mean(key, names) or
-                                    ("its parameters: " + ", ".join(names) if names else "it takes none")), scope)
+                raise _in(SpecError(_("block {name} has no parameter {key}", name=shown(block.name), key=shown(key)),
+                                    line=line,
+                                    hint=(did_you_mean(key, names) or (_("its parameters: {names}",
+                                                                         names=", ".join(names)) if names else _(
+                                            "it takes none")))), scope)
         params: dict[str, Any] = {}
         for name, default in block.params:
             if name in given:
                 params[name] = given[name]
             elif default is _REQUIRED:
-                raise _in(SpecError(f"block {shown(block.name)} needs the parameter {shown(name)}", line=line,
-                                    hint=f"write {block.name}: {{{name}: ...}}"), scope)
+                raise _in(SpecError(_("block {name} needs the parameter {name2}", name=shown(block.name),
+                                      name2=shown(name)), line=line,
+                                    hint=_("write {name}: {{{name2}: ...}}", name=block.name, name2=name)), scope)
             else:  # a default may use the parameters before it: out: ${filters * 4}
                 params[name] = _substitute_value(default, _Scope(instance, block, params), block.line)
         return params
@@ -278,20 +291,21 @@ class Expander:
     def _declare(self, scope: _Scope, local: str, ref: LayerRef | str, line: int | None) -> None:
         if scope.instance is None:
             if local in scope.names or local in scope.layer_names:
-                raise SpecError(f"the name {shown(local)} is used twice", line=line,
-                                hint="give each layer and block its own name")
+                raise SpecError(_("the name {local} is used twice", local=shown(local)), line=line,
+                                hint=_("give each layer and block its own name"))
             scope.names[local] = ref
             return
         if local in scope.names:
-            what = "an input of the block" if local in (scope.block.inputs if scope.block else ()) else "used twice"
-            raise _in(SpecError(f"the name {shown(local)} is {what}", line=line,
-                                hint="give each layer of a block its own name"), scope)
+            what = _("an input of the block") if local in (scope.block.inputs if scope.block else ()) else _(
+                    "used twice")
+            raise _in(SpecError(_("the name {local} is {what}", local=shown(local), what=what), line=line,
+                                hint=_("give each layer of a block its own name")), scope)
         scope.names[local] = ref
 
     def _resolve(self, name: Any, scope: _Scope, line: int | None) -> LayerRef | str:
         """A name as written in ``inputs:`` (``bn3``, ``lstm[1]``) -> a reference."""
         if not isinstance(name, str):
-            raise _in(SpecError(f"inputs must be layer names, got {shown(name)}", line=line), scope)
+            raise _in(SpecError(_("inputs must be layer names, got {name}", name=shown(name)), line=line), scope)
         base, suffix = name, ""
         m = re.fullmatch(r"(.+)(\[-?[0-9]+\])", name)
         if m and m.group(1) in scope.names:
@@ -301,9 +315,9 @@ class Expander:
             if scope.instance is None:
                 return name  # a layer named at the top level, or a network input: checked when wiring
             known = list(scope.names)
-            raise _in(SpecError(f"unknown name {shown(name)} inside the block", line=line,
-                                hint=did_you_mean(name, known) or
-                                "a block's layers see only its own names and its inputs: " + ", ".join(known)),
+            raise _in(SpecError(_("unknown name {name} inside the block", name=shown(name)), line=line,
+                                hint=(did_you_mean(name, known) or _("a block's layers see only its own names and its "
+                                                                     "inputs: {known}", known=", ".join(known)))),
                       scope)
         if not suffix:
             return ref
@@ -325,7 +339,8 @@ class Expander:
             return 1, item
         times = item["repeat"]
         if isinstance(times, bool) or not isinstance(times, int) or not 0 <= times <= MAX_REPEAT:
-            raise _in(SpecError(f"repeat must be a whole number from 0 to {MAX_REPEAT:,}, got {shown(times)}",
+            raise _in(SpecError(_("repeat must be a whole number from 0 to {MAX_REPEAT:,}, got {times}",
+                                  MAX_REPEAT=MAX_REPEAT, times=shown(times)),
                                 line=_key_line(item, "repeat", line)), scope)
         rest = LineDict((k, v) for k, v in item.items() if k != "repeat")
         rest.line = getattr(item, "line", line)
@@ -382,7 +397,7 @@ def _param_value(m: re.Match[str], scope: _Scope, line: int | None) -> Any:
     expression, name = m.group(1), m.group(2)
     if name is not None:
         if name not in scope.params:
-            raise _in(SpecError(f"unknown parameter ${name}", line=line,
+            raise _in(SpecError(_("unknown parameter ${name}", name=name), line=line,
                                 hint=did_you_mean(name, scope.params) or _params_hint(scope)), scope)
         return scope.params[name]
     return _evaluate(expression, scope, line)
@@ -390,8 +405,8 @@ def _param_value(m: re.Match[str], scope: _Scope, line: int | None) -> Any:
 
 def _params_hint(scope: _Scope) -> str:
     names = list(scope.params)
-    return ("the block's parameters: " + ", ".join("$" + n for n in names)) if names else \
-        "the block has no parameters; declare them with params:"
+    return (_("the block's parameters: {value}", value=", ".join("$" + n for n in names))) if names else \
+        _("the block has no parameters; declare them with params:")
 
 
 _OPERATORS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
@@ -402,12 +417,12 @@ _LIMIT = 2 ** 62
 def _evaluate(text: str, scope: _Scope, line: int | None) -> int:
     """``${filters * 4}``: whole numbers and parameters with + − * // % and parentheses, nothing else."""
     def fail(why: str) -> SpecError:
-        return _in(SpecError(f"cannot compute ${{{text}}}: {why}", line=line,
-                             hint="write whole numbers and $-less parameter names with + - * // % and "
-                                  "parentheses, e.g. ${filters * 4}"), scope)
+        return _in(SpecError(_("cannot compute ${{{text}}}: {why}", text=text, why=why), line=line,
+                             hint=_("write whole numbers and $-less parameter names with + - * // % and parentheses, "
+                                    "e.g. ${filters * 4}")), scope)
 
     if len(text) > MAX_EXPRESSION:
-        raise fail(f"longer than {MAX_EXPRESSION} characters")
+        raise fail(_("longer than {MAX_EXPRESSION} characters", MAX_EXPRESSION=MAX_EXPRESSION))
     tree = read_expression(text)
     if tree is None:
         tree = _syntax_tree(text, fail)
@@ -419,22 +434,23 @@ def _evaluate(text: str, scope: _Scope, line: int | None) -> int:
         elif kind == "name":
             name = node[1]
             if name not in scope.params:
-                raise _in(SpecError(f"unknown parameter {shown(name)} in ${{{text}}}", line=line,
+                raise _in(SpecError(_("unknown parameter {shown} in ${{{text}}}", shown=shown(name), text=text),
+                                    line=line,
                                     hint=did_you_mean(name, scope.params) or _params_hint(scope)), scope)
             result = scope.params[name]
             if isinstance(result, bool) or not isinstance(result, int):
-                raise fail(f"{name} is {shown(result)}, not a whole number")
+                raise fail(_("{name} is {shown}, not a whole number", name=name, shown=shown(result)))
         elif kind in _OPERATORS:
             left, right = value(node[1]), value(node[2])
             if kind in ("//", "%") and right == 0:
-                raise fail("division by zero")
+                raise fail(_("division by zero"))
             result = _OPERATORS[kind](left, right)
         elif kind in ("neg", "pos"):
             result = value(node[1]) * (-1 if kind == "neg" else 1)
         else:
-            raise fail(f"{shown(node[1])} is not allowed")
+            raise fail(_("{shown} is not allowed", shown=shown(node[1])))
         if abs(result) > _LIMIT:
-            raise fail("the number is too large")
+            raise fail(_("the number is too large"))
         return result
 
     return value(tree)
@@ -448,7 +464,7 @@ def _syntax_tree(text: str, fail: Callable[[str], SpecError]) -> Node:
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError:
-        raise fail("not an expression") from None
+        raise fail(_("not an expression")) from None
     operators = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//", ast.Mod: "%"}
 
     def convert(node: ast.AST) -> Node:
@@ -484,8 +500,8 @@ def _copy_name(pattern: Any, k: int, times: int, line: int | None, scope: _Scope
             if m.group(1) == "i":
                 return str(n)
             if not 1 <= n <= 26:
-                raise _in(SpecError(f"{{a}} counts letters a to z, but this is copy {n}", line=line,
-                                    hint="use {i} for more than 26 copies"), scope)
+                raise _in(SpecError(_("{{a}} counts letters a to z, but this is copy {n}", n=n), line=line,
+                                    hint=_("use {i} for more than 26 copies")), scope)
             return chr(ord("a") + n - 1)
 
         return _COUNTER.sub(counter, pattern)
@@ -521,40 +537,47 @@ def read_blocks(raw: Any, line: int | None) -> dict[str, BlockDef]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise SpecError("blocks must map block names to definitions", line=line,
-                        hint="blocks: {name: {params: {...}, layers: [...]}}")
+        raise SpecError(_("blocks must map block names to definitions"), line=line,
+                        hint=_("blocks: {name: {params: {...}, layers: [...]}}"))
     out: dict[str, BlockDef] = {}
     for name, body in raw.items():
         bline = getattr(raw, "key_lines", {}).get(name, line)
         if not isinstance(name, str) or not _NAME.match(name):
-            raise SpecError(f"a block name must be a name such as bottleneck, got {shown(name)}", line=bline)
+            raise SpecError(_("a block name must be a name such as bottleneck, got {name}", name=shown(name)),
+                            line=bline)
         if isinstance(body, list):
             body = LineDict(layers=body)
             body.line, body.key_lines = bline, {"layers": bline}
         if not isinstance(body, dict):
-            raise SpecError(f"block {shown(name)} must be a mapping with layers: (or a list of layers)", line=bline)
+            raise SpecError(_("block {name} must be a mapping with layers: (or a list of layers)", name=shown(name)),
+                            line=bline)
         for key in body:
             if key not in BLOCK_KEYS:
-                raise SpecError(f"unknown key {shown(key)} in block {shown(name)}", line=_key_line(body, key, bline),
-                                hint=did_you_mean(str(key), BLOCK_KEYS) or "allowed: " + ", ".join(BLOCK_KEYS))
+                raise SpecError(_("unknown key {key} in block {name}", key=shown(key), name=shown(name)),
+                                line=_key_line(body, key, bline),
+                                hint=(did_you_mean(str(key), BLOCK_KEYS) or _("allowed: {BLOCK_KEYS}",
+                                                                              BLOCK_KEYS=", ".join(BLOCK_KEYS))))
         layers = body.get("layers")
         if not isinstance(layers, list) or not layers:
-            raise SpecError(f"block {shown(name)} has no layers", line=_key_line(body, "layers", bline),
-                            hint="add layers: followed by a list")
+            raise SpecError(_("block {name} has no layers", name=shown(name)), line=_key_line(body, "layers", bline),
+                            hint=_("add layers: followed by a list"))
         inputs = body.get("inputs", [DEFAULT_INPUT])
         if isinstance(inputs, str):
             inputs = [inputs]
         if not isinstance(inputs, list) or not inputs or not all(isinstance(i, str) for i in inputs) \
                 or len(set(inputs)) != len(inputs):
-            raise SpecError(f"inputs of block {shown(name)} must be a list of different names, got {shown(inputs)}",
+            raise SpecError(_("inputs of block {name} must be a list of different names, got {inputs}",
+                              name=shown(name), inputs=shown(inputs)),
                             line=_key_line(body, "inputs", bline))
         prefix = body.get("prefix", True)
         if not isinstance(prefix, bool):
-            raise SpecError(f"prefix of block {shown(name)} must be true or false, got {shown(prefix)}",
+            raise SpecError(_("prefix of block {name} must be true or false, got {prefix}", name=shown(name),
+                              prefix=shown(prefix)),
                             line=_key_line(body, "prefix", bline))
         output = body.get("output")
         if output is not None and not isinstance(output, str):
-            raise SpecError(f"output of block {shown(name)} must be a layer name, got {shown(output)}",
+            raise SpecError(_("output of block {name} must be a layer name, got {output}", name=shown(name),
+                              output=shown(output)),
                             line=_key_line(body, "output", bline))
         out[name] = BlockDef(name, _read_params(body.get("params"), name, _key_line(body, "params", bline)),
                              list(inputs), output, list(layers),
@@ -576,14 +599,16 @@ def _read_params(raw: Any, block: str, line: int | None) -> list[tuple[str, Any]
             else:
                 pairs.append((entry, _REQUIRED))
     else:
-        raise SpecError(f"params of block {shown(block)} must map names to defaults, or list names", line=line,
-                        hint="params: {filters: 64, stride: 1} or params: [filters, {stride: 1}]")
+        raise SpecError(_("params of block {block} must map names to defaults, or list names", block=shown(block)),
+                        line=line,
+                        hint=_("params: {filters: 64, stride: 1} or params: [filters, {stride: 1}]"))
     seen: set[str] = set()
-    for name, _ in pairs:
+    for name, _ignored in pairs:
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_]\w*", name) or name in seen:
-            raise SpecError(f"block {shown(block)}: {shown(name)} is not a parameter name (or it appears twice)",
+            raise SpecError(_("block {block}: {name} is not a parameter name (or it appears twice)",
+                              block=shown(block), name=shown(name)),
                             line=line,
-                            hint="parameter names are words such as filters or stride")
+                            hint=_("parameter names are words such as filters or stride"))
         seen.add(name)
     return pairs
 

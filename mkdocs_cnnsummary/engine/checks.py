@@ -16,6 +16,7 @@ summary, each with a ``kind`` so that a block can silence it:
 
 from __future__ import annotations
 
+from ..i18n import N_, _
 from .errors import SpecError, did_you_mean
 from .records import record, replace
 from .summary import LayerRecord, Notice, Summary, source
@@ -75,9 +76,10 @@ def silenced(setting: str | None) -> frozenset[str]:
         kind = word[1:] if word.startswith("-") else word
         if kind not in KINDS or not word.startswith("-"):
             close = did_you_mean(kind, KINDS)
-            raise SpecError(f"unknown warnings setting {word!r}",
+            raise SpecError(_("unknown warnings setting {word!r}", word=word),
                             hint=close.replace("'", "'-", 1) if close else
-                            "use off, on, or -kind to silence one kind: " + ", ".join(f"-{k}" for k in KINDS))
+                            _("use off, on, or -kind to silence one kind: {value}",
+                              value=", ".join(f"-{k}" for k in KINDS)))
         out.add(kind)
     return frozenset(out)
 
@@ -97,7 +99,7 @@ def dropped(n: int | None, extent: int, stride: int, pad: int = 0) -> int:
     return (n + pad - extent) % stride
 
 
-WORDS = {1: ("step", "steps"), 2: ("row", "column"), 3: ("slice", "row", "column")}
+WORDS = {1: (N_("step"), N_("steps")), 2: (N_("row"), N_("column")), 3: (N_("slice"), N_("row"), N_("column"))}
 
 
 class _Index:
@@ -139,29 +141,31 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Not
                 and rec.name not in summary.outputs:
             norm = after[0]
             out.append(Notice(
-                f"its bias ({f.bias:,} parameters) is cancelled by {norm}, which subtracts the mean of each "
-                "channel", rec.line,
-                f"drop the bias ({'use_bias=False' if summary.framework == 'keras' else 'bias=False'}): "
-                f"{f.bias:,} parameters fewer, the same network", rec.name, "bias_before_norm"))
+                _("its bias ({bias:,} parameters) is cancelled by {norm}, which subtracts the mean of each "
+                  "channel", bias=f.bias, norm=norm), rec.line,
+                _("drop the bias ({value}): {bias:,} parameters fewer, the same network",
+                  value="use_bias=False" if summary.framework == "keras" else "bias=False", bias=f.bias),
+                rec.name, "bias_before_norm"))
         source_rank = _input_rank(index, rec)
         if f.dense and source_rank is not None and source_rank >= 4:
             shape = _shape_text(rec.output_shape)
             out.append(Notice(
-                f"it acts on the last axis only: its {source_rank}-D input stays a feature map and the output is "
-                f"{shape}, one vector per position", rec.line,
-                "add Flatten() or a global pooling before it if one vector per image was meant",
+                _("it acts on the last axis only: its {source_rank}-D input stays a feature map and the output is "
+                  "{shape}, one vector per position", source_rank=source_rank, shape=shape), rec.line,
+                _("add Flatten() or a global pooling before it if one vector per image was meant"),
                 rec.name, "dense_on_feature_map"))
         if (f.dense or f.fully_connected) and total and len(with_params) > 1 and rec.params * 2 > total:
             out.append(Notice(
-                f"it holds {rec.params:,} of the {total:,} parameters ({rec.params * 100 / total:.0f}%)", rec.line,
-                "a fully connected layer on a flattened feature map grows with every position: a global pooling "
-                "or a smaller feature map before it shrinks it", rec.name, "dominant_layer"))
+                _("it holds {params:,} of the {total:,} parameters ({float:.0f}%)", params=rec.params, total=total,
+                  float=rec.params * 100 / total), rec.line,
+                _("a fully connected layer on a flattened feature map grows with every position: a global pooling "
+                  "or a smaller feature map before it shrinks it"), rec.name, "dominant_layer"))
         if f.dropout is not None and f.dropout >= HEAVY_DROPOUT and last in consumers.get(rec.name, []):
             out.append(Notice(
-                f"it drops {f.dropout:.0%} of the inputs of the last layer in training", rec.line,
-                "usual rates are 0.2 to 0.5; was the keep probability meant?", rec.name, "heavy_dropout"))
+                _("it drops {dropout:.0%} of the inputs of the last layer in training", dropout=f.dropout), rec.line,
+                _("usual rates are 0.2 to 0.5; was the keep probability meant?"), rec.name, "heavy_dropout"))
     # the name that silences it, where it is read
-    return [replace(n, hint=f'{n.hint} (warnings="-{n.kind}" silences it)') for n in out]
+    return [replace(n, hint=_('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind)) for n in out]
 
 
 def _input_rank(index: _Index, rec: LayerRecord) -> int | None:
@@ -201,8 +205,9 @@ def _too_large(rec: LayerRecord, f: DesignFacts) -> list[Notice]:
         return []
     kernel = _sizes(w.extent for w in f.windows)
     size = _sizes(w.size for w in f.windows)
-    return [Notice(f"its {kernel} window is larger than its {size} input: most of its weights only ever meet "
-                   "padding", rec.line, "use a smaller kernel, or fewer poolings before this layer",
+    return [Notice(_("its {kernel} window is larger than its {size} input: most of its weights only ever meet "
+                     "padding", kernel=kernel, size=size), rec.line,
+                   _("use a smaller kernel, or fewer poolings before this layer"),
                    rec.name, "kernel_larger_than_input")]
 
 
@@ -257,19 +262,22 @@ def _lossy(summary: Summary, index: _Index, rec: LayerRecord, f: DesignFacts,
                                     for o, n in zip(out_sizes, spatial_in, strict=True)):
         return []
     words = WORDS.get(len(lost), WORDS[2])
-    dropped_text = " and the last ".join(word if n == 1 else f"{n} {word}s"
-                                         for n, word in zip(lost, words, strict=False) if n)
-    message = (f"it rounds its {_sizes(spatial_in)} input down to "
-               f"{_sizes(_spatial(summary, rec.output_shape, len(spatial_in)) or [])}, dropping the last "
-               f"{dropped_text}; {first.name} brings back {_sizes(out_sizes)}, not {_sizes(spatial_in)}")
-    final = [later for later, _ in back if all(j == 1 for j in index.jumps(later.name))]
+    dropped_text = _(" and the last ").join(_(word) if n == 1 else _("{n} {word}s", n=n, word=_(word))
+                                            for n, word in zip(lost, words, strict=False) if n)
+    message = _("it rounds its {sizes} input down to {sizes2}, dropping the last {dropped_text}; {name} brings "
+                "back {sizes3}, not {sizes}", sizes=_sizes(spatial_in),
+                sizes2=_sizes(_spatial(summary, rec.output_shape, len(spatial_in)) or []), dropped_text=dropped_text,
+                name=first.name, sizes3=_sizes(out_sizes))
+    final = [later for later, _same in back if all(j == 1 for j in index.jumps(later.name))]
     network_in = _spatial(summary, summary.inputs[0].shape, len(spatial_in))
     if final and network_in:
         end = _spatial(summary, final[-1].output_shape, len(spatial_in))
         if end and end != network_in:
-            message += f", so {final[-1].name} ends at {_sizes(end)} instead of {_sizes(network_in)}"
-    return [Notice(message, rec.line, f"use {f.padding_hint}, which rounds up, and crop after the last up-sampling, "
-                                      "or an input size that every stride divides", rec.name, "lossy_rounding")]
+            message += _(", so {name} ends at {sizes} instead of {sizes2}", name=final[-1].name,
+                         sizes=_sizes(end), sizes2=_sizes(network_in))
+    return [Notice(message, rec.line, _("use {padding_hint}, which rounds up, and crop after the last up-sampling, "
+                                        "or an input size that every stride divides", padding_hint=f.padding_hint),
+                   rec.name, "lossy_rounding")]
 
 
 def _spatial(summary: Summary, shape, rank: int) -> list[int | None] | None:

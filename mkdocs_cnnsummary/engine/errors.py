@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Iterable
 
+from ..i18n import _
 from .limits import MAX_MESSAGE, MAX_SHOWN
 
 TYPE_CHECKING = False
@@ -57,15 +58,15 @@ class SpecError(ValueError):
         if with_line and self.file is not None:
             parts.append(f"{self.file}:{self.line}" if self.line is not None else self.file)
         elif with_line and self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(_("line {line}", line=self.line))
         if self.layer is not None:
             kind = f" ({_cut(self.layer_type, MAX_SHOWN)})" if self.layer_type else ""
-            parts.append(f"layer {shown(self.layer)}{kind}")
+            parts.append(_("layer {layer}{kind}", layer=shown(self.layer), kind=kind))
         elif self.layer_type is not None:
-            parts.append(f"layer type {_cut(self.layer_type, MAX_SHOWN)}")
+            parts.append(_("layer type {layer_type}", layer_type=_cut(self.layer_type, MAX_SHOWN)))
         if self.block is not None:
-            parts.append(f"in {_cut(self.block, 200)}")
-        return ", ".join(parts)
+            parts.append(_("in {block}", block=_cut(self.block, 200)))
+        return _(", ").join(parts)
 
     def describe(self, *, with_line: bool = True) -> str:
         """The whole message: location, what is wrong and the hint.
@@ -75,9 +76,9 @@ class SpecError(ValueError):
         """
         text = self.message
         if self.hint:
-            text = f"{text}; {self.hint}"
+            text = _("{message}; {hint}", message=text, hint=self.hint)
         where = self.where(with_line=with_line)
-        return f"{where}: {text}" if where else text
+        return _("{where}: {message}", where=where, message=text) if where else text
 
     def in_file(self, source: str) -> str:
         """The message as compilers print it: ``unet.yaml:9: layer 'too_small' (Conv2D): ...``.
@@ -125,15 +126,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
         return None
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
-        return f"did you mean {lowered[word.lower()]!r}?"
+        return _("did you mean {name!r}?", name=lowered[word.lower()])
     close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
     if not close:
         close = [lowered[c] for c in difflib.get_close_matches(word.lower(), list(lowered), n=3, cutoff=0.6)]
     if not close:
         return None
     if len(close) == 1:
-        return f"did you mean {close[0]!r}?"
-    return "did you mean " + ", ".join(repr(c) for c in close[:-1]) + f" or {close[-1]!r}?"
+        return _("did you mean {name!r}?", name=close[0])
+    return _("did you mean {names} or {last!r}?", names=_(", ").join(repr(c) for c in close[:-1]),
+                                                         last=close[-1])
 
 
 # values and text in messages ----------------------------------------------------------
@@ -207,7 +209,7 @@ def _scalar(value: Any, room: int) -> str:
         return repr(value[:room + 1])
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
         digits = math.floor(value.bit_length() * math.log10(2)) + 1
-        return f"<a {digits:,}-digit number>"
+        return _("<a {digits:,}-digit number>", digits=digits)
     try:
         text = repr(value)
     except Exception:  # a value whose repr fails (a Python object in a dict spec)
@@ -219,7 +221,7 @@ def about(n: int) -> str:
     """A count for a message: ``2,097,664``, or ``about 10^5000`` when it is too long to print."""
     if abs(n) < 10**30:
         return f"{n:,}"
-    return f"about 10^{math.floor(abs(n).bit_length() * math.log10(2))}"
+    return _("about 10^{power}", power=math.floor(abs(n).bit_length() * math.log10(2)))
 
 
 def one_of(value: str, choices: Iterable[str], what: str) -> str:
@@ -228,6 +230,6 @@ def one_of(value: str, choices: Iterable[str], what: str) -> str:
     key = value.strip().lower()
     choices = list(choices)
     if key not in choices:
-        raise SpecError(f"unknown {what} {shown(value)}",
-                        hint=did_you_mean(key, choices) or "use one of " + ", ".join(choices))
+        raise SpecError(_("unknown {what} {value}", what=_(what), value=shown(value)),
+                        hint=did_you_mean(key, choices) or _("use one of {choices}", choices=", ".join(choices)))
     return key

@@ -9,14 +9,16 @@ expect:
 ```
 
 Keys other than the totals (``total_params``, ``trainable_params``, ``non_trainable_params``,
-``total_macs``, ``total_flops``, ``total_other_ops``) name layers (they may also be grouped under
-``layers:``), or block instances of a compact spec, whose counts are the sums over their layers and whose
-output shape is that of their output; a layer may also expect ``macs``, ``flops``, ``other_ops`` and
-``activations``.  A mismatch is a :class:`SpecError` on the line of the entry.
+``total_buffers`` (PyTorch's buffers), ``total_macs``, ``total_flops``, ``total_other_ops``) name layers (they
+may also be grouped under ``layers:``), or block instances of a compact spec, whose counts are the sums over their
+layers and whose output shape is that of their output; a layer may also expect ``buffers``, ``macs``, ``flops``,
+``other_ops`` and ``activations``.  A module called more than once (PyTorch) is its first call's row, the one
+that counts its tensors.  A mismatch is a :class:`SpecError` on the line of the entry.
 """
 
 from __future__ import annotations
 
+from ..i18n import _
 from .errors import SpecError, did_you_mean, printable, shown
 from .spec import name_hint
 from .summary import LayerRecord, LayerSums, Shape, Summary
@@ -25,10 +27,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params", "total_macs", "total_flops",
-              "total_other_ops")
-LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params", "macs", "flops", "other_ops",
-              "activations")
+TOTAL_KEYS = ("total_params", "trainable_params", "non_trainable_params", "total_buffers", "total_macs",
+              "total_flops", "total_other_ops")
+LAYER_KEYS = ("output_shape", "params", "trainable_params", "non_trainable_params", "buffers", "macs", "flops",
+              "other_ops", "activations")
 
 
 def _line(container: Any, key: Any, default: int | None) -> int | None:
@@ -40,13 +42,14 @@ def _line(container: Any, key: Any, default: int | None) -> int | None:
 
 def _count(value: Any, what: str, line: int | None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SpecError(f"expect: {what} must be a whole number, got {shown(value)}", line=line,
-                        hint="write the number without quotes; 2_097_664 is allowed")
+        raise SpecError(_("expect: {what} must be a whole number, got {value}", what=what, value=shown(value)),
+                        line=line,
+                        hint=_("write the number without quotes; 2_097_664 is allowed"))
     return value
 
 
 def _fmt(n: int | None) -> str:
-    return "unknown" if n is None else f"{n:,}"
+    return _("unknown") if n is None else f"{n:,}"
 
 
 def _shape_text(shape: Shape | list[Shape]) -> str:
@@ -60,8 +63,8 @@ def _shape_text(shape: Shape | list[Shape]) -> str:
 def _as_shape(value: Any, line: int | None) -> tuple[Any, ...]:
     if not isinstance(value, list | tuple) or not all(
             d is None or isinstance(d, str) or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
-        raise SpecError(f"expect: output_shape must be a list of sizes, got {shown(value)}", line=line,
-                        hint="e.g. output_shape: [null, 24, 24, 32] (null = the batch or an unknown size)")
+        raise SpecError(_("expect: output_shape must be a list of sizes, got {value}", value=shown(value)), line=line,
+                        hint=_("e.g. output_shape: [null, 24, 24, 32] (null = the batch or an unknown size)"))
     return tuple(_spaceless(d) for d in value)
 
 
@@ -86,32 +89,38 @@ def _check_totals(summary: Summary, key: str, value: Any, line: int | None) -> N
     want = _count(value, key, line)
     got = getattr(summary, key)
     if want != got:
-        raise SpecError(f"expect: {key} is {_fmt(want)} but the network computes {_fmt(got)}", line=line,
-                        hint="correct the network or the expected value")
+        raise SpecError(_("expect: {key} is {fmt} but the network computes {fmt2}", key=key, fmt=_fmt(want),
+                          fmt2=_fmt(got)), line=line,
+                        hint=_("correct the network or the expected value"))
 
 
 def _check_layer(record: LayerRecord, entries: Any, line: int | None) -> None:
     if not isinstance(entries, dict):
-        raise SpecError(f"expect: layer {shown(record.name)} needs a mapping such as {{params: 832}}", line=line)
+        raise SpecError(_("expect: layer {name} needs a mapping such as {{params: 832}}", name=shown(record.name)),
+                        line=line)
     for key, value in entries.items():
         key_line = _line(entries, key, line)
         if key not in LAYER_KEYS:
-            raise SpecError(f"expect: unknown key {shown(key)} for layer {shown(record.name)}", line=key_line,
+            raise SpecError(_("expect: unknown key {key} for layer {name}", key=shown(key), name=shown(record.name)),
+                            line=key_line,
                             layer=record.name, layer_type=record.type,
-                            hint=did_you_mean(str(key), LAYER_KEYS) or "allowed: " + ", ".join(LAYER_KEYS))
+                            hint=(did_you_mean(str(key), LAYER_KEYS) or _("allowed: {LAYER_KEYS}",
+                                                                          LAYER_KEYS=", ".join(LAYER_KEYS))))
         if key == "output_shape":
             if not _shape_matches(value, record.output_shape, key_line):
                 raise SpecError(
-                    f"expect: output_shape is {_shape_text(_as_listed(value))} but the network computes "
-                    f"{_shape_text(record.output_shape)}", line=key_line, layer=record.name,
-                    layer_type=record.type, hint="correct the network or the expected shape")
+                    _("expect: output_shape is {shape_text} but the network computes {shape_text2}",
+                      shape_text=_shape_text(_as_listed(value)), shape_text2=_shape_text(record.output_shape)),
+                                line=key_line, layer=record.name,
+                    layer_type=record.type, hint=_("correct the network or the expected shape"))
             continue
         want = _count(value, f"{record.name}.{key}", key_line)
         got = getattr(record, key)
         if want != got:
-            raise SpecError(f"expect: {key} is {_fmt(want)} but the network computes {_fmt(got)}",
+            raise SpecError(_("expect: {key} is {fmt} but the network computes {fmt2}", key=key, fmt=_fmt(want),
+                              fmt2=_fmt(got)),
                             line=key_line, layer=record.name, layer_type=record.type,
-                            hint="correct the network or the expected value")
+                            hint=_("correct the network or the expected value"))
 
 
 def _as_listed(value: Any) -> Any:
@@ -125,10 +134,10 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
     if expect is None:
         return
     if not isinstance(expect, dict):
-        raise SpecError("expect must be a mapping, e.g. expect: {total_params: 832}", line=line)
+        raise SpecError(_("expect must be a mapping, e.g. expect: {total_params: 832}"), line=line)
     layers: dict[str, Any] = {}
-    for rec in summary.layers:  # a top-level row wins over a nested one of the same name
-        if rec.name not in layers or rec.parent is None:
+    for rec in summary.layers:  # a top-level row wins over a nested one of the same name; a module's first call
+        if rec.name not in layers or (rec.parent is None and "call" not in rec.extra):  # over its further calls
             layers[rec.name] = rec
     for instance in summary.blocks:
         layers.setdefault(instance.name, _InstanceRecord(summary, instance))
@@ -138,7 +147,7 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
             _check_totals(summary, key, value, key_line)
         elif key == "layers" and "layers" not in layers:
             if not isinstance(value, dict):
-                raise SpecError("expect: layers must map layer names to expected values", line=key_line)
+                raise SpecError(_("expect: layers must map layer names to expected values"), line=key_line)
             for name, entries in value.items():
                 _check_named(layers, name, entries, _line(value, name, key_line))
         else:
@@ -164,7 +173,7 @@ class _InstanceRecord(LayerSums):
 def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:
     if name not in layers:
         hint = did_you_mean(name, [*layers, *TOTAL_KEYS]) if isinstance(name, str) else name_hint(name)
-        raise SpecError(f"expect: no layer named {shown(name)}", line=line,
-                        hint=hint or "expect takes total_params, trainable_params, non_trainable_params "
-                        "and layer names")
+        raise SpecError(_("expect: no layer named {name}", name=shown(name)), line=line,
+                        hint=(hint or _("expect takes total_params, trainable_params, non_trainable_params, "
+                                        "total_buffers and layer names")))
     _check_layer(layers[name], entries, line)

@@ -75,10 +75,12 @@ class Expr:
                 raise ValueError(f"{self.sym()} is not an integer: {v}")
             return int(v)
         if not isinstance(v, int) and not v.integral:  # a size written with names (symbolic.Sym)
+            from ..i18n import _
             from .symbolic import NotNumeric
 
             names = ", ".join(sorted(v.names()))
-            raise NotNumeric(f"{self.sym()} = {v} is a whole number only for some values of {names}", v.names())
+            raise NotNumeric(_("{sym} = {v} is a whole number only for some values of {names}", sym=self.sym(), v=v,
+                               names=names), v.names())
         return v
 
     # operator sugar -------------------------------------------------------

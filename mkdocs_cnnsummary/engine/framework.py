@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from ..i18n import _
 from .args import Arg
 from .errors import SpecError, did_you_mean
 from .records import field, record
@@ -66,9 +67,10 @@ def get_framework(name: str) -> Framework:
     if name in _LOADED:
         return _LOADED[name]
     if name not in FRAMEWORK_MODULES:
-        raise SpecError(f"unknown framework {name!r}",
-                        hint=did_you_mean(name, FRAMEWORK_MODULES) or
-                        "use one of " + ", ".join(repr(k) for k in FRAMEWORK_MODULES))
+        raise SpecError(_("unknown framework {name!r}", name=name),
+                        hint=(did_you_mean(name, FRAMEWORK_MODULES) or _("use one of {FRAMEWORK_MODULES}",
+                                                                         FRAMEWORK_MODULES=
+                                ", ".join(repr(k) for k in FRAMEWORK_MODULES))))
     module = importlib.import_module(FRAMEWORK_MODULES[name])
     _LOADED[name] = module.FRAMEWORK
     return module.FRAMEWORK

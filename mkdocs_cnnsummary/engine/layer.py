@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Callable, Sequence
 from types import ModuleType, SimpleNamespace
 
+from ..i18n import S_, _
 from .args import REQUIRED, Arg, ArgError
 from .errors import SpecError, about, did_you_mean, shown
 from .expr import Expr, is_fraction, is_number, lift
@@ -35,6 +36,7 @@ class Calc:
         self.weights: list[Weight] = []
         self._declared: list[tuple[int | None, bool]] = []  # (params step result, buffers?)
         self._nested = nested
+        self.children: list[Any] = []  # PyTorch: rows of the submodules this module calls (LayerRecords)
         #: samples per batch the operation counts are for
         self.batch = batch
         #: worked steps of the analyses (operations, activations, receptive field)
@@ -55,13 +57,14 @@ class Calc:
         expr = lift(expr)
         value = expr.int_value
         if isinstance(value, int) and abs(value) > MAX_INT:  # a size written with names is checked for its values
-            raise self.error(f"{quantity} would be {about(value)}, beyond the 64-bit sizes the frameworks count in",
-                             "use smaller sizes")
+            raise self.error(_("{quantity} would be {value}, beyond the 64-bit sizes the frameworks count in",
+                               quantity=quantity, value=about(value)),
+                             _("use smaller sizes"))
         if value is None:
             missing = expr.unknowns()
-            what = missing[0].desc or missing[0].symbol if missing else "a size"
-            unknown = f"unknown because {what} is None"
-            note = f"{unknown}; {note}" if note else unknown
+            what = missing[0].desc or missing[0].symbol if missing else S_("a size")
+            unknown = S_("unknown because {what} is None", what=what)
+            note = S_("{unknown}; {note}", unknown=unknown, note=note) if note else unknown
             self.steps.append(Step(quantity, expr.sym(), None, None, note))
         else:
             self.steps.append(Step(quantity, expr.sym(), expr.num(), value, note))
@@ -90,11 +93,11 @@ class Calc:
             value = None
         if value is None:
             missing = expr.unknowns()
-            what = missing[0].desc or missing[0].symbol if missing else "a size"
-            unknown = f"unknown because {what} is None"
+            what = missing[0].desc or missing[0].symbol if missing else S_("a size")
+            unknown = _("unknown because {what} is None", what=what)
             if self.named:
-                unknown = (f"unknown because {what} is written with {self.named}; assume: gives the names values "
-                           "and this a number")
+                unknown = _("unknown because {what} is written with {named}; assume: gives the names values "
+                            "and this a number", what=what, named=self.named)
             self.analysis.append(Step(quantity, expr.sym(), None, None, f"{unknown}; {note}" if note else unknown,
                                       kind))
             return None
@@ -103,20 +106,21 @@ class Calc:
 
     def macs(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:
         """The layer's multiply-accumulates (or, with ``part``, one part of them, summed by a later call)."""
-        return self._count("macs", "MACs", expr, note, part)
+        return self._count("macs", S_("MACs"), expr, note, part)
 
     def other_ops(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:
         """The layer's other operations (bias adds, activations, pooling ...), by the rule in ``note``."""
-        return self._count("other_ops", "other ops", expr, note, part)
+        return self._count("other_ops", S_("other ops"), expr, note, part)
 
     def unknown_ops(self, why: str) -> None:
         """Operations that cannot be counted: both counts are unknown, and the steps say why."""
-        for kind, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
-            self.analysis.append(Step(quantity, "unknown", None, None, why, kind))
+        for kind, quantity in (("macs", S_("MACs")), ("other_ops", S_("other ops"))):
+            self.analysis.append(Step(quantity, S_("unknown"), None, None, why, kind))
             self._counted.add(kind)
 
     def _count(self, kind: str, quantity: str, expr: Expr | int, note: str | None, part: str | None) -> int | None:
-        value = self.record(kind, f"{quantity}: {part}" if part else quantity, expr, note)
+        label = S_("{prefix}: {quantity}", prefix=quantity, quantity=part) if part else quantity
+        value = self.record(kind, label, expr, note)
         if value is not None and not isinstance(value, int):
             raise AssertionError(f"{self.layer.type_name}: {quantity} is not whole: {value}")
         if part is None:
@@ -133,13 +137,13 @@ class Calc:
         if missing:
             raise AssertionError(f"{self.layer.type_name}: operations() recorded no {' and no '.join(sorted(missing))}")
 
-    def params(self, expr: Expr | int, quantity: str = "params", note: str | None = None) -> int | None:
+    def params(self, expr: Expr | int, quantity: str = S_("params"), note: str | None = None) -> int | None:
         """Record the parameter-count step; it is checked against the weights added."""
         value = self.step(quantity, expr, note)
         self._declared.append((value, False))
         return value
 
-    def buffers(self, expr: Expr | int, quantity: str = "buffers", note: str | None = None) -> int | None:
+    def buffers(self, expr: Expr | int, quantity: str = S_("buffers"), note: str | None = None) -> int | None:
         """Record the buffer-count step (PyTorch running statistics ...)."""
         value = self.step(quantity, expr, note)
         self._declared.append((value, True))
@@ -154,23 +158,25 @@ class Calc:
         """
         if any(d is None for d in shape):
             raise self.error(
-                f"the weight {name!r} would have shape {shown(tuple(shape))}: its size depends on an unknown "
-                "input size", "give the input a known size on that axis")
+                _("the weight {name!r} would have shape {tuple}: its size depends on an unknown input size", name=name,
+                  tuple=shown(tuple(shape))), _(
+                        "give the input a known size on that axis"))
         if not all(isinstance(d, int) for d in shape):  # a size written with names
             from .symbolic import NotNumeric, names_in
 
-            raise NotNumeric(f"the weight {name!r} would have shape ({', '.join(map(str, shape))}): its size "
-                             "depends on the input size", names_in([tuple(shape)]))
+            raise NotNumeric(_("the weight {name!r} would have shape ({shape}): its size depends on the input size",
+                               name=name, shape=", ".join(map(str, shape))), names_in([tuple(shape)]))
         own = trainable and not buffer
         total = own if sublayer and self.layer.total_own_flags else None
         weight = Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
                         buffer, total)
         if weight.size > MAX_INT:
-            raise self.error(f"the weight {name!r} would have {about(weight.size)} values, beyond the 64-bit "
-                             "sizes the frameworks count in", "use smaller sizes")
+            raise self.error(_("the weight {name!r} would have {size} values, beyond the 64-bit sizes the frameworks "
+                               "count in", name=name, size=about(weight.size)), _("use smaller sizes"))
         if len(self.weights) >= self.room:
-            raise self.error(f"the network would have more than {MAX_WEIGHTS:,} weight tensors",
-                             "use fewer (stacked) layers")
+            raise self.error(_("the network would have more than {MAX_WEIGHTS:,} weight tensors",
+                               MAX_WEIGHTS=MAX_WEIGHTS),
+                             _("use fewer (stacked) layers"))
         self.weights.append(weight)
 
     def check(self) -> None:
@@ -183,6 +189,17 @@ class Calc:
             if sum(v or 0 for v in declared) != actual:
                 raise AssertionError(
                     f"{self.layer.type_name}: worked steps give {declared}, weights give {actual}")
+
+    def child(self, name: str, type_name: str, output_shape: Shape) -> None:
+        """PyTorch: a row for a submodule this module calls (``self_attn`` of a TransformerEncoderLayer), with the
+        weights and steps this layer recorded under its name (``self_attn.in_proj_weight``, ``self_attn: params``)."""
+        from .summary import LayerRecord
+
+        weights = [Weight(w.name[len(name) + 1:], w.shape, w.trainable, w.buffer, w.total_trainable)
+                   for w in self.weights if w.name.startswith((f"{name}.", f"{name}/"))]
+        steps = [Step(s.quantity[len(name) + 2:], s.formula, s.substituted, s.result, s.note)
+                 for s in self.steps if s.quantity.startswith(f"{name}: ")]
+        self.children.append(LayerRecord(name, type_name, [], tuple(output_shape), weights, steps))
 
     # errors ------------------------------------------------------------------
     def error(self, message: str, hint: str | None = None) -> SpecError:
@@ -208,9 +225,11 @@ class Calc:
         inner.operations(numeric(inputs), numeric(shape), sub)
         sub.check_counted()
         for s in sub.steps:
-            self.steps.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note))
+            self.steps.append(Step(S_("{prefix}: {quantity}", prefix=prefix, quantity=s.quantity), s.formula,
+                                   s.substituted, s.result, s.note))
         for s in sub.analysis:
-            self.analysis.append(Step(f"{prefix}: {s.quantity}", s.formula, s.substituted, s.result, s.note, s.kind))
+            self.analysis.append(Step(S_("{prefix}: {quantity}", prefix=prefix, quantity=s.quantity), s.formula,
+                                      s.substituted, s.result, s.note, s.kind))
         for w in sub.weights:
             total = w.counts_trainable if self.layer.total_own_flags else None
             self.weights.append(Weight(f"{prefix}/{w.name}", w.shape, w.trainable and self.layer.trainable,
@@ -246,6 +265,9 @@ class Layer:
     element_ops: ClassVar[tuple[int, str] | None] = None
     #: the family the layer reference lists it in (``conv``, ``pooling`` ...); "" = its catalog module's name
     family: ClassVar[str] = ""
+    #: PyTorch: a tensor a module owns (an ``nn.Parameter``, a buffer) rather than a computation; its row shows
+    #: only at the top of a model, inside a module it is counted in the module's row (see engine/modules.py)
+    owned_tensor: ClassVar[bool] = False
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:
@@ -284,10 +306,13 @@ class Layer:
         if len(args) > len(positional):
             by_name_only = [a.name for a in cls.arguments if a.keyword_only]
             raise _at(SpecError(
-                f"takes at most {len(positional)} positional argument{'s' if len(positional) != 1 else ''} "
-                f"({', '.join(a.name for a in positional) or 'none'}), got {len(args)}",
+                _("takes at most {positional} positional argument{value} ({value2}), got {args}",
+                  positional=len(positional), value=
+                        's' if len(positional) != 1 else '', value2=', '.join(a.name for a in positional) or 'none',
+                  args=len(args)),
                 layer_type=cls.type_name,
-                hint=f"write {', '.join(n + '=...' for n in by_name_only)} by name" if by_name_only else None),
+                hint=(_("write {value} by name",
+                        value=', '.join(n + '=...' for n in by_name_only)) if by_name_only else None)),
                 len(positional))
         given: dict[str, Any] = {}
         written: dict[str, str | int] = {}  # argument -> its keyword or position, where the error points
@@ -297,10 +322,11 @@ class Layer:
         for key, value in kwargs.items():
             if key not in by_name:
                 hint = did_you_mean(key, by_name) or (
-                    "accepted arguments: " + ", ".join(a.name for a in cls.arguments))
-                raise _at(SpecError(f"unknown argument {shown(key)}", layer_type=cls.type_name, hint=hint), key)
+                    _("accepted arguments: {name}", name=", ".join(a.name for a in cls.arguments)))
+                raise _at(SpecError(_("unknown argument {key}", key=shown(key)), layer_type=cls.type_name, hint=hint),
+                          key)
             if key in given:
-                raise _at(SpecError(f"argument {key!r} given twice (by position and by name)",
+                raise _at(SpecError(_("argument {key!r} given twice (by position and by name)", key=key),
                                     layer_type=cls.type_name), key)
             given[key] = value
             written[key] = key
@@ -310,11 +336,12 @@ class Layer:
                 try:
                     config[decl.name] = decl.normalise(given[decl.name])
                 except ArgError as exc:
-                    raise _at(SpecError(f"argument {decl.name!r} {exc.message}", layer_type=cls.type_name,
+                    raise _at(SpecError(_("argument {name!r} {message}", name=decl.name, message=exc.message),
+                                        layer_type=cls.type_name,
                                         hint=exc.hint), written[decl.name]) from None
             elif decl.required:
-                raise SpecError(f"missing required argument {decl.name!r}", layer_type=cls.type_name,
-                                hint=f"for example {cls.type_name}({decl.name}=...)")
+                raise SpecError(_("missing required argument {name!r}", name=decl.name), layer_type=cls.type_name,
+                                hint=_("for example {type_name}({name}=...)", type_name=cls.type_name, name=decl.name))
             else:
                 config[decl.name] = decl.normalise(decl.default)
         return cls.validate(config)
@@ -337,6 +364,10 @@ class Layer:
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         """Add the weights and the parameter step (nothing for weightless layers)."""
 
+    def further_outputs(self, inputs: list[Shape], output: OutputShape) -> list[Shape]:
+        """Outputs after the one its row shows, which later layers may take as ``name[1]`` ... (an LSTM's final
+        states); none by default."""
+        return []
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         """Record the MACs and the other ops with their worked steps (``calc.macs``, ``calc.other_ops``).
 
@@ -347,7 +378,7 @@ class Layer:
         from . import ops
 
         if self.element_ops is None:
-            calc.unknown_ops(f"the operations of {self.type_name} are not modelled")
+            calc.unknown_ops(_("the operations of {type_name} are not modelled", type_name=self.type_name))
             return
         per_element, rule = self.element_ops
         ops.per_element(calc, output, per_element, rule)
@@ -445,8 +476,9 @@ def lookup(framework: str, type_name: str) -> type[Layer]:
     types = catalog(framework)
     if type_name in types:
         return types[type_name]
-    raise SpecError(f"unknown layer type {type_name!r} for framework {framework!r}",
-                    hint=did_you_mean(type_name, types) or "see the layer reference for the supported types")
+    raise SpecError(_("unknown layer type {type_name!r} for framework {framework!r}", type_name=type_name,
+                      framework=framework),
+                    hint=(did_you_mean(type_name, types) or _("see the layer reference for the supported types")))
 
 
 def _package(framework: str) -> ModuleType:

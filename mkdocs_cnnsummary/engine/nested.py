@@ -11,8 +11,10 @@ as an unbuilt Keras Sequential does; a model with inputs checks that the call fi
 
 from __future__ import annotations
 
+from ..i18n import S_, _
 from .errors import SpecError
 from .expr import total, var
+from .modules import owned_tensor
 from .summary import LayerRecord, Shape, Step, Weight
 
 TYPE_CHECKING = False
@@ -27,6 +29,12 @@ def is_model_item(spec: LayerSpec) -> bool:
     return getattr(spec, "network", None) is not None
 
 
+def nested_type(type_name: str) -> str:
+    """The type a row holding a network shows: ``Sequential``, ``Functional`` for a Keras model, or the class of a
+    PyTorch module (``BasicBlock``)."""
+    return "Functional" if type_name in ("Functional", "Model") else type_name
+
+
 def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: str, batch: int = 1
                ) -> tuple[Shape | list[Shape], LayerRecord, list[LayerRecord]]:
     """Compute a model item called on ``in_shapes``: its output, its row and its layers' rows."""
@@ -35,32 +43,43 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
     from .network import build_summary
 
     inner: NetworkSpec = spec.network  # type: ignore[assignment]
-    type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+    type_name = nested_type(spec.type)
     where = {"line": spec.line, "layer": name, "layer_type": type_name}
-    if inner.inputs:
+    if inner.inputs and any(i.shape is None for i in inner.inputs):  # a module: its inputs are what it is called on
         if len(inner.inputs) != len(in_shapes):
-            raise SpecError(f"the model takes {len(inner.inputs)} input(s), got {len(in_shapes)}", **where)
+            raise SpecError(_("the module takes {len} input(s), got {len2}", len=len(inner.inputs),
+                              len2=len(in_shapes)), **where)
+        net = copy.copy(inner)
+        net.inputs = [copy.copy(i) for i in inner.inputs]
+        for ispec, got in zip(net.inputs, in_shapes, strict=True):
+            ispec.shape, ispec.full = list(got), True
+        own = called = _summary(build_summary, net, framework, where, batch)
+    elif inner.inputs:
+        if len(inner.inputs) != len(in_shapes):
+            raise SpecError(_("the model takes {inputs} input(s), got {in_shapes}", inputs=len(inner.inputs),
+                              in_shapes=len(in_shapes)), **where)
         own = _summary(build_summary, inner, framework, where, batch)
         for rec, got in zip(own.inputs, in_shapes, strict=True):
             want = rec.shape
             if len(want) != len(got) or any(w is not None and g is not None and w != g
                                              for w, g in zip(want, got, strict=True)):
-                raise SpecError(f"the model expects inputs of shape {_fmt(want)}, got {_fmt(got)}", **where,
-                                hint="check the tensor the model is called on")
+                raise SpecError(_("the model expects inputs of shape {fmt}, got {fmt2}", fmt=_fmt(want),
+                                  fmt2=_fmt(got)), **where,
+                                hint=_("check the tensor the model is called on"))
         called = own
         if any(tuple(rec.shape) != tuple(got) for rec, got in zip(own.inputs, in_shapes, strict=True)):
             net = copy.copy(inner)
             net.inputs = [copy.copy(i) for i in inner.inputs]
             for ispec, got in zip(net.inputs, in_shapes, strict=True):
-                ispec.shape = list(got[1:])
+                ispec.shape, ispec.full = list(got), True
             called = _summary(build_summary, net, framework, where, batch)
     else:
         if len(in_shapes) != 1:
-            raise SpecError(f"a Sequential model takes one input, got {len(in_shapes)}", **where)
+            raise SpecError(_("a Sequential model takes one input, got {in_shapes}", in_shapes=len(in_shapes)), **where)
         from .spec import InputSpec
 
         net = copy.copy(inner)
-        net.inputs = [InputSpec(None, list(in_shapes[0][1:]), spec.line)]
+        net.inputs = [InputSpec(None, list(in_shapes[0]), spec.line, full=True)]
         own = called = _summary(build_summary, net, framework, where, batch)
     outputs = [output_shape_of(called, out) for out in called.outputs]
     trainable = spec.trainable is not False
@@ -71,10 +90,12 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
     counted = [rec for rec in top if rec.params]
     if counted:
         expr = total([var(f"params({rec.name})", rec.params) for rec in counted])
-        steps.append(Step("params", "sum of its layers' params" if len(counted) > 1 else expr.sym(),
+        steps.append(Step(S_("params"), S_("sum of its layers' params") if len(counted) > 1 else expr.sym(),
                           expr.num(), expr.int_value))
     children = []
     for rec in own.layers:
+        if rec.parent is None and owned_tensor(rec.type, framework):
+            continue  # a tensor the module owns (an nn.Parameter): counted in the module's row, not a row
         child = copy.copy(rec)
         child.parent = rec.parent or name
         child.depth = rec.depth + 1
@@ -90,10 +111,12 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
 
 class ModelSums:
     """The analyses of a model's row: the sums of its layers' operations (read when first needed); a model
-    used as a layer has no receptive field of its own."""
+    used as a layer has no receptive field of its own.  ``output=False``: a row with no output of its own (a
+    PyTorch ``ModuleList`` holding the modules it lists), whose activations are none."""
 
-    def __init__(self, layers: list[LayerRecord]) -> None:
+    def __init__(self, layers: list[LayerRecord], *, output: bool = True) -> None:
         self.layers = layers
+        self.output = output
         self.done: dict[str, object] | None = None
 
     def jumps(self, name: str) -> None:
@@ -104,15 +127,37 @@ class ModelSums:
         if self.done is None:
             steps: list[Step] = []
             self.done = {"analysis": steps, "receptive_field": None,
-                         "activations": self.layers[-1].activations if self.layers else None}
-            for key, quantity in (("macs", "MACs"), ("other_ops", "other ops")):
+                         "activations": self.layers[-1].activations if self.layers and self.output else None}
+            for key, quantity in (("macs", S_("MACs")), ("other_ops", S_("other ops"))):
                 values = [(rec.name, getattr(rec, key)) for rec in self.layers]
                 expr = total([var(f"{key}({n})", v) for n, v in values if v != 0])
                 value = None if any(v is None for _, v in values) else sum(v for _, v in values)
-                steps.append(Step(quantity, f"sum of its layers' {quantity}", None if value is None else expr.num(),
-                                  value, None if value is not None else "unknown for one of its layers", key))
+                steps.append(Step(quantity, S_("sum of its layers' {quantity}", quantity=quantity),
+                                  None if value is None else expr.num(),
+                                  value, None if value is not None else _("unknown for one of its layers"), key))
                 self.done[key] = value
         return self.done
+
+
+class InParent:
+    """The analyses of a submodule row a layer shows (a TransformerEncoderLayer's ``self_attn``): its operations
+    are counted in the row of the layer that computes them."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+
+    def of(self, name: str) -> dict[str, object]:
+        why = _("counted in the row of {owner}", owner=self.owner)
+        return {"macs": None, "other_ops": None, "activations": None, "receptive_field": None,
+                "analysis": [Step(S_("MACs"), "", None, None, why, "macs")]}
+
+
+class NotCalled:
+    """The analyses of a module that is never called: it computes nothing."""
+
+    def of(self, name: str) -> dict[str, object]:
+        return {"macs": 0, "other_ops": 0, "activations": None, "receptive_field": None,
+                "analysis": [Step(S_("MACs"), "0", "0", 0, _("not called: it computes nothing"), "macs")]}
 
 
 def _summary(build, net, framework, where, batch=1):

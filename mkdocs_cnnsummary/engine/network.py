@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import S_, _
 from . import checks, ops, receptive
 from .args import ArgError
 from .args import shape as shape_arg
@@ -12,7 +13,9 @@ from .expr import product, var
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, describe_shape, lookup
 from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
-from .nested import is_model_item, run_nested
+from .modules import NO_OUTPUT, arrange, call_name, counted_elsewhere, hide, no_output, tie
+from .nested import InParent, NotCalled, is_model_item, nested_type, run_nested
+from .records import replace
 from .spec import LayerRef, LayerSpec, NetworkSpec
 from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
 from .symbolic import NotNumeric, Sym, names_in, numeric, read_name, size_conditions
@@ -37,7 +40,7 @@ def instantiate(spec: LayerSpec, framework: str, name: str | None = None) -> Lay
 def _nested_factory(framework: str):
     def make(spec: Any, parent: Layer) -> Layer:
         if not isinstance(spec, LayerSpec):
-            raise SpecError(f"expected a layer, got {shown(spec)}", line=parent.line, layer=parent.name,
+            raise SpecError(_("expected a layer, got {spec}", spec=shown(spec)), line=parent.line, layer=parent.name,
                             layer_type=parent.type_name)
         if spec.line is None:
             spec.line = parent.line
@@ -61,11 +64,12 @@ def compute_layer(layer: Layer, in_shapes: list[Shape], make_nested: Any, batch:
     n = len(in_shapes)
     if n < layer.min_inputs or (layer.max_inputs is not None and n > layer.max_inputs):
         want = (f"exactly {layer.min_inputs}" if layer.min_inputs == layer.max_inputs else
-                f"at least {layer.min_inputs}" if layer.max_inputs is None else
+                _("at least {min_inputs}", min_inputs=layer.min_inputs) if layer.max_inputs is None else
                 f"{layer.min_inputs} to {layer.max_inputs}")
-        raise SpecError(f"takes {want} input{'s' if layer.max_inputs != 1 else ''}, got {n}",
+        raise SpecError(_("takes {want} input{value}, got {n}", want=want, value='s' if layer.max_inputs != 1 else '',
+                          n=n),
                         line=layer.line, layer=layer.name, layer_type=layer.type_name,
-                        hint="set inputs: [...] to the layers it should take")
+                        hint=_("set inputs: [...] to the layers it should take"))
     calc = Calc(layer, make_nested, batch, room)
     try:
         out = layer.compute_output_shape(in_shapes, calc)
@@ -108,12 +112,13 @@ def nested_factory(framework: str) -> Any:
 def _needs_numbers(exc: NotNumeric, layer: Layer) -> SpecError:
     """A layer that cannot write its result with the names of the input sizes: an error that says which
     names to give values."""
-    names = exc.names or ["the names"]
+    names = exc.names or [_("the names")]
     example = ", ".join(f"{n}: 224" for n in names) if exc.names else "H: 224"
-    return SpecError(f"needs the input sizes as numbers here: {exc.message}", line=layer.line, layer=layer.name,
+    return SpecError(_("needs the input sizes as numbers here: {message}", message=exc.message), line=layer.line,
+                     layer=layer.name,
                      layer_type=layer.type_name,
-                     hint=f"give {', '.join(names)} a value: assume: {{{example}}} in the spec, or --assume on "
-                          "the command line")
+                     hint=_("give {names} a value: assume: {{{example}}} in the spec, or --assume on "
+                          "the command line", names=', '.join(names), example=example))
 
 
 def _check_assumed(net: NetworkSpec, inputs: list[InputRecord]) -> None:
@@ -122,9 +127,10 @@ def _check_assumed(net: NetworkSpec, inputs: list[InputRecord]) -> None:
             if read_name(v) is not None}
     for name in net.assume:
         if name not in used:
-            raise SpecError(f"assume: {name!r} is no name of an input size", line=net.assume_line,
-                            hint=did_you_mean(name, used) or ("the input sizes use " + ", ".join(sorted(used))
-                                                              if used else "write a name in input:, e.g. [H, W, 3]"))
+            raise SpecError(_("assume: {name!r} is no name of an input size", name=name), line=net.assume_line,
+                            hint=did_you_mean(name, used) or (_("the input sizes use {sorted}",
+                                                                sorted=", ".join(sorted(used)))
+                                                              if used else _("write a name in input:, e.g. [H, W, 3]")))
 
 
 def _input_shape(raw: Any, line: int | None, name: str,
@@ -137,12 +143,13 @@ def _input_shape(raw: Any, line: int | None, name: str,
     try:
         shape = shape_arg(raw)
         if len(shape) >= MAX_RANK:  # the batch dimension comes on top
-            raise ArgError(f"has {len(shape):,} dimensions; at most {MAX_RANK - 1} (and the batch) are supported")
+            raise ArgError(_("has {shape:,} dimensions; at most {value} (and the batch) are supported",
+                             shape=len(shape), value=MAX_RANK - 1))
         return shape
     except ArgError as exc:
-        raise SpecError(f"input {shown(name)}: {exc.message}", line=line,
-                        hint=exc.hint or "write the shape without the batch dimension, e.g. [28, 28, 1]; "
-                                         "null = unknown") from None
+        raise SpecError(_("input {name}: {message}", name=shown(name), message=exc.message), line=line,
+                        hint=(exc.hint or _("write the shape without the batch dimension, e.g. [28, 28, 1]; null = "
+                                            "unknown"))) from None
 
 
 class _Node:
@@ -159,23 +166,35 @@ def _assign_names(specs: list[LayerSpec], fw: Framework, taken: set[str]) -> lis
     """Explicit names first; the others get Keras-style ``conv2d``, ``conv2d_1`` ..."""
     explicit: dict[str, LayerSpec] = {}
     for spec in specs:
+        if spec.call is not None:  # a further call of a module (PyTorch): named name@k, checked below
+            continue
         if spec.name is not None:
             if _bracketed(spec.name):
-                raise SpecError(f"a layer name cannot end in [...]: {shown(spec.name)}", line=spec.line,
+                raise SpecError(_("a layer name cannot end in [...]: {name}", name=shown(spec.name)), line=spec.line,
                                 layer=spec.name, layer_type=spec.type,
-                                hint="name[i] picks output i of a layer in inputs and outputs; "
-                                     "choose a name without brackets")
+                                hint=_("name[i] picks output i of a layer in inputs and outputs; choose a name "
+                                       "without brackets"))
             if spec.name in explicit or spec.name in taken:
                 first = explicit.get(spec.name)
-                where = f" (first used on line {first.line})" if first and first.line else ""
-                raise SpecError(f"duplicate layer name {shown(spec.name)}{where}", line=spec.line, layer=spec.name,
-                                layer_type=spec.type, hint="give each layer its own name")
+                where = _(" (first used on line {line})", line=first.line) if first and first.line else ""
+                raise SpecError(_("duplicate layer name {name}{where}", name=shown(spec.name), where=where),
+                                line=spec.line, layer=spec.name,
+                                layer_type=spec.type, hint=_("give each layer its own name"))
             explicit[spec.name] = spec
     used = set(explicit) | taken
     counters: dict[str, int] = {}
     calls: dict[str, int] = {}
     names = []
     for spec in specs:
+        if spec.call is not None:
+            candidate = call_name(spec)
+            if candidate in used:
+                raise SpecError(_("call {call} of {name!r} is written twice", call=spec.call, name=spec.name),
+                                line=spec.line,
+                                layer=spec.name, layer_type=spec.type, hint=_("number the calls 2, 3 ..."))
+            used.add(candidate)
+            names.append(candidate)
+            continue
         if spec.name is not None:
             names.append(spec.name)
             continue
@@ -239,9 +258,9 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
                 if state.get(dep) == 1:
                     cycle = [*path[path.index(dep):], dep]
                     node = nodes[name]
-                    raise SpecError("the layers form a cycle: " + " -> ".join(reversed(cycle)),
+                    raise SpecError(_("the layers form a cycle: {reversed}", reversed=" -> ".join(reversed(cycle))),
                                     line=node.spec.line, layer=name, layer_type=node.spec.type,
-                                    hint="a layer cannot depend on its own output; check the 'inputs' lists")
+                                    hint=_("a layer cannot depend on its own output; check the 'inputs' lists"))
                 if state.get(dep) != 2:
                     stack.append((dep, 0))
             else:
@@ -280,8 +299,8 @@ def _resolver(net: NetworkSpec, specs: list[LayerSpec], names: list[str], inputs
             return src
         if src.index is None:
             if len(inputs) != 1:
-                raise SpecError("a block at the start of a network with several inputs must say which it takes",
-                                hint="add inputs: [name] to the item that uses the block")
+                raise SpecError(_("a block at the start of a network with several inputs must say which it takes"),
+                                hint=_("add inputs: [name] to the item that uses the block"))
             return inputs[0].name + src.suffix
         return final[src.index] + src.suffix
 
@@ -303,6 +322,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     specs = list(net.layers)
     for ispec in net.inputs:
         name = ispec.name or fw.input_name
+        if ispec.full:  # a module's input, batch axis included (it need not come first)
+            inputs.append(InputRecord(name, tuple(ispec.shape), ispec.line))
+            continue
         inputs.append(InputRecord(name, (None, *_input_shape(ispec.shape, ispec.line, name, net.assume)),
                                   ispec.line))
     if net.assume:
@@ -316,6 +338,10 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     layer_specs: list[tuple[LayerSpec, str]] = []
     taken |= set(names)
     for spec, name in zip(specs, names, strict=True):
+        if spec.holder:
+            layers_objs.append(_Holder(name, spec))
+            layer_specs.append((spec, name))
+            continue
         if spec.reuse is not None:
             layers_objs.append(_Reuse(name, spec))
             layer_specs.append((spec, name))
@@ -329,6 +355,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             layer = known.layer  # made by a reader from the same arguments
             layer.trainable = spec.trainable is not False
             layer.line = spec.line
+            layer.name = name
         else:
             layer = instantiate(spec, fw.name, name)
         if layer.is_input:
@@ -346,8 +373,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         declared = first.config.get("input_shape") or (
             (first.config["input_dim"],) if first.config.get("input_dim") else None)
         if declared is None:
-            raise SpecError("the network has no input shape", line=layer_specs[0][0].line,
-                            hint="add input: [...] at the top (the shape without the batch dimension)")
+            raise SpecError(_("the network has no input shape"), line=layer_specs[0][0].line,
+                            hint=_("add input: [...] at the top (the shape without the batch dimension)"))
         inputs.append(InputRecord(fw.input_name, (None, *_input_shape(declared, first.line, "input")),
                                   first.line))
 
@@ -356,41 +383,46 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     input_names = {i.name for i in inputs}
     for rec in inputs:
         if len(rec.shape) > MAX_RANK:  # an InputLayer's shape (the input: key is checked when read)
-            raise SpecError(f"input {shown(rec.name)} has {len(rec.shape):,} dimensions; at most {MAX_RANK} "
-                            "(the batch included) are supported", line=rec.line)
+            raise SpecError(_("input {name} has {shape:,} dimensions; at most {MAX_RANK} (the batch included) are "
+                              "supported", name=shown(rec.name), shape=len(rec.shape), MAX_RANK=MAX_RANK),
+                            line=rec.line)
         if _bracketed(rec.name):
-            raise SpecError(f"an input name cannot end in [...]: {shown(rec.name)}", line=rec.line,
-                            hint="choose a name without brackets (name[i] picks one output of a layer)")
+            raise SpecError(_("an input name cannot end in [...]: {name}", name=shown(rec.name)), line=rec.line,
+                            hint=_("choose a name without brackets (name[i] picks one output of a layer)"))
     if len(input_names) != len(inputs):
-        raise SpecError("two inputs have the same name", line=inputs[-1].line)
+        raise SpecError(_("two inputs have the same name"), line=inputs[-1].line)
 
     layer_names = {name for spec, name in layer_specs if spec.reuse is None}
     for spec, name in layer_specs:
         if spec.reuse is not None and spec.reuse not in layer_names:
-            raise SpecError(f"reuse: {spec.reuse!r} names no layer", line=spec.line, layer=name,
-                            hint=did_you_mean(spec.reuse, layer_names) or "reuse: names the layer to call again")
+            raise SpecError(_("reuse: {reuse!r} names no layer", reuse=spec.reuse), line=spec.line, layer=name,
+                            hint=(did_you_mean(spec.reuse, layer_names) or _("reuse: names the layer to call again")))
 
     # wiring: explicit inputs, or the previous item
     nodes: dict[str, _Node] = {}
     previous = inputs[0].name if len(inputs) == 1 or not layers_objs else None
     known = input_names | {layer.name for layer in layers_objs}
     for (spec, name), layer in zip(layer_specs, layers_objs, strict=True):
+        if spec.holder or not spec.called:
+            nodes[name] = _Node(spec, layer, [])
+            continue
         if spec.inputs is not None:
             srcs = [resolve(src) for src in spec.inputs] if resolve else list(spec.inputs)
             for src in srcs:
                 _check_index(src, known, spec.line, name, spec.type)
                 if _base(src) not in known:
-                    raise SpecError(f"unknown input {shown(src)}", line=spec.line, layer=name, layer_type=spec.type,
-                                    hint=did_you_mean(src, known) or "inputs must name an input or a layer")
+                    raise SpecError(_("unknown input {src}", src=shown(src)), line=spec.line, layer=name,
+                                    layer_type=spec.type,
+                                    hint=(did_you_mean(src, known) or _("inputs must name an input or a layer")))
                 if src == name:
-                    raise SpecError("a layer cannot take its own output as input", line=spec.line, layer=name,
+                    raise SpecError(_("a layer cannot take its own output as input"), line=spec.line, layer=name,
                                     layer_type=spec.type)
         elif getattr(layer, "max_inputs", None) == 0:  # a tensor of its own (a PyTorch Parameter) takes nothing
             srcs = []
         elif previous is None:
-            raise SpecError("with several inputs, the first layer must say which it takes", line=spec.line,
+            raise SpecError(_("with several inputs, the first layer must say which it takes"), line=spec.line,
                             layer=name, layer_type=spec.type,
-                            hint="add inputs: [name] (" + ", ".join(sorted(input_names)) + ")")
+                            hint=_("add inputs: [name] ({sorted})", sorted=", ".join(sorted(input_names))))
         else:
             srcs = [previous]
         nodes[name] = _Node(spec, layer, srcs)
@@ -402,23 +434,49 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
     lazy = Analyses({i.name: receptive.input_field(numeric(i.shape), n == 0, i.name, inputs[0].name)
                      for n, i in enumerate(inputs)}, batch)
+    first_shown: dict[str, Shape] = {}  # layers that show their first output and give more (an LSTM's states)
     records: dict[str, LayerRecord] = {}
     children: dict[str, list[LayerRecord]] = {}
+    calls: dict[str, int] = {}  # PyTorch: how often each module was called (rows per call)
     facts: dict[str, checks.DesignFacts] = {}
     conditions: list[tuple[str, Any, int]] = []  # (layer, size written with names, its minimum)
     weights_so_far = 0
     for name in order:
         node = nodes[name]
         layer = node.layer
-        in_shapes = [_single(shapes, src, layer) for src in node.inputs]
+        if isinstance(layer, _Holder):
+            shapes[name] = list(NO_OUTPUT)
+            records[name] = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                                        line=layer.line)
+            continue
+        if not node.spec.called:
+            records[name], children[name] = _not_called(node.spec, layer, name, make_nested, fw.name)
+            shapes[name] = list(NO_OUTPUT)
+            continue
+        in_shapes = [_single(shapes, src, layer, first_shown) for src in node.inputs]
         if isinstance(layer, _Reuse):
-            shapes[name] = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name)
+            shapes[name], again, calc = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name, batch)
+            if fw.name == "pytorch":  # PyTorch's tables show every call
+                target = node.spec.reuse
+                calls[target] = calls.get(target, 1) + 1  # type: ignore[index]
+                record, kids = again
+                if calc is not None:  # each call computes: its operations are counted in its own row
+                    lazy.jobs.append((name, nodes[target].layer, in_shapes, shapes[name], calc,  # type: ignore[index]
+                                      [_base(src) for src in node.inputs]))
+                    record.lazy, record.lazy_key = lazy, name
+                record.inputs = list(node.inputs)
+                record.line = layer.line
+                counted_elsewhere(record, target, calls[target])  # type: ignore[arg-type]
+                for kid in kids:
+                    counted_elsewhere(kid, kid.name)
+                records[name], children[name] = record, kids
             continue
         if isinstance(layer, _ModelItem):
-            out, record, children[name] = run_nested(layer.spec, name, in_shapes, fw.name, batch)
+            out, record, children[name] = run_nested(layer.spec, node.spec.name or name, in_shapes, fw.name, batch)
             record.inputs = list(node.inputs)
             shapes[name] = out
             records[name] = record
+            _module_row(node.spec, record, children[name])
             continue
         known = net.computed.get(name)
         done = known.results.get((_shapes_key(in_shapes), layer.trainable)) if known is not None else None
@@ -426,16 +484,27 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
                                                                 MAX_WEIGHTS - weights_so_far)
         weights_so_far += len(calc.weights)
         if weights_so_far > MAX_WEIGHTS:  # a layer a reader computed before: counted here
-            raise calc.error(f"the network would have more than {MAX_WEIGHTS:,} weight tensors",
-                             "use fewer (stacked) layers")
+            raise calc.error(_("the network would have more than {MAX_WEIGHTS:,} weight tensors",
+                               MAX_WEIGHTS=MAX_WEIGHTS),
+                             _("use fewer (stacked) layers"))
         facts[name] = layer.design(numeric(in_shapes))
         conditions += [(name, size, minimum) for size, minimum in calc.conditions]
         shapes[name] = out
+        further = layer.further_outputs(in_shapes, out)
+        if further:
+            shapes[name] = [out, *further]
+            first_shown[name] = out
         lazy.jobs.append((name, layer, in_shapes, out, calc, [_base(src) for src in node.inputs]))
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
-            weights=calc.weights, calculation=calc.steps, line=layer.line, block=node.spec.block, lazy=lazy)
+            weights=list(calc.weights), calculation=list(calc.steps), line=layer.line, block=node.spec.block,
+            lazy=lazy, lazy_key=name)
+        if calc.children and fw.name == "pytorch":  # the submodules it calls, as PyTorch's tables show them
+            shown_name = node.spec.name or name
+            children[name] = [replace(kid, name=f"{shown_name}.{kid.name}", parent=shown_name, depth=1,
+                                      line=layer.line, lazy=InParent(shown_name)) for kid in calc.children]
+        _module_row(node.spec, records[name], children.get(name, []))
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     if resolve is not None:
@@ -444,8 +513,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     for out_name in outputs:
         _check_index(out_name, shapes, net.outputs_line, None, None)
         if _base(out_name) not in shapes:
-            raise SpecError(f"unknown output {shown(out_name)}", line=net.outputs_line,
-                            hint=did_you_mean(out_name, shapes) or "outputs must name layers")
+            raise SpecError(_("unknown output {out_name}", out_name=shown(out_name)), line=net.outputs_line,
+                            hint=(did_you_mean(out_name, shapes) or _("outputs must name layers")))
         if _indexed(out_name):
             _pick(shapes[_base(out_name)], out_name, net.outputs_line, None, None)
     if fw.name == "keras":
@@ -453,12 +522,12 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     notices = [_holder_notice(records[obj.name]) for _, obj in zip(layer_specs, layers_objs, strict=True)
                if not isinstance(obj, _Reuse) and records[obj.name].total_trainable_params
                != records[obj.name].trainable_params]
-    rows = []
-    for _, obj in zip(layer_specs, layers_objs, strict=True):
-        if isinstance(obj, _Reuse):
-            continue
-        rows.append(records[obj.name])
-        rows.extend(children.get(obj.name, ()))
+    items = [(spec, records[obj.name], children.get(obj.name, [])) for (spec, _), obj
+             in zip(layer_specs, layers_objs, strict=True) if obj.name in records]
+    owned = {records[obj.name].name for obj in layers_objs if obj.name in records and getattr(obj, "owned_tensor",
+                                                                                                False)}
+    rows = arrange(items, owned) if fw.name == "pytorch" else [row for _, record, kids in items
+                                                                for row in (record, *kids)]
     summary = Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
                       warnings=notices, blocks=list(net.blocks), batch=batch)
     if conditions:
@@ -470,10 +539,12 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
 def _holder_notice(record: LayerRecord) -> Notice:
     """trainable=False given to a layer that holds layers: Keras' row and totals disagree; say why."""
     extra = record.total_trainable_params - record.trainable_params
-    return Notice(f"trainable=False does not freeze the layers {record.name!r} holds: its row shows their "
-                  f"{extra:,} parameters as non-trainable, as Keras' does, but the totals count them as trainable, "
-                  "as Keras' do", record.line, f"to freeze them all, set {record.name}.trainable = False after "
-                  "making the layer", record.name, "frozen-holder")
+    return Notice(_("trainable=False does not freeze the layers {name!r} holds: its row shows their {extra:,} "
+                    "parameters as non-trainable, as Keras' does, but the totals count them as trainable, as Keras' do",
+                    name=record.name, extra=extra), record.line,
+                  _("to freeze them all, set {name}.trainable = False after making the layer", name=record.name),
+                  record.name,
+                                    "frozen-holder")
 
 
 class _Reuse:
@@ -491,24 +562,88 @@ class _Reuse:
 
 
 def _run_again(item: _Reuse, nodes: dict[str, _Node], records: dict[str, LayerRecord], in_shapes: list[Shape],
-               make_nested: Any, framework: str) -> Shape | list[Shape]:
-    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks)."""
+               make_nested: Any, framework: str, batch: int = 1
+               ) -> tuple[Shape | list[Shape], tuple[LayerRecord, list[LayerRecord]], Calc | None]:
+    """Call a layer again: same weights, so the new input must give the same weight shapes (as Keras checks).
+
+    Keras shows every call in the layer's row; PyTorch shows each call as a row (the one returned, with the
+    rows under it for a module holding others).
+    """
     target = nodes[item.spec.reuse]  # type: ignore[index]
     record = records[target.layer.name]
+    kids: list[LayerRecord] = []
+    calc: Calc | None = None
     if isinstance(target.layer, _ModelItem):
-        out, again, _ = run_nested(target.layer.spec, target.layer.name, in_shapes, framework)
+        out, again, kids = run_nested(target.layer.spec, record.name, in_shapes, framework, batch)
     else:
-        out, calc = compute_layer(target.layer, in_shapes, make_nested)
-        again = LayerRecord(record.name, record.type, [], out, calc.weights)
+        out, calc = compute_layer(target.layer, in_shapes, make_nested, batch)
+        again = LayerRecord(record.name, record.type, [], tuple(out) if not isinstance(out, list) else list(out),
+                            list(calc.weights), list(calc.steps), depth=record.depth)
     before = [(w.name, w.shape) for w in record.weights]
     if [(w.name, w.shape) for w in again.weights] != before:
-        raise SpecError(f"{record.name!r} is called again on inputs of shape "
-                        f"{', '.join(str(s) for s in in_shapes)}, but its weights were made for its first "
-                        "inputs", line=item.line, layer=item.name, layer_type=record.type,
-                        hint="a shared layer needs inputs with the same channels or features each time")
-    record.inputs = [*record.inputs, *nodes[item.name].inputs]
-    record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
-    return out
+        raise SpecError(_("{name!r} is called again on inputs of shape {in_shapes}, but its weights were made for its "
+                          "first inputs", name=record.name, in_shapes=', '.join(str(s) for s in in_shapes)),
+                        line=item.line, layer=item.name, layer_type=record.type,
+                        hint=_("a shared layer needs inputs with the same channels or features each time"))
+    if framework != "pytorch":
+        record.inputs = [*record.inputs, *nodes[item.name].inputs]
+        record.output_shape = list(out) if isinstance(out, list) else tuple(out)  # Keras shows the last call's
+    return out, (again, kids), calc
+
+
+def _module_row(spec: LayerSpec, record: LayerRecord, kids: list[LayerRecord]) -> None:
+    """PyTorch's keys on a computed row: a further call of a module, tensors tied to another module's."""
+    if spec.hidden:
+        hide(record)
+        for kid in kids:
+            hide(kid)
+        return
+    if spec.tied:
+        tie(record, spec.tied, spec.line)
+    if spec.call is not None:
+        record.name = spec.name  # type: ignore[assignment]
+        counted_elsewhere(record, record.name, spec.call)
+        for kid in kids:
+            counted_elsewhere(kid, kid.name)
+
+
+def _not_called(spec: LayerSpec, layer: Any, name: str, make_nested: Any,
+                framework: str) -> tuple[LayerRecord, list[LayerRecord]]:
+    """The row of a module that is never called: its tensors, counted from its arguments, and no output."""
+    if isinstance(layer, _ModelItem | _Reuse):
+        raise SpecError(_("called: false is for a module made from its arguments; a module holding others that is "
+                        "not called is a row of its own (module: ...) with its modules under it (parent: ...)"),
+                        line=spec.line, layer=name, layer_type=spec.type)
+    probe = layer.probe_inputs() if hasattr(layer, "probe_inputs") else None
+    if probe is None:
+        if type(layer).build is not Layer.build:
+            raise SpecError(_("the parameters of a module that is not called cannot be counted without its input"),
+                            line=spec.line, layer=name, layer_type=spec.type,
+                            hint=_("call it in forward(), or leave it out"))
+        record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                             line=layer.line)
+    else:
+        _output, calc = compute_layer(layer, probe, make_nested)
+        record = LayerRecord(name=name, type=layer.type_name, inputs=[], output_shape=list(NO_OUTPUT),
+                             weights=list(calc.weights), calculation=list(calc.steps), line=layer.line)
+    no_output(record)
+    record.lazy = NotCalled()
+    _module_row(spec, record, [])
+    return record, []
+
+
+class _Holder:
+    """The row of a module that is not called itself (``module: ModuleList``): it counts the rows under it."""
+
+    is_input = False
+    min_inputs, max_inputs = 0, 0
+
+    def __init__(self, name: str, spec: LayerSpec) -> None:
+        self.name = name
+        self.spec = spec
+        self.line = spec.line
+        self.type_name = spec.type
+        self.config: dict[str, Any] = {}
 
 
 class _ModelItem:
@@ -521,7 +656,7 @@ class _ModelItem:
         self.name = name
         self.spec = spec
         self.line = spec.line
-        self.type_name = "Sequential" if spec.type == "Sequential" else "Functional"
+        self.type_name = nested_type(spec.type)
         self.config: dict[str, Any] = {}
 
 
@@ -530,14 +665,17 @@ def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
     (most come from checked steps; a size written with names is checked where its layer needs numbers)."""
     for shape in out if isinstance(out, list) else [out]:
         if len(shape) > MAX_RANK:
-            raise calc.error(f"the output would have {len(shape):,} dimensions; at most {MAX_RANK} are supported")
+            raise calc.error(_("the output would have {shape:,} dimensions; at most {MAX_RANK} are supported",
+                               shape=len(shape), MAX_RANK=MAX_RANK))
         for size in numeric(shape):
             if size is not None and size < 0:  # a layer that does not say why itself: say it here
-                raise calc.error(f"the output {printable(describe_shape(shape), 200)} would have a negative size",
-                                 "check the input sizes: one is too small for this layer (0 or less)")
+                raise calc.error(_("the output {describe_shape} would have a negative size",
+                                   describe_shape=printable(describe_shape(shape), 200)),
+                                 _("check the input sizes: one is too small for this layer (0 or less)"))
             if size is not None and abs(size) > MAX_INT:
-                raise calc.error(f"an output size would be {about(size)}, beyond the 64-bit sizes the frameworks "
-                                 "count in", "use smaller sizes")
+                raise calc.error(_("an output size would be {size}, beyond the 64-bit sizes the frameworks count in",
+                                   size=about(size)), _(
+                        "use smaller sizes"))
 
 
 def _input_name(fw: Framework, taken: set[str]) -> str:
@@ -577,9 +715,9 @@ def _check_index(src: str, known: Any, line: int | None, layer: str | None, laye
     parts = _bracketed(src)
     if parts and not _indexed(src) and parts[0] in known:
         base = printable(parts[0], MAX_SHOWN)
-        raise SpecError(f"the index in {shown(src)} must be a whole number (0-9)", line=line, layer=layer,
+        raise SpecError(_("the index in {src} must be a whole number (0-9)", src=shown(src)), line=line, layer=layer,
                         layer_type=layer_type,
-                        hint=f"write {base}[0] for its first output, {base}[1] for the second ...")
+                        hint=_("write {base}[0] for its first output, {base}[1] for the second ...", base=base))
 
 
 def _pick(shape: Shape | list[Shape], src: str, line: int | None, layer: str | None,
@@ -590,10 +728,12 @@ def _pick(shape: Shape | list[Shape], src: str, line: int | None, layer: str | N
     count = len(shape) if isinstance(shape, list) else 1
     if not isinstance(shape, list) or index is None or not -count <= index < count:
         shown_base = printable(base, MAX_SHOWN)
-        raise SpecError(f"{shown(base)} has {count} output{'s' if count > 1 else ''}, no output {digits[:20]}",
+        raise SpecError(_("{base} has {count} output{value}, no output {digits}", base=shown(base), count=count, value=
+                's' if count > 1 else '', digits=digits[:20]),
                         line=line, layer=layer, layer_type=layer_type,
-                        hint=(f"pick one of {shown_base}[0] to {shown_base}[{count - 1}]" if count > 1 else
-                              f"write {shown_base} without an index"))
+                        hint=(_("pick one of {shown_base}[0] to {shown_base}[{value}]", shown_base=shown_base,
+                                value=count - 1) if count > 1 else _(
+                                "write {shown_base} without an index", shown_base=shown_base)))
     return shape[index]
 
 
@@ -610,19 +750,27 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
         todo.extend(nodes[name].after)  # a shared layer's further call reaches the layer
     for spec, name in layer_specs:
         if name not in reached:
-            raise SpecError("this layer leads to no output, so Keras leaves it out of the model", line=spec.line,
+            raise SpecError(_("this layer leads to no output, so Keras leaves it out of the model"), line=spec.line,
                             layer=name, layer_type=spec.type,
-                            hint="list it (or a layer after it) in outputs: [...], or remove it")
+                            hint=_("list it (or a layer after it) in outputs: [...], or remove it"))
 
 
-def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer) -> Shape:
+def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer,
+            first_shown: dict[str, Shape] | None = None) -> Shape:
     shape = shapes[_base(src)]
     if _indexed(src):
         return _pick(shape, src, layer.line, layer.name, layer.type_name)
+    if first_shown and src in first_shown:  # a layer that shows its first output: the name alone is that output
+        return first_shown[src]
+    if isinstance(shape, list) and not shape:
+        raise SpecError(_("input {shown} is a module that is not called: it has no output", shown=shown(src)),
+                        line=layer.line,
+                        layer=layer.name, layer_type=layer.type_name)
     if isinstance(shape, list):
         shown_src = printable(src, MAX_SHOWN)
-        raise SpecError(f"input {shown(src)} has several outputs", line=layer.line, layer=layer.name,
-                        layer_type=layer.type_name, hint=f"take one of them with {shown_src}[0], {shown_src}[1] ...")
+        raise SpecError(_("input {src} has several outputs", src=shown(src)), line=layer.line, layer=layer.name,
+                        layer_type=layer.type_name, hint=_("take one of them with {shown_src}[0], {shown_src}[1] ...",
+                                                           shown_src=shown_src))
     return shape
 
 
@@ -676,7 +824,7 @@ class Analyses:
     @staticmethod
     def _field(fields: dict[str, Any], layer: Layer, sources: list[str], inputs: list[Shape], out: Any,
                calc: Calc) -> Any:
-        missing = "has no receptive field (a model used as a layer, or a shared layer called again)"
+        missing = _("has no receptive field (a model used as a layer, or a shared layer called again)")
         given = [fields.get(src) or receptive.NoField(f"{src!r} {missing}") for src in sources]
         return layer.receptive_field(given, inputs, out, calc)
 
@@ -695,7 +843,7 @@ def analyse(layer: Layer, inputs: list[Shape], output: Shape | list[Shape], calc
     layer.operations(inputs, output, calc)
     calc.check_counted()
     if calc.total_macs is not None:
-        calc.record("flops", "FLOPs", 2 * var("MACs", calc.total_macs), note="a multiplication and an add each")
+        calc.record("flops", S_("FLOPs"), 2 * var("MACs", calc.total_macs), note=_("a multiplication and an add each"))
 
 
 def _activations(output: Shape | list[Shape], calc: Calc) -> int | None:
@@ -706,5 +854,5 @@ def _activations(output: Shape | list[Shape], calc: Calc) -> int | None:
     total = terms[0]
     for t in terms[1:]:
         total = total + t
-    value = calc.record("activations", "output elements", total, note="per sample")
+    value = calc.record("activations", S_("output elements"), total, note=_("per sample"))
     return value if isinstance(value, int) else None

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from math import gcd
 
+from ..i18n import N_, S_, _
 from .expr import Expr, Var, is_fraction, var
 from .records import record
 from .summary import ReceptiveField, Step
@@ -38,7 +39,7 @@ KIND = "receptive_field"
 #: periods longer than this are not followed (a chain of large up-sampling factors)
 MAX_PERIOD = 4096
 #: names of the spatial axes, by their number
-AXIS_WORDS = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+AXIS_WORDS = {1: (S_("length"),), 2: (S_("height"), S_("width")), 3: (S_("depth"), S_("height"), S_("width"))}
 
 
 @record(frozen=True)
@@ -270,11 +271,11 @@ def input_field(shape: tuple[int | None, ...], first: bool, name: str, first_nam
     rank − 2 spatial axes (besides the batch and the channels or features).
     """
     if not first:
-        return NoField(f"receptive fields are computed with respect to the first input, {first_name!r}, "
-                       f"and this layer depends only on {name!r}")
+        return NoField(_("receptive fields are computed with respect to the first input, {first_name!r}, "
+                         "and this layer depends only on {name!r}", first_name=first_name, name=name))
     if not 3 <= len(shape) <= 5:
-        return NoField(f"the input {name!r} has no spatial axes (receptive fields need 1 to 3 besides the "
-                       "batch and the channels)")
+        return NoField(_("the input {name!r} has no spatial axes (receptive fields need 1 to 3 besides the "
+                         "batch and the channels)", name=name))
     return Field((INPUT_AXIS,) * (len(shape) - 2))
 
 
@@ -326,14 +327,17 @@ def _signed(n: int | None) -> str:
 
 
 def _label(quantity: str, words: Sequence[str]) -> str:
-    return f"{quantity} ({' and '.join(words)})" if len(words) > 1 else f"{quantity} ({words[0]})"
+    joined = words[0]
+    for word in words[1:]:
+        joined = S_("{first} and {second}", first=joined, second=word)
+    return S_("{quantity} ({words})", quantity=quantity, words=joined)
 
 
 class _Steps:
     """Collects the steps of each axis, then records them, once for axes whose steps are the same."""
 
     def __init__(self, rank: int) -> None:
-        self.words = AXIS_WORDS.get(rank, tuple(f"axis {i + 1}" for i in range(rank)))
+        self.words = AXIS_WORDS.get(rank, tuple(S_("axis {i}", i=i + 1) for i in range(rank)))
         self.per_axis: list[list[tuple[str, Expr, str | None]]] = [[] for _ in range(rank)]
 
     def add(self, axis: int, quantity: str, expr: Expr, note: str | None = None) -> None:
@@ -357,21 +361,22 @@ def _size_steps(steps: _Steps, i: int, axis: Axis, why: str) -> None:
     sizes = axis.sizes()
     seen = [s for s in sizes if s]
     if not seen:
-        steps.add(i, "receptive field size", q("r", 0), note="no output sees an input pixel")
+        steps.add(i, S_("receptive field size"), q("r", 0), note=_("no output sees an input pixel"))
         return
     holes = len(seen) < len(sizes)
-    hole_note = (f"; {len(sizes) - len(seen)} of every {len(sizes)} outputs see no input pixel at all "
-                 "(holes left by the stride)") if holes else ""
-    picks = [("receptive field size", sizes.index(min(seen)))]
+    hole_note = _("; {value} of every {sizes} outputs see no input pixel at all (holes left by the stride)",
+                  value=len(sizes) - len(seen), sizes=len(sizes)) if holes else ""
+    picks = [(S_("receptive field size"), sizes.index(min(seen)))]
     if min(seen) != max(seen):
-        picks = [("smallest receptive field size", sizes.index(min(seen))),
-                 ("largest receptive field size", sizes.index(max(seen)))]
+        picks = [(S_("smallest receptive field size"), sizes.index(min(seen))),
+                 (S_("largest receptive field size"), sizes.index(max(seen)))]
     for quantity, o in picks:
         lo, hi = axis.first[o], axis.last[o]
-        where = "every output" if len(picks) == 1 and not holes else \
-            f"output {o} (the pattern repeats every {axis.period} outputs)"
+        where = _("every output") if len(picks) == 1 and not holes else \
+            _("output {o} (the pattern repeats every {period} outputs)", o=o, period=axis.period)
         steps.add(i, quantity, q("last", hi) - q("first", lo) + 1,
-                  note=f"{why}: {where} sees input pixels {_signed(lo)} to {_signed(hi)}{hole_note}")
+                  note=_("{why}: {where} sees input pixels {signed} to {signed2}{hole_note}", why=why, where=where,
+                         signed=_signed(lo), signed2=_signed(hi), hole_note=hole_note))
 
 
 def _standard(before: Axis, w: Window) -> bool:
@@ -381,43 +386,45 @@ def _standard(before: Axis, w: Window) -> bool:
 
 
 def _recurrence_steps(steps: _Steps, i: int, before: Axis, w: Window) -> None:
-    r_in = q("r_in", before.last[0] - before.first[0] + 1, "the input's field size")  # type: ignore[operator]
+    r_in = q("r_in", before.last[0] - before.first[0] + 1, S_("the input's field size"))  # type: ignore[operator]
     j_in = q("j_in", before.jump)
-    start_in = q("start_in", None if before.shifted else before.first[0], "the input's start")
+    start_in = q("start_in", None if before.shifted else before.first[0], S_("the input's start"))
     if w.kind == "shift":
-        steps.add(i, "receptive field size", r_in, note="unchanged: padding and cropping only shift positions")
-        steps.add(i, "jump", j_in)
+        steps.add(i, S_("receptive field size"), r_in,
+                  note=_("unchanged: padding and cropping only shift positions"))
+        steps.add(i, S_("jump"), j_in)
     else:
         k = var("k", w.kernel)
         grow: Expr = (k - 1) * var("d", w.dilation) if w.dilation != 1 else k - 1
-        steps.add(i, "receptive field size", r_in + grow * j_in)
-        steps.add(i, "jump", j_in * var("s", w.p_in) if w.p_in != 1 else j_in)
+        steps.add(i, S_("receptive field size"), r_in + grow * j_in)
+        steps.add(i, S_("jump"), j_in * var("s", w.p_in) if w.p_in != 1 else j_in)
     pad = w.pad
     if pad is None:
-        unknown = var("p", None, "the padding, which depends on the unknown input size,")
-        steps.add(i, "start", start_in - unknown * j_in)
+        unknown = var("p", None, S_("the padding, which depends on the unknown input size,"))
+        steps.add(i, S_("start"), start_in - unknown * j_in)
     elif pad > 0:
-        steps.add(i, "start", start_in - var("p", pad) * j_in)
+        steps.add(i, S_("start"), start_in - var("p", pad) * j_in)
     elif pad < 0:
-        steps.add(i, "start", start_in + var("c", -pad) * j_in)
+        steps.add(i, S_("start"), start_in + var("c", -pad) * j_in)
     else:
-        steps.add(i, "start", start_in)
+        steps.add(i, S_("start"), start_in)
 
 
 def _general_steps(steps: _Steps, i: int, before: Axis, after: Axis, w: Window) -> None:
-    why = {"transposed": "the transposed convolution", "upsample": "the up-sampling"}.get(w.kind, "the window")
-    _size_steps(steps, i, after, f"{why} repeats input positions" if w.p_out > 1 else why)
+    why = {"transposed": _("the transposed convolution"), "upsample": _("the up-sampling")}.get(w.kind) \
+        or _("the window")
+    _size_steps(steps, i, after, _("{why} repeats input positions", why=why) if w.p_out > 1 else why)
     j_in = q("j_in", before.jump)
     if w.p_in == 1 and w.p_out > 1:
         symbol = "s" if w.kind == "transposed" else "f"
-        steps.add(i, "jump", j_in / var(symbol, w.p_out))
+        steps.add(i, S_("jump"), j_in / var(symbol, w.p_out))
     elif w.p_out == 1:
-        steps.add(i, "jump", j_in * var("s", w.p_in) if w.p_in != 1 else j_in)
+        steps.add(i, S_("jump"), j_in * var("s", w.p_in) if w.p_in != 1 else j_in)
     else:
-        steps.add(i, "jump", j_in * var("p_in", w.p_in) / var("p_out", w.p_out))
+        steps.add(i, S_("jump"), j_in * var("p_in", w.p_in) / var("p_out", w.p_out))
     first = after.first[0]
-    start: Expr = q("first(0)", None if after.shifted else first, "the first pixel of output 0's field")
-    steps.add(i, "start", start, note="the first input pixel seen by output 0")
+    start: Expr = q("first(0)", None if after.shifted else first, S_("the first pixel of output 0's field"))
+    steps.add(i, S_("start"), start, note=_("the first input pixel seen by output 0"))
 
 
 def passed(calc: Calc, field: NoField) -> NoField:
@@ -440,10 +447,10 @@ def unmodelled(fields: list[Field | NoField], calc: Calc, type_name: str) -> Fie
     whole_ = _whole_input(fields)
     if whole_ is not None:
         return whole_
-    source = fields[0] if fields else NoField("the layer has no input")
+    source = fields[0] if fields else NoField(_("the layer has no input"))
     if isinstance(source, NoField):
         return passed(calc, source)
-    return said(calc, f"{type_name} does not keep track of positions")
+    return said(calc, _("{type_name} does not keep track of positions", type_name=type_name))
 
 
 def rearranged(fields: list[Field | NoField], calc: Calc, rank: int, reason: str) -> Field | NoField:
@@ -460,11 +467,12 @@ def rearranged(fields: list[Field | NoField], calc: Calc, rank: int, reason: str
 def windowed(fields: list[Field | NoField], calc: Calc, windows: Sequence[Window]) -> Field | NoField:
     """The field of a layer that reads each spatial axis through a window (convolutions, pooling,
     up-sampling, padding ...), with its worked steps."""
-    source = fields[0] if fields else NoField("the layer has no input")
+    source = fields[0] if fields else NoField(_("the layer has no input"))
     if isinstance(source, NoField):
         return source if source.whole else passed(calc, source)
     if len(source.axes) != len(windows):
-        return said(calc, f"the input has {len(source.axes)} spatial axes, the layer works on {len(windows)}")
+        return said(calc, _("the input has {axes} spatial axes, the layer works on {windows}",
+                            axes=len(source.axes), windows=len(windows)))
     steps = None if calc.quiet else _Steps(len(windows))
     out: list[Axis | Whole] = []
     for i, (axis, w) in enumerate(zip(source.axes, windows, strict=True)):
@@ -472,11 +480,12 @@ def windowed(fields: list[Field | NoField], calc: Calc, windows: Sequence[Window
             out.append(axis)
             continue
         if w.pad is None and axis.period > 1:
-            return said(calc, "the padding depends on an unknown input size and the field is not regular")
+            return said(calc, _("the padding depends on an unknown input size and the field is not regular"))
         try:
             after = compose(axis, w)
         except PeriodTooLong:
-            return said(calc, f"the field sizes repeat only after more than {MAX_PERIOD} outputs")
+            return said(calc, _("the field sizes repeat only after more than {MAX_PERIOD} outputs",
+                                  MAX_PERIOD=MAX_PERIOD))
         if steps is None:
             pass
         elif _standard(axis, w) and after.period == 1:
@@ -491,36 +500,36 @@ def windowed(fields: list[Field | NoField], calc: Calc, windows: Sequence[Window
 
 def same(fields: list[Field | NoField], calc: Calc) -> Field | NoField:
     """A layer that works position by position: each output sees what its input saw."""
-    source = fields[0] if fields else NoField("the layer has no input")
+    source = fields[0] if fields else NoField(_("the layer has no input"))
     if isinstance(source, NoField):
         return source if source.whole else passed(calc, source)
     _unchanged(source, calc)
     return source
 
 
-STATISTICS_NOTE = ("unchanged: statistics over positions are treated as constants, as for batch normalisation "
-                   "at inference (the usual convention)")
+STATISTICS_NOTE = N_("unchanged: statistics over positions are treated as constants, as for batch normalisation "
+                     "at inference (the usual convention)")
 
 
 def statistics(fields: list[Field | NoField], calc: Calc) -> Field | NoField:
     """A normalisation whose mean and variance span positions (layer, group, instance): by convention each
     output keeps its input's field, as the statistics are treated as constants."""
-    source = fields[0] if fields else NoField("the layer has no input")
+    source = fields[0] if fields else NoField(_("the layer has no input"))
     if isinstance(source, NoField):
         return source if source.whole else passed(calc, source)
     _unchanged(source, calc, STATISTICS_NOTE)
     return source
 
 
-def _unchanged(field: Field, calc: Calc, note: str = "unchanged: the layer works position by position") -> None:
+def _unchanged(field: Field, calc: Calc, note: str = N_("unchanged: the layer works position by position")) -> None:
     if calc.quiet:
         return
     steps = _Steps(len(field.axes))
     for i, axis in enumerate(field.axes):
         if isinstance(axis, Axis):
             sizes = [s for s in axis.sizes() if s] or [0]
-            steps.add(i, "receptive field size" if min(sizes) == max(sizes) else "largest receptive field size",
-                      q("r_in", max(sizes)), note=note)
+            steps.add(i, S_("receptive field size") if min(sizes) == max(sizes) else
+                      S_("largest receptive field size"), q("r_in", max(sizes)), note=_(note))
     steps.record(calc)
 
 
@@ -532,10 +541,10 @@ def merged(fields: list[Field | NoField], calc: Calc, rank: int | None = None) -
     present = [f for f in fields if isinstance(f, Field)]
     if not present:
         missing = [f for f in fields if isinstance(f, NoField)]
-        return passed(calc, missing[0]) if missing else said(calc, "no input depends on the network input")
+        return passed(calc, missing[0]) if missing else said(calc, _("no input depends on the network input"))
     ranks = {len(f.axes) for f in present}
     if len(ranks) != 1 or (rank is not None and ranks != {rank}):
-        return said(calc, "the inputs have different spatial axes")
+        return said(calc, _("the inputs have different spatial axes"))
     n = ranks.pop()
     steps = _Steps(n)
     out: list[Axis | Whole] = []
@@ -549,17 +558,18 @@ def merged(fields: list[Field | NoField], calc: Calc, rank: int | None = None) -
         try:
             joined = union(regular)
         except PeriodTooLong:
-            return said(calc, f"the field sizes repeat only after more than {MAX_PERIOD} outputs")
+            return said(calc, _("the field sizes repeat only after more than {MAX_PERIOD} outputs",
+                                  MAX_PERIOD=MAX_PERIOD))
         if joined is None:
-            return said(calc, "the inputs' fields have different jumps (different resolutions)")
+            return said(calc, _("the inputs' fields have different jumps (different resolutions)"))
         if calc.quiet:
             pass
         elif len(present) == 1:
             sizes = [s for s in joined.sizes() if s] or [0]
-            steps.add(i, "receptive field size", q("r_in", max(sizes)),
-                      note="the only input that depends on the network input")
+            steps.add(i, S_("receptive field size"), q("r_in", max(sizes)),
+                      note=_("the only input that depends on the network input"))
         else:
-            _size_steps(steps, i, joined, "the union of the inputs' fields")
+            _size_steps(steps, i, joined, _("the union of the inputs' fields"))
         out.append(joined)
     steps.record(calc)
     return Field(tuple(out))
@@ -569,25 +579,25 @@ def whole(fields: list[Field | NoField], calc: Calc, why: str) -> Field | NoFiel
     """Every output sees every input pixel along every axis (global pooling ...); the step says so."""
     source = next((f for f in fields if isinstance(f, Field)), None)
     if source is None:
-        first = fields[0] if fields else NoField("the layer has no input")
+        first = fields[0] if fields else NoField(_("the layer has no input"))
         return first if isinstance(first, Field) or first.whole else passed(calc, first)
-    calc.analysis.append(Step("receptive field", "the whole input", None, None, why, KIND))
+    calc.analysis.append(Step(S_("receptive field"), S_("the whole input"), None, None, why, KIND))
     return Field(tuple(Whole(why) for _ in source.axes))
 
 
 def whole_flat(fields: list[Field | NoField], calc: Calc, why: str) -> NoField:
     """Global pooling without kept axes: every output sees the whole input, and has no spatial axes."""
-    source = fields[0] if fields else NoField("the layer has no input")
+    source = fields[0] if fields else NoField(_("the layer has no input"))
     if isinstance(source, NoField) and not source.whole:
         return passed(calc, source)
     if not sees_whole(source):
-        calc.analysis.append(Step("receptive field", "the whole input", None, None, why, KIND))
+        calc.analysis.append(Step(S_("receptive field"), S_("the whole input"), None, None, why, KIND))
     return NoField(why, True, True)
 
 
 def said(calc: Calc, reason: str) -> NoField:
     """No field, and a step of this layer saying why."""
-    calc.analysis.append(Step("receptive field", "none", None, None, reason, KIND))
+    calc.analysis.append(Step(S_("receptive field"), S_("none"), None, None, reason, KIND))
     return NoField(reason, True)
 
 

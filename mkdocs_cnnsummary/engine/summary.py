@@ -84,6 +84,14 @@ class Weight:
     #: layers a layer holds by their own trainable flag, which trainable=False given to the holder's
     #: constructor does not change (the row says non-trainable, the totals trainable)
     total_trainable: bool | None = None
+    #: PyTorch: the tensor is counted in another row (a further call of a shared module, a tied weight):
+    #: that row's name (with the tensor's name for a tied one), and this row does not count it
+    counted_in: str | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether this row counts the tensor (it is not counted in another row)."""
+        return self.counted_in is None
 
     @property
     def counts_trainable(self) -> bool:
@@ -222,9 +230,11 @@ class LayerRecord:
     extra: dict[str, Any] = field(default_factory=dict)  # further columns (framework specific)
     #: the engine's analyses of the network, computed on first use (see the properties below)
     lazy: Any = field(default=None, repr=False, compare=False)
+    #: the name ``lazy`` knows the row by (a PyTorch row is renamed to its qualified name later)
+    lazy_key: str | None = field(default=None, repr=False, compare=False)
 
     def _analysed(self, key: str, default: Any = None) -> Any:
-        return default if self.lazy is None else self.lazy.of(self.name).get(key, default)
+        return default if self.lazy is None else self.lazy.of(self.lazy_key or self.name).get(key, default)
 
     @property
     def macs(self) -> int | None:
@@ -256,16 +266,16 @@ class LayerRecord:
 
     @property
     def params(self) -> int:
-        return sum(w.size for w in self.weights if not w.buffer)
+        return sum(w.size for w in self.weights if not w.buffer and w.counted)
 
     @property
     def trainable_params(self) -> int:
-        return sum(w.size for w in self.weights if w.trainable and not w.buffer)
+        return sum(w.size for w in self.weights if w.trainable and not w.buffer and w.counted)
 
     @property
     def total_trainable_params(self) -> int:
         """Its trainable parameters as the model's totals count them (see :attr:`Weight.total_trainable`)."""
-        return sum(w.size for w in self.weights if w.counts_trainable and not w.buffer)
+        return sum(w.size for w in self.weights if w.counts_trainable and not w.buffer and w.counted)
 
     @property
     def non_trainable_params(self) -> int:
@@ -273,7 +283,12 @@ class LayerRecord:
 
     @property
     def buffers(self) -> int:
-        return sum(w.size for w in self.weights if w.buffer)
+        return sum(w.size for w in self.weights if w.buffer and w.counted)
+
+    @property
+    def called(self) -> bool:
+        """False for a row of a module that is not called itself (a ModuleList, an unused branch): no output."""
+        return not (isinstance(self.output_shape, list) and not self.output_shape)
 
     @property
     def flops(self) -> int | None:
@@ -302,6 +317,7 @@ class LayerRecord:
         out["calculation"] = [s.to_dict() for s in self.calculation]
         if self.parent is not None:
             out["parent"] = self.parent
+            out["depth"] = self.depth
         out["macs"] = self.macs
         out["flops"] = self.flops
         out["other_ops"] = self.other_ops
@@ -343,8 +359,8 @@ class LayerSums:
 
     @property
     def macs(self) -> int | None:
-        """Sum of the layers' MACs; None when one of them is unknown."""
-        return _sum_known(layer.macs for layer in self.layers)
+        """Sum of the layers' MACs (a model's row holds those of the rows under it); None when one is unknown."""
+        return _sum_known(layer.macs for layer in self.top_layers)
 
     @property
     def flops(self) -> int | None:
@@ -353,7 +369,7 @@ class LayerSums:
 
     @property
     def other_ops(self) -> int | None:
-        return _sum_known(layer.other_ops for layer in self.layers)
+        return _sum_known(layer.other_ops for layer in self.top_layers)
 
     @property
     def activations(self) -> int | None:
@@ -418,7 +434,7 @@ class Summary(LayerSums):
     @property
     def unknown_ops(self) -> list[str]:
         """Layers whose operations are unknown (their steps say why)."""
-        return [layer.name for layer in self.layers if layer.macs is None or layer.other_ops is None]
+        return [layer.name for layer in self.top_layers if layer.macs is None or layer.other_ops is None]
 
     @property
     def is_graph(self) -> bool:
@@ -435,8 +451,13 @@ class Summary(LayerSums):
         """The layer called ``name`` (``lstm[1]``, one output of it, gives the layer ``lstm``)."""
         base = name[:name.rindex("[")] if name.endswith("]") and "[" in name else name
         for rec in sorted(self.layers, key=lambda r: r.parent is not None):  # a top-level row first
-            if rec.name == base:
+            if rec.name == base and "call" not in rec.extra:
                 return rec
+        module, _, k = base.rpartition("@")  # PyTorch: name@k is the row of the module's call k + 1
+        if module and k.isdigit() and k.isascii():
+            for rec in self.layers:
+                if rec.name == module and rec.extra.get("call") == int(k) + 1:
+                    return rec
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from math import gcd, lcm
 
+from ..i18n import _
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -227,7 +229,8 @@ class Sym:
 
     def __truediv__(self, other: Any) -> Any:
         if isinstance(other, Sym):
-            raise NotNumeric(f"{self} / ({other}): a quotient of size expressions", self.names() | other.names())
+            raise NotNumeric(_("{self_} / ({other}): a quotient of size expressions", self_=self, other=other),
+                             self.names() | other.names())
         if isinstance(other, bool) or not isinstance(other, int | Fraction):
             return NotImplemented
         if other == 0:
@@ -235,25 +238,28 @@ class Sym:
         return self * (1 / Fraction(other))
 
     def __rtruediv__(self, other: Any) -> Any:
-        raise NotNumeric(f"{other} / ({self}): a quotient by a size expression", self.names())
+        raise NotNumeric(_("{other} / ({self_}): a quotient by a size expression", other=other, self_=self),
+                         self.names())
 
     def __floordiv__(self, other: Any) -> Any:
         return floor(self / other)
 
     def __rfloordiv__(self, other: Any) -> Any:
-        raise NotNumeric(f"{other} // ({self}): a quotient by a size expression", self.names())
+        raise NotNumeric(_("{other} // ({self_}): a quotient by a size expression", other=other, self_=self),
+                         self.names())
 
     def __mod__(self, other: Any) -> Any:
         return self - other * (self // other)
 
     def __rmod__(self, other: Any) -> Any:
-        raise NotNumeric(f"{other} % ({self}): a remainder by a size expression", self.names())
+        raise NotNumeric(_("{other} % ({self_}): a remainder by a size expression", other=other, self_=self),
+                         self.names())
 
     def __pow__(self, power: int) -> Any:
         if not isinstance(power, int) or power < 0:
             raise NotNumeric(f"({self}) ** {power}", self.names())
         out: Any = 1
-        for _ in range(power):
+        for _step in range(power):
             out = out * self
         return out
 
@@ -270,7 +276,8 @@ class Sym:
         except TypeError:
             raise NotNumeric(f"compare {self} with {other!r}", self.names()) from None
         if isinstance(diff, Sym):
-            raise NotNumeric(f"whether {self} {what} {other} depends on {_list(diff.names())}", diff.names())
+            raise NotNumeric(_("whether {self_} {what} {other} depends on {list}", self_=self, what=what, other=other,
+                               list=_list(diff.names())), diff.names())
         return Fraction(diff)
 
     def __lt__(self, other: Any) -> bool:
@@ -301,7 +308,7 @@ class Sym:
         return True  # never the constant 0
 
     def _number(self) -> Any:
-        raise NotNumeric(f"{self} is used as a number", self.names())
+        raise NotNumeric(_("{self_} is used as a number", self_=self), self.names())
 
     __int__ = __index__ = __float__ = __trunc__ = __round__ = _number  # type: ignore[assignment]
 
@@ -387,7 +394,7 @@ def same(a: Sym, b: Sym) -> bool:
 def _divisors(x: Sym) -> list[int]:
     out: list[int] = []
     for mono in x.terms:
-        for atom, _ in mono:
+        for atom, _power in mono:
             if isinstance(atom, _Floor):
                 out.append(atom.den)
                 out += _divisors(atom.num)
@@ -466,7 +473,7 @@ def ceil(x: Any) -> Any:
 
 def _list(names: Iterable[str]) -> str:
     names = sorted(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + _(" and ") + names[-1]
 
 
 # sizes and shapes ------------------------------------------------------------------------------------
@@ -530,7 +537,7 @@ def read_assume(raw: Any, line: int | None = None) -> dict[str, int]:
     """``assume: {H: 224, W: 224}`` (or ``H=224,W=224`` from the command line) -> {name: value}."""
     from .errors import SpecError
 
-    hint = "write assume: {H: 224} (a positive integer for each name of the input sizes)"
+    hint = _("write assume: {H: 224} (a positive integer for each name of the input sizes)")
     if raw is None:
         return {}
     if isinstance(raw, str):
@@ -538,19 +545,21 @@ def read_assume(raw: Any, line: int | None = None) -> dict[str, int]:
         for part in filter(None, (p.strip() for p in raw.split(","))):
             name, sep, value = part.partition("=")
             if not sep:
-                raise SpecError(f"assume: expected NAME=VALUE, got {part!r}", line=line, hint="e.g. H=224,W=224")
+                raise SpecError(_("assume: expected NAME=VALUE, got {part!r}", part=part), line=line,
+                                hint=_("e.g. H=224,W=224"))
             pairs[name.strip()] = value.strip()
         raw = pairs
     if not isinstance(raw, Mapping):
-        raise SpecError(f"assume must map names to sizes, got {raw!r}", line=line, hint=hint)
+        raise SpecError(_("assume must map names to sizes, got {raw!r}", raw=raw), line=line, hint=hint)
     out: dict[str, int] = {}
     for name, value in raw.items():
         if read_name(name) is None:
-            raise SpecError(f"assume: {name!r} is not a name", line=line, hint=hint)
+            raise SpecError(_("assume: {name!r} is not a name", name=name), line=line, hint=hint)
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise SpecError(f"assume: {name} must be a non-negative integer, got {value!r}", line=line, hint=hint)
+            raise SpecError(_("assume: {name} must be a non-negative integer, got {value!r}", name=name, value=value),
+                            line=line, hint=hint)
         out[name] = value
     return out
 
@@ -587,6 +596,6 @@ def size_conditions(conditions: list[tuple[str, Sym, int]]) -> Any:
             bounds[name] = (low, layer)
     parts = [f"{name} ≥ {low}" for name, (low, _) in sorted(bounds.items())] + others
     layers = sorted({layer for _, (_, layer) in bounds.items()})
-    why = f" (smaller sizes do not fit {_list(layers)})" if layers else ""
-    return Notice(f"the sizes written with names hold for {_list(parts)}{why}", None,
-                  "assume: gives the names values, and the numbers (or the error) for them", None, "sizes")
+    why = _(" (smaller sizes do not fit {list})", list=_list(layers)) if layers else ""
+    return Notice(_("the sizes written with names hold for {list}{why}", list=_list(parts), why=why), None,
+                  _("assume: gives the names values, and the numbers (or the error) for them"), None, "sizes")

@@ -37,6 +37,7 @@ from markdown.util import HTML_PLACEHOLDER
 
 from ..block import BlockRenderer, FenceOptions, Problem
 from ..engine.errors import printable
+from ..i18n import _
 from .pages import PageLocation, locate_page
 
 LANGUAGE = "cnn"
@@ -388,9 +389,11 @@ class LiteralFences(Postprocessor):
     def run(self, text: str) -> str:
         found = _LITERAL_CNN.findall(text)
         if found:
-            self.extension.report(Problem(f"{len(found)} ```{found[0]} fence{'s' if len(found) > 1 else ''} of this "
-                                          "page shown as literal code: the fence before it may not be closed, or "
-                                          "its opening line is not a fence for the extension that renders it"),
+            self.extension.report(Problem(_("{found} ```{found2} fence{value} of this page shown as literal code: the "
+                                            "fence before it may not be closed, or its opening line is not a fence "
+                                            "for the extension that renders it", found=len(found), found2=found[0],
+                                            value=
+                                                    's' if len(found) > 1 else '')),
                                   None)
         return text
 
@@ -409,8 +412,8 @@ class CnnFencePreprocessor(Preprocessor):
             raise
         except Exception:  # a defect in reading the page must not abort the build, nor pass unsaid
             log.debug("internal error while looking for cnn fences", exc_info=True)
-            self.extension.report(Problem("internal error while looking for ```cnn fences on this page; "
-                                          "please report it with the page"), None)
+            self.extension.report(Problem(_("internal error while looking for ```cnn fences on this page; please "
+                                            "report it with the page")), None)
             return lines
 
     def _run(self, lines: list[str]) -> list[str]:
@@ -428,21 +431,22 @@ class CnnFencePreprocessor(Preprocessor):
             return lines
         source = ext.source_lines or lines
         line_of = source_line_map(source, lines) if source != lines else list(range(1, len(lines) + 1))
-        for start, _ in unclosed:
-            ext.report(Problem("the ```cnn fence is never closed (the page or its list, quote or note ends first); "
-                               "end the block with a line of ``` at the indentation of the opening one"),
+        for start, _ignored in unclosed:
+            ext.report(Problem(_("the ```cnn fence is never closed (the page or its list, quote or note ends first); "
+                                 "end the block with a line of ``` at the indentation of the opening one")),
                        line_of[start])
         for start, lang, opener in hidden:
-            ext.report(Problem(f"this ```{lang} fence is shown as text: it is inside the fence opened on line "
-                               f"{line_of[opener]}, which is never closed; close that fence"), line_of[start])
+            ext.report(Problem(_("this ```{lang} fence is shown as text: it is inside the fence opened on line "
+                                 "{line_of}, which is never closed; close that fence", lang=lang,
+                                 line_of=line_of[opener])), line_of[start])
         ext.reference_lines.extend(line_of[f.start] for f in references)
         spans = {id(f): line_of[f.start:f.end] for f in fences}
         if ext.attach_to_superfences(self.md):
             rejected = {id(f) for f in _rejected_by_superfences(self.md, lines, fences)}
             for fence in fences:
                 if id(fence) in rejected:
-                    ext.report(Problem("SuperFences cannot read this fence header; write options as "
-                                       'key="value" separated by spaces, with _ instead of -'), line_of[fence.start])
+                    ext.report(Problem(_('SuperFences cannot read this fence header; write options as key="value" '
+                                         'separated by spaces, with _ instead of -')), line_of[fence.start])
                 else:
                     ext.locations[body_key(fence.body)].append(spans[id(fence)])
             fences = [f for f in fences if id(f) in rejected]  # rendered here, as SuperFences would leave them
@@ -481,6 +485,8 @@ class CnnSummaryExtension(Extension):
             "warnings": ["", "Design warnings: on, off, or -kind to silence one kind"],
             "diagram": ["", "Default diagram: none, above, below or only; vertical or horizontal; auto or layered"],
             "fold": ["", "Block instances of compact specs: blocks (foldable rows), open or none; empty = blocks"],
+            "language": ["", "Language of headings, worked steps and messages: en or zh (zh_CN, zh-Hans); empty = en"],
+            "depth": ["", "PyTorch module trees: rows deeper than this start folded (torchinfo's depth); empty = 3"],
             "report": ["", "Callable report(problem, line) for blocks that need fixing; default: log a warning"],
             "cache": ["", "A mapping reused across pages to remember rendered blocks"],
             "base_dir": ["", "Directory of source= paths and of the project modules code may import (default: cwd)"],
@@ -507,8 +513,8 @@ class CnnSummaryExtension(Extension):
             raise ValueError(f"cnnsummary: stylesheet must be one of {', '.join(STYLESHEET_MODES)}, "
                              f"not {self.getConfig('stylesheet')!r}")
 
-        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold", "batch", "dtype", "units",
-                 "warnings")
+        names = ("worked", "columns", "framework", "style", "title", "diagram", "fold", "depth", "batch", "dtype",
+                 "units", "warnings", "language")
         defaults = {k: self.getConfig(k) for k in names if self.getConfig(k)}
         cache = self.getConfig("cache")
         watch = self.getConfig("watch")

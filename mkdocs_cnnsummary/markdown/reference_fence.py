@@ -180,6 +180,12 @@ class ReferencePreprocessor(Preprocessor):
         return out_lines + lines[position:]
 
 
+def _unescaped(element: ElementTree.Element) -> str:
+    """A heading's text as shown: Markdown keeps an escaped character (``affine\\_grid``) as ``STX code ETX`` until
+    its last step."""
+    return re.sub("\x02(\\d+)\x03", lambda m: chr(int(m.group(1))), "".join(element.itertext()))
+
+
 class HeadingIds(Treeprocessor):
     """Gives the reference's headings their ids (``ref-keras-conv2d``) before the toc extension names them."""
 
@@ -194,7 +200,7 @@ class HeadingIds(Treeprocessor):
         for element in root.iter():
             if not pending:
                 return
-            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and "".join(element.itertext()) == pending[0][0]:
+            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and _unescaped(element) == pending[0][0]:
                 element.set("id", pending.pop(0)[1])
 
 

@@ -13,6 +13,8 @@ plugins:
       warnings: "on"         # design warnings: on, off, or "-dominant_layer -heavy_dropout" to silence kinds
       diagram: none          # none | above | below | only, and vertical | horizontal, auto | layered
       fold: blocks           # blocks | open | none: block instances of compact specs as foldable rows
+      language: zh           # en | zh; default: the theme's language (Material's theme.language) when it has one
+      depth: 3               # PyTorch module trees: rows deeper than this start folded (torchinfo's depth)
 ```
 """
 
@@ -52,7 +54,9 @@ class CnnSummaryConfig(Config):
     warnings = c.Type(str, default="on")
     diagram = c.Type(str, default="none")
     fold = c.Choice(("blocks", "open", "none"), default="blocks")
+    depth = c.Optional(c.Type(int))
     cache = c.Type(bool, default=True)
+    language = c.Optional(c.Type(str))
 
 
 class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
@@ -84,6 +88,7 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
             parse_diagram(self.config.diagram)
         except SpecError as exc:
             raise PluginError(f"cnnsummary: diagram: {printable(exc.describe())}") from None
+        settings_language = self._language(config)
         self.config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
         if EXTENSION not in config.markdown_extensions:
             config.markdown_extensions.append(EXTENSION)
@@ -94,6 +99,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
             settings.setdefault("style", self.config.style)
         if self.config.fold != "blocks":
             settings.setdefault("fold", self.config.fold)
+        if self.config.depth is not None:
+            settings.setdefault("depth", str(self.config.depth))
         if self.config.columns:
             settings.setdefault("columns", list(self.config.columns))
         if self.config.batch < 1:
@@ -110,6 +117,8 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         settings.setdefault("warnings", self.config.warnings)
         if self.config.diagram.strip() not in ("", "none"):
             settings.setdefault("diagram", self.config.diagram)
+        if settings_language != "en":
+            settings.setdefault("language", settings_language)
         settings["report"] = self._report
         settings["base_dir"] = self.config_dir
         settings["watch"] = self._watch
@@ -119,6 +128,24 @@ class CnnSummaryPlugin(BasePlugin[CnnSummaryConfig]):
         if CSS_PATH not in [str(css) for css in config.extra_css]:
             config.extra_css.insert(0, CSS_PATH)
         return config
+
+    def _language(self, config: MkDocsConfig) -> str:
+        """The plugin's ``language``, else the theme's (``theme.language`` of Material, ``locale`` of MkDocs'
+        themes) when there is a catalog for it; English otherwise."""
+        from ..engine.errors import SpecError
+        from ..i18n import check_language, normalize
+
+        if self.config.language:
+            try:
+                return check_language(self.config.language)
+            except SpecError as exc:
+                raise PluginError(f"cnnsummary: language: {printable(exc.describe())}") from None
+        theme = config.theme
+        for key in ("language", "locale"):
+            value = theme.get(key) if hasattr(theme, "get") else None
+            if value:
+                return normalize(str(value)) or "en"
+        return "en"
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         from ..render.html import stylesheet

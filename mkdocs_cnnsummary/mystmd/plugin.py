@@ -46,6 +46,8 @@ _OPTION_DOCS = {
     "framework": "keras, pytorch or lasagne, for a spec without a framework key.",
     "style": "keras, torchinfo or nolearn: labels and shape writing.",
     "expect_error": "The block documents a failing network; optional text the error must contain.",
+    "depth": "PyTorch module trees: rows deeper than this start folded (torchinfo's depth, 3 by default).",
+    "input": "Model code: the input shape without the batch axis, e.g. [3, 224, 224].",
 }
 
 PLUGIN_SPEC: dict[str, Any] = {

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from ..engine.memory import MemoryEstimate, elements, estimate, readable
 from ..engine.records import record
 from ..engine.summary import InputRecord, LayerRecord, ReceptiveField, Summary
+from ..i18n import N_, _
 from . import formatting as f
 
 TYPE_CHECKING = False
@@ -19,23 +20,23 @@ if TYPE_CHECKING:
 
 #: extra column key -> (header, analysis step kinds shown with it)
 EXTRA_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "macs": ("MACs", ("macs",)),
-    "flops": ("FLOPs", ("flops",)),
-    "other_ops": ("Other ops", ("other_ops",)),
-    "activations": ("Activations", ("activations",)),
-    "receptive_field": ("Receptive field", ("receptive_field",)),
+    "macs": (N_("MACs"), ("macs",)),
+    "flops": (N_("FLOPs"), ("flops",)),
+    "other_ops": (N_("Other ops"), ("other_ops",)),
+    "activations": (N_("Activations"), ("activations",)),
+    "receptive_field": (N_("Receptive field"), ("receptive_field",)),
 }
 OPS_KEYS = ("macs", "flops", "other_ops")
 #: other names the columns answer to
 ALIASES = {"mult_adds": "macs", "mult-adds": "macs", "ops": "other_ops", "memory": "activations",
            "rf": "receptive_field"}
 
-OPS_CONVENTION = ("MACs: multiply-accumulates of the weights (and of attention's matrix products), transposed "
-                  "convolutions counted on their input positions, biases not included; FLOPs = 2 × MACs; other "
-                  "ops: bias adds, activations, normalisation, pooling and softmax, by the rule in each step.")
-MEMORY_CONVENTION = ("Estimates: weights + the largest set of activations alive at once for inference; weights, "
-                     "gradients, optimizer state and every activation kept for training. Frameworks keep more or "
-                     "fewer tensors.")
+OPS_CONVENTION = N_("MACs: multiply-accumulates of the weights (and of attention's matrix products), transposed "
+                     "convolutions counted on their input positions, biases not included; FLOPs = 2 × MACs; other "
+                     "ops: bias adds, activations, normalisation, pooling and softmax, by the rule in each step.")
+MEMORY_CONVENTION = N_("Estimates: weights + the largest set of activations alive at once for inference; "
+                        "weights, gradients, optimizer state and every activation kept for training. Frameworks "
+                        "keep more or fewer tensors.")
 
 
 @record(frozen=True)
@@ -50,6 +51,11 @@ def extra_keys(columns: Sequence[str]) -> list[str]:
     """The analysis columns among ``columns`` (aliases read), in order."""
     keys = [ALIASES.get(str(c).lower(), str(c).lower()) for c in columns]
     return list(dict.fromkeys(key for key in keys if key in EXTRA_COLUMNS))
+
+
+def header(key: str) -> str:
+    """The header of an analysis column, in the current language."""
+    return _(EXTRA_COLUMNS[key][0])
 
 
 def kinds(columns: Sequence[str]) -> set[str]:
@@ -89,12 +95,12 @@ def receptive_lines(rf: ReceptiveField | None, record: LayerRecord | InputRecord
     if rf is None:
         said = [s for s in record.steps_of("receptive_field") if s.result is None]
         if said and said[-1].formula == "the whole input":
-            return ["whole input"]
+            return [_("whole input")]
         return ["–"]
     sizes = [str(a) if a == b else f"{a}–{b}" for a, b in zip(rf.size_min, rf.size_max, strict=True)]
     starts = ["?" if s is None else number(s) for s in rf.start]
     start = starts[0] if len(set(starts)) == 1 else "(" + ", ".join(starts) + ")"
-    return ["×".join(sizes), f"jump {_axes([number(j) for j in rf.jump])}, start {start}"]
+    return ["×".join(sizes), _("jump {jump}, start {start}", jump=_axes([number(j) for j in rf.jump]), start=start)]
 
 
 def cell_lines(key: str, record: LayerRecord | InputRecord, summary: Summary, options: Options) -> list[str]:
@@ -125,7 +131,7 @@ def footer_text(summary: Summary, columns: Sequence[str], options: Options, work
                 bullet: str = " ") -> list[str]:
     """The footer as text lines (and the memory steps when ``worked``)."""
     lines, notes, memory = footer(summary, columns, options)
-    out = [f"{bullet}{label}: {text}" for label, text in lines]
+    out = [bullet + _("{label}: {text}", label=label, text=text) for label, text in lines]
     out += [f"{bullet}{note}" for note in notes]
     if memory is not None and worked:
         out += [f"{bullet}{f.step_text(step)}" for step in memory.steps]
@@ -142,26 +148,29 @@ def _activation_lines(elements: int | None, summary: Summary, options: Options) 
 
 def ops_totals(summary: Summary) -> list[tuple[str, str]]:
     """``Total MACs: 4,089,184,256 (4.09 G)`` ... for the batch; unknown totals name the layers."""
-    batch = f" (batch {summary.batch})" if summary.batch != 1 else ""
+    batch = _(" (batch {batch})", batch=summary.batch) if summary.batch != 1 else ""
     unknown = summary.unknown_ops
-    why = f" (unknown for {', '.join(unknown[:3])}{' …' if len(unknown) > 3 else ''})" if unknown else ""
+    why = _(" (unknown for {names}{more})", names=", ".join(unknown[:3]),
+            more=" …" if len(unknown) > 3 else "") if unknown else ""
     return [
-        (f"Total MACs{batch}", scaled(summary.total_macs) + (why if summary.total_macs is None else "")),
-        (f"Total FLOPs{batch}", (scaled(summary.total_flops) + " = 2 × MACs") if summary.total_flops is not None
-         else "?" + why),
-        (f"Other ops{batch}", scaled(summary.total_other_ops) + (why if summary.total_other_ops is None else "")),
+        (_("Total MACs{batch}", batch=batch), scaled(summary.total_macs) + (why if summary.total_macs is None else "")),
+        (_("Total FLOPs{batch}", batch=batch), (scaled(summary.total_flops) + " = 2 × MACs")
+         if summary.total_flops is not None else "?" + why),
+        (_("Other ops{batch}", batch=batch),
+         scaled(summary.total_other_ops) + (why if summary.total_other_ops is None else "")),
     ]
 
 
 def memory_totals(memory: MemoryEstimate, units: str) -> list[tuple[str, str]]:
     """``Weights: 97.49 MiB (102,228,128 bytes)`` ... (the training lines per optimizer)."""
     def size(n: int | None) -> str:
-        return "?" if n is None else f"{readable(n, units)} ({n:,} bytes)"
+        return "?" if n is None else _("{size} ({n:,} bytes)", size=readable(n, units), n=n)
 
-    batch = f", batch {memory.batch}" if memory.batch != 1 else ""
-    lines = [(f"Weights ({memory.dtype})", size(memory.weights)),
-             (f"Inference, estimate{batch}", size(memory.inference))]
-    lines += [(f"Training ({name}), estimate{batch}", size(n)) for name, n in memory.training.items()]
+    batch = _(", batch {batch}", batch=memory.batch) if memory.batch != 1 else ""
+    lines = [(_("Weights ({dtype})", dtype=memory.dtype), size(memory.weights)),
+             (_("Inference, estimate{batch}", batch=batch), size(memory.inference))]
+    lines += [(_("Training ({name}), estimate{batch}", name=name, batch=batch), size(n))
+              for name, n in memory.training.items()]
     return lines
 
 
@@ -175,13 +184,13 @@ def footer(summary: Summary, columns: Sequence[str], options: Options) -> tuple[
     memory = None
     if any(k in OPS_KEYS for k in keys):
         lines += ops_totals(summary)
-        notes.append(OPS_CONVENTION)
+        notes.append(_(OPS_CONVENTION))
     if "activations" in keys:
         memory = estimate(summary, options.dtype)
         lines += memory_totals(memory, options.units)
-        unit = "MB = 10⁶ bytes" if options.units == "MB" else "MiB = 2²⁰ bytes"
-        notes.append(f"{MEMORY_CONVENTION} Activations: output elements per sample, and their size for the "
-                     f"batch in {options.dtype}; {unit}.")
+        unit = _("MB = 10⁶ bytes") if options.units == "MB" else _("MiB = 2²⁰ bytes")
+        notes.append(_("{convention} Activations: output elements per sample, and their size for the batch in "
+                       "{dtype}; {unit}.", convention=_(MEMORY_CONVENTION), dtype=options.dtype, unit=unit))
     return lines, notes, memory
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from ..engine.errors import SpecError, did_you_mean, shown
 from ..engine.records import field, record, replace
 from ..engine.summary import InputRecord, LayerRecord, Notice, Step, Summary
+from ..i18n import N_, _, phrase
 from . import analysis
 from . import formatting as f
 from .groups import Group, group_layers
@@ -32,7 +33,8 @@ class StepView:
     @classmethod
     def of(cls, step: Step) -> StepView:
         result = None if step.result is None else f.count(step.result)
-        return cls(step.quantity, step.formula, step.substituted, result, step.note, step.kind)
+        return cls(phrase(step.quantity) or "", phrase(step.formula) or "", step.substituted, result,
+                   phrase(step.note), step.kind)
 
 
 @record
@@ -59,6 +61,10 @@ class Row:
     options: analysis.Options = field(default_factory=analysis.Options)
     warnings: list[Notice] = field(default_factory=list)  # design warnings about this layer
     depth: int = 0  # how deep in block groups the row is
+    # a module tree (PyTorch): the row's number as a module holding rows, the holders it is in, whether it shows open
+    fold: int | None = None
+    within: tuple[int, ...] = ()
+    open: bool = True
 
 
 @record
@@ -156,25 +162,25 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("index", "#", _index, numeric=True, aliases=("#",)),
-    Column("layer", "Layer (type)", _layer, aliases=("name", "type"),
+    Column("layer", N_("Layer (type)"), _layer, aliases=("name", "type"),
            total=lambda group, style: Cell([group.name], type_name=group.type_label)),
-    Column("output_shape", "Output Shape", _output_shape, aliases=("shape", "output"),
+    Column("output_shape", N_("Output Shape"), _output_shape, aliases=("shape", "output"),
            total=lambda group, style: Cell(style.shape(group.output_shape))),
-    Column("params", "Param #", _count_cell("params", is_params_step), numeric=True, aliases=("param",),
+    Column("params", N_("Param #"), _count_cell("params", is_params_step), numeric=True, aliases=("param",),
            total=_group_total("params")),
-    Column("trainable", "Trainable", _count_cell("trainable_params"), numeric=True,
+    Column("trainable", N_("Trainable"), _count_cell("trainable_params"), numeric=True,
            default=lambda summary: False, aliases=("trainable_params",), total=_group_total("trainable_params")),
-    Column("non_trainable", "Non-trainable", _count_cell("non_trainable_params"), numeric=True,
+    Column("non_trainable", N_("Non-trainable"), _count_cell("non_trainable_params"), numeric=True,
            default=lambda summary: False, aliases=("non_trainable_params",),
            total=_group_total("non_trainable_params")),
-    Column("buffers", "Buffers", _count_cell("buffers", is_buffers_step), numeric=True, default=f.with_buffers,
+    Column("buffers", N_("Buffers"), _count_cell("buffers", is_buffers_step), numeric=True, default=f.with_buffers,
            total=_group_total("buffers")),
-    Column("connected_to", "Connected to", _connected_to, default=lambda summary: summary.is_graph,
+    Column("connected_to", N_("Connected to"), _connected_to, default=lambda summary: summary.is_graph,
            aliases=("connected", "inputs"), total=lambda group, style: Cell(group.inputs)),
     *(Column(key, header, _analysis_cell(key), numeric=key != "receptive_field", default=lambda summary: False,
              aliases=tuple(a for a, k in analysis.ALIASES.items() if k == key),
              total=None if key == "receptive_field" else _group_total(key))
-      for key, (header, _) in analysis.EXTRA_COLUMNS.items()),
+      for key, (header, _kinds) in analysis.EXTRA_COLUMNS.items()),
 )
 
 _BY_NAME = {name: col for col in COLUMNS for name in (col.key, *col.aliases)}
@@ -194,9 +200,9 @@ def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
     for name in names:
         col = _BY_NAME.get(name.lower())
         if col is None:
-            raise SpecError(f"unknown column {shown(name)}",
+            raise SpecError(_("unknown column {name}", name=shown(name)),
                             hint=did_you_mean(name, column_names()) or did_you_mean(name, list(_BY_NAME))
-                            or "columns: " + ", ".join(column_names()))
+                            or _("columns: {column_names}", column_names=", ".join(column_names())))
         if col.key not in out:
             out.append(col.key)
     return tuple(out)
@@ -205,12 +211,10 @@ def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
 def select_columns(summary: Summary, requested: Sequence[str] = (), style: Style | None = None) -> list[Column]:
     """The requested columns in the requested order, or the defaults that apply to this network.
 
-    A style renames headers (``Layer (type:depth-idx)`` for torchinfo ...).
+    A style renames headers (``Layer (type:depth-idx)`` for torchinfo ...); headers are in the current language.
     """
     chosen = [_BY_NAME[name] for name in requested] if requested else [col for col in COLUMNS if col.default(summary)]
-    if style is None:
-        return chosen
-    return [replace(col, header=style.header(col.key, col.header)) for col in chosen]
+    return [replace(col, header=_(style.header(col.key, col.header) if style else col.header)) for col in chosen]
 
 
 def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: bool,

@@ -18,6 +18,7 @@ from docutils import nodes
 
 from ..engine.errors import SpecError
 from ..engine.summary import Summary
+from ..i18n import _
 from .structured import CellView, ErrorView, Line, TableView, view
 
 #: CSS-like classes, so themes and LaTeX styles can tell our nodes apart
@@ -96,7 +97,7 @@ def table_nodes(table: TableView) -> list[nodes.Node]:
     out += [_paragraph(line, classes=[f"{CLASS}-total"]) for line in table.totals]
     out += [_paragraph((("muted", note),), classes=[f"{CLASS}-note"]) for note in table.notes]
     if table.calculations:
-        out.append(nodes.rubric("Worked calculations", "Worked calculations"))
+        out.append(nodes.rubric(_("Worked calculations"), _("Worked calculations")))
         steps = nodes.definition_list(classes=[f"{CLASS}-calculations"])
         for calculation in table.calculations:
             items = nodes.bullet_list()

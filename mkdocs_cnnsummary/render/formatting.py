@@ -6,7 +6,10 @@ from collections.abc import Sequence
 
 from ..engine.errors import printable
 from ..engine.summary import InputRecord, LayerRecord, Notice, Shape, Step, Summary
+from ..i18n import N_, _, phrase
 
+#: the output shape of a row that has none (a PyTorch module that is not called itself: a ModuleList ...)
+NO_OUTPUT = "--"
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -19,7 +22,28 @@ BYTES_PER_KB = 1024
 #: text tables pad a column to at most this width: a longer cell overflows its row instead of
 #: widening every row of the table (whose size would then grow with rows × the longest cell)
 MAX_COLUMN_WIDTH = 100
-SIZE_ASSUMPTION = "Sizes assume float32 weights (4 bytes per parameter); 1 KB = 1,024 bytes, 1 MB = 1,024 KB."
+SIZE_ASSUMPTION = N_("Sizes assume float32 weights (4 bytes per parameter); 1 KB = 1,024 bytes, 1 MB = 1,024 KB.")
+BUFFERS_NOTE = N_("Buffers (running statistics and counters) are not parameters and are counted apart.")
+
+
+def size_assumption() -> str:
+    """What the sizes under a table assume, in the current language."""
+    return _(SIZE_ASSUMPTION)
+
+
+def width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: a Chinese character takes two."""
+    import unicodedata
+
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (on the left when ``right``)."""
+    room = " " * max(columns - width(text), 0)
+    return room + text if right else text + room
 
 
 def count(n: int | Fraction | None) -> str:
@@ -67,6 +91,8 @@ def shape_lines(output_shape: Shape | list[Shape]) -> list[str]:
     """One line per output: ``["(None, 4)"]`` or ``["[(None, 4),", "(None, 4)]"]``."""
     if not isinstance(output_shape, list):
         return [shape(output_shape)]
+    if not output_shape:
+        return [NO_OUTPUT]
     parts = [shape(s) for s in output_shape]
     if len(parts) == 1:
         return [f"[{parts[0]}]"]
@@ -100,31 +126,32 @@ def step_text(step: Step) -> str:
 
     An analysis step (MACs, receptive field ...) that has no number reads ``MACs: unknown (why)``.
     """
+    quantity = phrase(step.quantity)
     if step.result is None and step.kind:
-        text = f"{step.quantity}: {step.formula}"
+        text = f"{quantity}: {phrase(step.formula)}"
     elif step.result is None:
-        text = f"{step.quantity}: {step.formula} = None"
+        text = f"{quantity}: {step.formula} = None"
     else:
         parts = [step.formula]
         if step.substituted is not None and step.substituted != step.formula:
             parts.append(step.substituted)
         if parts[-1] not in (str(step.result), count(step.result)):
             parts.append(count(step.result))
-        text = f"{step.quantity}: " + " = ".join(parts)
+        text = f"{quantity}: " + " = ".join(parts)
     if step.note:
-        text += f" ({step.note})"
+        text += _(" ({note})", note=phrase(step.note))
     return text
 
 
 def totals(summary: Summary) -> list[tuple[str, int]]:
-    """The total lines: (label, count)."""
+    """The total lines: (label, count), in the order total, trainable, non-trainable and (PyTorch) buffers."""
     rows = [
-        ("Total params", summary.total_params),
-        ("Trainable params", summary.trainable_params),
-        ("Non-trainable params", summary.non_trainable_params),
+        (_("Total params"), summary.total_params),
+        (_("Trainable params"), summary.trainable_params),
+        (_("Non-trainable params"), summary.non_trainable_params),
     ]
     if with_buffers(summary):
-        rows.append(("Buffers", summary.total_buffers))
+        rows.append((_("Buffers"), summary.total_buffers))
     return rows
 
 
@@ -133,13 +160,18 @@ NOTE_KINDS = frozenset({"skipped", "inputs", "computed", "sizes"})
 
 
 def notice_label(notice: Notice) -> str:
-    """``Warning`` or ``Note``."""
-    return "Note" if notice.kind in NOTE_KINDS else "Warning"
+    """``Warning`` or ``Note``, in the current language."""
+    return _("Note") if notice.kind in NOTE_KINDS else _("Warning")
+
+
+def notice_class(notice: Notice) -> str:
+    """``warning`` or ``note``: the notice's CSS class, in every language."""
+    return "note" if notice.kind in NOTE_KINDS else "warning"
 
 
 def notice_text(notice: Notice) -> str:
     """``line 36: Model(input=...) is Keras 2's spelling ...; write Model(inputs=...)`` (one line)."""
-    where = f"line {notice.line}: " if notice.line is not None else ""
-    layer = f"layer {notice.layer!r}: " if notice.layer else ""
-    hint = f"; {notice.hint}" if notice.hint else ""
+    where = _("line {line}: ", line=notice.line) if notice.line is not None else ""
+    layer = _("layer {layer!r}: ", layer=notice.layer) if notice.layer else ""
+    hint = _("; {hint}", hint=notice.hint) if notice.hint else ""
     return printable(f"{where}{layer}{notice.message}{hint}")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from ..engine.errors import one_of
 from ..engine.records import field, record
 from ..engine.summary import BlockInstance, LayerRecord, LayerSums, Shape, Summary
+from ..i18n import N_
 
 #: ``blocks``: groups folded (one row each, opened on demand); ``open``: groups shown open;
 #: ``none``: every layer, no group rows (the table of the expanded network)
@@ -20,7 +21,7 @@ FOLD_MODES = ("blocks", "open", "none")
 
 def check_fold(value: str) -> str:
     """A known fold mode, or a SpecError with a did-you-mean."""
-    return one_of(value, FOLD_MODES, "fold mode")
+    return one_of(value, FOLD_MODES, N_("fold mode"))
 
 
 @record

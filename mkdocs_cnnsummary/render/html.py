@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 import contextlib
-import re
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,8 +20,9 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError, printable
-from ..engine.summary import Summary
-from . import analysis
+from ..engine.summary import LayerRecord, Summary
+from ..i18n import _, ngettext, use_language
+from . import analysis, fit
 from . import formatting as f
 from .columns import Column, Row, Section, StepView, build_rows, build_sections, parse_columns, select_columns
 from .groups import check_fold
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 WORKED_MODES = ("collapsed", "expanded", "table", "none")
 #: the stylesheet the rendered HTML expects
 CSS_RESOURCE = "static/cnnsummary.css"
+#: tables of this many columns or more do not fit a phone, nor do narrower ones whose cells cannot get narrow
+#: enough (:func:`.fit.min_width_em`): in a narrow column the stylesheet shows each of their rows as a card
+#: (``cnnsummary--stackable``: the layer, then one line per column headed by its ``data-label``)
+STACK_FROM_COLUMNS = 5
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(breakable_name=breakable_name, breakable_type=breakable_type, breakable_shape=breakable_shape,
                        codespans=codespans)
+    env.globals.update(_=_, ngettext=ngettext)  # read the block's language when called
     return env
 
 
@@ -111,46 +117,38 @@ def breakable_name(name: str) -> Any:
     (``max_pooling2d_2``) stays with the one before it."""
     from markupsafe import escape
 
-    parts = name.split("_")
-    if len(parts) > 1 and len(parts[-1]) <= 3:
-        parts[-2:] = [parts[-2] + "_" + parts[-1]]
-    return _markup("_<wbr>".join(str(escape(part)) for part in parts))
+    return _markup("<wbr>".join(str(escape(part)) for part in fit.name_pieces(name)))
 
 
 def breakable_type(type_name: str) -> Any:
     """``GlobalAveragePooling2D`` may break before an inner capital (``Global|Average|Pooling2D``)."""
     from markupsafe import escape
 
-    parts = re.split(r"(?<=[a-z0-9])(?=[A-Z][a-z])", type_name) if len(type_name) > 9 else [type_name]
-    return _markup("<wbr>".join(str(escape(part)) for part in parts))
+    return _markup("<wbr>".join(str(escape(part)) for part in fit.type_pieces(type_name)))
 
 
 def breakable_shape(text: str) -> Any:
     """``(None, 128, 128, 64)`` in two halves that each stay on one line, so a shape takes two lines at most."""
     from markupsafe import escape
 
-    pieces = text.split(", ")
-    if len(text) <= 12 or len(pieces) < 3:
-        return _markup(f'<span class="cnnsummary__part">{escape(text)}</span>')
-    half, lengths = len(text) / 2, [len(", ".join(pieces[:k])) for k in range(1, len(pieces))]
-    k = min(range(1, len(pieces)), key=lambda i: abs(lengths[i - 1] - half))
-    first, second = ", ".join(pieces[:k]) + ",", ", ".join(pieces[k:])
-    return _markup(f'<span class="cnnsummary__part">{escape(first)}</span> '
-                   f'<span class="cnnsummary__part">{escape(second)}</span>')
+    return _markup(" ".join(f'<span class="cnnsummary__part">{escape(half)}</span>'
+                            for half in fit.shape_halves(text)))
 
 
 def default_caption(summary: Summary, style: Style | None = None) -> str:
     """A caption that tells networks apart: ``Keras network: 4 layers, 46,922 parameters, (None, 28, 28, 1) →
     (None, 10)`` (shapes written in the table's style)."""
     write = (style or style_for(summary)).shape
-    title = {"keras": "Keras", "pytorch": "PyTorch", "lasagne": "Lasagne"}.get(summary.framework, "Network")
+    title = {"keras": "Keras", "pytorch": "PyTorch", "lasagne": "Lasagne"}.get(summary.framework)
     layers = len(summary.layers)
-    text = f"{title} network: {layers} layer{'s' if layers != 1 else ''}, {f.count(summary.total_params)} parameters"
+    what = _("{framework} network", framework=title) if title else _("Network")
+    text = ngettext("{what}: {n} layer, {params} parameters", "{what}: {n} layers, {params} parameters",
+                    layers).format(what=what, n=layers, params=f.count(summary.total_params))
     if summary.inputs and summary.layers:
         first = write(summary.inputs[0].shape)[0] + (" …" if len(summary.inputs) > 1 else "")
         last_layer = summary.layer(summary.outputs[0]) if summary.outputs else summary.layers[-1]
         last = write(last_layer.output_shape)[0] + (" …" if len(summary.outputs) > 1 else "")
-        text += f", {first} → {last}"
+        text += _(", {first} → {last}", first=first, last=last)
     return text
 
 
@@ -161,12 +159,12 @@ def stylesheet() -> str:
 
 def _totals(summary: Summary, worked_table: bool) -> list[Total]:
     out = []
-    for label, n in f.totals(summary):
-        if label == "Buffers":
+    for i, (label, n) in enumerate(f.totals(summary)):
+        if i == 3:  # buffers
             out.append(Total(label, f.count(n), None, None))
             continue
         expression = None
-        if worked_table and label == "Total params":
+        if worked_table and i == 0:
             parts = [f.count(layer.params) for layer in summary.top_layers if layer.params]
             if len(parts) > 1:
                 expression = " + ".join(parts) + f" = {f.count(n)}"
@@ -184,14 +182,45 @@ def check_worked(worked: str) -> str:
     if worked not in WORKED_MODES:
         from ..engine.errors import did_you_mean, shown
 
-        raise SpecError(f"unknown worked mode {shown(worked)}",
-                        hint=did_you_mean(worked, WORKED_MODES) or "use one of " + ", ".join(WORKED_MODES))
+        raise SpecError(_("unknown worked mode {worked}", worked=shown(worked)),
+                        hint=did_you_mean(worked, WORKED_MODES) or _("use one of {choices}",
+                                                                     choices=", ".join(WORKED_MODES)))
     return worked
+
+
+#: modules deeper than this are folded by default (torchinfo's default ``depth``: rows 1-1 ... 3-n show)
+DEFAULT_DEPTH = 3
+
+
+def module_tree(rows: list[Row], depth: int | None) -> str:
+    """Fold a PyTorch module tree: each row holding rows gets a number, every row the numbers of the rows it is
+    in, and the rows deeper than ``depth`` (torchinfo's count: 1 for the model's own modules) start folded.
+    Returns the key of the generated CSS rules that hide the rows of a closed module."""
+    limit = DEFAULT_DEPTH if depth is None else depth
+    stack: list[tuple[int, Row]] = []
+    holders: list[Row] = []
+    layer_rows = [row for row in rows if row.kind == "layer" and isinstance(row.record, LayerRecord)]
+    for row, following in zip(layer_rows, [*layer_rows[1:], None], strict=True):
+        level = row.record.depth  # type: ignore[union-attr]
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        row.within = tuple(holder.fold for _, holder in stack)  # type: ignore[misc]
+        row.depth = level
+        if following is not None and following.record.depth > level:  # type: ignore[union-attr]
+            row.fold = len(holders)
+            row.open = level + 1 < limit
+            holders.append(row)
+            stack.append((level, row))
+    if not holders:
+        return ""
+    digest = hashlib.sha256("|".join(f"{r.name}:{r.record.depth}" for r in layer_rows).encode()).hexdigest()[:12]
+    return digest
 
 
 def render_summary(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
                    columns: str | Sequence[str] | None = None, style: str | None = None,
-                   fold: str = "blocks", dtype: str = "float32", units: str = "MiB") -> str:
+                   fold: str = "blocks", depth: int | None = None, dtype: str = "float32",
+                   units: str = "MiB", language: str | None = None) -> str:
     """The summary table of a computed network, its totals and its worked calculations.
 
     ``worked``: ``collapsed`` (each layer's calculation folded under its row), ``expanded``
@@ -201,8 +230,15 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     ``dtype`` and ``units`` (``MB`` or ``MiB``): how the memory of the ``activations`` column is written.
     ``fold``: for a compact spec, ``blocks`` shows each block instance, and each run of copies of one,
     as one row with its totals that opens on demand (``<details>``), ``open`` shows them opened,
-    ``none`` shows the layers only.
+    ``none`` shows the layers only.  For a PyTorch module tree, each module holding rows folds and unfolds
+    them; ``depth`` (torchinfo's, 3 by default) says how deep rows show before their modules start folded
+    (``fold="none"``: no folding).
+    ``language``: the words around the numbers (default: the current block's, see :mod:`..i18n`).
     """
+    if language is not None:
+        options = {k: v for k, v in locals().items() if k not in ("summary", "language")}
+        with use_language(language):
+            return render_summary(summary, **options)
     check_worked(worked)
     check_fold(fold)
     table_style = style_for(summary, style)
@@ -210,6 +246,8 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     options = analysis.Options(dtype, units)
     rows: list[Row] = build_rows(summary, chosen, worked_in_cells=worked == "table", style=table_style,
                                  options=options)
+    tree = module_tree(rows, depth) if summary.framework == "pytorch" and any(
+        layer.parent is not None for layer in summary.layers) and fold != "none" else ""
     caption = title or summary.name or default_caption(summary, table_style)
     lines, notes, memory = analysis.footer(summary, [c.key for c in chosen], options)
     grouped = fold != "none" and summary.blocks
@@ -217,21 +255,28 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     row_header = _row_header_key(chosen)
     return _environment().get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
-        row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header),
+        row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header), tree=tree,
+        holders=sorted({row.fold for row in rows if row.fold is not None}),
+        stackable=len(chosen) >= STACK_FROM_COLUMNS or fit.min_width_em(
+            chosen, sections, triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
         totals=_totals(summary, worked == "table"),
-        size_note=f.SIZE_ASSUMPTION, has_buffers=f.with_buffers(summary),
+        size_note=f.size_assumption(), buffers_note=_(f.BUFFERS_NOTE) if f.with_buffers(summary) else "",
         analysis_totals=lines, analysis_notes=notes,
         memory_steps=[StepView.of(s) for s in memory.steps] if memory else [],
-        notices=[(f.notice_label(n), n) for n in summary.warnings],
+        notices=[(f.notice_class(n), f.notice_label(n), n) for n in summary.warnings],
     )
 
 
 def render_error(error: SpecError | str, *, title: str | None = None, source: str | None = None,
-                 expected: bool = False, label: str | None = None) -> str:
+                 expected: bool = False, label: str | None = None, language: str | None = None) -> str:
     """An error box: what is wrong, where (line of the block, layer), the hint, and the spec with the line marked.
 
     ``expected=True`` renders the box as the documented result of an ``expect_error`` block.
     """
+    if language is not None:
+        options = {k: v for k, v in locals().items() if k not in ("error", "language")}
+        with use_language(language):
+            return render_error(error, **options)
     if isinstance(error, str):
         error = SpecError(error)
     lines = source.rstrip("\n").split("\n") if source else []
@@ -240,7 +285,7 @@ def render_error(error: SpecError | str, *, title: str | None = None, source: st
                             layer_type=error.layer_type, hint=None if error.hint is None else printable(error.hint))
     return _environment().get_template("error.html.jinja").render(
         title=title, error=shown_error, where=printable(_where(error)), expected=expected, numbered=numbered,
-        label=label or ("Expected error" if expected else "Error"),
+        label=label or (_("Expected error") if expected else _("Error")),
     )
 
 
@@ -248,25 +293,26 @@ def _where(error: SpecError) -> str:
     """``line 9 of the block, layer 'too_small' (Conv2D)``."""
     parts = []
     if error.file is not None:
-        parts.append(f"{error.file}, line {error.line}" if error.line is not None else error.file)
+        parts.append(_("{file}, line {line}", file=error.file, line=error.line)
+                     if error.line is not None else error.file)
     elif error.line is not None:
-        parts.append(f"line {error.line} of the block")
+        parts.append(_("line {line} of the block", line=error.line))
     if error.layer is not None or error.layer_type is not None:
         parts.append(error.where(with_line=False))
-    return ", ".join(parts)
+    return _(", ").join(parts)
 
 
 def render_code(code: str, label: str | None = None, *, collapsed: bool = False) -> str:
     """The code a block summarises, shown above its table (``echo``), folded when ``collapsed``."""
     return _environment().get_template("code.html.jinja").render(
-        code=code.strip("\n"), label=label or "Code", collapsed=collapsed)
+        code=code.strip("\n"), label=label or _("Code"), collapsed=collapsed)
 
 
 def render(result: Summary | SpecError, **options: Any) -> str:
     """HTML for whatever the engine produced: a Summary (see :func:`render_summary`) or a SpecError."""
     if isinstance(result, SpecError):
-        keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label")}
+        keep = {k: v for k, v in options.items() if k in ("title", "source", "expected", "label", "language")}
         return render_error(result, **keep)
-    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold", "dtype",
-                                                        "units")}
+    keep = {k: v for k, v in options.items() if k in ("title", "worked", "columns", "style", "fold", "depth",
+                                                        "dtype", "units", "language")}
     return render_summary(result, **keep)

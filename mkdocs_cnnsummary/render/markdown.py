@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..engine.summary import Step, Summary
+from ..i18n import _, phrase
 from . import analysis
 from . import formatting as f
 from .groups import Group, visible_rows
@@ -22,7 +23,7 @@ def _step(step: Step) -> str:
     """``- params: `(k_h × k_w × c_in + 1) × filters` = `(3 × 3 × 1 + 1) × 32` = 320``."""
     parts = [f"`{step.formula}`"]
     if step.result is None and step.kind:
-        parts = [_cell(step.formula)]
+        parts = [_cell(phrase(step.formula) or "")]
     elif step.result is None:
         parts.append("None")
     else:
@@ -30,9 +31,9 @@ def _step(step: Step) -> str:
             parts.append(f"`{step.substituted}`")
         if step.substituted not in (str(step.result), f.count(step.result)):
             parts.append(f.count(step.result))
-    text = f"- {_cell(step.quantity)}: " + " = ".join(parts)
+    text = f"- {_cell(phrase(step.quantity) or '')}: " + " = ".join(parts)
     if step.note:
-        text += f" ({_cell(step.note)})"
+        text += _(" ({note})", note=_cell(phrase(step.note) or ""))
     return text
 
 
@@ -49,15 +50,15 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
     shown = analysis.kinds(extras)
     graph = summary.is_graph
     buffers = f.with_buffers(summary)
-    headers = ["Layer (type)", "Output Shape", "Param #"]
+    headers = [_("Layer (type)"), _("Output Shape"), _("Param #")]
     align = [":---", ":---", "---:"]
     if buffers:
-        headers.append("Buffers")
+        headers.append(_("Buffers"))
         align.append("---:")
     if graph:
-        headers.append("Connected to")
+        headers.append(_("Connected to"))
         align.append(":---")
-    headers += [analysis.EXTRA_COLUMNS[key][0] for key in extras]
+    headers += [analysis.header(key) for key in extras]
     align += [":---" if key == "receptive_field" else "---:" for key in extras]
 
     def row(cells: list[str]) -> str:
@@ -91,7 +92,7 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
     out.append("")
     for label, value in f.totals(summary):
         out.append(f"- {label}: {f.count(value)} ({f.readable_size(value)})")
-    out += ["", f"_{f.SIZE_ASSUMPTION}_"]
+    out += ["", f"_{f.size_assumption()}_"]
     lines, notes, memory = analysis.footer(summary, extras, options)
     if lines:
         out.append("")
@@ -108,5 +109,5 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
             out += ["", f"**{_cell(layer.name)} ({_cell(layer.type)})**", ""]
             out += [_step(step) for step in steps]
         if memory is not None:
-            out += ["", "**Memory estimate**", "", *[_step(step) for step in memory.steps]]
+            out += ["", _("**Memory estimate**"), "", *[_step(step) for step in memory.steps]]
     return "\n".join(out) + "\n"

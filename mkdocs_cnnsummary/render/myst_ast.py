@@ -17,6 +17,7 @@ from typing import Any
 
 from ..engine.errors import SpecError
 from ..engine.summary import Summary
+from ..i18n import _
 from .structured import CellView, ErrorView, Line, TableView, view
 
 Node = dict[str, Any]
@@ -81,7 +82,7 @@ def table_nodes(table: TableView) -> list[Node]:
         ]} for calculation in table.calculations]
         out.append({"type": "admonition", "kind": "note",
                     "class": CLASS + (" dropdown" if table.worked == "collapsed" else ""), "children": [
-            {"type": "admonitionTitle", "children": [text("Worked calculations")]},
+            {"type": "admonitionTitle", "children": [text(_("Worked calculations"))]},
             {"type": "list", "ordered": False, "spread": False, "children": items},
         ]})
     return out

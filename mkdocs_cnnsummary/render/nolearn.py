@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..engine.summary import Shape, Summary
+from ..i18n import _
 from . import analysis
 from . import formatting as f
 
@@ -35,24 +36,23 @@ def render_nolearn(summary: Summary, *, worked: bool = False, columns: Sequence[
         steps = [f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown) if worked else []
         rows.append((str(i), f.printable(layer.name), size(layer.output_shape), f.count(layer.params),
                      *[analysis.cell_text(key, layer, summary, options) for key in columns], steps))
-    headers = ("#", "name", "size", "params", *[analysis.EXTRA_COLUMNS[key][0] for key in columns])
-    widths = [max(len(h), 3 if c == 0 else 0, *(min(len(r[c]), f.MAX_COLUMN_WIDTH) for r in rows))
+    headers = ("#", _("name"), _("size"), _("params"), *[analysis.header(key) for key in columns])
+    widths = [max(f.width(h), 3 if c == 0 else 0, *(min(f.width(r[c]), f.MAX_COLUMN_WIDTH) for r in rows))
               for c, h in enumerate(headers)]
     right = {0, 3, *(4 + i for i, key in enumerate(columns) if key != "receptive_field")}
 
     def line(cells) -> str:
-        return "  ".join(c.rjust(w) if k in right else c.ljust(w) for k, (c, w) in enumerate(zip(cells, widths,
-                                                                                                    strict=True)))
+        return "  ".join(f.pad(c, w, k in right) for k, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
     out = [line(headers).rstrip(), "  ".join("-" * w for w in widths)]
     for *cells, steps in rows:
         out.append(line(cells).rstrip())
         out.extend(" " * (widths[0] + 2) + step for step in steps)
     out.append("")
-    out.append(f"# Neural Network with {f.count(summary.trainable_params)} learnable parameters")
+    out.append(_("# Neural Network with {count} learnable parameters", count=f.count(summary.trainable_params)))
     for label, n in f.totals(summary):
         out.append(f"{label}: {f.count(n)} ({f.readable_size(n)})")
-    out.append(f.SIZE_ASSUMPTION)
+    out.append(f.size_assumption())
     out += analysis.footer_text(summary, columns, options, worked, bullet="")
     out.extend(f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings)
     return "\n".join(out) + "\n"

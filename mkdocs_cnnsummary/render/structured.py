@@ -19,6 +19,7 @@ from typing import Any
 
 from ..engine.errors import SpecError
 from ..engine.summary import Summary
+from ..i18n import _, use_language
 from . import analysis
 from . import formatting as f
 from .columns import Cell, StepView, build_rows, parse_columns, select_columns
@@ -28,7 +29,7 @@ from .styles import style_for
 Run = tuple[str, str]
 Line = tuple[Run, ...]
 
-BUFFERS_NOTE = "Buffers (running statistics and counters) are not parameters and are counted apart."
+BUFFERS_NOTE = f.BUFFERS_NOTE
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _cell_lines(key: str, cell: Cell, warned: bool = False) -> tuple[Line, ...]:
 
 def table_view(summary: Summary, *, title: str | None = None, worked: str = "collapsed",
                columns: str | Sequence[str] | None = None, style: str | None = None, dtype: str = "float32",
-               units: str = "MiB", **_: Any) -> TableView:
+               units: str = "MiB", **_ignored: Any) -> TableView:
     """The view of a computed network; options as for :func:`.html.render_summary` (others are ignored)."""
     check_worked(worked)
     table_style = style_for(summary, style)
@@ -142,15 +143,15 @@ def table_view(summary: Summary, *, title: str | None = None, worked: str = "col
         for row in rows)
     totals = []
     for total in _totals(summary, worked == "table"):
-        line: Line = (("text", f"{total.label}: "), ("strong", total.count))
+        line: Line = (("text", _("{label}:", label=total.label) + " "), ("strong", total.count))
         if total.size:
-            line += (("text", f" ({total.bytes} bytes, {total.size})"),)
+            line += (("text", " " + _("({bytes} bytes, {size})", bytes=total.bytes, size=total.size)),)
         if total.sum_expression:
-            line += (("text", " "), ("muted", "sum over the layers:"), ("text", " "), ("code", total.sum_expression))
+            line += (("text", " "), ("muted", _("sum over the layers:")), ("text", " "), ("code", total.sum_expression))
         totals.append(line)
-    lines, analysis_notes, _ = analysis.footer(summary, [c.key for c in chosen], options)
-    totals += [(("text", f"{label}: "), ("strong", text)) for label, text in lines]
-    notes = [f.SIZE_ASSUMPTION] + ([BUFFERS_NOTE] if f.with_buffers(summary) else [])
+    lines, analysis_notes, _memory = analysis.footer(summary, [c.key for c in chosen], options)
+    totals += [(("text", _("{label}:", label=label) + " "), ("strong", text)) for label, text in lines]
+    notes = [f.size_assumption()] + ([_(BUFFERS_NOTE)] if f.with_buffers(summary) else [])
     notes += analysis_notes + [f"{f.notice_label(n)}: {f.notice_text(n)}" for n in summary.warnings]
     calculations = ()
     if worked in ("collapsed", "expanded"):
@@ -164,17 +165,22 @@ def table_view(summary: Summary, *, title: str | None = None, worked: str = "col
 
 
 def error_view(error: SpecError | str, *, title: str | None = None, source: str | None = None,
-               expected: bool = False, label: str | None = None, **_: Any) -> ErrorView:
+               expected: bool = False, label: str | None = None, **_ignored: Any) -> ErrorView:
     """The view of a spec that cannot be computed; options as for :func:`.html.render_error`."""
     if isinstance(error, str):
         error = SpecError(error)
     lines = tuple(source.rstrip("\n").split("\n")) if source else ()
-    return ErrorView(label or ("Expected error" if expected else "Error"), title, _where(error), error.message,
+    return ErrorView(label or (_("Expected error") if expected else _("Error")), title, _where(error), error.message,
                      error.hint, lines, error.line, expected)
 
 
 def view(result: Summary | SpecError, **options: Any) -> TableView | ErrorView:
-    """The view of whatever the engine produced, with the options the HTML was rendered with."""
+    """The view of whatever the engine produced, with the options the HTML was rendered with
+    (in their ``language``)."""
+    if options.get("language") is not None:
+        language = options.pop("language")
+        with use_language(language):
+            return view(result, **options)
     if isinstance(result, SpecError):
         return error_view(result, **options)
     return table_view(result, **options)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ..engine.errors import SpecError, did_you_mean, shown
 from ..engine.records import field, record
 from ..engine.summary import LayerRecord, Shape, Summary
+from ..i18n import N_, _
 from . import formatting as f
 from . import nolearn, torchinfo
 
@@ -43,9 +44,9 @@ def _torchinfo_types(layers: list[LayerRecord]) -> list[str]:
 
 STYLES: dict[str, Style] = {
     "keras": Style("keras"),
-    "torchinfo": Style("torchinfo", {"layer": "Layer (type:depth-idx)", "output_shape": "Output Shape"},
+    "torchinfo": Style("torchinfo", {"layer": N_("Layer (type:depth-idx)"), "output_shape": N_("Output Shape")},
                        lambda s: [torchinfo.size(s)], _torchinfo_types),
-    "nolearn": Style("nolearn", {"layer": "name", "output_shape": "size", "params": "params"},
+    "nolearn": Style("nolearn", {"layer": N_("name"), "output_shape": N_("size"), "params": N_("params")},
                      lambda s: [nolearn.size(s)]),
 }
 #: the style each framework's users know
@@ -56,8 +57,8 @@ def check_style(name: str) -> str:
     """A known style name, or a SpecError with a did-you-mean."""
     key = name.strip().lower()
     if key not in STYLES and key != "auto":
-        raise SpecError(f"unknown style {shown(name)}",
-                        hint=did_you_mean(key, STYLES) or "use one of " + ", ".join(STYLES))
+        raise SpecError(_("unknown style {name}").format(name=shown(name)),
+                        hint=(did_you_mean(key, STYLES) or _("use one of {STYLES}").format(STYLES=", ".join(STYLES))))
     return key
 
 

@@ -90,7 +90,7 @@ def render_diagram_html(summary: Summary, options: DiagramOptions, *, title: str
         wide = render_svg(summary, options, title=title)
     except ValueError as exc:
         return f'<p class="cnnsummary {CLASS} {CLASS}--too-large">{_esc(str(exc))}</p>\n'
-    region = _esc(words.say(words.TITLE, name=title or summary.name or words.UNNAMED))
+    region = _esc(words.say(words.TITLE, name=title or summary.name or words.say(words.UNNAMED)))
 
     def frame(svg: str, variant: str = "") -> str:
         return (f'<div class="cnnsummary__scroll {CLASS}__scroll{variant}" role="region" aria-label="{region}" '
@@ -118,7 +118,7 @@ def _num(v: float) -> str:
 
 
 def _describe(summary: Summary, graph: Graph, title: str | None) -> str:
-    name = title or summary.name or words.UNNAMED
+    name = title or summary.name or words.say(words.UNNAMED)
     inputs = ", ".join(f"{i.name} ({dims(i.shape)})" for i in summary.inputs)
     outputs = ", ".join(summary.outputs)
     return (words.say(words.TITLE, name=name) + ": "

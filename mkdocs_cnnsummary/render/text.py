@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..engine.records import record
 from ..engine.summary import Summary
+from ..i18n import _
 from . import analysis
 from . import formatting as f
 from .groups import Group, visible_rows
@@ -19,24 +20,26 @@ CONTINUATION = "    = "
 
 def _wrap(text: str, width: int) -> list[str]:
     """Break a worked step at its ``=`` signs (and before its note) so that lines fit ``width``."""
-    if len(text) <= width:
+    if f.width(text) <= width:
         return [text]
     note = ""
     start = _note_start(text)
     if start is not None:
         text, note = text[:start], text[start + 1:]
+    elif text.endswith("）") and "（" in text:  # a note in Chinese
+        text, note = text[: text.index("（")], text[text.index("（"):]
     pieces = text.split(" = ")
     lines = _fill(pieces[0], width, "")
     for piece in pieces[1:]:
-        if len(lines[-1]) + 3 + len(piece) <= width:
+        if f.width(lines[-1]) + 3 + f.width(piece) <= width:
             lines[-1] += " = " + piece
         else:
             lines.extend(_fill(piece, width, CONTINUATION))
     if note:
-        if len(lines[-1]) + 1 + len(note) <= width:
+        if f.width(lines[-1]) + 1 + f.width(note) <= width:
             lines[-1] += " " + note
         else:
-            lines.append(" " * (len(CONTINUATION) - 2) + note)
+            lines.append(" " * (f.width(CONTINUATION) - 2) + note)
     return lines
 
 
@@ -54,12 +57,12 @@ def _note_start(text: str) -> int | None:
 
 def _fill(piece: str, width: int, first: str) -> list[str]:
     """``first + piece``, broken at spaces (before an operator) into lines of at most ``width`` where it can."""
-    if len(first) + len(piece) <= width:
+    if f.width(first) + f.width(piece) <= width:
         return [first + piece]
-    indent = " " * len(CONTINUATION)
+    indent = " " * f.width(CONTINUATION)
     lines = [first]
     for word in piece.split(" "):
-        if len(lines[-1]) > len(indent) and len(lines[-1]) + 1 + len(word) > width:
+        if f.width(lines[-1]) > f.width(indent) and f.width(lines[-1]) + 1 + f.width(word) > width:
             lines.append(indent + word)
         else:
             lines[-1] += (" " if lines[-1].strip() else "") + word
@@ -139,20 +142,20 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
         raise ValueError(f"unknown text style {style!r}; use one of {', '.join(STYLES)}")
     graph = summary.is_graph
     buffers = f.with_buffers(summary)
-    headers = ["Layer (type)", "Output Shape", "Param #"]
+    headers = [_("Layer (type)"), _("Output Shape"), _("Param #")]
     if buffers:
-        headers.append("Buffers")
+        headers.append(_("Buffers"))
     if graph:
-        headers.append("Connected to")
+        headers.append(_("Connected to"))
     right = {2, 3} if buffers else {2}
     right |= {len(headers) + i for i, key in enumerate(extras) if key != "receptive_field"}
-    headers += [analysis.EXTRA_COLUMNS[key][0] for key in extras]
+    headers += [analysis.header(key) for key in extras]
     rows = _rows(summary, worked, graph, buffers, fold, extras, options)
 
-    widths = [len(h) for h in headers]
+    widths = [f.width(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row.cells):
-            widths[i] = max(widths[i], *(min(len(line), f.MAX_COLUMN_WIDTH) for line in cell))
+            widths[i] = max(widths[i], *(min(f.width(line), f.MAX_COLUMN_WIDTH) for line in cell))
     # worked lines span the whole row, indented by 2 and wrapped at " = " to the table's width
     inner = sum(widths) + 3 * (len(widths) - 1)
     if any(row.worked for row in rows):
@@ -167,12 +170,12 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
         return left + mid.join(fill * (w + 2) for w in widths) + end
 
     def line(cells: list[str], sep: str = "│") -> str:
-        padded = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
+        padded = [f.pad(c, w, i in right) for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
         return f"{sep} " + f" {sep} ".join(padded) + f" {sep}"
 
     out = []
     if summary.name:
-        out.append(f'Model: "{f.printable(summary.name)}"')
+        out.append(_('Model: "{name}"', name=f.printable(summary.name)))
     out.append(rule("┏", "━", "┳", "┓"))
     out.append(line(headers, "┃"))
     out.append(rule("┡", "━", "╇", "┩"))
@@ -184,11 +187,11 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
             out.append(line([c[k] if k < len(c) else "" for c in row.cells]))
         if row.worked:
             for text in row.worked:
-                out.append("│ " + ("  " + text).ljust(inner) + " │")
+                out.append("│ " + f.pad("  " + text, inner) + " │")
     out.append(rule("└", "─", "┴", "┘"))
     for label, value in f.totals(summary):
         out.append(f" {label}: {f.count(value)} ({f.readable_size(value)})")
-    out.append(f" {f.SIZE_ASSUMPTION}")
+    out.append(f" {f.size_assumption()}")
     out += analysis.footer_text(summary, extras, options, worked)
     out.extend(notice_lines(summary))
     return "\n".join(out) + "\n"

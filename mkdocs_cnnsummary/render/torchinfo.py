@@ -6,9 +6,12 @@ parameters show ``--`` and buffers get their own column when there are any.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from ..engine.pytorch import module_name
 from ..engine.summary import LayerRecord, Summary
+from ..i18n import _
 from . import analysis
 from . import formatting as f
 
@@ -19,7 +22,7 @@ MIN_WIDTHS = (40, 25, 15)
 def size(shape) -> str:
     """``[None, 16, 16, 16]``; several outputs as ``[[None, 4], [None, 4]]``."""
     if isinstance(shape, list):
-        return "[" + ", ".join(size(s) for s in shape) + "]"
+        return "[" + ", ".join(size(s) for s in shape) + "]" if shape else f.NO_OUTPUT
     return "[" + ", ".join("None" if d is None else str(d) for d in shape) + "]"
 
 
@@ -48,6 +51,16 @@ def _labels(layers: list[LayerRecord]) -> list[str]:
     return labels
 
 
+def _named(label: str, layer: LayerRecord) -> str:
+    """``├─Conv2d (conv1): 2-1``, as torchinfo's ``var_names`` shows a module's own name (its last part); a name the
+    engine gave (``conv2d_1``, an operation's ``add``) adds nothing and is left out."""
+    own = layer.name.rsplit(".", 1)[-1]
+    if re.fullmatch(rf"{re.escape(module_name(layer.type))}(_\d+)?(@\d+)?", own) or own == layer.type:
+        return label
+    head, _, tail = label.rpartition(": ")
+    return f"{head} ({f.printable(own)}): {tail}"
+
+
 def _megabytes(n_bytes: int) -> str:
     """``n_bytes / 1e6`` to 2 decimals, in floating point as torchinfo prints it while a float holds it exactly."""
     return f"{n_bytes / 1e6:.2f}" if n_bytes < 2**53 else f.decimal(n_bytes, 10**6)
@@ -64,29 +77,30 @@ def render_torchinfo(summary: Summary, *, worked: bool = False, columns: Sequenc
     options = options or analysis.Options()
     shown = analysis.kinds(columns)
     buffers = summary.total_buffers > 0
-    headers = ["Layer (type:depth-idx)", "Output Shape", "Param #"] + (["Buffers"] if buffers else [])
-    headers += ["Mult-Adds" if key == "macs" else analysis.EXTRA_COLUMNS[key][0] for key in columns]
+    headers = [_("Layer (type:depth-idx)"), _("Output Shape"), _("Param #")] + ([_("Buffers")] if buffers else [])
+    headers += [_("Mult-Adds") if key == "macs" else analysis.header(key) for key in columns]
     shapes = {i.name: i.shape for i in summary.inputs}
     shapes.update((layer.name, layer.output_shape) for layer in summary.layers)
-    outputs = [shapes[o] if o in shapes else shapes[o[:o.rindex("[")]] for o in summary.outputs]  # lstm[1]: lstm
+    # lstm[1]: lstm; fc@1: the second call of fc (a module called twice)
+    outputs = [shapes[o] if o in shapes else summary.layer(o).output_shape for o in summary.outputs]
     root_shape = outputs[0] if len(outputs) == 1 else outputs
     rows = [[f.printable(summary.name or "Model"), size(root_shape), "--"] + (["--"] if buffers else [])
             + ["--"] * len(columns)]
     steps: list[list[str]] = [[]]
     for label, layer in zip(_labels(summary.layers), summary.layers, strict=True):
-        row = [label, size(layer.output_shape), _count(layer.params)]
+        row = [_named(label, layer), size(layer.output_shape), _count(layer.params)]
         if buffers:
             row.append(_count(layer.buffers))
         row += [analysis.cell_text(key, layer, summary, options) for key in columns]
         rows.append(row)
         steps.append([f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown)
                      if worked else [])
-    widths = [max(m, *(min(len(r[i]), f.MAX_COLUMN_WIDTH) + 1 for r in rows), len(headers[i]) + 1)
+    widths = [max(m, *(min(f.width(r[i]), f.MAX_COLUMN_WIDTH) + 1 for r in rows), f.width(headers[i]) + 1)
               for i, m in enumerate((*MIN_WIDTHS, *(15,) * len(headers))[:len(headers)])]
     total = sum(widths)
 
     def line(cells: list[str]) -> str:
-        return "".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "".join(f.pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     rule = RULE_CHAR * total
     out = [rule, line(headers), rule]
@@ -94,13 +108,9 @@ def render_torchinfo(summary: Summary, *, worked: bool = False, columns: Sequenc
         out.append(line(row))
         out.extend("      " + text for text in worked_lines)
     out.append(rule)
-    out.append(f"Total params: {f.count(summary.total_params)}")
-    out.append(f"Trainable params: {f.count(summary.trainable_params)}")
-    out.append(f"Non-trainable params: {f.count(summary.non_trainable_params)}")
-    if f.with_buffers(summary):
-        out.append(f"Buffers: {f.count(summary.total_buffers)}")
+    out.extend(f"{label}: {f.count(n)}" for label, n in f.totals(summary))
     out.append(rule)
-    out.append(f"Params size (MB): {_megabytes(summary.total_params * f.BYTES_PER_PARAM)}")
+    out.append(_("Params size (MB): {size}", size=_megabytes(summary.total_params * f.BYTES_PER_PARAM)))
     out.append(rule)
     extra = analysis.footer_text(summary, columns, options, worked, bullet="")
     if extra:

@@ -71,9 +71,15 @@ class CnnDirective(SphinxDirective):
         return [node]
 
     def defaults(self) -> FenceOptions:
-        """``cnnsummary_defaults`` of conf.py (checked when the build starts)."""
+        """``cnnsummary_defaults`` of conf.py (checked when the build starts); the language is the project's
+        (Sphinx's ``language``) unless they name one, English when there is no catalog for it."""
+        from ..i18n import normalize
+
+        settings = dict(self.config.cnnsummary_defaults or {})
+        if "language" not in settings and self.config.language:
+            settings["language"] = normalize(str(self.config.language)) or "en"
         try:
-            return parse_options(self.config.cnnsummary_defaults or {})
+            return parse_options(settings)
         except SpecError:
             return FenceOptions()
 

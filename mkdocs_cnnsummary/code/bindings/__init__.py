@@ -56,6 +56,9 @@ class Binding:
     def expression_statement(self, value: Any, stmt: ast.Expr, interp: Interpreter) -> None:
         """A top-level expression statement of the main file (``Conv2D(16, 3),`` as a fragment)."""
 
+    def loaded(self, module: Module, interp: Interpreter) -> None:
+        """A file of the project was read as ``module`` (its names may be framework functions in disguise)."""
+
     def finish(self, interp: Interpreter) -> None:
         """After reading: add the notes that sum up the whole reading (names used without imports ...)."""
 
@@ -83,8 +86,9 @@ def make_bindings(session: Session) -> dict[str, Binding]:
     """One instance of every binding, for a new reading."""
     from .keras import KerasBinding
     from .lasagne import LasagneBinding
+    from .torch import TorchBinding
 
-    return {cls.name: cls(session) for cls in (KerasBinding, LasagneBinding)}
+    return {cls.name: cls(session) for cls in (KerasBinding, LasagneBinding, TorchBinding)}
 
 
 __all__ = ["Binding", "Built", "make_bindings"]

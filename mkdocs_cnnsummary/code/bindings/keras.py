@@ -21,6 +21,7 @@ from ...engine.framework import to_snake_case
 from ...engine.keras import LAYER_MODULES
 from ...engine.layer import Layer, lookup
 from ...engine.spec import NetworkSpec
+from ...i18n import _
 from ..runtime import Builtin, Module, NetworkValue, Opaque, RuntimeObject, short_source
 from . import Binding
 from .keras_values import (
@@ -130,8 +131,10 @@ class KerasBinding(Binding):
             if len(parts) == 1:
                 return self._tensorflow()
             if parts[1] == "python" and len(parts) > 2 and parts[2] == "keras":
-                self.warn_once(dotted, interp, node, f"`{dotted}` is TensorFlow's private copy of Keras 2; read as "
-                               f"`{'.'.join(['keras', *parts[3:]])}`", "import from keras (Keras 3)")
+                self.warn_once(dotted, interp, node, _("`{dotted}` is TensorFlow's private copy of Keras 2; read as "
+                                                       "`{value}`", dotted=dotted, value='.'.join(['keras',
+                                                           *parts[3:]])),
+                                                               _("import from keras (Keras 3)"))
                 parts = ["keras", *parts[3:]]
             elif parts[1] == "keras":
                 parts = ["keras", *parts[2:]]
@@ -149,14 +152,16 @@ class KerasBinding(Binding):
             return self._keras_path(rest[1:], dotted, interp, node) if len(rest) > 1 else self._keras()
         if head == "layers":
             if len(rest) > 1 and rest[1] in OLD_LAYER_MODULES:
-                self.warn_once(dotted, interp, node, f"Keras 3 has no module `{dotted}`; read as `keras.layers`",
-                               "import layers from keras.layers")
+                self.warn_once(dotted, interp, node, _("Keras 3 has no module `{dotted}`; read as `keras.layers`",
+                                                       dotted=dotted),
+                               _("import layers from keras.layers"))
             return self._layers()
         if head == "models":
             return self._models()
         if head == "engine":
-            self.warn_once(dotted, interp, node, f"`{dotted}` is Keras 2's internal module; read as `keras.models` "
-                           "(Input and Model)", "import Input and Model from keras")
+            self.warn_once(dotted, interp, node, _("`{dotted}` is Keras 2's internal module; read as `keras.models` "
+                                                   "(Input and Model)", dotted=dotted),
+                                                           _("import Input and Model from keras"))
             return self._models()
         if head == "backend":
             return self._backend()
@@ -173,7 +178,7 @@ class KerasBinding(Binding):
 
     def _opaque_module(self, dotted: str, interp: Interpreter, node: ast.AST, config: bool = True) -> Opaque:
         return Opaque(dotted, getattr(node, "lineno", None), interp.file,
-                      "configures training or loads data, which the reader does not run", config=config)
+                      _("configures training or loads data, which the reader does not run"), config=config)
 
     def _keras(self) -> Module:
         def make() -> Module:
@@ -188,7 +193,7 @@ class KerasBinding(Binding):
             def getter(name: str) -> Any:
                 if name in CONFIG_MODULES or name in ("ops", "saving"):
                     return Opaque(f"keras.{name}", None, None,
-                                  "configures training or loads data, which the reader does not run", config=True)
+                                  _("configures training or loads data, which the reader does not run"), config=True)
                 return None
 
             return Module("keras", members, getter)
@@ -205,7 +210,7 @@ class KerasBinding(Binding):
                             "reduce_mean", "reduce_sum", "matmul", "split", "stack", "pad", "image", "math",
                             "slice", "tile", "gather", "cast", "shape", "einsum"):
                     return TensorFunction(f"tf.{name}")
-                return Opaque(f"tf.{name}", None, None, "is TensorFlow outside Keras, which the reader does not run",
+                return Opaque(f"tf.{name}", None, None, _("is TensorFlow outside Keras, which the reader does not run"),
                               config=True)
 
             return Module("tensorflow", members, getter)
@@ -223,13 +228,14 @@ class KerasBinding(Binding):
                 if name in LAYER_MODULES and name[0].isupper():  # the layer's module is imported when used
                     return KLayerClass(self, name, lookup("keras", name))
                 if name == "TFOpLambda":
-                    return Unsupported(f"keras.layers.{name}", "a TFOpLambda layer runs a TensorFlow function, "
-                                       "which the reader does not run", "write the computation with Keras layers")
+                    return Unsupported(f"keras.layers.{name}", _("a TFOpLambda layer runs a TensorFlow function, "
+                                                                 "which the reader does not run"), _(
+                                                                         "write the computation with Keras layers"))
                 if name in OLD_LAYER_MODULES:
                     return self._layers()
                 if name in ("Merge", "merge"):
-                    return Unsupported(f"keras.layers.{name}", "Keras 1's Merge layer is gone from Keras 3",
-                                       "use concatenate([...]), add([...]) ... from keras.layers")
+                    return Unsupported(f"keras.layers.{name}", _("Keras 1's Merge layer is gone from Keras 3"),
+                                       _("use concatenate([...]), add([...]) ... from keras.layers"))
                 return None
 
             names = [*members, *(n for n in LAYER_MODULES if n[0].isupper() and n not in members)]
@@ -241,15 +247,16 @@ class KerasBinding(Binding):
 
     def _models(self) -> Module:
         def make() -> Module:
-            refused = "reads a saved model from a file, which the reader never does"
+            refused = _("reads a saved model from a file, which the reader never does")
             return Module("keras.models", {
                 "Model": KModelClass(self, "Model"), "Sequential": KModelClass(self, "Sequential"),
                 "Input": self.input_function(),
-                "load_model": Unsupported("keras.models.load_model", refused, "summarise the code that builds it"),
+                "load_model": Unsupported("keras.models.load_model", refused, _("summarise the code that builds it")),
                 "model_from_json": Unsupported("keras.models.model_from_json", refused,
-                                               "summarise the code that builds it"),
-                "clone_model": Unsupported("keras.models.clone_model", "copies a model the reader would have to "
-                                           "copy layer by layer", "summarise the original model"),
+                                               _("summarise the code that builds it")),
+                "clone_model": Unsupported("keras.models.clone_model", _(
+                        "copies a model the reader would have to copy layer by layer"),
+                                           _("summarise the original model")),
             })
 
         return self._cached("models", make)
@@ -258,7 +265,7 @@ class KerasBinding(Binding):
         def make() -> Module:
             def int_shape(interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
                 if len(args) != 1 or not isinstance(args[0], KTensor):
-                    raise interp.error(node, "int_shape() takes one Keras tensor")
+                    raise interp.error(node, _("int_shape() takes one Keras tensor"))
                 return tuple(args[0].shape)
 
             def clear_session(interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -267,9 +274,9 @@ class KerasBinding(Binding):
             def data_format(interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
                 value = args[0] if args else kwargs.get("data_format")
                 if value != "channels_last":
-                    raise interp.error(node, f"set_image_data_format({value!r}) changes every layer's default "
-                                             "layout; the reader keeps Keras' default channels_last",
-                                       hint="write data_format='channels_first' on the layers instead")
+                    raise interp.error(node, _("set_image_data_format({value!r}) changes every layer's default "
+                                               "layout; the reader keeps Keras' default channels_last", value=value),
+                                       hint=_("write data_format='channels_first' on the layers instead"))
 
             members = {
                 "int_shape": Builtin("int_shape", int_shape), "clear_session": Builtin("clear_session", clear_session),
@@ -287,8 +294,10 @@ class KerasBinding(Binding):
         return self._cached("backend", make)
 
     def dim_ordering(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> str:
-        self.warn_once("image_dim_ordering", interp, node, "K.image_dim_ordering() is Keras 1's; read as 'tf' "
-                       "(channels last, Keras 3's default)", "write K.image_data_format() == 'channels_last'")
+        self.warn_once("image_dim_ordering", interp, node, _("K.image_dim_ordering() is Keras 1's; read as 'tf' "
+                                                             "(channels last, Keras 3's default)"),
+                                                                     _("write K.image_data_format() == "
+                                                                       "'channels_last'"))
         return "tf"
 
     def _activations(self, prefix: str) -> Module:
@@ -303,9 +312,9 @@ class KerasBinding(Binding):
         return self._cached(prefix, make)
 
     def _applications(self, dotted: str) -> Any:
-        return Unsupported(dotted, "keras.applications builds a large pretrained model from Keras' own code, which "
-                           "the reader does not read", "summarise the layers you add, or describe the base model "
-                           "with a spec")
+        return Unsupported(dotted, _("keras.applications builds a large pretrained model from Keras' own code, which "
+                                     "the reader does not read"), _("summarise the layers you add, or describe the "
+                                                                    "base model with a spec"))
 
     # values --------------------------------------------------------------------------------------------
     def input_function(self) -> Builtin:
@@ -317,31 +326,32 @@ class KerasBinding(Binding):
         args = list(args)
         if len(args) > 1 and all(isinstance(a, int) and not isinstance(a, bool) for a in args):
             shape = tuple(args)
-            interp.warn(node, f"`{short_source(node, 50)}` passes the sizes one by one: Keras 3 reads them as "
-                              f"shape={args[0]}, batch_size={args[1]}, ... and rejects it; read as the shape {shape}",
-                        hint=f"write `Input(shape={shape})`")
+            interp.warn(node, _("`{node}` passes the sizes one by one: Keras 3 reads them as shape={args}, "
+                                "batch_size={args2}, ... and rejects it; read as the shape {shape}",
+                                node=short_source(node, 50), args=args[0], args2=args[1], shape=shape),
+                        hint=_("write `Input(shape={shape})`", shape=shape))
             args = []
             kwargs["shape"] = shape
         names = ("shape", "batch_size", "dtype", "sparse", "batch_shape", "name", "tensor", "optional")
         for i, value in enumerate(args):
             if i >= len(names):
-                raise interp.error(node, "Input() takes at most 8 positional arguments")
+                raise interp.error(node, _("Input() takes at most 8 positional arguments"))
             if names[i] in kwargs:
-                raise interp.error(node, f"Input() got two values for {names[i]!r}")
+                raise interp.error(node, _("Input() got two values for {names!r}", names=names[i]))
             kwargs[names[i]] = value
         for key in kwargs:
             if key not in (*names, "ragged"):
-                raise interp.error(node, f"Input() got an unexpected keyword argument {key!r}",
-                                   hint=did_you_mean(key, names) or "Input(shape=(28, 28, 1))")
+                raise interp.error(node, _("Input() got an unexpected keyword argument {key!r}", key=key),
+                                   hint=(did_you_mean(key, names) or _("Input(shape=(28, 28, 1))")))
         if kwargs.get("tensor") is not None:
-            raise interp.error(node, "Input(tensor=...) wraps an existing tensor; the reader needs Input(shape=...)")
+            raise interp.error(node, _("Input(tensor=...) wraps an existing tensor; the reader needs Input(shape=...)"))
         shape = kwargs.get("shape")
         batch = kwargs.get("batch_shape")
         if shape is not None and batch is not None:
-            raise interp.error(node, "Input() got both shape and batch_shape", hint="give one of them")
+            raise interp.error(node, _("Input() got both shape and batch_shape"), hint=_("give one of them"))
         if isinstance(shape, int) and not isinstance(shape, bool):
-            interp.warn(node, f"`shape={shape}` is a number; Keras 3 needs a tuple and rejects it; read as "
-                              f"`({shape},)`", hint=f"write `shape=({shape},)`")
+            interp.warn(node, _("`shape={shape}` is a number; Keras 3 needs a tuple and rejects it; read as "
+                                "`({shape},)`", shape=shape), hint=_("write `shape=({shape},)`", shape=shape))
             shape = (shape,)
         if batch is not None:
             batch_shape = self.batch_shape(interp, node, batch)
@@ -349,10 +359,10 @@ class KerasBinding(Binding):
         elif shape is not None:
             sizes, batch_size = self.sizes(interp, node, shape), kwargs.get("batch_size")
         else:
-            raise interp.error(node, "Input() needs a shape", hint="write Input(shape=(28, 28, 1))")
+            raise interp.error(node, _("Input() needs a shape"), hint=_("write Input(shape=(28, 28, 1))"))
         name = kwargs.get("name")
         if name is not None and not isinstance(name, str):
-            raise interp.error(node, f"Input(name=...) must be a string, got {name!r}")
+            raise interp.error(node, _("Input(name=...) must be a string, got {name!r}", name=name))
         return self.input_layer(interp, node, sizes, name, batch=batch_size).output
 
     def input_layer(self, interp: Interpreter, node: ast.AST, sizes: Any, name: str | None,
@@ -361,35 +371,36 @@ class KerasBinding(Binding):
         sizes = self.sizes(interp, node, sizes)
         if batch is not None:
             self.warn_once(f"batch:{getattr(node, 'lineno', 0)}", interp, node,
-                           f"the batch size {batch} is shown as None (the tables give shapes for any batch)",
-                           "remove batch_size= to match", kind="batch-size")
+                           _("the batch size {batch} is shown as None (the tables give shapes for any batch)",
+                             batch=batch),
+                           _("remove batch_size= to match"), kind="batch-size")
         layer_name = name if name is not None else self.uniquify("input_layer")
         return KInputLayer(layer_name, (None, *sizes), getattr(node, "lineno", None), interp.file)
 
     def sizes(self, interp: Interpreter, node: ast.AST, shape: Any) -> tuple[int | None, ...]:
         """A shape written in the code: a tuple or list of sizes (None for unknown)."""
         if isinstance(shape, Opaque):
-            raise interp.error(node, f"the input shape is not known: {shape.explain()}",
-                               hint="write the input shape as numbers, e.g. shape=(28, 28, 1)")
+            raise interp.error(node, _("the input shape is not known: {explain}", explain=shape.explain()),
+                               hint=_("write the input shape as numbers, e.g. shape=(28, 28, 1)"))
         if isinstance(shape, int) and not isinstance(shape, bool):
             return (shape,)
         if not isinstance(shape, list | tuple):
-            raise interp.error(node, f"a shape must be a tuple of sizes, got {short_source(node, 40)}",
-                               hint="write the input shape as numbers, e.g. shape=(28, 28, 1)")
+            raise interp.error(node, _("a shape must be a tuple of sizes, got {node}", node=short_source(node, 40)),
+                               hint=_("write the input shape as numbers, e.g. shape=(28, 28, 1)"))
         out = []
         for size in shape:
             if isinstance(size, Opaque):
-                raise interp.error(node, f"an input size is not known: {size.explain()}",
-                                   hint="write the input shape as numbers, e.g. shape=(28, 28, 1)")
+                raise interp.error(node, _("an input size is not known: {explain}", explain=size.explain()),
+                                   hint=_("write the input shape as numbers, e.g. shape=(28, 28, 1)"))
             if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
-                raise interp.error(node, f"an input size must be a whole number or None, got {size!r}")
+                raise interp.error(node, _("an input size must be a whole number or None, got {size!r}", size=size))
             out.append(size)
         return tuple(out)
 
     def batch_shape(self, interp: Interpreter, node: ast.AST, shape: Any) -> tuple[int | None, ...]:
         sizes = self.sizes(interp, node, shape)
         if not sizes:
-            raise interp.error(node, "a batch shape needs the batch axis first, e.g. (None, 28, 28, 1)")
+            raise interp.error(node, _("a batch shape needs the batch axis first, e.g. (None, 28, 28, 1)"))
         return (None, *sizes[1:]) if sizes[0] is None else sizes
 
     def make_layer(self, interp: Interpreter, node: ast.AST, type_name: str, cls: type[Layer], args: list[Any],
@@ -407,7 +418,7 @@ class KerasBinding(Binding):
                     args[1] = (1,)
         name = kwargs.pop("name", None)
         if name is not None and not isinstance(name, str):
-            raise interp.error(node, f"name= must be a string, got {name!r}")
+            raise interp.error(node, _("name= must be a string, got {name!r}", name=name))
         trainable = kwargs.pop("trainable", True)
         input_shape = None
         unknown_input = None
@@ -419,8 +430,9 @@ class KerasBinding(Binding):
                 input_shape = self.sizes(interp, node, declared)
         if "batch_input_shape" in kwargs:
             batch = self.batch_shape(interp, node, kwargs.pop("batch_input_shape"))
-            interp.warn(node, "batch_input_shape= is Keras 2's; read as input_shape=" + _tuple_text(batch[1:]),
-                        hint=f"write input_shape={_tuple_text(batch[1:])} or start with keras.Input")
+            interp.warn(node, _("batch_input_shape= is Keras 2's; read as input_shape={batch}",
+                                batch=_tuple_text(batch[1:])),
+                        hint=_("write input_shape={batch} or start with keras.Input", batch=_tuple_text(batch[1:])))
             input_shape = batch[1:]
         if "input_dim" in kwargs and "input_dim" not in own:
             dim = kwargs.pop("input_dim")
@@ -448,11 +460,13 @@ class KerasBinding(Binding):
     def check_argument(self, interp: Interpreter, node: ast.AST, type_name: str, key: Any, value: Any) -> None:
         what = f"argument {key!r}" if isinstance(key, str) else f"argument {key + 1}"
         if isinstance(value, Opaque) and not value.config:
-            raise interp.error(node, f"{type_name}: the {what} is not known: {value.explain()}",
-                               hint="write the value as a number or a string in the code")
+            raise interp.error(node, _("{type_name}: the {what} is not known: {explain}", type_name=type_name,
+                                       what=what, explain=value.explain()),
+                               hint=_("write the value as a number or a string in the code"))
         if isinstance(value, KTensor | KModel | KInputLayer):
-            raise interp.error(node, f"{type_name} is given {value.describe()} as its {what}",
-                               hint=f"make the layer first, then call it: {type_name}(...)(x)")
+            raise interp.error(node, _("{type_name} is given {describe} as its {what}", type_name=type_name,
+                                       describe=value.describe(), what=what),
+                               hint=_("make the layer first, then call it: {type_name}(...)(x)", type_name=type_name))
         if isinstance(value, list | tuple):
             for item in value:
                 self.check_argument(interp, node, type_name, key, item)
@@ -467,36 +481,41 @@ class KerasBinding(Binding):
         if three_ints and type_name in KERAS1_CONVOLUTIONS:
             if self.keras1:
                 args = [args[0], (args[1], args[2])]
-                changes.append(f"{type_name}({args[0]}, {args[1][0]}, {args[1][1]}) as Keras 1's nb_filter, nb_row, "
-                               f"nb_col: a {args[1][0]}×{args[1][1]} kernel")
+                changes.append(_("{type_name}({filters}, {rows}, {cols}) as Keras 1's nb_filter, nb_row, nb_col: a "
+                                 "{rows}×{cols} kernel", type_name=type_name, filters=args[0], rows=args[1][0],
+                                 cols=args[1][1]))
             else:
-                interp.warn(node, f"{type_name}({args[0]}, {args[1]}, {args[2]}) means kernel_size={args[1]}, "
-                                  f"strides={args[2]} in Keras 2 and 3 (in Keras 1 it meant a {args[1]}×{args[2]} "
-                                  "kernel); read as Keras 3 does",
-                            hint=f"write {type_name}({args[0]}, ({args[1]}, {args[2]})) for a {args[1]}×{args[2]} "
-                                 f"kernel, or strides={args[2]} by name")
+                interp.warn(node, _("{type_name}({args}, {args2}, {args3}) means kernel_size={args2}, strides={args3} "
+                                    "in Keras 2 and 3 (in Keras 1 it meant a {args2}×{args3} kernel); read as Keras 3 "
+                                    "does", type_name=type_name, args=args[0], args2=args[1], args3=args[2]),
+                            hint=_("write {type_name}({args}, ({args2}, {args3})) for a {args2}×{args3} kernel, or "
+                                   "strides={args3} by name", type_name=type_name, args=args[0], args2=args[1],
+                                   args3=args[2]))
         if not old and not changes:
             return args, kwargs
         for key in old:
             new = OLD_ARGUMENTS[key]
             value = kwargs.pop(key)
             if new is None:
-                changes.append(f"{key}= dropped")
+                changes.append(_("{key}= dropped", key=key))
                 continue
             if key == "dim_ordering":
                 value = DIM_ORDERING.get(value, value)
             if key == "bias":
                 value = bool(value)
             if new in kwargs:
-                raise interp.error(node, f"{type_name}: both {key}= (Keras 1) and {new}= are given",
-                                   hint=f"keep {new}=")
+                raise interp.error(node, _("{type_name}: both {key}= (Keras 1) and {new}= are given",
+                                           type_name=type_name, key=key, new=new),
+                                   hint=_("keep {new}=", new=new))
             kwargs[new] = value
-            changes.append(f"{key}= as {new}={value!r}")
+            changes.append(_("{key}= as {new}={value!r}", key=key, new=new, value=value))
         modern = f"{type_name}(" + ", ".join([*(repr(a) for a in args),
                                               *(f"{k}={v!r}" for k, v in kwargs.items() if not isinstance(
                                                   v, RuntimeObject))]) + ")"
-        interp.warn(node, f"{type_name} is written with Keras 1/2 argument names; read with " + ", ".join(changes),
-                    hint=f"write `{modern}`")
+        interp.warn(node, _("{type_name} is written with Keras 1/2 argument names; read with {changes}",
+                            type_name=type_name, changes=
+                ", ".join(changes)),
+                    hint=_("write `{modern}`", modern=modern))
         return args, kwargs
 
     # the interpreter's questions ----------------------------------------------------------------------------
@@ -524,9 +543,11 @@ class KerasBinding(Binding):
                            interp.file)
             self.record_built(model, interp, node)
             self.session.main_scope.vars[name] = model
-            interp.warn(node, f"`{name}` is used without being made; read as `{name} = Sequential()`, "
-                              f"since the code adds layers to it", hint=f"add `{name} = Sequential()` before line "
-                                                                       f"{getattr(node, 'lineno', '?')}",
+            interp.warn(node, _("`{name}` is used without being made; read as `{name} = Sequential()`, since the code "
+                                "adds layers to it", name=name), hint=_(
+                                        "add `{name} = Sequential()` before line {getattr}", name=name,
+                                                                        getattr=getattr(node,
+                                                'lineno', '?')),
                         kind="missing-definition")
             return model
         return None
@@ -536,8 +557,8 @@ class KerasBinding(Binding):
         if not self.missing:
             return
         grouped: dict[str, list[str]] = {}
-        for statement, _, _ in self.missing.values():
-            head, _, name = statement.partition(" import ")
+        for statement, _ignored, _ignored in self.missing.values():
+            head, _ignored, name = statement.partition(" import ")
             if head.startswith("from keras.") and " as " not in name:
                 grouped.setdefault(head + " import", []).append(name)
             else:
@@ -545,8 +566,9 @@ class KerasBinding(Binding):
         imports = [f"{head} {', '.join(names)}" if names else head for head, names in grouped.items()]
         first = min(self.missing.values(), key=lambda m: (m[2] is not None, m[1] or 0))
         names = ", ".join(self.missing)
-        self.session.notice(f"used without an import: {names}; read as Keras' own", first[1], first[2],
-                            hint="add " + " and ".join(f"`{line}`" for line in imports), kind="missing-import")
+        self.session.notice(_("used without an import: {names}; read as Keras' own", names=names), first[1], first[2],
+                            hint=_("add {value}", value=_(" and ").join(f"`{line}`" for line in imports)), kind=
+                                    "missing-import")
 
     def prepare(self, facts: TreeFacts) -> None:
         """Note the names the code calls ``.add(...)`` on (an undefined one is read as a Sequential), and
@@ -571,30 +593,33 @@ class KerasBinding(Binding):
         lines = [line for _, line in self.loose]
         model = KModel("sequential", self.uniquify("sequential"), self, lines[0], interp.file)
         node = ast.Expr(lineno=lines[0], col_offset=0)
-        for item, _ in self.loose:
+        for item, _ignored in self.loose:
             model.add(interp, node, item, rebuild=False)
         if model.stack:
             model.maybe_rebuild(interp, node)
-        where = f"line {lines[0]}" if len(set(lines)) == 1 else f"lines {lines[0]}–{lines[-1]}"
-        interp.warn(node, f"the code only makes layers ({where}); read as a Sequential model of them, in order",
-                    hint="this is how Keras reads them inside Sequential([...])", kind="fragments")
+        where = (_("line {line}", line=lines[0]) if len(set(lines)) == 1
+                 else _("lines {first}–{last}", first=lines[0], last=lines[-1]))
+        interp.warn(node, _("the code only makes layers ({where}); read as a Sequential model of them, in order",
+                            where=where),
+                    hint=_("this is how Keras reads them inside Sequential([...])"), kind="fragments")
         return model
 
     def network(self, value: Any, inputs: list[Any] | None, interp: Interpreter) -> NetworkSpec:
         first = value.stack[0] if value.kind == "sequential" and value.stack else None
         unknown = getattr(first, "unknown_input", None)
         if value.kind == "sequential" and not value.built and not inputs and unknown is not None:
-            raise SpecError(f"the input shape of {value.name!r} is not known: {unknown.explain()}",
+            raise SpecError(_("the input shape of {name!r} is not known: {explain}", name=value.name,
+                              explain=unknown.explain()),
                             line=first.line, file=first.file,
-                            hint="write input_shape= as numbers, or give the input shape (--input '[32, 32, 3]', "
-                                 "inputs=[[32, 32, 3]]) without the batch axis")
+                            hint=_("write input_shape= as numbers, or give the input shape (--input '[32, 32, 3]', "
+                                   "inputs=[[32, 32, 3]]) without the batch axis"))
         if value.kind == "sequential" and not value.built and not inputs:
-            raise SpecError(f"the Sequential model {value.name!r} has no input shape, so Keras would not have built "
-                            "it", line=value.line, file=value.file,
-                            hint="give the first layer input_shape=(...), start with keras.Input(shape=(...)), or "
-                                 "pass the input shape (--input '[28, 28, 1]', inputs=[[28, 28, 1]])")
+            raise SpecError(_("the Sequential model {name!r} has no input shape, so Keras would not have built it",
+                              name=value.name), line=value.line, file=value.file,
+                            hint=_("give the first layer input_shape=(...), start with keras.Input(shape=(...)), or "
+                                   "pass the input shape (--input '[28, 28, 1]', inputs=[[28, 28, 1]])"))
         if value.kind == "sequential" and value.built and inputs:
-            interp.note(None, "the model states its input shape; the given input shape is not used", kind="inputs")
+            interp.note(None, _("the model states its input shape; the given input shape is not used"), kind="inputs")
         return model_network(value, interp, None, inputs)
 
 
@@ -623,9 +648,9 @@ class KLayerClass(RuntimeObject):
 
     def rt_construct(self, interp: Interpreter, cls: Class, node: ast.AST, args: list[Any],
                      kwargs: dict[str, Any]) -> Any:
-        raise interp.error(node, f"the class {cls.name} derives from {self.describe()}; the reader reads Keras' own "
-                                 "layers, not classes derived from them",
-                           hint="build the block with a function that returns layers")
+        raise interp.error(node, _("the class {name} derives from {describe}; the reader reads Keras' own layers, not "
+                                   "classes derived from them", name=cls.name, describe=self.describe()),
+                           hint=_("build the block with a function that returns layers"))
 
 
 class KInputLayerClass(RuntimeObject):
@@ -661,9 +686,10 @@ class KBaseClass(RuntimeObject):
 
     def rt_construct(self, interp: Interpreter, cls: Class, node: ast.AST, args: list[Any],
                      kwargs: dict[str, Any]) -> Any:
-        raise interp.error(node, f"the class {cls.name} derives from {self.qualified}; the reader reads models built "
-                                 "from Keras' own layers, not custom layer or model classes",
-                           hint="build the model with Sequential or the functional API, or describe it with a spec")
+        raise interp.error(node, _("the class {name} derives from {qualified}; the reader reads models built from "
+                                   "Keras' own layers, not custom layer or model classes", name=cls.name,
+                                   qualified=self.qualified),
+                           hint=_("build the model with Sequential or the functional API, or describe it with a spec"))
 
     def rt_instancecheck(self, interp: Interpreter, value: Any) -> bool:
         return isinstance(value, KLayer | KModel | KInputLayer) if "Layer" in self.qualified else isinstance(
@@ -688,9 +714,10 @@ class KModelClass(RuntimeObject):
 
     def rt_construct(self, interp: Interpreter, cls: Class, node: ast.AST, args: list[Any],
                      kwargs: dict[str, Any]) -> Any:
-        raise interp.error(node, f"the class {cls.name} derives from keras.{self.kind}; the reader reads models "
-                                 "built with Sequential or the functional API, not subclassed models",
-                           hint="build the model with keras.Model(inputs, outputs) or Sequential([...])")
+        raise interp.error(node, _("the class {name} derives from keras.{kind}; the reader reads models built with "
+                                   "Sequential or the functional API, not subclassed models", name=cls.name,
+                                   kind=self.kind),
+                           hint=_("build the model with keras.Model(inputs, outputs) or Sequential([...])"))
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if self.kind == "Sequential":
@@ -702,15 +729,15 @@ class KModelClass(RuntimeObject):
         values = dict(zip(names, args, strict=False))
         for key, value in kwargs.items():
             if key not in names:
-                raise interp.error(node, f"Sequential() got an unexpected keyword argument {key!r}",
-                                   hint=did_you_mean(key, names) or "Sequential([layer, ...], name=...)")
+                raise interp.error(node, _("Sequential() got an unexpected keyword argument {key!r}", key=key),
+                                   hint=(did_you_mean(key, names) or _("Sequential([layer, ...], name=...)")))
             values[key] = value
         name = values.get("name") or self.binding.uniquify("sequential")
         model = KModel("sequential", name, self.binding, getattr(node, "lineno", None), interp.file)
         layers = values.get("layers")
         if layers:
             if not isinstance(layers, list | tuple):
-                raise interp.error(node, "Sequential() takes a list of layers")
+                raise interp.error(node, _("Sequential() takes a list of layers"))
             for item in layers:
                 model.add(interp, node, item, rebuild=False)
             model.maybe_rebuild(interp, node)
@@ -725,25 +752,26 @@ class KModelClass(RuntimeObject):
         if old:
             written = ", ".join(f"{k}={_arg_source(node, k)}" for k in old)
             modern = ", ".join(f"{k}s={_arg_source(node, k)}" for k in old)
-            interp.warn(node, f"`Model({written})` is Keras 2's spelling (Keras 3 rejects "
-                              f"{' and '.join(k + '=' for k in old)}); read as `Model({modern})`",
-                        hint=f"write `Model({modern})`")
+            interp.warn(node, _("`Model({written})` is Keras 2's spelling (Keras 3 rejects {value}); read as "
+                                "`Model({modern})`", written=written, value=_(" and ").join(k + '=' for k in old),
+                                modern=modern),
+                        hint=_("write `Model({modern})`", modern=modern))
             for k in old:
                 if k + "s" in kwargs:
-                    raise interp.error(node, f"Model() got both {k}= and {k}s=")
+                    raise interp.error(node, _("Model() got both {k}= and {k}s=", k=k))
                 kwargs[k + "s"] = kwargs.pop(k)
         names = ("inputs", "outputs", "name", "trainable")
         values = dict(zip(names, args, strict=False))
         for key, value in kwargs.items():
             if key not in names:
-                raise interp.error(node, f"Model() got an unexpected keyword argument {key!r}",
-                                   hint=did_you_mean(key, names) or "Model(inputs=..., outputs=...)")
+                raise interp.error(node, _("Model() got an unexpected keyword argument {key!r}", key=key),
+                                   hint=(did_you_mean(key, names) or _("Model(inputs=..., outputs=...)")))
             if key in values:
-                raise interp.error(node, f"Model() got two values for {key!r}")
+                raise interp.error(node, _("Model() got two values for {key!r}", key=key))
             values[key] = value
         if "inputs" not in values or "outputs" not in values:
-            raise interp.error(node, "Model() needs inputs and outputs",
-                               hint="write keras.Model(inputs=x_in, outputs=y) with tensors of the functional API")
+            raise interp.error(node, _("Model() needs inputs and outputs"),
+                               hint=_("write keras.Model(inputs=x_in, outputs=y) with tensors of the functional API"))
         inputs = _tensors(interp, node, values["inputs"], "inputs")
         outputs = _tensors(interp, node, values["outputs"], "outputs")
         name = values.get("name") or self.binding.uniquify("functional")
@@ -771,8 +799,8 @@ def _tensors(interp: Interpreter, node: ast.AST, value: Any, what: str) -> list[
     for item in items:
         if not isinstance(item, KTensor):
             got = item.describe() if isinstance(item, RuntimeObject) else repr(item)
-            raise interp.error(node, f"the model's {what} must be Keras tensors, got {got}",
-                               hint="inputs come from keras.Input(...), outputs from calling layers on them")
+            raise interp.error(node, _("the model's {what} must be Keras tensors, got {got}", what=what, got=got),
+                               hint=_("inputs come from keras.Input(...), outputs from calling layers on them"))
     return items
 
 
@@ -789,7 +817,7 @@ class MergeFunction(RuntimeObject):
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if not args and "inputs" not in kwargs:
-            raise interp.error(node, f"{self.name}() needs the list of tensors to merge")
+            raise interp.error(node, _("{name}() needs the list of tensors to merge", name=self.name))
         kwargs = dict(kwargs)
         inputs = args[0] if args else kwargs.pop("inputs")
         cls = lookup("keras", self.type_name)
@@ -811,10 +839,11 @@ class TensorFunction(RuntimeObject):
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if any(_has_network(v) for v in [*args, *kwargs.values()]):
-            raise interp.error(node, f"{self.qualified}(...) on Keras tensors makes an operation that the reader does "
-                                     "not compute (and Keras 3 does not accept TensorFlow functions on its tensors)",
-                               hint="write it with Keras layers (Concatenate, Add, Reshape, Activation ...)")
-        return interp.opaque(node, "is a computation on data, which the reader does not run", config=True)
+            raise interp.error(node, _("{qualified}(...) on Keras tensors makes an operation that the reader does not "
+                                       "compute (and Keras 3 does not accept TensorFlow functions on its tensors)",
+                                       qualified=self.qualified),
+                               hint=_("write it with Keras layers (Concatenate, Add, Reshape, Activation ...)"))
+        return interp.opaque(node, _("is a computation on data, which the reader does not run"), config=True)
 
 
 class Unsupported(RuntimeObject):
@@ -835,7 +864,8 @@ class Unsupported(RuntimeObject):
         raise interp.error(node, f"{self.qualified}: {self.reason}", hint=self.hint)
 
     def rt_subclass(self, interp: Interpreter, cls: Class, node: ast.AST) -> None:
-        raise interp.error(node, f"{cls.name} derives from {self.qualified}: {self.reason}", hint=self.hint)
+        raise interp.error(node, _("{name} derives from {qualified}: {reason}", name=cls.name,
+                                   qualified=self.qualified, reason=self.reason), hint=self.hint)
 
 
 def _has_network(value: Any) -> bool:

@@ -20,6 +20,7 @@ from ...engine.nested import output_shape_of
 from ...engine.network import Computed, build_summary, nested_factory
 from ...engine.spec import InputSpec, LayerSpec, NetworkSpec
 from ...engine.summary import Shape
+from ...i18n import _
 from ..runtime import Builtin, Function, NetworkValue, Opaque, RuntimeObject, short_source
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class KTensor(NetworkValue):
         self.shape = shape
 
     def describe(self) -> str:
-        return f"the tensor {self.ref()} of shape {_fmt(self.shape)}"
+        return _("the tensor {ref} of shape {fmt}", ref=self.ref(), fmt=_fmt(self.shape))
 
     def ref(self) -> str:
         op = self.node.op
@@ -78,29 +79,30 @@ class KTensor(NetworkValue):
         if name == "name":
             return self.ref()
         if name == "_keras_history":
-            raise interp.error(node, "_keras_history is Keras' internal bookkeeping; the reader does not model it")
-        raise interp.error(node, f"{self.describe()} has no attribute {name!r} that the reader knows",
-                           hint="tensors have .shape; use layers to compute with them")
+            raise interp.error(node, _("_keras_history is Keras' internal bookkeeping; the reader does not model it"))
+        raise interp.error(node, _("{describe} has no attribute {name!r} that the reader knows",
+                                   describe=self.describe(), name=name),
+                           hint=_("tensors have .shape; use layers to compute with them"))
 
     def rt_binop(self, interp: Interpreter, op: ast.operator, other: Any, reflected: bool, node: ast.AST) -> Any:
-        raise interp.error(node, f"arithmetic on Keras tensors ({short_source(node, 40)}) makes a Keras operation "
-                                 "that the reader does not compute",
-                           hint="write it with layers: layers.Add()([a, b]), layers.Multiply()([a, b]), "
-                                "layers.Rescaling(...) ...")
+        raise interp.error(node, _("arithmetic on Keras tensors ({node}) makes a Keras operation that the reader does "
+                                   "not compute", node=short_source(node, 40)),
+                           hint=_("write it with layers: layers.Add()([a, b]), layers.Multiply()([a, b]), "
+                                  "layers.Rescaling(...) ..."))
 
     def rt_unary(self, interp: Interpreter, op: ast.unaryop, node: ast.AST) -> Any:
         return self.rt_binop(interp, ast.Sub(), self, False, node)
 
     def rt_getitem(self, interp: Interpreter, key: Any, node: ast.AST) -> Any:
-        raise interp.error(node, f"slicing a Keras tensor ({short_source(node, 40)}) makes a Keras operation "
-                                 "that the reader does not compute",
-                           hint="use a layer such as Cropping2D or Reshape")
+        raise interp.error(node, _("slicing a Keras tensor ({node}) makes a Keras operation that the reader does not "
+                                   "compute", node=short_source(node, 40)),
+                           hint=_("use a layer such as Cropping2D or Reshape"))
 
     def rt_iter(self, interp: Interpreter, node: ast.AST) -> Any:
-        raise interp.error(node, "cannot loop over a Keras tensor", hint="loop over a list of layers instead")
+        raise interp.error(node, _("cannot loop over a Keras tensor"), hint=_("loop over a list of layers instead"))
 
     def rt_bool(self, interp: Interpreter, node: ast.AST) -> bool:
-        raise interp.error(node, "a Keras tensor has no truth value (its values are computed later)")
+        raise interp.error(node, _("a Keras tensor has no truth value (its values are computed later)"))
 
 
 class KLayer(NetworkValue):
@@ -130,7 +132,7 @@ class KLayer(NetworkValue):
         return self.cls.type_name
 
     def describe(self) -> str:
-        return f"the layer {self.name!r} ({self.type_name})"
+        return _("the layer {name!r} ({type_name})", name=self.name, type_name=self.type_name)
 
     def spec(self, inputs: list[str] | None = None) -> LayerSpec:
         """The engine's LayerSpec (nested layers of wrappers included)."""
@@ -149,13 +151,13 @@ class KLayer(NetworkValue):
     def compute(self, shapes: list[Shape]) -> Any:
         """Output shape(s) for input shapes (remembered, so summarising the model reuses them)."""
         self.engine_layer()
-        out, _ = self.computed.compute(shapes, nested_factory("keras"))  # type: ignore[union-attr]
+        out, _ignored = self.computed.compute(shapes, nested_factory("keras"))  # type: ignore[union-attr]
         return out
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         tensors = call_or_run(interp, self, node, args, kwargs)
         if tensors is None:
-            return interp.opaque(node, "runs the layer on data, which the reader does not do")
+            return interp.opaque(node, _("runs the layer on data, which the reader does not do"))
         shapes = [t.shape for t in tensors]
         if self.shape_function is not None:
             self.apply_shape_function(interp, node, shapes)
@@ -172,15 +174,17 @@ class KLayer(NetworkValue):
         result = interp.call(self.shape_function, [arg], {}, node)
         if not isinstance(result, tuple | list) or not result or not all(
                 d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in result):
-            raise interp.error(node, f"the output_shape function of {self.describe()} gave {result!r}, not a shape",
-                               hint="it must return the output shape, batch axis first")
+            raise interp.error(node, _("the output_shape function of {describe} gave {result!r}, not a shape",
+                                       describe=self.describe(), result=result),
+                               hint=_("it must return the output shape, batch axis first"))
         self.kwargs["output_shape"] = tuple(result[1:])
         self.config = self.cls.bind([_spec_value(a) for a in self.args],
                                     {k: _spec_value(v) for k, v in self.kwargs.items()})
         self.computed = None
         self.shape_function = None
-        interp.note(node, f"the output shape of {self.name!r} comes from calling its output_shape function: "
-                          f"{tuple(result)}", kind="computed")
+        interp.note(node, _("the output shape of {name!r} comes from calling its output_shape function: {tuple}",
+                            name=self.name, tuple=tuple(result)), kind=
+                "computed")
 
     def mark_built(self) -> None:
         """Keras builds a layer at its first call; some make unnamed layers then (numbers of their counters)."""
@@ -208,8 +212,9 @@ class KLayer(NetworkValue):
         if name in ("get_config", "get_weights", "set_weights", "build", "add_weight"):
             return Builtin(name, lambda i, n, a, k: i.skipped(n) or i.opaque(n))
         if name in ("weights", "trainable_weights", "non_trainable_weights", "kernel", "bias"):
-            return interp.opaque(node, "are weight values, which the reader does not compute")
-        raise interp.error(node, f"{self.describe()} has no attribute {name!r} that the reader knows")
+            return interp.opaque(node, _("are weight values, which the reader does not compute"))
+        raise interp.error(node, _("{describe} has no attribute {name!r} that the reader knows",
+                                   describe=self.describe(), name=name))
 
     def set_trainable(self, flag: bool) -> None:
         """As Keras' setter: the layers this one holds (a wrapper's layer) follow."""
@@ -224,10 +229,11 @@ class KLayer(NetworkValue):
 
     def count_params(self, interp: Interpreter, node: ast.AST) -> int:
         if not self.nodes:
-            raise interp.error(node, f"{self.describe()} is not built yet (it has not been called on a tensor)")
+            raise interp.error(node, _("{describe} is not built yet (it has not been called on a tensor)",
+                                       describe=self.describe()))
         shapes = [t.shape for t in self.nodes[0].inputs]
         self.engine_layer()
-        _, calc = self.computed.compute(shapes, nested_factory("keras"))  # type: ignore[union-attr]
+        _ignored, calc = self.computed.compute(shapes, nested_factory("keras"))  # type: ignore[union-attr]
         return sum(w.size for w in calc.weights if not w.buffer)
 
     def rt_setattr(self, interp: Interpreter, name: str, value: Any, node: ast.AST) -> None:
@@ -235,8 +241,9 @@ class KLayer(NetworkValue):
             self.set_trainable(bool(interp.truth(value, node)))
             return
         if name in ("name",):
-            raise interp.error(node, "renaming a layer after it is made is not supported by the reader",
-                               hint=f"give the name when the layer is made: {self.type_name}(..., name=...)")
+            raise interp.error(node, _("renaming a layer after it is made is not supported by the reader"),
+                               hint=_("give the name when the layer is made: {type_name}(..., name=...)",
+                                      type_name=self.type_name))
         interp.skipped(node, f"setting {name} of a layer")
 
 
@@ -257,7 +264,7 @@ class KInputLayer(NetworkValue):
         return self.node.outputs[0]
 
     def describe(self) -> str:
-        return f"the input {self.name!r}"
+        return _("the input {name!r}", name=self.name)
 
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         if name == "name":
@@ -266,7 +273,8 @@ class KInputLayer(NetworkValue):
             return self.output
         if name in ("batch_shape", "output_shape"):
             return tuple(self.shape)
-        raise interp.error(node, f"{self.describe()} has no attribute {name!r} that the reader knows")
+        raise interp.error(node, _("{describe} has no attribute {name!r} that the reader knows",
+                                   describe=self.describe(), name=name))
 
 
 class KModel(NetworkValue):
@@ -298,7 +306,7 @@ class KModel(NetworkValue):
         return "Sequential" if self.kind == "sequential" else "Functional"
 
     def describe(self) -> str:
-        return f"the model {self.name!r} ({self.type_name})"
+        return _("the model {name!r} ({type_name})", name=self.name, type_name=self.type_name)
 
     # Sequential ------------------------------------------------------------------------------------
     def add(self, interp: Interpreter, node: ast.AST, item: Any, rebuild: bool = True) -> None:
@@ -307,21 +315,25 @@ class KModel(NetworkValue):
         if isinstance(item, KTensor) and isinstance(item.node.op, KInputLayer):
             item = item.node.op
         if isinstance(item, KTensor):
-            raise interp.error(node, f"only layers can be added to a Sequential model, not {item.describe()}",
-                               hint="add the layer itself; tensors belong to the functional API")
+            raise interp.error(node, _("only layers can be added to a Sequential model, not {describe}",
+                                       describe=item.describe()),
+                               hint=_("add the layer itself; tensors belong to the functional API"))
         if isinstance(item, Opaque):
-            raise interp.error(node, f"only Keras layers can be added to a Sequential model; {item.describe()} is "
-                                     f"not known: {item.explain()}", hint=_paste_hint(item))
+            raise interp.error(node, _("only Keras layers can be added to a Sequential model; {describe} is not "
+                                       "known: {explain}", describe=item.describe(), explain=item.explain()),
+                               hint=_paste_hint(item))
         if not isinstance(item, KLayer | KModel | KInputLayer):
             what = item.describe() if isinstance(item, RuntimeObject) else repr(item)
-            raise interp.error(node, f"only Keras layers can be added to a Sequential model, not {what}",
-                               hint="add a layer such as Dense(10)")
+            raise interp.error(node, _("only Keras layers can be added to a Sequential model, not {what}", what=what),
+                               hint=_("add a layer such as Dense(10)"))
         if any(other.name == item.name for other in self.stack):
-            raise interp.error(node, f"the name {item.name!r} is already the name of a layer in {self.name!r}",
-                               hint="give each layer of the model its own name=")
+            raise interp.error(node, _("the name {name!r} is already the name of a layer in {name2!r}", name=item.name,
+                                       name2=self.name),
+                               hint=_("give each layer of the model its own name="))
         if isinstance(item, KInputLayer) and self.stack and isinstance(self.stack[0], KInputLayer):
-            raise interp.error(node, f"{self.name!r} already has an input of shape {_fmt(self.stack[0].shape)}",
-                               hint="a Sequential model takes one Input, first")
+            raise interp.error(node, _("{name!r} already has an input of shape {fmt}", name=self.name,
+                                       fmt=_fmt(self.stack[0].shape)),
+                               hint=_("a Sequential model takes one Input, first"))
         self.stack.append(item)
         if rebuild:
             self.maybe_rebuild(interp, node)
@@ -339,13 +351,13 @@ class KModel(NetworkValue):
     def build(self, interp: Interpreter, node: ast.AST, batch_shape: Shape, rebuild: bool = False) -> None:
         """``Sequential.build``: an InputLayer (named now) if there is none, then every layer's shape."""
         if not self.stack:
-            raise interp.error(node, f"the Sequential model {self.name!r} has no layers to build",
-                               hint="add layers with model.add(...) first")
+            raise interp.error(node, _("the Sequential model {name!r} has no layers to build", name=self.name),
+                               hint=_("add layers with model.add(...) first"))
         first = self.stack[0]
         if isinstance(first, KInputLayer):
             if tuple(first.shape) != tuple(batch_shape):
-                raise interp.error(node, f"{self.name!r} was made for input shape {_fmt(first.shape)}, "
-                                         f"not {_fmt(batch_shape)}")
+                raise interp.error(node, _("{name!r} was made for input shape {fmt}, not {fmt2}", name=self.name,
+                                           fmt=_fmt(first.shape), fmt2=_fmt(batch_shape)))
         else:
             self.stack.insert(0, self.binding.input_layer(interp, node, tuple(batch_shape)[1:], None,
                                                           batch=batch_shape[0]))
@@ -368,12 +380,14 @@ class KModel(NetworkValue):
                     out = item.output_shapes(interp, node, [shape])
                     out = out[0] if len(out) == 1 else out
                 else:
-                    raise interp.error(node, f"{item.describe()} cannot follow other layers in a Sequential model")
+                    raise interp.error(node, _("{describe} cannot follow other layers in a Sequential model",
+                                               describe=item.describe()))
             except SpecError as exc:
                 raise relocate(exc, interp, node, item) from None
             if isinstance(out, list):
-                raise interp.error(node, f"{item.describe()} has several outputs, which a Sequential model "
-                                         "cannot pass on", hint="use the functional API")
+                raise interp.error(node, _("{describe} has several outputs, which a Sequential model cannot pass on",
+                                           describe=item.describe()), hint=_(
+                        "use the functional API"))
             self.chain.append(out)
 
     def layers(self) -> list[Any]:
@@ -391,15 +405,18 @@ class KModel(NetworkValue):
         """The output shapes of the model called on inputs of ``shapes`` (built first, if needed)."""
         if self.kind == "sequential" and not self.built:
             if len(shapes) != 1:
-                raise interp.error(node, f"the Sequential model {self.name!r} takes one input, got {len(shapes)}")
+                raise interp.error(node, _("the Sequential model {name!r} takes one input, got {shapes}",
+                                           name=self.name, shapes=len(shapes)))
             self.build(interp, node, shapes[0])
         declared = [t.shape for t in self.inputs] if self.kind == "functional" else [self.stack[0].shape]
         if len(declared) != len(shapes):
-            raise interp.error(node, f"{self.describe()} takes {len(declared)} input(s), got {len(shapes)}")
+            raise interp.error(node, _("{describe} takes {declared} input(s), got {shapes}", describe=self.describe(),
+                                       declared=len(declared), shapes=len(shapes)))
         for want, got in zip(declared, shapes, strict=True):
             if not _compatible(want, got):
-                raise interp.error(node, f"{self.describe()} expects inputs of shape {_fmt(want)}, "
-                                         f"got {_fmt(got)}", hint="check the tensor the model is called on")
+                raise interp.error(node, _("{describe} expects inputs of shape {fmt}, got {fmt2}",
+                                           describe=self.describe(), fmt=_fmt(want), fmt2=_fmt(got)), hint=_(
+                        "check the tensor the model is called on"))
         net = model_network(self, interp, node)
         for spec, shape in zip(net.inputs, shapes, strict=True):
             spec.shape = list(shape[1:])
@@ -409,14 +426,14 @@ class KModel(NetworkValue):
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         tensors = call_or_run(interp, self, node, args, kwargs)
         if tensors is None:
-            return interp.opaque(node, "runs the model on data, which the reader does not do")
+            return interp.opaque(node, _("runs the model on data, which the reader does not do"))
         out = self.output_shapes(interp, node, [t.shape for t in tensors])
         return new_node(self, tensors, out if len(out) > 1 else out[0], interp, node)
 
     def rt_getattr(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         if name in SKIPPED_METHODS:
             return Builtin(name, lambda i, n, a, k: i.skipped(n, f"{self.name_in(n)}.{name}(...)") or
-                           i.opaque(n, "is training or saving, which the reader does not run", config=True))
+                           i.opaque(n, _("is training or saving, which the reader does not run"), config=True))
         if name == "name":
             return self.name
         if name == "trainable":
@@ -426,14 +443,14 @@ class KModel(NetworkValue):
         if name == "add" and self.kind == "sequential":
             def add(i: Interpreter, n: ast.AST, a: list[Any], k: dict[str, Any]) -> None:
                 if len(a) != 1 or set(k) - {"rebuild"}:
-                    raise i.error(n, "model.add() takes one layer")
+                    raise i.error(n, _("model.add() takes one layer"))
                 self.add(i, n, a[0], bool(k.get("rebuild", True)))
 
             return Builtin("add", add)
         if name == "pop" and self.kind == "sequential":
             def pop(i: Interpreter, n: ast.AST, a: list[Any], k: dict[str, Any]) -> Any:
                 if not self.layers():
-                    raise i.error(n, f"{self.name!r} has no layers to pop")
+                    raise i.error(n, _("{name!r} has no layers to pop", name=self.name))
                 item = self.stack.pop()
                 self.chain = self.chain[:len(self.stack)] if self.chain else []
                 self.maybe_rebuild(i, n)
@@ -456,7 +473,8 @@ class KModel(NetworkValue):
             return self.io(interp, name, node)
         if name == "count_params":
             return Builtin(name, lambda i, n, a, k: self.count_params(i, n))
-        raise interp.error(node, f"{self.describe()} has no attribute {name!r} that the reader knows")
+        raise interp.error(node, _("{describe} has no attribute {name!r} that the reader knows",
+                                   describe=self.describe(), name=name))
 
     def name_in(self, node: ast.AST) -> str:
         call = getattr(node, "func", None)
@@ -474,11 +492,11 @@ class KModel(NetworkValue):
                     return layer
             from ...engine.errors import did_you_mean
 
-            raise interp.error(node, f"{self.describe()} has no layer named {name!r}",
+            raise interp.error(node, _("{describe} has no layer named {name!r}", describe=self.describe(), name=name),
                                hint=did_you_mean(str(name), [layer.name for layer in layers]))
         if isinstance(index, int) and -len(layers) <= index < len(layers):
             return layers[index]
-        raise interp.error(node, "get_layer() needs a name or an index of the model's layers")
+        raise interp.error(node, _("get_layer() needs a name or an index of the model's layers"))
 
     def input_layers(self) -> list[KInputLayer]:
         return [t.node.op for t in self.inputs if isinstance(t.node.op, KInputLayer)]
@@ -486,8 +504,9 @@ class KModel(NetworkValue):
     def io(self, interp: Interpreter, name: str, node: ast.AST) -> Any:
         if self.kind == "sequential":
             if not self.built:
-                raise interp.error(node, f"the Sequential model {self.name!r} has no {name} yet: it is not built",
-                                   hint="give the first layer input_shape=... or start with keras.Input(...)")
+                raise interp.error(node, _("the Sequential model {name!r} has no {name2} yet: it is not built",
+                                           name=self.name, name2=name),
+                                   hint=_("give the first layer input_shape=... or start with keras.Input(...)"))
             if name in ("input_shape", "output_shape"):
                 return tuple(self.chain[0] if name == "input_shape" else self.chain[-1])
             ensure_sequential_graph(self, interp, node)
@@ -541,24 +560,26 @@ def call_inputs(interp: Interpreter, op: Any, node: ast.AST, args: list[Any], kw
             v = kwargs.pop(key)
             values.extend(v if isinstance(v, list | tuple) else [v])
     if kwargs:
-        raise interp.error(node, f"calling {op.describe()} with {', '.join(sorted(kwargs))}= is not supported by "
-                                 "the reader", hint="call the layer on its input tensors only")
+        raise interp.error(node, _("calling {describe} with {sorted}= is not supported by the reader",
+                                   describe=op.describe(), sorted=
+                ', '.join(sorted(kwargs))), hint=_("call the layer on its input tensors only"))
     if not values:
-        raise interp.error(node, f"{op.describe()} is called without an input")
+        raise interp.error(node, _("{describe} is called without an input", describe=op.describe()))
     tensors = []
     for v in values:
         if isinstance(v, KTensor):
             tensors.append(v)
         elif isinstance(v, KLayer | KModel | KInputLayer):
-            raise interp.error(node, f"{op.describe()} is called on {v.describe()}, not on a tensor",
-                               hint="call a layer on the output of another: y = layer(x), "
-                                    "with x = keras.Input(...) or an earlier layer's output")
+            raise interp.error(node, _("{describe} is called on {describe2}, not on a tensor", describe=op.describe(),
+                                       describe2=v.describe()),
+                               hint=_("call a layer on the output of another: y = layer(x), with x = keras.Input(...) "
+                                      "or an earlier layer's output"))
         elif isinstance(v, Opaque) or not isinstance(v, RuntimeObject):
             raise RunsOnData(v)
         else:
-            raise interp.error(node, f"{op.describe()} is called on {short_source(node, 40)}, not on a Keras "
-                                     "tensor", hint="calling a layer on data runs it; the reader follows "
-                                                    "layers called on keras.Input(...) tensors")
+            raise interp.error(node, _("{describe} is called on {node}, not on a Keras tensor", describe=op.describe(),
+                                       node=short_source(node, 40)), hint=_(
+                    "calling a layer on data runs it; the reader follows layers called on keras.Input(...) tensors"))
     return tensors
 
 
@@ -574,7 +595,7 @@ def call_or_run(interp: Interpreter, op: Any, node: ast.AST, args: list[Any], kw
     try:
         return call_inputs(interp, op, node, args, kwargs)
     except RunsOnData:
-        interp.skipped(node, f"{short_source(getattr(node, 'func', node), 30)}(...) on data")
+        interp.skipped(node, _("{getattr}(...) on data", getattr=short_source(getattr(node, 'func', node), 30)))
         return None
 
 
@@ -589,7 +610,8 @@ def new_node(op: Any, inputs: list[KTensor], out: Shape | list[Shape], interp: I
 
 def single_node_tensor(layer: KLayer, name: str, interp: Interpreter, node: ast.AST) -> Any:
     if not layer.nodes:
-        raise interp.error(node, f"{layer.describe()} has no {name} yet: it has not been called on a tensor")
+        raise interp.error(node, _("{describe} has no {name} yet: it has not been called on a tensor",
+                                   describe=layer.describe(), name=name))
     call = layer.nodes[0]  # Keras 3: the first call's
     tensors = call.outputs if name == "output" else call.inputs
     return tensors[0] if len(tensors) == 1 else list(tensors)
@@ -643,7 +665,7 @@ def graph_operations(inputs: list[KTensor], outputs: list[KTensor], interp: Inte
                     finished.add(id(current))
                     continue
                 if id(current) in in_progress:
-                    raise interp.error(node, f"the layer {current.op.name!r} is part of a cycle")
+                    raise interp.error(node, _("the layer {name!r} is part of a cycle", name=current.op.name))
                 op_index.setdefault(id(current.op), len(op_index))
                 in_progress.add(id(current))
                 stack.append((tensor, 1))
@@ -680,13 +702,13 @@ def graph_operations(inputs: list[KTensor], outputs: list[KTensor], interp: Inte
     for current in sorted(ordered, key=lambda n: -node_depth[id(n)]):
         for tensor in current.inputs:
             if id(tensor) not in available:
-                raise interp.error(node, f"the model's outputs depend on {tensor.describe()}, which does not "
-                                         "come from the model's inputs (Keras: graph disconnected)",
-                                   hint="list every Input the outputs depend on in the model's inputs")
+                raise interp.error(node, _("the model's outputs depend on {describe}, which does not come from the "
+                                           "model's inputs (Keras: graph disconnected)", describe=tensor.describe()),
+                                   hint=_("list every Input the outputs depend on in the model's inputs"))
         if current.is_input and id(current.outputs[0]) not in input_ids:
-            raise interp.error(node, f"the model's outputs depend on {current.op.describe()}, which is not one of "
-                                     "its inputs (Keras: graph disconnected)",
-                               hint=f"add {current.op.name!r} to the model's inputs")
+            raise interp.error(node, _("the model's outputs depend on {describe}, which is not one of its inputs "
+                                       "(Keras: graph disconnected)", describe=current.op.describe()),
+                               hint=_("add {name!r} to the model's inputs", name=current.op.name))
         available.update(id(t) for t in current.outputs)
     by_depth: dict[int, list[Any]] = {}
     for key, depth in op_depth.items():
@@ -700,8 +722,8 @@ def graph_operations(inputs: list[KTensor], outputs: list[KTensor], interp: Inte
     counts = Counter(op.name for op in order)
     for name, count in counts.items():
         if count > 1:
-            raise interp.error(node, f"the name {name!r} is used {count} times in the model",
-                               hint="give each layer its own name=")
+            raise interp.error(node, _("the name {name!r} is used {count} times in the model", name=name, count=count),
+                               hint=_("give each layer its own name="))
     return order, nodes_of
 
 
@@ -725,12 +747,13 @@ def _sequential_network(model: KModel, interp: Interpreter, node: ast.AST | None
         specs.append(InputSpec(first.name, list(first.shape[1:]), first.line))
     elif inputs:
         if len(inputs) != 1:
-            raise interp.error(node, f"the Sequential model {model.name!r} takes one input, got {len(inputs)} shapes")
+            raise interp.error(node, _("the Sequential model {name!r} takes one input, got {inputs} shapes",
+                                       name=model.name, inputs=len(inputs)))
         model.build(interp, node, (None, *inputs[0]))
         first = model.stack[0]
         specs.append(InputSpec(first.name, list(first.shape[1:]), first.line))
     if not items:
-        raise interp.error(node, f"the Sequential model {model.name!r} has no layers")
+        raise interp.error(node, _("the Sequential model {name!r} has no layers", name=model.name))
     layers = [_op_spec(item, None, interp, node) for item in items]
     net = NetworkSpec(layers=layers, inputs=specs, name=model.name, framework="keras")
     net.computed = _computed(items)
@@ -764,8 +787,9 @@ def _functional_network(model: KModel, interp: Interpreter, node: ast.AST | None
     for tensor in model.inputs:
         op = tensor.node.op
         if not isinstance(op, KInputLayer):
-            raise interp.error(node, f"the model's input {tensor.describe()} is not made by keras.Input(...)",
-                               hint="start the model from Input tensors")
+            raise interp.error(node, _("the model's input {describe} is not made by keras.Input(...)",
+                                       describe=tensor.describe()),
+                               hint=_("start the model from Input tensors"))
         input_specs.append(InputSpec(op.name, list(op.shape[1:]), op.line))
     outputs = [refs.get(id(t)) or _tensor_ref(t) for t in model.outputs]
     net = NetworkSpec(layers=specs, inputs=input_specs, name=model.name, framework="keras", outputs=outputs)
@@ -786,7 +810,7 @@ def _op_spec(op: Any, inputs: list[str] | None, interp: Interpreter, node: ast.A
         spec = LayerSpec(type=op.type_name, name=op.name, inputs=inputs, trainable=op.trainable, line=op.line)
         spec.network = inner  # type: ignore[attr-defined]
         return spec
-    raise interp.error(node, f"{op.describe()} cannot be part of a model")
+    raise interp.error(node, _("{describe} cannot be part of a model", describe=op.describe()))
 
 
 def _call_index(op: Any, call: KNode) -> int:
@@ -826,14 +850,15 @@ class Symbol(RuntimeObject):
 
     def rt_call(self, interp: Interpreter, node: ast.AST, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if any(isinstance(a, NetworkValue) for a in [*args, *kwargs.values()]):
-            raise interp.error(node, f"{self.qualified}(...) on a Keras tensor makes an operation the reader does "
-                                     "not compute", hint=f"use the layer: layers.Activation({self.name!r})")
-        return interp.opaque(node, "is a computation on data, which the reader does not run")
+            raise interp.error(node, _("{qualified}(...) on a Keras tensor makes an operation the reader does not "
+                                       "compute", qualified=self.qualified), hint=_(
+                                               "use the layer: layers.Activation({name!r})", name=self.name))
+        return interp.opaque(node, _("is a computation on data, which the reader does not run"))
 
 
 def _paste_hint(value: Opaque) -> str:
     name = value.origin.split("(")[0]
-    return f"paste the definition of {name} into the code, or check its spelling"
+    return _("paste the definition of {name} into the code, or check its spelling", name=name)
 
 
 def _fmt(shape: Any) -> str:

@@ -21,6 +21,7 @@ from ...engine.framework import get_framework
 from ...engine.layer import Layer, catalog
 from ...engine.network import build_summary, free_name
 from ...engine.spec import LayerSpec, NetworkSpec
+from ...i18n import _
 from ..runtime import Builtin, Module, NetworkValue, Opaque, RuntimeObject, short_source
 from . import Binding
 
@@ -59,7 +60,8 @@ class LasagneBinding(Binding):
             return None
         if parts[0] == "theano":
             return Opaque(dotted, getattr(node, "lineno", None), interp.file,  # type: ignore[return-value]
-                          "is Theano (symbolic variables and compilation), which the reader does not run", config=True)
+                          _("is Theano (symbolic variables and compilation), which the reader does not run"),
+                          config=True)
         if parts[0] == "nolearn":
             return self._nolearn()
         if len(parts) == 1:
@@ -69,7 +71,7 @@ class LasagneBinding(Binding):
         if parts[1] == "nonlinearities":
             return self._nonlinearities()
         return Opaque(dotted, getattr(node, "lineno", None), interp.file,  # type: ignore[return-value]
-                      "configures training (updates, objectives, initializers), which the reader does not run",
+                      _("configures training (updates, objectives, initializers), which the reader does not run"),
                       config=True)
 
     def _cached(self, key: str, make: Any) -> Any:
@@ -79,7 +81,7 @@ class LasagneBinding(Binding):
 
     def _lasagne(self) -> Module:
         def getter(name: str) -> Any:
-            return Opaque(f"lasagne.{name}", None, None, "configures training, which the reader does not run",
+            return Opaque(f"lasagne.{name}", None, None, _("configures training, which the reader does not run"),
                           config=True)
 
         return self._cached("lasagne", lambda: Module("lasagne", {
@@ -103,8 +105,8 @@ class LasagneBinding(Binding):
                             "merge", "shape", "input", "special", "helper"):
                     return self._layers()
                 if name.startswith("get_") or name in ("set_all_param_values",):
-                    return Opaque(f"lasagne.layers.{name}", None, None, "reads parameters or outputs, which the "
-                                  "reader does not compute", config=True)
+                    return Opaque(f"lasagne.layers.{name}", None, None, _(
+                            "reads parameters or outputs, which the reader does not compute"), config=True)
                 return None
 
             return Module("lasagne.layers", members, getter)
@@ -123,8 +125,8 @@ class LasagneBinding(Binding):
                 return self._nolearn()
             if name == "NeuralNet":
                 return NeuralNetClass(self)
-            return Opaque(f"nolearn.lasagne.{name}", None, None, "configures training, which the reader does not "
-                          "run", config=True)
+            return Opaque(f"nolearn.lasagne.{name}", None, None,
+                          _("configures training, which the reader does not run"), config=True)
 
         return self._cached("nolearn", lambda: Module("nolearn.lasagne", {}, getter))
 
@@ -143,8 +145,8 @@ class LasagneBinding(Binding):
         elif name in NONLINEARITIES:
             value, statement = LSymbol(name), f"from lasagne.nonlinearities import {name}"
         elif name in ("momentum", "nesterov_momentum", "adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax"):
-            value = Opaque(f"lasagne.updates.{name}", None, None, "configures training, which the reader does not "
-                           "run", config=True)
+            value = Opaque(f"lasagne.updates.{name}", None, None,
+                           _("configures training, which the reader does not run"), config=True)
             statement = f"from lasagne.updates import {name}"
         if value is not None:
             self.missing.setdefault(name, (statement, getattr(node, "lineno", None), interp.file))
@@ -155,8 +157,10 @@ class LasagneBinding(Binding):
             return
         first = min(self.missing.values(), key=lambda m: m[1] or 0)
         statements = list(dict.fromkeys(s for s, _, _ in self.missing.values()))
-        self.session.notice(f"used without an import: {', '.join(self.missing)}; read as Lasagne's and nolearn's",
-                            first[1], first[2], hint="add " + " and ".join(f"`{s}`" for s in statements),
+        self.session.notice(_("used without an import: {missing}; read as Lasagne's and nolearn's",
+                              missing=', '.join(self.missing)),
+                            first[1], first[2], hint=_("add {value}",
+                                                       value=_(" and ").join(f"`{s}`" for s in statements)),
                             kind="missing-import")
 
     def is_model(self, value: Any) -> bool:
@@ -172,7 +176,7 @@ class LasagneBinding(Binding):
         """``lasagne.layers.batch_norm(layer)``: the layer loses its bias and nonlinearity, which come after a
         BatchNormLayer (and a NonlinearityLayer), as Lasagne does."""
         if len(args) != 1 or not isinstance(args[0], LLayer):
-            raise interp.error(node, "batch_norm() takes one Lasagne layer")
+            raise interp.error(node, _("batch_norm() takes one Lasagne layer"))
         layer = args[0]
         kwargs = dict(kwargs)
         nonlinearity = layer.kwargs.get("nonlinearity", _default(layer.cls, "nonlinearity"))
@@ -209,21 +213,23 @@ class LasagneBinding(Binding):
         elif args:
             incoming = args.pop(0)
         else:
-            raise interp.error(node, f"{type_name} needs the layer before it as its first argument ({incoming_key})")
+            raise interp.error(node, _("{type_name} needs the layer before it as its first argument ({incoming_key})",
+                                       type_name=type_name, incoming_key=incoming_key))
         if cls.type_name in MERGE_LAYERS:
             if not isinstance(incoming, list | tuple):
-                raise interp.error(node, f"{type_name} takes a list of layers (incomings)")
+                raise interp.error(node, _("{type_name} takes a list of layers (incomings)", type_name=type_name))
             incoming = list(incoming)
         elif not cls.is_input:
             incoming = [incoming]
         for item in incoming:
             if not isinstance(item, LLayer):
                 what = item.describe() if isinstance(item, RuntimeObject) else short_source(node, 40)
-                raise interp.error(node, f"{type_name} is given {what} as its incoming layer",
-                                   hint="give the layer before it, e.g. Conv2DLayer(l_in, num_filters=32, ...)")
+                raise interp.error(node, _("{type_name} is given {what} as its incoming layer", type_name=type_name,
+                                           what=what),
+                                   hint=_("give the layer before it, e.g. Conv2DLayer(l_in, num_filters=32, ...)"))
         name = kwargs.pop("name", None)
         if name is not None and not isinstance(name, str):
-            raise interp.error(node, f"name= must be a string, got {name!r}")
+            raise interp.error(node, _("name= must be a string, got {name!r}", name=name))
         values = {k: _engine_value(interp, node, type_name, k, v) for k, v in kwargs.items()}
         positional = [_engine_value(interp, node, type_name, i, v) for i, v in enumerate(args)]
         if cls.is_input and "shape" not in values and positional:
@@ -260,12 +266,14 @@ def _engine_value(interp: Interpreter, node: ast.AST, type_name: str, key: Any, 
     if isinstance(value, Opaque):
         if value.config or key == "shape":
             return value if key == "shape" else value.origin
-        raise interp.error(node, f"{type_name}: the argument {key!r} is not known: {value.explain()}",
-                           hint="write the value as a number in the code")
+        raise interp.error(node, _("{type_name}: the argument {key!r} is not known: {explain}", type_name=type_name,
+                                   key=key, explain=value.explain()),
+                           hint=_("write the value as a number in the code"))
     if isinstance(value, list | tuple):
         return [_engine_value(interp, node, type_name, key, v) for v in value]
     if isinstance(value, NetworkValue):
-        raise interp.error(node, f"{type_name} is given {value.describe()} as its argument {key!r}")
+        raise interp.error(node, _("{type_name} is given {describe} as its argument {key!r}", type_name=type_name,
+                                   describe=value.describe(), key=key))
     if isinstance(value, RuntimeObject):
         return value.describe()
     return value
@@ -273,11 +281,11 @@ def _engine_value(interp: Interpreter, node: ast.AST, type_name: str, key: Any, 
 
 def _outputs(interp: Interpreter, node: ast.AST, args: list[Any]) -> list[LLayer]:
     if not args:
-        raise interp.error(node, "give the output layer")
+        raise interp.error(node, _("give the output layer"))
     layers = args[0] if isinstance(args[0], list | tuple) else [args[0]]
     for layer in layers:
         if not isinstance(layer, LLayer):
-            raise interp.error(node, "expected a Lasagne layer")
+            raise interp.error(node, _("expected a Lasagne layer"))
     return list(layers)
 
 
@@ -299,9 +307,9 @@ class LBase(RuntimeObject):
         return "lasagne.layers.Layer"
 
     def rt_subclass(self, interp: Interpreter, cls: Class, node: ast.AST) -> None:
-        raise interp.error(node, f"the class {cls.name} derives from lasagne.layers.Layer; the reader reads "
-                                 "Lasagne's own layers, not custom layer classes",
-                           hint="describe the custom layer's effect with Lasagne layers, or use a spec")
+        raise interp.error(node, _("the class {name} derives from lasagne.layers.Layer; the reader reads Lasagne's "
+                                   "own layers, not custom layer classes", name=cls.name),
+                           hint=_("describe the custom layer's effect with Lasagne layers, or use a spec"))
 
 
 class LLayerClass(RuntimeObject):
@@ -340,7 +348,8 @@ class LLayer(NetworkValue):
         self.file = file
 
     def describe(self) -> str:
-        return f"the layer {self.name!r} ({self.cls.type_name})" if self.name else f"a {self.cls.type_name}"
+        return _("the layer {name!r} ({type_name})", name=self.name,
+                 type_name=self.cls.type_name) if self.name else f"a {self.cls.type_name}"
 
     def output_shape(self, interp: Interpreter, node: ast.AST) -> tuple[Any, ...]:
         net = layer_network([self], interp, None, node)
@@ -364,11 +373,12 @@ class LLayer(NetworkValue):
             value = self.kwargs[name]
             return LSymbol(value) if name == "nonlinearity" and isinstance(value, str) else value
         if name in ("get_params", "get_output_for", "W", "b", "params"):
-            return interp.opaque(node, "are parameter values, which the reader does not compute", config=True)
+            return interp.opaque(node, _("are parameter values, which the reader does not compute"), config=True)
         for arg in self.cls.arguments:
             if arg.name == name:
                 return arg.default
-        raise interp.error(node, f"{self.describe()} has no attribute {name!r} that the reader knows")
+        raise interp.error(node, _("{describe} has no attribute {name!r} that the reader knows",
+                                   describe=self.describe(), name=name))
 
     def rt_setattr(self, interp: Interpreter, name: str, value: Any, node: ast.AST) -> None:
         if name == "name":
@@ -393,7 +403,7 @@ class NeuralNetClass(RuntimeObject):
         if args:
             kwargs = {"layers": args[0], **kwargs}
         if "layers" not in kwargs:
-            raise interp.error(node, "NeuralNet() needs layers=[...]")
+            raise interp.error(node, _("NeuralNet() needs layers=[...]"))
         net = NeuralNetValue(self.binding, kwargs["layers"], {k: v for k, v in kwargs.items() if k != "layers"},
                              getattr(node, "lineno", None), interp.file, node)
         self.binding.record_built(net, interp, node)
@@ -419,10 +429,11 @@ class NeuralNetValue(NetworkValue):
         if name in ("fit", "initialize", "predict", "predict_proba", "score", "load_params_from", "save_params_to",
                     "train_loop", "get_all_params", "get_all_layers", "layers_", "train_history_"):
             return Builtin(name, lambda i, n, a, k: i.skipped(n, f"{short_source(getattr(n, 'func', n), 30)}(...)")
-                           or i.opaque(n, "is training, which the reader does not run", config=True))
+                           or i.opaque(n, _("is training, which the reader does not run"), config=True))
         if name in self.kwargs:
             return self.kwargs[name]
-        raise interp.error(node, f"{self.describe()} has no attribute {name!r} that the reader knows")
+        raise interp.error(node, _("{describe} has no attribute {name!r} that the reader knows",
+                                   describe=self.describe(), name=name))
 
     def rt_setattr(self, interp: Interpreter, name: str, value: Any, node: ast.AST) -> None:
         self.kwargs[name] = value
@@ -445,14 +456,14 @@ class NeuralNetValue(NetworkValue):
         if isinstance(spec, LLayer):
             return [spec]
         if not isinstance(spec, list | tuple) or not spec:
-            raise interp.error(node, "NeuralNet(layers=...) takes a list of layers")
+            raise interp.error(node, _("NeuralNet(layers=...) takes a list of layers"))
         made: list[LLayer] = []
         by_name: dict[str, LLayer] = {}
         used_kwargs: set[str] = set()
         for index, item in enumerate(spec):
             if not isinstance(item, list | tuple) or len(item) != 2:
-                raise interp.error(node, f"layer {index} of NeuralNet(layers=...) must be a pair: (name, LayerClass) "
-                                         "or (LayerClass, {arguments})")
+                raise interp.error(node, _("layer {index} of NeuralNet(layers=...) must be a pair: (name, LayerClass) "
+                                           "or (LayerClass, {{arguments}})", index=index))
             first, second = item
             if isinstance(first, str):
                 name, factory = first, second
@@ -465,13 +476,13 @@ class NeuralNetValue(NetworkValue):
             else:
                 factory, params = first, dict(second) if isinstance(second, dict) else None
                 if params is None:
-                    raise interp.error(node, f"layer {index} of NeuralNet(layers=...): the second item must be a "
-                                             "dict of arguments")
+                    raise interp.error(node, _("layer {index} of NeuralNet(layers=...): the second item must be a "
+                                               "dict of arguments", index=index))
                 name = params.pop("name", None) or _nolearn_name(factory, index)
             if not isinstance(factory, LLayerClass):
                 what = factory.describe() if isinstance(factory, RuntimeObject) else repr(factory)
-                raise interp.error(node, f"layer {name!r} of NeuralNet(layers=...) is {what}, not a Lasagne layer "
-                                         "class the reader knows")
+                raise interp.error(node, _("layer {name!r} of NeuralNet(layers=...) is {what}, not a Lasagne layer "
+                                           "class the reader knows", name=name, what=what))
             params = dict(params)
             for key in ("incoming", "incomings"):
                 if key in params:
@@ -481,12 +492,12 @@ class NeuralNetValue(NetworkValue):
                     params[key] = resolved if isinstance(ref, list | tuple) else resolved[0]
             if not factory.cls.is_input and "incoming" not in params and "incomings" not in params:
                 if not made:
-                    raise interp.error(node, f"the first layer of NeuralNet(layers=...) must be an InputLayer, "
-                                             f"got {factory.describe()}")
+                    raise interp.error(node, _("the first layer of NeuralNet(layers=...) must be an InputLayer, got "
+                                               "{describe}", describe=factory.describe()))
                 params["incomings" if factory.cls.type_name in MERGE_LAYERS else "incoming"] = (
                     [made[-1]] if factory.cls.type_name in MERGE_LAYERS else made[-1])
             if name in by_name:
-                raise interp.error(node, f"two layers of NeuralNet(layers=...) are named {name!r}")
+                raise interp.error(node, _("two layers of NeuralNet(layers=...) are named {name!r}", name=name))
             layer = self.binding.make_layer(interp, node, factory.name, factory.cls, [], {**params, "name": name})
             made.append(layer)
             by_name[name] = layer
@@ -494,9 +505,9 @@ class NeuralNetValue(NetworkValue):
         for key in self.kwargs:
             head = key.split("_")[0]
             if key not in used_kwargs and head not in _NEURALNET_ARGS and any(key.startswith(n) for n in names):
-                raise interp.error(node, f"NeuralNet({key}=...) names no layer argument",
-                                   hint=did_you_mean(key, [f"{n}_..." for n in names]) or
-                                   "write {layer name}_{argument}")
+                raise interp.error(node, _("NeuralNet({key}=...) names no layer argument", key=key),
+                                   hint=(did_you_mean(key, [f"{n}_..." for n in names]) or _(
+                                           "write {layer name}_{argument}")))
         return made
 
 
@@ -545,10 +556,11 @@ def layer_network(outputs: list[LLayer], interp: Interpreter, inputs: list[Any] 
                 if not inputs or input_index >= len(inputs):
                     unknown = next(v for v in (shape if isinstance(shape, list | tuple) else [shape])
                                    if isinstance(v, Opaque))
-                    raise SpecError(f"the input shape is not known: {unknown.explain()}", line=layer.line,
+                    raise SpecError(_("the input shape is not known: {explain}", explain=unknown.explain()),
+                                    line=layer.line,
                                     file=layer.file, layer=names[id(layer)], layer_type="InputLayer",
-                                    hint="write the shape as numbers, or give it (--input '[1, 28, 28]', "
-                                         "inputs=[[1, 28, 28]]): the shape without the batch axis")
+                                    hint=_("write the shape as numbers, or give it (--input '[1, 28, 28]', "
+                                           "inputs=[[1, 28, 28]]): the shape without the batch axis"))
                 kwargs["shape"] = [None, *inputs[input_index]]
             input_index += 1
         spec = LayerSpec(type=layer.cls.type_name, args=list(layer.args), kwargs=kwargs, name=names[id(layer)],

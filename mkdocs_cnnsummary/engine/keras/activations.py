@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from .. import ops
 from ..args import Arg, ignored, int_list, number
 from ..errors import SpecError
@@ -20,8 +21,9 @@ def _at_least_zero(cls: type[KerasLayer], config: dict[str, Any], *names: str) -
     for name in names:
         value = config[name]
         if value is not None and value < 0:
-            raise SpecError(f"{name} cannot be negative, got {value}", layer_type=cls.type_name,
-                            hint=f"use {name}=0 or a positive number")
+            raise SpecError(_("{name} cannot be negative, got {value}", name=name, value=value),
+                            layer_type=cls.type_name,
+                            hint=_("use {name}=0 or a positive number", name=name))
 
 
 @register
@@ -40,8 +42,8 @@ class ReLU(SameShape, KerasLayer):
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         for name in ("negative_slope", "threshold"):
             if config[name] is None:
-                raise SpecError(f"{name} cannot be None", layer_type=cls.type_name,
-                                hint=f"leave {name} out for its default 0")
+                raise SpecError(_("{name} cannot be None", name=name), layer_type=cls.type_name,
+                                hint=_("leave {name} out for its default 0", name=name))
         _at_least_zero(cls, config, "max_value", "negative_slope", "threshold")
         return config
 
@@ -62,8 +64,8 @@ class LeakyReLU(SameShape, KerasLayer):
         if config["alpha"] is not None:
             config["negative_slope"] = config["alpha"]
         if config["negative_slope"] is None:
-            raise SpecError("negative_slope cannot be None", layer_type=cls.type_name,
-                            hint="leave it out for its default 0.3")
+            raise SpecError(_("negative_slope cannot be None"), layer_type=cls.type_name,
+                            hint=_("leave it out for its default 0.3"))
         _at_least_zero(cls, config, "negative_slope")
         return config
 
@@ -107,23 +109,25 @@ class PReLU(SameShape, KerasLayer):
             # Keras sets alpha_shape[axis - 1] = 1, with Python's indexing
             if not -len(alpha_shape) <= axis - 1 < len(alpha_shape):
                 raise calc.error(
-                    f"shared_axes contains {axis}, which is not an axis of the {len(x)}-D input {fmt(x)}",
-                    f"use axes from 1 to {len(x) - 1} (0 is the batch)")
+                    _("shared_axes contains {axis}, which is not an axis of the {x}-D input {fmt}", axis=axis,
+                      x=len(x), fmt=fmt(x)),
+                    _("use axes from 1 to {value} (0 is the batch)", value=len(x) - 1))
             alpha_shape[axis - 1] = 1
             shared_at.add((axis - 1) % len(alpha_shape))
         unknown = [i + 1 for i, d in enumerate(alpha_shape) if d is None]
         if unknown:
             raise calc.error(
-                f"one slope per element needs known sizes, but axis {unknown[0]} of the input {fmt(x)} is None",
-                f"share the slope along that axis (shared_axes=[{', '.join(map(str, unknown))}]) "
-                "or give the input a known size")
-        factors: list[Expr] = [var(f"d_{i + 1}", d, f"input dimension {i + 1}")
+                _("one slope per element needs known sizes, but axis {unknown} of the input {fmt} is None",
+                  unknown=unknown[0], fmt=fmt(x)),
+                _("share the slope along that axis (shared_axes=[{map}]) or give the input a known size",
+                  map=', '.join(map(str, unknown))))
+        factors: list[Expr] = [var(f"d_{i + 1}", d, S_("input dimension {value}", value=i + 1))
                                for i, d in enumerate(alpha_shape) if i not in shared_at]
         calc.weight("alpha", tuple(alpha_shape))  # type: ignore[arg-type]
-        note = "one slope per input element (batch excluded)"
+        note = S_("one slope per input element (batch excluded)")
         if shared:
             axes = ", ".join(map(str, shared))
-            note = f"one slope per input element, one shared along axis {axes}"
+            note = S_("one slope per input element, one shared along axis {axes}", axes=axes)
             if len(shared) > 1:
-                note = f"one slope per input element, one shared along axes {axes}"
+                note = S_("one slope per input element, one shared along axes {axes}", axes=axes)
         calc.params(product(factors), note=note)

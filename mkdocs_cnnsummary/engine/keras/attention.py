@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, number, one_of, positive_int
 from ..expr import Expr, product, total, var
@@ -20,14 +21,14 @@ def output_dims(value: Any) -> tuple[int, ...] | None:
     if not dims:
         return None
     if any(d <= 0 for d in dims):
-        raise ArgError(f"sizes must be positive, got {list(dims)}")
+        raise ArgError(_("sizes must be positive, got {list}", list=list(dims)))
     return dims
 
 
 def _known_last(shape: Shape, what: str, calc: Calc) -> int:
     if shape[-1] is None:
-        raise calc.error(f"the last dimension of the {what} must be known, got {fmt(shape)}",
-                         "give that input a known feature size")
+        raise calc.error(_("the last dimension of the {what} must be known, got {fmt}", what=what, fmt=fmt(shape)),
+                         _("give that input a known feature size"))
     return shape[-1]
 
 
@@ -69,14 +70,16 @@ class MultiHeadAttention(KerasLayer):
         query, value, key = self._qvk(inputs)
         if tuple(value[1:-1]) != tuple(key[1:-1]):
             raise calc.error(
-                f"value {fmt(value)} and key {fmt(key)} must agree on every dimension but the last",
-                "give value and key the same sequence length")
+                _("value {fmt} and key {fmt2} must agree on every dimension but the last", fmt=fmt(value),
+                  fmt2=fmt(key)),
+                _("give value and key the same sequence length"))
         rank = len(query) + 1  # the projected query: (batch, ..., heads, key_dim)
         for axis in self.cfg.attention_axes or ():
             resolved = axis if axis >= 0 else rank - 1 + axis
             if not -rank <= resolved < rank:
-                raise calc.error(f"attention_axes {axis} is out of range for the {len(query)}-D query {fmt(query)}",
-                                 "name the query's sequence axes, e.g. attention_axes: [1]")
+                raise calc.error(_("attention_axes {axis} is out of range for the {query}-D query {fmt}", axis=axis,
+                                   query=len(query), fmt=fmt(query)),
+                                 _("name the query's sequence axes, e.g. attention_axes: [1]"))
         if self.cfg.output_shape:
             return (*query[:-1], *self.cfg.output_shape)
         return query
@@ -101,13 +104,13 @@ class MultiHeadAttention(KerasLayer):
                 expr = (n_in + 1) * h * per_head
             else:
                 expr = n_in * h * per_head
-            return var(f"p_{part}", calc.step(f"{part} params", expr, note=note))
+            return var(f"p_{part}", calc.step(S_("{part} params", part=part), expr, note=note))
 
-        vd_note = None if self.cfg.value_dim else "value_dim defaults to key_dim"
+        vd_note = None if self.cfg.value_dim else S_("value_dim defaults to key_dim")
         parts = [
             projection("query", var("d_q", d_q), d_q, kd, key_dim),
             projection("key", var("d_k", d_k), d_k, kd, key_dim,
-                       note=None if len(inputs) > 2 else "the key is the value input"),
+                       note=None if len(inputs) > 2 else S_("the key is the value input")),
         ]
         if self.cfg.use_gate:
             parts.append(projection("gate", var("d_q", d_q), d_q, vd, value_dim, note=vd_note))
@@ -117,17 +120,17 @@ class MultiHeadAttention(KerasLayer):
         if self.cfg.output_shape:
             outs = [var(f"o_{i + 1}", d) for i, d in enumerate(out_dims)] if len(out_dims) > 1 else [
                 var("d_o", out_dims[0])]
-            out_note = "output_shape sets the output sizes"
+            out_note = S_("output_shape sets the output sizes")
         else:
             outs = [var("d_q", d_q)]
-            out_note = "projects back to the query's last dimension"
+            out_note = S_("projects back to the query's last dimension")
         calc.weight("attention_output/kernel", (heads, value_dim, *out_dims), sublayer=True)
         if bias:
             calc.weight("attention_output/bias", tuple(out_dims), sublayer=True)
             expr = (h * vd + 1) * product(list(outs))
         else:
             expr = h * vd * product(list(outs))
-        parts.append(var("p_output", calc.step("output params", expr, note=out_note)))
+        parts.append(var("p_output", calc.step(S_("output params"), expr, note=out_note)))
         calc.params(total(list(parts)))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
@@ -143,29 +146,29 @@ class MultiHeadAttention(KerasLayer):
         outs = [var(f"o_{i + 1}", d) for i, d in enumerate(self.cfg.output_shape)] if self.cfg.output_shape \
             else [var("d_q", query[-1])]
         parts = [
-            ("query projection", product([*n, *tq, d_q, h, kd]), None),
-            ("key projection", product([*n, *tk, d_k, h, kd]), None),
-            ("value projection", product([*n, *tv, d_v, h, vd]), None),
+            (S_("query projection"), product([*n, *tq, d_q, h, kd]), None),
+            (S_("key projection"), product([*n, *tk, d_k, h, kd]), None),
+            (S_("value projection"), product([*n, *tv, d_v, h, vd]), None),
         ]
         if self.cfg.use_gate:
-            parts.append(("gate projection", product([*n, *tq, d_q, h, vd]), None))
+            parts.append((S_("gate projection"), product([*n, *tq, d_q, h, vd]), None))
         parts += [
-            ("scores", product([*n, h, *tq, *attended, kd]), "query × key for every head and pair of positions"),
-            ("weighted sum", product([*n, h, *tq, *attended, vd]), "scores × value"),
-            ("output projection", product([*n, *tq, h, vd, *outs]), None),
+            (S_("scores"), product([*n, h, *tq, *attended, kd]), _("query × key for every head and pair of positions")),
+            (S_("weighted sum"), product([*n, h, *tq, *attended, vd]), _("scores × value")),
+            (S_("output projection"), product([*n, *tq, h, vd, *outs]), None),
         ]
         values = [var(f"MACs_{i + 1}", calc.macs(expr, part=part, note=note)) for i, (part, expr, note) in
                   enumerate(parts)]
-        calc.macs(total(values), note="the projections and the two matrix products of attention")
+        calc.macs(total(values), note=_("the projections and the two matrix products of attention"))
         scores = product([*n, h, *tq, *attended])
-        terms = [(3 * scores, "softmax: 3 per score"),
-                 (product([*n, *tq, h, kd]), "the query scaled by 1/√k_d: 1 per element")]
+        terms = [(3 * scores, _("softmax: 3 per score")),
+                 (product([*n, *tq, h, kd]), _("the query scaled by 1/√k_d: 1 per element"))]
         if self.cfg.use_bias:
             projected = total([product([*n, *tq, h, kd]), product([*n, *tk, h, kd]), product([*n, *tv, h, vd]),
                                product([*n, *tq, *outs])])
-            terms.append((projected, "bias adds: 1 per projected element"))
+            terms.append((projected, _("bias adds: 1 per projected element")))
         if self.cfg.use_gate:
-            terms.append((2 * product([*n, *tq, h, vd]), "the gate: a sigmoid and a multiplication per element"))
+            terms.append((2 * product([*n, *tq, h, vd]), _("the gate: a sigmoid and a multiplication per element")))
         calc.other_ops(total([t for t, _ in terms]), note="; ".join(r for _, r in terms))
 
     def receptive_field(self, fields, inputs, output, calc):
@@ -174,37 +177,39 @@ class MultiHeadAttention(KerasLayer):
 
 def attention_field(fields, calc: Calc):
     """Attention: every output may look at every position of the key and value sequences."""
-    return receptive.whole(fields, calc, "attention: every output sees every position of its inputs")
+    return receptive.whole(fields, calc, _("attention: every output sees every position of its inputs"))
 
 
 def _positions(shape: Shape, name: str) -> list[Expr]:
     """The sequence sizes of an attention input (between the batch and the features)."""
     if len(shape) == 3:
-        return [var(f"T_{name}", shape[1], f"the {name} length")]
-    return [var(f"{name}_{i}", d, f"{name} dimension {i}") for i, d in enumerate(shape[1:-1], start=1)]
+        return [var(f"T_{name}", shape[1], S_("the {name} length", name=name))]
+    return [var(f"{name}_{i}", d, S_("{name} dimension {i}", name=name, i=i)) for i, d in enumerate(shape[1:-1],
+                                                                                                    start=1)]
 
 
 def _attention_inputs(inputs: list[Shape], calc: Calc) -> tuple[Shape, Shape, Shape]:
     query, value = inputs[0], inputs[1]
     key = inputs[2] if len(inputs) > 2 else value
     if query[-1] is not None and key[-1] is not None and query[-1] != key[-1]:
-        raise calc.error(f"the query {fmt(query)} and the key {fmt(key)} must have the same last dimension "
-                         "(scores compare them feature by feature)",
-                         "project one of them with a Dense layer first")
+        raise calc.error(_("the query {fmt} and the key {fmt2} must have the same last dimension (scores compare them "
+                           "feature by feature)", fmt=fmt(query), fmt2=fmt(key)),
+                         _("project one of them with a Dense layer first"))
     if len(key) > 2 and len(value) > 2 and None not in (key[-2], value[-2]) and key[-2] != value[-2]:
-        raise calc.error(f"the key {fmt(key)} and the value {fmt(value)} must have the same number of steps",
-                         "give key and value the same sequence length")
+        raise calc.error(_("the key {fmt} and the value {fmt2} must have the same number of steps", fmt=fmt(key),
+                           fmt2=fmt(value)),
+                         _("give key and value the same sequence length"))
     return query, value, key
 
 
 def _pairs_and_weighted_sum(inputs: list[Shape], calc: Calc) -> tuple[Expr, Expr, int | None]:
     """Attention over [query, value(, key)]: the (query, value) position pairs, the feature size ``d`` of the
     scores, and the MACs of scores × value, recorded as the part ``weighted sum``."""
-    query, value, _ = _attention_inputs(inputs, calc)
+    query, value, _key = _attention_inputs(inputs, calc)
     n = ops.batch_factor(calc, query)
-    tq, tv = var("T_q", query[1], "the query length"), var("T_v", value[1], "the value length")
+    tq, tv = var("T_q", query[1], S_("the query length")), var("T_v", value[1], S_("the value length"))
     pairs = product([*n, tq, tv])
-    weighted = calc.macs(pairs * var("d_v", value[-1]), part="weighted sum", note="scores × value")
+    weighted = calc.macs(pairs * var("d_v", value[-1]), part=S_("weighted sum"), note=_("scores × value"))
     return pairs, var("d", query[-1]), weighted
 
 
@@ -225,7 +230,7 @@ class Attention(KerasLayer):
     )
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        query, value, _ = _attention_inputs(inputs, calc)
+        query, value, _ignored = _attention_inputs(inputs, calc)
         return (*query[:-1], value[-1])
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
@@ -234,28 +239,29 @@ class Attention(KerasLayer):
         if self.cfg.use_scale:
             calc.weight("scale", ())
             terms.append(var("scale", 1))
-            notes.append("one scalar scale (use_scale=True)")
+            notes.append(S_("one scalar scale (use_scale=True)"))
         if self.cfg.score_mode == "concat":
             calc.weight("concat_score_weight", ())
             terms.append(var("w_concat", 1))
-            notes.append("one scalar score weight (score_mode='concat')")
+            notes.append(S_("one scalar score weight (score_mode='concat')"))
         if terms:
             calc.params(total(terms), note="; ".join(notes))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         pairs, dim, weighted = _pairs_and_weighted_sum(inputs, calc)
-        terms = [(3 * pairs, "softmax: 3 per score")]
+        terms = [(3 * pairs, _("softmax: 3 per score"))]
         if self.cfg.score_mode == "dot":
-            scores = calc.macs(pairs * dim, part="scores", note="query · key for every pair of positions")
+            scores = calc.macs(pairs * dim, part=S_("scores"), note=_("query · key for every pair of positions"))
             calc.macs(var("MACs_scores", scores) + var("MACs_sum", weighted))
             if self.cfg.use_scale:
-                terms.append((pairs, "the scale: 1 per score"))
+                terms.append((pairs, _("the scale: 1 per score")))
         else:
-            calc.macs(var("MACs_sum", weighted), note="score_mode='concat' multiplies no weight matrix")
+            calc.macs(var("MACs_sum", weighted), note=_("score_mode='concat' multiplies no weight matrix"))
             per = 4 if self.cfg.use_scale else 3
-            terms.append((per * pairs * dim, f"concat scores: {per} per pair and feature (an add, "
-                                             + ("the scale, " if self.cfg.use_scale else "") + "tanh, the sum)"))
-            terms.append((pairs, "the score weight: 1 per score"))
+            terms.append((per * pairs * dim, _("concat scores: {per} per pair and feature (an add, {value}tanh, "
+                                               "the sum)", per=per,
+                                               value=_("the scale, ") if self.cfg.use_scale else "")))
+            terms.append((pairs, _("the score weight: 1 per score")))
         calc.other_ops(total([t for t, _ in terms]), note="; ".join(r for _, r in terms))
 
     def receptive_field(self, fields, inputs, output, calc):
@@ -278,7 +284,7 @@ class AdditiveAttention(KerasLayer):
     )
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        query, value, _ = _attention_inputs(inputs, calc)
+        query, value, _ignored = _attention_inputs(inputs, calc)
         return (*query[:-1], value[-1])
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
@@ -286,19 +292,19 @@ class AdditiveAttention(KerasLayer):
             return
         d_q = _known_last(inputs[0], "query", calc)
         calc.weight("scale", (d_q,))
-        calc.params(var("d_q", d_q), note="one scale per query feature (use_scale=True)")
+        calc.params(var("d_q", d_q), note=S_("one scale per query feature (use_scale=True)"))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         pairs, dim, weighted = _pairs_and_weighted_sum(inputs, calc)
         if self.cfg.use_scale:
-            scores = calc.macs(pairs * dim, part="scores", note="tanh(query + key) · scale for every pair")
+            scores = calc.macs(pairs * dim, part=S_("scores"), note=_("tanh(query + key) · scale for every pair"))
             calc.macs(var("MACs_scores", scores) + var("MACs_sum", weighted))
             calc.other_ops(2 * pairs * dim + 3 * pairs,
-                           note="2 per pair and feature (an add, tanh); softmax: 3 per score")
+                           note=_("2 per pair and feature (an add, tanh); softmax: 3 per score"))
         else:
-            calc.macs(var("MACs_sum", weighted), note="without a scale no weight is multiplied in the scores")
+            calc.macs(var("MACs_sum", weighted), note=_("without a scale no weight is multiplied in the scores"))
             calc.other_ops(3 * pairs * dim + 3 * pairs,
-                           note="3 per pair and feature (an add, tanh, the sum); softmax: 3 per score")
+                           note=_("3 per pair and feature (an add, tanh, the sum); softmax: 3 per score"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return attention_field(fields, calc)

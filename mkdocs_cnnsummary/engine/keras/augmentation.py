@@ -5,6 +5,7 @@ They change neither the shape nor the count: no weights, the output is the input
 
 from __future__ import annotations
 
+from ...i18n import _
 from .. import ops
 from ..args import REQUIRED, Arg, ArgError, number, one_of
 from ..layer import SameShape, register
@@ -22,7 +23,7 @@ def _factor(value: Any) -> Any:
     """A factor: a number or a (lower, upper) pair."""
     if isinstance(value, list | tuple):
         if len(value) != 2:
-            raise ArgError(f"expected a number or a pair (lower, upper), got {list(value)}")
+            raise ArgError(_("expected a number or a pair (lower, upper), got {list}", list=list(value)))
         return tuple(number(v) for v in value)
     return number(value)
 

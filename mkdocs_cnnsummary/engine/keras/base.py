@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import N_, S_, _
 from .. import receptive
 from ..args import Arg, function_name, non_negative_int, one_of
 from ..expr import Expr, ceil_div, floor_div, var
@@ -14,9 +15,9 @@ if TYPE_CHECKING:
 
 #: (word, symbol) for each spatial axis, by rank
 AXES: dict[int, tuple[tuple[str, str], ...]] = {
-    1: (("length", "n"),),
-    2: (("height", "h"), ("width", "w")),
-    3: (("depth", "d"), ("height", "h"), ("width", "w")),
+    1: ((S_("length"), "n"),),
+    2: ((S_("height"), "h"), (S_("width"), "w")),
+    3: ((S_("depth"), "d"), (S_("height"), "h"), (S_("width"), "w")),
 }
 
 
@@ -64,15 +65,17 @@ class KerasLayer(Layer):
         if len(shape) != rank:
             layout = what or ("(batch, " + ", ".join(["..."] * (rank - 1)) + ")")
             raise calc.error(
-                f"expects a {rank}-D input {layout} (batch included), got {len(shape)}-D {fmt(shape)}",
-                "check the layer before it (a Flatten or Reshape may be missing or extra)")
+                _("expects a {rank}-D input {layout} (batch included), got {shape}-D {fmt}", rank=rank, layout=layout,
+                  shape=len(shape), fmt=fmt(shape)),
+                _("check the layer before it (a Flatten or Reshape may be missing or extra)"))
 
     def expect_known_channels(self, shape: Shape, calc: Calc) -> int:
         c = self.channels(shape)
         if c is None:
             axis = "first" if self.channels_first else "last"
-            raise calc.error(f"the channel dimension ({axis} axis) of the input must be known, got {fmt(shape)}",
-                             "give the input a known number of channels")
+            raise calc.error(_("the channel dimension ({axis} axis) of the input must be known, got {fmt}", axis=axis,
+                               fmt=fmt(shape)),
+                             _("give the input a known number of channels"))
         return c
 
 
@@ -119,11 +122,11 @@ def fmt(shape: Any) -> str:
 def in_var(size: int | None, axis: tuple[str, str], prefix: str = "") -> Expr:
     """The input size on one axis, as a variable that explains itself when unknown."""
     word, sym = axis
-    return var(f"{prefix}{sym}", size, f"the input {word}")
+    return var(f"{prefix}{sym}", size, S_("the input {word}", word=word))
 
 
 def window_outputs(calc: Calc, spatial: list[int | None], kernel: tuple[int, ...], strides: tuple[int, ...],
-                   dilation: tuple[int, ...], padding: str, *, what: str = "kernel",
+                   dilation: tuple[int, ...], padding: str, *, what: str = N_("kernel"),
                    kernel_sym: str = "k") -> list[int | None]:
     """Keras' conv/pool output sizes (``valid``: ⌊(n − k)/s⌋ + 1; ``same``: ⌈n/s⌉), one step per axis.
 
@@ -141,17 +144,18 @@ def window_outputs(calc: Calc, spatial: list[int | None], kernel: tuple[int, ...
                 expr = floor_div(n - var(f"d_{sym}", d_) * (k - 1) - 1, s) + 1
             else:
                 expr = floor_div(n - k, s) + 1
-            out.append(calc.step(f"output {word}", expr))
+            out.append(calc.step(S_("output {word}", word=word), expr))
         else:
-            out.append(calc.step(f"output {word}", ceil_div(n, s),
-                                 note=f"padding='{padding}' gives ⌈input/stride⌉"))
+            out.append(calc.step(S_("output {word}", word=word), ceil_div(n, s),
+                                 note=S_("padding='{padding}' gives ⌈input/stride⌉", padding=padding)))
     if padding == "valid" and any([calc.too_small(o) for o in out]):
         eff = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
-        dilated = " dilated" if any(d > 1 for d in dilation) else ""
+        dilated = _(" dilated") if any(d > 1 for d in dilation) else ""
         raise calc.error(
-            f"a {'×'.join(map(str, eff))}{dilated} {what} does not fit the "
-            f"{'×'.join('None' if x is None else str(x) for x in spatial)} input with padding='valid'",
-            f"use padding='same' or a smaller {what}")
+            _("a {map}{dilated} {what} does not fit the {value} input with padding='valid'",
+              map="×".join(map(str, eff)), dilated=dilated, what=_(what),
+              value="×".join("None" if x is None else str(x) for x in spatial)),
+            _("use padding='same' or a smaller {what}", what=_(what)))
     return out
 
 
@@ -164,7 +168,7 @@ def lora_args(*, keyword_only: bool) -> tuple[Arg, ...]:
     )
 
 
-LORA_NOTE = "lora_rank: the kernel is frozen (non-trainable); lora_kernel_a and lora_kernel_b are trained"
+LORA_NOTE = N_("lora_rank: the kernel is frozen (non-trainable); lora_kernel_a and lora_kernel_b are trained")
 
 
 def lora_weights(calc: Calc, kernel: tuple[int, ...], fan_in: Expr, units: Expr, rank: int) -> Expr:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of, positive_int
 from ..checks import DesignFacts
@@ -28,7 +29,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, ClassVar
 
-TRANSPOSED_NOTE = "counted on the input positions: each input pixel meets the whole kernel once"
+TRANSPOSED_NOTE = N_("counted on the input positions: each input pixel meets the whole kernel once")
 
 WEIGHT_ARGS = ignored("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
                       "activity_regularizer", "kernel_constraint", "bias_constraint")
@@ -58,11 +59,13 @@ class BaseConv(KerasLayer):
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["filters"] % config["groups"]:
-            raise SpecError(f"filters={config['filters']} is not divisible by groups={config['groups']}",
-                            layer_type=cls.type_name, hint="choose filters as a multiple of groups")
+            raise SpecError(_("filters={config} is not divisible by groups={config2}", config=config['filters'],
+                              config2=config[
+                    'groups']),
+                            layer_type=cls.type_name, hint=_("choose filters as a multiple of groups"))
         if max(config["strides"]) > 1 and max(config["dilation_rate"]) > 1:
-            raise SpecError("strides > 1 cannot be combined with dilation_rate > 1",
-                            layer_type=cls.type_name, hint="set one of them to 1")
+            raise SpecError(_("strides > 1 cannot be combined with dilation_rate > 1"),
+                            layer_type=cls.type_name, hint=_("set one of them to 1"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -70,8 +73,9 @@ class BaseConv(KerasLayer):
         self.expect_rank(x, self.rank + 2, calc)
         c_in = self.expect_known_channels(x, calc)
         if c_in % self.cfg.groups:
-            raise calc.error(f"the input has {c_in} channels, not divisible by groups={self.cfg.groups}",
-                             "use a number of groups that divides the input channels")
+            raise calc.error(_("the input has {c_in} channels, not divisible by groups={groups}", c_in=c_in,
+                               groups=self.cfg.groups),
+                             _("use a number of groups that divides the input channels"))
         spatial = window_outputs(calc, self.spatial(x), self.cfg.kernel_size, self.cfg.strides,
                                  self.cfg.dilation_rate, self.cfg.padding)
         return self.assemble(spatial, self.cfg.filters)
@@ -96,7 +100,7 @@ class BaseConv(KerasLayer):
             params = weights_per_filter * filters
         if self.cfg.lora_rank:
             params = params + lora_weights(calc, kernel, weights_per_filter, filters, self.cfg.lora_rank)
-        calc.params(params, note=LORA_NOTE if self.cfg.lora_rank else None)
+        calc.params(params, note=_(LORA_NOTE) if self.cfg.lora_rank else None)
 
     def per_filter(self, c_in: int | None) -> list[Expr]:
         """``k_h × k_w × c_in/groups``: the weights of one filter."""
@@ -112,16 +116,16 @@ class BaseConv(KerasLayer):
         per = self.per_filter(self.channels(x))
         if not self.cfg.lora_rank:
             calc.macs(product([*positions, filters]) * ops.grouped(per),
-                      note="every output value: one multiply-accumulate per weight of its filter")
+                      note=_("every output value: one multiply-accumulate per weight of its filter"))
         else:
-            merge = calc.macs(ops.grouped(per) * var("r", self.cfg.lora_rank) * filters, part="LoRA kernel",
-                              note="the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b")
-            conv = calc.macs(product([*positions, filters]) * ops.grouped(per), part="convolution")
+            merge = calc.macs(ops.grouped(per) * var("r", self.cfg.lora_rank) * filters, part=S_("LoRA kernel"),
+                              note=_("the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b"))
+            conv = calc.macs(product([*positions, filters]) * ops.grouped(per), part=S_("convolution"))
             calc.macs(var("MACs_conv", conv) + var("MACs_lora", merge))
         extra = []
         if self.cfg.lora_rank:
             extra.append((2 * ops.grouped([*per, filters]),
-                          "LoRA: the scaled factor product is added to the kernel (2 ops per kernel weight)"))
+                          _("LoRA: the scaled factor product is added to the kernel (2 ops per kernel weight)")))
         ops.bias_and_activation(calc, y, product([*positions, filters]), self.cfg.use_bias, self.cfg.activation,
                                 extra)
 
@@ -200,14 +204,15 @@ class BaseConvTranspose(KerasLayer):
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         strides, dilation, out_pad = config["strides"], config["dilation_rate"], config["output_padding"]
         if max(strides) > 1 and max(dilation) > 1:
-            raise SpecError("strides > 1 cannot be combined with dilation_rate > 1",
-                            layer_type=cls.type_name, hint="set one of them to 1")
+            raise SpecError(_("strides > 1 cannot be combined with dilation_rate > 1"),
+                            layer_type=cls.type_name, hint=_("set one of them to 1"))
         if out_pad is not None:
             for i, (op, s) in enumerate(zip(out_pad, strides, strict=True)):
                 if op >= s:
-                    raise SpecError(f"output_padding must be smaller than strides on every axis; on axis {i + 1} "
-                                    f"output_padding is {op} and strides is {s}", layer_type=cls.type_name,
-                                    hint=f"use output_padding < {s} or a larger stride")
+                    raise SpecError(_("output_padding must be smaller than strides on every axis; on axis {value} "
+                                      "output_padding is {op} and strides is {s}", value=i + 1, op=op, s=s),
+                                    layer_type=cls.type_name,
+                                    hint=_("use output_padding < {s} or a larger stride", s=s))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -229,30 +234,32 @@ class BaseConvTranspose(KerasLayer):
         n = in_var(size, axis)
         s = var(f"s_{sym}", s_)
         if self.cfg.padding == "same" and op_ is None:
-            return calc.step(f"output {word}", n * s, note="padding='same' without output_padding gives input × stride")
+            return calc.step(S_("output {word}", word=word), n * s, note=S_(
+                    "padding='same' without output_padding gives input × stride"))
         k: Var = var(f"k_{sym}", k_)
         k_eff = d_ * (k_ - 1) + 1
         if d_ > 1:
-            calc.step(f"dilated kernel {word}", var(f"d_{sym}", d_) * (k - 1) + 1)
+            calc.step(S_("dilated kernel {word}", word=word), var(f"d_{sym}", d_) * (k - 1) + 1)
             k = var(f"k'_{sym}", k_eff)
         if self.cfg.padding == "valid":
             if op_ is not None:
-                return calc.step(f"output {word}", (n - 1) * s + k + var(f"op_{sym}", op_))
+                return calc.step(S_("output {word}", word=word), (n - 1) * s + k + var(f"op_{sym}", op_))
             if s_ > k_eff:
-                return calc.step(f"output {word}", (n - 1) * s + s,
-                                 note=f"output_padding=None: ({sym} − 1) × s_{sym} + max({k.symbol}, s_{sym}), "
-                                      "and the stride is larger than the kernel")
-            return calc.step(f"output {word}", (n - 1) * s + k,
-                             note=f"output_padding=None: ({sym} − 1) × s_{sym} + max({k.symbol}, s_{sym})")
+                return calc.step(S_("output {word}", word=word), (n - 1) * s + s,
+                                 note=S_("output_padding=None: ({sym} − 1) × s_{sym} + max({symbol}, s_{sym}), and "
+                                         "the stride is larger than the kernel", sym=sym, symbol=k.symbol))
+            return calc.step(S_("output {word}", word=word), (n - 1) * s + k,
+                             note=S_("output_padding=None: ({sym} − 1) × s_{sym} + max({symbol}, s_{sym})", sym=sym,
+                                     symbol=k.symbol))
         # padding='same' with an explicit output_padding: (n − 1)·s + (k mod 2) + op
-        return calc.step(f"output {word}", (n - 1) * s + k - 2 * floor_div(k, 2) + var(f"op_{sym}", op_),
-                         note=f"{k.symbol} − 2 × ⌊{k.symbol}/2⌋ is {k.symbol} mod 2")
+        return calc.step(S_("output {word}", word=word), (n - 1) * s + k - 2 * floor_div(k, 2) + var(f"op_{sym}", op_),
+                         note=S_("{symbol} − 2 × ⌊{symbol}/2⌋ is {symbol} mod 2", symbol=k.symbol))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x, y = inputs[0], ops.first(output)
         positions = [*ops.batch_factor(calc, x), *ops.sizes(self.spatial(x), AXES[self.rank], "input")]
         per = [*kernel_factors(self.rank, self.cfg.kernel_size), var("filters", self.cfg.filters)]
-        calc.macs(product([*positions, var("c_in", self.channels(x))]) * ops.grouped(per), note=TRANSPOSED_NOTE)
+        calc.macs(product([*positions, var("c_in", self.channels(x))]) * ops.grouped(per), note=_(TRANSPOSED_NOTE))
         count = product([*ops.batch_factor(calc, y), *ops.sizes(self.spatial(y), AXES[self.rank]),
                          var("filters", self.cfg.filters)])
         ops.bias_and_activation(calc, y, count, self.cfg.use_bias, self.cfg.activation)
@@ -355,7 +362,7 @@ class SpatialConv(KerasLayer):
         channels = ops.grouped([var("c_in", self.channels(x)), var("depth_multiplier", self.cfg.depth_multiplier)])
         kernel = ops.grouped(kernel_factors(self.rank, self.cfg.kernel_size))
         return calc.macs(product([*positions, channels, kernel]), part=part,
-                         note="each output channel: one k_h × k_w window of its input channel")
+                         note=_("each output channel: one k_h × k_w window of its input channel"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return window_fields(calc, fields, self.spatial(inputs[0]), self.cfg.kernel_size, self.cfg.strides,
@@ -389,7 +396,8 @@ class BaseDepthwiseConv(SpatialConv):
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         spatial, c_in = self.output_spatial(inputs[0], calc)
-        channels = calc.step("output channels", var("c_in", c_in) * var("depth_multiplier", self.cfg.depth_multiplier))
+        channels = calc.step(S_("output channels"), var("c_in", c_in) * var("depth_multiplier",
+                                                                            self.cfg.depth_multiplier))
         return self.assemble(spatial, channels)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
@@ -450,7 +458,7 @@ class BaseSeparableConv(SpatialConv):
     """A depthwise convolution followed by a 1×1 (pointwise) convolution; the bias is on the pointwise one."""
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
-        spatial, _ = self.output_spatial(inputs[0], calc)
+        spatial, _ignored = self.output_spatial(inputs[0], calc)
         return self.assemble(spatial, self.cfg.filters)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
@@ -469,11 +477,11 @@ class BaseSeparableConv(SpatialConv):
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x, y = inputs[0], ops.first(output)
-        depthwise = self.depthwise_macs(inputs, output, calc, "depthwise")
+        depthwise = self.depthwise_macs(inputs, output, calc, S_("depthwise"))
         positions = [*ops.batch_factor(calc, x), *ops.sizes(self.spatial(y), AXES[self.rank])]
         channels = ops.grouped([var("c_in", self.channels(x)), var("depth_multiplier", self.cfg.depth_multiplier)])
-        pointwise = calc.macs(product([*positions, channels, var("filters", self.cfg.filters)]), part="pointwise",
-                              note="a 1×1 convolution of the depthwise output")
+        pointwise = calc.macs(product([*positions, channels, var("filters", self.cfg.filters)]), part=S_("pointwise"),
+                              note=_("a 1×1 convolution of the depthwise output"))
         calc.macs(var("MACs_depthwise", depthwise) + var("MACs_pointwise", pointwise))
         ops.bias_and_activation(calc, y, ops.elements(calc, y), self.cfg.use_bias, self.cfg.activation)
 

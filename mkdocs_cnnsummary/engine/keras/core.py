@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape
 from ..checks import DesignFacts
@@ -31,7 +32,8 @@ class InputLayer(KerasLayer):
         if config["shape"] is None and config.get("input_shape") is None:
             from ..errors import SpecError
 
-            raise SpecError("needs a shape", layer_type=cls.type_name, hint="write InputLayer: {shape: [28, 28, 1]}")
+            raise SpecError(_("needs a shape"), layer_type=cls.type_name, hint=_(
+                    "write InputLayer: {shape: [28, 28, 1]}"))
         return config
 
     def input_shape(self) -> Shape:
@@ -57,14 +59,14 @@ class Dense(KerasLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if len(x) < 2:
-            raise calc.error(f"expects an input with at least 2 dimensions, got {fmt(x)}")
+            raise calc.error(_("expects an input with at least 2 dimensions, got {fmt}", fmt=fmt(x)))
         return (*x[:-1], self.cfg.units)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         (x,) = inputs
         if x[-1] is None:
-            raise calc.error(f"the last dimension of the input must be known, got {fmt(x)}",
-                             "a Flatten of an input with unknown sizes gives None; give the input a known size")
+            raise calc.error(_("the last dimension of the input must be known, got {fmt}", fmt=fmt(x)),
+                             _("a Flatten of an input with unknown sizes gives None; give the input a known size"))
         n_in = var("n_in", x[-1])
         units = var("units", self.cfg.units)
         kernel = (x[-1], self.cfg.units)
@@ -76,30 +78,30 @@ class Dense(KerasLayer):
             params = n_in * units
         if self.cfg.lora_rank:
             params = params + lora_weights(calc, kernel, n_in, units, self.cfg.lora_rank)
-        calc.params(params, note=LORA_NOTE if self.cfg.lora_rank else None)
+        calc.params(params, note=_(LORA_NOTE) if self.cfg.lora_rank else None)
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x, y = inputs[0], ops.first(output)
         rows = [*ops.batch_factor(calc, x), *ops.dims(x, 1, -1, "input")]
         n_in, units = var("n_in", x[-1]), var("units", self.cfg.units)
-        note = "every output value: one multiply-accumulate per input feature"
+        note = _("every output value: one multiply-accumulate per input feature")
         if len(x) > 2:
-            note += "; the kernel is applied at every position of the leading axes"
+            note += _("; the kernel is applied at every position of the leading axes")
         if not self.cfg.lora_rank:
             calc.macs(product([*rows, n_in, units]), note=note)
         else:
-            merge = calc.macs(n_in * var("r", self.cfg.lora_rank) * units, part="LoRA kernel",
-                              note="the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b")
-            dense = calc.macs(product([*rows, n_in, units]), part="matrix product", note=note)
+            merge = calc.macs(n_in * var("r", self.cfg.lora_rank) * units, part=S_("LoRA kernel"),
+                              note=_("the kernel is rebuilt on every call: lora_kernel_a × lora_kernel_b"))
+            dense = calc.macs(product([*rows, n_in, units]), part=S_("matrix product"), note=note)
             calc.macs(var("MACs_dense", dense) + var("MACs_lora", merge))
-        extra = [(2 * n_in * units, "LoRA: the scaled factor product is added to the kernel (2 ops per kernel "
-                                    "weight)")] if self.cfg.lora_rank else []
+        extra = [(2 * n_in * units, _("LoRA: the scaled factor product is added to the kernel (2 ops per kernel "
+                                    "weight)"))] if self.cfg.lora_rank else []
         ops.bias_and_activation(calc, y, product([*rows, units]), self.cfg.use_bias, self.cfg.activation, extra)
 
     def receptive_field(self, fields, inputs, output, calc):
         if len(inputs[0]) > 2:  # applied at every position: the positions are kept
             return receptive.same(fields, calc)
-        return receptive.none(fields, calc, "Dense on a vector: the output has no spatial axes")
+        return receptive.none(fields, calc, _("Dense on a vector: the output has no spatial axes"))
 
     def design(self, inputs: list[Shape]) -> DesignFacts:
         bias = self.cfg.units if self.cfg.use_bias and linear_activation(self.cfg.activation) else 0
@@ -115,8 +117,9 @@ class Activation(SameShape, KerasLayer):
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         per, label = ops.activation_ops(self.cfg.activation)
-        ops.per_element(calc, output, per, f"{per} op{'s' if per != 1 else ''} per element: {label}" if per else
-                        "linear: the identity")
+        ops.per_element(calc, output, per, _("{per} op{value} per element: {label}", per=per,
+                                             value='s' if per != 1 else '', label=label) if per else
+                        _("linear: the identity"))
 
 
 @register
@@ -144,14 +147,15 @@ class Flatten(KerasLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, 2, "Flatten: the output has no spatial axes")
+        return receptive.rearranged(fields, calc, 2, _("Flatten: the output has no spatial axes"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         dims = x[1:]
         names = ["d_" + str(i + 1) for i in range(len(dims))]
-        factors = [var(n, d, f"input dimension {i + 1}") for i, (n, d) in enumerate(zip(names, dims, strict=True))]
-        size = calc.step("output size", product(factors))
+        factors = [var(n, d, S_("input dimension {value}", value=i + 1)) for i, (n, d) in enumerate(zip(names, dims,
+            strict=True))]
+        size = calc.step(S_("output size"), product(factors))
         return (x[0], size)
 
 
@@ -171,16 +175,16 @@ class Lambda(KerasLayer):
     example = ("Lambda('double', output_shape=(10,))", (10,))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        calc.unknown_ops("a Lambda runs a function the engine does not read: its operations are not known")
+        calc.unknown_ops(_("a Lambda runs a function the engine does not read: its operations are not known"))
 
     @classmethod
     def validate(cls, config):
         if config["output_shape"] is None:
             from ..errors import SpecError
 
-            raise SpecError("needs output_shape: the function is not run, so its output shape is not known",
-                            layer_type=cls.type_name, hint="write output_shape=(...) without the batch axis, as the "
-                                                           "function returns it")
+            raise SpecError(_("needs output_shape: the function is not run, so its output shape is not known"),
+                            layer_type=cls.type_name, hint=_("write output_shape=(...) without the batch axis, as the "
+                                                             "function returns it"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import N_, S_
 from ..args import REQUIRED, Arg, boolean, ignored, non_negative_int, positive_int
 from ..expr import var
 from ..layer import Calc, register
@@ -26,21 +27,21 @@ class Embedding(KerasLayer):
         Arg("input_length", None, used=False, doc="deprecated in Keras 3 and ignored", keyword_only=True),
     )
     example = ("Embedding(1000, 64)", (20,))
-    element_ops = (0, "a table lookup: no arithmetic")
+    element_ops = (0, N_("a table lookup: no arithmetic"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         return (*inputs[0], self.cfg.output_dim)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
-        v = var("V", self.cfg.input_dim, "the vocabulary size (input_dim)")
-        d = var("d", self.cfg.output_dim, "the vector size (output_dim)")
+        v = var("V", self.cfg.input_dim, S_("the vocabulary size (input_dim)"))
+        d = var("d", self.cfg.output_dim, S_("the vector size (output_dim)"))
         rank = self.cfg.lora_rank
         calc.weight("embeddings", (self.cfg.input_dim, self.cfg.output_dim), trainable=not rank)
         if not rank:
             calc.params(v * d)
             return
-        calc.params(v * d, quantity="params: embeddings", note="frozen by LoRA: non-trainable")
-        r = var("r", rank, "the LoRA rank")
+        calc.params(v * d, quantity=S_("params: embeddings"), note=S_("frozen by LoRA: non-trainable"))
+        r = var("r", rank, S_("the LoRA rank"))
         calc.weight("lora_embeddings_a", (self.cfg.input_dim, rank))
         calc.weight("lora_embeddings_b", (rank, self.cfg.output_dim))
-        calc.params(v * r + r * d, quantity="params: LoRA factors")
+        calc.params(v * r + r * d, quantity=S_("params: LoRA factors"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer
 from ..expr import total, var
@@ -27,8 +28,8 @@ def merged_batch(inputs: list[Shape], calc: Calc) -> int | None:
     """The batch size shared by the inputs (None when none is fixed); different fixed sizes are an error."""
     sizes = {s[0] for s in inputs if s} - {None}
     if len(sizes) > 1:
-        raise calc.error(f"cannot merge inputs with different batch sizes: {_listing(inputs)}",
-                         "give every input the same batch_size (or none)")
+        raise calc.error(_("cannot merge inputs with different batch sizes: {listing}", listing=_listing(inputs)),
+                         _("give every input the same batch_size (or none)"))
     return sizes.pop() if sizes else None
 
 
@@ -52,7 +53,7 @@ class ElementwiseMerge(KerasLayer):
         out = ops.first(output)
         if any(len(s) == len(out) and any(a == 1 and b != 1 for a, b in zip(s[1:-1], out[1:-1], strict=True))
                for s in inputs):
-            return receptive.unmodelled(fields, calc, f"{self.type_name} of a broadcast input")
+            return receptive.unmodelled(fields, calc, _("{type_name} of a broadcast input", type_name=self.type_name))
         return receptive.merged(fields, calc)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -76,9 +77,9 @@ class ElementwiseMerge(KerasLayer):
             else:
                 axis = lead + k + 1
                 raise calc.error(
-                    f"cannot {self.verb} {_listing(inputs)}: on axis {axis} the sizes {i} and {j} differ "
-                    "(elementwise merges need equal sizes, or 1 to broadcast)",
-                    "make the shapes agree (a Dense, Conv or Reshape before the merge), or use Concatenate")
+                    _("cannot {verb} {listing}: on axis {axis} the sizes {i} and {j} differ (elementwise merges need "
+                      "equal sizes, or 1 to broadcast)", verb=self.verb, listing=_listing(inputs), axis=axis, i=i, j=j),
+                    _("make the shapes agree (a Dense, Conv or Reshape before the merge), or use Concatenate"))
         return tuple(out)
 
 
@@ -161,36 +162,38 @@ class Concatenate(KerasLayer):
         rank = len(inputs[0])
         if self.cfg.axis % rank == rank - 1:  # the channels: positions are kept
             return receptive.merged(fields, calc)
-        return receptive.unmodelled(fields, calc, "Concatenate along an axis other than the channels")
+        return receptive.unmodelled(fields, calc, _("Concatenate along an axis other than the channels"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         axis = self.cfg.axis
         ranks = {len(s) for s in inputs}
         if len(ranks) > 1:
             raise calc.error(
-                f"cannot concatenate inputs of different ranks along axis {axis}: {_listing(inputs)}",
-                "reshape the inputs to the same number of dimensions (a Reshape, Flatten or expand)")
+                _("cannot concatenate inputs of different ranks along axis {axis}: {listing}", axis=axis,
+                  listing=_listing(inputs)),
+                _("reshape the inputs to the same number of dimensions (a Reshape, Flatten or expand)"))
         rank = ranks.pop()
         if not -rank <= axis < rank:
-            raise calc.error(f"axis={axis} is not an axis of the {rank}-D inputs: {_listing(inputs)}",
-                             f"use an axis from {-rank} to {rank - 1} (0 is the batch)")
+            raise calc.error(_("axis={axis} is not an axis of the {rank}-D inputs: {listing}", axis=axis, rank=rank,
+                               listing=_listing(inputs)),
+                             _("use an axis from {value} to {value2} (0 is the batch)", value=-rank, value2=rank - 1))
         index = axis % rank
         for k in range(rank):
             if k == index:
                 continue
             known = {s[k] for s in inputs} - {None}
             if len(known) > 1:
-                sizes = " and ".join(str(n) for n in sorted(known, key=str))
+                sizes = _(" and ").join(str(n) for n in sorted(known, key=str))
                 raise calc.error(
-                    f"cannot concatenate along axis {axis}: the inputs must match on every other axis, but on "
-                    f"axis {k} they have {sizes}: {_listing(inputs)}",
-                    "make the shapes agree except on the concatenation axis (resize, pad or crop one input), "
-                    "or choose the axis on which they differ")
+                    _("cannot concatenate along axis {axis}: the inputs must match on every other axis, but on axis "
+                      "{k} they have {sizes}: {listing}", axis=axis, k=k, sizes=sizes, listing=_listing(inputs)),
+                    _("make the shapes agree except on the concatenation axis (resize, pad or crop one input), or "
+                      "choose the axis on which they differ"))
         out = list(inputs[0])
-        terms = [var(f"n_{i + 1}", s[index], f"the size of input {i + 1} on axis {index}")
+        terms = [var(f"n_{i + 1}", s[index], S_("the size of input {value} on axis {index}", value=i + 1, index=index))
                  for i, s in enumerate(inputs)]
-        out[index] = calc.step(f"output size on axis {index}", total(terms),
-                               note="the sum of the inputs' sizes on that axis")
+        out[index] = calc.step(S_("output size on axis {index}", index=index), total(terms),
+                               note=S_("the sum of the inputs' sizes on that axis"))
         return tuple(out)
 
 
@@ -198,7 +201,7 @@ def _axes(value: Any) -> int | tuple[int, int]:
     """Dot's ``axes``: one axis for both inputs, or a pair."""
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != 2:
-            raise ArgError(f"expected an axis or a pair of axes, got {list(value)}")
+            raise ArgError(_("expected an axis or a pair of axes, got {list}", list=list(value)))
         return (integer(value[0]), integer(value[1]))
     return integer(value)
 
@@ -226,13 +229,13 @@ class Dot(KerasLayer):
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         y = ops.first(output)
         axis, size = self.summed(inputs)
-        calc.macs(ops.elements(calc, y) * var("n_sum", size, f"the size of the summed axis {axis}"),
-                  note="every output value: one multiply-accumulate per element of the summed axis")
+        calc.macs(ops.elements(calc, y) * var("n_sum", size, S_("the size of the summed axis {axis}", axis=axis)),
+                  note=_("every output value: one multiply-accumulate per element of the summed axis"))
         if self.cfg.normalize:
             calc.other_ops(total([3 * ops.elements(calc, s) for s in inputs]),
-                           note="normalize: 3 ops per input element (a square and an add for the norm, a division)")
+                           note=_("normalize: 3 ops per input element (a square and an add for the norm, a division)"))
         else:
-            calc.other_ops(0, note="no bias, no activation")
+            calc.other_ops(0, note=_("no bias, no activation"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first, second = (list(s) for s in inputs)
@@ -243,13 +246,15 @@ class Dot(KerasLayer):
             pair = list(axes)
         for n, (shape, ax) in enumerate(zip((first, second), pair, strict=True)):
             if not -len(shape) <= ax < len(shape):
-                raise calc.error(f"axes={self.cfg.axes} names axis {ax}, which input {n + 1} {fmt(shape)} "
-                                 "does not have", f"use axes within the {len(shape)}-D shape (0 is the batch)")
+                raise calc.error(_("axes={axes} names axis {ax}, which input {value} {fmt} does not have",
+                                   axes=self.cfg.axes, ax=ax, value=n + 1, fmt=fmt(shape)), _(
+                        "use axes within the {shape}-D shape (0 is the batch)", shape=len(shape)))
         if first[pair[0]] != second[pair[1]]:
             raise calc.error(
-                f"the summed axes must have the same size: input 1 {fmt(first)} has {first[pair[0]]} on axis "
-                f"{pair[0]}, input 2 {fmt(second)} has {second[pair[1]]} on axis {pair[1]}",
-                "choose axes of equal (known) size, e.g. axes=[2, 1] for a matrix product")
+                _("the summed axes must have the same size: input 1 {fmt} has {first} on axis {pair}, input 2 {fmt2} "
+                  "has {second} on axis {pair2}", fmt=fmt(first), first=first[pair[0]], pair=pair[0], fmt2=fmt(second),
+                  second=second[pair[1]], pair2=pair[1]),
+                _("choose axes of equal (known) size, e.g. axes=[2, 1] for a matrix product"))
         first.pop(pair[0])
         second.pop(pair[1])
         second.pop(0)  # the second input's batch axis

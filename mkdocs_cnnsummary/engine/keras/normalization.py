@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, integer, number, optional
 from ..errors import SpecError
@@ -24,8 +25,9 @@ def resolve_axis(axis: int, shape: Shape, calc: Calc, what: str = "axis") -> int
     """A possibly negative axis as an index into ``shape`` (batch = 0), or the error Keras would raise."""
     rank = len(shape)
     if not -rank <= axis < rank:
-        raise calc.error(f"{what}={axis} is not an axis of the {rank}-D input {fmt(shape)}",
-                         f"use an axis from {-rank} to {rank - 1} (0 is the batch)")
+        raise calc.error(_("{what}={axis} is not an axis of the {rank}-D input {fmt}", what=what, axis=axis, rank=rank,
+                           fmt=fmt(shape)),
+                         _("use an axis from {value} to {value2} (0 is the batch)", value=-rank, value2=rank - 1))
     return axis % rank
 
 
@@ -33,15 +35,17 @@ def axis_size(shape: Shape, index: int, calc: Calc, sym: str) -> Expr:
     """The size on one axis as a variable; a weight cannot be sized by an unknown axis."""
     size = shape[index]
     if size is None:
-        raise calc.error(f"axis {index} of the input {fmt(shape)} must have a known size: the weights are sized "
-                         "by it", "give the input a known size on that axis")
-    return var(sym, size, f"the input size on axis {index}")
+        raise calc.error(_("axis {index} of the input {fmt} must have a known size: the weights are sized by it",
+                           index=index, fmt=fmt(shape)), _(
+                "give the input a known size on that axis"))
+    return var(sym, size, S_("the input size on axis {index}", index=index))
 
 
 def affine_params(calc: Calc, count: int, size: Expr, names: list[str]) -> None:
     """The ``count × size`` step of gamma/beta (nothing when both are turned off)."""
     if count:
-        calc.params(count * size if count > 1 else size, quantity="params: " + " and ".join(names))
+        both = S_("{first} and {second}", first=names[0], second=names[-1]) if len(names) == 2 else ", ".join(names)
+        calc.params(count * size if count > 1 else size, quantity=S_("params: {names}", names=both))
 
 
 @register
@@ -75,7 +79,8 @@ class BatchNormalization(SameShape, KerasLayer):
         clipping = config["renorm_clipping"]
         bad_keys = not isinstance(clipping, dict) or set(clipping) - {"rmax", "rmin", "dmax"}
         if config["renorm"] and clipping and bad_keys:
-            raise SpecError(f"renorm_clipping accepts the keys rmax, rmin and dmax, got {clipping!r}",
+            raise SpecError(_("renorm_clipping accepts the keys rmax, rmin and dmax, got {clipping!r}",
+                              clipping=clipping),
                             layer_type=cls.type_name)
         return config
 
@@ -93,8 +98,8 @@ class BatchNormalization(SameShape, KerasLayer):
             stats += ["moving_stddev", "renorm_mean", "renorm_stddev"]
         for name in stats:
             calc.weight(name, (size,), trainable=False)
-        calc.params(len(stats) * c, quantity="non-trainable params: " + ", ".join(stats),
-                    note="statistics updated during training, not by gradients")
+        calc.params(len(stats) * c, quantity=S_("non-trainable params: {stats}", stats=", ".join(stats)),
+                    note=S_("statistics updated during training, not by gradients"))
 
 
 @register
@@ -118,7 +123,7 @@ class LayerNormalization(KerasLayer):
         return x
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), "layer normalisation")
+        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), N_("layer normalisation"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.statistics(fields, calc)
@@ -156,8 +161,8 @@ class GroupNormalization(KerasLayer):
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["groups"] <= 0 and config["groups"] != -1:
-            raise SpecError(f"groups must be a positive integer or -1, got {config['groups']}",
-                            layer_type=cls.type_name, hint="-1 gives one group per channel")
+            raise SpecError(_("groups must be a positive integer or -1, got {config}", config=config['groups']),
+                            layer_type=cls.type_name, hint=_("-1 gives one group per channel"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -168,21 +173,25 @@ class GroupNormalization(KerasLayer):
         assert channels is not None
         groups = channels if self.cfg.groups == -1 else self.cfg.groups
         if channels == 0:  # Keras divides by it
-            raise calc.error(f"the input {fmt(x)} has no channels on axis {self.cfg.axis} to form groups from",
-                             "give the input at least one channel")
+            raise calc.error(_("the input {fmt} has no channels on axis {axis} to form groups from", fmt=fmt(x),
+                               axis=self.cfg.axis),
+                             _("give the input at least one channel"))
         if channels % groups:
             divisors = _divisors(channels)
-            too_many = "there are more groups than channels; " if groups > channels else ""
+            too_many = _("there are more groups than channels; ") if groups > channels else ""
             raise calc.error(
-                f"{too_many}groups={groups} does not divide the {channels} channels on axis {self.cfg.axis} "
-                f"of the input {fmt(x)}",
-                f"use a number of groups that divides {channels}: {divisors} (or -1)")
-        note = "groups=-1: one group per channel" if self.cfg.groups == -1 else None
-        calc.step("channels per group", c / var("groups", groups), note=note)
+                _(
+                        "{too_many}groups={groups} does not divide the {channels} channels on axis {axis} of the "
+                        "input {fmt}", too_many=too_many, groups=groups, channels=channels, axis=self.cfg.axis,
+                  fmt=fmt(x)),
+                _("use a number of groups that divides {channels}: {divisors} (or -1)", channels=channels,
+                  divisors=divisors))
+        note = S_("groups=-1: one group per channel") if self.cfg.groups == -1 else None
+        calc.step(S_("channels per group"), c / var("groups", groups), note=note)
         return x
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), "group normalisation")
+        ops.norm_ops(calc, ops.first(output), bool(self.cfg.scale or self.cfg.center), N_("group normalisation"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.statistics(fields, calc)
@@ -190,7 +199,7 @@ class GroupNormalization(KerasLayer):
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         (x,) = inputs
         index = self.cfg.axis % len(x)
-        c = var("c", x[index], f"the input size on axis {index}")
+        c = var("c", x[index], S_("the input size on axis {index}", index=index))
         trained = [n for n, on in (("gamma", self.cfg.scale), ("beta", self.cfg.center)) if on]
         for name in trained:
             calc.weight(name, (x[index],))  # type: ignore[arg-type]
@@ -203,7 +212,7 @@ class UnitNormalization(KerasLayer):
 
     type_name = "UnitNormalization"
     arguments = (Arg("axis", -1, int_list, doc="axis or list of axes"),)
-    element_ops = (3, "3 ops per element: a square and an add for the norm, and a division")
+    element_ops = (3, N_("3 ops per element: a square and an add for the norm, and a division"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.statistics(fields, calc)
@@ -226,7 +235,7 @@ class Rescaling(SameShape, KerasLayer):
     """Computes ``x × scale + offset``; the shape is unchanged."""
 
     type_name = "Rescaling"
-    element_ops = (2, "2 ops per element: x × scale + offset")
+    element_ops = (2, N_("2 ops per element: x × scale + offset"))
     arguments = (
         Arg("scale", REQUIRED, _number_or_list, used=False, doc="factor (a number or a list)"),
         Arg("offset", 0.0, _number_or_list, used=False, doc="added after scaling"),
@@ -239,7 +248,7 @@ def nested_shape(value: Any) -> tuple[int, ...]:
     if isinstance(value, Sequence) and not isinstance(value, str):
         inner = [nested_shape(v) for v in value]
         if any(s != inner[0] for s in inner[1:]):
-            raise ArgError("is a ragged list: every row must have the same length")
+            raise ArgError(_("is a ragged list: every row must have the same length"))
         return (len(value), *(inner[0] if inner else ()))
     number(value)
     return ()
@@ -250,7 +259,7 @@ class Normalization(KerasLayer):
     """Standardizes with a mean and variance per kept axis; learned (adapt) statistics are non-trainable weights."""
 
     type_name = "Normalization"
-    element_ops = (2, "2 ops per element: (x − mean)/√variance, folded into x × a + b")
+    element_ops = (2, N_("2 ops per element: (x − mean)/√variance, folded into x × a + b"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.same(fields, calc)
@@ -267,20 +276,23 @@ class Normalization(KerasLayer):
             config["axis"] = ()
         mean, variance = config["mean"], config["variance"]
         if (mean is None) != (variance is None):
-            raise SpecError("mean and variance must be given together", layer_type=cls.type_name,
-                            hint="give both, or neither (then they are learned with adapt())")
+            raise SpecError(_("mean and variance must be given together"), layer_type=cls.type_name,
+                            hint=_("give both, or neither (then they are learned with adapt())"))
         if mean is not None:
             try:
                 m_shape, v_shape = nested_shape(mean), nested_shape(variance)
             except ArgError as exc:
-                raise SpecError(f"mean or variance {exc.message}", layer_type=cls.type_name) from None
+                raise SpecError(_("mean or variance {message}", message=exc.message),
+                                layer_type=cls.type_name) from None
             if m_shape != v_shape:
-                raise SpecError(f"mean has shape {m_shape} but variance has shape {v_shape}",
-                                layer_type=cls.type_name, hint="give them the same shape")
+                raise SpecError(_("mean has shape {m_shape} but variance has shape {v_shape}", m_shape=m_shape,
+                                  v_shape=v_shape),
+                                layer_type=cls.type_name, hint=_("give them the same shape"))
             if len(m_shape) > len(config["axis"]):
-                raise SpecError(f"mean has {len(m_shape)} dimensions but only {len(config['axis'])} axes are kept "
-                                f"(axis={list(config['axis'])})", layer_type=cls.type_name,
-                                hint="give one value per position of the kept axes, or a single number")
+                raise SpecError(_("mean has {m_shape} dimensions but only {config} axes are kept (axis={list})",
+                                  m_shape=len(m_shape), config=len(config[
+                        'axis']), list=list(config['axis'])), layer_type=cls.type_name,
+                                hint=_("give one value per position of the kept axes, or a single number"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -298,16 +310,16 @@ class Normalization(KerasLayer):
             m_shape = nested_shape(self.cfg.mean)
             for k, size in zip(reversed(m_shape), reversed(stat_shape), strict=False):
                 if k not in (1, size):
-                    raise calc.error(f"mean and variance of shape {m_shape} do not fit the kept axes "
-                                     f"{kept} of sizes {stat_shape}",
-                                     "give one value per position of the kept axes, or a single number")
-            calc.params(0, note="mean and variance are given: constants, not weights")
+                    raise calc.error(_("mean and variance of shape {m_shape} do not fit the kept axes {kept} of sizes "
+                                       "{stat_shape}", m_shape=m_shape, kept=kept, stat_shape=stat_shape),
+                                     _("give one value per position of the kept axes, or a single number"))
+            calc.params(0, note=S_("mean and variance are given: constants, not weights"))
             return
         calc.weight("mean", stat_shape, trainable=False)  # type: ignore[arg-type]
         calc.weight("variance", stat_shape, trainable=False)  # type: ignore[arg-type]
         calc.weight("count", (), trainable=False)
-        calc.params(2 * product(sizes) + 1, quantity="non-trainable params: mean, variance and count",
-                    note="set by adapt(); count is one number")
+        calc.params(2 * product(sizes) + 1, quantity=S_("non-trainable params: mean, variance and count"),
+                    note=S_("set by adapt(); count is one number"))
 
 
 def _divisors(n: int, count: int = 12, budget: int = 100_000) -> str:

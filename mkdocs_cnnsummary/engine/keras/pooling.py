@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import N_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of
 from ..checks import DesignFacts
@@ -40,7 +41,7 @@ class BasePooling(KerasLayer):
         pool = self.cfg.pool_size
         strides = self.cfg.strides if self.cfg.strides is not None else pool
         spatial = window_outputs(calc, self.spatial(x), pool, strides, (1,) * self.rank, self.cfg.padding,
-                                 what="pool window", kernel_sym="p")
+                                 what=N_("pool window"), kernel_sym="p")
         return self.assemble(spatial, self.channels(x))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
@@ -150,7 +151,7 @@ class BaseGlobalPooling(KerasLayer):
         ops.global_window_ops(calc, x, self.channels(x), self.spatial(x), AXES[self.rank], self.reduce)
 
     def receptive_field(self, fields, inputs, output, calc):
-        why = "global pooling: every output sees every input pixel"
+        why = _("global pooling: every output sees every input pixel")
         if self.cfg.keepdims:
             return receptive.whole(fields, calc, why)
         return receptive.whole_flat(fields, calc, why)

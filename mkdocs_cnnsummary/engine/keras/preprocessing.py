@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import N_, _
 from ..args import Arg, boolean, one_of, positive_int
 from ..errors import SpecError
 from ..layer import Calc, register
@@ -18,7 +19,7 @@ class TextVectorization(KerasLayer):
     """Strings to token indices (``output_mode='int'``) or to one vector per text; its vocabulary is not a weight."""
 
     type_name = "TextVectorization"
-    element_ops = (0, "turns strings into indices: no arithmetic")
+    element_ops = (0, N_("turns strings into indices: no arithmetic"))
     arguments = (
         Arg("max_tokens", None, positive_int, doc="vocabulary size (the output size of the vector modes)"),
         Arg("standardize", "lower_and_strip_punctuation", used=False),
@@ -37,14 +38,15 @@ class TextVectorization(KerasLayer):
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["output_mode"] != "int" and config["max_tokens"] is None:
-            raise SpecError(f"output_mode={config['output_mode']!r} needs max_tokens (the size of each vector)",
-                            layer_type=cls.type_name, hint="give max_tokens=..., or the vocabulary")
+            raise SpecError(_("output_mode={config!r} needs max_tokens (the size of each vector)", config=config[
+                    'output_mode']),
+                            layer_type=cls.type_name, hint=_("give max_tokens=..., or the vocabulary"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if len(x) > 2 or (len(x) == 2 and x[1] not in (1, None)):
-            raise calc.error(f"expects one string per example, (batch,) or (batch, 1), got {fmt(x)}")
+            raise calc.error(_("expects one string per example, (batch,) or (batch, 1), got {fmt}", fmt=fmt(x)))
         if self.cfg.output_mode == "int":
             return (x[0], self.cfg.output_sequence_length)
         return (x[0], self.cfg.max_tokens)

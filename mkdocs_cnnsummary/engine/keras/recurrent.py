@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, int_tuple, number, one_of, positive_int
 from ..expr import Expr, product, var
@@ -52,21 +53,23 @@ class BaseRNN(KerasLayer):
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
         x, *initial = inputs  # further inputs are the initial states (initial_state=[h, c] in Keras)
-        self.expect_rank(x, 3, calc, "(batch, time steps, features)")
+        self.expect_rank(x, 3, calc, _("(batch, time steps, features)"))
         if initial:
             if len(initial) != self.states:
                 which = " (h and c)" if self.states == 2 else ""
-                raise calc.error(f"takes {self.states} initial state(s) after its input, got {len(initial)}",
-                                 f"give one (batch, units) tensor per state{which}")
+                raise calc.error(_("takes {states} initial state(s) after its input, got {initial}",
+                                   states=self.states, initial=len(initial)),
+                                 _("give one (batch, units) tensor per state{which}", which=which))
             for state in initial:
                 if len(state) != 2 or (state[-1] is not None and state[-1] != self.cfg.units):
-                    raise calc.error(f"an initial state must have shape (batch, {self.cfg.units}), got {fmt(state)}",
-                                     "use the states of a recurrent layer with the same units")
+                    raise calc.error(_("an initial state must have shape (batch, {units}), got {fmt}",
+                                       units=self.cfg.units, fmt=fmt(state)),
+                                     _("use the states of a recurrent layer with the same units"))
         batch, steps = x[0], x[1]
         if self.cfg.stateful and batch is None:
-            raise calc.error(f"stateful=True needs a fixed batch size, but the input is {fmt(x)}",
-                             "give the input a batch size (InputLayer: {shape: [...], batch_size: 32}) "
-                             "or use stateful=False")
+            raise calc.error(_("stateful=True needs a fixed batch size, but the input is {fmt}", fmt=fmt(x)),
+                             _("give the input a batch size (InputLayer: {shape: [...], batch_size: 32}) or use "
+                               "stateful=False"))
         units = self.cfg.units
         out: Shape = (batch, steps, units) if self.cfg.return_sequences else (batch, units)
         if self.cfg.return_state:
@@ -84,8 +87,8 @@ class BaseRNN(KerasLayer):
         x = inputs[0]
         n_features = x[-1]
         if n_features is None:
-            raise calc.error(f"the feature dimension (last axis) of the input must be known, got {fmt(x)}",
-                             "give the input a known number of features")
+            raise calc.error(_("the feature dimension (last axis) of the input must be known, got {fmt}", fmt=fmt(x)),
+                             _("give the input a known number of features"))
         units = self.cfg.units
         n_in = var("n_in", n_features)
         u = var("u", units)
@@ -106,24 +109,24 @@ class BaseRNN(KerasLayer):
     def unit_ops(self) -> tuple[int, str]:
         """Other ops per time step and unit, and the rule."""
         if self.cfg.use_bias:
-            return 3, "per step and unit: the add of the input and recurrent products, the bias add, the activation"
-        return 2, "per step and unit: the add of the input and recurrent products, the activation"
+            return 3, _("per step and unit: the add of the input and recurrent products, the bias add, the activation")
+        return 2, _("per step and unit: the add of the input and recurrent products, the activation")
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x = inputs[0]
-        steps = [*ops.batch_factor(calc, x), var("t", x[1], "the number of time steps")]
+        steps = [*ops.batch_factor(calc, x), var("t", x[1], S_("the number of time steps"))]
         n_in, u = var("n_in", x[-1]), var("u", self.cfg.units)
         per_step: Expr = n_in * u + u * u
         if self.blocks > 1:
             per_step = self.blocks * ops.Grouped(per_step)
         calc.macs(product(steps) * ops.Grouped(per_step) if self.blocks == 1 else product([*steps, per_step]),
-                  note="at every time step: the input kernel n_in × u and the recurrent kernel u × u"
-                       + (f" of each of the {self.blocks} gates" if self.blocks > 1 else ""))
+                  note=_("at every time step: the input kernel n_in × u and the recurrent kernel u × u{value}",
+                         value=_(" of each of the {blocks} gates", blocks=self.blocks) if self.blocks > 1 else ""))
         per_unit, rule = self.unit_ops()
         calc.other_ops(product([*steps, var("ops_unit", per_unit), u]), note=rule)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "a recurrent layer (its state carries every earlier step)")
+        return receptive.unmodelled(fields, calc, _("a recurrent layer (its state carries every earlier step)"))
 
 
 @register
@@ -133,7 +136,7 @@ class SimpleRNN(BaseRNN):
     type_name = "SimpleRNN"
     example = ("SimpleRNN(128)", (10, 100))
     blocks = 1
-    block_note = "input kernel n_in × u, recurrent kernel u × u, bias u"
+    block_note = S_("input kernel n_in × u, recurrent kernel u × u, bias u")
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of the state"),
         Arg("activation", "tanh", activation, used=False),
@@ -155,14 +158,14 @@ class LSTM(BaseRNN):
     example = ("LSTM(128)", (10, 100))
     blocks = 4
     states = 2
-    block_note = ("4 gates (input, forget, cell, output), each with an input kernel n_in × u, "
-                  "a recurrent kernel u × u and a bias u")
+    block_note = S_("4 gates (input, forget, cell, output), each with an input kernel n_in × u, "
+                    "a recurrent kernel u × u and a bias u")
 
     def unit_ops(self) -> tuple[int, str]:
-        adds = "8 adds of the products and biases (2 per gate)" if self.cfg.use_bias else \
-            "4 adds of the products (1 per gate)"
-        return (17 if self.cfg.use_bias else 13), (f"per step and unit: {adds}, 4 gate activations, 3 for "
-                                                   "c = f × c + i × g, 2 for h = o × tanh(c)")
+        adds = _("8 adds of the products and biases (2 per gate)") if self.cfg.use_bias else \
+            _("4 adds of the products (1 per gate)")
+        return (17 if self.cfg.use_bias else 13), (_("per step and unit: {adds}, 4 gate activations, 3 for "
+                                                   "c = f × c + i × g, 2 for h = o × tanh(c)", adds=adds))
     arguments = (
         Arg("units", REQUIRED, positive_int, doc="size of the output and of each state"),
         Arg("activation", "tanh", activation, used=False),
@@ -206,23 +209,25 @@ class GRU(BaseRNN):
         bias = self.cfg.use_bias
         if self.cfg.reset_after:
             n = 17 if bias else 11
-            adds = "6 bias and product adds for the update and reset gates, 4 for the candidate" if bias else \
-                "2 product adds for the update and reset gates, 2 for the candidate"
+            adds = _("6 bias and product adds for the update and reset gates, 4 for the candidate") if bias else \
+                _("2 product adds for the update and reset gates, 2 for the candidate")
         else:
             n = 14 if bias else 11
-            adds = "4 bias and product adds for the update and reset gates, 3 for the candidate (r × h first)" \
-                if bias else "2 product adds for the update and reset gates, 2 for the candidate (r × h first)"
-        return n, f"per step and unit: {adds}, 3 activations, 4 for h = z × h + (1 − z) × candidate"
+            adds = _("4 bias and product adds for the update and reset gates, 3 for the candidate (r × h first)") \
+                if bias else _("2 product adds for the update and reset gates, 2 for the candidate (r × h first)")
+        return n, _("per step and unit: {adds}, 3 activations, 4 for h = z × h + (1 − z) × candidate", adds=adds)
 
     @property
     def block_note(self) -> str:  # type: ignore[override]
-        gates = "3 gates (update, reset, candidate), each with an input kernel n_in × u, a recurrent kernel u × u"
+        gates = S_("3 gates (update, reset, candidate), each with an input kernel n_in × u, a recurrent kernel u × u")
         if not self.cfg.use_bias:
             return gates
         if self.cfg.reset_after:
-            return (f"{gates} and two biases u: with reset_after=True the reset gate multiplies the recurrent "
-                    "product, which therefore gets its own bias next to the input bias (bias shape (2, 3u))")
-        return f"{gates} and one bias u (reset_after=False: the reset gate acts before the recurrent product)"
+            return (S_("{gates} and two biases u: with reset_after=True the reset gate multiplies the recurrent "
+                       "product, which therefore gets its own bias next to the input bias (bias shape (2, 3u))",
+                       gates=gates))
+        return S_("{gates} and one bias u (reset_after=False: the reset gate acts before the recurrent product)",
+                  gates=gates)
 
     def bias_terms(self, u: Expr) -> Expr | None:
         if not self.cfg.use_bias:
@@ -263,7 +268,7 @@ class ConvLSTM2D(KerasLayer):
         x, *initial = inputs
         self.expect_rank(x, 5, calc, "(batch, time, rows, columns, channels)")
         if initial and len(initial) != 2:
-            raise calc.error(f"takes 2 initial states (h and c) after its input, got {len(initial)}")
+            raise calc.error(_("takes 2 initial states (h and c) after its input, got {initial}", initial=len(initial)))
         steps = x[1]
         rows_cols = window_outputs(calc, list(x[3:5] if self.channels_first else x[2:4]), self.cfg.kernel_size,
                                    self.cfg.strides, self.cfg.dilation_rate, self.cfg.padding)
@@ -281,7 +286,7 @@ class ConvLSTM2D(KerasLayer):
         x = inputs[0]
         c = x[2] if self.channels_first else x[-1]
         if c is None:
-            raise calc.error(f"the channels of the input must be known, got {fmt(x)}")
+            raise calc.error(_("the channels of the input must be known, got {fmt}", fmt=fmt(x)))
         k_h, k_w = self.cfg.kernel_size
         f = self.cfg.filters
         kh, kw, c_in, units = var("k_h", k_h), var("k_w", k_w), var("c_in", c), var("filters", f)
@@ -291,8 +296,8 @@ class ConvLSTM2D(KerasLayer):
         if self.cfg.use_bias:
             calc.weight("bias", (4 * f,))
             block = block + units
-        calc.params(4 * block, note="4 gates (input, forget, cell, output): each a convolution of the input and "
-                                    "of the previous output, and a bias")
+        calc.params(4 * block, note=S_("4 gates (input, forget, cell, output): each a convolution of the input and "
+                                       "of the previous output, and a bias"))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x = inputs[0]
@@ -300,18 +305,18 @@ class ConvLSTM2D(KerasLayer):
         first = len(out) - 3  # (N, [T,] H, W, F) channels-last or (N, [T,] F, H, W) channels-first
         spatial = list(out[first + 1:first + 3] if self.channels_first else out[first:first + 2])
         c = x[2] if self.channels_first else x[-1]
-        where = [*ops.batch_factor(calc, x), var("t", x[1], "the number of time steps"),
-                 *ops.sizes(spatial, (("height", "h"), ("width", "w")))]
+        where = [*ops.batch_factor(calc, x), var("t", x[1], S_("the number of time steps")),
+                 *ops.sizes(spatial, ((S_("height"), "h"), (S_("width"), "w")))]
         kernel = [var("k_h", self.cfg.kernel_size[0]), var("k_w", self.cfg.kernel_size[1])]
         units = var("filters", self.cfg.filters)
         calc.macs(product([*where, var("gates", 4), units]) * ops.grouped([*kernel, ops.Grouped(var("c_in", c)
                                                                                                    + units)]),
-                  note="at every step and position: each gate convolves the input (c_in) and the previous "
-                       "output (filters)")
+                  note=_("at every step and position: each gate convolves the input (c_in) and the previous "
+                       "output (filters)"))
         per_unit = 17 if self.cfg.use_bias else 13
         calc.other_ops(product([*where, var("ops_unit", per_unit), units]),
-                       note="per step, position and filter: as an LSTM unit (the adds of the products and biases, 4 "
-                            "gate activations, 3 for c and 2 for h)")
+                       note=_("per step, position and filter: as an LSTM unit (the adds of the products and biases, 4 "
+                            "gate activations, 3 for c and 2 for h)"))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "a recurrent layer (its state carries every earlier step)")
+        return receptive.unmodelled(fields, calc, _("a recurrent layer (its state carries every earlier step)"))

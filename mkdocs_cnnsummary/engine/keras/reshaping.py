@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from math import prod
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, int_tuple, integer, one_of, pairs, positive_int
 from ..errors import SpecError
@@ -23,7 +24,8 @@ SIDES = {"n": ("left", "right"), "d": ("front", "back"), "h": ("top", "bottom"),
 
 def _sizes(value: Any, what: str) -> tuple[Any, ...]:
     if isinstance(value, str) or not isinstance(value, Sequence):
-        raise ArgError(f"expected a list of {what}, got {value!r}", "write it as a list, e.g. [7, 7, 64]")
+        raise ArgError(_("expected a list of {what}, got {value!r}", what=what, value=value), _(
+                "write it as a list, e.g. [7, 7, 64]"))
     return tuple(value)
 
 
@@ -31,17 +33,18 @@ def target_shape(value: Any) -> tuple[int | None, ...]:
     """Reshape's target: sizes without the batch axis, one of them may be -1 (inferred)."""
     out = tuple(None if v is None else integer(v, minimum=-1) for v in _sizes(value, "sizes"))
     if out.count(-1) > 1:
-        raise ArgError(f"may contain at most one -1 (the size to infer), got {list(out)}",
-                       "give every size but one explicitly")
+        raise ArgError(_("may contain at most one -1 (the size to infer), got {list}", list=list(out)),
+                       _("give every size but one explicitly"))
     return out
 
 
 def permutation(value: Any) -> tuple[int, ...]:
     """Permute's dims: a permutation of 1 ... n (axis 0, the batch, stays in place)."""
-    dims = tuple(integer(v) for v in _sizes(value, "axis numbers"))
+    dims = tuple(integer(v) for v in _sizes(value, _("axis numbers")))
     if sorted(dims) != list(range(1, len(dims) + 1)):
-        raise ArgError(f"must contain each axis 1 ... {len(dims)} exactly once, got {list(dims)}",
-                       "axes are numbered from 1; the batch axis 0 cannot be moved")
+        raise ArgError(_("must contain each axis 1 ... {dims} exactly once, got {list}", dims=len(dims),
+                         list=list(dims)),
+                       _("axes are numbered from 1; the batch axis 0 cannot be moved"))
     return dims
 
 
@@ -57,7 +60,7 @@ class Reshape(KerasLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "Reshape: positions are rearranged")
+        return receptive.rearranged(fields, calc, len(output), _("Reshape: positions are rearranged"))
     arguments = (Arg("target_shape", REQUIRED, target_shape, doc="new shape without the batch axis; -1 = inferred"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -65,33 +68,39 @@ class Reshape(KerasLayer):
         dims, target = list(x[1:]), list(self.cfg.target_shape)
         if None in target:
             return (x[0], *[None if t == -1 else t for t in target])
-        factors = [var(f"d_{i + 1}", d, f"input dimension {i + 1}") for i, d in enumerate(dims)]
+        factors = [var(f"d_{i + 1}", d, S_("input dimension {value}", value=i + 1)) for i, d in enumerate(dims)]
         fixed = [t for t in target if t != -1]
         wanted = " × ".join(map(str, fixed)) + f" = {prod(fixed)}" if len(fixed) > 1 else str(prod(fixed))
         if -1 not in target:
             if None not in dims and prod(dims) != prod(target):
-                raise self.size_error(calc, dims, target, f"the target needs {wanted} values per sample",
-                                      f"choose sizes that multiply to {prod(dims)}, or write -1 for one of them")
+                raise self.size_error(calc, dims, target, _("the target needs {wanted} values per sample",
+                                                            wanted=wanted),
+                                      _("choose sizes that multiply to {product}, or write -1 for one of them",
+                                        product=prod(dims)))
             return (x[0], *target)
-        size = calc.step("input size", product(factors), note="values per sample")
+        size = calc.step(S_("input size"), product(factors), note=S_("values per sample"))
         at = target.index(-1)
         known = [(i, t) for i, t in enumerate(target) if i != at]
         known_size = prod(t for _, t in known)
         if size is not None and (known_size == 0 or size % known_size):
-            raise self.size_error(calc, dims, target, f"the sizes besides -1 give {wanted}, which does not "
-                                  f"divide {size}", f"choose the other sizes so that their product divides {size}")
-        inferred: Expr = var("size", size, "the input size")
+            raise self.size_error(calc, dims, target, _("the sizes besides -1 give {wanted}, which does not divide "
+                                                        "{size}", wanted=wanted, size=size), _(
+                                                                "choose the other sizes so that their product divides "
+                                                                "{size}", size=size))
+        inferred: Expr = var("size", size, S_("the input size"))
         if known:
             inferred = inferred / product([var(f"t_{i + 1}", t) for i, t in known])
-        target[at] = calc.step(f"output dimension {at + 1}", inferred, note="the -1 takes what is left")
+        target[at] = calc.step(S_("output dimension {value}", value=at + 1), inferred, note=S_(
+                "the -1 takes what is left"))
         return (x[0], *target)
 
     def size_error(self, calc: Calc, dims: list[int | None], target: list[int | None], why: str,
                    hint: str) -> SpecError:
         have = " × ".join(str(d) for d in dims) or "1"
         shown = "(" + ", ".join(str(t) for t in target) + ("," if len(target) == 1 else "") + ")"
-        return calc.error(f"cannot reshape the input (None, {fmt(dims)[1:-1]}) with {have} = {prod(dims)} values "
-                          f"per sample into target_shape {shown}: {why}", hint)
+        return calc.error(_("cannot reshape the input (None, {value}) with {have} = {prod} values per sample into "
+                            "target_shape {shown}: {why}", value=fmt(dims)[1:-1], have=have, prod=prod(dims),
+                            shown=shown, why=why), hint)
 
 
 @register
@@ -103,7 +112,7 @@ class Permute(KerasLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "Permute: the axes are reordered")
+        return receptive.rearranged(fields, calc, len(output), _("Permute: the axes are reordered"))
     arguments = (Arg("dims", REQUIRED, permutation, doc="new order of the axes, numbered from 1"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -111,9 +120,10 @@ class Permute(KerasLayer):
         dims = self.cfg.dims
         if len(x) != len(dims) + 1:
             example = list(range(len(x) - 1, 0, -1))
-            raise calc.error(f"dims={list(dims)} permutes {len(dims)} axes, but the input {fmt(x)} has "
-                             f"{len(x) - 1} after the batch axis",
-                             f"give dims one entry per non-batch axis, e.g. {example}")
+            raise calc.error(_(
+                    "dims={list} permutes {dims} axes, but the input {fmt} has {value} after the batch axis",
+                               list=list(dims), dims=len(dims), fmt=fmt(x), value=len(x) - 1),
+                             _("give dims one entry per non-batch axis, e.g. {example}", example=example))
         return (x[0], *[x[d] for d in dims])
 
 
@@ -125,7 +135,7 @@ class RepeatVector(KerasLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "RepeatVector: a new axis of copies")
+        return receptive.rearranged(fields, calc, len(output), _("RepeatVector: a new axis of copies"))
     arguments = (Arg("n", REQUIRED, positive_int, doc="number of repetitions"),)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -146,7 +156,8 @@ class BaseUpSampling(KerasLayer):
         (x,) = inputs
         self.expect_rank(x, self.rank + 2, calc)
         spatial = [
-            calc.step(f"output {word}", in_var(n, (word, sym)) * var(f"size_{sym}" if self.rank > 1 else "size", s))
+            calc.step(S_("output {word}", word=word), in_var(n, (word, sym)) * var(f"size_{sym}" if self.rank > 1 else
+                    "size", s))
             for n, (word, sym), s in zip(self.spatial(x), AXES[self.rank], self.factors(), strict=True)
         ]
         return self.assemble(spatial, self.channels(x))
@@ -164,7 +175,7 @@ class BaseUpSampling(KerasLayer):
     def receptive_field(self, fields, inputs, output, calc):
         mode = self.interpolation
         if mode not in ("nearest", "bilinear"):
-            return receptive.none(fields, calc, f"interpolation '{mode}' is not modelled")
+            return receptive.none(fields, calc, _("interpolation '{mode}' is not modelled", mode=mode))
         window = receptive.nearest if mode == "nearest" else receptive.linear
         return receptive.windowed(fields, calc, [window(f) for f in self.factors()])
 
@@ -232,12 +243,13 @@ class BaseBorder(KerasLayer):
             first, second = SIDES[sym]
             b, a = var(f"{short}_{first}", before), var(f"{short}_{second}", after)
             size = in_var(n, axis)
-            out = calc.step(f"output {word}", size + b + a if self.sign > 0 else size - b - a)
+            out = calc.step(S_("output {word}", word=word), size + b + a if self.sign > 0 else size - b - a)
             if calc.too_small(out):
                 raise calc.error(
-                    f"cropping {before} + {after} from the input {word} {n} leaves {out} "
-                    f"(input {fmt(x)}, cropping {[list(c) for c in self.borders()]})",
-                    f"crop less than {n} in total on the {word} axis")
+                    _("cropping {before} + {after} from the input {word} {n} leaves {out} (input {fmt}, cropping "
+                      "{value})", before=before, after=after, word=word, n=n, out=out, fmt=fmt(x),
+                      value=[list(c) for c in self.borders()]),
+                    _("crop less than {n} in total on the {word} axis", n=n, word=word))
             spatial.append(out)
         return self.assemble(spatial, self.channels(x))
 

@@ -7,6 +7,7 @@ axis after ``num_leading_axes`` on its own.
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import (
     REQUIRED,
@@ -33,8 +34,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, ClassVar
 
-AXES = {1: (("length", "n"),), 2: (("rows", "h"), ("columns", "w")),
-        3: (("depth", "d"), ("rows", "h"), ("columns", "w"))}
+AXES = {1: ((S_("length"), "n"),), 2: ((S_("rows"), "h"), (S_("columns"), "w")),
+        3: ((S_("depth"), "d"), (S_("rows"), "h"), (S_("columns"), "w"))}
 
 #: the functions of ``lasagne.nonlinearities`` (its classes are written as calls: ``LeakyRectify(0.1)``)
 NONLINEARITIES = ("elu", "identity", "leaky_rectify", "linear", "rectify", "selu", "sigmoid", "softmax", "softplus",
@@ -56,12 +57,13 @@ class LasagneLayer(Layer):
 
     def expect_rank(self, x: Shape, rank: int, calc: Calc) -> None:
         if len(x) != rank:
-            raise calc.error(f"expects a {rank}-D input (batch, channels, ...) with the batch axis, "
-                             f"got {len(x)}-D {fmt(x)}", "check the layer before it")
+            raise calc.error(_("expects a {rank}-D input (batch, channels, ...) with the batch axis, got {x}-D {fmt}",
+                               rank=rank, x=len(x), fmt=fmt(x)), _(
+                    "check the layer before it"))
 
     def known_channels(self, x: Shape, calc: Calc) -> int:
         if x[1] is None:
-            raise calc.error(f"the number of input channels (axis 1) must be known, got {fmt(x)}")
+            raise calc.error(_("the number of input channels (axis 1) must be known, got {fmt}", fmt=fmt(x)))
         return x[1]
 
 
@@ -79,7 +81,8 @@ def _pad(n: int):
         if value in ("full", "same"):
             return value
         if isinstance(value, str):
-            raise ArgError(f"must be an integer, a tuple of {n} integers, 'valid', 'full' or 'same', got {value!r}")
+            raise ArgError(_("must be an integer, a tuple of {n} integers, 'valid', 'full' or 'same', got {value!r}",
+                             n=n, value=value))
         return int_tuple(n)(value)
 
     return convert
@@ -125,10 +128,12 @@ class BaseConvLayer(LasagneLayer):
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["pad"] == "same" and any(k % 2 == 0 for k in config["filter_size"]):
-            raise SpecError(f"pad='same' requires an odd filter size, got {config['filter_size']}",
-                            layer_type=cls.type_name, hint="use an odd filter_size or an integer pad")
+            raise SpecError(_("pad='same' requires an odd filter size, got {config}", config=config['filter_size']),
+                            layer_type=cls.type_name, hint=_("use an odd filter_size or an integer pad"))
         if config["num_filters"] % config["num_groups"]:
-            raise SpecError(f"num_groups={config['num_groups']} must divide num_filters={config['num_filters']}",
+            raise SpecError(_("num_groups={config} must divide num_filters={config2}", config=config['num_groups'],
+                              config2=config[
+                    'num_filters']),
                             layer_type=cls.type_name)
         return config
 
@@ -137,21 +142,22 @@ class BaseConvLayer(LasagneLayer):
         self.expect_rank(x, self.rank + 2, calc)
         c_in = self.known_channels(x, calc)
         if c_in % self.cfg.num_groups:
-            raise calc.error(f"num_groups={self.cfg.num_groups} must divide the {c_in} input channels")
+            raise calc.error(_("num_groups={num_groups} must divide the {c_in} input channels",
+                               num_groups=self.cfg.num_groups, c_in=c_in))
         out: list[int | None] = []
         for size, k_, s_, axis, i in zip(x[2:], self.cfg.filter_size, self.cfg.stride, AXES[self.rank],
                                          range(self.rank), strict=True):
             word, sym = axis
-            n = var(sym, size, f"the input {word}")
+            n = var(sym, size, S_("the input {word}", word=word))
             k = var(f"k_{sym}", k_)
             s = var(f"s_{sym}", s_)
             pad = self.cfg.pad
             if pad == "same":
                 length: Expr = n
-                note = "pad='same' keeps the size (before the stride)"
+                note = S_("pad='same' keeps the size (before the stride)")
             elif pad == "full":
                 length = n + (k - 1)
-                note = "pad='full' pads filter − 1 on both sides"
+                note = S_("pad='full' pads filter − 1 on both sides")
             elif pad[i] == 0:
                 length = n - (k - 1)
                 note = None
@@ -159,10 +165,11 @@ class BaseConvLayer(LasagneLayer):
                 length = n + 2 * var(f"p_{sym}", pad[i]) - (k - 1)
                 note = None
             expr = length if s_ == 1 else ceil_div(length, s)
-            value = calc.step(f"output {word}", expr, note)
+            value = calc.step(S_("output {word}", word=word), expr, note)
             if calc.too_small(value):
-                raise calc.error(f"a filter of size {k_} does not fit the input {word} {size}",
-                                 "use pad='same' or a smaller filter_size")
+                raise calc.error(_("a filter of size {k_} does not fit the input {word} {size}", k_=k_, word=word,
+                                   size=size),
+                                 _("use pad='same' or a smaller filter_size"))
             out.append(value)
         self.out_sizes = out
         return (x[0], self.cfg.num_filters, *out)
@@ -185,7 +192,7 @@ class BaseConvLayer(LasagneLayer):
             calc.weight("b", (self.cfg.num_filters, *sizes))
             positions = [var(f"out_{sym}", v) for (_, sym), v in zip(AXES[self.rank], sizes, strict=True)]
             calc.params(weights * filters + product([filters, *positions]),
-                        note="untie_biases: one bias per filter and output position")
+                        note=S_("untie_biases: one bias per filter and output position"))
         else:
             calc.weight("b", (self.cfg.num_filters,))
             calc.params((weights + 1) * filters)
@@ -199,7 +206,7 @@ class BaseConvLayer(LasagneLayer):
         kernel = [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[self.rank], self.cfg.filter_size, strict=True)]
         filters = var("num_filters", self.cfg.num_filters)
         calc.macs(product([*positions, filters]) * ops.grouped([*kernel, c]),
-                  note="every output value: one multiply-accumulate per weight of its filter")
+                  note=_("every output value: one multiply-accumulate per weight of its filter"))
         ops.bias_and_activation(calc, y, product([*positions, filters]), self.cfg.b is not None,
                                 nonlinearity_ops(self.cfg.nonlinearity))
 
@@ -272,8 +279,8 @@ class BasePoolLayer(LasagneLayer):
         if config["stride"] is None:
             config["stride"] = config["pool_size"]
         if not config["ignore_border"] and any(config["pad"]):
-            raise SpecError("padding requires ignore_border=True", layer_type=cls.type_name,
-                            hint="set ignore_border: true or pad: 0")
+            raise SpecError(_("padding requires ignore_border=True"), layer_type=cls.type_name,
+                            hint=_("set ignore_border: true or pad: 0"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -282,25 +289,27 @@ class BasePoolLayer(LasagneLayer):
         out: list[int | None] = []
         for size, k_, s_, p_, (word, sym) in zip(x[2:], self.cfg.pool_size, self.cfg.stride, self.cfg.pad,
                                                  AXES[self.rank], strict=True):
-            n = var(sym, size, f"the input {word}")
+            n = var(sym, size, S_("the input {word}", word=word))
             k = var(f"k_{sym}", k_)
             s = var(f"s_{sym}", s_)
             if self.cfg.ignore_border:
                 length = n - (k - 1) if p_ == 0 else n + 2 * var(f"p_{sym}", p_) - (k - 1)
-                value = calc.step(f"output {word}", ceil_div(length, s))
+                value = calc.step(S_("output {word}", word=word), ceil_div(length, s))
             elif s_ >= k_:
-                value = calc.step(f"output {word}", ceil_div(n, s),
-                                  "ignore_border=False keeps a partial window at the border")
+                value = calc.step(S_("output {word}", word=word), ceil_div(n, s),
+                                  S_("ignore_border=False keeps a partial window at the border"))
             else:
                 rest = None if size is None else size - k_
                 if rest is not None and rest < 0:
-                    value = calc.step(f"output {word}", 1, "the window is larger than the input: one partial window")
+                    value = calc.step(S_("output {word}", word=word), 1, S_(
+                            "the window is larger than the input: one partial window"))
                 else:
-                    value = calc.step(f"output {word}", ceil_div(n - k, s) + 1,
-                                      "ignore_border=False keeps a partial window at the border")
+                    value = calc.step(S_("output {word}", word=word), ceil_div(n - k, s) + 1,
+                                      S_("ignore_border=False keeps a partial window at the border"))
             if calc.too_small(value):
-                raise calc.error(f"a pool of size {k_} does not fit the input {word} {size}",
-                                 "use a smaller pool_size or ignore_border: false")
+                raise calc.error(_("a pool of size {k_} does not fit the input {word} {size}", k_=k_, word=word,
+                                   size=size),
+                                 _("use a smaller pool_size or ignore_border: false"))
             out.append(value)
         return (x[0], x[1], *out)
 
@@ -373,7 +382,7 @@ class GlobalPoolLayer(LasagneLayer):
         ops.global_window_ops(calc, x, x[1], x[2:], AXES.get(len(x) - 2, AXES[1] * (len(x) - 2)), kind)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.whole_flat(fields, calc, "global pooling: every output sees every input pixel")
+        return receptive.whole_flat(fields, calc, _("global pooling: every output sees every input pixel"))
 
 
 @register
@@ -388,7 +397,8 @@ class Upscale2DLayer(LasagneLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         self.expect_rank(x, 4, calc)
-        out = [calc.step(f"output {word}", var(sym, size, f"the input {word}") * var(f"scale_{sym}", f))
+        out = [calc.step(S_("output {word}", word=word), var(sym, size, S_("the input {word}",
+                                                                           word=word)) * var(f"scale_{sym}", f))
                for size, f, (word, sym) in zip(x[2:], self.cfg.scale_factor, AXES[2], strict=True)]
         return (x[0], x[1], *out)
 
@@ -419,9 +429,10 @@ class DenseLayer(LasagneLayer):
         (x,) = inputs
         lead = self.cfg.num_leading_axes
         if lead >= len(x):
-            raise calc.error(f"num_leading_axes={lead} leaves no axis to connect in the {len(x)}-D input {fmt(x)}")
+            raise calc.error(_("num_leading_axes={lead} leaves no axis to connect in the {x}-D input {fmt}", lead=lead,
+                               x=len(x), fmt=fmt(x)))
         if any(d is None for d in x[lead:]):
-            raise calc.error(f"needs a fixed input shape after the leading axes, got {fmt(x)}")
+            raise calc.error(_("needs a fixed input shape after the leading axes, got {fmt}", fmt=fmt(x)))
         return (*x[:lead], self.cfg.num_units)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
@@ -448,12 +459,12 @@ class DenseLayer(LasagneLayer):
         trailing = x[lead:]
         n_in = var("n_in", None if None in trailing else product([var("d", d) for d in trailing]).value)
         units = var("num_units", self.cfg.num_units)
-        calc.macs(product([*rows, n_in, units]), note="every output value: one multiply-accumulate per input value")
+        calc.macs(product([*rows, n_in, units]), note=_("every output value: one multiply-accumulate per input value"))
         ops.bias_and_activation(calc, y, product([*rows, units]), self.cfg.b is not None,
                                 nonlinearity_ops(self.cfg.nonlinearity))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "DenseLayer: flattens its input")
+        return receptive.rearranged(fields, calc, len(output), _("DenseLayer: flattens its input"))
 
     def design(self, inputs: list[Shape]) -> DesignFacts:
         linear = nonlinearity_ops(self.cfg.nonlinearity) is None
@@ -485,8 +496,9 @@ class NonlinearityLayer(SameShape, LasagneLayer):
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         per, label = ops.activation_ops(nonlinearity_ops(self.cfg.nonlinearity))
-        ops.per_element(calc, output, per, f"{per} op{'s' if per != 1 else ''} per element: {label}" if per else
-                        "linear: the identity")
+        ops.per_element(calc, output, per, _("{per} op{value} per element: {label}", per=per,
+                                             value='s' if per != 1 else '', label=label) if per else
+                        _("linear: the identity"))
 
 
 @register
@@ -499,15 +511,15 @@ class FlattenLayer(LasagneLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "FlattenLayer: positions are merged into one axis")
+        return receptive.rearranged(fields, calc, len(output), _("FlattenLayer: positions are merged into one axis"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         keep = self.cfg.outdim - 1
         if keep >= len(x):
-            raise calc.error(f"outdim={self.cfg.outdim} needs more than {len(x)} input axes")
+            raise calc.error(_("outdim={outdim} needs more than {x} input axes", outdim=self.cfg.outdim, x=len(x)))
         rest = x[keep:]
-        size = calc.step("output size", product([var(f"d_{i + keep}", d, f"input axis {i + keep}")
+        size = calc.step(S_("output size"), product([var(f"d_{i + keep}", d, S_("input axis {value}", value=i + keep))
                                                  for i, d in enumerate(rest)]))
         return (*x[:keep], size)
 
@@ -541,14 +553,14 @@ class BatchNormLayer(SameShape, LasagneLayer):
             axes = (axes,)
         kept = [d for i, d in enumerate(x) if i not in axes]
         if any(d is None for d in kept):
-            raise calc.error(f"the normalized axes of {fmt(x)} must have known sizes")
+            raise calc.error(_("the normalized axes of {fmt} must have known sizes", fmt=fmt(x)))
         c = product([var("c" if len(kept) == 1 else f"d_{i}", d) for i, d in enumerate(kept)])
         learned = [n for n in ("beta", "gamma") if self.config[n] is not None]
         for n in learned:
             calc.weight(n, tuple(kept))
         for n in ("mean", "inv_std"):
             calc.weight(n, tuple(kept), trainable=False)
-        calc.params((len(learned) + 2) * c, note="beta and gamma learned; mean and inv_std not trainable")
+        calc.params((len(learned) + 2) * c, note=S_("beta and gamma learned; mean and inv_std not trainable"))
 
 
 class MergeLayer(LasagneLayer):
@@ -570,7 +582,7 @@ class ConcatLayer(MergeLayer):
     def receptive_field(self, fields, inputs, output, calc):
         if self.cfg.axis % len(inputs[0]) == 1:
             return receptive.merged(fields, calc)
-        return receptive.unmodelled(fields, calc, "ConcatLayer along an axis other than the channels")
+        return receptive.unmodelled(fields, calc, _("ConcatLayer along an axis other than the channels"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first = inputs[0]
@@ -578,11 +590,13 @@ class ConcatLayer(MergeLayer):
         for other in inputs[1:]:
             if len(other) != len(first) or any(a != b for i, (a, b) in enumerate(zip(first, other, strict=True))
                                                if i != axis and None not in (a, b)):
-                raise calc.error(f"cannot concatenate {fmt(first)} and {fmt(other)} along axis {self.cfg.axis}",
-                                 "all other axes must have the same sizes")
+                raise calc.error(_("cannot concatenate {fmt} and {fmt2} along axis {axis}", fmt=fmt(first),
+                                   fmt2=fmt(other), axis=self.cfg.axis),
+                                 _("all other axes must have the same sizes"))
         sizes = [s[axis] for s in inputs]
-        joined = calc.step("output size on the axis",
-                          total([var(f"n_{i + 1}", v, f"input {i + 1}'s size") for i, v in enumerate(sizes)]))
+        joined = calc.step(S_("output size on the axis"),
+                          total([var(f"n_{i + 1}", v, S_("input {value}'s size", value=i + 1)) for i,
+                                 v in enumerate(sizes)]))
         return (*first[:axis], joined, *first[axis + 1:])
 
 
@@ -604,5 +618,5 @@ class ElemwiseSumLayer(MergeLayer):
         for other in inputs[1:]:
             if len(other) != len(first) or any(None not in (a, b) and a != b
                                                for a, b in zip(first, other, strict=True)):
-                raise calc.error(f"cannot add {fmt(first)} and {fmt(other)}: shapes differ")
+                raise calc.error(_("cannot add {fmt} and {fmt2}: shapes differ", fmt=fmt(first), fmt2=fmt(other)))
         return tuple(next((d for d in dims if d is not None), None) for dims in zip(*inputs, strict=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..expr import var
@@ -77,8 +78,9 @@ class FeatureDropout(Elementwise):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if len(x) not in self.ranks and self.type_name == "Dropout1d":
-            raise calc.error(f"Dropout1d: Expected 2D or 3D input, but received a {len(x)}D input {fmt(x)}",
-                             "Dropout1d works on (N, C, L) or (C, L)")
+            raise calc.error(_("Dropout1d: Expected 2D or 3D input, but received a {x}D input {fmt}", x=len(x),
+                               fmt=fmt(x)),
+                             _("Dropout1d works on (N, C, L) or (C, L)"))
         return x
 
 
@@ -102,8 +104,10 @@ class DimActivation(Elementwise):
         (x,) = inputs
         dim, rank = self.cfg.dim, max(len(x), 1)
         if dim is not None and not -rank <= dim < rank:
-            raise calc.error(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
-                             f"{dim})", f"dim counts the batch dimension as 0; the input {fmt(x)} has {len(x)}")
+            raise calc.error(_(
+                    "Dimension out of range (expected to be in range of [{value}, {value2}], but got {dim})",
+                               value=-rank, value2=rank - 1, dim=dim), _(
+                    "dim counts the batch dimension as 0; the input {fmt} has {x}", fmt=fmt(x), x=len(x)))
         return x
 
 
@@ -130,26 +134,27 @@ class GLU(TorchLayer):
 
     type_name = "GLU"
     arguments = (Arg("dim", -1, integer),)
-    element_ops = (2, "2 ops per output element: the sigmoid of the second half and the product")
+    element_ops = (2, N_("2 ops per output element: the sigmoid of the second half and the product"))
 
     def receptive_field(self, fields, inputs, output, calc):
         if self.cfg.dim % len(inputs[0]) == 1:  # halves the channels: positions are kept
             return receptive.same(fields, calc)
-        return receptive.unmodelled(fields, calc, "GLU over a dimension other than the channels")
+        return receptive.unmodelled(fields, calc, _("GLU over a dimension other than the channels"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         rank = len(x)
         dim = self.cfg.dim
         if not -rank <= dim < rank:
-            raise calc.error(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
-                             f"{dim})")
+            raise calc.error(_(
+                    "Dimension out of range (expected to be in range of [{value}, {value2}], but got {dim})",
+                               value=-rank, value2=rank - 1, dim=dim))
         axis = dim % rank
         n = x[axis]
         if n is not None and n % 2:
-            raise calc.error(f"Halving dimension must be even, but dimension {axis} is size {n}",
-                             "give that dimension an even size")
-        half = calc.step("output size", var("n", n, f"input dimension {axis}") / 2)
+            raise calc.error(_("Halving dimension must be even, but dimension {axis} is size {n}", axis=axis, n=n),
+                             _("give that dimension an even size"))
+        half = calc.step(S_("output size"), var("n", n, S_("input dimension {axis}", axis=axis)) / 2)
         return (*x[:axis], half, *x[axis + 1:])
 
 
@@ -158,7 +163,7 @@ class PReLU(TorchLayer):
     """Leaky ReLU with a learned slope: one (default) or one per channel (``num_parameters``)."""
 
     type_name = "PReLU"
-    element_ops = (1, "one op per element: the activation (its slope multiplies the negative values)")
+    element_ops = (1, N_("one op per element: the activation (its slope multiplies the negative values)"))
     arguments = (
         Arg("num_parameters", 1, positive_int, doc="1, or the number of channels"),
         Arg("init", 0.25, number, used=False),
@@ -171,15 +176,15 @@ class PReLU(TorchLayer):
             c = x[1] if len(x) >= 2 else None
             if len(x) < 2 or (c is not None and c != n):
                 raise calc.error(
-                    f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} and "
-                    f"channel size = {c if c is not None else 1}",
-                    f"set num_parameters={c} (one slope per channel) or 1 (one shared slope)" if c else None)
+                    _("Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} and "
+                      "channel size = {value}", n=n, value=c if c is not None else 1),
+                    (_("set num_parameters={c} (one slope per channel) or 1 (one shared slope)", c=c) if c else None))
         return x
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         n = self.cfg.num_parameters
         calc.weight("weight", (n,))
-        calc.params(var("num_parameters", n), note="one slope shared by all channels" if n == 1 else None)
+        calc.params(var("num_parameters", n), note=(S_("one slope shared by all channels") if n == 1 else None))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.same(fields, calc)
@@ -191,7 +196,7 @@ def _drop_probability(value: Any) -> float:
 
 def _depth_mode(value: Any) -> str:
     if value not in ("batch", "row"):
-        raise ArgError(f"mode has to be either 'batch' or 'row', but got {value}")
+        raise ArgError(_("mode has to be either 'batch' or 'row', but got {value}", value=value))
     return value
 
 

@@ -7,6 +7,7 @@ output, ``attn_output``, shaped like the query with ``embed_dim`` features.
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, number, one_of, positive_int
 from ..errors import SpecError
@@ -54,11 +55,11 @@ def _sequence(calc: Calc, x: Shape, name: str, batch_first: bool) -> tuple[Expr,
     The first dimension, which the summary shows as None, counts for the batch size given.
     """
     if len(x) == 3 and batch_first:
-        return var(f"L_{name}", x[1], f"the {name} length"), ops.batch_factor(calc, x)
+        return var(f"L_{name}", x[1], S_("the {name} length", name=name)), ops.batch_factor(calc, x)
     first = x[0] if x[0] is not None else calc.batch
-    length = var(f"L_{name}", first, f"the {name} length (the first dimension)")
+    length = var(f"L_{name}", first, S_("the {name} length (the first dimension)", name=name))
     if len(x) == 3:
-        return length, [var("N", x[1], "the batch (the second dimension without batch_first)")]
+        return length, [var("N", x[1], S_("the batch (the second dimension without batch_first)"))]
     return length, []
 
 
@@ -71,49 +72,54 @@ def attention_counts(calc: Calc, prefix: str, q: Shape, k: Shape, v: Shape, e: i
     lv, bv = _sequence(calc, v, "v", batch_first)
     ev, h = var("e", e, "embed_dim"), var("heads", heads)
     keys: Expr = lk if not extra_keys else ops.Grouped(lk + var("extra_keys", extra_keys))
-    key_note = " (bias_k / the zero attention add key positions)" if extra_keys else ""
+    key_note = _(" (bias_k / the zero attention add key positions)") if extra_keys else ""
     parts = [
-        ("query projection", product([*bq, lq, ev, ev]), None),
-        ("key projection", product([*bk, lk, var("kdim", kdim), ev]), None),
-        ("value projection", product([*bv, lv, var("vdim", vdim), ev]), None),
-        ("scores", product([*bq, lq, keys, ev]), "query × key for every pair of positions, all heads together"
+        (S_("query projection"), product([*bq, lq, ev, ev]), None),
+        (S_("key projection"), product([*bk, lk, var("kdim", kdim), ev]), None),
+        (S_("value projection"), product([*bv, lv, var("vdim", vdim), ev]), None),
+        (S_("scores"), product([*bq, lq, keys, ev]),
+         _("query × key for every pair of positions, all heads together{key_note}", key_note=key_note)
                                                  + key_note),
-        ("weighted sum", product([*bq, lq, keys, ev]), "scores × value"),
-        ("output projection", product([*bq, lq, ev, ev]), None),
+        (S_("weighted sum"), product([*bq, lq, keys, ev]), _("scores × value")),
+        (S_("output projection"), product([*bq, lq, ev, ev]), None),
     ]
-    values = [var(f"MACs_{i + 1}", calc.macs(expr, part=f"{prefix}{part}", note=note))
+    values = [var(f"MACs_{i + 1}", calc.macs(expr, part=prefix + part, note=note))
               for i, (part, expr, note) in enumerate(parts)]
-    macs = calc.macs(total(values), part=f"{prefix}attention") if prefix else None
+    macs = calc.macs(total(values), part=prefix + S_("attention")) if prefix else None
     scores = product([*bq, h, lq, keys])
-    terms = [(3 * scores, "softmax: 3 per score"), (product([*bq, lq, ev]), "the query scaled: 1 per element")]
+    terms = [(3 * scores, _("softmax: 3 per score")), (product([*bq, lq, ev]), _("the query scaled: 1 per element"))]
     if bias:
         terms.append((total([product([*bq, lq, ev]), product([*bk, lk, ev]), product([*bv, lv, ev]),
-                             product([*bq, lq, ev])]), "bias adds: 1 per projected element"))
+                             product([*bq, lq, ev])]), _("bias adds: 1 per projected element")))
     if need_weights:
-        terms.append((scores, "need_weights=True (the default): the weights averaged over the heads, 1 per score"))
-    note = "; ".join(r for _, r in terms)
+        terms.append((scores, _("need_weights=True (the default): the weights averaged over the heads, 1 per score")))
+    note = _("; ").join(r for _expr, r in terms)
     if prefix:
-        other = calc.other_ops(total([t for t, _ in terms]), part=f"{prefix}attention", note=note)
+        other = calc.other_ops(total([t for t, _ in terms]), part=prefix + S_("attention"), note=note)
         return macs, other
-    calc.macs(total(values), note="the projections and the two matrix products of attention")
+    calc.macs(total(values), note=_("the projections and the two matrix products of attention"))
     calc.other_ops(total([t for t, _ in terms]), note=note)
     return calc.total_macs, calc.total_other_ops
 
 
 def check_heads(config: dict[str, Any], dim: str, heads: str, type_name: str) -> None:
     if config[dim] % config[heads]:
-        raise SpecError(f"embed_dim must be divisible by num_heads ({dim}={config[dim]}, {heads}={config[heads]})",
-                        layer_type=type_name, hint=f"choose {heads} as a divisor of {config[dim]}")
+        raise SpecError(_("embed_dim must be divisible by num_heads ({dim}={config}, {heads}={config2})", dim=dim,
+                          config=config[dim], heads=heads, config2=config[heads]),
+                        layer_type=type_name, hint=_("choose {heads} as a divisor of {config}", heads=heads,
+                                                     config=config[dim]))
 
 
 def check_sequence(x: Shape, features: int, calc: Calc, what: str, arg: str) -> None:
     """A 2-D (unbatched) or 3-D sequence whose last size is ``features``."""
     if len(x) not in (2, 3):
-        raise calc.error(f"{what} should be unbatched 2D or batched 3D tensor but received {len(x)}-D {fmt(x)}",
-                         "give (L, N, E), (N, L, E) with batch_first=True, or (L, E)")
+        raise calc.error(_("{what} should be unbatched 2D or batched 3D tensor but received {x}-D {fmt}", what=what,
+                           x=len(x), fmt=fmt(x)),
+                         _("give (L, N, E), (N, L, E) with batch_first=True, or (L, E)"))
     if x[-1] is not None and x[-1] != features:
-        raise calc.error(f"was expecting embedding dimension of {features}, but got {x[-1]} ({what} {fmt(x)})",
-                         f"set {arg}={x[-1]}")
+        raise calc.error(_("was expecting embedding dimension of {features}, but got {x} ({what} {fmt})",
+                           features=features, x=x[-1], what=what, fmt=fmt(x)),
+                         _("set {arg}={x}", arg=arg, x=x[-1]))
 
 
 @register
@@ -150,22 +156,33 @@ class MultiheadAttention(TorchLayer):
         check_sequence(k, self.cfg.kdim, calc, "key", "kdim")
         check_sequence(v, self.cfg.vdim, calc, "value", "vdim")
         if not len(q) == len(k) == len(v):
-            raise calc.error(f"query {fmt(q)}, key {fmt(k)} and value {fmt(v)} must all be batched (3-D) or all "
-                             "unbatched (2-D)")
+            raise calc.error(_("query {fmt}, key {fmt2} and value {fmt3} must all be batched (3-D) or all unbatched "
+                               "(2-D)", fmt=fmt(q), fmt2=fmt(k), fmt3=fmt(v)))
         seq, batch = (1, 0) if self.cfg.batch_first else (0, 1)
         if len(q) == 2:
             seq = 0
         if k[seq] is not None and v[seq] is not None and k[seq] != v[seq]:
-            raise calc.error(f"key's sequence and value's sequence length differ: {fmt(k)} and {fmt(v)}")
+            raise calc.error(_("key's sequence and value's sequence length differ: {fmt} and {fmt2}", fmt=fmt(k),
+                               fmt2=fmt(v)))
         if len(q) == 3 and len({d for d in (q[batch], k[batch], v[batch]) if d is not None}) > 1:
-            raise calc.error(f"query, key and value have different batch sizes: {fmt(q)}, {fmt(k)}, {fmt(v)}",
-                             "with batch_first=False the batch is the second dimension")
+            raise calc.error(_("query, key and value have different batch sizes: {fmt}, {fmt2}, {fmt3}", fmt=fmt(q),
+                               fmt2=fmt(k), fmt3=fmt(v)),
+                             _("with batch_first=False the batch is the second dimension"))
         return (*q[:-1], self.cfg.embed_dim)
+
+    def further_outputs(self, inputs: list[Shape], output: Any) -> list[Shape]:
+        """The attention weights, averaged over the heads: (N, L, S), or (L, S) unbatched."""
+        q = inputs[0]
+        k = inputs[1] if len(inputs) > 1 else q
+        if len(q) == 2:
+            return [(q[0], k[0])]
+        seq, batch = (1, 0) if self.cfg.batch_first else (0, 1)
+        return [(q[batch], q[seq], k[seq])]
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         expr = mha_weights(calc, "", self.cfg.embed_dim, self.cfg.kdim, self.cfg.vdim, self.cfg.bias,
                            self.cfg.add_bias_kv)
-        calc.params(expr, note="in_proj (query, key, value) and out_proj; num_heads does not change the count")
+        calc.params(expr, note=S_("in_proj (query, key, value) and out_proj; num_heads does not change the count"))
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         q = inputs[0]
@@ -176,7 +193,7 @@ class MultiheadAttention(TorchLayer):
                          self.cfg.bias, extra, self.cfg.batch_first, need_weights=True)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.whole(fields, calc, "attention: every output sees every position of its inputs")
+        return receptive.whole(fields, calc, _("attention: every output sees every position of its inputs"))
 
 
 def linear_weights(calc: Calc, prefix: str, n_in: Expr, n_out: Expr, bias: bool) -> Expr:
@@ -234,12 +251,30 @@ class TransformerLayer(TorchLayer):
             parts.append((norm, norm_weights(calc, norm, d, bias)))
         values = []
         for name, expr in parts:
-            values.append(var(f"params_{name}", calc.step(f"{name}: params", expr)))
+            values.append(var(f"params_{name}", calc.step(S_("{name}: params", name=name), expr)))
         if isinstance(self.cfg.activation, LayerSpec):  # a module: a submodule whose parameters count
             before = len(calc.weights)
             calc.nested(self.cfg.activation, [(*inputs[0][:-1], ff_)], "activation")
             values.append(var("params_activation", sum(w.size for w in calc.weights[before:] if not w.buffer)))
-        calc.params(total(values), note="the sum of the submodules")
+        calc.params(total(values), note=S_("the sum of the submodules"))
+        self.submodule_rows(inputs, calc)
+
+    def submodule_rows(self, inputs: list[Shape], calc: Calc) -> None:
+        """The rows of the submodules PyTorch calls, in the order its forward() calls them (inference)."""
+        x = tuple(inputs[0])
+        wide = (*x[:-1], self.cfg.dim_feedforward)
+        feed_forward = [("linear1", "Linear", wide)]
+        if isinstance(self.cfg.activation, LayerSpec):
+            feed_forward.append(("activation", self.cfg.activation.type, wide))
+        feed_forward += [("dropout", "Dropout", wide), ("linear2", "Linear", x)]
+        blocks = [[("self_attn", "MultiheadAttention", x), ("dropout1", "Dropout", x)]]
+        if len(self.attention_blocks) > 1:
+            blocks.append([("multihead_attn", "MultiheadAttention", x), ("dropout2", "Dropout", x)])
+        blocks.append([*feed_forward, (f"dropout{len(blocks) + 1}", "Dropout", x)])
+        for block, norm in zip(blocks, self.norms, strict=True):
+            rows = [(norm, "LayerNorm", x), *block] if self.cfg.norm_first else [*block, (norm, "LayerNorm", x)]
+            for name, type_name, shape in rows:
+                calc.child(name, type_name, shape)
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         d_, ff_, bias, heads = self.cfg.d_model, self.cfg.dim_feedforward, self.cfg.bias, self.cfg.nhead
@@ -257,28 +292,28 @@ class TransformerLayer(TorchLayer):
         d, ff = var("d_model", d_), var("dim_feedforward", ff_)
         for name, n_in, n_out in (("linear1", d, ff), ("linear2", ff, d)):
             macs.append(var(f"MACs_{name}", calc.macs(product([*rows, n_in, n_out]), part=name)))
-        calc.macs(total(macs), note="the attention blocks and the feed-forward block")
+        calc.macs(total(macs), note=_("the attention blocks and the feed-forward block"))
         residuals = len(self.norms)  # one residual add per sub-block, each followed by its norm
         terms: list[Expr] = [*other]
-        rules = ["the attention blocks' own"]
+        rules = [_("the attention blocks' own")]
         if bias:
             terms.append(product([*rows, ff]) + product([*rows, d]))
-            rules.append("the feed-forward biases: 1 per element")
+            rules.append(_("the feed-forward biases: 1 per element"))
         if isinstance(self.cfg.activation, LayerSpec):
-            _, _, act_other = calc.nested_ops[0]
+            _macs, _unused, act_other = calc.nested_ops[0]
             terms.append(var("other_activation", act_other))
         else:
             terms.append(product([*rows, ff]))
-        rules.append("the activation: 1 per hidden element")
+        rules.append(_("the activation: 1 per hidden element"))
         per_norm = ops.STATISTICS_OPS + (ops.AFFINE_OPS if bias else 1)
         terms.append(var("norms", len(self.norms)) * var("ops_norm", per_norm) * product([*rows, d]))
-        rules.append(f"each layer norm: {per_norm} per element")
+        rules.append(_("each layer norm: {per_norm} per element", per_norm=per_norm))
         terms.append(var("residuals", residuals) * product([*rows, d]))
-        rules.append("each residual add: 1 per element")
+        rules.append(_("each residual add: 1 per element"))
         calc.other_ops(total(terms), note="; ".join(rules))
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.whole(fields, calc, "attention: every output sees every position of its inputs")
+        return receptive.whole(fields, calc, _("attention: every output sees every position of its inputs"))
 
 
 @register

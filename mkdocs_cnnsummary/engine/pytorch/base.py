@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ...i18n import S_, _
 from ..args import ArgError, integer
 from ..expr import Expr, Round, ceil_div, floor_div, var
 from ..layer import Calc, Layer
@@ -16,9 +17,9 @@ if TYPE_CHECKING:
 
 #: (word, symbol) for each spatial axis, by number of spatial axes
 AXES: dict[int, tuple[tuple[str, str], ...]] = {
-    1: (("length", "l"),),
-    2: (("height", "h"), ("width", "w")),
-    3: (("depth", "d"), ("height", "h"), ("width", "w")),
+    1: ((S_("length"), "l"),),
+    2: ((S_("height"), "h"), (S_("width"), "w")),
+    3: ((S_("depth"), "d"), (S_("height"), "h"), (S_("width"), "w")),
 }
 
 
@@ -27,14 +28,45 @@ class TorchLayer(Layer):
 
     framework: ClassVar[str] = "pytorch"
 
+    def probe_inputs(self) -> list[Shape] | None:
+        """Inputs the module accepts, made from its arguments, to count the tensors of a module that is never
+        called (its parameters depend on its arguments only); None when the arguments do not tell."""
+        cfg = self.config
+        rank = getattr(self, "rank", None)
+        big = 4096  # spatial sizes no kernel of a real module exceeds
+        if "in_channels" in cfg and isinstance(rank, int):
+            return [(None, cfg["in_channels"], *(big,) * rank)]
+        if "num_features" in cfg and hasattr(self, "ranks"):
+            return [(None, cfg["num_features"], *(1,) * (max(self.ranks) - 2))]
+        if "num_channels" in cfg:
+            return [(None, cfg["num_channels"], 1, 1)]
+        if "normalized_shape" in cfg:
+            return [(None, *cfg["normalized_shape"])]
+        if "in1_features" in cfg:
+            return [(None, cfg["in1_features"]), (None, cfg["in2_features"])]
+        if "in_features" in cfg:
+            return [(None, cfg["in_features"])]
+        if "num_embeddings" in cfg:
+            return [(None, 1)]
+        if "input_size" in cfg:
+            return [(None, 1, cfg["input_size"])] if cfg.get("batch_first") else [(1, None, cfg["input_size"])]
+        if "embed_dim" in cfg:
+            return [(1, None, cfg["embed_dim"])] if not cfg.get("batch_first") else [(None, 1, cfg["embed_dim"])]
+        if "d_model" in cfg:
+            return [(None, 1, cfg["d_model"])] if cfg.get("batch_first") else [(1, None, cfg["d_model"])]
+        if "num_parameters" in cfg:  # PReLU
+            return [(None, cfg["num_parameters"])]
+        return None
+
     def expect_dims(self, x: Shape, ranks: Sequence[int], calc: Calc, layout: str = "") -> None:
         """The number of dimensions the module accepts (batched and, often, unbatched)."""
         if len(x) in ranks:
             return
         wanted = " or ".join(f"{r}-D" for r in ranks)
         where = f" {layout}" if layout else ""
-        raise calc.error(f"expects a {wanted} input{where}, got {len(x)}-D {fmt(x)}",
-                         "check the module before it (a Flatten or Unflatten may be missing or extra)")
+        raise calc.error(_("expects a {wanted} input{where}, got {x}-D {fmt}", wanted=wanted, where=where, x=len(x),
+                           fmt=fmt(x)),
+                         _("check the module before it (a Flatten or Unflatten may be missing or extra)"))
 
 
 def fmt(shape: Any) -> str:
@@ -50,7 +82,7 @@ def torch_size(shape: Any) -> str:
 def in_var(size: int | None, axis: tuple[str, str]) -> Expr:
     """The input size on one axis, as a variable that explains itself when unknown."""
     word, sym = axis
-    return var(sym, size, f"the input {word}")
+    return var(sym, size, S_("the input {word}", word=word))
 
 
 def tuple_of(n: int, *, minimum: int = 0) -> Any:
@@ -63,9 +95,9 @@ def tuple_of(n: int, *, minimum: int = 0) -> Any:
             if len(value) == 1:
                 return (integer(value[0], minimum=minimum),) * n
             if len(value) != n:
-                raise ArgError(f"expected an integer or {n} integers, got {list(value)}")
+                raise ArgError(_("expected an integer or {n} integers, got {list}", n=n, list=list(value)))
             return tuple(integer(v, minimum=minimum) for v in value)
-        raise ArgError(f"expected an integer or a tuple of {n} integers, got {value!r}")
+        raise ArgError(_("expected an integer or a tuple of {n} integers, got {value!r}", n=n, value=value))
 
     return convert
 
@@ -73,9 +105,9 @@ def tuple_of(n: int, *, minimum: int = 0) -> Any:
 def probability(value: Any, what: str = "dropout") -> float:
     """A dropout probability (PyTorch raises for values outside [0, 1])."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ArgError(f"expected a number, got {value!r}")
+        raise ArgError(_("expected a number, got {value!r}", value=value))
     if not 0 <= value <= 1:
-        raise ArgError(f"{what} probability has to be between 0 and 1, but got {value}")
+        raise ArgError(_("{what} probability has to be between 0 and 1, but got {value}", what=what, value=value))
     return value
 
 
@@ -99,13 +131,14 @@ def window_size(calc: Calc, size: int | None, axis: tuple[str, str], *, kernel: 
     if ceil_mode and size is not None and not isinstance(size, int):  # a size written with names
         return _ceil_mode_named(calc, n, axis, kernel, stride, padding, dilation)
     quotient = ceil_div(span, s) if ceil_mode else floor_div(span, s)
-    out = calc.step(f"output {word}", quotient + 1,
-                    note="ceil_mode=True rounds the division up" if ceil_mode else None)
+    out = calc.step(S_("output {word}", word=word), quotient + 1,
+                    note=(S_("ceil_mode=True rounds the division up") if ceil_mode else None))
     if ceil_mode and out is not None and (out - 1) * stride >= size + padding:  # type: ignore[operator]
-        first = var(f"{sym}_out", out, f"the output {word}")
-        out = calc.step(f"output {word}", first - 1,
-                        note=f"the last window would start at {(out - 1) * stride}, past the input and its left "
-                             f"padding ({size} + {padding}), so PyTorch drops it")
+        first = var(f"{sym}_out", out, S_("the output {word}", word=word))
+        out = calc.step(S_("output {word}", word=word), first - 1,
+                        note=S_("the last window would start at {value}, past the input and its left padding ({size} "
+                                "+ {padding}), so PyTorch drops it", value=(out - 1) * stride, size=size,
+                                padding=padding))
     return out
 
 
@@ -123,8 +156,9 @@ def _ceil_mode_named(calc: Calc, n: Expr, axis: tuple[str, str], kernel: int, st
     c = min(2 * padding - extent, padding - stride)  # ≤ 0
     quotient = ceil_div(n - var(f"c_{sym}", -c), var(f"s_{sym}", stride))
     return calc.step(f"output {word}", quotient + 1,
-                     note=f"ceil_mode=True, with ATen's dropped last window folded in: c_{sym} = −min(2 × p − e, "
-                          f"p − s) = {-c}, e = {extent} the window's extent; exact for every size")
+                     note=_("ceil_mode=True, with ATen's dropped last window folded in: c_{sym} = −min(2 × p − e, "
+                          "p − s) = {value}, e = {extent} the window's extent; exact for every size", sym=sym,
+                            value=-c, extent=extent))
 
 
 def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
@@ -139,10 +173,12 @@ def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
         if exact.denominator != 1:
             from ..symbolic import NotNumeric
 
-            raise NotNumeric(f"PyTorch computes {n.value} × {scale} in floating point", n.value.names())
+            raise NotNumeric(_("PyTorch computes {value} × {scale} in floating point", value=n.value, scale=scale),
+                             n.value.names())
     elif n.value is not None and math.isfinite(float(n.value) * scale):  # else too large: the step says so
         real = math.floor(float(n.value) * scale)
         if real != expr.int_value:
-            note = f"in floating point {n.value} × {scale} = {float(n.value) * scale!r}, so PyTorch gets {real}"
+            note = S_("in floating point {value} × {scale} = {value2!r}, so PyTorch gets {real}", value=n.value,
+                     scale=scale, value2=float(n.value) * scale, real=real)
             expr = expr - (expr.int_value - real)  # type: ignore[operator]
     return expr, note

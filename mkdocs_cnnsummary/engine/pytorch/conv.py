@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, one_of, positive_int
 from ..checks import DesignFacts, Window, dropped
@@ -26,7 +27,7 @@ def conv_padding(rank: int) -> Any:
         if isinstance(value, str):
             if value.lower() in ("same", "valid"):
                 return value.lower()
-            raise ArgError(f"invalid padding string {value!r}, should be one of {{'valid', 'same'}}")
+            raise ArgError(_("invalid padding string {value!r}, should be one of {{'valid', 'same'}}", value=value))
         return as_tuple(value)
 
     return convert
@@ -47,11 +48,13 @@ class ConvBase(TorchLayer):
         groups = config["groups"]
         for key in ("in_channels", "out_channels"):
             if config[key] % groups:
-                raise SpecError(f"{key} must be divisible by groups ({key}={config[key]}, groups={groups})",
-                                layer_type=cls.type_name, hint=f"choose {key} as a multiple of {groups}")
+                raise SpecError(_("{key} must be divisible by groups ({key}={config}, groups={groups})", key=key,
+                                  config=config[key], groups=groups),
+                                layer_type=cls.type_name, hint=_("choose {key} as a multiple of {groups}", key=key,
+                                                                 groups=groups))
         if config["padding"] == "same" and max(config["stride"]) > 1:
-            raise SpecError("padding='same' is not supported for strided convolutions", layer_type=cls.type_name,
-                            hint="use stride=1, or a number: padding=k//2 halves the size with stride=2")
+            raise SpecError(_("padding='same' is not supported for strided convolutions"), layer_type=cls.type_name,
+                            hint=_("use stride=1, or a number: padding=k//2 halves the size with stride=2"))
         return config
 
     def check_input(self, x: Shape, calc: Calc) -> int:
@@ -59,23 +62,27 @@ class ConvBase(TorchLayer):
         rank = self.rank
         if len(x) not in (rank + 1, rank + 2):
             raise calc.error(
-                f"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input to conv{rank}d, "
-                f"but got input of size: {torch_size(x)}",
-                "check the module before it (a Flatten or Unflatten may be missing or extra)")
+                _("Expected {value}D (unbatched) or {value2}D (batched) input to conv{rank}d, but got input of size: "
+                  "{torch_size}", value=rank + 1, value2=rank + 2, rank=rank, torch_size=torch_size(x)),
+                _("check the module before it (a Flatten or Unflatten may be missing or extra)"))
         c = x[-rank - 1]
         if len(x) == rank + 1 and c is None:
             raise calc.error(
-                f"expects a {rank + 2}-D input (N, C, {', '.join(s.upper() for _, s in self.axes)}), got "
-                f"{len(x)}-D {torch_size(x)}: PyTorch would read it as unbatched with the batch as channels",
-                "check the module before it (a Flatten or Unflatten may be missing or extra)")
+                _("expects a {value}-D input (N, C, {axes}), got {x}-D {torch_size}: PyTorch would read it as "
+                  "unbatched with the batch as channels", value=rank + 2, axes=', '.join(s.upper() for _,
+                                                                                         s in self.axes), x=len(x),
+                  torch_size=torch_size(x)),
+                _("check the module before it (a Flatten or Unflatten may be missing or extra)"))
         expected = self.cfg.in_channels
         if c is not None and c != expected:
             weight = list(self.weight_shape())
             raise calc.error(
-                f"Given groups={self.cfg.groups}, weight of size {weight}, expected input{torch_size(x)} to have "
-                f"{expected} channels, but got {c} channels instead: the module was made for in_channels="
-                f"{expected} but its input has {c} channels",
-                f"set in_channels={c} ({self.type_name}({c}, {self.cfg.out_channels}, ...))")
+                _("Given groups={groups}, weight of size {weight}, expected input{torch_size} to have {expected} "
+                  "channels, but got {c} channels instead: the module was made for in_channels={expected} but its "
+                  "input has {c} channels", groups=self.cfg.groups, weight=weight, torch_size=torch_size(x),
+                  expected=expected, c=c),
+                _("set in_channels={c} ({type_name}({c}, {out_channels}, ...))", c=c, type_name=self.type_name,
+                  out_channels=self.cfg.out_channels))
         return expected
 
     def weight_shape(self) -> tuple[int, ...]:
@@ -117,12 +124,12 @@ class ConvBase(TorchLayer):
             positions = [*self.batch(x, calc), *ops.sizes(x[-self.rank:], self.axes, "input")]
             per = ops.grouped([*self.kernel_factors(), self.grouped(self.cfg.out_channels, "c_out")])
             calc.macs(product([*positions, var("c_in", self.cfg.in_channels)]) * per,
-                      note="counted on the input positions: each input pixel meets the whole kernel once")
+                      note=_("counted on the input positions: each input pixel meets the whole kernel once"))
         else:
             positions = [*self.batch(x, calc), *ops.sizes(y[-self.rank:], self.axes)]
             per = ops.grouped([*self.kernel_factors(), self.grouped(self.cfg.in_channels, "c_in")])
             calc.macs(product([*positions, c_out]) * per,
-                      note="every output value: one multiply-accumulate per weight of its filter")
+                      note=_("every output value: one multiply-accumulate per weight of its filter"))
         count = product([*self.batch(y, calc), c_out, *ops.sizes(y[-self.rank:], self.axes)])
         ops.bias_and_activation(calc, y, count, self.cfg.bias)
 
@@ -157,21 +164,23 @@ class ConvNd(ConvBase):
             if n is not None and calc.too_small(n + total, k):
                 padded = " x ".join("N" if s is None else str(s + t) for s, t in zip(spatial, totals, strict=True))
                 raise calc.error(
-                    f"Calculated padded input size per channel: ({padded}). Kernel size: "
-                    f"({' x '.join(map(str, kernels))}). Kernel size can't be greater than actual input size: the "
-                    f"input {axis[0]} {n} with padding {total} is smaller than the {k}-wide kernel",
-                    f"use a kernel_size of at most {n + total} on that axis or more padding" if n + total else
-                    "the input is empty on that axis: check the modules before it")
+                    _("Calculated padded input size per channel: ({padded}). Kernel size: ({map}). Kernel size can't "
+                      "be greater than actual input size: the input {axis} {n} with padding {total} is smaller than "
+                      "the {k}-wide kernel", padded=padded, map=' x '.join(map(str, kernels)), axis=axis[0], n=n,
+                      total=total, k=k),
+                    (_("use a kernel_size of at most {value} on that axis or more padding",
+                       value=n + total) if n + total else _(
+                            "the input is empty on that axis: check the modules before it")))
         out: list[int | None] = []
         for i, (n, axis) in enumerate(zip(spatial, self.axes, strict=True)):
             k, d = self.cfg.kernel_size[i], self.cfg.dilation[i]
             if padding == "same":
                 pad = d * (k - 1)
                 self.check_padding_mode(n, pad // 2, pad - pad // 2, axis, calc)
-                sides = f"{pad // 2} on each side" if pad % 2 == 0 else \
-                    f"{pad // 2} on the left, {pad - pad // 2} on the right"
-                out.append(calc.step(f"output {axis[0]}", in_var(n, axis),
-                                     note=f"padding='same' keeps the size (PyTorch pads {sides})"))
+                sides = S_("{value} on each side", value=pad // 2) if pad % 2 == 0 else \
+                    S_("{value} on the left, {value2} on the right", value=pad // 2, value2=pad - pad // 2)
+                out.append(calc.step(S_("output {axis}", axis=axis[0]), in_var(n, axis),
+                                     note=S_("padding='same' keeps the size (PyTorch pads {sides})", sides=sides)))
                 continue
             p = padding[i]
             self.check_padding_mode(n, p, p, axis, calc)
@@ -186,7 +195,7 @@ class ConvNd(ConvBase):
             pad = d * (k - 1) if padding == "same" else 0 if padding == "valid" else 2 * padding[i]
             windows.append(Window(d * (k - 1) + 1, s, n, dropped(n, d * (k - 1) + 1, s, pad)))
         return DesignFacts(bias=self.cfg.out_channels if self.cfg.bias else 0, windows=tuple(windows),
-                           padding_hint="more padding")
+                           padding_hint=_("more padding"))
 
     def receptive_field(self, fields, inputs, output, calc):
         windows = []
@@ -204,10 +213,12 @@ class ConvNd(ConvBase):
             return
         if (mode == "reflect" and p >= n) or (mode == "circular" and p > n):
             limit = n - 1 if mode == "reflect" else n
-            relation = "less than" if mode == "reflect" else "at most"
+            relation = _("less than") if mode == "reflect" else _("at most")
             raise calc.error(
-                f"padding_mode='{mode}' needs the padding ({before}, {after}) to be {relation} the input {axis[0]} "
-                f"({n})", f"use padding of at most {limit} or padding_mode='zeros'")
+                _(
+                        "padding_mode='{mode}' needs the padding ({before}, {after}) to be {relation} the input "
+                        "{axis} ({n})", mode=mode, before=before, after=after, relation=relation, axis=axis[0], n=n), _(
+                        "use padding of at most {limit} or padding_mode='zeros'", limit=limit))
 
 
 class ConvTransposeNd(ConvBase):
@@ -233,14 +244,14 @@ class ConvTransposeNd(ConvBase):
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["padding_mode"] != "zeros":
-            raise SpecError(f'Only "zeros" padding mode is supported for {cls.type_name}',
-                            layer_type=cls.type_name, hint="remove padding_mode")
+            raise SpecError(_('Only "zeros" padding mode is supported for {type_name}', type_name=cls.type_name),
+                            layer_type=cls.type_name, hint=_("remove padding_mode"))
         for op, s, d in zip(config["output_padding"], config["stride"], config["dilation"], strict=True):
             if op >= s and op >= d:
                 raise SpecError(
-                    f"output padding must be smaller than either stride or dilation, but got output_padding={op} "
-                    f"with stride={s} and dilation={d}", layer_type=cls.type_name,
-                    hint=f"use output_padding of at most {max(s, d) - 1}")
+                    _("output padding must be smaller than either stride or dilation, but got output_padding={op} "
+                      "with stride={s} and dilation={d}", op=op, s=s, d=d), layer_type=cls.type_name,
+                    hint=_("use output_padding of at most {value}", value=max(s, d) - 1))
         return super().validate(config)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -258,7 +269,7 @@ class ConvTransposeNd(ConvBase):
             expr = expr + var(f"d_{sym}", self.cfg.dilation[i]) * (var(f"k_{sym}", self.cfg.kernel_size[i]) - 1)
             if op:
                 expr = expr + var(f"op_{sym}", op)
-            out.append(calc.step(f"output {word}", expr + 1))
+            out.append(calc.step(S_("output {word}", word=word), expr + 1))
         known = [o for o in out if isinstance(o, int)]
         for o in out:
             if o is not None and not isinstance(o, int):
@@ -268,9 +279,9 @@ class ConvTransposeNd(ConvBase):
             given = " x ".join("N" if n is None else str(n) for n in spatial)
             got = " x ".join("N" if o is None else str(o) for o in out)
             raise calc.error(
-                f"Given input size per channel: ({given}). Calculated output size per channel: ({got}). Output size "
-                "is too small: the padding removes more than the transposed convolution adds",
-                "use less padding, a larger kernel_size or a larger stride")
+                _("Given input size per channel: ({given}). Calculated output size per channel: ({got}). Output size "
+                  "is too small: the padding removes more than the transposed convolution adds", given=given, got=got),
+                _("use less padding, a larger kernel_size or a larger stride"))
         return (*x[:-self.rank - 1], self.cfg.out_channels, *out)
 
     def design(self, inputs: list[Shape]) -> DesignFacts:

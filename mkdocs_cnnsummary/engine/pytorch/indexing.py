@@ -6,13 +6,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
+from ...i18n import S_, _
 from .. import ops
 from ..args import REQUIRED, Arg, ArgError, integer
 from ..expr import Expr, ceil_div, lift, var
 from ..layer import Calc, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
-from .tensor import axis
+from .tensor import BATCH, axis
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,13 +38,15 @@ def _int(node: ast.AST) -> int | None:
     return None
 
 
-def _bound(node: ast.AST | None) -> int | None:
+def _bound(node: ast.AST | None) -> int | str | None:
     if node is None or (isinstance(node, ast.Constant) and node.value is None):
         return None
+    if isinstance(node, ast.Name) and node.id == BATCH:  # a bound not known (x.size(0)): the size is not known
+        return BATCH
     value = _int(node)
     if value is None:
-        raise ArgError(f"slice bounds must be integers, got {ast.unparse(node)!r}",
-                       "write the sizes as numbers (x[:, :8]), or batch-free slices")
+        raise ArgError(_("slice bounds must be integers, got {unparse!r}", unparse=ast.unparse(node)),
+                       _("write the sizes as numbers (x[:, :8]), or batch-free slices"))
     return value
 
 
@@ -51,9 +54,9 @@ def _item(node: ast.AST) -> Item:
     if isinstance(node, ast.Slice):
         step = _bound(node.step)
         if step == 0:
-            raise ArgError("slice step cannot be zero")
+            raise ArgError(_("slice step cannot be zero"))
         if step is not None and step < 0:
-            raise ArgError("step must be greater than zero", "PyTorch does not slice backwards; use torch.flip")
+            raise ArgError(_("step must be greater than zero"), _("PyTorch does not slice backwards; use torch.flip"))
         return ("slice", _bound(node.lower), _bound(node.upper), step)
     if isinstance(node, ast.Constant) and node.value is None:
         return ("none",)
@@ -65,29 +68,31 @@ def _item(node: ast.AST) -> Item:
     if isinstance(node, ast.List):
         values = [_int(e) for e in node.elts]
         if any(v is None for v in values):
-            raise ArgError(f"a list index holds integers only, got {ast.unparse(node)}")
+            raise ArgError(_("a list index holds integers only, got {unparse}", unparse=ast.unparse(node)))
         return ("list", tuple(values))
-    raise ArgError(f"cannot read {ast.unparse(node)!r} as an index",
-                   "an index holds integers, slices (a:b:c), None, ... and lists of integers")
+    raise ArgError(_("cannot read {unparse!r} as an index", unparse=ast.unparse(node)),
+                   _("an index holds integers, slices (a:b:c), None, ... and lists of integers"))
 
 
 def index(value: Any) -> tuple[Item, ...]:
     """``"[:, 0]"``: an index as written in Python after the tensor, read with ``ast`` (never evaluated)."""
     if not isinstance(value, str):
-        raise ArgError(f"expected the index as written in Python, such as '[:, 0]', got {value!r}",
-                       "quote it: getitem: '[:, 0]'")
+        raise ArgError(_("expected the index as written in Python, such as '[:, 0]', got {value!r}", value=value),
+                       _("quote it: getitem: '[:, 0]'"))
     text = value.strip()
     if len(text) > MAX_INDEX_TEXT:
-        raise ArgError(f"the index is longer than {MAX_INDEX_TEXT} characters")
+        raise ArgError(_("the index is longer than {MAX_INDEX_TEXT} characters", MAX_INDEX_TEXT=MAX_INDEX_TEXT))
     if not (text.startswith("[") and text.endswith("]")):
-        raise ArgError(f"expected the index in brackets, as written after the tensor, got {value!r}",
-                       f"write '[{text}]'")
+        raise ArgError(_("expected the index in brackets, as written after the tensor, got {value!r}", value=value),
+                       _("write '[{text}]'", text=text))
     try:
         node = ast.parse("_" + text, mode="eval").body
     except SyntaxError:
-        raise ArgError(f"cannot read {value!r} as an index", "write it as in Python: '[:, 0]', '[..., 1:]'") from None
+        raise ArgError(_("cannot read {value!r} as an index", value=value), _(
+                "write it as in Python: '[:, 0]', '[..., 1:]'")) from None
     if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "_"):
-        raise ArgError(f"expected one index in brackets, got {value!r}", "index the result again with a second getitem")
+        raise ArgError(_("expected one index in brackets, got {value!r}", value=value), _(
+                "index the result again with a second getitem"))
     elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     return tuple(_item(e) for e in elts)
 
@@ -95,7 +100,7 @@ def index(value: Any) -> tuple[Item, ...]:
 def _text(item: Item) -> str:
     kind = item[0]
     if kind == "slice":
-        _, a, b, s = item
+        _ignored, a, b, s = item
         return ("" if a is None else str(a)) + ":" + ("" if b is None else str(b)) + ("" if s is None else f":{s}")
     if kind == "int":
         return str(item[1])
@@ -120,11 +125,11 @@ class GetItem(TorchLayer):
         items = list(self.cfg.index)
         ellipses = [i for i, it in enumerate(items) if it[0] == "ellipsis"]
         if len(ellipses) > 1:
-            raise calc.error("an index can only have a single ellipsis ('...')", "keep one ...")
+            raise calc.error(_("an index can only have a single ellipsis ('...')"), _("keep one ..."))
         used = sum(1 for it in items if it[0] in ("slice", "int", "list"))
         if used > len(x):
-            raise calc.error(f"too many indices for tensor of dimension {len(x)}",
-                             f"the input {fmt(x)} has {len(x)} dimensions (the batch is dimension 0)")
+            raise calc.error(_("too many indices for tensor of dimension {x}", x=len(x)),
+                             _("the input {fmt} has {x} dimensions (the batch is dimension 0)", fmt=fmt(x), x=len(x)))
         fill = [FULL] * (len(x) - used)
         items = items[:ellipses[0]] + fill + items[ellipses[0] + 1:] if ellipses else items + fill
         # PyTorch applies integers first (each removes its dimension), then the lists together: their common
@@ -143,8 +148,9 @@ class GetItem(TorchLayer):
             if kind in ("int", "list"):
                 for v in (item[1],) if kind == "int" else item[1]:
                     if n is not None and not -n <= v < n:
-                        raise calc.error(f"index {v} is out of bounds for dimension {dim} with size {n}",
-                                         f"use an index from {-n} to {n - 1}")
+                        raise calc.error(_("index {v} is out of bounds for dimension {dim} with size {n}", v=v,
+                                           dim=dim, n=n),
+                                         _("use an index from {value} to {value2}", value=-n, value2=n - 1))
                 if kind == "list":
                     lists.append(len(out))
                     out.append(None)
@@ -165,16 +171,19 @@ class GetItem(TorchLayer):
         size = max(lengths)
         size = 0 if 0 in lengths and all(n in (0, 1) for n in lengths) else size
         if any(n not in (1, size) for n in lengths):
-            raise calc.error("shape mismatch: indexing tensors could not be broadcast together with shapes "
-                             + ", ".join(f"[{n}]" for n in lengths), "give the lists the same length")
+            raise calc.error(_("shape mismatch: indexing tensors could not be broadcast together with shapes {value}",
+                               value=
+                    ", ".join(f"[{n}]" for n in lengths)), _("give the lists the same length"))
         return (size,)
 
     def sliced(self, item: Item, n: int | None, dim: int, calc: Calc) -> int | None:
         """The size a slice leaves of a dimension of size n, as a worked step (none for a plain ``:``)."""
-        _, start, stop, step = item
+        _ignored, start, stop, step = item
         if item == FULL or (start is None and stop is None and step == 1):
             return n
-        size = var(f"n_{dim}", n, f"input dimension {dim}")
+        if BATCH in (start, stop):
+            return None  # up to a size that is not known
+        size = var(f"n_{dim}", n, S_("input dimension {dim}", dim=dim))
         notes: list[str] = []
 
         def bound(b: int | None, default: Expr) -> tuple[Expr, int | None]:
@@ -183,32 +192,32 @@ class GetItem(TorchLayer):
             if b < 0:
                 expr: Expr = size - (-b)
                 if n is not None and n + b < 0:
-                    notes.append(f"{b} is before the start: taken as 0")
+                    notes.append(S_("{b} is before the start: taken as 0", b=b))
                     return lift(0), 0
                 return expr, None if n is None else n + b
             if n is not None and b > n:
-                notes.append(f"{b} is past the end: taken as {n}")
+                notes.append(S_("{b} is past the end: taken as {n}", b=b, n=n))
                 return size, n
             return lift(b), b
 
         a_expr, a = bound(start, lift(0))
         b_expr, b = bound(stop, size)
-        quantity = f"output size of dimension {dim} ([{_text(item)}])"
+        quantity = S_("output size of dimension {dim} ([{text}])", dim=dim, text=_text(item))
         if n is not None and a is not None and b is not None and b <= a:
-            notes.append("the slice is empty")
+            notes.append(S_("the slice is empty"))
             return calc.step(quantity, 0, "; ".join(notes))
         length = b_expr - a_expr if start not in (None, 0) else b_expr
         if step not in (None, 1):
             length = ceil_div(length, var("step", step))
         if n is None and length.value is not None:
-            notes.append(f"if input dimension {dim} has at least {stop} elements")
+            notes.append(S_("if input dimension {dim} has at least {stop} elements", dim=dim, stop=stop))
         return calc.step(quantity, length, "; ".join(notes) or None)
 
 
 def _chunks(value: Any) -> int:
     value = integer(value)
     if value < 1:
-        raise ArgError(f"chunk expects `chunks` to be greater than 0, got: {value}")
+        raise ArgError(_("chunk expects `chunks` to be greater than 0, got: {value}", value=value))
     return value
 
 
@@ -221,8 +230,8 @@ class Split(TorchLayer):
         dim = axis(self.cfg.dim, len(x), calc)
         n = x[dim]
         if n is None:
-            raise calc.error(f"cannot split along dimension {dim} of {fmt(x)}: its size is not known, so neither is "
-                             "the number of outputs", "split along a dimension of known size")
+            raise calc.error(_("cannot split along dimension {dim} of {fmt}: its size is not known, so neither is the "
+                               "number of outputs", dim=dim, fmt=fmt(x)), _("split along a dimension of known size"))
         return dim, n
 
     @staticmethod
@@ -231,7 +240,9 @@ class Split(TorchLayer):
         if count > MAX_OUTPUTS:
             from ..errors import SpecError
 
-            raise SpecError(f"this gives {count:,} outputs, more than {MAX_OUTPUTS:,}", hint="split into fewer parts")
+            raise SpecError(_("this gives {count:,} outputs, more than {MAX_OUTPUTS:,}", count=count,
+                              MAX_OUTPUTS=MAX_OUTPUTS), hint=_(
+                    "split into fewer parts"))
         return count
 
     def pieces(self, x: Shape, dim: int, sizes: list[int | None]) -> list[Shape]:
@@ -240,15 +251,15 @@ class Split(TorchLayer):
 
     def equal_pieces(self, x: Shape, dim: int, n: int, each: int, each_var: Expr, calc: Calc) -> list[Shape]:
         """Pieces of size ``each`` and a smaller last one, with the steps for the count and the last size."""
-        nv = var("n", n, f"input dimension {dim}")
+        nv = var("n", n, S_("input dimension {dim}", dim=dim))
         if each == 0 or n == 0:  # PyTorch gives one empty piece
             return self.pieces(x, dim, [0])
-        count = calc.step("outputs", ceil_div(nv, each_var))
+        count = calc.step(S_("outputs"), ceil_div(nv, each_var))
         if count is not None:
             self.count_outputs(count)
         if count is None or n % each == 0:
             return self.pieces(x, dim, [each] * (count or 0))
-        last = calc.step("size of the last output", nv - (var("outputs", count) - 1) * each_var)
+        last = calc.step(S_("size of the last output"), nv - (var("outputs", count) - 1) * each_var)
         return self.pieces(x, dim, [each] * (count - 1) + [last])
 
 
@@ -267,7 +278,7 @@ class Chunk(Split):
         dim, n = self.along(x, calc)
         if n == 0:
             return self.pieces(x, dim, [0] * self.count_outputs(self.cfg.chunks))
-        each = calc.step("size of each output", ceil_div(var("n", n, f"input dimension {dim}"),
+        each = calc.step(S_("size of each output"), ceil_div(var("n", n, S_("input dimension {dim}", dim=dim)),
                                                          var("chunks", self.cfg.chunks)))
         return self.equal_pieces(x, dim, n, each, var("size", each), calc)  # type: ignore[arg-type]
 
@@ -276,12 +287,12 @@ def _split_size(value: Any) -> Any:
     if isinstance(value, Sequence) and not isinstance(value, str):
         sections = tuple(integer(v) for v in value)
         if any(s < 0 for s in sections):
-            raise ArgError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
-                           f"split_sizes={list(sections)}")
+            raise ArgError(_("split_with_sizes expects split_sizes have only non-negative entries, but got "
+                             "split_sizes={list}", list=list(sections)))
         return sections
     value = integer(value)
     if value < 0:
-        raise ArgError(f"split expects split_size be non-negative, but got split_size={value}")
+        raise ArgError(_("split expects split_size be non-negative, but got split_size={value}", value=value))
     return value
 
 
@@ -302,14 +313,15 @@ class SplitFunction(Split):
             dim = axis(self.cfg.dim, len(x), calc)
             n = x[dim]
             if n is not None and sum(sections) != n:
-                raise calc.error(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
-                                 f"dimension {dim}), but got split_sizes={list(sections)}",
-                                 f"make the sizes add up to {n}")
+                raise calc.error(_("split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+                                   "at dimension {dim}), but got split_sizes={list}", n=n, dim=dim,
+                                   list=list(sections)),
+                                 _("make the sizes add up to {n}", n=n))
             return self.pieces(x, dim, list(sections))
         dim, n = self.along(x, calc)
         if sections == 0 and n:
-            raise calc.error(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}",
-                             "split_size is the size of each piece")
+            raise calc.error(_("split_size can only be 0 if dimension size is 0, but got dimension size of {n}", n=n),
+                             _("split_size is the size of each piece"))
         return self.equal_pieces(x, dim, n, sections, var("split_size", sections), calc)
 
 
@@ -325,7 +337,8 @@ class Unbind(Split):
         (x,) = inputs
         dim, n = self.along(x, calc)
         if n == 0:
-            raise calc.error(f"unbind along dimension {dim} of {fmt(x)} gives no outputs: its size is 0",
-                             "unbind a dimension whose size is at least 1")
+            raise calc.error(_("unbind along dimension {dim} of {fmt} gives no outputs: its size is 0", dim=dim,
+                               fmt=fmt(x)),
+                             _("unbind a dimension whose size is at least 1"))
         self.count_outputs(n)
         return [(*x[:dim], *x[dim + 1:])] * n

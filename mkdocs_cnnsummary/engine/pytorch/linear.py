@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, non_negative_int, number, positive_int
 from ..expr import Expr, product, var
@@ -39,13 +40,14 @@ class Linear(TorchLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if not x:
-            raise calc.error("expects an input with at least 1 dimension, got a scalar")
+            raise calc.error(_("expects an input with at least 1 dimension, got a scalar"))
         n_in, n_out = self.cfg.in_features, self.cfg.out_features
         if x[-1] is not None and x[-1] != n_in:
             raise calc.error(
-                f"mat1 and mat2 shapes cannot be multiplied ({_rows(x)}x{x[-1]} and {n_in}x{n_out}): the module "
-                f"expects {n_in} input features (in_features={n_in}) but its input {fmt(x)} has {x[-1]}",
-                f"set in_features={x[-1]} (Linear({x[-1]}, {n_out}))")
+                _("mat1 and mat2 shapes cannot be multiplied ({rows}x{x} and {n_in}x{n_out}): the module expects "
+                  "{n_in} input features (in_features={n_in}) but its input {fmt} has {x}", rows=_rows(x), x=x[-1],
+                  n_in=n_in, n_out=n_out, fmt=fmt(x)),
+                _("set in_features={x} (Linear({x}, {n_out}))", x=x[-1], n_out=n_out))
         return (*x[:-1], n_out)
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
@@ -62,14 +64,14 @@ class Linear(TorchLayer):
         x, y = inputs[0], ops.first(output)
         rows = rows_of(calc, x)
         o = var("out_features", self.cfg.out_features)
-        note = "every output value: one multiply-accumulate per input feature"
+        note = _("every output value: one multiply-accumulate per input feature")
         if len(x) > 2:
-            note += "; the weight is applied at every position of the leading dimensions"
+            note += _("; the weight is applied at every position of the leading dimensions")
         calc.macs(product([*rows, var("in_features", self.cfg.in_features), o]), note=note)
         ops.bias_and_activation(calc, y, product([*rows, o]), self.cfg.bias)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "Linear (it mixes the last dimension)")
+        return receptive.unmodelled(fields, calc, _("Linear (it mixes the last dimension)"))
 
     def design(self, inputs: list[Shape]):
         from ..checks import DesignFacts
@@ -100,11 +102,13 @@ class Bilinear(TorchLayer):
         x1, x2 = inputs
         for k, (x, want) in enumerate(((x1, self.cfg.in1_features), (x2, self.cfg.in2_features)), start=1):
             if x[-1] is not None and x[-1] != want:
-                raise calc.error(f"Input{k}: last dimension must be {want} (in{k}_features), got {fmt(x)}",
-                                 f"set in{k}_features={x[-1]}")
+                raise calc.error(_("Input{k}: last dimension must be {want} (in{k}_features), got {fmt}", k=k,
+                                   want=want, fmt=fmt(x)),
+                                 _("set in{k}_features={x}", k=k, x=x[-1]))
         if len(x1) != len(x2) or any(a is not None and b is not None and a != b
                                      for a, b in zip(x1[:-1], x2[:-1], strict=True)):
-            raise calc.error(f"Input1 {fmt(x1)} and Input2 {fmt(x2)} must have the same leading dimensions")
+            raise calc.error(_("Input1 {fmt} and Input2 {fmt2} must have the same leading dimensions", fmt=fmt(x1),
+                               fmt2=fmt(x2)))
         lead = tuple(a if a is not None else b for a, b in zip(x1[:-1], x2[:-1], strict=True))
         return (*lead, self.cfg.out_features)
 
@@ -123,8 +127,8 @@ class Bilinear(TorchLayer):
         rows = rows_of(calc, x)
         a, b = var("in1_features", self.cfg.in1_features), var("in2_features", self.cfg.in2_features)
         o = var("out_features", self.cfg.out_features)
-        calc.macs(product([*rows, o, a, b]), note="each weight A[k, i, j] multiplies x1[i] × x2[j] once per row")
-        extra = [(product([*rows, a, b]), "the products x1[i] × x2[j]: 1 per pair and row")]
+        calc.macs(product([*rows, o, a, b]), note=_("each weight A[k, i, j] multiplies x1[i] × x2[j] once per row"))
+        extra = [(product([*rows, a, b]), _("the products x1[i] × x2[j]: 1 per pair and row"))]
         ops.bias_and_activation(calc, y, product([*rows, o]), self.cfg.bias, extra=extra)
 
 
@@ -133,7 +137,7 @@ class Identity(SameShape, TorchLayer):
     """Passes its input through; accepts and ignores any arguments."""
 
     type_name = "Identity"
-    element_ops = (0, "passes its input through")
+    element_ops = (0, N_("passes its input through"))
 
     @classmethod
     def bind(cls, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -146,8 +150,10 @@ def _dim(value: Any) -> int:
 
 def _axis(dim: int, rank: int, calc: Calc, what: str) -> int:
     if not -rank <= dim < rank:
-        raise calc.error(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})",
-                         f"{what} counts the batch dimension as 0; the input has {rank} dimensions")
+        raise calc.error(_("Dimension out of range (expected to be in range of [{value}, {value2}], but got {dim})",
+                           value=-rank, value2=rank - 1, dim=dim),
+                         _("{what} counts the batch dimension as 0; the input has {rank} dimensions", what=what,
+                           rank=rank))
     return dim % rank
 
 
@@ -160,7 +166,7 @@ class Flatten(TorchLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "Flatten: positions are merged into one axis")
+        return receptive.rearranged(fields, calc, len(output), _("Flatten: positions are merged into one axis"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -168,20 +174,21 @@ class Flatten(TorchLayer):
         start = _axis(self.cfg.start_dim, rank, calc, "start_dim")
         end = _axis(self.cfg.end_dim, rank, calc, "end_dim")
         if start > end:
-            raise calc.error("flatten() has invalid args: start_dim cannot come after end_dim",
-                             f"start_dim={self.cfg.start_dim} is after end_dim={self.cfg.end_dim} for {fmt(x)}")
+            raise calc.error(_("flatten() has invalid args: start_dim cannot come after end_dim"),
+                             _("start_dim={start_dim} is after end_dim={end_dim} for {fmt}",
+                               start_dim=self.cfg.start_dim, end_dim=self.cfg.end_dim, fmt=fmt(x)))
         if not x or start == end:
             return x if x else (1,)
         dims = x[start:end + 1]
-        factors = [var(f"d_{start + i}", d, f"input dimension {start + i}") for i, d in enumerate(dims)]
-        size = calc.step("output size", product(factors))
+        factors = [var(f"d_{start + i}", d, S_("input dimension {value}", value=start + i)) for i, d in enumerate(dims)]
+        size = calc.step(S_("output size"), product(factors))
         return (*x[:start], size, *x[end + 1:])
 
 
 def _sizes(value: Any) -> tuple[int, ...]:
     if isinstance(value, Sequence) and not isinstance(value, str) and value:
         return tuple(integer(v, minimum=-1) for v in value)
-    raise ArgError(f"expected a list of sizes such as [16, 7, 7], got {value!r}")
+    raise ArgError(_("expected a list of sizes such as [16, 7, 7], got {value!r}", value=value))
 
 
 @register
@@ -193,7 +200,7 @@ class Unflatten(TorchLayer):
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.rearranged(fields, calc, len(output), "Unflatten: positions are rearranged")
+        return receptive.rearranged(fields, calc, len(output), _("Unflatten: positions are rearranged"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -205,22 +212,23 @@ class Unflatten(TorchLayer):
             if s != -1:
                 known *= s
         if sizes.count(-1) > 1:
-            raise calc.error("only one dimension can be inferred (-1)", "write all sizes but one")
+            raise calc.error(_("only one dimension can be inferred (-1)"), _("write all sizes but one"))
         if -1 in sizes:
             if n is None:
                 sizes[sizes.index(-1)] = None  # type: ignore[call-overload]
             elif known == 0 or n % known:
-                raise calc.error(f"unflatten: Provided sizes {list(self.cfg.unflattened_size)} don't multiply up to "
-                                 f"the size of dim {axis} ({n}) in the input tensor")
+                raise calc.error(_("unflatten: Provided sizes {list} don't multiply up to the size of dim {axis} "
+                                   "({n}) in the input tensor", list=list(self.cfg.unflattened_size), axis=axis, n=n))
             else:
                 i = sizes.index(-1)
                 others = [var(f"s_{j + 1}", s) for j, s in enumerate(sizes) if j != i]
-                sizes[i] = calc.step(f"inferred size {i + 1}", var("n", n, f"input dimension {axis}") /
+                sizes[i] = calc.step(S_("inferred size {value}", value=i + 1), var("n", n, S_("input dimension {axis}",
+                    axis=axis)) /
                                      product(others))  # type: ignore[arg-type]
         elif n is not None and known != n:
             raise calc.error(
-                f"unflatten: Provided sizes {sizes} don't multiply up to the size of dim {axis} ({n}) in the input "
-                "tensor", f"choose sizes whose product is {n}")
+                _("unflatten: Provided sizes {sizes} don't multiply up to the size of dim {axis} ({n}) in the input "
+                  "tensor", sizes=sizes, axis=axis, n=n), _("choose sizes whose product is {n}", n=n))
         return (*x[:axis], *sizes, *x[axis + 1:])
 
 
@@ -229,7 +237,7 @@ class Embedding(TorchLayer):
     """A lookup table: integer indices (*) become vectors (*, embedding_dim)."""
 
     type_name = "Embedding"
-    element_ops = (0, "a table lookup: no arithmetic")
+    element_ops = (0, N_("a table lookup: no arithmetic"))
     arguments = (
         Arg("num_embeddings", REQUIRED, positive_int, doc="size of the vocabulary"),
         Arg("embedding_dim", REQUIRED, positive_int),
@@ -248,8 +256,8 @@ class Embedding(TorchLayer):
         if idx is not None and not -n <= idx < n:
             from ..errors import SpecError
 
-            raise SpecError("Padding_idx must be within num_embeddings", layer_type=cls.type_name,
-                            hint=f"use a padding_idx between {-n} and {n - 1}")
+            raise SpecError(_("Padding_idx must be within num_embeddings"), layer_type=cls.type_name,
+                            hint=_("use a padding_idx between {value} and {value2}", value=-n, value2=n - 1))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -259,5 +267,6 @@ class Embedding(TorchLayer):
         v, d = self.cfg.num_embeddings, self.cfg.embedding_dim
         calc.weight("weight", (v, d), trainable=not self.cfg._freeze)
         terms: Expr = var("num_embeddings", v) * var("embedding_dim", d)
-        calc.params(terms, note="padding_idx does not reduce the count" if self.cfg.padding_idx is not None else None)
+        calc.params(terms,
+                    note=(S_("padding_idx does not reduce the count") if self.cfg.padding_idx is not None else None))
 

@@ -3,6 +3,7 @@ operators with PyTorch's broadcasting (``+ - * /``, also with a number) and ``@`
 
 from __future__ import annotations
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import Arg, ArgError, integer, number
 from ..expr import product, total, var
@@ -28,19 +29,21 @@ class Cat(TorchLayer):
     def receptive_field(self, fields, inputs, output, calc):
         if self.cfg.dim % len(inputs[0]) == 1:  # the channels: positions are kept
             return receptive.merged(fields, calc)
-        return receptive.unmodelled(fields, calc, "cat along a dimension other than the channels")
+        return receptive.unmodelled(fields, calc, _("cat along a dimension other than the channels"))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         first = inputs[0]
         rank = len(first)
         for i, x in enumerate(inputs[1:], start=1):
             if len(x) != rank:
-                raise calc.error(f"Tensors must have same number of dimensions: got {rank} and {len(x)} "
-                                 f"({fmt(first)} and {fmt(x)}, tensor number {i})")
+                raise calc.error(_("Tensors must have same number of dimensions: got {rank} and {x} ({fmt} and "
+                                   "{fmt2}, tensor number {i})", rank=rank, x=len(x), fmt=fmt(first), fmt2=fmt(x), i=i))
         dim = self.cfg.dim
         if not -rank <= dim < rank:
-            raise calc.error(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
-                             f"{dim})", "dim counts the batch dimension as 0")
+            raise calc.error(_(
+                    "Dimension out of range (expected to be in range of [{value}, {value2}], but got {dim})",
+                               value=-rank, value2=rank - 1, dim=dim), _(
+                    "dim counts the batch dimension as 0"))
         axis = dim % rank
         out = list(first)
         for i, x in enumerate(inputs[1:], start=1):
@@ -49,12 +52,14 @@ class Cat(TorchLayer):
                     continue
                 if a is not None and b is not None and a != b:
                     raise calc.error(
-                        f"Sizes of tensors must match except in dimension {axis}. Expected size {a} but got size {b} "
-                        f"for tensor number {i} in the list",
-                        f"inputs {fmt(first)} and {fmt(x)} differ in dimension {j}; make them equal there")
+                        _("Sizes of tensors must match except in dimension {axis}. Expected size {a} but got size {b} "
+                          "for tensor number {i} in the list", axis=axis, a=a, b=b, i=i),
+                        _("inputs {fmt} and {fmt2} differ in dimension {j}; make them equal there", fmt=fmt(first),
+                          fmt2=fmt(x), j=j))
                 out[j] = a if a is not None else b
-        sizes = [var(f"n_{i + 1}", x[axis], f"dimension {axis} of input {i + 1}") for i, x in enumerate(inputs)]
-        out[axis] = calc.step(f"output size of dimension {axis}", total(sizes))  # type: ignore[arg-type]
+        sizes = [var(f"n_{i + 1}", x[axis], S_("dimension {axis} of input {value}", axis=axis, value=i + 1)) for i,
+                 x in enumerate(inputs)]
+        out[axis] = calc.step(S_("output size of dimension {axis}", axis=axis), total(sizes))  # type: ignore[arg-type]
         return tuple(out)
 
 
@@ -82,14 +87,18 @@ class Stack(TorchLayer):
         for i, x in enumerate(inputs[1:], start=1):
             if len(x) != len(first) or any(a is not None and b is not None and a != b
                                            for a, b in zip(first, x, strict=True)):
-                raise calc.error(f"stack expects each tensor to be equal size, but got {torch_size(first)} at entry 0 "
-                                 f"and {torch_size(x)} at entry {i}", "stacked tensors must have the same shape")
+                raise calc.error(_("stack expects each tensor to be equal size, but got {torch_size} at entry 0 and "
+                                   "{torch_size2} at entry {i}", torch_size=torch_size(first),
+                                   torch_size2=torch_size(x), i=i), _(
+                                           "stacked tensors must have the same shape"))
             out = [a if a is not None else b for a, b in zip(out, x, strict=True)]
         rank = len(first) + 1
         dim = self.cfg.dim
         if not -rank <= dim < rank:
-            raise calc.error(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
-                             f"{dim})", "the new dimension counts too: dim is at most the input's rank")
+            raise calc.error(_(
+                    "Dimension out of range (expected to be in range of [{value}, {value2}], but got {dim})",
+                               value=-rank, value2=rank - 1, dim=dim), _(
+                    "the new dimension counts too: dim is at most the input's rank"))
         axis = dim % rank
         return (*out[:axis], len(inputs), *out[axis:])
 
@@ -105,8 +114,9 @@ def broadcast(a: Shape, b: Shape, calc: Calc, what: str) -> Shape:
     out: list[int | None] = []
     for j, (p, q) in enumerate(zip(pa, pb, strict=True)):
         if p is not None and q is not None and p != q and 1 not in (p, q):
-            raise calc.error(f"The size of tensor a ({p}) must match the size of tensor b ({q}) at non-singleton "
-                             f"dimension {j}", f"inputs {fmt(a)} and {fmt(b)} cannot be {what}")
+            raise calc.error(_("The size of tensor a ({p}) must match the size of tensor b ({q}) at non-singleton "
+                               "dimension {j}", p=p, q=q, j=j), _("inputs {fmt} and {fmt2} cannot be {what}",
+                                                                  fmt=fmt(a), fmt2=fmt(b), what=what))
         if p is None or q is None:
             other = q if p is None else p
             out.append(None if other in (None, 1) else other)
@@ -122,7 +132,7 @@ class Add(TorchLayer):
     type_name = "Add"
     min_inputs = 1
     max_inputs = None
-    verb: ClassVar[str] = "added"
+    verb: ClassVar[str] = S_("added")
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         ops.merge_ops(calc, ops.first(output), len(inputs))
@@ -131,13 +141,13 @@ class Add(TorchLayer):
         out = ops.first(output)
         if any(len(s) != len(out) or any(a == 1 and b != 1 for a, b in zip(s[2:], out[2:], strict=True))
                for s in inputs):
-            return receptive.unmodelled(fields, calc, "Add of a broadcast input")
+            return receptive.unmodelled(fields, calc, _("Add of a broadcast input"))
         return receptive.merged(fields, calc)
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         if self.config.get("other") is not None and len(inputs) != 1:
-            raise calc.error(f"takes one input when other is a number, got {len(inputs)}",
-                             "remove other to combine the inputs, or give one input")
+            raise calc.error(_("takes one input when other is a number, got {inputs}", inputs=len(inputs)),
+                             _("remove other to combine the inputs, or give one input"))
         out = inputs[0]
         for x in inputs[1:]:
             out = broadcast(out, x, calc, self.verb)
@@ -148,8 +158,8 @@ def _scalar(value: Any) -> float:
     try:
         return number(value)
     except ArgError:
-        raise ArgError(f"expected a number, got {value!r}",
-                       "other is the number in x + 0.5; for two tensors list both in inputs") from None
+        raise ArgError(_("expected a number, got {value!r}", value=value),
+                       _("other is the number in x + 0.5; for two tensors list both in inputs")) from None
 
 
 class Arithmetic(Add):
@@ -162,7 +172,8 @@ class Arithmetic(Add):
         if self.cfg.other is None:
             super().operations(inputs, output, calc)
         else:
-            ops.per_element(calc, output, 1, f"one op per element: {self.verb} with the number {self.cfg.other}")
+            ops.per_element(calc, output, 1, _("one op per element: {verb} with the number {other}", verb=self.verb,
+                                               other=self.cfg.other))
 
 
 @register
@@ -178,7 +189,7 @@ class Sub(Arithmetic):
     """``torch.sub`` / ``a - b``: two tensors with broadcasting, or one and a number (``other``)."""
 
     type_name = "sub"
-    verb = "subtracted"
+    verb = S_("subtracted")
     arguments = (*Arithmetic.arguments, Arg("alpha", 1, number, used=False))
 
 
@@ -187,7 +198,7 @@ class Multiply(Add):
     """``a * b * ...`` with PyTorch broadcasting (a squeeze-and-excitation scale times its input ...)."""
 
     type_name = "Multiply"
-    verb = "multiplied"
+    verb = S_("multiplied")
 
 
 @register
@@ -196,7 +207,7 @@ class Mul(Arithmetic):
     number (``other``)."""
 
     type_name = "mul"
-    verb = "multiplied"
+    verb = S_("multiplied")
 
 
 @register
@@ -204,7 +215,7 @@ class Div(Arithmetic):
     """``torch.div`` / ``a / b``: two tensors with broadcasting, or one and a number (``other``)."""
 
     type_name = "div"
-    verb = "divided"
+    verb = S_("divided")
     arguments = (*Arithmetic.arguments, Arg("rounding_mode", None, used=False))
 
 
@@ -220,17 +231,19 @@ class Matmul(TorchLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         a, b = inputs
         if not a or not b:
-            raise calc.error(f"both arguments to matmul need to be at least 1D, but they are {len(a)}D and {len(b)}D")
+            raise calc.error(_("both arguments to matmul need to be at least 1D, but they are {a}D and {b}D", a=len(a),
+                               b=len(b)))
         if len(a) == 1 and len(b) == 1:
-            self.check_inner(a[0], b[0], calc, f"inconsistent tensor size, expected tensor [{a[0]}] and src [{b[0]}] "
-                             f"to have the same number of elements, but got {a[0]} and {b[0]} elements respectively")
+            self.check_inner(a[0], b[0], calc, _("inconsistent tensor size, expected tensor [{a}] and src [{b}] to "
+                                                 "have the same number of elements, but got {a} and {b} elements "
+                                                 "respectively", a=a[0], b=b[0]))
             return ()
         ma = (1, *a) if len(a) == 1 else a  # a vector is a matrix of one row (removed afterwards) ...
         mb = (*b, 1) if len(b) == 1 else b  # ... or of one column
-        message = (f"mat1 and mat2 shapes cannot be multiplied ({_dim(ma[-2])}x{_dim(ma[-1])} and "
-                   f"{_dim(mb[-2])}x{_dim(mb[-1])})")
+        message = (_("mat1 and mat2 shapes cannot be multiplied ({dim}x{dim2} and {dim3}x{dim4})", dim=_dim(ma[-2]),
+                     dim2=_dim(ma[-1]), dim3=_dim(mb[-2]), dim4=_dim(mb[-1])))
         self.check_inner(ma[-1], mb[-2], calc, message)
-        batch = broadcast(ma[:-2], mb[:-2], calc, "broadcast (the dimensions before the last two)")
+        batch = broadcast(ma[:-2], mb[:-2], calc, _("broadcast (the dimensions before the last two)"))
         rows = () if len(a) == 1 else (ma[-2],)
         cols = () if len(b) == 1 else (mb[-1],)
         return (*batch, *rows, *cols)
@@ -238,17 +251,17 @@ class Matmul(TorchLayer):
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         """Every output value is one row times one column: ``k`` multiply-accumulates each."""
         out = ops.first(output)
-        k = var("k", inputs[0][-1], "the first input's last size (the inner dimension)")
-        count = ops.elements(calc, out) if len(out) > 1 else product([var(f"d_{i}", d, f"output dimension {i}")
+        k = var("k", inputs[0][-1], S_("the first input's last size (the inner dimension)"))
+        count = ops.elements(calc, out) if len(out) > 1 else product([var(f"d_{i}", d, S_("output dimension {i}", i=i))
                                                                       for i, d in enumerate(out)])
-        calc.macs(count * k, note="every output value: a row times a column, k multiply-accumulates")
-        calc.other_ops(0, note="the products' adds are in the MACs")
+        calc.macs(count * k, note=_("every output value: a row times a column, k multiply-accumulates"))
+        calc.other_ops(0, note=_("the products' adds are in the MACs"))
 
     def check_inner(self, n: int | None, m: int | None, calc: Calc, message: str) -> None:
         if n is not None and m is not None and n != m:
-            raise calc.error(message, f"the first input's last size ({n}) must equal the second input's "
-                             f"{'size' if self.type_name == 'bmm' else 'second-to-last size'} ({m}); a transpose "
-                             "may be missing")
+            raise calc.error(message, _("the first input's last size ({n}) must equal the second input's {value} "
+                                        "({m}); a transpose may be missing", n=n, value='size' if self.type_name ==
+                                                'bmm' else 'second-to-last size', m=m))
 
 
 def _dim(n: int | None) -> str:
@@ -266,12 +279,14 @@ class Bmm(Matmul):
         a, b = inputs
         for k, x in enumerate((a, b), start=1):
             if len(x) != 3:
-                raise calc.error(f"batch{k} must be a 3D tensor", f"input {k} is {fmt(x)}; bmm multiplies (b, n, m) "
-                                 "by (b, m, p) (matmul broadcasts other shapes)")
+                raise calc.error(_("batch{k} must be a 3D tensor", k=k), _(
+                        "input {k} is {fmt}; bmm multiplies (b, n, m) by (b, m, p) (matmul broadcasts other shapes)",
+                                                                           k=k, fmt=fmt(x)))
         want = (a[0], a[2])
         if any(p is not None and q is not None and p != q for p, q in zip(want, b[:2], strict=True)):
-            raise calc.error(f"Expected size for first two dimensions of batch2 tensor to be: [{_dim(a[0])}, "
-                             f"{_dim(a[2])}] but got: [{_dim(b[0])}, {_dim(b[1])}].",
-                             "the batch sizes must be equal and the first input's last size must equal the second's "
-                             "middle size")
+            raise calc.error(_("Expected size for first two dimensions of batch2 tensor to be: [{dim}, {dim2}] but "
+                               "got: [{dim3}, {dim4}].", dim=_dim(a[0]), dim2=_dim(a[2]), dim3=_dim(b[0]),
+                               dim4=_dim(b[1])),
+                             _("the batch sizes must be equal and the first input's last size must equal the second's "
+                               "middle size"))
         return (a[0] if a[0] is not None else b[0], a[1], b[2])

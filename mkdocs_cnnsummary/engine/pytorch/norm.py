@@ -6,6 +6,7 @@ are buffers, not parameters, as ``module.buffers()`` reports them.
 
 from __future__ import annotations
 
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean, int_list, number, positive_int
 from ..errors import SpecError, printable, shown
@@ -25,7 +26,7 @@ def running_stats(calc: Calc, c: int) -> None:
     calc.weight("running_var", (c,), buffer=True)
     calc.weight("num_batches_tracked", (), buffer=True)
     calc.buffers(2 * var("num_features", c) + 1,
-                 note="running_mean and running_var (num_features each) and num_batches_tracked (1)")
+                 note=S_("running_mean and running_var (num_features each) and num_batches_tracked (1)"))
 
 
 def affine_weights(calc: Calc, size_name: str, c: int, bias: bool) -> None:
@@ -33,9 +34,9 @@ def affine_weights(calc: Calc, size_name: str, c: int, bias: bool) -> None:
     calc.weight("weight", (c,))
     if bias:
         calc.weight("bias", (c,))
-        calc.params(2 * var(size_name, c), note=f"weight and bias, {size_name} each")
+        calc.params(2 * var(size_name, c), note=S_("weight and bias, {size_name} each", size_name=size_name))
     else:
-        calc.params(var(size_name, c), note="weight only (bias=False)")
+        calc.params(var(size_name, c), note=S_("weight only (bias=False)"))
 
 
 #: keyword-only in torch 2.x norms: False keeps the weight and drops the bias
@@ -52,22 +53,23 @@ class ChannelNorm(TorchLayer):
         (x,) = inputs
         if len(x) not in self.ranks:
             wanted = " or ".join(f"{r}D" for r in self.ranks)
-            raise calc.error(f"expected {wanted} input (got {len(x)}D input {fmt(x)})",
-                             "check the module before it, or use the BatchNorm/InstanceNorm of the right rank")
+            raise calc.error(_("expected {wanted} input (got {x}D input {fmt})", wanted=wanted, x=len(x), fmt=fmt(x)),
+                             _("check the module before it, or use the BatchNorm/InstanceNorm of the right rank"))
         channel_axis = self.channel_axis(x)
         c = x[channel_axis]
         n = self.cfg.num_features
         strict = self.checks_channels or self.cfg.affine or self.cfg.track_running_stats
         if c is not None and c != n and strict:
             raise calc.error(
-                f"expected input's size at dim={channel_axis % len(x)} to match num_features ({n}), but got: {c}",
-                f"set num_features={c} ({self.type_name}({c}))")
+                _("expected input's size at dim={value} to match num_features ({n}), but got: {c}",
+                  value=channel_axis % len(x), n=n, c=c),
+                _("set num_features={c} ({type_name}({c}))", c=c, type_name=self.type_name))
         if not self.checks_channels:  # instance statistics need more than one value per channel
             spatial = x[channel_axis + 1:]
             if all(n is not None for n in spatial) and all(n == 1 for n in spatial):
-                raise calc.error(f"Expected more than 1 spatial element when training, got input size "
-                                 f"{torch_size(x)}", "remove the pooling that reduces the input to 1 element, or "
-                                 "the InstanceNorm")
+                raise calc.error(_("Expected more than 1 spatial element when training, got input size {torch_size}",
+                                   torch_size=torch_size(x)), _(
+                        "remove the pooling that reduces the input to 1 element, or the InstanceNorm"))
         return x
 
     def channel_axis(self, x: Shape) -> int:
@@ -77,7 +79,7 @@ class ChannelNorm(TorchLayer):
         if self.checks_channels:
             ops.per_element(calc, output, *ops.BATCH_NORM)
         else:
-            ops.norm_ops(calc, ops.first(output), self.cfg.affine, "instance normalisation")
+            ops.norm_ops(calc, ops.first(output), self.cfg.affine, N_("instance normalisation"))
 
     def receptive_field(self, fields, inputs, output, calc):
         if self.checks_channels:
@@ -136,14 +138,15 @@ class TrailingNorm(TorchLayer):
             star = ", ".join(map(str, norm))
             fix = ", ".join("?" if t is None else str(t) for t in x[-len(norm):])
             raise calc.error(
-                f"Given normalized_shape={shown(list(norm))}, expected input with shape [*, {printable(star, 60)}], "
-                f"but got input of size{torch_size(x)}",
-                f"set normalized_shape to the input's last sizes ({printable(fix, 60)})")
+                _("Given normalized_shape={list}, expected input with shape [*, {star}], but got input of "
+                  "size{torch_size}", list=shown(list(norm)), star=printable(star, 60), torch_size=torch_size(x)),
+                _("set normalized_shape to the input's last sizes ({fix})", fix=printable(fix, 60)))
         if len(norm) == len(x) and x[0] is None:
             raise calc.error(
-                f"normalized_shape={list(norm)} includes the batch dimension, which is not fixed (input "
-                f"{torch_size(x)}); the layer would work only for batches of {norm[0]}",
-                f"normalize over the sizes after the batch: normalized_shape={list(norm[1:])}")
+                _("normalized_shape={list} includes the batch dimension, which is not fixed (input {torch_size}); the "
+                  "layer would work only for batches of {norm}", list=list(norm), torch_size=torch_size(x),
+                  norm=norm[0]),
+                _("normalize over the sizes after the batch: normalized_shape={list}", list=list(norm[1:])))
         return x
 
     def receptive_field(self, fields, inputs, output, calc):
@@ -153,7 +156,7 @@ class TrailingNorm(TorchLayer):
         shape = self.cfg.normalized_shape
         if len(shape) == 1:
             return [var("normalized_shape", shape[0])]
-        return [var(f"s_{i + 1}", s, f"normalized_shape[{i}]") for i, s in enumerate(shape)]
+        return [var(f"s_{i + 1}", s, S_("normalized_shape[{i}]", i=i)) for i, s in enumerate(shape)]
 
 
 def normalized_shape(value: Any) -> tuple[int, ...]:
@@ -161,10 +164,10 @@ def normalized_shape(value: Any) -> tuple[int, ...]:
 
     shape = int_list(value)
     if not shape:  # PyTorch builds the module but rejects every input
-        raise ArgError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
-                       "element, but got normalized_shape = []", "give the sizes of the last dimensions")
+        raise ArgError(_("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                         "element, but got normalized_shape = []"), _("give the sizes of the last dimensions"))
     if any(s < 1 for s in shape):
-        raise ArgError(f"expected positive sizes, got {shown(list(shape))}")
+        raise ArgError(_("expected positive sizes, got {list}", list=shown(list(shape))))
     return shape
 
 
@@ -181,7 +184,7 @@ class LayerNorm(TrailingNorm):
     )
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        ops.norm_ops(calc, ops.first(output), self.cfg.elementwise_affine, "layer normalisation")
+        ops.norm_ops(calc, ops.first(output), self.cfg.elementwise_affine, N_("layer normalisation"))
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         if not self.cfg.elementwise_affine:
@@ -190,9 +193,9 @@ class LayerNorm(TrailingNorm):
         calc.weight("weight", shape)
         if self.cfg.bias:
             calc.weight("bias", shape)
-            calc.params(2 * product(self.factors()), note="weight and bias, each of normalized_shape")
+            calc.params(2 * product(self.factors()), note=S_("weight and bias, each of normalized_shape"))
         else:
-            calc.params(product(self.factors()), note="weight of normalized_shape (bias=False)")
+            calc.params(product(self.factors()), note=S_("weight of normalized_shape (bias=False)"))
 
 
 @register
@@ -206,9 +209,9 @@ class LayerNorm2d(LayerNorm):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if len(x) != 4:
-            raise calc.error(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
-                             f"of the desired ordering of dimensions i.e. input.dim() = {len(x)} is not equal to "
-                             "len(dims) = 4", "LayerNorm2d normalizes (N, C, H, W) inputs over C")
+            raise calc.error(_("permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                               "length of the desired ordering of dimensions i.e. input.dim() = {x} is not equal to "
+                               "len(dims) = 4", x=len(x)), _("LayerNorm2d normalizes (N, C, H, W) inputs over C"))
         super().compute_output_shape([(x[0], x[2], x[3], x[1])], calc)
         return x
 
@@ -227,13 +230,13 @@ class RMSNorm(TrailingNorm):
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         affine = self.cfg.elementwise_affine
         ops.per_element(calc, output, 4 if affine else 3,
-                        "RMS normalisation: 3 ops per element (a square and an add for the mean square, the "
-                        "division by the root)" + (", 1 more for the weight" if affine else ""))
+                        _("RMS normalisation: 3 ops per element (a square and an add for the mean square, the "
+                          "division by the root){value}", value=_(", 1 more for the weight") if affine else ""))
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         if self.cfg.elementwise_affine:
             calc.weight("weight", self.cfg.normalized_shape)
-            calc.params(product(self.factors()), note="weight of normalized_shape")
+            calc.params(product(self.factors()), note=S_("weight of normalized_shape"))
 
 
 @register
@@ -252,9 +255,9 @@ class GroupNorm(TorchLayer):
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["num_channels"] % config["num_groups"]:
-            raise SpecError("num_channels must be divisible by num_groups "
-                            f"(num_channels={config['num_channels']}, num_groups={config['num_groups']})",
-                            layer_type=cls.type_name, hint="choose num_groups as a divisor of num_channels")
+            raise SpecError(_("num_channels must be divisible by num_groups (num_channels={config}, "
+                              "num_groups={config2})", config=config['num_channels'], config2=config['num_groups']),
+                            layer_type=cls.type_name, hint=_("choose num_groups as a divisor of num_channels"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
@@ -263,16 +266,18 @@ class GroupNorm(TorchLayer):
         c = x[1]
         if c is not None and c != self.cfg.num_channels and self.cfg.affine:
             raise calc.error(
-                f"Expected weight to be a vector of size equal to the number of channels in input, but got weight "
-                f"of shape [{self.cfg.num_channels}] and input of shape {torch_size(x)}",
-                f"set num_channels={c}")
+                _("Expected weight to be a vector of size equal to the number of channels in input, but got weight of "
+                  "shape [{num_channels}] and input of shape {torch_size}", num_channels=self.cfg.num_channels,
+                  torch_size=torch_size(x)),
+                _("set num_channels={c}", c=c))
         if c is not None and c % self.cfg.num_groups:
-            raise calc.error(f"the input has {c} channels, not divisible by num_groups={self.cfg.num_groups}",
-                             "choose num_groups as a divisor of the channels")
+            raise calc.error(_("the input has {c} channels, not divisible by num_groups={num_groups}", c=c,
+                               num_groups=self.cfg.num_groups),
+                             _("choose num_groups as a divisor of the channels"))
         return x
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        ops.norm_ops(calc, ops.first(output), self.cfg.affine, "group normalisation")
+        ops.norm_ops(calc, ops.first(output), self.cfg.affine, N_("group normalisation"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.statistics(fields, calc)
@@ -297,15 +302,15 @@ class LocalResponseNorm(TorchLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if len(x) < 3:
-            raise calc.error(f"Expected 3D or higher dimensionality input (got {len(x)} dimensions)")
+            raise calc.error(_("Expected 3D or higher dimensionality input (got {x} dimensions)", x=len(x)))
         return x
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
-        calc.macs(0, note=ops.NO_WEIGHTS)
+        calc.macs(0, note=_(ops.NO_WEIGHTS))
         size = var("size", self.cfg.size)
         calc.other_ops((2 * size + 3) * ops.elements(calc, ops.first(output)),
-                       note="per element: a square and an add for each of the size neighbouring channels, then "
-                            "3 (scale, power, division)")
+                       note=_("per element: a square and an add for each of the size neighbouring channels, then "
+                            "3 (scale, power, division)"))
 
     def receptive_field(self, fields, inputs, output, calc):
         return receptive.same(fields, calc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...i18n import N_, S_, _
 from ..args import REQUIRED, Arg, ArgError, boolean, integer
 from ..expr import product, var
 from ..layer import Calc, register
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 def _shape(value: Any) -> tuple[int, ...]:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return tuple(integer(v, minimum=0) for v in value)
-    raise ArgError(f"expected the tensor's shape as a list of sizes, such as [1, 1, 768], got {value!r}")
+    raise ArgError(_("expected the tensor's shape as a list of sizes, such as [1, 1, 768], got {value!r}", value=value))
 
 
 @register
@@ -36,8 +37,9 @@ class Parameter(VarArgs):
     varargs = "shape"  # Parameter(1, 1, 768) as torch.zeros(1, 1, 768) writes it, or Parameter([1, 1, 768])
     min_inputs = 0
     max_inputs = 0
+    owned_tensor = True  # inside a module's network it is counted in the module's row (engine/modules.py)
     buffer: ClassVar[bool] = False
-    element_ops = (0, "a stored tensor: no arithmetic")
+    element_ops = (0, N_("a stored tensor: no arithmetic"))
     arguments = (Arg("shape", REQUIRED, _shape, doc="the tensor's shape (it has no batch dimension): "
                                                     "Parameter(1, 1, 768) or Parameter([1, 1, 768])"),
                  Arg("requires_grad", True, boolean, doc="false: the parameter is not trainable"))
@@ -48,7 +50,7 @@ class Parameter(VarArgs):
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
         shape = self.cfg.shape
-        factors = [var(f"s_{i}", s, f"size {i} of the tensor") for i, s in enumerate(shape)]
+        factors = [var(f"s_{i}", s, S_("size {i} of the tensor", i=i)) for i, s in enumerate(shape)]
         if self.buffer:
             calc.weight("buffer", shape, buffer=True)
             calc.buffers(product(factors))  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...i18n import S_, _, ngettext
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number
 from ..checks import DesignFacts, Window, dropped
@@ -34,26 +35,28 @@ class PoolBase(TorchLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
         (x,) = inputs
         rank = self.rank
-        self.expect_dims(x, (rank + 1, rank + 2), calc, "(batched or unbatched)")
+        self.expect_dims(x, (rank + 1, rank + 2), calc, _("(batched or unbatched)"))
         kernel, stride = self.cfg.kernel_size, self.cfg.stride
         padding = self.cfg.padding if self.has_padding else (0,) * rank
         dilation = self.cfg.dilation if self.has_dilation else (1,) * rank
         for p, k, d in zip(padding, kernel, dilation, strict=True):
             if p > ((k - 1) * d + 1) // 2:
-                effective = "effective kernel size" if self.has_dilation else "kernel size"
+                effective = _("effective kernel size") if self.has_dilation else _("kernel size")
                 raise calc.error(
-                    f"pad should be at most half of {effective}, but got pad={p}, kernel_size={k}"
-                    + (f" and dilation={d}" if self.has_dilation else ""),
-                    f"set padding to at most {((k - 1) * d + 1) // 2} (half the {(k - 1) * d + 1}-wide window, "
-                    "rounded down)")
+                    _("pad should be at most half of {effective}, but got pad={p}, kernel_size={k}{value}",
+                      effective=effective, p=p, k=k, value=f" and dilation={d}" if self.has_dilation else
+                            ""),
+                    _("set padding to at most {value} (half the {value2}-wide window, rounded down)",
+                      value=((k - 1) * d + 1) // 2, value2=(k - 1) * d + 1))
         spatial = list(x[-rank:])
         if rank == 3 and not self.has_dilation and any([n is not None and calc.too_small(n, k)
                                                              for n, k in zip(spatial, kernel, strict=True)]):
             t, h, w = ("N" if n is None else n for n in spatial)
             raise calc.error(
-                f"input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: {kernel[0]} kH: {kernel[1]} kW: "
-                f"{kernel[2]}): 3-D average pooling needs every window to fit the unpadded input",
-                "use a smaller kernel_size")
+                _("input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: {kernel} kH: {kernel2} kW: "
+                  "{kernel3}): 3-D average pooling needs every window to fit the unpadded input", t=t, h=h, w=w,
+                  kernel=kernel[0], kernel2=kernel[1], kernel3=kernel[2]),
+                _("use a smaller kernel_size"))
         out = [
             window_size(calc, n, axis, kernel=kernel[i], stride=stride[i], padding=padding[i],
                         dilation=dilation[i] if self.has_dilation else None, ceil_mode=self.cfg.ceil_mode)
@@ -64,9 +67,9 @@ class PoolBase(TorchLayer):
             given = "x".join("N" if d is None else str(d) for d in (c, *spatial))
             calc_ = "x".join("N" if d is None else str(d) for d in (c, *out))
             raise calc.error(
-                f"Given input size: ({given}). Calculated output size: ({calc_}). Output size is too small: "
-                f"the {'×'.join(map(str, kernel))} window does not fit the input",
-                "use a smaller kernel_size, add padding, or remove a pooling or striding module before it")
+                _("Given input size: ({given}). Calculated output size: ({calc_}). Output size is too small: the "
+                  "{map} window does not fit the input", given=given, calc_=calc_, map='×'.join(map(str, kernel))),
+                _("use a smaller kernel_size, add padding, or remove a pooling or striding module before it"))
         shape = (*x[:-rank], *out)
         if getattr(self.cfg, "return_indices", False):
             return [shape, shape]
@@ -134,7 +137,7 @@ def output_size(rank: int) -> Any:
     def convert(value: Any) -> tuple[int | None, ...]:
         if isinstance(value, Sequence) and not isinstance(value, str):
             if len(value) != rank:
-                raise ArgError(f"expected an integer or {rank} sizes, got {list(value)}")
+                raise ArgError(_("expected an integer or {rank} sizes, got {list}", rank=rank, list=list(value)))
             return tuple(None if v is None else integer(v, minimum=0) for v in value)
         return (integer(value, minimum=0),) * rank
 
@@ -150,11 +153,11 @@ class AdaptivePool(TorchLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> OutputShape:
         (x,) = inputs
         rank = self.rank
-        self.expect_dims(x, (rank + 1, rank + 2), calc, "(batched or unbatched)")
+        self.expect_dims(x, (rank + 1, rank + 2), calc, _("(batched or unbatched)"))
         spatial = x[-rank:]
         out = tuple(n if o is None else o for n, o in zip(spatial, self.cfg.output_size, strict=True))
         if any([calc.too_small(n) for n in spatial]):
-            raise calc.error(f"expected an input with non-zero sizes, got {torch_size(x)}")
+            raise calc.error(_("expected an input with non-zero sizes, got {torch_size}", torch_size=torch_size(x)))
         shape = (*x[:-rank], *out)
         if getattr(self.cfg, "return_indices", False):
             return [shape, shape]
@@ -162,37 +165,38 @@ class AdaptivePool(TorchLayer):
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         x, y = inputs[0], ops.first(output)
-        calc.macs(0, note=ops.NO_WEIGHTS)
-        lead = [*ops.batch_factor(calc, x), var("c", x[-self.rank - 1], "the channels")] \
-            if len(x) == self.rank + 2 else [var("c", x[0], "the channels")]
+        calc.macs(0, note=_(ops.NO_WEIGHTS))
+        lead = [*ops.batch_factor(calc, x), var("c", x[-self.rank - 1], S_("the channels"))] \
+            if len(x) == self.rank + 2 else [var("c", x[0], S_("the channels"))]
         spans: list[Expr] = []
         notes = []
         for n, o, (word, sym) in zip(x[-self.rank:], y[-self.rank:], AXES[self.rank], strict=True):
             if n is None or o is None:
-                spans.append(var(f"{sym}_windows", None, f"the input {word}"))
+                spans.append(var(f"{sym}_windows", None, S_("the input {word}", word=word)))
                 continue
             counts = ops.adaptive_windows(n, o)
             spans.append(ops.Grouped(total([lift(c) * lift(size) for size, c in sorted(counts.items())])))
-            notes.append(f"{word}: " + ", ".join(f"{c} window{'s' if c > 1 else ''} of {size}"
-                                                 for size, c in sorted(counts.items())))
+            notes.append(_("{label}: {text}", label=word, text=", ".join(
+                ngettext("{c} window of {size}", "{c} windows of {size}", c).format(c=c, size=size)
+                for size, c in sorted(counts.items()))))
         area = product(spans)
         if self.kind == "Max":
             windows = product([lift(o) for o in y[-self.rank:]]) if None not in y[-self.rank:] else \
-                var("windows", None, "the output size")
+                var("windows", None, S_("the output size"))
             calc.other_ops(product(lead) * (area - windows),
-                           note="per window: its size − 1 comparisons (" + "; ".join(notes) + ")")
+                           note=_("per window: its size − 1 comparisons ({notes})", notes=_("; ").join(notes)))
         else:
             calc.other_ops(product(lead) * area,
-                           note="per window: its size − 1 adds and a division (" + "; ".join(notes) + ")")
+                           note=_("per window: its size − 1 adds and a division ({notes})", notes=_("; ").join(notes)))
 
     def receptive_field(self, fields, inputs, output, calc):
         x, y = inputs[0], ops.first(output)
         pairs = list(zip(x[-self.rank:], y[-self.rank:], strict=True))
         if all(o == 1 for _, o in pairs):
-            return receptive.whole(fields, calc, "adaptive pooling to 1: every output sees every input pixel")
+            return receptive.whole(fields, calc, _("adaptive pooling to 1: every output sees every input pixel"))
         if all(n is not None and o and n % o == 0 for n, o in pairs):
             return receptive.windowed(fields, calc, [receptive.sliding(n // o, n // o) for n, o in pairs])
-        return receptive.unmodelled(fields, calc, "adaptive pooling with windows of different sizes")
+        return receptive.unmodelled(fields, calc, _("adaptive pooling with windows of different sizes"))
 
 
 def _make_adaptive(kind: str, rank: int) -> type[AdaptivePool]:

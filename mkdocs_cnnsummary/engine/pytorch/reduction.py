@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import Arg, boolean
 from ..expr import Expr, product, var
@@ -29,7 +30,7 @@ class Reduction(TorchLayer):
                  Arg("keepdim", False, boolean, doc="keep each reduced dimension with size 1"))
     #: whether each result also divides (a mean: r − 1 adds and a division, r ops)
     divides: ClassVar[bool] = False
-    rule: ClassVar[str] = "r − 1 adds per result, r the elements it reduces"
+    rule: ClassVar[str] = N_("r − 1 adds per result, r the elements it reduces")
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
         (x,) = inputs
@@ -37,23 +38,24 @@ class Reduction(TorchLayer):
 
         def factors(axes: Iterable[int]) -> list[Expr]:  # dimension 0 is the batch
             return [f for i in axes
-                    for f in (ops.batch_factor(calc, x) if i == 0 else [var(f"d_{i}", x[i], f"input dimension {i}")])]
+                    for f in (ops.batch_factor(calc, x) if i == 0 else [var(f"d_{i}", x[i], S_("input dimension {i}",
+                                                                                               i=i))])]
 
         results = factors(i for i in range(len(x)) if i not in picked)
         r = product(factors(sorted(picked)))
         per = r if self.divides else r - 1
-        calc.macs(0, note=ops.NO_WEIGHTS)
-        calc.other_ops(product(results) * per if results else per, note=self.rule)
+        calc.macs(0, note=_(ops.NO_WEIGHTS))
+        calc.other_ops(product(results) * per if results else per, note=_(self.rule))
 
     def receptive_field(self, fields, inputs, output, calc):
         (x,) = inputs
         picked = set(range(len(x))) if not self.cfg.dim else {d % len(x) for d in self.cfg.dim}
         if len(x) > 2 and picked == set(range(2, len(x))):  # every spatial axis: global pooling
-            why = f"{self.type_name} over every spatial axis: each output sees every input pixel"
+            why = _("{type_name} over every spatial axis: each output sees every input pixel", type_name=self.type_name)
             return receptive.whole(fields, calc, why) if self.cfg.keepdim else receptive.whole_flat(fields, calc, why)
         if len(x) > 2 and picked == {1} and self.cfg.keepdim:  # over the channels: positions are kept
             return receptive.same(fields, calc)
-        return receptive.unmodelled(fields, calc, f"{self.type_name} over these dimensions")
+        return receptive.unmodelled(fields, calc, _("{type_name} over these dimensions", type_name=self.type_name))
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
@@ -63,7 +65,8 @@ class Reduction(TorchLayer):
         else:
             picked = [axis(d, len(x), calc) for d in chosen]
             if len(set(picked)) != len(picked):
-                raise calc.error("duplicate value in the list of dims", f"dim={list(chosen)} names a dimension twice")
+                raise calc.error(_("duplicate value in the list of dims"), _("dim={list} names a dimension twice",
+                                                                             list=list(chosen)))
         self.check_sizes(x, picked, chosen, calc)
         if self.cfg.keepdim:
             return tuple(1 if i in picked else d for i, d in enumerate(x))
@@ -79,7 +82,7 @@ class Mean(Reduction):
 
     type_name = "mean"
     divides = True
-    rule = "r − 1 adds and a division per result, r the elements it reduces"
+    rule = N_("r − 1 adds and a division per result, r the elements it reduces")
     example = ("mean((2, 3))", (3, 8, 8))
 
 
@@ -95,16 +98,18 @@ class Sum(Reduction):
 class Extremum(Reduction):
     """amax and amin: a dimension of size 0 has no maximum or minimum."""
 
-    rule = "r − 1 comparisons per result, r the elements it reduces"
+    rule = N_("r − 1 comparisons per result, r the elements it reduces")
 
     def check_sizes(self, x: Shape, picked: list[int], chosen: tuple[int, ...] | None, calc: Calc) -> None:
         if not chosen and 0 in x:
-            raise calc.error(f"{self.type_name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                             "Specify the reduction dim with the 'dim' argument.", f"the input {fmt(x)} is empty")
+            raise calc.error(_("{type_name}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
+                               "the reduction dim with the 'dim' argument.", type_name=self.type_name), _(
+                                       "the input {fmt} is empty", fmt=fmt(x)))
         for d in picked:
             if x[d] == 0:
-                raise calc.error(f"{self.type_name}(): Expected reduction dim {d} to have non-zero size.",
-                                 f"dimension {d} of {fmt(x)} is empty; reduce over another dimension")
+                raise calc.error(_("{type_name}(): Expected reduction dim {d} to have non-zero size.",
+                                   type_name=self.type_name, d=d),
+                                 _("dimension {d} of {fmt} is empty; reduce over another dimension", d=d, fmt=fmt(x)))
 
 
 @register

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...i18n import S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..errors import SpecError
@@ -48,37 +49,39 @@ class Upsample(TorchLayer):
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
         if config["size"] is not None and config["scale_factor"] is not None:
-            raise SpecError("only one of size or scale_factor should be defined", layer_type=cls.type_name,
-                            hint="remove one of them")
+            raise SpecError(_("only one of size or scale_factor should be defined"), layer_type=cls.type_name,
+                            hint=_("remove one of them"))
         if config["size"] is None and config["scale_factor"] is None:
-            raise SpecError("either size or scale_factor should be defined", layer_type=cls.type_name,
-                            hint=f"for example {cls.type_name}(scale_factor=2)")
+            raise SpecError(_("either size or scale_factor should be defined"), layer_type=cls.type_name,
+                            hint=_("for example {type_name}(scale_factor=2)", type_name=cls.type_name))
         if config["align_corners"] is not None and config["mode"] not in MODE_DIMS:
-            raise SpecError("align_corners option can only be set with the interpolating modes: "
-                            "linear | bilinear | bicubic | trilinear", layer_type=cls.type_name,
-                            hint="remove align_corners")
+            raise SpecError(_("align_corners option can only be set with the interpolating modes: linear | bilinear | "
+                              "bicubic | trilinear"), layer_type=cls.type_name,
+                            hint=_("remove align_corners"))
         return config
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         mode = self.cfg.mode
         if len(x) not in (3, 4, 5):
-            raise calc.error(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {len(x)}D) {fmt(x)}",
-                             "the input must be (N, C, L), (N, C, H, W) or (N, C, D, H, W)")
+            raise calc.error(_("Input Error: Only 3D, 4D and 5D input Tensors supported (got {x}D) {fmt}", x=len(x),
+                               fmt=fmt(x)),
+                             _("the input must be (N, C, L), (N, C, H, W) or (N, C, D, H, W)"))
         if mode in MODE_DIMS and len(x) not in MODE_DIMS[mode]:
             need = MODE_DIMS[mode][0]
-            raise calc.error(f"Got {len(x)}D input, but {mode} mode needs {need}D input",
-                             f"use mode='{ {3: 'linear', 4: 'bilinear', 5: 'trilinear'}[len(x)] }' or 'nearest'")
+            raise calc.error(_("Got {x}D input, but {mode} mode needs {need}D input", x=len(x), mode=mode, need=need),
+                             _("use mode='{value}' or 'nearest'", value={3: 'linear', 4: 'bilinear',
+                                                                         5: 'trilinear'}[len(x)]))
         rank = len(x) - 2
         axes = AXES[rank]
         out: list[int | None] = []
         size, scale = self.cfg.size, self.cfg.scale_factor
-        for what, value in (("output size", size), ("scale_factor", scale)):
+        for what, value in ((_("output size"), size), ("scale_factor", scale)):
             if isinstance(value, tuple) and len(value) != rank:
                 raise calc.error(
-                    f"Input and {what} must have the same number of spatial dimensions, but got input with "
-                    f"spatial dimensions of {list(x[2:])} and {what} of {value}",
-                    f"give {rank} value{'s' if rank > 1 else ''} or one number")
+                    _("Input and {what} must have the same number of spatial dimensions, but got input with spatial "
+                      "dimensions of {list} and {what} of {value}", what=what, list=list(x[2:]), value=value),
+                    _("give {rank} value{value} or one number", rank=rank, value='s' if rank > 1 else ''))
         for i, (n, axis) in enumerate(zip(x[2:], axes, strict=True)):
             if size is not None:
                 o = size[i] if isinstance(size, tuple) else size
@@ -86,11 +89,11 @@ class Upsample(TorchLayer):
                 continue
             s = scale[i] if isinstance(scale, tuple) else scale
             expr, note = scaled(in_var(n, axis), s, axis[1])
-            out.append(calc.step(f"output {axis[0]}", expr, note))
+            out.append(calc.step(S_("output {axis}", axis=axis[0]), expr, note))
         if any([calc.too_small(o) for o in out]) or any([calc.too_small(n) for n in x[2:]]):
-            raise calc.error(f"Input and output sizes should be greater than 0, but got input {list(x[2:])} and "
-                             f"output size {out}",
-                             "use a larger scale_factor or size")
+            raise calc.error(_("Input and output sizes should be greater than 0, but got input {list} and output size "
+                               "{out}", list=list(x[2:]), out=out),
+                             _("use a larger scale_factor or size"))
         return (*x[:2], *out)
 
     def operations(self, inputs: list[Shape], output: OutputShape, calc: Calc) -> None:
@@ -100,7 +103,7 @@ class Upsample(TorchLayer):
         mode, scale = self.cfg.mode, self.cfg.scale_factor
         rank = len(inputs[0]) - 2
         if self.cfg.size is not None or scale is None:
-            return receptive.unmodelled(fields, calc, "Upsample to a size (the scale follows from the input size)")
+            return receptive.unmodelled(fields, calc, _("Upsample to a size (the scale follows from the input size)"))
         scales = scale if isinstance(scale, tuple) else (scale,) * rank
         from fractions import Fraction  # a scale factor's exact value (most runs never need fractions)
 
@@ -145,8 +148,8 @@ class UpsamplingBilinear2d(Upsample):
         return super().validate(config)
 
     def receptive_field(self, fields, inputs, output, calc):
-        return receptive.unmodelled(fields, calc, "UpsamplingBilinear2d (align_corners=True: the sampling "
-                                                  "grid depends on the input size)")
+        return receptive.unmodelled(fields, calc, _("UpsamplingBilinear2d (align_corners=True: the sampling "
+                                                  "grid depends on the input size)"))
 
 
 @register
@@ -161,8 +164,8 @@ class Interpolate(Upsample):
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         if self.cfg.antialias and not (self.cfg.mode in ("bilinear", "bicubic") and len(inputs[0]) == 4):
-            raise calc.error("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
-                             "4-D tensor as input", "use mode='bilinear' on (N, C, H, W), or antialias=False")
+            raise calc.error(_("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+                               "a 4-D tensor as input"), _("use mode='bilinear' on (N, C, H, W), or antialias=False"))
         return super().compute_output_shape(inputs, calc)
 
 
@@ -180,31 +183,32 @@ class Shuffle(TorchLayer):
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs
         if len(x) < 3:
-            raise calc.error(f"expects an input with at least 3 dimensions (*, C, H, W), got {fmt(x)}")
+            raise calc.error(_("expects an input with at least 3 dimensions (*, C, H, W), got {fmt}", fmt=fmt(x)))
         c, h, w = x[-3:]
         r_ = self.cfg.upscale_factor if self.up else self.cfg.downscale_factor
         r = var("r", r_)
-        cv = var("c", c, "the input channels")
+        cv = var("c", c, S_("the input channels"))
         hv, wv = in_var(h, AXES[2][0]), in_var(w, AXES[2][1])
         if self.up:
             if c is not None and c % (r_ * r_):
                 raise calc.error(
-                    "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
-                    f"upscale_factor, but input.size(-3)={c} is not divisible by {r_ * r_}",
-                    f"give it a multiple of {r_ * r_} channels")
-            oc = calc.step("output channels", cv / (r * r))
-            oh = calc.step("output height", hv * r)
-            ow = calc.step("output width", wv * r)
+                    _("pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                      "upscale_factor, but input.size(-3)={c} is not divisible by {value}", c=c, value=r_ * r_),
+                    _("give it a multiple of {value} channels", value=r_ * r_))
+            oc = calc.step(S_("output channels"), cv / (r * r))
+            oh = calc.step(S_("output height"), hv * r)
+            ow = calc.step(S_("output width"), wv * r)
         else:
             for word, n in (("height", h), ("width", w)):
                 if n is not None and n % r_:
                     axis = -2 if word == "height" else -1
-                    raise calc.error(f"pixel_unshuffle expects {word} to be divisible by downscale_factor, but "
-                                     f"input.size({axis})={n} is not divisible by {r_}",
-                                     f"make the input {word} a multiple of {r_}")
-            oc = calc.step("output channels", cv * r * r)
-            oh = calc.step("output height", hv / r)
-            ow = calc.step("output width", wv / r)
+                    raise calc.error(_("pixel_unshuffle expects {word} to be divisible by downscale_factor, but "
+                                       "input.size({axis})={n} is not divisible by {r_}", word=word, axis=axis, n=n,
+                                       r_=r_),
+                                     _("make the input {word} a multiple of {r_}", word=word, r_=r_))
+            oc = calc.step(S_("output channels"), cv * r * r)
+            oh = calc.step(S_("output height"), hv / r)
+            ow = calc.step(S_("output width"), wv / r)
         return (*x[:-3], oc, oh, ow)
 
 
@@ -240,9 +244,11 @@ def pad_amounts(rank: int, minimum: int | None) -> Any:
         if isinstance(value, Sequence) and not isinstance(value, str):
             if len(value) != 2 * rank:
                 order = ", ".join(f"padding_{s}" for pair in reversed(SIDES[rank]) for s in pair)
-                raise ArgError(f"expected an integer or {2 * rank} integers ({order}), got {list(value)}")
+                raise ArgError(_("expected an integer or {value} integers ({order}), got {list}", value=2 * rank,
+                                 order=order, list=list(value)))
             return tuple(integer(v, minimum=minimum) for v in value)
-        raise ArgError(f"expected an integer or a tuple of {2 * rank} integers, got {value!r}")
+        raise ArgError(_("expected an integer or a tuple of {value} integers, got {value2!r}", value=2 * rank,
+                         value2=value))
 
     return convert
 
@@ -264,9 +270,9 @@ class PadBase(TorchLayer):
         rank = self.rank
         if self.mode == "constant":
             if len(x) < rank:
-                raise calc.error(f"Padding length too large for the {len(x)}-D input {fmt(x)}")
+                raise calc.error(_("Padding length too large for the {x}-D input {fmt}", x=len(x), fmt=fmt(x)))
         else:
-            self.expect_dims(x, (rank + 1, rank + 2), calc, "(batched or unbatched)")
+            self.expect_dims(x, (rank + 1, rank + 2), calc, _("(batched or unbatched)"))
         pads = self.cfg.padding
         out: list[int | None] = []
         for i, (axis, sides) in enumerate(zip(AXES[rank], SIDES[rank], strict=True)):
@@ -278,10 +284,11 @@ class PadBase(TorchLayer):
             for side, amount in zip(sides, (before, after), strict=True):
                 # negative padding crops: shown as a subtraction
                 expr = expr + var(f"p_{side}", amount) if amount >= 0 else expr - var(f"c_{side}", -amount)
-            value = calc.step(f"output {axis[0]}", expr)
+            value = calc.step(S_("output {axis}", axis=axis[0]), expr)
             if value is not None and value < (1 if self.mode != "constant" else 0):
-                raise calc.error(f"The input size {n}, plus negative padding {before} and {after} resulted in a "
-                                 "negative output size, which is invalid", "use smaller negative padding")
+                raise calc.error(_("The input size {n}, plus negative padding {before} and {after} resulted in a "
+                                   "negative output size, which is invalid", n=n, before=before, after=after), _(
+                                           "use smaller negative padding"))
             out.append(value)
         return (*x[:len(x) - rank], *out)
 
@@ -291,12 +298,15 @@ class PadBase(TorchLayer):
             return
         if self.mode == "reflect" and (before >= n or after >= n):
             raise calc.error(
-                f"Padding size should be less than the corresponding input dimension, but got: padding ({before}, "
-                f"{after}) at dimension {len(x) - self.rank + AXES[self.rank].index(axis)} of input {torch_size(x)}",
-                f"reflection padding must be at most {n - 1} for an input {axis[0]} of {n}")
+                _("Padding size should be less than the corresponding input dimension, but got: padding ({before}, "
+                  "{after}) at dimension {value} of input {torch_size}", before=before, after=after,
+                  value=len(x) - self.rank + AXES[self.rank].index(axis), torch_size=torch_size(x)),
+                _("reflection padding must be at most {value} for an input {axis} of {n}", value=n - 1, axis=axis[0],
+                  n=n))
         if self.mode == "circular" and (before > n or after > n):
-            raise calc.error(f"Padding value causes wrapping around more than once: padding ({before}, {after}) on "
-                             f"an input {axis[0]} of {n}", f"circular padding must be at most {n}")
+            raise calc.error(_("Padding value causes wrapping around more than once: padding ({before}, {after}) on "
+                               "an input {axis} of {n}", before=before, after=after, axis=axis[0], n=n), _(
+                                       "circular padding must be at most {n}", n=n))
 
 
 def _make_pad(prefix: str, rank: int, mode: str, doc: str) -> type[PadBase]:

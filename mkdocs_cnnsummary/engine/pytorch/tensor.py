@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...i18n import S_, _
 from .. import ops
 from ..args import REQUIRED, Arg, ArgError, integer
 from ..errors import SpecError
@@ -32,10 +33,11 @@ def size_entry(value: Any) -> Size:
     if value is None or value == BATCH:
         return value
     if isinstance(value, str):
-        raise ArgError(f"expected a size (an integer, -1, batch or null), got {value!r}",
-                       "write batch for the batch size, null for a size that is not known")
+        raise ArgError(_("expected a size (an integer, -1, batch or null), got {value!r}", value=value),
+                       _("write batch for the batch size, null for a size that is not known"))
     if isinstance(value, int) and not isinstance(value, bool) and value < -1:
-        raise ArgError(f"invalid shape dimension {value}", "sizes are at least 0; -1 infers one of them")
+        raise ArgError(_("invalid shape dimension {value}", value=value), _(
+                "sizes are at least 0; -1 infers one of them"))
     return integer(value)
 
 
@@ -61,8 +63,9 @@ def show(target: Sequence[Size]) -> str:
 def axis(dim: int, rank: int, calc: Calc, what: str = "dim") -> int:
     """``dim`` in ``range(rank)`` (negative counts from the end), or PyTorch's IndexError."""
     if not -max(rank, 1) <= dim < max(rank, 1):
-        raise calc.error(f"Dimension out of range (expected to be in range of [{-max(rank, 1)}, {max(rank, 1) - 1}], "
-                         f"but got {dim})", f"{what} counts the batch dimension as 0; the input has {rank} dimensions")
+        raise calc.error(_("Dimension out of range (expected to be in range of [{value}, {value2}], but got {dim})",
+                           value=-max(rank, 1), value2=max(rank, 1) - 1, dim=dim), _(
+                "{what} counts the batch dimension as 0; the input has {rank} dimensions", what=what, rank=rank))
     return dim % max(rank, 1)
 
 
@@ -80,7 +83,7 @@ class VarArgs(TorchLayer):
             return super().bind(args, kwargs)
         if args:
             if cls.varargs in kwargs:
-                raise SpecError(f"argument {cls.varargs!r} given twice (by position and by name)",
+                raise SpecError(_("argument {varargs!r} given twice (by position and by name)", varargs=cls.varargs),
                                 layer_type=cls.type_name)
             value = args[0] if len(args) == 1 and isinstance(args[0], Sequence) and not isinstance(args[0], str) \
                 else list(args)
@@ -120,16 +123,18 @@ def reshaped(x: Shape, target: Sequence[Size], calc: Calc) -> Shape:
     unknown size); other unknown sizes make an inferred size unknown.
     """
     if list(target).count(-1) > 1:
-        raise calc.error("only one dimension can be inferred", f"{show(target)} has two -1; write all sizes but one")
+        raise calc.error(_("only one dimension can be inferred"), _("{show} has two -1; write all sizes but one",
+                                                                    show=show(target)))
     unknown = [i for i, d in enumerate(x) if d is None]
     known_in = [(i, d) for i, d in enumerate(x) if d is not None]
     p_in = _product(d for _, d in known_in)
     size_text = f"N × {p_in}" if unknown else str(p_in)
-    for _ in range(list(target).count(BATCH)):
+    for _ignored in range(list(target).count(BATCH)):
         if not unknown:
-            raise calc.error(f"shape '{show(target)}' is invalid for input of size {size_text}: batch stands for the "
-                             f"batch size N, and the input {fmt(x)} has no batch dimension",
-                             "write the sizes as numbers")
+            raise calc.error(_("shape '{show}' is invalid for input of size {size_text}: batch stands for the batch "
+                               "size N, and the input {fmt} has no batch dimension", show=show(target),
+                               size_text=size_text, fmt=fmt(x)),
+                             _("write the sizes as numbers"))
         unknown.pop(0)  # the batch dimension N on both sides
     given = [s for s in target if isinstance(s, int) and s != -1]
     p_out = _product(given)
@@ -139,31 +144,36 @@ def reshaped(x: Shape, target: Sequence[Size], calc: Calc) -> Shape:
         if open_out:
             return tuple(out)
         if unknown:
-            raise calc.error(f"shape '{show(target)}' is invalid for input of size {size_text}: the input has a size "
-                             "that is not known (the batch) and the shape has none",
-                             "write batch (or -1) where the batch size goes")
+            raise calc.error(_("shape '{show}' is invalid for input of size {size_text}: the input has a size that is "
+                               "not known (the batch) and the shape has none", show=show(target), size_text=size_text),
+                             _("write batch (or -1) where the batch size goes"))
         if p_in != p_out:
-            raise calc.error(f"shape '{show(target)}' is invalid for input of size {size_text}",
-                             f"the sizes must multiply to {p_in}")
+            raise calc.error(_("shape '{show}' is invalid for input of size {size_text}", show=show(target),
+                               size_text=size_text),
+                             _("the sizes must multiply to {p_in}", p_in=p_in))
         return tuple(out)
     i = list(target).index(-1)
     if p_out == 0:
-        raise calc.error(f"cannot reshape tensor of {size_text} elements into shape {show(target)} because the "
-                         "unspecified dimension size -1 can be any value and is ambiguous", "write every size")
+        raise calc.error(_("cannot reshape tensor of {size_text} elements into shape {show} because the unspecified "
+                           "dimension size -1 can be any value and is ambiguous", size_text=size_text,
+                           show=show(target)), _(
+                                   "write every size"))
     if p_in % p_out and not open_out:
-        detail = (f": {p_out} does not divide {p_in}, so it would work only for some batch sizes N"
+        detail = (_(": {p_out} does not divide {p_in}, so it would work only for some batch sizes N", p_out=p_out,
+                    p_in=p_in)
                   if unknown and BATCH not in target else "")
-        raise calc.error(f"shape '{show(target)}' is invalid for input of size {size_text}{detail}",
-                         f"the known sizes must divide {p_in}")
-    factors: list[Expr] = [var(f"d_{j}", x[j], f"input dimension {j}") for j in unknown]
-    factors += [var(f"d_{j}", d, f"input dimension {j}") for j, d in known_in]
-    over = [var(f"s_{j}", s, f"size {j}") for j, s in enumerate(target) if isinstance(s, int) and s != -1]
+        raise calc.error(_("shape '{show}' is invalid for input of size {size_text}{detail}", show=show(target),
+                           size_text=size_text, detail=detail),
+                         _("the known sizes must divide {p_in}", p_in=p_in))
+    factors: list[Expr] = [var(f"d_{j}", x[j], S_("input dimension {j}", j=j)) for j in unknown]
+    factors += [var(f"d_{j}", d, S_("input dimension {j}", j=j)) for j, d in known_in]
+    over = [var(f"s_{j}", s, S_("size {j}", j=j)) for j, s in enumerate(target) if isinstance(s, int) and s != -1]
     if open_out:
         j = target.index(None)
-        over.append(var(f"s_{j}", None, f"size {j}"))
-    note = "the batch size N is on both sides and cancels" if BATCH in target else None
+        over.append(var(f"s_{j}", None, S_("size {j}", j=j)))
+    note = S_("the batch size N is on both sides and cancels") if BATCH in target else None
     expr = product(factors) / product(over) if over else product(factors)  # type: ignore[arg-type]
-    out[i] = calc.step(f"inferred size (dimension {i})", expr, note)
+    out[i] = calc.step(S_("inferred size (dimension {i})", i=i), expr, note)
     return tuple(out)
 
 
@@ -198,13 +208,14 @@ class PermuteFunction(VarArgs):
         (x,) = inputs
         order = self.cfg.dims
         if len(order) != len(x):
-            raise calc.error(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
-                             f"of the desired ordering of dimensions i.e. input.dim() = {len(x)} is not equal to "
-                             f"len(dims) = {len(order)}", f"give one dimension number for each of the {len(x)} "
-                             f"dimensions of {fmt(x)}")
+            raise calc.error(_("permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                               "length of the desired ordering of dimensions i.e. input.dim() = {x} is not equal to "
+                               "len(dims) = {order}", x=len(x), order=len(order)), _(
+                                       "give one dimension number for each of the {x} dimensions of {fmt}", x=len(x),
+                                                                                     fmt=fmt(x)))
         picked = [axis(d, len(x), calc, "dims") for d in order]
         if len(set(picked)) != len(picked):
-            raise calc.error("permute(): duplicate dims are not allowed.", "name each dimension once")
+            raise calc.error(_("permute(): duplicate dims are not allowed."), _("name each dimension once"))
         return tuple(x[d] for d in picked)
 
 
@@ -301,16 +312,17 @@ class Expand(VarArgs):
         (x,) = inputs
         target = self.cfg.size
         if len(target) < len(x):
-            raise calc.error(f"expand({torch_size(x)}, size={show(target)}): the number of sizes provided "
-                             f"({len(target)}) must be greater or equal to the number of dimensions in the tensor "
-                             f"({len(x)})", "give a size (or -1) for each dimension")
+            raise calc.error(_("expand({torch_size}, size={show}): the number of sizes provided ({target}) must be "
+                               "greater or equal to the number of dimensions in the tensor ({x})",
+                               torch_size=torch_size(x), show=show(target), target=len(target), x=len(x)), _(
+                                       "give a size (or -1) for each dimension"))
         lead = len(target) - len(x)
         out: list[int | None] = []
         for i, t in enumerate(target):
             if i < lead:
                 if t == -1:
-                    raise calc.error(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
-                                     f"dimension {i}", "new leading dimensions need a size (or batch)")
+                    raise calc.error(_("The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                                       "dimension {i}", i=i), _("new leading dimensions need a size (or batch)"))
                 out.append(t if isinstance(t, int) else None)
                 continue
             e = x[i - lead]
@@ -324,8 +336,9 @@ class Expand(VarArgs):
                 out.append(e)
             else:
                 shown = "N" if t == BATCH else t
-                raise calc.error(f"The expanded size of the tensor ({shown}) must match the existing size "
-                                 f"({'N' if e is None else e}) at non-singleton dimension {i}.  Target sizes: "
-                                 f"{show(target)}.  Tensor sizes: {torch_size(x)}",
-                                 "only dimensions of size 1 can be expanded; write -1 to keep a size")
+                raise calc.error(_("The expanded size of the tensor ({shown}) must match the existing size ({value}) "
+                                   "at non-singleton dimension {i}.  Target sizes: {show}.  Tensor sizes: {torch_size}",
+                                   shown=shown, value="N" if e is None else e, i=i, show=show(target),
+                                   torch_size=torch_size(x)),
+                                 _("only dimensions of size 1 can be expanded; write -1 to keep a size"))
         return tuple(out)

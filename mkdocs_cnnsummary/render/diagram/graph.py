@@ -85,6 +85,13 @@ def _base(name: str) -> str:
     return name[:name.rindex("[")] if name.endswith("]") and "[" in name else name
 
 
+def _key(layer: LayerRecord) -> str:
+    """A row's own key: its name, and ``name@1``, ``name@2`` ... for further calls of a PyTorch module (the rows
+    after it take that output by this name)."""
+    call = layer.extra.get("call")
+    return f"{layer.name}@{call - 1}" if isinstance(call, int) and call > 1 else layer.name
+
+
 def _top_level(summary: Summary) -> tuple[list[LayerRecord], dict[str, str]]:
     """The layers drawn as boxes (rows nested under another row are part of it) and, for every
     layer name, the name of the box it belongs to."""
@@ -106,24 +113,22 @@ def build_graph(summary: Summary, *, fold: bool = True, input_type: str = "Input
     top, owner = _top_level(summary)
     outputs = {_base(o) for o in summary.outputs}
     nodes: list[Node] = [Node(i.name, "input", (i.name,), input_type, i.shape, 0) for i in summary.inputs]
-    params: dict[str, int] = {}
-    for record in summary.layers:  # a box counts the rows nested under it
-        params[owner[record.name]] = params.get(owner[record.name], 0) + record.params
-    for layer in top:
-        nodes.append(Node(layer.name, "layer", (layer.name,), layer.type, layer.output_shape, params[layer.name],
-                          is_output=layer.name in outputs, batched=bool(layer.inputs)))
+    for layer in top:  # a box is its row, which counts the rows nested under it (a model used as a layer, a module)
+        key = _key(layer)
+        nodes.append(Node(key, "layer", (key,), layer.type, layer.output_shape, layer.params,
+                          is_output=key in outputs, batched=bool(layer.inputs)))
     by_key = {n.key: n for n in nodes}
     edges: dict[tuple[str, str], Edge] = {}
     for layer in top:
-        sources = []
+        key, sources = _key(layer), []
         for ref in layer.inputs:
             src = owner.get(_base(ref), _base(ref))
-            if src in by_key and src != layer.name and src not in sources:
+            if src in by_key and src != key and src not in sources:
                 sources.append(src)
         for src in sources:
-            edges.setdefault((src, layer.name), Edge(src, layer.name, src, layer.name))
+            edges.setdefault((src, key), Edge(src, key, src, key))
         if len(sources) > 1:
-            by_key[layer.name].merges = True
+            by_key[key].merges = True
     graph = Graph(_topological(nodes, list(edges.values()))[0], list(edges.values()), summary.framework)
     if not fold:
         return graph

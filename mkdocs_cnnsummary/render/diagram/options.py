@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ...engine.errors import SpecError, did_you_mean
+from ...i18n import _
 
 PLACEMENTS = ("none", "above", "below", "only")
 DIRECTIONS = ("vertical", "horizontal")
@@ -52,8 +53,8 @@ def parse_diagram(value: str | None, base: DiagramOptions | None = None) -> Diag
             changes["fold"] = word == "folded"
         else:
             every = PLACEMENTS + DIRECTIONS + ARRANGEMENTS + FOLDINGS
-            raise SpecError(f"unknown diagram word {word!r}",
-                            hint=did_you_mean(word, every) or "use " + ", ".join(every))
+            raise SpecError(_("unknown diagram word {word!r}", word=word),
+                            hint=(did_you_mean(word, every) or _("use {every}", every=", ".join(every))))
     if "placement" not in changes and changes and options.placement == "none":
         changes["placement"] = "below"  # diagram="horizontal" asks for a drawing
     return replace(options, **changes)

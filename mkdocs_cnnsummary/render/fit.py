@@ -1,0 +1,96 @@
+"""Where a table's cells may break, and how narrow the table can get: does it fit a phone?
+
+A browser gives a table at least the sum of its columns' longest unbreakable runs (a name up to an
+``_``, half a shape, a whole number). :func:`min_width_em` estimates that sum in ems of the table's font
+from the text of the cells, so the HTML renderer can mark a table that cannot fit a phone's column
+(about 24em wide) to be shown as one card per row there (``cnnsummary--stackable``).
+
+>>> name_pieces("global_average_pooling2d"), type_pieces("GlobalAveragePooling2D")
+(['global_', 'average_', 'pooling2d'], ['Global', 'Average', 'Pooling2D'])
+>>> shape_halves("(None, 128, 128, 64)")
+['(None, 128,', '128, 64)']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .columns import Cell, Column, Section
+
+#: the narrowest column a table must fit without becoming cards: a 390 px phone's page in the narrowest theme
+#: (sphinx-rtd-theme: 308 px at 13 px, 23.7em; Material: 28em, 25.9em in an admonition), less what the
+#: estimate may miss (up to 2em on the example site's tables)
+PHONE_EM = 22.0
+#: average advance of one character, in ems: bold names, regular text, digits (tabular), monospace code
+#: (at the 0.95em of the cells' code)
+BOLD, REGULAR, DIGIT, NARROW, MONO = 0.6, 0.52, 0.56, 0.28, 0.57
+#: a cell's padding on both sides on a phone, and the room of a disclosure triangle
+PADDING, MARKER = 1.0, 1.1
+
+
+def name_pieces(name: str) -> list[str]:
+    """A layer name in the pieces it may break into: after each ``_``, a short last part (``max_pooling2d_2``)
+    kept with the one before it."""
+    parts = name.split("_")
+    if len(parts) > 1 and len(parts[-1]) <= 3:
+        parts[-2:] = [parts[-2] + "_" + parts[-1]]
+    return [part + "_" for part in parts[:-1]] + parts[-1:]
+
+
+def type_pieces(type_name: str) -> list[str]:
+    """A long type name in the pieces it may break into, before inner capitals (``Global|Average|Pooling2D``)."""
+    return re.split(r"(?<=[a-z0-9])(?=[A-Z][a-z])", type_name) if len(type_name) > 9 else [type_name]
+
+
+def shape_halves(text: str) -> list[str]:
+    """A shape in the two halves of about the same length it may break into (one piece if short)."""
+    pieces = text.split(", ")
+    if len(text) <= 12 or len(pieces) < 3:
+        return [text]
+    half, lengths = len(text) / 2, [len(", ".join(pieces[:k])) for k in range(1, len(pieces))]
+    k = min(range(1, len(pieces)), key=lambda i: abs(lengths[i - 1] - half))
+    return [", ".join(pieces[:k]) + ",", ", ".join(pieces[k:])]
+
+
+def _text_em(text: str, per_char: float) -> float:
+    narrow = sum(text.count(c) for c in ",.;:()[] ")
+    return (len(text) - narrow) * per_char + narrow * NARROW
+
+
+def _cell_em(key: str, cell: Cell) -> float:
+    runs: list[tuple[str, float]] = []
+    for line in cell.lines:
+        if key in ("layer", "connected_to"):
+            runs += [(piece, BOLD if key == "layer" else REGULAR) for piece in name_pieces(line)]
+        elif key == "output_shape":
+            runs += [(half, MONO) for half in shape_halves(line)]
+        else:
+            runs.append((line, DIGIT))
+    if cell.type_name:
+        pieces = type_pieces(f"({cell.type_name})")
+        runs += [(piece, REGULAR) for piece in pieces]
+    for step in cell.steps:  # worked="table": a calculation wraps at its spaces on a phone
+        for text in (step.quantity, step.substituted or "", step.result or ""):
+            runs += [(token, MONO) for token in text.split()]
+    return max((_text_em(text, per_char) for text, per_char in runs), default=0.0)
+
+
+def _header_em(header: str) -> float:
+    return max((_text_em(word, BOLD) for word in header.split()), default=0.0)
+
+
+def min_width_em(columns: Sequence[Column], sections: Iterable[Section], *, triangles: bool) -> float:
+    """About the narrowest the table can be, in ems of its font (``triangles``: its row headers hold
+    disclosure buttons)."""
+    widths = {col.key: _header_em(col.header) for col in columns}
+    depth = 0
+    for section in sections:
+        for row in [*([section.head] if section.head else []), *section.rows]:
+            depth = max(depth, row.depth)
+            for col in columns:
+                widths[col.key] = max(widths[col.key], _cell_em(col.key, row.cells[col.key]))
+    total = sum(widths.values()) + PADDING * len(columns) + depth  # a group's rows are indented 1em a level
+    return total + (MARKER if triangles else 0.0)
