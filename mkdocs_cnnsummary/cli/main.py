@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from ..engine import SpecError
 from ..engine.errors import printable
@@ -25,6 +24,7 @@ from ..render.text import STYLES
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 EXIT_OK, EXIT_SPEC_ERROR, EXIT_USAGE = 0, 1, 2
 STDIN_NAME = "<stdin>"
@@ -298,11 +298,11 @@ def _main(argv: Sequence[str], prog: str) -> int:
     try:
         columns = _columns(args.columns)
     except SpecError as exc:
-        (parser or build_parser(prog)).error(_("--columns: {describe}", describe=exc.describe()))
+        (parser or build_parser(prog)).error(f"--columns: {exc.describe()}")
     try:
         quiet = silenced(args.warnings)
     except SpecError as exc:
-        (parser or build_parser(prog)).error(_("--warnings: {describe}", describe=exc.describe()))
+        (parser or build_parser(prog)).error(f"--warnings: {exc.describe()}")
     try:
         if args.write_css is not None:
             write_css(args.write_css)

@@ -434,12 +434,12 @@ def _evaluate(text: str, scope: _Scope, line: int | None) -> int:
         elif kind == "name":
             name = node[1]
             if name not in scope.params:
-                raise _in(SpecError(_("unknown parameter {shown} in ${{{text}}}", shown=shown(name), text=text),
+                raise _in(SpecError(_("unknown parameter {id} in ${{{text}}}", id=shown(name), text=text),
                                     line=line,
                                     hint=did_you_mean(name, scope.params) or _params_hint(scope)), scope)
             result = scope.params[name]
             if isinstance(result, bool) or not isinstance(result, int):
-                raise fail(_("{name} is {shown}, not a whole number", name=name, shown=shown(result)))
+                raise fail(_("{id} is {result}, not a whole number", id=name, result=shown(result)))
         elif kind in _OPERATORS:
             left, right = value(node[1]), value(node[2])
             if kind in ("//", "%") and right == 0:
@@ -448,7 +448,7 @@ def _evaluate(text: str, scope: _Scope, line: int | None) -> int:
         elif kind in ("neg", "pos"):
             result = value(node[1]) * (-1 if kind == "neg" else 1)
         else:
-            raise fail(_("{shown} is not allowed", shown=shown(node[1])))
+            raise fail(_("{unparse} is not allowed", unparse=shown(node[1])))
         if abs(result) > _LIMIT:
             raise fail(_("the number is too large"))
         return result

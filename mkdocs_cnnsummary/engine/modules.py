@@ -26,13 +26,12 @@ The functions here arrange the computed rows; :mod:`.network` calls them.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING
-
 from ..i18n import S_, _
 from .errors import SpecError
+from .records import replace
 from .summary import LayerRecord, Step, Weight
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .spec import LayerSpec
 

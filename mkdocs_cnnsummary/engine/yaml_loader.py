@@ -12,6 +12,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from ..i18n import N_, _
 from .errors import SpecError, shown
 from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_INT
 from .plain_yaml import LineDict, LineList
@@ -44,13 +45,14 @@ class _Bounded:
             node = super().compose_node(parent, index)  # type: ignore[misc]
             self._added += self._sizes.get(id(node), 1)
             if self._added > MAX_ALIAS_VALUES:
-                raise SpecError(f"the aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} values",
-                                line=event.start_mark.line + 1, hint="write the values out, or use fewer aliases")
+                raise SpecError(_("the aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} values",
+                                  MAX_ALIAS_VALUES=MAX_ALIAS_VALUES),
+                                line=event.start_mark.line + 1, hint=_("write the values out, or use fewer aliases"))
             return node
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise SpecError(f"lists and mappings are nested more than {MAX_DEPTH} deep",
-                            line=event.start_mark.line + 1, hint="a spec needs only a few levels")
+            raise SpecError(_("lists and mappings are nested more than {MAX_DEPTH} deep", MAX_DEPTH=MAX_DEPTH),
+                            line=event.start_mark.line + 1, hint=_("a spec needs only a few levels"))
         node = super().compose_node(parent, index)  # type: ignore[misc]
         self._depth -= 1
         if isinstance(node, yaml.SequenceNode):
@@ -102,15 +104,16 @@ def _construct(loader: SafeConstructor, node: yaml.Node) -> Any:
         raise
     except Exception:  # whatever a constructor raises on an odd value: !!bool maybe, !!int ""
         what = shown(node.value) if isinstance(node, yaml.ScalarNode) else _KIND.get(type(node).__name__, "a value")
-        raise SpecError(f"invalid YAML: {what} cannot be read as {_tag_name(node)}",
-                        line=node.start_mark.line + 1, hint="remove the !!tag or write a value of that kind"
+        raise SpecError(_("invalid YAML: {what} cannot be read as {tag_name}", what=what, tag_name=_tag_name(node)),
+                        line=node.start_mark.line + 1, hint=_("remove the !!tag or write a value of that kind")
                         ) from None
 
 
 def _expect_node(node: yaml.Node, kind: type, what: str) -> None:
     if not isinstance(node, kind):
-        raise SpecError(f"invalid YAML: !!{_tag_name(node)} needs {what}, got {_KIND.get(type(node).__name__)}",
-                        line=node.start_mark.line + 1, hint="remove the !!tag")
+        raise SpecError(_("invalid YAML: !!{tag_name} needs {what}, got {get}", tag_name=_tag_name(node), what=what,
+                          get=_KIND.get(type(node).__name__)),
+                        line=node.start_mark.line + 1, hint=_("remove the !!tag"))
 
 
 def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineDict:
@@ -122,10 +125,12 @@ def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode) -> LineD
     for key_node, value_node in node.value:
         key = _construct(loader, key_node)
         if not isinstance(key, str | int | float | bool) and key is not None:
-            raise SpecError(f"a mapping key must be a plain value, got {shown(key)}", line=key_node.start_mark.line + 1)
+            raise SpecError(_("a mapping key must be a plain value, got {key}", key=shown(key)),
+                            line=key_node.start_mark.line + 1)
         if key in out:
-            raise SpecError(f"key {shown(key)} appears twice in the same mapping", line=key_node.start_mark.line + 1,
-                            hint="remove one of them")
+            raise SpecError(_("key {key} appears twice in the same mapping", key=shown(key)),
+                            line=key_node.start_mark.line + 1,
+                            hint=_("remove one of them"))
         out[key] = _construct(loader, value_node)
         out.key_lines[key] = key_node.start_mark.line + 1
     return out
@@ -152,26 +157,26 @@ def _construct_int(loader: SafeConstructor, node: yaml.ScalarNode) -> int:
     digits = text.replace("_", "").lstrip("+-")
     line = node.start_mark.line + 1
     if ":" in digits:
-        raise SpecError(f"YAML reads {shown(text)} as a base-60 number", line=line,
-                        hint="write a pair as [3, 3], or quote the text")
+        raise SpecError(_("YAML reads {text} as a base-60 number", text=shown(text)), line=line,
+                        hint=_("write a pair as [3, 3], or quote the text"))
     if len(digits) > 1 and digits[0] == "0" and digits[1] not in "xb":
-        raise SpecError(f"YAML reads {shown(text)} as an octal number", line=line,
-                        hint="write the number without the leading zero")
+        raise SpecError(_("YAML reads {text} as an octal number", text=shown(text)), line=line,
+                        hint=_("write the number without the leading zero"))
     if len(digits) > 70:  # no need to convert: beyond MAX_INT in any base
         value = None
     else:
         value = SafeConstructor.construct_yaml_int(loader, node)
     if value is None or abs(value) > MAX_INT:
-        raise SpecError(f"the integer {shown(text, 30)} is too large", line=line,
-                        hint=f"sizes and counts must fit in 64 bits (at most {MAX_INT:,})")
+        raise SpecError(_("the integer {text} is too large", text=shown(text, 30)), line=line,
+                        hint=_("sizes and counts must fit in 64 bits (at most {MAX_INT:,})", MAX_INT=MAX_INT))
     return value
 
 
 def _construct_float(loader: SafeConstructor, node: yaml.ScalarNode) -> float:
     text = _scalar_text(loader, node)
     if ":" in text:
-        raise SpecError(f"YAML reads {shown(text)} as a base-60 number", line=node.start_mark.line + 1,
-                        hint="quote the text")
+        raise SpecError(_("YAML reads {text} as a base-60 number", text=shown(text)), line=node.start_mark.line + 1,
+                        hint=_("quote the text"))
     return SafeConstructor.construct_yaml_float(loader, node)
 
 
@@ -181,8 +186,8 @@ def _construct_timestamp(loader: SafeConstructor, node: yaml.ScalarNode) -> str:
 
 
 def _unsupported(loader: SafeConstructor, node: yaml.Node) -> Any:
-    raise SpecError(f"invalid YAML: the !!{_tag_name(node)} tag is not supported in a spec",
-                    line=node.start_mark.line + 1, hint="write plain values, lists and mappings")
+    raise SpecError(_("invalid YAML: the !!{tag_name} tag is not supported in a spec", tag_name=_tag_name(node)),
+                    line=node.start_mark.line + 1, hint=_("write plain values, lists and mappings"))
 
 
 _CONSTRUCTORS = {
@@ -204,13 +209,13 @@ _YAML_WORDS = {"<stream end>": "the end of the spec", "<block end>": "the end of
                "<block mapping start>": "a new mapping", "<block sequence start>": "a new list",
                "unexpected end of stream": "the end of the spec too early", "end of stream": "the end of the spec"}
 _YAML_HINTS = {
-    "mapping values are not allowed": "a value containing ': ' must be quoted, e.g. - \"Conv2D(8, 3)\"",
-    "found character '\\t'": "indent with spaces, not tabs",
-    "flow mapping": "check that every '{' has its '}' and items are separated by commas",
-    "flow sequence": "check that every '[' has its ']' and items are separated by commas",
-    "quoted scalar": "close the quote",
-    "block": "check the indentation: items of one list or mapping start in the same column",
-    "constructor for the tag": "tags such as !!python/... are not allowed; write plain values",
+    "mapping values are not allowed": N_("a value containing ': ' must be quoted, e.g. - \"Conv2D(8, 3)\""),
+    "found character '\\t'": N_("indent with spaces, not tabs"),
+    "flow mapping": N_("check that every '{' has its '}' and items are separated by commas"),
+    "flow sequence": N_("check that every '[' has its ']' and items are separated by commas"),
+    "quoted scalar": N_("close the quote"),
+    "block": N_("check the indentation: items of one list or mapping start in the same column"),
+    "constructor for the tag": N_("tags such as !!python/... are not allowed; write plain values"),
 }
 
 
@@ -221,13 +226,13 @@ def _yaml_error(exc: yaml.MarkedYAMLError) -> SpecError:
         problem = problem.replace(f"'{raw}'", word).replace(raw, word)
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
-    message = f"invalid YAML: {problem}"
+    message = _("invalid YAML: {problem}", problem=problem)
     if exc.context and exc.context_mark and exc.problem and exc.context_mark.line + 1 != line:
-        message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        message += _(" ({context} that starts on line {line})", context=exc.context, line=exc.context_mark.line + 1)
         if "the end of the spec" in problem:  # an unclosed bracket or quote: point at where it opens
             line = exc.context_mark.line + 1
     text = f"{exc.context or ''} {exc.problem or ''}"
-    hint = next((h for key, h in _YAML_HINTS.items() if key in text), None)
+    hint = next((_(h) for key, h in _YAML_HINTS.items() if key in text), None)
     return SpecError(message, line=line, hint=hint)
 
 
@@ -259,7 +264,7 @@ def load_yaml_full(text: str) -> Any:
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        raise SpecError(f"invalid YAML: the control character U+{char:04X} is not allowed", line=line,
-                        hint="remove control characters; the spec must be plain text") from None
+        raise SpecError(_("invalid YAML: the control character U+{char:04X} is not allowed", char=char), line=line,
+                        hint=_("remove control characters; the spec must be plain text")) from None
     except yaml.YAMLError as exc:
-        raise SpecError(f"invalid YAML: {shown(str(exc), 200)}") from None
+        raise SpecError(_("invalid YAML: {exc}", exc=shown(str(exc), 200))) from None

@@ -50,7 +50,7 @@ def count(n: int | Fraction | None) -> str:
     """``2912`` -> ``2,912``, ``-3`` -> ``−3``, a fraction -> ``1/2``; None -> ``?``."""
     if n is None:
         return "?"
-    if not isinstance(n, int):  # a Fraction
+    if not isinstance(n, int) and hasattr(n, "denominator"):  # a Fraction (a size written with names is neither)
         if n.denominator != 1:
             return ("−" if n < 0 else "") + f"{abs(n.numerator)}/{n.denominator}"
         n = int(n)

@@ -7,8 +7,6 @@ Each is named as the function, as torch.fx names it; none has weights.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ...i18n import N_, S_, _
 from .. import ops, receptive
 from ..args import REQUIRED, Arg, boolean
@@ -17,6 +15,10 @@ from ..layer import Calc, OutputShape, SameShape, register
 from ..summary import Shape
 from .base import TorchLayer, fmt
 from .tensor import BATCH, sizes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 #: functions and methods that keep the shape of their (first) input: name -> what they do
 SAME_SHAPE: dict[str, str] = {
