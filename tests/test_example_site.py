@@ -221,7 +221,7 @@ def test_block_matches_the_real_framework(page, line, header, spec):
 
 def _size_names(spec: str) -> list[str]:
     """The names a spec's input sizes are written with (``input: [H, W, 3]``)."""
-    from mkdocs_cnnsummary.engine.symbolic import read_name
+    from mkdocs_cnnsummary.engine.named import read_name
 
     data = yaml.safe_load(spec)
     shapes = [data.get("input")] if "input" in data else list((data.get("inputs") or {}).values())

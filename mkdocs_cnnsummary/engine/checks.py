@@ -109,10 +109,30 @@ class _Index:
         self.inputs = {i.name: i for i in summary.inputs}
         self.layers = {r.name: r for r in summary.layers}
         self.first = summary.inputs[0].name if summary.inputs else None
+        self._jumps: dict[str, tuple | None] = {}
+        self._upsampling: set[str] | None = None
 
     def jumps(self, name: str) -> tuple | None:
         """The receptive-field jumps of a layer's record (None when it has no field), from its analyses'
         fields alone where they can give them (the counts and worked steps are made when shown)."""
+        if name not in self._jumps:
+            self._jumps[name] = self._read_jumps(name)
+        return self._jumps[name]
+
+    def upsampling(self) -> set[str]:
+        """The layers of one input whose output positions are closer together than their input's."""
+        if self._upsampling is None:
+            self._upsampling = set()
+            for rec in self.layers.values():
+                jump = self.jumps(rec.name)
+                if jump is None or len(rec.inputs) != 1:
+                    continue
+                before = _jumps(self, source(rec.inputs[0])[0])
+                if before is not None and all(a < b for a, b in zip(jump, before, strict=True)):
+                    self._upsampling.add(rec.name)
+        return self._upsampling
+
+    def _read_jumps(self, name: str) -> tuple | None:
         rec = self.layers[name]
         fields_only = getattr(rec.lazy, "jumps", None)
         if fields_only is not None:
@@ -240,17 +260,16 @@ def _lossy(summary: Summary, index: _Index, rec: LayerRecord, f: DesignFacts,
     in_shape = _shape_of(index, rec.inputs[0])
     if jump_in is None or in_shape is None or index.jumps(rec.name) is None:
         return []
+    upsampling = index.upsampling()
+    if not upsampling:
+        return []
     spatial_in = [w.size for w in f.windows]
     order = {r.name: i for i, r in enumerate(summary.layers)}
     back = []  # up-sampling layers back at the resolution of this layer's input, or at the network input
     for name in _descendants(rec.name, consumers, order):
-        later = index.layers[name]
-        jump = index.jumps(name)
-        if jump is None or len(later.inputs) != 1:
+        if name not in upsampling:
             continue
-        before = _jumps(index, source(later.inputs[0])[0])
-        if before is None or not all(a < b for a, b in zip(jump, before, strict=True)):
-            continue  # not an up-sampling
+        later, jump = index.layers[name], index.jumps(name)
         if jump == jump_in or all(j == 1 for j in jump):
             back.append((later, jump == jump_in))
     restoring = [(later, same) for later, same in back if same]

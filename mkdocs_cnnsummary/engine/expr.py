@@ -76,7 +76,7 @@ class Expr:
             return int(v)
         if not isinstance(v, int) and not v.integral:  # a size written with names (symbolic.Sym)
             from ..i18n import _
-            from .symbolic import NotNumeric
+            from .named import NotNumeric
 
             names = ", ".join(sorted(v.names()))
             raise NotNumeric(_("{sym} = {v} is a whole number only for some values of {names}", sym=self.sym(), v=v,

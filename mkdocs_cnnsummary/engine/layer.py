@@ -162,7 +162,7 @@ class Calc:
                   tuple=shown(tuple(shape))), _(
                         "give the input a known size on that axis"))
         if not all(isinstance(d, int) for d in shape):  # a size written with names
-            from .symbolic import NotNumeric, names_in
+            from .named import NotNumeric, names_in
 
             raise NotNumeric(_("the weight {name!r} would have shape ({shape}): its size depends on the input size",
                                name=name, shape=", ".join(map(str, shape))), names_in([tuple(shape)]))
@@ -217,7 +217,7 @@ class Calc:
         shape = inner.compute_output_shape(inputs, sub)
         inner.build(inputs, sub)
         sub.check()
-        from .symbolic import names_in, numeric
+        from .named import names_in, numeric
 
         named = names_in([*inputs, shape])
         if named:  # the counts need numbers (see network.Analyses)

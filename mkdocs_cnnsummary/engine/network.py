@@ -14,11 +14,11 @@ from .framework import Framework, get_framework
 from .layer import Calc, Layer, describe_shape, lookup
 from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
 from .modules import NO_OUTPUT, arrange, call_name, counted_elsewhere, hide, no_output, tie
+from .named import Named, NotNumeric, names_in, numeric, read_name
 from .nested import InParent, NotCalled, is_model_item, nested_type, run_nested
 from .records import replace
 from .spec import LayerRef, LayerSpec, NetworkSpec
 from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
-from .symbolic import NotNumeric, Sym, names_in, numeric, read_name, size_conditions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -137,9 +137,11 @@ def _input_shape(raw: Any, line: int | None, name: str,
                  assume: dict[str, int] | None = None) -> tuple[Any, ...]:
     if isinstance(raw, list | tuple) and any(read_name(v) is not None for v in raw):  # input: [H, W, 3]
         given = assume or {}
+        from .symbolic import Sym
+
         named = [v if read_name(v) is None else given.get(v, Sym.name(v)) for v in raw]
-        sizes = _input_shape([None if isinstance(v, Sym) else v for v in named], line, name)
-        return tuple(v if isinstance(v, Sym) else d for v, d in zip(named, sizes, strict=True))
+        sizes = _input_shape([None if isinstance(v, Named) else v for v in named], line, name)
+        return tuple(v if isinstance(v, Named) else d for v, d in zip(named, sizes, strict=True))
     try:
         shape = shape_arg(raw)
         if len(shape) >= MAX_RANK:  # the batch dimension comes on top
@@ -531,6 +533,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     summary = Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
                       warnings=notices, blocks=list(net.blocks), batch=batch)
     if conditions:
+        from .symbolic import size_conditions
+
         summary.warnings.append(size_conditions(conditions))
     summary.warnings.extend(checks.design_warnings(summary, facts))
     return summary

@@ -22,30 +22,16 @@ give the names values (``assume:``).  Nothing here guesses.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from math import gcd, lcm
 
 from ..i18n import _
+from .named import Named, NotNumeric, read_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-#: words that read as something else in YAML or Python
-RESERVED = frozenset({"None", "null", "Null", "NULL", "true", "false", "True", "False", "inf", "nan"})
-
-
-class NotNumeric(ArithmeticError):
-    """A size written with names was used where a number is needed."""
-
-    def __init__(self, message: str, names: Iterable[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.names = sorted(set(names))
-
 
 # atoms ---------------------------------------------------------------------------------------------
 
@@ -123,7 +109,7 @@ def _mono_mul(a: Mono, b: Mono) -> Mono:
 # the value -------------------------------------------------------------------------------------------
 
 
-class Sym:
+class Sym(Named):
     """An exact expression in size names (never a constant: those are plain ``int`` or ``Fraction``)."""
 
     __slots__ = ("_key", "terms")
@@ -479,37 +465,6 @@ def _list(names: Iterable[str]) -> str:
 # sizes and shapes ------------------------------------------------------------------------------------
 
 
-def is_symbolic(x: Any) -> bool:
-    return isinstance(x, Sym)
-
-
-def numeric(shape: Any) -> Any:
-    """A shape (or a list of shapes) with every size written with names replaced by None (unknown)."""
-    if isinstance(shape, list):
-        return [numeric(s) for s in shape]
-    if isinstance(shape, tuple) and any(isinstance(d, Sym) for d in shape):
-        return tuple(None if isinstance(d, Sym) else d for d in shape)
-    return shape
-
-
-def has_names(shape: Any) -> bool:
-    if isinstance(shape, list):
-        return any(has_names(s) for s in shape)
-    return isinstance(shape, tuple) and any(isinstance(d, Sym) for d in shape)
-
-
-def names_in(shapes: Iterable[Any]) -> set[str]:
-    out: set[str] = set()
-    for shape in shapes:
-        if isinstance(shape, list):
-            out |= names_in(shape)
-        elif isinstance(shape, tuple):
-            for d in shape:
-                if isinstance(d, Sym):
-                    out |= d.names()
-    return out
-
-
 def json_size(d: Any) -> Any:
     """A size in JSON: the integer, null, or the expression as a string."""
     return str(d) if isinstance(d, Sym) else d
@@ -524,13 +479,6 @@ def substitute(x: Any, env: Mapping[str, int]) -> Any:
     if isinstance(x, tuple):
         return tuple(substitute(d, env) for d in x)
     return x
-
-
-def read_name(value: Any) -> str | None:
-    """The size name in an input shape (``"H"``), or None when ``value`` is no name."""
-    if isinstance(value, str) and NAME.fullmatch(value) and value not in RESERVED:
-        return value
-    return None
 
 
 def read_assume(raw: Any, line: int | None = None) -> dict[str, int]:

@@ -63,6 +63,8 @@ def normalize(name: str | None) -> str | None:
     if name is None or not str(name).strip():
         return DEFAULT
     key = str(name).strip().replace("-", "_").lower()
+    if _ALIASES.get(key) == DEFAULT:  # English needs no catalog, nor a look at which there are
+        return DEFAULT
     known = {lang.lower(): lang for lang in available()}
     for candidate in (_ALIASES.get(key, key), key, key.split("_")[0]):
         candidate = _ALIASES.get(candidate.lower(), candidate)

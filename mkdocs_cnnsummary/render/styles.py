@@ -16,7 +16,6 @@ from ..engine.records import field, record
 from ..engine.summary import LayerRecord, Shape, Summary
 from ..i18n import N_, _
 from . import formatting as f
-from . import nolearn, torchinfo
 
 
 @record(frozen=True)
@@ -39,15 +38,29 @@ class Style:
 
 
 def _torchinfo_types(layers: list[LayerRecord]) -> list[str]:
+    from . import torchinfo
+
     return [label.lstrip("│ ├└─") for label in torchinfo._labels(layers)]
+
+
+def _torchinfo_shape(shape: Shape | list[Shape]) -> list[str]:
+    from . import torchinfo
+
+    return [torchinfo.size(shape)]
+
+
+def _nolearn_shape(shape: Shape | list[Shape]) -> list[str]:
+    from . import nolearn
+
+    return [nolearn.size(shape)]
 
 
 STYLES: dict[str, Style] = {
     "keras": Style("keras"),
     "torchinfo": Style("torchinfo", {"layer": N_("Layer (type:depth-idx)"), "output_shape": N_("Output Shape")},
-                       lambda s: [torchinfo.size(s)], _torchinfo_types),
+                       _torchinfo_shape, _torchinfo_types),
     "nolearn": Style("nolearn", {"layer": N_("name"), "output_shape": N_("size"), "params": N_("params")},
-                     lambda s: [nolearn.size(s)]),
+                     _nolearn_shape),
 }
 #: the style each framework's users know
 DEFAULT_STYLES = {"keras": "keras", "pytorch": "torchinfo", "lasagne": "nolearn"}

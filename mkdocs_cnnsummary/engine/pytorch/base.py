@@ -171,7 +171,7 @@ def scaled(n: Expr, scale: float, sym: str) -> tuple[Expr, str | None]:
     note = None
     if n.value is not None and not isinstance(n.value, int | Fraction):  # a size written with names
         if exact.denominator != 1:
-            from ..symbolic import NotNumeric
+            from ..named import NotNumeric
 
             raise NotNumeric(_("PyTorch computes {value} × {scale} in floating point", value=n.value, scale=scale),
                              n.value.names())
