@@ -18,7 +18,7 @@ from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
 from .modules import NO_OUTPUT, arrange, call_name, counted_elsewhere, hide, no_output, tie
 from .nested import InParent, NotCalled, is_model_item, nested_type, run_nested
 from .spec import LayerRef, LayerSpec, NetworkSpec
-from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
+from .summary import BlockInstance, InputRecord, LayerRecord, Node, Notice, Shape, Summary
 from .symbolic import NotNumeric, Sym, names_in, numeric, read_name, size_conditions
 
 
@@ -525,8 +525,11 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
                                                                                                 False)}
     rows = arrange(items, owned) if fw.name == "pytorch" else [row for _, record, kids in items
                                                                 for row in (record, *kids)]
+    flow = [Node(name, tuple(nodes[name].inputs), records.get(name), shapes[name],
+                 getattr(records[name].lazy, "network", None) if name in records else None)
+            for name in order if records.get(name) is None or records[name].called]
     summary = Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
-                      warnings=notices, blocks=list(net.blocks), batch=batch)
+                      warnings=notices, blocks=list(net.blocks), batch=batch, flow=flow)
     if conditions:
         summary.warnings.append(size_conditions(conditions))
     summary.warnings.extend(checks.design_warnings(summary, facts))
