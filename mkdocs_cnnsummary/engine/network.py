@@ -496,7 +496,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
             weights=list(calc.weights), calculation=list(calc.steps), line=layer.line, block=node.spec.block,
-            lazy=lazy, lazy_key=name)
+            lazy=lazy, lazy_key=name, operation=node.spec.operation)
         if calc.children and fw.name == "pytorch":  # the submodules it calls, as PyTorch's tables show them
             shown_name = node.spec.name or name
             children[name] = [replace(kid, name=f"{shown_name}.{kid.name}", parent=shown_name, depth=1,

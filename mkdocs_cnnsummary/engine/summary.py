@@ -227,6 +227,8 @@ class LayerRecord:
     lazy: Any = field(default=None, repr=False, compare=False)
     #: the name ``lazy`` knows the row by (a PyTorch row is renamed to its qualified name later)
     lazy_key: str | None = field(default=None, repr=False, compare=False)
+    #: a function of PyTorch code's forward() (``F.relu``, ``+``), not a module: its name is torch.fx's (``relu_1``)
+    operation: bool = False
 
     def _analysed(self, key: str, default: Any = None) -> Any:
         return default if self.lazy is None else self.lazy.of(self.lazy_key or self.name).get(key, default)
