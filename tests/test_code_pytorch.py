@@ -307,3 +307,25 @@ def test_text_table_of_a_model_whose_output_is_a_second_call(tmp_path, capsys) -
     torch_nn = pytest.importorskip("torch.nn")
     modules = torch_nn.Linear(4, 3), torch_nn.Linear(3, 4)
     assert f"Total params: {sum(p.numel() for m in modules for p in m.parameters())}" in out
+
+
+def test_text_table_names_functional_operations_as_the_html_table_does() -> None:
+    """Each operation (``F.relu`` -> ``relu_1``, ``abs_1``, ``mul_1``) shows its torch.fx name in torchinfo's text as
+    in the HTML table, after its type as torchinfo writes a module's own name (``├─ReLU (relu_1): 2-5``); a name
+    that is its type (``mul``) is not repeated.  Modules keep their own names (``Conv2d (conv1)``)."""
+    from bs4 import BeautifulSoup
+
+    from mkdocs_cnnsummary.render.html import render_summary
+    from mkdocs_cnnsummary.render.torchinfo import render_torchinfo
+
+    summary = siamese()
+    text = render_torchinfo(summary)
+    soup = BeautifulSoup(render_summary(summary, fold="none", depth=99), "html.parser")
+    html_names = [span.get_text().replace("\u200b", "") for span in soup.select("tbody .cnnsummary__name")]
+    operations = [rec for rec in summary.layers if rec.operation]
+    assert len(operations) == 16 and {"relu_1", "abs_1", "mul_1"} <= {rec.name for rec in operations}
+    for rec in operations:
+        assert rec.name in html_names, rec.name
+        shown = f"─{rec.type}: " if rec.name == rec.type else f"─{rec.type} ({rec.name}): "
+        assert shown in text, (rec.name, text)
+    assert "─Conv2d (conv1): 2-1" in text and "─Linear (head): 1-8" in text

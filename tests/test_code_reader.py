@@ -429,3 +429,61 @@ def test_a_holder_frozen_by_its_constructor_counts_as_keras_does() -> None:
     frozen = code(text.replace(", trainable=False)", ")\ntd.trainable = False"))
     assert (frozen.trainable_params, frozen.non_trainable_params) == (0, 10)
     assert not [w for w in frozen.warnings if w.kind == "frozen-holder"]
+
+
+LOOPING_FORWARD = """\
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        total = 0
+        for i in {iterable}:
+{body}
+        return self.fc(x)
+
+
+model = Net()
+"""
+HEAVY_BODY = "".join(f"            total = total + i * {k} - i // 3\n" for k in range(30))
+
+
+def _steps_to_fail(monkeypatch: pytest.MonkeyPatch, iterable: str, body: str) -> tuple[SpecError, int]:
+    """The error of reading a forward() that loops over ``iterable``, and the steps the reader took."""
+    from mkdocs_cnnsummary.code.limits import Budget
+
+    taken = [0]
+    step = Budget.step
+
+    def counted(self: Budget, n: int = 1) -> None:
+        taken[0] += n
+        step(self, n)
+
+    monkeypatch.setattr(Budget, "step", counted)
+    with pytest.raises(SpecError) as info:
+        summarize(LOOPING_FORWARD.format(iterable=iterable, body=body), format="code", inputs=[[4]])
+    return info.value, taken[0]
+
+
+@pytest.mark.parametrize(("iterable", "body", "words"), [
+    ("range(10 ** 12)", "            total = total + i\n", "more than 100,000 times"),
+    ("range(90_000)", HEAVY_BODY, "more than 2,000,000 steps"),  # 30 statements each: 2,700,000 steps
+    ("[j for j in range(10 ** 12)]", "            pass\n", "more than 100,000 times"),
+])
+def test_a_loop_over_a_huge_range_fails_before_its_first_iteration(monkeypatch, iterable, body, words):
+    """A loop that runs to its end (no break, return or raise) over a range longer than the budget allows fails at
+    once, with the message it would give at the cap, naming its line; looping up to the cap would take 100,000
+    iterations or more (seconds), here the whole reading takes a few thousand steps."""
+    error, steps = _steps_to_fail(monkeypatch, iterable, body)
+    assert words in str(error) and error.line == 11, str(error)
+    assert steps < 20_000
+
+
+def test_a_loop_over_a_huge_range_that_breaks_runs_as_python_runs_it():
+    body = "            total = total + i\n            if i == 3:\n                break\n"
+    summary = summarize(LOOPING_FORWARD.format(iterable="range(10 ** 12)", body=body), format="code", inputs=[[4]])
+    assert summary.total_params == 20

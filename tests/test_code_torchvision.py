@@ -46,3 +46,25 @@ def test_torchvision_source_counts_the_macs_pytorchs_counter_counts(builder: str
         real(*(torch.zeros(1, *s) for s in model.inputs))
     assert summary.total_flops == counter.get_total_flops()
     assert summary.total_macs is not None and summary.total_macs * 2 == counter.get_total_flops()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.builder)
+def test_torchvision_source_shows_every_analysis_column(model: Model, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's table with every analysis column and the memory estimate: the rows of a module holding others
+    (a Sequential, a BasicBlock) read the names of their own network.  The numbers are checked against PyTorch by
+    the comparison above (``torch_compare.activation_differences``).  The command runs in torchvision's
+    package directory (its project), so that the file's imports of its helper modules are read too."""
+    import json
+
+    from torchvision_models import torchvision_root
+
+    from mkdocs_cnnsummary.cli import main
+
+    monkeypatch.chdir(torchvision_root())
+
+    status = main([str(model.path()), "-m", model.expression, "-i", json.dumps(list(model.inputs[0])),
+                   "-c", "macs flops other_ops activations receptive_field"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert "Inference, estimate" in out and "Training (Adam), estimate" in out and err == ""

@@ -1,5 +1,6 @@
 """Memory: weights in each dtype as PyTorch stores them, activations as the real outputs' elements (checked
-layer by layer in test_operations.py), and the liveness model of the inference estimate."""
+layer by layer in test_operations.py, and for whole models read from code in torch_compare.py), module trees
+and Keras models used as layers, and the liveness model of the inference estimate."""
 
 from __future__ import annotations
 
@@ -81,3 +82,113 @@ def test_peak_of_a_long_chain_is_the_largest_neighbouring_pair():
     sizes = [5, *widths]
     pairs = [a + b for a, b in itertools.pairwise(sizes)]
     assert best == max(pairs) and where == f"dense_{pairs.index(max(pairs))}".replace("dense_0", "dense")
+
+
+NESTED_MODULE = """\
+import torch
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(channels, channels, 3, padding=1), nn.BatchNorm2d(channels))
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        return self.relu(self.body(x) + x)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), Block(8), nn.MaxPool2d(2))
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(8 * 7 * 7, 10))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+class Chain(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.Sequential(nn.Conv2d(8, 4, 1)), nn.MaxPool2d(2))
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(4 * 7 * 7, 10))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+"""
+
+
+def _real(model: str) -> dict:
+    from torch_truth import Job, run
+
+    truth = run(Job(NESTED_MODULE, model, ((3, 16, 16),)))
+    assert truth["ok"], truth.get("error")
+    return truth
+
+
+@pytest.mark.parametrize("model", ["Net()", "Chain()"])
+def test_a_module_tree_holds_the_activations_pytorch_makes(model):
+    """Modules holding Sequentials that hold modules: each row reads the names of its own network (a Sequential's
+    first module reads the Sequential's input), and every tensor forward() makes is counted once."""
+    from torch_compare import real_activations
+
+    truth = _real(model)
+    summary = summarize(NESTED_MODULE, format="code", framework="pytorch", model=model, inputs=[[3, 16, 16]], batch=3)
+    memory = estimate(summary, "float16")
+    assert memory.activations == 3 * 2 * real_activations(truth)
+    for step in memory.steps:
+        assert evaluate(step.substituted) == step.result, step
+
+
+def test_a_chain_of_nested_modules_peaks_at_the_largest_neighbouring_pair_pytorch_makes():
+    """A chain: each output lives until the next module has read it, whatever the modules it is nested in; the
+    peak is the largest sum of two neighbours of the innermost modules' outputs, in the order PyTorch calls them."""
+    from torch_compare import _per_sample
+
+    truth = _real("Chain()")
+    modules = {m["name"]: m for m in truth["modules"]}
+    leaves = [modules[name] for name in truth["order"] if modules[name]["leaf"]]
+    sizes = [_per_sample(truth["inputs"][0]), *(_per_sample(m["calls"][0]["shapes"][0]) for m in leaves)]
+    summary = summarize(NESTED_MODULE, format="code", framework="pytorch", model="Chain()", inputs=[[3, 16, 16]])
+    memory = estimate(summary)
+    assert memory.peak_activations == 4 * max(a + b for a, b in itertools.pairwise(sizes))
+    row = next(rec for rec in summary.layers if rec.name == "features")
+    assert row.activations == sizes[-3]  # a Sequential's row: the output of its last module
+
+
+def test_the_command_shows_the_memory_of_a_module_tree(tmp_path, capsys):
+    from mkdocs_cnnsummary.cli import main
+
+    path = tmp_path / "net.py"
+    path.write_text(NESTED_MODULE)
+    assert main([str(path), "-m", "Net()", "-i", "[3, 16, 16]", "-c", "activations"]) == 0
+    out, err = capsys.readouterr()
+    assert "Inference, estimate" in out and "Block (2)" in out and err == ""
+
+
+KERAS_NESTED = """\
+import keras
+from keras import layers
+
+inner = keras.Sequential([layers.Dense(8), layers.Dense(4)], name="inner")
+inp = keras.Input((5,))
+x = layers.Dense(6)(inp)
+model = keras.Model(inp, layers.Dense(3)(inner(x)))
+"""
+KERAS_FLAT = """\
+import keras
+from keras import layers
+
+inp = keras.Input((5,))
+x = layers.Dense(6)(inp)
+model = keras.Model(inp, layers.Dense(3)(layers.Dense(4)(layers.Dense(8)(x))))
+"""
+
+
+def test_a_keras_model_used_as_a_layer_holds_the_activations_of_its_layers():
+    """Its layers' names are those of its own network: the estimate is that of the same layers written flat."""
+    nested, flat = (estimate(summarize(text, format="code", batch=2)) for text in (KERAS_NESTED, KERAS_FLAT))
+    assert (nested.weights, nested.activations, nested.peak_activations) == \
+        (flat.weights, flat.activations, flat.peak_activations)

@@ -23,6 +23,9 @@ What the summary must show, row by row (``differences`` lists every way it does 
 - The model's own tensors (``self.class_token`` of the model itself, which no module row can hold)
   may be rows named after them, at the top, holding exactly those tensors.
 - Nothing else: a row that is neither a module, an operation nor one of those tensors is reported.
+- **Activations** (where torch.fx could trace the model): the memory estimate counts, per sample, the
+  elements of every tensor ``forward()`` makes, each once (``real_activations``), with a peak that is
+  a part of them.
 """
 
 from __future__ import annotations
@@ -181,9 +184,71 @@ def assert_reads_as_pytorch(text: str, truth: dict[str, Any], where: str, **kwar
         check_steps(summary)
     except Exception as exc:  # show what was read, so the failure can be reproduced
         pytest.fail(f"{where}\n{type(exc).__name__}: {exc}\n{truth_table(truth)}")
-    diffs = differences(summary, truth)
+    diffs = differences(summary, truth) or activation_differences(summary, truth)
     if diffs:
         pytest.fail(f"{where}\n" + "\n".join(diffs) + "\n" + truth_table(truth))
+
+
+#: modules that hold others and compute nothing of their own
+CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
+
+
+def real_activations(truth: dict[str, Any]) -> int | None:
+    """The output elements per sample of every tensor ``forward()`` made, as PyTorch ran it, the way torch.fx sees
+    the computation: the inputs, each call of each module torch.fx does not trace into, as its row shows the output
+    (an innermost module of ``torch.nn`` that calls others, such as a TransformerEncoderLayer, whose inner tensors
+    are not counted, as its submodules' rows are counted in its own; or one that calls no module and runs no
+    operation), and each torch.fx operation; None where torch.fx could not
+    trace.  A Sequential makes no tensor of its own: its output is its last module's, or its input when empty."""
+    if truth["functional"] is None:
+        return None
+    from torch import nn
+
+    ops = truth["functional"]
+    inside = {op["parent"] for op in ops if op["parent"]}
+    called = [m for m in truth["modules"] if m["name"] and m["calls"]]
+    composite = {m["name"] for m in called if hasattr(nn, m["type"]) and m["type"] not in CONTAINERS
+                 and any(other["name"].startswith(m["name"] + ".") for other in called)}
+    leaves = {name for name in composite if not any(other.startswith(name + ".") for other in composite)}
+    holders = {".".join(m["name"].split(".")[:i]) for m in called for i in range(1, m["name"].count(".") + 1)}
+    holders |= {".".join(p.split(".")[:i]) for p in inside for i in range(1, p.count(".") + 2)}
+    total = sum(_per_sample(s) for s in truth["inputs"])
+    for m in called:
+        name = m["name"]
+        if any(name.startswith(leaf + ".") for leaf in leaves):
+            continue  # inside a torch.nn module: counted in its output
+        if (name in leaves or name not in holders) and m["type"] not in CONTAINERS:
+            total += sum(_per_sample(s) for call in m["calls"] for s in _listed(shown_shape(call, m["type"])))
+    return total + sum(_per_sample(s) for op in ops for s in _listed(shown_shape(op["output"], op["target"])))
+
+
+def _listed(shape: Shape) -> list[tuple]:
+    return shape if isinstance(shape, list) else [shape]
+
+
+def _per_sample(shape: Any) -> int:
+    """Elements per sample: the sizes but the batch axis (the first)."""
+    n = 1
+    for d in shape[1:]:
+        n *= d if d is not None else 1
+    return n
+
+
+def activation_differences(summary: Any, truth: dict[str, Any]) -> list[str]:
+    """How the memory estimate's activations (the inputs and every step's output, each once) differ from the
+    elements of the tensors PyTorch made; none to check where torch.fx could not trace the model."""
+    from mkdocs_cnnsummary.engine.memory import estimate
+
+    real = real_activations(truth)
+    if real is None:
+        return []
+    memory = estimate(summary, "float32")
+    ours = None if memory.activations is None else memory.activations // (4 * summary.batch)
+    out = [] if ours == real else [f"activations kept for backward: {ours} elements per sample but PyTorch's "
+                                   f"forward() makes {real:,}"]
+    if memory.peak_activations is None or not 0 < memory.peak_activations <= memory.activations:
+        out.append(f"the largest set of live activations is {memory.peak_activations}, not a part of all of them")
+    return out
 
 
 def truth_table(truth: dict[str, Any]) -> str:

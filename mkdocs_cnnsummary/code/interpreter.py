@@ -466,6 +466,8 @@ class Interpreter:
                               iter=short_source(stmt.iter, 40), lineno=stmt.lineno, explain=iterable.explain()), kind=
                     "skipped")
             return
+        if isinstance(iterable, range) and not _can_stop_early(stmt.body):
+            self.budget.loop(len(iterable), len(stmt.body))  # it runs to its end: over the budget, it fails now
         for count, item in enumerate(self.iterate(iterable, stmt.iter), 1):
             self.budget.iteration(count)
             self.assign(stmt.target, item, scope)
@@ -826,6 +828,8 @@ class Interpreter:
         def loop(k: int) -> None:
             gen = node.generators[k]
             iterable = self.eval(gen.iter, scope if k == 0 else inner)
+            if isinstance(iterable, range):  # a comprehension runs to its end: over the budget, it fails now
+                self.budget.loop(count[0] + len(iterable), 1)
             for item in self.iterate(iterable, gen.iter):
                 count[0] += 1
                 self.budget.iteration(count[0])
@@ -1184,6 +1188,19 @@ def _is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
             continue
         stack.extend(ast.iter_child_nodes(current))
+    return False
+
+
+def _can_stop_early(body: list[ast.stmt]) -> bool:
+    """Whether a loop's body may end the loop before its last iteration: a ``break``, ``return`` or ``raise`` in it
+    (outside the functions and classes it defines; a ``break`` of an inner loop counts too, to be safe)."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Break | ast.Return | ast.Raise):
+            return True
+        stack.extend(child for child in ast.iter_child_nodes(node)
+                     if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda))
     return False
 
 

@@ -49,10 +49,18 @@ class Budget:
     def step(self, n: int = 1) -> None:
         self.steps += n
         if self.steps > self.limits.steps:
-            raise BudgetError(_("the code takes more than {steps:,} steps to read", steps=self.limits.steps),
-                              _(
-                                      "a model definition should not need that much work; check for a loop that does "
-                                      "not end"))
+            self._too_many_steps()
+
+    def loop(self, iterations: int, steps_each: int) -> None:
+        """A loop that will run ``iterations`` times, each taking at least ``steps_each`` steps: over the budget
+        before its first iteration, so that ``range(10**12)`` fails at once rather than at the step cap."""
+        self.iteration(iterations)
+        if self.steps + iterations * steps_each > self.limits.steps:
+            self._too_many_steps()
+
+    def _too_many_steps(self) -> None:
+        raise BudgetError(_("the code takes more than {steps:,} steps to read", steps=self.limits.steps),
+                          _("a model definition should not need that much work; check for a loop that does not end"))
 
     def alloc(self, n: int) -> None:
         """Count ``n`` new items or characters against the reading's total (many medium lists add up)."""

@@ -12,6 +12,10 @@ padding and workspaces):
   one value per trainable parameter; Adam: two) + every activation, kept for the backward pass (the
   inputs and every layer's output).
 
+A model used as a layer (a Keras model, a PyTorch module holding others) runs its own network in its row's
+place: its layers read the names of that network, its inputs are the tensors the row is called on, and its
+row makes no tensor of its own.  A tensor a module owns (an ``nn.Parameter``) is a weight, not an activation.
+
 Sizes are exact byte counts; the units (MB = 10⁶ bytes, MiB = 2²⁰ bytes ...) only change how they are
 written.
 """
@@ -21,8 +25,9 @@ from __future__ import annotations
 from ..i18n import S_, _
 from .errors import SpecError, did_you_mean
 from .expr import Expr, product, total, var
+from .modules import owned_tensor
 from .records import field, record
-from .summary import Step, Summary, source
+from .summary import Node, Shape, Step, Summary, source
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -95,48 +100,87 @@ def _step(steps: list[Step], quantity: str, expr: Expr, note: str | None = None)
     return int(value)
 
 
-def _order(summary: Summary) -> list[str]:
-    """The layers in an order where each comes after the ones it reads: by depth (an input is 0, a layer one
-    more than its deepest source), then in the spec's order; linear in the number of layers and edges."""
-    depth: dict[str, int] = {i.name: 0 for i in summary.inputs}
-    by_name = {rec.name: rec for rec in summary.layers}
-    for rec in summary.layers:
-        stack = [rec]
-        while stack:  # an explicit stack: a chain of any length costs no recursion
-            top = stack[-1]
-            if top.name in depth:
-                stack.pop()
-                continue
-            missing = [by_name[b] for b in (source(src)[0] for src in top.inputs) if b not in depth]
-            if missing:
-                if len(stack) > len(by_name):  # pragma: no cover - the engine has refused cycles
-                    raise AssertionError("the layers form a cycle")
-                stack.extend(missing)
-                continue
-            depth[top.name] = 1 + max((depth[source(src)[0]] for src in top.inputs), default=0)
-            stack.pop()
-    index = {rec.name: i for i, rec in enumerate(summary.layers)}
-    return sorted(index, key=lambda name: (depth[name], index[name]))
+#: a tensor of the computation: the names of the steps of the models it is made in, then its own step's
+Key = tuple[str, ...]
 
 
-def peak_live(summary: Summary) -> tuple[int | None, str | None]:
-    """The most output elements (per sample) alive at once, and the layer at which that happens."""
-    sizes: dict[str, int | None] = {i.name: elements(i.shape) for i in summary.inputs}
-    sizes.update({rec.name: rec.activations for rec in summary.layers})
-    order = _order(summary)
-    step_of = {name: i for i, name in enumerate(order)}
-    last_use: dict[str, int] = {name: step_of.get(name, -1) for name in sizes}
-    for rec in summary.layers:
-        for src in rec.inputs:
-            base = source(src)[0]
-            last_use[base] = max(last_use[base], step_of[rec.name])
-    for out in summary.outputs:
-        last_use[source(out)[0]] = len(order)
+@record
+class Tensors:
+    """The tensors a network makes, each once, with the models used as layers run in their rows' place: the
+    inputs' and every step's output elements per sample (None: unknown), the steps in the order they run, what
+    each reads, and the network's outputs.  A model's row is not a tensor of its own: its output is the output
+    of the last step of its network."""
+
+    sizes: dict[Key, int | None] = field(default_factory=dict)
+    order: list[Key] = field(default_factory=list)
+    reads: dict[Key, list[Key]] = field(default_factory=dict)
+    shown: dict[Key, str] = field(default_factory=dict)
+    outputs: list[Key] = field(default_factory=list)
+
+
+def tensors(summary: Summary) -> Tensors:
+    """The tensors of a computed network (see :class:`Tensors`)."""
+    out = Tensors()
+    bound: dict[str, list[Key]] = {}
+    for i in summary.inputs:
+        out.sizes[(i.name,)] = elements(i.shape)
+        bound[i.name] = [(i.name,)]
+    out.outputs = _run(summary, (), bound, out)
+    return out
+
+
+def _flow(summary: Summary) -> list[Node]:
+    """The steps of a network: its own, or for a summary put together from rows, its top-level rows."""
+    if summary.flow:
+        return summary.flow
+    return [Node(rec.name, tuple(rec.inputs), rec, rec.output_shape) for rec in summary.top_layers if rec.called]
+
+
+def _run(summary: Summary, prefix: Key, bound: dict[str, list[Key]], out: Tensors) -> list[Key]:
+    """Add the tensors of ``summary``'s steps to ``out`` (``bound``: what its input names are); its outputs.
+    Recursion follows the nesting of models, which the engine has already computed within its bounds."""
+    for node in _flow(summary):
+        reads = [key for src in node.inputs for key in bound[source(src)[0]]]
+        if node.network is not None:  # a model used as a layer: its steps, on the tensors it is called on
+            inner = {i.name: bound[source(src)[0]]
+                     for i, src in zip(node.network.inputs, node.inputs, strict=True)}
+            bound[node.name] = _run(node.network, (*prefix, node.name), inner, out)
+            continue
+        key = (*prefix, node.name)
+        if node.record is None:  # a further call of a shared Keras layer
+            out.sizes[key] = _elements_of(node.output_shape)
+        elif owned_tensor(node.record.type, summary.framework):
+            out.sizes[key] = 0  # a tensor the module owns (an nn.Parameter): counted in the weights
+        else:
+            out.sizes[key] = node.record.activations
+        out.order.append(key)
+        out.reads[key] = reads
+        out.shown[key] = node.record.name if node.record is not None else node.name
+        bound[node.name] = [key]
+    return [key for name in summary.outputs for key in bound[source(name)[0]]]
+
+
+def _elements_of(shape: Shape | list[Shape]) -> int | None:
+    sizes = [elements(s) for s in (shape if isinstance(shape, list) else [shape])]
+    return None if None in sizes else sum(sizes)  # type: ignore[arg-type]
+
+
+def peak_live(summary: Summary, made: Tensors | None = None) -> tuple[int | None, str | None]:
+    """The most output elements (per sample) alive at once, and the step at which that happens, running the
+    steps in order: a tensor lives from the step that makes it to its last reader (the outputs to the end)."""
+    made = made or tensors(summary)
+    step_of = {key: i for i, key in enumerate(made.order)}
+    last_use: dict[Key, int] = {key: step_of.get(key, -1) for key in made.sizes}
+    for key in made.order:
+        for read in made.reads[key]:
+            last_use[read] = max(last_use[read], step_of[key])
+    for key in made.outputs:
+        last_use[key] = len(made.order)
     # a tensor is alive from the step that makes it to its last reader: add it there, drop it after
-    change = [0] * (len(order) + 2)
-    unknown = [0] * (len(order) + 2)
-    for n, size in sizes.items():
-        start, end = max(step_of.get(n, -1), 0), last_use[n]
+    change = [0] * (len(made.order) + 2)
+    unknown = [0] * (len(made.order) + 2)
+    for key, size in made.sizes.items():
+        start, end = max(step_of.get(key, -1), 0), last_use[key]
         if end < start:
             continue
         if size is None:
@@ -146,12 +190,12 @@ def peak_live(summary: Summary) -> tuple[int | None, str | None]:
             change[start] += size
             change[end + 1] -= size
     best, where, live, blind = 0, None, 0, 0
-    for i, name in enumerate(order):
+    for i, key in enumerate(made.order):
         live, blind = live + change[i], blind + unknown[i]
         if blind:
-            return None, name
+            return None, made.shown[key]
         if live > best:
-            best, where = live, name
+            best, where = live, made.shown[key]
     return best, where
 
 
@@ -180,13 +224,13 @@ def estimate(summary: Summary, dtype: str = "float32") -> MemoryEstimate:
         note += _(" (buffers too)")
     weights = _step(steps, S_("weights"), (weight_terms if summary.total_buffers else params) * b, note)
     assert weights is not None
-    inputs = [elements(i.shape) for i in summary.inputs]
-    outputs = [rec.activations for rec in summary.layers]
-    all_elements = var("elements", None if None in inputs + outputs else sum(inputs + outputs),  # type: ignore[arg-type]
+    made = tensors(summary)
+    sizes = list(made.sizes.values())
+    all_elements = var("elements", None if None in sizes else sum(sizes),  # type: ignore[arg-type]
                        S_("the output size of a layer"))
     activations = _step(steps, S_("activations kept for backward"), product([n, all_elements, b]),
                         _("the inputs and every layer's output, per sample, times the batch"))
-    live, where = peak_live(summary)
+    live, where = peak_live(summary, made)
     peak = _step(steps, S_("largest set of live activations"),
                  product([n, var("live", live, S_("an output size")), b]),
                  _("the tensors alive when {where} runs (each lives until its last reader)", where=where)

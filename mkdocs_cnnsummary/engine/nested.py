@@ -15,7 +15,7 @@ from ..i18n import S_, _
 from .errors import SpecError
 from .expr import total, var
 from .modules import owned_tensor
-from .summary import LayerRecord, Shape, Step, Weight
+from .summary import LayerRecord, Shape, Step, Summary, Weight
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -105,18 +105,20 @@ def run_nested(spec: LayerSpec, name: str, in_shapes: list[Shape], framework: st
     out: Shape | list[Shape] = outputs[0] if len(outputs) == 1 else outputs
     record = LayerRecord(name=name, type=type_name, inputs=[], output_shape=out if isinstance(out, list)
                          else tuple(out), weights=weights, calculation=steps, line=spec.line,
-                         lazy=ModelSums(top))
+                         lazy=ModelSums(top, network=called))
     return out, record, children
 
 
 class ModelSums:
     """The analyses of a model's row: the sums of its layers' operations (read when first needed); a model
     used as a layer has no receptive field of its own.  ``output=False``: a row with no output of its own (a
-    PyTorch ``ModuleList`` holding the modules it lists), whose activations are none."""
+    PyTorch ``ModuleList`` holding the modules it lists), whose activations are none.  ``network``: the
+    model's network as it was called, whose steps the memory estimate runs in the row's place."""
 
-    def __init__(self, layers: list[LayerRecord], *, output: bool = True) -> None:
+    def __init__(self, layers: list[LayerRecord], *, output: bool = True, network: Summary | None = None) -> None:
         self.layers = layers
         self.output = output
+        self.network = network
         self.done: dict[str, object] | None = None
 
     def jumps(self, name: str) -> None:
@@ -126,8 +128,7 @@ class ModelSums:
     def of(self, name: str) -> dict[str, object]:
         if self.done is None:
             steps: list[Step] = []
-            self.done = {"analysis": steps, "receptive_field": None,
-                         "activations": self.layers[-1].activations if self.layers and self.output else None}
+            self.done = {"analysis": steps, "receptive_field": None, "activations": self._activations()}
             for key, quantity in (("macs", S_("MACs")), ("other_ops", S_("other ops"))):
                 values = [(rec.name, getattr(rec, key)) for rec in self.layers]
                 expr = total([var(f"{key}({n})", v) for n, v in values if v != 0])
@@ -137,6 +138,18 @@ class ModelSums:
                                   value, None if value is not None else _("unknown for one of its layers"), key))
                 self.done[key] = value
         return self.done
+
+    def _activations(self) -> int | None:
+        """The elements of the model's outputs (those of its network; a holder has none)."""
+        if not self.output:
+            return None
+        if self.network is None:
+            return self.layers[-1].activations if self.layers else None
+        from .memory import tensors
+
+        made = tensors(self.network)
+        sizes = [made.sizes[key] for key in made.outputs]
+        return None if None in sizes else sum(sizes)  # type: ignore[arg-type]
 
 
 class InParent:

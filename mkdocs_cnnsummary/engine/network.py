@@ -18,7 +18,7 @@ from .named import Named, NotNumeric, names_in, numeric, read_name
 from .nested import InParent, NotCalled, is_model_item, nested_type, run_nested
 from .records import replace
 from .spec import LayerRef, LayerSpec, NetworkSpec
-from .summary import BlockInstance, InputRecord, LayerRecord, Notice, Shape, Summary
+from .summary import BlockInstance, InputRecord, LayerRecord, Node, Notice, Shape, Summary
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -501,7 +501,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
             weights=list(calc.weights), calculation=list(calc.steps), line=layer.line, block=node.spec.block,
-            lazy=lazy, lazy_key=name)
+            lazy=lazy, lazy_key=name, operation=node.spec.operation)
         if calc.children and fw.name == "pytorch":  # the submodules it calls, as PyTorch's tables show them
             shown_name = node.spec.name or name
             children[name] = [replace(kid, name=f"{shown_name}.{kid.name}", parent=shown_name, depth=1,
@@ -530,8 +530,11 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
                                                                                                 False)}
     rows = arrange(items, owned) if fw.name == "pytorch" else [row for _, record, kids in items
                                                                 for row in (record, *kids)]
+    flow = [Node(name, tuple(nodes[name].inputs), records.get(name), shapes[name],
+                 getattr(records[name].lazy, "network", None) if name in records else None)
+            for name in order if records.get(name) is None or records[name].called]
     summary = Summary(name=net.name, inputs=inputs, layers=rows, outputs=list(outputs), framework=fw.name,
-                      warnings=notices, blocks=list(net.blocks), batch=batch)
+                      warnings=notices, blocks=list(net.blocks), batch=batch, flow=flow)
     if conditions:
         from .symbolic import size_conditions
 

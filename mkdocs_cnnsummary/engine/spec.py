@@ -84,6 +84,7 @@ class LayerSpec:
     holder: bool = False  # a row for a module that is not called itself (``module: ModuleList``)
     tied: dict[str, str] | None = None  # own tensor name -> the tensor of another row it is (counted there)
     hidden: bool = False  # computed for the shapes after it, but no row and nothing counted (not the model's)
+    operation: bool = False  # a function forward() calls (F.relu, +), not a module: named as torch.fx names it
     arg_lines: dict[str | int, int] = field(default_factory=dict)
 
     def __repr__(self) -> str:

@@ -232,6 +232,8 @@ class LayerRecord:
     lazy: Any = field(default=None, repr=False, compare=False)
     #: the name ``lazy`` knows the row by (a PyTorch row is renamed to its qualified name later)
     lazy_key: str | None = field(default=None, repr=False, compare=False)
+    #: a function of PyTorch code's forward() (``F.relu``, ``+``), not a module: its name is torch.fx's (``relu_1``)
+    operation: bool = False
 
     def _analysed(self, key: str, default: Any = None) -> Any:
         return default if self.lazy is None else self.lazy.of(self.lazy_key or self.name).get(key, default)
@@ -389,6 +391,20 @@ class InputRecord:
         return {"name": self.name, "shape": json_shape(self.shape)}
 
 
+@record(frozen=True)
+class Node:
+    """One step of a network's computation, in the order it runs: the name later steps read its output by,
+    the names it reads (in its own network: a model used as a layer has its own names), its row (None for a
+    further call of a shared Keras layer, shown in the layer's row) and its output shape; ``network`` is the
+    network of a model used as a layer, as it was called (its steps run in its place)."""
+
+    name: str
+    inputs: tuple[str, ...]
+    record: LayerRecord | None
+    output_shape: Shape | list[Shape]
+    network: Summary | None = None
+
+
 @record
 class Summary(LayerSums):
     """The computed network: inputs, layers in order, outputs and totals."""
@@ -402,6 +418,9 @@ class Summary(LayerSums):
     #: samples per batch that the operation counts are for
     batch: int = 1
     blocks: list[BlockInstance] = field(default_factory=list)
+    #: the steps of the computation in the order they run (the rows of a model used as a layer are in its
+    #: step's network); empty for a summary put together from rows, whose top-level rows are its steps
+    flow: list[Node] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def total_params(self) -> int:

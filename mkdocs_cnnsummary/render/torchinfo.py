@@ -53,9 +53,13 @@ def _labels(layers: list[LayerRecord]) -> list[str]:
 
 def _named(label: str, layer: LayerRecord) -> str:
     """``├─Conv2d (conv1): 2-1``, as torchinfo's ``var_names`` shows a module's own name (its last part); a name the
-    engine gave (``conv2d_1``, an operation's ``add``) adds nothing and is left out."""
+    engine gave a module (``conv2d_1``) adds nothing and is left out.  An operation (a function of PyTorch code's
+    forward(), or one spelt in lower case) shows its name as torch.fx names it, as the other tables do:
+    ``├─ReLU (relu_1): 2-5``, ``├─add (add_1): 3-6``; a name that is its type (``add``) is not repeated."""
     own = layer.name.rsplit(".", 1)[-1]
-    if re.fullmatch(rf"{re.escape(module_name(layer.type))}(_\d+)?(@\d+)?", own) or own == layer.type:
+    operation = layer.operation or layer.type[:1].islower()
+    if own == layer.type or (not operation
+                             and re.fullmatch(rf"{re.escape(module_name(layer.type))}(_\d+)?(@\d+)?", own)):
         return label
     head, _, tail = label.rpartition(": ")
     return f"{head} ({f.printable(own)}): {tail}"

@@ -257,6 +257,7 @@ def _network(binding: TorchBinding, frame: Frame, top: bool) -> NetworkSpec:
         spec = LayerSpec(type=item.type, args=list(item.args), kwargs=dict(item.kwargs), name=item.name,
                          inputs=[_ref(t, frame) for t in item.inputs], line=item.line)
         spec.call, spec.parent, spec.tied, spec.hidden = item.call, item.parent, item.tied, item.hidden
+        spec.operation = item.kind == "op"
         if item.kind in ("module", "unused") and item.module is not None and not item.call and not item.hidden:
             spec.tied = tied_tensors(binding, item.module, item.name)
         if item.kind == "call":
