@@ -12,13 +12,15 @@ ratio of each kind of text of the blocks, its colours composited over the backgr
 #: viewport (``documentElement.clientWidth``: the width asked for, less a scroll bar), never ``innerWidth``:
 #: in Chromium's mobile emulation the window grows to the page, so a page 421 px wide at 390 px has an
 #: ``innerWidth`` of 421.  ``overflowing`` names the outermost elements that stick out of it, leaving out those
-#: inside an element that clips or scrolls (they cannot widen the page); ``ours`` tells the blocks' elements
-#: (summaries, error boxes, the layer reference) from the theme's.
+#: inside an element that clips or scrolls, or fixed to the window (they cannot widen the page); ``ours`` tells
+#: the blocks' elements (summaries, error boxes, the layer reference) from the theme's.
 PAGE_WIDTH = r"""(() => {
   const root = document.documentElement, limit = root.clientWidth;
-  const clipped = (e) => {
-    for (let p = e.parentElement; p && p !== root && p !== document.body; p = p.parentElement)
-      if (getComputedStyle(p).overflowX !== 'visible') return true;
+  const clipped = (e) => {  // inside an element that clips or scrolls, or fixed to the window (an off-canvas menu)
+    for (let p = e; p && p !== root; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (style.position === 'fixed' || (p !== e && p !== document.body && style.overflowX !== 'visible')) return true;
+    }
     return false;
   };
   const sticksOut = (e) => {
