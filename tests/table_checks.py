@@ -8,14 +8,21 @@ a scrolling wrapper are there and not covered; ``contrast`` is the lowest WCAG 2
 ratio of each kind of text of the blocks, its colours composited over the backgrounds behind it.
 """
 
-#: ``{page_wider_than_screen, overflowing: [{element, ours, left, right}]}``, measured against the layout
-#: viewport (``documentElement.clientWidth``: the width asked for, less a scroll bar), never ``innerWidth``:
+#: ``{page_wider_than_screen, screen_width, overflowing: [{element, ours, left, right}]}``, measured against the
+#: layout viewport (``documentElement.clientWidth``, plus a classic scroll bar's width), never ``innerWidth``:
 #: in Chromium's mobile emulation the window grows to the page, so a page 421 px wide at 390 px has an
 #: ``innerWidth`` of 421.  ``overflowing`` names the outermost elements that stick out of it, leaving out those
 #: inside an element that clips or scrolls, or fixed to the window (they cannot widen the page); ``ours`` tells
 #: the blocks' elements (summaries, error boxes, the layer reference) from the theme's.
 PAGE_WIDTH = r"""(() => {
-  const root = document.documentElement, limit = root.clientWidth;
+  // a phone's scroll bars overlay the page: the screen is the layout viewport and, where the browser draws a
+  // classic scroll bar beside it (Firefox on a desktop), that bar
+  const root = document.documentElement, probe = document.createElement('div');
+  probe.style.cssText = 'position: absolute; top: -500px; width: 100px; height: 100px; overflow: scroll';
+  document.body.appendChild(probe);
+  const bar = probe.offsetWidth - probe.clientWidth;
+  probe.remove();
+  const limit = root.clientWidth + Math.max(0, Math.min(bar, innerWidth - root.clientWidth));
   const clipped = (e) => {  // inside an element that clips or scrolls, or fixed to the window (an off-canvas menu)
     for (let p = e; p && p !== root; p = p.parentElement) {
       const style = getComputedStyle(p);
@@ -37,7 +44,7 @@ PAGE_WIDTH = r"""(() => {
     overflowing.push({element: name(e), ours: !!e.closest('.cnnsummary, .cnnsummary-reference, .cnnsummary-error'),
                       left: Math.round(r.left), right: Math.round(r.right)});
   }
-  return {page_wider_than_screen: root.scrollWidth > limit + 1, overflowing};
+  return {page_wider_than_screen: root.scrollWidth > limit + 1, screen_width: limit, overflowing};
 })()"""
 
 CHECKS = r"""

@@ -275,20 +275,29 @@ ERRORS = {
 }
 
 
-@pytest.fixture
-def wrong(tmp_path: Path) -> Path:
+def project(tmp_path: Path, pages: dict[str, str]) -> Path:
+    """A Sphinx project of these files (dedented) in ``tmp_path/src``."""
     src = tmp_path / "src"
     src.mkdir()
-    for name, text in ERRORS.items():
+    for name, text in pages.items():
         (src / name).write_text(textwrap.dedent(text), encoding="utf-8")
     return src
 
 
-def test_errors_are_warnings_at_the_spec_line_and_W_fails(wrong: Path, tmp_path: Path) -> None:
-    proc = sphinx_build(wrong, tmp_path / "out", "html", "--keep-going")
+def failed_warnings(src: Path, out: Path) -> list[str]:
+    """The warnings of a build with -W --keep-going, which must fail."""
+    proc = sphinx_build(src, out, "html", "--keep-going")
     assert proc.returncode != 0
-    warnings = sorted(line for line in proc.stderr.splitlines() if "WARNING" in line)
-    assert warnings == [
+    return sorted(line for line in proc.stderr.splitlines() if "WARNING" in line)
+
+
+@pytest.fixture
+def wrong(tmp_path: Path) -> Path:
+    return project(tmp_path, ERRORS)
+
+
+def test_errors_are_warnings_at_the_spec_line_and_W_fails(wrong: Path, tmp_path: Path) -> None:
+    assert failed_warnings(wrong, tmp_path / "out") == [
         f"{wrong / 'index.rst'}:13: WARNING: cnn block: layer 'conv2d' (Conv2D): unknown argument 'kernel'; "
         "did you mean 'kernel_size'? [cnnsummary.block]",
         f"{wrong / 'index.rst'}:27: WARNING: cnn block: layer 'dense' (Dense): unknown argument 'unitz'; "
@@ -405,14 +414,8 @@ REFERENCE_PAGES = {
 
 
 def test_the_reference_directive_in_restructuredtext_and_its_errors(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    for name, text in REFERENCE_PAGES.items():
-        (src / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    proc = sphinx_build(src, tmp_path / "out", "html", "--keep-going")
-    assert proc.returncode != 0  # -W: a wrong reference fails the build
-    warnings = sorted(line for line in proc.stderr.splitlines() if "WARNING" in line)
-    assert warnings == [
+    src = project(tmp_path, REFERENCE_PAGES)
+    assert failed_warnings(src, tmp_path / "out") == [  # -W: a wrong reference fails the build
         f"{src / 'index.rst'}:11: WARNING: cnn block: cnn-reference: the lasagne reference is already on this "
         "page (line 8); show each framework's reference once [cnnsummary.block]",
         f"{src / 'index.rst'}:13: WARNING: cnn block: cnn-reference: unknown framework 'caffe'; use one of "

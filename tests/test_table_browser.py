@@ -252,7 +252,7 @@ NUMBERS = r"""(() => {
       const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
       texts.push(node.data.trim());
       const inside = rects.length > 0 && rects.every(r => r.left >= Math.max(0, box.left) - 0.5 &&
-        r.right <= Math.min(document.documentElement.clientWidth, box.right) + 0.5);
+        r.right <= Math.min(out.screen_width, box.right) + 0.5);
       const clipped = [holder, cell].some(e => e.scrollWidth > e.clientWidth + 1 &&
                                                getComputedStyle(e).overflowX !== 'visible');
       if (!inside || clipped)
