@@ -11,8 +11,8 @@ version = mkdocs_cnnsummary.__version__
 copyright = "mkdocs-cnnsummary authors"
 extensions = ["myst_parser", "mkdocs_cnnsummary.sphinx"]
 
-# ```cnn title="..." fences, exactly as on MkDocs pages, are the cnn directive
-myst_fence_as_directive = ["cnn"]
+# ```cnn title="..." and ```cnn-reference fences, exactly as on MkDocs pages, are the directives
+myst_fence_as_directive = ["cnn", "cnn-reference"]
 # {title="..."} on the line before a fence, and ::: fences for directives that hold Markdown
 myst_enable_extensions = ["attrs_block", "colon_fence"]
 # headings of the MkDocs pages get anchors, as MkDocs' toc extension gives them

@@ -526,22 +526,32 @@ def render_reference_block(header: Mapping[str, str] | str | None = None) -> Blo
         return safely(lambda: _render_reference(header), label=_("Layer reference"))
 
 
+def reference_frameworks(header: Mapping[str, str] | str | None) -> tuple[str, ...] | None:
+    """The frameworks a ```` ```cnn-reference ```` header asks for (None: every installed one); SpecError for
+    a header that does not read, an unknown option, framework or language."""
+    options = split_header(header) if isinstance(header, str) else dict(header or {})
+    for key in options:
+        if key not in REFERENCE_OPTIONS:
+            raise SpecError(_("unknown option {key} in the cnn-reference fence", key=shown(key)),
+                            hint=_("options: {REFERENCE_OPTIONS}", REFERENCE_OPTIONS=", ".join(REFERENCE_OPTIONS)))
+    if "language" in options:
+        check_language(options["language"])
+    names = str(options.get("framework") or "").replace(",", " ").split()
+    return tuple(check_framework(n) for n in names) or None
+
+
+def reference_error(exc: SpecError) -> BlockResult:
+    """The error box of a ```` ```cnn-reference ```` block that cannot be shown, and the problem to report."""
+    return _rendered(exc, Problem(_("cnn-reference: {describe}", describe=exc.describe())), label=_("Layer reference"))
+
+
 def _render_reference(header: Mapping[str, str] | str | None) -> BlockResult:
     from .render.reference import render_reference
 
     try:
-        options = split_header(header) if isinstance(header, str) else dict(header or {})
-        for key in options:
-            if key not in REFERENCE_OPTIONS:
-                raise SpecError(_("unknown option {key} in the cnn-reference fence", key=shown(key)),
-                                hint=_("options: {REFERENCE_OPTIONS}", REFERENCE_OPTIONS=", ".join(REFERENCE_OPTIONS)))
-        value = options.get("framework")
-        frameworks = tuple(check_framework(n) for n in value.replace(",", " ").split()) if value else None
-        if "language" in options:
-            check_language(options["language"])
+        frameworks = reference_frameworks(header)
     except SpecError as exc:
-        return _rendered(exc, Problem(_("cnn-reference: {describe}", describe=exc.describe())), label=_(
-                "Layer reference"))
+        return reference_error(exc)
     with use_language("en"):  # the reference is written in English (and remembered as such)
         return BlockResult(render_reference(frameworks or None))
 

@@ -196,7 +196,9 @@ def summary_line(report: dict[str, Any]) -> str:
     if cut:
         parts.append(f"CUT without scrolling: {[t['caption'] for t in cut]}")
     if report["page_wider_than_screen"]:
-        parts.append("PAGE WIDER THAN SCREEN")
+        ours = [o["element"] for o in report["overflowing"] if o["ours"]]
+        theirs = [o["element"] for o in report["overflowing"] if not o["ours"]]
+        parts.append(f"PAGE WIDER THAN SCREEN (ours: {ours[:3]}, the theme's: {theirs[:3]})")
     if worst:
         parts.append(f"lowest contrast {worst[1]['ratio']}:1 ({worst[0]})")
     if report.get("duplicate_labels"):

@@ -1,12 +1,51 @@
 """What a reader sees of the summary tables on a page, measured in the browser (tests and scripts/screenshots.py).
 
-``CHECKS`` evaluates to ``{page_wider_than_screen, tables: [{caption, columns, scrolls, width, content_width,
-cut, first_cut, focusable, cue}], contrast: {kind: {ratio, fg, bg, text}}, duplicate_labels (of landmarks),
-height}``: ``cut``
+``CHECKS`` evaluates to ``{page_wider_than_screen, overflowing, tables: [{caption, columns, scrolls, width,
+content_width, cut, first_cut, focusable, cue}], contrast: {kind: {ratio, fg, bg, text}}, duplicate_labels (of
+landmarks), height}`` (``PAGE_WIDTH`` gives the first two): ``cut``
 counts the numbers, shapes and names outside their table's visible box, ``cue`` says the edge shadows of
 a scrolling wrapper are there and not covered; ``contrast`` is the lowest WCAG 2
 ratio of each kind of text of the blocks, its colours composited over the backgrounds behind it.
 """
+
+#: ``{page_wider_than_screen, screen_width, overflowing: [{element, ours, left, right}]}``, measured against the
+#: layout viewport (``documentElement.clientWidth``, plus a classic scroll bar's width), never ``innerWidth``:
+#: in Chromium's mobile emulation the window grows to the page, so a page 421 px wide at 390 px has an
+#: ``innerWidth`` of 421.  ``overflowing`` names the outermost elements that stick out of it, leaving out those
+#: inside an element that clips or scrolls, or fixed to the window (they cannot widen the page); ``ours`` tells
+#: the blocks' elements (summaries, error boxes, the layer reference) from the theme's.
+PAGE_WIDTH = r"""(() => {
+  // a phone's scroll bars overlay the page: the screen is the layout viewport and, where the browser draws a
+  // classic scroll bar beside it (Firefox on a desktop), that bar
+  const root = document.documentElement, probe = document.createElement('div');
+  probe.style.cssText = 'position: absolute; top: -500px; width: 100px; height: 100px; overflow: scroll';
+  document.body.appendChild(probe);
+  const bar = probe.offsetWidth - probe.clientWidth;
+  probe.remove();
+  const limit = root.clientWidth + Math.max(0, Math.min(bar, innerWidth - root.clientWidth));
+  const clipped = (e) => {  // inside an element that clips or scrolls, or fixed to the window (an off-canvas menu)
+    for (let p = e; p && p !== root; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (style.position === 'fixed' || (p !== e && p !== document.body && style.overflowX !== 'visible')) return true;
+    }
+    return false;
+  };
+  const sticksOut = (e) => {
+    const r = e.getBoundingClientRect();
+    return r.width >= 1 && r.height >= 1 && r.right > limit + 1 && !clipped(e);  // only the right side widens a page
+  };
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+  const overflowing = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    if (overflowing.length >= 20 || !sticksOut(e) || (e.parentElement !== document.body && sticksOut(e.parentElement)))
+      continue;
+    const r = e.getBoundingClientRect();
+    overflowing.push({element: name(e), ours: !!e.closest('.cnnsummary, .cnnsummary-reference, .cnnsummary-error'),
+                      left: Math.round(r.left), right: Math.round(r.right)});
+  }
+  return {page_wider_than_screen: root.scrollWidth > limit + 1, screen_width: limit, overflowing};
+})()"""
 
 CHECKS = r"""
 (() => {
@@ -43,8 +82,7 @@ CHECKS = r"""
     return layers === 4 && attachment.filter(a => a === 'local').length === 2 &&
       attachment.filter(a => a === 'scroll').length === 2 && clear(table) && clear(table && table.tBodies[0]);
   };
-  const out = {url: location.pathname, page_wider_than_screen: document.documentElement.scrollWidth > innerWidth + 1,
-               tables: [], contrast: {}};
+  const out = {url: location.pathname, ...PAGE_WIDTH, tables: [], contrast: {}};
   for (const scroll of document.querySelectorAll('.cnnsummary .cnnsummary__scroll')) {
     if (!visible(scroll) || !scroll.querySelector('table.cnnsummary__table, pre.cnnsummary-error__source')) continue;
     const box = scroll.getBoundingClientRect();
@@ -93,4 +131,4 @@ CHECKS = r"""
   out.height = document.documentElement.scrollHeight;
   return out;
 })()
-"""
+""".replace("PAGE_WIDTH", PAGE_WIDTH)

@@ -49,6 +49,26 @@ def test_worked_table_puts_each_step_in_its_cell_and_it_evaluates():
     assert "1 + (5 − 1) × 1" in rf and "5×5" in rf
 
 
+def test_a_step_named_as_its_column_is_not_named_again():
+    """Under the header "MACs" (and, in a phone's card, after the label "MACs") a cell's step reads
+    ``24 × 24 × 32 × (5 × 5 × 1) = 460,800``, not ``MACs 24 × 24 ...``; steps of other names keep theirs."""
+    columns = "layer output_shape params macs flops other_ops activations"
+    relu = LENET.replace("[32, 5]", "{filters: 32, kernel_size: 5, activation: relu}")
+    soup = _page(f'columns="{columns}" worked="table"', relu)
+    conv = soup.select("tbody tr")[1]
+    for key, label in (("macs", "MACs"), ("flops", "FLOPs"), ("other_ops", "Other ops")):
+        cell = conv.select_one(f".cnnsummary__col-{key}")
+        assert cell["data-label"] == label and cell.select(".cnnsummary__quantity") == [], cell
+        assert label.lower() not in cell.get_text().lower()
+    assert conv.select_one(".cnnsummary__col-macs").get_text(" ", strip=True) == "24 × 24 × 32 × (5 × 5 × 1) = 460,800"
+    named = [q.get_text() for q in conv.select(".cnnsummary__col-output_shape .cnnsummary__quantity, "
+                                               ".cnnsummary__col-params .cnnsummary__quantity, "
+                                               ".cnnsummary__col-activations .cnnsummary__quantity")]
+    assert named == ["output height", "output width", "params", "output elements"]
+    text = render_text(summarize(LENET), worked="table", columns=["layer", "macs"])  # and so in text
+    assert "MACs: 24" not in text and "24 × 24 × 32 × (5 × 5 × 1) = 460,800" in " ".join(text.split())
+
+
 def test_collapsed_calculation_shows_the_steps_of_the_chosen_columns_only():
     plain = _page("")
     assert "MACs" not in plain.get_text()

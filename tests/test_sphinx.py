@@ -104,6 +104,28 @@ def test_html_links_the_stylesheet_only_where_a_block_is(html: Path) -> None:
     assert "--color-background-border" in css and "--pst-color-border" in css  # furo's and pydata's colours
 
 
+def test_the_layer_reference_is_sections_with_ids_in_the_toc_and_the_search(html: Path) -> None:
+    from mkdocs_cnnsummary.render.reference import reference_sections
+
+    keras = page(html, "reference/keras.html")
+    sections = [s for s in reference_sections(("keras",)) if s.title is not None]
+    shown = {s["id"]: s.find(re.compile("^h[1-6]$")) for s in keras.select("section[id^=ref-keras-]")}
+    assert list(shown) == [s.anchor for s in sections]  # one section per family and per layer type, in order
+    for section in sections:  # families h2 under the page's h1, layer types h3
+        assert (shown[section.anchor].name, shown[section.anchor].contents[0]) == (f"h{section.level}", section.title)
+    conv = keras.select_one("section#ref-keras-convolution-layers > section#ref-keras-conv2d")
+    rows = [[td.get_text() for td in tr.select("td")] for tr in conv.select("table")[0].select("tbody tr")]
+    assert ["kernel_size", "required", "window size"] in rows
+    assert "(k_h × k_w × c_in + 1) × filters" in conv.select("table")[1].get_text()
+    toc = [a["href"] for a in keras.select(".toc-tree a")]
+    assert "#ref-keras-convolution-layers" in toc and "#ref-keras-conv2d" in toc
+    assert any("cnnsummary.css" in link.get("href", "") for link in keras.select("link"))
+    index = (html / "searchindex.js").read_text(encoding="utf-8")
+    assert '"Conv2D":[[' in index and ',"ref-keras-conv2d"]' in index  # a search entry per layer type
+    pytorch = page(html, "reference/pytorch.html")
+    assert pytorch.select_one("section#ref-pytorch-conv2d h3").contents[0] == "Conv2d"
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_theme_builds_without_warnings(theme: str, tmp_path: Path) -> None:
     src = tmp_path / "src"
@@ -140,6 +162,11 @@ def test_latex_gets_real_tables(tmp_path: Path) -> None:
     assert r"Total params: \sphinxstylestrong{31,031,685}" in tex
     assert tex.count(r"\sphinxcaption{") >= 15
     assert r"\begin{tabulary}{\linewidth}[t]{RLLR}" in tex  # numbers right-aligned, as in the HTML
+    # the layer reference: a heading per family and, a level down, per layer type, with their ids
+    label = "\n\\label{\\detokenize{reference/keras:ref-keras-"
+    assert "\\subsubsection{Convolution layers}" + label + "convolution-layers}}" in tex
+    assert "\\paragraph{Conv2D}" + label + "conv2d}}" in tex
+    assert r"\sphinxcaption{Formulas of Conv2D, worked on the example}" in tex
 
 
 @pytest.mark.skipif(not os.environ.get("CNNSUMMARY_PDF") or not shutil.which("latexmk"),
@@ -167,6 +194,9 @@ def test_text_gets_tables_totals_and_worked_steps(tmp_path: Path) -> None:
     assert '| output width: "⌊(28 − 5)/1⌋ + 1" = **24**  |' in lenet
     errors = (out / "restructuredtext.txt").read_text(encoding="utf-8")
     assert "Expected error:" in errors and "5 ▶   - Dense(10)" in errors
+    reference = (out / "reference" / "keras.txt").read_text(encoding="utf-8")
+    assert "\nConv2D\n------\n" in reference and "\nConvolution layers\n==================\n" in reference
+    assert re.search(r'\| "kernel_size" +\| "required" +\| window size +\|', reference), reference[:3000]
 
 
 def test_epub_gets_docutils_tables_not_our_html(tmp_path: Path) -> None:
@@ -245,20 +275,29 @@ ERRORS = {
 }
 
 
-@pytest.fixture
-def wrong(tmp_path: Path) -> Path:
+def project(tmp_path: Path, pages: dict[str, str]) -> Path:
+    """A Sphinx project of these files (dedented) in ``tmp_path/src``."""
     src = tmp_path / "src"
     src.mkdir()
-    for name, text in ERRORS.items():
+    for name, text in pages.items():
         (src / name).write_text(textwrap.dedent(text), encoding="utf-8")
     return src
 
 
-def test_errors_are_warnings_at_the_spec_line_and_W_fails(wrong: Path, tmp_path: Path) -> None:
-    proc = sphinx_build(wrong, tmp_path / "out", "html", "--keep-going")
+def failed_warnings(src: Path, out: Path) -> list[str]:
+    """The warnings of a build with -W --keep-going, which must fail."""
+    proc = sphinx_build(src, out, "html", "--keep-going")
     assert proc.returncode != 0
-    warnings = sorted(line for line in proc.stderr.splitlines() if "WARNING" in line)
-    assert warnings == [
+    return sorted(line for line in proc.stderr.splitlines() if "WARNING" in line)
+
+
+@pytest.fixture
+def wrong(tmp_path: Path) -> Path:
+    return project(tmp_path, ERRORS)
+
+
+def test_errors_are_warnings_at_the_spec_line_and_W_fails(wrong: Path, tmp_path: Path) -> None:
+    assert failed_warnings(wrong, tmp_path / "out") == [
         f"{wrong / 'index.rst'}:13: WARNING: cnn block: layer 'conv2d' (Conv2D): unknown argument 'kernel'; "
         "did you mean 'kernel_size'? [cnnsummary.block]",
         f"{wrong / 'index.rst'}:27: WARNING: cnn block: layer 'dense' (Dense): unknown argument 'unitz'; "
@@ -346,3 +385,45 @@ def test_docutils_tables_hold_what_the_html_tables_hold(spec: str, options: dict
     doc_totals = [words(p.astext()) for p in container.findall(nodes.paragraph)
                   if "cnnsummary-total" in p["classes"]]
     assert doc_totals == html_totals
+
+
+REFERENCE_PAGES = {
+    "conf.py": 'extensions = ["mkdocs_cnnsummary.sphinx"]\n',
+    "index.rst": """\
+        Reference
+        =========
+
+        .. toctree::
+
+           both
+
+        .. cnn-reference::
+           :framework: lasagne
+
+        .. cnn-reference:: lasagne
+
+        .. cnn-reference:: framework="caffe"
+        """,
+    "both.rst": """\
+        Two frameworks
+        ==============
+
+        .. cnn-reference:: lasagne, keras
+        """,
+}
+
+
+def test_the_reference_directive_in_restructuredtext_and_its_errors(tmp_path: Path) -> None:
+    src = project(tmp_path, REFERENCE_PAGES)
+    assert failed_warnings(src, tmp_path / "out") == [  # -W: a wrong reference fails the build
+        f"{src / 'index.rst'}:11: WARNING: cnn block: cnn-reference: the lasagne reference is already on this "
+        "page (line 8); show each framework's reference once [cnnsummary.block]",
+        f"{src / 'index.rst'}:13: WARNING: cnn block: cnn-reference: unknown framework 'caffe'; use one of "
+        "keras, pytorch, lasagne [cnnsummary.block]",
+    ]
+    index = page(tmp_path / "out", "index.html")
+    assert len(index.select("div.cnnsummary-error")) == 2  # the page shows both boxes and the reference
+    assert index.select_one("section#ref-lasagne-convolution-layers > section#ref-lasagne-conv2dlayer h3")
+    both = page(tmp_path / "out", "both.html")  # with several frameworks, a level more: the frameworks first
+    assert [s["id"] for s in both.select("section#two-frameworks > section")] == ["ref-lasagne", "ref-keras"]
+    assert both.select_one("section#ref-keras > section#ref-keras-convolution-layers > section#ref-keras-conv2d h4")

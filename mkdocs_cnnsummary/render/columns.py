@@ -129,6 +129,9 @@ def _analysis_cell(key: str) -> Callable[[Row, Summary, bool], Cell]:
         steps = _layer_steps(row, lambda s: s.kind in shown) if worked else []
         if key != "other_ops":  # the rule is under the table; in the cell the arithmetic is enough
             steps = [replace(s, note=None) if s.result is not None else s for s in steps]
+        # a step named as its column ("MACs" under "MACs", and over a card's "MACs" label) is not named again
+        name = analysis.header(key).casefold()
+        steps = [replace(s, quantity="") if s.quantity.casefold() == name else s for s in steps]
         if key != "receptive_field" and len(steps) == 1 and steps[0].result == lines[0]:
             return Cell(lines[1:], steps)
         return Cell(lines, steps)

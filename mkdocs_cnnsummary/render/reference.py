@@ -166,6 +166,7 @@ class Section:
     title: str | None  # None: no heading (the framework's introduction on a one-framework page)
     anchor: str
     html: str
+    subject: FrameworkDoc | FamilyDoc | LayerDoc | None = None  # what it describes, for other renderers
 
 
 # the registry -------------------------------------------------------------------------------
@@ -335,10 +336,10 @@ def reference_sections(frameworks: tuple[str, ...] | None = None) -> tuple[Secti
     out: list[Section] = []
     for fw in docs:
         intro = str(template.framework_intro(fw, anchor=top == 1))  # else the heading has the id
-        out.append(Section(top, fw.title if top == 2 else None, f"ref-{fw.name}", intro))
+        out.append(Section(top, fw.title if top == 2 else None, f"ref-{fw.name}", intro, fw))
         for family in fw.families:
-            out.append(Section(top + 1, family.title, family.anchor, str(template.family_intro(family))))
-            out.extend(Section(top + 2, layer.type_name, layer.anchor, str(template.layer_body(layer)))
+            out.append(Section(top + 1, family.title, family.anchor, str(template.family_intro(family)), family))
+            out.extend(Section(top + 2, layer.type_name, layer.anchor, str(template.layer_body(layer)), layer)
                        for layer in family.layers)
     return tuple(out)
 

@@ -84,11 +84,13 @@ class ErrorView:
 def step_line(step: StepView, *, formula: bool = True) -> Line:
     """``output height = ⌊(h − k_h)/s_h⌋ + 1 = ⌊(28 − 5)/1⌋ + 1 = 24 (note)``.
 
-    Without ``formula`` (steps inside table cells): ``output height: ⌊(28 − 5)/1⌋ + 1 = 24``.
+    Without ``formula`` (steps inside table cells): ``output height: ⌊(28 − 5)/1⌋ + 1 = 24``, and without a
+    quantity (a cell's step named as its column): ``24 × 24 × 32 × (5 × 5 × 1) = 460,800``.
     """
     runs: list[Run] = [("text", step.quantity)]
+    named = ": " if step.quantity else ""
     if step.result is None and step.kind:  # an analysis step without a number says why
-        runs += [("text", ": "), ("text", step.formula)]
+        runs += [("text", named), ("text", step.formula)]
         if step.note:
             runs += [("text", " "), ("muted", f"({step.note})")]
         return tuple(runs)
@@ -99,7 +101,7 @@ def step_line(step: StepView, *, formula: bool = True) -> Line:
         elif step.substituted != step.formula:
             runs += [("text", " = "), ("code", step.substituted or "")]
     else:
-        runs += [("text", ": "), ("code", "None" if step.result is None else step.substituted or "")]
+        runs += [("text", named), ("code", "None" if step.result is None else step.substituted or "")]
     if step.result is not None and step.substituted != step.result:
         runs += [("text", " = "), ("strong", step.result)]
     if step.note:

@@ -1,4 +1,4 @@
-"""Sphinx extension ``mkdocs_cnnsummary.sphinx``: registers the ``cnn`` directive and its output.
+"""Sphinx extension ``mkdocs_cnnsummary.sphinx``: registers the ``cnn`` and ``cnn-reference`` directives.
 
 HTML builders write the block's HTML (the same as on MkDocs pages) and link the stylesheet on
 the pages that have a block; epub, LaTeX, text and every other builder write the docutils
@@ -17,6 +17,7 @@ from sphinx.errors import ConfigError
 
 from .. import __version__
 from .directive import CnnDirective, cnnsummary_block
+from .reference import CnnReferenceDirective
 
 CSS_FILE = "cnnsummary.css"
 
@@ -98,6 +99,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cnnsummary_defaults", {}, "env", types=frozenset({dict}))
     app.add_node(cnnsummary_block, html=(visit_block_html, depart_block_html))
     app.add_directive("cnn", CnnDirective)
+    app.add_directive("cnn-reference", CnnReferenceDirective)
     app.connect("config-inited", check_defaults)
     app.connect("builder-inited", add_latex_preamble)
     app.connect("html-page-context", add_stylesheet)
