@@ -87,10 +87,12 @@ def is_shape_step(step: Step) -> bool:
     return step.kind is None and not is_params_step(step) and not is_buffers_step(step)
 
 
-def _layer_steps(row: Row, which: Callable[[Step], bool]) -> list[StepView]:
+def _layer_steps(row: Row, which: Callable[[Step], bool], analysed: bool = False) -> list[StepView]:
+    """The row's worked steps that ``which`` keeps: of its shape and parameters, or (``analysed``) of the
+    analyses (computed for the whole network on first use, so only when a column shows them)."""
     if not isinstance(row.record, LayerRecord):
         return []
-    return [StepView.of(s) for s in (*row.record.calculation, *row.record.analysis) if which(s)]
+    return [StepView.of(s) for s in (row.record.analysis if analysed else row.record.calculation) if which(s)]
 
 
 def _index(row: Row, summary: Summary, worked: bool) -> Cell:
@@ -126,7 +128,7 @@ def _analysis_cell(key: str) -> Callable[[Row, Summary, bool], Cell]:
 
     def cell(row: Row, summary: Summary, worked: bool) -> Cell:
         lines = analysis.cell_lines(key, row.record, summary, row.options)
-        steps = _layer_steps(row, lambda s: s.kind in shown) if worked else []
+        steps = _layer_steps(row, lambda s: s.kind in shown, analysed=True) if worked else []
         if key != "other_ops":  # the rule is under the table; in the cell the arithmetic is enough
             steps = [replace(s, note=None) if s.result is not None else s for s in steps]
         # a step named as its column ("MACs" under "MACs", and over a card's "MACs" label) is not named again
@@ -234,7 +236,8 @@ def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: 
     for rec in summary.inputs:
         rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec, style=style, options=options))
     for layer, type_label in zip(summary.layers, style.layer_types(summary), strict=True):
-        steps = [*layer.calculation, *(s for s in layer.analysis if s.kind in shown)]
+        # the analyses are computed on first use: not at all when no column shows them
+        steps = [*layer.calculation, *(s for s in layer.analysis if s.kind in shown)] if shown else layer.calculation
         notes = [w for w in summary.warnings if w.layer == layer.name]
         rows.append(Row("layer", len(rows), layer.name, type_label, layer, [StepView.of(s) for s in steps],
                         style=style, options=options, warnings=notes))
