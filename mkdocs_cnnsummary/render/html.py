@@ -63,9 +63,13 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         bytecode_cache=_template_cache(),
     )
-    env.filters.update(breakable_name=breakable_name, breakable_type=breakable_type, breakable_shape=breakable_shape,
-                       codespans=codespans)
-    env.globals.update(_=_, ngettext=ngettext)  # read the block's language when called
+    from . import cell_markup as cells
+
+    env.filters.update(breakable_name=cells.breakable_name, breakable_type=cells.breakable_type,
+                       breakable_shape=cells.breakable_shape, codespans=codespans)
+    # read the block's language when called
+    env.globals.update(_=_, ngettext=ngettext, cell_html=cells.cell_html, worked_step=cells.worked_step,
+                       warn_mark=cells.warn_mark)
     return env
 
 
@@ -102,37 +106,6 @@ def codespans(text: str) -> Any:
         return escape(text)
     return Markup("".join(str(escape(p)) if i % 2 == 0 else f"<code>{escape(p)}</code>"
                           for i, p in enumerate(parts)))
-
-
-# where long words may break on a narrow screen: never inside a word or a number -------------------------
-
-def _markup(html: str) -> Any:
-    from markupsafe import Markup
-
-    return Markup(html)
-
-
-def breakable_name(name: str) -> Any:
-    """``global_average_pooling2d`` may break after each ``_`` (``<wbr>``), nowhere else; a short last part
-    (``max_pooling2d_2``) stays with the one before it."""
-    from markupsafe import escape
-
-    return _markup("<wbr>".join(str(escape(part)) for part in fit.name_pieces(name)))
-
-
-def breakable_type(type_name: str) -> Any:
-    """``GlobalAveragePooling2D`` may break before an inner capital (``Global|Average|Pooling2D``)."""
-    from markupsafe import escape
-
-    return _markup("<wbr>".join(str(escape(part)) for part in fit.type_pieces(type_name)))
-
-
-def breakable_shape(text: str) -> Any:
-    """``(None, 128, 128, 64)`` in two halves that each stay on one line, so a shape takes two lines at most."""
-    from markupsafe import escape
-
-    return _markup(" ".join(f'<span class="cnnsummary__part">{escape(half)}</span>'
-                            for half in fit.shape_halves(text)))
 
 
 def default_caption(summary: Summary, style: Style | None = None) -> str:

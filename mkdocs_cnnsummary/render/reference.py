@@ -315,7 +315,7 @@ def build_reference(frameworks: Sequence[str] | None = None) -> list[FrameworkDo
 def _template() -> Any:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    from .html import breakable_name
+    from .cell_markup import breakable_name
 
     env = Environment(loader=PackageLoader("mkdocs_cnnsummary", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
