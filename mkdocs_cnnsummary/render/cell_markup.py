@@ -19,7 +19,7 @@ from . import fit
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..engine.summary import Notice
-    from .columns import Cell, StepView
+    from .columns import Cell, Row, StepView
 
 
 def breakable_name(name: str) -> Markup:
@@ -109,3 +109,12 @@ def cell_html(key: str, content: Cell, mark: str = "") -> Markup:
     if framed:
         out.append("</span>")
     return Markup("".join(out))
+
+
+def write_rows(rows: Sequence[Row], keys: Sequence[str], row_header: str, worked: bool) -> None:
+    """Give each row the markup of its cells (the row header with the row's warning mark) and, with
+    ``worked``, of its worked steps."""
+    for row in rows:
+        mark = warn_mark(row.warnings)
+        row.markup = {key: cell_html(key, row.cells[key], mark if key == row_header else "") for key in keys}
+        row.steps_markup = [worked_step(step) for step in row.steps] if worked else []

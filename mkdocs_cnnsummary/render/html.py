@@ -67,9 +67,7 @@ def _environment() -> jinja2.Environment:
 
     env.filters.update(breakable_name=cells.breakable_name, breakable_type=cells.breakable_type,
                        breakable_shape=cells.breakable_shape, codespans=codespans)
-    # read the block's language when called
-    env.globals.update(_=_, ngettext=ngettext, cell_html=cells.cell_html, worked_step=cells.worked_step,
-                       warn_mark=cells.warn_mark)
+    env.globals.update(_=_, ngettext=ngettext)  # read the block's language when called
     return env
 
 
@@ -226,7 +224,11 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     grouped = fold != "none" and summary.blocks
     sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
     row_header = _row_header_key(chosen)
-    return _environment().get_template("summary.html.jinja").render(
+    env = _environment()
+    from .cell_markup import write_rows
+
+    write_rows(rows, [c.key for c in chosen], row_header, worked in ("collapsed", "expanded"))
+    return env.get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
         row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header), tree=tree,
         holders=sorted({row.fold for row in rows if row.fold is not None}),
