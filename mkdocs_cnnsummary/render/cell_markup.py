@@ -19,7 +19,7 @@ from . import fit
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..engine.summary import Notice
-    from .columns import Cell, Row, StepView
+    from .columns import Cell, Column, Row, StepView
 
 
 def breakable_name(name: str) -> Markup:
@@ -118,3 +118,15 @@ def write_rows(rows: Sequence[Row], keys: Sequence[str], row_header: str, worked
         mark = warn_mark(row.warnings)
         row.markup = {key: cell_html(key, row.cells[key], mark if key == row_header else "") for key in keys}
         row.steps_markup = [worked_step(step) for step in row.steps] if worked else []
+
+
+def openers(columns: Sequence[Column], row_header: str) -> dict[str, Markup]:
+    """The opening tag of each column's cells: the row header's ``<th scope="row">``, the others' ``<td>``
+    with the column's header as ``data-label`` (a stacked row's card shows it)."""
+    out = {}
+    for col in columns:
+        attrs = ' scope="row"' if col.key == row_header else f' data-label="{escape(col.header)}"'
+        num = " cnnsummary__num" if col.numeric else ""
+        tag = "th" if col.key == row_header else "td"
+        out[col.key] = Markup(f'<{tag}{attrs} class="cnnsummary__col-{escape(col.key)}{num}">')
+    return out

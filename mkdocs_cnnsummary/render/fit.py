@@ -55,8 +55,12 @@ def shape_halves(text: str) -> list[str]:
     return [", ".join(pieces[:k]) + ",", ", ".join(pieces[k:])]
 
 
+#: deletes the narrow characters of a text (what is left is counted at the run's advance)
+_WITHOUT_NARROW = str.maketrans("", "", ",.;:()[] ")
+
+
 def _text_em(text: str, per_char: float) -> float:
-    narrow = sum(text.count(c) for c in ",.;:()[] ")
+    narrow = len(text) - len(text.translate(_WITHOUT_NARROW))
     return (len(text) - narrow) * per_char + narrow * NARROW
 
 

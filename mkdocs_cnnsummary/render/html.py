@@ -225,12 +225,13 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
     row_header = _row_header_key(chosen)
     env = _environment()
-    from .cell_markup import write_rows
+    from .cell_markup import openers, write_rows
 
     write_rows(rows, [c.key for c in chosen], row_header, worked in ("collapsed", "expanded"))
     return env.get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
-        row_header=row_header, row_header_index=[c.key for c in chosen].index(row_header), tree=tree,
+        row_header=row_header, openers=openers(chosen, row_header),
+        row_header_index=[c.key for c in chosen].index(row_header), tree=tree,
         holders=sorted({row.fold for row in rows if row.fold is not None}),
         stackable=len(chosen) >= STACK_FROM_COLUMNS or fit.min_width_em(
             chosen, sections, triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
