@@ -1,0 +1,43 @@
+"""The cells' markup written in Python (``render/cell_markup.py``) escapes every value it writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkdocs_cnnsummary.engine.records import replace
+from mkdocs_cnnsummary.engine.summary import Notice
+from mkdocs_cnnsummary.render import cell_markup
+from mkdocs_cnnsummary.render.columns import COLUMNS, Cell, StepView
+
+EVIL = "<img src=x onerror='alert(1)'>&\""
+ESCAPED = "&lt;img src=x onerror=&#39;alert(1)&#39;&gt;&amp;&#34;"
+
+
+def clean(html: str) -> None:
+    assert "<img" not in html and "'alert" not in html
+    assert ESCAPED in html
+
+
+@pytest.mark.parametrize("key", ["layer", "output_shape", "connected_to", "params", "macs"])
+def test_cell_lines_type_and_steps_are_escaped(key: str) -> None:
+    steps = [StepView(EVIL, EVIL, EVIL, EVIL, EVIL), StepView(EVIL, EVIL, None, None, EVIL, kind="macs")]
+    html = cell_markup.cell_html(key, Cell([EVIL, EVIL], steps, type_name=EVIL), cell_markup.warn_mark([]))
+    clean(html)
+    assert html.count("cnnsummary__cell-step") == 2
+
+
+@pytest.mark.parametrize("step", [StepView(EVIL, EVIL, EVIL, EVIL, EVIL), StepView(EVIL, EVIL, None, None, EVIL),
+                                  StepView(EVIL, EVIL, None, None, EVIL, kind="receptive_field")])
+def test_worked_steps_are_escaped(step: StepView) -> None:
+    html = cell_markup.worked_step(step)
+    clean(html)
+    assert html.count(ESCAPED) >= 2
+
+
+def test_warning_marks_and_column_labels_are_escaped() -> None:
+    mark = cell_markup.warn_mark([Notice(EVIL), Notice("second")])
+    assert f'title="{ESCAPED}; second"' in mark
+    columns = [replace(col, header=EVIL) for col in COLUMNS[:3]]
+    openers = cell_markup.openers(columns, "layer")
+    assert openers["layer"] == '<th scope="row" class="cnnsummary__col-layer">'
+    assert openers["index"] == f'<td data-label="{ESCAPED}" class="cnnsummary__col-index cnnsummary__num">'
