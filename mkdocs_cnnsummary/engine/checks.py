@@ -105,12 +105,18 @@ WORDS = {1: (N_("step"), N_("steps")), 2: (N_("row"), N_("column")), 3: (N_("sli
 class _Index:
     """The network's tensors by name (inputs and layers), looked up once."""
 
-    def __init__(self, summary: Summary) -> None:
+    def __init__(self, summary: Summary, facts: dict[str, DesignFacts] | None = None,
+                 upsampling: set[str] | None = None) -> None:
         self.inputs = {i.name: i for i in summary.inputs}
         self.layers = {r.name: r for r in summary.layers}
         self.first = summary.inputs[0].name if summary.inputs else None
         self._jumps: dict[str, tuple | None] = {}
         self._upsampling: set[str] | None = None
+        if facts is not None and upsampling is not None and not any(
+                name in upsampling or name not in facts for name in self.layers):
+            # every row is a layer whose class says it never up-samples (a model used as a layer, a further
+            # call, a submodule's row may): no receptive field needs following
+            self._upsampling = set()
 
     def jumps(self, name: str) -> tuple | None:
         """The receptive-field jumps of a layer's record (None when it has no field), from its analyses'
@@ -141,9 +147,11 @@ class _Index:
         return None if rf is None else tuple(rf.jump)
 
 
-def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Notice]:
-    """Every design warning of a computed network, in layer order."""
-    index = _Index(summary)
+def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
+                    upsampling: set[str] | None = None) -> list[Notice]:
+    """Every design warning of a computed network, in layer order (``upsampling``: the layers of ``facts``
+    whose class says they can up-sample; None: any may)."""
+    index = _Index(summary, facts, upsampling)
     consumers: dict[str, list[str]] = {}
     for rec in summary.layers:
         for src in rec.inputs:
@@ -254,15 +262,13 @@ def _lossy(summary: Summary, index: _Index, rec: LayerRecord, f: DesignFacts,
            consumers: dict[str, list[str]]) -> list[Notice]:
     """A size rounded down here that an up-sampling later does not give back."""
     lost = [w.dropped for w in f.windows]
-    if not any(lost) or len(rec.inputs) != 1:
+    if not any(lost) or len(rec.inputs) != 1 or not index.upsampling():
         return []
     jump_in = _jumps(index, source(rec.inputs[0])[0])
     in_shape = _shape_of(index, rec.inputs[0])
     if jump_in is None or in_shape is None or index.jumps(rec.name) is None:
         return []
     upsampling = index.upsampling()
-    if not upsampling:
-        return []
     spatial_in = [w.size for w in f.windows]
     order = {r.name: i for i, r in enumerate(summary.layers)}
     back = []  # up-sampling layers back at the resolution of this layer's input, or at the network input

@@ -268,6 +268,9 @@ class Layer:
     #: PyTorch: a tensor a module owns (an ``nn.Parameter``, a buffer) rather than a computation; its row shows
     #: only at the top of a model, inside a module it is counted in the module's row (see engine/modules.py)
     owned_tensor: ClassVar[bool] = False
+    #: its outputs can lie closer together than its input's (an up-sampling, a transposed convolution): the
+    #: receptive fields' jumps can shrink, which the lossy-rounding check then follows (other layers never do)
+    upsamples: ClassVar[bool] = False
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:

@@ -441,6 +441,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     children: dict[str, list[LayerRecord]] = {}
     calls: dict[str, int] = {}  # PyTorch: how often each module was called (rows per call)
     facts: dict[str, checks.DesignFacts] = {}
+    upsampling: set[str] = set()  # the layers whose class says they can up-sample
     conditions: list[tuple[str, Any, int]] = []  # (layer, size written with names, its minimum)
     weights_so_far = 0
     for name in order:
@@ -490,6 +491,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
                                MAX_WEIGHTS=MAX_WEIGHTS),
                              _("use fewer (stacked) layers"))
         facts[name] = layer.design(numeric(in_shapes))
+        if layer.upsamples:
+            upsampling.add(name)
         conditions += [(name, size, minimum) for size, minimum in calc.conditions]
         shapes[name] = out
         further = layer.further_outputs(in_shapes, out)
@@ -539,7 +542,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         from .symbolic import size_conditions
 
         summary.warnings.append(size_conditions(conditions))
-    summary.warnings.extend(checks.design_warnings(summary, facts))
+    summary.warnings.extend(checks.design_warnings(summary, facts, upsampling))
     return summary
 
 
