@@ -3,13 +3,13 @@
 ``dataclasses`` imports ``inspect`` (and with it ``dis``, ``tokenize`` ...) and compiles three or four
 functions for every class: together more than a ``cnnsummary`` run spends on reading and computing a
 network.  ``@record`` takes the same declarations (annotated fields, defaults, :func:`field` with
-``default_factory``) and compiles one ``__init__`` per class, when the class makes its first record; ``__repr__``, ``__eq__`` and ``__hash__``
-are shared methods that read the fields.  The options are those of ``@dataclass`` the engine uses:
-``frozen=True`` makes records equal and hashable by value (they are not changed once made, which is
-not enforced), ``eq=False`` keeps identity, ``repr=False`` leaves ``__repr__`` to the class,
-``slots=True`` gives the class ``__slots__`` (a new class, as ``@dataclass`` makes).  Methods the class
-defines itself are kept, as ``@dataclass`` keeps them; :func:`replace` copies a record with some fields
-changed.
+``default_factory``) and compiles one ``__init__`` per class, when the class makes its first record;
+``__repr__``, ``__eq__`` and ``__hash__`` are shared methods that read the fields.  The options are those
+of ``@dataclass`` the engine uses: ``frozen=True`` makes records equal and hashable by value (they are not
+changed once made, which is not enforced), ``eq=False`` keeps identity, ``repr=False`` leaves ``__repr__``
+to the class, ``slots=True`` gives the class ``__slots__`` (a new class, as ``@dataclass`` makes).  Methods
+the class defines itself are kept, as ``@dataclass`` keeps them; :func:`replace` copies a record with some
+fields changed.
 """
 
 from __future__ import annotations
