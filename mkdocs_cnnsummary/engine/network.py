@@ -710,12 +710,16 @@ def _bracketed(src: str) -> tuple[str, str] | None:
 
 def _indexed(src: str) -> tuple[str, str] | None:
     """``lstm[1]`` -> (``lstm``, ``1``): a name with a whole-number index, or None."""
+    if not src.endswith("]"):
+        return None
     parts = _bracketed(src)
     return parts if parts and _INDEX.fullmatch(parts[1]) else None
 
 
 def _base(src: str) -> str:
     """``lstm[1]`` -> ``lstm`` (one output of a multi-output layer)."""
+    if not src.endswith("]"):
+        return src
     parts = _indexed(src)
     return parts[0] if parts else src
 
