@@ -158,7 +158,7 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
             consumers.setdefault(source(src)[0], []).append(rec.name)
     out: list[Notice] = []
     total = summary.total_params
-    with_params = [rec for rec in summary.layers if rec.params]
+    with_params = None  # the layers with parameters, counted when a fully connected layer asks
     last = summary.layers[-1].name if summary.layers else None
     for rec in summary.layers:
         f = facts.get(rec.name, NO_FACTS)
@@ -182,6 +182,8 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
                   "{shape}, one vector per position", source_rank=source_rank, shape=shape), rec.line,
                 _("add Flatten() or a global pooling before it if one vector per image was meant"),
                 rec.name, "dense_on_feature_map"))
+        if (f.dense or f.fully_connected) and with_params is None:
+            with_params = [rec for rec in summary.layers if rec.params]
         if (f.dense or f.fully_connected) and total and len(with_params) > 1 and rec.params * 2 > total:
             out.append(Notice(
                 _("it holds {params:,} of the {total:,} parameters ({float:.0f}%)", params=rec.params, total=total,
@@ -193,7 +195,8 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
                 _("it drops {dropout:.0%} of the inputs of the last layer in training", dropout=f.dropout), rec.line,
                 _("usual rates are 0.2 to 0.5; was the keep probability meant?"), rec.name, "heavy_dropout"))
     # the name that silences it, where it is read
-    return [replace(n, hint=_('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind)) for n in out]
+    return [Notice(n.message, n.line, _('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind),
+                   n.layer, n.kind) for n in out]
 
 
 def _input_rank(index: _Index, rec: LayerRecord) -> int | None:
