@@ -33,3 +33,13 @@ def test_corpus_model_reads_as_pytorch_runs_it(entry: Entry) -> None:
 def test_corpus_model_that_pytorch_refuses_is_refused(entry: Entry) -> None:
     with pytest.raises(SpecError):
         summarize(entry.text(), **entry.summarize_kwargs())
+
+
+def test_a_channel_count_made_by_a_division_points_at_floor_division() -> None:
+    """ShuffleNetG2 computes ``mid_planes = out_planes/4`` (a float, which nn.Conv2d refuses): the message
+    names the line and the value, and says how to write it."""
+    entry = next(e for e in entries() if e.id == "cifar_shufflenet_g2")
+    with pytest.raises(SpecError) as err:
+        summarize(entry.text(), **entry.summarize_kwargs())
+    assert err.value.line == 33
+    assert "got 44.0" in str(err.value) and "use // where it is computed" in str(err.value)

@@ -163,3 +163,25 @@ def test_a_wrong_fence_option_stops_a_strict_build():
     with pytest.raises(StrictBuildError, match="line 1: cnn block: unknown framework 'kears'"):
         markdown.markdown(text, extensions=["cnnsummary"], extension_configs={"cnnsummary": {"strict": True}})
     assert "unknown framework" in markdown.markdown(text, extensions=["cnnsummary"])
+
+
+def test_code_in_a_layer_summary_is_code_not_backticks():
+    """A summary written ``like this`` in the docstring shows code, escaped, in HTML and in docutils."""
+    from docutils import nodes
+
+    from mkdocs_cnnsummary.render.reference import code_spans
+    from mkdocs_cnnsummary.render.reference_doctree import layer_body
+
+    assert code_spans("the last axis becomes ``units``.") == [(False, "the last axis becomes "), (True, "units"),
+                                                             (False, ".")]
+    assert code_spans("``a<b>`` & ``c``") == [(True, "a<b>"), (False, " & "), (True, "c")]
+    page = render_reference()
+    assert "``" not in re.sub(r"<pre.*?</pre>", "", page, flags=re.S)
+    assert "the last axis becomes <code>units</code>." in page
+    with_code = [layer for fw in build_reference() for layer in fw.layers if "``" in layer.summary]
+    assert len(with_code) > 50
+    for layer in with_code:
+        summary = layer_body(layer)[0]
+        code = [part for is_code, part in code_spans(layer.summary) if is_code]
+        assert "``" not in summary.astext()
+        assert [n.astext() for n in summary.findall(nodes.literal)][:len(code)] == code

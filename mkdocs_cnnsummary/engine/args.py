@@ -124,9 +124,12 @@ def integer(value: Any, *, minimum: int | None = None) -> int:
         whole = isinstance(value, float) and value.is_integer()
         text = value.strip().lstrip("+-") if isinstance(value, str) else ""
         digits = text.isascii() and text.isdigit()
-        raise ArgError(_("expected an integer, got {describe}", describe=_describe(value)),
-                       (_("write {value} without the decimal point", value=int(value)) if whole else (_(
-                               "write the number without quotes") if digits else None)))
+        if whole:
+            hint = _("write {value} without the decimal point (a / division gives a float: use // where it is "
+                     "computed)", value=int(value))
+        else:
+            hint = _("write the number without quotes") if digits else None
+        raise ArgError(_("expected an integer, got {describe}", describe=_describe(value)), hint)
     if abs(value) > MAX_INT:
         raise _too_large(value)
     if minimum is not None and value < minimum:
