@@ -697,7 +697,7 @@ def _input_name(fw: Framework, taken: set[str]) -> str:
 
 
 #: an output index: ASCII digits only (``int()`` would also read ``l[١]`` as ``l[1]``)
-_INDEX = re.compile(r"-?[0-9]+", re.ASCII)
+_INDEX = r"-?[0-9]+"  # compiled on first use (re keeps it)
 
 
 def _bracketed(src: str) -> tuple[str, str] | None:
@@ -713,7 +713,7 @@ def _indexed(src: str) -> tuple[str, str] | None:
     if not src.endswith("]"):
         return None
     parts = _bracketed(src)
-    return parts if parts and _INDEX.fullmatch(parts[1]) else None
+    return parts if parts and re.fullmatch(_INDEX, parts[1], re.ASCII) else None
 
 
 def _base(src: str) -> str:

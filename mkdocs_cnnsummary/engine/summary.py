@@ -17,14 +17,14 @@ if TYPE_CHECKING:
 Shape = tuple[int | None, ...]
 
 
-_INDEXED = re.compile(r"(.+)\[(-?\d+)\]")
+_INDEXED = r"(.+)\[(-?\d+)\]"  # compiled on first use (re keeps it)
 
 
 def source(src: str) -> tuple[str, int | None]:
     """``lstm[1]`` -> (``lstm``, 1): a layer's input reference, split into the name and the output index."""
     if not src.endswith("]"):  # the usual name: no pattern to run
         return src, None
-    m = _INDEXED.fullmatch(src)
+    m = re.fullmatch(_INDEXED, src)
     return (m.group(1), int(m.group(2))) if m else (src, None)
 
 
