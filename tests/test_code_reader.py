@@ -473,6 +473,8 @@ def _steps_to_fail(monkeypatch: pytest.MonkeyPatch, iterable: str, body: str) ->
     ("range(10 ** 12)", "            total = total + i\n", "more than 100,000 times"),
     ("range(90_000)", HEAVY_BODY, "more than 2,000,000 steps"),  # 30 statements each: 2,700,000 steps
     ("[j for j in range(10 ** 12)]", "            pass\n", "more than 100,000 times"),
+    ("range(2 ** 70)", "            pass\n", "more than 100,000 times"),  # longer than len() can count
+    ("[j for j in range(0, -2 ** 70, -7)]", "            pass\n", "more than 100,000 times"),
 ])
 def test_a_loop_over_a_huge_range_fails_before_its_first_iteration(monkeypatch, iterable, body, words):
     """A loop that runs to its end (no break, return or raise) over a range longer than the budget allows fails at

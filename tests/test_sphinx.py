@@ -117,6 +117,7 @@ def test_the_layer_reference_is_sections_with_ids_in_the_toc_and_the_search(html
     rows = [[td.get_text() for td in tr.select("td")] for tr in conv.select("table")[0].select("tbody tr")]
     assert ["kernel_size", "required", "window size"] in rows
     assert "(k_h × k_w × c_in + 1) × filters" in conv.select("table")[1].get_text()
+    assert all("docutils" in t["class"] for t in keras.select(".cnnsummary-reference table"))  # the theme styles them
     toc = [a["href"] for a in keras.select(".toc-tree a")]
     assert "#ref-keras-convolution-layers" in toc and "#ref-keras-conv2d" in toc
     assert any("cnnsummary.css" in link.get("href", "") for link in keras.select("link"))

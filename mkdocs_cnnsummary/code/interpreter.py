@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError
 from ..i18n import _
-from .limits import BudgetError
+from .limits import BudgetError, range_length
 from .runtime import (
     EXCEPTION_BASES,
     Class,
@@ -467,7 +467,8 @@ class Interpreter:
                     "skipped")
             return
         if isinstance(iterable, range) and not _can_stop_early(stmt.body):
-            self.budget.loop(len(iterable), len(stmt.body))  # it runs to its end: over the budget, it fails now
+            # it runs to its end: over the budget, it fails now
+            self.budget.loop(range_length(iterable), len(stmt.body))
         for count, item in enumerate(self.iterate(iterable, stmt.iter), 1):
             self.budget.iteration(count)
             self.assign(stmt.target, item, scope)
@@ -829,7 +830,7 @@ class Interpreter:
             gen = node.generators[k]
             iterable = self.eval(gen.iter, scope if k == 0 else inner)
             if isinstance(iterable, range):  # a comprehension runs to its end: over the budget, it fails now
-                self.budget.loop(count[0] + len(iterable), 1)
+                self.budget.loop(count[0] + range_length(iterable), 1)
             for item in self.iterate(iterable, gen.iter):
                 count[0] += 1
                 self.budget.iteration(count[0])

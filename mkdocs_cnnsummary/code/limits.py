@@ -106,3 +106,11 @@ class Budget:
         elif isinstance(value, list | tuple | dict | set | frozenset):
             self.size(len(value))
         return value
+
+
+def range_length(r: range) -> int:
+    """``len(r)``, also for a range longer than ``len()`` can return (``range(2**70)``)."""
+    try:
+        return len(r)
+    except OverflowError:
+        return max(0, (r.stop - r.start + r.step - (1 if r.step > 0 else -1)) // r.step)
