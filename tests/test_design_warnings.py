@@ -130,3 +130,25 @@ def test_command_line_shows_and_silences_them():
     assert "Warning:" not in run("--warnings", "off").stdout
     assert '"kind": "lossy_rounding"' in run("--format", "json").stdout
     assert '"warnings": []' in run("--format", "json", "--warnings=-lossy_rounding").stdout
+
+
+UPSAMPLING_WINDOWS = ("receptive.transposed(", "receptive.nearest", "receptive.linear", "receptive.holes")
+
+
+def test_every_layer_that_can_upsample_says_so():
+    """The lossy-rounding check follows receptive fields only when a layer's class says it can up-sample:
+    every class whose field reads its input through an up-sampling window must say so."""
+    import inspect
+
+    from mkdocs_cnnsummary.engine.framework import FRAMEWORK_MODULES
+    from mkdocs_cnnsummary.engine.layer import catalog
+
+    checked = 0
+    for framework in FRAMEWORK_MODULES:
+        for cls in set(catalog(framework).values()):
+            source = inspect.getsource(cls.receptive_field)
+            if any(w in source for w in UPSAMPLING_WINDOWS) and getattr(cls, "up", True):
+                assert cls.upsamples, f"{framework} {cls.type_name} can up-sample: set upsamples = True"
+                checked += 1
+    assert checked >= 10
+

@@ -85,3 +85,23 @@ def test_replace_and_slots() -> None:
     assert (s.a, s.b, replace(s, b=(2,)).b) == (1, (), (2,)) and repr(s) == "Slotted(a=1, b=())"
     with pytest.raises(AttributeError):
         s.c = 1  # type: ignore[attr-defined]
+
+
+def test_init_compiled_on_first_record_and_kept():
+    """A class compiles its ``__init__`` when it makes its first record; a subclass made later gets its own."""
+    @record
+    class Point:
+        x: int
+        y: int = 0
+
+    stub = Point.__init__
+    assert Point(1) == Point(1, 0) and Point(x=2, y=3).y == 3
+    assert Point.__init__ is not stub
+    with pytest.raises(TypeError):
+        Point()
+
+    @record
+    class Point3(Point):
+        z: int = 5
+
+    assert (Point3(1, 2).z, Point3(1, 2, 3).z, Point(4).y) == (5, 3, 0)

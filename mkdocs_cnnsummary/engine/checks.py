@@ -105,12 +105,18 @@ WORDS = {1: (N_("step"), N_("steps")), 2: (N_("row"), N_("column")), 3: (N_("sli
 class _Index:
     """The network's tensors by name (inputs and layers), looked up once."""
 
-    def __init__(self, summary: Summary) -> None:
+    def __init__(self, summary: Summary, facts: dict[str, DesignFacts] | None = None,
+                 upsampling: set[str] | None = None) -> None:
         self.inputs = {i.name: i for i in summary.inputs}
         self.layers = {r.name: r for r in summary.layers}
         self.first = summary.inputs[0].name if summary.inputs else None
         self._jumps: dict[str, tuple | None] = {}
         self._upsampling: set[str] | None = None
+        if facts is not None and upsampling is not None and not any(
+                name in upsampling or name not in facts for name in self.layers):
+            # every row is a layer whose class says it never up-samples (a model used as a layer, a further
+            # call, a submodule's row may): no receptive field needs following
+            self._upsampling = set()
 
     def jumps(self, name: str) -> tuple | None:
         """The receptive-field jumps of a layer's record (None when it has no field), from its analyses'
@@ -141,16 +147,18 @@ class _Index:
         return None if rf is None else tuple(rf.jump)
 
 
-def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Notice]:
-    """Every design warning of a computed network, in layer order."""
-    index = _Index(summary)
+def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
+                    upsampling: set[str] | None = None) -> list[Notice]:
+    """Every design warning of a computed network, in layer order (``upsampling``: the layers of ``facts``
+    whose class says they can up-sample; None: any may)."""
+    index = _Index(summary, facts, upsampling)
     consumers: dict[str, list[str]] = {}
     for rec in summary.layers:
         for src in rec.inputs:
             consumers.setdefault(source(src)[0], []).append(rec.name)
     out: list[Notice] = []
     total = summary.total_params
-    with_params = [rec for rec in summary.layers if rec.params]
+    with_params = None  # the layers with parameters, counted when a fully connected layer asks
     last = summary.layers[-1].name if summary.layers else None
     for rec in summary.layers:
         f = facts.get(rec.name, NO_FACTS)
@@ -174,6 +182,8 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Not
                   "{shape}, one vector per position", source_rank=source_rank, shape=shape), rec.line,
                 _("add Flatten() or a global pooling before it if one vector per image was meant"),
                 rec.name, "dense_on_feature_map"))
+        if (f.dense or f.fully_connected) and with_params is None:
+            with_params = [rec for rec in summary.layers if rec.params]
         if (f.dense or f.fully_connected) and total and len(with_params) > 1 and rec.params * 2 > total:
             out.append(Notice(
                 _("it holds {params:,} of the {total:,} parameters ({float:.0f}%)", params=rec.params, total=total,
@@ -185,7 +195,8 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts]) -> list[Not
                 _("it drops {dropout:.0%} of the inputs of the last layer in training", dropout=f.dropout), rec.line,
                 _("usual rates are 0.2 to 0.5; was the keep probability meant?"), rec.name, "heavy_dropout"))
     # the name that silences it, where it is read
-    return [replace(n, hint=_('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind)) for n in out]
+    return [Notice(n.message, n.line, _('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind),
+                   n.layer, n.kind) for n in out]
 
 
 def _input_rank(index: _Index, rec: LayerRecord) -> int | None:
@@ -254,15 +265,13 @@ def _lossy(summary: Summary, index: _Index, rec: LayerRecord, f: DesignFacts,
            consumers: dict[str, list[str]]) -> list[Notice]:
     """A size rounded down here that an up-sampling later does not give back."""
     lost = [w.dropped for w in f.windows]
-    if not any(lost) or len(rec.inputs) != 1:
+    if not any(lost) or len(rec.inputs) != 1 or not index.upsampling():
         return []
     jump_in = _jumps(index, source(rec.inputs[0])[0])
     in_shape = _shape_of(index, rec.inputs[0])
     if jump_in is None or in_shape is None or index.jumps(rec.name) is None:
         return []
     upsampling = index.upsampling()
-    if not upsampling:
-        return []
     spatial_in = [w.size for w in f.windows]
     order = {r.name: i for i, r in enumerate(summary.layers)}
     back = []  # up-sampling layers back at the resolution of this layer's input, or at the network input

@@ -141,8 +141,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 # values and text in messages ----------------------------------------------------------
 
 #: line breaks, terminal escapes and text-direction overrides: they would break a line of output,
-#: rewrite the terminal or reorder what a reader sees
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: rewrite the terminal or reorder what a reader sees (none is printable for ``str.isprintable``)
+UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def printable(text: str, limit: int | None = None) -> str:
@@ -151,7 +151,9 @@ def printable(text: str, limit: int | None = None) -> str:
     The one function that makes user-written text safe for a terminal, a log or a table row;
     ``limit`` also cuts the text to that many characters.
     """
-    text = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+    text = str(text)
+    if not text.isprintable():  # most text is: no pattern to run
+        text = re.sub(UNPRINTABLE, lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
     return text if limit is None else _cut(text, limit)
 
 

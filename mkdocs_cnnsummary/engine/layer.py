@@ -268,6 +268,9 @@ class Layer:
     #: PyTorch: a tensor a module owns (an ``nn.Parameter``, a buffer) rather than a computation; its row shows
     #: only at the top of a model, inside a module it is counted in the module's row (see engine/modules.py)
     owned_tensor: ClassVar[bool] = False
+    #: its outputs can lie closer together than its input's (an up-sampling, a transposed convolution): the
+    #: receptive fields' jumps can shrink, which the lossy-rounding check then follows (other layers never do)
+    upsamples: ClassVar[bool] = False
 
     def __init__(self, name: str, config: dict[str, Any], *, trainable: bool = True,
                  line: int | None = None) -> None:
@@ -287,12 +290,14 @@ class Layer:
         return cls.arguments + tuple(a for a in get_framework(cls.framework).common_args if a.name not in own)
 
     @classmethod
-    def _signature(cls) -> tuple[tuple[Arg, ...], dict[str, Arg], list[Arg]]:
-        """All arguments, the same by name, and the positional ones (worked out once per class)."""
+    def _signature(cls) -> tuple[tuple[Arg, ...], dict[str, Arg], list[Arg], dict[str, Any]]:
+        """All arguments, the same by name, the positional ones and the defaults already normalised that can
+        be shared (hashable values: None, numbers, strings, tuples), worked out once per class."""
         signature = _SIGNATURES.get(cls)
         if signature is None:
             declared = cls.all_arguments()
-            signature = (declared, {a.name: a for a in declared}, [a for a in cls.arguments if not a.keyword_only])
+            signature = (declared, {a.name: a for a in declared}, [a for a in cls.arguments if not a.keyword_only],
+                         _shared_defaults(declared))
             _SIGNATURES[cls] = signature
         return signature
 
@@ -302,7 +307,7 @@ class Layer:
 
         Raises SpecError (without location: the caller adds it).
         """
-        declared, by_name, positional = cls._signature()
+        declared, by_name, positional, defaults = cls._signature()
         if len(args) > len(positional):
             by_name_only = [a.name for a in cls.arguments if a.keyword_only]
             raise _at(SpecError(
@@ -332,7 +337,9 @@ class Layer:
             written[key] = key
         config: dict[str, Any] = {}
         for decl in declared:
-            if decl.name in given:
+            if decl.name in defaults and decl.name not in given:
+                config[decl.name] = defaults[decl.name]
+            elif decl.name in given:
                 try:
                     config[decl.name] = decl.normalise(given[decl.name])
                 except ArgError as exc:
@@ -428,11 +435,27 @@ class SameShape:
         return receptive.same(fields, calc)
 
 
+def _shared_defaults(declared: tuple[Arg, ...]) -> dict[str, Any]:
+    """The normalised defaults that every layer of a class can share: hashable ones (a list or a dict stays
+    each layer's own), of converters that accept their default."""
+    out: dict[str, Any] = {}
+    for decl in declared:
+        if decl.required:
+            continue
+        try:
+            value = decl.normalise(decl.default)
+            hash(value)
+        except Exception:  # normalised again for each layer, which then says what is wrong
+            continue
+        out[decl.name] = value
+    return out
+
+
 # registry -------------------------------------------------------------------------
 
 _CATALOGS: dict[str, dict[str, type[Layer]]] = {}
 _IMPORTED: set[str] = set()  # frameworks whose catalog modules are imported
-_SIGNATURES: dict[type[Layer], tuple[tuple[Arg, ...], dict[str, Arg], list[Arg]]] = {}
+_SIGNATURES: dict[type[Layer], tuple[tuple[Arg, ...], dict[str, Arg], list[Arg], dict[str, Any]]] = {}
 
 
 def register(cls: type[Layer]) -> type[Layer]:

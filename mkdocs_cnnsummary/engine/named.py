@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # compiled on first use (re keeps it)
 #: words that read as something else in YAML or Python
 RESERVED = frozenset({"None", "null", "Null", "NULL", "true", "false", "True", "False", "inf", "nan"})
 
@@ -69,6 +69,6 @@ def names_in(shapes: Iterable[Any]) -> set[str]:
 
 def read_name(value: Any) -> str | None:
     """The size name in an input shape (``"H"``), or None when ``value`` is no name."""
-    if isinstance(value, str) and NAME.fullmatch(value) and value not in RESERVED:
+    if isinstance(value, str) and re.fullmatch(NAME, value) and value not in RESERVED:
         return value
     return None

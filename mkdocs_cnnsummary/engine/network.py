@@ -441,6 +441,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     children: dict[str, list[LayerRecord]] = {}
     calls: dict[str, int] = {}  # PyTorch: how often each module was called (rows per call)
     facts: dict[str, checks.DesignFacts] = {}
+    upsampling: set[str] = set()  # the layers whose class says they can up-sample
     conditions: list[tuple[str, Any, int]] = []  # (layer, size written with names, its minimum)
     weights_so_far = 0
     for name in order:
@@ -490,6 +491,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
                                MAX_WEIGHTS=MAX_WEIGHTS),
                              _("use fewer (stacked) layers"))
         facts[name] = layer.design(numeric(in_shapes))
+        if layer.upsamples:
+            upsampling.add(name)
         conditions += [(name, size, minimum) for size, minimum in calc.conditions]
         shapes[name] = out
         further = layer.further_outputs(in_shapes, out)
@@ -539,7 +542,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         from .symbolic import size_conditions
 
         summary.warnings.append(size_conditions(conditions))
-    summary.warnings.extend(checks.design_warnings(summary, facts))
+    summary.warnings.extend(checks.design_warnings(summary, facts, upsampling))
     return summary
 
 
@@ -694,7 +697,7 @@ def _input_name(fw: Framework, taken: set[str]) -> str:
 
 
 #: an output index: ASCII digits only (``int()`` would also read ``l[١]`` as ``l[1]``)
-_INDEX = re.compile(r"-?[0-9]+", re.ASCII)
+_INDEX = r"-?[0-9]+"  # compiled on first use (re keeps it)
 
 
 def _bracketed(src: str) -> tuple[str, str] | None:
@@ -707,12 +710,16 @@ def _bracketed(src: str) -> tuple[str, str] | None:
 
 def _indexed(src: str) -> tuple[str, str] | None:
     """``lstm[1]`` -> (``lstm``, ``1``): a name with a whole-number index, or None."""
+    if not src.endswith("]"):
+        return None
     parts = _bracketed(src)
-    return parts if parts and _INDEX.fullmatch(parts[1]) else None
+    return parts if parts and re.fullmatch(_INDEX, parts[1], re.ASCII) else None
 
 
 def _base(src: str) -> str:
     """``lstm[1]`` -> ``lstm`` (one output of a multi-output layer)."""
+    if not src.endswith("]"):
+        return src
     parts = _indexed(src)
     return parts[0] if parts else src
 

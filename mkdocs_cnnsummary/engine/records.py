@@ -3,13 +3,13 @@
 ``dataclasses`` imports ``inspect`` (and with it ``dis``, ``tokenize`` ...) and compiles three or four
 functions for every class: together more than a ``cnnsummary`` run spends on reading and computing a
 network.  ``@record`` takes the same declarations (annotated fields, defaults, :func:`field` with
-``default_factory``) and compiles one ``__init__`` per class; ``__repr__``, ``__eq__`` and ``__hash__``
-are shared methods that read the fields.  The options are those of ``@dataclass`` the engine uses:
-``frozen=True`` makes records equal and hashable by value (they are not changed once made, which is
-not enforced), ``eq=False`` keeps identity, ``repr=False`` leaves ``__repr__`` to the class,
-``slots=True`` gives the class ``__slots__`` (a new class, as ``@dataclass`` makes).  Methods the class
-defines itself are kept, as ``@dataclass`` keeps them; :func:`replace` copies a record with some fields
-changed.
+``default_factory``) and compiles one ``__init__`` per class, when the class makes its first record;
+``__repr__``, ``__eq__`` and ``__hash__`` are shared methods that read the fields.  The options are those
+of ``@dataclass`` the engine uses: ``frozen=True`` makes records equal and hashable by value (they are not
+changed once made, which is not enforced), ``eq=False`` keeps identity, ``repr=False`` leaves ``__repr__``
+to the class, ``slots=True`` gives the class ``__slots__`` (a new class, as ``@dataclass`` makes).  Methods
+the class defines itself are kept, as ``@dataclass`` keeps them; :func:`replace` copies a record with some
+fields changed.
 """
 
 from __future__ import annotations
@@ -112,7 +112,21 @@ def _with_slots(cls: type, fields: dict[str, _Field]) -> type:
 
 
 def _init(cls: type, fields: tuple[_Field, ...]) -> Callable[..., None]:
-    """The ``__init__`` of ``fields``, compiled once per class."""
+    """The ``__init__`` of ``fields``: compiled on the class's first record (a run makes records of a few of
+    the classes it imports), then the class's own."""
+
+    def __init__(self: object, *args: object, **kwargs: object) -> None:
+        init = _compiled(cls, fields)
+        cls.__init__ = init  # type: ignore[misc]
+        init(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
+
+
+def _compiled(cls: type, fields: tuple[_Field, ...]) -> Callable[..., None]:
+    """The ``__init__`` of ``fields``, compiled from its text (``exec`` of a string, which does not load the
+    ``ast`` types as ``compile()`` does)."""
     scope: dict[str, object] = {"_MISSING": _MISSING}
     params, body = [], []
     for f in fields:
@@ -130,7 +144,7 @@ def _init(cls: type, fields: tuple[_Field, ...]) -> Callable[..., None]:
     if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()")
     source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n"
-    exec(compile(source, f"<record {cls.__qualname__}>", "exec"), scope)
+    exec(source, scope)
     init = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init  # type: ignore[return-value]

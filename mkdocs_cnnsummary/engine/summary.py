@@ -17,12 +17,14 @@ if TYPE_CHECKING:
 Shape = tuple[int | None, ...]
 
 
-_INDEXED = re.compile(r"(.+)\[(-?\d+)\]")
+_INDEXED = r"(.+)\[(-?\d+)\]"  # compiled on first use (re keeps it)
 
 
 def source(src: str) -> tuple[str, int | None]:
     """``lstm[1]`` -> (``lstm``, 1): a layer's input reference, split into the name and the output index."""
-    m = _INDEXED.fullmatch(src)
+    if not src.endswith("]"):  # the usual name: no pattern to run
+        return src, None
+    m = re.fullmatch(_INDEXED, src)
     return (m.group(1), int(m.group(2))) if m else (src, None)
 
 
@@ -268,16 +270,16 @@ class LayerRecord:
 
     @property
     def params(self) -> int:
-        return sum(w.size for w in self.weights if not w.buffer and w.counted)
+        return sum([w.size for w in self.weights if not w.buffer and w.counted_in is None])
 
     @property
     def trainable_params(self) -> int:
-        return sum(w.size for w in self.weights if w.trainable and not w.buffer and w.counted)
+        return sum([w.size for w in self.weights if w.trainable and not w.buffer and w.counted_in is None])
 
     @property
     def total_trainable_params(self) -> int:
         """Its trainable parameters as the model's totals count them (see :attr:`Weight.total_trainable`)."""
-        return sum(w.size for w in self.weights if w.counts_trainable and not w.buffer and w.counted)
+        return sum([w.size for w in self.weights if w.counts_trainable and not w.buffer and w.counted_in is None])
 
     @property
     def non_trainable_params(self) -> int:
@@ -285,7 +287,7 @@ class LayerRecord:
 
     @property
     def buffers(self) -> int:
-        return sum(w.size for w in self.weights if w.buffer and w.counted)
+        return sum([w.size for w in self.weights if w.buffer and w.counted_in is None])
 
     @property
     def called(self) -> bool:

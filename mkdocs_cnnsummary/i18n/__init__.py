@@ -152,7 +152,7 @@ def S_(message: str, /, **values: object) -> str:
 
 # phrases of worked calculations -------------------------------------------------------------------------
 
-_FIELD = re.compile(r"\{(\w+)(![rsa])?(:[^{}]*)?\}")
+_FIELD = r"\{(\w+)(![rsa])?(:[^{}]*)?\}"  # compiled on first use: English needs none
 
 
 @lru_cache(maxsize=8)
@@ -168,13 +168,13 @@ def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
         if "{" not in template:
             continue
         pattern, last, seen = [], 0, set()
-        for m in _FIELD.finditer(template):
+        for m in re.finditer(_FIELD, template):
             pattern.append(re.escape(template[last:m.start()].replace("{{", "{").replace("}}", "}")))
             pattern.append(f"(?P={m.group(1)})" if m.group(1) in seen else f"(?P<{m.group(1)}>.+?)")
             seen.add(m.group(1))
             last = m.end()
         pattern.append(re.escape(template[last:]))
-        fixed = len(_FIELD.sub("", template))
+        fixed = len(re.sub(_FIELD, "", template))
         found.append((fixed, re.compile("".join(pattern) + r"\Z", re.S), text))
     found.sort(key=lambda item: -item[0])
     return tuple((p, t) for _, p, t in found)
@@ -207,7 +207,7 @@ def _phrase(language: str, text: str, depth: int, whole: bool = False) -> str:
         if m is None:
             continue
         values = {k: _phrase(language, v, depth + 1) for k, v in m.groupdict().items()}
-        found = _FIELD.sub(lambda f, values=values: values[f.group(1)], translation)
+        found = re.sub(_FIELD, lambda f, values=values: values[f.group(1)], translation)
         if all(values[k] != v for k, v in m.groupdict().items()):
             return found  # every part is a phrase: ``x (a and b)`` is read as ``x`` and ``a and b``, not ``x (a``
         first = first or found  # the template with most fixed text, its values (names, numbers) as written

@@ -179,9 +179,10 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     out.append(rule("┏", "━", "┳", "┓"))
     out.append(line(headers, "┃"))
     out.append(rule("┡", "━", "╇", "┩"))
+    between = rule("├", "─", "┼", "┤")
     for n, row in enumerate(rows):
         if n:
-            out.append(rule("├", "─", "┼", "┤"))
+            out.append(between)
         height = max(len(c) for c in row.cells)
         for k in range(height):
             out.append(line([c[k] if k < len(c) else "" for c in row.cells]))

@@ -199,6 +199,7 @@ class BaseConvTranspose(KerasLayer):
     """Shared by Conv1DTranspose/2D/3D: Keras' TF-style output sizes and the kernel+bias count."""
 
     rank: ClassVar[int] = 2
+    upsamples = True
 
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:

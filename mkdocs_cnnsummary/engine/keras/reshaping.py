@@ -151,6 +151,7 @@ class BaseUpSampling(KerasLayer):
     """Repeats every spatial axis ``size`` times; unknown sizes stay unknown."""
 
     rank: ClassVar[int] = 2
+    upsamples = True
 
     def compute_output_shape(self, inputs: list[Shape], calc: Calc) -> Shape:
         (x,) = inputs

@@ -391,6 +391,7 @@ class Upscale2DLayer(LasagneLayer):
 
     family = "pooling"
     type_name = "Upscale2DLayer"
+    upsamples = True
     arguments = (Arg("scale_factor", REQUIRED, int_tuple(2, minimum=1)),
                  Arg("mode", "repeat", one_of("repeat", "dilate"), used=False))
 

@@ -225,6 +225,7 @@ class ConvTransposeNd(ConvBase):
     """``torch.nn.ConvTransposeNd``."""
 
     transposed = True
+    upsamples = True
 
     @classmethod
     def conv_arguments(cls, rank: int) -> tuple[Arg, ...]:

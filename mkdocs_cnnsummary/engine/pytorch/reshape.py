@@ -38,6 +38,7 @@ class Upsample(TorchLayer):
     """Resizes the spatial dimensions to ``size`` or by ``scale_factor`` (⌊size × scale⌋)."""
 
     type_name = "Upsample"
+    upsamples = True
     arguments = (
         Arg("size", None, _sizes_or_int, doc="output spatial size"),
         Arg("scale_factor", None, _scales, doc="multiplier of the spatial sizes"),
@@ -173,6 +174,7 @@ class Shuffle(TorchLayer):
     """PixelShuffle / PixelUnshuffle: trade channels for spatial size by a factor r."""
 
     up: ClassVar[bool] = True
+    upsamples = True
     element_ops = ops.COPIES
 
     def receptive_field(self, fields, inputs, output, calc):
@@ -226,6 +228,7 @@ class PixelUnshuffle(Shuffle):
 
     type_name = "PixelUnshuffle"
     up = False
+    upsamples = False
     arguments = (Arg("downscale_factor", REQUIRED, positive_int),)
 
 
