@@ -445,7 +445,9 @@ def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> B
         from .render.html import render_code
 
         code = shown if options.source is not None else split_code(source)[0]
-        result = replace(result, html=render_code(code, options.source, collapsed=options.echo == "collapsed")
+        name = options.title or summary.name  # each code region has a label of its own on the page
+        label = options.source or (_("Code of {name}", name=name) if name else None)
+        result = replace(result, html=render_code(code, label, collapsed=options.echo == "collapsed")
                          + result.html)
     return _with_files(result, files)
 

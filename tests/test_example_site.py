@@ -376,6 +376,14 @@ def test_code_pages(site):
                              "html.parser")
     errors = [e.get_text(" ") for e in denoiser.select(".cnnsummary-error--expected")]
     assert any("line 17 of the block" in e for e in errors)
+    # every page's labelled regions have labels of their own: the echoed code is named by its block
+    regions = [r["aria-label"] for r in denoiser.select(".cnnsummary [role=region][aria-label]")]
+    assert "Code of denoiser" in regions and "Code of convmodel3" in regions
+    for path in site.rglob("index.html"):
+        # (a drawing's compact variant repeats its wide one's label: the stylesheet shows one of the two)
+        labels = [r["aria-label"] for r in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select(
+            ".cnnsummary [role=region][aria-label]:not([class*=__variant--compact])")]
+        assert len(labels) == len(set(labels)), (path, labels)
 
 
 def test_gallery_pages_fold_blocks_and_runs(site):
