@@ -36,10 +36,6 @@ class Named:
         raise NotImplementedError
 
 
-def is_symbolic(x: Any) -> bool:
-    return isinstance(x, Named)
-
-
 def numeric(shape: Any) -> Any:
     """A shape (or a list of shapes) with every size written with names replaced by None (unknown)."""
     if isinstance(shape, list):
@@ -47,12 +43,6 @@ def numeric(shape: Any) -> Any:
     if isinstance(shape, tuple) and any(isinstance(d, Named) for d in shape):
         return tuple(None if isinstance(d, Named) else d for d in shape)
     return shape
-
-
-def has_names(shape: Any) -> bool:
-    if isinstance(shape, list):
-        return any(has_names(s) for s in shape)
-    return isinstance(shape, tuple) and any(isinstance(d, Named) for d in shape)
 
 
 def names_in(shapes: Iterable[Any]) -> set[str]:
