@@ -162,3 +162,14 @@ def test_plain_reader_reads_the_specs_of_the_site() -> None:
 def test_plain_reader_on_edited_specs() -> None:
     """Edited specs of the site: whatever the plain reader accepts, PyYAML reads the same way."""
     assert sum(_read_plainly(text) for text in _mutants(seed=11, count=800, base=SITE_SPECS)) > 150
+
+
+@pytest.mark.parametrize("depth", [120, 600])
+def test_lists_at_their_keys_indentation_nested_too_deep_get_the_loaders_message(depth: int) -> None:
+    """``a:`` / ``- k:`` / ``  - k:`` ... alternates lists and mappings without a deeper indentation per level:
+    deeper than the bound, the plain reader leaves the text to PyYAML's reader (no RecursionError)."""
+    text = "a:\n" + "".join("  " * i + "- k:\n" for i in range(depth)) + "  " * depth + "- 1\n"
+    with pytest.raises(NotPlain):
+        read_plain(text)
+    with pytest.raises(SpecError, match="nested more than 100 deep"):
+        load_yaml(text)

@@ -84,8 +84,6 @@ class _Reader:
 
     def node(self, at: int, parent: int, depth: int) -> LineDict | LineList:
         """The mapping or list starting on row ``at``, more indented than ``parent``."""
-        if depth >= MAX_DEPTH:
-            raise NotPlain
         _, indent, content = self.rows[at]
         if indent <= parent:
             raise NotPlain
@@ -98,6 +96,8 @@ class _Reader:
 
     def sequence(self, at: int, column: int, depth: int) -> LineList:
         """A block list whose ``-`` are in ``column``."""
+        if depth >= MAX_DEPTH:
+            raise NotPlain  # the full loader says how deep is too deep
         rows = self.rows
         out = LineList()
         out.line = rows[at][0]
@@ -131,6 +131,8 @@ class _Reader:
 
     def mapping(self, at: int, column: int, first: str, depth: int) -> LineDict:
         """A block mapping whose keys are in ``column``; ``first`` is the text of its first entry."""
+        if depth >= MAX_DEPTH:
+            raise NotPlain
         rows = self.rows
         out = LineDict()
         out.line = rows[at][0]
