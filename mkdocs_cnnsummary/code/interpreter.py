@@ -200,6 +200,7 @@ class Interpreter:
         self.frames: list[tuple[Function, Scope]] = []
         self._stmt = {cls: getattr(self, "exec_" + cls.__name__) for cls in _statement_classes(self)}
         self._expr = {cls: getattr(self, "eval_" + cls.__name__) for cls in _expression_classes(self)}
+        self._stops_early: dict[ast.For, bool] = {}  # a for statement -> whether its body may end the loop
 
     # errors and notes ---------------------------------------------------------------------------
     def error(self, node: ast.AST | None, message: str, hint: str | None = None) -> SpecError:
@@ -466,7 +467,7 @@ class Interpreter:
                               iter=short_source(stmt.iter, 40), lineno=stmt.lineno, explain=iterable.explain()), kind=
                     "skipped")
             return
-        if isinstance(iterable, range) and not _can_stop_early(stmt.body):
+        if isinstance(iterable, range) and not self._can_stop_early(stmt):
             # it runs to its end: over the budget, it fails now
             self.budget.loop(range_length(iterable), len(stmt.body))
         for count, item in enumerate(self.iterate(iterable, stmt.iter), 1):
@@ -475,6 +476,12 @@ class Interpreter:
             if not self._iteration(stmt, scope):
                 return
         self.exec_body(stmt.orelse, scope)
+
+    def _can_stop_early(self, stmt: ast.For) -> bool:
+        """:func:`_can_stop_early` of the loop's body, walked once per statement (an inner loop runs often)."""
+        if stmt not in self._stops_early:
+            self._stops_early[stmt] = _can_stop_early(stmt.body)
+        return self._stops_early[stmt]
 
     def exec_While(self, stmt: ast.While, scope: Scope) -> None:
         count = 0

@@ -195,8 +195,7 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
                 _("it drops {dropout:.0%} of the inputs of the last layer in training", dropout=f.dropout), rec.line,
                 _("usual rates are 0.2 to 0.5; was the keep probability meant?"), rec.name, "heavy_dropout"))
     # the name that silences it, where it is read
-    return [Notice(n.message, n.line, _('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind),
-                   n.layer, n.kind) for n in out]
+    return [replace(n, hint=_('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind)) for n in out]
 
 
 def _input_rank(index: _Index, rec: LayerRecord) -> int | None:
@@ -265,13 +264,13 @@ def _lossy(summary: Summary, index: _Index, rec: LayerRecord, f: DesignFacts,
            consumers: dict[str, list[str]]) -> list[Notice]:
     """A size rounded down here that an up-sampling later does not give back."""
     lost = [w.dropped for w in f.windows]
-    if not any(lost) or len(rec.inputs) != 1 or not index.upsampling():
+    upsampling = index.upsampling() if any(lost) and len(rec.inputs) == 1 else None
+    if not upsampling:
         return []
     jump_in = _jumps(index, source(rec.inputs[0])[0])
     in_shape = _shape_of(index, rec.inputs[0])
     if jump_in is None or in_shape is None or index.jumps(rec.name) is None:
         return []
-    upsampling = index.upsampling()
     spatial_in = [w.size for w in f.windows]
     order = {r.name: i for i, r in enumerate(summary.layers)}
     back = []  # up-sampling layers back at the resolution of this layer's input, or at the network input

@@ -16,7 +16,7 @@ from . import formatting as f
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from fractions import Fraction
+    pass
 
 #: extra column key -> (header, analysis step kinds shown with it)
 EXTRA_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -63,16 +63,6 @@ def kinds(columns: Sequence[str]) -> set[str]:
     return {kind for key in extra_keys(columns) for kind in EXTRA_COLUMNS[key][1]}
 
 
-def number(value: int | Fraction | None) -> str:
-    """``2,912``, ``−3``, ``1/2``; ``?`` when unknown."""
-    if value is None:
-        return "?"
-    if not isinstance(value, int) and value.denominator != 1:  # a Fraction
-        sign = "−" if value < 0 else ""
-        return f"{sign}{abs(value.numerator)}/{value.denominator}"
-    return f"{int(value):,}".replace("-", "−")
-
-
 def scaled(n: int | None) -> str:
     """``4,089,184,256 (4.09 G)``: the exact count and its size (k, M, G, T = 10³, 10⁶, 10⁹, 10¹²)."""
     if n is None:
@@ -98,15 +88,15 @@ def receptive_lines(rf: ReceptiveField | None, record: LayerRecord | InputRecord
             return [_("whole input")]
         return ["–"]
     sizes = [str(a) if a == b else f"{a}–{b}" for a, b in zip(rf.size_min, rf.size_max, strict=True)]
-    starts = ["?" if s is None else number(s) for s in rf.start]
+    starts = ["?" if s is None else f.count(s) for s in rf.start]
     start = starts[0] if len(set(starts)) == 1 else "(" + ", ".join(starts) + ")"
-    return ["×".join(sizes), _("jump {jump}, start {start}", jump=_axes([number(j) for j in rf.jump]), start=start)]
+    return ["×".join(sizes), _("jump {jump}, start {start}", jump=_axes([f.count(j) for j in rf.jump]), start=start)]
 
 
 def cell_lines(key: str, record: LayerRecord | InputRecord, summary: Summary, options: Options) -> list[str]:
     """The text of one extra cell (of a layer, an input, or a group of layers: its sums)."""
     if not isinstance(record, LayerRecord | InputRecord):  # a group of rows (a block instance)
-        return [""] if key == "receptive_field" else [number(getattr(record, key, None))]
+        return [""] if key == "receptive_field" else [f.count(getattr(record, key, None))]
     if key == "receptive_field":
         return receptive_lines(getattr(record, "receptive_field", None), record)
     if isinstance(record, InputRecord):
@@ -116,7 +106,7 @@ def cell_lines(key: str, record: LayerRecord | InputRecord, summary: Summary, op
     if key == "activations":
         return _activation_lines(record.activations, summary, options)
     value = {"macs": record.macs, "flops": record.flops, "other_ops": record.other_ops}[key]
-    return [number(value)]
+    return [f.count(value)]
 
 
 def cell_text(key: str, record: LayerRecord | InputRecord, summary: Summary, options: Options) -> str:
@@ -143,7 +133,7 @@ def _activation_lines(elements: int | None, summary: Summary, options: Options) 
         return ["?"]
     from ..engine.memory import DTYPES
 
-    return [number(elements), readable(elements * summary.batch * DTYPES[options.dtype], options.units)]
+    return [f.count(elements), readable(elements * summary.batch * DTYPES[options.dtype], options.units)]
 
 
 def ops_totals(summary: Summary) -> list[tuple[str, str]]:

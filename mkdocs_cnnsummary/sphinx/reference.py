@@ -26,8 +26,7 @@ from docutils.parsers.rst import directives
 from ..block import REFERENCE_OPTIONS, reference_error, reference_frameworks, split_header
 from ..engine.errors import SpecError
 from ..engine.framework import FRAMEWORK_MODULES
-from ..render import doctree, reference_doctree
-from ..render.reference import reference_sections
+from ..render import doctree
 from .directive import CnnDirective, cnnsummary_block
 
 #: ``env.temp_data`` key: framework -> line of the directive that shows it, on the page being read
@@ -75,6 +74,9 @@ class CnnReferenceDirective(CnnDirective):
 
     def sections(self, frameworks: tuple[str, ...] | None) -> list[nodes.Node]:
         """Nested sections (framework, family, layer type), each with its title, id and body."""
+        from ..render import reference_doctree  # the reference's catalogs load when a page has one
+        from ..render.reference import reference_sections
+
         document = self.state.document
         out: list[nodes.Node] = []
         open_sections: list[tuple[int, nodes.section]] = []
