@@ -63,10 +63,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         bytecode_cache=_template_cache(),
     )
-    from . import cell_markup as cells
-
-    env.filters.update(breakable_name=cells.breakable_name, breakable_type=cells.breakable_type,
-                       breakable_shape=cells.breakable_shape, codespans=codespans)
+    env.filters["codespans"] = codespans
     env.globals.update(_=_, ngettext=ngettext)  # read the block's language when called
     return env
 
@@ -227,7 +224,10 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     env = _environment()
     from .cell_markup import openers, write_rows
 
-    write_rows(rows, [c.key for c in chosen], row_header, worked in ("collapsed", "expanded"))
+    keys = [c.key for c in chosen]
+    write_rows(rows, keys, row_header, worked in ("collapsed", "expanded"))
+    write_rows([row for section in sections for row in (section.head, *section.rows)
+                if row is not None and row.kind == "group"], keys, row_header, False)
     return env.get_template("summary.html.jinja").render(
         caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
         row_header=row_header, openers=openers(chosen, row_header),
