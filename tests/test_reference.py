@@ -169,12 +169,13 @@ def test_code_in_a_layer_summary_is_code_not_backticks():
     """A summary written ``like this`` in the docstring shows code, escaped, in HTML and in docutils."""
     from docutils import nodes
 
-    from mkdocs_cnnsummary.render.reference import code_spans
+    from mkdocs_cnnsummary.render.formatting import code_parts
     from mkdocs_cnnsummary.render.reference_doctree import layer_body
 
-    assert code_spans("the last axis becomes ``units``.") == [(False, "the last axis becomes "), (True, "units"),
-                                                             (False, ".")]
-    assert code_spans("``a<b>`` & ``c``") == [(True, "a<b>"), (False, " & "), (True, "c")]
+    assert code_parts("the last axis becomes ``units``.", "``") == [(False, "the last axis becomes "),
+                                                                  (True, "units"), (False, ".")]
+    assert code_parts("``a<b>`` & ``c``", "``") == [(True, "a<b>"), (False, " & "), (True, "c")]
+    assert code_parts("an ``unpaired one", "``") == [(False, "an ``unpaired one")]
     page = render_reference()
     assert "``" not in re.sub(r"<pre.*?</pre>", "", page, flags=re.S)
     assert "the last axis becomes <code>units</code>." in page
@@ -182,6 +183,6 @@ def test_code_in_a_layer_summary_is_code_not_backticks():
     assert len(with_code) > 50
     for layer in with_code:
         summary = layer_body(layer)[0]
-        code = [part for is_code, part in code_spans(layer.summary) if is_code]
+        code = [part for is_code, part in code_parts(layer.summary, "``") if is_code]
         assert "``" not in summary.astext()
         assert [n.astext() for n in summary.findall(nodes.literal)][:len(code)] == code

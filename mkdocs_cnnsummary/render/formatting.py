@@ -175,3 +175,12 @@ def notice_text(notice: Notice) -> str:
     layer = _("layer {layer!r}: ", layer=notice.layer) if notice.layer else ""
     hint = _("; {hint}", hint=notice.hint) if notice.hint else ""
     return printable(f"{where}{layer}{notice.message}{hint}")
+
+
+def code_parts(text: str, tick: str = "`") -> list[tuple[bool, str]]:
+    """``text`` as (is code, part) pairs, code being between ``tick`` pairs: "a `b` c" -> [(False, "a "),
+    (True, "b"), (False, " c")]; with an unpaired ``tick``, the whole text is plain."""
+    parts = str(text).split(tick)
+    if len(parts) % 2 == 0:
+        return [(False, str(text))]
+    return [(i % 2 == 1, part) for i, part in enumerate(parts) if part]

@@ -92,15 +92,13 @@ def _template_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
-def codespans(text: str) -> Any:
-    """Escaped text whose ```...``` spans become ``<code>`` (the code a warning quotes)."""
+def codespans(text: str, tick: str = "`") -> Any:
+    """Escaped text whose ```...``` spans (or those between another ``tick``) become ``<code>`` (the code a
+    warning quotes, a layer's summary)."""
     from markupsafe import Markup, escape
 
-    parts = str(text).split("`")
-    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
-        return escape(text)
-    return Markup("".join(str(escape(p)) if i % 2 == 0 else f"<code>{escape(p)}</code>"
-                          for i, p in enumerate(parts)))
+    return Markup("".join(f"<code>{escape(part)}</code>" if code else str(escape(part))
+                          for code, part in f.code_parts(text, tick)))
 
 
 def default_caption(summary: Summary, style: Style | None = None) -> str:

@@ -311,37 +311,12 @@ def build_reference(frameworks: Sequence[str] | None = None) -> list[FrameworkDo
     return [document_framework(name) for name in (frameworks or installed_frameworks())]
 
 
-#: ````x```` in a docstring's first line: code
-_CODE_SPAN = re.compile(r"``(.+?)``")
-
-
-def code_spans(text: str) -> list[tuple[bool, str]]:
-    """``text`` as (is code, part) pairs: "the last axis becomes ``units``." -> [(False, "the last axis
-    becomes "), (True, "units"), (False, ".")]."""
-    out, last = [], 0
-    for m in _CODE_SPAN.finditer(text):
-        if m.start() > last:
-            out.append((False, text[last:m.start()]))
-        out.append((True, m.group(1)))
-        last = m.end()
-    if last < len(text):
-        out.append((False, text[last:]))
-    return out
-
-
-def _inline_code(text: str) -> Any:
-    """``text`` escaped, with its ````x```` spans as ``<code>`` elements."""
-    from markupsafe import Markup, escape
-
-    return Markup("").join(Markup("<code>{}</code>").format(part) if code else escape(part)
-                           for code, part in code_spans(text))
-
-
 @lru_cache(maxsize=1)
 def _template() -> Any:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     from .cell_markup import breakable_name
+    from .html import codespans
 
     env = Environment(loader=PackageLoader("mkdocs_cnnsummary", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
@@ -349,7 +324,7 @@ def _template() -> Any:
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["shape"] = describe_shape
     env.filters["breakable_name"] = breakable_name
-    env.filters["inline_code"] = _inline_code
+    env.filters["inline_code"] = lambda text: codespans(text, "``")  # ``x`` in a docstring
     return env.get_template("reference.html").module
 
 

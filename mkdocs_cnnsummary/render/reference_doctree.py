@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from docutils import nodes
 
 from ..engine.layer import describe_shape
-from .reference import ArgumentDoc, FamilyDoc, FrameworkDoc, LayerDoc, code_spans
+from .formatting import code_parts
+from .reference import ArgumentDoc, FamilyDoc, FrameworkDoc, LayerDoc
 
 CLASS = "cnnsummary-reference"
 Cell = Sequence[nodes.Node]
@@ -109,7 +110,7 @@ def layer_body(layer: LayerDoc) -> list[nodes.Node]:
     """The summary, the arguments (those that matter in a table), the example and its formulas."""
     aliases = (_joined(([_code(a)] for a in layer.aliases), ", ") if layer.aliases else [])
     out: list[nodes.Node] = [nodes.paragraph("", "", *(_code(part) if code else nodes.Text(part)
-                                                                   for code, part in code_spans(layer.summary)),
+                                                                   for code, part in code_parts(layer.summary, "``")),
                                              *([nodes.Text(" Also written "), *aliases, nodes.Text(".")]
                                                if aliases else []))]
     used = [a for a in layer.arguments if a.affects]
