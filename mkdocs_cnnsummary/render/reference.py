@@ -329,9 +329,11 @@ def _template() -> Any:
 
 
 @lru_cache(maxsize=8)
-def reference_sections(frameworks: tuple[str, ...] | None = None) -> tuple[Section, ...]:
+def reference_sections(frameworks: tuple[str, ...] | None = None,
+                       table_class: str = "") -> tuple[Section, ...]:
     """The reference as sections: with one framework, a section per family (level 2) and per layer type
-    (level 3) after an introduction without heading; with several, a level more, the frameworks first."""
+    (level 3) after an introduction without heading; with several, a level more, the frameworks first.
+    ``table_class``: the class of its tables where the platform styles tables by class (Sphinx)."""
     docs = build_reference(frameworks)
     template = _template()
     top = 2 if len(docs) > 1 else 1
@@ -341,8 +343,8 @@ def reference_sections(frameworks: tuple[str, ...] | None = None) -> tuple[Secti
         out.append(Section(top, fw.title if top == 2 else None, f"ref-{fw.name}", intro, fw))
         for family in fw.families:
             out.append(Section(top + 1, family.title, family.anchor, str(template.family_intro(family)), family))
-            out.extend(Section(top + 2, layer.type_name, layer.anchor, str(template.layer_body(layer)), layer)
-                       for layer in family.layers)
+            out.extend(Section(top + 2, layer.type_name, layer.anchor,
+                               str(template.layer_body(layer, table_class)), layer) for layer in family.layers)
     return tuple(out)
 
 

@@ -80,10 +80,9 @@ class CnnReferenceDirective(CnnDirective):
         document = self.state.document
         out: list[nodes.Node] = []
         open_sections: list[tuple[int, nodes.section]] = []
-        for section in reference_sections(frameworks):
-            # the tables are the theme's own, as Sphinx themes style them (``table.docutils``)
-            html = section.html.replace("<table>", '<table class="docutils align-default">')
-            content = cnnsummary_block(html=html, classes=["cnnsummary-reference"])
+        # the tables are the theme's own, as Sphinx themes style them (``table.docutils``)
+        for section in reference_sections(frameworks, table_class="docutils align-default"):
+            content = cnnsummary_block(html=section.html, classes=["cnnsummary-reference"])
             if section.subject is not None:
                 content += reference_doctree.body(section.subject)
             self.set_source_info(content)
