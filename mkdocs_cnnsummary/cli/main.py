@@ -49,55 +49,55 @@ def build_parser(prog: str = "cnnsummary") -> argparse.ArgumentParser:
     parser.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
     parser.add_argument("spec", metavar="FILE", nargs="?",
                         help=_("a .yaml spec or a .py file of model code, or - for stdin (spec or code is detected)"))
-    parser.add_argument("-f", "--format", choices=("text", "json", "markdown", "svg"), default="text",
+    parser.add_argument("-f", "--format", choices=("text", "json", "markdown", "svg"),
                         help=_("output format (default: text, a table like Keras' model.summary()); svg: the network "
                                "drawn as a standalone SVG file"))
     parser.add_argument("-w", "--worked", action="store_true",
                         help=_("add each layer's worked calculation (text and markdown formats)"))
-    parser.add_argument("-s", "--style", choices=STYLES, default=None,
+    parser.add_argument("-s", "--style", choices=STYLES,
                         help=_("text table style: keras (model.summary()), torchinfo or nolearn (default: the one of "
                                "the network's framework)"))
-    parser.add_argument("--fold", choices=("none", "blocks", "open"), default="none",
+    parser.add_argument("--fold", choices=("none", "blocks", "open"),
                         help=_("compact specs: show each block instance as one row with its totals (blocks), followed "
                                "by its layers (open), or every layer only (none, the default)"))
-    parser.add_argument("--diagram", metavar="WORDS", default=None,
+    parser.add_argument("--diagram", metavar="WORDS",
                         help=_("svg format: layout words, e.g. 'horizontal', 'vertical layered', 'unfolded' (default: "
                                "vertical, a U for encoder-decoder networks, repeated blocks folded)"))
-    parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES), default=None,
+    parser.add_argument("--framework", choices=tuple(FRAMEWORK_MODULES),
                         help=_("a spec's framework when it has no 'framework:' key (default: keras); for code, "
                                "instead of the one its imports name"))
-    parser.add_argument("--read", choices=("auto", "spec", "code"), default="auto",
+    parser.add_argument("--read", choices=("auto", "spec", "code"),
                         help=_("what FILE holds (default: auto, from the extension and the text)"))
-    parser.add_argument("-m", "--model", metavar="EXPR", default=None,
+    parser.add_argument("-m", "--model", metavar="EXPR",
                         help=_("code: the model to summarise, a Python expression such as model or "
                                "'build_unet(filters=32)' (default: the last model the code builds)"))
-    parser.add_argument("-i", "--input", metavar="SHAPE", action="append", default=None,
+    parser.add_argument("-i", "--input", metavar="SHAPE", action="append",
                         help=_("code: an input shape without the batch axis, e.g. '[28, 28, 1]', for a model that "
                                "does not state it (repeat for several inputs)"))
     parser.add_argument("--to-spec", action="store_true",
                         help=_("code: print the equivalent YAML spec instead of the summary"))
-    parser.add_argument("--language", "--lang", metavar="LANG", default=None,
+    parser.add_argument("--language", "--lang", metavar="LANG",
                         help=_("the language of headings, worked steps and messages: en (default) or zh; the "
                                "names of layers and arguments stay as the frameworks spell them"))
     parser.add_argument("--write-css", metavar="PATH",
                         help=_("write the stylesheet of the HTML tables to PATH (for a site's extra_css) and exit"))
-    parser.add_argument("-c", "--columns", default="",
+    parser.add_argument("-c", "--columns",
                         help=_("analysis columns added to the text and markdown tables, with their totals: "
                                "macs, flops, other_ops, activations, receptive_field (comma or space separated)"))
-    parser.add_argument("--batch", type=_positive, default=1,
+    parser.add_argument("--batch", type=_positive,
                         help=_("samples the operation counts and memory are for (default: 1)"))
-    parser.add_argument("--assume", action="append", default=[], metavar="NAME=VALUE",
+    parser.add_argument("--assume", action="append", metavar="NAME=VALUE",
                         help=_("a value for a name in the spec's input sizes (input: [H, W, 3]), e.g. H=224; "
                                "repeat it or separate with commas (over the spec's own assume:)"))
     parser.add_argument("--dtype", choices=("float32", "float16", "bfloat16", "int8", "float64"),
-                        default="float32", help=_("how values are stored, for the memory estimate (default: float32)"))
-    parser.add_argument("--units", choices=("MiB", "MB"), default="MiB",
+                        help=_("how values are stored, for the memory estimate (default: float32)"))
+    parser.add_argument("--units", choices=("MiB", "MB"),
                         help=_("memory units: MiB = 2^20 bytes (default) or MB = 10^6 bytes"))
-    parser.add_argument("--warnings", default="on", metavar="SETTING",
+    parser.add_argument("--warnings", metavar="SETTING",
                         help=_("design warnings: on (default), off, or '-kind -kind' to silence some "
                                "(lossy_rounding, kernel_larger_than_input, bias_before_norm, dense_on_feature_map, "
                                "dominant_layer, heavy_dropout)"))
-    parser.set_defaults(**DEFAULTS)
+    parser.set_defaults(**DEFAULTS)  # every default, in one place
     return parser
 
 
@@ -122,7 +122,7 @@ def plain_call(argv: Sequence[str]) -> argparse.Namespace | None:
         return None
     from types import SimpleNamespace
 
-    return SimpleNamespace(spec=argv[0], **DEFAULTS)  # type: ignore[return-value]
+    return SimpleNamespace(spec=argv[0], **{**DEFAULTS, "assume": []})  # type: ignore[return-value]
 
 
 def write_css(path: str) -> None:
