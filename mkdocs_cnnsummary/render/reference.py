@@ -311,6 +311,21 @@ def build_reference(frameworks: Sequence[str] | None = None) -> list[FrameworkDo
     return [document_framework(name) for name in (frameworks or installed_frameworks())]
 
 
+#: the reference's sentences and headers, for its HTML template and its docutils nodes alike
+WORDS = {
+    "computed": "Every example below was computed by the engine while this page was built.",
+    "arguments_caption": "Arguments of {type_name} that change shapes or parameter counts or are checked, "
+                         "in constructor order",
+    "argument_headers": ("Argument", "Default", "Meaning"),
+    "unused": "Accepted, no effect on shapes or counts: ",
+    "formulas_caption": "Formulas of {type_name}, worked on the example",
+    "formula_headers": ("Quantity", "Formula", "With numbers", "Result"),
+    "no_calculation": "No calculation: the output shape is the input shape and there are no parameters.",
+    "input": "Declares a network input: it is listed among the inputs of the table and has no parameters.",
+    "no_example": "No example could be computed for this layer type.",
+}
+
+
 @lru_cache(maxsize=1)
 def _template() -> Any:
     from jinja2 import Environment, PackageLoader, select_autoescape
@@ -325,6 +340,7 @@ def _template() -> Any:
     env.filters["shape"] = describe_shape
     env.filters["breakable_name"] = breakable_name
     env.filters["inline_code"] = lambda text: codespans(text, "``")  # ``x`` in a docstring
+    env.globals["words"] = WORDS
     return env.get_template("reference.html").module
 
 

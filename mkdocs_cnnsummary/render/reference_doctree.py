@@ -18,7 +18,7 @@ from docutils import nodes
 
 from ..engine.layer import describe_shape
 from .formatting import code_parts
-from .reference import ArgumentDoc, FamilyDoc, FrameworkDoc, LayerDoc
+from .reference import WORDS, ArgumentDoc, FamilyDoc, FrameworkDoc, LayerDoc
 
 CLASS = "cnnsummary-reference"
 Cell = Sequence[nodes.Node]
@@ -64,8 +64,7 @@ def framework_intro(fw: FrameworkDoc) -> list[nodes.Node]:
     """How many layer types and families, the arguments every layer takes, and an index of the families."""
     families = fw.families
     out = [nodes.paragraph("", "", nodes.Text(f"{len(fw.layers)} layer types of "), _code(f"framework: {fw.name}"),
-                           nodes.Text(f", in {len(families)} families. Every example below was computed by the "
-                                      "engine while this page was built."))]
+                           nodes.Text(f", in {len(families)} families. {WORDS['computed']}"))]
     if fw.common_arguments:
         common = _joined(([_code(a.name), *([nodes.Text(f" ({a.doc})")] if a.doc else [])]
                           for a in fw.common_arguments), ", ")
@@ -93,7 +92,7 @@ def _example(layer: LayerDoc) -> list[nodes.Node]:
                                _code(ex.output),
                                nodes.Text(f" with {ex.params:,} parameter{'' if ex.params == 1 else 's'}."))
     if not ex.steps:
-        text = "No calculation: the output shape is the input shape and there are no parameters."
+        text = WORDS["no_calculation"]
         return [sentence, nodes.paragraph(text, text)]
     rows: list[Sequence[Cell]] = []
     for step in ex.steps:
@@ -101,8 +100,8 @@ def _example(layer: LayerDoc) -> list[nodes.Node]:
         rows.append([[nodes.strong(step.quantity, step.quantity)], [nodes.Text(step.formula)],
                      [nodes.Text(step.substituted if step.substituted is not None else "—")],
                      [nodes.Text(result + (f" ({step.note})" if step.note else ""))]])
-    formulas = _table(f"Formulas of {layer.type_name}, worked on the example",
-                      ["Quantity", "Formula", "With numbers", "Result"], rows, [16, 30, 30, 12])
+    formulas = _table(WORDS["formulas_caption"].format(type_name=layer.type_name), WORDS["formula_headers"], rows,
+                      [16, 30, 30, 12])
     return [sentence, formulas]
 
 
@@ -116,17 +115,15 @@ def layer_body(layer: LayerDoc) -> list[nodes.Node]:
     used = [a for a in layer.arguments if a.affects]
     unused = [a for a in layer.arguments if not a.affects]
     if used:
-        out.append(_table(f"Arguments of {layer.type_name} that change shapes or parameter counts or are checked, "
-                          "in constructor order", ["Argument", "Default", "Meaning"],
+        out.append(_table(WORDS["arguments_caption"].format(type_name=layer.type_name), WORDS["argument_headers"],
                           [_argument_row(a) for a in used], [20, 16, 44]))
     if unused:
-        out.append(nodes.paragraph("", "", nodes.Text("Accepted, no effect on shapes or counts: "),
+        out.append(nodes.paragraph("", "", nodes.Text(WORDS["unused"]),
                                    *_joined(([_code(a.name)] for a in unused), ", "), nodes.Text(".")))
     if layer.example is not None:
         out += _example(layer)
     else:
-        text = ("Declares a network input: it is listed among the inputs of the table and has no parameters."
-                if layer.is_input else "No example could be computed for this layer type.")
+        text = WORDS["input"] if layer.is_input else WORDS["no_example"]
         out.append(nodes.paragraph(text, text))
     return out
 
