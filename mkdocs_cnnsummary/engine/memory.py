@@ -107,13 +107,12 @@ Key = tuple[str, ...]
 @record
 class Tensors:
     """The tensors a network makes, each once, with the models used as layers run in their rows' place: the
-    inputs' and every step's output elements per sample (None: unknown), the steps in the order they run, what
-    each reads, and the network's outputs.  A model's row is not a tensor of its own: its output is the output
+    inputs' and every step's output elements per sample (None: unknown), what each step reads (the steps in the
+    order they run), and the network's outputs.  A model's row is not a tensor of its own: its output is the output
     of the last step of its network."""
 
     sizes: dict[Key, int | None] = field(default_factory=dict)
-    order: list[Key] = field(default_factory=list)
-    reads: dict[Key, list[Key]] = field(default_factory=dict)
+    reads: dict[Key, list[Key]] = field(default_factory=dict)  # its keys are the steps, in the order they run
     shown: dict[Key, str] = field(default_factory=dict)
     outputs: list[Key] = field(default_factory=list)
 
@@ -153,7 +152,6 @@ def _run(summary: Summary, prefix: Key, bound: dict[str, list[Key]], out: Tensor
             out.sizes[key] = 0  # a tensor the module owns (an nn.Parameter): counted in the weights
         else:
             out.sizes[key] = node.record.activations
-        out.order.append(key)
         out.reads[key] = reads
         out.shown[key] = node.record.name if node.record is not None else node.name
         bound[node.name] = [key]
@@ -169,16 +167,17 @@ def peak_live(summary: Summary, made: Tensors | None = None) -> tuple[int | None
     """The most output elements (per sample) alive at once, and the step at which that happens, running the
     steps in order: a tensor lives from the step that makes it to its last reader (the outputs to the end)."""
     made = made or tensors(summary)
-    step_of = {key: i for i, key in enumerate(made.order)}
+    order = list(made.reads)
+    step_of = {key: i for i, key in enumerate(order)}
     last_use: dict[Key, int] = {key: step_of.get(key, -1) for key in made.sizes}
-    for key in made.order:
-        for read in made.reads[key]:
+    for key, reads in made.reads.items():
+        for read in reads:
             last_use[read] = max(last_use[read], step_of[key])
     for key in made.outputs:
-        last_use[key] = len(made.order)
+        last_use[key] = len(order)
     # a tensor is alive from the step that makes it to its last reader: add it there, drop it after
-    change = [0] * (len(made.order) + 2)
-    unknown = [0] * (len(made.order) + 2)
+    change = [0] * (len(order) + 2)
+    unknown = [0] * (len(order) + 2)
     for key, size in made.sizes.items():
         start, end = max(step_of.get(key, -1), 0), last_use[key]
         if end < start:
@@ -190,7 +189,7 @@ def peak_live(summary: Summary, made: Tensors | None = None) -> tuple[int | None
             change[start] += size
             change[end + 1] -= size
     best, where, live, blind = 0, None, 0, 0
-    for i, key in enumerate(made.order):
+    for i, key in enumerate(order):
         live, blind = live + change[i], blind + unknown[i]
         if blind:
             return None, made.shown[key]
