@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ..engine.memory import MemoryEstimate, elements, estimate, readable
 from ..engine.records import record
-from ..engine.summary import InputRecord, LayerRecord, ReceptiveField, Summary
+from ..engine.summary import InputRecord, LayerRecord, ReceptiveField, Step, Summary
 from ..i18n import N_, _
 from . import formatting as f
 
@@ -182,6 +182,14 @@ def footer(summary: Summary, columns: Sequence[str], options: Options) -> tuple[
         notes.append(_("{convention} Activations: output elements per sample, and their size for the batch in "
                        "{dtype}; {unit}.", convention=_(MEMORY_CONVENTION), dtype=options.dtype, unit=unit))
     return lines, notes, memory
+
+
+def shown_steps(record: LayerRecord, shown: set[str]) -> list[Step]:
+    """A layer's worked steps: its shape and parameter steps, then its analysis steps of the ``shown`` kinds
+    (none shown: the analyses are not computed at all, they are computed on first use)."""
+    if not shown:
+        return record.calculation
+    return [*record.calculation, *(s for s in record.analysis if s.kind in shown)]
 
 
 def step_lines(record: LayerRecord, shown: set[str]) -> list[str]:

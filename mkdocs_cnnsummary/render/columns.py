@@ -239,8 +239,7 @@ def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: 
     for rec in summary.inputs:
         rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec, style=style, options=options))
     for layer, type_label in zip(summary.layers, style.layer_types(summary), strict=True):
-        # the analyses are computed on first use: not at all when no column shows them
-        steps = [*layer.calculation, *(s for s in layer.analysis if s.kind in shown)] if shown else layer.calculation
+        steps = analysis.shown_steps(layer, shown)
         notes = [w for w in summary.warnings if w.layer == layer.name]
         rows.append(Row("layer", len(rows), layer.name, type_label, layer, [StepView.of(s) for s in steps],
                         style=style, options=options, warnings=notes))

@@ -103,8 +103,7 @@ def render_markdown(summary: Summary, *, worked: bool = False, fold: str = "none
         out += [f"> **{f.notice_label(n)}:** {_cell(f.notice_text(n))}  " for n in summary.warnings]
     if worked:
         for layer in summary.layers:
-            steps = [*layer.calculation, *(s for s in layer.analysis if s.kind in shown)] if shown else \
-                layer.calculation
+            steps = analysis.shown_steps(layer, shown)
             if not steps:
                 continue
             out += ["", f"**{_cell(layer.name)} ({_cell(layer.type)})**", ""]
