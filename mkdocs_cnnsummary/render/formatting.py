@@ -33,15 +33,17 @@ def size_assumption() -> str:
 
 def width(text: str) -> int:
     """The columns ``text`` takes in a terminal: a Chinese character takes two."""
-    import unicodedata
-
     if text.isascii():
         return len(text)
+    import unicodedata
+
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def pad(text: str, columns: int, right: bool = False) -> str:
     """``text`` padded with spaces to ``columns`` terminal columns (on the left when ``right``)."""
+    if text.isascii():  # one column per character
+        return text.rjust(columns) if right else text.ljust(columns)
     room = " " * max(columns - width(text), 0)
     return room + text if right else text + room
 
@@ -145,10 +147,11 @@ def step_text(step: Step) -> str:
 
 def totals(summary: Summary) -> list[tuple[str, int]]:
     """The total lines: (label, count), in the order total, trainable, non-trainable and (PyTorch) buffers."""
+    total, trainable = summary.total_params, summary.trainable_params  # each a sum over the layers: once
     rows = [
-        (_("Total params"), summary.total_params),
-        (_("Trainable params"), summary.trainable_params),
-        (_("Non-trainable params"), summary.non_trainable_params),
+        (_("Total params"), total),
+        (_("Trainable params"), trainable),
+        (_("Non-trainable params"), total - trainable),
     ]
     if with_buffers(summary):
         rows.append((_("Buffers"), summary.total_buffers))

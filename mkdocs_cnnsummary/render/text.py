@@ -5,13 +5,14 @@ from __future__ import annotations
 from ..engine.records import record
 from ..engine.summary import Summary
 from ..i18n import _
-from . import analysis
 from . import formatting as f
 from .groups import Group, visible_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from . import analysis
 
 #: worked calculations wrap at this width when the table itself is narrower
 MIN_WORKED_WIDTH = 76
@@ -79,8 +80,13 @@ class _Row:
 
 def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str = "none",
           extras: Sequence[str] = (), options: analysis.Options | None = None) -> list[_Row]:
-    options = options or analysis.Options()
-    shown = analysis.kinds(extras)
+    if extras:
+        from . import analysis
+
+        options = options or analysis.Options()
+        shown = analysis.kinds(extras)
+    else:  # no analysis column: the analyses stay uncomputed, even for the worked steps
+        shown = set()
     rows = []
     for inp in summary.inputs:
         cells = [[f.layer_label(inp, f.input_type(summary))], f.shape_lines(inp.shape), ["0"]]
@@ -88,20 +94,27 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
             cells.append(["0"])
         if graph:
             cells.append(["-"])
-        cells += [analysis.cell_lines(key, inp, summary, options) for key in extras]
+        if extras:
+            cells += [analysis.cell_lines(key, inp, summary, options) for key in extras]
         rows.append(_Row(cells, []))
     for depth, layer in visible_rows(summary, fold):
-        label = f.group_label(layer, fold) if isinstance(layer, Group) else f.layer_label(layer, layer.type)
+        group = isinstance(layer, Group)
+        label = f.group_label(layer, fold) if group else f.layer_label(layer, layer.type)
         cells = [["  " * depth + label], f.shape_lines(layer.output_shape), [f.count(layer.params)]]
         if buffers:
             cells.append([f.count(layer.buffers)])
         if graph:
-            cells.append([f.printable(src) + ("," if i < len(layer.inputs) - 1 else "")
-                          for i, src in enumerate(layer.inputs)]
-                         or ["-"])
-        cells += [analysis.cell_lines(key, layer, summary, options) for key in extras]
-        steps = [f.step_text(s) for s in layer.calculation] + analysis.step_lines(layer, shown) \
-            if worked and not isinstance(layer, Group) else []
+            sources = [f.printable(src) for src in layer.inputs]  # a group works its inputs out: once
+            for i in range(len(sources) - 1):
+                sources[i] += ","
+            cells.append(sources or ["-"])
+        if extras:
+            cells += [analysis.cell_lines(key, layer, summary, options) for key in extras]
+        steps = []
+        if worked and not group:
+            steps = [f.step_text(s) for s in layer.calculation]
+            if shown:
+                steps += analysis.step_lines(layer, shown)
         rows.append(_Row(cells, steps))
     return rows
 
@@ -124,8 +137,13 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     usual ones (``macs``, ``flops``, ``other_ops``, ``activations``, ``receptive_field``) and their totals;
     ``dtype`` and ``units`` write the memory.
     """
-    extras = analysis.extra_keys(columns)
-    options = analysis.Options(dtype, units)
+    extras: list[str] = []
+    options = None
+    if columns:  # the analysis columns and the lines under the table about them: only when asked for
+        from . import analysis
+
+        extras = analysis.extra_keys(columns)
+        options = analysis.Options(dtype, units)
     if style is None:
         from .styles import style_for
 
@@ -149,13 +167,17 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
         headers.append(_("Connected to"))
     right = {2, 3} if buffers else {2}
     right |= {len(headers) + i for i, key in enumerate(extras) if key != "receptive_field"}
-    headers += [analysis.header(key) for key in extras]
+    if extras:
+        headers += [analysis.header(key) for key in extras]
     rows = _rows(summary, worked, graph, buffers, fold, extras, options)
 
     widths = [f.width(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row.cells):
-            widths[i] = max(widths[i], *(min(f.width(line), f.MAX_COLUMN_WIDTH) for line in cell))
+            for text in cell:
+                w = min(len(text) if text.isascii() else f.width(text), f.MAX_COLUMN_WIDTH)
+                if w > widths[i]:
+                    widths[i] = w
     # worked lines span the whole row, indented by 2 and wrapped at " = " to the table's width
     inner = sum(widths) + 3 * (len(widths) - 1)
     if any(row.worked for row in rows):
@@ -165,12 +187,13 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
         stretch = 3 + int(buffers) if graph else 1  # a left-aligned column absorbs the extra width
         widths[stretch] += target - inner  # a word longer than that (a long name) overflows its line
         inner = sum(widths) + 3 * (len(widths) - 1)
+    columns_of = [(w, i in right) for i, w in enumerate(widths)]
 
     def rule(left: str, fill: str, mid: str, end: str) -> str:
         return left + mid.join(fill * (w + 2) for w in widths) + end
 
     def line(cells: list[str], sep: str = "│") -> str:
-        padded = [f.pad(c, w, i in right) for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
+        padded = [f.pad(c, w, r) for c, (w, r) in zip(cells, columns_of, strict=True)]
         return f"{sep} " + f" {sep} ".join(padded) + f" {sep}"
 
     out = []
@@ -183,17 +206,20 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     for n, row in enumerate(rows):
         if n:
             out.append(between)
-        height = max(len(c) for c in row.cells)
-        for k in range(height):
-            out.append(line([c[k] if k < len(c) else "" for c in row.cells]))
-        if row.worked:
-            for text in row.worked:
-                out.append("│ " + f.pad("  " + text, inner) + " │")
+        height = max(map(len, row.cells))
+        if height == 1:
+            out.append(line([c[0] for c in row.cells]))
+        else:
+            for k in range(height):
+                out.append(line([c[k] if k < len(c) else "" for c in row.cells]))
+        for text in row.worked:
+            out.append("│ " + f.pad("  " + text, inner) + " │")
     out.append(rule("└", "─", "┴", "┘"))
     for label, value in f.totals(summary):
         out.append(f" {label}: {f.count(value)} ({f.readable_size(value)})")
     out.append(f" {f.size_assumption()}")
-    out += analysis.footer_text(summary, extras, options, worked)
+    if extras:
+        out += analysis.footer_text(summary, extras, options, worked)
     out.extend(notice_lines(summary))
     return "\n".join(out) + "\n"
 
