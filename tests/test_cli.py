@@ -103,6 +103,23 @@ def test_console_script():
     assert "Total params: 2,912 (11.38 KB)" in proc.stdout.decode()
 
 
+def test_the_console_scripts_entry_runs_the_command():
+    """pyproject's ``cnnsummary`` entry point (``__main__.run``, which keeps the collector off for the process)."""
+    proc = run(str(CONV), command=[sys.executable, "-c", "from mkdocs_cnnsummary.__main__ import run; run()"])
+    assert proc.returncode == 0, proc.stderr
+    assert "Total params: 2,912 (11.38 KB)" in proc.stdout.decode()
+    assert run("--format", "yaml", str(CONV), command=[sys.executable, "-c", "from mkdocs_cnnsummary.__main__ "
+                                                                            "import run; run()"]).returncode == 2
+
+
+def test_main_leaves_the_garbage_collector_as_it_finds_it(capsys):
+    import gc
+
+    assert gc.isenabled()
+    assert main([str(CONV)]) == 0
+    assert gc.isenabled()
+
+
 def test_stdin_error_names_stdin():
     proc = run("-", stdin="input: [28, 28, 1]\nlayers:\n  - Dense(10, activaton='relu')\n")
     assert proc.returncode == 1

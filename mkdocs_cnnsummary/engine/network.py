@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from ..i18n import S_, _
-from . import checks, ops, receptive
+from . import checks, ops
 from .args import ArgError
 from .args import shape as shape_arg
 from .errors import SpecError, about, did_you_mean, printable, shown
 from .expr import product, var
 from .framework import Framework, get_framework
 from .layer import Calc, Layer, describe_shape, lookup
+from .lazy import receptive
 from .limits import MAX_INT, MAX_RANK, MAX_SHOWN, MAX_WEIGHTS
 from .modules import NO_OUTPUT, arrange, call_name, counted_elsewhere, hide, no_output, tie
 from .named import Named, NotNumeric, names_in, numeric, read_name
@@ -434,8 +435,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
 
     # run the layers
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
-    lazy = Analyses({i.name: receptive.input_field(numeric(i.shape), n == 0, i.name, inputs[0].name)
-                     for n, i in enumerate(inputs)}, batch)
+    lazy = Analyses({i.name: numeric(i.shape) for i in inputs}, batch)
     first_shown: dict[str, Shape] = {}  # layers that show their first output and give more (an LSTM's states)
     records: dict[str, LayerRecord] = {}
     children: dict[str, list[LayerRecord]] = {}
@@ -792,15 +792,29 @@ class Analyses:
     """The operation counts, activations and receptive fields of a network's layers, computed for every
     layer on first use (a page that shows none of them pays nothing for them)."""
 
-    def __init__(self, fields: dict[str, receptive.Field | receptive.NoField], batch: int = 1) -> None:
-        self.fields = fields
+    def __init__(self, inputs: dict[str, Shape], batch: int = 1) -> None:
+        #: the network's inputs (name -> shape in numbers): their fields are made with the first analysis, so
+        #: that a table without analyses never loads the receptive-field rules (see ``engine.lazy``)
+        self.inputs = inputs
         self.batch = batch
         #: (name, layer, input shapes, output, its Calc, the names of its inputs), in an order of dependencies
         self.jobs: list[tuple[str, Layer, list[Shape], Any, Calc, list[str]]] = []
         self.results: dict[str, dict[str, Any]] | None = None
+        self._fields: dict[str, receptive.Field | receptive.NoField] | None = None
         #: the fields alone, without steps or counts (what the design checks read), made on first use
         self._bare: dict[str, receptive.Field | receptive.NoField] | None = None
-        self._inputs = dict(fields)
+
+    @property
+    def fields(self) -> dict[str, receptive.Field | receptive.NoField]:
+        """The receptive field of each input, and of each layer whose analyses have been computed."""
+        if self._fields is None:
+            self._fields = self._input_fields()
+        return self._fields
+
+    def _input_fields(self) -> dict[str, receptive.Field | receptive.NoField]:
+        first = next(iter(self.inputs), "")
+        return {name: receptive.input_field(shape, n == 0, name, first)
+                for n, (name, shape) in enumerate(self.inputs.items())}
 
     def of(self, name: str) -> dict[str, Any]:
         if self.results is None:
@@ -816,7 +830,7 @@ class Analyses:
             field = self.fields.get(name)
         else:
             if self._bare is None:
-                self._bare = dict(self._inputs)
+                self._bare = self._input_fields()
                 for job_name, layer, inputs, out, calc, sources in self.jobs:
                     inputs, out, calc = self._prepared(layer, inputs, out, calc)
                     calc.quiet = True

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ...i18n import S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, number, one_of, positive_int
 from ..expr import Expr, product, total, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import KerasLayer, fmt
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ...i18n import N_, S_, _
-from .. import receptive
 from ..args import Arg, function_name, non_negative_int, one_of
 from ..expr import Expr, ceil_div, floor_div, var
 from ..layer import Calc, Layer
+from ..lazy import receptive
 from ..summary import Shape
 
 TYPE_CHECKING = False

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ...i18n import N_, S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of, positive_int
 from ..checks import DesignFacts
 from ..errors import SpecError
 from ..expr import Expr, Var, floor_div, product, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import (
     AXES,

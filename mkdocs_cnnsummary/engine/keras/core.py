@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ...i18n import S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, boolean, fraction, ignored, positive_int, shape
 from ..checks import DesignFacts
 from ..expr import product, var
 from ..layer import Calc, OutputShape, SameShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import LORA_NOTE, KerasLayer, activation, fmt, linear_activation, lora_args, lora_weights
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ...i18n import N_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, boolean, ignored, int_tuple, one_of
 from ..checks import DesignFacts
 from ..expr import var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import AXES, KerasLayer, data_format_arg, window_facts, window_fields, window_outputs
 

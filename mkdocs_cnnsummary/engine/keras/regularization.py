@@ -6,10 +6,11 @@ ActivityRegularization (Dropout lives with the core layers).
 
 from __future__ import annotations
 
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, fraction, number
 from ..checks import DesignFacts
 from ..layer import Calc, SameShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import KerasLayer, data_format_arg
 

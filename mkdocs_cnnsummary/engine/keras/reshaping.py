@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from math import prod
 
 from ...i18n import S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, int_tuple, integer, one_of, pairs, positive_int
 from ..errors import SpecError
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import AXES, KerasLayer, data_format_arg, fmt, in_var
 

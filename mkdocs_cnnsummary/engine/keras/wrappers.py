@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ...i18n import S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, ignored, one_of, optional
 from ..errors import SpecError
 from ..expr import Expr, total, var
 from ..layer import Calc, Layer, OutputShape, lookup, register
+from ..lazy import receptive
 from ..spec import LayerSpec, parse_item
 from ..summary import Shape
 from .base import KerasLayer, fmt

@@ -8,7 +8,7 @@ axis after ``num_leading_axes`` on its own.
 from __future__ import annotations
 
 from ...i18n import S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import (
     REQUIRED,
     Arg,
@@ -28,6 +28,7 @@ from ..checks import DesignFacts, Window, dropped
 from ..errors import SpecError
 from ..expr import Expr, ceil_div, product, total, var
 from ..layer import Calc, Layer, OutputShape, SameShape, register
+from ..lazy import receptive
 from ..summary import Shape
 
 TYPE_CHECKING = False

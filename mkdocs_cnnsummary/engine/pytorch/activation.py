@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ...i18n import N_, S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..expr import var
 from ..layer import Calc, SameShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import TorchLayer, fmt, probability
 

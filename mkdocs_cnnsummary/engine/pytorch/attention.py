@@ -8,11 +8,12 @@ output, ``attn_output``, shaped like the query with ``embed_dim`` features.
 from __future__ import annotations
 
 from ...i18n import S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, boolean, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, product, total, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..spec import LayerSpec
 from ..summary import Shape
 from .base import TorchLayer, fmt

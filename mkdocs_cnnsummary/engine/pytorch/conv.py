@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ...i18n import S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, boolean, one_of, positive_int
 from ..checks import DesignFacts, Window, dropped
 from ..errors import SpecError
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import AXES, TorchLayer, in_var, torch_size, tuple_of, window_size
 

@@ -8,10 +8,11 @@ Each is named as the function, as torch.fx names it; none has weights.
 from __future__ import annotations
 
 from ...i18n import N_, S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, boolean
 from ..expr import product, var
 from ..layer import Calc, OutputShape, SameShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import TorchLayer, fmt
 from .tensor import BATCH, sizes

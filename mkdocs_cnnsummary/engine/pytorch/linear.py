@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...i18n import N_, S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, non_negative_int, number, positive_int
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, SameShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import TorchLayer, fmt
 

@@ -4,10 +4,11 @@ operators with PyTorch's broadcasting (``+ - * /``, also with a number) and ``@`
 from __future__ import annotations
 
 from ...i18n import S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import Arg, ArgError, integer, number
 from ..expr import product, total, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import TorchLayer, fmt, torch_size
 

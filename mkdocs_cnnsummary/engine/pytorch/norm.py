@@ -7,11 +7,12 @@ are buffers, not parameters, as ``module.buffers()`` reports them.
 from __future__ import annotations
 
 from ...i18n import N_, S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, boolean, int_list, number, positive_int
 from ..errors import SpecError, printable, shown
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import TorchLayer, fmt, torch_size
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...i18n import S_, _, ngettext
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number
 from ..checks import DesignFacts, Window, dropped
 from ..expr import Expr, lift, product, total, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import AXES, TorchLayer, torch_size, tuple_of, window_size
 

@@ -11,11 +11,12 @@ follow that reading (the output keeps the first two sizes either way).
 from __future__ import annotations
 
 from ...i18n import N_, S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, boolean, non_negative_int, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import TorchLayer, fmt
 

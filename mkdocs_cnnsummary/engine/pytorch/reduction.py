@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from ...i18n import N_, S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import Arg, boolean
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import TorchLayer, fmt
 from .tensor import axis, dims

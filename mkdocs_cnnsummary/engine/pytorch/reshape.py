@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...i18n import S_, _
-from .. import ops, receptive
+from .. import ops
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
 from ..errors import SpecError
 from ..expr import Expr, var
 from ..layer import Calc, OutputShape, register
+from ..lazy import receptive
 from ..summary import Shape
 from .base import AXES, TorchLayer, fmt, in_var, scaled, torch_size
 
