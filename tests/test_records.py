@@ -87,15 +87,19 @@ def test_replace_and_slots() -> None:
         s.c = 1  # type: ignore[attr-defined]
 
 
-def test_init_compiled_on_first_record_and_kept():
-    """A class compiles its ``__init__`` when it makes its first record; a subclass made later gets its own."""
+def test_init_compiled_from_a_few_records_on_and_kept():
+    """A class's first records are made by reading its fields; from the ``COMPILED_FROM``-th on, by its
+    compiled ``__init__``; a subclass made later gets its own."""
+    from mkdocs_cnnsummary.engine.records import COMPILED_FROM
+
     @record
     class Point:
         x: int
         y: int = 0
 
     stub = Point.__init__
-    assert Point(1) == Point(1, 0) and Point(x=2, y=3).y == 3
+    for _ in range(COMPILED_FROM - 1):
+        assert Point(1) == Point(1, 0) and Point(x=2, y=3).y == 3
     assert Point.__init__ is not stub
     with pytest.raises(TypeError):
         Point()
@@ -105,3 +109,33 @@ def test_init_compiled_on_first_record_and_kept():
         z: int = 5
 
     assert (Point3(1, 2).z, Point3(1, 2, 3).z, Point(4).y) == (5, 3, 0)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_both_inits_make_the_same_records(compiled: bool) -> None:
+    from mkdocs_cnnsummary.engine.records import COMPILED_FROM
+
+    made: list[str] = []
+
+    def fresh() -> type:
+        """A new class, whose next record is made by reading the fields or by the compiled ``__init__``."""
+        @record
+        class Spec:
+            name: str
+            size: int = 3
+            tags: list[str] = field(default_factory=list)
+
+            def __post_init__(self) -> None:
+                made.append(self.name)
+
+        if compiled:
+            for _ in range(COMPILED_FROM):
+                Spec("warm")
+        return Spec
+
+    a, b = fresh()("a"), fresh()("b", 4, tags=["t"])
+    assert (a.name, a.size, a.tags, b.size, b.tags, list(vars(b))) == ("a", 3, [], 4, ["t"], ["name", "size", "tags"])
+    assert made[-1] == "b" and a.tags is not fresh()("c").tags
+    for args, kwargs in (((), {}), (("a", 1, [], 2), {}), (("a",), {"nope": 1}), (("a",), {"name": "b"})):
+        with pytest.raises(TypeError):
+            fresh()(*args, **kwargs)

@@ -3,13 +3,13 @@
 ``dataclasses`` imports ``inspect`` (and with it ``dis``, ``tokenize`` ...) and compiles three or four
 functions for every class: together more than a ``cnnsummary`` run spends on reading and computing a
 network.  ``@record`` takes the same declarations (annotated fields, defaults, :func:`field` with
-``default_factory``) and compiles one ``__init__`` per class, when the class makes its first record;
-``__repr__``, ``__eq__`` and ``__hash__`` are shared methods that read the fields.  The options are those
-of ``@dataclass`` the engine uses: ``frozen=True`` makes records equal and hashable by value (they are not
-changed once made, which is not enforced), ``eq=False`` keeps identity, ``repr=False`` leaves ``__repr__``
-to the class, ``slots=True`` gives the class ``__slots__`` (a new class, as ``@dataclass`` makes).  Methods
-the class defines itself are kept, as ``@dataclass`` keeps them; :func:`replace` copies a record with some
-fields changed.
+``default_factory``) and compiles one ``__init__`` per class once the class has made a few records (its
+first ones are made by reading the fields); ``__repr__``, ``__eq__`` and ``__hash__`` are shared methods
+that read the fields.  The options are those of ``@dataclass`` the engine uses: ``frozen=True`` makes
+records equal and hashable by value (they are not changed once made, which is not enforced), ``eq=False``
+keeps identity, ``repr=False`` leaves ``__repr__`` to the class, ``slots=True`` gives the class
+``__slots__`` (a new class, as ``@dataclass`` makes).  Methods the class defines itself are kept, as
+``@dataclass`` keeps them; :func:`replace` copies a record with some fields changed.
 """
 
 from __future__ import annotations
@@ -111,17 +111,64 @@ def _with_slots(cls: type, fields: dict[str, _Field]) -> type:
     return type(cls)(cls.__name__, cls.__bases__, namespace)
 
 
+#: the records a class makes by reading its fields before its ``__init__`` is compiled.  Compiling costs about
+#: 60,000 instructions per field, as much as twenty records made by reading the fields; a run makes
+#: thousands of records of some classes (worked-step terms, steps, weights), whose first three are then a
+#: little slower, and one to three of many others (its spec, its input, its summary, a style), which are
+#: never compiled
+COMPILED_FROM = 4
+
+
 def _init(cls: type, fields: tuple[_Field, ...]) -> Callable[..., None]:
-    """The ``__init__`` of ``fields``: compiled on the class's first record (a run makes records of a few of
-    the classes it imports), then the class's own."""
+    """The ``__init__`` of ``fields``: the class's first records are made by :func:`_assign`; at the
+    :data:`COMPILED_FROM`-th, the ``__init__`` is compiled and becomes the class's own."""
+    names = tuple(f.name for f in fields)
+    made = 0
+    post_init = False
 
     def __init__(self: object, *args: object, **kwargs: object) -> None:
+        nonlocal made, post_init
+        made += 1
+        if made == 1:
+            post_init = hasattr(cls, "__post_init__")  # the class is complete once it makes records
+        if made < COMPILED_FROM:
+            _assign(cls, fields, names, self, args, kwargs)
+            if post_init:
+                self.__post_init__()  # type: ignore[attr-defined]
+            return
         init = _compiled(cls, fields)
         cls.__init__ = init  # type: ignore[misc]
         init(self, *args, **kwargs)
 
     __init__.__qualname__ = f"{cls.__qualname__}.__init__"
     return __init__
+
+
+def _assign(cls: type, fields: tuple[_Field, ...], names: tuple[str, ...], record: object,
+            args: tuple[object, ...], kwargs: dict[str, object]) -> None:
+    """What the compiled ``__init__`` does before ``__post_init__``, read from the fields: the arguments
+    checked (a TypeError as Python raises), then each field set in order from its argument, default or
+    factory."""
+    if len(args) > len(names):
+        raise TypeError(f"{cls.__qualname__}.__init__() takes {len(names) + 1} positional arguments but "
+                        f"{len(args) + 1} were given")
+    given = dict(zip(names, args, strict=False))  # the fields not given come after
+    for key, value in kwargs.items():
+        if key in given or key not in names:
+            problem = "multiple values for argument" if key in given else "an unexpected keyword argument"
+            raise TypeError(f"{cls.__qualname__}.__init__() got {problem} {key!r}")
+        given[key] = value
+    for f in fields:
+        name = f.name
+        if name in given:
+            value = given[name]
+        elif f.default_factory is not None:
+            value = f.default_factory()
+        elif f.default is not _MISSING:
+            value = f.default
+        else:
+            raise TypeError(f"{cls.__qualname__}.__init__() missing required argument: {name!r}")
+        setattr(record, name, value)
 
 
 def _compiled(cls: type, fields: tuple[_Field, ...]) -> Callable[..., None]:
