@@ -195,6 +195,13 @@ def test_utf8_bom_is_accepted(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["total_params"] == 2912
 
 
+def test_a_bom_does_not_shift_where_an_undecodable_byte_is(tmp_path, capsys):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfinput: [28]\nlayers: \xff\n")
+    assert main([str(path)]) == 1
+    assert ":2: not UTF-8 text (byte 0xff cannot be decoded)" in capsys.readouterr().err
+
+
 def test_text_table_lines_line_up(capsys):
     for spec in (UNET, SPECS / "seed_002_separable.yaml", SPECS / "seed_003_c5_reduced.yaml"):
         assert main([str(spec), "--worked"]) == 0

@@ -145,6 +145,7 @@ def test_a_network_loads_only_the_catalog_modules_it_uses():
     assert before == []  # importing the package loads no layer catalog
     catalogs = {m[len(engine):] for m in after if m.count(".") == 3}
     assert catalogs == {"keras.base", "keras.conv", "keras.core"}, catalogs  # not recurrent, attention ...
+    assert engine + "expect" not in after  # the spec expects nothing
 
 
 def test_the_command_on_a_keras_spec_loads_only_what_it_needs(tmp_path: Path) -> None:
@@ -172,8 +173,11 @@ def test_the_command_on_a_keras_spec_loads_only_what_it_needs(tmp_path: Path) ->
     tops = {m.split(".")[0] for m in loaded}
     assert not tops & {*HEAVY, "yaml", "ast", "dataclasses", "typing", "argparse", "inspect", "fractions"}, tops
     ours = {m for m in loaded if m.startswith("mkdocs_cnnsummary.")}
-    for unneeded in ("code", "engine.pytorch", "engine.lasagne", "engine.yaml_loader", "markdown", "render.html"):
+    for unneeded in ("code", "engine.pytorch", "engine.lasagne", "engine.yaml_loader", "markdown", "render.html",
+                     # a table without analysis columns, folding or another style
+                     "engine.memory", "render.analysis", "render.groups", "render.styles"):
         assert not {m for m in ours if m.startswith(f"mkdocs_cnnsummary.{unneeded}")}, unneeded
     assert "mkdocs_cnnsummary.engine.keras.recurrent" not in ours
+    assert "encodings.utf_8_sig" not in loaded and "unicodedata" not in loaded  # the text is UTF-8, ASCII tables
     # the receptive-field rules are only for the analyses, which a plain table does not show (engine/lazy.py)
     assert unloaded == ["mkdocs_cnnsummary.engine.receptive"]

@@ -10,6 +10,7 @@ It never ends with a traceback.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from collections.abc import Sequence
@@ -171,8 +172,10 @@ def read_spec(source: str) -> tuple[str, str]:
                            value=MAX_SPEC_BYTES // 2**20))
     if b"\x00" in data:
         raise SpecError(_("not a text file (it contains NUL bytes)"), hint=_("give a YAML file"))
+    if data.startswith(codecs.BOM_UTF8):  # dropped as the utf-8-sig codec drops it (a codec module to import)
+        data = data[len(codecs.BOM_UTF8):]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SpecError(_("not UTF-8 text (byte 0x{data:02x} cannot be decoded)", data=data[exc.start]), line=line,

@@ -118,6 +118,11 @@ def group_label(group: Any, fold: str) -> str:
     return f"{mark} {printable(group.name)} ({printable(group.type_label)})"
 
 
+#: the table style each framework's users know (see ``styles``; here for the text table, which needs no more
+#: of that module when it shows a network in its framework's style)
+DEFAULT_STYLES = {"keras": "keras", "pytorch": "torchinfo", "lasagne": "nolearn"}
+
+
 def with_buffers(summary: Summary) -> bool:
     """Whether buffers are reported apart from parameters (PyTorch)."""
     return summary.framework == "pytorch"

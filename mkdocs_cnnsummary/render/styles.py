@@ -63,7 +63,7 @@ STYLES: dict[str, Style] = {
                      _nolearn_shape),
 }
 #: the style each framework's users know
-DEFAULT_STYLES = {"keras": "keras", "pytorch": "torchinfo", "lasagne": "nolearn"}
+DEFAULT_STYLES = f.DEFAULT_STYLES
 
 
 def check_style(name: str) -> str:

@@ -6,13 +6,14 @@ from ..engine.records import record
 from ..engine.summary import Summary
 from ..i18n import _
 from . import formatting as f
-from .groups import Group, visible_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from ..engine.summary import LayerRecord
     from . import analysis
+    from .groups import Group
 
 #: worked calculations wrap at this width when the table itself is narrower
 MIN_WORKED_WIDTH = 76
@@ -70,6 +71,16 @@ def _fill(piece: str, width: int, first: str) -> list[str]:
     return lines
 
 
+def _shown_rows(summary: Summary, fold: str) -> list[tuple[int, Group | LayerRecord, bool]]:
+    """(depth, row, whether the row is a group of rows) for each row the table shows; without folding, every
+    layer (the groups module is only imported for folding)."""
+    if fold == "none":
+        return [(0, layer, False) for layer in summary.layers]
+    from .groups import Group, visible_rows
+
+    return [(depth, row, isinstance(row, Group)) for depth, row in visible_rows(summary, fold)]
+
+
 @record
 class _Row:
     """One table row: a list of lines per cell, and worked-calculation lines spanning the table."""
@@ -97,8 +108,7 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
         if extras:
             cells += [analysis.cell_lines(key, inp, summary, options) for key in extras]
         rows.append(_Row(cells, []))
-    for depth, layer in visible_rows(summary, fold):
-        group = isinstance(layer, Group)
+    for depth, layer, group in _shown_rows(summary, fold):
         label = f.group_label(layer, fold) if group else f.layer_label(layer, layer.type)
         cells = [["  " * depth + label], f.shape_lines(layer.output_shape), [f.count(layer.params)]]
         if buffers:
@@ -145,9 +155,7 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
         extras = analysis.extra_keys(columns)
         options = analysis.Options(dtype, units)
     if style is None:
-        from .styles import style_for
-
-        style = style_for(summary).name
+        style = f.DEFAULT_STYLES.get(summary.framework, "keras")
     if style == "nolearn":
         from .nolearn import render_nolearn
 
