@@ -159,6 +159,11 @@ def window_outputs(calc: Calc, spatial: list[int | None], kernel: tuple[int, ...
     return out
 
 
+def kernel_factors(rank: int, kernel_size: tuple[int, ...]) -> list[Expr]:
+    """``k_h``, ``k_w`` ... as variables."""
+    return [var(f"k_{sym}", k) for (_, sym), k in zip(AXES[rank], kernel_size, strict=True)]
+
+
 def lora_args(*, keyword_only: bool) -> tuple[Arg, ...]:
     """Dense and Conv1D/2D/3D: ``lora_rank`` freezes the kernel and adds two trainable low-rank factors."""
     return (
