@@ -180,12 +180,11 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     rows = _rows(summary, worked, graph, buffers, fold, extras, options)
 
     widths = [f.width(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row.cells):
-            for text in cell:
-                w = min(len(text) if text.isascii() else f.width(text), f.MAX_COLUMN_WIDTH)
-                if w > widths[i]:
-                    widths[i] = w
+    for i in range(len(widths)):
+        column = [text for row in rows for text in row.cells[i]]
+        if column:  # an ASCII column is measured by len (a character is a column there)
+            longest = max(map(len if "".join(column).isascii() else f.width, column))
+            widths[i] = max(widths[i], min(longest, f.MAX_COLUMN_WIDTH))
     # worked lines span the whole row, indented by 2 and wrapped at " = " to the table's width
     inner = sum(widths) + 3 * (len(widths) - 1)
     if any(row.worked for row in rows):
@@ -200,7 +199,12 @@ def render_text(summary: Summary, *, worked: bool = False, style: str | None = "
     def rule(left: str, fill: str, mid: str, end: str) -> str:
         return left + mid.join(fill * (w + 2) for w in widths) + end
 
+    # a row of ASCII cells is padded by one format of the whole line (a character is a column there)
+    ascii_line = "│ " + " │ ".join(f"{{:{'>' if r else '<'}{w}}}" for w, r in columns_of) + " │"
+
     def line(cells: list[str], sep: str = "│") -> str:
+        if sep == "│" and "".join(cells).isascii():
+            return ascii_line.format(*cells)
         padded = [f.pad(c, w, r) for c, (w, r) in zip(cells, columns_of, strict=True)]
         return f"{sep} " + f" {sep} ".join(padded) + f" {sep}"
 
