@@ -406,7 +406,7 @@ def _summarize(text: str, kind: str, args: argparse.Namespace, inputs: list | No
 
     if kind == "spec" and (args.model is not None or inputs is not None):
         raise UsageError(_("--model and --input are for code; this file is a spec"))
-    path, root = _location(name)
+    path, root = _location(name) if kind == "code" else (None, None)  # where code's own imports are read
     assume = ",".join(args.assume) or None
     if assume is not None and kind != "spec":
         raise UsageError(_("--assume gives values to the names in a spec's input sizes; this file is code"))
