@@ -173,25 +173,27 @@ def _assign(cls: type, fields: tuple[_Field, ...], names: tuple[str, ...], recor
 
 def _compiled(cls: type, fields: tuple[_Field, ...]) -> Callable[..., None]:
     """The ``__init__`` of ``fields``, compiled from its text (``exec`` of a string, which does not load the
-    ``ast`` types as ``compile()`` does)."""
+    ``ast`` types as ``compile()`` does).  The defaults are given to the function, not written in the text:
+    the compiler's work grows with the text."""
     scope: dict[str, object] = {"_MISSING": _MISSING}
-    params, body = [], []
+    body: list[str] = []
+    defaults: list[object] = []
     for f in fields:
         if f.default_factory is not None:
             scope[f"_factory_{f.name}"] = f.default_factory
-            params.append(f"{f.name}=_MISSING")
+            defaults.append(_MISSING)
             body.append(f"    self.{f.name} = _factory_{f.name}() if {f.name} is _MISSING else {f.name}")
             continue
         if f.default is not _MISSING:
-            scope[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
-        else:
-            params.append(f.name)
+            defaults.append(f.default)
+        elif defaults:
+            raise TypeError(f"{cls.__qualname__}: field {f.name!r} without a default follows one with a default")
         body.append(f"    self.{f.name} = {f.name}")
     if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()")
-    source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n"
-    exec(source, scope)
+    params = "".join(f", {f.name}" for f in fields)
+    exec(f"def __init__(self{params}):\n" + ("\n".join(body) or "    pass") + "\n", scope)
     init = scope["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__defaults__ = tuple(defaults) or None  # type: ignore[attr-defined]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
     return init  # type: ignore[return-value]
