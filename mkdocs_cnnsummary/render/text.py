@@ -99,6 +99,8 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
     else:  # no analysis column: the analyses stay uncomputed, even for the worked steps
         shown = set()
     rows = []
+    #: a layer that keeps its input's shape (normalisation, activation) gives the same tuple: written once
+    shapes: dict[int, list[str]] = {}
     for inp in summary.inputs:
         cells = [[f.layer_label(inp, f.input_type(summary))], f.shape_lines(inp.shape), ["0"]]
         if buffers:
@@ -110,7 +112,11 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
         rows.append(_Row(cells, []))
     for depth, layer, group in _shown_rows(summary, fold):
         label = f.group_label(layer, fold) if group else f.layer_label(layer, layer.type)
-        cells = [["  " * depth + label], f.shape_lines(layer.output_shape), [f.count(layer.params)]]
+        shape = layer.output_shape
+        lines = shapes.get(id(shape))
+        if lines is None:
+            lines = shapes[id(shape)] = f.shape_lines(shape)
+        cells = [["  " * depth + label], lines, [f.count(layer.params)]]
         if buffers:
             cells.append([f.count(layer.buffers)])
         if graph:
