@@ -99,7 +99,7 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
     else:  # no analysis column: the analyses stay uncomputed, even for the worked steps
         shown = set()
     rows = []
-    #: a layer that keeps its input's shape (normalisation, activation) gives the same tuple: written once
+    # a layer that keeps its input's shape (normalisation, activation) gives the same tuple: written once
     shapes: dict[int, list[str]] = {}
     for inp in summary.inputs:
         cells = [[f.layer_label(inp, f.input_type(summary))], f.shape_lines(inp.shape), ["0"]]
