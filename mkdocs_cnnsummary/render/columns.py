@@ -65,9 +65,6 @@ class Row:
     fold: int | None = None
     within: tuple[int, ...] = ()
     open: bool = True
-    #: the HTML of the cells (by column key) and of the worked steps, written once the rows are final
-    markup: dict[str, str] = field(default_factory=dict)
-    steps_markup: list[str] = field(default_factory=list)
 
 
 @record

@@ -219,17 +219,12 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     grouped = fold != "none" and summary.blocks
     sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
     row_header = _row_header_key(chosen)
-    env = _environment()
-    from .cell_markup import openers, write_rows
+    from .cell_markup import RowWriter
 
-    keys = [c.key for c in chosen]
-    write_rows(rows, keys, row_header, worked in ("collapsed", "expanded"))
-    write_rows([row for section in sections for row in (section.head, *section.rows)
-                if row is not None and row.kind == "group"], keys, row_header, False)
-    return env.get_template("summary.html.jinja").render(
-        caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
-        row_header=row_header, openers=openers(chosen, row_header),
-        row_header_index=[c.key for c in chosen].index(row_header), tree=tree,
+    writer = RowWriter(chosen, row_header, worked, fold)
+    return _environment().get_template("summary.html.jinja").render(
+        caption=caption, columns=chosen, worked=worked, framework=summary.framework, tree=tree,
+        bodies=[(section.head is not None, writer.section(section)) for section in sections],
         holders=sorted({row.fold for row in rows if row.fold is not None}),
         stackable=len(chosen) >= STACK_FROM_COLUMNS or fit.min_width_em(
             chosen, sections, triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
