@@ -64,22 +64,35 @@ def _text_em(text: str, per_char: float) -> float:
     return (len(text) - narrow) * per_char + narrow * NARROW
 
 
-def _cell_em(key: str, cell: Cell) -> float:
-    runs: list[tuple[str, float]] = []
+def _widest(texts: Iterable[str], per_char: float, widest: float) -> float:
+    """The widest of ``widest`` and the runs ``texts``; a run no longer than ``widest`` at ``per_char`` a
+    character (narrow characters only make it shorter) is not measured."""
+    for text in texts:
+        if len(text) * per_char > widest:
+            widest = max(widest, _text_em(text, per_char))
+    return widest
+
+
+def _cell_em(key: str, cell: Cell, widest: float = 0.0) -> float:
+    """The widest of ``widest`` and the cell's unbreakable runs.  A line's pieces are no longer than the
+    line, so a line no longer than ``widest`` is not split."""
+    per_char = BOLD if key == "layer" else REGULAR if key == "connected_to" else MONO if key == "output_shape" \
+        else DIGIT
     for line in cell.lines:
+        if len(line) * per_char <= widest:
+            continue
         if key in ("layer", "connected_to"):
-            runs += [(piece, BOLD if key == "layer" else REGULAR) for piece in name_pieces(line)]
+            widest = _widest(name_pieces(line), per_char, widest)
         elif key == "output_shape":
-            runs += [(half, MONO) for half in shape_halves(line)]
+            widest = _widest(shape_halves(line), per_char, widest)
         else:
-            runs.append((line, DIGIT))
-    if cell.type_name:
-        pieces = type_pieces(f"({cell.type_name})")
-        runs += [(piece, REGULAR) for piece in pieces]
+            widest = _widest((line,), per_char, widest)
+    if cell.type_name and (len(cell.type_name) + 2) * REGULAR > widest:
+        widest = _widest(type_pieces(f"({cell.type_name})"), REGULAR, widest)
     for step in cell.steps:  # worked="table": a calculation wraps at its spaces on a phone
         for text in (step.quantity, step.substituted or "", step.result or ""):
-            runs += [(token, MONO) for token in text.split()]
-    return max((_text_em(text, per_char) for text, per_char in runs), default=0.0)
+            widest = _widest(text.split(), MONO, widest)
+    return widest
 
 
 def _header_em(header: str) -> float:
@@ -95,6 +108,6 @@ def min_width_em(columns: Sequence[Column], sections: Iterable[Section], *, tria
         for row in [*([section.head] if section.head else []), *section.rows]:
             depth = max(depth, row.depth)
             for col in columns:
-                widths[col.key] = max(widths[col.key], _cell_em(col.key, row.cells[col.key]))
+                widths[col.key] = _cell_em(col.key, row.cells[col.key], widths[col.key])
     total = sum(widths.values()) + PADDING * len(columns) + depth  # a group's rows are indented 1em a level
     return total + (MARKER if triangles else 0.0)
