@@ -93,33 +93,50 @@ def warn_mark(warnings: Sequence[Notice]) -> str:
             f'<span class="cnnsummary__hidden">{escape(_(", warning below"))}</span>')
 
 
+def _name_line(line: str, i: int) -> str:
+    return f'<span class="cnnsummary__name">{_breakable_name(line)}</span>'
+
+
+def _shape_line(line: str, i: int) -> str:
+    more = " cnnsummary__shape-more" if i else ""
+    return f'<code class="cnnsummary__shape{more}">{breakable_shape(line)}</code>'
+
+
+def _inputs_line(line: str, i: int) -> str:
+    return _breakable_name(line)
+
+
+def _text_line(line: str, i: int) -> str:
+    return escape(line)
+
+
+#: how a line of each column's cells is written (others: escaped text)
+_LINES = {"layer": _name_line, "output_shape": _shape_line, "connected_to": _inputs_line}
+
+
 def cell_html(key: str, content: Cell, mark: str = "") -> str:
     """What a cell of column ``key`` shows: its worked steps (``worked="table"``), its lines (names and shapes
     that may break at their joints), the layer's type and ``mark`` (:func:`warn_mark`, already markup)."""
-    out = [f'<span class="cnnsummary__cell-step">{cell_step(step)}</span>' for step in content.steps]
-    framed = bool(content.steps and content.lines)
-    if framed:
-        out.append('<span class="cnnsummary__cell-result">→ ' if key == "output_shape"
-                   else '<span class="cnnsummary__cell-result">')
-    for i, line in enumerate(content.lines):
-        if i:
-            out.append("<br>")
-        if key == "layer":
-            out.append(f'<span class="cnnsummary__name">{_breakable_name(line)}</span>')
-        elif key == "output_shape":
-            more = " cnnsummary__shape-more" if i else ""
-            out.append(f'<code class="cnnsummary__shape{more}">{breakable_shape(line)}</code>')
-        elif key == "connected_to":
-            out.append(_breakable_name(line))
-        else:
-            out.append(escape(line))
+    line_html = _LINES.get(key, _text_line)
+    lines = content.lines
+    if not content.steps:  # the usual cell: its lines, and the layer's type
+        out = line_html(lines[0], 0) if len(lines) == 1 else "<br>".join(
+            [line_html(line, i) for i, line in enumerate(lines)])
+        if content.type_name:
+            return f'{out} <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>'
+        return out + mark
+    parts = [f'<span class="cnnsummary__cell-step">{cell_step(step)}</span>' for step in content.steps]
+    if lines:
+        parts.append('<span class="cnnsummary__cell-result">→ ' if key == "output_shape"
+                     else '<span class="cnnsummary__cell-result">')
+    parts.append("<br>".join([line_html(line, i) for i, line in enumerate(lines)]))
     if content.type_name:
-        out.append(f' <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>')
+        parts.append(f' <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>')
     else:
-        out.append(mark)
-    if framed:
-        out.append("</span>")
-    return "".join(out)
+        parts.append(mark)
+    if lines:
+        parts.append("</span>")
+    return "".join(parts)
 
 
 def openers(columns: Sequence[Column], row_header: str) -> dict[str, str]:
@@ -166,11 +183,6 @@ class RowWriter:
                 self._row(row, out)
         return Markup("".join(out))
 
-    def _contents(self, row: Row) -> dict[str, str]:
-        mark = warn_mark(row.warnings)
-        header = self.row_header
-        return {key: cell_html(key, cell, mark if key == header else "") for key, cell in row.cells.items()}
-
     def _row(self, row: Row, out: list[str]) -> None:
         worked = self.with_steps and row.steps and row.fold is None
         within = f' data-in="{" ".join([f"m{k}" for k in row.within])}"' if row.within else ""
@@ -183,15 +195,17 @@ class RowWriter:
             classes += f" cnnsummary__depth-{row.depth}"
         fold = f' data-fold="{row.fold}"' if row.fold is not None else ""
         out.append(f'<tr class="{classes}"{fold}{within}>\n')
-        contents = self._contents(row)
+        cells, header = row.cells, self.row_header
         for key, opening, closing in self.cells:
-            text = contents[key]
-            if key == self.row_header:
-                if row.fold is not None:
-                    text = (f'<details class="cnnsummary__fold"{" open" if row.open else ""}><summary>'
-                            f"{text}{self.its_modules}")
-                elif worked:
-                    text = f"{self.toggle}{text}{self.calculation}"
+            if key != header:
+                out.append(f"{opening}{cell_html(key, cells[key])}{closing}")
+                continue
+            text = cell_html(key, cells[key], warn_mark(row.warnings))
+            if row.fold is not None:
+                text = (f'<details class="cnnsummary__fold"{" open" if row.open else ""}><summary>'
+                        f"{text}{self.its_modules}")
+            elif worked:
+                text = f"{self.toggle}{text}{self.calculation}"
             out.append(f"{opening}{text}{closing}")
         out.append("</tr>\n")
         if worked:
@@ -204,9 +218,8 @@ class RowWriter:
         top-level group holds the ``<details>`` that folds the rows after it."""
         out.append(f'<tr class="cnnsummary__row cnnsummary__row--group{" cnnsummary__row--group-head" if head else ""}'
                    f' cnnsummary__depth-{row.depth}">\n')
-        contents = self._contents(row)
         for key, opening, closing in self.cells:
-            text = contents[key]
+            text = cell_html(key, row.cells[key], warn_mark(row.warnings) if key == self.row_header else "")
             if head and key == self.row_header:
                 text = f"{self.group_toggle}{text}</summary></details>"
             out.append(f"{opening}{text}{closing}")

@@ -42,12 +42,11 @@ STACK_FROM_COLUMNS = 5
 
 @dataclass(frozen=True)
 class Total:
-    """One line under the table: ``Total params: 217,706 (870,824 bytes, 850.41 KB)``."""
+    """One line under the table: ``Total params: 217,706 (870,824 bytes, 850.41 KB)``, in the current language."""
 
-    label: str
+    label: str  # ``Total params:``
     count: str
-    size: str | None  # None for buffers (their dtypes vary)
-    bytes: str | None
+    size: str | None  # ``(870,824 bytes, 850.41 KB)``; None for buffers (their dtypes vary)
     sum_expression: str | None = None  # ``832 + 9,248 + ... = 217,706`` (worked="table")
 
 
@@ -126,15 +125,17 @@ def stylesheet() -> str:
 def _totals(summary: Summary, worked_table: bool) -> list[Total]:
     out = []
     for i, (label, n) in enumerate(f.totals(summary)):
+        shown, label = f.count(n), _("{label}:", label=label)
         if i == 3:  # buffers
-            out.append(Total(label, f.count(n), None, None))
+            out.append(Total(label, shown, None))
             continue
         expression = None
         if worked_table and i == 0:
             parts = [f.count(layer.params) for layer in summary.top_layers if layer.params]
             if len(parts) > 1:
-                expression = " + ".join(parts) + f" = {f.count(n)}"
-        out.append(Total(label, f.count(n), f.readable_size(n), f.count(n * f.BYTES_PER_PARAM), expression))
+                expression = " + ".join(parts) + f" = {shown}"
+        size = _("({bytes} bytes, {size})", bytes=f.count(n * f.BYTES_PER_PARAM), size=f.readable_size(n))
+        out.append(Total(label, shown, size, expression))
     return out
 
 
