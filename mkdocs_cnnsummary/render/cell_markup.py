@@ -30,24 +30,15 @@ def escape(text: str) -> str:
             .replace('"', "&#34;").replace("'", "&#39;"))
 
 
-def _breakable_name(name: str) -> str:
-    return "<wbr>".join([escape(part) for part in fit.name_pieces(name)])
-
-
 def breakable_name(name: str) -> Markup:
     """``global_average_pooling2d`` may break after each ``_`` (``<wbr>``), nowhere else; a short last part
     (``max_pooling2d_2``) stays with the one before it."""
-    return Markup(_breakable_name(name))
+    return Markup("<wbr>".join([escape(part) for part in fit.name_pieces(name)]))
 
 
 def breakable_type(type_name: str) -> str:
     """``GlobalAveragePooling2D`` may break before an inner capital (``Global|Average|Pooling2D``)."""
     return "<wbr>".join([escape(part) for part in fit.type_pieces(type_name)])
-
-
-def breakable_shape(text: str) -> str:
-    """``(None, 128, 128, 64)`` in two halves that each stay on one line, so a shape takes two lines at most."""
-    return " ".join([f'<span class="cnnsummary__part">{escape(half)}</span>' for half in fit.shape_halves(text)])
 
 
 def _note(step: StepView) -> str:
@@ -93,20 +84,37 @@ def warn_mark(warnings: Sequence[Notice]) -> str:
             f'<span class="cnnsummary__hidden">{escape(_(", warning below"))}</span>')
 
 
-def _name_line(line: str, i: int) -> str:
-    return f'<span class="cnnsummary__name">{_breakable_name(line)}</span>'
+#: the widest unbreakable run of each column so far, in ems (:mod:`.fit`), or None when not measured
+Widths = dict
 
 
-def _shape_line(line: str, i: int) -> str:
+def _pieces(pieces: list[str], line: str, key: str, widths: Widths | None) -> list[str]:
+    """``pieces`` of ``line``, measured into ``widths`` when it is given."""
+    if widths is not None:
+        per_char = fit.advance(key)
+        if len(line) * per_char > widths[key]:
+            widths[key] = fit.widest(pieces, per_char, widths[key])
+    return pieces
+
+
+def _name_line(line: str, i: int, key: str, widths: Widths | None) -> str:
+    parts = _pieces(fit.name_pieces(line), line, key, widths)
+    return f'<span class="cnnsummary__name">{"<wbr>".join([escape(part) for part in parts])}</span>'
+
+
+def _shape_line(line: str, i: int, key: str, widths: Widths | None) -> str:
     more = " cnnsummary__shape-more" if i else ""
-    return f'<code class="cnnsummary__shape{more}">{breakable_shape(line)}</code>'
+    halves = _pieces(fit.shape_halves(line), line, key, widths)
+    return f'<code class="cnnsummary__shape{more}">' + " ".join(
+        [f'<span class="cnnsummary__part">{escape(half)}</span>' for half in halves]) + "</code>"
 
 
-def _inputs_line(line: str, i: int) -> str:
-    return _breakable_name(line)
+def _inputs_line(line: str, i: int, key: str, widths: Widths | None) -> str:
+    return "<wbr>".join([escape(part) for part in _pieces(fit.name_pieces(line), line, key, widths)])
 
 
-def _text_line(line: str, i: int) -> str:
+def _text_line(line: str, i: int, key: str, widths: Widths | None) -> str:
+    _pieces([line], line, key, widths)
     return escape(line)
 
 
@@ -114,22 +122,27 @@ def _text_line(line: str, i: int) -> str:
 _LINES = {"layer": _name_line, "output_shape": _shape_line, "connected_to": _inputs_line}
 
 
-def cell_html(key: str, content: Cell, mark: str = "") -> str:
+def cell_html(key: str, content: Cell, mark: str = "", widths: Widths | None = None) -> str:
     """What a cell of column ``key`` shows: its worked steps (``worked="table"``), its lines (names and shapes
-    that may break at their joints), the layer's type and ``mark`` (:func:`warn_mark`, already markup)."""
+    that may break at their joints), the layer's type and ``mark`` (:func:`warn_mark`, already markup).
+    With ``widths``, the cell's unbreakable runs are measured into ``widths[key]``."""
     line_html = _LINES.get(key, _text_line)
     lines = content.lines
+    if content.type_name and widths is not None:
+        widths[key] = fit.type_em(content.type_name, widths[key])
     if not content.steps:  # the usual cell: its lines, and the layer's type
-        out = line_html(lines[0], 0) if len(lines) == 1 else "<br>".join(
-            [line_html(line, i) for i, line in enumerate(lines)])
+        out = line_html(lines[0], 0, key, widths) if len(lines) == 1 else "<br>".join(
+            [line_html(line, i, key, widths) for i, line in enumerate(lines)])
         if content.type_name:
             return f'{out} <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>'
         return out + mark
+    if widths is not None:
+        widths[key] = fit.steps_em(content.steps, widths[key])
     parts = [f'<span class="cnnsummary__cell-step">{cell_step(step)}</span>' for step in content.steps]
     if lines:
         parts.append('<span class="cnnsummary__cell-result">→ ' if key == "output_shape"
                      else '<span class="cnnsummary__cell-result">')
-    parts.append("<br>".join([line_html(line, i) for i, line in enumerate(lines)]))
+    parts.append("<br>".join([line_html(line, i, key, widths) for i, line in enumerate(lines)]))
     if content.type_name:
         parts.append(f' <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>')
     else:
@@ -154,10 +167,16 @@ def openers(columns: Sequence[Column], row_header: str) -> dict[str, str]:
 class RowWriter:
     """Writes the rows of one table: ``columns`` in order, ``row_header`` the key of the row-header column,
     ``worked`` the table's mode (``collapsed`` and ``expanded`` fold a layer's calculation under its row),
-    ``fold`` the compact spec's folding (``open`` opens the groups)."""
+    ``fold`` the compact spec's folding (``open`` opens the groups); with ``measure``, measures how narrow
+    the table can get as it writes it (:meth:`min_width_em`)."""
 
-    def __init__(self, columns: Sequence[Column], row_header: str, worked: str, fold: str) -> None:
+    def __init__(self, columns: Sequence[Column], row_header: str, worked: str, fold: str,
+                 measure: bool = True) -> None:
         self.keys = [col.key for col in columns]
+        #: with ``measure``, the widest unbreakable run of each column (from its header's), and the deepest
+        #: group of the rows written, for :func:`.fit.table_em`
+        self.widths: Widths | None = {col.key: fit.header_em(col.header) for col in columns} if measure else None
+        self.depth = 0
         self.row_header = row_header
         opening = openers(columns, row_header)
         closing = {key: "</th>\n" if key == row_header else "</td>\n" for key in self.keys}
@@ -170,6 +189,11 @@ class RowWriter:
         self.calculation = f'<span class="cnnsummary__hidden">{escape(_(", calculation"))}</span></summary></details>'
         self.steps_open = ((f'<td colspan="{self.header_index}"></td>\n' if self.header_index else "")
                            + f'<td colspan="{len(self.keys) - self.header_index}">\n<ol class="cnnsummary__steps">\n')
+
+    def min_width_em(self, *, triangles: bool) -> float:
+        """About the narrowest the rows written so far can be (see :func:`.fit.table_em`)."""
+        assert self.widths is not None, "the writer does not measure"
+        return fit.table_em(self.widths, self.depth, triangles=triangles)
 
     def section(self, section: Section) -> Markup:
         """The rows of one ``<tbody>``: its group's head row, then its rows."""
@@ -195,12 +219,13 @@ class RowWriter:
             classes += f" cnnsummary__depth-{row.depth}"
         fold = f' data-fold="{row.fold}"' if row.fold is not None else ""
         out.append(f'<tr class="{classes}"{fold}{within}>\n')
-        cells, header = row.cells, self.row_header
+        cells, header, widths = row.cells, self.row_header, self.widths
+        self.depth = max(self.depth, row.depth)
         for key, opening, closing in self.cells:
             if key != header:
-                out.append(f"{opening}{cell_html(key, cells[key])}{closing}")
+                out.append(f"{opening}{cell_html(key, cells[key], '', widths)}{closing}")
                 continue
-            text = cell_html(key, cells[key], warn_mark(row.warnings))
+            text = cell_html(key, cells[key], warn_mark(row.warnings), widths)
             if row.fold is not None:
                 text = (f'<details class="cnnsummary__fold"{" open" if row.open else ""}><summary>'
                         f"{text}{self.its_modules}")
@@ -218,8 +243,10 @@ class RowWriter:
         top-level group holds the ``<details>`` that folds the rows after it."""
         out.append(f'<tr class="cnnsummary__row cnnsummary__row--group{" cnnsummary__row--group-head" if head else ""}'
                    f' cnnsummary__depth-{row.depth}">\n')
+        self.depth = max(self.depth, row.depth)
         for key, opening, closing in self.cells:
-            text = cell_html(key, row.cells[key], warn_mark(row.warnings) if key == self.row_header else "")
+            text = cell_html(key, row.cells[key], warn_mark(row.warnings) if key == self.row_header else "",
+                             self.widths)
             if head and key == self.row_header:
                 text = f"{self.group_toggle}{text}</summary></details>"
             out.append(f"{opening}{text}{closing}")

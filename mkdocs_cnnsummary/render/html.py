@@ -35,8 +35,8 @@ WORKED_MODES = ("collapsed", "expanded", "table", "none")
 #: the stylesheet the rendered HTML expects
 CSS_RESOURCE = "static/cnnsummary.css"
 #: tables of this many columns or more do not fit a phone, nor do narrower ones whose cells cannot get narrow
-#: enough (:func:`.fit.min_width_em`): in a narrow column the stylesheet shows each of their rows as a card
-#: (``cnnsummary--stackable``: the layer, then one line per column headed by its ``data-label``)
+#: enough (:meth:`.cell_markup.RowWriter.min_width_em`): in a narrow column the stylesheet shows each of their
+#: rows as a card (``cnnsummary--stackable``: the layer, then one line per column headed by its ``data-label``)
 STACK_FROM_COLUMNS = 5
 
 
@@ -222,13 +222,13 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     row_header = _row_header_key(chosen)
     from .cell_markup import RowWriter
 
-    writer = RowWriter(chosen, row_header, worked, fold)
+    wide = len(chosen) >= STACK_FROM_COLUMNS
+    writer = RowWriter(chosen, row_header, worked, fold, measure=not wide)
+    bodies = [(section.head is not None, writer.section(section)) for section in sections]
     return _environment().get_template("summary.html.jinja").render(
-        caption=caption, columns=chosen, worked=worked, framework=summary.framework, tree=tree,
-        bodies=[(section.head is not None, writer.section(section)) for section in sections],
+        caption=caption, columns=chosen, worked=worked, framework=summary.framework, tree=tree, bodies=bodies,
         holders=sorted({row.fold for row in rows if row.fold is not None}),
-        stackable=len(chosen) >= STACK_FROM_COLUMNS or fit.min_width_em(
-            chosen, sections, triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
+        stackable=wide or writer.min_width_em(triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
         totals=_totals(summary, worked == "table"),
         size_note=f.size_assumption(), buffers_note=_(f.BUFFERS_NOTE) if f.with_buffers(summary) else "",
         analysis_totals=lines, analysis_notes=notes,
