@@ -60,6 +60,10 @@ class Expr:
         """Rendering with numbers (only valid when ``value`` is known)."""
         raise NotImplementedError
 
+    def texts(self) -> tuple[str, str]:
+        """Both renderings, ``(sym(), num())``, made in one walk of the tree (a worked step shows both)."""
+        return self.sym(), self.num()
+
     def unknowns(self) -> list[Var]:
         """Variables whose value is unknown."""
         return []
@@ -125,6 +129,10 @@ class Const(Expr):
     def num(self) -> str:
         return str(self.n)
 
+    def texts(self) -> tuple[str, str]:
+        text = str(self.n)
+        return text, text
+
 
 @record(frozen=True, eq=False)
 class Var(Expr):
@@ -153,6 +161,11 @@ class Var(Expr):
             return text if self.val.prec == _ATOM else f"({text})"
         return str(self.val)
 
+    def texts(self) -> tuple[str, str]:
+        if self.val.__class__ is int and self.__class__ is Var:  # the usual size (a subclass may show it otherwise)
+            return self.symbol, str(self.val)
+        return self.sym(), self.num()
+
     def unknowns(self) -> list[Var]:
         return [self] if self.val is None else []
 
@@ -165,9 +178,12 @@ class BinOp(Expr):
     left: Expr
     right: Expr
 
-    @property
-    def prec(self) -> int:  # type: ignore[override]
-        return _ADD if self.op in "+−" else _MUL
+    def __init__(self, op: str, left: Expr, right: Expr) -> None:
+        self.op = op
+        self.left = left
+        self.right = right
+        # an attribute, not a property: the renderings read it at every node
+        self.prec = _ADD if op in "+−" else _MUL  # type: ignore[misc]
 
     @property
     def value(self) -> Number | None:
@@ -188,23 +204,33 @@ class BinOp(Expr):
         result = _fraction(a) / _fraction(b)
         return int(result) if result.denominator == 1 else result
 
-    def _join(self, left: str, right: str) -> str:
+    def _brackets(self) -> tuple[bool, bool]:
+        """Whether the left and the right operand need brackets."""
         prec = self.prec
-        if self.left.prec < prec:
-            left = f"({left})"
-        # right operand of − and / needs brackets at equal precedence, too
         right_prec = self.right.prec
-        if right_prec < prec or (right_prec == prec and self.op in "−/"):
+        # right operand of − and / needs brackets at equal precedence, too
+        return self.left.prec < prec, right_prec < prec or (right_prec == prec and self.op in "−/")
+
+    def _join(self, left: str, right: str, brackets: tuple[bool, bool]) -> str:
+        if brackets[0]:
+            left = f"({left})"
+        if brackets[1]:
             right = f"({right})"
         if self.op == "/":
             return f"{left}/{right}"
         return f"{left} {self.op} {right}"
 
     def sym(self) -> str:
-        return self._join(self.left.sym(), self.right.sym())
+        return self._join(self.left.sym(), self.right.sym(), self._brackets())
 
     def num(self) -> str:
-        return self._join(self.left.num(), self.right.num())
+        return self._join(self.left.num(), self.right.num(), self._brackets())
+
+    def texts(self) -> tuple[str, str]:
+        left_sym, left_num = self.left.texts()
+        right_sym, right_num = self.right.texts()
+        brackets = self._brackets()
+        return self._join(left_sym, right_sym, brackets), self._join(left_num, right_num, brackets)
 
     def unknowns(self) -> list[Var]:
         return self.left.unknowns() + self.right.unknowns()
@@ -237,6 +263,10 @@ class Round(Expr):
 
     def num(self) -> str:
         return self._wrap(self.inner.num())
+
+    def texts(self) -> tuple[str, str]:
+        sym, num = self.inner.texts()
+        return self._wrap(sym), self._wrap(num)
 
     def unknowns(self) -> list[Var]:
         return self.inner.unknowns()
@@ -277,9 +307,10 @@ class Chain(Expr):
     op: str  # "+" or "×"
     operands: tuple[Expr, ...]
 
-    @property
-    def prec(self) -> int:  # type: ignore[override]
-        return _ADD if self.op == "+" else _MUL
+    def __init__(self, op: str, operands: tuple[Expr, ...]) -> None:
+        self.op = op
+        self.operands = operands
+        self.prec = _ADD if op == "+" else _MUL  # type: ignore[misc]  # as BinOp's
 
     @property
     def value(self) -> Number | None:
@@ -303,6 +334,10 @@ class Chain(Expr):
 
     def num(self) -> str:
         return self._join([operand.num() for operand in self.operands])
+
+    def texts(self) -> tuple[str, str]:
+        pairs = [operand.texts() for operand in self.operands]
+        return self._join([sym for sym, _ in pairs]), self._join([num for _, num in pairs])
 
     def unknowns(self) -> list[Var]:
         return [u for operand in self.operands for u in operand.unknowns()]

@@ -67,7 +67,8 @@ class Calc:
             note = S_("{unknown}; {note}", unknown=unknown, note=note) if note else unknown
             self.steps.append(Step(quantity, expr.sym(), None, None, note))
         else:
-            self.steps.append(Step(quantity, expr.sym(), expr.num(), value, note))
+            formula, substituted = expr.texts()
+            self.steps.append(Step(quantity, formula, substituted, value, note))
         return value
 
     def too_small(self, value: Any, minimum: int = 1) -> bool:
@@ -101,7 +102,8 @@ class Calc:
             self.analysis.append(Step(quantity, expr.sym(), None, None, f"{unknown}; {note}" if note else unknown,
                                       kind))
             return None
-        self.analysis.append(Step(quantity, expr.sym(), expr.num(), value, note, kind))
+        formula, substituted = expr.texts()
+        self.analysis.append(Step(quantity, formula, substituted, value, note, kind))
         return value
 
     def macs(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:

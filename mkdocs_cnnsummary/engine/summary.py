@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from math import prod
 
 from .records import field, record
 
@@ -95,16 +96,13 @@ class Weight:
         """Whether this row counts the tensor (it is not counted in another row)."""
         return self.counted_in is None
 
+    def __post_init__(self) -> None:
+        #: the number of values, worked out once: the rows' and the blocks' sums read it again and again
+        self.size: int = prod(self.shape)
+
     @property
     def counts_trainable(self) -> bool:
         return self.trainable if self.total_trainable is None else self.total_trainable
-
-    @property
-    def size(self) -> int:
-        n = 1
-        for d in self.shape:
-            n *= d
-        return n
 
 
 @record(frozen=True)
