@@ -174,8 +174,8 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
                 _("drop the bias ({value}): {bias:,} parameters fewer, the same network",
                   value="use_bias=False" if summary.framework == "keras" else "bias=False", bias=f.bias),
                 rec.name, "bias_before_norm"))
-        source_rank = _input_rank(index, rec)
-        if f.dense and source_rank is not None and source_rank >= 4:
+        source_rank = _input_rank(index, rec) if f.dense else None
+        if source_rank is not None and source_rank >= 4:
             shape = _shape_text(rec.output_shape)
             out.append(Notice(
                 _("it acts on the last axis only: its {source_rank}-D input stays a feature map and the output is "

@@ -87,27 +87,27 @@ class Expr:
                                names=names), v.names())
         return v
 
-    # operator sugar -------------------------------------------------------
+    # operator sugar (an operand that is already a node is not lifted: every step makes several) ------
     def __add__(self, other: Expr | int) -> Expr:
-        return BinOp("+", self, lift(other))
+        return BinOp("+", self, other if isinstance(other, Expr) else lift(other))
 
     def __radd__(self, other: int) -> Expr:
         return BinOp("+", lift(other), self)
 
     def __sub__(self, other: Expr | int) -> Expr:
-        return BinOp("−", self, lift(other))
+        return BinOp("−", self, other if isinstance(other, Expr) else lift(other))
 
     def __rsub__(self, other: int) -> Expr:
         return BinOp("−", lift(other), self)
 
     def __mul__(self, other: Expr | int) -> Expr:
-        return BinOp("×", self, lift(other))
+        return BinOp("×", self, other if isinstance(other, Expr) else lift(other))
 
     def __rmul__(self, other: int) -> Expr:
         return BinOp("×", lift(other), self)
 
     def __truediv__(self, other: Expr | int) -> Expr:
-        return BinOp("/", self, lift(other))
+        return BinOp("/", self, other if isinstance(other, Expr) else lift(other))
 
     def __rtruediv__(self, other: int) -> Expr:
         return BinOp("/", lift(other), self)
@@ -281,9 +281,8 @@ def lift(x: Expr | int) -> Expr:
     return Const(x)
 
 
-def var(symbol: str, value: int | None, desc: str | None = None) -> Var:
-    """A named quantity."""
-    return Var(symbol, value, desc)
+#: a named quantity: ``var(symbol, value, desc=None)`` (the class itself, called for every size of every step)
+var = Var
 
 
 def floor_div(a: Expr | int, b: Expr | int) -> Expr:

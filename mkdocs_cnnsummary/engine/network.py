@@ -238,8 +238,16 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
     deps_of: dict[str, list[str]] = {}
 
-    for start in nodes:
+    for start, node in nodes.items():
         if state.get(start) == 2:
+            continue
+        deps = deps_of[start] = [base for base in map(_base, node.inputs) if base not in input_names] + node.after
+        for dep in deps:
+            if state.get(dep) != 2:
+                break
+        else:  # the usual case, inputs listed first: no walk to make
+            state[start] = 2
+            order.append(start)
             continue
         stack: list[tuple[str, int]] = [(start, 0)]
         path: list[str] = []
@@ -252,8 +260,8 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
                 path.append(name)
             deps = deps_of.get(name)
             if deps is None:  # worked out once per layer, not once per input (a Concatenate of thousands)
-                deps = deps_of[name] = [_base(d) for d in nodes[name].inputs
-                                        if _base(d) not in input_names] + nodes[name].after
+                deps = deps_of[name] = [base for base in map(_base, nodes[name].inputs)
+                                        if base not in input_names] + nodes[name].after
             if i < len(deps):
                 stack.append((name, i + 1))
                 dep = deps[i]
@@ -677,12 +685,14 @@ def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
         if len(shape) > MAX_RANK:
             raise calc.error(_("the output would have {shape:,} dimensions; at most {MAX_RANK} are supported",
                                shape=len(shape), MAX_RANK=MAX_RANK))
-        for size in numeric(shape):
-            if size is not None and size < 0:  # a layer that does not say why itself: say it here
+        for size in shape:
+            if size is None or isinstance(size, Named):  # unknown, or written with names (checked where needed)
+                continue
+            if size < 0:  # a layer that does not say why itself: say it here
                 raise calc.error(_("the output {describe_shape} would have a negative size",
                                    describe_shape=printable(describe_shape(shape), 200)),
                                  _("check the input sizes: one is too small for this layer (0 or less)"))
-            if size is not None and abs(size) > MAX_INT:
+            if abs(size) > MAX_INT:
                 raise calc.error(_("an output size would be {size}, beyond the 64-bit sizes the frameworks count in",
                                    size=about(size)), _(
                         "use smaller sizes"))
