@@ -72,8 +72,8 @@ class Expr:
     def int_value(self) -> int | None:
         """The value as an int (None when unknown)."""
         v = self.value
-        if v is None:
-            return None
+        if v is None or v.__class__ is int:  # the usual results
+            return v
         if is_fraction(v):
             if v.denominator != 1:
                 raise ValueError(f"{self.sym()} is not an integer: {v}")
@@ -227,10 +227,18 @@ class BinOp(Expr):
         return self._join(self.left.num(), self.right.num(), self._brackets())
 
     def texts(self) -> tuple[str, str]:
+        # _brackets and _join written out: this runs for every operator of every worked step
         left_sym, left_num = self.left.texts()
         right_sym, right_num = self.right.texts()
-        brackets = self._brackets()
-        return self._join(left_sym, right_sym, brackets), self._join(left_num, right_num, brackets)
+        prec, op = self.prec, self.op
+        if self.left.prec < prec:
+            left_sym, left_num = f"({left_sym})", f"({left_num})"
+        right_prec = self.right.prec
+        if right_prec < prec or (right_prec == prec and op in "−/"):
+            right_sym, right_num = f"({right_sym})", f"({right_num})"
+        if op == "/":
+            return f"{left_sym}/{right_sym}", f"{left_num}/{right_num}"
+        return f"{left_sym} {op} {right_sym}", f"{left_num} {op} {right_num}"
 
     def unknowns(self) -> list[Var]:
         return self.left.unknowns() + self.right.unknowns()

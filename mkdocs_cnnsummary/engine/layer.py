@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
+from operator import index
 from types import ModuleType, SimpleNamespace
 
 from ..i18n import S_, _
 from .args import REQUIRED, Arg, ArgError
+from .checks import NO_FACTS
 from .errors import SpecError, about, did_you_mean, shown
 from .expr import Expr, is_fraction, is_number, lift
 from .limits import MAX_INT, MAX_WEIGHTS
@@ -163,15 +165,16 @@ class Calc:
                 _("the weight {name!r} would have shape {tuple}: its size depends on an unknown input size", name=name,
                   tuple=shown(tuple(shape))), _(
                         "give the input a known size on that axis"))
-        if not all(isinstance(d, int) for d in shape):  # a size written with names
+        try:
+            dims = tuple(map(index, shape))  # the sizes as ints, in C: this runs for every weight of every layer
+        except Exception:  # a size written with names (its __index__ refuses too)
             from .named import NotNumeric, names_in
 
             raise NotNumeric(_("the weight {name!r} would have shape ({shape}): its size depends on the input size",
-                               name=name, shape=", ".join(map(str, shape))), names_in([tuple(shape)]))
+                               name=name, shape=", ".join(map(str, shape))), names_in([tuple(shape)])) from None
         own = trainable and not buffer
         total = own if sublayer and self.layer.total_own_flags else None
-        weight = Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
-                        buffer, total)
+        weight = Weight(name, dims, own and self.layer.trainable, buffer, total)
         if weight.size > MAX_INT:
             raise self.error(_("the weight {name!r} would have {size} values, beyond the 64-bit sizes the frameworks "
                                "count in", name=name, size=about(weight.size)), _("use smaller sizes"))
@@ -412,8 +415,6 @@ class Layer:
 
     def design(self, inputs: list[Shape]) -> Any:
         """Facts for the design checks (:class:`~.checks.DesignFacts`: its bias, windows, dropout rate ...)."""
-        from .checks import NO_FACTS
-
         return NO_FACTS
 
     def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:
@@ -445,8 +446,6 @@ class SameShape:
 
     def design(self, inputs: list[Shape]) -> Any:
         """Facts for the design checks (:class:`~.checks.DesignFacts`: its bias, windows, dropout rate ...)."""
-        from .checks import NO_FACTS
-
         return NO_FACTS
 
     def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:

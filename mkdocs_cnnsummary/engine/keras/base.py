@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...i18n import N_, S_, _
 from .. import receptive
 from ..args import Arg, function_name, non_negative_int, one_of
+from ..checks import Window, dropped
 from ..expr import Expr, ceil_div, floor_div, var
 from ..layer import Calc, Layer
 from ..summary import Shape
@@ -92,8 +93,6 @@ def same_padding(n: int | None, k_eff: int, s: int) -> int | None:
 def window_facts(spatial: list[int | None], kernel: tuple[int, ...], strides: tuple[int, ...],
                  dilation: tuple[int, ...], padding: str) -> tuple[Any, ...]:
     """The windows of a Keras convolution or pooling for the design checks (valid padding rounds down)."""
-    from ..checks import Window, dropped
-
     return tuple(Window(d * (k - 1) + 1, s, n, dropped(n, d * (k - 1) + 1, s) if padding == "valid" else 0)
                  for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True))
 
