@@ -343,8 +343,16 @@ class Chain(Expr):
         return self._join([operand.num() for operand in self.operands])
 
     def texts(self) -> tuple[str, str]:
-        pairs = [operand.texts() for operand in self.operands]
-        return self._join([sym for sym, _ in pairs]), self._join([num for _, num in pairs])
+        prec = self.prec
+        syms, nums = [], []
+        for operand in self.operands:  # _join written out: both renderings in one pass
+            sym, num = operand.texts()
+            if operand.prec < prec:
+                sym, num = f"({sym})", f"({num})"
+            syms.append(sym)
+            nums.append(num)
+        separator = f" {self.op} "
+        return separator.join(syms), separator.join(nums)
 
     def unknowns(self) -> list[Var]:
         return [u for operand in self.operands for u in operand.unknowns()]
@@ -356,7 +364,7 @@ def product(factors: list[Expr | int]) -> Expr:
         return Const(1)
     if len(factors) == 1:
         return lift(factors[0])
-    return Chain("×", tuple(lift(f) for f in factors))
+    return Chain("×", tuple(map(lift, factors)))
 
 
 def total(terms: list[Expr | int]) -> Expr:
@@ -365,4 +373,4 @@ def total(terms: list[Expr | int]) -> Expr:
         return Const(0)
     if len(terms) == 1:
         return lift(terms[0])
-    return Chain("+", tuple(lift(t) for t in terms))
+    return Chain("+", tuple(map(lift, terms)))
