@@ -194,8 +194,9 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
             out.append(Notice(
                 _("it drops {dropout:.0%} of the inputs of the last layer in training", dropout=f.dropout), rec.line,
                 _("usual rates are 0.2 to 0.5; was the keep probability meant?"), rec.name, "heavy_dropout"))
-    # the name that silences it, where it is read
-    return [replace(n, hint=_('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind)) for n in out]
+    # the name that silences it, where it is read (a Notice made again from its fields: replace() is generic)
+    return [Notice(n.message, n.line, _('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind), n.layer,
+                   n.kind) for n in out]
 
 
 def _input_rank(index: _Index, rec: LayerRecord) -> int | None:

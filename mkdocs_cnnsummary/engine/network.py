@@ -441,6 +441,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     order = _topological(nodes, input_names)
 
     # run the layers
+    # sizes written with names come only from the inputs' (input: [H, W, 3]): without them, no shape needs
+    # its names replaced for the design facts
+    named_sizes = any(isinstance(size, Named) for rec in inputs for size in rec.shape)
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
     lazy = Analyses({i.name: receptive.input_field(numeric(i.shape), n == 0, i.name, inputs[0].name)
                      for n, i in enumerate(inputs)}, batch)
@@ -498,7 +501,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             raise calc.error(_("the network would have more than {MAX_WEIGHTS:,} weight tensors",
                                MAX_WEIGHTS=MAX_WEIGHTS),
                              _("use fewer (stacked) layers"))
-        facts[name] = layer.design(numeric(in_shapes))
+        facts[name] = layer.design(numeric(in_shapes) if named_sizes else in_shapes)
         if layer.upsamples:
             upsampling.add(name)
         conditions += [(name, size, minimum) for size, minimum in calc.conditions]
@@ -533,8 +536,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     if fw.name == "keras":
         _check_connected(nodes, layer_specs, outputs)
     notices = [_holder_notice(records[obj.name]) for _, obj in zip(layer_specs, layers_objs, strict=True)
-               if not isinstance(obj, _Reuse) and records[obj.name].total_trainable_params
-               != records[obj.name].trainable_params]
+               if not isinstance(obj, _Reuse) and _totals_differ(records[obj.name])]
     items = [(spec, records[obj.name], children.get(obj.name, [])) for (spec, _), obj
              in zip(layer_specs, layers_objs, strict=True) if obj.name in records]
     owned = {records[obj.name].name for obj in layers_objs if obj.name in records and getattr(obj, "owned_tensor",
@@ -552,6 +554,15 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         summary.warnings.append(size_conditions(conditions))
     summary.warnings.extend(checks.design_warnings(summary, facts, upsampling))
     return summary
+
+
+def _totals_differ(record: LayerRecord) -> bool:
+    """Whether the totals count some of the row's parameters as trainable otherwise than the row does; only a
+    weight with a flag of its own for the totals can make them differ, so the sums are made only for such rows."""
+    for weight in record.weights:
+        if weight.total_trainable is not None:
+            return record.total_trainable_params != record.trainable_params
+    return False
 
 
 def _holder_notice(record: LayerRecord) -> Notice:

@@ -97,8 +97,12 @@ def same_padding(n: int | None, k_eff: int, s: int) -> int | None:
 def window_facts(spatial: list[int | None], kernel: tuple[int, ...], strides: tuple[int, ...],
                  dilation: tuple[int, ...], padding: str) -> tuple[Any, ...]:
     """The windows of a Keras convolution or pooling for the design checks (valid padding rounds down)."""
-    return tuple(Window(d * (k - 1) + 1, s, n, dropped(n, d * (k - 1) + 1, s) if padding == "valid" else 0)
-                 for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True))
+    valid = padding == "valid"
+    out = []
+    for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True):
+        extent = d * (k - 1) + 1
+        out.append(Window(extent, s, n, dropped(n, extent, s) if valid else 0))
+    return tuple(out)
 
 
 def linear_activation(activation: Any) -> bool:
