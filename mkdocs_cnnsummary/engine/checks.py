@@ -157,13 +157,14 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
         for src in rec.inputs:
             consumers.setdefault(source(src)[0], []).append(rec.name)
     out: list[Notice] = []
-    total = summary.total_params
-    with_params = None  # the layers with parameters, counted when a fully connected layer asks
+    total = None  # the network's parameters and the layers with parameters, counted when a fully connected
+    with_params = None  # layer asks
     last = summary.layers[-1].name if summary.layers else None
     for rec in summary.layers:
         f = facts.get(rec.name, NO_FACTS)
-        out += _lossy(summary, index, rec, f, consumers)
-        out += _too_large(rec, f)
+        if f.windows:  # the checks of sliding windows
+            out += _lossy(summary, index, rec, f, consumers)
+            out += _too_large(rec, f)
         after = consumers.get(rec.name, [])
         if f.bias and len(after) == 1 and facts.get(after[0], NO_FACTS).cancels_bias \
                 and rec.name not in summary.outputs:
@@ -183,6 +184,7 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
                 _("add Flatten() or a global pooling before it if one vector per image was meant"),
                 rec.name, "dense_on_feature_map"))
         if (f.dense or f.fully_connected) and with_params is None:
+            total = summary.total_params
             with_params = [rec for rec in summary.layers if rec.params]
         if (f.dense or f.fully_connected) and total and len(with_params) > 1 and rec.params * 2 > total:
             out.append(Notice(

@@ -467,7 +467,10 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             records[name], children[name] = _not_called(node.spec, layer, name, make_nested, fw.name)
             shapes[name] = list(NO_OUTPUT)
             continue
-        in_shapes = [_single(shapes, src, layer, first_shown) for src in node.inputs]
+        # a plain name of a single-output layer or input is its shape (names cannot end in [...]); _single
+        # picks an output and says what is wrong otherwise
+        in_shapes = [shape if (shape := shapes.get(src)).__class__ is tuple else
+                     _single(shapes, src, layer, first_shown) for src in node.inputs]
         if isinstance(layer, _Reuse):
             shapes[name], again, calc = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name, batch)
             if fw.name == "pytorch":  # PyTorch's tables show every call
