@@ -69,8 +69,7 @@ class Calc:
             note = S_("{unknown}; {note}", unknown=unknown, note=note) if note else unknown
             self.steps.append(Step(quantity, expr.sym(), None, None, note))
         else:
-            formula, substituted = expr.texts()
-            self.steps.append(Step(quantity, formula, substituted, value, note))
+            self.steps.append(Step.worked(quantity, expr, value, note))
         return value
 
     def too_small(self, value: Any, minimum: int = 1) -> bool:
@@ -104,8 +103,7 @@ class Calc:
             self.analysis.append(Step(quantity, expr.sym(), None, None, f"{unknown}; {note}" if note else unknown,
                                       kind))
             return None
-        formula, substituted = expr.texts()
-        self.analysis.append(Step(quantity, formula, substituted, value, note, kind))
+        self.analysis.append(Step.worked(quantity, expr, value, note, kind))
         return value
 
     def macs(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:

@@ -61,6 +61,28 @@ class Step:
     note: str | None = None
     kind: str | None = None
 
+    @classmethod
+    def worked(cls, quantity: str, expr: Any, result: Value, note: str | None = None,
+               kind: str | None = None) -> Step:
+        """The step of ``expr`` (an :class:`~.expr.Expr` whose value is ``result``), its formula and substituted
+        numbers written from ``expr`` when first read: a table that shows no worked steps never writes them."""
+        step = cls.__new__(cls)
+        step.quantity, step.result, step.note, step.kind = quantity, result, note, kind
+        step._expr = expr
+        return step
+
+    def __getattr__(self, name: str) -> Any:
+        """``formula`` and ``substituted`` of a :meth:`worked` step, written on first read."""
+        values = self.__dict__
+        if name in ("formula", "substituted"):
+            expr = values.get("_expr")
+            if expr is not None:
+                values["formula"], values["substituted"] = expr.texts()
+                values.pop("_expr", None)
+            if name in values:  # (also when another thread wrote them meanwhile)
+                return values[name]
+        raise AttributeError(name)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "quantity": self.quantity,
