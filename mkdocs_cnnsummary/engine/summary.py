@@ -118,9 +118,17 @@ class Weight:
         """Whether this row counts the tensor (it is not counted in another row)."""
         return self.counted_in is None
 
-    def __post_init__(self) -> None:
-        #: the number of values, worked out once: the rows' and the blocks' sums read it again and again
-        self.size: int = prod(self.shape)
+    def __init__(self, name: str, shape: tuple[int, ...], trainable: bool = True, buffer: bool = False,
+                 total_trainable: bool | None = None, counted_in: str | None = None) -> None:
+        # the fields above, and the number of values worked out once: the rows' and the blocks' sums read it
+        # again and again (written out rather than in a __post_init__: every layer makes one or more)
+        self.name = name
+        self.shape = shape
+        self.trainable = trainable
+        self.buffer = buffer
+        self.total_trainable = total_trainable
+        self.counted_in = counted_in
+        self.size: int = prod(shape)
 
     @property
     def counts_trainable(self) -> bool:
