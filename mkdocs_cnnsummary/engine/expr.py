@@ -295,12 +295,12 @@ var = Var
 
 def floor_div(a: Expr | int, b: Expr | int) -> Expr:
     """``⌊a/b⌋``."""
-    return Round(lift(a) / lift(b))
+    return Round(BinOp("/", lift(a), lift(b)))  # what lift(a) / lift(b) makes, without the operator's call
 
 
 def ceil_div(a: Expr | int, b: Expr | int) -> Expr:
     """``⌈a/b⌉``."""
-    return Round(lift(a) / lift(b), up=True)
+    return Round(BinOp("/", lift(a), lift(b)), up=True)
 
 
 @record(frozen=True, eq=False)

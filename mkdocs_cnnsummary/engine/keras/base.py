@@ -6,7 +6,7 @@ from ...i18n import N_, S_, _
 from .. import receptive
 from ..args import Arg, function_name, non_negative_int, one_of
 from ..checks import Window, dropped
-from ..expr import Expr, ceil_div, floor_div, var
+from ..expr import BinOp, Const, Expr, Round, ceil_div, floor_div, var
 from ..layer import Calc, Layer
 from ..summary import Shape
 
@@ -150,8 +150,8 @@ def window_outputs(calc: Calc, spatial: list[int | None], kernel: tuple[int, ...
             k = var(f"{kernel_sym}_{sym}", k_)
             if d_ > 1:
                 expr = floor_div(n - var(f"d_{sym}", d_) * (k - 1) - 1, s) + 1
-            else:
-                expr = floor_div(n - k, s) + 1
+            else:  # ⌊(n − k)/s⌋ + 1, its nodes made directly: every axis of every window makes one
+                expr = BinOp("+", Round(BinOp("/", BinOp("−", n, k), s)), Const(1))
             out.append(calc.step(quantity, expr))
         else:
             out.append(calc.step(quantity, ceil_div(n, s), note))
