@@ -784,7 +784,7 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
         if name in reached or name not in nodes:
             continue
         reached.add(name)
-        todo.extend(_base(src) for src in nodes[name].inputs)
+        todo.extend(map(_base, nodes[name].inputs))
         todo.extend(nodes[name].after)  # a shared layer's further call reaches the layer
     for spec, name in layer_specs:
         if name not in reached:
@@ -815,6 +815,10 @@ def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer,
 class Analyses:
     """The operation counts, activations and receptive fields of a network's layers, computed for every
     layer on first use (a page that shows none of them pays nothing for them)."""
+
+    #: the rows' own network, as a model used as a layer's lazy value gives it: none for plain layers (an
+    #: attribute, so that reading it is no failed look-up for every layer)
+    network = None
 
     def __init__(self, fields: dict[str, receptive.Field | receptive.NoField], batch: int = 1) -> None:
         self.fields = fields
