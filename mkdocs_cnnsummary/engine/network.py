@@ -507,13 +507,14 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         facts[name] = layer.design(numeric(in_shapes) if named_sizes else in_shapes)
         if layer.upsamples:
             upsampling.add(name)
-        conditions += [(name, size, minimum) for size, minimum in calc.conditions]
+        if calc.conditions:
+            conditions += [(name, size, minimum) for size, minimum in calc.conditions]
         shapes[name] = out
         further = layer.further_outputs(in_shapes, out)
         if further:
             shapes[name] = [out, *further]
             first_shown[name] = out
-        lazy.jobs.append((name, layer, in_shapes, out, calc, [_base(src) for src in node.inputs]))
+        lazy.jobs.append((name, layer, in_shapes, out, calc, list(map(_base, node.inputs))))
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
@@ -523,7 +524,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             shown_name = node.spec.name or name
             children[name] = [replace(kid, name=f"{shown_name}.{kid.name}", parent=shown_name, depth=1,
                                       line=layer.line, lazy=InParent(shown_name)) for kid in calc.children]
-        _module_row(node.spec, records[name], children.get(name, []))
+        if node.spec.hidden or node.spec.tied or node.spec.call is not None:  # PyTorch's module keys
+            _module_row(node.spec, records[name], children.get(name, []))
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     if resolve is not None:
@@ -742,7 +744,7 @@ def _indexed(src: str) -> tuple[str, str] | None:
 
 def _base(src: str) -> str:
     """``lstm[1]`` -> ``lstm`` (one output of a multi-output layer)."""
-    if not src.endswith("]"):
+    if "]" not in src:  # the usual name (``in`` is cheaper than a method call: this runs for every input)
         return src
     parts = _indexed(src)
     return parts[0] if parts else src

@@ -23,7 +23,7 @@ _INDEXED = r"(.+)\[(-?\d+)\]"  # compiled on first use (re keeps it)
 
 def source(src: str) -> tuple[str, int | None]:
     """``lstm[1]`` -> (``lstm``, 1): a layer's input reference, split into the name and the output index."""
-    if not src.endswith("]"):  # the usual name: no pattern to run
+    if "]" not in src:  # the usual name: no pattern to run (nor a method call)
         return src, None
     m = re.fullmatch(_INDEXED, src)
     return (m.group(1), int(m.group(2))) if m else (src, None)
