@@ -121,12 +121,16 @@ class BlockRenderer:
     ``base_dir`` is where ``source=`` paths start and the code's imports may be read from (the
     directory of ``mkdocs.yml``).  A remembered result is used again only while the files it read
     are unchanged; ``watch`` is told the files each block read (to rebuild when one changes).
+    ``keep_outcome=False`` drops the computed network from the results (``outcome`` is None), for hosts
+    that only show the HTML: its objects are then freed at once rather than kept to the end of the build,
+    where every pass of the garbage collector would walk them again.
     """
 
     defaults: FenceOptions = field(default_factory=FenceOptions)
     cache: MutableMapping[tuple[Any, ...], BlockResult] | None = None
     base_dir: str | None = None
     watch: Callable[[list[str]], None] | None = None
+    keep_outcome: bool = True
 
     def render(self, source: str, header: Mapping[str, str] | str | None = None) -> BlockResult:
         """The HTML for one block whose header options are ``header`` (raw strings, or the header's text).
@@ -144,18 +148,23 @@ class BlockRenderer:
         except SpecError as exc:
             return _option_failure(exc, source)
         if self.cache is None:
-            result = render_block(source, options, self.base_dir)
+            result = self._computed(source, options)
         else:
             from . import __version__
 
             key = (source, options.key(), __version__, self.base_dir)
             result = self.cache.get(key)
             if result is None or not _unchanged(result):
-                result = render_block(source, options, self.base_dir)
+                result = self._computed(source, options)
                 self.cache[key] = result
         if self.watch is not None and result.files:
             self.watch(list(result.files))
         return result
+
+
+    def _computed(self, source: str, options: FenceOptions) -> BlockResult:
+        result = render_block(source, options, self.base_dir)
+        return result if self.keep_outcome else replace(result, outcome=None)
 
 
 def safely(render: Callable[[], BlockResult], source: str = "", title: str | None = None,

@@ -499,9 +499,10 @@ class Summary(LayerSums):
     def layer(self, name: str) -> LayerRecord:
         """The layer called ``name`` (``lstm[1]``, one output of it, gives the layer ``lstm``)."""
         base = name[:name.rindex("[")] if name.endswith("]") and "[" in name else name
-        for rec in sorted(self.layers, key=lambda r: r.parent is not None):  # a top-level row first
-            if rec.name == base and "call" not in rec.extra:
-                return rec
+        for nested in (False, True):  # a top-level row first
+            for rec in self.layers:
+                if rec.name == base and (rec.parent is not None) is nested and "call" not in rec.extra:
+                    return rec
         module, _, k = base.rpartition("@")  # PyTorch: name@k is the row of the module's call k + 1
         if module and k.isdigit() and k.isascii():
             for rec in self.layers:

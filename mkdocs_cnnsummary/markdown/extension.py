@@ -387,6 +387,8 @@ class LiteralFences(Postprocessor):
         self.extension = extension
 
     def run(self, text: str) -> str:
+        if "language-cnn" not in text:  # the usual page, read at the speed of a substring search
+            return text
         found = _LITERAL_CNN.findall(text)
         if found:
             self.extension.report(Problem(_("{found} ```{found2} fence{value} of this page shown as literal code: the "
@@ -521,7 +523,8 @@ class CnnSummaryExtension(Extension):
         site_defaults = replace(parse_options(defaults, FenceOptions()), framework_given=False)  # a default only
         self.renderer = BlockRenderer(site_defaults,
                                       cache if isinstance(cache, MutableMapping) else None,
-                                      self.getConfig("base_dir") or None, watch if callable(watch) else None)
+                                      self.getConfig("base_dir") or None, watch if callable(watch) else None,
+                                      keep_outcome=False)  # a page shows the HTML only
         md.preprocessors.register(CnnFencePreprocessor(md, self), "cnnsummary", PRIORITY)
         md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
         md.treeprocessors.register(BlockParagraphs(md), "cnnsummary-paragraphs", PARAGRAPHS_PRIORITY)

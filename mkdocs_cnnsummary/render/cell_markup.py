@@ -1,17 +1,18 @@
-"""The markup inside a summary table's cells and worked calculations, escaped with markupsafe.
+"""The markup of a summary table's rows, cells and worked calculations, written in Python.
 
-A table of ten layers has some forty cells and as many worked steps: written as template macros,
-each cost a macro call and a dozen attribute look-ups and escapes through Jinja2, the larger part
-of rendering a block.  Here each is one Python function that escapes every value it writes
-(everything user-written stays escaped) and returns :class:`markupsafe.Markup`, which the
-autoescaping template writes as it is.  The table's structure stays in ``summary.html.jinja``.
+A table of ten layers has some forty cells and as many worked steps.  Written as template loops and
+macros, each cell cost a dozen attribute look-ups, a ``Markup`` object per escaped value and a resumption
+of the template's generator: the larger part of rendering a block.  Here a row is one Python function
+that escapes every value it writes (everything user-written stays escaped, with markupsafe's entities) and
+the rows of a section come back as one :class:`markupsafe.Markup`, which the autoescaping template writes
+as it is.  The table's frame (caption, header, sections, totals) stays in ``summary.html.jinja``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..i18n import _
 from . import fit
@@ -19,7 +20,14 @@ from . import fit
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..engine.summary import Notice
-    from .columns import Cell, Column, Row, StepView
+    from .columns import Cell, Column, Row, Section, StepView
+
+
+def escape(text: str) -> str:
+    """``text`` with ``& < > " '`` as markupsafe writes them, as a plain string (no ``Markup`` object per value:
+    the rows are joined first and marked safe once)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
 
 
 def breakable_name(name: str) -> Markup:
@@ -28,15 +36,9 @@ def breakable_name(name: str) -> Markup:
     return Markup("<wbr>".join([escape(part) for part in fit.name_pieces(name)]))
 
 
-def breakable_type(type_name: str) -> Markup:
+def breakable_type(type_name: str) -> str:
     """``GlobalAveragePooling2D`` may break before an inner capital (``Global|Average|Pooling2D``)."""
-    return Markup("<wbr>".join([escape(part) for part in fit.type_pieces(type_name)]))
-
-
-def breakable_shape(text: str) -> Markup:
-    """``(None, 128, 128, 64)`` in two halves that each stay on one line, so a shape takes two lines at most."""
-    return Markup(" ".join([f'<span class="cnnsummary__part">{escape(half)}</span>'
-                            for half in fit.shape_halves(text)]))
+    return "<wbr>".join([escape(part) for part in fit.type_pieces(type_name)])
 
 
 def _note(step: StepView) -> str:
@@ -55,7 +57,7 @@ def cell_step(step: StepView) -> str:
     return f'{quantity}<span class="cnnsummary__calc">{calc}</span>{_note(step)}'
 
 
-def worked_step(step: StepView) -> Markup:
+def worked_step(step: StepView) -> str:
     """One item of a row's worked calculation: ``output height = ⌊(H − k)/s⌋ + 1 = ⌊(28 − 5)/1⌋ + 1 = 24``;
     an analysis step without a number says why (``MACs: unknown ...``)."""
     out = f'<span class="cnnsummary__quantity">{escape(step.quantity)}</span>'
@@ -70,57 +72,87 @@ def worked_step(step: StepView) -> Markup:
                 out += f" = <code>{escape(step.substituted)}</code>"
             if step.substituted != step.result:
                 out += f' <span class="cnnsummary__result">= <strong>{escape(step.result)}</strong></span>'
-    return Markup(out + _note(step))
+    return out + _note(step)
 
 
-def warn_mark(warnings: Sequence[Notice]) -> Markup:
+def warn_mark(warnings: Sequence[Notice]) -> str:
     """The mark after a row's name and type when a design warning is about its layer (the warning is below)."""
     if not warnings:
-        return Markup("")
+        return ""
     title = escape("; ".join(w.message for w in warnings))
-    return Markup(f'&nbsp;<span class="cnnsummary__warn-mark" aria-hidden="true" title="{title}">⚠</span>'
-                  f'<span class="cnnsummary__hidden">{escape(_(", warning below"))}</span>')
+    return (f'&nbsp;<span class="cnnsummary__warn-mark" aria-hidden="true" title="{title}">⚠</span>'
+            f'<span class="cnnsummary__hidden">{escape(_(", warning below"))}</span>')
 
 
-def cell_html(key: str, content: Cell, mark: str = "") -> Markup:
+#: the widest unbreakable run of each column so far, in ems (:mod:`.fit`), or None when not measured
+Widths = dict
+
+
+def _pieces(pieces: list[str], line: str, key: str, widths: Widths | None) -> list[str]:
+    """``pieces`` of ``line``, measured into ``widths`` when it is given."""
+    if widths is not None:
+        per_char = fit.advance(key)
+        if len(line) * per_char > widths[key]:
+            widths[key] = fit.widest(pieces, per_char, widths[key])
+    return pieces
+
+
+def _name_line(line: str, i: int, key: str, widths: Widths | None) -> str:
+    parts = _pieces(fit.name_pieces(line), line, key, widths)
+    return f'<span class="cnnsummary__name">{"<wbr>".join([escape(part) for part in parts])}</span>'
+
+
+def _shape_line(line: str, i: int, key: str, widths: Widths | None) -> str:
+    more = " cnnsummary__shape-more" if i else ""
+    halves = _pieces(fit.shape_halves(line), line, key, widths)
+    return f'<code class="cnnsummary__shape{more}">' + " ".join(
+        [f'<span class="cnnsummary__part">{escape(half)}</span>' for half in halves]) + "</code>"
+
+
+def _inputs_line(line: str, i: int, key: str, widths: Widths | None) -> str:
+    return "<wbr>".join([escape(part) for part in _pieces(fit.name_pieces(line), line, key, widths)])
+
+
+def _text_line(line: str, i: int, key: str, widths: Widths | None) -> str:
+    _pieces([line], line, key, widths)
+    return escape(line)
+
+
+#: how a line of each column's cells is written (others: escaped text)
+_LINES = {"layer": _name_line, "output_shape": _shape_line, "connected_to": _inputs_line}
+
+
+def cell_html(key: str, content: Cell, mark: str = "", widths: Widths | None = None) -> str:
     """What a cell of column ``key`` shows: its worked steps (``worked="table"``), its lines (names and shapes
-    that may break at their joints), the layer's type and ``mark`` (:func:`warn_mark`, already markup)."""
-    out = [f'<span class="cnnsummary__cell-step">{cell_step(step)}</span>' for step in content.steps]
-    framed = bool(content.steps and content.lines)
-    if framed:
-        out.append('<span class="cnnsummary__cell-result">→ ' if key == "output_shape"
-                   else '<span class="cnnsummary__cell-result">')
-    for i, line in enumerate(content.lines):
-        if i:
-            out.append("<br>")
-        if key == "layer":
-            out.append(f'<span class="cnnsummary__name">{breakable_name(line)}</span>')
-        elif key == "output_shape":
-            more = " cnnsummary__shape-more" if i else ""
-            out.append(f'<code class="cnnsummary__shape{more}">{breakable_shape(line)}</code>')
-        elif key == "connected_to":
-            out.append(breakable_name(line))
-        else:
-            out.append(escape(line))
+    that may break at their joints), the layer's type and ``mark`` (:func:`warn_mark`, already markup).
+    With ``widths``, the cell's unbreakable runs are measured into ``widths[key]``."""
+    line_html = _LINES.get(key, _text_line)
+    lines = content.lines
+    if content.type_name and widths is not None:
+        widths[key] = fit.type_em(content.type_name, widths[key])
+    if not content.steps:  # the usual cell: its lines, and the layer's type
+        out = line_html(lines[0], 0, key, widths) if len(lines) == 1 else "<br>".join(
+            [line_html(line, i, key, widths) for i, line in enumerate(lines)])
+        if content.type_name:
+            return f'{out} <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>'
+        return out + mark
+    if widths is not None:
+        widths[key] = fit.steps_em(content.steps, widths[key])
+    parts = [f'<span class="cnnsummary__cell-step">{cell_step(step)}</span>' for step in content.steps]
+    if lines:
+        parts.append('<span class="cnnsummary__cell-result">→ ' if key == "output_shape"
+                     else '<span class="cnnsummary__cell-result">')
+    parts.append("<br>".join([line_html(line, i, key, widths) for i, line in enumerate(lines)]))
     if content.type_name:
-        out.append(f' <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>')
+        parts.append(f' <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>')
     else:
-        out.append(mark)
-    if framed:
-        out.append("</span>")
-    return Markup("".join(out))
+        parts.append(mark)
+    if lines:
+        parts.append("</span>")
+    return "".join(parts)
 
 
-def write_rows(rows: Sequence[Row], keys: Sequence[str], row_header: str, worked: bool) -> None:
-    """Give each row the markup of its cells (the row header with the row's warning mark) and, with
-    ``worked``, of its worked steps."""
-    for row in rows:
-        mark = warn_mark(row.warnings)
-        row.markup = {key: cell_html(key, row.cells[key], mark if key == row_header else "") for key in keys}
-        row.steps_markup = [worked_step(step) for step in row.steps] if worked else []
-
-
-def openers(columns: Sequence[Column], row_header: str) -> dict[str, Markup]:
+def openers(columns: Sequence[Column], row_header: str) -> dict[str, str]:
     """The opening tag of each column's cells: the row header's ``<th scope="row">``, the others' ``<td>``
     with the column's header as ``data-label`` (a stacked row's card shows it)."""
     out = {}
@@ -128,5 +160,94 @@ def openers(columns: Sequence[Column], row_header: str) -> dict[str, Markup]:
         attrs = ' scope="row"' if col.key == row_header else f' data-label="{escape(col.header)}"'
         num = " cnnsummary__num" if col.numeric else ""
         tag = "th" if col.key == row_header else "td"
-        out[col.key] = Markup(f'<{tag}{attrs} class="cnnsummary__col-{escape(col.key)}{num}">')
+        out[col.key] = f'<{tag}{attrs} class="cnnsummary__col-{escape(col.key)}{num}">'
     return out
+
+
+class RowWriter:
+    """Writes the rows of one table: ``columns`` in order, ``row_header`` the key of the row-header column,
+    ``worked`` the table's mode (``collapsed`` and ``expanded`` fold a layer's calculation under its row),
+    ``fold`` the compact spec's folding (``open`` opens the groups); with ``measure``, measures how narrow
+    the table can get as it writes it (:meth:`min_width_em`)."""
+
+    def __init__(self, columns: Sequence[Column], row_header: str, worked: str, fold: str,
+                 measure: bool = True) -> None:
+        self.keys = [col.key for col in columns]
+        #: with ``measure``, the widest unbreakable run of each column (from its header's), and the deepest
+        #: group of the rows written, for :func:`.fit.table_em`
+        self.widths: Widths | None = {col.key: fit.header_em(col.header) for col in columns} if measure else None
+        self.depth = 0
+        self.row_header = row_header
+        opening = openers(columns, row_header)
+        closing = {key: "</th>\n" if key == row_header else "</td>\n" for key in self.keys}
+        self.cells = [(key, opening[key], closing[key]) for key in self.keys]
+        self.header_index = self.keys.index(row_header)
+        self.with_steps = worked in ("collapsed", "expanded")
+        self.toggle = f'<details class="cnnsummary__toggle"{" open" if worked == "expanded" else ""}><summary>'
+        self.group_toggle = f'<details class="cnnsummary__fold"{" open" if fold == "open" else ""}><summary>'
+        self.its_modules = f'<span class="cnnsummary__hidden">{escape(_(", its modules"))}</span></summary></details>'
+        self.calculation = f'<span class="cnnsummary__hidden">{escape(_(", calculation"))}</span></summary></details>'
+        self.steps_open = ((f'<td colspan="{self.header_index}"></td>\n' if self.header_index else "")
+                           + f'<td colspan="{len(self.keys) - self.header_index}">\n<ol class="cnnsummary__steps">\n')
+
+    def min_width_em(self, *, triangles: bool) -> float:
+        """About the narrowest the rows written so far can be (see :func:`.fit.table_em`)."""
+        assert self.widths is not None, "the writer does not measure"
+        return fit.table_em(self.widths, self.depth, triangles=triangles)
+
+    def section(self, section: Section) -> Markup:
+        """The rows of one ``<tbody>``: its group's head row, then its rows."""
+        out: list[str] = []
+        if section.head is not None:
+            self._group(section.head, True, out)
+        for row in section.rows:
+            if row.kind == "group":
+                self._group(row, False, out)
+            else:
+                self._row(row, out)
+        return Markup("".join(out))
+
+    def _row(self, row: Row, out: list[str]) -> None:
+        worked = self.with_steps and row.steps and row.fold is None
+        within = f' data-in="{" ".join([f"m{k}" for k in row.within])}"' if row.within else ""
+        classes = f"cnnsummary__row cnnsummary__row--{escape(row.kind)}"
+        if worked:
+            classes += " cnnsummary__row--with-worked"
+        if row.fold is not None:
+            classes += " cnnsummary__row--holder"
+        if row.depth:
+            classes += f" cnnsummary__depth-{row.depth}"
+        fold = f' data-fold="{row.fold}"' if row.fold is not None else ""
+        out.append(f'<tr class="{classes}"{fold}{within}>\n')
+        cells, header, widths = row.cells, self.row_header, self.widths
+        self.depth = max(self.depth, row.depth)
+        for key, opening, closing in self.cells:
+            if key != header:
+                out.append(f"{opening}{cell_html(key, cells[key], '', widths)}{closing}")
+                continue
+            text = cell_html(key, cells[key], warn_mark(row.warnings), widths)
+            if row.fold is not None:
+                text = (f'<details class="cnnsummary__fold"{" open" if row.open else ""}><summary>'
+                        f"{text}{self.its_modules}")
+            elif worked:
+                text = f"{self.toggle}{text}{self.calculation}"
+            out.append(f"{opening}{text}{closing}")
+        out.append("</tr>\n")
+        if worked:
+            out.append(f'<tr class="cnnsummary__worked-row"{within}>\n{self.steps_open}')
+            out += [f"<li>{worked_step(step)}</li>\n" for step in row.steps]
+            out.append("</ol>\n</td>\n</tr>\n")
+
+    def _group(self, row: Row, head: bool, out: list[str]) -> None:
+        """A compact spec's block instance (or run of copies): name, output and totals; the head row of a
+        top-level group holds the ``<details>`` that folds the rows after it."""
+        out.append(f'<tr class="cnnsummary__row cnnsummary__row--group{" cnnsummary__row--group-head" if head else ""}'
+                   f' cnnsummary__depth-{row.depth}">\n')
+        self.depth = max(self.depth, row.depth)
+        for key, opening, closing in self.cells:
+            text = cell_html(key, row.cells[key], warn_mark(row.warnings) if key == self.row_header else "",
+                             self.widths)
+            if head and key == self.row_header:
+                text = f"{self.group_toggle}{text}</summary></details>"
+            out.append(f"{opening}{text}{closing}")
+        out.append("</tr>")  # no line break: the next row follows on the same line, as it always has

@@ -65,9 +65,6 @@ class Row:
     fold: int | None = None
     within: tuple[int, ...] = ()
     open: bool = True
-    #: the HTML of the cells (by column key) and of the worked steps, written once the rows are final
-    markup: dict[str, str] = field(default_factory=dict)
-    steps_markup: list[str] = field(default_factory=list)
 
 
 @record
@@ -238,11 +235,14 @@ def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: 
     rows: list[Row] = []
     for rec in summary.inputs:
         rows.append(Row("input", len(rows), rec.name, f.input_type(summary), rec, style=style, options=options))
+    notes: dict[str, list[Notice]] = {}
+    for notice in summary.warnings:
+        if notice.layer is not None:
+            notes.setdefault(notice.layer, []).append(notice)
     for layer, type_label in zip(summary.layers, style.layer_types(summary), strict=True):
         steps = analysis.shown_steps(layer, shown)
-        notes = [w for w in summary.warnings if w.layer == layer.name]
         rows.append(Row("layer", len(rows), layer.name, type_label, layer, [StepView.of(s) for s in steps],
-                        style=style, options=options, warnings=notes))
+                        style=style, options=options, warnings=notes.get(layer.name, [])))
     for row in rows:
         row.cells = {col.key: col.cell(row, summary, worked_in_cells) for col in columns}
     return rows

@@ -1,9 +1,10 @@
 """Where a table's cells may break, and how narrow the table can get: does it fit a phone?
 
 A browser gives a table at least the sum of its columns' longest unbreakable runs (a name up to an
-``_``, half a shape, a whole number). :func:`min_width_em` estimates that sum in ems of the table's font
-from the text of the cells, so the HTML renderer can mark a table that cannot fit a phone's column
-(about 24em wide) to be shown as one card per row there (``cnnsummary--stackable``).
+``_``, half a shape, a whole number). The HTML renderer measures those runs in ems of the table's font
+as it writes the cells (:func:`widest`, :func:`type_em`, :func:`steps_em`) and :func:`table_em` adds the
+columns up, so that a table that cannot fit a phone's column (about 24em wide) is shown as one card per
+row there (``cnnsummary--stackable``).
 
 >>> name_pieces("global_average_pooling2d"), type_pieces("GlobalAveragePooling2D")
 (['global_', 'average_', 'pooling2d'], ['Global', 'Average', 'Pooling2D'])
@@ -14,11 +15,11 @@ from the text of the cells, so the HTML renderer can mark a table that cannot fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .columns import Cell, Column, Section
+    from .columns import StepView
 
 #: the narrowest column a table must fit without becoming cards: a 390 px phone's page in the narrowest theme
 #: (sphinx-rtd-theme: 308 px at 13 px, 23.7em; Material: 28em, 25.9em in an admonition), less what the
@@ -64,37 +65,49 @@ def _text_em(text: str, per_char: float) -> float:
     return (len(text) - narrow) * per_char + narrow * NARROW
 
 
-def _cell_em(key: str, cell: Cell) -> float:
-    runs: list[tuple[str, float]] = []
-    for line in cell.lines:
-        if key in ("layer", "connected_to"):
-            runs += [(piece, BOLD if key == "layer" else REGULAR) for piece in name_pieces(line)]
-        elif key == "output_shape":
-            runs += [(half, MONO) for half in shape_halves(line)]
-        else:
-            runs.append((line, DIGIT))
-    if cell.type_name:
-        pieces = type_pieces(f"({cell.type_name})")
-        runs += [(piece, REGULAR) for piece in pieces]
-    for step in cell.steps:  # worked="table": a calculation wraps at its spaces on a phone
+def widest(texts: Iterable[str], per_char: float, widest: float) -> float:
+    """The widest of ``widest`` and the runs ``texts``; a run no longer than ``widest`` at ``per_char`` a
+    character (narrow characters only make it shorter) is not measured.  A line's pieces are no longer than
+    the line, so a caller may skip splitting a line no longer than ``widest`` the same way."""
+    for text in texts:
+        if len(text) * per_char > widest:
+            widest = max(widest, _text_em(text, per_char))
+    return widest
+
+
+def advance(key: str) -> float:
+    """The advance of one character in the cells of column ``key``: bold names, regular inputs, monospace
+    shapes, digits."""
+    return _ADVANCE.get(key, DIGIT)
+
+
+_ADVANCE = {"layer": BOLD, "connected_to": REGULAR, "output_shape": MONO}
+
+
+def type_em(type_name: str, widest_so_far: float) -> float:
+    """The widest of ``widest_so_far`` and the pieces of ``(type_name)`` under a layer's name."""
+    if (len(type_name) + 2) * REGULAR <= widest_so_far:
+        return widest_so_far
+    return widest(type_pieces(f"({type_name})"), REGULAR, widest_so_far)
+
+
+def steps_em(steps: Iterable[StepView], widest_so_far: float) -> float:
+    """The widest of ``widest_so_far`` and the words of worked steps in a cell (``worked="table"``: a
+    calculation wraps at its spaces on a phone)."""
+    for step in steps:
         for text in (step.quantity, step.substituted or "", step.result or ""):
-            runs += [(token, MONO) for token in text.split()]
-    return max((_text_em(text, per_char) for text, per_char in runs), default=0.0)
+            widest_so_far = widest(text.split(), MONO, widest_so_far)
+    return widest_so_far
 
 
-def _header_em(header: str) -> float:
+def header_em(header: str) -> float:
+    """The widest word of a column's header (where its cells' runs start)."""
     return max((_text_em(word, BOLD) for word in header.split()), default=0.0)
 
 
-def min_width_em(columns: Sequence[Column], sections: Iterable[Section], *, triangles: bool) -> float:
-    """About the narrowest the table can be, in ems of its font (``triangles``: its row headers hold
-    disclosure buttons)."""
-    widths = {col.key: _header_em(col.header) for col in columns}
-    depth = 0
-    for section in sections:
-        for row in [*([section.head] if section.head else []), *section.rows]:
-            depth = max(depth, row.depth)
-            for col in columns:
-                widths[col.key] = max(widths[col.key], _cell_em(col.key, row.cells[col.key]))
-    total = sum(widths.values()) + PADDING * len(columns) + depth  # a group's rows are indented 1em a level
+def table_em(widths: dict[str, float], depth: int, *, triangles: bool) -> float:
+    """About the narrowest the table can be, in ems of its font: the widest run of each column (``widths``,
+    from its header's widest word up), the cells' padding, 1em a level of group (``depth``) and
+    (``triangles``) the disclosure buttons of its row headers."""
+    total = sum(widths.values()) + PADDING * len(widths) + depth
     return total + (MARKER if triangles else 0.0)

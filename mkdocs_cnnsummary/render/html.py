@@ -35,19 +35,18 @@ WORKED_MODES = ("collapsed", "expanded", "table", "none")
 #: the stylesheet the rendered HTML expects
 CSS_RESOURCE = "static/cnnsummary.css"
 #: tables of this many columns or more do not fit a phone, nor do narrower ones whose cells cannot get narrow
-#: enough (:func:`.fit.min_width_em`): in a narrow column the stylesheet shows each of their rows as a card
-#: (``cnnsummary--stackable``: the layer, then one line per column headed by its ``data-label``)
+#: enough (:meth:`.cell_markup.RowWriter.min_width_em`): in a narrow column the stylesheet shows each of their
+#: rows as a card (``cnnsummary--stackable``: the layer, then one line per column headed by its ``data-label``)
 STACK_FROM_COLUMNS = 5
 
 
 @dataclass(frozen=True)
 class Total:
-    """One line under the table: ``Total params: 217,706 (870,824 bytes, 850.41 KB)``."""
+    """One line under the table: ``Total params: 217,706 (870,824 bytes, 850.41 KB)``, in the current language."""
 
-    label: str
+    label: str  # ``Total params:``
     count: str
-    size: str | None  # None for buffers (their dtypes vary)
-    bytes: str | None
+    size: str | None  # ``(870,824 bytes, 850.41 KB)``; None for buffers (their dtypes vary)
     sum_expression: str | None = None  # ``832 + 9,248 + ... = 217,706`` (worked="table")
 
 
@@ -126,15 +125,17 @@ def stylesheet() -> str:
 def _totals(summary: Summary, worked_table: bool) -> list[Total]:
     out = []
     for i, (label, n) in enumerate(f.totals(summary)):
+        shown, label = f.count(n), _("{label}:", label=label)
         if i == 3:  # buffers
-            out.append(Total(label, f.count(n), None, None))
+            out.append(Total(label, shown, None))
             continue
         expression = None
         if worked_table and i == 0:
             parts = [f.count(layer.params) for layer in summary.top_layers if layer.params]
             if len(parts) > 1:
-                expression = " + ".join(parts) + f" = {f.count(n)}"
-        out.append(Total(label, f.count(n), f.readable_size(n), f.count(n * f.BYTES_PER_PARAM), expression))
+                expression = " + ".join(parts) + f" = {shown}"
+        size = _("({bytes} bytes, {size})", bytes=f.count(n * f.BYTES_PER_PARAM), size=f.readable_size(n))
+        out.append(Total(label, shown, size, expression))
     return out
 
 
@@ -219,20 +220,15 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     grouped = fold != "none" and summary.blocks
     sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
     row_header = _row_header_key(chosen)
-    env = _environment()
-    from .cell_markup import openers, write_rows
+    from .cell_markup import RowWriter
 
-    keys = [c.key for c in chosen]
-    write_rows(rows, keys, row_header, worked in ("collapsed", "expanded"))
-    write_rows([row for section in sections for row in (section.head, *section.rows)
-                if row is not None and row.kind == "group"], keys, row_header, False)
-    return env.get_template("summary.html.jinja").render(
-        caption=caption, columns=chosen, sections=sections, worked=worked, framework=summary.framework, fold=fold,
-        row_header=row_header, openers=openers(chosen, row_header),
-        row_header_index=[c.key for c in chosen].index(row_header), tree=tree,
+    wide = len(chosen) >= STACK_FROM_COLUMNS
+    writer = RowWriter(chosen, row_header, worked, fold, measure=not wide)
+    bodies = [(section.head is not None, writer.section(section)) for section in sections]
+    return _environment().get_template("summary.html.jinja").render(
+        caption=caption, columns=chosen, worked=worked, framework=summary.framework, tree=tree, bodies=bodies,
         holders=sorted({row.fold for row in rows if row.fold is not None}),
-        stackable=len(chosen) >= STACK_FROM_COLUMNS or fit.min_width_em(
-            chosen, sections, triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
+        stackable=wide or writer.min_width_em(triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
         totals=_totals(summary, worked == "table"),
         size_note=f.size_assumption(), buffers_note=_(f.BUFFERS_NOTE) if f.with_buffers(summary) else "",
         analysis_totals=lines, analysis_notes=notes,

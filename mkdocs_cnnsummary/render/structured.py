@@ -145,9 +145,9 @@ def table_view(summary: Summary, *, title: str | None = None, worked: str = "col
         for row in rows)
     totals = []
     for total in _totals(summary, worked == "table"):
-        line: Line = (("text", _("{label}:", label=total.label) + " "), ("strong", total.count))
+        line: Line = (("text", total.label + " "), ("strong", total.count))
         if total.size:
-            line += (("text", " " + _("({bytes} bytes, {size})", bytes=total.bytes, size=total.size)),)
+            line += (("text", " " + total.size),)
         if total.sum_expression:
             line += (("text", " "), ("muted", _("sum over the layers:")), ("text", " "), ("code", total.sum_expression))
         totals.append(line)
