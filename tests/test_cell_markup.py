@@ -41,3 +41,11 @@ def test_warning_marks_and_column_labels_are_escaped() -> None:
     openers = cell_markup.openers(columns, "layer")
     assert openers["layer"] == '<th scope="row" class="cnnsummary__col-layer">'
     assert openers["index"] == f'<td data-label="{ESCAPED}" class="cnnsummary__col-index cnnsummary__num">'
+
+
+def test_notices_are_escaped_and_quote_code() -> None:
+    notice = Notice(f"{EVIL} `{EVIL}`", line=3, layer=EVIL, hint=f"`{EVIL}` {EVIL}", kind=EVIL)
+    html = cell_markup.notice_item(notice)
+    clean(html)
+    assert html.count(f"<code>{ESCAPED}</code>") == 2
+    assert html.count(ESCAPED) == 6  # message (2), hint (2), layer, kind

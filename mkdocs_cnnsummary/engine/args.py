@@ -241,9 +241,11 @@ def function_name(names: Sequence[str], what: str = "activation") -> Converter:
     known = frozenset(names)
 
     def convert(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and value in known):  # the usual case, before an import
+            return value
         from .spec import LayerSpec
 
-        if value is None or isinstance(value, LayerSpec) or (isinstance(value, str) and value in known):
+        if isinstance(value, LayerSpec):
             return value
         if isinstance(value, str) and "." in value.strip(".") and value.isascii():
             return value  # a function by its module path: Keras and Lasagne take any callable

@@ -171,7 +171,8 @@ class Expander:
             scope.layer_names.add(local)
         if spec.inputs is not None and k == 1:
             pending.append((spec, spec.inputs, spec.line))
-        elif previous is None or previous == LayerRef(index - 1) or (previous == LayerRef(None) and index == 0):
+        elif previous is None or (isinstance(previous, LayerRef) and not previous.suffix and (
+                previous.index == index - 1 or (previous.index is None and index == 0))):  # compared field by field
             spec.inputs = None  # the layer before it, as in a plain list
         else:
             spec.inputs = [previous]  # type: ignore[list-item]

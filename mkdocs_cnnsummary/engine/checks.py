@@ -157,13 +157,14 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
         for src in rec.inputs:
             consumers.setdefault(source(src)[0], []).append(rec.name)
     out: list[Notice] = []
-    total = summary.total_params
-    with_params = None  # the layers with parameters, counted when a fully connected layer asks
+    total = None  # the network's parameters and the layers with parameters, counted when a fully connected
+    with_params = None  # layer asks
     last = summary.layers[-1].name if summary.layers else None
     for rec in summary.layers:
         f = facts.get(rec.name, NO_FACTS)
-        out += _lossy(summary, index, rec, f, consumers)
-        out += _too_large(rec, f)
+        if f.windows:  # the checks of sliding windows
+            out += _lossy(summary, index, rec, f, consumers)
+            out += _too_large(rec, f)
         after = consumers.get(rec.name, [])
         if f.bias and len(after) == 1 and facts.get(after[0], NO_FACTS).cancels_bias \
                 and rec.name not in summary.outputs:
@@ -174,8 +175,8 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
                 _("drop the bias ({value}): {bias:,} parameters fewer, the same network",
                   value="use_bias=False" if summary.framework == "keras" else "bias=False", bias=f.bias),
                 rec.name, "bias_before_norm"))
-        source_rank = _input_rank(index, rec)
-        if f.dense and source_rank is not None and source_rank >= 4:
+        source_rank = _input_rank(index, rec) if f.dense else None
+        if source_rank is not None and source_rank >= 4:
             shape = _shape_text(rec.output_shape)
             out.append(Notice(
                 _("it acts on the last axis only: its {source_rank}-D input stays a feature map and the output is "
@@ -183,6 +184,7 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
                 _("add Flatten() or a global pooling before it if one vector per image was meant"),
                 rec.name, "dense_on_feature_map"))
         if (f.dense or f.fully_connected) and with_params is None:
+            total = summary.total_params
             with_params = [rec for rec in summary.layers if rec.params]
         if (f.dense or f.fully_connected) and total and len(with_params) > 1 and rec.params * 2 > total:
             out.append(Notice(
@@ -194,8 +196,9 @@ def design_warnings(summary: Summary, facts: dict[str, DesignFacts],
             out.append(Notice(
                 _("it drops {dropout:.0%} of the inputs of the last layer in training", dropout=f.dropout), rec.line,
                 _("usual rates are 0.2 to 0.5; was the keep probability meant?"), rec.name, "heavy_dropout"))
-    # the name that silences it, where it is read
-    return [replace(n, hint=_('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind)) for n in out]
+    # the name that silences it, where it is read (a Notice made again from its fields: replace() is generic)
+    return [Notice(n.message, n.line, _('{hint} (warnings="-{kind}" silences it)', hint=n.hint, kind=n.kind), n.layer,
+                   n.kind) for n in out]
 
 
 def _input_rank(index: _Index, rec: LayerRecord) -> int | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from ..i18n import _
 from .errors import SpecError, did_you_mean, printable, shown
 from .spec import name_hint
-from .summary import LayerRecord, LayerSums, Shape, Summary
+from .summary import BlockInstance, LayerRecord, LayerSums, Shape, Summary
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -135,12 +135,12 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
         return
     if not isinstance(expect, dict):
         raise SpecError(_("expect must be a mapping, e.g. expect: {total_params: 832}"), line=line)
-    layers: dict[str, Any] = {}
+    layers: dict[str, Any] = {}  # the records, and the block instances (seen as one layer when asked for)
     for rec in summary.layers:  # a top-level row wins over a nested one of the same name; a module's first call
         if rec.name not in layers or (rec.parent is None and "call" not in rec.extra):  # over its further calls
             layers[rec.name] = rec
     for instance in summary.blocks:
-        layers.setdefault(instance.name, _InstanceRecord(summary, instance))
+        layers.setdefault(instance.name, instance)
     for key, value in expect.items():
         key_line = _line(expect, key, line)
         if key in TOTAL_KEYS:
@@ -149,9 +149,9 @@ def check_expectations(summary: Summary, expect: Any, line: int | None = None) -
             if not isinstance(value, dict):
                 raise SpecError(_("expect: layers must map layer names to expected values"), line=key_line)
             for name, entries in value.items():
-                _check_named(layers, name, entries, _line(value, name, key_line))
+                _check_named(summary, layers, name, entries, _line(value, name, key_line))
         else:
-            _check_named(layers, key, value, key_line)
+            _check_named(summary, layers, key, value, key_line)
 
 
 class _InstanceRecord(LayerSums):
@@ -170,10 +170,13 @@ class _InstanceRecord(LayerSums):
         return self.output.activations if self.output is not None else None
 
 
-def _check_named(layers: dict[str, LayerRecord], name: Any, entries: Any, line: int | None) -> None:
+def _check_named(summary: Summary, layers: dict[str, Any], name: Any, entries: Any, line: int | None) -> None:
     if name not in layers:
         hint = did_you_mean(name, [*layers, *TOTAL_KEYS]) if isinstance(name, str) else name_hint(name)
         raise SpecError(_("expect: no layer named {name}", name=shown(name)), line=line,
                         hint=(hint or _("expect takes total_params, trainable_params, non_trainable_params, "
                                         "total_buffers and layer names")))
-    _check_layer(layers[name], entries, line)
+    record = layers[name]
+    if isinstance(record, BlockInstance):  # its layers found and summed only when an expectation names it
+        record = _InstanceRecord(summary, record)
+    _check_layer(record, entries, line)

@@ -60,6 +60,10 @@ class Expr:
         """Rendering with numbers (only valid when ``value`` is known)."""
         raise NotImplementedError
 
+    def texts(self) -> tuple[str, str]:
+        """Both renderings, ``(sym(), num())``, made in one walk of the tree (a worked step shows both)."""
+        return self.sym(), self.num()
+
     def unknowns(self) -> list[Var]:
         """Variables whose value is unknown."""
         return []
@@ -68,8 +72,8 @@ class Expr:
     def int_value(self) -> int | None:
         """The value as an int (None when unknown)."""
         v = self.value
-        if v is None:
-            return None
+        if v is None or v.__class__ is int:  # the usual results
+            return v
         if is_fraction(v):
             if v.denominator != 1:
                 raise ValueError(f"{self.sym()} is not an integer: {v}")
@@ -83,27 +87,27 @@ class Expr:
                                names=names), v.names())
         return v
 
-    # operator sugar -------------------------------------------------------
+    # operator sugar (an operand that is already a node is not lifted: every step makes several) ------
     def __add__(self, other: Expr | int) -> Expr:
-        return BinOp("+", self, lift(other))
+        return BinOp("+", self, other if isinstance(other, Expr) else lift(other))
 
     def __radd__(self, other: int) -> Expr:
         return BinOp("+", lift(other), self)
 
     def __sub__(self, other: Expr | int) -> Expr:
-        return BinOp("−", self, lift(other))
+        return BinOp("−", self, other if isinstance(other, Expr) else lift(other))
 
     def __rsub__(self, other: int) -> Expr:
         return BinOp("−", lift(other), self)
 
     def __mul__(self, other: Expr | int) -> Expr:
-        return BinOp("×", self, lift(other))
+        return BinOp("×", self, other if isinstance(other, Expr) else lift(other))
 
     def __rmul__(self, other: int) -> Expr:
         return BinOp("×", lift(other), self)
 
     def __truediv__(self, other: Expr | int) -> Expr:
-        return BinOp("/", self, lift(other))
+        return BinOp("/", self, other if isinstance(other, Expr) else lift(other))
 
     def __rtruediv__(self, other: int) -> Expr:
         return BinOp("/", lift(other), self)
@@ -124,6 +128,10 @@ class Const(Expr):
 
     def num(self) -> str:
         return str(self.n)
+
+    def texts(self) -> tuple[str, str]:
+        text = str(self.n)
+        return text, text
 
 
 @record(frozen=True, eq=False)
@@ -153,6 +161,11 @@ class Var(Expr):
             return text if self.val.prec == _ATOM else f"({text})"
         return str(self.val)
 
+    def texts(self) -> tuple[str, str]:
+        if self.val.__class__ is int and self.__class__ is Var:  # the usual size (a subclass may show it otherwise)
+            return self.symbol, str(self.val)
+        return self.sym(), self.num()
+
     def unknowns(self) -> list[Var]:
         return [self] if self.val is None else []
 
@@ -165,9 +178,12 @@ class BinOp(Expr):
     left: Expr
     right: Expr
 
-    @property
-    def prec(self) -> int:  # type: ignore[override]
-        return _ADD if self.op in "+−" else _MUL
+    def __init__(self, op: str, left: Expr, right: Expr) -> None:
+        self.op = op
+        self.left = left
+        self.right = right
+        # an attribute, not a property: the renderings read it at every node
+        self.prec = _ADD if op in "+−" else _MUL  # type: ignore[misc]
 
     @property
     def value(self) -> Number | None:
@@ -188,23 +204,41 @@ class BinOp(Expr):
         result = _fraction(a) / _fraction(b)
         return int(result) if result.denominator == 1 else result
 
-    def _join(self, left: str, right: str) -> str:
+    def _brackets(self) -> tuple[bool, bool]:
+        """Whether the left and the right operand need brackets."""
         prec = self.prec
-        if self.left.prec < prec:
-            left = f"({left})"
-        # right operand of − and / needs brackets at equal precedence, too
         right_prec = self.right.prec
-        if right_prec < prec or (right_prec == prec and self.op in "−/"):
+        # right operand of − and / needs brackets at equal precedence, too
+        return self.left.prec < prec, right_prec < prec or (right_prec == prec and self.op in "−/")
+
+    def _join(self, left: str, right: str, brackets: tuple[bool, bool]) -> str:
+        if brackets[0]:
+            left = f"({left})"
+        if brackets[1]:
             right = f"({right})"
         if self.op == "/":
             return f"{left}/{right}"
         return f"{left} {self.op} {right}"
 
     def sym(self) -> str:
-        return self._join(self.left.sym(), self.right.sym())
+        return self._join(self.left.sym(), self.right.sym(), self._brackets())
 
     def num(self) -> str:
-        return self._join(self.left.num(), self.right.num())
+        return self._join(self.left.num(), self.right.num(), self._brackets())
+
+    def texts(self) -> tuple[str, str]:
+        # _brackets and _join written out: this runs for every operator of every worked step
+        left_sym, left_num = self.left.texts()
+        right_sym, right_num = self.right.texts()
+        prec, op = self.prec, self.op
+        if self.left.prec < prec:
+            left_sym, left_num = f"({left_sym})", f"({left_num})"
+        right_prec = self.right.prec
+        if right_prec < prec or (right_prec == prec and op in "−/"):
+            right_sym, right_num = f"({right_sym})", f"({right_num})"
+        if op == "/":
+            return f"{left_sym}/{right_sym}", f"{left_num}/{right_num}"
+        return f"{left_sym} {op} {right_sym}", f"{left_num} {op} {right_num}"
 
     def unknowns(self) -> list[Var]:
         return self.left.unknowns() + self.right.unknowns()
@@ -238,6 +272,10 @@ class Round(Expr):
     def num(self) -> str:
         return self._wrap(self.inner.num())
 
+    def texts(self) -> tuple[str, str]:
+        sym, num = self.inner.texts()
+        return self._wrap(sym), self._wrap(num)
+
     def unknowns(self) -> list[Var]:
         return self.inner.unknowns()
 
@@ -251,19 +289,18 @@ def lift(x: Expr | int) -> Expr:
     return Const(x)
 
 
-def var(symbol: str, value: int | None, desc: str | None = None) -> Var:
-    """A named quantity."""
-    return Var(symbol, value, desc)
+#: a named quantity: ``var(symbol, value, desc=None)`` (the class itself, called for every size of every step)
+var = Var
 
 
 def floor_div(a: Expr | int, b: Expr | int) -> Expr:
     """``⌊a/b⌋``."""
-    return Round(lift(a) / lift(b))
+    return Round(BinOp("/", lift(a), lift(b)))  # what lift(a) / lift(b) makes, without the operator's call
 
 
 def ceil_div(a: Expr | int, b: Expr | int) -> Expr:
     """``⌈a/b⌉``."""
-    return Round(lift(a) / lift(b), up=True)
+    return Round(BinOp("/", lift(a), lift(b)), up=True)
 
 
 @record(frozen=True, eq=False)
@@ -277,9 +314,10 @@ class Chain(Expr):
     op: str  # "+" or "×"
     operands: tuple[Expr, ...]
 
-    @property
-    def prec(self) -> int:  # type: ignore[override]
-        return _ADD if self.op == "+" else _MUL
+    def __init__(self, op: str, operands: tuple[Expr, ...]) -> None:
+        self.op = op
+        self.operands = operands
+        self.prec = _ADD if op == "+" else _MUL  # type: ignore[misc]  # as BinOp's
 
     @property
     def value(self) -> Number | None:
@@ -304,6 +342,18 @@ class Chain(Expr):
     def num(self) -> str:
         return self._join([operand.num() for operand in self.operands])
 
+    def texts(self) -> tuple[str, str]:
+        prec = self.prec
+        syms, nums = [], []
+        for operand in self.operands:  # _join written out: both renderings in one pass
+            sym, num = operand.texts()
+            if operand.prec < prec:
+                sym, num = f"({sym})", f"({num})"
+            syms.append(sym)
+            nums.append(num)
+        separator = f" {self.op} "
+        return separator.join(syms), separator.join(nums)
+
     def unknowns(self) -> list[Var]:
         return [u for operand in self.operands for u in operand.unknowns()]
 
@@ -314,7 +364,7 @@ def product(factors: list[Expr | int]) -> Expr:
         return Const(1)
     if len(factors) == 1:
         return lift(factors[0])
-    return Chain("×", tuple(lift(f) for f in factors))
+    return Chain("×", tuple(map(lift, factors)))
 
 
 def total(terms: list[Expr | int]) -> Expr:
@@ -323,4 +373,4 @@ def total(terms: list[Expr | int]) -> Expr:
         return Const(0)
     if len(terms) == 1:
         return lift(terms[0])
-    return Chain("+", tuple(lift(t) for t in terms))
+    return Chain("+", tuple(map(lift, terms)))

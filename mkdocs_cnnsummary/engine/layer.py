@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
+from operator import index
 from types import ModuleType, SimpleNamespace
 
 from ..i18n import S_, _
 from .args import REQUIRED, Arg, ArgError
+from .checks import NO_FACTS
 from .errors import SpecError, about, did_you_mean, shown
 from .expr import Expr, is_fraction, is_number, lift
 from .limits import MAX_INT, MAX_WEIGHTS
@@ -67,7 +69,7 @@ class Calc:
             note = S_("{unknown}; {note}", unknown=unknown, note=note) if note else unknown
             self.steps.append(Step(quantity, expr.sym(), None, None, note))
         else:
-            self.steps.append(Step(quantity, expr.sym(), expr.num(), value, note))
+            self.steps.append(Step.worked(quantity, expr, value, note))
         return value
 
     def too_small(self, value: Any, minimum: int = 1) -> bool:
@@ -101,7 +103,7 @@ class Calc:
             self.analysis.append(Step(quantity, expr.sym(), None, None, f"{unknown}; {note}" if note else unknown,
                                       kind))
             return None
-        self.analysis.append(Step(quantity, expr.sym(), expr.num(), value, note, kind))
+        self.analysis.append(Step.worked(quantity, expr, value, note, kind))
         return value
 
     def macs(self, expr: Expr | int, note: str | None = None, part: str | None = None) -> int | None:
@@ -156,20 +158,21 @@ class Calc:
         ``sublayer``: the weight belongs to a layer this one holds (MultiHeadAttention's projections):
         the model's totals count it by that layer's own flag (see :attr:`Weight.total_trainable`).
         """
-        if any(d is None for d in shape):
+        if None in shape:
             raise self.error(
                 _("the weight {name!r} would have shape {tuple}: its size depends on an unknown input size", name=name,
                   tuple=shown(tuple(shape))), _(
                         "give the input a known size on that axis"))
-        if not all(isinstance(d, int) for d in shape):  # a size written with names
+        try:
+            dims = tuple(map(index, shape))  # the sizes as ints, in C: this runs for every weight of every layer
+        except Exception:  # a size written with names (its __index__ refuses too)
             from .named import NotNumeric, names_in
 
             raise NotNumeric(_("the weight {name!r} would have shape ({shape}): its size depends on the input size",
-                               name=name, shape=", ".join(map(str, shape))), names_in([tuple(shape)]))
+                               name=name, shape=", ".join(map(str, shape))), names_in([tuple(shape)])) from None
         own = trainable and not buffer
         total = own if sublayer and self.layer.total_own_flags else None
-        weight = Weight(name, tuple(int(d) for d in shape), own and self.layer.trainable,  # type: ignore[arg-type]
-                        buffer, total)
+        weight = Weight(name, dims, own and self.layer.trainable, buffer, total)
         if weight.size > MAX_INT:
             raise self.error(_("the weight {name!r} would have {size} values, beyond the 64-bit sizes the frameworks "
                                "count in", name=name, size=about(weight.size)), _("use smaller sizes"))
@@ -181,6 +184,8 @@ class Calc:
 
     def check(self) -> None:
         """The parameter steps must add up to the weights (an engine bug otherwise)."""
+        if not self._declared:  # a layer without weights
+            return
         for is_buffer in (False, True):
             declared = [v for v, b in self._declared if b is is_buffer]
             if not declared:
@@ -290,15 +295,11 @@ class Layer:
         return cls.arguments + tuple(a for a in get_framework(cls.framework).common_args if a.name not in own)
 
     @classmethod
-    def _signature(cls) -> tuple[tuple[Arg, ...], dict[str, Arg], list[Arg], dict[str, Any]]:
-        """All arguments, the same by name, the positional ones and the defaults already normalised that can
-        be shared (hashable values: None, numbers, strings, tuples), worked out once per class."""
+    def _signature(cls) -> _Signature:
+        """The class's arguments worked out for binding, once per class."""
         signature = _SIGNATURES.get(cls)
         if signature is None:
-            declared = cls.all_arguments()
-            signature = (declared, {a.name: a for a in declared}, [a for a in cls.arguments if not a.keyword_only],
-                         _shared_defaults(declared))
-            _SIGNATURES[cls] = signature
+            signature = _SIGNATURES[cls] = _Signature(cls.all_arguments(), cls.arguments)
         return signature
 
     @classmethod
@@ -307,7 +308,8 @@ class Layer:
 
         Raises SpecError (without location: the caller adds it).
         """
-        declared, by_name, positional, defaults = cls._signature()
+        signature = cls._signature()
+        positional, by_name = signature.positional, signature.by_name
         if len(args) > len(positional):
             by_name_only = [a.name for a in cls.arguments if a.keyword_only]
             raise _at(SpecError(
@@ -320,10 +322,8 @@ class Layer:
                         value=', '.join(n + '=...' for n in by_name_only)) if by_name_only else None)),
                 len(positional))
         given: dict[str, Any] = {}
-        written: dict[str, str | int] = {}  # argument -> its keyword or position, where the error points
-        for i, (decl, value) in enumerate(zip(positional, args, strict=False)):
+        for decl, value in zip(positional, args, strict=False):
             given[decl.name] = value
-            written[decl.name] = i
         for key, value in kwargs.items():
             if key not in by_name:
                 hint = did_you_mean(key, by_name) or (
@@ -334,9 +334,30 @@ class Layer:
                 raise _at(SpecError(_("argument {key!r} given twice (by position and by name)", key=key),
                                     layer_type=cls.type_name), key)
             given[key] = value
-            written[key] = key
+        # The usual case, valid arguments: the shared defaults copied at once, and only the arguments given and
+        # those without a shared default converted.  Any failure is found again by the loop in declared order,
+        # which says which argument fails first.
+        config = dict(signature.template)
+        try:
+            for key, value in given.items():
+                config[key] = by_name[key].normalise(value)
+            for decl in signature.unshared:
+                if decl.name not in given:
+                    config[decl.name] = decl.normalise(decl.default)
+            complete = all(name in given for name in signature.required)
+        except Exception:
+            complete = False
+        if not complete:
+            config = cls._bind_in_order(given, args, signature)
+        return cls.validate(config)
+
+    @classmethod
+    def _bind_in_order(cls, given: dict[str, Any], args: Sequence[Any], signature: _Signature) -> dict[str, Any]:
+        """The arguments converted one by one in declared order: the first one that fails raises."""
         config: dict[str, Any] = {}
-        for decl in declared:
+        defaults = signature.defaults
+        positions = {decl.name: i for i, decl in enumerate(signature.positional[:len(args)])}
+        for decl in signature.declared:
             if decl.name in defaults and decl.name not in given:
                 config[decl.name] = defaults[decl.name]
             elif decl.name in given:
@@ -345,13 +366,13 @@ class Layer:
                 except ArgError as exc:
                     raise _at(SpecError(_("argument {name!r} {message}", name=decl.name, message=exc.message),
                                         layer_type=cls.type_name,
-                                        hint=exc.hint), written[decl.name]) from None
+                                        hint=exc.hint), positions.get(decl.name, decl.name)) from None
             elif decl.required:
                 raise SpecError(_("missing required argument {name!r}", name=decl.name), layer_type=cls.type_name,
                                 hint=_("for example {type_name}({name}=...)", type_name=cls.type_name, name=decl.name))
             else:
                 config[decl.name] = decl.normalise(decl.default)
-        return cls.validate(config)
+        return config
 
     @classmethod
     def validate(cls, config: dict[str, Any]) -> dict[str, Any]:
@@ -392,8 +413,6 @@ class Layer:
 
     def design(self, inputs: list[Shape]) -> Any:
         """Facts for the design checks (:class:`~.checks.DesignFacts`: its bias, windows, dropout rate ...)."""
-        from .checks import NO_FACTS
-
         return NO_FACTS
 
     def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:
@@ -425,14 +444,30 @@ class SameShape:
 
     def design(self, inputs: list[Shape]) -> Any:
         """Facts for the design checks (:class:`~.checks.DesignFacts`: its bias, windows, dropout rate ...)."""
-        from .checks import NO_FACTS
-
         return NO_FACTS
 
     def receptive_field(self, fields: list[Any], inputs: list[Shape], output: OutputShape, calc: Calc) -> Any:
         from . import receptive
 
         return receptive.same(fields, calc)
+
+
+class _Signature:
+    """A layer class's arguments as binding reads them (see :meth:`Layer.bind`)."""
+
+    __slots__ = ("by_name", "declared", "defaults", "positional", "required", "template", "unshared")
+
+    def __init__(self, declared: tuple[Arg, ...], own: tuple[Arg, ...]) -> None:
+        self.declared = declared
+        self.by_name = {a.name: a for a in declared}
+        self.positional = [a for a in own if not a.keyword_only]
+        #: the normalised defaults every layer of the class can share
+        self.defaults = _shared_defaults(declared)
+        #: every argument in declared order, with its shared default (the others are filled in when bound)
+        self.template = {a.name: self.defaults.get(a.name) for a in declared}
+        self.required = [a.name for a in declared if a.required]
+        #: the optional arguments whose default is converted for each layer (a list, a dict ...)
+        self.unshared = [a for a in declared if not a.required and a.name not in self.defaults]
 
 
 def _shared_defaults(declared: tuple[Arg, ...]) -> dict[str, Any]:
@@ -455,7 +490,7 @@ def _shared_defaults(declared: tuple[Arg, ...]) -> dict[str, Any]:
 
 _CATALOGS: dict[str, dict[str, type[Layer]]] = {}
 _IMPORTED: set[str] = set()  # frameworks whose catalog modules are imported
-_SIGNATURES: dict[type[Layer], tuple[tuple[Arg, ...], dict[str, Arg], list[Arg], dict[str, Any]]] = {}
+_SIGNATURES: dict[type[Layer], _Signature] = {}
 
 
 def register(cls: type[Layer]) -> type[Layer]:

@@ -239,8 +239,16 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
     deps_of: dict[str, list[str]] = {}
 
-    for start in nodes:
+    for start, node in nodes.items():
         if state.get(start) == 2:
+            continue
+        deps = deps_of[start] = [base for base in map(_base, node.inputs) if base not in input_names] + node.after
+        for dep in deps:
+            if state.get(dep) != 2:
+                break
+        else:  # the usual case, inputs listed first: no walk to make
+            state[start] = 2
+            order.append(start)
             continue
         stack: list[tuple[str, int]] = [(start, 0)]
         path: list[str] = []
@@ -253,8 +261,8 @@ def _topological(nodes: dict[str, _Node], input_names: set[str]) -> list[str]:
                 path.append(name)
             deps = deps_of.get(name)
             if deps is None:  # worked out once per layer, not once per input (a Concatenate of thousands)
-                deps = deps_of[name] = [_base(d) for d in nodes[name].inputs
-                                        if _base(d) not in input_names] + nodes[name].after
+                deps = deps_of[name] = [base for base in map(_base, nodes[name].inputs)
+                                        if base not in input_names] + nodes[name].after
             if i < len(deps):
                 stack.append((name, i + 1))
                 dep = deps[i]
@@ -434,6 +442,9 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     order = _topological(nodes, input_names)
 
     # run the layers
+    # sizes written with names come only from the inputs' (input: [H, W, 3]): without them, no shape needs
+    # its names replaced for the design facts
+    named_sizes = any(isinstance(size, Named) for rec in inputs for size in rec.shape)
     shapes: dict[str, Shape | list[Shape]] = {i.name: i.shape for i in inputs}
     lazy = Analyses({i.name: numeric(i.shape) for i in inputs}, batch)
     first_shown: dict[str, Shape] = {}  # layers that show their first output and give more (an LSTM's states)
@@ -456,7 +467,10 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             records[name], children[name] = _not_called(node.spec, layer, name, make_nested, fw.name)
             shapes[name] = list(NO_OUTPUT)
             continue
-        in_shapes = [_single(shapes, src, layer, first_shown) for src in node.inputs]
+        # a plain name of a single-output layer or input is its shape (names cannot end in [...]); _single
+        # picks an output and says what is wrong otherwise
+        in_shapes = [shape if (shape := shapes.get(src)).__class__ is tuple else
+                     _single(shapes, src, layer, first_shown) for src in node.inputs]
         if isinstance(layer, _Reuse):
             shapes[name], again, calc = _run_again(layer, nodes, records, in_shapes, make_nested, fw.name, batch)
             if fw.name == "pytorch":  # PyTorch's tables show every call
@@ -490,16 +504,17 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             raise calc.error(_("the network would have more than {MAX_WEIGHTS:,} weight tensors",
                                MAX_WEIGHTS=MAX_WEIGHTS),
                              _("use fewer (stacked) layers"))
-        facts[name] = layer.design(numeric(in_shapes))
+        facts[name] = layer.design(numeric(in_shapes) if named_sizes else in_shapes)
         if layer.upsamples:
             upsampling.add(name)
-        conditions += [(name, size, minimum) for size, minimum in calc.conditions]
+        if calc.conditions:
+            conditions += [(name, size, minimum) for size, minimum in calc.conditions]
         shapes[name] = out
         further = layer.further_outputs(in_shapes, out)
         if further:
             shapes[name] = [out, *further]
             first_shown[name] = out
-        lazy.jobs.append((name, layer, in_shapes, out, calc, [_base(src) for src in node.inputs]))
+        lazy.jobs.append((name, layer, in_shapes, out, calc, list(map(_base, node.inputs))))
         records[name] = LayerRecord(
             name=name, type=layer.type_name, inputs=list(node.inputs),
             output_shape=list(out) if isinstance(out, list) else tuple(out),
@@ -509,7 +524,8 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
             shown_name = node.spec.name or name
             children[name] = [replace(kid, name=f"{shown_name}.{kid.name}", parent=shown_name, depth=1,
                                       line=layer.line, lazy=InParent(shown_name)) for kid in calc.children]
-        _module_row(node.spec, records[name], children.get(name, []))
+        if node.spec.hidden or node.spec.tied or node.spec.call is not None:  # PyTorch's module keys
+            _module_row(node.spec, records[name], children.get(name, []))
 
     outputs = net.outputs or ([layers_objs[-1].name] if layers_objs else [inputs[-1].name])
     if resolve is not None:
@@ -525,8 +541,7 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
     if fw.name == "keras":
         _check_connected(nodes, layer_specs, outputs)
     notices = [_holder_notice(records[obj.name]) for _, obj in zip(layer_specs, layers_objs, strict=True)
-               if not isinstance(obj, _Reuse) and records[obj.name].total_trainable_params
-               != records[obj.name].trainable_params]
+               if not isinstance(obj, _Reuse) and _totals_differ(records[obj.name])]
     items = [(spec, records[obj.name], children.get(obj.name, [])) for (spec, _), obj
              in zip(layer_specs, layers_objs, strict=True) if obj.name in records]
     owned = {records[obj.name].name for obj in layers_objs if obj.name in records and getattr(obj, "owned_tensor",
@@ -544,6 +559,15 @@ def _build(net: NetworkSpec, framework: str | None, in_block: dict[str, str], ba
         summary.warnings.append(size_conditions(conditions))
     summary.warnings.extend(checks.design_warnings(summary, facts, upsampling))
     return summary
+
+
+def _totals_differ(record: LayerRecord) -> bool:
+    """Whether the totals count some of the row's parameters as trainable otherwise than the row does; only a
+    weight with a flag of its own for the totals can make them differ, so the sums are made only for such rows."""
+    for weight in record.weights:
+        if weight.total_trainable is not None:
+            return record.total_trainable_params != record.trainable_params
+    return False
 
 
 def _holder_notice(record: LayerRecord) -> Notice:
@@ -677,12 +701,14 @@ def _check_sizes(out: Shape | list[Shape], calc: Calc) -> None:
         if len(shape) > MAX_RANK:
             raise calc.error(_("the output would have {shape:,} dimensions; at most {MAX_RANK} are supported",
                                shape=len(shape), MAX_RANK=MAX_RANK))
-        for size in numeric(shape):
-            if size is not None and size < 0:  # a layer that does not say why itself: say it here
+        for size in shape:
+            if size is None or isinstance(size, Named):  # unknown, or written with names (checked where needed)
+                continue
+            if size < 0:  # a layer that does not say why itself: say it here
                 raise calc.error(_("the output {describe_shape} would have a negative size",
                                    describe_shape=printable(describe_shape(shape), 200)),
                                  _("check the input sizes: one is too small for this layer (0 or less)"))
-            if size is not None and abs(size) > MAX_INT:
+            if abs(size) > MAX_INT:
                 raise calc.error(_("an output size would be {size}, beyond the 64-bit sizes the frameworks count in",
                                    size=about(size)), _(
                         "use smaller sizes"))
@@ -718,7 +744,7 @@ def _indexed(src: str) -> tuple[str, str] | None:
 
 def _base(src: str) -> str:
     """``lstm[1]`` -> ``lstm`` (one output of a multi-output layer)."""
-    if not src.endswith("]"):
+    if "]" not in src:  # the usual name (``in`` is cheaper than a method call: this runs for every input)
         return src
     parts = _indexed(src)
     return parts[0] if parts else src
@@ -760,7 +786,7 @@ def _check_connected(nodes: dict[str, _Node], layer_specs: list[tuple[LayerSpec,
         if name in reached or name not in nodes:
             continue
         reached.add(name)
-        todo.extend(_base(src) for src in nodes[name].inputs)
+        todo.extend(map(_base, nodes[name].inputs))
         todo.extend(nodes[name].after)  # a shared layer's further call reaches the layer
     for spec, name in layer_specs:
         if name not in reached:
@@ -791,6 +817,10 @@ def _single(shapes: dict[str, Shape | list[Shape]], src: str, layer: Layer,
 class Analyses:
     """The operation counts, activations and receptive fields of a network's layers, computed for every
     layer on first use (a page that shows none of them pays nothing for them)."""
+
+    #: the rows' own network, as a model used as a layer's lazy value gives it: none for plain layers (an
+    #: attribute, so that reading it is no failed look-up for every layer)
+    network = None
 
     def __init__(self, inputs: dict[str, Shape], batch: int = 1) -> None:
         #: the network's inputs (name -> shape in numbers): their fields are made with the first analysis, so

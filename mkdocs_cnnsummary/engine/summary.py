@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from math import prod
 
 from .records import field, record
 
@@ -22,7 +23,7 @@ _INDEXED = r"(.+)\[(-?\d+)\]"  # compiled on first use (re keeps it)
 
 def source(src: str) -> tuple[str, int | None]:
     """``lstm[1]`` -> (``lstm``, 1): a layer's input reference, split into the name and the output index."""
-    if not src.endswith("]"):  # the usual name: no pattern to run
+    if "]" not in src:  # the usual name: no pattern to run (nor a method call)
         return src, None
     m = re.fullmatch(_INDEXED, src)
     return (m.group(1), int(m.group(2))) if m else (src, None)
@@ -60,6 +61,28 @@ class Step:
     note: str | None = None
     kind: str | None = None
 
+    @classmethod
+    def worked(cls, quantity: str, expr: Any, result: Value, note: str | None = None,
+               kind: str | None = None) -> Step:
+        """The step of ``expr`` (an :class:`~.expr.Expr` whose value is ``result``), its formula and substituted
+        numbers written from ``expr`` when first read: a table that shows no worked steps never writes them."""
+        step = cls.__new__(cls)
+        step.quantity, step.result, step.note, step.kind = quantity, result, note, kind
+        step._expr = expr
+        return step
+
+    def __getattr__(self, name: str) -> Any:
+        """``formula`` and ``substituted`` of a :meth:`worked` step, written on first read."""
+        values = self.__dict__
+        if name in ("formula", "substituted"):
+            expr = values.get("_expr")
+            if expr is not None:
+                values["formula"], values["substituted"] = expr.texts()
+                values.pop("_expr", None)
+            if name in values:  # (also when another thread wrote them meanwhile)
+                return values[name]
+        raise AttributeError(name)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "quantity": self.quantity,
@@ -95,16 +118,21 @@ class Weight:
         """Whether this row counts the tensor (it is not counted in another row)."""
         return self.counted_in is None
 
+    def __init__(self, name: str, shape: tuple[int, ...], trainable: bool = True, buffer: bool = False,
+                 total_trainable: bool | None = None, counted_in: str | None = None) -> None:
+        # the fields above, and the number of values worked out once: the rows' and the blocks' sums read it
+        # again and again (written out rather than in a __post_init__: every layer makes one or more)
+        self.name = name
+        self.shape = shape
+        self.trainable = trainable
+        self.buffer = buffer
+        self.total_trainable = total_trainable
+        self.counted_in = counted_in
+        self.size: int = prod(shape)
+
     @property
     def counts_trainable(self) -> bool:
         return self.trainable if self.total_trainable is None else self.total_trainable
-
-    @property
-    def size(self) -> int:
-        n = 1
-        for d in self.shape:
-            n *= d
-        return n
 
 
 @record(frozen=True)

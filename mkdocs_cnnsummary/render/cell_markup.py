@@ -1,4 +1,4 @@
-"""The markup of a summary table's rows, cells and worked calculations, written in Python.
+"""The markup of a summary table's rows, cells, worked calculations and notices, written in Python.
 
 A table of ten layers has some forty cells and as many worked steps.  Written as template loops and
 macros, each cell cost a dozen attribute look-ups, a ``Markup`` object per escaped value and a resumption
@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..i18n import _
 from . import fit
+from . import formatting as f
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -150,6 +151,25 @@ def cell_html(key: str, content: Cell, mark: str = "", widths: Widths | None = N
     if lines:
         parts.append("</span>")
     return "".join(parts)
+
+
+def code_spans(text: str, tick: str = "`") -> str:
+    """Escaped text whose ```...``` spans (or those between another ``tick``) become ``<code>``."""
+    return "".join([f"<code>{escape(part)}</code>" if code else escape(part)
+                    for code, part in f.code_parts(text, tick)])
+
+
+def notice_item(notice: Notice) -> str:
+    """A warning or note above the table: ``Warning (line 8, layer dense): it holds ... <hint>``."""
+    kind = f' data-kind="{escape(notice.kind)}"' if notice.kind else ""
+    where = ""
+    if notice.line is not None:
+        layer = escape(_(", layer {layer}", layer=notice.layer)) if notice.layer else ""
+        where = f' <span class="cnnsummary__notice-where">({escape(_("line {line}", line=notice.line))}{layer})</span>'
+    hint = f' <span class="cnnsummary__notice-hint">{code_spans(notice.hint)}</span>' if notice.hint else ""
+    return (f'<li class="cnnsummary__notice cnnsummary__notice--{escape(f.notice_class(notice))}"{kind}>'
+            f'<strong class="cnnsummary__notice-label">{escape(f.notice_label(notice))}</strong>{where}: '
+            f"{code_spans(notice.message)}{hint}</li>\n")
 
 
 def openers(columns: Sequence[Column], row_header: str) -> dict[str, str]:

@@ -93,11 +93,12 @@ def _template_cache() -> jinja2.BytecodeCache | None:
 
 def codespans(text: str, tick: str = "`") -> Any:
     """Escaped text whose ```...``` spans (or those between another ``tick``) become ``<code>`` (the code a
-    warning quotes, a layer's summary)."""
-    from markupsafe import Markup, escape
+    warning quotes, a layer's summary), as markup for a template."""
+    from markupsafe import Markup
 
-    return Markup("".join(f"<code>{escape(part)}</code>" if code else str(escape(part))
-                          for code, part in f.code_parts(text, tick)))
+    from .cell_markup import code_spans
+
+    return Markup(code_spans(text, tick))
 
 
 def default_caption(summary: Summary, style: Style | None = None) -> str:
@@ -220,7 +221,9 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     grouped = fold != "none" and summary.blocks
     sections = build_sections(summary, chosen, rows, table_style) if grouped else [Section(rows)]
     row_header = _row_header_key(chosen)
-    from .cell_markup import RowWriter
+    from markupsafe import Markup
+
+    from .cell_markup import RowWriter, notice_item
 
     wide = len(chosen) >= STACK_FROM_COLUMNS
     writer = RowWriter(chosen, row_header, worked, fold, measure=not wide)
@@ -233,7 +236,7 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
         size_note=f.size_assumption(), buffers_note=_(f.BUFFERS_NOTE) if f.with_buffers(summary) else "",
         analysis_totals=lines, analysis_notes=notes,
         memory_steps=[StepView.of(s) for s in memory.steps] if memory else [],
-        notices=[(f.notice_class(n), f.notice_label(n), n) for n in summary.warnings],
+        notices=Markup("".join([notice_item(n) for n in summary.warnings])),
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...i18n import N_, S_, _
 from ..args import Arg, function_name, non_negative_int, one_of
-from ..expr import Expr, ceil_div, floor_div, var
+from ..checks import Window, dropped
+from ..expr import BinOp, Const, Expr, Round, ceil_div, floor_div, var
 from ..layer import Calc, Layer
 from ..lazy import receptive
 from ..summary import Shape
@@ -19,6 +20,10 @@ AXES: dict[int, tuple[tuple[str, str], ...]] = {
     2: ((S_("height"), "h"), (S_("width"), "w")),
     3: ((S_("depth"), "d"), (S_("height"), "h"), (S_("width"), "w")),
 }
+#: per rank, what the window steps of each axis write: (word, symbol, the input size's description, the
+#: output's quantity, the stride's symbol), phrased once rather than for every layer
+_WINDOW_AXES = {rank: tuple((word, sym, S_("the input {word}", word=word), S_("output {word}", word=word), f"s_{sym}")
+                            for word, sym in axes) for rank, axes in AXES.items()}
 
 
 #: the names ``keras.activations.get`` accepts (Keras 3: ``ALL_OBJECTS_DICT``), case as written
@@ -92,10 +97,12 @@ def same_padding(n: int | None, k_eff: int, s: int) -> int | None:
 def window_facts(spatial: list[int | None], kernel: tuple[int, ...], strides: tuple[int, ...],
                  dilation: tuple[int, ...], padding: str) -> tuple[Any, ...]:
     """The windows of a Keras convolution or pooling for the design checks (valid padding rounds down)."""
-    from ..checks import Window, dropped
-
-    return tuple(Window(d * (k - 1) + 1, s, n, dropped(n, d * (k - 1) + 1, s) if padding == "valid" else 0)
-                 for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True))
+    valid = padding == "valid"
+    out = []
+    for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True):
+        extent = d * (k - 1) + 1
+        out.append(Window(extent, s, n, dropped(n, extent, s) if valid else 0))
+    return tuple(out)
 
 
 def linear_activation(activation: Any) -> bool:
@@ -132,22 +139,22 @@ def window_outputs(calc: Calc, spatial: list[int | None], kernel: tuple[int, ...
 
     A window that does not fit raises the error Keras raises, explained.
     """
-    axes = AXES[len(spatial)]
+    axes = _WINDOW_AXES[len(spatial)]
     out: list[int | None] = []
-    for size, k_, s_, d_, axis in zip(spatial, kernel, strides, dilation, axes, strict=True):
-        word, sym = axis
-        n = in_var(size, axis)
-        s = var(f"s_{sym}", s_)
+    note = None if padding == "valid" else S_("padding='{padding}' gives ⌈input/stride⌉", padding=padding)
+    for size, k_, s_, d_, (_word, sym, desc, quantity, stride_sym) in zip(spatial, kernel, strides, dilation, axes,
+                                                                          strict=True):
+        n = var(sym, size, desc)  # in_var's
+        s = var(stride_sym, s_)
         if padding == "valid":
             k = var(f"{kernel_sym}_{sym}", k_)
             if d_ > 1:
                 expr = floor_div(n - var(f"d_{sym}", d_) * (k - 1) - 1, s) + 1
-            else:
-                expr = floor_div(n - k, s) + 1
-            out.append(calc.step(S_("output {word}", word=word), expr))
+            else:  # ⌊(n − k)/s⌋ + 1, its nodes made directly: every axis of every window makes one
+                expr = BinOp("+", Round(BinOp("/", BinOp("−", n, k), s)), Const(1))
+            out.append(calc.step(quantity, expr))
         else:
-            out.append(calc.step(S_("output {word}", word=word), ceil_div(n, s),
-                                 note=S_("padding='{padding}' gives ⌈input/stride⌉", padding=padding)))
+            out.append(calc.step(quantity, ceil_div(n, s), note))
     if padding == "valid" and any([calc.too_small(o) for o in out]):
         eff = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
         dilated = _(" dilated") if any(d > 1 for d in dilation) else ""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ...i18n import N_, S_, _
 from .. import ops
 from ..args import REQUIRED, Arg, ArgError, boolean, ignored, int_list, integer, number, optional
+from ..checks import DesignFacts
 from ..errors import SpecError
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, SameShape, register
@@ -57,8 +58,6 @@ class BatchNormalization(SameShape, KerasLayer):
     element_ops = ops.BATCH_NORM
 
     def design(self, inputs: list[Shape]):
-        from ..checks import DesignFacts
-
         return DesignFacts(cancels_bias=True)
     arguments = (
         Arg("axis", -1, integer, doc="the channel axis (1 for channels_first)"),

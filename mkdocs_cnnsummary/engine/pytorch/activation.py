@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...i18n import N_, S_, _
 from .. import ops
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, number, one_of, positive_int
+from ..checks import DesignFacts
 from ..expr import var
 from ..layer import Calc, SameShape, register
 from ..lazy import receptive
@@ -22,8 +23,6 @@ class Elementwise(SameShape, TorchLayer):
     element_ops = ops.ACTIVATION
 
     def design(self, inputs: list[Shape]):
-        from ..checks import DesignFacts
-
         return DesignFacts(dropout=getattr(self.cfg, "p", None) if "Dropout" in self.type_name else None)
 
 DROPOUTS = ("AlphaDropout", "FeatureAlphaDropout", "Dropout")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ...i18n import N_, S_, _
 from .. import ops
 from ..args import REQUIRED, Arg, ArgError, boolean, integer, non_negative_int, number, positive_int
+from ..checks import DesignFacts
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, SameShape, register
 from ..lazy import receptive
@@ -75,8 +76,6 @@ class Linear(TorchLayer):
         return receptive.unmodelled(fields, calc, _("Linear (it mixes the last dimension)"))
 
     def design(self, inputs: list[Shape]):
-        from ..checks import DesignFacts
-
         return DesignFacts(bias=self.cfg.out_features if self.cfg.bias else 0, dense=True, fully_connected=True)
 
 

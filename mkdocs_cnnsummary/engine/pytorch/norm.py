@@ -9,6 +9,7 @@ from __future__ import annotations
 from ...i18n import N_, S_, _
 from .. import ops
 from ..args import REQUIRED, Arg, boolean, int_list, number, positive_int
+from ..checks import DesignFacts
 from ..errors import SpecError, printable, shown
 from ..expr import Expr, product, var
 from ..layer import Calc, OutputShape, register
@@ -88,8 +89,6 @@ class ChannelNorm(TorchLayer):
         return receptive.statistics(fields, calc)
 
     def design(self, inputs: list[Shape]):
-        from ..checks import DesignFacts
-
         return DesignFacts(cancels_bias=True)  # batch and instance statistics: the mean of each channel
 
     def build(self, inputs: list[Shape], calc: Calc) -> None:
