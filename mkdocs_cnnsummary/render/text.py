@@ -99,8 +99,10 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
     else:  # no analysis column: the analyses stay uncomputed, even for the worked steps
         shown = set()
     rows = []
-    # a layer that keeps its input's shape (normalisation, activation) gives the same tuple: written once
-    shapes: dict[int, list[str]] = {}
+    # a layer that keeps its input's shape (normalisation, activation) gives the very tuple of the row before:
+    # written once (compared by identity, not by id(), which a freed object's successor may reuse)
+    last_shape: object = None
+    lines: list[str] = []
     for inp in summary.inputs:
         cells = [[f.layer_label(inp, f.input_type(summary))], f.shape_lines(inp.shape), ["0"]]
         if buffers:
@@ -113,9 +115,8 @@ def _rows(summary: Summary, worked: bool, graph: bool, buffers: bool, fold: str 
     for depth, layer, group in _shown_rows(summary, fold):
         label = f.group_label(layer, fold) if group else f.layer_label(layer, layer.type)
         shape = layer.output_shape
-        lines = shapes.get(id(shape))
-        if lines is None:
-            lines = shapes[id(shape)] = f.shape_lines(shape)
+        if shape is not last_shape or not lines:
+            lines, last_shape = f.shape_lines(shape), shape
         cells = [["  " * depth + label], lines, [f.count(layer.params)]]
         if buffers:
             cells.append([f.count(layer.buffers)])
