@@ -45,11 +45,21 @@ def test_readme_test_command_runs_pytest_in_parallel():
     assert "torchvision==0.28.0" in command  # the gallery is compared with torchvision (tests/torchvision_compat.py)
 
 
-def loaded_modules(code: str) -> set[str]:
-    probe = code + "\nimport json, sys\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
-    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+def run_python(code: str) -> str:
+    """The standard output of ``python -c code`` in a fresh process (its imports are its own), which must succeed."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    return set(json.loads(proc.stdout.splitlines()[-1]))
+    return proc.stdout
+
+
+def last_json(code: str) -> object:
+    """The JSON that ``code`` prints on its last line."""
+    return json.loads(run_python(code).splitlines()[-1])
+
+
+def loaded_modules(code: str) -> set[str]:
+    listing = "\nimport json, sys\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    return set(last_json(code + listing))
 
 
 def test_importing_the_package_imports_nothing_heavy():
@@ -110,9 +120,7 @@ def test_readme_command_line_example_is_real_output():
 
 def test_readme_python_example_runs():
     (code,) = fenced(readme_section("Command line and Python API"), "python")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
+    lines = run_python(code).splitlines()
     assert lines[0] == "conv2d (None, None, None, 16) 448"
     assert lines[1] == "448 448 0"
     assert ("line 3, layer 'conv2d' (Conv2D): unknown argument 'kernel'; did you mean 'kernel_size'?"
@@ -139,9 +147,7 @@ def test_a_network_loads_only_the_catalog_modules_it_uses():
              "  - Dense(10)\\n')\n"
              "after = sorted(m for m in sys.modules if m.startswith('mkdocs_cnnsummary.engine.'))\n"
              "print(json.dumps([before, after]))\n")
-    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr
-    before, after = json.loads(proc.stdout.splitlines()[-1])
+    before, after = last_json(probe)
     assert before == []  # importing the package loads no layer catalog
     catalogs = {m[len(engine):] for m in after if m.count(".") == 3}
     assert catalogs == {"keras.base", "keras.conv", "keras.core"}, catalogs  # not recurrent, attention ...
@@ -163,10 +169,9 @@ def test_the_command_on_a_keras_spec_loads_only_what_it_needs(tmp_path: Path) ->
              f"sys.argv = ['cnnsummary', {str(spec)!r}]\n"
              "try:\n    runpy.run_module('mkdocs_cnnsummary', run_name='__main__')\nexcept SystemExit:\n    pass\n"
              "print(json.dumps([bare, package, sorted(sys.modules)]))\n")
-    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr
-    assert "Total params: 25,636,712" in proc.stdout
-    bare, package, loaded = json.loads(proc.stdout.splitlines()[-1])
+    out = run_python(probe)
+    assert "Total params: 25,636,712" in out
+    bare, package, loaded = json.loads(out.splitlines()[-1])
     assert package == [*bare, "mkdocs_cnnsummary"]  # the package's names are imported on first use
     tops = {m.split(".")[0] for m in loaded}
     assert not tops & {*HEAVY, "yaml", "ast", "dataclasses", "typing", "argparse", "inspect", "fractions"}, tops
@@ -191,6 +196,4 @@ def test_the_receptive_field_rules_load_on_first_use_in_any_thread():
              "real = sys.modules['mkdocs_cnnsummary.engine.receptive']\n"
              "assert found == [real.input_field] * 8 and receptive.Field is real.Field\n"
              "try:\n    receptive.no_such_name\nexcept AttributeError:\n    print('ok')\n")
-    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "ok"
+    assert run_python(probe).strip() == "ok"
