@@ -325,3 +325,26 @@ def test_importing_the_extension_and_plugin_stays_light():
             "print(sorted(x for x in ('tensorflow', 'torch', 'keras') if x in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("setup", list(FENCES))
+def test_slots_give_the_page_the_stash_would(setup, monkeypatch):
+    """The stash keeps a short slot per block, filled after Python-Markdown puts its stash back: the page is
+    the same as with the HTML itself in the stash, in paragraphs, lists, notes and tabs alike."""
+    text = "\n".join([
+        "Intro.", "", fence(SPEC, 'title="plain"'),
+        "- a list item", "", indent(fence(SPEC, 'title="in a list"')),
+        "!!! note", "", indent(fence(BAD, 'title="in a note"', "~~~")),
+        '=== "Tab one"', "", indent(fence(SPEC, 'title="in a tab"')),
+        "> " + fence(SPEC).replace("\n", "\n> ").rstrip("> "),
+        "Outro & more.",
+    ])
+    exts = [CnnSummaryExtension(report=lambda p, line: None), *FENCES[setup]]
+    md = markdown.Markdown(extensions=exts)
+    slotted = md.convert(text)
+    assert all(len(html) < 40 for html in md.htmlStash.rawHtmlBlocks if "cnnsummary" in html)
+    assert "\x02" not in slotted and "cnnsummary:" not in slotted
+    assert len(BeautifulSoup(slotted, "html.parser").select("div.cnnsummary")) == 5
+    monkeypatch.setattr(CnnSummaryExtension, "slot", lambda self, html: html)
+    exts = [CnnSummaryExtension(report=lambda p, line: None), *FENCES[setup]]
+    assert markdown.markdown(text, extensions=exts) == slotted

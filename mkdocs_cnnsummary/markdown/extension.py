@@ -51,6 +51,12 @@ SOURCE_PRIORITY = 40
 PARAGRAPHS_PRIORITY = 3
 #: after the raw HTML of the fences is put back (30)
 LITERAL_PRIORITY = 5
+#: right after the raw HTML is put back (30): every later postprocessor sees the page as before
+SLOT_PRIORITY = 29
+#: a block's slot in the stash (``\x02`` and ``\x03`` never reach a page's text: Python-Markdown removes them)
+_SLOT = re.compile("(?:<div>)?\x02cnnsummary:([0-9]+)\x03(?:</div>)?")
+#: the first tag of a block's HTML, as Python-Markdown reads it to keep or drop the paragraph around it
+_FIRST_TAG = re.compile(r"^\<\/?([^ >]+)")
 _PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace(re.escape("%s"), r"\d+"))
 
 #: ``report(problem, line)``: ``line`` is the line in the Markdown text (1-based) or None
@@ -400,6 +406,30 @@ class LiteralFences(Postprocessor):
         return text
 
 
+class BlockSlots(Postprocessor):
+    """Puts each block's HTML into the page once Python-Markdown has put back its own stash.
+
+    Python-Markdown reads every stashed piece of HTML again with a pattern that stops at each ``<``, and a
+    table is mostly tags: the stash holds a short slot for each block instead (the same first tag, so the
+    paragraph around it is kept or dropped alike), filled here in one pass over the page.
+    """
+
+    def __init__(self, md: Markdown, extension: CnnSummaryExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        slots = self.extension.slots
+        if not slots:
+            return text
+
+        def fill(m: re.Match[str]) -> str:
+            html = slots.pop(int(m.group(1)), None)
+            return m.group(0) if html is None else html
+
+        return _SLOT.sub(fill, text)
+
+
 class CnnFencePreprocessor(Preprocessor):
     """Locates ``cnn`` fences; registers the SuperFences fence or, without SuperFences, renders them."""
 
@@ -505,6 +535,9 @@ class CnnSummaryExtension(Extension):
         self.md: Markdown | None = None
         self.styled = False  # whether this page already has the stylesheet
         self._page: tuple[list[str], PageLocation] | None = None  # (the page's lines, where it is)
+        self.slots: dict[int, str] = {}  # the HTML of the blocks whose slot is not yet filled (BlockSlots)
+        self._slotted = False  # whether BlockSlots runs on self.md
+        self._next_slot = 0
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -529,6 +562,8 @@ class CnnSummaryExtension(Extension):
         md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
         md.treeprocessors.register(BlockParagraphs(md), "cnnsummary-paragraphs", PARAGRAPHS_PRIORITY)
         md.postprocessors.register(LiteralFences(md, self), "cnnsummary-literal", LITERAL_PRIORITY)
+        md.postprocessors.register(BlockSlots(md, self), "cnnsummary-slots", SLOT_PRIORITY)
+        self._slotted = True
         from .reference_fence import register as register_reference_fence
 
         register_reference_fence(md)  # the ```cnn-reference fence (the layer reference)
@@ -538,6 +573,7 @@ class CnnSummaryExtension(Extension):
         self.reference_lines.clear()
         self.source_lines = []
         self.styled = False
+        self.slots.clear()
 
     def take_reference_line(self) -> int | None:
         """The page line of the next ``cnn-reference`` fence not yet rendered."""
@@ -560,7 +596,18 @@ class CnnSummaryExtension(Extension):
                 k = (problem.line or 0) if problem.file is None else 0  # a file's line is named in the message
                 line = lines[k] if k < len(lines) else lines[-1] + k - len(lines) + 1
             self.report(problem, line)
-        return self.with_stylesheet(result.html)
+        return self.slot(self.with_stylesheet(result.html))
+
+    def slot(self, html: str) -> str:
+        """What the stash keeps of a block's HTML: a slot that ``BlockSlots`` fills, when it runs."""
+        if not self._slotted:
+            return html
+        n = self._next_slot
+        self._next_slot += 1
+        self.slots[n] = html
+        m = _FIRST_TAG.match(html)
+        block = m is not None and (m.group(1)[0] in "!?@%" or self.md.is_block_level(m.group(1)))
+        return f"<div>\x02cnnsummary:{n}\x03</div>" if block else f"\x02cnnsummary:{n}\x03"
 
     def with_stylesheet(self, html: str) -> str:
         """The first block of a page brings the stylesheet (``stylesheet: inline``)."""
