@@ -164,7 +164,9 @@ class BlockRenderer:
 
     def _computed(self, source: str, options: FenceOptions) -> BlockResult:
         result = render_block(source, options, self.base_dir)
-        return result if self.keep_outcome else replace(result, outcome=None)
+        if self.keep_outcome:
+            return result
+        return BlockResult(result.html, result.problem, None, result.view, result.files, result.digests)
 
 
 def safely(render: Callable[[], BlockResult], source: str = "", title: str | None = None,
@@ -343,7 +345,7 @@ def parse_options(header: Mapping[str, str], defaults: FenceOptions | None = Non
                 value, ECHO_MODES, N_("echo mode"))
         else:
             changes["title"] = value
-    return replace(options, **changes)
+    return replace(options, **changes) if changes else options  # (most fences have no options)
 
 
 def check_batch(value: Any) -> int:
@@ -462,6 +464,8 @@ def _render_block(source: str, options: FenceOptions, base_dir: str | None) -> B
 
 
 def _with_files(result: BlockResult, files: list[Path]) -> BlockResult:
+    if not files and not result.files:  # a spec: nothing read
+        return result
     paths = tuple(str(p) for p in files)
     return replace(result, files=paths, digests=tuple(_digest(p) for p in paths))
 

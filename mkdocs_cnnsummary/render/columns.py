@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from ..engine.errors import SpecError, did_you_mean, shown
 from ..engine.records import field, record, replace
 from ..engine.summary import InputRecord, LayerRecord, Notice, Step, Summary
-from ..i18n import N_, _, phrase
+from ..i18n import DEFAULT, N_, _, current, phrase
 from . import analysis
 from . import formatting as f
 from .groups import Group, group_layers
@@ -33,6 +33,8 @@ class StepView:
     @classmethod
     def of(cls, step: Step) -> StepView:
         result = None if step.result is None else f.count(step.result)
+        if current() == DEFAULT:  # English: the engine's own words
+            return cls(step.quantity or "", step.formula or "", step.substituted, result, step.note, step.kind)
         return cls(phrase(step.quantity) or "", phrase(step.formula) or "", step.substituted, result,
                    phrase(step.note), step.kind)
 
@@ -218,8 +220,20 @@ def select_columns(summary: Summary, requested: Sequence[str] = (), style: Style
 
     A style renames headers (``Layer (type:depth-idx)`` for torchinfo ...); headers are in the current language.
     """
-    chosen = [_BY_NAME[name] for name in requested] if requested else [col for col in COLUMNS if col.default(summary)]
-    return [replace(col, header=_(style.header(col.key, col.header) if style else col.header)) for col in chosen]
+    chosen = tuple(_BY_NAME[name] for name in requested) if requested else tuple(
+        col for col in COLUMNS if col.default(summary))
+    key = (tuple([col.key for col in chosen]), id(style), current())
+    known = _SELECTED.get(key)
+    if known is None or known[0] is not style:
+        known = (style, [replace(col, header=_(style.header(col.key, col.header) if style else col.header))
+                         for col in chosen])
+        if len(_SELECTED) < 256:
+            _SELECTED[key] = known
+    return list(known[1])
+
+
+#: the columns with their headers, by (columns, style, language): the same few for every table of a site
+_SELECTED: dict[tuple[object, ...], tuple[Style | None, list[Column]]] = {}
 
 
 def build_rows(summary: Summary, columns: Sequence[Column], *, worked_in_cells: bool,

@@ -56,6 +56,8 @@ def count(n: int | Fraction | None) -> str:
         if n.denominator != 1:
             return ("−" if n < 0 else "") + f"{abs(n.numerator)}/{n.denominator}"
         n = int(n)
+    if n.__class__ is int and n >= 0:
+        return f"{n:,}"
     return f"{n:,}".replace("-", "−")
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import SpecError, printable
 from ..engine.summary import LayerRecord, Summary
-from ..i18n import _, ngettext, use_language
+from ..i18n import _, current, ngettext, use_language
 from . import analysis, fit
 from . import formatting as f
 from .columns import Column, Row, Section, StepView, build_rows, build_sections, parse_columns, select_columns
@@ -61,6 +61,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         bytecode_cache=_template_cache(),
+        auto_reload=False,  # the package's templates do not change while it runs: no stat of them per block
     )
     env.filters["codespans"] = codespans
     env.globals.update(_=_, ngettext=ngettext)  # read the block's language when called
@@ -203,7 +204,7 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     (``fold="none"``: no folding).
     ``language``: the words around the numbers (default: the current block's, see :mod:`..i18n`).
     """
-    if language is not None:
+    if language is not None and language != current():
         options = {k: v for k, v in locals().items() if k not in ("summary", "language")}
         with use_language(language):
             return render_summary(summary, **options)
@@ -223,13 +224,14 @@ def render_summary(summary: Summary, *, title: str | None = None, worked: str = 
     row_header = _row_header_key(chosen)
     from markupsafe import Markup
 
-    from .cell_markup import RowWriter, notice_item
+    from .cell_markup import RowWriter, header_cells, notice_item
 
     wide = len(chosen) >= STACK_FROM_COLUMNS
     writer = RowWriter(chosen, row_header, worked, fold, measure=not wide)
     bodies = [(section.head is not None, writer.section(section)) for section in sections]
     return _environment().get_template("summary.html.jinja").render(
-        caption=caption, columns=chosen, worked=worked, framework=summary.framework, tree=tree, bodies=bodies,
+        caption=caption, header_cells=header_cells(chosen), worked=worked, framework=summary.framework, tree=tree,
+        bodies=bodies,
         holders=sorted({row.fold for row in rows if row.fold is not None}),
         stackable=wide or writer.min_width_em(triangles=worked in ("collapsed", "expanded")) > fit.PHONE_EM,
         totals=_totals(summary, worked == "table"),
