@@ -402,6 +402,17 @@ def test_source_line_map_gives_consecutive_includes_the_first_of_their_lines():
     assert source_line_map(source, ["a", "x1", "x2", "y1", "b"]) == [1, 2, 2, 2, 4]
 
 
+def test_source_line_map_of_a_page_with_blank_lines_added_at_its_end():
+    """Python-Markdown adds two blank lines to every page: the lines before them are the page's own; the
+    result is the one the general walk gives (a one-character change sends it there)."""
+    for source in (["a"], ["a", "", "```cnn", "  - Dense: 2", "```"], [""]):
+        for extra in (0, 1, 2):
+            lines = source + [""] * extra
+            walked = source_line_map([*source[:-1], source[-1] + "\x02"], lines)  # the same keys, no shortcut
+            assert source_line_map(source, lines) == walked == [*range(1, len(source) + 1),
+                                                                  *[len(source)] * extra]
+
+
 def test_an_unclosed_fence_hides_what_follows_and_says_so():
     lines = ["````", "", "```cnn", "x", "```", "", "```cnn", "y", "```"]
     unclosed, hidden = [], []

@@ -261,6 +261,8 @@ def source_line_map(source: list[str], lines: list[str]) -> list[int]:
     walked side by side; where they differ, the source line is taken to be replaced by the lines up to
     where the next source lines come back. Time and work are linear in the two texts.
     """
+    if len(lines) >= len(source) and lines[:len(source)] == source:  # the usual page: blank lines added at its end
+        return [*range(1, len(source) + 1), *[max(len(source), 1)] * (len(lines) - len(source))]
     a = [_line_key(line) for line in source]
     b = [_line_key(line) for line in lines]
     if a == b:

@@ -140,6 +140,8 @@ class ReferencePreprocessor(Preprocessor):
         from .extension import find_fences
 
         self.anchors = []
+        if NAME not in "\n".join(lines):  # most pages: no reference fence (the language is written as it is)
+            return lines
         ext = _extension(self.md)
         fences = [f for f in find_fences(lines) if f.lang == NAME]
         rendered: dict[int, list[str]] = {}
