@@ -49,3 +49,35 @@ def test_notices_are_escaped_and_quote_code() -> None:
     clean(html)
     assert html.count(f"<code>{ESCAPED}</code>") == 2
     assert html.count(ESCAPED) == 6  # message (2), hint (2), layer, kind
+
+
+def _tables() -> list[str]:
+    from mkdocs_cnnsummary import summarize
+    from mkdocs_cnnsummary.render.html import render_summary
+
+    specs = [{"input": [size, size, 3], "layers": [f"Conv2D({8 * k}, 3, padding='same')", "MaxPooling2D(2)",
+                                                  "GlobalAveragePooling2D", f"Dense({k})"]}
+             for size in (9, 16, 33) for k in (1, 2)]
+    return [render_summary(summarize(spec), worked=worked, columns=columns)
+            for spec in specs for worked in ("collapsed", "table")
+            for columns in (None, "layer output_shape connected_to params")]
+
+
+def test_remembered_lines_and_steps_write_what_a_first_writing_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines, types and worked steps are remembered across tables; a table written from memory is the one
+    written afresh, its phone-width estimate (the stackable class) included."""
+    for memo in (cell_markup._WRITTEN, cell_markup._TYPES, cell_markup._ITEMS):
+        memo.clear()
+    first = _tables()
+    assert cell_markup._WRITTEN and cell_markup._TYPES and cell_markup._ITEMS
+    assert _tables() == first  # from memory
+    monkeypatch.setattr(cell_markup, "MEMO_SIZE", 0)  # forgotten at every new line: written again
+    assert _tables() == first
+
+
+def test_the_memory_of_written_lines_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cell_markup, "MEMO_SIZE", 5)
+    cell_markup._WRITTEN.clear()
+    for k in range(50):
+        cell_markup._line("layer", f"layer_{k}", 0)
+        assert len(cell_markup._WRITTEN) <= 5

@@ -82,6 +82,22 @@ def worked_step(step: StepView) -> str:
     return out + _note(step)
 
 
+#: a worked step's fields -> its item: the same steps come back in table after table (a 3×3 convolution's
+#: height, a pooling of 2 ...)
+_ITEMS: dict[tuple[str | None, ...], str] = {}
+
+
+def _worked_item(step: StepView) -> str:
+    memo = (step.quantity, step.formula, step.substituted, step.result, step.note, step.kind)
+    item = _ITEMS.get(memo)
+    if item is None:
+        item = f"<li>{worked_step(step)}</li>\n"
+        if len(_ITEMS) >= MEMO_SIZE:
+            _ITEMS.clear()
+        _ITEMS[memo] = item
+    return item
+
+
 def warn_mark(warnings: Sequence[Notice]) -> str:
     """The mark after a row's name and type when a design warning is about its layer (the warning is below)."""
     if not warnings:
@@ -95,65 +111,97 @@ def warn_mark(warnings: Sequence[Notice]) -> str:
 Widths = dict
 
 
-def _pieces(pieces: list[str], line: str, key: str, widths: Widths | None) -> list[str]:
-    """``pieces`` of ``line``, measured into ``widths`` when it is given."""
-    if widths is not None:
-        per_char = fit.advance(key)
-        if len(line) * per_char > widths[key]:
-            widths[key] = fit.widest(pieces, per_char, widths[key])
-    return pieces
+def _name_line(line: str, i: int) -> tuple[str, list[str]]:
+    parts = fit.name_pieces(line)
+    return f'<span class="cnnsummary__name">{"<wbr>".join([escape(part) for part in parts])}</span>', parts
 
 
-def _name_line(line: str, i: int, key: str, widths: Widths | None) -> str:
-    parts = _pieces(fit.name_pieces(line), line, key, widths)
-    return f'<span class="cnnsummary__name">{"<wbr>".join([escape(part) for part in parts])}</span>'
-
-
-def _shape_line(line: str, i: int, key: str, widths: Widths | None) -> str:
+def _shape_line(line: str, i: int) -> tuple[str, list[str]]:
     more = " cnnsummary__shape-more" if i else ""
-    halves = _pieces(fit.shape_halves(line), line, key, widths)
+    halves = fit.shape_halves(line)
     return f'<code class="cnnsummary__shape{more}">' + " ".join(
-        [f'<span class="cnnsummary__part">{escape(half)}</span>' for half in halves]) + "</code>"
+        [f'<span class="cnnsummary__part">{escape(half)}</span>' for half in halves]) + "</code>", halves
 
 
-def _inputs_line(line: str, i: int, key: str, widths: Widths | None) -> str:
-    return "<wbr>".join([escape(part) for part in _pieces(fit.name_pieces(line), line, key, widths)])
+def _inputs_line(line: str, i: int) -> tuple[str, list[str]]:
+    parts = fit.name_pieces(line)
+    return "<wbr>".join([escape(part) for part in parts]), parts
 
 
-def _text_line(line: str, i: int, key: str, widths: Widths | None) -> str:
-    _pieces([line], line, key, widths)
-    return escape(line)
+def _text_line(line: str, i: int) -> tuple[str, list[str]]:
+    return escape(line), [line]
 
 
-#: how a line of each column's cells is written (others: escaped text)
+#: how a line of each column's cells is written (others: escaped text), and the runs it cannot break
 _LINES = {"layer": _name_line, "output_shape": _shape_line, "connected_to": _inputs_line}
+
+#: (column, line, whether it is a cell's first line) -> (its markup, its widest unbreakable run in ems), and
+#: a layer type -> the same: names, types and shapes repeat from row to row and from table to table
+_WRITTEN: dict[tuple[str, str, bool], tuple[str, float]] = {}
+_TYPES: dict[str, tuple[str, float]] = {}
+#: entries kept at the most (then the memo starts again)
+MEMO_SIZE = 4096
+
+
+def _line(key: str, line: str, i: int) -> tuple[str, float]:
+    """A cell's line written, and the widest run it cannot break (in ems, see :mod:`.fit`)."""
+    memo = (key, line, i > 0)
+    written = _WRITTEN.get(memo)
+    if written is None:
+        html, pieces = _LINES.get(key, _text_line)(line, i)
+        written = (html, fit.widest(pieces, fit.advance(key), 0.0))
+        if len(_WRITTEN) >= MEMO_SIZE:
+            _WRITTEN.clear()
+        _WRITTEN[memo] = written
+    return written
+
+
+def _type(type_name: str) -> tuple[str, float]:
+    """The ``(Conv2D)`` under a layer's name, and its widest unbreakable run in ems."""
+    written = _TYPES.get(type_name)
+    if written is None:
+        written = (f' <span class="cnnsummary__type">({breakable_type(type_name)})',
+                   fit.type_em(type_name, 0.0))
+        if len(_TYPES) >= MEMO_SIZE:
+            _TYPES.clear()
+        _TYPES[type_name] = written
+    return written
+
+
+def _lines(key: str, lines: list[str], widths: Widths | None) -> str:
+    """A cell's lines, one under the other, measured into ``widths`` when it is given."""
+    if len(lines) == 1:
+        html, em = _line(key, lines[0], 0)
+        if widths is not None and em > widths[key]:
+            widths[key] = em
+        return html
+    written = [_line(key, line, i) for i, line in enumerate(lines)]
+    if widths is not None:
+        widths[key] = max([widths[key], *[em for _html, em in written]])
+    return "<br>".join([html for html, _em in written])
 
 
 def cell_html(key: str, content: Cell, mark: str = "", widths: Widths | None = None) -> str:
     """What a cell of column ``key`` shows: its worked steps (``worked="table"``), its lines (names and shapes
     that may break at their joints), the layer's type and ``mark`` (:func:`warn_mark`, already markup).
-    With ``widths``, the cell's unbreakable runs are measured into ``widths[key]``."""
-    line_html = _LINES.get(key, _text_line)
-    lines = content.lines
-    if content.type_name and widths is not None:
-        widths[key] = fit.type_em(content.type_name, widths[key])
+    With ``widths``, the cell's unbreakable runs are measured into ``widths[key]`` (the widest so far)."""
+    typed = ""
+    if content.type_name:
+        typed, em = _type(content.type_name)
+        if widths is not None and em > widths[key]:
+            widths[key] = em
     if not content.steps:  # the usual cell: its lines, and the layer's type
-        out = line_html(lines[0], 0, key, widths) if len(lines) == 1 else "<br>".join(
-            [line_html(line, i, key, widths) for i, line in enumerate(lines)])
-        if content.type_name:
-            return f'{out} <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>'
-        return out + mark
+        out = _lines(key, content.lines, widths)
+        return f"{out}{typed}{mark}</span>" if typed else out + mark
     if widths is not None:
         widths[key] = fit.steps_em(content.steps, widths[key])
+    lines = content.lines
     parts = [f'<span class="cnnsummary__cell-step">{cell_step(step)}</span>' for step in content.steps]
     if lines:
         parts.append('<span class="cnnsummary__cell-result">→ ' if key == "output_shape"
                      else '<span class="cnnsummary__cell-result">')
-    parts.append("<br>".join([line_html(line, i, key, widths) for i, line in enumerate(lines)]))
-    if content.type_name:
-        parts.append(f' <span class="cnnsummary__type">({breakable_type(content.type_name)}){mark}</span>')
-    else:
-        parts.append(mark)
+    parts.append(_lines(key, lines, widths) if lines else "")
+    parts.append(f"{typed}{mark}</span>" if typed else mark)
     if lines:
         parts.append("</span>")
     return "".join(parts)
@@ -268,7 +316,7 @@ class RowWriter:
         out.append("</tr>\n")
         if worked:
             out.append(f'<tr class="cnnsummary__worked-row"{within}>\n{self.steps_open}')
-            out += [f"<li>{worked_step(step)}</li>\n" for step in row.steps]
+            out += [_worked_item(step) for step in row.steps]
             out.append("</ol>\n</td>\n</tr>\n")
 
     def _group(self, row: Row, head: bool, out: list[str]) -> None:
