@@ -164,9 +164,7 @@ class BlockRenderer:
 
     def _computed(self, source: str, options: FenceOptions) -> BlockResult:
         result = render_block(source, options, self.base_dir)
-        if self.keep_outcome:
-            return result
-        return BlockResult(result.html, result.problem, None, result.view, result.files, result.digests)
+        return result if self.keep_outcome else replace(result, outcome=None)
 
 
 def safely(render: Callable[[], BlockResult], source: str = "", title: str | None = None,

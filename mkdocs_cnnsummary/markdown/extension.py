@@ -53,10 +53,10 @@ PARAGRAPHS_PRIORITY = 3
 LITERAL_PRIORITY = 5
 #: right after the raw HTML is put back (30): every later postprocessor sees the page as before
 SLOT_PRIORITY = 29
-#: a block's slot in the stash (``\x02`` and ``\x03`` never reach a page's text: Python-Markdown removes them)
-_SLOT = re.compile("(?:<div>)?\x02cnnsummary:([0-9]+)\x03(?:</div>)?")
-#: the first tag of a block's HTML, as Python-Markdown reads it to keep or drop the paragraph around it
-_FIRST_TAG = re.compile(r"^\<\/?([^ >]+)")
+SLOTS = "cnnsummary-slots"
+#: a block's slot in the stash, as a block-level element or as text (``\x02`` and ``\x03`` never reach a page's
+#: text: Python-Markdown removes them)
+_SLOT = re.compile("<div>\x02cnnsummary-block:([0-9]+)\x03</div>|\x02cnnsummary:([0-9]+)\x03")
 _PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace(re.escape("%s"), r"\d+"))
 
 #: ``report(problem, line)``: ``line`` is the line in the Markdown text (1-based) or None
@@ -261,7 +261,7 @@ def source_line_map(source: list[str], lines: list[str]) -> list[int]:
     walked side by side; where they differ, the source line is taken to be replaced by the lines up to
     where the next source lines come back. Time and work are linear in the two texts.
     """
-    if len(lines) >= len(source) and lines[:len(source)] == source:  # the usual page: blank lines added at its end
+    if len(lines) >= len(source) and lines[:len(source)] == source:  # the usual page: lines only added at its end
         return [*range(1, len(source) + 1), *[max(len(source), 1)] * (len(lines) - len(source))]
     a = [_line_key(line) for line in source]
     b = [_line_key(line) for line in lines]
@@ -426,7 +426,7 @@ class BlockSlots(Postprocessor):
             return text
 
         def fill(m: re.Match[str]) -> str:
-            html = slots.pop(int(m.group(1)), None)
+            html = slots.pop(int(m.group(1) or m.group(2)), None)
             return m.group(0) if html is None else html
 
         return _SLOT.sub(fill, text)
@@ -538,7 +538,6 @@ class CnnSummaryExtension(Extension):
         self.styled = False  # whether this page already has the stylesheet
         self._page: tuple[list[str], PageLocation] | None = None  # (the page's lines, where it is)
         self.slots: dict[int, str] = {}  # the HTML of the blocks whose slot is not yet filled (BlockSlots)
-        self._slotted = False  # whether BlockSlots runs on self.md
         self._next_slot = 0
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -564,8 +563,7 @@ class CnnSummaryExtension(Extension):
         md.preprocessors.register(SourceLinesPreprocessor(md, self), "cnnsummary-source", SOURCE_PRIORITY)
         md.treeprocessors.register(BlockParagraphs(md), "cnnsummary-paragraphs", PARAGRAPHS_PRIORITY)
         md.postprocessors.register(LiteralFences(md, self), "cnnsummary-literal", LITERAL_PRIORITY)
-        md.postprocessors.register(BlockSlots(md, self), "cnnsummary-slots", SLOT_PRIORITY)
-        self._slotted = True
+        md.postprocessors.register(BlockSlots(md, self), SLOTS, SLOT_PRIORITY)
         from .reference_fence import register as register_reference_fence
 
         register_reference_fence(md)  # the ```cnn-reference fence (the layer reference)
@@ -602,14 +600,18 @@ class CnnSummaryExtension(Extension):
 
     def slot(self, html: str) -> str:
         """What the stash keeps of a block's HTML: a slot that ``BlockSlots`` fills, when it runs."""
-        if not self._slotted:
+        md = self.md
+        if md is None or SLOTS not in md.postprocessors:  # a formatter called without the extension's postprocessor
             return html
         n = self._next_slot
         self._next_slot += 1
         self.slots[n] = html
-        m = _FIRST_TAG.match(html)
-        block = m is not None and (m.group(1)[0] in "!?@%" or self.md.is_block_level(m.group(1)))
-        return f"<div>\x02cnnsummary:{n}\x03</div>" if block else f"\x02cnnsummary:{n}\x03"
+        raw = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None  # noqa: SIM401 (no .get)
+        # the slot is block-level exactly when the HTML is, as Python-Markdown tells: the paragraph around it
+        # is dropped or kept alike
+        if raw is None or raw.isblocklevel(html):
+            return f"<div>\x02cnnsummary-block:{n}\x03</div>"
+        return f"\x02cnnsummary:{n}\x03"
 
     def with_stylesheet(self, html: str) -> str:
         """The first block of a page brings the stylesheet (``stylesheet: inline``)."""

@@ -21,6 +21,8 @@ from . import formatting as f
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..engine.summary import Notice
     from .columns import Cell, Column, Row, Section, StepView
 
@@ -82,20 +84,29 @@ def worked_step(step: StepView) -> str:
     return out + _note(step)
 
 
-#: a worked step's fields -> its item: the same steps come back in table after table (a 3×3 convolution's
-#: height, a pooling of 2 ...)
+#: What was written once, remembered: names, types and shapes repeat from row to row and from table to
+#: table, and so do many worked steps (a 3×3 convolution's height, a pooling of 2 ...).
+#: (column, line, whether it is a cell's first line) -> (its markup, its widest unbreakable run in ems)
+_WRITTEN: dict[tuple[str, str, bool], tuple[str, float]] = {}
+#: a layer type -> the same
+_TYPES: dict[str, tuple[str, float]] = {}
+#: a worked step's fields -> its list item
 _ITEMS: dict[tuple[str | None, ...], str] = {}
+#: entries each memo keeps at the most (then it starts again)
+MEMO_SIZE = 4096
+
+
+def _remember(memo: dict, key: object, value: object) -> Any:
+    """``value``, kept in ``memo`` under ``key``."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def _worked_item(step: StepView) -> str:
-    memo = (step.quantity, step.formula, step.substituted, step.result, step.note, step.kind)
-    item = _ITEMS.get(memo)
-    if item is None:
-        item = f"<li>{worked_step(step)}</li>\n"
-        if len(_ITEMS) >= MEMO_SIZE:
-            _ITEMS.clear()
-        _ITEMS[memo] = item
-    return item
+    key = (step.quantity, step.formula, step.substituted, step.result, step.note, step.kind)
+    return _ITEMS.get(key) or _remember(_ITEMS, key, f"<li>{worked_step(step)}</li>\n")
 
 
 def warn_mark(warnings: Sequence[Notice]) -> str:
@@ -135,37 +146,20 @@ def _text_line(line: str, i: int) -> tuple[str, list[str]]:
 #: how a line of each column's cells is written (others: escaped text), and the runs it cannot break
 _LINES = {"layer": _name_line, "output_shape": _shape_line, "connected_to": _inputs_line}
 
-#: (column, line, whether it is a cell's first line) -> (its markup, its widest unbreakable run in ems), and
-#: a layer type -> the same: names, types and shapes repeat from row to row and from table to table
-_WRITTEN: dict[tuple[str, str, bool], tuple[str, float]] = {}
-_TYPES: dict[str, tuple[str, float]] = {}
-#: entries kept at the most (then the memo starts again)
-MEMO_SIZE = 4096
-
-
 def _line(key: str, line: str, i: int) -> tuple[str, float]:
     """A cell's line written, and the widest run it cannot break (in ems, see :mod:`.fit`)."""
     memo = (key, line, i > 0)
     written = _WRITTEN.get(memo)
     if written is None:
         html, pieces = _LINES.get(key, _text_line)(line, i)
-        written = (html, fit.widest(pieces, fit.advance(key), 0.0))
-        if len(_WRITTEN) >= MEMO_SIZE:
-            _WRITTEN.clear()
-        _WRITTEN[memo] = written
+        written = _remember(_WRITTEN, memo, (html, fit.widest(pieces, fit.advance(key), 0.0)))
     return written
 
 
 def _type(type_name: str) -> tuple[str, float]:
     """The ``(Conv2D)`` under a layer's name, and its widest unbreakable run in ems."""
-    written = _TYPES.get(type_name)
-    if written is None:
-        written = (f' <span class="cnnsummary__type">({breakable_type(type_name)})',
-                   fit.type_em(type_name, 0.0))
-        if len(_TYPES) >= MEMO_SIZE:
-            _TYPES.clear()
-        _TYPES[type_name] = written
-    return written
+    return _TYPES.get(type_name) or _remember(_TYPES, type_name, (
+        f' <span class="cnnsummary__type">({breakable_type(type_name)})', fit.type_em(type_name, 0.0)))
 
 
 def _lines(key: str, lines: list[str], widths: Widths | None) -> str:
