@@ -412,7 +412,7 @@ class BlockSlots(Postprocessor):
     """Puts each block's HTML into the page once Python-Markdown has put back its own stash.
 
     Python-Markdown reads every stashed piece of HTML again with a pattern that stops at each ``<``, and a
-    table is mostly tags: the stash holds a short slot for each block instead (the same first tag, so the
+    table is mostly tags: the stash holds a short slot for each block instead (block-level when the HTML is, so the
     paragraph around it is kept or dropped alike), filled here in one pass over the page.
     """
 
